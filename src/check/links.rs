@@ -1,0 +1,74 @@
+//! Relative links, images and `#fragments` against the pages and anchors the
+//! renderer produced.
+
+use std::collections::HashSet;
+
+use super::{Finding, Kind, Severity, did_you_mean};
+use crate::index::{SiteIndex, Target};
+use crate::load::guides::{Guide, file_name, parent};
+use crate::markdown::Rendered;
+
+/// Findings for every guide's links, in guide order.
+pub fn check(guides: &[Guide], rendered: &[Rendered], index: &SiteIndex) -> Vec<Finding> {
+    let anchors: Vec<HashSet<&str>> =
+        rendered.iter().map(|r| r.anchors.iter().map(String::as_str).collect()).collect();
+    let mut findings = Vec::new();
+    for (g, (guide, page)) in guides.iter().zip(rendered).enumerate() {
+        for link in &page.links {
+            let finding = |kind: Kind, message: String, hint: Option<String>| Finding {
+                kind,
+                severity: Severity::Error,
+                file: guide.file.clone(),
+                line: link.line,
+                column: link.column,
+                target: link.target.clone(),
+                message,
+                hint,
+            };
+            let missing_anchor = |target_page: usize, fragment: &str| {
+                if fragment.is_empty() || anchors[target_page].contains(fragment) {
+                    return None;
+                }
+                let hint = did_you_mean(fragment, anchors[target_page].iter().copied())
+                    .map(|id| format!("did you mean `#{id}`?"));
+                let whose = if target_page == g { "this page".to_string() } else { format!("`{}`", guides[target_page].file) };
+                Some(finding(Kind::BrokenAnchor, format!("no heading or anchor `#{fragment}` in {whose}"), hint))
+            };
+            match index.resolve(&guide.path, &link.target) {
+                Target::SamePage { fragment: Some(f) } => findings.extend(missing_anchor(g, &f)),
+                Target::Page { page, fragment: Some(f) } => findings.extend(missing_anchor(page, &f)),
+                Target::Section { dir, fragment: Some(f) } if !f.is_empty() => findings.push(finding(
+                    Kind::BrokenAnchor,
+                    format!("no anchor `#{f}`: `{dir}/` has no index page, only a generated list"),
+                    None,
+                )),
+                Target::Missing { path, .. } => {
+                    let kind = if link.kind.is_image() { Kind::BrokenImage } else { Kind::BrokenLink };
+                    let name = file_name(path.trim_end_matches('/'));
+                    let siblings = guides
+                        .iter()
+                        .filter(|other| index_dir(index, other) == parent(&path))
+                        .map(|other| file_name(&other.path));
+                    let hint = did_you_mean(name, siblings).map(|n| format!("did you mean `{n}`?"));
+                    findings.push(finding(kind, format!("`{path}` does not exist"), hint));
+                }
+                Target::OutsideRoot => findings.push(finding(
+                    Kind::BrokenLink,
+                    "the link leaves the project root".to_string(),
+                    None,
+                )),
+                _ => {}
+            }
+        }
+    }
+    findings
+}
+
+/// The root-relative folder of a guide, to compare with a missing link's folder.
+fn index_dir(index: &SiteIndex, guide: &Guide) -> String {
+    match (index.content_prefix(), guide.dir()) {
+        ("", dir) => dir.to_string(),
+        (prefix, "") => prefix.to_string(),
+        (prefix, dir) => format!("{prefix}/{dir}"),
+    }
+}

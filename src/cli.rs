@@ -1,0 +1,110 @@
+//! The command line (DESIGN §2). Flags only; behaviour lives in the library.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "almanac", version, about = "Release handbooks: build the site, check the docs, write the quarterly report")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Project root; every path in messages is relative to it.
+    #[arg(short = 'C', long = "root", global = true, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// Markdown guides (default: content/, else docs/).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    /// YAML data files (default: data/).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Config file (default: almanac.yaml, optional).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print less (errors only).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Colour in messages; `auto` honours NO_COLOR and whether stderr is a terminal.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the handbook site.
+    Build(BuildArgs),
+    /// Check links, anchors and documented commands (for CI).
+    Check(CheckArgs),
+    /// Serve the site locally and rebuild on change.
+    Serve(ServeArgs),
+    /// Render the quarterly release report.
+    Report(ReportArgs),
+    /// Start a new handbook.
+    Init {
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Output folder (default: public/).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Absolute URL the site is published at (enables sitemap.xml).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Include pages with `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+    /// Fail (exit 1, output untouched) when a link or anchor is broken.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[arg(long, value_name = "FORMAT", default_value = "human")]
+    pub format: String,
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
+    #[arg(long)]
+    pub external: bool,
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
+    #[arg(long)]
+    pub open: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[arg(long, value_name = "YYYY-Qn")]
+    pub quarter: String,
+    #[arg(long, default_value = "html")]
+    pub format: String,
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}

@@ -1,0 +1,182 @@
+//! Errors that stop almanac from doing its job (exit code 2). Broken links and
+//! other problems in the docs are findings, not errors.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A position in a user's file, with the line shown back to them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    /// Path relative to the project root, `/`-separated.
+    pub file: String,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub message: String,
+    /// The offending line, without its newline.
+    pub source_line: String,
+    pub hint: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}:{}:{}: {}", .0.file, .0.line, .0.column, .0.message)]
+    Located(Box<Located>),
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("template `{name}`: {message}")]
+    Template { name: String, message: String },
+    /// Bad arguments or a request almanac cannot serve.
+    #[error("{0}")]
+    Usage(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An error at `line:column` of `text`, the contents of `file`.
+    pub fn at(file: &str, text: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
+        let source_line = text.lines().nth(line.saturating_sub(1)).unwrap_or("").to_string();
+        Error::Located(Box::new(Located {
+            file: file.to_string(),
+            line: line.max(1),
+            column: column.max(1),
+            message: message.into(),
+            source_line,
+            hint: None,
+        }))
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        if let Error::Located(loc) = &mut self {
+            loc.hint = Some(hint.into());
+        }
+        self
+    }
+
+    pub fn io(context: impl fmt::Display, path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            context: format!("{context} `{}`", path.display()),
+            source,
+        }
+    }
+
+    /// Renders the error the way rustc does, with the offending line and a caret.
+    pub fn render(&self, color: bool) -> String {
+        use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        match self {
+            Error::Located(loc) => {
+                let start = loc
+                    .source_line
+                    .char_indices()
+                    .nth(loc.column - 1)
+                    .map_or(loc.source_line.len(), |(i, _)| i);
+                let end = loc.source_line[start..]
+                    .chars()
+                    .next()
+                    .map_or(start, |c| start + c.len_utf8());
+                let title = Level::ERROR.primary_title(&loc.message);
+                let snippet = Snippet::source(&loc.source_line)
+                    .line_start(loc.line)
+                    .path(&loc.file)
+                    .annotation(AnnotationKind::Primary.span(start..end));
+                let mut report = vec![title.element(snippet)];
+                if let Some(hint) = &loc.hint {
+                    report.push(Group::with_title(Level::HELP.secondary_title(hint)));
+                }
+                // annotate-snippets shows the column 1-based from the span; keep the
+                // plain `file:line:col` form too so terminals and editors can jump to it.
+                format!(
+                    "{}\n{}",
+                    renderer.render(&report),
+                    format_args!("  = at {}:{}:{}", loc.file, loc.line, loc.column)
+                )
+            }
+            other => {
+                let report = [Group::with_title(Level::ERROR.primary_title(other.to_string()))];
+                renderer.render(&report).to_string()
+            }
+        }
+    }
+}
+
+/// `path` relative to `root`, `/`-separated, for messages.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel: PathBuf = path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    LineIndex::new(text).line_col(offset)
+}
+
+/// Line starts of a text, for many offset → line:column look-ups.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        LineIndex { text, starts }
+    }
+
+    /// 1-based line of byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+
+    /// Byte offset where 1-based `line` starts (the end of the text past the last line).
+    pub fn offset_of_line(&self, line: usize) -> usize {
+        self.starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len())
+    }
+
+    /// 1-based line and column (in characters) of byte `offset`.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.line_of(offset);
+        let start = self.starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_lines_and_characters() {
+        let text = "ab\ncdé f\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        // `f` follows a two-byte character: column counts characters.
+        assert_eq!(line_col(text, text.find('f').unwrap()), (2, 5));
+        assert_eq!(line_col(text, 10_000), (3, 1));
+        assert_eq!(LineIndex::new(text).offset_of_line(2), 3);
+    }
+
+    #[test]
+    fn located_error_names_file_line_and_column() {
+        let err = Error::at("content/a.md", "one\ntwo: [\n", 2, 6, "bad yaml").with_hint("close the list");
+        assert_eq!(err.to_string(), "content/a.md:2:6: bad yaml");
+        let shown = err.render(false);
+        assert!(shown.contains("two: ["), "{shown}");
+        assert!(shown.contains("content/a.md:2:6"), "{shown}");
+        assert!(shown.contains("close the list"), "{shown}");
+    }
+}

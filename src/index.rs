@@ -1,0 +1,310 @@
+//! Where every page lands in the output, and what a relative link points at.
+//! The renderer rewrites links with `resolve`; the checker reports what it
+//! cannot resolve, so the two always agree.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::load::guides::{Guide, file_name, is_index_name, parent};
+
+/// The output path of a guide, relative to the site root: `release/hotfix.md` →
+/// `release/hotfix.html`, `release/README.md` → `release/index.html`.
+pub fn page_url(path: &str) -> String {
+    let dir = parent(path);
+    let name = file_name(path);
+    let stem = if is_index_name(name) {
+        "index"
+    } else {
+        name.strip_suffix(".md").unwrap_or(name)
+    };
+    join(dir, &format!("{stem}.html"))
+}
+
+/// The output path of a folder's index page.
+pub fn section_url(dir: &str) -> String {
+    join(dir, "index.html")
+}
+
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") }
+}
+
+/// What a link destination refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A URL with a scheme (`https:`, `mailto:`) or protocol-relative.
+    External,
+    /// `#fragment` (or an empty link) on the same page.
+    SamePage { fragment: Option<String> },
+    /// A guide; `page` indexes the guides the index was built from.
+    Page { page: usize, fragment: Option<String> },
+    /// A folder of the content dir with no index guide (a generated section page).
+    Section { dir: String, fragment: Option<String> },
+    /// A non-markdown file of the content dir, copied to the output.
+    Asset { path: String },
+    /// A file of the repository outside the content dir (root-relative path).
+    RepoFile { path: String },
+    /// Nothing there. `path` is root-relative.
+    Missing { path: String, fragment: Option<String> },
+    /// The link climbs above the project root.
+    OutsideRoot,
+}
+
+pub struct SiteIndex {
+    root: PathBuf,
+    /// The content dir relative to the root ("" when the root is the content dir).
+    content_prefix: String,
+    pages: HashMap<String, usize>,
+    /// Every folder holding guides (and its ancestors) → its index guide, if any.
+    dirs: HashMap<String, Option<usize>>,
+    assets: HashSet<String>,
+    guide_paths: Vec<String>,
+}
+
+impl SiteIndex {
+    pub fn new(root: &Path, content_prefix: &str, guides: &[Guide], assets: &[String]) -> SiteIndex {
+        let mut index = SiteIndex {
+            root: root.to_path_buf(),
+            content_prefix: content_prefix.trim_matches('/').to_string(),
+            pages: HashMap::with_capacity(guides.len()),
+            dirs: HashMap::new(),
+            assets: assets.iter().cloned().collect(),
+            guide_paths: guides.iter().map(|g| g.path.clone()).collect(),
+        };
+        for (i, guide) in guides.iter().enumerate() {
+            index.pages.insert(guide.path.clone(), i);
+            let mut dir = guide.dir();
+            loop {
+                index.dirs.entry(dir.to_string()).or_insert(None);
+                if dir.is_empty() {
+                    break;
+                }
+                dir = parent(dir);
+            }
+        }
+        for (i, guide) in guides.iter().enumerate() {
+            if guide.is_index() {
+                index.dirs.insert(guide.dir().to_string(), Some(i));
+            }
+        }
+        index
+    }
+
+    /// Folders that are sections, each with its index guide if it has one.
+    pub fn sections(&self) -> impl Iterator<Item = (&str, Option<usize>)> {
+        self.dirs.iter().map(|(d, g)| (d.as_str(), *g))
+    }
+
+    pub fn content_prefix(&self) -> &str {
+        &self.content_prefix
+    }
+
+    /// Resolves `dest`, written in the guide at content-relative `from`.
+    pub fn resolve(&self, from: &str, dest: &str) -> Target {
+        let dest = dest.trim();
+        if has_scheme(dest) || dest.starts_with("//") {
+            return Target::External;
+        }
+        let (path, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(percent_decode(f))),
+            None => (dest, None),
+        };
+        let path = path.split_once('?').map_or(path, |(p, _)| p);
+        if path.is_empty() {
+            return Target::SamePage { fragment };
+        }
+        let decoded = percent_decode(path);
+        let base = if decoded.starts_with('/') {
+            String::new()
+        } else {
+            self.to_root(parent(from))
+        };
+        let Some(target) = normalize(&base, &decoded) else {
+            return Target::OutsideRoot;
+        };
+        if let Some(rel) = self.content_rel(&target) {
+            if let Some(&page) = self.pages.get(rel) {
+                return Target::Page { page, fragment };
+            }
+            // A folder, or another index file of a folder (README.md beside index.md).
+            let dir = match rel.trim_end_matches('/') {
+                r if is_index_name(file_name(r)) => parent(r),
+                r => r,
+            };
+            if let Some(index) = self.dirs.get(dir) {
+                return match index {
+                    Some(page) => Target::Page { page: *page, fragment },
+                    None => Target::Section { dir: dir.to_string(), fragment },
+                };
+            }
+            if self.assets.contains(rel) {
+                return Target::Asset { path: rel.to_string() };
+            }
+        } else if !target.is_empty() && self.root.join(&target).exists() {
+            return Target::RepoFile {
+                path: target.trim_end_matches('/').to_string(),
+            };
+        }
+        Target::Missing { path: target, fragment }
+    }
+
+    fn to_root(&self, content_rel: &str) -> String {
+        match (self.content_prefix.is_empty(), content_rel.is_empty()) {
+            (true, _) => content_rel.to_string(),
+            (false, true) => self.content_prefix.clone(),
+            (false, false) => format!("{}/{content_rel}", self.content_prefix),
+        }
+    }
+
+    /// The content-relative path of guide number `page`.
+    pub fn guide_path(&self, page: usize) -> &str {
+        &self.guide_paths[page]
+    }
+
+    /// The content-relative form of a root-relative path, if it is inside the content dir.
+    pub fn content_rel<'a>(&self, root_rel: &'a str) -> Option<&'a str> {
+        if self.content_prefix.is_empty() {
+            return Some(root_rel);
+        }
+        let rest = root_rel.strip_prefix(self.content_prefix.as_str())?;
+        if rest.is_empty() {
+            Some("")
+        } else {
+            rest.strip_prefix('/')
+        }
+    }
+}
+
+fn has_scheme(dest: &str) -> bool {
+    let Some(colon) = dest.find(':') else { return false };
+    let scheme = &dest[..colon];
+    !scheme.is_empty()
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Joins `rel` onto the root-relative folder `base`, folding `.` and `..`.
+/// `None` when the path climbs above the root. A trailing `/` is kept.
+pub fn normalize(base: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = if rel.starts_with('/') {
+        Vec::new()
+    } else {
+        base.split('/').filter(|s| !s.is_empty()).collect()
+    };
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = parts.join("/");
+    if rel.ends_with('/') && !out.is_empty() {
+        out.push('/');
+    }
+    Some(out)
+}
+
+/// A relative href from the page at `from_url` to `to_url` (both site-root-relative).
+pub fn relative_href(from_url: &str, to_url: &str) -> String {
+    let from_dirs: Vec<&str> = parent(from_url).split('/').filter(|s| !s.is_empty()).collect();
+    let to_parts: Vec<&str> = to_url.split('/').collect();
+    let common = from_dirs
+        .iter()
+        .zip(&to_parts[..to_parts.len().saturating_sub(1)])
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut href = "../".repeat(from_dirs.len() - common);
+    href.push_str(&to_parts[common..].join("/"));
+    if href.is_empty() {
+        href.push_str("./");
+    }
+    href
+}
+
+/// `../` repeated once per folder level of `url`: the way back to the site root.
+pub fn root_prefix(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+pub fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+            if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// Escapes what may not appear raw in an href path (spaces, quotes, non-ASCII).
+pub fn percent_encode_path(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_urls() {
+        assert_eq!(page_url("README.md"), "index.html");
+        assert_eq!(page_url("release/_index.md"), "release/index.html");
+        assert_eq!(page_url("release/hotfix-guide.md"), "release/hotfix-guide.html");
+    }
+
+    #[test]
+    fn normalize_folds_dots() {
+        assert_eq!(normalize("content/a", "../b/./c.md").as_deref(), Some("content/b/c.md"));
+        assert_eq!(normalize("content", "../../x"), None);
+        assert_eq!(normalize("content/a", "/scripts/x.sh").as_deref(), Some("scripts/x.sh"));
+        assert_eq!(normalize("content", "sub/").as_deref(), Some("content/sub/"));
+    }
+
+    #[test]
+    fn relative_hrefs() {
+        assert_eq!(relative_href("index.html", "release/a.html"), "release/a.html");
+        assert_eq!(relative_href("release/a.html", "release/b.html"), "b.html");
+        assert_eq!(relative_href("release/a.html", "index.html"), "../index.html");
+        assert_eq!(relative_href("a/b/c.html", "a/x/d.html"), "../x/d.html");
+        assert_eq!(relative_href("a/b.html", "a/b/c.html"), "b/c.html");
+    }
+
+    #[test]
+    fn percent_round_trip() {
+        assert_eq!(percent_decode("my%20file.md"), "my file.md");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+        assert_eq!(percent_encode_path("my file.md"), "my%20file.md");
+    }
+
+    #[test]
+    fn schemes_are_external() {
+        assert!(has_scheme("https://x.org"));
+        assert!(has_scheme("mailto:a@b"));
+        assert!(!has_scheme("a.md"));
+        assert!(!has_scheme("./c:d.md"));
+    }
+}

@@ -1,0 +1,77 @@
+//! almanac: a static-site generator for release documentation.
+//! Pipeline: load → index → render → check → write (see DESIGN.md §3).
+
+pub mod build;
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod index;
+pub mod load;
+pub mod markdown;
+pub mod project;
+pub mod render;
+pub mod site;
+pub mod slug;
+pub mod write;
+
+use std::io::Write;
+
+use cli::{Cli, Command};
+use error::{Error, Result};
+use project::Paths;
+
+/// How a successful run ends: 0, or 1 when the docs have error findings.
+pub fn run(cli: &Cli, stderr: &mut dyn Write) -> Result<i32> {
+    let g = &cli.global;
+    let paths = Paths {
+        root: g.root.clone(),
+        content: g.content.clone(),
+        data: g.data.clone(),
+        config: g.config.clone(),
+    };
+    match &cli.command {
+        Command::Build(args) => {
+            let options = build::BuildOptions {
+                out: args.out.clone(),
+                base_url: args.base_url.clone(),
+                drafts: args.drafts,
+                strict: args.strict,
+            };
+            let report = build::build(&paths, &options)?;
+            let say = |stderr: &mut dyn Write, line: String| writeln!(stderr, "{line}").map_err(|e| Error::Io {
+                context: "writing to stderr".into(),
+                source: e,
+            });
+            for warning in &report.warnings {
+                if !g.quiet {
+                    say(stderr, format!("warning: {warning}"))?;
+                }
+            }
+            for finding in &report.findings {
+                if args.strict || !g.quiet {
+                    say(stderr, finding.to_string())?;
+                }
+            }
+            if !report.written {
+                say(
+                    stderr,
+                    format!("error: {} broken link(s) with --strict; nothing written", report.findings.len()),
+                )?;
+                return Ok(1);
+            }
+            if !g.quiet {
+                say(stderr, format!("built {} pages into {}", report.pages, report.out_dir.display()))?;
+            }
+            Ok(0)
+        }
+        Command::Check(_) => not_yet("check"),
+        Command::Serve(_) => not_yet("serve"),
+        Command::Report(_) => not_yet("report"),
+        Command::Init { .. } => not_yet("init"),
+    }
+}
+
+fn not_yet(name: &str) -> Result<i32> {
+    Err(Error::Usage(format!("`almanac {name}` is not built yet in this version")))
+}

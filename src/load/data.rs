@@ -1,0 +1,58 @@
+//! `data/*.yaml`: every file is visible to templates as `data.<file stem>`.
+//! The calendar and metrics get their own schemas on top of this.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::config::yaml_error;
+use crate::error::{Error, Result, display_path};
+
+pub type DataFiles = BTreeMap<String, serde_json::Value>;
+
+/// Parses one data file's text; `file` names it in errors.
+pub fn parse(file: &str, text: &str) -> Result<serde_json::Value> {
+    if text.trim().is_empty() {
+        return Ok(serde_json::Value::Null);
+    }
+    serde_yaml::from_str(text).map_err(|e| yaml_error(file, text, &e, 0))
+}
+
+pub fn load(root: &Path, data_dir: &Path) -> Result<DataFiles> {
+    let mut files = DataFiles::new();
+    let entries = match std::fs::read_dir(data_dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(files),
+        Err(e) => return Err(Error::io("reading data dir", data_dir, e)),
+    };
+    let mut paths: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io("reading data file", &path, e))?;
+        let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        files.insert(stem, parse(&display_path(root, &path), &text)?);
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_becomes_json_values() {
+        let v = parse("data/x.yaml", "releases:\n  - { version: 1.4.0, planned: 2025-08-05 }\n").unwrap();
+        assert_eq!(v["releases"][0]["version"], "1.4.0");
+        assert_eq!(v["releases"][0]["planned"], "2025-08-05");
+    }
+
+    #[test]
+    fn invalid_yaml_is_located() {
+        let err = parse("data/x.yaml", "a: 1\nb: [1, 2\n").unwrap_err();
+        let Error::Located(loc) = err else { panic!("{err}") };
+        assert_eq!(loc.file, "data/x.yaml");
+        assert!(loc.line >= 2, "{loc:?}");
+    }
+}

@@ -1,0 +1,226 @@
+//! Guides: markdown files under the content dir, with optional YAML front matter.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use walkdir::WalkDir;
+
+use crate::config::yaml_error;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub weight: Option<i64>,
+    pub draft: bool,
+    #[serde(deserialize_with = "one_or_many")]
+    pub audience: Vec<String>,
+    pub owner: Option<String>,
+    pub review_by: Option<NaiveDate>,
+    pub aliases: Vec<String>,
+}
+
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
+}
+
+/// One markdown file of the content dir.
+#[derive(Debug, Clone)]
+pub struct Guide {
+    /// Path relative to the project root, for messages (`content/release/hotfix.md`).
+    pub file: String,
+    /// Path relative to the content dir (`release/hotfix.md`).
+    pub path: String,
+    pub front: FrontMatter,
+    /// The whole file; the markdown body starts at `body_start`.
+    pub text: String,
+    pub body_start: usize,
+}
+
+impl Guide {
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// `README.md`, `index.md` and `_index.md` are their folder's index page.
+    pub fn is_index(&self) -> bool {
+        is_index_name(file_name(&self.path))
+    }
+
+    /// The folder this guide belongs to, relative to the content dir ("" at the top).
+    pub fn dir(&self) -> &str {
+        parent(&self.path)
+    }
+}
+
+pub fn is_index_name(name: &str) -> bool {
+    matches!(name, "README.md" | "index.md" | "_index.md")
+}
+
+pub fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+pub fn parent(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..i])
+}
+
+/// Splits front matter from the body. `file` names the guide in errors.
+pub fn parse(file: &str, path: &str, text: String) -> Result<Guide> {
+    let (front, body_start) = split_front_matter(file, &text)?;
+    Ok(Guide {
+        file: file.to_string(),
+        path: path.to_string(),
+        front,
+        text,
+        body_start,
+    })
+}
+
+fn split_front_matter(file: &str, text: &str) -> Result<(FrontMatter, usize)> {
+    let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bom = text.len() - text_no_bom.len();
+    let Some(after_open) = strip_fence_line(text_no_bom) else {
+        return Ok((FrontMatter::default(), bom));
+    };
+    let yaml_start = text.len() - after_open.len();
+    // Find the closing `---` (or `...`) on a line of its own.
+    let mut offset = yaml_start;
+    for line in after_open.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            let yaml = &text[yaml_start..offset];
+            let front = if yaml.trim().is_empty() {
+                FrontMatter::default()
+            } else {
+                serde_yaml::from_str(yaml).map_err(|e| yaml_error(file, text, &e, 1))?
+            };
+            return Ok((front, offset + line.len()));
+        }
+        offset += line.len();
+    }
+    Err(Error::at(file, text, 1, 1, "front matter is never closed")
+        .with_hint("end the front matter with a line containing only `---`"))
+}
+
+fn strip_fence_line(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix("---")?;
+    let rest = rest.trim_start_matches([' ', '\t']);
+    rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))
+}
+
+/// Every `*.md` under `content_dir` (hidden files and folders skipped), and the
+/// other files, which are copied to the output as they are.
+pub struct ContentFiles {
+    pub markdown: Vec<String>,
+    pub assets: Vec<String>,
+}
+
+pub fn list(content_dir: &Path, skip: &[std::path::PathBuf]) -> Result<ContentFiles> {
+    let mut files = ContentFiles {
+        markdown: Vec::new(),
+        assets: Vec::new(),
+    };
+    let walker = WalkDir::new(content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !(e.file_name().to_string_lossy().starts_with('.') || skip.iter().any(|s| s == e.path()))
+        });
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(content_dir).to_path_buf();
+            Error::io("listing", &path, e.into())
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(content_dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel.ends_with(".md") {
+            files.markdown.push(rel);
+        } else {
+            files.assets.push(rel);
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn guide(text: &str) -> Result<Guide> {
+        parse("content/g.md", "g.md", text.to_string())
+    }
+
+    #[test]
+    fn no_front_matter_means_whole_file_is_body() {
+        let g = guide("# Title\n\nText\n").unwrap();
+        assert_eq!(g.front, FrontMatter::default());
+        assert_eq!(g.body(), "# Title\n\nText\n");
+    }
+
+    #[test]
+    fn front_matter_fields_are_read() {
+        let g = guide(
+            "---\ntitle: Hotfix guide\nweight: 3\naudience: [Release managers, QA]\nowner: '@ops'\nreview_by: 2027-01-31\n---\nBody\n",
+        )
+        .unwrap();
+        assert_eq!(g.front.title.as_deref(), Some("Hotfix guide"));
+        assert_eq!(g.front.weight, Some(3));
+        assert_eq!(g.front.audience, ["Release managers", "QA"]);
+        assert_eq!(g.front.review_by, NaiveDate::from_ymd_opt(2027, 1, 31));
+        assert_eq!(g.body(), "Body\n");
+    }
+
+    #[test]
+    fn audience_may_be_a_single_string() {
+        let g = guide("---\naudience: Everyone\n---\n").unwrap();
+        assert_eq!(g.front.audience, ["Everyone"]);
+    }
+
+    #[test]
+    fn bad_front_matter_is_located_in_the_file() {
+        let err = guide("---\ntitle: ok\nweight: heavy\n---\nBody\n").unwrap_err();
+        let Error::Located(loc) = err else { panic!("{err}") };
+        assert_eq!(loc.line, 3);
+        assert_eq!(loc.source_line, "weight: heavy");
+    }
+
+    #[test]
+    fn unknown_front_matter_key_is_an_error() {
+        let err = guide("---\ntitel: Typo\n---\n").unwrap_err();
+        let Error::Located(loc) = err else { panic!("{err}") };
+        assert_eq!((loc.line, loc.column), (2, 1));
+        assert!(loc.message.contains("titel"));
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let err = guide("---\ntitle: x\n\n# Body\n").unwrap_err();
+        assert!(err.to_string().contains("never closed"), "{err}");
+    }
+
+    #[test]
+    fn a_thematic_break_later_is_not_front_matter() {
+        let g = guide("# Title\n\n---\n\ntext\n").unwrap();
+        assert_eq!(g.body_start, 0);
+    }
+}

@@ -1,0 +1,5 @@
+//! Reading the project from disk: config, guides and data files. Parsing is
+//! pure (`parse` functions take text); these modules only add I/O and context.
+
+pub mod data;
+pub mod guides;

@@ -1,0 +1,22 @@
+use std::io::IsTerminal;
+
+use clap::Parser;
+
+use almanac::cli::{Cli, ColorChoice};
+
+fn main() {
+    let cli = Cli::parse();
+    let color = match cli.global.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal(),
+    };
+    let code = match almanac::run(&cli, &mut std::io::stderr()) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("{}", err.render(color));
+            2
+        }
+    };
+    std::process::exit(code);
+}

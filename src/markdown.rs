@@ -1,0 +1,517 @@
+//! One pulldown-cmark pass per guide: the HTML, plus the headings, anchors,
+//! links and commands seen on the way, with their source line and column, so
+//! the checker never parses a page again and sees the ids the site emits.
+
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::error::LineIndex;
+use crate::slug::Slugger;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Rendered {
+    pub html: String,
+    /// Text of the first `#` heading.
+    pub title: Option<String>,
+    pub headings: Vec<Heading>,
+    /// Every id a `#fragment` may name: headings, `{#id}`, raw `id`/`name`, footnotes.
+    pub anchors: Vec<String>,
+    pub links: Vec<Link>,
+    pub commands: Vec<Command>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub id: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkKind {
+    Link,
+    Image,
+    /// `<a href>` or another raw HTML `href`.
+    HtmlLink,
+    /// `<img src>` or another raw HTML `src`.
+    HtmlImage,
+}
+
+impl LinkKind {
+    pub fn is_image(self) -> bool {
+        matches!(self, LinkKind::Image | LinkKind::HtmlImage)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    pub kind: LinkKind,
+    /// The destination as written (before rewriting).
+    pub target: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CommandOrigin {
+    /// A line of a shell-language fenced block.
+    Fence,
+    /// A `run:` step in a yaml block.
+    RunStep,
+    /// Inline code naming a repository path.
+    Inline,
+}
+
+/// One logical command line as documented (continuations joined, prompt stripped).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Command {
+    pub text: String,
+    pub origin: CommandOrigin,
+    pub line: usize,
+    pub column: usize,
+}
+
+const SHELL_LANGS: &[&str] = &["bash", "sh", "shell", "console", "zsh"];
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+struct OpenHeading<'a> {
+    level: HeadingLevel,
+    id: Option<CowStr<'a>>,
+    classes: Vec<CowStr<'a>>,
+    offset: usize,
+    text: String,
+    inner: Vec<Event<'a>>,
+}
+
+struct OpenCode {
+    lang: String,
+    /// Offset of the first content line.
+    offset: usize,
+    text: String,
+}
+
+/// Renders `text[body_start..]`; positions are reported in `text` (the whole
+/// file, front matter included). `rewrite` maps a link destination to the href
+/// to emit, or `None` to keep it.
+pub fn render(text: &str, body_start: usize, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered {
+    let lines = LineIndex::new(text);
+    let body = &text[body_start..];
+    let mut out = Rendered::default();
+    let mut slugger = Slugger::default();
+    let mut events: Vec<Event> = Vec::new();
+    let mut heading: Option<OpenHeading> = None;
+    let mut code: Option<OpenCode> = None;
+
+    // Explicit ids first, so generated ones never collide with them.
+    for (event, _) in Parser::new_ext(body, options()).into_offset_iter() {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = &event {
+            slugger.reserve(id);
+        }
+    }
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let offset = body_start + range.start;
+        let event = match event {
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                heading = Some(OpenHeading {
+                    level,
+                    id,
+                    classes,
+                    offset,
+                    text: String::new(),
+                    inner: Vec::new(),
+                });
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some(h) = heading.take() else { continue };
+                let html = close_heading(h, &mut slugger, &lines, &mut out);
+                Event::Html(html.into())
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = note_link(&mut out, LinkKind::Link, dest_url, offset, &lines, rewrite);
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest_url = note_link(&mut out, LinkKind::Image, dest_url, offset, &lines, rewrite);
+                Event::Start(Tag::Image { link_type, dest_url, title, id })
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match &kind {
+                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_lowercase(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                let first_line = lines.line_of(offset) + usize::from(matches!(kind, CodeBlockKind::Fenced(_)));
+                code = Some(OpenCode {
+                    lang,
+                    offset: lines.offset_of_line(first_line),
+                    text: String::new(),
+                });
+                Event::Start(Tag::CodeBlock(kind))
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(block) = code.take() {
+                    out.commands.extend(block_commands(&block, &lines));
+                }
+                Event::End(TagEnd::CodeBlock)
+            }
+            Event::Text(t) => {
+                if let Some(block) = &mut code {
+                    block.text.push_str(&t);
+                } else if let Some(h) = &mut heading {
+                    h.text.push_str(&t);
+                }
+                Event::Text(t)
+            }
+            Event::Code(t) => {
+                if let Some(h) = &mut heading {
+                    h.text.push_str(&t);
+                }
+                if names_repo_path(&t) {
+                    let (line, column) = lines.line_col(offset + 1);
+                    out.commands.push(Command {
+                        text: t.to_string(),
+                        origin: CommandOrigin::Inline,
+                        line,
+                        column,
+                    });
+                }
+                Event::Code(t)
+            }
+            Event::Html(h) => Event::Html(raw_html(&mut out, h, offset, &lines, rewrite)),
+            Event::InlineHtml(h) => Event::InlineHtml(raw_html(&mut out, h, offset, &lines, rewrite)),
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, title) = alert(kind);
+                Event::Html(format!("<div class=\"alert alert-{class}\" role=\"note\">\n<p class=\"alert-title\">{title}</p>\n").into())
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                out.anchors.push(label.to_string());
+                Event::Start(Tag::FootnoteDefinition(label))
+            }
+            other => other,
+        };
+        match &mut heading {
+            Some(h) => h.inner.push(event),
+            None => events.push(event),
+        }
+    }
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    out.html = html;
+    out
+}
+
+fn close_heading(h: OpenHeading, slugger: &mut Slugger, lines: &LineIndex, out: &mut Rendered) -> String {
+    let text = h.text.trim().to_string();
+    let id = match &h.id {
+        Some(id) => id.to_string(),
+        None => slugger.unique(&text),
+    };
+    let level = h.level as u8;
+    let (line, column) = lines.line_col(h.offset);
+    if level == 1 && out.title.is_none() {
+        out.title = Some(text.clone());
+    }
+    out.anchors.push(id.clone());
+    out.headings.push(Heading {
+        level,
+        text,
+        id: id.clone(),
+        line,
+        column,
+    });
+    let mut inner = String::new();
+    pulldown_cmark::html::push_html(&mut inner, h.inner.into_iter());
+    let class = if h.classes.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"{}\"", escape(&h.classes.join(" ")))
+    };
+    let id = escape(&id);
+    format!(
+        "<h{level} id=\"{id}\"{class}>{inner} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
+    )
+}
+
+fn note_link<'a>(
+    out: &mut Rendered,
+    kind: LinkKind,
+    dest: CowStr<'a>,
+    offset: usize,
+    lines: &LineIndex,
+    rewrite: &dyn Fn(&str) -> Option<String>,
+) -> CowStr<'a> {
+    let (line, column) = lines.line_col(offset);
+    out.links.push(Link {
+        kind,
+        target: dest.to_string(),
+        line,
+        column,
+    });
+    match rewrite(&dest) {
+        Some(href) => href.into(),
+        None => dest,
+    }
+}
+
+fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// Notes the anchors and links of a raw HTML fragment and rewrites its `href`/`src`.
+fn raw_html<'a>(
+    out: &mut Rendered,
+    html: CowStr<'a>,
+    offset: usize,
+    lines: &LineIndex,
+    rewrite: &dyn Fn(&str) -> Option<String>,
+) -> CowStr<'a> {
+    if html.trim_start().starts_with("<!--") {
+        return html;
+    }
+    let attrs = html_attrs(&html);
+    if attrs.is_empty() {
+        return html;
+    }
+    let mut rewritten = String::with_capacity(html.len());
+    let mut last = 0;
+    for (name, range) in attrs {
+        let value = &html[range.clone()];
+        match name {
+            "id" | "name" => out.anchors.push(value.to_string()),
+            "href" | "src" => {
+                let kind = if name == "src" { LinkKind::HtmlImage } else { LinkKind::HtmlLink };
+                let (line, column) = lines.line_col(offset + range.start);
+                out.links.push(Link {
+                    kind,
+                    target: value.to_string(),
+                    line,
+                    column,
+                });
+                if let Some(href) = rewrite(value) {
+                    rewritten.push_str(&html[last..range.start]);
+                    rewritten.push_str(&escape(&href));
+                    last = range.end;
+                }
+            }
+            _ => {}
+        }
+    }
+    if last == 0 {
+        return html;
+    }
+    rewritten.push_str(&html[last..]);
+    rewritten.into()
+}
+
+/// The `id`, `name`, `href` and `src` attribute values of the tags in `html`,
+/// as byte ranges of the value.
+fn html_attrs(html: &str) -> Vec<(&'static str, std::ops::Range<usize>)> {
+    let bytes = html.as_bytes();
+    let mut found = Vec::new();
+    let mut in_tag = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'<' => in_tag = true,
+            b'>' => in_tag = false,
+            c if in_tag && c.is_ascii_whitespace() => {
+                let rest = &html[i + 1..];
+                for name in ["href", "src", "id", "name"] {
+                    let Some(after) = strip_prefix_ignore_case(rest, name) else { continue };
+                    let after = after.trim_start();
+                    let Some(value) = after.strip_prefix('=') else { continue };
+                    let value = value.trim_start();
+                    let start = html.len() - value.len();
+                    let (start, end) = match value.as_bytes().first() {
+                        Some(q @ (b'"' | b'\'')) => match value[1..].find(*q as char) {
+                            Some(len) => (start + 1, start + 1 + len),
+                            None => break,
+                        },
+                        _ => (start, start + value.find(|c: char| c.is_ascii_whitespace() || c == '>').unwrap_or(value.len())),
+                    };
+                    found.push((name, start..end));
+                    i = end;
+                    break;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    found
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+}
+
+/// Inline code that invokes a file of the repository: `./scripts/release.sh --dry-run`.
+fn names_repo_path(code: &str) -> bool {
+    let code = code.trim();
+    let first = code.split_whitespace().next().unwrap_or("");
+    let first = match first {
+        "bash" | "sh" | "zsh" => code.split_whitespace().nth(1).unwrap_or(""),
+        _ => first,
+    };
+    (first.starts_with("./") || first.starts_with("../")) && first.len() > 2 && !first.ends_with('/')
+}
+
+/// The commands of a fenced block in a shell language, or the `run:` steps of a yaml block.
+fn block_commands(block: &OpenCode, lines: &LineIndex) -> Vec<Command> {
+    let first_line = lines.line_of(block.offset);
+    let numbered = block.text.lines().enumerate().map(|(i, l)| (first_line + i, l));
+    if SHELL_LANGS.contains(&block.lang.as_str()) {
+        shell_commands(numbered, block.lang == "console")
+    } else if matches!(block.lang.as_str(), "yaml" | "yml") {
+        run_steps(numbered)
+    } else {
+        Vec::new()
+    }
+}
+
+/// Logical command lines of a shell block: `\` continuations joined, comments
+/// and heredoc bodies skipped. When the block uses `$ ` prompts (or is a
+/// `console` block), only prompted lines are commands; the rest is output.
+fn shell_commands<'a>(lines: impl Iterator<Item = (usize, &'a str)> + Clone, console: bool) -> Vec<Command> {
+    let prompted = console || lines.clone().any(|(_, l)| l.trim_start().starts_with("$ "));
+    let mut commands = Vec::new();
+    let mut current: Option<Command> = None;
+    let mut heredoc: Option<String> = None;
+    for (line_no, raw) in lines {
+        if let Some(end) = &heredoc {
+            if raw.trim() == end {
+                heredoc = None;
+            }
+            continue;
+        }
+        let text = match current {
+            Some(_) => raw,
+            None => {
+                let trimmed = raw.trim_start();
+                match trimmed.strip_prefix("$ ") {
+                    Some(rest) => rest.trim_start(),
+                    None if prompted => continue,
+                    None => trimmed,
+                }
+            }
+        };
+        if current.is_none() && (text.trim().is_empty() || text.trim_start().starts_with('#')) {
+            continue;
+        }
+        let (body, continues) = match text.trim_end().strip_suffix('\\') {
+            Some(body) => (body, true),
+            None => (text, false),
+        };
+        let command = current.get_or_insert_with(|| Command {
+            text: String::new(),
+            origin: CommandOrigin::Fence,
+            line: line_no,
+            column: raw[..raw.len() - text.len()].chars().count() + 1,
+        });
+        if !command.text.is_empty() {
+            command.text.push(' ');
+        }
+        command.text.push_str(body.trim());
+        if !continues {
+            let done = current.take().unwrap_or_else(|| unreachable!());
+            heredoc = heredoc_end(&done.text);
+            commands.push(done);
+        }
+    }
+    commands.extend(current);
+    commands
+}
+
+/// The terminator of a heredoc started on this command line (`<<EOF`, `<<-'EOF'`).
+fn heredoc_end(command: &str) -> Option<String> {
+    let at = command.find("<<")?;
+    let rest = command[at + 2..].trim_start_matches('-').trim_start();
+    if rest.starts_with('<') {
+        return None; // `<<<` here-string
+    }
+    let word: String = rest
+        .trim_start_matches(['\'', '"'])
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    (!word.is_empty()).then_some(word)
+}
+
+/// `run:` steps of a CI workflow written in a yaml block, single-line or block scalars.
+fn run_steps<'a>(lines: impl Iterator<Item = (usize, &'a str)> + Clone) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let mut block: Option<(usize, Vec<(usize, &str)>)> = None;
+    let flush = |block: &mut Option<(usize, Vec<(usize, &'a str)>)>, commands: &mut Vec<Command>| {
+        if let Some((_, body)) = block.take() {
+            let mut found = shell_commands(body.into_iter(), false);
+            for c in &mut found {
+                c.origin = CommandOrigin::RunStep;
+            }
+            commands.extend(found);
+        }
+    };
+    for (line_no, raw) in lines {
+        let indent = raw.len() - raw.trim_start().len();
+        if let Some((block_indent, body)) = &mut block {
+            if raw.trim().is_empty() || indent > *block_indent {
+                body.push((line_no, raw));
+                continue;
+            }
+            flush(&mut block, &mut commands);
+        }
+        let trimmed = raw.trim_start();
+        let step = trimmed.strip_prefix("- ").map_or(trimmed, str::trim_start);
+        let Some(value) = step.strip_prefix("run:") else { continue };
+        let key_indent = raw.len() - step.len();
+        let value_trimmed = value.trim();
+        if value_trimmed.starts_with('|') || value_trimmed.starts_with('>') {
+            block = Some((key_indent, Vec::new()));
+        } else if !value_trimmed.is_empty() {
+            let unquoted = value_trimmed.trim_matches(|c| c == '"' || c == '\'');
+            let column = raw.len() - value.trim_start().len() + 1 + usize::from(unquoted.len() < value_trimmed.len());
+            commands.push(Command {
+                text: unquoted.to_string(),
+                origin: CommandOrigin::RunStep,
+                line: line_no,
+                column,
+            });
+        }
+    }
+    flush(&mut block, &mut commands);
+    commands
+}
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

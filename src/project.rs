@@ -1,0 +1,177 @@
+//! `Project`: everything loaded from disk, immutable, shared by every stage.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::error::{Error, Result, display_path};
+use crate::load::data::{self, DataFiles};
+use crate::load::guides::{self, Guide, file_name};
+
+/// Where to find things; the CLI's global options.
+#[derive(Debug, Clone, Default)]
+pub struct Paths {
+    pub root: PathBuf,
+    pub content: Option<PathBuf>,
+    pub data: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug)]
+pub struct Project {
+    pub root: PathBuf,
+    pub config: Config,
+    pub content_dir: PathBuf,
+    /// The content dir relative to the root, `/`-separated ("" for the root itself).
+    pub content_prefix: String,
+    pub data_dir: PathBuf,
+    pub guides: Vec<Guide>,
+    /// Non-markdown files of the content dir, content-relative.
+    pub assets: Vec<String>,
+    pub data: DataFiles,
+    /// Things worth telling the user that do not stop the build.
+    pub warnings: Vec<String>,
+}
+
+impl Project {
+    pub fn load(paths: &Paths, drafts: bool) -> Result<Project> {
+        let root = &paths.root;
+        if !root.is_dir() {
+            return Err(Error::Usage(format!("project root `{}` is not a folder", root.display())));
+        }
+        let config = match &paths.config {
+            Some(file) => Config::load(root, &root.join(file), true)?,
+            None => Config::load(root, &root.join("almanac.yaml"), false)?,
+        };
+        let content_dir = content_dir(root, paths.content.as_deref(), &config)?;
+        let content_prefix = display_path(root, &content_dir);
+        let content_prefix = if content_prefix == "." { String::new() } else { content_prefix };
+        let data_dir = root.join(paths.data.as_deref().unwrap_or(&config.data_dir));
+
+        let listed = guides::list(&content_dir, &skip_dirs(root, &content_dir, &config))?;
+        let loaded: Vec<Result<Guide>> = listed
+            .markdown
+            .par_iter()
+            .map(|rel| {
+                let path = content_dir.join(rel);
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::io("reading", &path, e))?;
+                guides::parse(&display_path(root, &path), rel, text)
+            })
+            .collect();
+        let mut all = Vec::with_capacity(loaded.len());
+        for guide in loaded {
+            let guide = guide?;
+            if drafts || !guide.front.draft {
+                all.push(guide);
+            }
+        }
+        let mut warnings = Vec::new();
+        let guides = drop_shadowed_indexes(all, &mut warnings);
+        let data = data::load(root, &data_dir)?;
+        Ok(Project {
+            root: root.clone(),
+            config,
+            content_dir,
+            content_prefix,
+            data_dir,
+            guides,
+            assets: listed.assets,
+            data,
+            warnings,
+        })
+    }
+
+    /// The site title: the configured one, else the project folder's name.
+    pub fn title(&self) -> String {
+        if !self.config.title.is_empty() {
+            return self.config.title.clone();
+        }
+        let name = self.root.canonicalize().ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
+        humanize(&name.unwrap_or_else(|| "Handbook".into()))
+    }
+
+    pub fn output_dir(&self, out: Option<&Path>) -> PathBuf {
+        self.root.join(out.unwrap_or(&self.config.output_dir))
+    }
+}
+
+/// `--content`, else the configured dir, else `content/`, else `docs/`, else the root.
+fn content_dir(root: &Path, flag: Option<&Path>, config: &Config) -> Result<PathBuf> {
+    if let Some(dir) = flag.or(config.content_dir.as_deref()) {
+        let dir = root.join(dir);
+        if !dir.is_dir() {
+            return Err(Error::Usage(format!("content folder `{}` does not exist", display_path(root, &dir))));
+        }
+        return Ok(dir);
+    }
+    Ok(["content", "docs"]
+        .iter()
+        .map(|d| root.join(d))
+        .find(|d| d.is_dir())
+        .unwrap_or_else(|| root.to_path_buf()))
+}
+
+/// Folders never read as content when the content dir is the project root.
+fn skip_dirs(root: &Path, content_dir: &Path, config: &Config) -> Vec<PathBuf> {
+    if content_dir != root {
+        return Vec::new();
+    }
+    let mut dirs: Vec<PathBuf> = ["target", "node_modules", "templates", "themes", "static"]
+        .iter()
+        .map(|d| root.join(d))
+        .collect();
+    dirs.push(root.join(&config.output_dir));
+    dirs
+}
+
+/// A folder has one index page: `index.md` beats `_index.md` beats `README.md`
+/// (MkDocs and Zola agree on the first two; README is GitHub's fallback).
+fn drop_shadowed_indexes(guides: Vec<Guide>, warnings: &mut Vec<String>) -> Vec<Guide> {
+    let rank = |g: &Guide| match file_name(&g.path) {
+        "index.md" => 0,
+        "_index.md" => 1,
+        _ => 2,
+    };
+    let mut best: BTreeMap<&str, (u8, &str)> = BTreeMap::new();
+    for g in guides.iter().filter(|g| g.is_index()) {
+        let entry = best.entry(g.dir()).or_insert((rank(g), &g.path));
+        if rank(g) < entry.0 {
+            *entry = (rank(g), &g.path);
+        }
+    }
+    let keep: Vec<bool> = guides
+        .iter()
+        .map(|g| !g.is_index() || best.get(g.dir()).is_some_and(|(_, p)| *p == g.path))
+        .collect();
+    for (g, kept) in guides.iter().zip(&keep) {
+        if !kept {
+            let winner = best.get(g.dir()).map_or("", |(_, p)| *p);
+            warnings.push(format!("{}: not built, `{winner}` is this folder's index page", g.file));
+        }
+    }
+    guides.into_iter().zip(keep).filter_map(|(g, k)| k.then_some(g)).collect()
+}
+
+/// `release-calendar` → `Release calendar`.
+pub fn humanize(stem: &str) -> String {
+    let words = stem.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn humanize_file_stems() {
+        assert_eq!(humanize("release-calendar"), "Release calendar");
+        assert_eq!(humanize("HOTFIX_GUIDE"), "HOTFIX GUIDE");
+        assert_eq!(humanize(""), "");
+    }
+}

@@ -1,0 +1,117 @@
+//! View structs: what templates see. `site`, `nav` and `data` are global;
+//! `root` (the way back to the site root) and `page` are per page.
+
+use serde::Serialize;
+
+use crate::markdown::Rendered;
+use crate::site::{NavItem, Site, SitePage};
+
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub base_url: Option<&'a str>,
+    pub nav: &'a [NavItem],
+}
+
+#[derive(Debug, Serialize)]
+pub struct LinkView {
+    pub title: String,
+    pub url: String,
+    pub description: Option<String>,
+}
+
+impl From<&SitePage> for LinkView {
+    fn from(p: &SitePage) -> Self {
+        LinkView {
+            title: p.title.clone(),
+            url: p.url.clone(),
+            description: p.description.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct TocItem {
+    pub level: u8,
+    pub title: String,
+    pub id: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    /// Site-root-relative output path of this page.
+    pub url: &'a str,
+    /// The rendered markdown.
+    pub content: &'a str,
+    /// Whether the content starts with its own `#` heading (the theme then adds none).
+    pub has_h1: bool,
+    pub toc: Vec<TocItem>,
+    /// The guide's path relative to the project root; empty for a generated section page.
+    pub source: &'a str,
+    pub edit_url: Option<String>,
+    pub audience: &'a [String],
+    pub owner: Option<&'a str>,
+    pub review_by: Option<String>,
+    pub breadcrumbs: Vec<LinkView>,
+    pub prev: Option<LinkView>,
+    pub next: Option<LinkView>,
+    pub is_section: bool,
+    pub is_home: bool,
+    /// For a section page: the pages directly under it.
+    pub children: Vec<LinkView>,
+}
+
+/// Everything a page template needs, with `guide` the page's guide if it has one.
+pub fn page_view<'a>(
+    site: &'a Site,
+    position: usize,
+    guide: Option<(&'a crate::load::guides::Guide, &'a Rendered)>,
+    edit_base: Option<&str>,
+) -> PageView<'a> {
+    let page = &site.pages[site.order[position]];
+    let around = |i: Option<usize>| i.and_then(|i| site.order.get(i)).map(|&p| LinkView::from(&site.pages[p]));
+    let (content, toc, has_h1, source) = match guide {
+        Some((g, r)) => (
+            r.html.as_str(),
+            r.headings
+                .iter()
+                .filter(|h| (2..=3).contains(&h.level))
+                .map(|h| TocItem {
+                    level: h.level,
+                    title: h.text.clone(),
+                    id: h.id.clone(),
+                })
+                .collect(),
+            r.headings.first().is_some_and(|h| h.level == 1),
+            g.file.as_str(),
+        ),
+        None => ("", Vec::new(), false, ""),
+    };
+    let front = guide.map(|(g, _)| &g.front);
+    PageView {
+        title: &page.title,
+        description: page.description.as_deref(),
+        url: &page.url,
+        content,
+        has_h1,
+        toc,
+        source,
+        edit_url: edit_base.filter(|_| !source.is_empty()).map(|base| format!("{base}/{source}")),
+        audience: front.map_or(&[], |f| f.audience.as_slice()),
+        owner: front.and_then(|f| f.owner.as_deref()),
+        review_by: front.and_then(|f| f.review_by).map(|d| d.to_string()),
+        breadcrumbs: site.ancestors(page).into_iter().map(LinkView::from).collect(),
+        prev: around(position.checked_sub(1)),
+        next: around(Some(position + 1)),
+        is_section: page.section.is_some(),
+        is_home: page.section.as_deref() == Some(""),
+        children: page
+            .section
+            .as_deref()
+            .map(|dir| site.children(dir).map(LinkView::from).collect())
+            .unwrap_or_default(),
+    }
+}

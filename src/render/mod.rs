@@ -1,0 +1,5 @@
+//! Turning the site into output files: the theme's templates filled with view
+//! structs (never domain types), so a template sees a stable, documented shape.
+
+pub mod context;
+pub mod theme;

@@ -1,0 +1,131 @@
+//! The theme: `themes/<name>/templates/*.html` and `static/`, with the default
+//! theme compiled in so the binary works anywhere. A site's `templates/x.html`
+//! replaces the theme's `x.html`, file by file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::error::{Error, Result, display_path};
+
+macro_rules! builtin {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_str!(concat!("../../themes/default/", $path)))),*]
+    };
+}
+
+/// The default theme as compiled in: (path under the theme folder, contents).
+const DEFAULT_THEME: &[(&str, &str)] = builtin!(
+    "templates/base.html",
+    "templates/page.html",
+    "templates/section.html",
+    "templates/404.html",
+    "templates/redirect.html",
+    "templates/sitemap.xml",
+    "static/assets/almanac.css",
+    "static/assets/almanac.js",
+);
+
+pub struct Theme {
+    pub tera: Tera,
+    sources: BTreeMap<String, Source>,
+    /// Files copied to the output root: (output path, contents).
+    pub static_files: Vec<(String, Vec<u8>)>,
+}
+
+struct Source {
+    /// Where the template came from, for messages.
+    file: String,
+    text: String,
+}
+
+impl Theme {
+    pub fn load(root: &Path, theme: &str) -> Result<Theme> {
+        let theme_dir = root.join("themes").join(theme);
+        let mut templates: BTreeMap<String, Source> = BTreeMap::new();
+        let mut static_files = Vec::new();
+        if theme_dir.join("templates").is_dir() {
+            read_dir_into(root, &theme_dir.join("templates"), &mut templates)?;
+            for (rel, path) in files_under(&theme_dir.join("static"))? {
+                let bytes = std::fs::read(&path).map_err(|e| Error::io("reading", &path, e))?;
+                static_files.push((rel, bytes));
+            }
+        } else if theme == "default" {
+            for (path, text) in DEFAULT_THEME {
+                if let Some(name) = path.strip_prefix("templates/") {
+                    let file = format!("<built-in theme>/templates/{name}");
+                    templates.insert(name.to_string(), Source { file, text: text.to_string() });
+                } else if let Some(rel) = path.strip_prefix("static/") {
+                    static_files.push((rel.to_string(), text.as_bytes().to_vec()));
+                }
+            }
+        } else {
+            return Err(Error::Usage(format!(
+                "theme `{theme}` not found: expected a folder `{}`",
+                display_path(root, &theme_dir.join("templates"))
+            )));
+        }
+        read_dir_into(root, &root.join("templates"), &mut templates)?;
+
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        tera.add_raw_templates(templates.iter().map(|(name, s)| (name.as_str(), s.text.as_str())))
+            .map_err(|e| template_error(&e, &templates))?;
+        Ok(Theme {
+            tera,
+            sources: templates,
+            static_files,
+        })
+    }
+
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String> {
+        self.tera.render(name, context).map_err(|e| template_error(&e, &self.sources))
+    }
+}
+
+fn read_dir_into(root: &Path, dir: &Path, templates: &mut BTreeMap<String, Source>) -> Result<()> {
+    for (name, path) in files_under(dir)? {
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io("reading template", &path, e))?;
+        templates.insert(name, Source { file: display_path(root, &path), text });
+    }
+    Ok(())
+}
+
+/// Files under `dir` (none when it does not exist), as (relative path, path).
+fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut files = Vec::new();
+    if !dir.is_dir() {
+        return Ok(files);
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::io("listing", dir, e.into()))?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            files.push((rel.to_string_lossy().replace('\\', "/"), entry.path().to_path_buf()));
+        }
+    }
+    Ok(files)
+}
+
+/// A Tera error as a located error when it points into a template we know.
+fn template_error(err: &tera::Error, templates: &BTreeMap<String, Source>) -> Error {
+    let report = match err.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => r,
+        _ => {
+            return Error::Template {
+                name: String::new(),
+                message: err.to_string(),
+            };
+        }
+    };
+    let span = report.span();
+    match templates.get(report.filename()) {
+        Some(source) => Error::at(&source.file, &source.text, span.start_line, span.start_col + 1, report.message()),
+        None => Error::Template {
+            name: report.filename().to_string(),
+            message: format!("line {}, column {}: {}", span.start_line, span.start_col + 1, report.message()),
+        },
+    }
+}

@@ -1,0 +1,93 @@
+//! GitHub-compatible heading ids: the same algorithm as github-slugger, which
+//! github.com uses for README anchors, so links that work there work here.
+
+use std::collections::HashMap;
+
+/// The slug of one heading's text, without de-duplication.
+pub fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c == ' ' {
+            out.push('-');
+        } else if c == '-' || c == '_' || c.is_alphanumeric() || is_combining_mark(c) {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Combining marks are kept by GitHub (they are part of a letter in many scripts).
+fn is_combining_mark(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05BD | 0x0610..=0x061A | 0x064B..=0x065F
+        | 0x0900..=0x0903 | 0x093A..=0x094F | 0x0E31 | 0x0E34..=0x0E3A | 0x1AB0..=0x1AFF
+        | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0x3099..=0x309A | 0xFE20..=0xFE2F)
+}
+
+/// Hands out unique ids within one page: the second "Usage" becomes `usage-1`.
+#[derive(Debug, Default)]
+pub struct Slugger {
+    seen: HashMap<String, usize>,
+}
+
+impl Slugger {
+    /// Reserves an id given explicitly (`{#id}`, raw HTML) so generated ones avoid it.
+    pub fn reserve(&mut self, id: &str) {
+        self.seen.entry(id.to_string()).or_insert(0);
+    }
+
+    pub fn unique(&mut self, text: &str) -> String {
+        let base = slug(text);
+        let mut candidate = base.clone();
+        while self.seen.contains_key(&candidate) {
+            let n = self.seen.entry(base.clone()).or_insert(0);
+            *n += 1;
+            candidate = format!("{base}-{n}");
+        }
+        self.seen.insert(candidate.clone(), 0);
+        candidate
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Cases checked against github.com's rendering of README headings.
+    #[test]
+    fn github_slug_cases() {
+        let cases = [
+            ("Hello World", "hello-world"),
+            ("Release v1.2.0 (final)", "release-v120-final"),
+            ("What's new?", "whats-new"),
+            ("foo_bar-baz", "foo_bar-baz"),
+            ("  Trim me  ", "trim-me"),
+            ("A  B", "a--b"),
+            ("C++ & Rust", "c--rust"),
+            ("🚀 Launch day", "-launch-day"),
+            ("Über Größe", "über-größe"),
+            ("日本語の見出し", "日本語の見出し"),
+            ("`cargo test` fails", "cargo-test-fails"),
+            ("1. Prepare", "1-prepare"),
+            ("Q&A: rollbacks/hotfixes", "qa-rollbackshotfixes"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(slug(text), want, "slug of {text:?}");
+        }
+    }
+
+    #[test]
+    fn duplicates_get_numbered_suffixes() {
+        let mut s = Slugger::default();
+        let ids: Vec<_> = ["Usage", "Usage", "Usage-1", "Usage"].iter().map(|t| s.unique(t)).collect();
+        // github-slugger: the third heading's own slug `usage-1` is taken, so it becomes `usage-1-1`.
+        assert_eq!(ids, ["usage", "usage-1", "usage-1-1", "usage-2"]);
+    }
+
+    #[test]
+    fn reserved_ids_are_avoided() {
+        let mut s = Slugger::default();
+        s.reserve("rollback");
+        assert_eq!(s.unique("Rollback"), "rollback-1");
+    }
+}
