@@ -7,14 +7,16 @@ use rayon::prelude::*;
 
 use crate::check::{self, Finding};
 use crate::error::{Error, Result};
-use crate::index::{SiteIndex, Target, page_url, percent_encode_path, relative_href, root_prefix, section_url};
+use crate::index::{
+    SiteIndex, Target, page_url, percent_encode_path, relative_href, root_prefix, section_url,
+};
 use crate::load::guides::Guide;
 use crate::markdown::{self, Rendered};
 use crate::project::{Paths, Project};
 use crate::render::context::{SiteView, page_view};
 use crate::render::theme::Theme;
 use crate::site::Site;
-use crate::write::{Output, check_output_dir};
+use crate::write::{Staging, check_output_dir};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -45,20 +47,34 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
     check_output_dir(
         &project.root,
         &out_dir,
-        &[&project.content_dir, &project.data_dir, &project.root.join("templates"), &project.root.join("themes")],
+        &[
+            &project.content_dir,
+            &project.data_dir,
+            &project.root.join("templates"),
+            &project.root.join("themes"),
+        ],
     )?;
     if project.guides.is_empty() {
         return Err(Error::Usage(format!(
             "no markdown guides found in `{}`",
-            if project.content_prefix.is_empty() { "." } else { &project.content_prefix }
+            if project.content_prefix.is_empty() {
+                "."
+            } else {
+                &project.content_prefix
+            }
         )));
     }
-    let index = SiteIndex::new(&project.root, &project.content_prefix, &project.guides, &project.assets);
+    let index = SiteIndex::new(
+        &project.root,
+        &project.content_prefix,
+        &project.guides,
+        &project.assets,
+    );
     let rendered = render_markdown(&project, &index);
     let findings = check::links::check(&project.guides, &rendered, &index);
     let title = project.title();
     let site = Site::new(&project.guides, &rendered, &index, &title);
-    let output = render_site(&project, &index, &site, &rendered, options, &title)?;
+    let theme = Theme::load(&project.root, &project.config.theme)?;
     let mut report = BuildReport {
         out_dir,
         pages: site.pages.len(),
@@ -69,7 +85,11 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
     if options.strict && !report.findings.is_empty() {
         return Ok(report);
     }
-    output.write_atomically(&report.out_dir)?;
+    let staging = Staging::new(&report.out_dir)?;
+    write_site(
+        &project, &index, &site, &rendered, options, &title, theme, &staging,
+    )?;
+    staging.commit()?;
     report.written = true;
     Ok(report)
 }
@@ -88,7 +108,12 @@ pub fn render_markdown(project: &Project, index: &SiteIndex) -> Vec<Rendered> {
 }
 
 /// The href to emit for a link written as `dest` in `guide`, or `None` to keep it.
-fn rewrite_link(index: &SiteIndex, guide: &Guide, dest: &str, blob_base: Option<&str>) -> Option<String> {
+fn rewrite_link(
+    index: &SiteIndex,
+    guide: &Guide,
+    dest: &str,
+    blob_base: Option<&str>,
+) -> Option<String> {
     let from = page_url(&guide.path);
     let with_fragment = |url: String, fragment: Option<String>| match fragment {
         Some(f) => format!("{url}#{}", percent_encode_path(&f)),
@@ -98,11 +123,15 @@ fn rewrite_link(index: &SiteIndex, guide: &Guide, dest: &str, blob_base: Option<
         Target::External | Target::SamePage { .. } | Target::OutsideRoot => None,
         Target::Page { page, fragment } => {
             let to = page_url(index.guide_path(page));
-            Some(with_fragment(percent_encode_path(&relative_href(&from, &to)), fragment))
+            Some(with_fragment(
+                percent_encode_path(&relative_href(&from, &to)),
+                fragment,
+            ))
         }
-        Target::Section { dir, fragment } => {
-            Some(with_fragment(percent_encode_path(&relative_href(&from, &section_url(&dir))), fragment))
-        }
+        Target::Section { dir, fragment } => Some(with_fragment(
+            percent_encode_path(&relative_href(&from, &section_url(&dir))),
+            fragment,
+        )),
         Target::Asset { path } => Some(percent_encode_path(&relative_href(&from, &path))),
         Target::RepoFile { path } => Some(match blob_base {
             Some(base) => format!("{base}/{}", percent_encode_path(&path)),
@@ -111,8 +140,12 @@ fn rewrite_link(index: &SiteIndex, guide: &Guide, dest: &str, blob_base: Option<
         Target::Missing { path, fragment } => {
             // Keep broken `.md` links pointing where the page would be, never at a `.md`.
             let rel = index.content_rel(&path)?;
-            rel.ends_with(".md")
-                .then(|| with_fragment(percent_encode_path(&relative_href(&from, &page_url(rel))), fragment))
+            rel.ends_with(".md").then(|| {
+                with_fragment(
+                    percent_encode_path(&relative_href(&from, &page_url(rel))),
+                    fragment,
+                )
+            })
         }
     }
 }
@@ -123,15 +156,18 @@ fn blob_base(project: &Project) -> Option<String> {
     Some(format!("{repo}/blob/{}", project.config.edit_branch))
 }
 
-fn render_site(
+/// Renders every page and copies every file into `out`, pages in parallel.
+#[allow(clippy::too_many_arguments)]
+fn write_site(
     project: &Project,
     index: &SiteIndex,
     site: &Site,
     rendered: &[Rendered],
     options: &BuildOptions,
     title: &str,
-) -> Result<Output> {
-    let mut theme = Theme::load(&project.root, &project.config.theme)?;
+    mut theme: Theme,
+    out: &Staging,
+) -> Result<()> {
     let base_url = options
         .base_url
         .as_deref()
@@ -141,82 +177,97 @@ fn render_site(
         title,
         description: &project.config.description,
         base_url: base_url.as_deref(),
-        nav: &site.nav,
     };
     let globals = theme.tera.global_context();
     globals.insert("site", &site_view);
     globals.insert("data", &project.data);
-    let edit_base = project
-        .config
-        .repo_url
-        .as_deref()
-        .map(|repo| format!("{}/edit/{}", repo.trim_end_matches('/'), project.config.edit_branch));
+    let edit_base = project.config.repo_url.as_deref().map(|repo| {
+        format!(
+            "{}/edit/{}",
+            repo.trim_end_matches('/'),
+            project.config.edit_branch
+        )
+    });
 
-    let pages: Vec<Result<(String, String)>> = (0..site.order.len())
+    (0..site.order.len())
         .into_par_iter()
-        .map(|position| {
+        .try_for_each(|position| {
             let page = &site.pages[site.order[position]];
             let guide = page.guide.map(|g| (&project.guides[g], &rendered[g]));
             let view = page_view(site, position, guide, edit_base.as_deref());
             let mut context = tera::Context::new();
             context.insert("root", &root_prefix(&page.url));
             context.insert("page", &view);
-            let template = if page.section.is_some() { "section.html" } else { "page.html" };
-            Ok((page.url.clone(), theme.render(template, &context)?))
-        })
-        .collect();
-    let mut output = Output::default();
-    for page in pages {
-        let (url, html) = page?;
-        output.add(url, html);
-    }
+            let template = if page.section.is_some() {
+                "section.html"
+            } else {
+                "page.html"
+            };
+            out.write(&page.url, theme.render(template, &context)?.as_bytes())
+        })?;
 
     let mut context = tera::Context::new();
     // The 404 page is served at any depth: absolute links when the site's URL is known.
-    context.insert("root", &base_url.as_ref().map_or(String::new(), |u| format!("{u}/")));
-    output.add("404.html", theme.render("404.html", &context)?);
+    context.insert(
+        "root",
+        &base_url.as_ref().map_or(String::new(), |u| format!("{u}/")),
+    );
+    out.write("404.html", theme.render("404.html", &context)?.as_bytes())?;
     if let Some(base) = &base_url {
-        let mut urls: Vec<String> = site.order.iter().map(|&p| sitemap_url(base, &site.pages[p].url)).collect();
+        let mut urls: Vec<String> = site
+            .order
+            .iter()
+            .map(|&p| sitemap_url(base, &site.pages[p].url))
+            .collect();
         urls.sort();
         let mut context = tera::Context::new();
         context.insert("urls", &urls);
-        output.add("sitemap.xml", theme.render("sitemap.xml", &context)?);
+        out.write(
+            "sitemap.xml",
+            theme.render("sitemap.xml", &context)?.as_bytes(),
+        )?;
     }
     for (guide, g) in project.guides.iter().enumerate() {
         for alias in &g.front.aliases {
             let from = alias_url(alias);
             let mut context = tera::Context::new();
-            context.insert("target", &relative_href(&from, &site.page_of_guide(guide).url));
-            output.add(from, theme.render("redirect.html", &context)?);
+            context.insert(
+                "target",
+                &relative_href(&from, &site.page_of_guide(guide).url),
+            );
+            out.write(&from, theme.render("redirect.html", &context)?.as_bytes())?;
         }
     }
 
     for (path, bytes) in std::mem::take(&mut theme.static_files) {
-        output.add(path, bytes);
+        out.write(&path, &bytes)?;
     }
     for asset in &project.assets {
-        output.copy(asset.clone(), project.content_dir.join(asset));
+        out.copy(asset, &project.content_dir.join(asset))?;
     }
-    copy_tree(&project.root.join("static"), &mut output)?;
+    copy_tree(&project.root.join("static"), out)?;
     if project.config.repo_url.is_none() {
         let mut repo_files = BTreeSet::new();
         for (guide, r) in project.guides.iter().zip(rendered) {
             for link in &r.links {
-                if let Target::RepoFile { path } = index.resolve(&guide.path, &link.target) {
-                    if project.root.join(&path).is_file() {
-                        repo_files.insert(path);
-                    }
+                if let Target::RepoFile { path } = index.resolve(&guide.path, &link.target)
+                    && project.root.join(&path).is_file()
+                {
+                    repo_files.insert(path);
                 }
             }
         }
         for path in repo_files {
-            output.copy(format!("{REPO_FILES_DIR}/{path}"), project.root.join(&path));
+            out.copy(
+                &format!("{REPO_FILES_DIR}/{path}"),
+                &project.root.join(&path),
+            )?;
         }
     }
-    Ok(output)
+    Ok(())
 }
 
-fn copy_tree(dir: &std::path::Path, output: &mut Output) -> Result<()> {
+fn copy_tree(dir: &std::path::Path, out: &Staging) -> Result<()> {
     if !dir.is_dir() {
         return Ok(());
     }
@@ -224,7 +275,7 @@ fn copy_tree(dir: &std::path::Path, output: &mut Output) -> Result<()> {
         let entry = entry.map_err(|e| Error::io("listing", dir, e.into()))?;
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            output.copy(rel.to_string_lossy().replace('\\', "/"), entry.path().to_path_buf());
+            out.copy(&rel.to_string_lossy().replace('\\', "/"), entry.path())?;
         }
     }
     Ok(())

@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "almanac", version, about = "Release handbooks: build the site, check the docs, write the quarterly report")]
+#[command(
+    name = "almanac",
+    version,
+    about = "Release handbooks: build the site, check the docs, write the quarterly report"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -16,7 +20,13 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct Global {
     /// Project root; every path in messages is relative to it.
-    #[arg(short = 'C', long = "root", global = true, value_name = "DIR", default_value = ".")]
+    #[arg(
+        short = 'C',
+        long = "root",
+        global = true,
+        value_name = "DIR",
+        default_value = "."
+    )]
     pub root: PathBuf,
     /// Markdown guides (default: content/, else docs/).
     #[arg(long, global = true, value_name = "DIR")]
@@ -56,9 +66,7 @@ pub enum Command {
     /// Render the quarterly release report.
     Report(ReportArgs),
     /// Start a new handbook.
-    Init {
-        dir: Option<PathBuf>,
-    },
+    Init { dir: Option<PathBuf> },
 }
 
 #[derive(Debug, Args)]

@@ -53,7 +53,9 @@ impl Config {
     pub fn load(root: &Path, path: &Path, required: bool) -> Result<Config> {
         match std::fs::read_to_string(path) {
             Ok(text) => Config::parse(&crate::error::display_path(root, path), &text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(Config::default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                Ok(Config::default())
+            }
             Err(e) => Err(Error::io("reading config", path, e)),
         }
     }
@@ -61,7 +63,12 @@ impl Config {
 
 /// A YAML error as a located error. `line_offset` is the number of lines of the
 /// file before the YAML text starts (front matter starts after `---`).
-pub fn yaml_error(file: &str, full_text: &str, err: &serde_yaml::Error, line_offset: usize) -> Error {
+pub fn yaml_error(
+    file: &str,
+    full_text: &str,
+    err: &serde_yaml::Error,
+    line_offset: usize,
+) -> Error {
     let (line, column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
     let mut message = err.to_string();
     // The library appends " at line L column C"; we show the position ourselves.
@@ -88,12 +95,19 @@ mod tests {
 
     #[test]
     fn empty_config_is_the_default() {
-        assert_eq!(Config::parse("almanac.yaml", "\n").unwrap(), Config::default());
+        assert_eq!(
+            Config::parse("almanac.yaml", "\n").unwrap(),
+            Config::default()
+        );
     }
 
     #[test]
     fn keys_override_defaults() {
-        let c = Config::parse("almanac.yaml", "title: Handbook\nrepo_url: https://example.org/r\n").unwrap();
+        let c = Config::parse(
+            "almanac.yaml",
+            "title: Handbook\nrepo_url: https://example.org/r\n",
+        )
+        .unwrap();
         assert_eq!(c.title, "Handbook");
         assert_eq!(c.repo_url.as_deref(), Some("https://example.org/r"));
         assert_eq!(c.output_dir, PathBuf::from("public"));
@@ -102,7 +116,9 @@ mod tests {
     #[test]
     fn unknown_key_is_located() {
         let err = Config::parse("almanac.yaml", "title: x\nbase_ulr: y\n").unwrap_err();
-        let Error::Located(loc) = err else { panic!("not located: {err}") };
+        let Error::Located(loc) = err else {
+            panic!("not located: {err}")
+        };
         assert_eq!((loc.line, loc.column), (2, 1));
         assert!(loc.message.contains("base_ulr"), "{}", loc.message);
         assert_eq!(loc.source_line, "base_ulr: y");

@@ -40,8 +40,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// An error at `line:column` of `text`, the contents of `file`.
-    pub fn at(file: &str, text: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
-        let source_line = text.lines().nth(line.saturating_sub(1)).unwrap_or("").to_string();
+    pub fn at(
+        file: &str,
+        text: &str,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        let source_line = text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .to_string();
         Error::Located(Box::new(Located {
             file: file.to_string(),
             line: line.max(1),
@@ -69,7 +79,11 @@ impl Error {
     /// Renders the error the way rustc does, with the offending line and a caret.
     pub fn render(&self, color: bool) -> String {
         use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
-        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
         match self {
             Error::Located(loc) => {
                 let start = loc
@@ -90,16 +104,12 @@ impl Error {
                 if let Some(hint) = &loc.hint {
                     report.push(Group::with_title(Level::HELP.secondary_title(hint)));
                 }
-                // annotate-snippets shows the column 1-based from the span; keep the
-                // plain `file:line:col` form too so terminals and editors can jump to it.
-                format!(
-                    "{}\n{}",
-                    renderer.render(&report),
-                    format_args!("  = at {}:{}:{}", loc.file, loc.line, loc.column)
-                )
+                renderer.render(&report).to_string()
             }
             other => {
-                let report = [Group::with_title(Level::ERROR.primary_title(other.to_string()))];
+                let report = [Group::with_title(
+                    Level::ERROR.primary_title(other.to_string()),
+                )];
                 renderer.render(&report).to_string()
             }
         }
@@ -108,7 +118,10 @@ impl Error {
 
 /// `path` relative to `root`, `/`-separated, for messages.
 pub fn display_path(root: &Path, path: &Path) -> String {
-    let rel: PathBuf = path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf());
+    let rel: PathBuf = path
+        .strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf());
     rel.to_string_lossy().replace('\\', "/")
 }
 
@@ -125,7 +138,9 @@ pub struct LineIndex<'a> {
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         LineIndex { text, starts }
     }
 
@@ -136,7 +151,10 @@ impl<'a> LineIndex<'a> {
 
     /// Byte offset where 1-based `line` starts (the end of the text past the last line).
     pub fn offset_of_line(&self, line: usize) -> usize {
-        self.starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len())
+        self.starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(self.text.len())
     }
 
     /// 1-based line and column (in characters) of byte `offset`.
@@ -172,7 +190,8 @@ mod tests {
 
     #[test]
     fn located_error_names_file_line_and_column() {
-        let err = Error::at("content/a.md", "one\ntwo: [\n", 2, 6, "bad yaml").with_hint("close the list");
+        let err = Error::at("content/a.md", "one\ntwo: [\n", 2, 6, "bad yaml")
+            .with_hint("close the list");
         assert_eq!(err.to_string(), "content/a.md:2:6: bad yaml");
         let shown = err.render(false);
         assert!(shown.contains("two: ["), "{shown}");

@@ -26,7 +26,11 @@ pub fn section_url(dir: &str) -> String {
 }
 
 fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() { name.to_string() } else { format!("{dir}/{name}") }
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
 }
 
 /// What a link destination refers to.
@@ -37,15 +41,24 @@ pub enum Target {
     /// `#fragment` (or an empty link) on the same page.
     SamePage { fragment: Option<String> },
     /// A guide; `page` indexes the guides the index was built from.
-    Page { page: usize, fragment: Option<String> },
+    Page {
+        page: usize,
+        fragment: Option<String>,
+    },
     /// A folder of the content dir with no index guide (a generated section page).
-    Section { dir: String, fragment: Option<String> },
+    Section {
+        dir: String,
+        fragment: Option<String>,
+    },
     /// A non-markdown file of the content dir, copied to the output.
     Asset { path: String },
     /// A file of the repository outside the content dir (root-relative path).
     RepoFile { path: String },
     /// Nothing there. `path` is root-relative.
-    Missing { path: String, fragment: Option<String> },
+    Missing {
+        path: String,
+        fragment: Option<String>,
+    },
     /// The link climbs above the project root.
     OutsideRoot,
 }
@@ -62,7 +75,12 @@ pub struct SiteIndex {
 }
 
 impl SiteIndex {
-    pub fn new(root: &Path, content_prefix: &str, guides: &[Guide], assets: &[String]) -> SiteIndex {
+    pub fn new(
+        root: &Path,
+        content_prefix: &str,
+        guides: &[Guide],
+        assets: &[String],
+    ) -> SiteIndex {
         let mut index = SiteIndex {
             root: root.to_path_buf(),
             content_prefix: content_prefix.trim_matches('/').to_string(),
@@ -133,19 +151,30 @@ impl SiteIndex {
             };
             if let Some(index) = self.dirs.get(dir) {
                 return match index {
-                    Some(page) => Target::Page { page: *page, fragment },
-                    None => Target::Section { dir: dir.to_string(), fragment },
+                    Some(page) => Target::Page {
+                        page: *page,
+                        fragment,
+                    },
+                    None => Target::Section {
+                        dir: dir.to_string(),
+                        fragment,
+                    },
                 };
             }
             if self.assets.contains(rel) {
-                return Target::Asset { path: rel.to_string() };
+                return Target::Asset {
+                    path: rel.to_string(),
+                };
             }
         } else if !target.is_empty() && self.root.join(&target).exists() {
             return Target::RepoFile {
                 path: target.trim_end_matches('/').to_string(),
             };
         }
-        Target::Missing { path: target, fragment }
+        Target::Missing {
+            path: target,
+            fragment,
+        }
     }
 
     fn to_root(&self, content_rel: &str) -> String {
@@ -176,11 +205,15 @@ impl SiteIndex {
 }
 
 fn has_scheme(dest: &str) -> bool {
-    let Some(colon) = dest.find(':') else { return false };
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
     let scheme = &dest[..colon];
     !scheme.is_empty()
         && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 /// Joins `rel` onto the root-relative folder `base`, folding `.` and `..`.
@@ -209,7 +242,10 @@ pub fn normalize(base: &str, rel: &str) -> Option<String> {
 
 /// A relative href from the page at `from_url` to `to_url` (both site-root-relative).
 pub fn relative_href(from_url: &str, to_url: &str) -> String {
-    let from_dirs: Vec<&str> = parent(from_url).split('/').filter(|s| !s.is_empty()).collect();
+    let from_dirs: Vec<&str> = parent(from_url)
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
     let to_parts: Vec<&str> = to_url.split('/').collect();
     let common = from_dirs
         .iter()
@@ -272,22 +308,40 @@ mod tests {
     fn page_urls() {
         assert_eq!(page_url("README.md"), "index.html");
         assert_eq!(page_url("release/_index.md"), "release/index.html");
-        assert_eq!(page_url("release/hotfix-guide.md"), "release/hotfix-guide.html");
+        assert_eq!(
+            page_url("release/hotfix-guide.md"),
+            "release/hotfix-guide.html"
+        );
     }
 
     #[test]
     fn normalize_folds_dots() {
-        assert_eq!(normalize("content/a", "../b/./c.md").as_deref(), Some("content/b/c.md"));
+        assert_eq!(
+            normalize("content/a", "../b/./c.md").as_deref(),
+            Some("content/b/c.md")
+        );
         assert_eq!(normalize("content", "../../x"), None);
-        assert_eq!(normalize("content/a", "/scripts/x.sh").as_deref(), Some("scripts/x.sh"));
-        assert_eq!(normalize("content", "sub/").as_deref(), Some("content/sub/"));
+        assert_eq!(
+            normalize("content/a", "/scripts/x.sh").as_deref(),
+            Some("scripts/x.sh")
+        );
+        assert_eq!(
+            normalize("content", "sub/").as_deref(),
+            Some("content/sub/")
+        );
     }
 
     #[test]
     fn relative_hrefs() {
-        assert_eq!(relative_href("index.html", "release/a.html"), "release/a.html");
+        assert_eq!(
+            relative_href("index.html", "release/a.html"),
+            "release/a.html"
+        );
         assert_eq!(relative_href("release/a.html", "release/b.html"), "b.html");
-        assert_eq!(relative_href("release/a.html", "index.html"), "../index.html");
+        assert_eq!(
+            relative_href("release/a.html", "index.html"),
+            "../index.html"
+        );
         assert_eq!(relative_href("a/b/c.html", "a/x/d.html"), "../x/d.html");
         assert_eq!(relative_href("a/b.html", "a/b/c.html"), "b/c.html");
     }

@@ -39,10 +39,12 @@ pub fn run(cli: &Cli, stderr: &mut dyn Write) -> Result<i32> {
                 strict: args.strict,
             };
             let report = build::build(&paths, &options)?;
-            let say = |stderr: &mut dyn Write, line: String| writeln!(stderr, "{line}").map_err(|e| Error::Io {
-                context: "writing to stderr".into(),
-                source: e,
-            });
+            let say = |stderr: &mut dyn Write, line: String| {
+                writeln!(stderr, "{line}").map_err(|e| Error::Io {
+                    context: "writing to stderr".into(),
+                    source: e,
+                })
+            };
             for warning in &report.warnings {
                 if !g.quiet {
                     say(stderr, format!("warning: {warning}"))?;
@@ -56,12 +58,22 @@ pub fn run(cli: &Cli, stderr: &mut dyn Write) -> Result<i32> {
             if !report.written {
                 say(
                     stderr,
-                    format!("error: {} broken link(s) with --strict; nothing written", report.findings.len()),
+                    format!(
+                        "error: {} broken link(s) with --strict; nothing written",
+                        report.findings.len()
+                    ),
                 )?;
                 return Ok(1);
             }
             if !g.quiet {
-                say(stderr, format!("built {} pages into {}", report.pages, report.out_dir.display()))?;
+                say(
+                    stderr,
+                    format!(
+                        "built {} pages into {}",
+                        report.pages,
+                        report.out_dir.display()
+                    ),
+                )?;
             }
             Ok(0)
         }
@@ -73,5 +85,7 @@ pub fn run(cli: &Cli, stderr: &mut dyn Write) -> Result<i32> {
 }
 
 fn not_yet(name: &str) -> Result<i32> {
-    Err(Error::Usage(format!("`almanac {name}` is not built yet in this version")))
+    Err(Error::Usage(format!(
+        "`almanac {name}` is not built yet in this version"
+    )))
 }

@@ -2,7 +2,9 @@
 //! links and commands seen on the way, with their source line and column, so
 //! the checker never parses a page again and sees the ids the site emits.
 
-use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 
 use crate::error::LineIndex;
@@ -124,7 +126,9 @@ pub fn render(text: &str, body_start: usize, rewrite: &dyn Fn(&str) -> Option<St
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let offset = body_start + range.start;
         let event = match event {
-            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
                 heading = Some(OpenHeading {
                     level,
                     id,
@@ -140,20 +144,47 @@ pub fn render(text: &str, body_start: usize, rewrite: &dyn Fn(&str) -> Option<St
                 let html = close_heading(h, &mut slugger, &lines, &mut out);
                 Event::Html(html.into())
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest_url = note_link(&mut out, LinkKind::Link, dest_url, offset, &lines, rewrite);
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url =
+                    note_link(&mut out, LinkKind::Link, dest_url, offset, &lines, rewrite);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                let dest_url = note_link(&mut out, LinkKind::Image, dest_url, offset, &lines, rewrite);
-                Event::Start(Tag::Image { link_type, dest_url, title, id })
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url =
+                    note_link(&mut out, LinkKind::Image, dest_url, offset, &lines, rewrite);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match &kind {
-                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_lowercase(),
+                    CodeBlockKind::Fenced(info) => info
+                        .split([' ', ',', '{'])
+                        .next()
+                        .unwrap_or("")
+                        .to_lowercase(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                let first_line = lines.line_of(offset) + usize::from(matches!(kind, CodeBlockKind::Fenced(_)));
+                let first_line =
+                    lines.line_of(offset) + usize::from(matches!(kind, CodeBlockKind::Fenced(_)));
                 code = Some(OpenCode {
                     lang,
                     offset: lines.offset_of_line(first_line),
@@ -191,7 +222,9 @@ pub fn render(text: &str, body_start: usize, rewrite: &dyn Fn(&str) -> Option<St
                 Event::Code(t)
             }
             Event::Html(h) => Event::Html(raw_html(&mut out, h, offset, &lines, rewrite)),
-            Event::InlineHtml(h) => Event::InlineHtml(raw_html(&mut out, h, offset, &lines, rewrite)),
+            Event::InlineHtml(h) => {
+                Event::InlineHtml(raw_html(&mut out, h, offset, &lines, rewrite))
+            }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, title) = alert(kind);
                 Event::Html(format!("<div class=\"alert alert-{class}\" role=\"note\">\n<p class=\"alert-title\">{title}</p>\n").into())
@@ -214,7 +247,12 @@ pub fn render(text: &str, body_start: usize, rewrite: &dyn Fn(&str) -> Option<St
     out
 }
 
-fn close_heading(h: OpenHeading, slugger: &mut Slugger, lines: &LineIndex, out: &mut Rendered) -> String {
+fn close_heading(
+    h: OpenHeading,
+    slugger: &mut Slugger,
+    lines: &LineIndex,
+    out: &mut Rendered,
+) -> String {
     let text = h.text.trim().to_string();
     let id = match &h.id {
         Some(id) => id.to_string(),
@@ -299,7 +337,11 @@ fn raw_html<'a>(
         match name {
             "id" | "name" => out.anchors.push(value.to_string()),
             "href" | "src" => {
-                let kind = if name == "src" { LinkKind::HtmlImage } else { LinkKind::HtmlLink };
+                let kind = if name == "src" {
+                    LinkKind::HtmlImage
+                } else {
+                    LinkKind::HtmlLink
+                };
                 let (line, column) = lines.line_col(offset + range.start);
                 out.links.push(Link {
                     kind,
@@ -337,9 +379,13 @@ fn html_attrs(html: &str) -> Vec<(&'static str, std::ops::Range<usize>)> {
             c if in_tag && c.is_ascii_whitespace() => {
                 let rest = &html[i + 1..];
                 for name in ["href", "src", "id", "name"] {
-                    let Some(after) = strip_prefix_ignore_case(rest, name) else { continue };
+                    let Some(after) = strip_prefix_ignore_case(rest, name) else {
+                        continue;
+                    };
                     let after = after.trim_start();
-                    let Some(value) = after.strip_prefix('=') else { continue };
+                    let Some(value) = after.strip_prefix('=') else {
+                        continue;
+                    };
                     let value = value.trim_start();
                     let start = html.len() - value.len();
                     let (start, end) = match value.as_bytes().first() {
@@ -347,7 +393,13 @@ fn html_attrs(html: &str) -> Vec<(&'static str, std::ops::Range<usize>)> {
                             Some(len) => (start + 1, start + 1 + len),
                             None => break,
                         },
-                        _ => (start, start + value.find(|c: char| c.is_ascii_whitespace() || c == '>').unwrap_or(value.len())),
+                        _ => (
+                            start,
+                            start
+                                + value
+                                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                                    .unwrap_or(value.len()),
+                        ),
                     };
                     found.push((name, start..end));
                     i = end;
@@ -363,7 +415,8 @@ fn html_attrs(html: &str) -> Vec<(&'static str, std::ops::Range<usize>)> {
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
 }
 
 /// Inline code that invokes a file of the repository: `./scripts/release.sh --dry-run`.
@@ -374,13 +427,19 @@ fn names_repo_path(code: &str) -> bool {
         "bash" | "sh" | "zsh" => code.split_whitespace().nth(1).unwrap_or(""),
         _ => first,
     };
-    (first.starts_with("./") || first.starts_with("../")) && first.len() > 2 && !first.ends_with('/')
+    (first.starts_with("./") || first.starts_with("../"))
+        && first.len() > 2
+        && !first.ends_with('/')
 }
 
 /// The commands of a fenced block in a shell language, or the `run:` steps of a yaml block.
 fn block_commands(block: &OpenCode, lines: &LineIndex) -> Vec<Command> {
     let first_line = lines.line_of(block.offset);
-    let numbered = block.text.lines().enumerate().map(|(i, l)| (first_line + i, l));
+    let numbered = block
+        .text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (first_line + i, l));
     if SHELL_LANGS.contains(&block.lang.as_str()) {
         shell_commands(numbered, block.lang == "console")
     } else if matches!(block.lang.as_str(), "yaml" | "yml") {
@@ -393,7 +452,10 @@ fn block_commands(block: &OpenCode, lines: &LineIndex) -> Vec<Command> {
 /// Logical command lines of a shell block: `\` continuations joined, comments
 /// and heredoc bodies skipped. When the block uses `$ ` prompts (or is a
 /// `console` block), only prompted lines are commands; the rest is output.
-fn shell_commands<'a>(lines: impl Iterator<Item = (usize, &'a str)> + Clone, console: bool) -> Vec<Command> {
+fn shell_commands<'a>(
+    lines: impl Iterator<Item = (usize, &'a str)> + Clone,
+    console: bool,
+) -> Vec<Command> {
     let prompted = console || lines.clone().any(|(_, l)| l.trim_start().starts_with("$ "));
     let mut commands = Vec::new();
     let mut current: Option<Command> = None;
@@ -462,7 +524,8 @@ fn heredoc_end(command: &str) -> Option<String> {
 fn run_steps<'a>(lines: impl Iterator<Item = (usize, &'a str)> + Clone) -> Vec<Command> {
     let mut commands = Vec::new();
     let mut block: Option<(usize, Vec<(usize, &str)>)> = None;
-    let flush = |block: &mut Option<(usize, Vec<(usize, &'a str)>)>, commands: &mut Vec<Command>| {
+    let flush = |block: &mut Option<(usize, Vec<(usize, &'a str)>)>,
+                 commands: &mut Vec<Command>| {
         if let Some((_, body)) = block.take() {
             let mut found = shell_commands(body.into_iter(), false);
             for c in &mut found {
@@ -482,14 +545,18 @@ fn run_steps<'a>(lines: impl Iterator<Item = (usize, &'a str)> + Clone) -> Vec<C
         }
         let trimmed = raw.trim_start();
         let step = trimmed.strip_prefix("- ").map_or(trimmed, str::trim_start);
-        let Some(value) = step.strip_prefix("run:") else { continue };
+        let Some(value) = step.strip_prefix("run:") else {
+            continue;
+        };
         let key_indent = raw.len() - step.len();
         let value_trimmed = value.trim();
         if value_trimmed.starts_with('|') || value_trimmed.starts_with('>') {
             block = Some((key_indent, Vec::new()));
         } else if !value_trimmed.is_empty() {
             let unquoted = value_trimmed.trim_matches(|c| c == '"' || c == '\'');
-            let column = raw.len() - value.trim_start().len() + 1 + usize::from(unquoted.len() < value_trimmed.len());
+            let column = raw.len() - value.trim_start().len()
+                + 1
+                + usize::from(unquoted.len() < value_trimmed.len());
             commands.push(Command {
                 text: unquoted.to_string(),
                 origin: CommandOrigin::RunStep,
@@ -514,4 +581,242 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(text: &str) -> Rendered {
+        render(text, 0, &|_| None)
+    }
+
+    fn commands(text: &str) -> Vec<(String, usize, usize)> {
+        plain(text)
+            .commands
+            .into_iter()
+            .map(|c| (c.text, c.line, c.column))
+            .collect()
+    }
+
+    #[test]
+    fn links_carry_their_source_position() {
+        let text = "---\ntitle: x\n---\n# T\n\nSee [a](a.md#x) and ![i](i.png).\n";
+        let body_start = text.find("# T").unwrap();
+        let r = render(text, body_start, &|_| None);
+        let found: Vec<_> = r
+            .links
+            .iter()
+            .map(|l| (l.kind, l.target.as_str(), l.line, l.column))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (LinkKind::Link, "a.md#x", 6, 5),
+                (LinkKind::Image, "i.png", 6, 21)
+            ]
+        );
+    }
+
+    #[test]
+    fn reference_links_and_autolinks_are_links() {
+        let r = plain("[a][ref] <https://x.org>\n\n[ref]: guide.md#top\n");
+        let targets: Vec<_> = r.links.iter().map(|l| l.target.as_str()).collect();
+        assert_eq!(targets, ["guide.md#top", "https://x.org"]);
+    }
+
+    #[test]
+    fn links_in_code_are_not_links() {
+        let r = plain("`[a](b.md)`\n\n```md\n[c](d.md)\n```\n");
+        assert!(r.links.is_empty(), "{:?}", r.links);
+    }
+
+    #[test]
+    fn raw_html_anchors_and_links() {
+        let r = plain(
+            "<a name=\"old\"></a>\n\n<p id='kept'>x <a href=\"g.md#s\">g</a> <img src=\"p.png\"></p>\n",
+        );
+        assert_eq!(r.anchors, ["old", "kept"]);
+        let links: Vec<_> = r
+            .links
+            .iter()
+            .map(|l| (l.kind, l.target.as_str(), l.line, l.column))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                (LinkKind::HtmlLink, "g.md#s", 3, 25),
+                (LinkKind::HtmlImage, "p.png", 3, 49)
+            ]
+        );
+    }
+
+    #[test]
+    fn rewriting_touches_links_and_raw_html() {
+        let r = render("[a](a.md) <a href=\"b.md\">b</a>\n", 0, &|d| {
+            Some(d.replace(".md", ".html"))
+        });
+        assert!(r.html.contains("<a href=\"a.html\">a</a>"), "{}", r.html);
+        assert!(r.html.contains("<a href=\"b.html\">b</a>"), "{}", r.html);
+    }
+
+    #[test]
+    fn title_is_the_first_h1_and_ids_are_unique() {
+        let r = plain("## Before\n\n# Main title\n\n## Before\n");
+        assert_eq!(r.title.as_deref(), Some("Main title"));
+        let ids: Vec<_> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["before", "main-title", "before-1"]);
+    }
+
+    #[test]
+    fn heading_text_includes_code_and_link_text() {
+        let r = plain("## Run `make` from [the root](x.md)\n");
+        assert_eq!(r.headings[0].id, "run-make-from-the-root");
+        assert!(r.html.contains("<code>make</code>"), "{}", r.html);
+    }
+
+    #[test]
+    fn shell_blocks_yield_logical_commands() {
+        let text = "```bash\n# comment\n./scripts/release.sh \\\n  --version 1.2.0 \\\n  --dry-run\n\nVAR=1 make test\n```\n";
+        assert_eq!(
+            commands(text),
+            [
+                (
+                    "./scripts/release.sh --version 1.2.0 --dry-run".to_string(),
+                    3,
+                    1
+                ),
+                ("VAR=1 make test".to_string(), 7, 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn console_blocks_keep_only_prompted_lines() {
+        let text = "```console\n$ cargo test\nrunning 3 tests\n  $ ./x.sh -v\n```\n";
+        assert_eq!(
+            commands(text),
+            [
+                ("cargo test".to_string(), 2, 3),
+                ("./x.sh -v".to_string(), 4, 5)
+            ]
+        );
+    }
+
+    #[test]
+    fn heredoc_bodies_are_not_commands() {
+        let text = "```sh\ncat > notes.txt <<'EOF'\n./not-a-command.sh\nEOF\n./after.sh\n```\n";
+        let found: Vec<_> = commands(text).into_iter().map(|c| c.0).collect();
+        assert_eq!(found, ["cat > notes.txt <<'EOF'", "./after.sh"]);
+    }
+
+    #[test]
+    fn other_languages_are_not_commands() {
+        assert!(commands("```rust\nfn main() {}\n```\n\n```\n./x.sh\n```\n").is_empty());
+    }
+
+    #[test]
+    fn yaml_run_steps_are_commands() {
+        let text = "```yaml\nsteps:\n  - run: ./scripts/check.sh --fast\n  - name: t\n    run: |\n      cargo test\n      npm run lint\n```\n";
+        assert_eq!(
+            commands(text),
+            [
+                ("./scripts/check.sh --fast".to_string(), 3, 10),
+                ("cargo test".to_string(), 6, 7),
+                ("npm run lint".to_string(), 7, 7)
+            ]
+        );
+    }
+
+    #[test]
+    fn inline_code_naming_a_repo_script_is_a_command() {
+        let r =
+            plain("Run `./scripts/release.sh --help` or `bash scripts/x.sh`, not `cargo build`.\n");
+        let found: Vec<_> = r
+            .commands
+            .iter()
+            .map(|c| (c.text.as_str(), c.origin, c.column))
+            .collect();
+        assert_eq!(
+            found,
+            [("./scripts/release.sh --help", CommandOrigin::Inline, 6)]
+        );
+    }
+
+    #[test]
+    fn alerts_become_titled_boxes() {
+        let r = plain("> [!TIP]\n> Use `--dry-run`.\n\n> plain quote\n");
+        assert!(
+            r.html.contains(
+                "<div class=\"alert alert-tip\" role=\"note\">\n<p class=\"alert-title\">Tip</p>"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<blockquote>"),
+            "plain quotes stay quotes: {}",
+            r.html
+        );
+    }
+
+    /// Any input renders without panicking: a deterministic pseudo-random mix
+    /// of markdown's special characters.
+    #[test]
+    fn fuzz_render_never_panics() {
+        let pieces = [
+            "#",
+            "# ",
+            "\n",
+            "[",
+            "]",
+            "(",
+            ")",
+            "<",
+            ">",
+            "`",
+            "```",
+            "```bash\n",
+            "$ ",
+            "\\",
+            "|",
+            "-",
+            "*",
+            "{#",
+            "}",
+            "\"",
+            "'",
+            "<a href=\"",
+            "<img src=",
+            " id=",
+            "é",
+            "🚀",
+            "> [!NOTE]\n",
+            "[^1]",
+            "[^1]: ",
+            "run: ",
+            "<<EOF\n",
+            "EOF",
+            "\r\n",
+            "\t",
+            "%",
+            "#x",
+            "../",
+            "\u{0}",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(state % 40) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            let r = render(&text, 0, &|d| Some(format!("x{d}")));
+            for link in &r.links {
+                assert!(link.line >= 1 && link.column >= 1);
+            }
+        }
+    }
 }

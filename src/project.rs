@@ -39,7 +39,10 @@ impl Project {
     pub fn load(paths: &Paths, drafts: bool) -> Result<Project> {
         let root = &paths.root;
         if !root.is_dir() {
-            return Err(Error::Usage(format!("project root `{}` is not a folder", root.display())));
+            return Err(Error::Usage(format!(
+                "project root `{}` is not a folder",
+                root.display()
+            )));
         }
         let config = match &paths.config {
             Some(file) => Config::load(root, &root.join(file), true)?,
@@ -47,7 +50,11 @@ impl Project {
         };
         let content_dir = content_dir(root, paths.content.as_deref(), &config)?;
         let content_prefix = display_path(root, &content_dir);
-        let content_prefix = if content_prefix == "." { String::new() } else { content_prefix };
+        let content_prefix = if content_prefix == "." {
+            String::new()
+        } else {
+            content_prefix
+        };
         let data_dir = root.join(paths.data.as_deref().unwrap_or(&config.data_dir));
 
         let listed = guides::list(&content_dir, &skip_dirs(root, &content_dir, &config))?;
@@ -56,7 +63,8 @@ impl Project {
             .par_iter()
             .map(|rel| {
                 let path = content_dir.join(rel);
-                let text = std::fs::read_to_string(&path).map_err(|e| Error::io("reading", &path, e))?;
+                let text =
+                    std::fs::read_to_string(&path).map_err(|e| Error::io("reading", &path, e))?;
                 guides::parse(&display_path(root, &path), rel, text)
             })
             .collect();
@@ -88,7 +96,11 @@ impl Project {
         if !self.config.title.is_empty() {
             return self.config.title.clone();
         }
-        let name = self.root.canonicalize().ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
+        let name = self
+            .root
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
         humanize(&name.unwrap_or_else(|| "Handbook".into()))
     }
 
@@ -102,7 +114,10 @@ fn content_dir(root: &Path, flag: Option<&Path>, config: &Config) -> Result<Path
     if let Some(dir) = flag.or(config.content_dir.as_deref()) {
         let dir = root.join(dir);
         if !dir.is_dir() {
-            return Err(Error::Usage(format!("content folder `{}` does not exist", display_path(root, &dir))));
+            return Err(Error::Usage(format!(
+                "content folder `{}` does not exist",
+                display_path(root, &dir)
+            )));
         }
         return Ok(dir);
     }
@@ -148,10 +163,17 @@ fn drop_shadowed_indexes(guides: Vec<Guide>, warnings: &mut Vec<String>) -> Vec<
     for (g, kept) in guides.iter().zip(&keep) {
         if !kept {
             let winner = best.get(g.dir()).map_or("", |(_, p)| *p);
-            warnings.push(format!("{}: not built, `{winner}` is this folder's index page", g.file));
+            warnings.push(format!(
+                "{}: not built, `{winner}` is this folder's index page",
+                g.file
+            ));
         }
     }
-    guides.into_iter().zip(keep).filter_map(|(g, k)| k.then_some(g)).collect()
+    guides
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(g, k)| k.then_some(g))
+        .collect()
 }
 
 /// `release-calendar` → `Release calendar`.

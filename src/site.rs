@@ -25,27 +25,40 @@ pub struct SitePage {
     weight: Option<i64>,
 }
 
-/// One row of the navigation tree, flattened depth-first.
+/// One row of the navigation tree as a page shows it, flattened depth-first.
 #[derive(Debug, Clone, Serialize)]
-pub struct NavItem {
-    pub title: String,
-    pub url: String,
+pub struct NavItem<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
     pub depth: usize,
     pub is_section: bool,
+    /// The page being rendered.
+    pub active: bool,
+    /// A section whose children are listed (the current page is in it).
+    pub open: bool,
 }
+
+/// Sites up to this many pages show the whole tree on every page; larger ones
+/// show the top level and the branch leading to the current page, so a page's
+/// size does not grow with the site.
+const FULL_NAV_PAGES: usize = 200;
 
 pub struct Site {
     pub pages: Vec<SitePage>,
     /// Page indexes in reading order: home first, then depth-first by weight and title.
     pub order: Vec<usize>,
-    pub nav: Vec<NavItem>,
     by_section: HashMap<String, usize>,
     children: HashMap<String, Vec<usize>>,
     page_of_guide: Vec<usize>,
 }
 
 impl Site {
-    pub fn new(guides: &[Guide], rendered: &[Rendered], index: &SiteIndex, site_title: &str) -> Site {
+    pub fn new(
+        guides: &[Guide],
+        rendered: &[Rendered],
+        index: &SiteIndex,
+        site_title: &str,
+    ) -> Site {
         let mut pages = Vec::with_capacity(guides.len() + 8);
         let mut page_of_guide = vec![usize::MAX; guides.len()];
         for (i, (guide, r)) in guides.iter().zip(rendered).enumerate() {
@@ -58,7 +71,12 @@ impl Site {
             page_of_guide[i] = pages.len();
             pages.push(SitePage {
                 url: page_url(&guide.path),
-                title: guide.front.title.clone().or_else(|| r.title.clone()).unwrap_or(fallback),
+                title: guide
+                    .front
+                    .title
+                    .clone()
+                    .or_else(|| r.title.clone())
+                    .unwrap_or(fallback),
                 description: guide.front.description.clone(),
                 guide: Some(i),
                 parent: parent_section(section.as_deref(), guide.dir()),
@@ -66,10 +84,18 @@ impl Site {
                 weight: guide.front.weight,
             });
         }
-        let mut generated: Vec<&str> = index.sections().filter(|(_, g)| g.is_none()).map(|(d, _)| d).collect();
+        let mut generated: Vec<&str> = index
+            .sections()
+            .filter(|(_, g)| g.is_none())
+            .map(|(d, _)| d)
+            .collect();
         generated.sort_unstable();
         for dir in generated {
-            let title = if dir.is_empty() { site_title.to_string() } else { humanize(file_name(dir)) };
+            let title = if dir.is_empty() {
+                site_title.to_string()
+            } else {
+                humanize(file_name(dir))
+            };
             pages.push(SitePage {
                 url: section_url(dir),
                 title,
@@ -81,8 +107,11 @@ impl Site {
             });
         }
 
-        let by_section: HashMap<String, usize> =
-            pages.iter().enumerate().filter_map(|(i, p)| p.section.clone().map(|s| (s, i))).collect();
+        let by_section: HashMap<String, usize> = pages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.section.clone().map(|s| (s, i)))
+            .collect();
         let mut children: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, p) in pages.iter().enumerate() {
             if let Some(parent) = &p.parent {
@@ -92,44 +121,86 @@ impl Site {
         for list in children.values_mut() {
             list.sort_by(|&a, &b| {
                 let (a, b) = (&pages[a], &pages[b]);
-                (a.weight.is_none(), a.weight, a.title.to_lowercase(), &a.url)
-                    .cmp(&(b.weight.is_none(), b.weight, b.title.to_lowercase(), &b.url))
+                (a.weight.is_none(), a.weight, a.title.to_lowercase(), &a.url).cmp(&(
+                    b.weight.is_none(),
+                    b.weight,
+                    b.title.to_lowercase(),
+                    &b.url,
+                ))
             });
         }
         let mut site = Site {
             pages,
             order: Vec::new(),
-            nav: Vec::new(),
             by_section,
             children,
             page_of_guide,
         };
         if let Some(&home) = site.by_section.get("") {
             site.order.push(home);
-            site.nav.push(site.nav_item(home, 0));
-            site.walk("", 0);
+            site.walk("");
         }
         site
     }
 
-    fn walk(&mut self, dir: &str, depth: usize) {
+    fn walk(&mut self, dir: &str) {
         let kids = self.children.get(dir).cloned().unwrap_or_default();
         for page in kids {
             self.order.push(page);
-            self.nav.push(self.nav_item(page, depth));
             if let Some(section) = self.pages[page].section.clone() {
-                self.walk(&section, depth + 1);
+                self.walk(&section);
             }
         }
     }
 
-    fn nav_item(&self, page: usize, depth: usize) -> NavItem {
+    /// The navigation as page number `current` (an index into `pages`) shows it.
+    pub fn nav_for(&self, current: usize) -> Vec<NavItem<'_>> {
+        let page = &self.pages[current];
+        let mut open: Vec<&str> = self
+            .ancestors(page)
+            .iter()
+            .filter_map(|p| p.section.as_deref())
+            .collect();
+        open.extend(page.section.as_deref());
+        let full = self.pages.len() <= FULL_NAV_PAGES;
+        let mut items = Vec::new();
+        if let Some(&home) = self.by_section.get("") {
+            items.push(self.nav_item(home, 0, current, true));
+        }
+        self.walk_nav("", 0, &open, full, current, &mut items);
+        items
+    }
+
+    fn walk_nav<'a>(
+        &'a self,
+        dir: &str,
+        depth: usize,
+        open: &[&str],
+        full: bool,
+        current: usize,
+        items: &mut Vec<NavItem<'a>>,
+    ) {
+        for &p in self.children.get(dir).into_iter().flatten() {
+            let expand = self.pages[p]
+                .section
+                .as_deref()
+                .filter(|s| full || open.contains(s));
+            items.push(self.nav_item(p, depth, current, expand.is_some()));
+            if let Some(section) = expand {
+                self.walk_nav(section, depth + 1, open, full, current, items);
+            }
+        }
+    }
+
+    fn nav_item(&self, page: usize, depth: usize, current: usize, open: bool) -> NavItem<'_> {
         let p = &self.pages[page];
         NavItem {
-            title: p.title.clone(),
-            url: p.url.clone(),
+            title: &p.title,
+            url: &p.url,
             depth,
             is_section: p.section.is_some(),
+            active: page == current,
+            open,
         }
     }
 
@@ -143,7 +214,11 @@ impl Site {
 
     /// Pages directly under a section, in order.
     pub fn children(&self, dir: &str) -> impl Iterator<Item = &SitePage> {
-        self.children.get(dir).into_iter().flatten().map(|&i| &self.pages[i])
+        self.children
+            .get(dir)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.pages[i])
     }
 
     /// The section pages above `page`, from the home page down.
@@ -151,7 +226,9 @@ impl Site {
         let mut chain = Vec::new();
         let mut dir = page.parent.clone();
         while let Some(d) = dir {
-            let Some(section) = self.section_page(&d) else { break };
+            let Some(section) = self.section_page(&d) else {
+                break;
+            };
             chain.push(section);
             dir = section.parent.clone();
         }

@@ -79,7 +79,10 @@ mod tests {
     #[test]
     fn duplicates_get_numbered_suffixes() {
         let mut s = Slugger::default();
-        let ids: Vec<_> = ["Usage", "Usage", "Usage-1", "Usage"].iter().map(|t| s.unique(t)).collect();
+        let ids: Vec<_> = ["Usage", "Usage", "Usage-1", "Usage"]
+            .iter()
+            .map(|t| s.unique(t))
+            .collect();
         // github-slugger: the third heading's own slug `usage-1` is taken, so it becomes `usage-1-1`.
         assert_eq!(ids, ["usage", "usage-1", "usage-1-1", "usage-2"]);
     }

@@ -4,81 +4,90 @@
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 use crate::error::{Error, Result};
 
-/// The files of a site, held in memory until they are all rendered.
-#[derive(Default)]
-pub struct Output {
-    /// (path relative to the output root, contents)
-    pub files: Vec<(String, Vec<u8>)>,
-    /// (path relative to the output root, file to copy)
-    pub copies: Vec<(String, PathBuf)>,
+/// A temporary sibling of the output folder that pages are written into as
+/// they are rendered. `commit` swaps it in; dropping it uncommitted removes it.
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    committed: bool,
 }
 
-impl Output {
-    pub fn add(&mut self, path: impl Into<String>, contents: impl Into<Vec<u8>>) {
-        self.files.push((path.into(), contents.into()));
-    }
-
-    pub fn copy(&mut self, path: impl Into<String>, from: PathBuf) {
-        self.copies.push((path.into(), from));
-    }
-
-    pub fn write_atomically(&self, out_dir: &Path) -> Result<()> {
+impl Staging {
+    pub fn new(out_dir: &Path) -> Result<Staging> {
         let parent = out_dir.parent().unwrap_or(Path::new("."));
-        let name = out_dir.file_name().map_or("public".into(), |n| n.to_string_lossy().into_owned());
-        let pid = std::process::id();
-        let staging = parent.join(format!(".{name}.almanac-new-{pid}"));
-        let previous = parent.join(format!(".{name}.almanac-old-{pid}"));
+        let name = out_dir
+            .file_name()
+            .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+        let dir = parent.join(format!(".{name}.almanac-new-{}", std::process::id()));
         std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
-        let _ = std::fs::remove_dir_all(&staging);
-        if let Err(e) = self.write_into(&staging) {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir(&dir).map_err(|e| Error::io("creating", &dir, e))?;
+        Ok(Staging {
+            dir,
+            target: out_dir.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    /// Writes `contents` at `rel` (a `/`-separated path under the output root).
+    pub fn write(&self, rel: &str, contents: &[u8]) -> Result<()> {
+        let path = self.prepare(rel)?;
+        std::fs::write(&path, contents).map_err(|e| Error::io("writing", &path, e))
+    }
+
+    pub fn copy(&self, rel: &str, from: &Path) -> Result<()> {
+        let path = self.prepare(rel)?;
+        std::fs::copy(from, &path)
+            .map(drop)
+            .map_err(|e| Error::io("copying", from, e))
+    }
+
+    fn prepare(&self, rel: &str) -> Result<PathBuf> {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
         }
-        let had_previous = out_dir.exists();
+        Ok(path)
+    }
+
+    /// Puts the new output in place of the old one.
+    pub fn commit(mut self) -> Result<()> {
+        let parent = self.target.parent().unwrap_or(Path::new("."));
+        let name = self
+            .target
+            .file_name()
+            .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+        let previous = parent.join(format!(".{name}.almanac-old-{}", std::process::id()));
+        let had_previous = self.target.exists();
         if had_previous {
-            std::fs::rename(out_dir, &previous).map_err(|e| {
-                let _ = std::fs::remove_dir_all(&staging);
-                Error::io("moving aside the previous output", out_dir, e)
-            })?;
+            std::fs::rename(&self.target, &previous)
+                .map_err(|e| Error::io("moving aside the previous output", &self.target, e))?;
         }
-        if let Err(e) = std::fs::rename(&staging, out_dir) {
+        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
             if had_previous {
-                let _ = std::fs::rename(&previous, out_dir);
+                let _ = std::fs::rename(&previous, &self.target);
             }
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(Error::io("moving the new output into place", out_dir, e));
+            return Err(Error::io(
+                "moving the new output into place",
+                &self.target,
+                e,
+            ));
         }
+        self.committed = true;
         if had_previous {
             let _ = std::fs::remove_dir_all(&previous);
         }
         Ok(())
     }
+}
 
-    fn write_into(&self, dir: &Path) -> Result<()> {
-        let mut dirs: Vec<PathBuf> = self
-            .files
-            .iter()
-            .map(|(p, _)| p)
-            .chain(self.copies.iter().map(|(p, _)| p))
-            .filter_map(|p| Path::new(p).parent().map(|d| dir.join(d)))
-            .collect();
-        dirs.push(dir.to_path_buf());
-        dirs.sort_unstable();
-        dirs.dedup();
-        for d in &dirs {
-            std::fs::create_dir_all(d).map_err(|e| Error::io("creating", d, e))?;
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
         }
-        self.files.par_iter().try_for_each(|(rel, contents)| {
-            let path = dir.join(rel);
-            std::fs::write(&path, contents).map_err(|e| Error::io("writing", &path, e))
-        })?;
-        self.copies.par_iter().try_for_each(|(rel, from)| {
-            std::fs::copy(from, dir.join(rel)).map(drop).map_err(|e| Error::io("copying", from, e))
-        })
     }
 }
 

@@ -10,8 +10,10 @@ use crate::markdown::Rendered;
 
 /// Findings for every guide's links, in guide order.
 pub fn check(guides: &[Guide], rendered: &[Rendered], index: &SiteIndex) -> Vec<Finding> {
-    let anchors: Vec<HashSet<&str>> =
-        rendered.iter().map(|r| r.anchors.iter().map(String::as_str).collect()).collect();
+    let anchors: Vec<HashSet<&str>> = rendered
+        .iter()
+        .map(|r| r.anchors.iter().map(String::as_str).collect())
+        .collect();
     let mut findings = Vec::new();
     for (g, (guide, page)) in guides.iter().zip(rendered).enumerate() {
         for link in &page.links {
@@ -31,19 +33,37 @@ pub fn check(guides: &[Guide], rendered: &[Rendered], index: &SiteIndex) -> Vec<
                 }
                 let hint = did_you_mean(fragment, anchors[target_page].iter().copied())
                     .map(|id| format!("did you mean `#{id}`?"));
-                let whose = if target_page == g { "this page".to_string() } else { format!("`{}`", guides[target_page].file) };
-                Some(finding(Kind::BrokenAnchor, format!("no heading or anchor `#{fragment}` in {whose}"), hint))
+                let whose = if target_page == g {
+                    "this page".to_string()
+                } else {
+                    format!("`{}`", guides[target_page].file)
+                };
+                Some(finding(
+                    Kind::BrokenAnchor,
+                    format!("no heading or anchor `#{fragment}` in {whose}"),
+                    hint,
+                ))
             };
             match index.resolve(&guide.path, &link.target) {
                 Target::SamePage { fragment: Some(f) } => findings.extend(missing_anchor(g, &f)),
-                Target::Page { page, fragment: Some(f) } => findings.extend(missing_anchor(page, &f)),
-                Target::Section { dir, fragment: Some(f) } if !f.is_empty() => findings.push(finding(
+                Target::Page {
+                    page,
+                    fragment: Some(f),
+                } => findings.extend(missing_anchor(page, &f)),
+                Target::Section {
+                    dir,
+                    fragment: Some(f),
+                } if !f.is_empty() => findings.push(finding(
                     Kind::BrokenAnchor,
                     format!("no anchor `#{f}`: `{dir}/` has no index page, only a generated list"),
                     None,
                 )),
                 Target::Missing { path, .. } => {
-                    let kind = if link.kind.is_image() { Kind::BrokenImage } else { Kind::BrokenLink };
+                    let kind = if link.kind.is_image() {
+                        Kind::BrokenImage
+                    } else {
+                        Kind::BrokenLink
+                    };
                     let name = file_name(path.trim_end_matches('/'));
                     let siblings = guides
                         .iter()

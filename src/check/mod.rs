@@ -46,10 +46,19 @@ pub struct Finding {
 
 impl std::fmt::Display for Finding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}: {}[{}]: {}", self.file, self.line, self.column, match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }, self.kind.as_str(), self.message)?;
+        write!(
+            f,
+            "{}:{}:{}: {}[{}]: {}",
+            self.file,
+            self.line,
+            self.column,
+            match self.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            },
+            self.kind.as_str(),
+            self.message
+        )?;
         if let Some(hint) = &self.hint {
             write!(f, " ({hint})")?;
         }
@@ -58,7 +67,10 @@ impl std::fmt::Display for Finding {
 }
 
 /// The candidate closest to `wanted` by edit distance, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (wanted.chars().count() / 3).max(2);
     candidates
         .into_iter()
@@ -76,7 +88,9 @@ fn levenshtein(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
             diagonal = above;
         }
     }
@@ -96,7 +110,10 @@ mod tests {
 
     #[test]
     fn suggestions_only_when_close() {
-        assert_eq!(did_you_mean("rollbak", ["rollback", "release"]), Some("rollback"));
+        assert_eq!(
+            did_you_mean("rollbak", ["rollback", "release"]),
+            Some("rollback")
+        );
         assert_eq!(did_you_mean("zzz", ["rollback", "release"]), None);
     }
 }

@@ -30,8 +30,13 @@ pub fn load(root: &Path, data_dir: &Path) -> Result<DataFiles> {
         .collect();
     paths.sort();
     for path in paths {
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io("reading data file", &path, e))?;
-        let stem = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| Error::io("reading data file", &path, e))?;
+        let stem = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         files.insert(stem, parse(&display_path(root, &path), &text)?);
     }
     Ok(files)
@@ -43,7 +48,11 @@ mod tests {
 
     #[test]
     fn yaml_becomes_json_values() {
-        let v = parse("data/x.yaml", "releases:\n  - { version: 1.4.0, planned: 2025-08-05 }\n").unwrap();
+        let v = parse(
+            "data/x.yaml",
+            "releases:\n  - { version: 1.4.0, planned: 2025-08-05 }\n",
+        )
+        .unwrap();
         assert_eq!(v["releases"][0]["version"], "1.4.0");
         assert_eq!(v["releases"][0]["planned"], "2025-08-05");
     }
@@ -51,7 +60,9 @@ mod tests {
     #[test]
     fn invalid_yaml_is_located() {
         let err = parse("data/x.yaml", "a: 1\nb: [1, 2\n").unwrap_err();
-        let Error::Located(loc) = err else { panic!("{err}") };
+        let Error::Located(loc) = err else {
+            panic!("{err}")
+        };
         assert_eq!(loc.file, "data/x.yaml");
         assert!(loc.line >= 2, "{loc:?}");
     }

@@ -1,5 +1,6 @@
 //! Guides: markdown files under the content dir, with optional YAML front matter.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -10,7 +11,7 @@ use crate::config::yaml_error;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default)]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
@@ -21,7 +22,23 @@ pub struct FrontMatter {
     pub owner: Option<String>,
     pub review_by: Option<NaiveDate>,
     pub aliases: Vec<String>,
+    /// Keys almanac does not use (MkDocs' `hide`, Zola's `sort_by`…): kept for
+    /// templates as `page.extra`, reported by `check`, never a build failure,
+    /// so docs written for other tools build as they are.
+    #[serde(skip)]
+    pub extra: BTreeMap<String, serde_json::Value>,
 }
+
+const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "weight",
+    "draft",
+    "audience",
+    "owner",
+    "review_by",
+    "aliases",
+];
 
 fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
@@ -105,7 +122,10 @@ fn split_front_matter(file: &str, text: &str) -> Result<(FrontMatter, usize)> {
             let front = if yaml.trim().is_empty() {
                 FrontMatter::default()
             } else {
-                serde_yaml::from_str(yaml).map_err(|e| yaml_error(file, text, &e, 1))?
+                let mut front: FrontMatter =
+                    serde_yaml::from_str(yaml).map_err(|e| yaml_error(file, text, &e, 1))?;
+                front.extra = unknown_keys(yaml);
+                front
             };
             return Ok((front, offset + line.len()));
         }
@@ -115,10 +135,22 @@ fn split_front_matter(file: &str, text: &str) -> Result<(FrontMatter, usize)> {
         .with_hint("end the front matter with a line containing only `---`"))
 }
 
+/// The top-level keys of a front matter block that are not almanac's own.
+fn unknown_keys(yaml: &str) -> BTreeMap<String, serde_json::Value> {
+    match serde_yaml::from_str::<BTreeMap<String, serde_json::Value>>(yaml) {
+        Ok(mut all) => {
+            all.retain(|k, _| !KNOWN_KEYS.contains(&k.as_str()));
+            all
+        }
+        Err(_) => BTreeMap::new(),
+    }
+}
+
 fn strip_fence_line(text: &str) -> Option<&str> {
     let rest = text.strip_prefix("---")?;
     let rest = rest.trim_start_matches([' ', '\t']);
-    rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))
+    rest.strip_prefix("\r\n")
+        .or_else(|| rest.strip_prefix('\n'))
 }
 
 /// Every `*.md` under `content_dir` (hidden files and folders skipped), and the
@@ -137,7 +169,9 @@ pub fn list(content_dir: &Path, skip: &[std::path::PathBuf]) -> Result<ContentFi
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
-            e.depth() == 0 || !(e.file_name().to_string_lossy().starts_with('.') || skip.iter().any(|s| s == e.path()))
+            e.depth() == 0
+                || !(e.file_name().to_string_lossy().starts_with('.')
+                    || skip.iter().any(|s| s == e.path()))
         });
     for entry in walker {
         let entry = entry.map_err(|e| {
@@ -199,17 +233,20 @@ mod tests {
     #[test]
     fn bad_front_matter_is_located_in_the_file() {
         let err = guide("---\ntitle: ok\nweight: heavy\n---\nBody\n").unwrap_err();
-        let Error::Located(loc) = err else { panic!("{err}") };
+        let Error::Located(loc) = err else {
+            panic!("{err}")
+        };
         assert_eq!(loc.line, 3);
         assert_eq!(loc.source_line, "weight: heavy");
     }
 
     #[test]
-    fn unknown_front_matter_key_is_an_error() {
-        let err = guide("---\ntitel: Typo\n---\n").unwrap_err();
-        let Error::Located(loc) = err else { panic!("{err}") };
-        assert_eq!((loc.line, loc.column), (2, 1));
-        assert!(loc.message.contains("titel"));
+    fn unknown_front_matter_keys_are_kept_as_extra() {
+        let g = guide("---\ntitle: T\nsort_by: weight\nhide: [toc]\n---\n").unwrap();
+        assert_eq!(g.front.title.as_deref(), Some("T"));
+        let keys: Vec<_> = g.front.extra.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["hide", "sort_by"]);
+        assert_eq!(g.front.extra["hide"][0], "toc");
     }
 
     #[test]
@@ -222,5 +259,32 @@ mod tests {
     fn a_thematic_break_later_is_not_front_matter() {
         let g = guide("# Title\n\n---\n\ntext\n").unwrap();
         assert_eq!(g.body_start, 0);
+    }
+}
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+
+    /// Front matter parsing returns a guide or an error for any input, never panics.
+    #[test]
+    fn fuzz_front_matter_never_panics() {
+        let pieces = [
+            "---", "\n", "title", ":", " ", "[", "]", "{", "}", "weight: ", "1", "'", "\"",
+            "\u{feff}", "é", "...", "\r\n", "- ", "&a", "*a", "!!str",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(state % 30) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            if let Err(crate::error::Error::Located(loc)) = parse("g.md", "g.md", text.clone()) {
+                assert!(loc.line >= 1 && loc.column >= 1, "{text:?}");
+            }
+        }
     }
 }

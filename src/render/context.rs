@@ -11,7 +11,6 @@ pub struct SiteView<'a> {
     pub title: &'a str,
     pub description: &'a str,
     pub base_url: Option<&'a str>,
-    pub nav: &'a [NavItem],
 }
 
 #[derive(Debug, Serialize)]
@@ -60,8 +59,12 @@ pub struct PageView<'a> {
     pub next: Option<LinkView>,
     pub is_section: bool,
     pub is_home: bool,
+    /// The navigation tree as this page shows it.
+    pub nav: Vec<NavItem<'a>>,
     /// For a section page: the pages directly under it.
     pub children: Vec<LinkView>,
+    /// Front matter keys almanac itself does not use.
+    pub extra: Option<&'a std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 /// Everything a page template needs, with `guide` the page's guide if it has one.
@@ -72,7 +75,10 @@ pub fn page_view<'a>(
     edit_base: Option<&str>,
 ) -> PageView<'a> {
     let page = &site.pages[site.order[position]];
-    let around = |i: Option<usize>| i.and_then(|i| site.order.get(i)).map(|&p| LinkView::from(&site.pages[p]));
+    let around = |i: Option<usize>| {
+        i.and_then(|i| site.order.get(i))
+            .map(|&p| LinkView::from(&site.pages[p]))
+    };
     let (content, toc, has_h1, source) = match guide {
         Some((g, r)) => (
             r.html.as_str(),
@@ -99,19 +105,27 @@ pub fn page_view<'a>(
         has_h1,
         toc,
         source,
-        edit_url: edit_base.filter(|_| !source.is_empty()).map(|base| format!("{base}/{source}")),
+        edit_url: edit_base
+            .filter(|_| !source.is_empty())
+            .map(|base| format!("{base}/{source}")),
         audience: front.map_or(&[], |f| f.audience.as_slice()),
         owner: front.and_then(|f| f.owner.as_deref()),
         review_by: front.and_then(|f| f.review_by).map(|d| d.to_string()),
-        breadcrumbs: site.ancestors(page).into_iter().map(LinkView::from).collect(),
+        breadcrumbs: site
+            .ancestors(page)
+            .into_iter()
+            .map(LinkView::from)
+            .collect(),
         prev: around(position.checked_sub(1)),
         next: around(Some(position + 1)),
         is_section: page.section.is_some(),
         is_home: page.section.as_deref() == Some(""),
+        nav: site.nav_for(site.order[position]),
         children: page
             .section
             .as_deref()
             .map(|dir| site.children(dir).map(LinkView::from).collect())
             .unwrap_or_default(),
+        extra: front.map(|f| &f.extra),
     }
 }

@@ -56,7 +56,13 @@ impl Theme {
             for (path, text) in DEFAULT_THEME {
                 if let Some(name) = path.strip_prefix("templates/") {
                     let file = format!("<built-in theme>/templates/{name}");
-                    templates.insert(name.to_string(), Source { file, text: text.to_string() });
+                    templates.insert(
+                        name.to_string(),
+                        Source {
+                            file,
+                            text: text.to_string(),
+                        },
+                    );
                 } else if let Some(rel) = path.strip_prefix("static/") {
                     static_files.push((rel.to_string(), text.as_bytes().to_vec()));
                 }
@@ -71,8 +77,12 @@ impl Theme {
 
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
-        tera.add_raw_templates(templates.iter().map(|(name, s)| (name.as_str(), s.text.as_str())))
-            .map_err(|e| template_error(&e, &templates))?;
+        tera.add_raw_templates(
+            templates
+                .iter()
+                .map(|(name, s)| (name.as_str(), s.text.as_str())),
+        )
+        .map_err(|e| template_error(&e, &templates))?;
         Ok(Theme {
             tera,
             sources: templates,
@@ -81,14 +91,23 @@ impl Theme {
     }
 
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String> {
-        self.tera.render(name, context).map_err(|e| template_error(&e, &self.sources))
+        self.tera
+            .render(name, context)
+            .map_err(|e| template_error(&e, &self.sources))
     }
 }
 
 fn read_dir_into(root: &Path, dir: &Path, templates: &mut BTreeMap<String, Source>) -> Result<()> {
     for (name, path) in files_under(dir)? {
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io("reading template", &path, e))?;
-        templates.insert(name, Source { file: display_path(root, &path), text });
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| Error::io("reading template", &path, e))?;
+        templates.insert(
+            name,
+            Source {
+                file: display_path(root, &path),
+                text,
+            },
+        );
     }
     Ok(())
 }
@@ -103,7 +122,10 @@ fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
         let entry = entry.map_err(|e| Error::io("listing", dir, e.into()))?;
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            files.push((rel.to_string_lossy().replace('\\', "/"), entry.path().to_path_buf()));
+            files.push((
+                rel.to_string_lossy().replace('\\', "/"),
+                entry.path().to_path_buf(),
+            ));
         }
     }
     Ok(files)
@@ -111,21 +133,74 @@ fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
 
 /// A Tera error as a located error when it points into a template we know.
 fn template_error(err: &tera::Error, templates: &BTreeMap<String, Source>) -> Error {
-    let report = match err.kind() {
-        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => r,
-        _ => {
-            return Error::Template {
-                name: String::new(),
-                message: err.to_string(),
-            };
+    let (name, line, column, message) = match err.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let span = r.span();
+            (
+                r.filename().to_string(),
+                span.start_line,
+                span.start_col + 1,
+                r.message().to_string(),
+            )
         }
-    };
-    let span = report.span();
-    match templates.get(report.filename()) {
-        Some(source) => Error::at(&source.file, &source.text, span.start_line, span.start_col + 1, report.message()),
-        None => Error::Template {
-            name: report.filename().to_string(),
-            message: format!("line {}, column {}: {}", span.start_line, span.start_col + 1, report.message()),
+        // Reference checks (unknown filter, function…) arrive as pre-rendered reports.
+        _ => match parse_report(&err.to_string()) {
+            Some(located) => located,
+            None => {
+                return Error::Template {
+                    name: String::new(),
+                    message: err.to_string(),
+                };
+            }
         },
+    };
+    match templates.get(&name) {
+        Some(source) => Error::at(&source.file, &source.text, line, column, message),
+        None => Error::Template {
+            name,
+            message: format!("line {line}, column {column}: {message}"),
+        },
+    }
+}
+
+/// (template, line, column, message) from Tera's `error: MSG\n --> NAME:L:C` report text.
+fn parse_report(report: &str) -> Option<(String, usize, usize, String)> {
+    let message = report
+        .lines()
+        .next()?
+        .trim()
+        .trim_start_matches("error: ")
+        .to_string();
+    let locus = report.lines().find_map(|l| l.trim().strip_prefix("--> "))?;
+    let mut parts = locus.rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((parts.next()?.to_string(), line, column, message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_tera_report_loci() {
+        let report = "error: Unknown filter `x`\n  --> page.html:2:17\n   |\n 2 | {{ a | x }}\n";
+        assert_eq!(
+            parse_report(report),
+            Some(("page.html".into(), 2, 17, "Unknown filter `x`".into()))
+        );
+        assert_eq!(parse_report("just a message"), None);
+    }
+
+    #[test]
+    fn the_built_in_theme_loads() {
+        let theme = Theme::load(Path::new("/nonexistent-root"), "default").unwrap();
+        assert!(theme.tera.get_template_names().any(|n| n == "page.html"));
+        assert!(
+            theme
+                .static_files
+                .iter()
+                .any(|(p, _)| p == "assets/almanac.css")
+        );
     }
 }

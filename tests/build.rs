@@ -1,0 +1,503 @@
+//! `almanac build`, end to end on fixture sites.
+
+mod common;
+
+use common::{Fixture, attr_values, main_of};
+
+#[test]
+fn heading_ids_follow_github_slugs() {
+    let site = Fixture::with(&[(
+        "content/README.md",
+        "# Guide\n\n## Usage\n\n## Usage\n\n## What's new in v1.2?\n\n## 🚀 Launch\n\n## C++ & Rust\n\n\
+         ## Rollback {#rollback}\n\n## Rollback\n\n<a id=\"legacy-anchor\"></a>\n",
+    )]);
+    site.build(&[]);
+    let html = site.read("public/index.html");
+    let ids = attr_values(main_of(&html), "id");
+    assert_eq!(
+        ids,
+        [
+            "guide",
+            "usage",
+            "usage-1",
+            "whats-new-in-v12",
+            "-launch",
+            "c--rust",
+            "rollback",
+            "rollback-1",
+            "legacy-anchor"
+        ]
+    );
+    // Every heading carries a visible link to itself.
+    assert!(
+        html.contains(r##"<a class="anchor" href="#usage-1""##),
+        "{html}"
+    );
+}
+
+#[test]
+fn relative_md_links_are_rewritten_to_pages() {
+    let site = Fixture::with(&[
+        ("scripts/release.sh", "#!/bin/sh\n"),
+        (
+            "content/README.md",
+            "# Home\n\n[guide](release/guide.md#the-steps) [section](release/) [readme](release/README.md)\n\
+             [spaced](notes/my%20notes.md) [same](#home) [out](../scripts/release.sh) [web](https://example.org/x.md)\n\
+             ![diagram](img/flow.svg)\n",
+        ),
+        (
+            "content/release/README.md",
+            "# Release\n\n[up](../README.md) [sibling](guide.md)\n",
+        ),
+        ("content/release/guide.md", "# Guide\n\n## The steps\n"),
+        ("content/notes/my notes.md", "# Notes\n"),
+        (
+            "content/img/flow.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        ),
+    ]);
+    site.build(&[]);
+    let home = site.read("public/index.html");
+    let hrefs = attr_values(main_of(&home), "href");
+    assert!(hrefs.contains(&"release/guide.html#the-steps"), "{hrefs:?}");
+    assert!(hrefs.contains(&"release/index.html"), "{hrefs:?}");
+    assert!(hrefs.contains(&"notes/my%20notes.html"), "{hrefs:?}");
+    assert!(hrefs.contains(&"#home"), "{hrefs:?}");
+    assert!(hrefs.contains(&"_repo/scripts/release.sh"), "{hrefs:?}");
+    assert!(
+        hrefs.contains(&"https://example.org/x.md"),
+        "external links are kept: {hrefs:?}"
+    );
+    assert_eq!(attr_values(main_of(&home), "src"), ["img/flow.svg"]);
+    assert!(site.exists("public/img/flow.svg"), "images are copied");
+    assert!(site.exists("public/notes/my notes.html"));
+    assert_eq!(
+        site.read("public/_repo/scripts/release.sh"),
+        "#!/bin/sh\n",
+        "linked repo files are copied"
+    );
+
+    let section = site.read("public/release/index.html");
+    let hrefs = attr_values(main_of(&section), "href");
+    assert!(
+        hrefs.contains(&"../index.html") && hrefs.contains(&"guide.html"),
+        "{hrefs:?}"
+    );
+}
+
+#[test]
+fn links_out_of_content_go_to_the_repository_when_configured() {
+    let site = Fixture::with(&[
+        (
+            "almanac.yaml",
+            "repo_url: https://git.example.org/team/tool/\n",
+        ),
+        ("scripts/x.sh", "echo\n"),
+        ("content/README.md", "# Home\n\n[script](../scripts/x.sh)\n"),
+    ]);
+    site.build(&[]);
+    let home = site.read("public/index.html");
+    assert!(
+        attr_values(main_of(&home), "href")
+            .contains(&"https://git.example.org/team/tool/blob/main/scripts/x.sh")
+    );
+    assert!(
+        home.contains("https://git.example.org/team/tool/edit/main/content/README.md"),
+        "edit link"
+    );
+    assert!(!site.exists("public/_repo"));
+}
+
+#[test]
+fn pages_are_ordered_by_weight_then_title() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n"),
+        ("content/zeta.md", "---\nweight: 1\n---\n# Zeta\n"),
+        ("content/alpha.md", "# Alpha\n"),
+        ("content/beta.md", "---\nweight: 2\n---\n# Beta\n"),
+        ("content/Gamma.md", "# gamma\n"),
+        (
+            "content/ops/README.md",
+            "---\nweight: 3\ntitle: Operations\n---\n",
+        ),
+        ("content/ops/b.md", "# B\n"),
+        ("content/ops/a.md", "# A\n"),
+    ]);
+    site.build(&[]);
+    let home = site.read("public/index.html");
+    let nav = &home[home.find("<nav class=\"sidebar\"").unwrap()..home.find("</nav>").unwrap()];
+    let titles: Vec<&str> = nav
+        .split("\">")
+        .skip(1)
+        .filter_map(|s| s.split("</a>").next())
+        .filter(|s| !s.contains('<'))
+        .collect();
+    // Weighted pages first by weight, then the rest by title (case-insensitive); sections nest.
+    assert_eq!(
+        titles,
+        [
+            "Home",
+            "Zeta",
+            "Beta",
+            "Operations",
+            "A",
+            "B",
+            "Alpha",
+            "gamma"
+        ]
+    );
+
+    // prev/next follow the same order, across sections.
+    let b = site.read("public/ops/b.html");
+    assert!(b.contains("rel=\"prev\" href=\"../ops/a.html\""), "{b}");
+    assert!(b.contains("rel=\"next\" href=\"../alpha.html\""), "{b}");
+    // Breadcrumbs lead back through the section.
+    assert!(
+        b.contains("<a href=\"../index.html\">Home</a>")
+            && b.contains("<a href=\"../ops/index.html\">Operations</a>")
+    );
+}
+
+#[test]
+fn drafts_are_skipped_unless_asked_for() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n"),
+        (
+            "content/wip.md",
+            "---\ndraft: true\n---\n# Work in progress\n",
+        ),
+    ]);
+    site.build(&[]);
+    assert!(!site.exists("public/wip.html"));
+    site.build(&["--drafts"]);
+    assert!(site.read("public/wip.html").contains("Work in progress"));
+}
+
+#[test]
+fn site_templates_override_the_theme_file_by_file() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n"),
+        ("content/page.md", "# A page\n\nBody text.\n"),
+        (
+            "templates/section.html",
+            "<!DOCTYPE html><title>{{ page.title }}</title><main>custom {{ page.content | safe }}</main>",
+        ),
+    ]);
+    site.build(&[]);
+    let home = site.read("public/index.html");
+    assert!(
+        home.starts_with("<!DOCTYPE html><title>Home</title><main>custom <h1 id=\"home\">"),
+        "{home}"
+    );
+    // Pages still use the theme's own page.html.
+    let page = site.read("public/page.html");
+    assert!(
+        page.contains("class=\"sidebar\"") && page.contains("Body text."),
+        "{page}"
+    );
+}
+
+#[test]
+fn zero_config_builds_a_plain_docs_folder() {
+    let site = Fixture::with(&[
+        (
+            "docs/index.md",
+            "# Project docs\n\nSee [setup](setup.md).\n",
+        ),
+        ("docs/setup.md", "# Setup\n"),
+        ("README.md", "# Repo readme, not part of the docs\n"),
+    ]);
+    let run = site.build(&[]);
+    assert!(run.stderr.contains("built 2 pages"), "{}", run.stderr);
+    assert!(
+        site.read("public/index.html")
+            .contains("href=\"setup.html\"")
+    );
+}
+
+#[test]
+fn zero_config_builds_a_folder_of_markdown() {
+    let site = Fixture::with(&[("notes.md", "# Notes\n"), ("README.md", "# Top\n")]);
+    site.build(&[]);
+    assert!(site.exists("public/index.html") && site.exists("public/notes.html"));
+}
+
+#[test]
+fn base_url_enables_the_sitemap() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n"),
+        ("content/a b.md", "# A\n"),
+    ]);
+    site.build(&[]);
+    assert!(!site.exists("public/sitemap.xml"));
+    site.build(&["--base-url", "https://docs.example.org/handbook/"]);
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://docs.example.org/handbook/</loc>"),
+        "{sitemap}"
+    );
+    assert!(
+        sitemap.contains("<loc>https://docs.example.org/handbook/a%20b.html</loc>"),
+        "{sitemap}"
+    );
+    // The 404 page is served from any path, so its links are absolute when the URL is known.
+    assert!(
+        site.read("public/404.html")
+            .contains("href=\"https://docs.example.org/handbook/index.html\"")
+    );
+}
+
+#[test]
+fn front_matter_feeds_the_page() {
+    let site = Fixture::with(&[(
+        "content/README.md",
+        "---\ntitle: Hotfix guide\ndescription: When and how to ship a hotfix.\naudience: [Release managers]\n\
+         owner: '@ops'\nreview_by: 2030-01-01\naliases: [old/hotfix.md]\n---\nBody without a heading.\n",
+    )]);
+    site.build(&[]);
+    let html = site.read("public/index.html");
+    assert!(
+        html.contains("<h1>Hotfix guide</h1>"),
+        "a title heading is added when the body has none"
+    );
+    assert!(
+        html.contains("<meta name=\"description\" content=\"When and how to ship a hotfix.\">")
+    );
+    assert!(
+        html.contains("Release managers")
+            && html.contains("Owner: @ops")
+            && html.contains("Review by 2030-01-01")
+    );
+    assert!(
+        site.read("public/old/hotfix.html")
+            .contains("url=../index.html"),
+        "aliases redirect"
+    );
+}
+
+#[test]
+fn markdown_extensions_render() {
+    let site = Fixture::with(&[(
+        "content/README.md",
+        "# Ext\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~\n\n- [x] done\n- [ ] todo\n\n\
+         Text[^1].\n\n[^1]: The note.\n\n> [!WARNING]\n> Careful.\n",
+    )]);
+    site.build(&[]);
+    let html = site.read("public/index.html");
+    let main = main_of(&html);
+    assert!(main.contains("<table>") && main.contains("<del>old</del>"));
+    assert!(main.contains("type=\"checkbox\"") && main.contains("checked"));
+    assert!(main.contains("class=\"footnote-definition\" id=\"1\""));
+    assert!(main.contains("<div class=\"alert alert-warning\" role=\"note\">"));
+    assert!(main.contains("<p class=\"alert-title\">Warning</p>"));
+}
+
+#[test]
+fn unknown_config_key_fails_with_its_position() {
+    let site = Fixture::with(&[
+        ("almanac.yaml", "title: x\nbase_ulr: https://x\n"),
+        ("content/README.md", "# Home\n"),
+    ]);
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("--> almanac.yaml:2:1"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("unknown field `base_ulr`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("base_ulr: https://x"),
+        "the offending line is shown: {}",
+        run.stderr
+    );
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn broken_front_matter_fails_and_leaves_the_previous_output() {
+    let site = Fixture::with(&[("content/README.md", "# Home\n"), ("content/a.md", "# A\n")]);
+    site.build(&[]);
+    let before = site.snapshot("public");
+    site.write("content/a.md", "---\ntitle: A\nweight: [1\n---\n# A\n");
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("content/a.md:3:9"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("weight: [1"),
+        "the offending line is shown: {}",
+        run.stderr
+    );
+    assert_eq!(
+        site.snapshot("public"),
+        before,
+        "public/ must be byte-identical"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("almanac-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn unclosed_front_matter_is_an_error() {
+    let site = Fixture::with(&[("content/README.md", "---\ntitle: Home\n\n# Home\n")]);
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("front matter is never closed"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/README.md:1:1"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("help: end the front matter"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn template_errors_name_the_template_line_and_column() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n"),
+        (
+            "templates/page.html",
+            "<html>\n<body>\n{{ page.title }}\n</body>\n",
+        ),
+        ("content/a.md", "# A\n"),
+    ]);
+    site.build(&[]);
+    let before = site.snapshot("public");
+    site.write(
+        "templates/page.html",
+        "<html>\n<body>\n{{ page.title }\n</body>\n",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("templates/page.html:3:15"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("{{ page.title }"), "{}", run.stderr);
+    assert_eq!(site.snapshot("public"), before);
+}
+
+#[test]
+fn template_rendering_errors_are_reported() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n"),
+        (
+            "templates/section.html",
+            "<main>\n{{ page.title | no_such_filter }}\n</main>\n",
+        ),
+    ]);
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("templates/section.html:2:17"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("Unknown filter `no_such_filter`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn invalid_data_file_is_located() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n"),
+        (
+            "data/calendar.yaml",
+            "releases:\n  - version: 1.0.0\n    planned: { release: 2025-01-06\n",
+        ),
+    ]);
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("data/calendar.yaml:"), "{}", run.stderr);
+}
+
+#[test]
+fn strict_fails_on_broken_links_and_writes_nothing() {
+    let site = Fixture::with(&[
+        (
+            "content/README.md",
+            "# Home\n\n[gone](missing.md) [anchor](other.md#nope)\n",
+        ),
+        ("content/other.md", "# Other\n\n## Yes\n"),
+    ]);
+    let run = site.build(&[]);
+    assert!(
+        run.stderr
+            .contains("content/README.md:3:1: error[broken-link]"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("content/README.md:3:20: error[broken-anchor]"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_dir_all(site.path("public")).unwrap();
+    let run = site.run(&["build", "--strict"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn refuses_to_replace_the_project_with_its_output() {
+    let site = Fixture::with(&[("content/README.md", "# Home\n")]);
+    for out in [".", "content", ".."] {
+        let run = site.run(&["build", "--out", out]);
+        assert_eq!(run.code, 2, "--out {out}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("refusing to write the site"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(site.read("content/README.md"), "# Home\n");
+}
+
+#[test]
+fn empty_content_is_an_error_not_an_empty_site() {
+    let site = Fixture::with(&[("content/.keep", "")]);
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no markdown guides found in `content`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn static_files_are_copied_verbatim() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n"),
+        ("static/robots.txt", "User-agent: *\n"),
+    ]);
+    site.build(&[]);
+    assert_eq!(site.read("public/robots.txt"), "User-agent: *\n");
+    assert!(site.exists("public/assets/almanac.css"));
+}

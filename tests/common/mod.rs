@@ -1,0 +1,126 @@
+//! Test fixtures: a site in a temp folder, the real `almanac` binary run on it,
+//! and helpers to read what it wrote.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        Fixture {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A fixture with the given files (path, contents).
+    pub fn with(files: &[(&str, &str)]) -> Fixture {
+        let f = Fixture::new();
+        for (path, text) in files {
+            f.write(path, text);
+        }
+        f
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap_or_else(|e| panic!("reading {rel}: {e}"))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.path(rel).exists()
+    }
+
+    /// Runs `almanac -C <fixture> args…`.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut all = vec!["-C", self.root().to_str().unwrap(), "--color", "never"];
+        all.extend_from_slice(args);
+        almanac(&all)
+    }
+
+    /// Builds and asserts success.
+    pub fn build(&self, args: &[&str]) -> Run {
+        let mut all = vec!["build"];
+        all.extend_from_slice(args);
+        let run = self.run(&all);
+        assert_eq!(run.code, 0, "build failed:\n{}", run.stderr);
+        run
+    }
+
+    /// Every file under `rel`, relative to it, with its bytes: to compare output trees.
+    pub fn snapshot(&self, rel: &str) -> Vec<(String, Vec<u8>)> {
+        let base = self.path(rel);
+        let mut files: Vec<_> = walkdir::WalkDir::new(&base)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(&base)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                (rel, std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    }
+}
+
+pub fn almanac(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_almanac"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("running almanac");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The `<main>` element of a page: what the page's own content became.
+pub fn main_of(html: &str) -> &str {
+    let open = html.find("<main").expect("a <main> element");
+    let start = open + html[open..].find('>').unwrap() + 1;
+    let end = html.rfind("</main>").expect("a </main>");
+    &html[start..end]
+}
+
+/// Values of `attr="…"` in `html`, in order.
+pub fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
+    let needle = format!(" {attr}=\"");
+    html.match_indices(&needle)
+        .map(|(i, _)| {
+            let start = i + needle.len();
+            let end = start + html[start..].find('"').unwrap();
+            &html[start..end]
+        })
+        .collect()
+}
