@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
@@ -35,6 +36,28 @@ pub struct BuildReport {
     pub written: bool,
     pub warnings: Vec<String>,
     pub findings: Vec<Finding>,
+    /// Wall time of each stage, for `-v`.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+struct Timer {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Timer {
+    fn start() -> Timer {
+        Timer {
+            last: Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 /// Where files of the repository outside the content dir are copied when a
@@ -42,7 +65,9 @@ pub struct BuildReport {
 const REPO_FILES_DIR: &str = "_repo";
 
 pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
+    let mut timer = Timer::start();
     let project = Project::load(paths, options.drafts)?;
+    timer.lap("load");
     let out_dir = project.output_dir(options.out.as_deref());
     check_output_dir(
         &project.root,
@@ -71,16 +96,20 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
         &project.assets,
     );
     let rendered = render_markdown(&project, &index);
+    timer.lap("markdown");
     let findings = check::links::check(&project.guides, &rendered, &index);
+    timer.lap("check links");
     let title = project.title();
     let site = Site::new(&project.guides, &rendered, &index, &title);
     let theme = Theme::load(&project.root, &project.config.theme)?;
+    timer.lap("site and theme");
     let mut report = BuildReport {
         out_dir,
         pages: site.pages.len(),
         written: false,
         warnings: project.warnings.clone(),
         findings,
+        timings: Vec::new(),
     };
     if options.strict && !report.findings.is_empty() {
         return Ok(report);
@@ -89,7 +118,10 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
     write_site(
         &project, &index, &site, &rendered, options, &title, theme, &staging,
     )?;
+    timer.lap("render and write");
     staging.commit()?;
+    timer.lap("swap output");
+    report.timings = timer.laps;
     report.written = true;
     Ok(report)
 }

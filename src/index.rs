@@ -113,6 +113,10 @@ impl SiteIndex {
         self.dirs.iter().map(|(d, g)| (d.as_str(), *g))
     }
 
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     pub fn content_prefix(&self) -> &str {
         &self.content_prefix
     }

@@ -65,6 +65,14 @@ pub fn run(cli: &Cli, stderr: &mut dyn Write) -> Result<i32> {
                 )?;
                 return Ok(1);
             }
+            if g.verbose {
+                for (stage, took) in &report.timings {
+                    say(
+                        stderr,
+                        format!("  {stage:<18} {:>8.1} ms", took.as_secs_f64() * 1000.0),
+                    )?;
+                }
+            }
             if !g.quiet {
                 say(
                     stderr,

@@ -1,11 +1,12 @@
 //! Relative links, images and `#fragments` against the pages and anchors the
 //! renderer produced.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::{Finding, Kind, Severity, did_you_mean};
 use crate::index::{SiteIndex, Target};
 use crate::load::guides::{Guide, file_name, parent};
+
 use crate::markdown::Rendered;
 
 /// Findings for every guide's links, in guide order.
@@ -15,6 +16,7 @@ pub fn check(guides: &[Guide], rendered: &[Rendered], index: &SiteIndex) -> Vec<
         .map(|r| r.anchors.iter().map(String::as_str).collect())
         .collect();
     let mut findings = Vec::new();
+    let mut dir_listings: HashMap<String, Vec<String>> = HashMap::new();
     for (g, (guide, page)) in guides.iter().zip(rendered).enumerate() {
         for link in &page.links {
             let finding = |kind: Kind, message: String, hint: Option<String>| Finding {
@@ -65,11 +67,11 @@ pub fn check(guides: &[Guide], rendered: &[Rendered], index: &SiteIndex) -> Vec<
                         Kind::BrokenLink
                     };
                     let name = file_name(path.trim_end_matches('/'));
-                    let siblings = guides
-                        .iter()
-                        .filter(|other| index_dir(index, other) == parent(&path))
-                        .map(|other| file_name(&other.path));
-                    let hint = did_you_mean(name, siblings).map(|n| format!("did you mean `{n}`?"));
+                    let siblings = dir_listings
+                        .entry(parent(&path).to_string())
+                        .or_insert_with_key(|dir| list_dir(&index.root().join(dir)));
+                    let hint = did_you_mean(name, siblings.iter().map(String::as_str))
+                        .map(|n| format!("did you mean `{n}`?"));
                     findings.push(finding(kind, format!("`{path}` does not exist"), hint));
                 }
                 Target::OutsideRoot => findings.push(finding(
@@ -84,11 +86,14 @@ pub fn check(guides: &[Guide], rendered: &[Rendered], index: &SiteIndex) -> Vec<
     findings
 }
 
-/// The root-relative folder of a guide, to compare with a missing link's folder.
-fn index_dir(index: &SiteIndex, guide: &Guide) -> String {
-    match (index.content_prefix(), guide.dir()) {
-        ("", dir) => dir.to_string(),
-        (prefix, "") => prefix.to_string(),
-        (prefix, dir) => format!("{prefix}/{dir}"),
-    }
+/// File names in `dir` (none when it cannot be read), for "did you mean" hints.
+fn list_dir(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
 }
