@@ -13,7 +13,7 @@ use crate::index::{
 };
 use crate::load::guides::Guide;
 use crate::markdown::{self, Rendered};
-use crate::project::{Paths, Project};
+use crate::project::{Load, Paths, Project};
 use crate::render::context::{SiteView, page_view};
 use crate::render::theme::Theme;
 use crate::site::Site;
@@ -66,7 +66,7 @@ const REPO_FILES_DIR: &str = "_repo";
 
 pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
     let mut timer = Timer::start();
-    let project = Project::load(paths, options.drafts)?;
+    let project = Project::load(paths, options.drafts, Load::Strict)?;
     timer.lap("load");
     let out_dir = project.output_dir(options.out.as_deref());
     check_output_dir(

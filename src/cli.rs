@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::check::format::Format;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "almanac",
@@ -87,12 +89,16 @@ pub struct BuildArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    #[arg(long, value_name = "FORMAT", default_value = "human")]
-    pub format: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Report only what changed since REV broke (a pull request's base).
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
+    /// Also fetch external URLs.
     #[arg(long)]
     pub external: bool,
+    /// Warnings fail the check too (exit 1).
     #[arg(long)]
     pub deny_warnings: bool,
 }

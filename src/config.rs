@@ -1,10 +1,12 @@
 //! `almanac.yaml` → `Config`. Every key is optional; unknown keys are errors
 //! with line and column so a typo never silently does nothing.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::check::Kind;
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -22,6 +24,55 @@ pub struct Config {
     pub repo_url: Option<String>,
     /// Branch the edit links point at.
     pub edit_branch: String,
+    pub check: CheckConfig,
+}
+
+/// The `check:` section.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Per-kind severity: `error`, `warning` or `off`.
+    pub severity: BTreeMap<Kind, Level>,
+    /// Globs of root-relative files whose findings are not reported.
+    pub ignore_files: Vec<String>,
+    /// Globs of link targets and command paths that are not checked.
+    pub ignore_targets: Vec<String>,
+    pub external: ExternalConfig,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Off,
+}
+
+/// `check.external`: how `--external` fetches URLs.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ExternalConfig {
+    pub timeout_secs: u64,
+    pub retries: u32,
+    pub concurrency: usize,
+    /// Where results are cached between runs (root-relative).
+    pub cache_file: PathBuf,
+    pub cache_max_age_hours: u64,
+    /// Globs of URLs not fetched.
+    pub exclude: Vec<String>,
+}
+
+impl Default for ExternalConfig {
+    fn default() -> Self {
+        ExternalConfig {
+            timeout_secs: 10,
+            retries: 2,
+            concurrency: 8,
+            cache_file: PathBuf::from(".almanac-cache/external.json"),
+            cache_max_age_hours: 24,
+            exclude: Vec::new(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -36,6 +87,7 @@ impl Default for Config {
             theme: "default".into(),
             repo_url: None,
             edit_branch: "main".into(),
+            check: CheckConfig::default(),
         }
     }
 }
@@ -111,6 +163,18 @@ mod tests {
         assert_eq!(c.title, "Handbook");
         assert_eq!(c.repo_url.as_deref(), Some("https://example.org/r"));
         assert_eq!(c.output_dir, PathBuf::from("public"));
+    }
+
+    #[test]
+    fn check_section() {
+        let text = "check:\n  severity: { stale-page: error, unknown-flag: off }\n  ignore_files: ['content/archive/**']\n";
+        let c = Config::parse("almanac.yaml", text).unwrap();
+        assert_eq!(c.check.severity[&Kind::StalePage], Level::Error);
+        assert_eq!(c.check.severity[&Kind::UnknownFlag], Level::Off);
+        assert_eq!(c.check.ignore_files, ["content/archive/**"]);
+        let err =
+            Config::parse("almanac.yaml", "check:\n  severity: { broken-lnk: off }\n").unwrap_err();
+        assert!(err.to_string().starts_with("almanac.yaml:2:"), "{err}");
     }
 
     #[test]

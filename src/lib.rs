@@ -22,7 +22,7 @@ use error::{Error, Result};
 use project::Paths;
 
 /// How a successful run ends: 0, or 1 when the docs have error findings.
-pub fn run(cli: &Cli, stderr: &mut dyn Write) -> Result<i32> {
+pub fn run(cli: &Cli, color: bool, stderr: &mut dyn Write) -> Result<i32> {
     let g = &cli.global;
     let paths = Paths {
         root: g.root.clone(),
@@ -85,7 +85,30 @@ pub fn run(cli: &Cli, stderr: &mut dyn Write) -> Result<i32> {
             }
             Ok(0)
         }
-        Command::Check(_) => not_yet("check"),
+        Command::Check(args) => {
+            if args.external {
+                return Err(Error::Usage(
+                    "`--external` is not built yet in this version".into(),
+                ));
+            }
+            let options = check::CheckOptions {
+                changed_since: args.changed_since.clone(),
+                external: args.external,
+                today: chrono::Local::now().date_naive(),
+            };
+            let report = check::run(&paths, &options)?;
+            let text = check::format::render(
+                args.format,
+                &report.findings,
+                &report.summary,
+                &report.sources,
+                color,
+            );
+            print!("{text}");
+            let failed =
+                report.summary.errors > 0 || (args.deny_warnings && report.summary.warnings > 0);
+            Ok(i32::from(failed))
+        }
         Command::Serve(_) => not_yet("serve"),
         Command::Report(_) => not_yet("report"),
         Command::Init { .. } => not_yet("init"),

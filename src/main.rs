@@ -13,7 +13,7 @@ fn main() {
             std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
         }
     };
-    let code = match almanac::run(&cli, &mut std::io::stderr()) {
+    let code = match almanac::run(&cli, color, &mut std::io::stderr()) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("{}", err.render(color));

@@ -20,6 +20,8 @@ pub struct Rendered {
     pub anchors: Vec<String>,
     pub links: Vec<Link>,
     pub commands: Vec<Command>,
+    /// Lines after an `<!-- almanac-ignore-next-line -->` comment.
+    pub ignored_lines: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -75,6 +77,43 @@ pub struct Command {
     pub origin: CommandOrigin,
     pub line: usize,
     pub column: usize,
+    /// Where each physical line of a continued command starts in `text`:
+    /// (byte offset in `text`, line, column). Empty for a one-line command.
+    #[serde(skip)]
+    pub continuations: Vec<(usize, usize, usize)>,
+}
+
+impl Command {
+    pub fn new(
+        text: impl Into<String>,
+        origin: CommandOrigin,
+        line: usize,
+        column: usize,
+    ) -> Command {
+        Command {
+            text: text.into(),
+            origin,
+            line,
+            column,
+            continuations: Vec::new(),
+        }
+    }
+
+    /// Source line and column of byte `offset` of `text`.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let (start, line, column) = self
+            .continuations
+            .iter()
+            .rev()
+            .find(|(start, _, _)| *start <= offset)
+            .copied()
+            .unwrap_or((0, self.line, self.column));
+        let chars = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().count());
+        (line, column + chars)
+    }
 }
 
 const SHELL_LANGS: &[&str] = &["bash", "sh", "shell", "console", "zsh"];
@@ -212,12 +251,12 @@ pub fn render(text: &str, body_start: usize, rewrite: &dyn Fn(&str) -> Option<St
                 }
                 if names_repo_path(&t) {
                     let (line, column) = lines.line_col(offset + 1);
-                    out.commands.push(Command {
-                        text: t.to_string(),
-                        origin: CommandOrigin::Inline,
+                    out.commands.push(Command::new(
+                        t.to_string(),
+                        CommandOrigin::Inline,
                         line,
                         column,
-                    });
+                    ));
                 }
                 Event::Code(t)
             }
@@ -324,6 +363,10 @@ fn raw_html<'a>(
     rewrite: &dyn Fn(&str) -> Option<String>,
 ) -> CowStr<'a> {
     if html.trim_start().starts_with("<!--") {
+        if html.contains("almanac-ignore-next-line") {
+            let end = offset + html.trim_end().len();
+            out.ignored_lines.push(lines.line_of(end) + 1);
+        }
         return html;
     }
     let attrs = html_attrs(&html);
@@ -485,20 +528,25 @@ fn shell_commands<'a>(
             Some(body) => (body, true),
             None => (text, false),
         };
-        let command = current.get_or_insert_with(|| Command {
-            text: String::new(),
-            origin: CommandOrigin::Fence,
-            line: line_no,
-            column: raw[..raw.len() - text.len()].chars().count() + 1,
-        });
-        if !command.text.is_empty() {
-            command.text.push(' ');
+        let body = body.trim_end();
+        let column = raw[..raw.len() - text.len()].chars().count() + 1;
+        match &mut current {
+            Some(command) => {
+                command.text.push(' ');
+                let lead = body.len() - body.trim_start().len();
+                let column = column + body[..lead].chars().count();
+                command
+                    .continuations
+                    .push((command.text.len(), line_no, column));
+                command.text.push_str(body.trim_start());
+            }
+            None => current = Some(Command::new(body, CommandOrigin::Fence, line_no, column)),
         }
-        command.text.push_str(body.trim());
         if !continues {
-            let done = current.take().unwrap_or_else(|| unreachable!());
-            heredoc = heredoc_end(&done.text);
-            commands.push(done);
+            if let Some(done) = current.take() {
+                heredoc = heredoc_end(&done.text);
+                commands.push(done);
+            }
         }
     }
     commands.extend(current);
@@ -506,7 +554,7 @@ fn shell_commands<'a>(
 }
 
 /// The terminator of a heredoc started on this command line (`<<EOF`, `<<-'EOF'`).
-fn heredoc_end(command: &str) -> Option<String> {
+pub(crate) fn heredoc_end(command: &str) -> Option<String> {
     let at = command.find("<<")?;
     let rest = command[at + 2..].trim_start_matches('-').trim_start();
     if rest.starts_with('<') {
@@ -557,12 +605,12 @@ fn run_steps<'a>(lines: impl Iterator<Item = (usize, &'a str)> + Clone) -> Vec<C
             let column = raw.len() - value.trim_start().len()
                 + 1
                 + usize::from(unquoted.len() < value_trimmed.len());
-            commands.push(Command {
-                text: unquoted.to_string(),
-                origin: CommandOrigin::RunStep,
-                line: line_no,
+            commands.push(Command::new(
+                unquoted,
+                CommandOrigin::RunStep,
+                line_no,
                 column,
-            });
+            ));
         }
     }
     flush(&mut block, &mut commands);

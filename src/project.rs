@@ -33,10 +33,22 @@ pub struct Project {
     pub data: DataFiles,
     /// Things worth telling the user that do not stop the build.
     pub warnings: Vec<String>,
+    /// With `Load::Lenient`: invalid front matter and data files, which `check`
+    /// reports as findings instead of stopping.
+    pub problems: Vec<Error>,
+}
+
+/// How loading treats invalid front matter and data files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Load {
+    /// The first one is the error (build).
+    Strict,
+    /// Collected in `Project::problems`; the rest loads (check).
+    Lenient,
 }
 
 impl Project {
-    pub fn load(paths: &Paths, drafts: bool) -> Result<Project> {
+    pub fn load(paths: &Paths, drafts: bool, mode: Load) -> Result<Project> {
         let root = &paths.root;
         if !root.is_dir() {
             return Err(Error::Usage(format!(
@@ -58,26 +70,39 @@ impl Project {
         let data_dir = root.join(paths.data.as_deref().unwrap_or(&config.data_dir));
 
         let listed = guides::list(&content_dir, &skip_dirs(root, &content_dir, &config))?;
-        let loaded: Vec<Result<Guide>> = listed
+        let loaded: Vec<Result<(Guide, Option<Error>)>> = listed
             .markdown
             .par_iter()
             .map(|rel| {
                 let path = content_dir.join(rel);
                 let text =
                     std::fs::read_to_string(&path).map_err(|e| Error::io("reading", &path, e))?;
-                guides::parse(&display_path(root, &path), rel, text)
+                Ok(guides::parse_lenient(&display_path(root, &path), rel, text))
             })
             .collect();
         let mut all = Vec::with_capacity(loaded.len());
-        for guide in loaded {
-            let guide = guide?;
+        let mut problems = Vec::new();
+        for loaded in loaded {
+            let (guide, problem) = loaded?;
+            if let Some(problem) = problem {
+                match mode {
+                    Load::Strict => return Err(problem),
+                    Load::Lenient => problems.push(problem),
+                }
+            }
             if drafts || !guide.front.draft {
                 all.push(guide);
             }
         }
         let mut warnings = Vec::new();
         let guides = drop_shadowed_indexes(all, &mut warnings);
-        let data = data::load(root, &data_dir)?;
+        let data = match mode {
+            Load::Strict => data::load(root, &data_dir, &mut |e| Err(e))?,
+            Load::Lenient => data::load(root, &data_dir, &mut |e| {
+                problems.push(e);
+                Ok(())
+            })?,
+        };
         Ok(Project {
             root: root.clone(),
             config,
@@ -88,6 +113,7 @@ impl Project {
             assets: listed.assets,
             data,
             warnings,
+            problems,
         })
     }
 

@@ -3,10 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{Finding, Kind, Severity, did_you_mean};
+use super::{Finding, Kind, Severity, did_you_mean, list_dir};
 use crate::index::{SiteIndex, Target};
 use crate::load::guides::{Guide, file_name, parent};
-
 use crate::markdown::Rendered;
 
 /// Findings for every guide's links, in guide order.
@@ -19,31 +18,35 @@ pub fn check(guides: &[Guide], rendered: &[Rendered], index: &SiteIndex) -> Vec<
     let mut dir_listings: HashMap<String, Vec<String>> = HashMap::new();
     for (g, (guide, page)) in guides.iter().zip(rendered).enumerate() {
         for link in &page.links {
-            let finding = |kind: Kind, message: String, hint: Option<String>| Finding {
-                kind,
-                severity: Severity::Error,
-                file: guide.file.clone(),
-                line: link.line,
-                column: link.column,
-                target: link.target.clone(),
-                message,
-                hint,
-            };
+            let finding =
+                |kind: Kind, message: String, hint: Option<String>, resolved: &str| Finding {
+                    kind,
+                    severity: Severity::Error,
+                    file: guide.file.clone(),
+                    line: link.line,
+                    column: link.column,
+                    target: link.target.clone(),
+                    message,
+                    hint,
+                    resolved: Some(resolved.to_string()),
+                };
             let missing_anchor = |target_page: usize, fragment: &str| {
                 if fragment.is_empty() || anchors[target_page].contains(fragment) {
                     return None;
                 }
                 let hint = did_you_mean(fragment, anchors[target_page].iter().copied())
                     .map(|id| format!("did you mean `#{id}`?"));
+                let file = &guides[target_page].file;
                 let whose = if target_page == g {
                     "this page".to_string()
                 } else {
-                    format!("`{}`", guides[target_page].file)
+                    format!("`{file}`")
                 };
                 Some(finding(
                     Kind::BrokenAnchor,
                     format!("no heading or anchor `#{fragment}` in {whose}"),
                     hint,
+                    file,
                 ))
             };
             match index.resolve(&guide.path, &link.target) {
@@ -59,6 +62,7 @@ pub fn check(guides: &[Guide], rendered: &[Rendered], index: &SiteIndex) -> Vec<
                     Kind::BrokenAnchor,
                     format!("no anchor `#{f}`: `{dir}/` has no index page, only a generated list"),
                     None,
+                    &dir,
                 )),
                 Target::Missing { path, .. } => {
                     let kind = if link.kind.is_image() {
@@ -72,28 +76,22 @@ pub fn check(guides: &[Guide], rendered: &[Rendered], index: &SiteIndex) -> Vec<
                         .or_insert_with_key(|dir| list_dir(&index.root().join(dir)));
                     let hint = did_you_mean(name, siblings.iter().map(String::as_str))
                         .map(|n| format!("did you mean `{n}`?"));
-                    findings.push(finding(kind, format!("`{path}` does not exist"), hint));
+                    findings.push(finding(
+                        kind,
+                        format!("`{path}` does not exist"),
+                        hint,
+                        &path,
+                    ));
                 }
                 Target::OutsideRoot => findings.push(finding(
                     Kind::BrokenLink,
                     "the link leaves the project root".to_string(),
                     None,
+                    "",
                 )),
                 _ => {}
             }
         }
     }
     findings
-}
-
-/// File names in `dir` (none when it cannot be read), for "did you mean" hints.
-fn list_dir(dir: &std::path::Path) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
 }

@@ -1,33 +1,228 @@
-//! Findings: problems in the docs. A finding is data, never an error; the
-//! caller decides what it means for the exit code.
+//! `almanac check`: findings about the docs. A finding is data, never an
+//! error; the exit code is decided from the findings' severities.
 
+pub mod commands;
+pub mod data;
+pub mod format;
 pub mod links;
 
-use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+use chrono::NaiveDate;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::{Deserialize, Serialize};
+
+use crate::build::render_markdown;
+use crate::config::Level;
+use crate::error::{Error, Result};
+use crate::index::SiteIndex;
+use crate::project::{Load, Paths, Project};
+use format::Summary;
+
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// `--changed-since REV`.
+    pub changed_since: Option<String>,
+    pub external: bool,
+    /// The date `review_by` is compared with.
+    pub today: NaiveDate,
+}
+
+#[derive(Debug)]
+pub struct CheckReport {
+    pub findings: Vec<Finding>,
+    pub summary: Summary,
+    /// Texts of the files with findings, to show their lines.
+    pub sources: HashMap<String, String>,
+}
+
+/// Checks the project's docs. `Err` only when almanac cannot do the check
+/// (bad config, unreadable files, an unknown revision).
+pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
+    let project = Project::load(paths, true, Load::Lenient)?;
+    let index = SiteIndex::new(
+        &project.root,
+        &project.content_prefix,
+        &project.guides,
+        &project.assets,
+    );
+    let rendered = render_markdown(&project, &index);
+
+    let mut findings: Vec<Finding> = project.problems.iter().map(data::from_problem).collect();
+    findings.extend(links::check(&project.guides, &rendered, &index));
+    let mut repo = commands::Repo::new(&project.root);
+    for (guide, page) in project.guides.iter().zip(&rendered) {
+        findings.extend(commands::check(&guide.file, &page.commands, &mut repo));
+        findings.extend(data::check_guide(guide, options.today));
+    }
+
+    // `<!-- almanac-ignore-next-line -->`
+    let ignored: HashSet<(&str, usize)> = project
+        .guides
+        .iter()
+        .zip(&rendered)
+        .flat_map(|(g, r)| r.ignored_lines.iter().map(move |&l| (g.file.as_str(), l)))
+        .collect();
+    findings.retain(|f| !ignored.contains(&(f.file.as_str(), f.line)));
+
+    let config = &project.config.check;
+    let ignore_files = globs(&config.ignore_files, "check.ignore_files")?;
+    let ignore_targets = globs(&config.ignore_targets, "check.ignore_targets")?;
+    findings.retain(|f| {
+        !ignore_files.is_match(&f.file)
+            && (f.target.is_empty() || !ignore_targets.is_match(&f.target))
+    });
+    findings.retain_mut(|f| match config.severity.get(&f.kind) {
+        Some(Level::Off) => false,
+        Some(Level::Error) => {
+            f.severity = Severity::Error;
+            true
+        }
+        Some(Level::Warning) => {
+            f.severity = Severity::Warning;
+            true
+        }
+        None => true,
+    });
+    findings.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.kind).cmp(&(&b.file, b.line, b.column, b.kind))
+    });
+    findings.dedup();
+
+    let summary = Summary {
+        pages: project.guides.len(),
+        links: rendered.iter().map(|r| r.links.len()).sum(),
+        commands: rendered.iter().map(|r| r.commands.len()).sum(),
+        errors: findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count(),
+        warnings: findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count(),
+    };
+    let with_findings: HashSet<&str> = findings.iter().map(|f| f.file.as_str()).collect();
+    let mut sources: HashMap<String, String> = project
+        .guides
+        .iter()
+        .filter(|g| with_findings.contains(g.file.as_str()))
+        .map(|g| (g.file.clone(), g.text.clone()))
+        .collect();
+    for file in with_findings {
+        if !sources.contains_key(file) {
+            if let Ok(text) = std::fs::read_to_string(project.root.join(file)) {
+                sources.insert(file.to_string(), text);
+            }
+        }
+    }
+    Ok(CheckReport {
+        findings,
+        summary,
+        sources,
+    })
+}
+
+fn globs(patterns: &[String], key: &str) -> Result<GlobSet> {
+    let mut set = GlobSetBuilder::new();
+    for p in patterns {
+        let glob = Glob::new(p).map_err(|e| {
+            Error::Usage(format!("almanac.yaml: {key}: invalid pattern `{p}`: {e}"))
+        })?;
+        set.add(glob);
+    }
+    set.build()
+        .map_err(|e| Error::Usage(format!("almanac.yaml: {key}: {e}")))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     BrokenLink,
     BrokenAnchor,
     BrokenImage,
+    ExternalLink,
+    MissingCommand,
+    NotExecutable,
+    UnknownFlag,
+    UnknownTask,
+    DataError,
+    StalePage,
+    PlanWarning,
 }
 
 impl Kind {
+    pub const ALL: [Kind; 11] = [
+        Kind::BrokenLink,
+        Kind::BrokenAnchor,
+        Kind::BrokenImage,
+        Kind::ExternalLink,
+        Kind::MissingCommand,
+        Kind::NotExecutable,
+        Kind::UnknownFlag,
+        Kind::UnknownTask,
+        Kind::DataError,
+        Kind::StalePage,
+        Kind::PlanWarning,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::BrokenLink => "broken-link",
             Kind::BrokenAnchor => "broken-anchor",
             Kind::BrokenImage => "broken-image",
+            Kind::ExternalLink => "external-link",
+            Kind::MissingCommand => "missing-command",
+            Kind::NotExecutable => "not-executable",
+            Kind::UnknownFlag => "unknown-flag",
+            Kind::UnknownTask => "unknown-task",
+            Kind::DataError => "data-error",
+            Kind::StalePage => "stale-page",
+            Kind::PlanWarning => "plan-warning",
+        }
+    }
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Kind::BrokenLink => "A relative link's file does not exist",
+            Kind::BrokenAnchor => "The #fragment names no anchor in the target page",
+            Kind::BrokenImage => "An image file does not exist",
+            Kind::ExternalLink => "An external URL failed",
+            Kind::MissingCommand => "A documented repository script does not exist",
+            Kind::NotExecutable => "A documented script is run directly but is not executable",
+            Kind::UnknownFlag => "A documented option is not accepted by the repository script",
+            Kind::UnknownTask => {
+                "A documented npm/yarn/pnpm script, make target or just recipe does not exist"
+            }
+            Kind::DataError => "Front matter or a data file is invalid",
+            Kind::StalePage => "The page's review_by date has passed",
+            Kind::PlanWarning => "The release calendar is inconsistent",
+        }
+    }
+
+    /// The severity a kind has unless the config says otherwise.
+    pub fn default_severity(self) -> Severity {
+        match self {
+            Kind::StalePage | Kind::PlanWarning => Severity::Warning,
+            _ => Severity::Error,
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -42,6 +237,10 @@ pub struct Finding {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// The root-relative file the finding is about (a link's target, a script),
+    /// to tell which findings a change caused.
+    #[serde(skip)]
+    pub resolved: Option<String>,
 }
 
 impl std::fmt::Display for Finding {
@@ -52,10 +251,7 @@ impl std::fmt::Display for Finding {
             self.file,
             self.line,
             self.column,
-            match self.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            },
+            self.severity.as_str(),
             self.kind.as_str(),
             self.message
         )?;
@@ -74,6 +270,7 @@ pub fn did_you_mean<'a>(
     let limit = (wanted.chars().count() / 3).max(2);
     candidates
         .into_iter()
+        .filter(|c| *c != wanted)
         .map(|c| (levenshtein(wanted, c), c))
         .filter(|(d, _)| *d <= limit)
         .min()
@@ -97,6 +294,18 @@ fn levenshtein(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// File names in `dir` (none when it cannot be read), for "did you mean" hints.
+pub fn list_dir(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +324,13 @@ mod tests {
             Some("rollback")
         );
         assert_eq!(did_you_mean("zzz", ["rollback", "release"]), None);
+    }
+
+    #[test]
+    fn kind_names_are_the_design_names() {
+        for kind in Kind::ALL {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+        }
     }
 }

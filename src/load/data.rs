@@ -17,7 +17,13 @@ pub fn parse(file: &str, text: &str) -> Result<serde_json::Value> {
     serde_yaml::from_str(text).map_err(|e| yaml_error(file, text, &e, 0))
 }
 
-pub fn load(root: &Path, data_dir: &Path) -> Result<DataFiles> {
+/// Every data file of `data_dir`. An invalid file goes to `invalid`, which
+/// either fails the load (returns the error) or notes it and skips the file.
+pub fn load(
+    root: &Path,
+    data_dir: &Path,
+    invalid: &mut dyn FnMut(Error) -> Result<()>,
+) -> Result<DataFiles> {
     let mut files = DataFiles::new();
     let entries = match std::fs::read_dir(data_dir) {
         Ok(entries) => entries,
@@ -37,7 +43,12 @@ pub fn load(root: &Path, data_dir: &Path) -> Result<DataFiles> {
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        files.insert(stem, parse(&display_path(root, &path), &text)?);
+        match parse(&display_path(root, &path), &text) {
+            Ok(value) => {
+                files.insert(stem, value);
+            }
+            Err(e) => invalid(e)?,
+        }
     }
     Ok(files)
 }

@@ -96,43 +96,70 @@ pub fn parent(path: &str) -> &str {
 
 /// Splits front matter from the body. `file` names the guide in errors.
 pub fn parse(file: &str, path: &str, text: String) -> Result<Guide> {
-    let (front, body_start) = split_front_matter(file, &text)?;
-    Ok(Guide {
+    match parse_lenient(file, path, text) {
+        (guide, None) => Ok(guide),
+        (_, Some(err)) => Err(err),
+    }
+}
+
+/// Like `parse`, but a guide with bad front matter is still returned (with
+/// default front matter and its body) beside the error, so `check` can report
+/// the error and go on checking the page.
+pub fn parse_lenient(file: &str, path: &str, text: String) -> (Guide, Option<Error>) {
+    let (front, body_start, error) = match locate_front_matter(&text) {
+        Err(()) => {
+            let err = Error::at(file, &text, 1, 1, "front matter is never closed")
+                .with_hint("end the front matter with a line containing only `---`");
+            (FrontMatter::default(), 0, Some(err))
+        }
+        Ok((None, body_start)) => (FrontMatter::default(), body_start, None),
+        Ok((Some(yaml), body_start)) => match parse_front_matter(&text[yaml]) {
+            Ok(front) => (front, body_start, None),
+            Err(e) => (
+                FrontMatter::default(),
+                body_start,
+                Some(yaml_error(file, &text, &e, 1)),
+            ),
+        },
+    };
+    let guide = Guide {
         file: file.to_string(),
         path: path.to_string(),
         front,
         text,
         body_start,
-    })
+    };
+    (guide, error)
 }
 
-fn split_front_matter(file: &str, text: &str) -> Result<(FrontMatter, usize)> {
+fn parse_front_matter(yaml: &str) -> Result<FrontMatter, serde_yaml::Error> {
+    if yaml.trim().is_empty() {
+        return Ok(FrontMatter::default());
+    }
+    let mut front: FrontMatter = serde_yaml::from_str(yaml)?;
+    front.extra = unknown_keys(yaml);
+    Ok(front)
+}
+
+/// The byte range of the front matter's YAML (if there is front matter) and
+/// where the body starts; `Err` when the front matter is never closed.
+fn locate_front_matter(text: &str) -> Result<(Option<std::ops::Range<usize>>, usize), ()> {
     let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - text_no_bom.len();
     let Some(after_open) = strip_fence_line(text_no_bom) else {
-        return Ok((FrontMatter::default(), bom));
+        return Ok((None, bom));
     };
     let yaml_start = text.len() - after_open.len();
-    // Find the closing `---` (or `...`) on a line of its own.
+    // The closing `---` (or `...`) is on a line of its own.
     let mut offset = yaml_start;
     for line in after_open.split_inclusive('\n') {
         let trimmed = line.trim_end();
         if trimmed == "---" || trimmed == "..." {
-            let yaml = &text[yaml_start..offset];
-            let front = if yaml.trim().is_empty() {
-                FrontMatter::default()
-            } else {
-                let mut front: FrontMatter =
-                    serde_yaml::from_str(yaml).map_err(|e| yaml_error(file, text, &e, 1))?;
-                front.extra = unknown_keys(yaml);
-                front
-            };
-            return Ok((front, offset + line.len()));
+            return Ok((Some(yaml_start..offset), offset + line.len()));
         }
         offset += line.len();
     }
-    Err(Error::at(file, text, 1, 1, "front matter is never closed")
-        .with_hint("end the front matter with a line containing only `---`"))
+    Err(())
 }
 
 /// The top-level keys of a front matter block that are not almanac's own.

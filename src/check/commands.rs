@@ -1,0 +1,1242 @@
+//! Documented commands against the repository: a repo script that is run must
+//! exist (and be executable when run directly) and accept the flags shown;
+//! `npm run`/`yarn`/`pnpm` scripts, `make` targets and `just` recipes must
+//! exist. Nothing is ever executed: scripts and build files are read.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use super::{Finding, Kind, Severity, did_you_mean, list_dir};
+use crate::index::normalize;
+use crate::markdown::Command;
+
+/// One word of a command line, unquoted, with its byte offset in the line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub text: String,
+    pub offset: usize,
+}
+
+/// Splits a command line into simple commands. `&&`, `||`, `;`, `|`, `&` and
+/// newlines separate commands; `$( … )` and backquoted text are commands of
+/// their own; comments, redirections and their file names are dropped.
+pub fn split_command_line(line: &str) -> Vec<Vec<Word>> {
+    let mut out = Vec::new();
+    split_into(line, 0, &mut out);
+    out
+}
+
+fn split_into(line: &str, base: usize, out: &mut Vec<Vec<Word>>) {
+    let bytes = line.as_bytes();
+    let mut command: Vec<Word> = Vec::new();
+    let mut word = String::new();
+    let mut word_start: Option<usize> = None;
+    let mut skip_next_word = false; // the file name after a redirection
+    let mut i = 0;
+
+    fn end_word(
+        word: &mut String,
+        start: &mut Option<usize>,
+        skip: &mut bool,
+        command: &mut Vec<Word>,
+        base: usize,
+    ) {
+        if let Some(s) = start.take() {
+            if *skip {
+                *skip = false;
+            } else {
+                command.push(Word {
+                    text: std::mem::take(word),
+                    offset: base + s,
+                });
+            }
+            word.clear();
+        }
+    }
+
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b' ' | b'\t' | b'\n' | b'\r' => {
+                end_word(
+                    &mut word,
+                    &mut word_start,
+                    &mut skip_next_word,
+                    &mut command,
+                    base,
+                );
+                if c == b'\n' {
+                    out.extend((!command.is_empty()).then(|| std::mem::take(&mut command)));
+                }
+                i += 1;
+            }
+            b'#' if word_start.is_none() => {
+                // A comment runs to the end of the line.
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'\'' => {
+                word_start.get_or_insert(i);
+                let end = line[i + 1..].find('\'').map_or(line.len(), |e| i + 1 + e);
+                word.push_str(&line[i + 1..end]);
+                i = end + 1;
+            }
+            b'"' => {
+                word_start.get_or_insert(i);
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' && i + 1 < bytes.len() {
+                        i += 1;
+                    } else if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'(') {
+                        let end = matching_paren(line, i + 1);
+                        split_into(&line[i + 2..end], base + i + 2, out);
+                        word.push_str("$(…)");
+                        i = end + 1;
+                        continue;
+                    }
+                    let ch = line[i..].chars().next().unwrap_or(' ');
+                    word.push(ch);
+                    i += ch.len_utf8();
+                }
+                i += 1;
+            }
+            b'\\' => {
+                word_start.get_or_insert(i);
+                if let Some(ch) = line[i + 1..].chars().next() {
+                    if ch != '\n' {
+                        word.push(ch);
+                    }
+                    i += 1 + ch.len_utf8();
+                } else {
+                    i += 1;
+                }
+            }
+            b'$' if bytes.get(i + 1) == Some(&b'(') && bytes.get(i + 2) != Some(&b'(') => {
+                word_start.get_or_insert(i);
+                let end = matching_paren(line, i + 1);
+                split_into(&line[i + 2..end], base + i + 2, out);
+                word.push_str("$(…)");
+                i = end + 1;
+            }
+            b'`' => {
+                word_start.get_or_insert(i);
+                let end = line[i + 1..].find('`').map_or(line.len(), |e| i + 1 + e);
+                split_into(&line[i + 1..end], base + i + 1, out);
+                word.push_str("`…`");
+                i = end + 1;
+            }
+            b'>' | b'<' => {
+                // `2>` and `&>`: the digits before belong to the operator.
+                if word.chars().all(|c| c.is_ascii_digit()) && word_start.is_some() {
+                    word.clear();
+                    word_start = None;
+                }
+                end_word(
+                    &mut word,
+                    &mut word_start,
+                    &mut skip_next_word,
+                    &mut command,
+                    base,
+                );
+                i += 1;
+                while i < bytes.len() && matches!(bytes[i], b'>' | b'<' | b'&' | b'|') {
+                    i += 1;
+                }
+                // `>&2` names a descriptor, not a file.
+                let rest = &line[i..];
+                if !(line[..i].ends_with('&')
+                    && rest.starts_with(|c: char| c.is_ascii_digit() || c == '-'))
+                {
+                    skip_next_word = true;
+                } else {
+                    while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'-') {
+                        i += 1;
+                    }
+                }
+            }
+            b'&' | b'|' | b';' | b'(' | b')' => {
+                end_word(
+                    &mut word,
+                    &mut word_start,
+                    &mut skip_next_word,
+                    &mut command,
+                    base,
+                );
+                out.extend((!command.is_empty()).then(|| std::mem::take(&mut command)));
+                i += 1;
+            }
+            _ => {
+                word_start.get_or_insert(i);
+                let ch = line[i..].chars().next().unwrap_or(' ');
+                word.push(ch);
+                i += ch.len_utf8();
+            }
+        }
+    }
+    end_word(
+        &mut word,
+        &mut word_start,
+        &mut skip_next_word,
+        &mut command,
+        base,
+    );
+    out.extend((!command.is_empty()).then_some(command));
+}
+
+/// The index of the `)` closing the `(` at `open`, or the end of the line.
+fn matching_paren(line: &str, open: usize) -> usize {
+    let mut depth = 0;
+    for (i, c) in line[open..].char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return open + i;
+                }
+            }
+            _ => {}
+        }
+    }
+    line.len()
+}
+
+/// What a simple command runs, once prefixes (`VAR=x`, `sudo`, `env`, shell
+/// keywords) are skipped.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Invocation<'a> {
+    /// A file of the repository; `direct` when it is executed itself (needs +x).
+    Script {
+        path: &'a Word,
+        args: &'a [Word],
+        direct: bool,
+    },
+    /// `npm run X`, `yarn X`, `pnpm X`; `dir` from `--prefix`/`--cwd`/`-C`.
+    Package {
+        script: &'a Word,
+        dir: Option<&'a str>,
+    },
+    /// `make [-C dir] [-f file] targets…`
+    Make {
+        dir: Option<&'a str>,
+        file: Option<&'a str>,
+        targets: Vec<&'a Word>,
+    },
+    /// `just [-f file] recipe …`
+    Just {
+        file: Option<&'a str>,
+        recipe: &'a Word,
+    },
+    /// `cd DIR`: later commands on the line run there.
+    Cd {
+        dir: &'a Word,
+    },
+    Other,
+}
+
+const KEYWORDS: &[&str] = &[
+    "if", "then", "else", "elif", "do", "while", "until", "!", "{", "time", "exec", "nohup",
+    "command",
+];
+
+pub fn classify(words: &[Word]) -> Invocation<'_> {
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].text.as_str();
+        if KEYWORDS.contains(&w) || is_assignment(w) {
+            i += 1;
+        } else if w == "sudo" || w == "env" {
+            i += 1;
+            while i < words.len()
+                && (words[i].text.starts_with('-') || is_assignment(&words[i].text))
+            {
+                // `sudo -u user`: the option's value is not the command.
+                let takes_value = w == "sudo"
+                    && matches!(
+                        words[i].text.as_str(),
+                        "-u" | "-g" | "-C" | "-D" | "-h" | "-p" | "-r" | "-t" | "-U"
+                    );
+                i += 1 + usize::from(takes_value);
+            }
+        } else {
+            break;
+        }
+    }
+    let Some(cmd) = words.get(i) else {
+        return Invocation::Other;
+    };
+    let rest = &words[i + 1..];
+    match cmd.text.as_str() {
+        "bash" | "sh" | "zsh" | "source" | "." => {
+            // `bash -c '…'` and `bash -x script` (options before the file).
+            let mut j = 0;
+            while j < rest.len() && rest[j].text.starts_with('-') {
+                if rest[j].text == "-c" {
+                    return Invocation::Other;
+                }
+                j += 1;
+            }
+            match rest.get(j) {
+                Some(path) if is_repo_path(&path.text, cmd.text != "source" && cmd.text != ".") => {
+                    Invocation::Script {
+                        path,
+                        args: &rest[j + 1..],
+                        direct: false,
+                    }
+                }
+                _ => Invocation::Other,
+            }
+        }
+        "npm" | "yarn" | "pnpm" => package_script(&cmd.text, rest),
+        "make" | "gmake" => {
+            let (mut dir, mut file, mut targets) = (None, None, Vec::new());
+            let mut j = 0;
+            while j < rest.len() {
+                let w = rest[j].text.as_str();
+                match w {
+                    "-C" | "--directory" => {
+                        dir = rest.get(j + 1).map(|w| w.text.as_str());
+                        j += 1;
+                    }
+                    "-f" | "--file" | "--makefile" => {
+                        file = rest.get(j + 1).map(|w| w.text.as_str());
+                        j += 1;
+                    }
+                    "-j" | "-l" | "-o" | "-W" | "-I" => j += 1,
+                    _ if w.starts_with('-') || is_assignment(w) => {}
+                    _ => targets.push(&rest[j]),
+                }
+                j += 1;
+            }
+            Invocation::Make { dir, file, targets }
+        }
+        "just" => {
+            let mut file = None;
+            let mut j = 0;
+            while j < rest.len() && rest[j].text.starts_with('-') {
+                if matches!(rest[j].text.as_str(), "-f" | "--justfile") {
+                    file = rest.get(j + 1).map(|w| w.text.as_str());
+                    j += 1;
+                } else if matches!(
+                    rest[j].text.as_str(),
+                    "-d" | "--working-directory" | "--set" | "--shell"
+                ) {
+                    j += 1;
+                }
+                j += 1;
+            }
+            while j < rest.len() && is_assignment(&rest[j].text) {
+                j += 1;
+            }
+            match rest.get(j) {
+                Some(recipe) => Invocation::Just { file, recipe },
+                None => Invocation::Other,
+            }
+        }
+        "cd" => match rest.first() {
+            Some(dir) => Invocation::Cd { dir },
+            None => Invocation::Other,
+        },
+        path if is_repo_path(path, true) => Invocation::Script {
+            path: cmd,
+            args: rest,
+            direct: true,
+        },
+        _ => Invocation::Other,
+    }
+}
+
+fn is_assignment(w: &str) -> bool {
+    match w.split_once('=') {
+        Some((name, _)) => {
+            !name.is_empty()
+                && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        }
+        None => false,
+    }
+}
+
+/// A relative path into the repository, with nothing dynamic in it. A bare
+/// name (`deploy.sh`) only counts as an argument of `bash` (`strict` false
+/// for `source`, which searches PATH).
+fn is_repo_path(w: &str, bare_allowed: bool) -> bool {
+    if w.is_empty() || w.starts_with('/') || w.starts_with('~') || w.starts_with('-') {
+        return false;
+    }
+    if w.contains(['$', '*', '?', '[', '`', '{', '<', '>']) || w.contains("://") {
+        return false;
+    }
+    w.contains('/') || (bare_allowed && w.contains('.') && !w.starts_with('.'))
+}
+
+const YARN_COMMANDS: &[&str] = &[
+    "add",
+    "audit",
+    "autoclean",
+    "bin",
+    "cache",
+    "check",
+    "config",
+    "constraints",
+    "create",
+    "dedupe",
+    "dlx",
+    "exec",
+    "explain",
+    "generate-lock-entry",
+    "global",
+    "help",
+    "import",
+    "info",
+    "init",
+    "install",
+    "licenses",
+    "link",
+    "list",
+    "login",
+    "logout",
+    "node",
+    "npm",
+    "outdated",
+    "owner",
+    "pack",
+    "patch",
+    "patch-commit",
+    "plugin",
+    "policies",
+    "publish",
+    "rebuild",
+    "remove",
+    "search",
+    "set",
+    "stage",
+    "tag",
+    "team",
+    "unlink",
+    "unplug",
+    "up",
+    "upgrade",
+    "upgrade-interactive",
+    "version",
+    "versions",
+    "why",
+    "workspace",
+    "workspaces",
+];
+const PNPM_COMMANDS: &[&str] = &[
+    "add",
+    "audit",
+    "bin",
+    "config",
+    "create",
+    "dedupe",
+    "deploy",
+    "dlx",
+    "doctor",
+    "env",
+    "exec",
+    "fetch",
+    "i",
+    "import",
+    "init",
+    "install",
+    "install-test",
+    "it",
+    "licenses",
+    "link",
+    "list",
+    "ln",
+    "ls",
+    "outdated",
+    "pack",
+    "patch",
+    "patch-commit",
+    "prune",
+    "publish",
+    "rebuild",
+    "remove",
+    "rm",
+    "root",
+    "server",
+    "setup",
+    "store",
+    "un",
+    "uninstall",
+    "unlink",
+    "up",
+    "update",
+    "why",
+];
+/// npm commands that run the package.json script of the same name.
+const NPM_SCRIPT_ALIASES: &[(&str, &str)] = &[
+    ("test", "test"),
+    ("t", "test"),
+    ("tst", "test"),
+    ("start", "start"),
+    ("stop", "stop"),
+    ("restart", "restart"),
+];
+
+fn package_script<'a>(manager: &str, rest: &'a [Word]) -> Invocation<'a> {
+    let mut dir = None;
+    let mut j = 0;
+    while j < rest.len() && rest[j].text.starts_with('-') {
+        if matches!(rest[j].text.as_str(), "--prefix" | "--cwd" | "-C" | "--dir") {
+            dir = rest.get(j + 1).map(|w| w.text.as_str());
+            j += 1;
+        }
+        j += 1;
+    }
+    let Some(sub) = rest.get(j) else {
+        return Invocation::Other;
+    };
+    let script_after = |k: usize| match rest.get(k) {
+        Some(script) if !script.text.starts_with('-') => Invocation::Package { script, dir },
+        _ => Invocation::Other,
+    };
+    match (manager, sub.text.as_str()) {
+        (_, "run" | "run-script") => script_after(j + 1),
+        ("npm", name) => match NPM_SCRIPT_ALIASES.iter().find(|(alias, _)| *alias == name) {
+            Some(_) => Invocation::Package { script: sub, dir },
+            None => Invocation::Other,
+        },
+        ("yarn", name) if YARN_COMMANDS.contains(&name) => Invocation::Other,
+        ("pnpm", name) if PNPM_COMMANDS.contains(&name) => Invocation::Other,
+        (_, _) => Invocation::Package { script: sub, dir },
+    }
+}
+
+/// The options a script accepts, read statically from its source.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Flags {
+    /// Whole options: `--dry-run`, `-h`.
+    pub names: HashSet<String>,
+    /// Single-letter options from `getopts`/`getopt -o`, which may be bundled (`-xv`).
+    pub short: HashSet<char>,
+}
+
+impl Flags {
+    pub fn accepts(&self, flag: &str) -> bool {
+        let name = flag.split_once('=').map_or(flag, |(n, _)| n);
+        if self.names.contains(name) {
+            return true;
+        }
+        match flag.strip_prefix('-') {
+            Some(letters) if !letters.starts_with('-') && !letters.is_empty() => letters
+                .chars()
+                .all(|c| self.short.contains(&c) || self.names.contains(&format!("-{c}"))),
+            _ => false,
+        }
+    }
+
+    fn sorted(&self) -> Vec<String> {
+        let mut all: Vec<String> = self
+            .names
+            .iter()
+            .cloned()
+            .chain(self.short.iter().map(|c| format!("-{c}")))
+            .collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+}
+
+/// The options `script` accepts: `case` patterns over `--opt)`, `getopts`
+/// strings, `getopt -o/-l` lists, argparse `add_argument`, and usage text.
+/// `None` when none of these is found, or when a `-*)` branch takes any option.
+pub fn accepted_flags(script: &str) -> Option<Flags> {
+    let mut flags = Flags::default();
+    let mut case_depth = 0usize;
+    let mut in_usage_heredoc: Option<String> = None;
+    let lines: Vec<&str> = script.lines().collect();
+    for (n, raw) in lines.iter().enumerate() {
+        let line = raw.trim();
+        if let Some(end) = &in_usage_heredoc {
+            if line == end {
+                in_usage_heredoc = None;
+            } else {
+                usage_flags(line, &mut flags);
+            }
+            continue;
+        }
+        if line.starts_with('#') {
+            continue;
+        }
+        if line.starts_with("case ") && line.ends_with(" in")
+            || line.contains(" in") && line.starts_with("case ")
+        {
+            case_depth += 1;
+        }
+        if line == "esac" || line.starts_with("esac") {
+            case_depth = case_depth.saturating_sub(1);
+        }
+        if case_depth > 0 {
+            if let Some(pattern) = case_pattern(line) {
+                for alt in pattern.split('|') {
+                    let alt = alt.trim().trim_matches(['"', '\'']);
+                    if !alt.starts_with('-') {
+                        continue;
+                    }
+                    if matches!(alt, "-*" | "--*" | "-?*" | "-?" | "--?*") {
+                        // A catch-all for options: it either rejects them or accepts anything.
+                        let body: String = lines[n..]
+                            .iter()
+                            .take(4)
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join("\n");
+                        if !rejects(&body) {
+                            return None;
+                        }
+                        continue;
+                    }
+                    let name = alt.trim_end_matches('*').trim_end_matches('=');
+                    if name.len() > 1 && !name.contains(['[', '*', '?']) {
+                        flags.names.insert(name.to_string());
+                    }
+                }
+            }
+        }
+        if let Some(at) = line.find("getopts ") {
+            if let Some(spec) = first_word(&line[at + 8..]) {
+                flags
+                    .short
+                    .extend(spec.chars().filter(|c| c.is_ascii_alphanumeric()));
+            }
+        }
+        if let Some(at) = line.find("getopt ") {
+            let words: Vec<&str> = line[at + 7..].split_whitespace().collect();
+            for pair in words.windows(2) {
+                let value = pair[1].trim_matches(['"', '\'']);
+                match pair[0] {
+                    "-o" | "--options" => flags
+                        .short
+                        .extend(value.chars().filter(|c| c.is_ascii_alphanumeric())),
+                    "-l" | "--long" | "--longoptions" => {
+                        for long in value.split(',') {
+                            let long = long.trim_end_matches(':');
+                            if !long.is_empty() {
+                                flags.names.insert(format!("--{long}"));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if line.contains("add_argument(") {
+            for quoted in quoted_strings(line) {
+                if quoted.starts_with('-') && quoted.len() > 1 {
+                    flags.names.insert(quoted.to_string());
+                }
+            }
+        }
+        if let Some(end) = crate::markdown::heredoc_end(line) {
+            // A heredoc that is a usage text: it says "usage" in its first lines.
+            let body: String = lines[n + 1..]
+                .iter()
+                .take(3)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase();
+            if body.contains("usage") || line.to_lowercase().contains("usage") {
+                in_usage_heredoc = Some(end);
+            }
+        } else if (line.starts_with("echo") || line.starts_with("printf"))
+            && line.to_lowercase().contains("usage")
+        {
+            usage_flags(line, &mut flags);
+        }
+    }
+    (!flags.names.is_empty() || !flags.short.is_empty()).then_some(flags)
+}
+
+/// The pattern list of a `case` branch line: `-h|--help)` → `-h|--help`.
+fn case_pattern(line: &str) -> Option<&str> {
+    let line = line.strip_prefix('(').unwrap_or(line).trim_start();
+    if !line.starts_with(['-', '"', '\'']) {
+        return None;
+    }
+    let mut quote = None;
+    for (i, c) in line.char_indices() {
+        match (c, quote) {
+            ('"' | '\'', None) => quote = Some(c),
+            (c, Some(q)) if c == q => quote = None,
+            (')', None) => return Some(&line[..i]),
+            (' ', None) => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+fn rejects(body: &str) -> bool {
+    let body = body.to_lowercase();
+    [
+        "unknown",
+        "invalid",
+        "unrecognized",
+        "unsupported",
+        "usage",
+        "exit 1",
+        "exit 2",
+        "die",
+        "error",
+        ">&2",
+        "fail",
+    ]
+    .iter()
+    .any(|w| body.contains(w))
+}
+
+fn first_word(s: &str) -> Option<&str> {
+    let s = s.trim_start();
+    match s.chars().next()? {
+        q @ ('"' | '\'') => s[1..].split(q).next(),
+        _ => s.split_whitespace().next(),
+    }
+}
+
+fn quoted_strings(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(start) = rest.find(['"', '\'']) {
+        let q = rest.as_bytes()[start] as char;
+        let Some(len) = rest[start + 1..].find(q) else {
+            break;
+        };
+        out.push(&rest[start + 1..start + 1 + len]);
+        rest = &rest[start + 2 + len..];
+    }
+    out
+}
+
+/// Options named in a line of usage text: `  --version X  …`, `[-n|--dry-run]`.
+fn usage_flags(line: &str, flags: &mut Flags) {
+    for token in line.split(|c: char| {
+        c.is_whitespace() || matches!(c, '[' | ']' | '|' | ',' | '(' | ')' | '{' | '}')
+    }) {
+        let token = token.trim_matches(['"', '\'', '.', ':', ';']);
+        let name = token.split_once('=').map_or(token, |(n, _)| n);
+        let valid = |s: &str| {
+            s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        };
+        if let Some(long) = name.strip_prefix("--") {
+            if !long.is_empty()
+                && long.starts_with(|c: char| c.is_ascii_alphabetic())
+                && valid(long)
+            {
+                flags.names.insert(name.to_string());
+            }
+        } else if let Some(short) = name.strip_prefix('-') {
+            if short.len() == 1 && short.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                flags.names.insert(name.to_string());
+            }
+        }
+    }
+}
+
+/// Reads and caches what commands are checked against.
+pub struct Repo<'a> {
+    root: &'a Path,
+    flags: HashMap<PathBuf, Option<Flags>>,
+    package_scripts: HashMap<PathBuf, Option<Vec<String>>>,
+    make_targets: HashMap<PathBuf, Option<MakeTargets>>,
+    just_recipes: HashMap<PathBuf, Option<Vec<String>>>,
+}
+
+impl<'a> Repo<'a> {
+    pub fn new(root: &'a Path) -> Repo<'a> {
+        Repo {
+            root,
+            flags: HashMap::new(),
+            package_scripts: HashMap::new(),
+            make_targets: HashMap::new(),
+            just_recipes: HashMap::new(),
+        }
+    }
+}
+
+/// Findings for the commands documented in one guide (`file`, root-relative).
+pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for command in commands {
+        let mut cwd = Some(String::new()); // root-relative; None once unknown
+        for words in split_command_line(&command.text) {
+            let finding =
+                |kind: Kind, word: &Word, target: &str, message: String, hint: Option<String>| {
+                    let (line, column) = command.position(word.offset);
+                    Finding {
+                        kind,
+                        severity: Severity::Error,
+                        file: file.to_string(),
+                        line,
+                        column,
+                        target: target.to_string(),
+                        message,
+                        hint,
+                        resolved: None,
+                    }
+                };
+            let invocation = classify(&words);
+            let Some(dir) = cwd.clone() else { continue };
+            match invocation {
+                Invocation::Cd { dir: to } => {
+                    cwd = is_repo_path(&to.text, true)
+                        .then(|| normalize(&dir, &to.text))
+                        .flatten()
+                        .or_else(|| (to.text == ".").then(|| dir.clone()));
+                }
+                Invocation::Script { path, args, direct } => {
+                    let Some(rel) = normalize(&dir, &path.text) else {
+                        continue;
+                    };
+                    let full = repo.root.join(&rel);
+                    let meta = std::fs::metadata(&full);
+                    let mut found = |f: Finding| {
+                        findings.push(Finding {
+                            resolved: Some(rel.clone()),
+                            ..f
+                        })
+                    };
+                    match meta {
+                        Err(_) => {
+                            let name = crate::load::guides::file_name(&rel);
+                            let parent = crate::load::guides::parent(&rel);
+                            let siblings = list_dir(&repo.root.join(parent));
+                            let hint =
+                                did_you_mean(name, siblings.iter().map(String::as_str)).map(|n| {
+                                    format!(
+                                        "did you mean `{}`?",
+                                        if parent.is_empty() {
+                                            n.to_string()
+                                        } else {
+                                            format!("{parent}/{n}")
+                                        }
+                                    )
+                                });
+                            found(finding(
+                                Kind::MissingCommand,
+                                path,
+                                &path.text,
+                                format!("`{rel}` does not exist"),
+                                hint,
+                            ));
+                        }
+                        Ok(m) if m.is_dir() => {
+                            found(finding(
+                                Kind::MissingCommand,
+                                path,
+                                &path.text,
+                                format!("`{rel}` is a folder, not a script"),
+                                None,
+                            ));
+                        }
+                        Ok(m) => {
+                            if direct && !is_executable(&m) {
+                                found(finding(
+                                    Kind::NotExecutable,
+                                    path,
+                                    &path.text,
+                                    format!("`{rel}` is not executable"),
+                                    Some(format!(
+                                        "run `chmod +x {rel}` (and commit it), or document it as `bash {rel}`"
+                                    )),
+                                ));
+                            }
+                            let flags = repo.flags.entry(full.clone()).or_insert_with(|| {
+                                std::fs::read_to_string(&full)
+                                    .ok()
+                                    .and_then(|text| accepted_flags(&text))
+                            });
+                            if let Some(flags) = flags {
+                                for arg in args.iter().take_while(|a| a.text != "--") {
+                                    if is_flag(&arg.text) && !flags.accepts(&arg.text) {
+                                        let known = flags.sorted();
+                                        let name = arg
+                                            .text
+                                            .split_once('=')
+                                            .map_or(arg.text.as_str(), |(n, _)| n);
+                                        let hint = match did_you_mean(
+                                            name,
+                                            known.iter().map(String::as_str),
+                                        ) {
+                                            Some(near) => format!(
+                                                "did you mean `{near}`? `{rel}` accepts {}",
+                                                known.join(", ")
+                                            ),
+                                            None => format!("`{rel}` accepts {}", known.join(", ")),
+                                        };
+                                        found(finding(
+                                            Kind::UnknownFlag,
+                                            arg,
+                                            &arg.text,
+                                            format!("`{rel}` does not accept `{name}`"),
+                                            Some(hint),
+                                        ));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                Invocation::Package {
+                    script,
+                    dir: prefix,
+                } => {
+                    let pkg_dir = match prefix {
+                        Some(p) => normalize(&dir, p).unwrap_or_default(),
+                        None => dir.clone(),
+                    };
+                    let manifest = repo.root.join(&pkg_dir).join("package.json");
+                    let scripts = repo
+                        .package_scripts
+                        .entry(manifest.clone())
+                        .or_insert_with(|| package_scripts(&manifest));
+                    let shown = join_rel(&pkg_dir, "package.json");
+                    let problem = match scripts {
+                        None => Some((
+                            format!(
+                                "`{}` runs a package script, but there is no `{shown}`",
+                                script.text
+                            ),
+                            None,
+                        )),
+                        Some(names) if !names.contains(&script.text) => {
+                            let hint = did_you_mean(&script.text, names.iter().map(String::as_str))
+                                .map(|n| format!("did you mean `{n}`?"))
+                                .or_else(|| {
+                                    Some(format!("`{shown}` has scripts: {}", names.join(", ")))
+                                });
+                            Some((format!("no script `{}` in `{shown}`", script.text), hint))
+                        }
+                        Some(_) => None,
+                    };
+                    if let Some((message, hint)) = problem {
+                        let f = finding(Kind::UnknownTask, script, &script.text, message, hint);
+                        findings.push(Finding {
+                            resolved: Some(shown),
+                            ..f
+                        });
+                    }
+                }
+                Invocation::Make {
+                    dir: make_dir,
+                    file: make_file,
+                    targets,
+                } => {
+                    let base = match make_dir {
+                        Some(d) => normalize(&dir, d).unwrap_or_default(),
+                        None => dir.clone(),
+                    };
+                    let makefile = match make_file {
+                        Some(f) => Some(repo.root.join(&base).join(f)),
+                        None => ["GNUmakefile", "makefile", "Makefile"]
+                            .iter()
+                            .map(|n| repo.root.join(&base).join(n))
+                            .find(|p| p.is_file()),
+                    };
+                    let shown = makefile.as_ref().map_or_else(
+                        || join_rel(&base, "Makefile"),
+                        |m| crate::error::display_path(repo.root, m),
+                    );
+                    let known = match &makefile {
+                        Some(m) => repo
+                            .make_targets
+                            .entry(m.clone())
+                            .or_insert_with(|| make_targets(m))
+                            .as_ref(),
+                        None => None,
+                    };
+                    for target in targets {
+                        let problem = match known {
+                            None => Some((
+                                format!("`make {}`, but there is no `{shown}`", target.text),
+                                None,
+                            )),
+                            Some(t) if !t.has(&target.text) => {
+                                let hint =
+                                    did_you_mean(&target.text, t.names.iter().map(String::as_str))
+                                        .map(|n| format!("did you mean `{n}`?"));
+                                Some((format!("no target `{}` in `{shown}`", target.text), hint))
+                            }
+                            Some(_) => None,
+                        };
+                        if let Some((message, hint)) = problem {
+                            let f = finding(Kind::UnknownTask, target, &target.text, message, hint);
+                            findings.push(Finding {
+                                resolved: Some(shown.clone()),
+                                ..f
+                            });
+                        }
+                    }
+                }
+                Invocation::Just {
+                    file: just_file,
+                    recipe,
+                } => {
+                    let justfile = match just_file {
+                        Some(f) => Some(repo.root.join(&dir).join(f)),
+                        None => ["justfile", "Justfile", ".justfile"]
+                            .iter()
+                            .map(|n| repo.root.join(&dir).join(n))
+                            .find(|p| p.is_file()),
+                    };
+                    let shown = justfile.as_ref().map_or_else(
+                        || join_rel(&dir, "justfile"),
+                        |j| crate::error::display_path(repo.root, j),
+                    );
+                    let known = match &justfile {
+                        Some(j) => repo
+                            .just_recipes
+                            .entry(j.clone())
+                            .or_insert_with(|| just_recipes(j))
+                            .as_ref(),
+                        None => None,
+                    };
+                    let problem = match known {
+                        None => Some((
+                            format!("`just {}`, but there is no `{shown}`", recipe.text),
+                            None,
+                        )),
+                        Some(names) if !names.contains(&recipe.text) => {
+                            let hint = did_you_mean(&recipe.text, names.iter().map(String::as_str))
+                                .map(|n| format!("did you mean `{n}`?"));
+                            Some((format!("no recipe `{}` in `{shown}`", recipe.text), hint))
+                        }
+                        Some(_) => None,
+                    };
+                    if let Some((message, hint)) = problem {
+                        let f = finding(Kind::UnknownTask, recipe, &recipe.text, message, hint);
+                        findings.push(Finding {
+                            resolved: Some(shown),
+                            ..f
+                        });
+                    }
+                }
+                Invocation::Other => {}
+            }
+        }
+    }
+    findings
+}
+
+fn join_rel(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+fn is_flag(arg: &str) -> bool {
+    arg.len() > 1
+        && arg.starts_with('-')
+        && !arg[1..].starts_with(|c: char| c.is_ascii_digit())
+        && arg != "--"
+}
+
+#[cfg(unix)]
+fn is_executable(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o111 != 0
+}
+
+#[cfg(not(unix))]
+fn is_executable(_: &std::fs::Metadata) -> bool {
+    true
+}
+
+/// The `scripts` of a package.json; `None` when there is no readable manifest.
+fn package_scripts(manifest: &Path) -> Option<Vec<String>> {
+    let text = std::fs::read_to_string(manifest).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let mut names: Vec<String> = json
+        .get("scripts")
+        .and_then(|s| s.as_object())
+        .map(|s| s.keys().cloned().collect())
+        .unwrap_or_default();
+    names.sort();
+    Some(names)
+}
+
+/// The targets a Makefile defines, with the files it includes.
+#[derive(Debug, Default)]
+pub struct MakeTargets {
+    pub names: Vec<String>,
+    /// `%` pattern rules: `%.o` makes `main.o` a target.
+    patterns: Vec<String>,
+    /// A target name built from a variable: anything may be a target.
+    dynamic: bool,
+}
+
+impl MakeTargets {
+    fn has(&self, target: &str) -> bool {
+        self.dynamic
+            || self.names.iter().any(|n| n == target)
+            || self.patterns.iter().any(|p| match p.split_once('%') {
+                Some((pre, post)) => {
+                    target.len() >= pre.len() + post.len()
+                        && target.starts_with(pre)
+                        && target.ends_with(post)
+                }
+                None => false,
+            })
+    }
+}
+
+fn make_targets(makefile: &Path) -> Option<MakeTargets> {
+    let mut targets = MakeTargets::default();
+    let mut seen = HashSet::new();
+    read_makefile(makefile, &mut targets, &mut seen).then_some(targets)
+}
+
+fn read_makefile(path: &Path, targets: &mut MakeTargets, seen: &mut HashSet<PathBuf>) -> bool {
+    if !seen.insert(path.to_path_buf()) {
+        return true;
+    }
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    for include in parse_make_targets(&text, targets) {
+        // A missing include is make's problem (or generated at build time), not the docs'.
+        read_makefile(&dir.join(include), targets, seen);
+    }
+    true
+}
+
+/// Adds the targets of one Makefile's text to `targets`; returns the files it includes.
+pub fn parse_make_targets(text: &str, targets: &mut MakeTargets) -> Vec<String> {
+    let mut includes = Vec::new();
+    let mut in_define = false;
+    let mut logical = String::new();
+    for raw in text.lines() {
+        if raw.starts_with('\t') && logical.is_empty() {
+            continue; // a recipe line
+        }
+        if let Some(joined) = raw.strip_suffix('\\') {
+            logical.push_str(joined);
+            logical.push(' ');
+            continue;
+        }
+        logical.push_str(raw);
+        let line = std::mem::take(&mut logical);
+        let line = line.split('#').next().unwrap_or("");
+        let trimmed = line.trim();
+        if in_define {
+            in_define = trimmed != "endef";
+            continue;
+        }
+        if trimmed.starts_with("define ") || trimmed == "define" {
+            in_define = true;
+            continue;
+        }
+        if let Some(files) = ["include ", "-include ", "sinclude "]
+            .iter()
+            .find_map(|p| trimmed.strip_prefix(p))
+        {
+            includes.extend(
+                files
+                    .split_whitespace()
+                    .filter(|f| !f.contains('$'))
+                    .map(String::from),
+            );
+            continue;
+        }
+        let Some(colon) = rule_colon(line) else {
+            continue;
+        };
+        let lhs = &line[..colon];
+        if lhs.contains('=') {
+            continue;
+        }
+        for name in lhs.split_whitespace() {
+            if name.contains('$') {
+                targets.dynamic = true;
+            } else if name.contains('%') {
+                targets.patterns.push(name.to_string());
+            } else if !(name.starts_with('.')
+                && name[1..]
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c == '_'))
+            {
+                targets.names.push(name.to_string());
+            }
+        }
+    }
+    targets.names.sort();
+    targets.names.dedup();
+    includes
+}
+
+/// The colon of a rule line (`target: prereqs`), not of `:=`/`::=` or inside `$( )`.
+fn rule_colon(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut depth = 0i32;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'(' | b'{' => depth += 1,
+            b')' | b'}' => depth -= 1,
+            b':' if depth == 0 => {
+                let after = &line[i + 1..];
+                if after.starts_with('=') || after.starts_with(":=") {
+                    return None;
+                }
+                return Some(i);
+            }
+            b'=' if depth == 0 => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Recipes (and aliases) of a justfile.
+fn just_recipes(path: &Path) -> Option<Vec<String>> {
+    let text = std::fs::read_to_string(path).ok()?;
+    Some(parse_just_recipes(&text))
+}
+
+pub fn parse_just_recipes(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for line in text.lines() {
+        if line.starts_with([' ', '\t', '#', '[']) || line.trim().is_empty() {
+            continue;
+        }
+        if let Some(alias) = line.strip_prefix("alias ") {
+            if let Some((name, _)) = alias.split_once(":=") {
+                names.push(name.trim().to_string());
+            }
+            continue;
+        }
+        if ["set ", "export ", "import ", "mod "]
+            .iter()
+            .any(|p| line.starts_with(p))
+        {
+            continue;
+        }
+        let line = line.trim_start_matches('@');
+        let name: String = line
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        let rest = &line[name.len()..];
+        // `name params…:` is a recipe; `name := value` is a variable.
+        if !name.is_empty()
+            && rest.contains(':')
+            && !rest.trim_start().starts_with(":=")
+            && !rest.trim_start().starts_with('=')
+        {
+            names.push(name);
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}

@@ -1,0 +1,122 @@
+//! Front matter and data files: invalid ones (found while loading), keys
+//! almanac does not know, and pages whose `review_by` date has passed.
+
+use chrono::NaiveDate;
+
+use super::{Finding, Kind, Severity};
+use crate::error::{Error, LineIndex};
+use crate::load::guides::Guide;
+
+/// A loading problem (bad YAML, a wrong type, unclosed front matter) as a finding.
+pub fn from_problem(problem: &Error) -> Finding {
+    match problem {
+        Error::Located(loc) => Finding {
+            kind: Kind::DataError,
+            severity: Severity::Error,
+            file: loc.file.clone(),
+            line: loc.line,
+            column: loc.column,
+            target: String::new(),
+            message: loc.message.clone(),
+            hint: loc.hint.clone(),
+            resolved: Some(loc.file.clone()),
+        },
+        other => Finding {
+            kind: Kind::DataError,
+            severity: Severity::Error,
+            file: String::new(),
+            line: 1,
+            column: 1,
+            target: String::new(),
+            message: other.to_string(),
+            hint: None,
+            resolved: None,
+        },
+    }
+}
+
+/// Unknown front matter keys (warnings: other tools' keys are common) and stale pages.
+pub fn check_guide(guide: &Guide, today: NaiveDate) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if guide.body_start == 0 {
+        return findings;
+    }
+    let front = &guide.text[..guide.body_start];
+    let lines = LineIndex::new(&guide.text);
+    let key_position = |key: &str| {
+        front
+            .match_indices(&format!("\n{key}:"))
+            .next()
+            .map_or((1, 1), |(i, _)| lines.line_col(i + 1))
+    };
+    let finding = |kind, severity, key: &str, message: String, hint: &str| {
+        let (line, column) = key_position(key);
+        Finding {
+            kind,
+            severity,
+            file: guide.file.clone(),
+            line,
+            column,
+            target: key.to_string(),
+            message,
+            hint: Some(hint.to_string()),
+            resolved: Some(guide.file.clone()),
+        }
+    };
+    for key in guide.front.extra.keys() {
+        findings.push(finding(
+            Kind::DataError,
+            Severity::Warning,
+            key,
+            format!("front matter key `{key}` is not one almanac uses"),
+            "known keys: title, description, weight, draft, audience, owner, review_by, aliases; templates still see this one as `page.extra`",
+        ));
+    }
+    if let Some(date) = guide.front.review_by.filter(|d| *d < today) {
+        findings.push(finding(
+            Kind::StalePage,
+            Severity::Warning,
+            "review_by",
+            format!("review_by {date} has passed: this page is due for review"),
+            "review the page, then move `review_by` forward",
+        ));
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::guides::parse;
+
+    fn findings(text: &str, today: &str) -> Vec<(Kind, Severity, usize, usize)> {
+        let guide = parse("content/g.md", "g.md", text.to_string()).unwrap();
+        let today = NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap();
+        check_guide(&guide, today)
+            .into_iter()
+            .map(|f| (f.kind, f.severity, f.line, f.column))
+            .collect()
+    }
+
+    #[test]
+    fn review_by_in_the_past_is_a_stale_page() {
+        let text = "---\ntitle: T\nreview_by: 2026-01-31\n---\n";
+        assert_eq!(
+            findings(text, "2026-02-01"),
+            [(Kind::StalePage, Severity::Warning, 3, 1)]
+        );
+        assert!(
+            findings(text, "2026-01-31").is_empty(),
+            "due today is not yet stale"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_warnings_at_their_line() {
+        let text = "---\ntitle: T\nhide: [toc]\n---\n";
+        assert_eq!(
+            findings(text, "2026-01-01"),
+            [(Kind::DataError, Severity::Warning, 3, 1)]
+        );
+    }
+}
