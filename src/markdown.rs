@@ -189,8 +189,14 @@ pub fn render(text: &str, body_start: usize, rewrite: &dyn Fn(&str) -> Option<St
                 title,
                 id,
             }) => {
-                let dest_url =
-                    note_link(&mut out, LinkKind::Link, dest_url, offset, &lines, rewrite);
+                let dest_url = note_link(
+                    &mut out,
+                    LinkKind::Link,
+                    dest_url,
+                    (offset, &body[range.clone()]),
+                    &lines,
+                    rewrite,
+                );
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -204,8 +210,14 @@ pub fn render(text: &str, body_start: usize, rewrite: &dyn Fn(&str) -> Option<St
                 title,
                 id,
             }) => {
-                let dest_url =
-                    note_link(&mut out, LinkKind::Image, dest_url, offset, &lines, rewrite);
+                let dest_url = note_link(
+                    &mut out,
+                    LinkKind::Image,
+                    dest_url,
+                    (offset, &body[range.clone()]),
+                    &lines,
+                    rewrite,
+                );
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -327,11 +339,18 @@ fn note_link<'a>(
     out: &mut Rendered,
     kind: LinkKind,
     dest: CowStr<'a>,
-    offset: usize,
+    (offset, source): (usize, &str),
     lines: &LineIndex,
     rewrite: &dyn Fn(&str) -> Option<String>,
 ) -> CowStr<'a> {
-    let (line, column) = lines.line_col(offset);
+    // Point at the destination as written, where the source shows it (not for
+    // reference links, whose destination is defined elsewhere).
+    let at = source
+        .find(&format!("]({dest}"))
+        .map(|i| i + 2)
+        .or_else(|| source.find(dest.as_ref()).filter(|_| !dest.is_empty()))
+        .unwrap_or(0);
+    let (line, column) = lines.line_col(offset + at);
     out.links.push(Link {
         kind,
         target: dest.to_string(),
@@ -542,11 +561,9 @@ fn shell_commands<'a>(
             }
             None => current = Some(Command::new(body, CommandOrigin::Fence, line_no, column)),
         }
-        if !continues {
-            if let Some(done) = current.take() {
-                heredoc = heredoc_end(&done.text);
-                commands.push(done);
-            }
+        if !continues && let Some(done) = current.take() {
+            heredoc = heredoc_end(&done.text);
+            commands.push(done);
         }
     }
     commands.extend(current);
@@ -660,8 +677,8 @@ mod tests {
         assert_eq!(
             found,
             [
-                (LinkKind::Link, "a.md#x", 6, 5),
-                (LinkKind::Image, "i.png", 6, 21)
+                (LinkKind::Link, "a.md#x", 6, 9),
+                (LinkKind::Image, "i.png", 6, 26)
             ]
         );
     }

@@ -448,13 +448,13 @@ fn strict_fails_on_broken_links_and_writes_nothing() {
     let run = site.build(&[]);
     assert!(
         run.stderr
-            .contains("content/README.md:3:1: error[broken-link]"),
+            .contains("content/README.md:3:8: error[broken-link]"),
         "{}",
         run.stderr
     );
     assert!(
         run.stderr
-            .contains("content/README.md:3:20: error[broken-anchor]"),
+            .contains("content/README.md:3:29: error[broken-anchor]"),
         "{}",
         run.stderr
     );

@@ -573,39 +573,39 @@ pub fn accepted_flags(script: &str) -> Option<Flags> {
         if line == "esac" || line.starts_with("esac") {
             case_depth = case_depth.saturating_sub(1);
         }
-        if case_depth > 0 {
-            if let Some(pattern) = case_pattern(line) {
-                for alt in pattern.split('|') {
-                    let alt = alt.trim().trim_matches(['"', '\'']);
-                    if !alt.starts_with('-') {
-                        continue;
+        if case_depth > 0
+            && let Some(pattern) = case_pattern(line)
+        {
+            for alt in pattern.split('|') {
+                let alt = alt.trim().trim_matches(['"', '\'']);
+                if !alt.starts_with('-') {
+                    continue;
+                }
+                if matches!(alt, "-*" | "--*" | "-?*" | "-?" | "--?*") {
+                    // A catch-all for options: it either rejects them or accepts anything.
+                    let body: String = lines[n..]
+                        .iter()
+                        .take(4)
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join("\n");
+                    if !rejects(&body) {
+                        return None;
                     }
-                    if matches!(alt, "-*" | "--*" | "-?*" | "-?" | "--?*") {
-                        // A catch-all for options: it either rejects them or accepts anything.
-                        let body: String = lines[n..]
-                            .iter()
-                            .take(4)
-                            .copied()
-                            .collect::<Vec<_>>()
-                            .join("\n");
-                        if !rejects(&body) {
-                            return None;
-                        }
-                        continue;
-                    }
-                    let name = alt.trim_end_matches('*').trim_end_matches('=');
-                    if name.len() > 1 && !name.contains(['[', '*', '?']) {
-                        flags.names.insert(name.to_string());
-                    }
+                    continue;
+                }
+                let name = alt.trim_end_matches('*').trim_end_matches('=');
+                if name.len() > 1 && !name.contains(['[', '*', '?']) {
+                    flags.names.insert(name.to_string());
                 }
             }
         }
-        if let Some(at) = line.find("getopts ") {
-            if let Some(spec) = first_word(&line[at + 8..]) {
-                flags
-                    .short
-                    .extend(spec.chars().filter(|c| c.is_ascii_alphanumeric()));
-            }
+        if let Some(at) = line.find("getopts ")
+            && let Some(spec) = first_word(&line[at + 8..])
+        {
+            flags
+                .short
+                .extend(spec.chars().filter(|c| c.is_ascii_alphanumeric()));
         }
         if let Some(at) = line.find("getopt ") {
             let words: Vec<&str> = line[at + 7..].split_whitespace().collect();
@@ -733,10 +733,11 @@ fn usage_flags(line: &str, flags: &mut Flags) {
             {
                 flags.names.insert(name.to_string());
             }
-        } else if let Some(short) = name.strip_prefix('-') {
-            if short.len() == 1 && short.starts_with(|c: char| c.is_ascii_alphabetic()) {
-                flags.names.insert(name.to_string());
-            }
+        } else if let Some(short) = name.strip_prefix('-')
+            && short.len() == 1
+            && short.starts_with(|c: char| c.is_ascii_alphabetic())
+        {
+            flags.names.insert(name.to_string());
         }
     }
 }
@@ -787,10 +788,13 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
             let Some(dir) = cwd.clone() else { continue };
             match invocation {
                 Invocation::Cd { dir: to } => {
-                    cwd = is_repo_path(&to.text, true)
-                        .then(|| normalize(&dir, &to.text))
-                        .flatten()
-                        .or_else(|| (to.text == ".").then(|| dir.clone()));
+                    let dynamic =
+                        to.text.starts_with(['/', '~', '-']) || to.text.contains(['$', '`', '*']);
+                    cwd = if dynamic {
+                        None
+                    } else {
+                        normalize(&dir, &to.text)
+                    };
                 }
                 Invocation::Script { path, args, direct } => {
                     let Some(rel) = normalize(&dir, &path.text) else {
@@ -1239,4 +1243,204 @@ pub fn parse_just_recipes(text: &str) -> Vec<String> {
     names.sort();
     names.dedup();
     names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(line: &str) -> Vec<Vec<String>> {
+        split_command_line(line)
+            .into_iter()
+            .map(|c| c.into_iter().map(|w| w.text).collect())
+            .collect()
+    }
+
+    #[test]
+    fn split_command_line_cases() {
+        let cases: &[(&str, &[&[&str]])] = &[
+            (
+                "./a.sh --x && ./b.sh || c; d | e",
+                &[&["./a.sh", "--x"], &["./b.sh"], &["c"], &["d"], &["e"]],
+            ),
+            ("echo 'a && b' \"c; d\"", &[&["echo", "a && b", "c; d"]]),
+            (
+                "x=$(./get.sh --id) ./run.sh",
+                &[&["./get.sh", "--id"], &["x=$(…)", "./run.sh"]],
+            ),
+            (
+                "echo `./inner.sh -q`",
+                &[&["./inner.sh", "-q"], &["echo", "`…`"]],
+            ),
+            ("./a.sh > out.txt 2>&1", &[&["./a.sh"]]),
+            ("./a.sh >/dev/null 2> err.log -v", &[&["./a.sh", "-v"]]),
+            ("./a.sh # a comment --not-a-flag", &[&["./a.sh"]]),
+            ("(cd sub && ./b.sh) &", &[&["cd", "sub"], &["./b.sh"]]),
+            (
+                "echo \"$(./nested.sh --deep)\"",
+                &[&["./nested.sh", "--deep"], &["echo", "$(…)"]],
+            ),
+            ("a\\ b.sh", &[&["a b.sh"]]),
+            ("", &[]),
+        ];
+        for (line, want) in cases {
+            let want: Vec<Vec<String>> = want
+                .iter()
+                .map(|c| c.iter().map(|w| w.to_string()).collect())
+                .collect();
+            assert_eq!(words(line), want, "{line}");
+        }
+    }
+
+    #[test]
+    fn word_offsets_point_into_the_line() {
+        let line = "FOO=1 ./x.sh  --flag";
+        let cmd = &split_command_line(line)[0];
+        assert_eq!(&line[cmd[2].offset..], "--flag");
+    }
+
+    fn kind(line: &str) -> String {
+        let cmds = split_command_line(line);
+        match classify(&cmds[0]) {
+            Invocation::Script { path, args, direct } => {
+                format!(
+                    "script {} {} direct={direct}",
+                    path.text,
+                    args.iter()
+                        .map(|a| a.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            }
+            Invocation::Package { script, dir } => format!("package {} {dir:?}", script.text),
+            Invocation::Make { dir, file, targets } => {
+                format!(
+                    "make {dir:?} {file:?} {}",
+                    targets
+                        .iter()
+                        .map(|t| t.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            }
+            Invocation::Just { file, recipe } => format!("just {file:?} {}", recipe.text),
+            Invocation::Cd { dir } => format!("cd {}", dir.text),
+            Invocation::Other => "other".into(),
+        }
+    }
+
+    #[test]
+    fn classify_cases() {
+        let cases = [
+            ("./scripts/x.sh -v", "script ./scripts/x.sh -v direct=true"),
+            ("bin/tool run", "script bin/tool run direct=true"),
+            ("VAR=1 OTHER=2 ./x.sh", "script ./x.sh  direct=true"),
+            (
+                "sudo -u deploy ./x.sh --now",
+                "script ./x.sh --now direct=true",
+            ),
+            ("sudo -E env A=b ./x.sh", "script ./x.sh  direct=true"),
+            (
+                "bash scripts/x.sh --a",
+                "script scripts/x.sh --a direct=false",
+            ),
+            ("sh -e ./x.sh", "script ./x.sh  direct=false"),
+            ("bash deploy.sh", "script deploy.sh  direct=false"),
+            ("bash -c 'echo hi'", "other"),
+            ("source ./env.sh", "script ./env.sh  direct=false"),
+            ("npm run build -- --watch", "package build None"),
+            ("npm test", "package test None"),
+            ("npm install", "other"),
+            ("npm --prefix web run lint", "package lint Some(\"web\")"),
+            ("yarn lint", "package lint None"),
+            ("yarn add left-pad", "other"),
+            ("yarn", "other"),
+            ("pnpm run dev", "package dev None"),
+            ("pnpm install", "other"),
+            ("make -C docs -j4 html V=1", "make Some(\"docs\") None html"),
+            ("make", "make None None "),
+            ("just -f ci.just lint", "just Some(\"ci.just\") lint"),
+            ("cd web", "cd web"),
+            ("cargo test", "other"),
+            ("/usr/bin/env python3", "other"),
+            ("$HOME/bin/x", "other"),
+            ("if ./check.sh; then", "script ./check.sh  direct=true"),
+        ];
+        for (line, want) in cases {
+            assert_eq!(kind(line), want, "{line}");
+        }
+    }
+
+    fn flags(script: &str) -> Option<Vec<String>> {
+        accepted_flags(script).map(|f| f.sorted())
+    }
+
+    #[test]
+    fn flags_from_case_patterns() {
+        let script = "while [ $# -gt 0 ]; do\n  case \"$1\" in\n    -h|--help) usage ;;\n    --version=*) v=${1#*=} ;;\n    \"--dry-run\") d=1 ;;\n    -*) echo \"unknown option $1\" >&2; exit 2 ;;\n    *) files+=(\"$1\") ;;\n  esac\ndone\n";
+        assert_eq!(
+            flags(script).unwrap(),
+            ["--dry-run", "--help", "--version", "-h"]
+        );
+    }
+
+    #[test]
+    fn a_permissive_option_catch_all_means_unknown() {
+        let script = "case \"$1\" in\n  --known) ;;\n  -*) extra+=(\"$1\") ;;\nesac\n";
+        assert_eq!(flags(script), None);
+    }
+
+    #[test]
+    fn flags_from_getopts_and_getopt() {
+        assert_eq!(
+            flags("while getopts \":hv:o:\" opt; do\n  case $opt in h) ;; esac\ndone\n").unwrap(),
+            ["-h", "-o", "-v"]
+        );
+        let getopt = "ARGS=$(getopt -o hn --long help,dry-run,version: -- \"$@\")\n";
+        assert_eq!(
+            flags(getopt).unwrap(),
+            ["--dry-run", "--help", "--version", "-h", "-n"]
+        );
+    }
+
+    #[test]
+    fn flags_from_argparse_and_usage_text() {
+        let py = "p = argparse.ArgumentParser()\np.add_argument('-o', '--output')\np.add_argument(\"--force\", action='store_true')\n";
+        assert_eq!(flags(py).unwrap(), ["--force", "--output", "-o"]);
+        let usage =
+            "usage() {\n  cat <<EOF\nUsage: x.sh [--fast] [-q|--quiet] --target=NAME\nEOF\n}\n";
+        assert_eq!(
+            flags(usage).unwrap(),
+            ["--fast", "--quiet", "--target", "-q"]
+        );
+    }
+
+    #[test]
+    fn scripts_without_readable_options_say_nothing() {
+        assert_eq!(flags("#!/bin/sh\necho \"$@\"\n"), None);
+    }
+
+    #[test]
+    fn bundled_short_flags() {
+        let f = accepted_flags("getopts 'xv' o\n").unwrap();
+        assert!(f.accepts("-xv") && f.accepts("-x") && !f.accepts("-xq") && !f.accepts("--x"));
+        let f = accepted_flags("case $1 in\n --out) ;;\nesac\n").unwrap();
+        assert!(f.accepts("--out=dir") && !f.accepts("--outdir"));
+    }
+
+    #[test]
+    fn make_targets_and_includes() {
+        let mut t = MakeTargets::default();
+        let text = "CC := gcc\nVERSION = 1\ninclude rules.mk\n-include $(DEPS)\n.PHONY: all test\nall: build test\n\tcc x\nbuild test:: deps\n%.o: %.c\n\t$(CC) -c $<\ndefine RECIPE\nfake: target\nendef\n# comment: no\nlong-target: a \\\n  b\n";
+        let includes = parse_make_targets(text, &mut t);
+        assert_eq!(includes, ["rules.mk"]);
+        assert_eq!(t.names, ["all", "build", "long-target", "test"]);
+        assert!(t.has("main.o") && !t.has("fake") && !t.has("CC"));
+    }
+
+    #[test]
+    fn just_recipes() {
+        let text = "set shell := [\"bash\", \"-c\"]\nversion := \"1\"\n# comment\n[private]\n@lint:\n    cargo clippy\ntest filter='': build\n    cargo test {{filter}}\nalias t := test\nbuild:\n    cargo build\n";
+        assert_eq!(parse_just_recipes(text), ["build", "lint", "t", "test"]);
+    }
 }

@@ -110,10 +110,10 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         .map(|g| (g.file.clone(), g.text.clone()))
         .collect();
     for file in with_findings {
-        if !sources.contains_key(file) {
-            if let Ok(text) = std::fs::read_to_string(project.root.join(file)) {
-                sources.insert(file.to_string(), text);
-            }
+        if !sources.contains_key(file)
+            && let Ok(text) = std::fs::read_to_string(project.root.join(file))
+        {
+            sources.insert(file.to_string(), text);
         }
     }
     Ok(CheckReport {

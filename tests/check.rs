@@ -1,0 +1,472 @@
+//! `almanac check`, end to end: each case asserts the finding's kind, file,
+//! line and column, and the look-alikes that must not be findings.
+
+mod common;
+
+use common::Fixture;
+use serde_json::Value;
+
+/// (kind, file, line, column) of every finding, from `--format json`.
+fn findings(site: &Fixture, args: &[&str]) -> (i32, Vec<(String, String, u64, u64)>) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let run = site.run(&all);
+    assert!(
+        run.code == 0 || run.code == 1,
+        "exit {}: {}",
+        run.code,
+        run.stderr
+    );
+    let json: Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    let list = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    (run.code, list)
+}
+
+fn f(kind: &str, file: &str, line: u64, column: u64) -> (String, String, u64, u64) {
+    (kind.to_string(), file.to_string(), line, column)
+}
+
+fn executable(site: &Fixture, rel: &str, text: &str) {
+    site.write(rel, text);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(site.path(rel), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+#[test]
+fn clean_docs_exit_zero() {
+    let site = Fixture::with(&[
+        ("docs/README.md", "# Home\n\n[setup](setup.md#install)\n"),
+        ("docs/setup.md", "# Setup\n\n## Install\n"),
+    ]);
+    let (code, list) = findings(&site, &[]);
+    assert_eq!((code, list), (0, vec![]));
+}
+
+#[test]
+fn links_of_every_form() {
+    let site = Fixture::with(&[
+        (
+            "docs/index.md",
+            "# Home\n\
+             [inline](gone.md) [ref][r] <a href=\"raw-gone.md\">raw</a>\n\
+             ![image](missing.png) <img src=\"raw-missing.png\">\n\
+             [folder](sub/) [folder-index](sub/README.md) [spaced](my%20page.md) [case](SETUP.md)\n\
+             [up-and-out](../scripts/tool.sh) [repo-missing](../scripts/none.sh) [escape](../../../etc/passwd)\n\
+             \n[r]: also-gone.md\n",
+        ),
+        ("docs/sub/README.md", "# Sub\n"),
+        ("docs/my page.md", "# Mine\n"),
+        ("docs/setup.md", "# Setup\n"),
+        ("scripts/tool.sh", "#!/bin/sh\n"),
+    ]);
+    let (code, list) = findings(&site, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        list,
+        [
+            f("broken-link", "docs/index.md", 2, 10),
+            // A reference link points at its use: the definition is shared.
+            f("broken-link", "docs/index.md", 2, 19),
+            f("broken-link", "docs/index.md", 2, 37),
+            f("broken-image", "docs/index.md", 3, 10),
+            f("broken-image", "docs/index.md", 3, 33),
+            // Paths are case-exact: SETUP.md is not setup.md.
+            f("broken-link", "docs/index.md", 4, 76),
+            f("broken-link", "docs/index.md", 5, 49),
+            f("broken-link", "docs/index.md", 5, 78),
+        ]
+    );
+}
+
+#[test]
+fn anchors_same_page_cross_page_duplicates_custom_and_raw() {
+    let site = Fixture::with(&[
+        (
+            "docs/index.md",
+            "# Home\n\n## Usage\n\n## Usage\n\n<a name=\"legacy\"></a>\n\n\
+             [ok](#usage-1) [ok](#legacy) [ok](other.md#custom) [ok](other.md#whats-new)\n\
+             [bad](#usage-2) [bad](other.md#whats-new-1) [ok](other.md#raw-id)\n",
+        ),
+        (
+            "docs/other.md",
+            "# Other\n\n## Rollback {#custom}\n\n## What's new?\n\n<div id=\"raw-id\"></div>\n",
+        ),
+    ]);
+    let (_, list) = findings(&site, &[]);
+    assert_eq!(
+        list,
+        [
+            f("broken-anchor", "docs/index.md", 10, 7),
+            f("broken-anchor", "docs/index.md", 10, 23)
+        ]
+    );
+}
+
+#[test]
+fn links_in_code_are_not_links() {
+    let site = Fixture::with(&[(
+        "docs/index.md",
+        "# Home\n\n`[x](gone.md)`\n\n```markdown\n[y](gone.md)\n```\n\n    [z](gone.md)\n",
+    )]);
+    assert_eq!(findings(&site, &[]), (0, vec![]));
+}
+
+#[test]
+fn anchor_hint_suggests_the_nearest_heading() {
+    let site = Fixture::with(&[(
+        "docs/index.md",
+        "# Home\n\n## Rollback steps\n\n[x](#rollback-step)\n",
+    )]);
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("error[broken-anchor]: no heading or anchor `#rollback-step` in this page"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("--> docs/index.md:5:5"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("[x](#rollback-step)"),
+        "the source line is shown: {}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("did you mean `#rollback-steps`?"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("failed: 1 error, 0 warnings (1 pages, 1 links, 0 commands checked)"),
+        "{}",
+        run.stdout
+    );
+}
+
+const DEPLOY: &str = "#!/bin/bash\nwhile [ $# -gt 0 ]; do\n  case \"$1\" in\n    --env) env=$2; shift 2 ;;\n    -n|--dry-run) dry=1; shift ;;\n    *) echo \"unknown option $1\" >&2; exit 2 ;;\n  esac\ndone\n";
+
+fn command_site(doc: &str) -> Fixture {
+    let site = Fixture::with(&[
+        ("docs/index.md", doc),
+        ("scripts/plain.sh", "#!/bin/sh\necho \"$@\"\n"),
+        (
+            "package.json",
+            "{ \"scripts\": { \"build\": \"tsc\", \"test\": \"jest\" } }",
+        ),
+        (
+            "Makefile",
+            "include mk/extra.mk\n.PHONY: docs\ndocs:\n\techo docs\n",
+        ),
+        ("mk/extra.mk", "release: docs\n\techo\n"),
+        ("justfile", "lint:\n    echo lint\n"),
+    ]);
+    executable(&site, "scripts/deploy.sh", DEPLOY);
+    site
+}
+
+#[test]
+fn documented_commands_are_checked() {
+    let site = command_site(
+        "# Home\n\n```bash\n\
+         ./scripts/deploy.sh --env prod --dryrun\n\
+         ./scripts/plain.sh\n\
+         ./scripts/gone.sh && npm run bild\n\
+         make releas\n\
+         just lnt\n\
+         yarn tset\n\
+         ./scripts/deploy.sh \\\n  --env prod \\\n  --verbose\n\
+         ```\n",
+    );
+    let (code, list) = findings(&site, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        list,
+        [
+            f("unknown-flag", "docs/index.md", 4, 32),
+            f("not-executable", "docs/index.md", 5, 1),
+            f("missing-command", "docs/index.md", 6, 1),
+            f("unknown-task", "docs/index.md", 6, 30),
+            f("unknown-task", "docs/index.md", 7, 6),
+            f("unknown-task", "docs/index.md", 8, 6),
+            f("unknown-task", "docs/index.md", 9, 6),
+            f("unknown-flag", "docs/index.md", 12, 3),
+        ]
+    );
+}
+
+#[test]
+fn valid_command_look_alikes_are_not_findings() {
+    let site = command_site(
+        "# Home\n\n```bash\n\
+         # ./scripts/gone.sh in a comment\n\
+         bash scripts/plain.sh --anything\n\
+         ./scripts/deploy.sh --env=prod -n --dry-run -- --not-an-option\n\
+         sudo DEBUG=1 ./scripts/deploy.sh --env prod\n\
+         npm test && npm run build && make release docs V=1 && just lint\n\
+         cat <<'EOF'\n./scripts/gone.sh\nEOF\n\
+         echo \"./scripts/gone.sh is just text\"\n\
+         ```\n\n\
+         ```console\n$ ./scripts/deploy.sh -n\n./scripts/gone.sh: output, not a command\n```\n\n\
+         ```text\n./scripts/gone.sh\n```\n\n\
+         Run `./scripts/deploy.sh --env prod` or `scripts/gone.sh` (a path in prose, not a command).\n",
+    );
+    let (code, list) = findings(&site, &[]);
+    assert_eq!((code, list), (0, vec![]));
+}
+
+#[test]
+fn console_prompts_yaml_run_steps_and_inline_code() {
+    let site = command_site(
+        "# Home\n\n```console\n$ ./scripts/gone.sh\nsome output\n```\n\n\
+         ```yaml\nsteps:\n  - run: npm run nope\n  - run: |\n      make docs\n      ./scripts/deploy.sh --bogus\n```\n\n\
+         Then `./scripts/missing.sh --x` runs.\n",
+    );
+    let (_, list) = findings(&site, &[]);
+    assert_eq!(
+        list,
+        [
+            f("missing-command", "docs/index.md", 4, 3),
+            f("unknown-task", "docs/index.md", 10, 18),
+            f("unknown-flag", "docs/index.md", 13, 27),
+            f("missing-command", "docs/index.md", 16, 7),
+        ]
+    );
+}
+
+#[test]
+fn tasks_without_a_build_file_are_unknown() {
+    let site = Fixture::with(&[(
+        "docs/index.md",
+        "# Home\n\n```sh\nnpm run build\nmake all\n```\n",
+    )]);
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout.contains("there is no `package.json`"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("there is no `Makefile`"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn cd_changes_where_paths_resolve() {
+    let site = Fixture::with(&[(
+        "docs/index.md",
+        "# Home\n\n```sh\ncd tools && ./run.sh && cd .. && ./run.sh\n```\n",
+    )]);
+    executable(&site, "tools/run.sh", "#!/bin/sh\n");
+    let (_, list) = findings(&site, &[]);
+    assert_eq!(list, [f("missing-command", "docs/index.md", 4, 34)]);
+}
+
+#[test]
+fn front_matter_and_data_errors_are_findings() {
+    let site = Fixture::with(&[
+        (
+            "docs/index.md",
+            "---\ntitle: [unclosed\n---\n# Home\n\n[bad](gone.md)\n",
+        ),
+        (
+            "docs/old.md",
+            "---\nreview_by: 2001-01-01\nhide: [toc]\n---\n# Old\n",
+        ),
+        (
+            "data/metrics.yaml",
+            "kpis:\n  - id: x\n    target: {op: '>=', value: 1\n",
+        ),
+    ]);
+    let (code, list) = findings(&site, &[]);
+    assert_eq!(code, 1);
+    let kinds: Vec<_> = list
+        .iter()
+        .map(|(k, file, line, _)| (k.as_str(), file.as_str(), *line))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("data-error", "data/metrics.yaml", 4),
+            ("data-error", "docs/index.md", 2),
+            ("broken-link", "docs/index.md", 6),
+            ("stale-page", "docs/old.md", 2),
+            ("data-error", "docs/old.md", 3),
+        ]
+    );
+}
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let site = Fixture::with(&[("docs/index.md", "---\nreview_by: 2001-01-01\n---\n# Home\n")]);
+    assert_eq!(site.run(&["check"]).code, 0);
+    assert_eq!(site.run(&["check", "--deny-warnings"]).code, 1);
+}
+
+#[test]
+fn config_severity_and_ignores() {
+    let site = Fixture::with(&[
+        (
+            "almanac.yaml",
+            "check:\n  severity: { stale-page: error, broken-image: off }\n  ignore_files: ['docs/archive/**']\n  ignore_targets: ['legacy/*']\n",
+        ),
+        (
+            "docs/index.md",
+            "---\nreview_by: 2001-01-01\n---\n# Home\n\n![x](gone.png) [l](legacy/old.md) [m](gone.md)\n",
+        ),
+        ("docs/archive/old.md", "# Old\n\n[x](gone.md)\n"),
+    ]);
+    let (code, list) = findings(&site, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        list,
+        [
+            f("stale-page", "docs/index.md", 2, 1),
+            f("broken-link", "docs/index.md", 6, 39)
+        ]
+    );
+}
+
+#[test]
+fn ignore_next_line_comment() {
+    let site = Fixture::with(&[(
+        "docs/index.md",
+        "# Home\n\n<!-- almanac-ignore-next-line -->\n[x](gone.md)\n[y](gone-too.md)\n",
+    )]);
+    let (_, list) = findings(&site, &[]);
+    assert_eq!(list, [f("broken-link", "docs/index.md", 5, 5)]);
+}
+
+#[test]
+fn github_format_prints_workflow_commands() {
+    let site = Fixture::with(&[("docs/index.md", "# Home\n\n[x](gone.md)\n")]);
+    let run = site.run(&["check", "--format", "github"]);
+    assert_eq!(run.code, 1);
+    let first = run.stdout.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "::error file=docs/index.md,line=3,col=5,title=almanac broken-link::`docs/gone.md` does not exist"
+    );
+}
+
+#[test]
+fn json_fields_match_the_design() {
+    let site = Fixture::with(&[("docs/index.md", "# Home\n\n[x](#nope)\n")]);
+    let run = site.run(&["check", "--format", "json"]);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    let finding = json["findings"][0].as_object().unwrap();
+    let mut keys: Vec<_> = finding.keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "column", "file", "hint", "kind", "line", "message", "severity", "target"
+        ]
+    );
+    assert_eq!(finding["target"], "#nope");
+    assert_eq!(finding["severity"], "error");
+    let summary = json["summary"].as_object().unwrap();
+    let mut keys: Vec<_> = summary.keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(keys, ["commands", "errors", "links", "pages", "warnings"]);
+    assert_eq!(json["summary"]["errors"], 1);
+}
+
+#[test]
+fn sarif_has_the_2_1_0_structure() {
+    let site = Fixture::with(&[("docs/index.md", "# Home\n\n[x](gone.md)\n\n---\n")]);
+    let run = site.run(&["check", "--format", "sarif"]);
+    assert_eq!(run.code, 1);
+    let sarif: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(sarif["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
+    let run0 = &sarif["runs"][0];
+    assert_eq!(run0["tool"]["driver"]["name"], "almanac");
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    let result = &run0["results"][0];
+    assert_eq!(result["ruleId"], "broken-link");
+    let index = result["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[index]["id"], "broken-link");
+    assert_eq!(result["level"], "error");
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "docs/index.md");
+    assert_eq!(location["region"]["startLine"], 3);
+    assert_eq!(location["region"]["startColumn"], 5);
+    assert!(
+        result["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("does not exist")
+    );
+}
+
+#[test]
+fn a_mkdocs_repository_checks_with_zero_config() {
+    // A repository laid out for MkDocs/GitHub: docs/, scripts/, package.json, mkdocs.yml.
+    let site = Fixture::with(&[
+        ("mkdocs.yml", "site_name: Tool\nnav:\n  - Home: index.md\n"),
+        (
+            "package.json",
+            "{ \"scripts\": { \"docs\": \"mkdocs build\", \"test\": \"vitest\" } }",
+        ),
+        (
+            "docs/index.md",
+            "---\nhide:\n  - navigation\n---\n# Tool\n\n!!! note\n    MkDocs admonition.\n\n\
+             See [install](getting-started/install.md#requirements) and [API](reference/).\n\n\
+             ```bash\nnpm run docs\n./scripts/release.sh --dry-run\n```\n",
+        ),
+        (
+            "docs/getting-started/install.md",
+            "# Install\n\n## Requirements\n",
+        ),
+        ("docs/reference/index.md", "# Reference\n"),
+    ]);
+    executable(
+        &site,
+        "scripts/release.sh",
+        "#!/bin/sh\ncase \"$1\" in\n  --dry-run) ;;\n  *) echo \"usage: release.sh [--dry-run]\" >&2; exit 2 ;;\nesac\n",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    // MkDocs' own front matter keys are reported, as warnings only.
+    assert!(
+        run.stdout
+            .contains("warning[data-error]: front matter key `hide`"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn bad_config_is_exit_2() {
+    let site = Fixture::with(&[
+        ("almanac.yaml", "check:\n  severty: {}\n"),
+        ("docs/index.md", "# Home\n"),
+    ]);
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("almanac.yaml:2:3"), "{}", run.stderr);
+}
