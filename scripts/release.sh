@@ -45,6 +45,7 @@ if ! $skip_tests; then
   cargo clippy --all-targets -- -D warnings
   cargo test
 fi
+cargo run --release -- check
 cargo run --release -- build --strict --out "$(mktemp -d)/site"
 
 current=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)

@@ -470,3 +470,120 @@ fn bad_config_is_exit_2() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("almanac.yaml:2:3"), "{}", run.stderr);
 }
+
+mod changed_since {
+    use super::*;
+    use common::Git;
+
+    /// main has a pre-existing broken link (not this change's fault); the
+    /// change renames a heading, deletes a page and adds a page with a broken link.
+    fn repo() -> Fixture {
+        let site = Fixture::with(&[
+            (
+                "docs/index.md",
+                "# Home\n\n[old breakage](never-existed.md)\n",
+            ),
+            ("docs/guide.md", "# Guide\n\n## Rollback steps\n"),
+            (
+                "docs/links-to-guide.md",
+                "# A\n\n[steps](guide.md#rollback-steps)\n",
+            ),
+            ("docs/links-to-old.md", "# B\n\n[old](old.md)\n"),
+            ("docs/old.md", "# Old\n"),
+        ]);
+        let git = Git::init(&site);
+        git.commit_all("docs: initial", 1_750_000_000);
+        git.repo
+            .branch(
+                "base",
+                &git.repo.head().unwrap().peel_to_commit().unwrap(),
+                false,
+            )
+            .unwrap();
+        site.write("docs/guide.md", "# Guide\n\n## Rolling back\n");
+        std::fs::remove_file(site.path("docs/old.md")).unwrap();
+        site.write("docs/new.md", "# New\n\n[typo](gude.md)\n");
+        site
+    }
+
+    #[test]
+    fn reports_what_the_change_broke_anywhere() {
+        let site = repo();
+        let (code, list) = findings(&site, &["--changed-since", "base"]);
+        assert_eq!(code, 1);
+        assert_eq!(
+            list,
+            [
+                f("broken-anchor", "docs/links-to-guide.md", 3, 9),
+                f("broken-link", "docs/links-to-old.md", 3, 7),
+                f("broken-link", "docs/new.md", 3, 8),
+            ]
+        );
+        // Without the filter the old breakage is there too.
+        let (_, all) = findings(&site, &[]);
+        assert!(
+            all.contains(&f("broken-link", "docs/index.md", 3, 16)),
+            "{all:?}"
+        );
+    }
+
+    #[test]
+    fn committed_changes_count_too() {
+        let site = repo();
+        Git {
+            repo: git2::Repository::open(site.root()).unwrap(),
+        }
+        .commit_all("docs: rework", 1_750_086_400);
+        let (_, list) = findings(&site, &["--changed-since", "base"]);
+        assert_eq!(list.len(), 3, "{list:?}");
+    }
+
+    #[test]
+    fn an_unknown_revision_is_a_clear_error() {
+        let site = repo();
+        let run = site.run(&["check", "--changed-since", "origin/main"]);
+        assert_eq!(run.code, 2);
+        assert!(
+            run.stderr.contains("revision `origin/main` not found"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("git fetch"), "{}", run.stderr);
+    }
+
+    #[test]
+    fn works_in_a_shallow_clone_when_the_revision_is_there() {
+        let origin = repo();
+        Git {
+            repo: git2::Repository::open(origin.root()).unwrap(),
+        }
+        .commit_all("docs: rework", 1_750_086_400);
+        let clone = Fixture::new();
+        let dest = clone.path("clone");
+        let url = format!("file://{}", origin.root().display());
+        let status = std::process::Command::new("git")
+            .args(["clone", "-q", "--depth", "1", &url, dest.to_str().unwrap()])
+            .status()
+            .expect("git is installed");
+        assert!(status.success());
+        let run = common::almanac(&[
+            "-C",
+            dest.to_str().unwrap(),
+            "check",
+            "--changed-since",
+            "HEAD",
+        ]);
+        // The clone carries the old breakage, but nothing changed since HEAD.
+        assert_eq!(run.code, 0, "{}", run.stdout);
+        assert!(run.stdout.contains("no problems found"), "{}", run.stdout);
+        let run = common::almanac(&[
+            "-C",
+            dest.to_str().unwrap(),
+            "check",
+            "--changed-since",
+            "HEAD~1",
+        ]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("shallow clone"), "{}", run.stderr);
+    }
+}

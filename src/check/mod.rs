@@ -40,6 +40,10 @@ pub struct CheckReport {
 /// (bad config, unreadable files, an unknown revision).
 pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
     let project = Project::load(paths, true, Load::Lenient)?;
+    let changes = match &options.changed_since {
+        Some(rev) => Some(crate::load::history::changes_since(&project.root, rev)?),
+        None => None,
+    };
     let index = SiteIndex::new(
         &project.root,
         &project.content_prefix,
@@ -84,6 +88,14 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         }
         None => true,
     });
+    if let Some(changes) = &changes {
+        // Findings in what the change touched, and findings anywhere about
+        // files it touched (a removed page, a renamed heading, a changed script).
+        findings.retain(|f| {
+            changes.changed.contains(&f.file)
+                || f.resolved.as_deref().is_some_and(|r| changes.touches(r))
+        });
+    }
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.kind).cmp(&(&b.file, b.line, b.column, b.kind))
     });

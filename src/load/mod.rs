@@ -3,3 +3,4 @@
 
 pub mod data;
 pub mod guides;
+pub mod history;

@@ -124,3 +124,37 @@ pub fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
         })
         .collect()
 }
+
+/// A real git repository in a fixture, committed through git2 with fixed dates.
+pub struct Git {
+    pub repo: git2::Repository,
+}
+
+impl Git {
+    pub fn init(site: &Fixture) -> Git {
+        let repo = git2::Repository::init(site.root()).unwrap();
+        Git { repo }
+    }
+
+    /// Commits the whole working tree (additions and deletions) at `unix_time`.
+    pub fn commit_all(&self, message: &str, unix_time: i64) -> git2::Oid {
+        let mut index = self.repo.index().unwrap();
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        index.update_all(["*"], None).unwrap();
+        index.write().unwrap();
+        let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = git2::Signature::new(
+            "Ada Tester",
+            "ada@example.org",
+            &git2::Time::new(unix_time, 0),
+        )
+        .unwrap();
+        let parent = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let parents: Vec<&git2::Commit> = parent.iter().collect();
+        self.repo
+            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+            .unwrap()
+    }
+}
