@@ -147,6 +147,24 @@ struct OpenCode {
 /// file, front matter included). `rewrite` maps a link destination to the href
 /// to emit, or `None` to keep it.
 pub fn render(text: &str, body_start: usize, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered {
+    pass(text, body_start, Some(rewrite))
+}
+
+/// The same pass without producing HTML: headings, anchors, links and
+/// commands only (what `check` needs).
+pub fn scan(text: &str, body_start: usize) -> Rendered {
+    pass(text, body_start, None)
+}
+
+/// Maps a link destination to the href to emit, or `None` to keep it.
+pub type Rewrite<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+fn pass(text: &str, body_start: usize, html_with: Option<Rewrite>) -> Rendered {
+    let rewrite: Rewrite = match html_with {
+        Some(rewrite) => rewrite,
+        None => &|_| None,
+    };
+    let html = html_with.is_some();
     let lines = LineIndex::new(text);
     let body = &text[body_start..];
     let mut out = Rendered::default();
@@ -180,8 +198,8 @@ pub fn render(text: &str, body_start: usize, rewrite: &dyn Fn(&str) -> Option<St
             }
             Event::End(TagEnd::Heading(_)) => {
                 let Some(h) = heading.take() else { continue };
-                let html = close_heading(h, &mut slugger, &lines, &mut out);
-                Event::Html(html.into())
+                let markup = close_heading(h, &mut slugger, &lines, &mut out, html);
+                Event::Html(markup.into())
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -288,13 +306,16 @@ pub fn render(text: &str, body_start: usize, rewrite: &dyn Fn(&str) -> Option<St
             other => other,
         };
         match &mut heading {
-            Some(h) => h.inner.push(event),
-            None => events.push(event),
+            Some(h) if html => h.inner.push(event),
+            None if html => events.push(event),
+            _ => {}
         }
     }
-    let mut html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    out.html = html;
+    if html {
+        let mut markup = String::with_capacity(body.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut markup, events.into_iter());
+        out.html = markup;
+    }
     out
 }
 
@@ -303,6 +324,7 @@ fn close_heading(
     slugger: &mut Slugger,
     lines: &LineIndex,
     out: &mut Rendered,
+    html: bool,
 ) -> String {
     let text = h.text.trim().to_string();
     let id = match &h.id {
@@ -322,6 +344,9 @@ fn close_heading(
         line,
         column,
     });
+    if !html {
+        return String::new();
+    }
     let mut inner = String::new();
     pulldown_cmark::html::push_html(&mut inner, h.inner.into_iter());
     let class = if h.classes.is_empty() {
@@ -806,6 +831,32 @@ mod tests {
             found,
             [("./scripts/release.sh --help", CommandOrigin::Inline, 6)]
         );
+    }
+
+    #[test]
+    fn scan_finds_the_same_things_without_html() {
+        let text = "# T\n\n## Usage\n\n[a](b.md#c) <a id=\"x\"></a>\n\n```sh\n./x.sh --y\n```\n";
+        let (full, scanned) = (plain(text), scan(text, 0));
+        assert!(scanned.html.is_empty() && !full.html.is_empty());
+        assert_eq!(
+            (full.headings, full.anchors, full.links, full.commands),
+            (
+                scanned.headings,
+                scanned.anchors,
+                scanned.links,
+                scanned.commands
+            )
+        );
+    }
+
+    #[test]
+    fn continued_commands_map_offsets_to_their_lines() {
+        let text = "```sh\n./a.sh \\\n    --flag \\\n  --other\n```\n";
+        let c = &plain(text).commands[0];
+        assert_eq!(c.text, "./a.sh --flag --other");
+        assert_eq!(c.position(0), (2, 1));
+        assert_eq!(c.position(c.text.find("--flag").unwrap()), (3, 5));
+        assert_eq!(c.position(c.text.find("--other").unwrap()), (4, 3));
     }
 
     #[test]

@@ -531,6 +531,18 @@ impl Flags {
         }
     }
 
+    /// "did you mean" and the options the script accepts.
+    fn hint(&self, flag: &str, script: &str) -> String {
+        let known = self.sorted();
+        match did_you_mean(flag, known.iter().map(String::as_str)) {
+            Some(near) => format!(
+                "did you mean `{near}`? `{script}` accepts {}",
+                known.join(", ")
+            ),
+            None => format!("`{script}` accepts {}", known.join(", ")),
+        }
+    }
+
     fn sorted(&self) -> Vec<String> {
         let mut all: Vec<String> = self
             .names
@@ -745,7 +757,7 @@ fn usage_flags(line: &str, flags: &mut Flags) {
 /// Reads and caches what commands are checked against.
 pub struct Repo<'a> {
     root: &'a Path,
-    flags: HashMap<PathBuf, Option<Flags>>,
+    scripts: HashMap<String, Script>,
     package_scripts: HashMap<PathBuf, Option<Vec<String>>>,
     make_targets: HashMap<PathBuf, Option<MakeTargets>>,
     just_recipes: HashMap<PathBuf, Option<Vec<String>>>,
@@ -755,11 +767,51 @@ impl<'a> Repo<'a> {
     pub fn new(root: &'a Path) -> Repo<'a> {
         Repo {
             root,
-            flags: HashMap::new(),
+            scripts: HashMap::new(),
             package_scripts: HashMap::new(),
             make_targets: HashMap::new(),
             just_recipes: HashMap::new(),
         }
+    }
+}
+
+/// What a documented repo path is, read once per path.
+enum Script {
+    Missing {
+        hint: Option<String>,
+    },
+    Folder,
+    File {
+        executable: bool,
+        flags: Option<Flags>,
+    },
+}
+
+impl Repo<'_> {
+    fn script(&mut self, rel: &str) -> &Script {
+        let root = self.root;
+        self.scripts.entry(rel.to_string()).or_insert_with(|| {
+            let full = root.join(rel);
+            match std::fs::metadata(&full) {
+                Err(_) => {
+                    let (name, parent) = (
+                        crate::load::guides::file_name(rel),
+                        crate::load::guides::parent(rel),
+                    );
+                    let siblings = list_dir(&root.join(parent));
+                    let hint = did_you_mean(name, siblings.iter().map(String::as_str))
+                        .map(|n| format!("did you mean `{}`?", join_rel(parent, n)));
+                    Script::Missing { hint }
+                }
+                Ok(m) if m.is_dir() => Script::Folder,
+                Ok(m) => Script::File {
+                    executable: is_executable(&m),
+                    flags: std::fs::read_to_string(&full)
+                        .ok()
+                        .and_then(|text| accepted_flags(&text)),
+                },
+            }
+        })
     }
 }
 
@@ -800,49 +852,29 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                     let Some(rel) = normalize(&dir, &path.text) else {
                         continue;
                     };
-                    let full = repo.root.join(&rel);
-                    let meta = std::fs::metadata(&full);
                     let mut found = |f: Finding| {
                         findings.push(Finding {
                             resolved: Some(rel.clone()),
                             ..f
                         })
                     };
-                    match meta {
-                        Err(_) => {
-                            let name = crate::load::guides::file_name(&rel);
-                            let parent = crate::load::guides::parent(&rel);
-                            let siblings = list_dir(&repo.root.join(parent));
-                            let hint =
-                                did_you_mean(name, siblings.iter().map(String::as_str)).map(|n| {
-                                    format!(
-                                        "did you mean `{}`?",
-                                        if parent.is_empty() {
-                                            n.to_string()
-                                        } else {
-                                            format!("{parent}/{n}")
-                                        }
-                                    )
-                                });
-                            found(finding(
-                                Kind::MissingCommand,
-                                path,
-                                &path.text,
-                                format!("`{rel}` does not exist"),
-                                hint,
-                            ));
-                        }
-                        Ok(m) if m.is_dir() => {
-                            found(finding(
-                                Kind::MissingCommand,
-                                path,
-                                &path.text,
-                                format!("`{rel}` is a folder, not a script"),
-                                None,
-                            ));
-                        }
-                        Ok(m) => {
-                            if direct && !is_executable(&m) {
+                    match repo.script(&rel) {
+                        Script::Missing { hint } => found(finding(
+                            Kind::MissingCommand,
+                            path,
+                            &path.text,
+                            format!("`{rel}` does not exist"),
+                            hint.clone(),
+                        )),
+                        Script::Folder => found(finding(
+                            Kind::MissingCommand,
+                            path,
+                            &path.text,
+                            format!("`{rel}` is a folder, not a script"),
+                            None,
+                        )),
+                        Script::File { executable, flags } => {
+                            if direct && !executable {
                                 found(finding(
                                     Kind::NotExecutable,
                                     path,
@@ -853,37 +885,20 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                                     )),
                                 ));
                             }
-                            let flags = repo.flags.entry(full.clone()).or_insert_with(|| {
-                                std::fs::read_to_string(&full)
-                                    .ok()
-                                    .and_then(|text| accepted_flags(&text))
-                            });
-                            if let Some(flags) = flags {
-                                for arg in args.iter().take_while(|a| a.text != "--") {
-                                    if is_flag(&arg.text) && !flags.accepts(&arg.text) {
-                                        let known = flags.sorted();
-                                        let name = arg
-                                            .text
-                                            .split_once('=')
-                                            .map_or(arg.text.as_str(), |(n, _)| n);
-                                        let hint = match did_you_mean(
-                                            name,
-                                            known.iter().map(String::as_str),
-                                        ) {
-                                            Some(near) => format!(
-                                                "did you mean `{near}`? `{rel}` accepts {}",
-                                                known.join(", ")
-                                            ),
-                                            None => format!("`{rel}` accepts {}", known.join(", ")),
-                                        };
-                                        found(finding(
-                                            Kind::UnknownFlag,
-                                            arg,
-                                            &arg.text,
-                                            format!("`{rel}` does not accept `{name}`"),
-                                            Some(hint),
-                                        ));
-                                    }
+                            let Some(flags) = flags else { continue };
+                            for arg in args.iter().take_while(|a| a.text != "--") {
+                                if is_flag(&arg.text) && !flags.accepts(&arg.text) {
+                                    let name = arg
+                                        .text
+                                        .split_once('=')
+                                        .map_or(arg.text.as_str(), |(n, _)| n);
+                                    found(finding(
+                                        Kind::UnknownFlag,
+                                        arg,
+                                        &arg.text,
+                                        format!("`{rel}` does not accept `{name}`"),
+                                        Some(flags.hint(name, &rel)),
+                                    ));
                                 }
                             }
                         }

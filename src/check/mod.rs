@@ -12,10 +12,12 @@ use chrono::NaiveDate;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::{Deserialize, Serialize};
 
-use crate::build::render_markdown;
+use rayon::prelude::*;
+
 use crate::config::Level;
 use crate::error::{Error, Result};
 use crate::index::SiteIndex;
+use crate::markdown::{self, Rendered};
 use crate::project::{Load, Paths, Project};
 use format::Summary;
 
@@ -50,7 +52,11 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         &project.guides,
         &project.assets,
     );
-    let rendered = render_markdown(&project, &index);
+    let rendered: Vec<Rendered> = project
+        .guides
+        .par_iter()
+        .map(|g| markdown::scan(&g.text, g.body_start))
+        .collect();
 
     let mut findings: Vec<Finding> = project.problems.iter().map(data::from_problem).collect();
     findings.extend(links::check(&project.guides, &rendered, &index));
@@ -114,18 +120,20 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
             .filter(|f| f.severity == Severity::Warning)
             .count(),
     };
-    let with_findings: HashSet<&str> = findings.iter().map(|f| f.file.as_str()).collect();
+    // The texts of files with findings, to show their lines: moved, not copied.
+    let with_findings: HashSet<String> = findings.iter().map(|f| f.file.clone()).collect();
+    let root = project.root;
     let mut sources: HashMap<String, String> = project
         .guides
-        .iter()
-        .filter(|g| with_findings.contains(g.file.as_str()))
-        .map(|g| (g.file.clone(), g.text.clone()))
+        .into_iter()
+        .filter(|g| with_findings.contains(&g.file))
+        .map(|g| (g.file, g.text))
         .collect();
     for file in with_findings {
-        if !sources.contains_key(file)
-            && let Ok(text) = std::fs::read_to_string(project.root.join(file))
+        if !sources.contains_key(&file)
+            && let Ok(text) = std::fs::read_to_string(root.join(&file))
         {
-            sources.insert(file.to_string(), text);
+            sources.insert(file, text);
         }
     }
     Ok(CheckReport {
