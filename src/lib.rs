@@ -86,11 +86,6 @@ pub fn run(cli: &Cli, color: bool, stderr: &mut dyn Write) -> Result<i32> {
             Ok(0)
         }
         Command::Check(args) => {
-            if args.external {
-                return Err(Error::Usage(
-                    "`--external` is not built yet in this version".into(),
-                ));
-            }
             let options = check::CheckOptions {
                 changed_since: args.changed_since.clone(),
                 external: args.external,

@@ -587,3 +587,117 @@ mod changed_since {
         assert!(run.stderr.contains("shallow clone"), "{}", run.stderr);
     }
 }
+
+mod external {
+    use super::*;
+    use std::collections::HashMap;
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    /// A small HTTP server on 127.0.0.1 that answers by path and counts
+    /// requests. It serves at most 200 connections or 60 seconds, then stops.
+    fn server() -> (String, Arc<Mutex<HashMap<String, usize>>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let hits: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+        let counter = hits.clone();
+        std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            let mut served = 0;
+            while Instant::now() < deadline && served < 200 {
+                let Ok((stream, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(5));
+                    continue;
+                };
+                served += 1;
+                let hits = counter.clone();
+                std::thread::spawn(move || {
+                    stream.set_nonblocking(false).unwrap();
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut request = String::new();
+                    reader.read_line(&mut request).unwrap();
+                    let mut header = String::new();
+                    while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+                        header.clear();
+                    }
+                    let mut parts = request.split_whitespace();
+                    let (method, path) = (
+                        parts.next().unwrap_or(""),
+                        parts.next().unwrap_or("").to_string(),
+                    );
+                    let count = {
+                        let mut h = hits.lock().unwrap();
+                        let c = h.entry(path.clone()).or_default();
+                        *c += 1;
+                        *c
+                    };
+                    let status = match (path.as_str(), method) {
+                        ("/ok", _) => "200 OK",
+                        ("/flaky", _) if count == 1 => "503 Service Unavailable",
+                        ("/flaky", _) => "200 OK",
+                        ("/no-head", "HEAD") => "405 Method Not Allowed",
+                        ("/no-head", _) => "200 OK",
+                        ("/slow", _) => {
+                            std::thread::sleep(Duration::from_secs(3));
+                            "200 OK"
+                        }
+                        _ => "404 Not Found",
+                    };
+                    let mut stream = reader.into_inner();
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    );
+                });
+            }
+        });
+        (base, hits)
+    }
+
+    #[test]
+    fn external_links_are_fetched_retried_cached_and_excluded() {
+        let (base, hits) = server();
+        let site = Fixture::with(&[
+            (
+                "almanac.yaml",
+                "check:\n  external:\n    timeout_secs: 1\n    retries: 1\n    concurrency: 4\n    exclude: ['*/excluded']\n",
+            ),
+            (
+                "docs/index.md",
+                &format!(
+                    "# Home\n\n[a]({base}/ok) [b]({base}/gone)\n[c]({base}/flaky) [d]({base}/no-head)\n[e]({base}/slow) [f]({base}/excluded)\n"
+                ),
+            ),
+        ]);
+        // Without --external nothing is fetched.
+        assert_eq!(findings(&site, &[]), (0, vec![]));
+        assert!(hits.lock().unwrap().is_empty());
+
+        let (code, list) = findings(&site, &["--external"]);
+        assert_eq!(code, 1);
+        let col_gone = format!("[a]({base}/ok) [b](").len() as u64 + 1;
+        assert_eq!(
+            list,
+            [
+                f("external-link", "docs/index.md", 3, col_gone),
+                f("external-link", "docs/index.md", 5, 5)
+            ]
+        );
+        {
+            let h = hits.lock().unwrap();
+            assert_eq!(h["/flaky"], 2, "a 503 is retried");
+            assert_eq!(h["/gone"], 1, "a 404 is not retried");
+            assert_eq!(h["/slow"], 2, "a timeout is retried");
+            assert_eq!(h["/no-head"], 2, "HEAD refused, then GET");
+            assert!(!h.contains_key("/excluded"));
+        }
+        let run = site.run(&["check", "--external"]);
+        assert!(run.stdout.contains("answered HTTP 404"), "{}", run.stdout);
+        // Successes are cached: the second and third runs did not fetch /ok again.
+        assert_eq!(hits.lock().unwrap()["/ok"], 1);
+        assert!(site.exists(".almanac-cache/external.json"));
+    }
+}

@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod data;
+pub mod external;
 pub mod format;
 pub mod links;
 
@@ -66,6 +67,26 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         findings.extend(data::check_guide(guide, options.today));
     }
 
+    let config = &project.config.check;
+    let ignore_targets = globs(&config.ignore_targets, "check.ignore_targets")?;
+    if options.external {
+        let exclude = globs(
+            &[
+                config.ignore_targets.clone(),
+                config.external.exclude.clone(),
+            ]
+            .concat(),
+            "check.external.exclude",
+        )?;
+        findings.extend(external::check(
+            &project.root,
+            &project.guides,
+            &rendered,
+            &config.external,
+            &exclude,
+        ));
+    }
+
     // `<!-- almanac-ignore-next-line -->`
     let ignored: HashSet<(&str, usize)> = project
         .guides
@@ -75,9 +96,7 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         .collect();
     findings.retain(|f| !ignored.contains(&(f.file.as_str(), f.line)));
 
-    let config = &project.config.check;
     let ignore_files = globs(&config.ignore_files, "check.ignore_files")?;
-    let ignore_targets = globs(&config.ignore_targets, "check.ignore_targets")?;
     findings.retain(|f| {
         !ignore_files.is_match(&f.file)
             && (f.target.is_empty() || !ignore_targets.is_match(&f.target))
