@@ -1,0 +1,561 @@
+//! `data/calendar.yaml`: the release plan (DESIGN §5). Parsing is strict
+//! (unknown keys, bad dates) and the plan is validated: milestones in order,
+//! versions unique. Softer inconsistencies are plan warnings.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::config::yaml_error;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Calendar {
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    #[serde(default = "default_tag_pattern")]
+    pub tag_pattern: String,
+    #[serde(default = "default_tolerance")]
+    pub slip_tolerance_days: i64,
+    /// Longest expected gap, in days, between consecutive planned releases of a type.
+    #[serde(default)]
+    pub cadence_days: BTreeMap<ReleaseType, i64>,
+    #[serde(default)]
+    pub themes: Vec<Theme>,
+    #[serde(default)]
+    pub releases: Vec<PlannedRelease>,
+}
+
+fn default_timezone() -> String {
+    "UTC".into()
+}
+fn default_tag_pattern() -> String {
+    "v{version}".into()
+}
+fn default_tolerance() -> i64 {
+    2
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Theme {
+    pub quarter: Quarter,
+    pub title: String,
+    #[serde(default)]
+    pub focus: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReleaseType {
+    Major,
+    Minor,
+    Patch,
+    Hotfix,
+    Security,
+}
+
+impl ReleaseType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReleaseType::Major => "major",
+            ReleaseType::Minor => "minor",
+            ReleaseType::Patch => "patch",
+            ReleaseType::Hotfix => "hotfix",
+            ReleaseType::Security => "security",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PlannedRelease {
+    pub version: String,
+    #[serde(rename = "type")]
+    pub kind: ReleaseType,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub planned: Milestones,
+    #[serde(default)]
+    pub replans: Vec<Replan>,
+    #[serde(default)]
+    pub actual: Option<Actual>,
+    #[serde(default)]
+    pub status: Option<PlanStatus>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Milestones {
+    #[serde(default)]
+    pub feature_freeze: Option<NaiveDate>,
+    #[serde(default)]
+    pub rc: Option<NaiveDate>,
+    pub release: NaiveDate,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Replan {
+    pub on: NaiveDate,
+    pub release: NaiveDate,
+    #[serde(default)]
+    pub feature_freeze: Option<NaiveDate>,
+    #[serde(default)]
+    pub rc: Option<NaiveDate>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Actual {
+    pub release: NaiveDate,
+}
+
+/// A status given in the plan; otherwise it is derived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlanStatus {
+    Cancelled,
+}
+
+/// `2025-Q3`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Quarter {
+    pub year: i32,
+    pub q: u32,
+}
+
+impl Quarter {
+    pub fn of(date: NaiveDate) -> Quarter {
+        Quarter {
+            year: date.year(),
+            q: (date.month() - 1) / 3 + 1,
+        }
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, (self.q - 1) * 3 + 1, 1).unwrap_or_default()
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        self.next().first_day().pred_opt().unwrap_or_default()
+    }
+
+    pub fn next(self) -> Quarter {
+        if self.q == 4 {
+            Quarter {
+                year: self.year + 1,
+                q: 1,
+            }
+        } else {
+            Quarter {
+                year: self.year,
+                q: self.q + 1,
+            }
+        }
+    }
+
+    pub fn prev(self) -> Quarter {
+        if self.q == 1 {
+            Quarter {
+                year: self.year - 1,
+                q: 4,
+            }
+        } else {
+            Quarter {
+                year: self.year,
+                q: self.q - 1,
+            }
+        }
+    }
+
+    pub fn contains(self, date: NaiveDate) -> bool {
+        Quarter::of(date) == self
+    }
+}
+
+impl fmt::Display for Quarter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-Q{}", self.year, self.q)
+    }
+}
+
+impl std::str::FromStr for Quarter {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Quarter, String> {
+        let bad = || format!("`{s}` is not a quarter: write it as YYYY-Qn, e.g. 2025-Q3");
+        let (year, q) = s.trim().split_once(['-', ' ']).ok_or_else(bad)?;
+        let q = q.strip_prefix(['Q', 'q']).ok_or_else(bad)?;
+        let year: i32 = year.parse().map_err(|_| bad())?;
+        let q: u32 = q.parse().map_err(|_| bad())?;
+        if !(1..=4).contains(&q) || !(1000..=9999).contains(&year) {
+            return Err(bad());
+        }
+        Ok(Quarter { year, q })
+    }
+}
+
+impl<'de> Deserialize<'de> for Quarter {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Quarter, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for Quarter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl PlannedRelease {
+    /// The release date in force: the last replan's, else the plan's.
+    pub fn latest_planned(&self) -> NaiveDate {
+        self.replans
+            .last()
+            .map_or(self.planned.release, |r| r.release)
+    }
+
+    /// Milestones in force, with replanned ones replacing the originals.
+    pub fn milestones(&self) -> Vec<(&'static str, NaiveDate)> {
+        let mut freeze = self.planned.feature_freeze;
+        let mut rc = self.planned.rc;
+        for r in &self.replans {
+            freeze = r.feature_freeze.or(freeze);
+            rc = r.rc.or(rc);
+        }
+        let mut out = Vec::new();
+        out.extend(freeze.map(|d| ("feature_freeze", d)));
+        out.extend(rc.map(|d| ("rc", d)));
+        out.push(("release", self.latest_planned()));
+        out
+    }
+}
+
+/// A calendar inconsistency worth a warning, at a position in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanWarning {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// Parses and validates the calendar's text; `file` names it in errors.
+pub fn parse(file: &str, text: &str) -> Result<Calendar> {
+    let calendar: Calendar = if text.trim().is_empty() {
+        serde_yaml::from_str("{}").map_err(|e| yaml_error(file, text, &e, 0))?
+    } else {
+        serde_yaml::from_str(text).map_err(|e| yaml_error(file, text, &e, 0))?
+    };
+    validate(file, text, &calendar)?;
+    Ok(calendar)
+}
+
+fn validate(file: &str, text: &str, calendar: &Calendar) -> Result<()> {
+    let tz = &calendar.timezone;
+    if parse_offset(tz).is_none() {
+        let (line, column) = key_position(text, None, "timezone");
+        return Err(Error::at(
+            file,
+            text,
+            line,
+            column,
+            format!("unsupported timezone `{tz}`"),
+        )
+        .with_hint("use UTC or a fixed offset such as +02:00"));
+    }
+    if !calendar.tag_pattern.contains("{version}") {
+        let (line, column) = key_position(text, None, "tag_pattern");
+        return Err(Error::at(
+            file,
+            text,
+            line,
+            column,
+            "tag_pattern must contain `{version}`",
+        )
+        .with_hint("for tags like v1.4.0 write 'v{version}'"));
+    }
+    let mut seen = HashSet::new();
+    for r in &calendar.releases {
+        if !seen.insert(r.version.as_str()) {
+            let (line, column) = nth_version_position(text, &r.version, 2);
+            return Err(Error::at(
+                file,
+                text,
+                line,
+                column,
+                format!("version {} is planned twice", r.version),
+            ));
+        }
+        let p = &r.planned;
+        let order = [
+            ("feature_freeze", p.feature_freeze),
+            ("rc", p.rc),
+            ("release", Some(p.release)),
+        ];
+        let dated: Vec<(&str, NaiveDate)> = order
+            .iter()
+            .filter_map(|(k, d)| d.map(|d| (*k, d)))
+            .collect();
+        for pair in dated.windows(2) {
+            let ((first, a), (then, b)) = (pair[0], pair[1]);
+            if a > b {
+                let (line, column) = key_position(text, Some(&r.version), first);
+                return Err(Error::at(
+                    file,
+                    text,
+                    line,
+                    column,
+                    format!("{}: {first} ({a}) is after {then} ({b})", r.version),
+                )
+                .with_hint("milestones go feature_freeze ≤ rc ≤ release"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Warnings about the plan: weekend milestones, planned releases already past
+/// with no release, gaps longer than the cadence. `released` says whether a
+/// version has an actual date (from git or the file).
+pub fn plan_warnings(
+    text: &str,
+    calendar: &Calendar,
+    today: NaiveDate,
+    released: &dyn Fn(&str) -> bool,
+) -> Vec<PlanWarning> {
+    let mut warnings = Vec::new();
+    for r in &calendar.releases {
+        if r.status == Some(PlanStatus::Cancelled) {
+            continue;
+        }
+        for (name, date) in r.milestones() {
+            if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
+                let (line, column) = key_position(text, Some(&r.version), name);
+                warnings.push(PlanWarning {
+                    line,
+                    column,
+                    message: format!(
+                        "{}: {name} falls on a {} ({date})",
+                        r.version,
+                        date.weekday()
+                    ),
+                });
+            }
+        }
+        if r.latest_planned() < today && !released(&r.version) {
+            let (line, column) = key_position(text, Some(&r.version), "version");
+            warnings.push(PlanWarning {
+                line,
+                column,
+                message: format!(
+                    "{} was planned for {} and has no tag or actual date",
+                    r.version,
+                    r.latest_planned()
+                ),
+            });
+        }
+    }
+    for (kind, days) in &calendar.cadence_days {
+        let mut of_kind: Vec<&PlannedRelease> = calendar
+            .releases
+            .iter()
+            .filter(|r| r.kind == *kind && r.status != Some(PlanStatus::Cancelled))
+            .collect();
+        of_kind.sort_by_key(|r| r.latest_planned());
+        for pair in of_kind.windows(2) {
+            let gap = (pair[1].latest_planned() - pair[0].latest_planned()).num_days();
+            if gap > *days {
+                let (line, column) = key_position(text, Some(&pair[1].version), "version");
+                warnings.push(PlanWarning {
+                    line,
+                    column,
+                    message: format!(
+                        "{} comes {gap} days after {}: the {} cadence is {days} days",
+                        pair[1].version,
+                        pair[0].version,
+                        kind.as_str()
+                    ),
+                });
+            }
+        }
+    }
+    warnings
+}
+
+/// `UTC`/`Z` → 0, `+02:00` → 7200 seconds east.
+pub fn parse_offset(tz: &str) -> Option<i32> {
+    if matches!(tz, "UTC" | "utc" | "Z" | "GMT" | "Etc/UTC") {
+        return Some(0);
+    }
+    let sign = match tz.chars().next()? {
+        '+' => 1,
+        '-' => -1,
+        _ => return None,
+    };
+    let (h, m) = tz[1..].split_once(':').unwrap_or((&tz[1..], "0"));
+    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
+    (h <= 14 && m < 60).then_some(sign * (h * 3600 + m * 60))
+}
+
+/// Position of `key:` in the entry for `version` (or at the top level), for
+/// messages about values that parsed but do not make sense.
+pub fn key_position(text: &str, version: Option<&str>, key: &str) -> (usize, usize) {
+    let start = match version {
+        Some(v) => match version_offset(text, v, 1) {
+            Some(o) => o,
+            None => return (1, 1),
+        },
+        None => 0,
+    };
+    let rest = &text[start..];
+    // The entry ends where the next list item at the same depth starts.
+    let end = rest[1..].find("\n  - ").map_or(rest.len(), |e| e + 1);
+    let at = find_key(&rest[..end], key)
+        .map(|i| start + i)
+        .unwrap_or(start);
+    crate::error::line_col(text, at)
+}
+
+/// Offset of the first `key:` in `text` (as a whole word).
+pub fn find_key(text: &str, key: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find(key) {
+        let at = from + i;
+        let before = text[..at].chars().next_back();
+        let after = &text[at + key.len()..];
+        if before.is_none_or(|c| !c.is_alphanumeric() && c != '_')
+            && after.trim_start_matches(' ').starts_with(':')
+        {
+            return Some(at);
+        }
+        from = at + key.len();
+    }
+    None
+}
+
+/// Byte offset of the `n`th `version: V` (1-based).
+fn version_offset(text: &str, version: &str, n: usize) -> Option<usize> {
+    let mut count = 0;
+    let mut from = 0;
+    while let Some(i) = find_key(&text[from..], "version") {
+        let at = from + i;
+        let value = text[at + "version".len()..].trim_start_matches([' ', ':']);
+        let value = value.trim_start_matches(['\'', '"']);
+        if value.starts_with(version)
+            && !value[version.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '.')
+        {
+            count += 1;
+            if count == n {
+                return Some(at);
+            }
+        }
+        from = at + "version".len();
+    }
+    None
+}
+
+fn nth_version_position(text: &str, version: &str, n: usize) -> (usize, usize) {
+    version_offset(text, version, n).map_or((1, 1), |o| crate::error::line_col(text, o))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLAN: &str = "timezone: UTC\ntag_pattern: 'v{version}'\nslip_tolerance_days: 2\nthemes:\n  - { quarter: 2025-Q3, title: Hardening, focus: [tests] }\nreleases:\n  - version: 1.4.0\n    type: minor\n    planned: { feature_freeze: 2025-07-29, rc: 2025-07-31, release: 2025-08-05 }\n    replans: [ { on: 2025-07-20, release: 2025-08-12, reason: CI outage } ]\n    actual: { release: 2025-08-14 }\n  - version: 1.4.1\n    type: hotfix\n    planned: { release: 2025-08-16 }\n";
+
+    #[test]
+    fn parses_the_design_example() {
+        let c = parse("data/calendar.yaml", PLAN).unwrap();
+        assert_eq!(c.releases.len(), 2);
+        assert_eq!(
+            c.releases[0].latest_planned(),
+            NaiveDate::from_ymd_opt(2025, 8, 12).unwrap()
+        );
+        assert_eq!(c.themes[0].quarter, Quarter { year: 2025, q: 3 });
+    }
+
+    fn error_at(text: &str) -> (usize, usize, String) {
+        match parse("data/calendar.yaml", text).unwrap_err() {
+            Error::Located(loc) => (loc.line, loc.column, loc.message),
+            other => panic!("not located: {other}"),
+        }
+    }
+
+    #[test]
+    fn data_errors_name_their_position() {
+        let (line, _, msg) =
+            error_at(&PLAN.replace("    type: hotfix\n", "    type: hotfix\n    owner: me\n"));
+        assert_eq!(line, 14);
+        assert!(msg.contains("unknown field `owner`"), "{msg}");
+        let (line, _, msg) = error_at(&PLAN.replace("release: 2025-08-16", "release: 2025-02-30"));
+        assert_eq!(line, 14, "{msg}");
+        let (line, column, msg) =
+            error_at(&PLAN.replace("feature_freeze: 2025-07-29", "feature_freeze: 2025-08-29"));
+        assert_eq!((line, column), (9, 16), "{msg}");
+        assert!(
+            msg.contains("feature_freeze (2025-08-29) is after rc (2025-07-31)"),
+            "{msg}"
+        );
+        let (line, column, msg) = error_at(&PLAN.replace("version: 1.4.1", "version: 1.4.0"));
+        assert_eq!((line, column), (12, 5), "{msg}");
+        assert!(msg.contains("planned twice"), "{msg}");
+        let (line, _, msg) = error_at(&PLAN.replace("type: minor", "type: feature"));
+        assert_eq!(line, 8, "{msg}");
+        let (line, column, msg) =
+            error_at(&PLAN.replace("timezone: UTC", "timezone: Europe/Paris"));
+        assert_eq!((line, column), (1, 1), "{msg}");
+        let (line, _, msg) = error_at(&PLAN.replace("quarter: 2025-Q3", "quarter: 2025-Q5"));
+        assert_eq!(line, 5, "{msg}");
+    }
+
+    #[test]
+    fn plan_warnings_cases() {
+        let mut text = PLAN.replace("release: 2025-08-16", "release: 2025-08-17"); // a Sunday
+        text.push_str("cadence_days: { minor: 30 }\n  \n");
+        text = text.replace("  - version: 1.4.1", "  - version: 1.5.0\n    type: minor\n    planned: { release: 2025-10-07 }\n  - version: 1.4.1");
+        let c = parse("data/calendar.yaml", &text).unwrap();
+        let today = NaiveDate::from_ymd_opt(2025, 9, 1).unwrap();
+        let warnings = plan_warnings(&text, &c, today, &|v| v == "1.4.0");
+        let messages: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "1.4.1: release falls on a Sun (2025-08-17)",
+                "1.4.1 was planned for 2025-08-17 and has no tag or actual date",
+                "1.5.0 comes 56 days after 1.4.0: the minor cadence is 30 days",
+            ]
+        );
+    }
+
+    #[test]
+    fn quarters() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(Quarter::of(d("2025-09-30")).to_string(), "2025-Q3");
+        assert_eq!(Quarter::of(d("2025-10-01")).to_string(), "2025-Q4");
+        let q: Quarter = "2025-Q4".parse().unwrap();
+        assert_eq!(
+            (q.first_day(), q.last_day()),
+            (d("2025-10-01"), d("2025-12-31"))
+        );
+        assert_eq!(q.next().to_string(), "2026-Q1");
+        assert_eq!(q.next().prev(), q);
+        for bad in ["2025-Q0", "2025Q3", "25-Q1", "2025-Q5", "x"] {
+            assert!(bad.parse::<Quarter>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn offsets() {
+        assert_eq!(parse_offset("UTC"), Some(0));
+        assert_eq!(parse_offset("+02:00"), Some(7200));
+        assert_eq!(parse_offset("-05:30"), Some(-(5 * 3600 + 30 * 60)));
+        assert_eq!(parse_offset("Europe/Paris"), None);
+    }
+}

@@ -1,0 +1,331 @@
+//! `data/metrics.yaml`: KPI definitions with targets, observations and
+//! incidents (DESIGN §5). `source: git` KPIs are computed, never entered.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use super::calendar::{Quarter, find_key};
+use crate::config::yaml_error;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Metrics {
+    #[serde(default)]
+    pub kpis: Vec<Kpi>,
+    #[serde(default)]
+    pub observations: Vec<Observation>,
+    #[serde(default)]
+    pub incidents: Vec<Incident>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Kpi {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub target: Option<Target>,
+    #[serde(default)]
+    pub tier: Option<String>,
+    /// Where the KPI is explained: a content-relative link with an anchor.
+    #[serde(default)]
+    pub doc: Option<String>,
+    #[serde(default)]
+    pub source: Source,
+}
+
+impl Kpi {
+    pub fn title(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.id)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    #[default]
+    Manual,
+    Git,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub op: Op,
+    pub value: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Op {
+    #[serde(rename = ">=")]
+    AtLeast,
+    #[serde(rename = ">")]
+    Above,
+    #[serde(rename = "<=")]
+    AtMost,
+    #[serde(rename = "<")]
+    Below,
+    #[serde(rename = "==")]
+    Equal,
+}
+
+impl Target {
+    pub fn met_by(&self, value: f64) -> bool {
+        match self.op {
+            Op::AtLeast => value >= self.value,
+            Op::Above => value > self.value,
+            Op::AtMost => value <= self.value,
+            Op::Below => value < self.value,
+            Op::Equal => (value - self.value).abs() < 1e-9,
+        }
+    }
+
+    /// Whether a larger value is better (for trends).
+    pub fn higher_is_better(&self) -> bool {
+        matches!(self.op, Op::AtLeast | Op::Above)
+    }
+
+    pub fn symbol(&self) -> &'static str {
+        match self.op {
+            Op::AtLeast => "≥",
+            Op::Above => ">",
+            Op::AtMost => "≤",
+            Op::Below => "<",
+            Op::Equal => "=",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Observation {
+    #[serde(default)]
+    pub release: Option<String>,
+    #[serde(default)]
+    pub period: Option<Quarter>,
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    pub values: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Incident {
+    pub id: String,
+    #[serde(default)]
+    pub release: Option<String>,
+    #[serde(default)]
+    pub severity: Option<String>,
+    #[serde(deserialize_with = "timestamp")]
+    pub detected: DateTime<FixedOffset>,
+    #[serde(default, deserialize_with = "optional_timestamp")]
+    pub resolved: Option<DateTime<FixedOffset>>,
+    #[serde(default)]
+    pub fixed_in: Option<String>,
+    #[serde(default)]
+    pub rollback: bool,
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// Link to the post-incident review.
+    #[serde(default)]
+    pub review: Option<String>,
+}
+
+impl Incident {
+    /// Hours from detection to resolution.
+    pub fn hours_to_restore(&self) -> Option<f64> {
+        self.resolved
+            .map(|r| (r - self.detected).num_minutes() as f64 / 60.0)
+    }
+}
+
+/// `2025-08-15T09:00Z`, with or without seconds, `Z` or an offset; a bare date is midnight UTC.
+pub fn parse_timestamp(s: &str) -> Option<DateTime<FixedOffset>> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t);
+    }
+    let utc = FixedOffset::east_opt(0)?;
+    let s = s.trim();
+    let (body, offset) = if let Some(body) = s.strip_suffix('Z') {
+        (body, utc)
+    } else if let Some(i) = s.rfind(['+', '-']).filter(|&i| i > 10) {
+        let secs = super::calendar::parse_offset(&s[i..])?;
+        (&s[..i], FixedOffset::east_opt(secs)?)
+    } else {
+        (s, utc)
+    };
+    for format in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(body, format) {
+            return naive.and_local_timezone(offset).single();
+        }
+    }
+    let date = NaiveDate::parse_from_str(body, "%Y-%m-%d").ok()?;
+    date.and_hms_opt(0, 0, 0)?
+        .and_local_timezone(offset)
+        .single()
+}
+
+fn timestamp<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<DateTime<FixedOffset>, D::Error> {
+    let s = String::deserialize(d)?;
+    parse_timestamp(&s).ok_or_else(|| {
+        serde::de::Error::custom(format!("`{s}` is not a date-time like 2025-08-15T09:00Z"))
+    })
+}
+
+fn optional_timestamp<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<DateTime<FixedOffset>>, D::Error> {
+    timestamp(d).map(Some)
+}
+
+/// Parses and validates the metrics' text; `file` names it in errors.
+pub fn parse(file: &str, text: &str) -> Result<Metrics> {
+    if text.trim().is_empty() {
+        return Ok(Metrics::default());
+    }
+    let metrics: Metrics = serde_yaml::from_str(text).map_err(|e| yaml_error(file, text, &e, 0))?;
+    let mut ids = HashSet::new();
+    for kpi in &metrics.kpis {
+        if !ids.insert(kpi.id.as_str()) {
+            let at = nth_key_value(text, "id", &kpi.id, 2);
+            return Err(Error::at(
+                file,
+                text,
+                at.0,
+                at.1,
+                format!("KPI `{}` is defined twice", kpi.id),
+            ));
+        }
+    }
+    for obs in &metrics.observations {
+        if let Some(unknown) = obs.values.keys().find(|k| !ids.contains(k.as_str())) {
+            let (line, column) = observation_value_position(text, unknown);
+            let mut known: Vec<&str> = ids.iter().copied().collect();
+            known.sort_unstable();
+            return Err(Error::at(
+                file,
+                text,
+                line,
+                column,
+                format!("observation of `{unknown}`, which is not a KPI"),
+            )
+            .with_hint(format!(
+                "define it under kpis, or use one of: {}",
+                known.join(", ")
+            )));
+        }
+        if obs.release.is_none() && obs.period.is_none() && obs.date.is_none() {
+            let (line, column) =
+                observation_value_position(text, obs.values.keys().next().map_or("values", |s| s));
+            return Err(Error::at(
+                file,
+                text,
+                line,
+                column,
+                "an observation needs a release, a period or a date",
+            ));
+        }
+    }
+    Ok(metrics)
+}
+
+/// Where `key: value` appears for the `n`th time (1-based).
+fn nth_key_value(text: &str, key: &str, value: &str, n: usize) -> (usize, usize) {
+    let mut count = 0;
+    for (i, _) in text.match_indices(key) {
+        let rest = text[i + key.len()..]
+            .trim_start_matches([' ', ':'])
+            .trim_start_matches(['\'', '"']);
+        if rest.starts_with(value)
+            && !rest[value.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+        {
+            count += 1;
+            if count == n {
+                return crate::error::line_col(text, i);
+            }
+        }
+    }
+    (1, 1)
+}
+
+fn observation_value_position(text: &str, key: &str) -> (usize, usize) {
+    let start = find_key(text, "observations").unwrap_or(0);
+    let at = find_key(&text[start..], key).map_or(start, |i| start + i);
+    crate::error::line_col(text, at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const METRICS: &str = "kpis:\n  - { id: test_pass_rate, name: Test pass rate, unit: '%', target: { op: '>=', value: 95 },\n      tier: must, doc: 'release/METRICS.md#quality' }\n  - { id: release_frequency, source: git, unit: releases/month, target: { op: '>=', value: 1 } }\nobservations:\n  - { release: 1.4.0, date: 2025-08-14, values: { test_pass_rate: 96.1 } }\n  - { period: 2025-Q3, values: { release_frequency: 2 } }\nincidents:\n  - { id: INC-7, release: 1.4.0, severity: high, detected: 2025-08-15T09:00Z,\n      resolved: 2025-08-15T11:30Z, fixed_in: 1.4.1, rollback: false }\n";
+
+    #[test]
+    fn parses_the_design_example() {
+        let m = parse("data/metrics.yaml", METRICS).unwrap();
+        assert_eq!(m.kpis.len(), 2);
+        assert_eq!(m.kpis[1].source, Source::Git);
+        assert!(m.kpis[0].target.unwrap().met_by(96.1));
+        assert_eq!(m.incidents[0].hours_to_restore(), Some(2.5));
+    }
+
+    fn error_at(text: &str) -> (usize, usize, String) {
+        match parse("data/metrics.yaml", text).unwrap_err() {
+            Error::Located(loc) => (loc.line, loc.column, loc.message),
+            other => panic!("not located: {other}"),
+        }
+    }
+
+    #[test]
+    fn data_errors_name_their_position() {
+        let (line, _, msg) =
+            error_at(&METRICS.replace("op: '>=', value: 95", "op: '=>', value: 95"));
+        assert_eq!(line, 2, "{msg}");
+        let (line, column, msg) = error_at(&METRICS.replace(
+            "values: { test_pass_rate: 96.1 }",
+            "values: { test_pas_rate: 96.1 }",
+        ));
+        assert_eq!((line, column), (6, 51), "{msg}");
+        assert!(msg.contains("`test_pas_rate`, which is not a KPI"), "{msg}");
+        let (line, _, msg) =
+            error_at(&METRICS.replace("detected: 2025-08-15T09:00Z", "detected: yesterday"));
+        assert_eq!(line, 9, "{msg}");
+        let (line, column, msg) =
+            error_at(&METRICS.replace("id: release_frequency,", "id: test_pass_rate,"));
+        assert_eq!((line, column), (4, 7), "{msg}");
+        let (line, _, msg) = error_at(&METRICS.replace("tier: must,", "tier: must, owner: x,"));
+        assert_eq!(line, 3, "{msg}");
+    }
+
+    #[test]
+    fn timestamps() {
+        let t = parse_timestamp("2025-08-15T09:00Z").unwrap();
+        assert_eq!(t.to_rfc3339(), "2025-08-15T09:00:00+00:00");
+        assert_eq!(
+            parse_timestamp("2025-08-15T09:00:30+02:00")
+                .unwrap()
+                .to_rfc3339(),
+            "2025-08-15T09:00:30+02:00"
+        );
+        assert_eq!(
+            parse_timestamp("2025-08-15").unwrap().to_rfc3339(),
+            "2025-08-15T00:00:00+00:00"
+        );
+        assert!(parse_timestamp("soon").is_none());
+    }
+}
