@@ -10,6 +10,7 @@ pub mod index;
 pub mod load;
 pub mod markdown;
 pub mod project;
+pub mod releases;
 pub mod render;
 pub mod site;
 pub mod slug;

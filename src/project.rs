@@ -7,7 +7,9 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::{Error, Result, display_path};
+use crate::load::calendar::{self, Calendar};
 use crate::load::data::{self, DataFiles};
+use crate::load::metrics::{self, Metrics};
 use crate::load::guides::{self, Guide, file_name};
 
 /// Where to find things; the CLI's global options.
@@ -31,6 +33,10 @@ pub struct Project {
     /// Non-markdown files of the content dir, content-relative.
     pub assets: Vec<String>,
     pub data: DataFiles,
+    /// `data/calendar.yaml`, typed and validated, with its text (for positions).
+    pub calendar: Option<(Calendar, String)>,
+    /// `data/metrics.yaml`, typed and validated.
+    pub metrics: Option<Metrics>,
     /// Things worth telling the user that do not stop the build.
     pub warnings: Vec<String>,
     /// With `Load::Lenient`: invalid front matter and data files, which `check`
@@ -103,6 +109,8 @@ impl Project {
                 Ok(())
             })?,
         };
+        let calendar = typed(root, &data_dir, "calendar", mode, &mut problems, calendar::parse)?;
+        let metrics = typed(root, &data_dir, "metrics", mode, &mut problems, metrics::parse)?.map(|(m, _)| m);
         Ok(Project {
             root: root.clone(),
             config,
@@ -112,6 +120,8 @@ impl Project {
             guides,
             assets: listed.assets,
             data,
+            calendar,
+            metrics,
             warnings,
             problems,
         })
@@ -132,6 +142,32 @@ impl Project {
 
     pub fn output_dir(&self, out: Option<&Path>) -> PathBuf {
         self.root.join(out.unwrap_or(&self.config.output_dir))
+    }
+}
+
+/// A data file with a schema (`data/NAME.yaml`), parsed with `parse` when present.
+fn typed<T>(
+    root: &Path,
+    data_dir: &Path,
+    name: &str,
+    mode: Load,
+    problems: &mut Vec<Error>,
+    parse: fn(&str, &str) -> Result<T>,
+) -> Result<Option<(T, String)>> {
+    let Some(path) = ["yaml", "yml"].iter().map(|ext| data_dir.join(format!("{name}.{ext}"))).find(|p| p.is_file()) else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io("reading data file", &path, e))?;
+    match parse(&display_path(root, &path), &text) {
+        Ok(value) => Ok(Some((value, text))),
+        Err(e) if mode == Load::Lenient => {
+            // The generic YAML pass may already have reported a syntax error here.
+            if !problems.iter().any(|p| p.to_string() == e.to_string()) {
+                problems.push(e);
+            }
+            Ok(None)
+        }
+        Err(e) => Err(e),
     }
 }
 

@@ -1,10 +1,12 @@
 //! Git history, through git2. The only module that touches git: everything
 //! downstream sees owned, plain values.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use chrono::{DateTime, FixedOffset};
 use git2::{Delta, DiffFindOptions, DiffOptions, Repository};
+use serde::Serialize;
 
 use crate::error::{Error, Result};
 
@@ -90,4 +92,227 @@ fn project_prefix(workdir: &Path, root: &Path) -> Option<String> {
     let rel = root.strip_prefix(&workdir).ok()?;
     let rel = rel.to_string_lossy().replace('\\', "/");
     (!rel.is_empty()).then_some(rel)
+}
+
+/// A release as git knows it: a tag matching the calendar's `tag_pattern`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaggedRelease {
+    pub version: String,
+    pub tag: String,
+    /// The tagger date of an annotated tag, else the tagged commit's committer date.
+    pub date: DateTime<FixedOffset>,
+    pub annotated: bool,
+    /// Previous release tag (exclusive) .. this tag (inclusive), merges excluded, newest first.
+    pub commits: Vec<Commit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Commit {
+    pub id: String,
+    /// Committer time.
+    pub time: DateTime<FixedOffset>,
+    /// Author name after .mailmap.
+    pub author: String,
+    pub email: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// The last commit that touched a file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Update {
+    pub time: DateTime<FixedOffset>,
+    pub author: String,
+}
+
+#[derive(Debug, Default)]
+pub struct History {
+    /// Sorted by version, oldest first.
+    pub releases: Vec<TaggedRelease>,
+    /// Root-relative path → its last update.
+    pub updates: HashMap<String, Update>,
+    /// What is missing (no repository, no tags, a shallow clone), for a warning.
+    pub notes: Vec<String>,
+}
+
+/// Reads releases and the last update of each of `files` (root-relative) in
+/// one pass over the history. Never fails: what cannot be read becomes a note.
+pub fn read(root: &Path, tag_pattern: &str, files: &[String]) -> History {
+    let mut history = History::default();
+    let repo = match Repository::discover(root) {
+        Ok(repo) => repo,
+        Err(_) => {
+            history.notes.push("no git repository: release dates come only from `actual:` in the calendar, and pages show no last-updated date".into());
+            return history;
+        }
+    };
+    if repo.is_shallow() {
+        history.notes.push("this is a shallow clone: release commits and last-updated dates stop at the clone's depth (fetch with --unshallow for full history)".into());
+    }
+    let prefix = repo.workdir().and_then(|w| project_prefix(w, root));
+    let mailmap = repo.mailmap().ok();
+    let to_commit = |c: &git2::Commit| -> Commit {
+        let author = c.author();
+        let author = mailmap.as_ref().and_then(|m| m.resolve_signature(&author).ok()).unwrap_or(author);
+        Commit {
+            id: c.id().to_string(),
+            time: git_time(c.committer().when()),
+            author: author.name().unwrap_or("unknown").to_string(),
+            email: author.email().unwrap_or("").to_string(),
+            subject: c.summary().ok().flatten().unwrap_or("").to_string(),
+            body: c.body().ok().flatten().unwrap_or("").to_string(),
+        }
+    };
+
+    // Tags matching the pattern, sorted by version.
+    let mut tagged: Vec<(String, String, git2::Oid, DateTime<FixedOffset>, bool)> = Vec::new();
+    let _ = repo.tag_foreach(|oid, name| {
+        let name = String::from_utf8_lossy(name).trim_start_matches("refs/tags/").to_string();
+        let Some(version) = version_from_tag(tag_pattern, &name) else { return true };
+        let Ok(object) = repo.find_object(oid, None) else { return true };
+        let (date, annotated) = match object.as_tag() {
+            Some(tag) => match tag.tagger() {
+                Some(tagger) => (git_time(tagger.when()), true),
+                None => match object.peel_to_commit() {
+                    Ok(c) => (git_time(c.committer().when()), true),
+                    Err(_) => return true,
+                },
+            },
+            None => match object.peel_to_commit() {
+                Ok(c) => (git_time(c.committer().when()), false),
+                Err(_) => return true,
+            },
+        };
+        if let Ok(commit) = object.peel_to_commit() {
+            tagged.push((version, name, commit.id(), date, annotated));
+        }
+        true
+    });
+    tagged.sort_by(|a, b| compare_versions(&a.0, &b.0));
+    if tagged.is_empty() {
+        history.notes.push(format!("no tags match `{tag_pattern}`: release dates come only from `actual:` in the calendar"));
+    }
+    for (i, (version, tag, oid, date, annotated)) in tagged.iter().enumerate() {
+        let mut commits = Vec::new();
+        if let Ok(mut walk) = repo.revwalk() {
+            let _ = walk.set_sorting(git2::Sort::TIME);
+            let _ = walk.push(*oid);
+            if i > 0 {
+                let _ = walk.hide(tagged[i - 1].2);
+            }
+            for id in walk.flatten() {
+                if let Ok(c) = repo.find_commit(id)
+                    && c.parent_count() <= 1
+                {
+                    commits.push(to_commit(&c));
+                }
+            }
+        }
+        history.releases.push(TaggedRelease {
+            version: version.clone(),
+            tag: tag.clone(),
+            date: *date,
+            annotated: *annotated,
+            commits,
+        });
+    }
+
+    // Last updates: one walk from HEAD, newest first, until every file is dated.
+    let wanted: HashSet<String> = files.iter().map(|f| with_prefix(prefix.as_deref(), f)).collect();
+    let mut remaining = wanted.len();
+    if remaining > 0
+        && let Ok(mut walk) = repo.revwalk()
+        && walk.push_head().is_ok()
+    {
+        let _ = walk.set_sorting(git2::Sort::TIME);
+        for id in walk.flatten() {
+            let Ok(commit) = repo.find_commit(id) else { continue };
+            let Ok(tree) = commit.tree() else { continue };
+            let parent_tree = commit.parent(0).ok().and_then(|p| p.tree().ok());
+            let Ok(diff) = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None) else { continue };
+            for delta in diff.deltas() {
+                let Some(path) = delta.new_file().path() else { continue };
+                let path = path.to_string_lossy().replace('\\', "/");
+                if !wanted.contains(&path) {
+                    continue;
+                }
+                let key = strip_prefix(prefix.as_deref(), &path);
+                if history.updates.contains_key(&key) {
+                    continue;
+                }
+                let c = to_commit(&commit);
+                history.updates.insert(key, Update { time: c.time, author: c.author });
+                remaining -= 1;
+            }
+            if remaining == 0 {
+                break;
+            }
+        }
+    }
+    history
+}
+
+fn with_prefix(prefix: Option<&str>, path: &str) -> String {
+    match prefix {
+        Some(p) => format!("{p}/{path}"),
+        None => path.to_string(),
+    }
+}
+
+fn strip_prefix(prefix: Option<&str>, path: &str) -> String {
+    match prefix {
+        Some(p) => path.strip_prefix(p).map_or(path, |s| s.trim_start_matches('/')).to_string(),
+        None => path.to_string(),
+    }
+}
+
+fn git_time(t: git2::Time) -> DateTime<FixedOffset> {
+    let offset = FixedOffset::east_opt(t.offset_minutes() * 60).unwrap_or(FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+    DateTime::from_timestamp(t.seconds(), 0).unwrap_or_default().with_timezone(&offset)
+}
+
+/// The version a tag names under `pattern` (`v{version}`): `v1.4.0` → `1.4.0`.
+pub fn version_from_tag(pattern: &str, tag: &str) -> Option<String> {
+    let (prefix, suffix) = pattern.split_once("{version}")?;
+    let version = tag.strip_prefix(prefix)?.strip_suffix(suffix)?;
+    (!version.is_empty() && version.starts_with(|c: char| c.is_ascii_digit())).then(|| version.to_string())
+}
+
+/// Semantic-version order: numeric parts compared as numbers, a pre-release before its release.
+pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
+    let split = |v: &str| -> (Vec<u64>, Option<String>) {
+        let (core, pre) = match v.split_once('-') {
+            Some((c, p)) => (c, Some(p.to_string())),
+            None => (v.split('+').next().unwrap_or(v), None),
+        };
+        (core.split('.').map(|n| n.parse().unwrap_or(0)).collect(), pre)
+    };
+    let (core_a, pre_a) = split(a);
+    let (core_b, pre_b) = split(b);
+    core_a.cmp(&core_b).then_with(|| match (pre_a, pre_b) {
+        (None, None) => std::cmp::Ordering::Equal,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (Some(x), Some(y)) => x.cmp(&y),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_to_versions() {
+        assert_eq!(version_from_tag("v{version}", "v1.4.0").as_deref(), Some("1.4.0"));
+        assert_eq!(version_from_tag("release-{version}", "release-2.0.0-rc.1").as_deref(), Some("2.0.0-rc.1"));
+        assert_eq!(version_from_tag("v{version}", "1.4.0"), None);
+        assert_eq!(version_from_tag("v{version}", "vnext"), None);
+    }
+
+    #[test]
+    fn version_order() {
+        let mut v = vec!["1.10.0", "1.2.0", "1.2.0-rc.1", "0.9.1", "1.2.1"];
+        v.sort_by(|a, b| compare_versions(a, b));
+        assert_eq!(v, ["0.9.1", "1.2.0-rc.1", "1.2.0", "1.2.1", "1.10.0"]);
+    }
 }

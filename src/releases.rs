@@ -1,0 +1,449 @@
+//! The release model: the calendar's plan joined with git's tags and
+//! commits, and the numbers derived from them (DESIGN §5 definitions). Pure:
+//! everything here is computed from values, and tested with values.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{FixedOffset, NaiveDate};
+use serde::Serialize;
+
+use crate::load::calendar::{Calendar, Milestones, PlanStatus, Quarter, ReleaseType, Replan, parse_offset};
+use crate::load::history::{Commit, TaggedRelease, compare_versions};
+use crate::load::metrics::{Metrics, Source};
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Release {
+    pub version: String,
+    #[serde(rename = "type")]
+    pub kind: ReleaseType,
+    pub name: Option<String>,
+    /// As first planned; `None` for a tag the calendar does not mention.
+    pub planned: Option<Milestones>,
+    pub replans: Vec<Replan>,
+    /// The release date in force (the last replan's).
+    pub latest_planned: Option<NaiveDate>,
+    pub actual: Option<NaiveDate>,
+    pub tag: Option<String>,
+    pub slip_days: Option<i64>,
+    pub baseline_slip_days: Option<i64>,
+    pub on_time: Option<bool>,
+    /// `released`, `planned`, `overdue` or `cancelled`.
+    pub status: &'static str,
+    pub quarter: Quarter,
+    pub commits: usize,
+    pub lead_time_days: Option<f64>,
+    pub lead_time_p90_days: Option<f64>,
+    pub reverts: usize,
+    pub changelog: Vec<ChangeGroup>,
+    pub contributors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ChangeGroup {
+    /// The conventional-commit type (`feat`), `breaking` for breaking changes first.
+    pub kind: String,
+    pub title: String,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Change {
+    pub scope: Option<String>,
+    pub description: String,
+    pub commit: String,
+    pub author: String,
+}
+
+/// A parsed conventional-commit subject (and body, for `BREAKING CHANGE:`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conventional {
+    /// Lowercased type; `other` when the subject does not follow the convention.
+    pub kind: String,
+    pub scope: Option<String>,
+    pub breaking: bool,
+    pub description: String,
+}
+
+pub fn parse_conventional(subject: &str, body: &str) -> Conventional {
+    let breaking_footer = body
+        .lines()
+        .any(|l| l.starts_with("BREAKING CHANGE:") || l.starts_with("BREAKING-CHANGE:"));
+    let other = || Conventional {
+        kind: if subject.starts_with("Revert \"") { "revert".into() } else { "other".into() },
+        scope: None,
+        breaking: breaking_footer,
+        description: subject.trim().to_string(),
+    };
+    let Some((head, description)) = subject.split_once(':') else { return other() };
+    let (head, bang) = match head.strip_suffix('!') {
+        Some(h) => (h, true),
+        None => (head, false),
+    };
+    let (kind, scope) = match head.split_once('(') {
+        Some((k, rest)) => match rest.strip_suffix(')') {
+            Some(scope) => (k, Some(scope.trim().to_string())),
+            None => return other(),
+        },
+        None => (head, None),
+    };
+    if kind.is_empty() || !kind.chars().all(|c| c.is_ascii_alphabetic()) || description.trim().is_empty() {
+        return other();
+    }
+    Conventional {
+        kind: kind.to_ascii_lowercase(),
+        scope: scope.filter(|s| !s.is_empty()),
+        breaking: bang || breaking_footer,
+        description: description.trim().to_string(),
+    }
+}
+
+/// Section titles for the usual types; unknown types keep their own name.
+fn group_title(kind: &str) -> String {
+    match kind {
+        "breaking" => "Breaking changes".into(),
+        "feat" => "Features".into(),
+        "fix" => "Bug fixes".into(),
+        "perf" => "Performance".into(),
+        "security" => "Security".into(),
+        "refactor" => "Refactoring".into(),
+        "docs" => "Documentation".into(),
+        "test" => "Tests".into(),
+        "build" => "Build".into(),
+        "ci" => "Continuous integration".into(),
+        "chore" => "Chores".into(),
+        "style" => "Style".into(),
+        "revert" => "Reverts".into(),
+        "other" => "Other changes".into(),
+        k => {
+            let mut c = k.chars();
+            c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+        }
+    }
+}
+
+const GROUP_ORDER: &[&str] =
+    &["breaking", "security", "feat", "fix", "perf", "revert", "refactor", "docs", "test", "build", "ci", "style", "chore"];
+
+/// Commits grouped by type: breaking changes first, then the usual order,
+/// then unknown types alphabetically, then `other`.
+pub fn changelog(commits: &[Commit]) -> Vec<ChangeGroup> {
+    let mut groups: BTreeMap<String, Vec<Change>> = BTreeMap::new();
+    for c in commits.iter().rev() {
+        let cc = parse_conventional(&c.subject, &c.body);
+        let change = Change {
+            scope: cc.scope.clone(),
+            description: cc.description.clone(),
+            commit: c.id.chars().take(7).collect(),
+            author: c.author.clone(),
+        };
+        let key = if cc.breaking { "breaking".to_string() } else { cc.kind };
+        groups.entry(key).or_default().push(change);
+    }
+    let rank = |k: &str| match GROUP_ORDER.iter().position(|g| *g == k) {
+        Some(i) => (0, i, String::new()),
+        None if k == "other" => (2, 0, String::new()),
+        None => (1, 0, k.to_string()),
+    };
+    let mut out: Vec<ChangeGroup> = groups
+        .into_iter()
+        .map(|(kind, changes)| ChangeGroup { title: group_title(&kind), kind, changes })
+        .collect();
+    out.sort_by_key(|g| rank(&g.kind));
+    out
+}
+
+/// Median and 90th percentile (nearest rank) of `values`.
+pub fn median_p90(mut values: Vec<f64>) -> (Option<f64>, Option<f64>) {
+    if values.is_empty() {
+        return (None, None);
+    }
+    values.sort_by(|a, b| a.total_cmp(b));
+    let n = values.len();
+    let median = if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 };
+    let p90 = values[((0.9 * n as f64).ceil() as usize).clamp(1, n) - 1];
+    (Some(round2(median)), Some(round2(p90)))
+}
+
+pub fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Lead time of each commit of a release: tag time − committer time, in days.
+pub fn lead_times(release: &TaggedRelease) -> Vec<f64> {
+    release
+        .commits
+        .iter()
+        .map(|c| (release.date - c.time).num_seconds() as f64 / 86_400.0)
+        .collect()
+}
+
+/// The plan joined with the tags. `today` decides planned vs overdue.
+pub fn releases(calendar: &Calendar, tags: &[TaggedRelease], today: NaiveDate) -> Vec<Release> {
+    let offset = FixedOffset::east_opt(parse_offset(&calendar.timezone).unwrap_or(0))
+        .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+    let by_version: BTreeMap<&str, &TaggedRelease> = tags.iter().map(|t| (t.version.as_str(), t)).collect();
+    let mut out = Vec::new();
+    for plan in &calendar.releases {
+        let tag = by_version.get(plan.version.as_str()).copied();
+        let actual = plan
+            .actual
+            .as_ref()
+            .map(|a| a.release)
+            .or_else(|| tag.map(|t| t.date.with_timezone(&offset).date_naive()));
+        let latest = plan.latest_planned();
+        let slip = actual.map(|a| (a - latest).num_days());
+        let status = if plan.status == Some(PlanStatus::Cancelled) {
+            "cancelled"
+        } else if actual.is_some() {
+            "released"
+        } else if latest < today {
+            "overdue"
+        } else {
+            "planned"
+        };
+        out.push(from_parts(
+            plan.version.clone(),
+            plan.kind,
+            plan.name.clone(),
+            Some(plan.planned.clone()),
+            plan.replans.clone(),
+            actual,
+            tag,
+            slip,
+            actual.map(|a| (a - plan.planned.release).num_days()),
+            calendar.slip_tolerance_days,
+            status,
+            Quarter::of(actual.unwrap_or(latest)),
+        ));
+    }
+    // Tags the calendar does not mention are releases too (unplanned).
+    for tag in tags.iter().filter(|t| !calendar.releases.iter().any(|r| r.version == t.version)) {
+        let actual = tag.date.with_timezone(&offset).date_naive();
+        let kind = if tag.version.split('.').nth(2).is_some_and(|p| p != "0") { ReleaseType::Patch } else { ReleaseType::Minor };
+        out.push(from_parts(
+            tag.version.clone(),
+            kind,
+            None,
+            None,
+            Vec::new(),
+            Some(actual),
+            Some(tag),
+            None,
+            None,
+            calendar.slip_tolerance_days,
+            "released",
+            Quarter::of(actual),
+        ));
+    }
+    out.sort_by(|a, b| compare_versions(&a.version, &b.version));
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn from_parts(
+    version: String,
+    kind: ReleaseType,
+    name: Option<String>,
+    planned: Option<Milestones>,
+    replans: Vec<Replan>,
+    actual: Option<NaiveDate>,
+    tag: Option<&TaggedRelease>,
+    slip_days: Option<i64>,
+    baseline_slip_days: Option<i64>,
+    tolerance: i64,
+    status: &'static str,
+    quarter: Quarter,
+) -> Release {
+    let (lead, p90) = tag.map(|t| median_p90(lead_times(t))).unwrap_or((None, None));
+    let commits = tag.map_or(&[][..], |t| t.commits.as_slice());
+    let contributors: BTreeSet<String> = commits.iter().map(|c| c.author.clone()).collect();
+    let latest_planned = replans.last().map(|r| r.release).or(planned.as_ref().map(|p| p.release));
+    Release {
+        version,
+        kind,
+        name,
+        planned,
+        replans,
+        latest_planned,
+        actual,
+        tag: tag.map(|t| t.tag.clone()),
+        slip_days,
+        baseline_slip_days,
+        on_time: slip_days.map(|s| s <= tolerance),
+        status,
+        quarter,
+        commits: commits.len(),
+        lead_time_days: lead,
+        lead_time_p90_days: p90,
+        reverts: commits.iter().filter(|c| parse_conventional(&c.subject, &c.body).kind == "revert").count(),
+        changelog: changelog(commits),
+        contributors: contributors.into_iter().collect(),
+    }
+}
+
+/// Numbers of one quarter, from its releases (DESIGN §5: a release belongs to
+/// the quarter of its actual date, or of its planned date while unreleased).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct QuarterStats {
+    pub quarter: Quarter,
+    pub released: usize,
+    pub planned_not_released: usize,
+    pub on_time_rate: Option<f64>,
+    pub total_slip_days: i64,
+    /// Releases per month.
+    pub release_frequency: f64,
+    pub lead_time_days: Option<f64>,
+    pub lead_time_p90_days: Option<f64>,
+    pub hotfix_count: usize,
+    pub revert_count: usize,
+}
+
+pub fn quarter_stats(quarter: Quarter, releases: &[Release], tags: &[TaggedRelease]) -> QuarterStats {
+    let shipped: Vec<&Release> = releases.iter().filter(|r| r.quarter == quarter && r.status == "released").collect();
+    let judged: Vec<bool> = shipped.iter().filter_map(|r| r.on_time).collect();
+    let lead: Vec<f64> = shipped
+        .iter()
+        .filter_map(|r| tags.iter().find(|t| Some(&t.tag) == r.tag.as_ref()))
+        .flat_map(lead_times)
+        .collect();
+    let (lead_time, p90) = median_p90(lead);
+    QuarterStats {
+        quarter,
+        released: shipped.len(),
+        planned_not_released: releases
+            .iter()
+            .filter(|r| r.quarter == quarter && matches!(r.status, "planned" | "overdue"))
+            .count(),
+        on_time_rate: (!judged.is_empty())
+            .then(|| round2(100.0 * judged.iter().filter(|&&b| b).count() as f64 / judged.len() as f64)),
+        total_slip_days: shipped.iter().filter_map(|r| r.slip_days).sum(),
+        release_frequency: round2(shipped.len() as f64 / 3.0),
+        lead_time_days: lead_time,
+        lead_time_p90_days: p90,
+        hotfix_count: shipped.iter().filter(|r| r.kind == ReleaseType::Hotfix).count(),
+        revert_count: shipped.iter().map(|r| r.reverts).sum(),
+    }
+}
+
+/// The value of a `source: git` KPI in a quarter, by its id.
+pub fn computed_value(id: &str, stats: &QuarterStats) -> Option<f64> {
+    match id {
+        "release_frequency" => Some(stats.release_frequency),
+        "lead_time" | "lead_time_days" => stats.lead_time_days,
+        "lead_time_p90" | "lead_time_p90_days" => stats.lead_time_p90_days,
+        "hotfix_count" | "hotfixes" => Some(stats.hotfix_count as f64),
+        "revert_count" | "reverts" => Some(stats.revert_count as f64),
+        "on_time_rate" => stats.on_time_rate,
+        "slip" | "slip_days" | "total_slip_days" => Some(stats.total_slip_days as f64),
+        _ => None,
+    }
+}
+
+/// A KPI in one quarter against its target.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct KpiStatus {
+    pub id: String,
+    pub name: String,
+    pub unit: Option<String>,
+    pub tier: Option<String>,
+    pub value: Option<f64>,
+    pub target: Option<crate::load::metrics::Target>,
+    /// `pass`, `fail` or `no-data`.
+    pub status: &'static str,
+    pub previous: Option<f64>,
+    /// `up`, `down`, `flat`, or `none` without two values.
+    pub trend: &'static str,
+    /// Whether the trend moves towards the target.
+    pub improving: Option<bool>,
+    pub doc: Option<String>,
+}
+
+/// The quarter's value of a KPI: computed for `source: git`, else the latest
+/// observation dated in the quarter (by `date`, `period`, or its release's quarter).
+pub fn kpi_value(metrics: &Metrics, id: &str, quarter: Quarter, releases: &[Release], tags: &[TaggedRelease]) -> Option<f64> {
+    let kpi = metrics.kpis.iter().find(|k| k.id == id)?;
+    if kpi.source == Source::Git {
+        return computed_value(id, &quarter_stats(quarter, releases, tags));
+    }
+    metrics
+        .observations
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| {
+            let value = *o.values.get(id)?;
+            let when = o.date.or_else(|| o.period.map(Quarter::last_day)).or_else(|| {
+                let r = releases.iter().find(|r| Some(&r.version) == o.release.as_ref())?;
+                r.actual.or(r.latest_planned)
+            })?;
+            quarter.contains(when).then_some((when, i, value))
+        })
+        .max_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
+        .map(|(_, _, v)| v)
+}
+
+pub fn kpi_statuses(metrics: &Metrics, quarter: Quarter, releases: &[Release], tags: &[TaggedRelease]) -> Vec<KpiStatus> {
+    metrics
+        .kpis
+        .iter()
+        .map(|kpi| {
+            let value = kpi_value(metrics, &kpi.id, quarter, releases, tags);
+            let previous = kpi_value(metrics, &kpi.id, quarter.prev(), releases, tags);
+            let status = match (value, kpi.target) {
+                (None, _) => "no-data",
+                (Some(v), Some(t)) if !t.met_by(v) => "fail",
+                (Some(_), _) => "pass",
+            };
+            let trend = match (value, previous) {
+                (Some(v), Some(p)) if (v - p).abs() < 1e-9 => "flat",
+                (Some(v), Some(p)) if v > p => "up",
+                (Some(_), Some(_)) => "down",
+                _ => "none",
+            };
+            let improving = kpi.target.and_then(|t| match trend {
+                "up" => Some(t.higher_is_better()),
+                "down" => Some(!t.higher_is_better()),
+                _ => None,
+            });
+            KpiStatus {
+                id: kpi.id.clone(),
+                name: kpi.title().to_string(),
+                unit: kpi.unit.clone(),
+                tier: kpi.tier.clone(),
+                value,
+                target: kpi.target,
+                status,
+                previous,
+                trend,
+                improving,
+                doc: kpi.doc.clone(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conventional_subjects() {
+        let c = parse_conventional("feat(check)!: report unknown flags", "");
+        assert_eq!((c.kind.as_str(), c.scope.as_deref(), c.breaking, c.description.as_str()), ("feat", Some("check"), true, "report unknown flags"));
+        let c = parse_conventional("Fix: handle empty files", "Details.\n\nBREAKING CHANGE: exit code 2 now");
+        assert_eq!((c.kind.as_str(), c.breaking), ("fix", true));
+        assert_eq!(parse_conventional("deps: bump tera", "").kind, "deps", "unknown types are kept");
+        assert_eq!(parse_conventional("Update README", "").kind, "other");
+        assert_eq!(parse_conventional("Revert \"feat: x\"", "").kind, "revert");
+        assert_eq!(parse_conventional("feat(: broken", "").kind, "other");
+        assert_eq!(parse_conventional("WIP: x y: z", "").kind, "wip");
+    }
+
+    #[test]
+    fn median_and_p90() {
+        assert_eq!(median_p90(vec![]), (None, None));
+        assert_eq!(median_p90(vec![3.0]), (Some(3.0), Some(3.0)));
+        assert_eq!(median_p90(vec![4.0, 1.0, 3.0, 2.0]), (Some(2.5), Some(4.0)));
+        let ten: Vec<f64> = (1..=10).map(f64::from).collect();
+        assert_eq!(median_p90(ten), (Some(5.5), Some(9.0)));
+    }
+}
