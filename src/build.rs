@@ -1,7 +1,10 @@
 //! `almanac build`: load → index → render → check → write.
 
 use std::collections::BTreeSet;
+use std::collections::HashMap;
 use std::path::PathBuf;
+
+use chrono::NaiveDate;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -12,11 +15,13 @@ use crate::index::{
     SiteIndex, Target, page_url, percent_encode_path, relative_href, root_prefix, section_url,
 };
 use crate::load::guides::Guide;
+use crate::load::history::{self, Update};
 use crate::markdown::{self, Rendered};
 use crate::project::{Load, Paths, Project};
-use crate::render::context::{SiteView, page_view};
+use crate::render::context::{SiteView, UpdatedView, page_view};
+use crate::render::data::ReleaseData;
 use crate::render::theme::Theme;
-use crate::site::Site;
+use crate::site::{DataPage, Site, SitePage};
 use crate::write::{Staging, check_output_dir};
 
 #[derive(Debug, Clone, Default)]
@@ -100,14 +105,50 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
     let findings = check::links::check(&project.guides, &rendered, &index);
     timer.lap("check links");
     let title = project.title();
-    let site = Site::new(&project.guides, &rendered, &index, &title);
+    let mut site = Site::new(&project.guides, &rendered, &index, &title);
+    let files: Vec<String> = project.guides.iter().map(|g| g.file.clone()).collect();
+    let calendar = project.calendar.as_ref().map(|(c, _)| c);
+    let tag_pattern = calendar.map_or("v{version}", |c| c.tag_pattern.as_str());
+    let history = history::read(&project.root, tag_pattern, &files);
+    let data = ReleaseData::new(
+        calendar,
+        project.metrics.as_ref(),
+        &history.releases,
+        today(),
+    );
+    let mut warnings = project.warnings.clone();
+    for note in &history.notes {
+        // Tags matter only to a site with a calendar; last-updated dates to every site.
+        if calendar.is_some() || !note.contains("tags") {
+            warnings.push(note.clone());
+        }
+    }
+    let data_pages: Vec<SitePage> = data
+        .pages()
+        .into_iter()
+        .filter(|p| {
+            let taken = site
+                .pages
+                .iter()
+                .any(|q| q.url == p.url || q.section.is_some() && q.section == p.section);
+            if taken {
+                warnings.push(format!(
+                    "`{}` is a page of the content already: the generated one is left out",
+                    p.url
+                ));
+            }
+            !taken
+        })
+        .collect();
+    site.add_pages(data_pages);
+    timer.lap("release data");
     let theme = Theme::load(&project.root, &project.config.theme)?;
     timer.lap("site and theme");
     let mut report = BuildReport {
         out_dir,
         pages: site.pages.len(),
         written: false,
-        warnings: project.warnings.clone(),
+        warnings,
         findings,
         timings: Vec::new(),
     };
@@ -115,9 +156,15 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
         return Ok(report);
     }
     let staging = Staging::new(&report.out_dir)?;
-    write_site(
-        &project, &index, &site, &rendered, options, &title, theme, &staging,
-    )?;
+    let input = SiteInput {
+        project: &project,
+        index: &index,
+        site: &site,
+        rendered: &rendered,
+        data: &data,
+        updates: &history.updates,
+    };
+    write_site(&input, options, &title, theme, &staging)?;
     timer.lap("render and write");
     staging.commit()?;
     timer.lap("swap output");
@@ -191,15 +238,20 @@ fn blob_base(project: &Project) -> Option<String> {
 /// Renders every page and copies every file into `out`, pages in parallel.
 #[allow(clippy::too_many_arguments)]
 fn write_site(
-    project: &Project,
-    index: &SiteIndex,
-    site: &Site,
-    rendered: &[Rendered],
+    input: &SiteInput,
     options: &BuildOptions,
     title: &str,
     mut theme: Theme,
     out: &Staging,
 ) -> Result<()> {
+    let SiteInput {
+        project,
+        index,
+        site,
+        rendered,
+        data,
+        updates,
+    } = *input;
     let base_url = options
         .base_url
         .as_deref()
@@ -226,17 +278,38 @@ fn write_site(
         .try_for_each(|position| {
             let page = &site.pages[site.order[position]];
             let guide = page.guide.map(|g| (&project.guides[g], &rendered[g]));
-            let view = page_view(site, position, guide, edit_base.as_deref());
+            let mut view = page_view(site, position, guide, edit_base.as_deref());
+            view.updated = guide
+                .and_then(|(g, _)| updates.get(&g.file))
+                .map(|u| UpdatedView {
+                    date: u.time.format("%Y-%m-%d").to_string(),
+                    author: u.author.clone(),
+                });
             let mut context = tera::Context::new();
             context.insert("root", &root_prefix(&page.url));
             context.insert("page", &view);
-            let template = if page.section.is_some() {
-                "section.html"
-            } else {
-                "page.html"
+            let template = match page.data {
+                Some(DataPage::Calendar) => {
+                    context.insert("calendar", &data.calendar_view());
+                    "calendar.html"
+                }
+                Some(DataPage::Release(i)) => {
+                    context.insert("release", &data.release_view(i));
+                    "release.html"
+                }
+                Some(DataPage::Metrics) => {
+                    context.insert("metrics", &data.metrics_view());
+                    "metrics.html"
+                }
+                None if page.section.is_some() => "section.html",
+                None => "page.html",
             };
             out.write(&page.url, theme.render(template, &context)?.as_bytes())
         })?;
+
+    for (path, contents) in data.files(title) {
+        out.write(&path, contents.as_bytes())?;
+    }
 
     let mut context = tera::Context::new();
     // The 404 page is served at any depth: absolute links when the site's URL is known.
@@ -311,6 +384,27 @@ fn copy_tree(dir: &std::path::Path, out: &Staging) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// What the site is rendered from.
+#[derive(Clone, Copy)]
+struct SiteInput<'a> {
+    project: &'a Project,
+    index: &'a SiteIndex,
+    site: &'a Site,
+    rendered: &'a [Rendered],
+    data: &'a ReleaseData<'a>,
+    updates: &'a HashMap<String, Update>,
+}
+
+/// The date "today" for plan status: `SOURCE_DATE_EPOCH` when set (reproducible
+/// builds), else the local date.
+pub fn today() -> NaiveDate {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map_or_else(|| chrono::Local::now().date_naive(), |t| t.date_naive())
 }
 
 /// `release/index.html` → `https://host/release/`.

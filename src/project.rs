@@ -9,8 +9,8 @@ use crate::config::Config;
 use crate::error::{Error, Result, display_path};
 use crate::load::calendar::{self, Calendar};
 use crate::load::data::{self, DataFiles};
-use crate::load::metrics::{self, Metrics};
 use crate::load::guides::{self, Guide, file_name};
+use crate::load::metrics::{self, Metrics};
 
 /// Where to find things; the CLI's global options.
 #[derive(Debug, Clone, Default)]
@@ -109,8 +109,23 @@ impl Project {
                 Ok(())
             })?,
         };
-        let calendar = typed(root, &data_dir, "calendar", mode, &mut problems, calendar::parse)?;
-        let metrics = typed(root, &data_dir, "metrics", mode, &mut problems, metrics::parse)?.map(|(m, _)| m);
+        let calendar = typed(
+            root,
+            &data_dir,
+            "calendar",
+            mode,
+            &mut problems,
+            calendar::parse,
+        )?;
+        let metrics = typed(
+            root,
+            &data_dir,
+            "metrics",
+            mode,
+            &mut problems,
+            metrics::parse,
+        )?
+        .map(|(m, _)| m);
         Ok(Project {
             root: root.clone(),
             config,
@@ -154,10 +169,15 @@ fn typed<T>(
     problems: &mut Vec<Error>,
     parse: fn(&str, &str) -> Result<T>,
 ) -> Result<Option<(T, String)>> {
-    let Some(path) = ["yaml", "yml"].iter().map(|ext| data_dir.join(format!("{name}.{ext}"))).find(|p| p.is_file()) else {
+    let Some(path) = ["yaml", "yml"]
+        .iter()
+        .map(|ext| data_dir.join(format!("{name}.{ext}")))
+        .find(|p| p.is_file())
+    else {
         return Ok(None);
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io("reading data file", &path, e))?;
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| Error::io("reading data file", &path, e))?;
     match parse(&display_path(root, &path), &text) {
         Ok(value) => Ok(Some((value, text))),
         Err(e) if mode == Load::Lenient => {

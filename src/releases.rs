@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{FixedOffset, NaiveDate};
 use serde::Serialize;
 
-use crate::load::calendar::{Calendar, Milestones, PlanStatus, Quarter, ReleaseType, Replan, parse_offset};
+use crate::load::calendar::{
+    Calendar, Milestones, PlanStatus, Quarter, ReleaseType, Replan, parse_offset,
+};
 use crate::load::history::{Commit, TaggedRelease, compare_versions};
 use crate::load::metrics::{Metrics, Source};
 
@@ -69,12 +71,18 @@ pub fn parse_conventional(subject: &str, body: &str) -> Conventional {
         .lines()
         .any(|l| l.starts_with("BREAKING CHANGE:") || l.starts_with("BREAKING-CHANGE:"));
     let other = || Conventional {
-        kind: if subject.starts_with("Revert \"") { "revert".into() } else { "other".into() },
+        kind: if subject.starts_with("Revert \"") {
+            "revert".into()
+        } else {
+            "other".into()
+        },
         scope: None,
         breaking: breaking_footer,
         description: subject.trim().to_string(),
     };
-    let Some((head, description)) = subject.split_once(':') else { return other() };
+    let Some((head, description)) = subject.split_once(':') else {
+        return other();
+    };
     let (head, bang) = match head.strip_suffix('!') {
         Some(h) => (h, true),
         None => (head, false),
@@ -86,7 +94,10 @@ pub fn parse_conventional(subject: &str, body: &str) -> Conventional {
         },
         None => (head, None),
     };
-    if kind.is_empty() || !kind.chars().all(|c| c.is_ascii_alphabetic()) || description.trim().is_empty() {
+    if kind.is_empty()
+        || !kind.chars().all(|c| c.is_ascii_alphabetic())
+        || description.trim().is_empty()
+    {
         return other();
     }
     Conventional {
@@ -116,13 +127,16 @@ fn group_title(kind: &str) -> String {
         "other" => "Other changes".into(),
         k => {
             let mut c = k.chars();
-            c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
+            c.next()
+                .map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
         }
     }
 }
 
-const GROUP_ORDER: &[&str] =
-    &["breaking", "security", "feat", "fix", "perf", "revert", "refactor", "docs", "test", "build", "ci", "style", "chore"];
+const GROUP_ORDER: &[&str] = &[
+    "breaking", "security", "feat", "fix", "perf", "revert", "refactor", "docs", "test", "build",
+    "ci", "style", "chore",
+];
 
 /// Commits grouped by type: breaking changes first, then the usual order,
 /// then unknown types alphabetically, then `other`.
@@ -136,7 +150,11 @@ pub fn changelog(commits: &[Commit]) -> Vec<ChangeGroup> {
             commit: c.id.chars().take(7).collect(),
             author: c.author.clone(),
         };
-        let key = if cc.breaking { "breaking".to_string() } else { cc.kind };
+        let key = if cc.breaking {
+            "breaking".to_string()
+        } else {
+            cc.kind
+        };
         groups.entry(key).or_default().push(change);
     }
     let rank = |k: &str| match GROUP_ORDER.iter().position(|g| *g == k) {
@@ -146,7 +164,11 @@ pub fn changelog(commits: &[Commit]) -> Vec<ChangeGroup> {
     };
     let mut out: Vec<ChangeGroup> = groups
         .into_iter()
-        .map(|(kind, changes)| ChangeGroup { title: group_title(&kind), kind, changes })
+        .map(|(kind, changes)| ChangeGroup {
+            title: group_title(&kind),
+            kind,
+            changes,
+        })
         .collect();
     out.sort_by_key(|g| rank(&g.kind));
     out
@@ -159,7 +181,11 @@ pub fn median_p90(mut values: Vec<f64>) -> (Option<f64>, Option<f64>) {
     }
     values.sort_by(|a, b| a.total_cmp(b));
     let n = values.len();
-    let median = if n % 2 == 1 { values[n / 2] } else { (values[n / 2 - 1] + values[n / 2]) / 2.0 };
+    let median = if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    };
     let p90 = values[((0.9 * n as f64).ceil() as usize).clamp(1, n) - 1];
     (Some(round2(median)), Some(round2(p90)))
 }
@@ -181,7 +207,8 @@ pub fn lead_times(release: &TaggedRelease) -> Vec<f64> {
 pub fn releases(calendar: &Calendar, tags: &[TaggedRelease], today: NaiveDate) -> Vec<Release> {
     let offset = FixedOffset::east_opt(parse_offset(&calendar.timezone).unwrap_or(0))
         .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
-    let by_version: BTreeMap<&str, &TaggedRelease> = tags.iter().map(|t| (t.version.as_str(), t)).collect();
+    let by_version: BTreeMap<&str, &TaggedRelease> =
+        tags.iter().map(|t| (t.version.as_str(), t)).collect();
     let mut out = Vec::new();
     for plan in &calendar.releases {
         let tag = by_version.get(plan.version.as_str()).copied();
@@ -217,9 +244,16 @@ pub fn releases(calendar: &Calendar, tags: &[TaggedRelease], today: NaiveDate) -
         ));
     }
     // Tags the calendar does not mention are releases too (unplanned).
-    for tag in tags.iter().filter(|t| !calendar.releases.iter().any(|r| r.version == t.version)) {
+    for tag in tags
+        .iter()
+        .filter(|t| !calendar.releases.iter().any(|r| r.version == t.version))
+    {
         let actual = tag.date.with_timezone(&offset).date_naive();
-        let kind = if tag.version.split('.').nth(2).is_some_and(|p| p != "0") { ReleaseType::Patch } else { ReleaseType::Minor };
+        let kind = if tag.version.split('.').nth(2).is_some_and(|p| p != "0") {
+            ReleaseType::Patch
+        } else {
+            ReleaseType::Minor
+        };
         out.push(from_parts(
             tag.version.clone(),
             kind,
@@ -254,10 +288,15 @@ fn from_parts(
     status: &'static str,
     quarter: Quarter,
 ) -> Release {
-    let (lead, p90) = tag.map(|t| median_p90(lead_times(t))).unwrap_or((None, None));
+    let (lead, p90) = tag
+        .map(|t| median_p90(lead_times(t)))
+        .unwrap_or((None, None));
     let commits = tag.map_or(&[][..], |t| t.commits.as_slice());
     let contributors: BTreeSet<String> = commits.iter().map(|c| c.author.clone()).collect();
-    let latest_planned = replans.last().map(|r| r.release).or(planned.as_ref().map(|p| p.release));
+    let latest_planned = replans
+        .last()
+        .map(|r| r.release)
+        .or(planned.as_ref().map(|p| p.release));
     Release {
         version,
         kind,
@@ -275,7 +314,10 @@ fn from_parts(
         commits: commits.len(),
         lead_time_days: lead,
         lead_time_p90_days: p90,
-        reverts: commits.iter().filter(|c| parse_conventional(&c.subject, &c.body).kind == "revert").count(),
+        reverts: commits
+            .iter()
+            .filter(|c| parse_conventional(&c.subject, &c.body).kind == "revert")
+            .count(),
         changelog: changelog(commits),
         contributors: contributors.into_iter().collect(),
     }
@@ -298,8 +340,15 @@ pub struct QuarterStats {
     pub revert_count: usize,
 }
 
-pub fn quarter_stats(quarter: Quarter, releases: &[Release], tags: &[TaggedRelease]) -> QuarterStats {
-    let shipped: Vec<&Release> = releases.iter().filter(|r| r.quarter == quarter && r.status == "released").collect();
+pub fn quarter_stats(
+    quarter: Quarter,
+    releases: &[Release],
+    tags: &[TaggedRelease],
+) -> QuarterStats {
+    let shipped: Vec<&Release> = releases
+        .iter()
+        .filter(|r| r.quarter == quarter && r.status == "released")
+        .collect();
     let judged: Vec<bool> = shipped.iter().filter_map(|r| r.on_time).collect();
     let lead: Vec<f64> = shipped
         .iter()
@@ -314,13 +363,17 @@ pub fn quarter_stats(quarter: Quarter, releases: &[Release], tags: &[TaggedRelea
             .iter()
             .filter(|r| r.quarter == quarter && matches!(r.status, "planned" | "overdue"))
             .count(),
-        on_time_rate: (!judged.is_empty())
-            .then(|| round2(100.0 * judged.iter().filter(|&&b| b).count() as f64 / judged.len() as f64)),
+        on_time_rate: (!judged.is_empty()).then(|| {
+            round2(100.0 * judged.iter().filter(|&&b| b).count() as f64 / judged.len() as f64)
+        }),
         total_slip_days: shipped.iter().filter_map(|r| r.slip_days).sum(),
         release_frequency: round2(shipped.len() as f64 / 3.0),
         lead_time_days: lead_time,
         lead_time_p90_days: p90,
-        hotfix_count: shipped.iter().filter(|r| r.kind == ReleaseType::Hotfix).count(),
+        hotfix_count: shipped
+            .iter()
+            .filter(|r| r.kind == ReleaseType::Hotfix)
+            .count(),
         revert_count: shipped.iter().map(|r| r.reverts).sum(),
     }
 }
@@ -360,7 +413,13 @@ pub struct KpiStatus {
 
 /// The quarter's value of a KPI: computed for `source: git`, else the latest
 /// observation dated in the quarter (by `date`, `period`, or its release's quarter).
-pub fn kpi_value(metrics: &Metrics, id: &str, quarter: Quarter, releases: &[Release], tags: &[TaggedRelease]) -> Option<f64> {
+pub fn kpi_value(
+    metrics: &Metrics,
+    id: &str,
+    quarter: Quarter,
+    releases: &[Release],
+    tags: &[TaggedRelease],
+) -> Option<f64> {
     let kpi = metrics.kpis.iter().find(|k| k.id == id)?;
     if kpi.source == Source::Git {
         return computed_value(id, &quarter_stats(quarter, releases, tags));
@@ -371,17 +430,27 @@ pub fn kpi_value(metrics: &Metrics, id: &str, quarter: Quarter, releases: &[Rele
         .enumerate()
         .filter_map(|(i, o)| {
             let value = *o.values.get(id)?;
-            let when = o.date.or_else(|| o.period.map(Quarter::last_day)).or_else(|| {
-                let r = releases.iter().find(|r| Some(&r.version) == o.release.as_ref())?;
-                r.actual.or(r.latest_planned)
-            })?;
+            let when = o
+                .date
+                .or_else(|| o.period.map(Quarter::last_day))
+                .or_else(|| {
+                    let r = releases
+                        .iter()
+                        .find(|r| Some(&r.version) == o.release.as_ref())?;
+                    r.actual.or(r.latest_planned)
+                })?;
             quarter.contains(when).then_some((when, i, value))
         })
         .max_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
         .map(|(_, _, v)| v)
 }
 
-pub fn kpi_statuses(metrics: &Metrics, quarter: Quarter, releases: &[Release], tags: &[TaggedRelease]) -> Vec<KpiStatus> {
+pub fn kpi_statuses(
+    metrics: &Metrics,
+    quarter: Quarter,
+    releases: &[Release],
+    tags: &[TaggedRelease],
+) -> Vec<KpiStatus> {
     metrics
         .kpis
         .iter()
@@ -428,10 +497,25 @@ mod tests {
     #[test]
     fn conventional_subjects() {
         let c = parse_conventional("feat(check)!: report unknown flags", "");
-        assert_eq!((c.kind.as_str(), c.scope.as_deref(), c.breaking, c.description.as_str()), ("feat", Some("check"), true, "report unknown flags"));
-        let c = parse_conventional("Fix: handle empty files", "Details.\n\nBREAKING CHANGE: exit code 2 now");
+        assert_eq!(
+            (
+                c.kind.as_str(),
+                c.scope.as_deref(),
+                c.breaking,
+                c.description.as_str()
+            ),
+            ("feat", Some("check"), true, "report unknown flags")
+        );
+        let c = parse_conventional(
+            "Fix: handle empty files",
+            "Details.\n\nBREAKING CHANGE: exit code 2 now",
+        );
         assert_eq!((c.kind.as_str(), c.breaking), ("fix", true));
-        assert_eq!(parse_conventional("deps: bump tera", "").kind, "deps", "unknown types are kept");
+        assert_eq!(
+            parse_conventional("deps: bump tera", "").kind,
+            "deps",
+            "unknown types are kept"
+        );
         assert_eq!(parse_conventional("Update README", "").kind, "other");
         assert_eq!(parse_conventional("Revert \"feat: x\"", "").kind, "revert");
         assert_eq!(parse_conventional("feat(: broken", "").kind, "other");

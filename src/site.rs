@@ -22,7 +22,18 @@ pub struct SitePage {
     pub section: Option<String>,
     /// The folder of the section this page sits in (its parent section for a section page).
     pub parent: Option<String>,
-    weight: Option<i64>,
+    pub weight: Option<i64>,
+    /// A page generated from the release data rather than a guide.
+    pub data: Option<DataPage>,
+}
+
+/// Pages generated from `data/`: the calendar, one per release, the metrics dashboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataPage {
+    Calendar,
+    /// Index into the release list.
+    Release(usize),
+    Metrics,
 }
 
 /// One row of the navigation tree as a page shows it, flattened depth-first.
@@ -82,6 +93,7 @@ impl Site {
                 parent: parent_section(section.as_deref(), guide.dir()),
                 section,
                 weight: guide.front.weight,
+                data: None,
             });
         }
         let mut generated: Vec<&str> = index
@@ -104,10 +116,31 @@ impl Site {
                 parent: parent_section(Some(dir), dir),
                 section: Some(dir.to_string()),
                 weight: None,
+                data: None,
             });
         }
 
-        let by_section: HashMap<String, usize> = pages
+        let mut site = Site {
+            pages,
+            order: Vec::new(),
+            by_section: HashMap::new(),
+            children: HashMap::new(),
+            page_of_guide,
+        };
+        site.link();
+        site
+    }
+
+    /// Adds generated pages (their `parent` and `section` place them in the tree).
+    pub fn add_pages(&mut self, pages: Vec<SitePage>) {
+        self.pages.extend(pages);
+        self.link();
+    }
+
+    /// Sections, children in order, and the reading order.
+    fn link(&mut self) {
+        let pages = &self.pages;
+        self.by_section = pages
             .iter()
             .enumerate()
             .filter_map(|(i, p)| p.section.clone().map(|s| (s, i)))
@@ -129,18 +162,12 @@ impl Site {
                 ))
             });
         }
-        let mut site = Site {
-            pages,
-            order: Vec::new(),
-            by_section,
-            children,
-            page_of_guide,
-        };
-        if let Some(&home) = site.by_section.get("") {
-            site.order.push(home);
-            site.walk("");
+        self.children = children;
+        self.order.clear();
+        if let Some(&home) = self.by_section.get("") {
+            self.order.push(home);
+            self.walk("");
         }
-        site
     }
 
     fn walk(&mut self, dir: &str) {

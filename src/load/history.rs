@@ -153,7 +153,10 @@ pub fn read(root: &Path, tag_pattern: &str, files: &[String]) -> History {
     let mailmap = repo.mailmap().ok();
     let to_commit = |c: &git2::Commit| -> Commit {
         let author = c.author();
-        let author = mailmap.as_ref().and_then(|m| m.resolve_signature(&author).ok()).unwrap_or(author);
+        let author = mailmap
+            .as_ref()
+            .and_then(|m| m.resolve_signature(&author).ok())
+            .unwrap_or(author);
         Commit {
             id: c.id().to_string(),
             time: git_time(c.committer().when()),
@@ -167,9 +170,15 @@ pub fn read(root: &Path, tag_pattern: &str, files: &[String]) -> History {
     // Tags matching the pattern, sorted by version.
     let mut tagged: Vec<(String, String, git2::Oid, DateTime<FixedOffset>, bool)> = Vec::new();
     let _ = repo.tag_foreach(|oid, name| {
-        let name = String::from_utf8_lossy(name).trim_start_matches("refs/tags/").to_string();
-        let Some(version) = version_from_tag(tag_pattern, &name) else { return true };
-        let Ok(object) = repo.find_object(oid, None) else { return true };
+        let name = String::from_utf8_lossy(name)
+            .trim_start_matches("refs/tags/")
+            .to_string();
+        let Some(version) = version_from_tag(tag_pattern, &name) else {
+            return true;
+        };
+        let Ok(object) = repo.find_object(oid, None) else {
+            return true;
+        };
         let (date, annotated) = match object.as_tag() {
             Some(tag) => match tag.tagger() {
                 Some(tagger) => (git_time(tagger.when()), true),
@@ -190,7 +199,9 @@ pub fn read(root: &Path, tag_pattern: &str, files: &[String]) -> History {
     });
     tagged.sort_by(|a, b| compare_versions(&a.0, &b.0));
     if tagged.is_empty() {
-        history.notes.push(format!("no tags match `{tag_pattern}`: release dates come only from `actual:` in the calendar"));
+        history.notes.push(format!(
+            "no tags match `{tag_pattern}`: release dates come only from `actual:` in the calendar"
+        ));
     }
     for (i, (version, tag, oid, date, annotated)) in tagged.iter().enumerate() {
         let mut commits = Vec::new();
@@ -218,7 +229,10 @@ pub fn read(root: &Path, tag_pattern: &str, files: &[String]) -> History {
     }
 
     // Last updates: one walk from HEAD, newest first, until every file is dated.
-    let wanted: HashSet<String> = files.iter().map(|f| with_prefix(prefix.as_deref(), f)).collect();
+    let wanted: HashSet<String> = files
+        .iter()
+        .map(|f| with_prefix(prefix.as_deref(), f))
+        .collect();
     let mut remaining = wanted.len();
     if remaining > 0
         && let Ok(mut walk) = repo.revwalk()
@@ -226,12 +240,18 @@ pub fn read(root: &Path, tag_pattern: &str, files: &[String]) -> History {
     {
         let _ = walk.set_sorting(git2::Sort::TIME);
         for id in walk.flatten() {
-            let Ok(commit) = repo.find_commit(id) else { continue };
+            let Ok(commit) = repo.find_commit(id) else {
+                continue;
+            };
             let Ok(tree) = commit.tree() else { continue };
             let parent_tree = commit.parent(0).ok().and_then(|p| p.tree().ok());
-            let Ok(diff) = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None) else { continue };
+            let Ok(diff) = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None) else {
+                continue;
+            };
             for delta in diff.deltas() {
-                let Some(path) = delta.new_file().path() else { continue };
+                let Some(path) = delta.new_file().path() else {
+                    continue;
+                };
                 let path = path.to_string_lossy().replace('\\', "/");
                 if !wanted.contains(&path) {
                     continue;
@@ -241,7 +261,13 @@ pub fn read(root: &Path, tag_pattern: &str, files: &[String]) -> History {
                     continue;
                 }
                 let c = to_commit(&commit);
-                history.updates.insert(key, Update { time: c.time, author: c.author });
+                history.updates.insert(
+                    key,
+                    Update {
+                        time: c.time,
+                        author: c.author,
+                    },
+                );
                 remaining -= 1;
             }
             if remaining == 0 {
@@ -261,21 +287,28 @@ fn with_prefix(prefix: Option<&str>, path: &str) -> String {
 
 fn strip_prefix(prefix: Option<&str>, path: &str) -> String {
     match prefix {
-        Some(p) => path.strip_prefix(p).map_or(path, |s| s.trim_start_matches('/')).to_string(),
+        Some(p) => path
+            .strip_prefix(p)
+            .map_or(path, |s| s.trim_start_matches('/'))
+            .to_string(),
         None => path.to_string(),
     }
 }
 
 fn git_time(t: git2::Time) -> DateTime<FixedOffset> {
-    let offset = FixedOffset::east_opt(t.offset_minutes() * 60).unwrap_or(FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
-    DateTime::from_timestamp(t.seconds(), 0).unwrap_or_default().with_timezone(&offset)
+    let offset = FixedOffset::east_opt(t.offset_minutes() * 60)
+        .unwrap_or(FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+    DateTime::from_timestamp(t.seconds(), 0)
+        .unwrap_or_default()
+        .with_timezone(&offset)
 }
 
 /// The version a tag names under `pattern` (`v{version}`): `v1.4.0` → `1.4.0`.
 pub fn version_from_tag(pattern: &str, tag: &str) -> Option<String> {
     let (prefix, suffix) = pattern.split_once("{version}")?;
     let version = tag.strip_prefix(prefix)?.strip_suffix(suffix)?;
-    (!version.is_empty() && version.starts_with(|c: char| c.is_ascii_digit())).then(|| version.to_string())
+    (!version.is_empty() && version.starts_with(|c: char| c.is_ascii_digit()))
+        .then(|| version.to_string())
 }
 
 /// Semantic-version order: numeric parts compared as numbers, a pre-release before its release.
@@ -285,7 +318,10 @@ pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
             Some((c, p)) => (c, Some(p.to_string())),
             None => (v.split('+').next().unwrap_or(v), None),
         };
-        (core.split('.').map(|n| n.parse().unwrap_or(0)).collect(), pre)
+        (
+            core.split('.').map(|n| n.parse().unwrap_or(0)).collect(),
+            pre,
+        )
     };
     let (core_a, pre_a) = split(a);
     let (core_b, pre_b) = split(b);
@@ -303,8 +339,14 @@ mod tests {
 
     #[test]
     fn tags_to_versions() {
-        assert_eq!(version_from_tag("v{version}", "v1.4.0").as_deref(), Some("1.4.0"));
-        assert_eq!(version_from_tag("release-{version}", "release-2.0.0-rc.1").as_deref(), Some("2.0.0-rc.1"));
+        assert_eq!(
+            version_from_tag("v{version}", "v1.4.0").as_deref(),
+            Some("1.4.0")
+        );
+        assert_eq!(
+            version_from_tag("release-{version}", "release-2.0.0-rc.1").as_deref(),
+            Some("2.0.0-rc.1")
+        );
         assert_eq!(version_from_tag("v{version}", "1.4.0"), None);
         assert_eq!(version_from_tag("v{version}", "vnext"), None);
     }

@@ -18,12 +18,21 @@ const PLANNED: RGBColor = RGBColor(0x94, 0xa3, 0xb8);
 
 /// A KPI's values over time (`(label, value)` in order) with its target line;
 /// points are green when they meet the target, red when they miss it.
-pub fn kpi_chart(title: &str, unit: &str, points: &[(String, f64)], target: Option<Target>) -> String {
+pub fn kpi_chart(
+    title: &str,
+    unit: &str,
+    points: &[(String, f64)],
+    target: Option<Target>,
+) -> String {
     let mut svg = String::new();
     let desc = describe_points(title, unit, points, target);
     {
         let root = SVGBackend::with_string(&mut svg, (640, 300)).into_drawing_area();
-        let values: Vec<f64> = points.iter().map(|p| p.1).chain(target.map(|t| t.value)).collect();
+        let values: Vec<f64> = points
+            .iter()
+            .map(|p| p.1)
+            .chain(target.map(|t| t.value))
+            .collect();
         let (lo, hi) = padded_range(&values);
         let n = points.len().max(1) as f64;
         let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
@@ -34,7 +43,14 @@ pub fn kpi_chart(title: &str, unit: &str, points: &[(String, f64)], target: Opti
                 .build_cartesian_2d(-0.5f64..n - 0.5, lo..hi)?;
             let label = |x: &f64| {
                 let i = x.round();
-                if (x - i).abs() < 1e-6 && i >= 0.0 { points.get(i as usize).map(|p| p.0.clone()).unwrap_or_default() } else { String::new() }
+                if (x - i).abs() < 1e-6 && i >= 0.0 {
+                    points
+                        .get(i as usize)
+                        .map(|p| p.0.clone())
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                }
             };
             chart
                 .configure_mesh()
@@ -49,14 +65,23 @@ pub fn kpi_chart(title: &str, unit: &str, points: &[(String, f64)], target: Opti
                 .axis_desc_style(("sans-serif", 13).into_font().color(&INK))
                 .draw()?;
             if let Some(t) = target {
-                chart.draw_series(DashedLineSeries::new(vec![(-0.5, t.value), (n - 0.5, t.value)], 6, 4, INK.stroke_width(2)))?;
+                chart.draw_series(DashedLineSeries::new(
+                    vec![(-0.5, t.value), (n - 0.5, t.value)],
+                    6,
+                    4,
+                    INK.stroke_width(2),
+                ))?;
                 chart.draw_series(std::iter::once(Text::new(
                     format!("target {} {}", t.symbol(), fmt_num(t.value)),
                     (-0.45, t.value),
                     ("sans-serif", 12).into_font().color(&INK),
                 )))?;
             }
-            let xy: Vec<(f64, f64)> = points.iter().enumerate().map(|(i, p)| (i as f64, p.1)).collect();
+            let xy: Vec<(f64, f64)> = points
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (i as f64, p.1))
+                .collect();
             chart.draw_series(LineSeries::new(xy.clone(), LINE.stroke_width(2)))?;
             chart.draw_series(xy.iter().map(|&(x, y)| {
                 let ok = target.is_none_or(|t| t.met_by(y));
@@ -81,11 +106,19 @@ pub fn slip_chart(releases: &[Release], tolerance: i64) -> String {
     let mut svg = String::new();
     let desc = format!(
         "Slip in days per release against a tolerance of {tolerance} days: {}",
-        shipped.iter().map(|(v, s)| format!("{v} {s}")).collect::<Vec<_>>().join(", ")
+        shipped
+            .iter()
+            .map(|(v, s)| format!("{v} {s}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     {
         let root = SVGBackend::with_string(&mut svg, (640, 300)).into_drawing_area();
-        let values: Vec<f64> = shipped.iter().map(|p| p.1).chain([0.0, tolerance as f64]).collect();
+        let values: Vec<f64> = shipped
+            .iter()
+            .map(|p| p.1)
+            .chain([0.0, tolerance as f64])
+            .collect();
         let (lo, hi) = padded_range(&values);
         let n = shipped.len().max(1) as f64;
         let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
@@ -96,7 +129,14 @@ pub fn slip_chart(releases: &[Release], tolerance: i64) -> String {
                 .build_cartesian_2d(-0.5f64..n - 0.5, lo..hi)?;
             let label = |x: &f64| {
                 let i = x.round();
-                if (x - i).abs() < 1e-6 && i >= 0.0 { shipped.get(i as usize).map(|p| p.0.clone()).unwrap_or_default() } else { String::new() }
+                if (x - i).abs() < 1e-6 && i >= 0.0 {
+                    shipped
+                        .get(i as usize)
+                        .map(|p| p.0.clone())
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                }
             };
             chart
                 .configure_mesh()
@@ -139,7 +179,10 @@ pub fn slip_chart(releases: &[Release], tolerance: i64) -> String {
 /// A Gantt-style timeline: per release, a bar from feature freeze (or the
 /// planned date) to the planned release, and a marker at the actual date.
 pub fn timeline(releases: &[Release]) -> String {
-    let rows: Vec<&Release> = releases.iter().filter(|r| r.latest_planned.is_some()).collect();
+    let rows: Vec<&Release> = releases
+        .iter()
+        .filter(|r| r.latest_planned.is_some())
+        .collect();
     let dates: Vec<i64> = rows
         .iter()
         .flat_map(|r| {
@@ -149,7 +192,9 @@ pub fn timeline(releases: &[Release]) -> String {
         .flatten()
         .map(|d| d.num_days_from_ce() as i64)
         .collect();
-    let (Some(&min), Some(&max)) = (dates.iter().min(), dates.iter().max()) else { return String::new() };
+    let (Some(&min), Some(&max)) = (dates.iter().min(), dates.iter().max()) else {
+        return String::new();
+    };
     let mut svg = String::new();
     let desc = format!(
         "Planned and actual release dates: {}",
@@ -158,7 +203,9 @@ pub fn timeline(releases: &[Release]) -> String {
                 "{} planned {}{}",
                 r.version,
                 r.latest_planned.map(|d| d.to_string()).unwrap_or_default(),
-                r.actual.map(|a| format!(", shipped {a}")).unwrap_or_default()
+                r.actual
+                    .map(|a| format!(", shipped {a}"))
+                    .unwrap_or_default()
             ))
             .collect::<Vec<_>>()
             .join("; ")
@@ -174,11 +221,19 @@ pub fn timeline(releases: &[Release]) -> String {
                 .y_label_area_size(64)
                 .build_cartesian_2d((min - 7) as f64..(max + 7) as f64, -0.5f64..n - 0.5)?;
             let date_label = |x: &f64| {
-                chrono::NaiveDate::from_num_days_from_ce_opt(*x as i32).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+                chrono::NaiveDate::from_num_days_from_ce_opt(*x as i32)
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default()
             };
             let row_label = |y: &f64| {
                 let i = y.round();
-                if (y - i).abs() < 1e-6 && i >= 0.0 { rows.get(i as usize).map(|r| r.version.clone()).unwrap_or_default() } else { String::new() }
+                if (y - i).abs() < 1e-6 && i >= 0.0 {
+                    rows.get(i as usize)
+                        .map(|r| r.version.clone())
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                }
             };
             chart
                 .configure_mesh()
@@ -194,10 +249,19 @@ pub fn timeline(releases: &[Release]) -> String {
                 .draw()?;
             for (i, r) in rows.iter().enumerate() {
                 let y = i as f64;
-                let Some(planned) = r.latest_planned else { continue };
-                let start = r.planned.as_ref().and_then(|p| p.feature_freeze).unwrap_or(planned);
+                let Some(planned) = r.latest_planned else {
+                    continue;
+                };
+                let start = r
+                    .planned
+                    .as_ref()
+                    .and_then(|p| p.feature_freeze)
+                    .unwrap_or(planned);
                 chart.draw_series(std::iter::once(Rectangle::new(
-                    [(start.num_days_from_ce() as f64, y - 0.25), (planned.num_days_from_ce() as f64 + 0.8, y + 0.25)],
+                    [
+                        (start.num_days_from_ce() as f64, y - 0.25),
+                        (planned.num_days_from_ce() as f64 + 0.8, y + 0.25),
+                    ],
                     PLANNED.mix(0.7).filled(),
                 )))?;
                 if let Some(actual) = r.actual {
@@ -230,20 +294,42 @@ fn padded_range(values: &[f64]) -> (f64, f64) {
 }
 
 fn fmt_num(x: f64) -> String {
-    if (x - x.round()).abs() < 1e-9 { format!("{}", x as i64) } else { format!("{x:.2}").trim_end_matches('0').to_string() }
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x:.2}").trim_end_matches('0').to_string()
+    }
 }
 
-fn describe_points(title: &str, unit: &str, points: &[(String, f64)], target: Option<Target>) -> String {
-    let values = points.iter().map(|(l, v)| format!("{l}: {}{unit}", fmt_num(*v))).collect::<Vec<_>>().join(", ");
+fn describe_points(
+    title: &str,
+    unit: &str,
+    points: &[(String, f64)],
+    target: Option<Target>,
+) -> String {
+    let values = points
+        .iter()
+        .map(|(l, v)| format!("{l}: {}{unit}", fmt_num(*v)))
+        .collect::<Vec<_>>()
+        .join(", ");
     match target {
-        Some(t) => format!("{title}, target {} {}{unit}. {values}", t.symbol(), fmt_num(t.value)),
+        Some(t) => format!(
+            "{title}, target {} {}{unit}. {values}",
+            t.symbol(),
+            fmt_num(t.value)
+        ),
         None => format!("{title}. {values}"),
     }
 }
 
 /// Adds `role="img"`, `<title>` and `<desc>` right after the opening `<svg>` tag.
 fn accessible(svg: String, title: &str, desc: &str) -> String {
-    let Some(open_end) = svg.find("<svg").and_then(|s| svg[s..].find('>').map(|e| s + e)) else { return svg };
+    let Some(open_end) = svg
+        .find("<svg")
+        .and_then(|s| svg[s..].find('>').map(|e| s + e))
+    else {
+        return svg;
+    };
     let escape = crate::markdown::escape;
     format!(
         "{} role=\"img\">\n<title>{}</title>\n<desc>{}</desc>{}",
@@ -262,14 +348,30 @@ mod tests {
     #[test]
     fn kpi_chart_has_target_labels_and_description() {
         let points = vec![("1.0.0".to_string(), 93.5), ("1.1.0".to_string(), 97.0)];
-        let target = Some(Target { op: Op::AtLeast, value: 95.0 });
+        let target = Some(Target {
+            op: Op::AtLeast,
+            value: 95.0,
+        });
         let svg = kpi_chart("Test pass rate", "%", &points, target);
         assert!(svg.contains("<title>Test pass rate</title>"), "{svg}");
-        assert!(svg.contains("<desc>Test pass rate, target ≥ 95%. 1.0.0: 93.5%, 1.1.0: 97%</desc>"), "{svg}");
+        assert!(
+            svg.contains("<desc>Test pass rate, target ≥ 95%. 1.0.0: 93.5%, 1.1.0: 97%</desc>"),
+            "{svg}"
+        );
         assert!(svg.contains(">\ntarget ≥ 95\n</text>"), "{svg}");
-        assert!(svg.contains(">\n1.0.0\n</text>") && svg.contains(">\n1.1.0\n</text>"), "axis labels: {svg}");
-        assert!(svg.contains("#D93A3A") || svg.contains("#d93a3a"), "a missed target is red: {svg}");
-        assert_eq!(svg, kpi_chart("Test pass rate", "%", &points, target), "deterministic");
+        assert!(
+            svg.contains(">\n1.0.0\n</text>") && svg.contains(">\n1.1.0\n</text>"),
+            "axis labels: {svg}"
+        );
+        assert!(
+            svg.contains("#D93A3A") || svg.contains("#d93a3a"),
+            "a missed target is red: {svg}"
+        );
+        assert_eq!(
+            svg,
+            kpi_chart("Test pass rate", "%", &points, target),
+            "deterministic"
+        );
     }
 
     #[test]

@@ -31,6 +31,12 @@ impl From<&SitePage> for LinkView {
 }
 
 #[derive(Debug, Serialize)]
+pub struct UpdatedView {
+    pub date: String,
+    pub author: String,
+}
+
+#[derive(Debug, Serialize)]
 pub struct TocItem {
     pub level: u8,
     pub title: String,
@@ -63,6 +69,8 @@ pub struct PageView<'a> {
     pub nav: Vec<NavItem<'a>>,
     /// For a section page: the pages directly under it.
     pub children: Vec<LinkView>,
+    /// The last commit that touched the guide.
+    pub updated: Option<UpdatedView>,
     /// Front matter keys almanac itself does not use.
     pub extra: Option<&'a std::collections::BTreeMap<String, serde_json::Value>>,
 }
@@ -127,5 +135,6 @@ pub fn page_view<'a>(
             .map(|dir| site.children(dir).map(LinkView::from).collect())
             .unwrap_or_default(),
         extra: front.map(|f| &f.extra),
+        updated: None,
     }
 }

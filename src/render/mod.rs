@@ -3,4 +3,6 @@
 
 pub mod charts;
 pub mod context;
+pub mod data;
+pub mod ical;
 pub mod theme;

@@ -24,6 +24,9 @@ const DEFAULT_THEME: &[(&str, &str)] = builtin!(
     "templates/404.html",
     "templates/redirect.html",
     "templates/sitemap.xml",
+    "templates/calendar.html",
+    "templates/release.html",
+    "templates/metrics.html",
     "static/assets/almanac.css",
     "static/assets/almanac.js",
 );

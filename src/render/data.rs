@@ -1,0 +1,428 @@
+//! The release data as site pages and files: the calendar page with its
+//! quarters, month grids and upcoming milestones; a page per release; the
+//! metrics dashboard; `calendar.ics`, `calendar.json` and the SVG charts.
+
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::Serialize;
+
+use super::charts;
+use crate::load::calendar::{Calendar, Quarter, Theme};
+use crate::load::history::TaggedRelease;
+use crate::load::metrics::{Incident, Metrics, Source};
+use crate::releases::{self, KpiStatus, QuarterStats, Release};
+use crate::site::{DataPage, SitePage};
+
+/// Where the generated pages live.
+pub const CALENDAR_DIR: &str = "calendar";
+pub const METRICS_URL: &str = "metrics/index.html";
+
+pub fn release_url(version: &str) -> String {
+    format!("{CALENDAR_DIR}/{version}.html")
+}
+
+/// Everything derived from the calendar, metrics and history.
+pub struct ReleaseData<'a> {
+    pub calendar: Option<&'a Calendar>,
+    pub metrics: Option<&'a Metrics>,
+    pub tags: &'a [TaggedRelease],
+    pub releases: Vec<Release>,
+    pub today: NaiveDate,
+}
+
+impl<'a> ReleaseData<'a> {
+    pub fn new(
+        calendar: Option<&'a Calendar>,
+        metrics: Option<&'a Metrics>,
+        tags: &'a [TaggedRelease],
+        today: NaiveDate,
+    ) -> Self {
+        let releases = calendar
+            .map(|c| releases::releases(c, tags, today))
+            .unwrap_or_default();
+        ReleaseData {
+            calendar,
+            metrics,
+            tags,
+            releases,
+            today,
+        }
+    }
+
+    /// The site pages to add: the calendar section with its releases, and metrics.
+    pub fn pages(&self) -> Vec<SitePage> {
+        let mut pages = Vec::new();
+        if self.calendar.is_some() {
+            pages.push(SitePage {
+                url: format!("{CALENDAR_DIR}/index.html"),
+                title: "Release calendar".into(),
+                description: Some("Planned and actual release dates, quarter by quarter.".into()),
+                guide: None,
+                section: Some(CALENDAR_DIR.into()),
+                parent: Some(String::new()),
+                weight: Some(i64::MAX - 1),
+                data: Some(DataPage::Calendar),
+            });
+            for (i, r) in self.releases.iter().enumerate().rev() {
+                pages.push(SitePage {
+                    url: release_url(&r.version),
+                    title: format!("{} {}", r.version, r.name.as_deref().unwrap_or(""))
+                        .trim()
+                        .to_string(),
+                    description: None,
+                    guide: None,
+                    section: None,
+                    parent: Some(CALENDAR_DIR.into()),
+                    weight: Some(-(i as i64)),
+                    data: Some(DataPage::Release(i)),
+                });
+            }
+        }
+        if self.metrics.is_some() {
+            pages.push(SitePage {
+                url: METRICS_URL.into(),
+                title: "Metrics".into(),
+                description: Some("KPIs against their targets.".into()),
+                guide: None,
+                section: None,
+                parent: Some(String::new()),
+                weight: Some(i64::MAX),
+                data: Some(DataPage::Metrics),
+            });
+        }
+        pages
+    }
+
+    /// The quarter whose numbers the dashboard shows: the current one.
+    pub fn current_quarter(&self) -> Quarter {
+        Quarter::of(self.today)
+    }
+
+    pub fn kpis(&self, quarter: Quarter) -> Vec<KpiStatus> {
+        match self.metrics {
+            Some(m) => releases::kpi_statuses(m, quarter, &self.releases, self.tags),
+            None => Vec::new(),
+        }
+    }
+
+    /// Files beside the pages: (output path, contents).
+    pub fn files(&self, site_title: &str) -> Vec<(String, String)> {
+        let mut files = Vec::new();
+        if let Some(calendar) = self.calendar {
+            files.push((
+                "calendar.ics".into(),
+                super::ical::ics(site_title, &self.releases),
+            ));
+            let json =
+                serde_json::json!({ "timezone": calendar.timezone, "releases": self.releases });
+            files.push((
+                "calendar.json".into(),
+                serde_json::to_string_pretty(&json).unwrap_or_default() + "\n",
+            ));
+            files.push((
+                "charts/timeline.svg".into(),
+                charts::timeline(&self.releases),
+            ));
+            files.push((
+                "charts/slip.svg".into(),
+                charts::slip_chart(&self.releases, calendar.slip_tolerance_days),
+            ));
+        }
+        if let Some(metrics) = self.metrics {
+            for kpi in &metrics.kpis {
+                let points = self.kpi_points(&kpi.id);
+                let svg = charts::kpi_chart(
+                    kpi.title(),
+                    kpi.unit.as_deref().unwrap_or(""),
+                    &points,
+                    kpi.target,
+                );
+                files.push((format!("charts/kpi-{}.svg", kpi.id), svg));
+            }
+        }
+        files
+    }
+
+    /// The values a KPI chart plots: observations in order, or per quarter for `source: git`.
+    pub fn kpi_points(&self, id: &str) -> Vec<(String, f64)> {
+        let Some(metrics) = self.metrics else {
+            return Vec::new();
+        };
+        let Some(kpi) = metrics.kpis.iter().find(|k| k.id == id) else {
+            return Vec::new();
+        };
+        if kpi.source == Source::Git {
+            return self
+                .quarters()
+                .into_iter()
+                .filter(|q| *q <= self.current_quarter())
+                .filter_map(|q| {
+                    releases::kpi_value(metrics, id, q, &self.releases, self.tags)
+                        .map(|v| (q.to_string(), v))
+                })
+                .collect();
+        }
+        metrics
+            .observations
+            .iter()
+            .filter_map(|o| {
+                let v = *o.values.get(id)?;
+                let label = o
+                    .release
+                    .clone()
+                    .or_else(|| o.period.map(|p| p.to_string()))
+                    .or_else(|| o.date.map(|d| d.to_string()))?;
+                Some((label, v))
+            })
+            .collect()
+    }
+
+    /// Quarters with a release or a theme, in order.
+    pub fn quarters(&self) -> Vec<Quarter> {
+        let mut set: BTreeSet<Quarter> = self.releases.iter().map(|r| r.quarter).collect();
+        if let Some(c) = self.calendar {
+            set.extend(c.themes.iter().map(|t| t.quarter));
+        }
+        set.into_iter().collect()
+    }
+
+    pub fn calendar_view(&self) -> CalendarView {
+        let quarters = self
+            .quarters()
+            .into_iter()
+            .map(|q| QuarterView {
+                quarter: q.to_string(),
+                theme: self
+                    .calendar
+                    .and_then(|c| c.themes.iter().find(|t| t.quarter == q))
+                    .cloned(),
+                stats: releases::quarter_stats(q, &self.releases, self.tags),
+                releases: self
+                    .releases
+                    .iter()
+                    .filter(|r| r.quarter == q)
+                    .map(ReleaseRow::from)
+                    .collect(),
+                months: (0..3)
+                    .map(|m| self.month(q.year, (q.q - 1) * 3 + 1 + m))
+                    .collect(),
+            })
+            .collect();
+        let mut upcoming: Vec<MilestoneRow> = self
+            .releases
+            .iter()
+            .filter(|r| matches!(r.status, "planned" | "overdue"))
+            .flat_map(|r| milestones(r).into_iter().map(move |(m, d)| (r, m, d)))
+            .filter(|(_, _, d)| *d >= self.today)
+            .map(|(r, m, d)| MilestoneRow {
+                date: d.to_string(),
+                version: r.version.clone(),
+                milestone: m,
+                url: release_url(&r.version),
+                days_away: (d - self.today).num_days(),
+            })
+            .collect();
+        upcoming.sort_by(|a, b| (&a.date, &a.version).cmp(&(&b.date, &b.version)));
+        CalendarView {
+            tolerance_days: self.calendar.map_or(0, |c| c.slip_tolerance_days),
+            quarters,
+            upcoming,
+            today: self.today.to_string(),
+        }
+    }
+
+    fn month(&self, year: i32, month: u32) -> Month {
+        let first = NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(self.today);
+        let days_in = (28..=31)
+            .rev()
+            .find(|&d| NaiveDate::from_ymd_opt(year, month, d).is_some())
+            .unwrap_or(28);
+        let lead = first.weekday().num_days_from_monday() as usize;
+        let mut cells: Vec<Day> = (0..lead).map(|_| Day::default()).collect();
+        for day in 1..=days_in {
+            let date = NaiveDate::from_ymd_opt(year, month, day).unwrap_or(first);
+            let mut events = Vec::new();
+            for r in &self.releases {
+                for (m, d) in milestones(r) {
+                    if d == date {
+                        events.push(DayEvent {
+                            label: format!("{} {}", r.version, m),
+                            kind: m,
+                            url: release_url(&r.version),
+                        });
+                    }
+                }
+            }
+            cells.push(Day {
+                day,
+                weekend: matches!(date.weekday(), Weekday::Sat | Weekday::Sun),
+                today: date == self.today,
+                events,
+            });
+        }
+        while !cells.len().is_multiple_of(7) {
+            cells.push(Day::default());
+        }
+        Month {
+            title: first.format("%B %Y").to_string(),
+            weeks: cells.chunks(7).map(<[Day]>::to_vec).collect(),
+        }
+    }
+
+    pub fn release_view(&self, i: usize) -> Option<&Release> {
+        self.releases.get(i)
+    }
+
+    pub fn metrics_view(&self) -> MetricsView {
+        let quarter = self.current_quarter();
+        let kpis = self.kpis(quarter);
+        let incidents: Vec<IncidentRow> = self
+            .metrics
+            .map(|m| m.incidents.iter().map(IncidentRow::from).collect())
+            .unwrap_or_default();
+        MetricsView {
+            quarter: quarter.to_string(),
+            passing: kpis.iter().filter(|k| k.status == "pass").count(),
+            failing: kpis.iter().filter(|k| k.status == "fail").count(),
+            no_data: kpis.iter().filter(|k| k.status == "no-data").count(),
+            scorecard: kpis,
+            incidents,
+        }
+    }
+}
+
+/// The milestones of a release as shown on the calendar: freeze, rc, the
+/// planned release, and the actual release when it differs.
+fn milestones(r: &Release) -> Vec<(&'static str, NaiveDate)> {
+    let mut out = Vec::new();
+    if let Some(p) = &r.planned {
+        out.extend(p.feature_freeze.map(|d| ("feature freeze", d)));
+        out.extend(p.rc.map(|d| ("rc", d)));
+    }
+    match (r.latest_planned, r.actual) {
+        (Some(p), Some(a)) if p != a => {
+            out.push(("planned release", p));
+            out.push(("released", a));
+        }
+        (_, Some(a)) => out.push(("released", a)),
+        (Some(p), None) => out.push(("release", p)),
+        (None, None) => {}
+    }
+    out
+}
+
+#[derive(Debug, Serialize)]
+pub struct CalendarView {
+    pub today: String,
+    pub tolerance_days: i64,
+    pub quarters: Vec<QuarterView>,
+    pub upcoming: Vec<MilestoneRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct QuarterView {
+    pub quarter: String,
+    pub theme: Option<Theme>,
+    pub stats: QuarterStats,
+    pub releases: Vec<ReleaseRow>,
+    pub months: Vec<Month>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReleaseRow {
+    pub version: String,
+    pub url: String,
+    pub name: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub status: &'static str,
+    pub planned: Option<String>,
+    pub actual: Option<String>,
+    pub slip_days: Option<i64>,
+    pub on_time: Option<bool>,
+}
+
+impl From<&Release> for ReleaseRow {
+    fn from(r: &Release) -> Self {
+        ReleaseRow {
+            version: r.version.clone(),
+            url: release_url(&r.version),
+            name: r.name.clone(),
+            kind: r.kind.as_str(),
+            status: r.status,
+            planned: r.latest_planned.map(|d| d.to_string()),
+            actual: r.actual.map(|d| d.to_string()),
+            slip_days: r.slip_days,
+            on_time: r.on_time,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct MilestoneRow {
+    pub date: String,
+    pub version: String,
+    pub milestone: &'static str,
+    pub url: String,
+    pub days_away: i64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Day {
+    /// 0 for the blank cells before the 1st and after the last day.
+    pub day: u32,
+    pub weekend: bool,
+    pub today: bool,
+    pub events: Vec<DayEvent>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DayEvent {
+    pub label: String,
+    pub kind: &'static str,
+    pub url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Month {
+    pub title: String,
+    pub weeks: Vec<Vec<Day>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MetricsView {
+    pub quarter: String,
+    pub scorecard: Vec<KpiStatus>,
+    pub passing: usize,
+    pub failing: usize,
+    pub no_data: usize,
+    pub incidents: Vec<IncidentRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IncidentRow {
+    pub id: String,
+    pub release: Option<String>,
+    pub severity: Option<String>,
+    pub detected: String,
+    pub hours_to_restore: Option<f64>,
+    pub fixed_in: Option<String>,
+    pub rollback: bool,
+    pub summary: Option<String>,
+}
+
+impl From<&Incident> for IncidentRow {
+    fn from(i: &Incident) -> Self {
+        IncidentRow {
+            id: i.id.clone(),
+            release: i.release.clone(),
+            severity: i.severity.clone(),
+            detected: i.detected.format("%Y-%m-%d %H:%M").to_string(),
+            hours_to_restore: i.hours_to_restore().map(releases::round2),
+            fixed_in: i.fixed_in.clone(),
+            rollback: i.rollback,
+            summary: i.summary.clone(),
+        }
+    }
+}
