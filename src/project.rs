@@ -155,6 +155,15 @@ impl Project {
         humanize(&name.unwrap_or_else(|| "Handbook".into()))
     }
 
+    /// The calendar's path relative to the root, when there is one.
+    pub fn calendar_file(&self) -> Option<String> {
+        ["yaml", "yml"]
+            .iter()
+            .map(|ext| self.data_dir.join(format!("calendar.{ext}")))
+            .find(|p| p.is_file())
+            .map(|p| display_path(&self.root, &p))
+    }
+
     pub fn output_dir(&self, out: Option<&Path>) -> PathBuf {
         self.root.join(out.unwrap_or(&self.config.output_dir))
     }

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use super::{Finding, Kind, Severity};
 use crate::error::{Error, LineIndex};
+use crate::load::calendar::Calendar;
 use crate::load::guides::Guide;
 
 /// A loading problem (bad YAML, a wrong type, unclosed front matter) as a finding.
@@ -33,6 +34,46 @@ pub fn from_problem(problem: &Error) -> Finding {
             resolved: None,
         },
     }
+}
+
+/// Calendar inconsistencies (`plan-warning`): weekend milestones, planned
+/// releases past with no tag or actual date, cadence gaps.
+pub fn plan_findings(
+    project: &crate::project::Project,
+    calendar: &Calendar,
+    text: &str,
+    today: NaiveDate,
+) -> Vec<Finding> {
+    let history = crate::load::history::read(&project.root, &calendar.tag_pattern, &[]);
+    let tagged: Vec<&str> = history
+        .releases
+        .iter()
+        .map(|r| r.version.as_str())
+        .collect();
+    let released = |v: &str| {
+        tagged.contains(&v)
+            || calendar
+                .releases
+                .iter()
+                .any(|r| r.version == v && r.actual.is_some())
+    };
+    let file = project
+        .calendar_file()
+        .unwrap_or_else(|| "data/calendar.yaml".to_string());
+    crate::load::calendar::plan_warnings(text, calendar, today, &released)
+        .into_iter()
+        .map(|w| Finding {
+            kind: Kind::PlanWarning,
+            severity: Severity::Warning,
+            file: file.clone(),
+            line: w.line,
+            column: w.column,
+            target: String::new(),
+            message: w.message,
+            hint: None,
+            resolved: Some(file.clone()),
+        })
+        .collect()
 }
 
 /// Unknown front matter keys (warnings: other tools' keys are common) and stale pages.

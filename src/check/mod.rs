@@ -67,6 +67,10 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         findings.extend(data::check_guide(guide, options.today));
     }
 
+    if let Some((calendar, text)) = &project.calendar {
+        findings.extend(data::plan_findings(&project, calendar, text, options.today));
+    }
+
     let config = &project.config.check;
     let ignore_targets = globs(&config.ignore_targets, "check.ignore_targets")?;
     if options.external {

@@ -240,9 +240,13 @@ pub fn read(root: &Path, tag_pattern: &str, files: &[String]) -> History {
     {
         let _ = walk.set_sorting(git2::Sort::TIME);
         for id in walk.flatten() {
+            // Like `git log --no-merges`: the commit that made the change, not the merge.
             let Ok(commit) = repo.find_commit(id) else {
                 continue;
             };
+            if commit.parent_count() > 1 {
+                continue;
+            }
             let Ok(tree) = commit.tree() else { continue };
             let parent_tree = commit.parent(0).ok().and_then(|p| p.tree().ok());
             let Ok(diff) = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None) else {

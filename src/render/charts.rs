@@ -72,7 +72,11 @@ pub fn kpi_chart(
                     INK.stroke_width(2),
                 ))?;
                 chart.draw_series(std::iter::once(Text::new(
-                    format!("target {} {}", t.symbol(), fmt_num(t.value)),
+                    format!(
+                        "target {} {}",
+                        t.symbol(),
+                        super::theme::format_number(t.value)
+                    ),
                     (-0.45, t.value),
                     ("sans-serif", 12).into_font().color(&INK),
                 )))?;
@@ -293,14 +297,6 @@ fn padded_range(values: &[f64]) -> (f64, f64) {
     (lo - span * 0.15, hi + span * 0.15)
 }
 
-fn fmt_num(x: f64) -> String {
-    if (x - x.round()).abs() < 1e-9 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x:.2}").trim_end_matches('0').to_string()
-    }
-}
-
 fn describe_points(
     title: &str,
     unit: &str,
@@ -309,14 +305,14 @@ fn describe_points(
 ) -> String {
     let values = points
         .iter()
-        .map(|(l, v)| format!("{l}: {}{unit}", fmt_num(*v)))
+        .map(|(l, v)| format!("{l}: {}{unit}", super::theme::format_number(*v)))
         .collect::<Vec<_>>()
         .join(", ");
     match target {
         Some(t) => format!(
             "{title}, target {} {}{unit}. {values}",
             t.symbol(),
-            fmt_num(t.value)
+            super::theme::format_number(t.value)
         ),
         None => format!("{title}. {values}"),
     }

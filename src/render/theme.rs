@@ -80,6 +80,10 @@ impl Theme {
 
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
+        // `{{ x | num }}`: 100 for 100.0, 66.67 for 66.666…
+        tera.register_filter("num", |x: f64, _: tera::Kwargs, _: &tera::State| {
+            format_number(x)
+        });
         tera.add_raw_templates(
             templates
                 .iter()
@@ -113,6 +117,16 @@ fn read_dir_into(root: &Path, dir: &Path, templates: &mut BTreeMap<String, Sourc
         );
     }
     Ok(())
+}
+
+/// A number for people: no trailing `.0`, at most two decimals.
+pub fn format_number(x: f64) -> String {
+    let rounded = (x * 100.0).round() / 100.0;
+    if rounded == rounded.trunc() {
+        format!("{}", rounded as i64)
+    } else {
+        format!("{rounded:.2}").trim_end_matches('0').to_string()
+    }
 }
 
 /// Files under `dir` (none when it does not exist), as (relative path, path).
@@ -193,6 +207,14 @@ mod tests {
             Some(("page.html".into(), 2, 17, "Unknown filter `x`".into()))
         );
         assert_eq!(parse_report("just a message"), None);
+    }
+
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(format_number(100.0), "100");
+        assert_eq!(format_number(66.666), "66.67");
+        assert_eq!(format_number(0.5), "0.5");
+        assert_eq!(format_number(-1.0), "-1");
     }
 
     #[test]

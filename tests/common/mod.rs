@@ -158,3 +158,78 @@ impl Git {
             .unwrap()
     }
 }
+
+/// Unix seconds of an RFC 3339 time, for fixed commit dates.
+pub fn at(rfc3339: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .unwrap()
+        .timestamp()
+}
+
+impl Git {
+    /// Commits the working tree with explicit parents and author, updating `branch`.
+    pub fn commit_as(
+        &self,
+        branch: &str,
+        parents: &[git2::Oid],
+        message: &str,
+        who: (&str, &str),
+        time: i64,
+    ) -> git2::Oid {
+        let mut index = self.repo.index().unwrap();
+        index
+            .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+            .unwrap();
+        index.update_all(["*"], None).unwrap();
+        index.write().unwrap();
+        let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = git2::Signature::new(who.0, who.1, &git2::Time::new(time, 0)).unwrap();
+        let parents: Vec<git2::Commit> = parents
+            .iter()
+            .map(|p| self.repo.find_commit(*p).unwrap())
+            .collect();
+        let refs: Vec<&git2::Commit> = parents.iter().collect();
+        let id = self
+            .repo
+            .commit(None, &sig, &sig, message, &tree, &refs)
+            .unwrap();
+        self.repo
+            .reference(&format!("refs/heads/{branch}"), id, true, "test")
+            .unwrap();
+        self.repo.set_head(&format!("refs/heads/{branch}")).unwrap();
+        id
+    }
+
+    pub fn annotated_tag(&self, name: &str, target: git2::Oid, time: i64) {
+        let object = self.repo.find_object(target, None).unwrap();
+        let sig = git2::Signature::new("Release Bot", "bot@example.org", &git2::Time::new(time, 0))
+            .unwrap();
+        self.repo
+            .tag(name, &object, &sig, &format!("Release {name}"), false)
+            .unwrap();
+    }
+
+    pub fn lightweight_tag(&self, name: &str, target: git2::Oid) {
+        let object = self.repo.find_object(target, None).unwrap();
+        self.repo.tag_lightweight(name, &object, false).unwrap();
+    }
+}
+
+impl Fixture {
+    /// Runs `almanac -C <fixture> args…` with extra environment variables.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut all = vec!["-C", self.root().to_str().unwrap(), "--color", "never"];
+        all.extend_from_slice(args);
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_almanac"));
+        cmd.args(&all).env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("running almanac");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
