@@ -276,7 +276,7 @@ fn pages_show_releases_changelog_metrics_and_last_update() {
 
 #[test]
 fn ical_feed_parses_and_round_trips() {
-    use icalendar::{Component, EventLike};
+    use icalendar::Component;
     let site = repo();
     build(&site);
     let text = site.read("public/calendar.ics");
