@@ -21,6 +21,7 @@ use crate::project::{Load, Paths, Project};
 use crate::render::context::{SiteView, UpdatedView, page_view};
 use crate::render::data::ReleaseData;
 use crate::render::theme::Theme;
+use crate::shortcodes;
 use crate::site::{DataPage, Site, SitePage};
 use crate::write::{Staging, check_output_dir};
 
@@ -100,22 +101,23 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
         &project.guides,
         &project.assets,
     );
-    let rendered = render_markdown(&project, &index);
-    timer.lap("markdown");
-    let findings = check::links::check(&project.guides, &rendered, &index);
-    timer.lap("check links");
-    let title = project.title();
-    let mut site = Site::new(&project.guides, &rendered, &index, &title);
     let files: Vec<String> = project.guides.iter().map(|g| g.file.clone()).collect();
     let calendar = project.calendar.as_ref().map(|(c, _)| c);
     let tag_pattern = calendar.map_or("v{version}", |c| c.tag_pattern.as_str());
     let history = history::read(&project.root, tag_pattern, &files);
+    timer.lap("git history");
     let data = ReleaseData::new(
         calendar,
         project.metrics.as_ref(),
         &history.releases,
         today(),
     );
+    let rendered = render_markdown(&project, &index, &data)?;
+    timer.lap("markdown");
+    let findings = check::links::check(&project.guides, &rendered, &index);
+    timer.lap("check links");
+    let title = project.title();
+    let mut site = Site::new(&project.guides, &rendered, &index, &title);
     let mut warnings = project.warnings.clone();
     for note in &history.notes {
         // Tags matter only to a site with a calendar; last-updated dates to every site.
@@ -174,16 +176,55 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
 }
 
 /// The markdown pass over every guide, in parallel, links rewritten to output pages.
-pub fn render_markdown(project: &Project, index: &SiteIndex) -> Vec<Rendered> {
+/// The markdown pass over every guide, in parallel, links rewritten to output
+/// pages and shortcodes expanded with the release data.
+pub fn render_markdown(
+    project: &Project,
+    index: &SiteIndex,
+    data: &ReleaseData,
+) -> Result<Vec<Rendered>> {
     let edit_base = blob_base(project);
-    project
+    let kpi_ids: Vec<&str> = project
+        .metrics
+        .iter()
+        .flat_map(|m| m.kpis.iter().map(|k| k.id.as_str()))
+        .collect();
+    let rendered: Vec<Result<Rendered>> = project
         .guides
         .par_iter()
         .map(|guide| {
             let rewrite = |dest: &str| rewrite_link(index, guide, dest, edit_base.as_deref());
-            markdown::render(&guide.text, guide.body_start, &rewrite)
+            let codes = shortcodes::find(&guide.text, guide.body_start);
+            if codes.is_empty() {
+                return Ok(markdown::render(&guide.text, guide.body_start, &rewrite));
+            }
+            // Each shortcode becomes an HTML comment of the same length (so
+            // positions stay put), replaced by its HTML after rendering.
+            let root = root_prefix(&page_url(&guide.path));
+            let mut text = guide.text.clone();
+            let mut expansions = Vec::with_capacity(codes.len());
+            for (i, code) in codes.into_iter().enumerate().rev() {
+                let at = |offset: usize, message: String| {
+                    let (line, column) = crate::error::line_col(&guide.text, offset);
+                    Error::at(&guide.file, &guide.text, line, column, message)
+                };
+                let code = code.map_err(|(offset, e)| at(offset, e))?;
+                shortcodes::validate(&code, &kpi_ids).map_err(|e| at(code.start, e))?;
+                let placeholder = format!(
+                    "<!--almanac:{i}{}-->",
+                    " ".repeat((code.end - code.start).saturating_sub(15 + i.to_string().len()))
+                );
+                text.replace_range(code.start..code.end, &placeholder);
+                expansions.push((placeholder, data.expand(&code, &root)));
+            }
+            let mut page = markdown::render(&text, guide.body_start, &rewrite);
+            for (placeholder, html) in expansions {
+                page.html = page.html.replacen(&placeholder, &html, 1);
+            }
+            Ok(page)
         })
-        .collect()
+        .collect();
+    rendered.into_iter().collect()
 }
 
 /// The href to emit for a link written as `dest` in `guide`, or `None` to keep it.

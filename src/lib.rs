@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod project;
 pub mod releases;
 pub mod render;
+pub mod shortcodes;
 pub mod site;
 pub mod slug;
 pub mod write;

@@ -461,3 +461,97 @@ fn bundled_charts_have_targets_axis_labels_and_are_deterministic() {
         );
     }
 }
+
+#[test]
+fn shortcodes_embed_live_data_in_guides() {
+    let site = repo();
+    site.write(
+        "content/status.md",
+        "# Status\n\nNext: {{ next_release() }}. Pass rate {{ kpi(id=\"test_pass_rate\") }}.\n\n\
+         {{ chart(kpi=\"test_pass_rate\") }}\n\n{{ calendar(quarter=\"2025-Q3\") }}\n\n`{{ kpi(id=\"in code\") }}`\n",
+    );
+    build(&site);
+    let html = site.read("public/status.html");
+    assert!(
+        html.contains("Next: <a href=\"calendar/1.2.5.html\">1.2.5</a>, planned for 2025-08-15."),
+        "{html}"
+    );
+    assert!(
+        html.contains("<a class=\"kpi kpi-pass\" href=\"metrics/index.html#kpi-test_pass_rate\""),
+        "{html}"
+    );
+    assert!(html.contains(">97.5 %</a>"), "{html}");
+    assert!(html.contains("<img src=\"charts/kpi-test_pass_rate.svg\" alt=\"Test pass rate over time, target ≥ 95\">"), "{html}");
+    assert!(
+        html.contains("<caption>2025-Q3</caption>") && html.contains("calendar/1.1.1.html"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<code>{{ kpi(id=\"in code\") }}</code>"),
+        "code is left alone: {html}"
+    );
+}
+
+#[test]
+fn a_bad_shortcode_is_located() {
+    let site = repo();
+    site.write(
+        "content/status.md",
+        "# Status\n\nRate: {{ kpi(id=\"pass_rate\") }}\n",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("no KPI `pass_rate` in data/metrics.yaml"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("content/status.md:3:7"),
+        "{}",
+        run.stderr
+    );
+    let check = site.run(&["check", "--format", "json"]);
+    assert!(
+        check.stdout.contains("no KPI `pass_rate`"),
+        "{}",
+        check.stdout
+    );
+    assert_eq!(check.code, 1);
+}
+
+#[test]
+fn the_bundled_handbook_builds_without_its_git_history() {
+    let copy = Fixture::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for dir in ["content", "data", "themes", "scripts"] {
+        for entry in walkdir::WalkDir::new(root.join(dir))
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            if entry.file_type().is_file() {
+                let rel = entry
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                copy.write(&rel, &std::fs::read_to_string(entry.path()).unwrap());
+            }
+        }
+    }
+    copy.write(
+        "almanac.yaml",
+        &std::fs::read_to_string(root.join("almanac.yaml")).unwrap(),
+    );
+    assert!(!copy.exists(".git"));
+    let run = copy.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning: no git repository"),
+        "{}",
+        run.stderr
+    );
+    assert!(copy.exists("public/calendar/index.html") && copy.exists("public/metrics/index.html"));
+}

@@ -76,6 +76,31 @@ pub fn plan_findings(
         .collect()
 }
 
+/// Shortcodes that do not parse, are unknown, or name a missing KPI.
+pub fn check_shortcodes(guide: &Guide, kpi_ids: &[&str]) -> Vec<Finding> {
+    crate::shortcodes::find(&guide.text, guide.body_start)
+        .into_iter()
+        .filter_map(|code| {
+            let (offset, message) = match code {
+                Err(e) => e,
+                Ok(code) => (code.start, crate::shortcodes::validate(&code, kpi_ids).err()?),
+            };
+            let (line, column) = crate::error::line_col(&guide.text, offset);
+            Some(Finding {
+                kind: Kind::DataError,
+                severity: Severity::Error,
+                file: guide.file.clone(),
+                line,
+                column,
+                target: String::new(),
+                message,
+                hint: Some("shortcodes: chart(kpi=…|name=\"timeline\"|name=\"slip\"), kpi(id=…), next_release(), calendar(quarter=…)".into()),
+                resolved: Some("data/metrics.yaml".into()),
+            })
+        })
+        .collect()
+}
+
 /// Unknown front matter keys (warnings: other tools' keys are common) and stale pages.
 pub fn check_guide(guide: &Guide, today: NaiveDate) -> Vec<Finding> {
     let mut findings = Vec::new();

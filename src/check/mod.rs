@@ -62,9 +62,15 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
     let mut findings: Vec<Finding> = project.problems.iter().map(data::from_problem).collect();
     findings.extend(links::check(&project.guides, &rendered, &index));
     let mut repo = commands::Repo::new(&project.root);
+    let kpi_ids: Vec<&str> = project
+        .metrics
+        .iter()
+        .flat_map(|m| m.kpis.iter().map(|k| k.id.as_str()))
+        .collect();
     for (guide, page) in project.guides.iter().zip(&rendered) {
         findings.extend(commands::check(&guide.file, &page.commands, &mut repo));
         findings.extend(data::check_guide(guide, options.today));
+        findings.extend(data::check_shortcodes(guide, &kpi_ids));
     }
 
     if let Some((calendar, text)) = &project.calendar {

@@ -12,6 +12,7 @@ use crate::load::calendar::{Calendar, Quarter, Theme};
 use crate::load::history::TaggedRelease;
 use crate::load::metrics::{Incident, Metrics, Source};
 use crate::releases::{self, KpiStatus, QuarterStats, Release};
+use crate::shortcodes::Shortcode;
 use crate::site::{DataPage, SitePage};
 
 /// Where the generated pages live.
@@ -267,6 +268,134 @@ impl<'a> ReleaseData<'a> {
         Month {
             title: first.format("%B %Y").to_string(),
             weeks: cells.chunks(7).map(<[Day]>::to_vec).collect(),
+        }
+    }
+
+    /// The HTML of a (validated) shortcode on a page whose way back to the site root is `root`.
+    pub fn expand(&self, code: &Shortcode, root: &str) -> String {
+        let escape = crate::markdown::escape;
+        let num = super::theme::format_number;
+        match code.name.as_str() {
+            "chart" => {
+                let (file, alt) = match (
+                    code.args.get("kpi"),
+                    code.args.get("name").map(String::as_str),
+                ) {
+                    (Some(id), _) => {
+                        let kpi = self
+                            .metrics
+                            .and_then(|m| m.kpis.iter().find(|k| &k.id == id));
+                        let alt = match kpi {
+                            Some(k) => format!(
+                                "{} over time{}",
+                                k.title(),
+                                k.target
+                                    .map(|t| format!(", target {} {}", t.symbol(), num(t.value)))
+                                    .unwrap_or_default()
+                            ),
+                            None => id.clone(),
+                        };
+                        (format!("kpi-{id}"), alt)
+                    }
+                    (None, Some("slip")) => {
+                        ("slip".to_string(), "Slip in days per release".to_string())
+                    }
+                    _ => (
+                        "timeline".to_string(),
+                        "Release timeline: planned and actual dates".to_string(),
+                    ),
+                };
+                format!(
+                    "<figure class=\"chart\"><img src=\"{root}charts/{file}.svg\" alt=\"{}\"></figure>",
+                    escape(&alt)
+                )
+            }
+            "kpi" => {
+                let id = code.args.get("id").map_or("", String::as_str);
+                let status = self
+                    .kpis(self.current_quarter())
+                    .into_iter()
+                    .find(|k| k.id == id);
+                match status {
+                    Some(k) => {
+                        let value = k.value.map_or("no data".to_string(), |v| {
+                            format!(
+                                "{}{}",
+                                num(v),
+                                k.unit
+                                    .as_deref()
+                                    .map(|u| format!(" {u}"))
+                                    .unwrap_or_default()
+                            )
+                        });
+                        let target = k
+                            .target
+                            .map(|t| format!("target {} {}", t.symbol(), num(t.value)))
+                            .unwrap_or_default();
+                        format!(
+                            "<a class=\"kpi kpi-{}\" href=\"{root}{METRICS_URL}#kpi-{}\" title=\"{} in {}: {}\">{}</a>",
+                            k.status,
+                            escape(id),
+                            escape(&k.name),
+                            self.current_quarter(),
+                            escape(&target),
+                            escape(&value)
+                        )
+                    }
+                    None => "<span class=\"kpi\">no data</span>".to_string(),
+                }
+            }
+            "next_release" => {
+                let next = self
+                    .releases
+                    .iter()
+                    .filter(|r| matches!(r.status, "planned" | "overdue"))
+                    .filter_map(|r| r.latest_planned.map(|d| (d, r)))
+                    .min_by_key(|(d, _)| *d);
+                match next {
+                    Some((date, r)) => format!(
+                        "<a href=\"{root}{}\">{}{}</a>, planned for {date}",
+                        release_url(&r.version),
+                        escape(&r.version),
+                        r.name
+                            .as_ref()
+                            .map(|n| format!(" ({})", escape(n)))
+                            .unwrap_or_default()
+                    ),
+                    None => "no release planned".to_string(),
+                }
+            }
+            _ => {
+                let quarter = code
+                    .args
+                    .get("quarter")
+                    .and_then(|q| q.parse::<Quarter>().ok())
+                    .unwrap_or_else(|| self.current_quarter());
+                let rows: String = self
+                    .releases
+                    .iter()
+                    .filter(|r| r.quarter == quarter)
+                    .map(|r| {
+                        format!(
+                            "<tr><td><a href=\"{root}{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><span class=\"status status-{}\">{}</span></td></tr>",
+                            release_url(&r.version),
+                            escape(&r.version),
+                            r.kind.as_str(),
+                            r.latest_planned.map(|d| d.to_string()).unwrap_or_default(),
+                            r.actual.map_or("–".to_string(), |d| d.to_string()),
+                            r.slip_days.map(|s| format!("{s} d")).unwrap_or_default(),
+                            r.status,
+                            r.status
+                        )
+                    })
+                    .collect();
+                if rows.is_empty() {
+                    return format!("<p class=\"stats\">No releases in {quarter}.</p>");
+                }
+                format!(
+                    "<table class=\"data\"><caption>{quarter}</caption><thead><tr><th>Release</th><th>Type</th><th>Planned</th><th>Actual</th><th>Slip</th><th>Status</th></tr></thead><tbody>{rows}</tbody></table>"
+                )
+            }
         }
     }
 

@@ -1,0 +1,217 @@
+//! Live data in guides: `{{ chart(kpi="test_pass_rate") }}`, `{{ kpi(id="…") }}`,
+//! `{{ next_release() }}`, `{{ calendar(quarter="2025-Q3") }}`. Finding and
+//! checking them is pure; expanding them needs the release data.
+
+use std::collections::BTreeMap;
+
+/// One `{{ name(key="value", …) }}` in a guide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shortcode {
+    pub name: String,
+    pub args: BTreeMap<String, String>,
+    /// Byte range in the guide's text, braces included.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// What each shortcode accepts: (name, required args, optional args).
+const KNOWN: &[(&str, &[&str], &[&str])] = &[
+    ("chart", &[], &["kpi", "name"]),
+    ("kpi", &["id"], &[]),
+    ("next_release", &[], &[]),
+    ("calendar", &[], &["quarter"]),
+];
+
+/// Shortcodes in `text[body_start..]`, outside fenced code and code spans.
+/// Text that looks like a shortcode but does not parse is returned as an
+/// error with its offset.
+pub fn find(text: &str, body_start: usize) -> Vec<Result<Shortcode, (usize, String)>> {
+    let mut out = Vec::new();
+    let mut offset = body_start;
+    let mut fence: Option<&str> = None;
+    for line in text[body_start..].split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let marker = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
+        match (fence, marker) {
+            (None, Some(m)) => fence = Some(m),
+            (Some(open), Some(m))
+                if open == m
+                    && trimmed
+                        .trim_end()
+                        .chars()
+                        .all(|c| c == m.chars().next().unwrap_or('`')) =>
+            {
+                fence = None
+            }
+            (Some(_), _) => {}
+            (None, None) => scan_line(line, offset, &mut out),
+        }
+        offset += line.len();
+    }
+    out
+}
+
+fn scan_line(line: &str, offset: usize, out: &mut Vec<Result<Shortcode, (usize, String)>>) {
+    let mut from = 0;
+    while let Some(open) = line[from..].find("{{") {
+        let start = from + open;
+        // Inside a code span when an odd number of backticks come before.
+        if line[..start].matches('`').count() % 2 == 1 {
+            from = start + 2;
+            continue;
+        }
+        let Some(close) = line[start..].find("}}") else {
+            return;
+        };
+        let end = start + close + 2;
+        out.push(
+            parse_call(&line[start + 2..end - 2])
+                .map(|(name, args)| Shortcode {
+                    name,
+                    args,
+                    start: offset + start,
+                    end: offset + end,
+                })
+                .map_err(|e| (offset + start, e)),
+        );
+        from = end;
+    }
+}
+
+/// `name(key="value", key2='v')` → name and arguments.
+pub fn parse_call(inner: &str) -> Result<(String, BTreeMap<String, String>), String> {
+    let inner = inner.trim();
+    let (name, rest) = inner.split_once('(').ok_or_else(|| {
+        format!("`{{{{ {inner} }}}}` is not a shortcode call like `{{{{ kpi(id=\"…\") }}}}`")
+    })?;
+    let name = name.trim();
+    let body = rest
+        .trim_end()
+        .strip_suffix(')')
+        .ok_or_else(|| format!("`{name}(` is missing its `)`"))?;
+    let mut args = BTreeMap::new();
+    let mut rest = body.trim();
+    while !rest.is_empty() {
+        let (key, after) = rest
+            .split_once('=')
+            .ok_or_else(|| format!("`{name}`: arguments are written key=\"value\""))?;
+        let after = after.trim_start();
+        let quote = after
+            .chars()
+            .next()
+            .filter(|c| *c == '"' || *c == '\'')
+            .ok_or_else(|| format!("`{name}`: quote the value of `{}`", key.trim()))?;
+        let close = after[1..]
+            .find(quote)
+            .ok_or_else(|| format!("`{name}`: unclosed quote"))?;
+        args.insert(key.trim().to_string(), after[1..1 + close].to_string());
+        rest = after[close + 2..]
+            .trim_start()
+            .trim_start_matches(',')
+            .trim_start();
+    }
+    Ok((name.to_string(), args))
+}
+
+/// Checks the name and arguments, and that a named KPI exists.
+pub fn validate(sc: &Shortcode, kpi_ids: &[&str]) -> Result<(), String> {
+    let Some((_, required, optional)) = KNOWN.iter().find(|(n, _, _)| *n == sc.name) else {
+        let names: Vec<&str> = KNOWN.iter().map(|k| k.0).collect();
+        return Err(format!(
+            "unknown shortcode `{}`; almanac has {}",
+            sc.name,
+            names.join(", ")
+        ));
+    };
+    for r in *required {
+        if !sc.args.contains_key(*r) {
+            return Err(format!("`{}` needs `{r}=\"…\"`", sc.name));
+        }
+    }
+    for key in sc.args.keys() {
+        if !required.contains(&key.as_str()) && !optional.contains(&key.as_str()) {
+            return Err(format!("`{}` takes no argument `{key}`", sc.name));
+        }
+    }
+    let kpi = sc
+        .args
+        .get("kpi")
+        .or_else(|| sc.args.get("id").filter(|_| sc.name == "kpi"));
+    if let Some(id) = kpi
+        && !kpi_ids.contains(&id.as_str())
+    {
+        return Err(format!("no KPI `{id}` in data/metrics.yaml"));
+    }
+    if let Some(name) = sc.args.get("name")
+        && !matches!(name.as_str(), "timeline" | "slip")
+    {
+        return Err(format!(
+            "`chart(name=…)` is `timeline` or `slip`, not `{name}`"
+        ));
+    }
+    if sc.name == "chart" && sc.args.is_empty() {
+        return Err("`chart` needs `kpi=\"…\"` or `name=\"timeline\"`".into());
+    }
+    if let Some(q) = sc.args.get("quarter") {
+        q.parse::<crate::load::calendar::Quarter>()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> Vec<String> {
+        find(text, 0)
+            .into_iter()
+            .map(|r| match r {
+                Ok(sc) => format!(
+                    "{}{:?}@{}",
+                    sc.name,
+                    sc.args.values().collect::<Vec<_>>(),
+                    sc.start
+                ),
+                Err((at, e)) => format!("error@{at}: {e}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn finds_calls_outside_code() {
+        let text = "A {{ kpi(id=\"x\") }} b.\n\n`{{ kpi(id=\"no\") }}`\n\n```\n{{ chart(kpi=\"no\") }}\n```\n{{ next_release() }}\n";
+        assert_eq!(names(text), ["kpi[\"x\"]@2", "next_release[]@76"]);
+    }
+
+    #[test]
+    fn parses_arguments() {
+        let (name, args) = parse_call(" calendar(quarter='2025-Q3') ").unwrap();
+        assert_eq!(
+            (name.as_str(), args["quarter"].as_str()),
+            ("calendar", "2025-Q3")
+        );
+        let (_, args) = parse_call("chart(kpi=\"a\", name=\"slip\")").unwrap();
+        assert_eq!(args.len(), 2);
+        assert!(parse_call("kpi id").is_err());
+        assert!(parse_call("kpi(id=x)").is_err());
+        assert!(parse_call("kpi(id=\"x)").is_err());
+    }
+
+    #[test]
+    fn validation() {
+        let sc = |t: &str| find(t, 0).remove(0).unwrap();
+        assert!(validate(&sc("{{ kpi(id=\"a\") }}"), &["a"]).is_ok());
+        assert_eq!(
+            validate(&sc("{{ kpi(id=\"b\") }}"), &["a"]).unwrap_err(),
+            "no KPI `b` in data/metrics.yaml"
+        );
+        assert!(
+            validate(&sc("{{ chrt(kpi=\"a\") }}"), &["a"])
+                .unwrap_err()
+                .starts_with("unknown shortcode `chrt`")
+        );
+        assert!(validate(&sc("{{ kpi() }}"), &["a"]).is_err());
+        assert!(validate(&sc("{{ calendar(quarter=\"2025-Q9\") }}"), &[]).is_err());
+        assert!(validate(&sc("{{ next_release(x=\"1\") }}"), &[]).is_err());
+    }
+}
