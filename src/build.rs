@@ -21,6 +21,7 @@ use crate::project::{Load, Paths, Project};
 use crate::render::context::{SiteView, UpdatedView, page_view};
 use crate::render::data::ReleaseData;
 use crate::render::theme::Theme;
+use crate::report;
 use crate::shortcodes;
 use crate::site::{DataPage, Site, SitePage};
 use crate::write::{Staging, check_output_dir};
@@ -157,6 +158,16 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
     if options.strict && !report.findings.is_empty() {
         return Ok(report);
     }
+    // Report pages carry the docs check's summary: run it once for all of them.
+    let docs = if site
+        .pages
+        .iter()
+        .any(|p| matches!(p.data, Some(DataPage::Report(_))))
+    {
+        report::docs_health(paths, data.today)?
+    } else {
+        report::DocsHealth::default()
+    };
     let staging = Staging::new(&report.out_dir)?;
     let input = SiteInput {
         project: &project,
@@ -165,6 +176,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
         rendered: &rendered,
         data: &data,
         updates: &history.updates,
+        docs: &docs,
     };
     write_site(&input, options, &title, theme, &staging)?;
     timer.lap("render and write");
@@ -292,6 +304,7 @@ fn write_site(
         rendered,
         data,
         updates,
+        docs,
     } = *input;
     let base_url = options
         .base_url
@@ -341,6 +354,14 @@ fn write_site(
                 Some(DataPage::Metrics) => {
                     context.insert("metrics", &data.metrics_view());
                     "metrics.html"
+                }
+                Some(DataPage::Report(quarter)) => {
+                    let generated =
+                        report::generate(project, data.tags, quarter, data.today, docs.clone());
+                    context.insert("report", &generated.report);
+                    context.insert("charts", &generated.charts);
+                    context.insert("base", &root_prefix(&page.url));
+                    "report.html"
                 }
                 None if page.section.is_some() => "section.html",
                 None => "page.html",
@@ -436,6 +457,8 @@ struct SiteInput<'a> {
     rendered: &'a [Rendered],
     data: &'a ReleaseData<'a>,
     updates: &'a HashMap<String, Update>,
+    /// The docs check's summary, for report pages.
+    docs: &'a report::DocsHealth,
 }
 
 /// The date "today" for plan status: `SOURCE_DATE_EPOCH` when set (reproducible

@@ -115,10 +115,22 @@ pub struct ServeArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
+    /// The quarter, e.g. 2025-Q3.
     #[arg(long, value_name = "YYYY-Qn")]
     pub quarter: String,
-    #[arg(long, default_value = "html")]
-    pub format: String,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
+    pub format: ReportFormat,
+    /// Write here instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Pin git-derived data to a date (YYYY-MM-DD) or a revision: later tags are ignored.
+    #[arg(long, value_name = "DATE|REV")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Md,
+    Json,
 }

@@ -34,6 +34,8 @@ pub enum DataPage {
     /// Index into the release list.
     Release(usize),
     Metrics,
+    /// The quarterly report of a quarter.
+    Report(crate::load::calendar::Quarter),
 }
 
 /// One row of the navigation tree as a page shows it, flattened depth-first.

@@ -337,6 +337,24 @@ pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
     })
 }
 
+/// The committer date of `rev` (for `--as-of REV`), in UTC.
+pub fn rev_date(root: &Path, rev: &str) -> Result<chrono::NaiveDate> {
+    let repo = Repository::discover(root).map_err(|_| {
+        Error::Usage(format!(
+            "`{rev}` is not a date (YYYY-MM-DD) and there is no git repository to look it up in"
+        ))
+    })?;
+    let commit = repo
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|_| {
+            Error::Usage(format!(
+                "`{rev}` is neither a date (YYYY-MM-DD) nor a revision of this repository"
+            ))
+        })?;
+    Ok(git_time(commit.committer().when()).naive_utc().date())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,7 @@ use crate::site::{DataPage, SitePage};
 /// Where the generated pages live.
 pub const CALENDAR_DIR: &str = "calendar";
 pub const METRICS_URL: &str = "metrics/index.html";
+pub const REPORTS_DIR: &str = "reports";
 
 pub fn release_url(version: &str) -> String {
     format!("{CALENDAR_DIR}/{version}.html")
@@ -80,6 +81,42 @@ impl<'a> ReleaseData<'a> {
                 });
             }
         }
+        let reported: Vec<Quarter> = self
+            .quarters()
+            .into_iter()
+            .filter(|q| {
+                self.releases
+                    .iter()
+                    .any(|r| r.quarter == *q && r.status == "released")
+            })
+            .collect();
+        if !reported.is_empty() {
+            pages.push(SitePage {
+                url: format!("{REPORTS_DIR}/index.html"),
+                title: "Quarterly reports".into(),
+                description: Some("One release report per quarter that shipped releases.".into()),
+                guide: None,
+                section: Some(REPORTS_DIR.into()),
+                parent: Some(String::new()),
+                weight: Some(i64::MAX),
+                data: None,
+            });
+            for (i, q) in reported.iter().enumerate() {
+                pages.push(SitePage {
+                    url: format!("{REPORTS_DIR}/{q}.html"),
+                    title: format!("{q} report"),
+                    description: self
+                        .calendar
+                        .and_then(|c| c.themes.iter().find(|t| t.quarter == *q))
+                        .map(|t| t.title.clone()),
+                    guide: None,
+                    section: None,
+                    parent: Some(REPORTS_DIR.into()),
+                    weight: Some(-(i as i64)),
+                    data: Some(DataPage::Report(*q)),
+                });
+            }
+        }
         if self.metrics.is_some() {
             pages.push(SitePage {
                 url: METRICS_URL.into(),
@@ -88,7 +125,7 @@ impl<'a> ReleaseData<'a> {
                 guide: None,
                 section: None,
                 parent: Some(String::new()),
-                weight: Some(i64::MAX),
+                weight: Some(i64::MAX - 2),
                 data: Some(DataPage::Metrics),
             });
         }

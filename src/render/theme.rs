@@ -27,6 +27,7 @@ const DEFAULT_THEME: &[(&str, &str)] = builtin!(
     "templates/calendar.html",
     "templates/release.html",
     "templates/metrics.html",
+    "templates/report.html",
     "static/assets/almanac.css",
     "static/assets/almanac.js",
 );

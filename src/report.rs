@@ -1,0 +1,600 @@
+//! The quarterly release report (DESIGN §7): a pure model of one quarter built
+//! from the release data and the docs check, and its JSON, Markdown and HTML
+//! forms. The same facts in every form.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::check::format::Summary;
+use crate::load::calendar::{Quarter, Theme};
+use crate::load::history::TaggedRelease;
+use crate::load::metrics::Metrics;
+use crate::releases::{self, ChangeGroup, KpiStatus, QuarterStats, Release};
+use crate::render::data::{METRICS_URL, release_url};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub quarter: String,
+    /// The date the numbers are as of (`--as-of`, else today).
+    pub as_of: String,
+    pub theme: Option<Theme>,
+    /// No release shipped or planned, and no KPI data.
+    pub empty: bool,
+    pub shipped: Vec<ReportRelease>,
+    pub planned_not_shipped: Vec<ReportRelease>,
+    pub stats: QuarterStats,
+    pub kpis: Vec<KpiStatus>,
+    pub scorecard: Scorecard,
+    pub incidents: Vec<ReportIncident>,
+    pub hotfixes: Vec<String>,
+    pub changelog: Vec<ChangeGroup>,
+    pub contributors: Vec<String>,
+    pub new_contributors: Vec<String>,
+    pub docs_health: DocsHealth,
+    pub recommendations: Vec<Recommendation>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportRelease {
+    #[serde(flatten)]
+    pub release: Release,
+    /// The release's page, relative to the site root.
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Scorecard {
+    pub pass: usize,
+    pub fail: usize,
+    pub no_data: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportIncident {
+    pub id: String,
+    pub release: Option<String>,
+    pub severity: Option<String>,
+    pub detected: String,
+    pub hours_to_restore: Option<f64>,
+    pub fixed_in: Option<String>,
+    pub rollback: bool,
+    pub review: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DocsHealth {
+    #[serde(flatten)]
+    pub summary: Summary,
+    pub by_kind: BTreeMap<String, usize>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Recommendation {
+    pub text: String,
+    /// Where the handbook covers it, relative to the site root.
+    pub link: Option<String>,
+}
+
+pub struct Inputs<'a> {
+    pub quarter: Quarter,
+    pub as_of: chrono::NaiveDate,
+    pub themes: &'a [Theme],
+    pub tolerance_days: i64,
+    pub releases: &'a [Release],
+    pub tags: &'a [TaggedRelease],
+    pub metrics: Option<&'a Metrics>,
+    pub docs: DocsHealth,
+}
+
+/// A content-relative doc link (`operations/metrics.md#x`) as a site URL.
+pub fn doc_url(doc: &str) -> String {
+    let (path, fragment) = doc
+        .split_once('#')
+        .map_or((doc, None), |(p, f)| (p, Some(f)));
+    let page = if path.ends_with(".md") {
+        crate::index::page_url(path)
+    } else {
+        path.to_string()
+    };
+    match fragment {
+        Some(f) => format!("{page}#{f}"),
+        None => page,
+    }
+}
+
+pub fn build(input: &Inputs) -> Report {
+    let q = input.quarter;
+    let in_quarter: Vec<&Release> = input.releases.iter().filter(|r| r.quarter == q).collect();
+    let wrap = |r: &&Release| ReportRelease {
+        release: (*r).clone(),
+        url: release_url(&r.version),
+    };
+    let shipped: Vec<ReportRelease> = in_quarter
+        .iter()
+        .filter(|r| r.status == "released")
+        .map(wrap)
+        .collect();
+    let planned_not_shipped: Vec<ReportRelease> = in_quarter
+        .iter()
+        .filter(|r| matches!(r.status, "planned" | "overdue"))
+        .map(wrap)
+        .collect();
+    let stats = releases::quarter_stats(q, input.releases, input.tags);
+    let kpis = input
+        .metrics
+        .map(|m| releases::kpi_statuses(m, q, input.releases, input.tags))
+        .unwrap_or_default();
+    let scorecard = Scorecard {
+        pass: kpis.iter().filter(|k| k.status == "pass").count(),
+        fail: kpis.iter().filter(|k| k.status == "fail").count(),
+        no_data: kpis.iter().filter(|k| k.status == "no-data").count(),
+    };
+    let incidents: Vec<ReportIncident> = input
+        .metrics
+        .map(|m| {
+            m.incidents
+                .iter()
+                .filter(|i| q.contains(i.detected.date_naive()))
+                .map(|i| ReportIncident {
+                    id: i.id.clone(),
+                    release: i.release.clone(),
+                    severity: i.severity.clone(),
+                    detected: i.detected.format("%Y-%m-%d %H:%M").to_string(),
+                    hours_to_restore: i.hours_to_restore().map(releases::round2),
+                    fixed_in: i.fixed_in.clone(),
+                    rollback: i.rollback,
+                    review: i.review.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let hotfixes = shipped
+        .iter()
+        .filter(|r| r.release.kind == crate::load::calendar::ReleaseType::Hotfix)
+        .map(|r| r.release.version.clone())
+        .collect();
+
+    // Changelog highlights: every shipped release's groups merged, breaking first.
+    let mut merged: Vec<ChangeGroup> = Vec::new();
+    for r in &shipped {
+        for group in &r.release.changelog {
+            match merged.iter_mut().find(|g| g.kind == group.kind) {
+                Some(g) => g.changes.extend(group.changes.iter().cloned()),
+                None => merged.push(group.clone()),
+            }
+        }
+    }
+    let order = |kind: &str| merged_rank(kind);
+    merged.sort_by_key(|g| order(&g.kind));
+
+    let contributors: BTreeSet<String> = shipped
+        .iter()
+        .flat_map(|r| r.release.contributors.iter().cloned())
+        .collect();
+    let earlier: BTreeSet<String> = input
+        .releases
+        .iter()
+        .filter(|r| r.quarter < q && r.status == "released")
+        .flat_map(|r| r.contributors.iter().cloned())
+        .collect();
+    let new_contributors = contributors.difference(&earlier).cloned().collect();
+
+    let recommendations = recommend(&kpis, &shipped, input.tolerance_days, input.metrics);
+    // Computed KPIs have values (zero hotfixes) even in a quarter with nothing in it.
+    let observed = |id: &str| {
+        input.metrics.is_some_and(|m| {
+            m.kpis
+                .iter()
+                .any(|k| k.id == id && k.source == crate::load::metrics::Source::Manual)
+        })
+    };
+    let empty = shipped.is_empty()
+        && planned_not_shipped.is_empty()
+        && incidents.is_empty()
+        && kpis.iter().all(|k| k.value.is_none() || !observed(&k.id));
+    Report {
+        quarter: q.to_string(),
+        as_of: input.as_of.to_string(),
+        theme: input.themes.iter().find(|t| t.quarter == q).cloned(),
+        empty,
+        shipped,
+        planned_not_shipped,
+        stats,
+        kpis,
+        scorecard,
+        incidents,
+        hotfixes,
+        changelog: merged,
+        contributors: contributors.into_iter().collect(),
+        new_contributors,
+        docs_health: input.docs.clone(),
+        recommendations,
+    }
+}
+
+fn merged_rank(kind: &str) -> (u8, usize, String) {
+    const ORDER: &[&str] = &[
+        "breaking", "security", "feat", "fix", "perf", "revert", "refactor", "docs", "test",
+        "build", "ci", "style", "chore",
+    ];
+    match ORDER.iter().position(|k| *k == kind) {
+        Some(i) => (0, i, String::new()),
+        None if kind == "other" => (2, 0, String::new()),
+        None => (1, 0, kind.to_string()),
+    }
+}
+
+/// What to do about the misses: a failing KPI, slip beyond tolerance, more
+/// hotfixes than targeted. Each links to where the handbook covers it.
+fn recommend(
+    kpis: &[KpiStatus],
+    shipped: &[ReportRelease],
+    tolerance: i64,
+    metrics: Option<&Metrics>,
+) -> Vec<Recommendation> {
+    let doc_of = |id: &str| -> Option<String> {
+        metrics?
+            .kpis
+            .iter()
+            .find(|k| k.id == id)?
+            .doc
+            .as_deref()
+            .map(doc_url)
+    };
+    let mut out = Vec::new();
+    for k in kpis.iter().filter(|k| k.status == "fail") {
+        let (value, target) = (k.value.unwrap_or_default(), k.target);
+        let target = target
+            .map(|t| {
+                format!(
+                    "{} {}",
+                    t.symbol(),
+                    crate::render::theme::format_number(t.value)
+                )
+            })
+            .unwrap_or_default();
+        out.push(Recommendation {
+            text: format!(
+                "{} missed its target ({} against {target}){}: agree an action with an owner for next quarter.",
+                k.name,
+                crate::render::theme::format_number(value),
+                k.tier.as_deref().map(|t| format!(", a `{t}` KPI")).unwrap_or_default()
+            ),
+            link: k.doc.as_deref().map(doc_url).or_else(|| Some(format!("{METRICS_URL}#kpi-{}", k.id))),
+        });
+    }
+    let late: Vec<&ReportRelease> = shipped
+        .iter()
+        .filter(|r| r.release.on_time == Some(false))
+        .collect();
+    if !late.is_empty() {
+        let list: Vec<String> = late
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} ({} days)",
+                    r.release.version,
+                    r.release.slip_days.unwrap_or_default()
+                )
+            })
+            .collect();
+        out.push(Recommendation {
+            text: format!(
+                "{} slipped beyond the {tolerance}-day tolerance: {}. Replan earlier, when the risk shows, rather than at the release date.",
+                if late.len() == 1 { "One release".to_string() } else { format!("{} releases", late.len()) },
+                list.join(", ")
+            ),
+            link: doc_of("on_time_rate").or_else(|| Some("calendar/index.html".to_string())),
+        });
+    }
+    if let Some(k) = kpis
+        .iter()
+        .find(|k| k.id == "hotfix_count" && k.status == "fail")
+    {
+        let _ = k;
+        out.push(Recommendation {
+            text: "More hotfixes than targeted: look for the common cause in the post-incident reviews.".into(),
+            link: doc_of("hotfix_count"),
+        });
+    }
+    out
+}
+
+/// The report as GitHub-flavoured Markdown; links are prefixed with `base`
+/// (the site's URL, or a relative path to its root).
+pub fn markdown(r: &Report, base: &str) -> String {
+    let num = crate::render::theme::format_number;
+    let opt = |x: Option<f64>| x.map_or("–".to_string(), num);
+    let mut md = format!("# Release report {}\n\n", r.quarter);
+    if let Some(t) = &r.theme {
+        md.push_str(&format!("**Theme:** {}", t.title));
+        if !t.focus.is_empty() {
+            md.push_str(&format!(" (focus: {})", t.focus.join(", ")));
+        }
+        md.push_str("\n\n");
+    }
+    md.push_str(&format!("Numbers as of {}.\n\n", r.as_of));
+    if r.empty {
+        md.push_str(&format!(
+            "_Empty quarter: no release was shipped or planned in {}, and no KPI has data._\n\n",
+            r.quarter
+        ));
+    }
+    md.push_str("## Releases\n\n");
+    md.push_str(&format!(
+        "{} shipped, {} planned but not shipped; on time {}, total slip {} days, median lead time {}.\n\n",
+        r.stats.released,
+        r.stats.planned_not_released,
+        r.stats.on_time_rate.map_or("–".to_string(), |v| format!("{}%", num(v))),
+        r.stats.total_slip_days,
+        r.stats.lead_time_days.map_or("–".to_string(), |v| format!("{} days", num(v)))
+    ));
+    let rows = |list: &[ReportRelease]| -> String {
+        let mut t = String::from(
+            "| Release | Type | Planned | Actual | Slip (days) | On time | Commits | Lead time (days) |\n|---|---|---|---|---|---|---|---|\n",
+        );
+        for rr in list {
+            let x = &rr.release;
+            t.push_str(&format!(
+                "| [{}]({base}{}) | {} | {} | {} | {} | {} | {} | {} |\n",
+                x.version,
+                rr.url,
+                x.kind.as_str(),
+                x.latest_planned.map(|d| d.to_string()).unwrap_or_default(),
+                x.actual.map_or("–".to_string(), |d| d.to_string()),
+                x.slip_days.map_or("–".to_string(), |s| s.to_string()),
+                x.on_time.map_or("–", |b| if b { "yes" } else { "no" }),
+                x.commits,
+                opt(x.lead_time_days)
+            ));
+        }
+        t
+    };
+    if !r.shipped.is_empty() {
+        md.push_str(&rows(&r.shipped));
+        md.push('\n');
+    }
+    if !r.planned_not_shipped.is_empty() {
+        md.push_str("Planned but not shipped:\n\n");
+        md.push_str(&rows(&r.planned_not_shipped));
+        md.push('\n');
+    }
+    md.push_str("## KPIs\n\n");
+    md.push_str(&format!(
+        "{} pass, {} fail, {} without data.\n\n",
+        r.scorecard.pass, r.scorecard.fail, r.scorecard.no_data
+    ));
+    if !r.kpis.is_empty() {
+        md.push_str(
+            "| KPI | Value | Target | Status | Trend | Tier |\n|---|---|---|---|---|---|\n",
+        );
+        for k in &r.kpis {
+            md.push_str(&format!(
+                "| [{}]({base}{}) | {} | {} | {} | {} | {} |\n",
+                k.name,
+                k.doc
+                    .as_deref()
+                    .map(doc_url)
+                    .unwrap_or_else(|| format!("{METRICS_URL}#kpi-{}", k.id)),
+                opt(k.value),
+                k.target
+                    .map(|t| format!("{} {}", t.symbol(), num(t.value)))
+                    .unwrap_or_default(),
+                k.status,
+                trend_text(k),
+                k.tier.as_deref().unwrap_or("")
+            ));
+        }
+        md.push('\n');
+    }
+    md.push_str("## Incidents and hotfixes\n\n");
+    md.push_str(&format!(
+        "{} incident(s), {} hotfix(es){}.\n\n",
+        r.incidents.len(),
+        r.hotfixes.len(),
+        if r.hotfixes.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", r.hotfixes.join(", "))
+        }
+    ));
+    for i in &r.incidents {
+        md.push_str(&format!(
+            "- **{}** ({}) on {}{}: restored in {} h{}{}\n",
+            i.id,
+            i.severity.as_deref().unwrap_or("unrated"),
+            i.detected,
+            i.release
+                .as_ref()
+                .map(|v| format!(", release {v}"))
+                .unwrap_or_default(),
+            opt(i.hours_to_restore),
+            if i.rollback { ", rolled back" } else { "" },
+            i.review
+                .as_ref()
+                .map(|l| format!(" ([review]({l}))"))
+                .unwrap_or_default()
+        ));
+    }
+    if !r.incidents.is_empty() {
+        md.push('\n');
+    }
+    md.push_str("## Changelog highlights\n\n");
+    for g in &r.changelog {
+        md.push_str(&format!("### {}\n\n", g.title));
+        for c in &g.changes {
+            md.push_str(&format!(
+                "- {}{} ({})\n",
+                c.scope
+                    .as_ref()
+                    .map(|s| format!("**{s}:** "))
+                    .unwrap_or_default(),
+                c.description,
+                c.commit
+            ));
+        }
+        md.push('\n');
+    }
+    if r.changelog.is_empty() {
+        md.push_str("No commits in this quarter's releases.\n\n");
+    }
+    md.push_str("## Contributors\n\n");
+    md.push_str(&format!(
+        "{}{}\n\n",
+        if r.contributors.is_empty() {
+            "None recorded.".to_string()
+        } else {
+            r.contributors.join(", ")
+        },
+        if r.new_contributors.is_empty() {
+            String::new()
+        } else {
+            format!(" (new: {})", r.new_contributors.join(", "))
+        }
+    ));
+    md.push_str("## Docs health\n\n");
+    md.push_str(&format!(
+        "`almanac check`: {} errors, {} warnings over {} pages, {} links and {} commands.\n\n",
+        r.docs_health.summary.errors,
+        r.docs_health.summary.warnings,
+        r.docs_health.summary.pages,
+        r.docs_health.summary.links,
+        r.docs_health.summary.commands
+    ));
+    if !r.recommendations.is_empty() {
+        md.push_str("## Recommendations\n\n");
+        for rec in &r.recommendations {
+            match &rec.link {
+                Some(l) => md.push_str(&format!("- {} ([guide]({base}{l}))\n", rec.text)),
+                None => md.push_str(&format!("- {}\n", rec.text)),
+            }
+        }
+        md.push('\n');
+    }
+    md
+}
+
+pub fn trend_text(k: &KpiStatus) -> String {
+    let arrow = match k.trend {
+        "up" => "↑",
+        "down" => "↓",
+        "flat" => "→",
+        _ => return "–".into(),
+    };
+    match k.improving {
+        Some(true) => format!("{arrow} better"),
+        Some(false) => format!("{arrow} worse"),
+        None => arrow.to_string(),
+    }
+}
+
+/// Everything `almanac report` and the site's report pages need.
+pub struct Generated {
+    pub report: Report,
+    /// Inline SVG charts for the HTML form.
+    pub charts: ReportCharts,
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct ReportCharts {
+    pub slip: String,
+    pub kpis: Vec<String>,
+}
+
+/// The report for `quarter` as of `as_of`: git data after that date is ignored.
+pub fn generate(
+    project: &crate::project::Project,
+    tags: &[TaggedRelease],
+    quarter: Quarter,
+    as_of: chrono::NaiveDate,
+    docs: DocsHealth,
+) -> Generated {
+    let calendar = project.calendar.as_ref().map(|(c, _)| c);
+    let offset = calendar
+        .and_then(|c| crate::load::calendar::parse_offset(&c.timezone))
+        .unwrap_or(0);
+    let offset = chrono::FixedOffset::east_opt(offset)
+        .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+    let tags: Vec<TaggedRelease> = tags
+        .iter()
+        .filter(|t| t.date.with_timezone(&offset).date_naive() <= as_of)
+        .cloned()
+        .collect();
+    let releases = calendar
+        .map(|c| releases::releases(c, &tags, as_of))
+        .unwrap_or_default();
+    let report = build(&Inputs {
+        quarter,
+        as_of,
+        themes: calendar.map_or(&[][..], |c| c.themes.as_slice()),
+        tolerance_days: calendar.map_or(0, |c| c.slip_tolerance_days),
+        releases: &releases,
+        tags: &tags,
+        metrics: project.metrics.as_ref(),
+        docs,
+    });
+    let shipped: Vec<Release> = report.shipped.iter().map(|r| r.release.clone()).collect();
+    let data =
+        crate::render::data::ReleaseData::new(calendar, project.metrics.as_ref(), &tags, as_of);
+    let charts = ReportCharts {
+        slip: if shipped.is_empty() {
+            String::new()
+        } else {
+            crate::render::charts::slip_chart(&shipped, report_tolerance(calendar))
+        },
+        kpis: project
+            .metrics
+            .iter()
+            .flat_map(|m| m.kpis.iter())
+            .map(|k| {
+                crate::render::charts::kpi_chart(
+                    k.title(),
+                    k.unit.as_deref().unwrap_or(""),
+                    &data.kpi_points(&k.id),
+                    k.target,
+                )
+            })
+            .collect(),
+    };
+    Generated { report, charts }
+}
+
+fn report_tolerance(calendar: Option<&crate::load::calendar::Calendar>) -> i64 {
+    calendar.map_or(0, |c| c.slip_tolerance_days)
+}
+
+/// The docs check's summary, by kind, for the report's docs-health section.
+pub fn docs_health(
+    paths: &crate::project::Paths,
+    today: chrono::NaiveDate,
+) -> crate::error::Result<DocsHealth> {
+    let options = crate::check::CheckOptions {
+        changed_since: None,
+        external: false,
+        today,
+    };
+    let check = crate::check::run(paths, &options)?;
+    let mut by_kind = BTreeMap::new();
+    for f in &check.findings {
+        *by_kind.entry(f.kind.as_str().to_string()).or_insert(0) += 1;
+    }
+    Ok(DocsHealth {
+        summary: check.summary,
+        by_kind,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_links_become_pages() {
+        assert_eq!(
+            doc_url("operations/metrics.md#lead-time"),
+            "operations/metrics.html#lead-time"
+        );
+        assert_eq!(doc_url("release/README.md"), "release/index.html");
+    }
+}

@@ -1,0 +1,490 @@
+//! `almanac report`: a git repository with fixed dates and data spanning three
+//! quarters, asserted field by field in JSON and checked in Markdown and HTML.
+
+mod common;
+
+use common::{Fixture, Git, at};
+use serde_json::Value;
+
+const CALENDAR: &str = "slip_tolerance_days: 2
+themes:
+  - { quarter: 2025-Q3, title: Reporting, focus: [report] }
+releases:
+  - { version: 2.0.0, type: minor, planned: { release: 2025-05-06 } }
+  - version: 2.1.0
+    type: minor
+    planned: { release: 2025-08-05 }
+    replans: [ { on: 2025-07-30, release: 2025-08-12, reason: review backlog } ]
+  - { version: 2.1.1, type: hotfix, planned: { release: 2025-08-20 } }
+  - { version: 2.2.0, type: minor, planned: { release: 2025-11-04 } }
+";
+
+const METRICS: &str = "kpis:
+  - { id: test_pass_rate, name: Test pass rate, unit: '%', target: { op: '>=', value: 95 }, tier: must, doc: 'metrics.md#quality' }
+  - { id: on_time_rate, name: On-time rate, source: git, unit: '%', target: { op: '>=', value: 75 }, doc: 'metrics.md#delivery' }
+  - { id: hotfix_count, name: Hotfixes, source: git, target: { op: '<=', value: 0 }, doc: 'metrics.md#stability' }
+  - { id: lead_time, name: Lead time, source: git, unit: days, target: { op: '<=', value: 10 } }
+observations:
+  - { release: 2.0.0, values: { test_pass_rate: 96 } }
+  - { release: 2.1.0, values: { test_pass_rate: 94 } }
+incidents:
+  - { id: INC-9, release: 2.1.0, severity: high, detected: 2025-08-16T08:00Z, resolved: 2025-08-16T12:30Z, fixed_in: 2.1.1, rollback: true }
+";
+
+const AS_OF: &str = "2025-09-30";
+
+fn repo() -> (Fixture, Git) {
+    let site = Fixture::with(&[
+        ("almanac.yaml", "title: Tool handbook\n"),
+        ("content/README.md", "# Tool handbook\n"),
+        (
+            "content/metrics.md",
+            "# Metrics\n\n## Quality\n\n## Delivery\n\n## Stability\n",
+        ),
+        ("data/calendar.yaml", CALENDAR),
+        ("data/metrics.yaml", METRICS),
+    ]);
+    let git = Git::init(&site);
+    let (ada, bob, cy) = (
+        ("Ada", "ada@example.org"),
+        ("Bob", "bob@example.org"),
+        ("Cy", "cy@example.org"),
+    );
+    let a = git.commit_as("main", &[], "feat: search", ada, at("2025-04-28T10:00:00Z"));
+    site.write("f", "b");
+    let b = git.commit_as(
+        "main",
+        &[a],
+        "fix: crash on empty input",
+        bob,
+        at("2025-05-02T10:00:00Z"),
+    );
+    git.annotated_tag("v2.0.0", b, at("2025-05-07T10:00:00Z"));
+    site.write("f", "c");
+    let c = git.commit_as(
+        "main",
+        &[b],
+        "feat(report): charts",
+        cy,
+        at("2025-08-01T10:00:00Z"),
+    );
+    site.write("f", "d");
+    let d = git.commit_as(
+        "main",
+        &[c],
+        "perf: faster builds",
+        ada,
+        at("2025-08-15T10:00:00Z"),
+    );
+    git.lightweight_tag("v2.1.0", d);
+    site.write("f", "e");
+    let e = git.commit_as(
+        "main",
+        &[d],
+        "fix: quarter boundary",
+        bob,
+        at("2025-08-18T12:00:00Z"),
+    );
+    git.annotated_tag("v2.1.1", e, at("2025-08-19T12:00:00Z"));
+    (site, git)
+}
+
+fn report_json(site: &Fixture, quarter: &str) -> Value {
+    let run = site.run(&[
+        "report",
+        "--quarter",
+        quarter,
+        "--format",
+        "json",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
+}
+
+#[test]
+fn json_report_field_by_field() {
+    let (site, _git) = repo();
+    let r = report_json(&site, "2025-Q3");
+    assert_eq!(r["quarter"], "2025-Q3");
+    assert_eq!(r["theme"]["title"], "Reporting");
+    assert_eq!(r["empty"], false);
+
+    let shipped = r["shipped"].as_array().unwrap();
+    let versions: Vec<&str> = shipped
+        .iter()
+        .map(|x| x["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions, ["2.1.0", "2.1.1"]);
+    let v210 = &shipped[0];
+    // Lightweight tag on D (2025-08-15) against the replanned 2025-08-12.
+    assert_eq!(
+        (
+            v210["actual"].as_str(),
+            v210["slip_days"].as_i64(),
+            v210["on_time"].as_bool()
+        ),
+        (Some("2025-08-15"), Some(3), Some(false))
+    );
+    assert_eq!(v210["baseline_slip_days"], 10);
+    assert_eq!(
+        (
+            v210["type"].as_str(),
+            v210["status"].as_str(),
+            v210["commits"].as_i64()
+        ),
+        (Some("minor"), Some("released"), Some(2))
+    );
+    // Lead times 14 and 0 days: median 7.
+    assert_eq!(v210["lead_time_days"], 7.0);
+    assert_eq!(v210["planned"]["release"], "2025-08-05");
+    let v211 = &shipped[1];
+    assert_eq!(
+        (
+            v211["slip_days"].as_i64(),
+            v211["on_time"].as_bool(),
+            v211["commits"].as_i64(),
+            v211["lead_time_days"].as_f64()
+        ),
+        (Some(-1), Some(true), Some(1), Some(1.0))
+    );
+    assert_eq!(r["planned_not_shipped"].as_array().unwrap().len(), 0);
+
+    let stats = &r["stats"];
+    assert_eq!(
+        (
+            stats["on_time_rate"].as_f64(),
+            stats["total_slip_days"].as_i64(),
+            stats["hotfix_count"].as_i64()
+        ),
+        (Some(50.0), Some(2), Some(1))
+    );
+    // All Q3 commits: 14, 0 and 1 days → median 1.
+    assert_eq!(stats["lead_time_days"], 1.0);
+
+    let kpi = |id: &str| {
+        r["kpis"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let k = kpi("test_pass_rate");
+    assert_eq!(
+        (
+            k["value"].as_f64(),
+            k["status"].as_str(),
+            k["previous"].as_f64(),
+            k["trend"].as_str(),
+            k["improving"].as_bool()
+        ),
+        (
+            Some(94.0),
+            Some("fail"),
+            Some(96.0),
+            Some("down"),
+            Some(false)
+        )
+    );
+    assert_eq!(
+        k["target"],
+        serde_json::json!({ "op": ">=", "value": 95.0 })
+    );
+    let k = kpi("on_time_rate");
+    assert_eq!(
+        (
+            k["value"].as_f64(),
+            k["status"].as_str(),
+            k["previous"].as_f64(),
+            k["trend"].as_str()
+        ),
+        (Some(50.0), Some("fail"), Some(100.0), Some("down"))
+    );
+    let k = kpi("hotfix_count");
+    assert_eq!(
+        (
+            k["value"].as_f64(),
+            k["status"].as_str(),
+            k["trend"].as_str(),
+            k["improving"].as_bool()
+        ),
+        (Some(1.0), Some("fail"), Some("up"), Some(false))
+    );
+    assert_eq!(
+        (
+            kpi("lead_time")["value"].as_f64(),
+            kpi("lead_time")["status"].as_str()
+        ),
+        (Some(1.0), Some("pass"))
+    );
+    assert_eq!(
+        r["scorecard"],
+        serde_json::json!({ "pass": 1, "fail": 3, "no_data": 0 })
+    );
+
+    assert_eq!(r["incidents"][0]["hours_to_restore"], 4.5);
+    assert_eq!(r["hotfixes"], serde_json::json!(["2.1.1"]));
+    let groups: Vec<&str> = r["changelog"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups, ["feat", "fix", "perf"]);
+    assert_eq!(r["contributors"], serde_json::json!(["Ada", "Bob", "Cy"]));
+    assert_eq!(r["new_contributors"], serde_json::json!(["Cy"]));
+    assert_eq!(r["docs_health"]["errors"], 0);
+    let recs: Vec<&str> = r["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["link"].as_str().unwrap_or(""))
+        .collect();
+    assert!(
+        recs.contains(&"metrics.html#quality")
+            && recs.contains(&"metrics.html#delivery")
+            && recs.contains(&"metrics.html#stability"),
+        "{recs:?}"
+    );
+}
+
+#[test]
+fn other_quarters_and_empty_ones() {
+    let (site, _git) = repo();
+    let q2 = report_json(&site, "2025-Q2");
+    assert_eq!(q2["shipped"][0]["version"], "2.0.0");
+    assert_eq!(q2["new_contributors"], serde_json::json!(["Ada", "Bob"]));
+    let q4 = report_json(&site, "2025-Q4");
+    assert_eq!(q4["planned_not_shipped"][0]["version"], "2.2.0");
+    assert_eq!(q4["planned_not_shipped"][0]["status"], "planned");
+    let q1 = report_json(&site, "2025-Q1");
+    assert_eq!(q1["empty"], true);
+    let md = site.run(&[
+        "report",
+        "--quarter",
+        "2025-Q1",
+        "--format",
+        "md",
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(md.code, 0);
+    assert!(md.stdout.contains("_Empty quarter"), "{}", md.stdout);
+}
+
+#[test]
+fn bad_quarters_and_revisions_are_exit_2() {
+    let (site, _git) = repo();
+    for (args, message) in [
+        (
+            vec!["report", "--quarter", "2025-Q5"],
+            "`2025-Q5` is not a quarter",
+        ),
+        (vec!["report", "--quarter", "Q3"], "write it as YYYY-Qn"),
+        (
+            vec!["report", "--quarter", "2025-Q3", "--as-of", "no-such-rev"],
+            "neither a date",
+        ),
+    ] {
+        let run = site.run(&args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stderr.contains(message), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn markdown_and_html_state_the_same_facts() {
+    let (site, _git) = repo();
+    let md = site
+        .run(&[
+            "report",
+            "--quarter",
+            "2025-Q3",
+            "--format",
+            "md",
+            "--as-of",
+            AS_OF,
+        ])
+        .stdout;
+    assert!(
+        md.contains(
+            "| [2.1.0](calendar/2.1.0.html) | minor | 2025-08-12 | 2025-08-15 | 3 | no | 2 | 7 |"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("2 shipped, 0 planned but not shipped; on time 50%, total slip 2 days, median lead time 1 days."), "{md}");
+    assert!(
+        md.contains(
+            "| [Test pass rate](metrics.html#quality) | 94 | ≥ 95 | fail | ↓ worse | must |"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "**INC-9** (high) on 2025-08-16 08:00, release 2.1.0: restored in 4.5 h, rolled back"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("Ada, Bob, Cy (new: Cy)"), "{md}");
+
+    let run = site.run(&["report", "--quarter", "2025-Q3", "--as-of", AS_OF]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = run.stdout;
+    assert!(
+        html.contains("<a href=\"calendar/2.1.0.html\">2.1.0</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td class=\"late\">3 d</td>") && html.contains("<td class=\"ok\">-1 d</td>"),
+        "{html}"
+    );
+    assert!(html.contains("<b>50%</b><span>on time</span>"), "{html}");
+    assert!(html.contains("<td class=\"fail\">fail</td>"), "{html}");
+    assert!(
+        html.contains("<style>") && !html.contains("<link rel=\"stylesheet\""),
+        "self-contained"
+    );
+    assert!(
+        html.contains("<svg") && html.contains("<title>Test pass rate</title>"),
+        "charts inline"
+    );
+}
+
+#[test]
+fn html_report_links_resolve_in_the_built_site() {
+    let (site, _git) = repo();
+    let run = site.run_env(
+        &["build"],
+        &[("SOURCE_DATE_EPOCH", &at("2025-09-30T00:00:00Z").to_string())],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = site.run(&[
+        "report",
+        "--quarter",
+        "2025-Q3",
+        "--as-of",
+        AS_OF,
+        "--out",
+        "public/report.html",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = site.read("public/report.html");
+    let mut checked = 0;
+    for href in common::attr_values(&html, "href") {
+        let (path, fragment) = href.split_once('#').unwrap_or((href, ""));
+        let target = site.read(&format!("public/{path}"));
+        if !fragment.is_empty() {
+            assert!(
+                target.contains(&format!("id=\"{fragment}\"")),
+                "{href}: no anchor"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 8, "{checked} links");
+    // The site has a report page per quarter with releases.
+    assert!(
+        site.exists("public/reports/2025-Q2.html") && site.exists("public/reports/2025-Q3.html")
+    );
+    assert!(
+        !site.exists("public/reports/2025-Q4.html"),
+        "no release shipped in Q4"
+    );
+}
+
+#[test]
+fn as_of_pins_the_numbers() {
+    let (site, git) = repo();
+    let before = site
+        .run(&[
+            "report",
+            "--quarter",
+            "2025-Q3",
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+        ])
+        .stdout;
+    // Later history: a new commit and a release tag after the as-of date.
+    site.write("f", "later");
+    let head = git.repo.head().unwrap().peel_to_commit().unwrap().id();
+    let g = git.commit_as(
+        "main",
+        &[head],
+        "feat: later work",
+        ("Dee", "dee@example.org"),
+        at("2025-10-02T10:00:00Z"),
+    );
+    git.annotated_tag("v2.2.0", g, at("2025-10-03T10:00:00Z"));
+    let after = site
+        .run(&[
+            "report",
+            "--quarter",
+            "2025-Q3",
+            "--format",
+            "json",
+            "--as-of",
+            AS_OF,
+        ])
+        .stdout;
+    assert_eq!(before, after);
+    // A revision works as the pin too: the v2.1.1 commit's date.
+    let by_rev = site.run(&[
+        "report",
+        "--quarter",
+        "2025-Q3",
+        "--format",
+        "json",
+        "--as-of",
+        "v2.1.1",
+    ]);
+    assert_eq!(by_rev.code, 0, "{}", by_rev.stderr);
+    let json: Value = serde_json::from_str(&by_rev.stdout).unwrap();
+    assert_eq!(json["as_of"], "2025-08-18");
+}
+
+#[test]
+fn html_report_renders_in_chromium_without_console_errors() {
+    let (site, _git) = repo();
+    let run = site.run(&[
+        "report",
+        "--quarter",
+        "2025-Q3",
+        "--as-of",
+        AS_OF,
+        "--out",
+        "report.html",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let profile = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+            &format!("--user-data-dir={}", profile.path().display()),
+            "--dump-dom",
+            &format!("file://{}", site.path("report.html").display()),
+        ])
+        .output()
+        .expect("chromium is installed (apt-get install chromium; .ci/run does)");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        dom.contains("Release report 2025-Q3"),
+        "the page rendered: {log}"
+    );
+    let console: Vec<&str> = log.lines().filter(|l| l.contains("CONSOLE")).collect();
+    assert!(console.is_empty(), "console messages: {console:?}");
+}
