@@ -1,7 +1,7 @@
 //! `almanac build`: load → index → render → check → write.
 
 use std::collections::BTreeSet;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -47,20 +47,21 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-struct Timer {
+/// Wall time of each stage, for `-v`.
+pub struct Timer {
     last: Instant,
     laps: Vec<(&'static str, Duration)>,
 }
 
 impl Timer {
-    fn start() -> Timer {
+    pub fn start() -> Timer {
         Timer {
             last: Instant::now(),
             laps: Vec::new(),
         }
     }
 
-    fn lap(&mut self, stage: &'static str) {
+    pub fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
         self.laps.push((stage, now - self.last));
         self.last = now;
@@ -73,6 +74,78 @@ const REPO_FILES_DIR: &str = "_repo";
 
 pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
     let mut timer = Timer::start();
+    let prepared = prepare(paths, options, &mut timer, None)?;
+    let mut report = BuildReport {
+        out_dir: prepared.out_dir.clone(),
+        pages: prepared.site.pages.len(),
+        written: false,
+        warnings: prepared.warnings.clone(),
+        findings: prepared.findings.clone(),
+        timings: Vec::new(),
+    };
+    if options.strict && !report.findings.is_empty() {
+        return Ok(report);
+    }
+    let staging = Staging::new(&report.out_dir)?;
+    prepared.write(paths, options, &staging, None)?;
+    timer.lap("render and write");
+    staging.commit()?;
+    timer.lap("swap output");
+    report.timings = timer.laps;
+    report.written = true;
+    Ok(report)
+}
+
+/// Where a build writes: the atomic staging folder, or `serve`'s live folder.
+pub trait Sink: Sync {
+    fn write(&self, rel: &str, contents: &[u8]) -> Result<()>;
+    fn copy(&self, rel: &str, from: &std::path::Path) -> Result<()>;
+}
+
+impl Sink for Staging {
+    fn write(&self, rel: &str, contents: &[u8]) -> Result<()> {
+        Staging::write(self, rel, contents)
+    }
+
+    fn copy(&self, rel: &str, from: &std::path::Path) -> Result<()> {
+        Staging::copy(self, rel, from)
+    }
+}
+
+/// Markdown results kept between `serve` rebuilds: a guide whose text, and
+/// the site around it, did not change is not rendered again.
+#[derive(Default)]
+pub struct MarkdownCache {
+    /// The pages, assets and data the rendering depended on.
+    pub fingerprint: u64,
+    /// Guide path → (hash of its text, its rendering).
+    pub pages: HashMap<String, (u64, Rendered)>,
+}
+
+/// Everything loaded and rendered, ready to be written.
+pub struct Prepared {
+    pub project: Project,
+    pub index: SiteIndex,
+    pub history: history::History,
+    pub rendered: Vec<Rendered>,
+    pub site: Site,
+    pub findings: Vec<Finding>,
+    pub warnings: Vec<String>,
+    pub theme: Theme,
+    pub today: NaiveDate,
+    pub out_dir: PathBuf,
+    /// Guides rendered again (not taken from the cache).
+    pub fresh: Vec<usize>,
+    pub fingerprint: u64,
+}
+
+/// Loads, renders the markdown (reusing `cache` where it can) and lays out the site.
+pub fn prepare(
+    paths: &Paths,
+    options: &BuildOptions,
+    timer: &mut Timer,
+    cache: Option<(&MarkdownCache, Option<&history::History>)>,
+) -> Result<Prepared> {
     let project = Project::load(paths, options.drafts, Load::Strict)?;
     timer.lap("load");
     let out_dir = project.output_dir(options.out.as_deref());
@@ -102,18 +175,23 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
         &project.guides,
         &project.assets,
     );
-    let files: Vec<String> = project.guides.iter().map(|g| g.file.clone()).collect();
     let calendar = project.calendar.as_ref().map(|(c, _)| c);
     let tag_pattern = calendar.map_or("v{version}", |c| c.tag_pattern.as_str());
-    let history = history::read(&project.root, tag_pattern, &files);
+    let history = match cache.and_then(|(_, h)| h) {
+        Some(h) => h.clone(),
+        None => {
+            let files: Vec<String> = project.guides.iter().map(|g| g.file.clone()).collect();
+            history::read(&project.root, tag_pattern, &files)
+        }
+    };
     timer.lap("git history");
-    let data = ReleaseData::new(
-        calendar,
-        project.metrics.as_ref(),
-        &history.releases,
-        today(),
-    );
-    let rendered = render_markdown(&project, &index, &data)?;
+    let today = today();
+    let data = ReleaseData::new(calendar, project.metrics.as_ref(), &history.releases, today);
+    let fingerprint = fingerprint(&project);
+    let cached = cache
+        .map(|(c, _)| c)
+        .filter(|c| c.fingerprint == fingerprint);
+    let (rendered, fresh) = render_markdown_cached(&project, &index, &data, cached)?;
     timer.lap("markdown");
     let findings = check::links::check(&project.guides, &rendered, &index);
     timer.lap("check links");
@@ -147,44 +225,120 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
     timer.lap("release data");
     let theme = Theme::load(&project.root, &project.config.theme)?;
     timer.lap("site and theme");
-    let mut report = BuildReport {
-        out_dir,
-        pages: site.pages.len(),
-        written: false,
-        warnings,
+    Ok(Prepared {
+        project,
+        index,
+        history,
+        rendered,
+        site,
         findings,
-        timings: Vec::new(),
-    };
-    if options.strict && !report.findings.is_empty() {
-        return Ok(report);
+        warnings,
+        theme,
+        today,
+        out_dir,
+        fresh,
+        fingerprint,
+    })
+}
+
+impl Prepared {
+    /// Renders the pages (all, or only the page indexes in `only`) and every
+    /// other file into `out`.
+    pub fn write(
+        self,
+        paths: &Paths,
+        options: &BuildOptions,
+        out: &dyn Sink,
+        only: Option<&HashSet<usize>>,
+    ) -> Result<()> {
+        let Prepared {
+            project,
+            index,
+            history,
+            rendered,
+            site,
+            theme,
+            today,
+            ..
+        } = self;
+        let calendar = project.calendar.as_ref().map(|(c, _)| c);
+        let data = ReleaseData::new(calendar, project.metrics.as_ref(), &history.releases, today);
+        // Report pages carry the docs check's summary: run it once for all of them.
+        let wants_report = site.pages.iter().enumerate().any(|(i, p)| {
+            matches!(p.data, Some(DataPage::Report(_))) && only.is_none_or(|o| o.contains(&i))
+        });
+        let docs = if wants_report {
+            report::docs_health(paths, data.today)?
+        } else {
+            report::DocsHealth::default()
+        };
+        let title = project.title();
+        let input = SiteInput {
+            project: &project,
+            index: &index,
+            site: &site,
+            rendered: &rendered,
+            data: &data,
+            updates: &history.updates,
+            docs: &docs,
+        };
+        write_site(&input, options, &title, theme, out, only)
     }
-    // Report pages carry the docs check's summary: run it once for all of them.
-    let docs = if site
-        .pages
-        .iter()
-        .any(|p| matches!(p.data, Some(DataPage::Report(_))))
-    {
-        report::docs_health(paths, data.today)?
-    } else {
-        report::DocsHealth::default()
+}
+
+/// A hash of what every page's markdown rendering depends on besides its own
+/// text: the set of pages and assets (link rewriting) and the data (shortcodes).
+fn fingerprint(project: &Project) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for g in &project.guides {
+        g.path.hash(&mut h);
+    }
+    project.assets.hash(&mut h);
+    project.calendar.as_ref().map(|(_, text)| text).hash(&mut h);
+    format!("{:?}", project.metrics).hash(&mut h);
+    format!("{:?}", project.config).hash(&mut h);
+    h.finish()
+}
+
+pub fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// `render_markdown`, reusing the cache's result for guides whose text did not change.
+fn render_markdown_cached(
+    project: &Project,
+    index: &SiteIndex,
+    data: &ReleaseData,
+    cache: Option<&MarkdownCache>,
+) -> Result<(Vec<Rendered>, Vec<usize>)> {
+    let Some(cache) = cache else {
+        let all = render_markdown(project, index, data)?;
+        let fresh = (0..all.len()).collect();
+        return Ok((all, fresh));
     };
-    let staging = Staging::new(&report.out_dir)?;
-    let input = SiteInput {
-        project: &project,
-        index: &index,
-        site: &site,
-        rendered: &rendered,
-        data: &data,
-        updates: &history.updates,
-        docs: &docs,
-    };
-    write_site(&input, options, &title, theme, &staging)?;
-    timer.lap("render and write");
-    staging.commit()?;
-    timer.lap("swap output");
-    report.timings = timer.laps;
-    report.written = true;
-    Ok(report)
+    let mut rendered = Vec::with_capacity(project.guides.len());
+    let mut fresh = Vec::new();
+    for (i, guide) in project.guides.iter().enumerate() {
+        match cache.pages.get(&guide.path) {
+            Some((hash, r)) if *hash == text_hash(&guide.text) => rendered.push(r.clone()),
+            _ => {
+                rendered.push(Rendered::default());
+                fresh.push(i);
+            }
+        }
+    }
+    if !fresh.is_empty() {
+        let one = |i: usize| render_one(project, index, data, &project.guides[i]);
+        let results: Vec<Result<Rendered>> = fresh.par_iter().map(|&i| one(i)).collect();
+        for (&i, r) in fresh.iter().zip(results) {
+            rendered[i] = r?;
+        }
+    }
+    Ok((rendered, fresh))
 }
 
 /// The markdown pass over every guide, in parallel, links rewritten to output pages.
@@ -195,48 +349,57 @@ pub fn render_markdown(
     index: &SiteIndex,
     data: &ReleaseData,
 ) -> Result<Vec<Rendered>> {
+    let rendered: Vec<Result<Rendered>> = project
+        .guides
+        .par_iter()
+        .map(|guide| render_one(project, index, data, guide))
+        .collect();
+    rendered.into_iter().collect()
+}
+
+/// One guide's markdown pass: links rewritten to output pages, shortcodes
+/// expanded with the release data.
+fn render_one(
+    project: &Project,
+    index: &SiteIndex,
+    data: &ReleaseData,
+    guide: &Guide,
+) -> Result<Rendered> {
     let edit_base = blob_base(project);
     let kpi_ids: Vec<&str> = project
         .metrics
         .iter()
         .flat_map(|m| m.kpis.iter().map(|k| k.id.as_str()))
         .collect();
-    let rendered: Vec<Result<Rendered>> = project
-        .guides
-        .par_iter()
-        .map(|guide| {
-            let rewrite = |dest: &str| rewrite_link(index, guide, dest, edit_base.as_deref());
-            let codes = shortcodes::find(&guide.text, guide.body_start);
-            if codes.is_empty() {
-                return Ok(markdown::render(&guide.text, guide.body_start, &rewrite));
-            }
-            // Each shortcode becomes an HTML comment of the same length (so
-            // positions stay put), replaced by its HTML after rendering.
-            let root = root_prefix(&page_url(&guide.path));
-            let mut text = guide.text.clone();
-            let mut expansions = Vec::with_capacity(codes.len());
-            for (i, code) in codes.into_iter().enumerate().rev() {
-                let at = |offset: usize, message: String| {
-                    let (line, column) = crate::error::line_col(&guide.text, offset);
-                    Error::at(&guide.file, &guide.text, line, column, message)
-                };
-                let code = code.map_err(|(offset, e)| at(offset, e))?;
-                shortcodes::validate(&code, &kpi_ids).map_err(|e| at(code.start, e))?;
-                let placeholder = format!(
-                    "<!--almanac:{i}{}-->",
-                    " ".repeat((code.end - code.start).saturating_sub(15 + i.to_string().len()))
-                );
-                text.replace_range(code.start..code.end, &placeholder);
-                expansions.push((placeholder, data.expand(&code, &root)));
-            }
-            let mut page = markdown::render(&text, guide.body_start, &rewrite);
-            for (placeholder, html) in expansions {
-                page.html = page.html.replacen(&placeholder, &html, 1);
-            }
-            Ok(page)
-        })
-        .collect();
-    rendered.into_iter().collect()
+    let rewrite = |dest: &str| rewrite_link(index, guide, dest, edit_base.as_deref());
+    let codes = shortcodes::find(&guide.text, guide.body_start);
+    if codes.is_empty() {
+        return Ok(markdown::render(&guide.text, guide.body_start, &rewrite));
+    }
+    // Each shortcode becomes an HTML comment of the same length (so
+    // positions stay put), replaced by its HTML after rendering.
+    let root = root_prefix(&page_url(&guide.path));
+    let mut text = guide.text.clone();
+    let mut expansions = Vec::with_capacity(codes.len());
+    for (i, code) in codes.into_iter().enumerate().rev() {
+        let at = |offset: usize, message: String| {
+            let (line, column) = crate::error::line_col(&guide.text, offset);
+            Error::at(&guide.file, &guide.text, line, column, message)
+        };
+        let code = code.map_err(|(offset, e)| at(offset, e))?;
+        shortcodes::validate(&code, &kpi_ids).map_err(|e| at(code.start, e))?;
+        let placeholder = format!(
+            "<!--almanac:{i}{}-->",
+            " ".repeat((code.end - code.start).saturating_sub(15 + i.to_string().len()))
+        );
+        text.replace_range(code.start..code.end, &placeholder);
+        expansions.push((placeholder, data.expand(&code, &root)));
+    }
+    let mut page = markdown::render(&text, guide.body_start, &rewrite);
+    for (placeholder, html) in expansions {
+        page.html = page.html.replacen(&placeholder, &html, 1);
+    }
+    Ok(page)
 }
 
 /// The href to emit for a link written as `dest` in `guide`, or `None` to keep it.
@@ -295,7 +458,8 @@ fn write_site(
     options: &BuildOptions,
     title: &str,
     mut theme: Theme,
-    out: &Staging,
+    out: &dyn Sink,
+    only: Option<&HashSet<usize>>,
 ) -> Result<()> {
     let SiteInput {
         project,
@@ -329,6 +493,7 @@ fn write_site(
 
     (0..site.order.len())
         .into_par_iter()
+        .filter(|&position| only.is_none_or(|o| o.contains(&site.order[position])))
         .try_for_each(|position| {
             let page = &site.pages[site.order[position]];
             let guide = page.guide.map(|g| (&project.guides[g], &rendered[g]));
@@ -434,7 +599,7 @@ fn write_site(
     Ok(())
 }
 
-fn copy_tree(dir: &std::path::Path, out: &Staging) -> Result<()> {
+fn copy_tree(dir: &std::path::Path, out: &dyn Sink) -> Result<()> {
     if !dir.is_dir() {
         return Ok(());
     }

@@ -125,7 +125,7 @@ pub struct Update {
     pub author: String,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct History {
     /// Sorted by version, oldest first.
     pub releases: Vec<TaggedRelease>,
