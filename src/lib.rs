@@ -13,9 +13,11 @@ pub mod project;
 pub mod releases;
 pub mod render;
 pub mod report;
+pub mod serve;
 pub mod shortcodes;
 pub mod site;
 pub mod slug;
+pub mod watch;
 pub mod write;
 
 use std::io::Write;
@@ -107,7 +109,14 @@ pub fn run(cli: &Cli, color: bool, stderr: &mut dyn Write) -> Result<i32> {
                 report.summary.errors > 0 || (args.deny_warnings && report.summary.warnings > 0);
             Ok(i32::from(failed))
         }
-        Command::Serve(_) => not_yet("serve"),
+        Command::Serve(args) => {
+            let options = serve::ServeOptions {
+                port: args.port,
+                bind: args.bind.clone(),
+                open: args.open,
+            };
+            serve::run(&paths, &options, color, stderr)
+        }
         Command::Report(args) => {
             let project = project::Project::load(&paths, false, project::Load::Strict)?;
             let quarter: load::calendar::Quarter = args.quarter.parse().map_err(Error::Usage)?;

@@ -233,6 +233,11 @@ impl Site {
         }
     }
 
+    /// The index in `pages` of guide number `guide`'s page.
+    pub fn page_index_of_guide(&self, guide: usize) -> usize {
+        self.page_of_guide[guide]
+    }
+
     pub fn page_of_guide(&self, guide: usize) -> &SitePage {
         &self.pages[self.page_of_guide[guide]]
     }

@@ -1,0 +1,548 @@
+//! `almanac serve`: builds into a temporary folder, serves it on 127.0.0.1,
+//! rebuilds what changed on every save and reloads open tabs through
+//! server-sent events. A failed rebuild keeps the last good site and shows
+//! the error as an overlay until it is fixed.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::build::{BuildOptions, MarkdownCache, Sink, Timer, prepare, text_hash};
+use crate::error::{Error, Result};
+use crate::load::history::History;
+use crate::project::Paths;
+use crate::watch::{self, Change, Layout};
+
+/// The script `serve` adds to every HTML page it sends (never to `build` output).
+const LIVE_JS: &str = r#"(function () {
+  var overlay;
+  function show(message) {
+    if (!overlay) {
+      overlay = document.createElement("div");
+      overlay.id = "almanac-error";
+      overlay.setAttribute("role", "alert");
+      overlay.style.cssText = "position:fixed;inset:0;z-index:99999;background:rgba(13,17,23,.92);color:#f0f6fc;padding:2rem;overflow:auto;font:14px/1.5 ui-monospace,monospace";
+      document.body.appendChild(overlay);
+    }
+    overlay.innerHTML = "<h2 style=\"color:#ff7b72;margin-top:0\">almanac: the last change did not build</h2><p>The page below is the last good build. Fix the file and save.</p>";
+    var pre = document.createElement("pre");
+    pre.textContent = message;
+    pre.style.whiteSpace = "pre-wrap";
+    overlay.appendChild(pre);
+  }
+  var events = new EventSource("/__almanac/events");
+  events.addEventListener("reload", function () { location.reload(); });
+  events.addEventListener("build-error", function (e) { show(JSON.parse(e.data).message); });
+})();
+"#;
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub port: u16,
+    pub bind: String,
+    pub open: bool,
+}
+
+/// A serve session's memory between rebuilds.
+pub struct Session {
+    paths: Paths,
+    options: BuildOptions,
+    out: PathBuf,
+    cache: MarkdownCache,
+    history: Option<History>,
+    /// The site's shape last time: when it holds, only changed pages are rendered.
+    shape: Vec<String>,
+    /// Output path → hash of what was written there.
+    written: HashMap<String, u64>,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Rebuilt {
+    pub pages_rendered: usize,
+    pub files_written: usize,
+    pub files_removed: usize,
+}
+
+impl Session {
+    pub fn new(paths: Paths, out: PathBuf) -> Session {
+        let options = BuildOptions {
+            out: Some(out.clone()),
+            ..BuildOptions::default()
+        };
+        Session {
+            paths,
+            options,
+            out,
+            cache: MarkdownCache::default(),
+            history: None,
+            shape: Vec::new(),
+            written: HashMap::new(),
+        }
+    }
+
+    /// Rebuilds after `changes` (empty: everything). Guides whose text is
+    /// unchanged reuse their markdown; when the site's shape (pages, titles,
+    /// order) held and only guides changed, only their pages are rendered.
+    /// Files are written only when their bytes changed.
+    pub fn rebuild(&mut self, changes: &HashSet<Change>) -> Result<Rebuilt> {
+        let mut timer = Timer::start();
+        let content_only = !changes.is_empty() && changes.iter().all(|c| *c == Change::Content);
+        let cache = content_only.then_some((&self.cache, self.history.as_ref()));
+        let prepared = prepare(&self.paths, &self.options, &mut timer, cache)?;
+        let shape: Vec<String> = prepared
+            .site
+            .order
+            .iter()
+            .map(|&i| {
+                let p = &prepared.site.pages[i];
+                format!(
+                    "{}|{}|{:?}|{:?}|{:?}|{:?}",
+                    p.url, p.title, p.parent, p.section, p.weight, p.description
+                )
+            })
+            .collect();
+        let only: Option<HashSet<usize>> =
+            (content_only && shape == self.shape && prepared.fingerprint == self.cache.fingerprint)
+                .then(|| {
+                    prepared
+                        .fresh
+                        .iter()
+                        .map(|&g| prepared.site.page_index_of_guide(g))
+                        .collect()
+                });
+        let pages_rendered = only
+            .as_ref()
+            .map_or(prepared.site.order.len(), HashSet::len);
+
+        let mut cache = MarkdownCache {
+            fingerprint: prepared.fingerprint,
+            pages: HashMap::with_capacity(prepared.rendered.len()),
+        };
+        for (g, r) in prepared.project.guides.iter().zip(&prepared.rendered) {
+            cache
+                .pages
+                .insert(g.path.clone(), (text_hash(&g.text), r.clone()));
+        }
+        if self.history.is_none() {
+            self.history = Some(prepared.history.clone());
+        }
+        let sink = LiveDir {
+            dir: self.out.clone(),
+            previous: &self.written,
+            now: Mutex::new(HashMap::new()),
+        };
+        prepared.write(&self.paths, &self.options, &sink, only.as_ref())?;
+        let now = sink.now.into_inner().unwrap_or_default();
+        let files_written = now
+            .iter()
+            .filter(|(k, h)| self.written.get(*k) != Some(h))
+            .count();
+        let mut files_removed = 0;
+        let mut written = now;
+        if only.is_some() {
+            // Pages not rendered this time are still there, unchanged.
+            for (k, h) in &self.written {
+                written.entry(k.clone()).or_insert(*h);
+            }
+        } else {
+            for stale in self.written.keys().filter(|k| !written.contains_key(*k)) {
+                if std::fs::remove_file(self.out.join(stale)).is_ok() {
+                    files_removed += 1;
+                }
+            }
+        }
+        self.written = written;
+        self.cache = cache;
+        self.shape = shape;
+        Ok(Rebuilt {
+            pages_rendered,
+            files_written,
+            files_removed,
+        })
+    }
+}
+
+/// The served folder: a file is written only when its bytes changed.
+struct LiveDir<'a> {
+    dir: PathBuf,
+    previous: &'a HashMap<String, u64>,
+    now: Mutex<HashMap<String, u64>>,
+}
+
+impl LiveDir<'_> {
+    fn put(&self, rel: &str, contents: &[u8]) -> Result<()> {
+        let hash = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            contents.hash(&mut h);
+            h.finish()
+        };
+        let path = self.dir.join(rel);
+        if self.previous.get(rel) != Some(&hash) || !path.exists() {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
+            }
+            std::fs::write(&path, contents).map_err(|e| Error::io("writing", &path, e))?;
+        }
+        if let Ok(mut now) = self.now.lock() {
+            now.insert(rel.to_string(), hash);
+        }
+        Ok(())
+    }
+}
+
+impl Sink for LiveDir<'_> {
+    fn write(&self, rel: &str, contents: &[u8]) -> Result<()> {
+        self.put(rel, contents)
+    }
+
+    fn copy(&self, rel: &str, from: &Path) -> Result<()> {
+        let bytes = std::fs::read(from).map_err(|e| Error::io("reading", from, e))?;
+        self.put(rel, &bytes)
+    }
+}
+
+/// The file a URL path names inside `root`, or the HTTP status to answer:
+/// 400 for what cannot be a path, 404 for what is not there or leaves `root`
+/// (`..`, encoded or not, and symlinks pointing out).
+pub fn resolve(root: &Path, url_path: &str) -> std::result::Result<PathBuf, u16> {
+    let path = url_path.split(['?', '#']).next().unwrap_or("");
+    let decoded = crate::index::percent_decode(path);
+    if decoded.contains(['\0', '\\']) || !decoded.starts_with('/') {
+        return Err(400);
+    }
+    let mut file = root.to_path_buf();
+    for segment in decoded.split('/').filter(|s| !s.is_empty()) {
+        if segment == ".." || segment == "." || segment.contains(':') {
+            return Err(404);
+        }
+        file.push(segment);
+    }
+    if file.is_dir() {
+        file.push("index.html");
+    }
+    let canonical = file.canonicalize().map_err(|_| 404u16)?;
+    let root = root.canonicalize().map_err(|_| 404u16)?;
+    if !canonical.starts_with(&root) || !canonical.is_file() {
+        return Err(404);
+    }
+    Ok(canonical)
+}
+
+pub fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "xml" => "application/xml",
+        "ics" => "text/calendar; charset=utf-8",
+        "txt" | "md" | "sh" => "text/plain; charset=utf-8",
+        "pdf" => "application/pdf",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Server-sent-event streams of the open tabs.
+#[derive(Default, Clone)]
+struct Clients {
+    streams: Arc<Mutex<Vec<Box<dyn Write + Send>>>>,
+    /// The current build error, sent to tabs that connect while it lasts.
+    error: Arc<Mutex<Option<String>>>,
+}
+
+impl Clients {
+    fn broadcast(&self, event: &str, data: &str) {
+        let message = format!("event: {event}\ndata: {data}\n\n");
+        if let Ok(mut streams) = self.streams.lock() {
+            streams.retain_mut(|s| {
+                s.write_all(message.as_bytes())
+                    .and_then(|_| s.flush())
+                    .is_ok()
+            });
+        }
+    }
+
+    fn set_error(&self, error: Option<String>) {
+        if let Ok(mut e) = self.error.lock() {
+            *e = error;
+        }
+    }
+}
+
+fn error_event(message: &str) -> String {
+    serde_json::json!({ "message": message }).to_string()
+}
+
+pub fn run(
+    paths: &Paths,
+    options: &ServeOptions,
+    color: bool,
+    stderr: &mut dyn Write,
+) -> Result<i32> {
+    let root = paths
+        .root
+        .canonicalize()
+        .map_err(|e| Error::io("opening", &paths.root, e))?;
+    let paths = Paths {
+        root: root.clone(),
+        ..paths.clone()
+    };
+    let out = std::env::temp_dir().join(format!("almanac-serve-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).map_err(|e| Error::io("creating", &out, e))?;
+    let clients = Clients::default();
+    let mut session = Session::new(paths.clone(), out.clone());
+    let say = |stderr: &mut dyn Write, line: &str| {
+        let _ = writeln!(stderr, "{line}");
+    };
+    let started = Instant::now();
+    match session.rebuild(&HashSet::new()) {
+        Ok(r) => say(
+            stderr,
+            &format!(
+                "built {} pages in {} ms",
+                r.pages_rendered,
+                started.elapsed().as_millis()
+            ),
+        ),
+        Err(e) => {
+            say(stderr, &e.render(color));
+            clients.set_error(Some(e.render(false)));
+        }
+    }
+
+    let server = tiny_http::Server::http((options.bind.as_str(), options.port)).map_err(|e| {
+        Error::Usage(format!(
+            "cannot listen on {}:{}: {e}",
+            options.bind, options.port
+        ))
+    })?;
+    let server = Arc::new(server);
+    let addr = server.server_addr().to_ip().map_or_else(
+        || format!("{}:{}", options.bind, options.port),
+        |a| a.to_string(),
+    );
+    say(
+        stderr,
+        &format!(
+            "serving {} at http://{addr}/ (Ctrl-C to stop)",
+            out.display()
+        ),
+    );
+    if options.open {
+        let _ = std::process::Command::new("xdg-open")
+            .arg(format!("http://{addr}/"))
+            .spawn();
+    }
+
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let (stop, server) = (stop.clone(), server.clone());
+        let _ = ctrlc::set_handler(move || {
+            stop.store(true, Ordering::SeqCst);
+            server.unblock();
+        });
+    }
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let (server, clients, out) = (server.clone(), clients.clone(), out.clone());
+            std::thread::spawn(move || {
+                while let Ok(request) = server.recv() {
+                    handle(request, &out, &clients);
+                }
+            })
+        })
+        .collect();
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    let layout = {
+        let project =
+            crate::project::Project::load(&paths, false, crate::project::Load::Lenient).ok();
+        Layout {
+            root: root.clone(),
+            content: project
+                .as_ref()
+                .map_or_else(|| root.join("content"), |p| p.content_dir.clone()),
+            data: project
+                .as_ref()
+                .map_or_else(|| root.join("data"), |p| p.data_dir.clone()),
+            config: root.join(paths.config.as_deref().unwrap_or(Path::new("almanac.yaml"))),
+            output: out.clone(),
+        }
+    };
+    let _watcher = watch::watch(&root, tx)?;
+    while !stop.load(Ordering::SeqCst) {
+        let Ok(batch) = rx.recv_timeout(Duration::from_millis(200)) else {
+            continue;
+        };
+        let mut changes: HashSet<Change> = batch
+            .iter()
+            .filter_map(|p| watch::classify(&layout, p))
+            .collect();
+        // Later batches that arrived meanwhile join this rebuild.
+        while let Ok(more) = rx.try_recv() {
+            changes.extend(more.iter().filter_map(|p| watch::classify(&layout, p)));
+        }
+        if changes.is_empty() {
+            continue;
+        }
+        let started = Instant::now();
+        match session.rebuild(&changes) {
+            Ok(r) => {
+                clients.set_error(None);
+                say(
+                    stderr,
+                    &format!(
+                        "rebuilt in {} ms: {} pages rendered, {} files written, {} removed",
+                        started.elapsed().as_millis(),
+                        r.pages_rendered,
+                        r.files_written,
+                        r.files_removed
+                    ),
+                );
+                clients.broadcast("reload", "{}");
+            }
+            Err(e) => {
+                say(stderr, &e.render(color));
+                let plain = e.render(false);
+                clients.broadcast("build-error", &error_event(&plain));
+                clients.set_error(Some(plain));
+            }
+        }
+    }
+    // Each unblock releases one worker waiting in `recv`.
+    for _ in &workers {
+        server.unblock();
+    }
+    for w in workers {
+        let _ = w.join();
+    }
+    let _ = std::fs::remove_dir_all(&out);
+    say(stderr, "stopped");
+    Ok(0)
+}
+
+fn handle(request: tiny_http::Request, out: &Path, clients: &Clients) {
+    use tiny_http::{Header, Method, Response};
+    let url = request.url().to_string();
+    let header = |k: &str, v: &str| Header::from_bytes(k.as_bytes(), v.as_bytes()).ok();
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        let _ = request.respond(Response::from_string("method not allowed").with_status_code(405));
+        return;
+    }
+    if url.starts_with("/__almanac/events") {
+        let mut stream = request.into_writer();
+        let opened = stream
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n: connected\n\n")
+            .and_then(|_| stream.flush());
+        if opened.is_ok() {
+            let error = clients.error.lock().ok().and_then(|e| e.clone());
+            if let Some(message) = error {
+                let _ = write!(
+                    stream,
+                    "event: build-error\ndata: {}\n\n",
+                    error_event(&message)
+                );
+                let _ = stream.flush();
+            }
+            if let Ok(mut streams) = clients.streams.lock() {
+                streams.push(stream);
+            }
+        }
+        return;
+    }
+    if url.starts_with("/__almanac/live.js") {
+        let mut response = Response::from_string(LIVE_JS);
+        response.add_header(
+            header("Content-Type", "text/javascript; charset=utf-8")
+                .unwrap_or_else(|| unreachable!()),
+        );
+        let _ = request.respond(response);
+        return;
+    }
+    let (status, path) = match resolve(out, &url) {
+        Ok(path) => (200, path),
+        Err(code) => (code, out.join("404.html")),
+    };
+    let mut body = std::fs::read(&path).unwrap_or_else(|_| b"not found".to_vec());
+    let kind = if path.exists() {
+        content_type(&path)
+    } else {
+        "text/plain; charset=utf-8"
+    };
+    if kind.starts_with("text/html") {
+        let html = String::from_utf8_lossy(&body);
+        let tag = "<script src=\"/__almanac/live.js\"></script>";
+        let injected = match html.rfind("</body>") {
+            Some(i) => format!("{}{tag}{}", &html[..i], &html[i..]),
+            None => format!("{html}{tag}"),
+        };
+        body = injected.into_bytes();
+    }
+    // tiny_http leaves out the body of a HEAD response and keeps its length.
+    let mut response = Response::from_data(body).with_status_code(status);
+    for h in [
+        header("Content-Type", kind),
+        header("Cache-Control", "no-store"),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        response.add_header(h);
+    }
+    let _ = request.respond(response);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_stays_inside_the_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(root.join("guide")).unwrap();
+        std::fs::write(root.join("index.html"), "home").unwrap();
+        std::fs::write(root.join("guide/index.html"), "g").unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "secret").unwrap();
+        let root_file = |p: &str| root.canonicalize().unwrap().join(p);
+        assert_eq!(resolve(&root, "/"), Ok(root_file("index.html")));
+        assert_eq!(
+            resolve(&root, "/guide/?q=1"),
+            Ok(root_file("guide/index.html"))
+        );
+        assert_eq!(resolve(&root, "/guide"), Ok(root_file("guide/index.html")));
+        for bad in [
+            "/../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/guide/%2E%2E/%2e%2e/secret.txt",
+            "/missing.html",
+        ] {
+            assert_eq!(resolve(&root, bad), Err(404), "{bad}");
+        }
+        assert_eq!(resolve(&root, "/a%00b"), Err(400));
+        assert_eq!(resolve(&root, "/..%5csecret.txt"), Err(400));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join("secret.txt"), root.join("link.txt"))
+                .unwrap();
+            assert_eq!(
+                resolve(&root, "/link.txt"),
+                Err(404),
+                "a symlink out of the root"
+            );
+        }
+    }
+}

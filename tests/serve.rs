@@ -1,0 +1,341 @@
+//! `almanac serve` over real HTTP on 127.0.0.1, and incremental rebuilds
+//! compared with full builds.
+
+mod common;
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use almanac::project::Paths;
+use almanac::serve::Session;
+use almanac::watch::Change;
+use common::Fixture;
+
+struct Server {
+    child: Child,
+    addr: String,
+    dir: String,
+    log: Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(site: &Fixture) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_almanac"))
+        .args([
+            "-C",
+            site.root().to_str().unwrap(),
+            "--color",
+            "never",
+            "serve",
+            "--port",
+            "0",
+        ])
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, log) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if let Ok(line) = log.recv_timeout(Duration::from_millis(200))
+            && let Some(rest) = line.strip_prefix("serving ")
+        {
+            let (dir, url) = rest.split_once(" at http://").unwrap();
+            let addr = url.split('/').next().unwrap().to_string();
+            return Server {
+                child,
+                addr,
+                dir: dir.to_string(),
+                log,
+            };
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("serve did not start");
+}
+
+/// A raw HTTP/1.1 exchange: (status, headers, body).
+fn http(addr: &str, request_line: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    write!(
+        stream,
+        "{request_line}\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_string(), body.to_string())
+}
+
+fn get(addr: &str, path: &str) -> (u16, String) {
+    let (status, _, body) = http(addr, &format!("GET {path} HTTP/1.1"));
+    (status, body)
+}
+
+/// Opens the event stream; received event names come through the channel.
+fn events(addr: &str) -> Receiver<String> {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET /__almanac/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+    )
+    .unwrap();
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        let reader = BufReader::new(stream);
+        for line in reader.lines().map_while(Result::ok) {
+            if let Some(name) = line.strip_prefix("event: ") {
+                let _ = tx.send(name.to_string());
+            }
+        }
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    rx
+}
+
+fn site() -> Fixture {
+    Fixture::with(&[
+        ("content/README.md", "# Home\n\n[Guide](guide.md)\n"),
+        ("content/guide.md", "# Guide\n\nFirst version.\n"),
+        ("static/style.css", "body { color: red }\n"),
+    ])
+}
+
+#[test]
+fn serves_reloads_and_survives_mistakes() {
+    let site = site();
+    let server = start(&site);
+    let (status, body) = get(&server.addr, "/guide.html");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("First version.")
+            && body.contains("<script src=\"/__almanac/live.js\"></script>"),
+        "{body}"
+    );
+    let (status, head, _) = http(&server.addr, "GET /style.css HTTP/1.1");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_lowercase().contains("content-type: text/css"),
+        "{head}"
+    );
+
+    let reloads = events(&server.addr);
+    let saved = Instant::now();
+    site.write("content/guide.md", "# Guide\n\nSecond version.\n");
+    assert_eq!(
+        reloads.recv_timeout(Duration::from_secs(2)).as_deref(),
+        Ok("reload")
+    );
+    assert!(saved.elapsed() < Duration::from_secs(2));
+    assert!(
+        get(&server.addr, "/guide.html")
+            .1
+            .contains("Second version.")
+    );
+
+    site.write(
+        "content/guide.md",
+        "---\ntitle: [oops\n---\n# Guide\n\nThird version.\n",
+    );
+    assert_eq!(
+        reloads.recv_timeout(Duration::from_secs(2)).as_deref(),
+        Ok("build-error")
+    );
+    let (status, body) = get(&server.addr, "/guide.html");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Second version."),
+        "the last good page is still served"
+    );
+    // A tab opened now learns about the error at once.
+    let late = events(&server.addr);
+    assert_eq!(
+        late.recv_timeout(Duration::from_secs(2)).as_deref(),
+        Ok("build-error")
+    );
+
+    site.write("content/guide.md", "# Guide\n\nFixed version.\n");
+    assert_eq!(
+        reloads.recv_timeout(Duration::from_secs(2)).as_deref(),
+        Ok("reload")
+    );
+    assert!(
+        get(&server.addr, "/guide.html")
+            .1
+            .contains("Fixed version.")
+    );
+    let messages: Vec<String> = server.log.try_iter().collect();
+    assert!(
+        messages.iter().any(|l| l.contains("content/guide.md:2:")),
+        "the error is in the terminal: {messages:?}"
+    );
+}
+
+#[test]
+fn only_the_output_folder_is_served() {
+    let site = site();
+    site.write("secret.txt", "do not serve");
+    let server = start(&site);
+    std::os::unix::fs::symlink(
+        site.path("secret.txt"),
+        std::path::Path::new(&server.dir).join("escape.txt"),
+    )
+    .unwrap();
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "//etc/passwd",
+        "/escape.txt",
+        "/nope.html",
+    ] {
+        let (status, body) = get(&server.addr, path);
+        assert!(status == 404 || status == 400, "{path}: {status}");
+        assert!(!body.contains("do not serve"), "{path}");
+    }
+    let (status, _) = get(&server.addr, "/..%5csecret.txt");
+    assert_eq!(status, 400);
+    let (status, _, _) = http(&server.addr, "GET http://elsewhere/etc/passwd HTTP/1.1");
+    assert!(status == 400 || status == 404, "{status}");
+    let (status, _, _) = http(&server.addr, "POST /guide.html HTTP/1.1");
+    assert_eq!(status, 405);
+    // HEAD: the length of the page, no body.
+    let (status, head, body) = http(&server.addr, "HEAD /guide.html HTTP/1.1");
+    assert_eq!((status, body.as_str()), (200, ""));
+    assert!(head.to_lowercase().contains("content-length:"), "{head}");
+    // Unknown pages get the 404 page.
+    let (status, body) = get(&server.addr, "/missing/page.html");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"), "{body}");
+}
+
+#[test]
+fn many_clients_at_once() {
+    let site = site();
+    let server = start(&site);
+    let addr = server.addr.clone();
+    let threads: Vec<_> = (0..24)
+        .map(|i| {
+            let addr = addr.clone();
+            std::thread::spawn(move || get(&addr, if i % 2 == 0 { "/" } else { "/guide.html" }).0)
+        })
+        .collect();
+    for t in threads {
+        assert_eq!(t.join().unwrap(), 200);
+    }
+}
+
+#[test]
+fn ctrl_c_stops_cleanly() {
+    let site = site();
+    let mut server = start(&site);
+    let status = Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let code = loop {
+        if let Some(code) = server.child.try_wait().unwrap() {
+            break code;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(code.success(), "{code:?}");
+    assert!(
+        !std::path::Path::new(&server.dir).exists(),
+        "the temporary output is removed"
+    );
+}
+
+#[test]
+fn incremental_rebuilds_equal_a_full_build() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n\n[Guide](guide.md#setup)\n"),
+        ("content/guide.md", "# Guide\n\n## Setup\n\nText.\n"),
+        ("content/ops/README.md", "# Ops\n"),
+        ("content/ops/old.md", "# Old page\n"),
+        (
+            "data/calendar.yaml",
+            "releases:\n  - { version: 1.0.0, type: minor, planned: { release: 2030-01-08 } }\n",
+        ),
+    ]);
+    let out = Fixture::new();
+    let paths = Paths {
+        root: site.root().to_path_buf(),
+        ..Paths::default()
+    };
+    let mut session = Session::new(paths, out.path("live"));
+    session.rebuild(&HashSet::new()).unwrap();
+    let content: HashSet<Change> = [Change::Content].into();
+
+    // An edit inside one page renders that page only.
+    site.write("content/guide.md", "# Guide\n\n## Setup\n\nMore text.\n");
+    let r = session.rebuild(&content).unwrap();
+    assert_eq!(r.pages_rendered, 1, "{r:?}");
+    // Add a page, rename a heading, delete a page, change data.
+    site.write("content/ops/new.md", "# New page\n");
+    session.rebuild(&content).unwrap();
+    site.write(
+        "content/guide.md",
+        "# Guide\n\n## Installation\n\nMore text.\n",
+    );
+    session.rebuild(&content).unwrap();
+    std::fs::remove_file(site.path("content/ops/old.md")).unwrap();
+    let r = session.rebuild(&content).unwrap();
+    assert!(r.files_removed >= 1, "{r:?}");
+    site.write(
+        "data/calendar.yaml",
+        "releases:\n  - { version: 1.1.0, type: minor, planned: { release: 2030-02-05 } }\n",
+    );
+    session.rebuild(&[Change::Data].into()).unwrap();
+
+    let run = common::almanac(&[
+        "-C",
+        site.root().to_str().unwrap(),
+        "build",
+        "--out",
+        out.path("full").to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let live = out.snapshot("live");
+    let full = out.snapshot("full");
+    let names = |s: &[(String, Vec<u8>)]| s.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&live), names(&full));
+    for ((name, a), (_, b)) in live.iter().zip(&full) {
+        assert!(a == b, "{name} differs from a full build");
+    }
+    assert!(
+        !out.exists("live/ops/old.html")
+            && out.exists("live/calendar/1.1.0.html")
+            && !out.exists("live/calendar/1.0.0.html")
+    );
+}
