@@ -374,7 +374,12 @@ fn render_one(
     let rewrite = |dest: &str| rewrite_link(index, guide, dest, edit_base.as_deref());
     let codes = shortcodes::find(&guide.text, guide.body_start);
     if codes.is_empty() {
-        return Ok(markdown::render(&guide.text, guide.body_start, &rewrite));
+        return Ok(markdown::render_with(
+            &guide.text,
+            guide.body_start,
+            &rewrite,
+            &crate::highlight::highlight,
+        ));
     }
     // Each shortcode becomes an HTML comment of the same length (so
     // positions stay put), replaced by its HTML after rendering.
@@ -395,7 +400,12 @@ fn render_one(
         text.replace_range(code.start..code.end, &placeholder);
         expansions.push((placeholder, data.expand(&code, &root)));
     }
-    let mut page = markdown::render(&text, guide.body_start, &rewrite);
+    let mut page = markdown::render_with(
+        &text,
+        guide.body_start,
+        &rewrite,
+        &crate::highlight::highlight,
+    );
     for (placeholder, html) in expansions {
         page.html = page.html.replacen(&placeholder, &html, 1);
     }
@@ -574,6 +584,11 @@ fn write_site(
     for (path, bytes) in std::mem::take(&mut theme.static_files) {
         out.write(&path, &bytes)?;
     }
+    out.write("assets/highlight.css", crate::highlight::css().as_bytes())?;
+    out.write(
+        "search-index.js",
+        crate::search::index_script(site, rendered).as_bytes(),
+    )?;
     for asset in &project.assets {
         out.copy(asset, &project.content_dir.join(asset))?;
     }

@@ -22,6 +22,10 @@ pub struct Rendered {
     pub commands: Vec<Command>,
     /// Lines after an `<!-- almanac-ignore-next-line -->` comment.
     pub ignored_lines: Vec<usize>,
+    /// The page has ```mermaid diagrams (the theme then loads Mermaid).
+    pub has_mermaid: bool,
+    /// The start of the page's plain text, code left out, for search.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -147,7 +151,18 @@ struct OpenCode {
 /// file, front matter included). `rewrite` maps a link destination to the href
 /// to emit, or `None` to keep it.
 pub fn render(text: &str, body_start: usize, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered {
-    pass(text, body_start, Some(rewrite))
+    pass(text, body_start, Some((rewrite, &|_, _| None)))
+}
+
+/// `render`, with code blocks highlighted by `highlight(lang, code)` (classed
+/// HTML, or `None` to leave the block plain).
+pub fn render_with(
+    text: &str,
+    body_start: usize,
+    rewrite: Rewrite,
+    highlight: Highlight,
+) -> Rendered {
+    pass(text, body_start, Some((rewrite, highlight)))
 }
 
 /// The same pass without producing HTML: headings, anchors, links and
@@ -159,10 +174,16 @@ pub fn scan(text: &str, body_start: usize) -> Rendered {
 /// Maps a link destination to the href to emit, or `None` to keep it.
 pub type Rewrite<'a> = &'a dyn Fn(&str) -> Option<String>;
 
-fn pass(text: &str, body_start: usize, html_with: Option<Rewrite>) -> Rendered {
-    let rewrite: Rewrite = match html_with {
-        Some(rewrite) => rewrite,
-        None => &|_| None,
+/// Highlights a code block: `(language, code)` → the inner HTML of `<code>`.
+pub type Highlight<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
+
+/// Searchable text kept per page (the start of the body is enough to rank and show).
+const TEXT_LIMIT: usize = 3000;
+
+fn pass(text: &str, body_start: usize, html_with: Option<(Rewrite, Highlight)>) -> Rendered {
+    let (rewrite, highlight): (Rewrite, Highlight) = match html_with {
+        Some(both) => both,
+        None => (&|_| None, &|_, _| None),
     };
     let html = html_with.is_some();
     let lines = LineIndex::new(text);
@@ -197,6 +218,7 @@ fn pass(text: &str, body_start: usize, html_with: Option<Rewrite>) -> Rendered {
                 continue;
             }
             Event::End(TagEnd::Heading(_)) => {
+                keep_text(&mut out.text, " ");
                 let Some(h) = heading.take() else { continue };
                 let markup = close_heading(h, &mut slugger, &lines, &mut out, html);
                 Event::Html(markup.into())
@@ -259,26 +281,38 @@ fn pass(text: &str, body_start: usize, html_with: Option<Rewrite>) -> Rendered {
                     offset: lines.offset_of_line(first_line),
                     text: String::new(),
                 });
-                Event::Start(Tag::CodeBlock(kind))
+                continue;
             }
             Event::End(TagEnd::CodeBlock) => {
-                if let Some(block) = code.take() {
-                    out.commands.extend(block_commands(&block, &lines));
+                let Some(block) = code.take() else { continue };
+                out.commands.extend(block_commands(&block, &lines));
+                if !html {
+                    continue;
                 }
-                Event::End(TagEnd::CodeBlock)
+                Event::Html(code_html(&block, highlight, &mut out).into())
             }
             Event::Text(t) => {
                 if let Some(block) = &mut code {
                     block.text.push_str(&t);
-                } else if let Some(h) = &mut heading {
+                    continue;
+                }
+                if let Some(h) = &mut heading {
                     h.text.push_str(&t);
                 }
+                keep_text(&mut out.text, &t);
                 Event::Text(t)
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell)
+            | Event::SoftBreak
+            | Event::HardBreak => {
+                keep_text(&mut out.text, " ");
+                event
             }
             Event::Code(t) => {
                 if let Some(h) = &mut heading {
                     h.text.push_str(&t);
                 }
+                keep_text(&mut out.text, &t);
                 if names_repo_path(&t) {
                     let (line, column) = lines.line_col(offset + 1);
                     out.commands.push(Command::new(
@@ -317,6 +351,43 @@ fn pass(text: &str, body_start: usize, html_with: Option<Rewrite>) -> Rendered {
         out.html = markup;
     }
     out
+}
+
+fn keep_text(text: &mut String, more: &str) {
+    if text.len() < TEXT_LIMIT {
+        text.push_str(more);
+    }
+}
+
+/// A code block as HTML: Mermaid source for the diagram script, highlighted
+/// code when the language is known, else escaped text.
+fn code_html(block: &OpenCode, highlight: Highlight, out: &mut Rendered) -> String {
+    if block.lang == "mermaid" {
+        out.has_mermaid = true;
+        return format!("<pre class=\"mermaid\">{}</pre>\n", escape(&block.text));
+    }
+    let lang_attr = if block.lang.is_empty() {
+        String::new()
+    } else {
+        format!(" data-lang=\"{}\"", escape(&block.lang))
+    };
+    let class = if block.lang.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"language-{}\"", escape(&block.lang))
+    };
+    match (!block.lang.is_empty())
+        .then(|| highlight(&block.lang, &block.text))
+        .flatten()
+    {
+        Some(inner) => {
+            format!("<pre class=\"highlight\"{lang_attr}><code{class}>{inner}</code></pre>\n")
+        }
+        None => format!(
+            "<pre{lang_attr}><code{class}>{}</code></pre>\n",
+            escape(&block.text)
+        ),
+    }
 }
 
 fn close_heading(

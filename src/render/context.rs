@@ -53,6 +53,8 @@ pub struct PageView<'a> {
     pub content: &'a str,
     /// Whether the content starts with its own `#` heading (the theme then adds none).
     pub has_h1: bool,
+    /// The content has Mermaid diagrams (the theme loads its script).
+    pub has_mermaid: bool,
     pub toc: Vec<TocItem>,
     /// The guide's path relative to the project root; empty for a generated section page.
     pub source: &'a str,
@@ -111,6 +113,7 @@ pub fn page_view<'a>(
         url: &page.url,
         content,
         has_h1,
+        has_mermaid: guide.is_some_and(|(_, r)| r.has_mermaid),
         toc,
         source,
         edit_url: edit_base

@@ -63,7 +63,7 @@ impl<'a> ReleaseData<'a> {
                 guide: None,
                 section: Some(CALENDAR_DIR.into()),
                 parent: Some(String::new()),
-                weight: Some(i64::MAX - 1),
+                weight: Some(i64::MAX - 2),
                 data: Some(DataPage::Calendar),
             });
             for (i, r) in self.releases.iter().enumerate().rev() {
@@ -120,12 +120,12 @@ impl<'a> ReleaseData<'a> {
         if self.metrics.is_some() {
             pages.push(SitePage {
                 url: METRICS_URL.into(),
-                title: "Metrics".into(),
+                title: "Metrics dashboard".into(),
                 description: Some("KPIs against their targets.".into()),
                 guide: None,
                 section: None,
                 parent: Some(String::new()),
-                weight: Some(i64::MAX - 2),
+                weight: Some(i64::MAX - 1),
                 data: Some(DataPage::Metrics),
             });
         }

@@ -1,0 +1,222 @@
+//! The bundled handbook in a real browser: Debian's Chromium, headless.
+//! Search, Mermaid, dark mode and console errors; screenshots are written to
+//! `target/screenshots/` for people to look at.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn built_handbook() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let run = common::almanac(&[
+        "-C",
+        env!("CARGO_MANIFEST_DIR"),
+        "build",
+        "--out",
+        site.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    (tmp, site)
+}
+
+/// Runs headless Chromium on `url` with `extra` flags; (stdout, stderr).
+fn chromium(url: &str, extra: &[&str]) -> (String, String) {
+    let profile = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "--headless".to_string(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-quic".into(),
+        "--no-first-run".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--enable-logging=stderr".into(),
+        "--v=0".into(),
+        "--virtual-time-budget=8000".into(),
+        format!("--user-data-dir={}", profile.path().display()),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args.push(url.to_string());
+    let out = Command::new("chromium")
+        .args(&args)
+        .output()
+        .expect("chromium is installed (apt-get install chromium; .ci/run does)");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn url(site: &Path, page: &str) -> String {
+    format!("file://{}/{page}", site.display())
+}
+
+fn console_messages(log: &str) -> Vec<&str> {
+    log.lines().filter(|l| l.contains("CONSOLE")).collect()
+}
+
+fn screenshot_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn pages_load_without_console_errors() {
+    let (_tmp, site) = built_handbook();
+    for page in [
+        "index.html",
+        "release/hotfix-guide.html",
+        "calendar/index.html",
+        "metrics/index.html",
+        "reports/2026-Q3.html",
+    ] {
+        let (dom, log) = chromium(&url(&site, page), &["--dump-dom"]);
+        assert!(dom.contains("</html>"), "{page} did not render: {log}");
+        assert_eq!(console_messages(&log), Vec::<&str>::new(), "{page}");
+    }
+}
+
+#[test]
+fn search_from_a_shared_link_finds_the_hotfix_guide() {
+    let (_tmp, site) = built_handbook();
+    let (dom, log) = chromium(
+        &format!("{}?q=hotfix", url(&site, "index.html")),
+        &["--dump-dom"],
+    );
+    let results = dom
+        .split("id=\"search-results\"")
+        .nth(1)
+        .expect("a results panel");
+    assert!(
+        results.contains("href=\"release/hotfix-guide.html\""),
+        "{results}"
+    );
+    assert!(
+        results.contains("<mark>Hotfix</mark>") || results.contains("<mark>hotfix</mark>"),
+        "matches are highlighted"
+    );
+    assert_eq!(console_messages(&log), Vec::<&str>::new());
+    chromium(
+        &format!("{}?q=rollback", url(&site, "release/index.html")),
+        &[
+            "--window-size=1280,900",
+            &format!(
+                "--screenshot={}",
+                screenshot_dir().join("search.png").display()
+            ),
+        ],
+    );
+}
+
+#[test]
+fn mermaid_blocks_become_diagrams() {
+    let (_tmp, site) = built_handbook();
+    let (dom, log) = chromium(
+        &url(&site, "release/team-release-guide.html"),
+        &["--dump-dom"],
+    );
+    let diagram = dom
+        .split("<pre class=\"mermaid\"")
+        .nth(1)
+        .expect("a mermaid block");
+    assert!(
+        diagram
+            .trim_start()
+            .starts_with("data-processed=\"true\"><svg"),
+        "{}",
+        &diagram[..200.min(diagram.len())]
+    );
+    assert_eq!(console_messages(&log), Vec::<&str>::new());
+}
+
+#[test]
+fn code_is_highlighted_without_scripts() {
+    let (_tmp, site) = built_handbook();
+    let html = std::fs::read_to_string(site.join("release/hotfix-guide.html")).unwrap();
+    assert!(html.contains("<pre class=\"highlight\" data-lang=\"bash\"><code class=\"language-bash\"><span class=\"hl-"), "colours are in the HTML");
+    let (dom, _) = chromium(&url(&site, "release/hotfix-guide.html"), &["--dump-dom"]);
+    assert!(
+        dom.contains("class=\"copy-button\""),
+        "copy buttons are added"
+    );
+}
+
+#[test]
+fn dark_mode_follows_the_system() {
+    let (_tmp, site) = built_handbook();
+    let page = url(&site, "release/hotfix-guide.html");
+    let (light, _) = chromium(&page, &["--dump-dom"]);
+    let (dark, _) = chromium(&page, &["--force-dark-mode", "--dump-dom"]);
+    assert!(light.contains("data-scheme=\"light\""));
+    assert!(dark.contains("data-scheme=\"dark\""));
+    let shots = screenshot_dir();
+    for (name, flags) in [
+        ("guide-light.png", vec![]),
+        ("guide-dark.png", vec!["--force-dark-mode"]),
+    ] {
+        let target = shots.join(name);
+        let mut args = vec![
+            "--window-size=1280,900".to_string(),
+            format!("--screenshot={}", target.display()),
+        ];
+        args.extend(flags.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        chromium(&page, &args);
+        assert!(
+            std::fs::metadata(&target)
+                .map(|m| m.len() > 10_000)
+                .unwrap_or(false),
+            "{name} was written"
+        );
+    }
+}
+
+#[test]
+fn no_request_leaves_the_site() {
+    let (_tmp, site) = built_handbook();
+    for entry in walkdir::WalkDir::new(&site)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "html" || e == "css") {
+            let text = std::fs::read_to_string(path).unwrap();
+            for attr in ["src=\"http", "href=\"//", "url(http", "@import \"http"] {
+                assert!(!text.contains(attr), "{} loads {attr}…", path.display());
+            }
+            for link in common::attr_values(&text, "href") {
+                if link.starts_with("http") {
+                    assert!(
+                        !text.contains(&format!("<link rel=\"stylesheet\" href=\"{link}\"")),
+                        "{link}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn pages_have_landmarks_and_a_skip_link() {
+    let (_tmp, site) = built_handbook();
+    let html = std::fs::read_to_string(site.join("release/hotfix-guide.html")).unwrap();
+    for landmark in [
+        "<header",
+        "<nav class=\"sidebar\" aria-label=",
+        "<main class=\"main\" id=\"content\">",
+        "<footer",
+        "role=\"search\"",
+        "lang=\"en\"",
+    ] {
+        assert!(html.contains(landmark), "{landmark}");
+    }
+    assert!(html.contains("<a class=\"skip-link\" href=\"#content\">Skip to content</a>"));
+    assert!(
+        html.contains("<label for=\"search-input\""),
+        "the search box is labelled"
+    );
+}
