@@ -109,7 +109,9 @@
   function show(query) {
     withIndex(function () {
       var words = query.toLowerCase().split(/\s+/).filter(Boolean);
+      var started = performance.now();
       var found = search(query);
+      panel.setAttribute("data-query-ms", (performance.now() - started).toFixed(1));
       panel.innerHTML = found.length ? found.map(function (r) {
         return '<a class="search-result" role="option" href="' + base + r.url + '"><span class="search-title">' + mark(r.e.t, words) +
           '</span>' + (r.e.s ? '<span class="search-section">' + escapeHtml(r.e.s) + '</span>' : '') +
