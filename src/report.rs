@@ -11,7 +11,7 @@ use crate::load::calendar::{Quarter, Theme};
 use crate::load::history::TaggedRelease;
 use crate::load::metrics::Metrics;
 use crate::releases::{self, ChangeGroup, KpiStatus, QuarterStats, Release};
-use crate::render::data::{METRICS_URL, release_url};
+use crate::render::data::{IncidentRow, METRICS_URL, release_url};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -26,7 +26,7 @@ pub struct Report {
     pub stats: QuarterStats,
     pub kpis: Vec<KpiStatus>,
     pub scorecard: Scorecard,
-    pub incidents: Vec<ReportIncident>,
+    pub incidents: Vec<IncidentRow>,
     pub hotfixes: Vec<String>,
     pub changelog: Vec<ChangeGroup>,
     pub contributors: Vec<String>,
@@ -48,18 +48,6 @@ pub struct Scorecard {
     pub pass: usize,
     pub fail: usize,
     pub no_data: usize,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ReportIncident {
-    pub id: String,
-    pub release: Option<String>,
-    pub severity: Option<String>,
-    pub detected: String,
-    pub hours_to_restore: Option<f64>,
-    pub fixed_in: Option<String>,
-    pub rollback: bool,
-    pub review: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -130,22 +118,13 @@ pub fn build(input: &Inputs) -> Report {
         fail: kpis.iter().filter(|k| k.status == "fail").count(),
         no_data: kpis.iter().filter(|k| k.status == "no-data").count(),
     };
-    let incidents: Vec<ReportIncident> = input
+    let incidents: Vec<IncidentRow> = input
         .metrics
         .map(|m| {
             m.incidents
                 .iter()
                 .filter(|i| q.contains(i.detected.date_naive()))
-                .map(|i| ReportIncident {
-                    id: i.id.clone(),
-                    release: i.release.clone(),
-                    severity: i.severity.clone(),
-                    detected: i.detected.format("%Y-%m-%d %H:%M").to_string(),
-                    hours_to_restore: i.hours_to_restore().map(releases::round2),
-                    fixed_in: i.fixed_in.clone(),
-                    rollback: i.rollback,
-                    review: i.review.clone(),
-                })
+                .map(IncidentRow::from)
                 .collect()
         })
         .unwrap_or_default();

@@ -953,16 +953,11 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                         Some(d) => normalize(&dir, d).unwrap_or_default(),
                         None => dir.clone(),
                     };
-                    let makefile = match make_file {
-                        Some(f) => Some(repo.root.join(&base).join(f)),
-                        None => ["GNUmakefile", "makefile", "Makefile"]
-                            .iter()
-                            .map(|n| repo.root.join(&base).join(n))
-                            .find(|p| p.is_file()),
-                    };
-                    let shown = makefile.as_ref().map_or_else(
-                        || join_rel(&base, "Makefile"),
-                        |m| crate::error::display_path(repo.root, m),
+                    let (makefile, shown) = build_file(
+                        repo.root,
+                        &base,
+                        make_file,
+                        &["GNUmakefile", "makefile", "Makefile"],
                     );
                     let known = match &makefile {
                         Some(m) => repo
@@ -999,16 +994,11 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                     file: just_file,
                     recipe,
                 } => {
-                    let justfile = match just_file {
-                        Some(f) => Some(repo.root.join(&dir).join(f)),
-                        None => ["justfile", "Justfile", ".justfile"]
-                            .iter()
-                            .map(|n| repo.root.join(&dir).join(n))
-                            .find(|p| p.is_file()),
-                    };
-                    let shown = justfile.as_ref().map_or_else(
-                        || join_rel(&dir, "justfile"),
-                        |j| crate::error::display_path(repo.root, j),
+                    let (justfile, shown) = build_file(
+                        repo.root,
+                        &dir,
+                        just_file,
+                        &["Justfile", ".justfile", "justfile"],
                     );
                     let known = match &justfile {
                         Some(j) => repo
@@ -1043,6 +1033,28 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
         }
     }
     findings
+}
+
+/// The file a task runner reads in `dir`: the one named with `-f`, else the
+/// first of `names` that exists; with the name to show in messages.
+fn build_file(
+    root: &Path,
+    dir: &str,
+    named: Option<&str>,
+    names: &[&str],
+) -> (Option<PathBuf>, String) {
+    let file = match named {
+        Some(f) => Some(root.join(dir).join(f)),
+        None => names
+            .iter()
+            .map(|n| root.join(dir).join(n))
+            .find(|p| p.is_file()),
+    };
+    let shown = match &file {
+        Some(f) => crate::error::display_path(root, f),
+        None => join_rel(dir, names.last().copied().unwrap_or_default()),
+    };
+    (file, shown)
 }
 
 fn join_rel(dir: &str, name: &str) -> String {

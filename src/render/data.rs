@@ -566,7 +566,8 @@ pub struct MetricsView {
     pub incidents: Vec<IncidentRow>,
 }
 
-#[derive(Debug, Serialize)]
+/// An incident as pages and reports show it.
+#[derive(Debug, Clone, Serialize)]
 pub struct IncidentRow {
     pub id: String,
     pub release: Option<String>,
@@ -576,6 +577,8 @@ pub struct IncidentRow {
     pub fixed_in: Option<String>,
     pub rollback: bool,
     pub summary: Option<String>,
+    /// Link to the post-incident review.
+    pub review: Option<String>,
 }
 
 impl From<&Incident> for IncidentRow {
@@ -589,6 +592,7 @@ impl From<&Incident> for IncidentRow {
             fixed_in: i.fixed_in.clone(),
             rollback: i.rollback,
             summary: i.summary.clone(),
+            review: i.review.clone(),
         }
     }
 }

@@ -55,9 +55,7 @@ impl Fixture {
 
     /// Runs `almanac -C <fixture> args…`.
     pub fn run(&self, args: &[&str]) -> Run {
-        let mut all = vec!["-C", self.root().to_str().unwrap(), "--color", "never"];
-        all.extend_from_slice(args);
-        almanac(&all)
+        self.run_env(args, &[])
     }
 
     /// Builds and asserts success.
@@ -93,11 +91,17 @@ impl Fixture {
 }
 
 pub fn almanac(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_almanac"))
-        .args(args)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("running almanac");
+    almanac_env(args, &[])
+}
+
+/// Runs the real binary with extra environment variables.
+pub fn almanac_env(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_almanac"));
+    cmd.args(args).env_remove("NO_COLOR");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("running almanac");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -220,16 +224,6 @@ impl Fixture {
     pub fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut all = vec!["-C", self.root().to_str().unwrap(), "--color", "never"];
         all.extend_from_slice(args);
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_almanac"));
-        cmd.args(&all).env_remove("NO_COLOR");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        let out = cmd.output().expect("running almanac");
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        }
+        almanac_env(&all, env)
     }
 }
