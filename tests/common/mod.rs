@@ -227,3 +227,24 @@ impl Fixture {
         almanac_env(&all, env)
     }
 }
+
+/// Whether Debian's Chromium is here for the browser tests. `.ci/run`
+/// installs it and sets `ALMANAC_REQUIRE_BROWSER=1`, so there a missing
+/// browser fails the run; elsewhere (`cargo test` on a fresh machine) the
+/// browser tests say they were skipped.
+pub fn browser_available() -> bool {
+    let found = Command::new("chromium")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("ALMANAC_REQUIRE_BROWSER").is_none(),
+            "chromium is required here: apt-get install chromium"
+        );
+        eprintln!(
+            "skipped: chromium is not installed (apt-get install chromium to run the browser tests)"
+        );
+    }
+    found
+}
