@@ -120,60 +120,16 @@ pub fn run(cli: &Cli, color: bool, stderr: &mut dyn Write) -> Result<i32> {
             serve::run(&paths, &options, color, stderr)
         }
         Command::Report(args) => {
-            let project = project::Project::load(&paths, false, project::Load::Strict)?;
             let quarter: load::calendar::Quarter = args.quarter.parse().map_err(Error::Usage)?;
-            let as_of = match &args.as_of {
-                None => build::today(),
-                Some(s) => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-                    Ok(date) => date,
-                    Err(_) => load::history::rev_date(&project.root, s)?,
-                },
-            };
-            let pattern = project
-                .calendar
-                .as_ref()
-                .map_or("v{version}", |(c, _)| c.tag_pattern.as_str());
-            let history = load::history::read(&project.root, pattern, &[]);
-            let docs = report::docs_health(&paths, as_of)?;
-            let generated = report::generate(&project, &history.releases, quarter, as_of, docs);
-            let base = project
-                .config
-                .base_url
-                .as_deref()
-                .map(|u| format!("{}/", u.trim_end_matches('/')))
-                .unwrap_or_default();
-            let text = match args.format {
-                cli::ReportFormat::Json => {
-                    serde_json::to_string_pretty(&generated.report).unwrap_or_default() + "\n"
-                }
-                cli::ReportFormat::Md => report::markdown(&generated.report, &base),
-                cli::ReportFormat::Html => {
-                    let mut theme =
-                        render::theme::Theme::load(&project.root, &project.config.theme)?;
-                    let title = project.title();
-                    theme.tera.global_context().insert(
-                        "site",
-                        &render::context::SiteView {
-                            title: &title,
-                            description: &project.config.description,
-                            base_url: project.config.base_url.as_deref(),
-                        },
-                    );
-                    let mut context = tera::Context::new();
-                    context.insert("report", &generated.report);
-                    context.insert("charts", &generated.charts);
-                    context.insert("base", &base);
-                    theme.render("report.html", &context)?
-                }
-            };
+            let (text, root) = report::run(&paths, quarter, args.format, args.as_of.as_deref())?;
             match &args.out {
                 Some(path) => {
-                    let path = project.root.join(path);
+                    let path = root.join(path);
                     std::fs::write(&path, text)
                         .map_err(|e| Error::io("writing the report", &path, e))?;
                     if !g.quiet {
                         let _ =
-                            writeln!(stderr, "wrote the {} report to {}", quarter, path.display());
+                            writeln!(stderr, "wrote the {quarter} report to {}", path.display());
                     }
                 }
                 None => print!("{text}"),

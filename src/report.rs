@@ -564,6 +564,64 @@ pub fn docs_health(
     })
 }
 
+/// `almanac report`: the report of `quarter` in `format`, as of `as_of` (a
+/// date, a revision, or today); with the project root, where `--out` is relative to.
+pub fn run(
+    paths: &crate::project::Paths,
+    quarter: Quarter,
+    format: crate::cli::ReportFormat,
+    as_of: Option<&str>,
+) -> crate::error::Result<(String, std::path::PathBuf)> {
+    use crate::cli::ReportFormat;
+    let project = crate::project::Project::load(paths, false, crate::project::Load::Strict)?;
+    let as_of = match as_of {
+        None => crate::build::today(),
+        Some(s) => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(date) => date,
+            Err(_) => crate::load::history::rev_date(&project.root, s)?,
+        },
+    };
+    let pattern = project
+        .calendar
+        .as_ref()
+        .map_or("v{version}", |(c, _)| c.tag_pattern.as_str());
+    let history = crate::load::history::read(&project.root, pattern, &[]);
+    let docs = docs_health(paths, as_of)?;
+    let generated = generate(&project, &history.releases, quarter, as_of, docs);
+    // Links into the handbook: absolute when the site's URL is known.
+    let base = project
+        .config
+        .base_url
+        .as_deref()
+        .map(|u| format!("{}/", u.trim_end_matches('/')))
+        .unwrap_or_default();
+    let text = match format {
+        ReportFormat::Json => {
+            serde_json::to_string_pretty(&generated.report).unwrap_or_default() + "\n"
+        }
+        ReportFormat::Md => markdown(&generated.report, &base),
+        ReportFormat::Html => {
+            let mut theme =
+                crate::render::theme::Theme::load(&project.root, &project.config.theme)?;
+            let title = project.title();
+            theme.tera.global_context().insert(
+                "site",
+                &crate::render::context::SiteView {
+                    title: &title,
+                    description: &project.config.description,
+                    base_url: project.config.base_url.as_deref(),
+                },
+            );
+            let mut context = tera::Context::new();
+            context.insert("report", &generated.report);
+            context.insert("charts", &generated.charts);
+            context.insert("base", &base);
+            theme.render("report.html", &context)?
+        }
+    };
+    Ok((text, project.root))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
