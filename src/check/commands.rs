@@ -918,24 +918,11 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                         .entry(manifest.clone())
                         .or_insert_with(|| package_scripts(&manifest));
                     let shown = join_rel(&pkg_dir, "package.json");
-                    let problem = match scripts {
-                        None => Some((
-                            format!(
-                                "`{}` runs a package script, but there is no `{shown}`",
-                                script.text
-                            ),
-                            None,
-                        )),
-                        Some(names) if !names.contains(&script.text) => {
-                            let hint = did_you_mean(&script.text, names.iter().map(String::as_str))
-                                .map(|n| format!("did you mean `{n}`?"))
-                                .or_else(|| {
-                                    Some(format!("`{shown}` has scripts: {}", names.join(", ")))
-                                });
-                            Some((format!("no script `{}` in `{shown}`", script.text), hint))
-                        }
-                        Some(_) => None,
-                    };
+                    let known = scripts
+                        .as_ref()
+                        .map(|names| (names.contains(&script.text), names.as_slice()));
+                    let invoked = format!("`{}` runs a package script", script.text);
+                    let problem = task_problem(&script.text, "script", &invoked, &shown, known);
                     if let Some((message, hint)) = problem {
                         let f = finding(Kind::UnknownTask, script, &script.text, message, hint);
                         findings.push(Finding {
@@ -968,19 +955,14 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                         None => None,
                     };
                     for target in targets {
-                        let problem = match known {
-                            None => Some((
-                                format!("`make {}`, but there is no `{shown}`", target.text),
-                                None,
-                            )),
-                            Some(t) if !t.has(&target.text) => {
-                                let hint =
-                                    did_you_mean(&target.text, t.names.iter().map(String::as_str))
-                                        .map(|n| format!("did you mean `{n}`?"));
-                                Some((format!("no target `{}` in `{shown}`", target.text), hint))
-                            }
-                            Some(_) => None,
-                        };
+                        let invoked = format!("`make {}`", target.text);
+                        let problem = task_problem(
+                            &target.text,
+                            "target",
+                            &invoked,
+                            &shown,
+                            known.map(|t| (t.has(&target.text), t.names.as_slice())),
+                        );
                         if let Some((message, hint)) = problem {
                             let f = finding(Kind::UnknownTask, target, &target.text, message, hint);
                             findings.push(Finding {
@@ -1008,18 +990,9 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                             .as_ref(),
                         None => None,
                     };
-                    let problem = match known {
-                        None => Some((
-                            format!("`just {}`, but there is no `{shown}`", recipe.text),
-                            None,
-                        )),
-                        Some(names) if !names.contains(&recipe.text) => {
-                            let hint = did_you_mean(&recipe.text, names.iter().map(String::as_str))
-                                .map(|n| format!("did you mean `{n}`?"));
-                            Some((format!("no recipe `{}` in `{shown}`", recipe.text), hint))
-                        }
-                        Some(_) => None,
-                    };
+                    let invoked = format!("`just {}`", recipe.text);
+                    let known = known.map(|names| (names.contains(&recipe.text), names.as_slice()));
+                    let problem = task_problem(&recipe.text, "recipe", &invoked, &shown, known);
                     if let Some((message, hint)) = problem {
                         let f = finding(Kind::UnknownTask, recipe, &recipe.text, message, hint);
                         findings.push(Finding {
@@ -1033,6 +1006,29 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
         }
     }
     findings
+}
+
+/// Why `entry` (a package script, make target or just recipe) cannot run, if
+/// it cannot: `known` is `None` when the file listing them (`shown`) does not
+/// exist, else whether `entry` is there and the names that are.
+fn task_problem(
+    entry: &str,
+    what: &str,
+    invoked: &str,
+    shown: &str,
+    known: Option<(bool, &[String])>,
+) -> Option<(String, Option<String>)> {
+    let (found, names) = match known {
+        None => return Some((format!("{invoked}, but there is no `{shown}`"), None)),
+        Some(known) => known,
+    };
+    if found {
+        return None;
+    }
+    let hint = did_you_mean(entry, names.iter().map(String::as_str))
+        .map(|n| format!("did you mean `{n}`?"))
+        .or_else(|| (!names.is_empty()).then(|| format!("`{shown}` has {}", names.join(", "))));
+    Some((format!("no {what} `{entry}` in `{shown}`"), hint))
 }
 
 /// The file a task runner reads in `dir`: the one named with `-f`, else the
