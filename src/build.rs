@@ -169,12 +169,6 @@ pub fn prepare(
             }
         )));
     }
-    let index = SiteIndex::new(
-        &project.root,
-        &project.content_prefix,
-        &project.guides,
-        &project.assets,
-    );
     let calendar = project.calendar.as_ref().map(|(c, _)| c);
     let tag_pattern = calendar.map_or("v{version}", |c| c.tag_pattern.as_str());
     let history = match cache.and_then(|(_, h)| h) {
@@ -187,6 +181,13 @@ pub fn prepare(
     timer.lap("git history");
     let today = today();
     let data = ReleaseData::new(calendar, project.metrics.as_ref(), &history.releases, today);
+    let index = SiteIndex::new(
+        &project.root,
+        &project.content_prefix,
+        &project.guides,
+        &project.assets,
+    )
+    .with_generated(data.pages().into_iter().map(|p| p.url));
     let fingerprint = fingerprint(&project);
     let cached = cache
         .map(|(c, _)| c)
@@ -438,6 +439,10 @@ fn rewrite_link(
             fragment,
         )),
         Target::Asset { path } => Some(percent_encode_path(&relative_href(&from, &path))),
+        Target::Generated { url, fragment } => Some(with_fragment(
+            percent_encode_path(&relative_href(&from, &url)),
+            fragment,
+        )),
         Target::RepoFile { path } => Some(match blob_base {
             Some(base) => format!("{base}/{}", percent_encode_path(&path)),
             None => percent_encode_path(&relative_href(&from, &format!("{REPO_FILES_DIR}/{path}"))),
@@ -462,7 +467,6 @@ fn blob_base(project: &Project) -> Option<String> {
 }
 
 /// Renders every page and copies every file into `out`, pages in parallel.
-#[allow(clippy::too_many_arguments)]
 fn write_site(
     input: &SiteInput,
     options: &BuildOptions,

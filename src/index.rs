@@ -54,6 +54,11 @@ pub enum Target {
     Asset { path: String },
     /// A file of the repository outside the content dir (root-relative path).
     RepoFile { path: String },
+    /// A page almanac generates from the data (the calendar, a release, metrics, a report).
+    Generated {
+        url: String,
+        fragment: Option<String>,
+    },
     /// Nothing there. `path` is root-relative.
     Missing {
         path: String,
@@ -72,6 +77,8 @@ pub struct SiteIndex {
     dirs: HashMap<String, Option<usize>>,
     assets: HashSet<String>,
     guide_paths: Vec<String>,
+    /// Site-root-relative URLs of the pages generated from the data.
+    generated: HashSet<String>,
 }
 
 impl SiteIndex {
@@ -88,6 +95,7 @@ impl SiteIndex {
             dirs: HashMap::new(),
             assets: assets.iter().cloned().collect(),
             guide_paths: guides.iter().map(|g| g.path.clone()).collect(),
+            generated: HashSet::new(),
         };
         for (i, guide) in guides.iter().enumerate() {
             index.pages.insert(guide.path.clone(), i);
@@ -111,6 +119,12 @@ impl SiteIndex {
     /// Folders that are sections, each with its index guide if it has one.
     pub fn sections(&self) -> impl Iterator<Item = (&str, Option<usize>)> {
         self.dirs.iter().map(|(d, g)| (d.as_str(), *g))
+    }
+
+    /// Adds the pages generated from the data, so guides can link to them.
+    pub fn with_generated(mut self, urls: impl IntoIterator<Item = String>) -> SiteIndex {
+        self.generated.extend(urls);
+        self
     }
 
     pub fn root(&self) -> &Path {
@@ -168,6 +182,16 @@ impl SiteIndex {
             if self.assets.contains(rel) {
                 return Target::Asset {
                     path: rel.to_string(),
+                };
+            }
+            let folder_index = format!("{}/index.html", rel.trim_end_matches('/'));
+            if let Some(url) = [rel, folder_index.as_str()]
+                .into_iter()
+                .find(|u| self.generated.contains(*u))
+            {
+                return Target::Generated {
+                    url: url.to_string(),
+                    fragment,
                 };
             }
         } else if !target.is_empty() && self.root.join(&target).exists() {

@@ -555,3 +555,45 @@ fn the_bundled_handbook_builds_without_its_git_history() {
     );
     assert!(copy.exists("public/calendar/index.html") && copy.exists("public/metrics/index.html"));
 }
+
+#[test]
+fn guides_can_link_to_generated_pages() {
+    let site = repo();
+    site.write(
+        "content/status.md",
+        "# Status\n\nSee [the calendar](calendar/), [1.1.0](calendar/1.1.0.html#changelog), \
+         [metrics](metrics/index.html#kpi-test_pass_rate) and [nothing](calendar/9.9.9.html).\n",
+    );
+    let run = site.run_env(
+        &["build"],
+        &[("SOURCE_DATE_EPOCH", &at("2025-09-01T00:00:00Z").to_string())],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = site.read("public/status.html");
+    let hrefs = common::attr_values(common::main_of(&html), "href");
+    for href in [
+        "calendar/index.html",
+        "calendar/1.1.0.html#changelog",
+        "metrics/index.html#kpi-test_pass_rate",
+    ] {
+        assert!(hrefs.contains(&href), "{href} in {hrefs:?}");
+    }
+    let (code, out) = {
+        let run = site.run(&["check", "--format", "json"]);
+        (run.code, run.stdout)
+    };
+    assert_eq!(code, 1);
+    let json: Value = serde_json::from_str(&out).unwrap();
+    let broken: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"].as_str().unwrap().starts_with("broken-"))
+        .map(|f| f["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        broken,
+        ["calendar/9.9.9.html"],
+        "only the release that does not exist"
+    );
+}

@@ -43,8 +43,8 @@ pub fn plan_findings(
     calendar: &Calendar,
     text: &str,
     today: NaiveDate,
+    history: &crate::load::history::History,
 ) -> Vec<Finding> {
-    let history = crate::load::history::read(&project.root, &calendar.tag_pattern, &[]);
     let tagged: Vec<&str> = history
         .releases
         .iter()

@@ -47,12 +47,26 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         Some(rev) => Some(crate::load::history::changes_since(&project.root, rev)?),
         None => None,
     };
+    // The pages generated from the data can be linked to, like guides.
+    let calendar = project.calendar.as_ref().map(|(c, _)| c);
+    let history = crate::load::history::read(
+        &project.root,
+        calendar.map_or("v{version}", |c| c.tag_pattern.as_str()),
+        &[],
+    );
+    let release_data = crate::render::data::ReleaseData::new(
+        calendar,
+        project.metrics.as_ref(),
+        &history.releases,
+        options.today,
+    );
     let index = SiteIndex::new(
         &project.root,
         &project.content_prefix,
         &project.guides,
         &project.assets,
-    );
+    )
+    .with_generated(release_data.pages().into_iter().map(|p| p.url));
     let rendered: Vec<Rendered> = project
         .guides
         .par_iter()
@@ -74,7 +88,13 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
     }
 
     if let Some((calendar, text)) = &project.calendar {
-        findings.extend(data::plan_findings(&project, calendar, text, options.today));
+        findings.extend(data::plan_findings(
+            &project,
+            calendar,
+            text,
+            options.today,
+            &history,
+        ));
     }
 
     let config = &project.config.check;
