@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod highlight;
 pub mod index;
+pub mod init;
 pub mod load;
 pub mod markdown;
 pub mod project;
@@ -136,12 +137,18 @@ pub fn run(cli: &Cli, color: bool, stderr: &mut dyn Write) -> Result<i32> {
             }
             Ok(0)
         }
-        Command::Init { .. } => not_yet("init"),
+        Command::Init { dir } => {
+            let dir = g
+                .root
+                .join(dir.as_deref().unwrap_or(std::path::Path::new(".")));
+            let written = init::run(&dir, build::today())?;
+            if !g.quiet {
+                for file in &written {
+                    let _ = writeln!(stderr, "created {}", dir.join(file).display());
+                }
+                let _ = writeln!(stderr, "next: almanac -C {} serve", dir.display());
+            }
+            Ok(0)
+        }
     }
-}
-
-fn not_yet(name: &str) -> Result<i32> {
-    Err(Error::Usage(format!(
-        "`almanac {name}` is not built yet in this version"
-    )))
 }
