@@ -199,9 +199,15 @@ pub fn prepare(
     let title = project.title();
     let mut site = Site::new(&project.guides, &rendered, &index, &title);
     let mut warnings = project.warnings.clone();
+    // Tags matter only when a past release has no `actual:` date to fall back
+    // on; last-updated dates matter to every site.
+    let tags_needed = calendar.is_some_and(|c| {
+        c.releases
+            .iter()
+            .any(|r| r.actual.is_none() && r.status.is_none() && r.latest_planned() < today)
+    });
     for note in &history.notes {
-        // Tags matter only to a site with a calendar; last-updated dates to every site.
-        if calendar.is_some() || !note.contains("tags") {
+        if tags_needed || !note.contains("tags") {
             warnings.push(note.clone());
         }
     }

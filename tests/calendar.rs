@@ -597,3 +597,31 @@ fn guides_can_link_to_generated_pages() {
         "only the release that does not exist"
     );
 }
+
+#[test]
+fn missing_tags_are_a_warning_only_when_a_release_needs_one() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Handbook\n"),
+        (
+            "data/calendar.yaml",
+            "releases:\n  - { version: 1.0.0, type: minor, planned: { release: 2025-03-04 } }\n",
+        ),
+    ]);
+    Git::init(&site).commit_all("docs", at("2025-03-01T10:00:00Z"));
+    let run = build(&site);
+    assert!(
+        run.stderr.contains("warning: no tags match `v{version}`"),
+        "{}",
+        run.stderr
+    );
+    site.write(
+        "data/calendar.yaml",
+        "releases:\n  - { version: 1.0.0, type: minor, planned: { release: 2025-03-04 }, actual: { release: 2025-03-05 } }\n",
+    );
+    let run = build(&site);
+    assert!(
+        !run.stderr.contains("no tags match"),
+        "every past release has its date: {}",
+        run.stderr
+    );
+}
