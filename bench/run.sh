@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Build benchmark: almanac beside Hugo (and mdBook when installed) on the same
-# generated corpora, runs alternated so machine noise hits both alike.
+# Build benchmark: almanac beside a bare pulldown-cmark baseline (the floor:
+# read, render, write on 2 threads; examples/baseline.rs), Hugo and mdBook
+# (when installed) on the same generated corpora, runs alternated so machine
+# noise hits them alike.
 # Prints median wall time, pages per second and peak memory, and the ratios.
 #
 #   bench/run.sh [--pages 1000,10000] [--runs 3] [--work DIR]
@@ -24,8 +26,9 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 gen="$here/../shared/bench/gen-corpus.py"
 [ -f "$gen" ] || { echo "run.sh: $gen not found (../shared beside the repository)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "run.sh: /usr/bin/time is needed (apt-get install time)" >&2; exit 2; }
-cargo build --release --quiet --manifest-path "$here/Cargo.toml"
+cargo build --release --quiet --manifest-path "$here/Cargo.toml" --bin almanac --example baseline
 almanac="$here/target/release/almanac"
+baseline="$here/target/release/examples/baseline"
 mkdir -p "$work"
 
 # measure NAME DIR CMD... : appends "seconds kilobytes" to $work/NAME.times
@@ -45,7 +48,7 @@ for n in "${sizes[@]}"; do
   if [ ! -f "$corpus/manifest.json" ]; then
     python3 "$gen" --pages "$n" --out "$corpus" --only content,hugo,mdbook --force >/dev/null
   fi
-  tools=(almanac)
+  tools=(almanac baseline)
   command -v hugo >/dev/null && tools+=(hugo)
   command -v mdbook >/dev/null && tools+=(mdbook)
   for t in "${tools[@]}"; do rm -f "$work/$t.times"; done
@@ -53,6 +56,7 @@ for n in "${sizes[@]}"; do
     for t in "${tools[@]}"; do
       case "$t" in
         almanac) measure almanac "$corpus" "$almanac" build -q --out "$work/out-almanac" ;;
+        baseline) rm -rf "$work/out-baseline"; measure baseline "$corpus" "$baseline" content "$work/out-baseline" ;;
         hugo) measure hugo "$corpus/hugo" hugo --quiet -d "$work/out-hugo" ;;
         mdbook) measure mdbook "$corpus/mdbook" mdbook build -d "$work/out-mdbook" ;;
       esac
