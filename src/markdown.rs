@@ -223,47 +223,24 @@ fn pass(text: &str, body_start: usize, html_with: Option<(Rewrite, Highlight)>) 
                 let markup = close_heading(h, &mut slugger, &lines, &mut out, html);
                 Event::Html(markup.into())
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = note_link(
-                    &mut out,
-                    LinkKind::Link,
-                    dest_url,
-                    (offset, &body[range.clone()]),
-                    &lines,
-                    rewrite,
-                );
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let dest_url = note_link(
-                    &mut out,
-                    LinkKind::Image,
-                    dest_url,
-                    (offset, &body[range.clone()]),
-                    &lines,
-                    rewrite,
-                );
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
+            Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                let kind = if matches!(tag, Tag::Image { .. }) {
+                    LinkKind::Image
+                } else {
+                    LinkKind::Link
+                };
+                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
+                    let dest = std::mem::replace(dest_url, CowStr::Borrowed(""));
+                    *dest_url = note_link(
+                        &mut out,
+                        kind,
+                        dest,
+                        (offset, &body[range.clone()]),
+                        &lines,
+                        rewrite,
+                    );
+                }
+                Event::Start(tag)
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match &kind {

@@ -821,8 +821,9 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
     for command in commands {
         let mut cwd = Some(String::new()); // root-relative; None once unknown
         for words in split_command_line(&command.text) {
+            // A finding about `word`, which documents the file `resolved`.
             let finding =
-                |kind: Kind, word: &Word, target: &str, message: String, hint: Option<String>| {
+                |kind: Kind, word: &Word, message: String, hint: Option<String>, resolved: &str| {
                     let (line, column) = command.position(word.offset);
                     Finding {
                         kind,
@@ -830,10 +831,10 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                         file: file.to_string(),
                         line,
                         column,
-                        target: target.to_string(),
+                        target: word.text.clone(),
                         message,
                         hint,
-                        resolved: None,
+                        resolved: Some(resolved.to_string()),
                     }
                 };
             let invocation = classify(&words);
@@ -852,37 +853,31 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                     let Some(rel) = normalize(&dir, &path.text) else {
                         continue;
                     };
-                    let mut found = |f: Finding| {
-                        findings.push(Finding {
-                            resolved: Some(rel.clone()),
-                            ..f
-                        })
-                    };
                     match repo.script(&rel) {
-                        Script::Missing { hint } => found(finding(
+                        Script::Missing { hint } => findings.push(finding(
                             Kind::MissingCommand,
                             path,
-                            &path.text,
                             format!("`{rel}` does not exist"),
                             hint.clone(),
+                            &rel,
                         )),
-                        Script::Folder => found(finding(
+                        Script::Folder => findings.push(finding(
                             Kind::MissingCommand,
                             path,
-                            &path.text,
                             format!("`{rel}` is a folder, not a script"),
                             None,
+                            &rel,
                         )),
                         Script::File { executable, flags } => {
                             if direct && !executable {
-                                found(finding(
+                                findings.push(finding(
                                     Kind::NotExecutable,
                                     path,
-                                    &path.text,
                                     format!("`{rel}` is not executable"),
                                     Some(format!(
                                         "run `chmod +x {rel}` (and commit it), or document it as `bash {rel}`"
                                     )),
+                                    &rel,
                                 ));
                             }
                             let Some(flags) = flags else { continue };
@@ -892,12 +887,12 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                                         .text
                                         .split_once('=')
                                         .map_or(arg.text.as_str(), |(n, _)| n);
-                                    found(finding(
+                                    findings.push(finding(
                                         Kind::UnknownFlag,
                                         arg,
-                                        &arg.text,
                                         format!("`{rel}` does not accept `{name}`"),
                                         Some(flags.hint(name, &rel)),
+                                        &rel,
                                     ));
                                 }
                             }
@@ -908,10 +903,7 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                     script,
                     dir: prefix,
                 } => {
-                    let pkg_dir = match prefix {
-                        Some(p) => normalize(&dir, p).unwrap_or_default(),
-                        None => dir.clone(),
-                    };
+                    let pkg_dir = within(&dir, prefix);
                     let manifest = repo.root.join(&pkg_dir).join("package.json");
                     let scripts = repo
                         .package_scripts
@@ -924,11 +916,7 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                     let invoked = format!("`{}` runs a package script", script.text);
                     let problem = task_problem(&script.text, "script", &invoked, &shown, known);
                     if let Some((message, hint)) = problem {
-                        let f = finding(Kind::UnknownTask, script, &script.text, message, hint);
-                        findings.push(Finding {
-                            resolved: Some(shown),
-                            ..f
-                        });
+                        findings.push(finding(Kind::UnknownTask, script, message, hint, &shown));
                     }
                 }
                 Invocation::Make {
@@ -936,10 +924,7 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                     file: make_file,
                     targets,
                 } => {
-                    let base = match make_dir {
-                        Some(d) => normalize(&dir, d).unwrap_or_default(),
-                        None => dir.clone(),
-                    };
+                    let base = within(&dir, make_dir);
                     let (makefile, shown) = build_file(
                         repo.root,
                         &base,
@@ -964,11 +949,13 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                             known.map(|t| (t.has(&target.text), t.names.as_slice())),
                         );
                         if let Some((message, hint)) = problem {
-                            let f = finding(Kind::UnknownTask, target, &target.text, message, hint);
-                            findings.push(Finding {
-                                resolved: Some(shown.clone()),
-                                ..f
-                            });
+                            findings.push(finding(
+                                Kind::UnknownTask,
+                                target,
+                                message,
+                                hint,
+                                &shown,
+                            ));
                         }
                     }
                 }
@@ -994,11 +981,7 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                     let known = known.map(|names| (names.contains(&recipe.text), names.as_slice()));
                     let problem = task_problem(&recipe.text, "recipe", &invoked, &shown, known);
                     if let Some((message, hint)) = problem {
-                        let f = finding(Kind::UnknownTask, recipe, &recipe.text, message, hint);
-                        findings.push(Finding {
-                            resolved: Some(shown),
-                            ..f
-                        });
+                        findings.push(finding(Kind::UnknownTask, recipe, message, hint, &shown));
                     }
                 }
                 Invocation::Other => {}
@@ -1006,6 +989,14 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
         }
     }
     findings
+}
+
+/// The folder a `-C DIR`/`--prefix DIR` option names, from the current one.
+fn within(cwd: &str, option: Option<&str>) -> String {
+    match option {
+        Some(d) => normalize(cwd, d).unwrap_or_default(),
+        None => cwd.to_string(),
+    }
 }
 
 /// Why `entry` (a package script, make target or just recipe) cannot run, if

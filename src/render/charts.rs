@@ -4,6 +4,7 @@
 //! <desc> for screen readers.
 
 use chrono::Datelike;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use crate::load::metrics::Target;
@@ -24,18 +25,84 @@ pub fn kpi_chart(
     points: &[(String, f64)],
     target: Option<Target>,
 ) -> String {
-    let mut svg = String::new();
     let desc = describe_points(title, unit, points, target);
+    let reference = target.map(|t| {
+        (
+            t.value,
+            format!(
+                "target {} {}",
+                t.symbol(),
+                super::theme::format_number(t.value)
+            ),
+        )
+    });
+    let svg = category_chart(points, &[], unit, reference, |chart| {
+        let xy: Vec<(f64, f64)> = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i as f64, p.1))
+            .collect();
+        chart.draw_series(LineSeries::new(xy.clone(), LINE.stroke_width(2)))?;
+        chart.draw_series(xy.iter().map(|&(x, y)| {
+            let ok = target.is_none_or(|t| t.met_by(y));
+            Circle::new((x, y), 5, if ok { PASS.filled() } else { FAIL.filled() })
+        }))?;
+        Ok(())
+    });
+    accessible(svg, title, &desc)
+}
+
+/// Slip in days of each shipped release, with the tolerance line.
+pub fn slip_chart(releases: &[Release], tolerance: i64) -> String {
+    let shipped: Vec<(String, f64)> = releases
+        .iter()
+        .filter_map(|r| r.slip_days.map(|s| (r.version.clone(), s as f64)))
+        .collect();
+    let desc = format!(
+        "Slip in days per release against a tolerance of {tolerance} days: {}",
+        shipped
+            .iter()
+            .map(|(v, s)| format!("{v} {s}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let reference = Some((tolerance as f64, format!("tolerance {tolerance} days")));
+    let svg = category_chart(&shipped, &[0.0], "days late", reference, |chart| {
+        chart.draw_series(shipped.iter().enumerate().map(|(i, (_, s))| {
+            let x = i as f64;
+            let color = if *s <= tolerance as f64 { PASS } else { FAIL };
+            Rectangle::new([(x - 0.3, 0.0), (x + 0.3, *s)], color.filled())
+        }))?;
+        Ok(())
+    });
+    accessible(svg, "Release slip", &desc)
+}
+
+type Plot<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+type Drawn = Result<(), Box<dyn std::error::Error>>;
+
+/// A chart with one labelled category per point along x, a y axis that also
+/// fits `extra` values, and an optional dashed reference line with its label;
+/// `series` draws the data. Empty when plotters cannot draw it.
+fn category_chart(
+    points: &[(String, f64)],
+    extra: &[f64],
+    y_desc: &str,
+    reference: Option<(f64, String)>,
+    series: impl FnOnce(&mut Plot) -> Drawn,
+) -> String {
+    let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (640, 300)).into_drawing_area();
         let values: Vec<f64> = points
             .iter()
             .map(|p| p.1)
-            .chain(target.map(|t| t.value))
+            .chain(extra.iter().copied())
+            .chain(reference.as_ref().map(|r| r.0))
             .collect();
         let (lo, hi) = padded_range(&values);
         let n = points.len().max(1) as f64;
-        let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
+        let drawn = (|| -> Drawn {
             let mut chart = ChartBuilder::on(&root)
                 .margin(12)
                 .x_label_area_size(36)
@@ -57,40 +124,27 @@ pub fn kpi_chart(
                 .disable_x_mesh()
                 .x_labels(points.len().clamp(1, 12))
                 .x_label_formatter(&label)
-                .y_desc(unit)
+                .y_desc(y_desc)
                 .axis_style(INK)
                 .bold_line_style(GRID.mix(0.35))
                 .light_line_style(TRANSPARENT)
                 .label_style(("sans-serif", 13).into_font().color(&INK))
                 .axis_desc_style(("sans-serif", 13).into_font().color(&INK))
                 .draw()?;
-            if let Some(t) = target {
+            if let Some((value, text)) = reference {
                 chart.draw_series(DashedLineSeries::new(
-                    vec![(-0.5, t.value), (n - 0.5, t.value)],
+                    vec![(-0.5, value), (n - 0.5, value)],
                     6,
                     4,
                     INK.stroke_width(2),
                 ))?;
                 chart.draw_series(std::iter::once(Text::new(
-                    format!(
-                        "target {} {}",
-                        t.symbol(),
-                        super::theme::format_number(t.value)
-                    ),
-                    (-0.45, t.value),
+                    text,
+                    (-0.45, value),
                     ("sans-serif", 12).into_font().color(&INK),
                 )))?;
             }
-            let xy: Vec<(f64, f64)> = points
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (i as f64, p.1))
-                .collect();
-            chart.draw_series(LineSeries::new(xy.clone(), LINE.stroke_width(2)))?;
-            chart.draw_series(xy.iter().map(|&(x, y)| {
-                let ok = target.is_none_or(|t| t.met_by(y));
-                Circle::new((x, y), 5, if ok { PASS.filled() } else { FAIL.filled() })
-            }))?;
+            series(&mut chart)?;
             root.present()?;
             Ok(())
         })();
@@ -98,86 +152,7 @@ pub fn kpi_chart(
             return String::new();
         }
     }
-    accessible(svg, title, &desc)
-}
-
-/// Slip in days of each shipped release, with the tolerance line.
-pub fn slip_chart(releases: &[Release], tolerance: i64) -> String {
-    let shipped: Vec<(String, f64)> = releases
-        .iter()
-        .filter_map(|r| r.slip_days.map(|s| (r.version.clone(), s as f64)))
-        .collect();
-    let mut svg = String::new();
-    let desc = format!(
-        "Slip in days per release against a tolerance of {tolerance} days: {}",
-        shipped
-            .iter()
-            .map(|(v, s)| format!("{v} {s}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    {
-        let root = SVGBackend::with_string(&mut svg, (640, 300)).into_drawing_area();
-        let values: Vec<f64> = shipped
-            .iter()
-            .map(|p| p.1)
-            .chain([0.0, tolerance as f64])
-            .collect();
-        let (lo, hi) = padded_range(&values);
-        let n = shipped.len().max(1) as f64;
-        let drawn = (|| -> Result<(), Box<dyn std::error::Error + '_>> {
-            let mut chart = ChartBuilder::on(&root)
-                .margin(12)
-                .x_label_area_size(36)
-                .y_label_area_size(52)
-                .build_cartesian_2d(-0.5f64..n - 0.5, lo..hi)?;
-            let label = |x: &f64| {
-                let i = x.round();
-                if (x - i).abs() < 1e-6 && i >= 0.0 {
-                    shipped
-                        .get(i as usize)
-                        .map(|p| p.0.clone())
-                        .unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            };
-            chart
-                .configure_mesh()
-                .disable_x_mesh()
-                .x_labels(shipped.len().clamp(1, 12))
-                .x_label_formatter(&label)
-                .y_desc("days late")
-                .axis_style(INK)
-                .bold_line_style(GRID.mix(0.35))
-                .light_line_style(TRANSPARENT)
-                .label_style(("sans-serif", 13).into_font().color(&INK))
-                .axis_desc_style(("sans-serif", 13).into_font().color(&INK))
-                .draw()?;
-            chart.draw_series(shipped.iter().enumerate().map(|(i, (_, s))| {
-                let x = i as f64;
-                let color = if *s <= tolerance as f64 { PASS } else { FAIL };
-                Rectangle::new([(x - 0.3, 0.0), (x + 0.3, *s)], color.filled())
-            }))?;
-            chart.draw_series(DashedLineSeries::new(
-                vec![(-0.5, tolerance as f64), (n - 0.5, tolerance as f64)],
-                6,
-                4,
-                INK.stroke_width(2),
-            ))?;
-            chart.draw_series(std::iter::once(Text::new(
-                format!("tolerance {tolerance} days"),
-                (-0.45, tolerance as f64),
-                ("sans-serif", 12).into_font().color(&INK),
-            )))?;
-            root.present()?;
-            Ok(())
-        })();
-        if drawn.is_err() {
-            return String::new();
-        }
-    }
-    accessible(svg, "Release slip", &desc)
+    svg
 }
 
 /// A Gantt-style timeline: per release, a bar from feature freeze (or the
