@@ -43,14 +43,23 @@ pub struct BuildReport {
     pub written: bool,
     pub warnings: Vec<String>,
     pub findings: Vec<Finding>,
-    /// Wall time of each stage, for `-v`.
-    pub timings: Vec<(&'static str, Duration)>,
+    /// Wall time of each stage and the peak memory at its end, for `-v`.
+    pub timings: Vec<Lap>,
+}
+
+/// One stage of a build as `-v` shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct Lap {
+    pub stage: &'static str,
+    pub took: Duration,
+    /// The process's peak resident memory so far, in kilobytes, where the system tells.
+    pub peak_kb: Option<u64>,
 }
 
 /// Wall time of each stage, for `-v`.
 pub struct Timer {
     last: Instant,
-    laps: Vec<(&'static str, Duration)>,
+    laps: Vec<Lap>,
 }
 
 impl Timer {
@@ -63,9 +72,20 @@ impl Timer {
 
     pub fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
-        self.laps.push((stage, now - self.last));
+        self.laps.push(Lap {
+            stage,
+            took: now - self.last,
+            peak_kb: peak_rss_kb(),
+        });
         self.last = now;
     }
+}
+
+/// `VmHWM` from `/proc/self/status` (Linux): the peak resident set so far.
+fn peak_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Where files of the repository outside the content dir are copied when a
@@ -74,7 +94,7 @@ const REPO_FILES_DIR: &str = "_repo";
 
 pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
     let mut timer = Timer::start();
-    let prepared = prepare(paths, options, &mut timer, None)?;
+    let prepared = prepare(paths, options, &mut timer, None, false)?;
     let mut report = BuildReport {
         out_dir: prepared.out_dir.clone(),
         pages: prepared.site.pages.len(),
@@ -139,14 +159,17 @@ pub struct Prepared {
     pub fingerprint: u64,
 }
 
-/// Loads, renders the markdown (reusing `cache` where it can) and lays out the site.
+/// Loads, renders the markdown (reusing `cache` where it can) and lays out
+/// the site. Unless `keep_sources`, each guide's text is dropped once its
+/// markdown is rendered.
 pub fn prepare(
     paths: &Paths,
     options: &BuildOptions,
     timer: &mut Timer,
     cache: Option<(&MarkdownCache, Option<&history::History>)>,
+    keep_sources: bool,
 ) -> Result<Prepared> {
-    let project = Project::load(paths, options.drafts, Load::Strict)?;
+    let mut project = Project::load(paths, options.drafts, Load::Strict)?;
     timer.lap("load");
     let out_dir = project.output_dir(options.out.as_deref());
     check_output_dir(
@@ -192,7 +215,9 @@ pub fn prepare(
     let cached = cache
         .map(|(c, _)| c)
         .filter(|c| c.fingerprint == fingerprint);
-    let (rendered, fresh) = render_markdown_cached(&project, &index, &data, cached)?;
+    let shared = MarkdownInput::new(&project, &index, &data);
+    let (rendered, fresh) =
+        render_markdown_cached(&mut project.guides, &shared, cached, keep_sources)?;
     timer.lap("markdown");
     let findings = check::links::check(&project.guides, &rendered, &index);
     timer.lap("check links");
@@ -317,79 +342,96 @@ pub fn text_hash(text: &str) -> u64 {
 
 /// `render_markdown`, reusing the cache's result for guides whose text did not change.
 fn render_markdown_cached(
-    project: &Project,
-    index: &SiteIndex,
-    data: &ReleaseData,
+    guides: &mut [Guide],
+    shared: &MarkdownInput,
     cache: Option<&MarkdownCache>,
+    keep_sources: bool,
 ) -> Result<(Vec<Rendered>, Vec<usize>)> {
-    let Some(cache) = cache else {
-        let all = render_markdown(project, index, data)?;
-        let fresh = (0..all.len()).collect();
-        return Ok((all, fresh));
+    let mut rendered: Vec<Option<Rendered>> = match cache {
+        None => vec![None; guides.len()],
+        Some(cache) => guides
+            .iter()
+            .map(|guide| match cache.pages.get(&guide.path) {
+                Some((hash, r)) if *hash == text_hash(&guide.text) => Some(r.clone()),
+                _ => None,
+            })
+            .collect(),
     };
-    let mut rendered = Vec::with_capacity(project.guides.len());
-    let mut fresh = Vec::new();
-    for (i, guide) in project.guides.iter().enumerate() {
-        match cache.pages.get(&guide.path) {
-            Some((hash, r)) if *hash == text_hash(&guide.text) => rendered.push(r.clone()),
-            _ => {
-                rendered.push(Rendered::default());
-                fresh.push(i);
+    let fresh: Vec<usize> = (0..rendered.len())
+        .filter(|&i| rendered[i].is_none())
+        .collect();
+    let results: Vec<Result<Rendered>> = guides
+        .par_iter_mut()
+        .zip(rendered.par_iter())
+        .filter(|(_, done)| done.is_none())
+        .map(|(guide, _)| {
+            let page = render_one(shared, guide);
+            if !keep_sources {
+                // The page's HTML is kept until the site is written; its
+                // source is not needed again, and at 10,000 pages they weigh
+                // as much as each other.
+                guide.text = String::new();
             }
-        }
+            page
+        })
+        .collect();
+    for (&i, r) in fresh.iter().zip(results) {
+        rendered[i] = Some(r?);
     }
-    if !fresh.is_empty() {
-        let one = |i: usize| render_one(project, index, data, &project.guides[i]);
-        let results: Vec<Result<Rendered>> = fresh.par_iter().map(|&i| one(i)).collect();
-        for (&i, r) in fresh.iter().zip(results) {
-            rendered[i] = r?;
-        }
-    }
+    let rendered = rendered
+        .into_iter()
+        .map(Option::unwrap_or_default)
+        .collect();
     Ok((rendered, fresh))
 }
 
-/// The markdown pass over every guide, in parallel, links rewritten to output pages.
-/// The markdown pass over every guide, in parallel, links rewritten to output
-/// pages and shortcodes expanded with the release data.
-pub fn render_markdown(
-    project: &Project,
-    index: &SiteIndex,
-    data: &ReleaseData,
-) -> Result<Vec<Rendered>> {
-    let rendered: Vec<Result<Rendered>> = project
-        .guides
-        .par_iter()
-        .map(|guide| render_one(project, index, data, guide))
-        .collect();
-    rendered.into_iter().collect()
+/// What the markdown pass of every guide shares.
+struct MarkdownInput<'a> {
+    index: &'a SiteIndex,
+    data: &'a ReleaseData<'a>,
+    /// `https://host/org/repo/blob/main` when a repository URL is configured.
+    blob_base: Option<String>,
+    kpi_ids: Vec<String>,
+    /// Search text kept per page.
+    text_limit: usize,
+}
+
+impl<'a> MarkdownInput<'a> {
+    fn new(project: &Project, index: &'a SiteIndex, data: &'a ReleaseData<'a>) -> Self {
+        MarkdownInput {
+            index,
+            data,
+            blob_base: blob_base(project),
+            kpi_ids: project
+                .metrics
+                .iter()
+                .flat_map(|m| m.kpis.iter().map(|k| k.id.clone()))
+                .collect(),
+            text_limit: crate::search::text_limit(project.guides.len()),
+        }
+    }
 }
 
 /// One guide's markdown pass: links rewritten to output pages, shortcodes
 /// expanded with the release data.
-fn render_one(
-    project: &Project,
-    index: &SiteIndex,
-    data: &ReleaseData,
-    guide: &Guide,
-) -> Result<Rendered> {
-    let edit_base = blob_base(project);
-    let kpi_ids: Vec<&str> = project
-        .metrics
-        .iter()
-        .flat_map(|m| m.kpis.iter().map(|k| k.id.as_str()))
-        .collect();
-    let rewrite = |dest: &str| rewrite_link(index, guide, dest, edit_base.as_deref());
-    let codes = shortcodes::find(&guide.text, guide.body_start);
-    if codes.is_empty() {
-        return Ok(markdown::render_with(
-            &guide.text,
+fn render_one(shared: &MarkdownInput, guide: &Guide) -> Result<Rendered> {
+    let rewrite = |dest: &str| rewrite_link(shared.index, guide, dest, shared.blob_base.as_deref());
+    let render = |text: &str| {
+        markdown::render_with(
+            text,
             guide.body_start,
             &rewrite,
             &crate::highlight::highlight,
-        ));
+            shared.text_limit,
+        )
+    };
+    let codes = shortcodes::find(&guide.text, guide.body_start);
+    if codes.is_empty() {
+        return Ok(render(&guide.text));
     }
     // Each shortcode becomes an HTML comment of the same length (so
     // positions stay put), replaced by its HTML after rendering.
+    let kpi_ids: Vec<&str> = shared.kpi_ids.iter().map(String::as_str).collect();
     let root = root_prefix(&page_url(&guide.path));
     let mut text = guide.text.clone();
     let mut expansions = Vec::with_capacity(codes.len());
@@ -405,14 +447,9 @@ fn render_one(
             " ".repeat((code.end - code.start).saturating_sub(15 + i.to_string().len()))
         );
         text.replace_range(code.start..code.end, &placeholder);
-        expansions.push((placeholder, data.expand(&code, &root)));
+        expansions.push((placeholder, shared.data.expand(&code, &root)));
     }
-    let mut page = markdown::render_with(
-        &text,
-        guide.body_start,
-        &rewrite,
-        &crate::highlight::highlight,
-    );
+    let mut page = render(&text);
     for (placeholder, html) in expansions {
         page.html = page.html.replacen(&placeholder, &html, 1);
     }

@@ -74,10 +74,17 @@ pub fn run(cli: &Cli, color: bool, stderr: &mut dyn Write) -> Result<i32> {
                 return Ok(1);
             }
             if g.verbose {
-                for (stage, took) in &report.timings {
+                for lap in &report.timings {
+                    let peak = lap
+                        .peak_kb
+                        .map_or(String::new(), |kb| format!("  (peak {} MB)", kb / 1024));
                     say(
                         stderr,
-                        format!("  {stage:<18} {:>8.1} ms", took.as_secs_f64() * 1000.0),
+                        format!(
+                            "  {:<18} {:>8.1} ms{peak}",
+                            lap.stage,
+                            lap.took.as_secs_f64() * 1000.0
+                        ),
                     )?;
                 }
             }

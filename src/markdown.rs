@@ -151,22 +151,24 @@ struct OpenCode {
 /// file, front matter included). `rewrite` maps a link destination to the href
 /// to emit, or `None` to keep it.
 pub fn render(text: &str, body_start: usize, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered {
-    pass(text, body_start, Some((rewrite, &|_, _| None)))
+    pass(text, body_start, Some((rewrite, &|_, _| None, TEXT_LIMIT)))
 }
 
 /// `render`, with code blocks highlighted by `highlight(lang, code)` (classed
-/// HTML, or `None` to leave the block plain).
+/// HTML, or `None` to leave the block plain), and at most about `text_limit`
+/// bytes of text kept for search.
 pub fn render_with(
     text: &str,
     body_start: usize,
     rewrite: Rewrite,
     highlight: Highlight,
+    text_limit: usize,
 ) -> Rendered {
-    pass(text, body_start, Some((rewrite, highlight)))
+    pass(text, body_start, Some((rewrite, highlight, text_limit)))
 }
 
-/// The same pass without producing HTML: headings, anchors, links and
-/// commands only (what `check` needs).
+/// The same pass for `check`: headings, anchors, links and the documented
+/// commands, without HTML or search text. (Rendering leaves the commands out.)
 pub fn scan(text: &str, body_start: usize) -> Rendered {
     pass(text, body_start, None)
 }
@@ -177,15 +179,21 @@ pub type Rewrite<'a> = &'a dyn Fn(&str) -> Option<String>;
 /// Highlights a code block: `(language, code)` → the inner HTML of `<code>`.
 pub type Highlight<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
 
-/// Searchable text kept per page (the start of the body is enough to rank and show).
-const TEXT_LIMIT: usize = 3000;
+/// Searchable text kept per page by default (the start of the body is enough
+/// to rank and show).
+pub const TEXT_LIMIT: usize = 3000;
 
-fn pass(text: &str, body_start: usize, html_with: Option<(Rewrite, Highlight)>) -> Rendered {
-    let (rewrite, highlight): (Rewrite, Highlight) = match html_with {
-        Some(both) => both,
-        None => (&|_| None, &|_, _| None),
+fn pass(text: &str, body_start: usize, html_with: Option<(Rewrite, Highlight, usize)>) -> Rendered {
+    let (rewrite, highlight, text_limit): (Rewrite, Highlight, usize) = match html_with {
+        Some(all) => all,
+        None => (&|_| None, &|_, _| None, 0),
     };
     let html = html_with.is_some();
+    let keep_text = |text: &mut String, more: &str| {
+        if text.len() < text_limit {
+            text.push_str(more);
+        }
+    };
     let lines = LineIndex::new(text);
     let body = &text[body_start..];
     let mut out = Rendered::default();
@@ -194,10 +202,13 @@ fn pass(text: &str, body_start: usize, html_with: Option<(Rewrite, Highlight)>) 
     let mut heading: Option<OpenHeading> = None;
     let mut code: Option<OpenCode> = None;
 
-    // Explicit ids first, so generated ones never collide with them.
-    for (event, _) in Parser::new_ext(body, options()).into_offset_iter() {
-        if let Event::Start(Tag::Heading { id: Some(id), .. }) = &event {
-            slugger.reserve(id);
+    // Explicit ids first, so generated ones never collide with them. Only a
+    // page with `{#` can have one: others are not parsed twice.
+    if body.contains("{#") {
+        for (event, _) in Parser::new_ext(body, options()).into_offset_iter() {
+            if let Event::Start(Tag::Heading { id: Some(id), .. }) = &event {
+                slugger.reserve(id);
+            }
         }
     }
 
@@ -262,8 +273,8 @@ fn pass(text: &str, body_start: usize, html_with: Option<(Rewrite, Highlight)>) 
             }
             Event::End(TagEnd::CodeBlock) => {
                 let Some(block) = code.take() else { continue };
-                out.commands.extend(block_commands(&block, &lines));
                 if !html {
+                    out.commands.extend(block_commands(&block, &lines));
                     continue;
                 }
                 Event::Html(code_html(&block, highlight, &mut out).into())
@@ -290,7 +301,7 @@ fn pass(text: &str, body_start: usize, html_with: Option<(Rewrite, Highlight)>) 
                     h.text.push_str(&t);
                 }
                 keep_text(&mut out.text, &t);
-                if names_repo_path(&t) {
+                if !html && names_repo_path(&t) {
                     let (line, column) = lines.line_col(offset + 1);
                     out.commands.push(Command::new(
                         t.to_string(),
@@ -325,15 +336,11 @@ fn pass(text: &str, body_start: usize, html_with: Option<(Rewrite, Highlight)>) 
     if html {
         let mut markup = String::with_capacity(body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut markup, events.into_iter());
+        // Every page's HTML is kept until the site is written: no slack.
+        markup.shrink_to_fit();
         out.html = markup;
     }
     out
-}
-
-fn keep_text(text: &mut String, more: &str) {
-    if text.len() < TEXT_LIMIT {
-        text.push_str(more);
-    }
 }
 
 /// A code block as HTML: Mermaid source for the diagram script, highlighted
@@ -730,7 +737,7 @@ mod tests {
     }
 
     fn commands(text: &str) -> Vec<(String, usize, usize)> {
-        plain(text)
+        scan(text, 0)
             .commands
             .into_iter()
             .map(|c| (c.text, c.line, c.column))
@@ -868,8 +875,10 @@ mod tests {
 
     #[test]
     fn inline_code_naming_a_repo_script_is_a_command() {
-        let r =
-            plain("Run `./scripts/release.sh --help` or `bash scripts/x.sh`, not `cargo build`.\n");
+        let r = scan(
+            "Run `./scripts/release.sh --help` or `bash scripts/x.sh`, not `cargo build`.\n",
+            0,
+        );
         let found: Vec<_> = r
             .commands
             .iter()
@@ -886,21 +895,18 @@ mod tests {
         let text = "# T\n\n## Usage\n\n[a](b.md#c) <a id=\"x\"></a>\n\n```sh\n./x.sh --y\n```\n";
         let (full, scanned) = (plain(text), scan(text, 0));
         assert!(scanned.html.is_empty() && !full.html.is_empty());
+        assert!(scanned.text.is_empty() && full.text.contains("Usage"));
+        assert!(full.commands.is_empty() && scanned.commands.len() == 1);
         assert_eq!(
-            (full.headings, full.anchors, full.links, full.commands),
-            (
-                scanned.headings,
-                scanned.anchors,
-                scanned.links,
-                scanned.commands
-            )
+            (full.headings, full.anchors, full.links),
+            (scanned.headings, scanned.anchors, scanned.links)
         );
     }
 
     #[test]
     fn continued_commands_map_offsets_to_their_lines() {
         let text = "```sh\n./a.sh \\\n    --flag \\\n  --other\n```\n";
-        let c = &plain(text).commands[0];
+        let c = &scan(text, 0).commands[0];
         assert_eq!(c.text, "./a.sh --flag --other");
         assert_eq!(c.position(0), (2, 1));
         assert_eq!(c.position(c.text.find("--flag").unwrap()), (3, 5));

@@ -27,41 +27,66 @@ struct Entry<'a> {
 const SMALL_SITE: usize = 1000;
 const LARGE_SITE_BODY: usize = 300;
 
+/// How much of each page's text the markdown pass keeps for a site of `guides` guides.
+pub fn text_limit(guides: usize) -> usize {
+    if guides <= SMALL_SITE {
+        crate::markdown::TEXT_LIMIT
+    } else {
+        LARGE_SITE_BODY
+    }
+}
+
 /// `search-index.js`: `window.almanacSearch(...)` called with the entries.
+/// Serialized straight into the script, entry by entry.
 pub fn index_script(site: &Site, rendered: &[Rendered]) -> String {
-    let entries: Vec<Entry> = site
-        .order
-        .iter()
-        .filter_map(|&i| {
-            let page = &site.pages[i];
-            let r = &rendered[page.guide?];
-            let section = site.ancestors(page).last().map_or("", |p| p.title.as_str());
-            let limit = if site.pages.len() <= SMALL_SITE {
-                usize::MAX
-            } else {
-                LARGE_SITE_BODY
-            };
-            let mut end = r.text.len().min(limit);
-            while !r.text.is_char_boundary(end) {
-                end -= 1;
-            }
-            Some(Entry {
-                t: &page.title,
-                s: section,
-                u: &page.url,
-                h: r.headings
-                    .iter()
-                    .filter(|h| h.level > 1)
-                    .map(|h| (h.id.as_str(), h.text.as_str()))
-                    .collect(),
-                b: r.text[..end].trim(),
-            })
+    let limit = text_limit(rendered.len());
+    let entries = site.order.iter().filter_map(|&i| {
+        let page = &site.pages[i];
+        let r = &rendered[page.guide?];
+        let section = site.ancestors(page).last().map_or("", |p| p.title.as_str());
+        let mut end = r.text.len().min(limit);
+        while !r.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        Some(Entry {
+            t: &page.title,
+            s: section,
+            u: &page.url,
+            h: r.headings
+                .iter()
+                .filter(|h| h.level > 1)
+                .map(|h| (h.id.as_str(), h.text.as_str()))
+                .collect(),
+            b: r.text[..end].trim(),
         })
-        .collect();
-    let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into());
-    // `</script>` cannot appear in JSON strings here, but `<` is escaped anyway for safety.
-    format!(
-        "window.almanacSearch && window.almanacSearch({});\n",
-        json.replace('<', "\\u003c")
-    )
+    });
+    let call = b"window.almanacSearch && window.almanacSearch(";
+    let mut script = EscapeLt(call.to_vec());
+    let mut json = serde_json::Serializer::new(&mut script);
+    if serde::Serializer::collect_seq(&mut json, entries).is_err() {
+        script.0.truncate(call.len());
+        script.0.extend_from_slice(b"[]");
+    }
+    script.0.extend_from_slice(b");\n");
+    String::from_utf8(script.0).unwrap_or_default()
+}
+
+/// A writer that spells `<` as `\u003c`: JSON strings never hold `</script>`
+/// then (it cannot appear here anyway, but the index is a script).
+struct EscapeLt(Vec<u8>);
+
+impl std::io::Write for EscapeLt {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for (i, part) in buf.split(|&b| b == b'<').enumerate() {
+            if i > 0 {
+                self.0.extend_from_slice(b"\\u003c");
+            }
+            self.0.extend_from_slice(part);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

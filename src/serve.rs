@@ -91,7 +91,7 @@ impl Session {
         let mut timer = Timer::start();
         let content_only = !changes.is_empty() && changes.iter().all(|c| *c == Change::Content);
         let cache = content_only.then_some((&self.cache, self.history.as_ref()));
-        let prepared = prepare(&self.paths, &self.options, &mut timer, cache)?;
+        let prepared = prepare(&self.paths, &self.options, &mut timer, cache, true)?;
         let shape: Vec<String> = prepared
             .site
             .order

@@ -27,6 +27,9 @@ const KNOWN: &[(&str, &[&str], &[&str])] = &[
 /// error with its offset.
 pub fn find(text: &str, body_start: usize) -> Vec<Result<Shortcode, (usize, String)>> {
     let mut out = Vec::new();
+    if !text[body_start..].contains("{{") {
+        return out;
+    }
     let mut offset = body_start;
     let mut fence: Option<&str> = None;
     for line in text[body_start..].split_inclusive('\n') {

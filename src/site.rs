@@ -49,12 +49,21 @@ pub struct NavItem<'a> {
     pub active: bool,
     /// A section whose children are listed (the current page is in it).
     pub open: bool,
+    /// Non-zero for the row standing in for this many pages of a long folder
+    /// that the window around the current page leaves out; `title` and `url`
+    /// are then the folder's section page, which lists them all.
+    pub more: usize,
 }
 
 /// Sites up to this many pages show the whole tree on every page; larger ones
 /// show the top level and the branch leading to the current page, so a page's
 /// size does not grow with the site.
 const FULL_NAV_PAGES: usize = 200;
+
+/// In a larger site an open folder lists at most this many of its entries,
+/// a window around the current page (or the open sub-folder), so a page's
+/// navigation stays the same size however many pages a folder has.
+const NAV_WINDOW: usize = 21;
 
 pub struct Site {
     pub pages: Vec<SitePage>,
@@ -209,7 +218,37 @@ impl Site {
         current: usize,
         items: &mut Vec<NavItem<'a>>,
     ) {
-        for &p in self.children.get(dir).into_iter().flatten() {
+        let kids = self.children.get(dir).map_or(&[][..], Vec::as_slice);
+        let shown = if full || kids.len() <= NAV_WINDOW {
+            0..kids.len()
+        } else {
+            let anchor = kids
+                .iter()
+                .position(|&p| {
+                    p == current
+                        || self.pages[p]
+                            .section
+                            .as_deref()
+                            .is_some_and(|s| open.contains(&s))
+                })
+                .unwrap_or(0);
+            let start = anchor
+                .saturating_sub(NAV_WINDOW / 2)
+                .min(kids.len() - NAV_WINDOW);
+            start..start + NAV_WINDOW
+        };
+        let folder = self.by_section.get(dir).copied();
+        let more = |count: usize, items: &mut Vec<NavItem<'a>>| {
+            if let (true, Some(folder)) = (count > 0, folder) {
+                let mut item = self.nav_item(folder, depth, current, false);
+                item.active = false;
+                item.is_section = false;
+                item.more = count;
+                items.push(item);
+            }
+        };
+        more(shown.start, items);
+        for &p in &kids[shown.clone()] {
             let expand = self.pages[p]
                 .section
                 .as_deref()
@@ -219,6 +258,7 @@ impl Site {
                 self.walk_nav(section, depth + 1, open, full, current, items);
             }
         }
+        more(kids.len() - shown.end, items);
     }
 
     fn nav_item(&self, page: usize, depth: usize, current: usize, open: bool) -> NavItem<'_> {
@@ -230,6 +270,7 @@ impl Site {
             is_section: p.section.is_some(),
             active: page == current,
             open,
+            more: 0,
         }
     }
 

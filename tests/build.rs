@@ -501,3 +501,71 @@ fn static_files_are_copied_verbatim() {
     assert_eq!(site.read("public/robots.txt"), "User-agent: *\n");
     assert!(site.exists("public/assets/almanac.css"));
 }
+
+#[test]
+fn search_index_is_a_script_safe_call_with_every_page() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n\nWelcome.\n"),
+        (
+            "content/tags.md",
+            "# Closing `</script>` tags\n\n## Escaping `<b>`\n\nText with `</script>` in it.\n",
+        ),
+    ]);
+    site.build(&[]);
+    let script = site.read("public/search-index.js");
+    assert!(!script.contains("</script"), "{script}");
+    let json = script
+        .strip_prefix("window.almanacSearch && window.almanacSearch(")
+        .and_then(|s| s.strip_suffix(");\n"))
+        .expect("a call with the entries");
+    let entries: Vec<serde_json::Value> = serde_json::from_str(json).unwrap();
+    let titles: Vec<&str> = entries.iter().map(|e| e["t"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Home", "Closing </script> tags"]);
+    assert_eq!(entries[1]["h"][0][1], "Escaping <b>");
+    assert!(
+        entries[1]["b"]
+            .as_str()
+            .unwrap()
+            .contains("Text with </script> in it")
+    );
+}
+
+#[test]
+fn long_folders_show_a_window_of_the_navigation() {
+    let site = Fixture::with(&[("content/README.md", "# Home\n")]);
+    site.write("content/ops/README.md", "# Operations\n");
+    for i in 0..250 {
+        site.write(
+            &format!("content/ops/p{i:03}.md"),
+            &format!("# Page {i:03}\n"),
+        );
+    }
+    site.build(&[]);
+    let page = site.read("public/ops/p120.html");
+    let nav = &page[page.find("<nav class=\"sidebar\"").unwrap()..];
+    let nav = &nav[..nav.find("</nav>").unwrap()];
+    let titles: Vec<&str> = nav
+        .split("\">")
+        .skip(1)
+        .filter_map(|s| s.split("</a>").next())
+        .collect();
+    let pages: Vec<&str> = titles
+        .iter()
+        .copied()
+        .filter(|t| t.starts_with("Page "))
+        .collect();
+    // A window of 21 around the current page, the rest one link each side
+    // to the folder's page, which lists them all.
+    let expected: Vec<String> = (110..=130).map(|i| format!("Page {i:03}")).collect();
+    assert_eq!(pages, expected);
+    assert!(titles.contains(&"110 more in Operations"), "{titles:?}");
+    assert!(titles.contains(&"119 more in Operations"), "{titles:?}");
+    assert!(nav.contains("aria-current=\"page\">Page 120<"));
+    // At the start of the folder the window starts there too.
+    let first = site.read("public/ops/p000.html");
+    assert!(first.contains("229 more in Operations"));
+    assert!(!first.contains(">0 more"));
+    // The folder's page lists every page.
+    let folder = site.read("public/ops/index.html");
+    assert_eq!(main_of(&folder).matches("class=\"card\"").count(), 250);
+}

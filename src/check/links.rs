@@ -2,21 +2,57 @@
 //! renderer produced.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
 
 use super::{Finding, Kind, Severity, did_you_mean, list_dir};
 use crate::index::{SiteIndex, Target};
 use crate::load::guides::{Guide, file_name, parent};
 use crate::markdown::Rendered;
 
-/// Findings for every guide's links, in guide order.
+/// Findings for every guide's links, in guide order; guides in parallel.
 pub fn check(guides: &[Guide], rendered: &[Rendered], index: &SiteIndex) -> Vec<Finding> {
     let anchors: Vec<HashSet<&str>> = rendered
-        .iter()
+        .par_iter()
         .map(|r| r.anchors.iter().map(String::as_str).collect())
         .collect();
-    let mut findings = Vec::new();
-    let mut dir_listings: HashMap<String, Vec<String>> = HashMap::new();
-    for (g, (guide, page)) in guides.iter().zip(rendered).enumerate() {
+    let site = Pages {
+        guides,
+        rendered,
+        anchors: &anchors,
+        index,
+        dir_listings: Mutex::default(),
+    };
+    let per_guide: Vec<Vec<Finding>> = (0..guides.len())
+        .into_par_iter()
+        .map(|g| site.findings(g))
+        .collect();
+    per_guide.into_iter().flatten().collect()
+}
+
+/// What checking one guide's links looks at.
+struct Pages<'a> {
+    guides: &'a [Guide],
+    rendered: &'a [Rendered],
+    anchors: &'a [HashSet<&'a str>],
+    index: &'a SiteIndex,
+    /// Folder listings for "did you mean" hints, read once per folder.
+    dir_listings: Mutex<HashMap<String, Vec<String>>>,
+}
+
+impl Pages<'_> {
+    /// The findings for guide number `g`'s links.
+    fn findings(&self, g: usize) -> Vec<Finding> {
+        let Pages {
+            guides,
+            anchors,
+            index,
+            dir_listings,
+            ..
+        } = self;
+        let (guide, page) = (&guides[g], &self.rendered[g]);
+        let mut findings = Vec::new();
         for link in &page.links {
             let finding =
                 |kind: Kind, message: String, hint: Option<String>, resolved: &str| Finding {
@@ -71,11 +107,14 @@ pub fn check(guides: &[Guide], rendered: &[Rendered], index: &SiteIndex) -> Vec<
                         Kind::BrokenLink
                     };
                     let name = file_name(path.trim_end_matches('/'));
-                    let siblings = dir_listings
-                        .entry(parent(&path).to_string())
-                        .or_insert_with_key(|dir| list_dir(&index.root().join(dir)));
-                    let hint = did_you_mean(name, siblings.iter().map(String::as_str))
-                        .map(|n| format!("did you mean `{n}`?"));
+                    let hint = {
+                        let mut listings = dir_listings.lock().unwrap_or_else(|e| e.into_inner());
+                        let siblings = listings
+                            .entry(parent(&path).to_string())
+                            .or_insert_with_key(|dir| list_dir(&index.root().join(dir)));
+                        did_you_mean(name, siblings.iter().map(String::as_str))
+                            .map(|n| format!("did you mean `{n}`?"))
+                    };
                     findings.push(finding(
                         kind,
                         format!("`{path}` does not exist"),
@@ -92,6 +131,6 @@ pub fn check(guides: &[Guide], rendered: &[Rendered], index: &SiteIndex) -> Vec<
                 _ => {}
             }
         }
+        findings
     }
-    findings
 }

@@ -336,31 +336,50 @@ pub fn did_you_mean<'a>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (wanted.chars().count() / 3).max(2);
+    let wanted: Vec<char> = wanted.chars().collect();
+    let limit = (wanted.len() / 3).max(2);
+    let mut row = Vec::new();
     candidates
         .into_iter()
-        .filter(|c| *c != wanted)
-        .map(|c| (levenshtein(wanted, c), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter_map(|c| {
+            // The length difference alone rules most candidates out cheaply.
+            let len = c.chars().count();
+            if len.abs_diff(wanted.len()) > limit || c.chars().eq(wanted.iter().copied()) {
+                return None;
+            }
+            levenshtein_within(&wanted, c, limit, &mut row).map(|d| (d, c))
+        })
         .min()
         .map(|(_, c)| c)
 }
 
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
+/// The edit distance between `a` and `b`, or `None` once it must exceed `limit`.
+fn levenshtein_within(a: &[char], b: &str, limit: usize, row: &mut Vec<usize>) -> Option<usize> {
+    row.clear();
+    row.extend(0..=a.len());
+    for (j, cb) in b.chars().enumerate() {
         let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != *cb));
+        row[0] = j + 1;
+        let mut best = row[0];
+        for (i, ca) in a.iter().enumerate() {
+            let above = row[i + 1];
+            row[i + 1] = (above + 1)
+                .min(row[i] + 1)
+                .min(diagonal + usize::from(*ca != cb));
             diagonal = above;
+            best = best.min(row[i + 1]);
+        }
+        if best > limit {
+            return None;
         }
     }
-    row[b.len()]
+    Some(row[a.len()]).filter(|&d| d <= limit)
+}
+
+#[cfg(test)]
+fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    levenshtein_within(&a, b, usize::MAX, &mut Vec::new()).unwrap_or(usize::MAX)
 }
 
 /// File names in `dir` (none when it cannot be read), for "did you mean" hints.
@@ -384,6 +403,30 @@ mod tests {
         assert_eq!(levenshtein("kitten", "sitting"), 3);
         assert_eq!(levenshtein("", "abc"), 3);
         assert_eq!(levenshtein("same", "same"), 0);
+    }
+
+    #[test]
+    fn bounded_distance_agrees_with_the_full_one() {
+        // Every pair over a small alphabet: the early exit never changes the answer.
+        let words: Vec<String> = (0..400u32)
+            .map(|n| {
+                let len = (n % 7) as usize;
+                (0..len)
+                    .map(|i| ['a', 'b', 'é'][((n / 7) as usize + i * i) % 3])
+                    .collect()
+            })
+            .collect();
+        let mut row = Vec::new();
+        for a in &words {
+            let chars: Vec<char> = a.chars().collect();
+            for b in &words {
+                let full = levenshtein(a, b);
+                for limit in 0..4 {
+                    let bounded = levenshtein_within(&chars, b, limit, &mut row);
+                    assert_eq!(bounded, (full <= limit).then_some(full), "{a} {b} {limit}");
+                }
+            }
+        }
     }
 
     #[test]
