@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
 # Build benchmark: almanac beside a bare pulldown-cmark baseline (the floor:
 # read, render, write on 2 threads; examples/baseline.rs), Hugo and mdBook
-# (when installed) on the same generated corpora, runs alternated so machine
-# noise hits them alike.
-# Prints median wall time, pages per second and peak memory, and the ratios.
+# (when installed) on the same generated corpora. Runs alternate between the
+# tools so machine noise hits them alike; every run starts from an empty
+# output folder with the page cache flushed to disk (`sync`), outside the
+# timing. Prints min/median/max wall time, pages per second and peak memory,
+# and the ratios of the medians against the baseline (and almanac against Hugo).
 #
-#   bench/run.sh [--pages 1000,10000] [--runs 3] [--work DIR]
+#   bench/run.sh [--pages 1000,10000] [--runs 5] [--peers-max 10000] [--work DIR]
 #
-# Needs python3 and /usr/bin/time; Hugo from `apt-get install hugo`,
-# mdBook from `cargo install mdbook` (skipped when missing).
+# Peers are skipped on corpora above --peers-max pages (Hugo needs about 4.6 GB
+# at 10,000). Needs python3 and /usr/bin/time; Hugo from `apt-get install hugo`,
+# mdBook from `cargo install mdbook` (each skipped when missing).
 set -euo pipefail
 
-pages="1000,10000" runs=3 work="${TMPDIR:-/tmp}/almanac-bench"
+pages="1000,10000" runs=5 peers_max=10000 work="${TMPDIR:-/tmp}/almanac-bench"
 while [ $# -gt 0 ]; do
   case "$1" in
     --pages) pages="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
+    --peers-max) peers_max="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
@@ -31,47 +35,62 @@ almanac="$here/target/release/almanac"
 baseline="$here/target/release/examples/baseline"
 mkdir -p "$work"
 
-# measure NAME DIR CMD... : appends "seconds kilobytes" to $work/NAME.times
+# measure NAME DIR CMD... : empties NAME's output folder, then appends
+# "seconds kilobytes" to $work/NAME.times.
 measure() {
   local name="$1" dir="$2"; shift 2
+  rm -rf "$work/out-$name"
+  sync
   ( cd "$dir" && /usr/bin/time -f "%e %M" -o "$work/$name.last" "$@" >/dev/null 2>&1 ) \
     || { echo "run.sh: $name failed: $*" >&2; exit 1; }
   cat "$work/$name.last" >> "$work/$name.times"
 }
 
-# median of column $2 in file $1
-median() { sort -n -k"$2" "$1" | awk -v c="$2" '{v[NR]=$c} END {print v[int((NR+1)/2)]}'; }
+# stats FILE COLUMN: "min median max" of a column.
+stats() {
+  sort -n -k"$2" "$1" | awk -v c="$2" '{v[NR]=$c} END {print v[1], v[int((NR+1)/2)], v[NR]}'
+}
 
 IFS=, read -ra sizes <<< "$pages"
 for n in "${sizes[@]}"; do
   corpus="$work/corpus-$n"
-  if [ ! -f "$corpus/manifest.json" ]; then
-    python3 "$gen" --pages "$n" --out "$corpus" --only content,hugo,mdbook --force >/dev/null
+  only=content
+  [ "$n" -le "$peers_max" ] && only=content,hugo,mdbook
+  if [ ! -f "$corpus/manifest.json" ] || { [ "$only" != content ] && [ ! -d "$corpus/hugo" ]; }; then
+    python3 "$gen" --pages "$n" --out "$corpus" --only "$only" --force >/dev/null
   fi
   tools=(almanac baseline)
-  command -v hugo >/dev/null && tools+=(hugo)
-  command -v mdbook >/dev/null && tools+=(mdbook)
+  if [ "$n" -le "$peers_max" ]; then
+    command -v hugo >/dev/null && tools+=(hugo)
+    command -v mdbook >/dev/null && tools+=(mdbook)
+  fi
   for t in "${tools[@]}"; do rm -f "$work/$t.times"; done
   for ((r = 1; r <= runs; r++)); do
     for t in "${tools[@]}"; do
       case "$t" in
         almanac) measure almanac "$corpus" "$almanac" build -q --out "$work/out-almanac" ;;
-        baseline) rm -rf "$work/out-baseline"; measure baseline "$corpus" "$baseline" content "$work/out-baseline" ;;
+        baseline) measure baseline "$corpus" "$baseline" content "$work/out-baseline" ;;
         hugo) measure hugo "$corpus/hugo" hugo --quiet -d "$work/out-hugo" ;;
         mdbook) measure mdbook "$corpus/mdbook" mdbook build -d "$work/out-mdbook" ;;
       esac
     done
   done
   built=$(find "$work/out-almanac" -name '*.html' | wc -l)
-  echo "corpus: $n pages ($built HTML pages written by almanac), median of $runs alternated runs"
-  printf '  %-8s %9s %12s %12s\n' tool seconds pages/s "peak MB"
-  base_s=$(median "$work/almanac.times" 1) base_m=$(median "$work/almanac.times" 2)
+  written=$(du -sm "$work/out-almanac" | cut -f1)
+  echo "corpus: $n pages ($built HTML pages, $written MB written by almanac), $runs alternated runs"
+  printf '  %-8s %8s %8s %8s %10s %9s %12s\n' tool min median max pages/s "peak MB" "time ratio"
+  read -r _ base_s _ <<< "$(stats "$work/baseline.times" 1)"
   for t in "${tools[@]}"; do
-    s=$(median "$work/$t.times" 1) m=$(median "$work/$t.times" 2)
-    awk -v t="$t" -v s="$s" -v m="$m" -v n="$n" -v bs="$base_s" -v bm="$base_m" 'BEGIN {
-      pps = (s > 0) ? n / s : 0
-      printf "  %-8s %9.2f %12.0f %12.1f", t, s, pps, m / 1024
-      if (t != "almanac") printf "   (%.1fx almanac time, %.1fx almanac memory)", s / (bs > 0 ? bs : 0.01), m / bm
+    read -r lo mid hi <<< "$(stats "$work/$t.times" 1)"
+    read -r _ mem _ <<< "$(stats "$work/$t.times" 2)"
+    awk -v t="$t" -v lo="$lo" -v mid="$mid" -v hi="$hi" -v m="$mem" -v n="$n" -v bs="$base_s" 'BEGIN {
+      printf "  %-8s %8.2f %8.2f %8.2f %10.0f %9.1f", t, lo, mid, hi, (mid > 0 ? n / mid : 0), m / 1024
+      if (t != "baseline") printf " %8.2fx baseline", mid / (bs > 0 ? bs : 0.01)
       printf "\n" }'
   done
+  if [ -f "$work/hugo.times" ] && [[ " ${tools[*]} " == *" hugo "* ]]; then
+    read -r _ a _ <<< "$(stats "$work/almanac.times" 1)"
+    read -r _ h _ <<< "$(stats "$work/hugo.times" 1)"
+    awk -v a="$a" -v h="$h" 'BEGIN { printf "  almanac / hugo: %.3f (medians)\n", a / h }'
+  fi
 done

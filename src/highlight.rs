@@ -38,8 +38,10 @@ fn token(lang: &str) -> &str {
 
 /// The classed HTML of `code` in `lang`, or `None` for an unknown language.
 pub fn highlight(lang: &str, code: &str) -> Option<String> {
-    if token(lang) == "bash" {
-        return Some(shell(code, lang == "console"));
+    match token(lang) {
+        "bash" => return Some(shell(code, lang == "console")),
+        "markdown" | "md" => return Some(markdown(code)),
+        _ => {}
     }
     let set = syntaxes();
     let syntax = set.find_syntax_by_token(token(lang))?;
@@ -180,6 +182,120 @@ fn escape(s: &str) -> String {
     crate::markdown::escape(s)
 }
 
+fn span(out: &mut String, class: &str, text: &str) {
+    out.push_str("<span class=\"hl-");
+    out.push_str(class);
+    out.push_str("\">");
+    out.push_str(&escape(text));
+    out.push_str("</span>");
+}
+
+/// Markdown as classed spans: headings, fences and fenced code, quote and
+/// list markers, code spans, link destinations, strong emphasis and comments.
+/// (bat's Markdown grammar takes about 0.25 s to compile on first use, longer
+/// than a whole small site takes to build.)
+pub fn markdown(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() * 2);
+    let mut fence: Option<&str> = None;
+    for line in code.split_inclusive('\n') {
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        let trimmed = body.trim_start();
+        let marker = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
+        let hashes = trimmed.len() - trimmed.trim_start_matches('#').len();
+        if let Some(open) = fence {
+            let fence_char = if open == "```" { '`' } else { '~' };
+            let closes =
+                marker == Some(open) && trimmed.trim_end().trim_matches(fence_char).is_empty();
+            span(&mut out, if closes { "md-fence" } else { "md-code" }, body);
+            if closes {
+                fence = None;
+            }
+        } else if let Some(m) = marker {
+            fence = Some(m);
+            span(&mut out, "md-fence", body);
+        } else if (1..=6).contains(&hashes)
+            && trimmed[hashes..]
+                .chars()
+                .next()
+                .is_none_or(char::is_whitespace)
+        {
+            span(&mut out, "md-heading", body);
+        } else if body.trim_end() == "---" {
+            span(&mut out, "md-fence", body);
+        } else {
+            out.push_str(&body[..body.len() - trimmed.len()]);
+            markdown_line(trimmed, &mut out);
+        }
+        out.push_str(&line[body.len()..]);
+    }
+    out
+}
+
+/// One line outside fences: block markers, then inline spans.
+fn markdown_line(line: &str, out: &mut String) {
+    let mut rest = line;
+    while let Some(after) = rest.strip_prefix('>') {
+        span(out, "md-marker", ">");
+        let spaces = after.len() - after.trim_start_matches(' ').len();
+        out.push_str(&after[..spaces]);
+        rest = &after[spaces..];
+    }
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let marker_len = if ["- ", "* ", "+ "].iter().any(|m| rest.starts_with(m)) {
+        1
+    } else if digits > 0 && (rest[digits..].starts_with(". ") || rest[digits..].starts_with(") ")) {
+        digits + 1
+    } else {
+        0
+    };
+    if marker_len > 0 {
+        span(out, "md-marker", &rest[..marker_len]);
+        rest = &rest[marker_len..];
+    }
+    let mut plain = 0;
+    let mut i = 0;
+    let bytes = rest.as_bytes();
+    while i < rest.len() {
+        let found = match bytes[i] {
+            b'`' => {
+                let ticks = rest[i..].len() - rest[i..].trim_start_matches('`').len();
+                let fence = &rest[i..i + ticks];
+                rest[i + ticks..]
+                    .find(fence)
+                    .map(|end| ("md-code", i + ticks + end + ticks))
+            }
+            b'*' | b'_' if rest[i..].starts_with("**") || rest[i..].starts_with("__") => rest
+                [i + 2..]
+                .find(&rest[i..i + 2])
+                .map(|end| ("md-strong", i + 2 + end + 2)),
+            b'<' if rest[i..].starts_with("<!--") => Some((
+                "md-comment",
+                rest[i..].find("-->").map_or(rest.len(), |end| i + end + 3),
+            )),
+            b']' if rest[i..].starts_with("](") => {
+                out.push_str(&escape(&rest[plain..i + 2]));
+                plain = i + 2;
+                rest[i + 2..].find(')').map(|end| ("md-url", i + 2 + end))
+            }
+            _ => None,
+        };
+        match found {
+            Some((class, end)) => {
+                let start = if class == "md-url" { i + 2 } else { i };
+                out.push_str(&escape(&rest[plain..start]));
+                span(out, class, &rest[start..end]);
+                plain = end;
+                i = end;
+            }
+            None => i += 1,
+        }
+        while !rest.is_char_boundary(i) {
+            i += 1;
+        }
+    }
+    out.push_str(&escape(&rest[plain..]));
+}
+
 /// The colours: GitHub's in light mode, One Half Dark in dark mode (by system
 /// preference, or by the theme's toggle).
 pub fn css() -> String {
@@ -204,32 +320,45 @@ pub fn css() -> String {
             .join("\n")
     };
     format!(
-        "/* Code colours, generated by almanac from syntect themes. */\n{}\n{SHELL_LIGHT}\n@media (prefers-color-scheme: dark) {{\n{}\n{}\n}}\n{}\n{}\n",
+        "/* Code colours, generated by almanac from syntect themes. */\n{}\n{OWN_LIGHT}\n@media (prefers-color-scheme: dark) {{\n{}\n{}\n}}\n{}\n{}\n",
         scoped(&light, ":root"),
         scoped(&dark, ":root:not([data-theme=\"light\"])"),
-        scoped(SHELL_DARK, ":root:not([data-theme=\"light\"])"),
+        scoped(OWN_DARK, ":root:not([data-theme=\"light\"])"),
         scoped(&dark, ":root[data-theme=\"dark\"]"),
-        scoped(SHELL_DARK, ":root[data-theme=\"dark\"]")
+        scoped(OWN_DARK, ":root[data-theme=\"dark\"]")
     )
 }
 
-/// Shell colours in the same two palettes (GitHub light, One Half Dark).
-const SHELL_LIGHT: &str = ".hl-sh-prompt { color: #6e7781; user-select: none; }
+/// Colours of the shell and markdown tokenizers, in the same two palettes
+/// (GitHub light, One Half Dark).
+const OWN_LIGHT: &str = ".hl-sh-prompt { color: #6e7781; user-select: none; }
 .hl-sh-output { color: #57606a; }
 .hl-sh-comment { color: #6e7781; font-style: italic; }
 .hl-sh-string { color: #0a3069; }
 .hl-sh-var { color: #953800; }
 .hl-sh-flag { color: #0550ae; }
 .hl-sh-cmd { color: #8250df; }
-.hl-sh-op { color: #cf222e; }";
-const SHELL_DARK: &str = ".hl-sh-prompt { color: #7f848e; }
+.hl-sh-op { color: #cf222e; }
+.hl-md-heading { color: #0550ae; font-weight: 600; }
+.hl-md-fence, .hl-md-marker { color: #cf222e; }
+.hl-md-code { color: #0a3069; }
+.hl-md-url { color: #0550ae; text-decoration: underline; }
+.hl-md-strong { font-weight: 600; }
+.hl-md-comment { color: #6e7781; font-style: italic; }";
+const OWN_DARK: &str = ".hl-sh-prompt { color: #7f848e; }
 .hl-sh-output { color: #9da5b4; }
 .hl-sh-comment { color: #7f848e; }
 .hl-sh-string { color: #98c379; }
 .hl-sh-var { color: #e06c75; }
 .hl-sh-flag { color: #61afef; }
 .hl-sh-cmd { color: #c678dd; }
-.hl-sh-op { color: #56b6c2; }";
+.hl-sh-op { color: #56b6c2; }
+.hl-md-heading { color: #e06c75; font-weight: 600; }
+.hl-md-fence, .hl-md-marker { color: #56b6c2; }
+.hl-md-code { color: #98c379; }
+.hl-md-url { color: #61afef; text-decoration: underline; }
+.hl-md-strong { font-weight: 600; }
+.hl-md-comment { color: #7f848e; }";
 
 #[cfg(test)]
 mod tests {
@@ -313,6 +442,47 @@ mod tests {
         for sample in samples {
             assert_eq!(text_of(&shell(sample, false)), sample, "{sample:?}");
             assert_eq!(text_of(&shell(sample, true)), sample, "{sample:?}");
+        }
+    }
+
+    #[test]
+    fn markdown_tokens() {
+        let html = markdown(
+            "---\ntitle: X\n---\n# Guide\n\n> - Run `make x` and **stop**, see [docs](a.md#b).\n1. <!-- note -->\n```sh\n# not a heading\n```\n",
+        );
+        for part in [
+            "<span class=\"hl-md-fence\">---</span>\ntitle: X\n",
+            "<span class=\"hl-md-heading\"># Guide</span>",
+            "<span class=\"hl-md-marker\">&gt;</span> <span class=\"hl-md-marker\">-</span> Run",
+            "<span class=\"hl-md-code\">`make x`</span>",
+            "<span class=\"hl-md-strong\">**stop**</span>",
+            "[docs](<span class=\"hl-md-url\">a.md#b</span>).",
+            "<span class=\"hl-md-marker\">1.</span> <span class=\"hl-md-comment\">&lt;!-- note --&gt;</span>",
+            "<span class=\"hl-md-fence\">```sh</span>\n<span class=\"hl-md-code\"># not a heading</span>\n<span class=\"hl-md-fence\">```</span>",
+        ] {
+            assert!(html.contains(part), "{part} in {html}");
+        }
+        assert_eq!(highlight("md", "# x"), Some(markdown("# x")));
+    }
+
+    #[test]
+    fn markdown_highlighting_keeps_the_text() {
+        let pieces = [
+            "# ", "#", "> ", "- ", "1. ", "12) ", "`", "``", "**", "__", "*", "](", ")", "[",
+            "<!--", "-->", "```", "~~~", "---", "\n", " ", "é", "🚀", "<b>", "&", "\"", "x",
+        ];
+        // Every sequence of three pieces, and some longer ones.
+        let mut samples = Vec::new();
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    samples.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        samples.push("> > **a `b` c** [d](e) <!-- f\n```\n~~~\n```\n".into());
+        for sample in samples {
+            assert_eq!(text_of(&markdown(&sample)), sample, "{sample:?}");
         }
     }
 
