@@ -18,7 +18,7 @@ use crate::load::guides::Guide;
 use crate::load::history::{self, Update};
 use crate::markdown::{self, Rendered};
 use crate::project::{Load, Paths, Project};
-use crate::render::context::{SiteView, UpdatedView, page_view};
+use crate::render::context::{NavForms, SiteView, UpdatedView, page_view};
 use crate::render::data::ReleaseData;
 use crate::render::theme::Theme;
 use crate::report;
@@ -41,6 +41,8 @@ pub struct BuildReport {
     pub pages: usize,
     /// False when `--strict` found broken links and nothing was written.
     pub written: bool,
+    /// Files written, left unchanged and removed in the output folder.
+    pub files: crate::write::Committed,
     pub warnings: Vec<String>,
     pub findings: Vec<Finding>,
     /// Wall time of each stage and the peak memory at its end, for `-v`.
@@ -99,6 +101,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
         out_dir: prepared.out_dir.clone(),
         pages: prepared.site.pages.len(),
         written: false,
+        files: Default::default(),
         warnings: prepared.warnings.clone(),
         findings: prepared.findings.clone(),
         timings: Vec::new(),
@@ -109,8 +112,8 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
     let staging = Staging::new(&report.out_dir)?;
     prepared.write(paths, options, &staging, None)?;
     timer.lap("render and write");
-    staging.commit()?;
-    timer.lap("swap output");
+    report.files = staging.commit()?;
+    timer.lap("update output");
     report.timings = timer.laps;
     report.written = true;
     Ok(report)
@@ -415,7 +418,16 @@ impl<'a> MarkdownInput<'a> {
 /// One guide's markdown pass: links rewritten to output pages, shortcodes
 /// expanded with the release data.
 fn render_one(shared: &MarkdownInput, guide: &Guide) -> Result<Rendered> {
-    let rewrite = |dest: &str| rewrite_link(shared.index, guide, dest, shared.blob_base.as_deref());
+    let from = page_url(&guide.path);
+    let rewrite = |dest: &str| {
+        rewrite_link(
+            shared.index,
+            guide,
+            &from,
+            dest,
+            shared.blob_base.as_deref(),
+        )
+    };
     let render = |text: &str| {
         markdown::render_with(
             text,
@@ -456,14 +468,15 @@ fn render_one(shared: &MarkdownInput, guide: &Guide) -> Result<Rendered> {
     Ok(page)
 }
 
-/// The href to emit for a link written as `dest` in `guide`, or `None` to keep it.
+/// The href to emit for a link written as `dest` in `guide` (whose page is
+/// at `from`), or `None` to keep it.
 fn rewrite_link(
     index: &SiteIndex,
     guide: &Guide,
+    from: &str,
     dest: &str,
     blob_base: Option<&str>,
 ) -> Option<String> {
-    let from = page_url(&guide.path);
     let with_fragment = |url: String, fragment: Option<String>| match fragment {
         Some(f) => format!("{url}#{}", percent_encode_path(&f)),
         None => url,
@@ -473,29 +486,29 @@ fn rewrite_link(
         Target::Page { page, fragment } => {
             let to = page_url(index.guide_path(page));
             Some(with_fragment(
-                percent_encode_path(&relative_href(&from, &to)),
+                percent_encode_path(&relative_href(from, &to)),
                 fragment,
             ))
         }
         Target::Section { dir, fragment } => Some(with_fragment(
-            percent_encode_path(&relative_href(&from, &section_url(&dir))),
+            percent_encode_path(&relative_href(from, &section_url(&dir))),
             fragment,
         )),
-        Target::Asset { path } => Some(percent_encode_path(&relative_href(&from, &path))),
+        Target::Asset { path } => Some(percent_encode_path(&relative_href(from, &path))),
         Target::Generated { url, fragment } => Some(with_fragment(
-            percent_encode_path(&relative_href(&from, &url)),
+            percent_encode_path(&relative_href(from, &url)),
             fragment,
         )),
         Target::RepoFile { path } => Some(match blob_base {
             Some(base) => format!("{base}/{}", percent_encode_path(&path)),
-            None => percent_encode_path(&relative_href(&from, &format!("{REPO_FILES_DIR}/{path}"))),
+            None => percent_encode_path(&relative_href(from, &format!("{REPO_FILES_DIR}/{path}"))),
         }),
         Target::Missing { path, fragment } => {
             // Keep broken `.md` links pointing where the page would be, never at a `.md`.
             let rel = index.content_rel(&path)?;
             rel.ends_with(".md").then(|| {
                 with_fragment(
-                    percent_encode_path(&relative_href(&from, &page_url(rel))),
+                    percent_encode_path(&relative_href(from, &page_url(rel))),
                     fragment,
                 )
             })
@@ -548,13 +561,17 @@ fn write_site(
         )
     });
 
+    let nav = NavForms {
+        items: theme.uses("page.nav"),
+        html: theme.uses("page.nav_html"),
+    };
     (0..site.order.len())
         .into_par_iter()
         .filter(|&position| only.is_none_or(|o| o.contains(&site.order[position])))
         .try_for_each(|position| {
             let page = &site.pages[site.order[position]];
             let guide = page.guide.map(|g| (&project.guides[g], &rendered[g]));
-            let mut view = page_view(site, position, guide, edit_base.as_deref());
+            let mut view = page_view(site, position, guide, edit_base.as_deref(), nav);
             view.updated = guide
                 .and_then(|(g, _)| updates.get(&g.file))
                 .map(|u| UpdatedView {

@@ -397,6 +397,7 @@ mod tests {
         }
         out.replace("&lt;", "<")
             .replace("&gt;", ">")
+            .replace("&#39;", "'")
             .replace("&quot;", "\"")
             .replace("&amp;", "&")
     }

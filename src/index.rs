@@ -2,7 +2,7 @@
 //! The renderer rewrites links with `resolve`; the checker reports what it
 //! cannot resolve, so the two always agree.
 
-use std::collections::{HashMap, HashSet};
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::load::guides::{Guide, file_name, is_index_name, parent};
@@ -92,10 +92,10 @@ impl SiteIndex {
             root: root.to_path_buf(),
             content_prefix: content_prefix.trim_matches('/').to_string(),
             pages: HashMap::with_capacity(guides.len()),
-            dirs: HashMap::new(),
+            dirs: HashMap::default(),
             assets: assets.iter().cloned().collect(),
             guide_paths: guides.iter().map(|g| g.path.clone()).collect(),
-            generated: HashSet::new(),
+            generated: HashSet::default(),
         };
         for (i, guide) in guides.iter().enumerate() {
             index.pages.insert(guide.path.clone(), i);
@@ -247,21 +247,25 @@ fn has_scheme(dest: &str) -> bool {
 /// Joins `rel` onto the root-relative folder `base`, folding `.` and `..`.
 /// `None` when the path climbs above the root. A trailing `/` is kept.
 pub fn normalize(base: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if rel.starts_with('/') {
-        Vec::new()
-    } else {
-        base.split('/').filter(|s| !s.is_empty()).collect()
-    };
-    for seg in rel.split('/') {
+    let mut out = String::with_capacity(base.len() + rel.len() + 1);
+    let base = if rel.starts_with('/') { "" } else { base };
+    for seg in base.split('/').chain(rel.split('/')) {
         match seg {
             "" | "." => {}
             ".." => {
-                parts.pop()?;
+                if out.is_empty() {
+                    return None;
+                }
+                out.truncate(out.rfind('/').unwrap_or(0));
             }
-            s => parts.push(s),
+            s => {
+                if !out.is_empty() {
+                    out.push('/');
+                }
+                out.push_str(s);
+            }
         }
     }
-    let mut out = parts.join("/");
     if rel.ends_with('/') && !out.is_empty() {
         out.push('/');
     }
@@ -357,6 +361,47 @@ mod tests {
             normalize("content", "sub/").as_deref(),
             Some("content/sub/")
         );
+    }
+
+    #[test]
+    fn normalize_agrees_with_a_segment_stack() {
+        // The plain definition: a stack of segments.
+        fn reference(base: &str, rel: &str) -> Option<String> {
+            let mut parts: Vec<&str> = if rel.starts_with('/') {
+                Vec::new()
+            } else {
+                base.split('/').filter(|s| !s.is_empty()).collect()
+            };
+            for seg in rel.split('/') {
+                match seg {
+                    "" | "." => {}
+                    ".." => {
+                        parts.pop()?;
+                    }
+                    s => parts.push(s),
+                }
+            }
+            let mut out = parts.join("/");
+            if rel.ends_with('/') && !out.is_empty() {
+                out.push('/');
+            }
+            Some(out)
+        }
+        let pieces = ["", "a", "..", ".", "/", "b.md", "é"];
+        let join = |ids: &[usize]| ids.iter().map(|&i| pieces[i]).collect::<Vec<_>>().join("/");
+        let mut paths = vec![String::new()];
+        for a in 0..pieces.len() {
+            for b in 0..pieces.len() {
+                for c in 0..pieces.len() {
+                    paths.push(join(&[a, b, c]));
+                }
+            }
+        }
+        for base in ["", "content", "content/a", "x/y/z"] {
+            for rel in &paths {
+                assert_eq!(normalize(base, rel), reference(base, rel), "{base} + {rel}");
+            }
+        }
     }
 
     #[test]

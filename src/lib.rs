@@ -92,9 +92,12 @@ pub fn run(cli: &Cli, color: bool, stderr: &mut dyn Write) -> Result<i32> {
                 say(
                     stderr,
                     format!(
-                        "built {} pages into {}",
+                        "built {} pages into {} ({} files written, {} unchanged, {} removed)",
                         report.pages,
-                        report.out_dir.display()
+                        report.out_dir.display(),
+                        report.files.written,
+                        report.files.unchanged,
+                        report.files.removed
                     ),
                 )?;
             }

@@ -715,17 +715,15 @@ fn run_steps<'a>(lines: impl Iterator<Item = (usize, &'a str)> + Clone) -> Vec<C
 }
 
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
+    let mut out = String::with_capacity(s.len() + 16);
+    escape_into(&mut out, s);
     out
+}
+
+/// `escape`, appending to `out`.
+pub fn escape_into(out: &mut String, s: &str) {
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(out, s);
 }
 
 #[cfg(test)]

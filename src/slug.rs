@@ -1,13 +1,20 @@
 //! GitHub-compatible heading ids: the same algorithm as github-slugger, which
 //! github.com uses for README anchors, so links that work there work here.
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 
 /// The slug of one heading's text, without de-duplication.
 pub fn slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.trim().chars() {
-        if c == ' ' {
+        if c.is_ascii() {
+            match c {
+                ' ' => out.push('-'),
+                '-' | '_' => out.push(c),
+                c if c.is_ascii_alphanumeric() => out.push(c.to_ascii_lowercase()),
+                _ => {}
+            }
+        } else if c == ' ' {
             out.push('-');
         } else if c == '-' || c == '_' || c.is_alphanumeric() || is_combining_mark(c) {
             out.extend(c.to_lowercase());

@@ -1,17 +1,40 @@
-//! Writing the output atomically: everything goes into a temporary sibling
-//! folder which is then swapped in, so a failed build never leaves a
-//! half-written site and the previous output stays until the new one is whole.
+//! Writing the output safely: nothing in the output folder changes until the
+//! whole site has rendered. Files go into a temporary sibling folder, which
+//! becomes the output on a first build. On a rebuild only files whose bytes
+//! changed are staged and moved into place, unchanged files are left alone
+//! (no rewrite, no new inode), and files the site no longer has are removed.
+//! A failed build removes the staging folder and leaves the output as it was.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::{Error, Result};
 
 /// A temporary sibling of the output folder that pages are written into as
-/// they are rendered. `commit` swaps it in; dropping it uncommitted removes it.
+/// they are rendered. `commit` puts them in place; dropping it uncommitted
+/// removes it.
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
+    /// The output folder existed: only changed files are staged.
+    incremental: bool,
+    /// Every path of the new site, `/`-separated, relative to the output root.
+    site: Mutex<HashSet<String>>,
+    /// The paths staged because they are new or changed.
+    staged: Mutex<Vec<String>>,
     committed: bool,
+}
+
+/// What `commit` did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Committed {
+    /// Files written because they were new or changed.
+    pub written: usize,
+    /// Files left as they were.
+    pub unchanged: usize,
+    /// Files of the previous output the site no longer has.
+    pub removed: usize,
 }
 
 impl Staging {
@@ -27,59 +50,60 @@ impl Staging {
         Ok(Staging {
             dir,
             target: out_dir.to_path_buf(),
+            incremental: out_dir.is_dir(),
+            site: Mutex::default(),
+            staged: Mutex::default(),
             committed: false,
         })
     }
 
-    /// Writes `contents` at `rel` (a `/`-separated path under the output root).
+    /// Writes `contents` at `rel` (a `/`-separated path under the output root),
+    /// unless the output already holds exactly these bytes there.
     pub fn write(&self, rel: &str, contents: &[u8]) -> Result<()> {
-        let path = self.prepare(rel)?;
-        std::fs::write(&path, contents).map_err(|e| Error::io("writing", &path, e))
-    }
-
-    pub fn copy(&self, rel: &str, from: &Path) -> Result<()> {
-        let path = self.prepare(rel)?;
-        std::fs::copy(from, &path)
-            .map(drop)
-            .map_err(|e| Error::io("copying", from, e))
-    }
-
-    fn prepare(&self, rel: &str) -> Result<PathBuf> {
+        lock(&self.site).insert(rel.to_string());
+        if self.incremental && same_bytes(&self.target.join(rel), contents) {
+            return Ok(());
+        }
         let path = self.dir.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
         }
-        Ok(path)
+        std::fs::write(&path, contents).map_err(|e| Error::io("writing", &path, e))?;
+        lock(&self.staged).push(rel.to_string());
+        Ok(())
+    }
+
+    pub fn copy(&self, rel: &str, from: &Path) -> Result<()> {
+        let bytes = std::fs::read(from).map_err(|e| Error::io("copying", from, e))?;
+        self.write(rel, &bytes)
     }
 
     /// Puts the new output in place of the old one.
-    pub fn commit(mut self) -> Result<()> {
-        let parent = self.target.parent().unwrap_or(Path::new("."));
-        let name = self
-            .target
-            .file_name()
-            .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-        let previous = parent.join(format!(".{name}.almanac-old-{}", std::process::id()));
-        let had_previous = self.target.exists();
-        if had_previous {
-            std::fs::rename(&self.target, &previous)
-                .map_err(|e| Error::io("moving aside the previous output", &self.target, e))?;
+    pub fn commit(mut self) -> Result<Committed> {
+        let staged = std::mem::take(&mut *lock(&self.staged));
+        let site = std::mem::take(&mut *lock(&self.site));
+        let mut done = Committed {
+            written: staged.len(),
+            unchanged: site.len() - staged.len(),
+            removed: 0,
+        };
+        if !self.incremental || !self.target.is_dir() {
+            let _ = std::fs::remove_file(&self.target);
+            std::fs::rename(&self.dir, &self.target)
+                .map_err(|e| Error::io("moving the new output into place", &self.target, e))?;
+            self.committed = true;
+            return Ok(done);
         }
-        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
-            if had_previous {
-                let _ = std::fs::rename(&previous, &self.target);
-            }
-            return Err(Error::io(
-                "moving the new output into place",
-                &self.target,
-                e,
-            ));
+        for rel in &staged {
+            let to = self.target.join(rel);
+            clear_way(&self.target, &to)?;
+            std::fs::rename(self.dir.join(rel), &to)
+                .map_err(|e| Error::io("moving into place", &to, e))?;
         }
+        done.removed = remove_stale(&self.target, &site)?;
         self.committed = true;
-        if had_previous {
-            let _ = std::fs::remove_dir_all(&previous);
-        }
-        Ok(())
+        let _ = std::fs::remove_dir_all(&self.dir);
+        Ok(done)
     }
 }
 
@@ -89,6 +113,64 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Whether the file at `path` holds exactly `contents` (the size is compared first).
+fn same_bytes(path: &Path, contents: &[u8]) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == contents.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == contents)
+}
+
+/// Makes room for a file at `to` under `root`: folders above it, and no
+/// folder where the file goes or file where a folder goes.
+fn clear_way(root: &Path, to: &Path) -> Result<()> {
+    let mut at = to.parent();
+    let mut above = Vec::new();
+    while let Some(dir) = at.filter(|d| d.starts_with(root) && *d != root) {
+        above.push(dir);
+        at = dir.parent();
+    }
+    for dir in above.into_iter().rev() {
+        if dir.is_file() || dir.is_symlink() {
+            std::fs::remove_file(dir).map_err(|e| Error::io("removing", dir, e))?;
+        }
+        if !dir.exists() {
+            std::fs::create_dir(dir).map_err(|e| Error::io("creating", dir, e))?;
+        }
+    }
+    if to.is_dir() && !to.is_symlink() {
+        std::fs::remove_dir_all(to).map_err(|e| Error::io("removing", to, e))?;
+    }
+    Ok(())
+}
+
+/// Removes what is under `root` but not in `site`, and folders left empty;
+/// returns how many files went.
+fn remove_stale(root: &Path, site: &HashSet<String>) -> Result<usize> {
+    let mut removed = 0;
+    let mut dirs = Vec::new();
+    for entry in walkdir::WalkDir::new(root).min_depth(1) {
+        let entry = entry.map_err(|e| Error::io("listing", root, e.into()))?;
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if entry.file_type().is_dir() {
+            dirs.push(entry.into_path());
+        } else if !site.contains(&rel) {
+            std::fs::remove_file(entry.path())
+                .map_err(|e| Error::io("removing", entry.path(), e))?;
+            removed += 1;
+        }
+    }
+    // Deepest first, so a folder's empty sub-folders are gone before it.
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+    for dir in dirs {
+        let _ = std::fs::remove_dir(dir);
+    }
+    Ok(removed)
 }
 
 /// Refuses an output folder whose replacement would delete the project's own files.

@@ -319,6 +319,47 @@ fn unknown_config_key_fails_with_its_position() {
 }
 
 #[test]
+fn rebuilds_rewrite_only_what_changed_and_remove_what_went() {
+    use std::os::unix::fs::MetadataExt;
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n"),
+        ("content/a.md", "# A\n\nFirst.\n"),
+        ("content/b.md", "# B\n\nFirst.\n"),
+    ]);
+    site.build(&[]);
+    let inode = |rel: &str| std::fs::metadata(site.path(rel)).unwrap().ino();
+    let (a, b) = (inode("public/a.html"), inode("public/b.html"));
+
+    site.write("content/b.md", "# B\n\nSecond.\n");
+    let run = site.build(&[]);
+    assert_eq!(
+        inode("public/a.html"),
+        a,
+        "an unchanged page is not rewritten"
+    );
+    assert_ne!(inode("public/b.html"), b);
+    assert!(site.read("public/b.html").contains("Second."));
+    // b.html and the search index changed; nothing was removed.
+    assert!(
+        run.stderr.contains("(2 files written,") && run.stderr.contains(" 0 removed)"),
+        "{}",
+        run.stderr
+    );
+
+    // A guide that goes takes its page along; a stray file where a folder
+    // now goes makes way; the result is what a first build writes.
+    std::fs::remove_file(site.path("content/a.md")).unwrap();
+    site.write("public/ops", "a stray file");
+    site.write("public/stale/old.html", "gone soon");
+    site.write("content/ops/x.md", "# X\n");
+    site.build(&[]);
+    assert!(!site.exists("public/a.html") && !site.exists("public/stale"));
+    assert!(site.read("public/ops/x.html").contains("<h1"));
+    site.build(&["--out", "fresh"]);
+    assert_eq!(site.snapshot("public"), site.snapshot("fresh"));
+}
+
+#[test]
 fn broken_front_matter_fails_and_leaves_the_previous_output() {
     let site = Fixture::with(&[("content/README.md", "# Home\n"), ("content/a.md", "# A\n")]);
     site.build(&[]);
@@ -420,6 +461,27 @@ fn template_rendering_errors_are_reported() {
         run.stderr
     );
     assert!(!site.exists("public"));
+}
+
+#[test]
+fn a_rebuild_failing_midway_leaves_the_previous_output() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n\nChanged later.\n"),
+        ("content/a.md", "# A\n"),
+        ("content/b.md", "# B\n"),
+    ]);
+    site.build(&[]);
+    let before = site.snapshot("public");
+    // The home page renders (and differs) before the guides' template fails.
+    site.write("content/README.md", "# Home\n\nChanged.\n");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}{{ page.no_such_field.deeper }}{% endblock main %}",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("templates/page.html"), "{}", run.stderr);
+    assert_eq!(site.snapshot("public"), before);
 }
 
 #[test]
@@ -568,4 +630,26 @@ fn long_folders_show_a_window_of_the_navigation() {
     // The folder's page lists every page.
     let folder = site.read("public/ops/index.html");
     assert_eq!(main_of(&folder).matches("class=\"card\"").count(), 250);
+}
+
+#[test]
+fn templates_get_the_navigation_as_rows_or_as_markup() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n"),
+        ("content/a.md", "# A & B\n"),
+        (
+            "templates/page.html",
+            "{% for item in page.nav %}[{{ item.depth }} {{ item.title }}{% if item.active %} *{% endif %}]{% endfor %}",
+        ),
+        ("templates/section.html", "{{ page.nav_html | safe }}"),
+    ]);
+    site.build(&[]);
+    assert_eq!(site.read("public/a.html"), "[0 Home][0 A &amp; B *]");
+    let home = site.read("public/index.html");
+    assert!(
+        home.contains(
+            "<li class=\"nav-item depth-0 nav-section active\"><a href=\"index.html\" aria-current=\"page\">Home</a></li>"
+        ) && home.contains("<li class=\"nav-item depth-0\"><a href=\"a.html\">A &amp; B</a></li>"),
+        "{home}"
+    );
 }

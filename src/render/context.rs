@@ -67,8 +67,11 @@ pub struct PageView<'a> {
     pub next: Option<LinkView>,
     pub is_section: bool,
     pub is_home: bool,
-    /// The navigation tree as this page shows it.
+    /// The navigation tree as this page shows it, row by row; computed only
+    /// for templates that use it.
     pub nav: Vec<NavItem<'a>>,
+    /// The same navigation as ready markup (what the default theme shows).
+    pub nav_html: String,
     /// For a section page: the pages directly under it.
     pub children: Vec<LinkView>,
     /// The last commit that touched the guide.
@@ -77,12 +80,20 @@ pub struct PageView<'a> {
     pub extra: Option<&'a std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
+/// Which of the navigation's two forms the templates use.
+#[derive(Debug, Clone, Copy)]
+pub struct NavForms {
+    pub items: bool,
+    pub html: bool,
+}
+
 /// Everything a page template needs, with `guide` the page's guide if it has one.
 pub fn page_view<'a>(
     site: &'a Site,
     position: usize,
     guide: Option<(&'a crate::load::guides::Guide, &'a Rendered)>,
     edit_base: Option<&str>,
+    nav: NavForms,
 ) -> PageView<'a> {
     let page = &site.pages[site.order[position]];
     let around = |i: Option<usize>| {
@@ -107,7 +118,7 @@ pub fn page_view<'a>(
         None => ("", Vec::new(), false, ""),
     };
     let front = guide.map(|(g, _)| &g.front);
-    PageView {
+    let mut view = PageView {
         title: &page.title,
         description: page.description.as_deref(),
         url: &page.url,
@@ -131,7 +142,8 @@ pub fn page_view<'a>(
         next: around(Some(position + 1)),
         is_section: page.section.is_some(),
         is_home: page.section.as_deref() == Some(""),
-        nav: site.nav_for(site.order[position]),
+        nav: Vec::new(),
+        nav_html: String::new(),
         children: page
             .section
             .as_deref()
@@ -139,5 +151,51 @@ pub fn page_view<'a>(
             .unwrap_or_default(),
         extra: front.map(|f| &f.extra),
         updated: None,
+    };
+    if nav.items || nav.html {
+        let items = site.nav_for(site.order[position]);
+        if nav.html {
+            view.nav_html = nav_html(&items, &crate::index::root_prefix(&page.url));
+        }
+        if nav.items {
+            view.nav = items;
+        }
     }
+    view
+}
+
+/// The navigation as a list: what the default theme's sidebar holds.
+pub fn nav_html(items: &[NavItem], root: &str) -> String {
+    use crate::markdown::escape_into;
+    let mut html = String::with_capacity(64 + items.len() * 128);
+    html.push_str("<ul class=\"nav\">\n");
+    for item in items {
+        html.push_str("<li class=\"nav-item depth-");
+        html.push_str(&item.depth.to_string());
+        if item.more > 0 {
+            html.push_str(" nav-more");
+        }
+        if item.is_section {
+            html.push_str(" nav-section");
+        }
+        if item.active {
+            html.push_str(" active");
+        }
+        html.push_str("\"><a href=\"");
+        escape_into(&mut html, root);
+        escape_into(&mut html, item.url);
+        html.push('"');
+        if item.active {
+            html.push_str(" aria-current=\"page\"");
+        }
+        html.push('>');
+        if item.more > 0 {
+            html.push_str(&item.more.to_string());
+            html.push_str(" more in ");
+        }
+        escape_into(&mut html, item.title);
+        html.push_str("</a></li>\n");
+    }
+    html.push_str("</ul>");
+    html
 }

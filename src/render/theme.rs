@@ -100,6 +100,16 @@ impl Theme {
         })
     }
 
+    /// Whether any template names `field` (`page.nav`, not `page.nav_html`):
+    /// what no template shows need not be computed for every page.
+    pub fn uses(&self, field: &str) -> bool {
+        self.sources.values().any(|s| {
+            s.text.match_indices(field).any(|(at, _)| {
+                !s.text[at + field.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+            })
+        })
+    }
+
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String> {
         self.tera
             .render(name, context)
