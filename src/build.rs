@@ -469,49 +469,50 @@ fn render_one(shared: &MarkdownInput, guide: &Guide) -> Result<Rendered> {
 }
 
 /// The href to emit for a link written as `dest` in `guide` (whose page is
-/// at `from`), or `None` to keep it.
+/// at `from`), or `None` to keep it; and what the link resolved to.
 fn rewrite_link(
     index: &SiteIndex,
     guide: &Guide,
     from: &str,
     dest: &str,
     blob_base: Option<&str>,
+) -> (Option<String>, Option<Target>) {
+    let target = index.resolve(&guide.path, dest);
+    (href_for(index, from, &target, blob_base), Some(target))
+}
+
+/// The href from the page at `from` to a resolved link target, or `None`
+/// to keep the link as written.
+fn href_for(
+    index: &SiteIndex,
+    from: &str,
+    target: &Target,
+    blob_base: Option<&str>,
 ) -> Option<String> {
-    let with_fragment = |url: String, fragment: Option<String>| match fragment {
-        Some(f) => format!("{url}#{}", percent_encode_path(&f)),
+    let relative = |to: &str| percent_encode_path(&relative_href(from, to));
+    let with_fragment = |url: String, fragment: &Option<String>| match fragment {
+        Some(f) => format!("{url}#{}", percent_encode_path(f)),
         None => url,
     };
-    match index.resolve(&guide.path, dest) {
+    match target {
         Target::External | Target::SamePage { .. } | Target::OutsideRoot => None,
         Target::Page { page, fragment } => {
-            let to = page_url(index.guide_path(page));
-            Some(with_fragment(
-                percent_encode_path(&relative_href(from, &to)),
-                fragment,
-            ))
+            Some(with_fragment(relative(index.guide_url(*page)), fragment))
         }
-        Target::Section { dir, fragment } => Some(with_fragment(
-            percent_encode_path(&relative_href(from, &section_url(&dir))),
-            fragment,
-        )),
-        Target::Asset { path } => Some(percent_encode_path(&relative_href(from, &path))),
-        Target::Generated { url, fragment } => Some(with_fragment(
-            percent_encode_path(&relative_href(from, &url)),
-            fragment,
-        )),
+        Target::Section { dir, fragment } => {
+            Some(with_fragment(relative(&section_url(dir)), fragment))
+        }
+        Target::Asset { path } => Some(relative(path)),
+        Target::Generated { url, fragment } => Some(with_fragment(relative(url), fragment)),
         Target::RepoFile { path } => Some(match blob_base {
-            Some(base) => format!("{base}/{}", percent_encode_path(&path)),
-            None => percent_encode_path(&relative_href(from, &format!("{REPO_FILES_DIR}/{path}"))),
+            Some(base) => format!("{base}/{}", percent_encode_path(path)),
+            None => relative(&format!("{REPO_FILES_DIR}/{path}")),
         }),
         Target::Missing { path, fragment } => {
             // Keep broken `.md` links pointing where the page would be, never at a `.md`.
-            let rel = index.content_rel(&path)?;
-            rel.ends_with(".md").then(|| {
-                with_fragment(
-                    percent_encode_path(&relative_href(from, &page_url(rel))),
-                    fragment,
-                )
-            })
+            let rel = index.content_rel(path)?;
+            rel.ends_with(".md")
+                .then(|| with_fragment(relative(&page_url(rel)), fragment))
         }
     }
 }

@@ -90,10 +90,11 @@ pub fn shell(code: &str, console: bool) -> String {
 
 fn shell_line(line: &str, out: &mut String) {
     let span = |out: &mut String, class: &str, text: &str| {
-        out.push_str(&format!(
-            "<span class=\"hl-sh-{class}\">{}</span>",
-            escape(text)
-        ));
+        out.push_str("<span class=\"hl-sh-");
+        out.push_str(class);
+        out.push_str("\">");
+        crate::markdown::escape_into(out, text);
+        out.push_str("</span>");
     };
     let mut at_command = true;
     let mut i = 0;
@@ -152,7 +153,7 @@ fn shell_line(line: &str, out: &mut String) {
                 let (name, value) = word.split_once('=').unwrap_or((word, ""));
                 span(out, "var", name);
                 out.push('=');
-                out.push_str(&escape(value));
+                crate::markdown::escape_into(out, value);
             } else if at_command {
                 span(out, "cmd", word);
                 at_command = matches!(
@@ -171,7 +172,7 @@ fn shell_line(line: &str, out: &mut String) {
             } else if word.starts_with('-') {
                 span(out, "flag", word);
             } else {
-                out.push_str(&escape(word));
+                crate::markdown::escape_into(out, word);
             }
             i += end;
         }
@@ -186,7 +187,7 @@ fn span(out: &mut String, class: &str, text: &str) {
     out.push_str("<span class=\"hl-");
     out.push_str(class);
     out.push_str("\">");
-    out.push_str(&escape(text));
+    crate::markdown::escape_into(out, text);
     out.push_str("</span>");
 }
 

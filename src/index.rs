@@ -77,6 +77,8 @@ pub struct SiteIndex {
     dirs: HashMap<String, Option<usize>>,
     assets: HashSet<String>,
     guide_paths: Vec<String>,
+    /// Each guide's output page (`page_url` of its path).
+    guide_urls: Vec<String>,
     /// Site-root-relative URLs of the pages generated from the data.
     generated: HashSet<String>,
 }
@@ -95,6 +97,7 @@ impl SiteIndex {
             dirs: HashMap::default(),
             assets: assets.iter().cloned().collect(),
             guide_paths: guides.iter().map(|g| g.path.clone()).collect(),
+            guide_urls: guides.iter().map(|g| page_url(&g.path)).collect(),
             generated: HashSet::default(),
         };
         for (i, guide) in guides.iter().enumerate() {
@@ -218,6 +221,11 @@ impl SiteIndex {
         &self.guide_paths[page]
     }
 
+    /// The output page of guide number `page`.
+    pub fn guide_url(&self, page: usize) -> &str {
+        &self.guide_urls[page]
+    }
+
     /// The content-relative form of a root-relative path, if it is inside the content dir.
     pub fn content_rel<'a>(&self, root_rel: &'a str) -> Option<&'a str> {
         if self.content_prefix.is_empty() {
@@ -321,9 +329,13 @@ pub fn percent_decode(s: &str) -> String {
 
 /// Escapes what may not appear raw in an href path (spaces, quotes, non-ASCII).
 pub fn percent_encode_path(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+    let safe = |b: u8| b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b);
+    if s.bytes().all(safe) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+        if safe(b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));

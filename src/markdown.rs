@@ -7,6 +7,8 @@ use pulldown_cmark::{
 };
 use serde::Serialize;
 
+use crate::index::Target;
+
 use crate::error::LineIndex;
 use crate::slug::Slugger;
 
@@ -61,6 +63,9 @@ pub struct Link {
     pub target: String,
     pub line: usize,
     pub column: usize,
+    /// What the destination resolved to, when rendering resolved it.
+    #[serde(skip)]
+    pub resolved: Option<Target>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -150,7 +155,7 @@ struct OpenCode {
 /// Renders `text[body_start..]`; positions are reported in `text` (the whole
 /// file, front matter included). `rewrite` maps a link destination to the href
 /// to emit, or `None` to keep it.
-pub fn render(text: &str, body_start: usize, rewrite: &dyn Fn(&str) -> Option<String>) -> Rendered {
+pub fn render(text: &str, body_start: usize, rewrite: Rewrite) -> Rendered {
     pass(text, body_start, Some((rewrite, &|_, _| None, TEXT_LIMIT)))
 }
 
@@ -173,8 +178,9 @@ pub fn scan(text: &str, body_start: usize) -> Rendered {
     pass(text, body_start, None)
 }
 
-/// Maps a link destination to the href to emit, or `None` to keep it.
-pub type Rewrite<'a> = &'a dyn Fn(&str) -> Option<String>;
+/// Maps a link destination to the href to emit (`None` keeps it), and what
+/// it resolved to when the caller resolved it (kept in the `Link` for `check`).
+pub type Rewrite<'a> = &'a dyn Fn(&str) -> (Option<String>, Option<Target>);
 
 /// Highlights a code block: `(language, code)` → the inner HTML of `<code>`.
 pub type Highlight<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
@@ -186,7 +192,7 @@ pub const TEXT_LIMIT: usize = 3000;
 fn pass(text: &str, body_start: usize, html_with: Option<(Rewrite, Highlight, usize)>) -> Rendered {
     let (rewrite, highlight, text_limit): (Rewrite, Highlight, usize) = match html_with {
         Some(all) => all,
-        None => (&|_| None, &|_, _| None, 0),
+        None => (&|_| (None, None), &|_, _| None, 0),
     };
     let html = html_with.is_some();
     let keep_text = |text: &mut String, more: &str| {
@@ -198,7 +204,7 @@ fn pass(text: &str, body_start: usize, html_with: Option<(Rewrite, Highlight, us
     let body = &text[body_start..];
     let mut out = Rendered::default();
     let mut slugger = Slugger::default();
-    let mut events: Vec<Event> = Vec::new();
+    let mut events: Vec<Event> = Vec::with_capacity(if html { body.len() / 16 } else { 0 });
     let mut heading: Option<OpenHeading> = None;
     let mut code: Option<OpenCode> = None;
 
@@ -402,17 +408,26 @@ fn close_heading(
     if !html {
         return String::new();
     }
-    let mut inner = String::new();
-    pulldown_cmark::html::push_html(&mut inner, h.inner.into_iter());
-    let class = if h.classes.is_empty() {
-        String::new()
-    } else {
-        format!(" class=\"{}\"", escape(&h.classes.join(" ")))
-    };
     let id = escape(&id);
-    format!(
-        "<h{level} id=\"{id}\"{class}>{inner} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h{level}>\n"
-    )
+    let mut markup = String::with_capacity(2 * id.len() + 128);
+    markup.push_str("<h");
+    markup.push(char::from(b'0' + level));
+    markup.push_str(" id=\"");
+    markup.push_str(&id);
+    markup.push('"');
+    if !h.classes.is_empty() {
+        markup.push_str(" class=\"");
+        escape_into(&mut markup, &h.classes.join(" "));
+        markup.push('"');
+    }
+    markup.push('>');
+    pulldown_cmark::html::push_html(&mut markup, h.inner.into_iter());
+    markup.push_str(" <a class=\"anchor\" href=\"#");
+    markup.push_str(&id);
+    markup.push_str("\" aria-label=\"Link to this section\">#</a></h");
+    markup.push(char::from(b'0' + level));
+    markup.push_str(">\n");
+    markup
 }
 
 fn note_link<'a>(
@@ -421,23 +436,27 @@ fn note_link<'a>(
     dest: CowStr<'a>,
     (offset, source): (usize, &str),
     lines: &LineIndex,
-    rewrite: &dyn Fn(&str) -> Option<String>,
+    rewrite: Rewrite,
 ) -> CowStr<'a> {
     // Point at the destination as written, where the source shows it (not for
     // reference links, whose destination is defined elsewhere).
-    let at = source
-        .find(&format!("]({dest}"))
-        .map(|i| i + 2)
+    let inline = source
+        .match_indices("](")
+        .map(|(i, _)| i + 2)
+        .find(|&i| source[i..].starts_with(dest.as_ref()));
+    let at = inline
         .or_else(|| source.find(dest.as_ref()).filter(|_| !dest.is_empty()))
         .unwrap_or(0);
     let (line, column) = lines.line_col(offset + at);
+    let (href, resolved) = rewrite(&dest);
     out.links.push(Link {
         kind,
         target: dest.to_string(),
         line,
         column,
+        resolved,
     });
-    match rewrite(&dest) {
+    match href {
         Some(href) => href.into(),
         None => dest,
     }
@@ -459,7 +478,7 @@ fn raw_html<'a>(
     html: CowStr<'a>,
     offset: usize,
     lines: &LineIndex,
-    rewrite: &dyn Fn(&str) -> Option<String>,
+    rewrite: Rewrite,
 ) -> CowStr<'a> {
     if html.trim_start().starts_with("<!--") {
         if html.contains("almanac-ignore-next-line") {
@@ -485,13 +504,15 @@ fn raw_html<'a>(
                     LinkKind::HtmlLink
                 };
                 let (line, column) = lines.line_col(offset + range.start);
+                let (href, resolved) = rewrite(value);
                 out.links.push(Link {
                     kind,
                     target: value.to_string(),
                     line,
                     column,
+                    resolved,
                 });
-                if let Some(href) = rewrite(value) {
+                if let Some(href) = href {
                     rewritten.push_str(&html[last..range.start]);
                     rewritten.push_str(&escape(&href));
                     last = range.end;
@@ -731,7 +752,7 @@ mod tests {
     use super::*;
 
     fn plain(text: &str) -> Rendered {
-        render(text, 0, &|_| None)
+        render(text, 0, &|_| (None, None))
     }
 
     fn commands(text: &str) -> Vec<(String, usize, usize)> {
@@ -746,7 +767,7 @@ mod tests {
     fn links_carry_their_source_position() {
         let text = "---\ntitle: x\n---\n# T\n\nSee [a](a.md#x) and ![i](i.png).\n";
         let body_start = text.find("# T").unwrap();
-        let r = render(text, body_start, &|_| None);
+        let r = render(text, body_start, &|_| (None, None));
         let found: Vec<_> = r
             .links
             .iter()
@@ -797,7 +818,7 @@ mod tests {
     #[test]
     fn rewriting_touches_links_and_raw_html() {
         let r = render("[a](a.md) <a href=\"b.md\">b</a>\n", 0, &|d| {
-            Some(d.replace(".md", ".html"))
+            (Some(d.replace(".md", ".html")), None)
         });
         assert!(r.html.contains("<a href=\"a.html\">a</a>"), "{}", r.html);
         assert!(r.html.contains("<a href=\"b.html\">b</a>"), "{}", r.html);
@@ -981,7 +1002,7 @@ mod tests {
                 state ^= state << 17;
                 text.push_str(pieces[(state % pieces.len() as u64) as usize]);
             }
-            let r = render(&text, 0, &|d| Some(format!("x{d}")));
+            let r = render(&text, 0, &|d| (Some(format!("x{d}")), None));
             for link in &r.links {
                 assert!(link.line >= 1 && link.column >= 1);
             }

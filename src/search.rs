@@ -36,39 +36,48 @@ pub fn text_limit(guides: usize) -> usize {
     }
 }
 
-/// `search-index.js`: `window.almanacSearch(...)` called with the entries.
-/// Serialized straight into the script, entry by entry.
+/// `search-index.js`: `window.almanacSearch(...)` called with the entries,
+/// serialized in parallel.
 pub fn index_script(site: &Site, rendered: &[Rendered]) -> String {
+    use rayon::prelude::*;
     let limit = text_limit(rendered.len());
-    let entries = site.order.iter().filter_map(|&i| {
-        let page = &site.pages[i];
-        let r = &rendered[page.guide?];
-        let section = site.ancestors(page).last().map_or("", |p| p.title.as_str());
-        let mut end = r.text.len().min(limit);
-        while !r.text.is_char_boundary(end) {
-            end -= 1;
-        }
-        Some(Entry {
-            t: &page.title,
-            s: section,
-            u: &page.url,
-            h: r.headings
-                .iter()
-                .filter(|h| h.level > 1)
-                .map(|h| (h.id.as_str(), h.text.as_str()))
-                .collect(),
-            b: r.text[..end].trim(),
+    let entries: Vec<Vec<u8>> = site
+        .order
+        .par_iter()
+        .filter_map(|&i| {
+            let page = &site.pages[i];
+            let r = &rendered[page.guide?];
+            let section = site.ancestors(page).last().map_or("", |p| p.title.as_str());
+            let mut end = r.text.len().min(limit);
+            while !r.text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let entry = Entry {
+                t: &page.title,
+                s: section,
+                u: &page.url,
+                h: r.headings
+                    .iter()
+                    .filter(|h| h.level > 1)
+                    .map(|h| (h.id.as_str(), h.text.as_str()))
+                    .collect(),
+                b: r.text[..end].trim(),
+            };
+            let mut json = EscapeLt(Vec::with_capacity(256 + end));
+            serde_json::to_writer(&mut json, &entry).ok()?;
+            Some(json.0)
         })
-    });
-    let call = b"window.almanacSearch && window.almanacSearch(";
-    let mut script = EscapeLt(call.to_vec());
-    let mut json = serde_json::Serializer::new(&mut script);
-    if serde::Serializer::collect_seq(&mut json, entries).is_err() {
-        script.0.truncate(call.len());
-        script.0.extend_from_slice(b"[]");
+        .collect();
+    let mut script = b"window.almanacSearch && window.almanacSearch([".to_vec();
+    script.reserve(entries.iter().map(|e| e.len() + 1).sum::<usize>() + 4);
+    for (i, entry) in entries.iter().enumerate() {
+        if i > 0 {
+            script.push(b',');
+        }
+        script.extend_from_slice(entry);
     }
-    script.0.extend_from_slice(b");\n");
-    String::from_utf8(script.0).unwrap_or_default()
+    script.extend_from_slice(b"]);\n");
+    String::from_utf8(script).unwrap_or_default()
 }
 
 /// A writer that spells `<` as `\u003c`: JSON strings never hold `</script>`

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::index::{SiteIndex, page_url, section_url};
 use crate::load::guides::{Guide, file_name, parent};
-use crate::markdown::Rendered;
+use crate::markdown::{Rendered, escape};
 use crate::project::humanize;
 
 #[derive(Debug, Clone)]
@@ -49,6 +49,9 @@ pub struct NavItem<'a> {
     pub active: bool,
     /// A section whose children are listed (the current page is in it).
     pub open: bool,
+    /// The page the row links to (its index in `Site::pages`).
+    #[serde(skip)]
+    pub page: usize,
     /// Non-zero for the row standing in for this many pages of a long folder
     /// that the window around the current page leaves out; `title` and `url`
     /// are then the folder's section page, which lists them all.
@@ -72,6 +75,8 @@ pub struct Site {
     by_section: HashMap<String, usize>,
     children: HashMap<String, Vec<usize>>,
     page_of_guide: Vec<usize>,
+    /// Each page's title and URL, HTML-escaped once for every navigation that shows them.
+    escaped: Vec<(String, String)>,
 }
 
 impl Site {
@@ -137,6 +142,7 @@ impl Site {
             by_section: HashMap::new(),
             children: HashMap::new(),
             page_of_guide,
+            escaped: Vec::new(),
         };
         site.link();
         site
@@ -174,6 +180,10 @@ impl Site {
             });
         }
         self.children = children;
+        self.escaped = pages
+            .iter()
+            .map(|p| (escape(&p.title), escape(&p.url)))
+            .collect();
         self.order.clear();
         if let Some(&home) = self.by_section.get("") {
             self.order.push(home);
@@ -270,8 +280,56 @@ impl Site {
             is_section: p.section.is_some(),
             active: page == current,
             open,
+            page,
             more: 0,
         }
+    }
+
+    /// The navigation as page number `current` shows it, as a list: what the
+    /// default theme's sidebar holds. `root` leads back to the site root.
+    pub fn nav_html(&self, current: usize, root: &str) -> String {
+        let items = self.nav_for(current);
+        let root = escape(root);
+        // Pages of the current folder are linked by name, the rest from the root.
+        let here = &self.escaped[current].1;
+        let folder = &here[..here.rfind('/').map_or(0, |i| i + 1)];
+        let mut html = String::with_capacity(64 + items.len() * (root.len() + 112));
+        html.push_str("<ul class=\"nav\">\n");
+        for item in &items {
+            let (title, url) = &self.escaped[item.page];
+            html.push_str("<li class=\"nav-item depth-");
+            html.push_str(&item.depth.to_string());
+            if item.more > 0 {
+                html.push_str(" nav-more");
+            }
+            if item.is_section {
+                html.push_str(" nav-section");
+            }
+            if item.active {
+                html.push_str(" active");
+            }
+            html.push_str("\"><a href=\"");
+            match url.strip_prefix(folder).filter(|name| !name.contains('/')) {
+                Some(name) => html.push_str(name),
+                None => {
+                    html.push_str(&root);
+                    html.push_str(url);
+                }
+            }
+            html.push('"');
+            if item.active {
+                html.push_str(" aria-current=\"page\"");
+            }
+            html.push('>');
+            if item.more > 0 {
+                html.push_str(&item.more.to_string());
+                html.push_str(" more in ");
+            }
+            html.push_str(title);
+            html.push_str("</a></li>\n");
+        }
+        html.push_str("</ul>");
+        html
     }
 
     /// The index in `pages` of guide number `guide`'s page.

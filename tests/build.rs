@@ -623,6 +623,11 @@ fn long_folders_show_a_window_of_the_navigation() {
     assert!(titles.contains(&"110 more in Operations"), "{titles:?}");
     assert!(titles.contains(&"119 more in Operations"), "{titles:?}");
     assert!(nav.contains("aria-current=\"page\">Page 120<"));
+    // Every row links to a page that is there, from this page's folder.
+    for href in attr_values(nav, "href") {
+        let target = site.path("public/ops").join(href);
+        assert!(target.is_file(), "{href} from ops/p120.html");
+    }
     // At the start of the folder the window starts there too.
     let first = site.read("public/ops/p000.html");
     assert!(first.contains("229 more in Operations"));

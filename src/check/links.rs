@@ -85,7 +85,11 @@ impl Pages<'_> {
                     file,
                 ))
             };
-            match index.resolve(&guide.path, &link.target) {
+            match link
+                .resolved
+                .clone()
+                .unwrap_or_else(|| index.resolve(&guide.path, &link.target))
+            {
                 Target::SamePage { fragment: Some(f) } => findings.extend(missing_anchor(g, &f)),
                 Target::Page {
                     page,

@@ -336,6 +336,7 @@ pub fn did_you_mean<'a>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let wanted_bag = Bag::of(wanted);
     let wanted: Vec<char> = wanted.chars().collect();
     let limit = (wanted.len() / 3).max(2);
     let mut row = Vec::new();
@@ -344,13 +345,45 @@ pub fn did_you_mean<'a>(
         .filter_map(|c| {
             // The length difference alone rules most candidates out cheaply.
             let len = c.chars().count();
-            if len.abs_diff(wanted.len()) > limit || c.chars().eq(wanted.iter().copied()) {
+            if len.abs_diff(wanted.len()) > limit
+                || c.chars().eq(wanted.iter().copied())
+                || bag_distance(&wanted_bag, c) > limit
+            {
                 return None;
             }
             levenshtein_within(&wanted, c, limit, &mut row).map(|d| (d, c))
         })
         .min()
         .map(|(_, c)| c)
+}
+
+/// How many times each character occurs (ASCII counted exactly, the rest in one bin).
+struct Bag([u16; 129]);
+
+impl Bag {
+    fn of(s: &str) -> Bag {
+        let mut bag = [0u16; 129];
+        for c in s.chars() {
+            let bin = if c.is_ascii() { c as usize } else { 128 };
+            bag[bin] = bag[bin].saturating_add(1);
+        }
+        Bag(bag)
+    }
+}
+
+/// A lower bound of the edit distance, in one pass: each edit changes the
+/// character counts by at most one on each side.
+fn bag_distance(wanted: &Bag, other: &str) -> usize {
+    let Bag(mut diff) = Bag::of(other);
+    let (mut extra, mut missing) = (0usize, 0usize);
+    for (have, want) in diff.iter_mut().zip(wanted.0) {
+        if *have > want {
+            extra += usize::from(*have - want);
+        } else {
+            missing += usize::from(want - *have);
+        }
+    }
+    extra.max(missing)
 }
 
 /// The edit distance between `a` and `b`, or `None` once it must exceed `limit`.
@@ -425,6 +458,27 @@ mod tests {
                     let bounded = levenshtein_within(&chars, b, limit, &mut row);
                     assert_eq!(bounded, (full <= limit).then_some(full), "{a} {b} {limit}");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn bag_distance_never_exceeds_the_edit_distance() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "release.md",
+            "relaese.md",
+            "é-x",
+            "x-é",
+            "hotfix-guide.md",
+        ];
+        for a in words {
+            for b in words {
+                assert!(bag_distance(&Bag::of(a), b) <= levenshtein(a, b), "{a} {b}");
             }
         }
     }

@@ -137,8 +137,29 @@ fn parse_front_matter(yaml: &str) -> Result<FrontMatter, serde_yaml::Error> {
         return Ok(FrontMatter::default());
     }
     let mut front: FrontMatter = serde_yaml::from_str(yaml)?;
-    front.extra = unknown_keys(yaml);
+    if may_have_unknown_keys(yaml) {
+        front.extra = unknown_keys(yaml);
+    }
     Ok(front)
+}
+
+/// False when every top-level key is almanac's own, read off the lines that
+/// start at column 0: the YAML is then not parsed a second time for extras.
+/// Anything unusual (flow style, quoted or complex keys) answers true.
+fn may_have_unknown_keys(yaml: &str) -> bool {
+    yaml.lines().any(|line| {
+        if line.is_empty()
+            || line.starts_with([' ', '\t', '#'])
+            || line.trim_end() == "---"
+            || line.trim_end() == "..."
+        {
+            return false;
+        }
+        match line.split_once(':') {
+            Some((key, _)) => !KNOWN_KEYS.contains(&key),
+            None => true,
+        }
+    })
 }
 
 /// The byte range of the front matter's YAML (if there is front matter) and
@@ -274,6 +295,23 @@ mod tests {
         let keys: Vec<_> = g.front.extra.keys().map(String::as_str).collect();
         assert_eq!(keys, ["hide", "sort_by"]);
         assert_eq!(g.front.extra["hide"][0], "toc");
+    }
+
+    #[test]
+    fn extras_are_found_however_the_keys_are_written() {
+        // Quoted, flow-style and commented: whatever the quick key scan
+        // cannot vouch for is parsed, so no extra is ever missed.
+        for (yaml, extra) in [
+            ("title: T\nweight: 1\n# hide: x\n", None),
+            ("\"hide\": [toc]\ntitle: T\n", Some("hide")),
+            ("{title: T, hide: [toc]}\n", Some("hide")),
+            ("title: T\nsort_by:\n  - weight\n", Some("sort_by")),
+            ("title: >\n  folded: not a key\n", None),
+        ] {
+            let g = guide(&format!("---\n{yaml}---\n")).unwrap();
+            let keys: Vec<_> = g.front.extra.keys().map(String::as_str).collect();
+            assert_eq!(keys, extra.into_iter().collect::<Vec<_>>(), "{yaml}");
+        }
     }
 
     #[test]

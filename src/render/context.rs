@@ -152,50 +152,12 @@ pub fn page_view<'a>(
         extra: front.map(|f| &f.extra),
         updated: None,
     };
-    if nav.items || nav.html {
-        let items = site.nav_for(site.order[position]);
-        if nav.html {
-            view.nav_html = nav_html(&items, &crate::index::root_prefix(&page.url));
-        }
-        if nav.items {
-            view.nav = items;
-        }
+    let current = site.order[position];
+    if nav.html {
+        view.nav_html = site.nav_html(current, &crate::index::root_prefix(&page.url));
+    }
+    if nav.items {
+        view.nav = site.nav_for(current);
     }
     view
-}
-
-/// The navigation as a list: what the default theme's sidebar holds.
-pub fn nav_html(items: &[NavItem], root: &str) -> String {
-    use crate::markdown::escape_into;
-    let mut html = String::with_capacity(64 + items.len() * 128);
-    html.push_str("<ul class=\"nav\">\n");
-    for item in items {
-        html.push_str("<li class=\"nav-item depth-");
-        html.push_str(&item.depth.to_string());
-        if item.more > 0 {
-            html.push_str(" nav-more");
-        }
-        if item.is_section {
-            html.push_str(" nav-section");
-        }
-        if item.active {
-            html.push_str(" active");
-        }
-        html.push_str("\"><a href=\"");
-        escape_into(&mut html, root);
-        escape_into(&mut html, item.url);
-        html.push('"');
-        if item.active {
-            html.push_str(" aria-current=\"page\"");
-        }
-        html.push('>');
-        if item.more > 0 {
-            html.push_str(&item.more.to_string());
-            html.push_str(" more in ");
-        }
-        escape_into(&mut html, item.title);
-        html.push_str("</a></li>\n");
-    }
-    html.push_str("</ul>");
-    html
 }
