@@ -585,7 +585,23 @@ pub fn run(
         .calendar
         .as_ref()
         .map_or("v{version}", |(c, _)| c.tag_pattern.as_str());
-    let history = crate::load::history::read(&project.root, pattern, &[]);
+    // Commits only of the releases near the quarter (the one before and the
+    // one after included): a long history is not read in full for one report.
+    let (from, to) = (quarter.prev().first_day(), quarter.next().last_day());
+    let near = |d: chrono::NaiveDate| from <= d && d <= to;
+    let releases = project
+        .calendar
+        .as_ref()
+        .map_or(&[][..], |(c, _)| c.releases.as_slice());
+    let wants_commits = |version: &str, tagged: chrono::NaiveDate| {
+        near(tagged)
+            || releases.iter().any(|r| {
+                r.version == version
+                    && (near(r.latest_planned())
+                        || r.actual.as_ref().is_some_and(|a| near(a.release)))
+            })
+    };
+    let history = crate::load::history::read_some(&project.root, pattern, &[], &wants_commits);
     let docs = docs_health(paths, as_of)?;
     let generated = generate(&project, &history.releases, quarter, as_of, docs);
     // Links into the handbook: absolute when the site's URL is known.

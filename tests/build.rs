@@ -658,3 +658,31 @@ fn templates_get_the_navigation_as_rows_or_as_markup() {
         "{home}"
     );
 }
+
+#[test]
+fn last_updated_is_the_last_commit_touching_each_guide() {
+    use common::{Git, at};
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n"),
+        ("content/ops/a.md", "# A\n"),
+        ("content/b.md", "# B\n"),
+    ]);
+    let git = Git::init(&site);
+    git.commit_all("docs: start", at("2025-01-02T10:00:00Z"));
+    site.write("src/x.txt", "code\n");
+    git.commit_all("feat: code only", at("2025-02-03T10:00:00Z"));
+    site.write("content/ops/a.md", "# A\n\nMore.\n");
+    git.commit_all("docs: a", at("2025-03-04T10:00:00Z"));
+    site.write("src/x.txt", "more code\n");
+    site.write("README.md", "outside the content\n");
+    git.commit_all("feat: more code", at("2025-04-05T10:00:00Z"));
+    site.build(&[]);
+    let updated = |page: &str| {
+        let html = site.read(page);
+        let at = html.find("Last updated ").expect("a date");
+        html[at + 13..at + 23].to_string()
+    };
+    assert_eq!(updated("public/ops/a.html"), "2025-03-04");
+    assert_eq!(updated("public/b.html"), "2025-01-02");
+    assert_eq!(updated("public/index.html"), "2025-01-02");
+}

@@ -138,6 +138,21 @@ pub struct History {
 /// Reads releases and the last update of each of `files` (root-relative) in
 /// one pass over the history. Never fails: what cannot be read becomes a note.
 pub fn read(root: &Path, tag_pattern: &str, files: &[String]) -> History {
+    read_some(root, tag_pattern, files, &|_, _| true)
+}
+
+/// `read`, listing the commits only of the releases `wants_commits(version,
+/// tag date)` picks (the others keep their tag and date, with no commits): a
+/// report needs a few releases, not every commit of a long history.
+pub fn read_some(
+    root: &Path,
+    tag_pattern: &str,
+    files: &[String],
+    wants_commits: &dyn Fn(&str, chrono::NaiveDate) -> bool,
+) -> History {
+    // Objects come from the local repository: verifying each one's hash on
+    // every read would be most of the cost of a long history.
+    git2::opts::strict_hash_verification(false);
     let mut history = History::default();
     let repo = match Repository::discover(root) {
         Ok(repo) => repo,
@@ -205,7 +220,9 @@ pub fn read(root: &Path, tag_pattern: &str, files: &[String]) -> History {
     }
     for (i, (version, tag, oid, date, annotated)) in tagged.iter().enumerate() {
         let mut commits = Vec::new();
-        if let Ok(mut walk) = repo.revwalk() {
+        if wants_commits(version, date.date_naive())
+            && let Ok(mut walk) = repo.revwalk()
+        {
             let _ = walk.set_sorting(git2::Sort::TIME);
             let _ = walk.push(*oid);
             if i > 0 {
@@ -239,6 +256,19 @@ pub fn read(root: &Path, tag_pattern: &str, files: &[String]) -> History {
         && walk.push_head().is_ok()
     {
         let _ = walk.set_sorting(git2::Sort::TIME);
+        // The first path segment of every wanted file: a commit whose root
+        // tree has the same entries there as its parent's changed none of them.
+        let mut tops: Vec<String> = wanted
+            .iter()
+            .map(|f| f.split('/').next().unwrap_or("").to_string())
+            .collect();
+        tops.sort();
+        tops.dedup();
+        let entry_ids = |tree: &git2::Tree| -> Vec<Option<git2::Oid>> {
+            tops.iter()
+                .map(|t| tree.get_name(t).map(|e| e.id()))
+                .collect()
+        };
         for id in walk.flatten() {
             // Like `git log --no-merges`: the commit that made the change, not the merge.
             let Ok(commit) = repo.find_commit(id) else {
@@ -249,6 +279,12 @@ pub fn read(root: &Path, tag_pattern: &str, files: &[String]) -> History {
             }
             let Ok(tree) = commit.tree() else { continue };
             let parent_tree = commit.parent(0).ok().and_then(|p| p.tree().ok());
+            if parent_tree
+                .as_ref()
+                .is_some_and(|p| entry_ids(p) == entry_ids(&tree))
+            {
+                continue;
+            }
             let Ok(diff) = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None) else {
                 continue;
             };
