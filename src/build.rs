@@ -50,7 +50,7 @@ pub struct BuildReport {
 }
 
 /// One stage of a build as `-v` shows it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Lap {
     pub stage: &'static str,
     pub took: Duration,
@@ -70,6 +70,10 @@ impl Timer {
             last: Instant::now(),
             laps: Vec::new(),
         }
+    }
+
+    pub fn laps(&self) -> &[Lap] {
+        &self.laps
     }
 
     pub fn lap(&mut self, stage: &'static str) {
@@ -96,7 +100,7 @@ const REPO_FILES_DIR: &str = "_repo";
 
 pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
     let mut timer = Timer::start();
-    let prepared = prepare(paths, options, &mut timer, None, false)?;
+    let mut prepared = prepare(paths, options, &mut timer, None, false)?;
     let mut report = BuildReport {
         out_dir: prepared.out_dir.clone(),
         pages: prepared.site.pages.len(),
@@ -159,6 +163,8 @@ pub struct Prepared {
     pub out_dir: PathBuf,
     /// Guides rendered again (not taken from the cache).
     pub fresh: Vec<usize>,
+    /// `text_hash` of each guide's source, when the sources were kept.
+    pub hashes: Vec<u64>,
     pub fingerprint: u64,
 }
 
@@ -169,7 +175,7 @@ pub fn prepare(
     paths: &Paths,
     options: &BuildOptions,
     timer: &mut Timer,
-    cache: Option<(&MarkdownCache, Option<&history::History>)>,
+    cache: Option<(&mut MarkdownCache, Option<&history::History>)>,
     keep_sources: bool,
 ) -> Result<Prepared> {
     let mut project = Project::load(paths, options.drafts, Load::Strict)?;
@@ -197,7 +203,11 @@ pub fn prepare(
     }
     let calendar = project.calendar.as_ref().map(|(c, _)| c);
     let tag_pattern = calendar.map_or("v{version}", |c| c.tag_pattern.as_str());
-    let history = match cache.and_then(|(_, h)| h) {
+    let (cache, cached_history) = match cache {
+        Some((c, h)) => (Some(c), h),
+        None => (None, None),
+    };
+    let history = match cached_history {
         Some(h) => h.clone(),
         None => {
             let files: Vec<String> = project.guides.iter().map(|g| g.file.clone()).collect();
@@ -215,12 +225,20 @@ pub fn prepare(
     )
     .with_generated(data.pages().into_iter().map(|p| p.url));
     let fingerprint = fingerprint(&project);
-    let cached = cache
-        .map(|(c, _)| c)
-        .filter(|c| c.fingerprint == fingerprint);
+    let cached = cache.filter(|c| c.fingerprint == fingerprint);
     let shared = MarkdownInput::new(&project, &index, &data);
+    // Hashes of the sources, for `serve`'s next rebuild (which keeps them).
+    let hashes: Vec<u64> = if keep_sources {
+        project
+            .guides
+            .par_iter()
+            .map(|g| text_hash(&g.text))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let (rendered, fresh) =
-        render_markdown_cached(&mut project.guides, &shared, cached, keep_sources)?;
+        render_markdown_cached(&mut project.guides, &hashes, &shared, cached, keep_sources)?;
     timer.lap("markdown");
     let findings = check::links::check(&project.guides, &rendered, &index);
     timer.lap("check links");
@@ -239,14 +257,18 @@ pub fn prepare(
             warnings.push(note.clone());
         }
     }
+    let urls: HashSet<&str> = site.pages.iter().map(|q| q.url.as_str()).collect();
+    let sections: HashSet<&str> = site
+        .pages
+        .iter()
+        .filter_map(|q| q.section.as_deref())
+        .collect();
     let data_pages: Vec<SitePage> = data
         .pages()
         .into_iter()
         .filter(|p| {
-            let taken = site
-                .pages
-                .iter()
-                .any(|q| q.url == p.url || q.section.is_some() && q.section == p.section);
+            let taken = urls.contains(p.url.as_str())
+                || p.section.as_deref().is_some_and(|s| sections.contains(s));
             if taken {
                 warnings.push(format!(
                     "`{}` is a page of the content already: the generated one is left out",
@@ -272,6 +294,7 @@ pub fn prepare(
         today,
         out_dir,
         fresh,
+        hashes,
         fingerprint,
     })
 }
@@ -280,7 +303,7 @@ impl Prepared {
     /// Renders the pages (all, or only the page indexes in `only`) and every
     /// other file into `out`.
     pub fn write(
-        self,
+        &mut self,
         paths: &Paths,
         options: &BuildOptions,
         out: &dyn Sink,
@@ -296,6 +319,7 @@ impl Prepared {
             today,
             ..
         } = self;
+        let today = *today;
         let calendar = project.calendar.as_ref().map(|(c, _)| c);
         let data = ReleaseData::new(calendar, project.metrics.as_ref(), &history.releases, today);
         // Report pages carry the docs check's summary: run it once for all of them.
@@ -309,10 +333,10 @@ impl Prepared {
         };
         let title = project.title();
         let input = SiteInput {
-            project: &project,
-            index: &index,
-            site: &site,
-            rendered: &rendered,
+            project,
+            index,
+            site,
+            rendered,
             data: &data,
             updates: &history.updates,
             docs: &docs,
@@ -336,26 +360,28 @@ fn fingerprint(project: &Project) -> u64 {
     h.finish()
 }
 
-pub fn text_hash(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
+/// A hash of a guide's source that `serve` compares between rebuilds (fixed
+/// keys: the same text hashes the same in every rebuild).
+fn text_hash(text: &str) -> u64 {
+    ahash::RandomState::with_seeds(1, 2, 3, 4).hash_one(text)
 }
 
 /// `render_markdown`, reusing the cache's result for guides whose text did not change.
 fn render_markdown_cached(
     guides: &mut [Guide],
+    hashes: &[u64],
     shared: &MarkdownInput,
-    cache: Option<&MarkdownCache>,
+    cache: Option<&mut MarkdownCache>,
     keep_sources: bool,
 ) -> Result<(Vec<Rendered>, Vec<usize>)> {
+    // Cached pages are moved out of the cache, not copied.
     let mut rendered: Vec<Option<Rendered>> = match cache {
         None => vec![None; guides.len()],
         Some(cache) => guides
             .iter()
-            .map(|guide| match cache.pages.get(&guide.path) {
-                Some((hash, r)) if *hash == text_hash(&guide.text) => Some(r.clone()),
+            .enumerate()
+            .map(|(i, guide)| match cache.pages.remove(&guide.path) {
+                Some((hash, r)) if hashes.get(i) == Some(&hash) => Some(r),
                 _ => None,
             })
             .collect(),
@@ -528,7 +554,7 @@ fn write_site(
     input: &SiteInput,
     options: &BuildOptions,
     title: &str,
-    mut theme: Theme,
+    theme: &mut Theme,
     out: &dyn Sink,
     only: Option<&HashSet<usize>>,
 ) -> Result<()> {
@@ -662,10 +688,14 @@ fn write_site(
         let mut repo_files = BTreeSet::new();
         for (guide, r) in project.guides.iter().zip(rendered) {
             for link in &r.links {
-                if let Target::RepoFile { path } = index.resolve(&guide.path, &link.target)
-                    && project.root.join(&path).is_file()
+                let resolved = match &link.resolved {
+                    Some(target) => std::borrow::Cow::Borrowed(target),
+                    None => std::borrow::Cow::Owned(index.resolve(&guide.path, &link.target)),
+                };
+                if let Target::RepoFile { path } = resolved.as_ref()
+                    && project.root.join(path).is_file()
                 {
-                    repo_files.insert(path);
+                    repo_files.insert(path.clone());
                 }
             }
         }

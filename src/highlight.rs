@@ -300,6 +300,11 @@ fn markdown_line(line: &str, out: &mut String) {
 /// The colours: GitHub's in light mode, One Half Dark in dark mode (by system
 /// preference, or by the theme's toggle).
 pub fn css() -> String {
+    static CSS: OnceLock<String> = OnceLock::new();
+    CSS.get_or_init(themes_css).clone()
+}
+
+fn themes_css() -> String {
     use two_face::theme::{EmbeddedThemeName, extra};
     let themes = extra();
     let light = css_for_theme_with_class_style(themes.get(EmbeddedThemeName::Github), STYLE)

@@ -127,6 +127,7 @@ pub fn run(cli: &Cli, color: bool, stderr: &mut dyn Write) -> Result<i32> {
                 port: args.port,
                 bind: args.bind.clone(),
                 open: args.open,
+                verbose: g.verbose,
             };
             serve::run(&paths, &options, color, stderr)
         }

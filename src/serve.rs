@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildOptions, MarkdownCache, Sink, Timer, prepare, text_hash};
+use crate::build::{BuildOptions, MarkdownCache, Sink, Timer, prepare};
 use crate::error::{Error, Result};
 use crate::load::history::History;
 use crate::project::Paths;
@@ -41,6 +41,8 @@ const LIVE_JS: &str = r#"(function () {
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
+    /// Print each rebuild's stage times (`-v`).
+    pub verbose: bool,
     pub port: u16,
     pub bind: String,
     pub open: bool,
@@ -64,6 +66,8 @@ pub struct Rebuilt {
     pub pages_rendered: usize,
     pub files_written: usize,
     pub files_removed: usize,
+    /// Stage by stage, for `-v`.
+    pub timings: Vec<crate::build::Lap>,
 }
 
 impl Session {
@@ -90,8 +94,8 @@ impl Session {
     pub fn rebuild(&mut self, changes: &HashSet<Change>) -> Result<Rebuilt> {
         let mut timer = Timer::start();
         let content_only = !changes.is_empty() && changes.iter().all(|c| *c == Change::Content);
-        let cache = content_only.then_some((&self.cache, self.history.as_ref()));
-        let prepared = prepare(&self.paths, &self.options, &mut timer, cache, true)?;
+        let cache = content_only.then_some((&mut self.cache, self.history.as_ref()));
+        let mut prepared = prepare(&self.paths, &self.options, &mut timer, cache, true)?;
         let shape: Vec<String> = prepared
             .site
             .order
@@ -117,15 +121,6 @@ impl Session {
             .as_ref()
             .map_or(prepared.site.order.len(), HashSet::len);
 
-        let mut cache = MarkdownCache {
-            fingerprint: prepared.fingerprint,
-            pages: HashMap::with_capacity(prepared.rendered.len()),
-        };
-        for (g, r) in prepared.project.guides.iter().zip(&prepared.rendered) {
-            cache
-                .pages
-                .insert(g.path.clone(), (text_hash(&g.text), r.clone()));
-        }
         if self.history.is_none() {
             self.history = Some(prepared.history.clone());
         }
@@ -135,6 +130,21 @@ impl Session {
             now: Mutex::new(HashMap::new()),
         };
         prepared.write(&self.paths, &self.options, &sink, only.as_ref())?;
+        // The rendered pages move into the cache for the next rebuild.
+        let mut cache = MarkdownCache {
+            fingerprint: prepared.fingerprint,
+            pages: HashMap::with_capacity(prepared.rendered.len()),
+        };
+        let rendered = std::mem::take(&mut prepared.rendered);
+        for ((g, r), hash) in prepared
+            .project
+            .guides
+            .iter()
+            .zip(rendered)
+            .zip(&prepared.hashes)
+        {
+            cache.pages.insert(g.path.clone(), (*hash, r));
+        }
         let now = sink.now.into_inner().unwrap_or_default();
         let files_written = now
             .iter()
@@ -157,7 +167,9 @@ impl Session {
         self.written = written;
         self.cache = cache;
         self.shape = shape;
+        timer.lap("write");
         Ok(Rebuilt {
+            timings: timer.laps().to_vec(),
             pages_rendered,
             files_written,
             files_removed,
@@ -412,6 +424,18 @@ pub fn run(
                         r.files_removed
                     ),
                 );
+                if options.verbose {
+                    for lap in &r.timings {
+                        say(
+                            stderr,
+                            &format!(
+                                "  {:<18} {:>8.1} ms",
+                                lap.stage,
+                                lap.took.as_secs_f64() * 1000.0
+                            ),
+                        );
+                    }
+                }
                 clients.broadcast("reload", "{}");
             }
             Err(e) => {

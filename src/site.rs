@@ -168,22 +168,24 @@ impl Site {
                 children.entry(parent.clone()).or_default().push(i);
             }
         }
+        let lowercase: Vec<String> = pages.iter().map(|p| p.title.to_lowercase()).collect();
         for list in children.values_mut() {
             list.sort_by(|&a, &b| {
-                let (a, b) = (&pages[a], &pages[b]);
-                (a.weight.is_none(), a.weight, a.title.to_lowercase(), &a.url).cmp(&(
-                    b.weight.is_none(),
-                    b.weight,
-                    b.title.to_lowercase(),
-                    &b.url,
-                ))
+                let key = |i: usize| {
+                    let p = &pages[i];
+                    (p.weight.is_none(), p.weight, &lowercase[i], &p.url)
+                };
+                key(a).cmp(&key(b))
             });
         }
         self.children = children;
-        self.escaped = pages
-            .iter()
-            .map(|p| (escape(&p.title), escape(&p.url)))
-            .collect();
+        let known = self.escaped.len().min(pages.len());
+        self.escaped.truncate(known);
+        self.escaped.extend(
+            pages[known..]
+                .iter()
+                .map(|p| (escape(&p.title), escape(&p.url))),
+        );
         self.order.clear();
         if let Some(&home) = self.by_section.get("") {
             self.order.push(home);

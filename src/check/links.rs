@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use super::{Finding, Kind, Severity, did_you_mean, list_dir};
+use super::{Finding, Kind, Names, Severity, did_you_mean, list_dir};
 use crate::index::{SiteIndex, Target};
 use crate::load::guides::{Guide, file_name, parent};
 use crate::markdown::Rendered;
@@ -38,7 +38,7 @@ struct Pages<'a> {
     anchors: &'a [HashSet<&'a str>],
     index: &'a SiteIndex,
     /// Folder listings for "did you mean" hints, read once per folder.
-    dir_listings: Mutex<HashMap<String, Vec<String>>>,
+    dir_listings: Mutex<HashMap<String, std::sync::Arc<Names>>>,
 }
 
 impl Pages<'_> {
@@ -111,14 +111,17 @@ impl Pages<'_> {
                         Kind::BrokenLink
                     };
                     let name = file_name(path.trim_end_matches('/'));
-                    let hint = {
-                        let mut listings = dir_listings.lock().unwrap_or_else(|e| e.into_inner());
-                        let siblings = listings
-                            .entry(parent(&path).to_string())
-                            .or_insert_with_key(|dir| list_dir(&index.root().join(dir)));
-                        did_you_mean(name, siblings.iter().map(String::as_str))
-                            .map(|n| format!("did you mean `{n}`?"))
-                    };
+                    let siblings = dir_listings
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .entry(parent(&path).to_string())
+                        .or_insert_with_key(|dir| {
+                            std::sync::Arc::new(Names::new(list_dir(&index.root().join(dir))))
+                        })
+                        .clone();
+                    let hint = siblings
+                        .closest(name)
+                        .map(|n| format!("did you mean `{n}`?"));
                     findings.push(finding(
                         kind,
                         format!("`{path}` does not exist"),

@@ -338,18 +338,49 @@ pub fn did_you_mean<'a>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let candidates: Vec<(&str, Bag)> = candidates.into_iter().map(|c| (c, Bag::of(c))).collect();
+    closest(wanted, candidates.iter().map(|(c, bag)| (*c, bag)))
+}
+
+/// Names to suggest from, measured once: a folder listing that many broken
+/// links are checked against.
+#[derive(Default)]
+pub struct Names(Vec<(String, Bag)>);
+
+impl Names {
+    pub fn new(names: Vec<String>) -> Names {
+        Names(
+            names
+                .into_iter()
+                .map(|n| {
+                    let bag = Bag::of(&n);
+                    (n, bag)
+                })
+                .collect(),
+        )
+    }
+
+    /// `did_you_mean` over these names.
+    pub fn closest(&self, wanted: &str) -> Option<&str> {
+        closest(wanted, self.0.iter().map(|(n, bag)| (n.as_str(), bag)))
+    }
+}
+
+fn closest<'a, 'b>(
+    wanted: &str,
+    candidates: impl Iterator<Item = (&'a str, &'b Bag)>,
+) -> Option<&'a str> {
     let wanted_bag = Bag::of(wanted);
     let wanted: Vec<char> = wanted.chars().collect();
     let limit = (wanted.len() / 3).max(2);
     let mut row = Vec::new();
     candidates
-        .into_iter()
-        .filter_map(|c| {
-            // The length difference alone rules most candidates out cheaply.
-            let len = c.chars().count();
-            if len.abs_diff(wanted.len()) > limit
+        .filter_map(|(c, bag)| {
+            // Character counts rule most candidates out cheaply: the
+            // length difference and the bag distance bound the edit distance.
+            if bag.len.abs_diff(wanted.len()) > limit
+                || bag.distance(&wanted_bag) > limit
                 || c.chars().eq(wanted.iter().copied())
-                || bag_distance(&wanted_bag, c) > limit
             {
                 return None;
             }
@@ -359,33 +390,38 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
-/// How many times each character occurs (ASCII counted exactly, the rest in one bin).
-struct Bag([u16; 129]);
+/// How many times each character occurs (ASCII counted exactly, the rest in
+/// one bin), and how many characters there are.
+pub struct Bag {
+    counts: [u16; 129],
+    len: usize,
+}
 
 impl Bag {
     fn of(s: &str) -> Bag {
-        let mut bag = [0u16; 129];
+        let mut counts = [0u16; 129];
+        let mut len = 0;
         for c in s.chars() {
             let bin = if c.is_ascii() { c as usize } else { 128 };
-            bag[bin] = bag[bin].saturating_add(1);
+            counts[bin] = counts[bin].saturating_add(1);
+            len += 1;
         }
-        Bag(bag)
+        Bag { counts, len }
     }
-}
 
-/// A lower bound of the edit distance, in one pass: each edit changes the
-/// character counts by at most one on each side.
-fn bag_distance(wanted: &Bag, other: &str) -> usize {
-    let Bag(mut diff) = Bag::of(other);
-    let (mut extra, mut missing) = (0usize, 0usize);
-    for (have, want) in diff.iter_mut().zip(wanted.0) {
-        if *have > want {
-            extra += usize::from(*have - want);
-        } else {
-            missing += usize::from(want - *have);
+    /// A lower bound of the edit distance: each edit changes the character
+    /// counts by at most one on each side.
+    fn distance(&self, other: &Bag) -> usize {
+        let (mut extra, mut missing) = (0usize, 0usize);
+        for (&have, &want) in self.counts.iter().zip(&other.counts) {
+            if have > want {
+                extra += usize::from(have - want);
+            } else {
+                missing += usize::from(want - have);
+            }
         }
+        extra.max(missing)
     }
-    extra.max(missing)
 }
 
 /// The edit distance between `a` and `b`, or `None` once it must exceed `limit`.
@@ -480,7 +516,10 @@ mod tests {
         ];
         for a in words {
             for b in words {
-                assert!(bag_distance(&Bag::of(a), b) <= levenshtein(a, b), "{a} {b}");
+                assert!(
+                    Bag::of(a).distance(&Bag::of(b)) <= levenshtein(a, b),
+                    "{a} {b}"
+                );
             }
         }
     }
