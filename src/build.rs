@@ -20,6 +20,7 @@ use crate::markdown::{self, Rendered};
 use crate::project::{Load, Paths, Project};
 use crate::render::context::{NavForms, SiteView, UpdatedView, page_view};
 use crate::render::data::ReleaseData;
+use crate::render::native;
 use crate::render::theme::Theme;
 use crate::report;
 use crate::shortcodes;
@@ -100,7 +101,45 @@ const REPO_FILES_DIR: &str = "_repo";
 
 pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
     let mut timer = Timer::start();
-    let mut prepared = prepare(paths, options, &mut timer, None, false)?;
+    let mut prepared = prepare(paths, options, &mut timer, None, false, Render::Streamed)?;
+    let scanned: Vec<Option<String>> = prepared.rendered.iter().map(|r| r.title.clone()).collect();
+    let out_dir = prepared.out_dir.clone();
+    let staging = Staging::new(&out_dir)?;
+    prepared.write(paths, options, &staging, None)?;
+    timer.lap("markdown, render and write");
+    // The titles the navigation was built with must be the pages' own
+    // (where the front matter gives none).
+    let titles_held = prepared
+        .rendered
+        .iter()
+        .zip(&scanned)
+        .zip(&prepared.project.guides)
+        .all(|((r, scanned), g)| g.front.title.is_some() || r.title == *scanned);
+    if !titles_held {
+        drop(staging);
+        prepared = prepare(paths, options, &mut timer, None, false, Render::Now)?;
+        let staging = Staging::new(&out_dir)?;
+        prepared.write(paths, options, &staging, None)?;
+        timer.lap("render and write again (a heading the title scan missed)");
+        return finish(prepared, staging, options, timer);
+    }
+    prepared.findings = check::links::check(
+        &prepared.project.guides,
+        &prepared.rendered,
+        &prepared.index,
+    );
+    timer.lap("check links");
+    finish(prepared, staging, options, timer)
+}
+
+/// Reports the findings and, unless `--strict` found broken links, puts the
+/// staged output in place.
+fn finish(
+    prepared: Prepared,
+    staging: Staging,
+    options: &BuildOptions,
+    mut timer: Timer,
+) -> Result<BuildReport> {
     let mut report = BuildReport {
         out_dir: prepared.out_dir.clone(),
         pages: prepared.site.pages.len(),
@@ -110,12 +149,16 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
         findings: prepared.findings.clone(),
         timings: Vec::new(),
     };
+    // The whole site is in memory, in millions of small allocations: freeing
+    // them one by one takes longer than some builds. `build` is the CLI's last
+    // step, so the process hands the memory back at exit instead.
+    std::mem::forget(prepared);
     if options.strict && !report.findings.is_empty() {
+        // Nothing staged is kept: the output stays as it was.
+        drop(staging);
+        report.timings = timer.laps;
         return Ok(report);
     }
-    let staging = Staging::new(&report.out_dir)?;
-    prepared.write(paths, options, &staging, None)?;
-    timer.lap("render and write");
     report.files = staging.commit()?;
     timer.lap("update output");
     report.timings = timer.laps;
@@ -166,6 +209,21 @@ pub struct Prepared {
     /// `text_hash` of each guide's source, when the sources were kept.
     pub hashes: Vec<u64>,
     pub fingerprint: u64,
+    /// Markdown is rendered as each page is written (`Render::Streamed`):
+    /// until then `rendered` holds only the titles a quick scan found.
+    pub streamed: bool,
+}
+
+/// When `prepare` renders the markdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Render {
+    /// Every guide now, before any page is written (`serve`, which keeps the
+    /// results between rebuilds).
+    Now,
+    /// Each guide as its page is written, its HTML dropped once written: the
+    /// site never holds every page at once. Titles come from
+    /// `markdown::first_heading_title`, checked after writing.
+    Streamed,
 }
 
 /// Loads, renders the markdown (reusing `cache` where it can) and lays out
@@ -177,6 +235,7 @@ pub fn prepare(
     timer: &mut Timer,
     cache: Option<(&mut MarkdownCache, Option<&history::History>)>,
     keep_sources: bool,
+    render: Render,
 ) -> Result<Prepared> {
     let mut project = Project::load(paths, options.drafts, Load::Strict)?;
     timer.lap("load");
@@ -237,11 +296,35 @@ pub fn prepare(
     } else {
         Vec::new()
     };
-    let (rendered, fresh) =
-        render_markdown_cached(&mut project.guides, &hashes, &shared, cached, keep_sources)?;
-    timer.lap("markdown");
-    let findings = check::links::check(&project.guides, &rendered, &index);
-    timer.lap("check links");
+    let streamed = render == Render::Streamed;
+    let (rendered, fresh) = if streamed {
+        let titles = project
+            .guides
+            .par_iter()
+            .map(|g| Rendered {
+                title: g
+                    .front
+                    .title
+                    .is_none()
+                    .then(|| markdown::first_heading_title(&g.text, g.body_start))
+                    .flatten(),
+                ..Rendered::default()
+            })
+            .collect();
+        (titles, Vec::new())
+    } else {
+        let done =
+            render_markdown_cached(&mut project.guides, &hashes, &shared, cached, keep_sources)?;
+        timer.lap("markdown");
+        done
+    };
+    let findings = if streamed {
+        Vec::new()
+    } else {
+        let findings = check::links::check(&project.guides, &rendered, &index);
+        timer.lap("check links");
+        findings
+    };
     let title = project.title();
     let mut site = Site::new(&project.guides, &rendered, &index, &title);
     let mut warnings = project.warnings.clone();
@@ -296,6 +379,7 @@ pub fn prepare(
         fresh,
         hashes,
         fingerprint,
+        streamed,
     })
 }
 
@@ -317,6 +401,7 @@ impl Prepared {
             site,
             theme,
             today,
+            streamed,
             ..
         } = self;
         let today = *today;
@@ -340,8 +425,14 @@ impl Prepared {
             data: &data,
             updates: &history.updates,
             docs: &docs,
+            streamed: *streamed,
         };
-        write_site(&input, options, &title, theme, out, only)
+        if let Some(done) = write_site(&input, options, &title, theme, out, only)? {
+            // What the pages' markdown gave, their HTML left out: titles,
+            // headings, anchors and links, for the link check.
+            *rendered = done;
+        }
+        Ok(())
     }
 }
 
@@ -557,7 +648,7 @@ fn write_site(
     theme: &mut Theme,
     out: &dyn Sink,
     only: Option<&HashSet<usize>>,
-) -> Result<()> {
+) -> Result<Option<Vec<Rendered>>> {
     let SiteInput {
         project,
         index,
@@ -566,7 +657,9 @@ fn write_site(
         data,
         updates,
         docs,
+        streamed,
     } = *input;
+    let shared = streamed.then(|| MarkdownInput::new(project, index, data));
     let base_url = options
         .base_url
         .as_deref()
@@ -592,12 +685,23 @@ fn write_site(
         items: theme.uses("page.nav"),
         html: theme.uses("page.nav_html"),
     };
-    (0..site.order.len())
+    // Guides and sections skip the template engine while the site keeps the
+    // theme's own page templates (`render::native` writes the same bytes).
+    let native_page = theme.builtin(&["base.html", "page.html"]);
+    let native_section = native_page && theme.builtin(&["section.html"]);
+    let pages: Vec<Option<(usize, Rendered)>> = (0..site.order.len())
         .into_par_iter()
         .filter(|&position| only.is_none_or(|o| o.contains(&site.order[position])))
-        .try_for_each(|position| {
+        .map(|position| {
             let page = &site.pages[site.order[position]];
-            let guide = page.guide.map(|g| (&project.guides[g], &rendered[g]));
+            let fresh = match (page.guide, &shared) {
+                (Some(g), Some(shared)) => Some((g, render_one(shared, &project.guides[g])?)),
+                _ => None,
+            };
+            let guide = page.guide.map(|g| {
+                let r = fresh.as_ref().map_or(&rendered[g], |(_, r)| r);
+                (&project.guides[g], r)
+            });
             let mut view = page_view(site, position, guide, edit_base.as_deref(), nav);
             view.updated = guide
                 .and_then(|(g, _)| updates.get(&g.file))
@@ -605,8 +709,25 @@ fn write_site(
                     date: u.time.format("%Y-%m-%d").to_string(),
                     author: u.author.clone(),
                 });
+            let root = root_prefix(&page.url);
+            let native = match page.section {
+                Some(_) => native_section,
+                None => native_page,
+            };
+            // The page's HTML goes once the page is written.
+            let keep = |fresh: Option<(usize, Rendered)>| {
+                fresh.map(|(g, mut r)| {
+                    r.html = String::new();
+                    (g, r)
+                })
+            };
+            if page.data.is_none() && native {
+                out.write(&page.url, native::page(&site_view, &root, &view).as_bytes())?;
+                drop(view);
+                return Ok(keep(fresh));
+            }
             let mut context = tera::Context::new();
-            context.insert("root", &root_prefix(&page.url));
+            context.insert("root", &root);
             context.insert("page", &view);
             let template = match page.data {
                 Some(DataPage::Calendar) => {
@@ -632,8 +753,19 @@ fn write_site(
                 None if page.section.is_some() => "section.html",
                 None => "page.html",
             };
-            out.write(&page.url, theme.render(template, &context)?.as_bytes())
-        })?;
+            out.write(&page.url, theme.render(template, &context)?.as_bytes())?;
+            drop((context, view));
+            Ok(keep(fresh))
+        })
+        .collect::<Result<_>>()?;
+    let streamed_pages = streamed.then(|| {
+        let mut all = vec![Rendered::default(); project.guides.len()];
+        for (g, r) in pages.into_iter().flatten() {
+            all[g] = r;
+        }
+        all
+    });
+    let rendered = streamed_pages.as_deref().unwrap_or(rendered);
 
     for (path, contents) in data.files(title) {
         out.write(&path, contents.as_bytes())?;
@@ -706,7 +838,7 @@ fn write_site(
             )?;
         }
     }
-    Ok(())
+    Ok(streamed_pages)
 }
 
 fn copy_tree(dir: &std::path::Path, out: &dyn Sink) -> Result<()> {
@@ -734,6 +866,8 @@ struct SiteInput<'a> {
     updates: &'a HashMap<String, Update>,
     /// The docs check's summary, for report pages.
     docs: &'a report::DocsHealth,
+    /// Render each guide's markdown as its page is written (`Render::Streamed`).
+    streamed: bool,
 }
 
 /// The date "today" for plan status: `SOURCE_DATE_EPOCH` when set (reproducible

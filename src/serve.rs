@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildOptions, MarkdownCache, Sink, Timer, prepare};
+use crate::build::{BuildOptions, MarkdownCache, Render, Sink, Timer, prepare};
 use crate::error::{Error, Result};
 use crate::load::history::History;
 use crate::project::Paths;
@@ -95,7 +95,14 @@ impl Session {
         let mut timer = Timer::start();
         let content_only = !changes.is_empty() && changes.iter().all(|c| *c == Change::Content);
         let cache = content_only.then_some((&mut self.cache, self.history.as_ref()));
-        let mut prepared = prepare(&self.paths, &self.options, &mut timer, cache, true)?;
+        let mut prepared = prepare(
+            &self.paths,
+            &self.options,
+            &mut timer,
+            cache,
+            true,
+            Render::Now,
+        )?;
         let shape: Vec<String> = prepared
             .site
             .order

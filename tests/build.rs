@@ -686,3 +686,27 @@ fn last_updated_is_the_last_commit_touching_each_guide() {
     assert_eq!(updated("public/b.html"), "2025-01-02");
     assert_eq!(updated("public/index.html"), "2025-01-02");
 }
+
+#[test]
+fn titles_the_quick_scan_misses_still_name_their_pages() {
+    // The navigation is laid out from a quick scan of each page's first
+    // heading; these two fool it, and the build notices and renders again.
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n"),
+        ("content/a.md", "- # Listed title\n"),
+        ("content/b.md", "# [Referenced title][r]\n\n[r]: a.md\n"),
+    ]);
+    let run = site.build(&["-v"]);
+    assert!(
+        run.stderr.contains("render and write again"),
+        "{}",
+        run.stderr
+    );
+    let home = site.read("public/index.html");
+    assert!(home.contains(">Listed title</a>"), "{home}");
+    assert!(home.contains(">Referenced title</a>"), "{home}");
+    assert!(
+        site.read("public/b.html")
+            .contains("<title>Referenced title · ")
+    );
+}

@@ -5,4 +5,5 @@ pub mod charts;
 pub mod context;
 pub mod data;
 pub mod ical;
+pub mod native;
 pub mod theme;

@@ -100,6 +100,16 @@ impl Theme {
         })
     }
 
+    /// Whether the templates `names` are all the built-in theme's own (not
+    /// replaced by the site or a theme folder).
+    pub fn builtin(&self, names: &[&str]) -> bool {
+        names.iter().all(|name| {
+            self.sources
+                .get(*name)
+                .is_some_and(|s| s.file.starts_with("<built-in theme>/"))
+        })
+    }
+
     /// Whether any template names `field` (`page.nav`, not `page.nav_html`):
     /// what no template shows need not be computed for every page.
     pub fn uses(&self, field: &str) -> bool {

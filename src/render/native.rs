@@ -1,0 +1,214 @@
+//! The default theme's `page.html` and `section.html` (with `base.html`)
+//! written out directly, byte for byte what Tera renders from them: a page's
+//! chrome through the template engine cost as much as its markdown. Used only
+//! while a site keeps those three templates as the theme has them; a test
+//! renders every page both ways and compares.
+
+use super::context::{PageView, SiteView};
+use crate::markdown::escape_into as esc;
+
+/// The page as the built-in `page.html` renders it.
+pub fn page(site: &SiteView, root: &str, page: &PageView) -> String {
+    let mut out = String::with_capacity(page.content.len() + page.nav_html.len() + 4096);
+    let o = &mut out;
+    o.push_str("<!DOCTYPE html>\n<html lang=\"en\" data-root=\"");
+    esc(o, root);
+    o.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    if page.is_home {
+        esc(o, site.title);
+    } else {
+        esc(o, page.title);
+        o.push_str(" · ");
+        esc(o, site.title);
+    }
+    o.push_str("</title>\n");
+    match page.description.filter(|d| !d.is_empty()) {
+        Some(description) => meta_description(o, description),
+        None if !site.description.is_empty() => meta_description(o, site.description),
+        None => {}
+    }
+    o.push_str("\n<meta name=\"generator\" content=\"almanac\">\n<link rel=\"stylesheet\" href=\"");
+    esc(o, root);
+    o.push_str("assets/almanac.css\">\n<link rel=\"stylesheet\" href=\"");
+    esc(o, root);
+    o.push_str(concat!(
+        "assets/highlight.css\">\n",
+        "<script>document.documentElement.dataset.theme = localStorage.getItem(\"almanac-theme\") || \"\";</script>\n",
+        "</head>\n<body>\n",
+        "<a class=\"skip-link\" href=\"#content\">Skip to content</a>\n",
+        "<input type=\"checkbox\" id=\"nav-toggle\" class=\"nav-toggle\" aria-hidden=\"true\" tabindex=\"-1\">\n",
+        "<header class=\"topbar\">\n",
+        "  <label for=\"nav-toggle\" class=\"nav-button\" aria-label=\"Toggle navigation\">&#9776;</label>\n",
+        "  <a class=\"brand\" href=\""
+    ));
+    esc(o, root);
+    o.push_str("index.html\">");
+    esc(o, site.title);
+    o.push_str(concat!(
+        "</a>\n",
+        "  <div class=\"search\" role=\"search\">\n",
+        "    <label for=\"search-input\" class=\"visually-hidden\">Search the handbook</label>\n",
+        "    <input id=\"search-input\" type=\"search\" placeholder=\"Search (press /)\" autocomplete=\"off\" aria-controls=\"search-results\" aria-expanded=\"false\">\n",
+        "    <div id=\"search-results\" class=\"search-results\" role=\"listbox\" aria-label=\"Search results\" hidden></div>\n",
+        "  </div>\n",
+        "  <button class=\"theme-button\" type=\"button\" aria-label=\"Toggle dark mode\" title=\"Toggle dark mode\">&#9680;</button>\n",
+        "</header>\n",
+        "<div class=\"layout\">\n",
+        "  <nav class=\"sidebar\" aria-label=\"Handbook\">\n    "
+    ));
+    o.push_str(&page.nav_html);
+    o.push_str("\n  </nav>\n  <main class=\"main\" id=\"content\">\n  ");
+    main(o, root, page);
+    o.push_str("\n  </main>\n  ");
+    aside(o, page);
+    o.push_str("\n</div>\n<footer class=\"footer\">Built with almanac</footer>\n<script src=\"");
+    esc(o, root);
+    o.push_str("assets/almanac.js\"></script>\n");
+    if page.has_mermaid {
+        o.push_str("<script src=\"");
+        esc(o, root);
+        o.push_str("assets/vendor/mermaid.min.js\"></script>\n<script>almanacMermaid();</script>");
+    }
+    o.push_str("\n</body>\n</html>\n");
+    out
+}
+
+fn meta_description(o: &mut String, description: &str) {
+    o.push_str("<meta name=\"description\" content=\"");
+    esc(o, description);
+    o.push_str("\">");
+}
+
+/// `{% block main %}` of `page.html`.
+fn main(o: &mut String, root: &str, page: &PageView) {
+    o.push('\n');
+    if !page.breadcrumbs.is_empty() {
+        o.push_str("\n<nav class=\"breadcrumbs\" aria-label=\"Breadcrumbs\">\n  ");
+        for crumb in &page.breadcrumbs {
+            link(o, root, &crumb.url, "");
+            esc(o, &crumb.title);
+            o.push_str("</a><span class=\"sep\" aria-hidden=\"true\">/</span>");
+        }
+        o.push_str("<span aria-current=\"page\">");
+        esc(o, page.title);
+        o.push_str("</span>\n</nav>\n");
+    }
+    o.push_str("\n<article class=\"content\">\n");
+    let owner = page.owner.filter(|s| !s.is_empty());
+    if !page.audience.is_empty() || owner.is_some() || page.review_by.is_some() {
+        o.push_str("\n<div class=\"badges\">\n  ");
+        for who in page.audience {
+            o.push_str("<span class=\"badge badge-audience\" title=\"Audience\">");
+            esc(o, who);
+            o.push_str("</span>");
+        }
+        o.push_str("\n  ");
+        if let Some(owner) = owner {
+            o.push_str("<span class=\"badge badge-owner\" title=\"Owner\">Owner: ");
+            esc(o, owner);
+            o.push_str("</span>");
+        }
+        o.push_str("\n  ");
+        if let Some(date) = &page.review_by {
+            o.push_str("<span class=\"badge badge-review\" title=\"Review by\">Review by ");
+            esc(o, date);
+            o.push_str("</span>");
+        }
+        o.push_str("\n</div>\n");
+    }
+    o.push('\n');
+    if !page.has_h1 {
+        o.push_str("<h1>");
+        esc(o, page.title);
+        o.push_str("</h1>");
+        if let Some(description) = page.description.filter(|d| !d.is_empty()) {
+            o.push_str("<p class=\"lead\">");
+            esc(o, description);
+            o.push_str("</p>");
+        }
+    }
+    o.push('\n');
+    o.push_str(page.content);
+    o.push('\n');
+    if !page.children.is_empty() {
+        o.push_str("\n<section class=\"children\">\n  <h2 class=\"children-title\">In this section</h2>\n  <ul class=\"cards\">\n  ");
+        for child in &page.children {
+            o.push_str("\n    <li class=\"card\">");
+            link(o, root, &child.url, "");
+            esc(o, &child.title);
+            o.push_str("</a>");
+            if let Some(description) = child.description.as_deref().filter(|d| !d.is_empty()) {
+                o.push_str("<p>");
+                esc(o, description);
+                o.push_str("</p>");
+            }
+            o.push_str("</li>\n  ");
+        }
+        o.push_str("\n  </ul>\n</section>\n");
+    }
+    o.push_str("\n</article>\n<div class=\"page-meta\">\n  ");
+    if let Some(updated) = &page.updated {
+        o.push_str("<span class=\"updated\">Last updated ");
+        esc(o, &updated.date);
+        o.push_str(" by ");
+        esc(o, &updated.author);
+        o.push_str("</span>");
+    }
+    o.push_str("\n  ");
+    if let Some(edit) = &page.edit_url {
+        o.push_str("<a class=\"edit-link\" href=\"");
+        esc(o, edit);
+        o.push_str("\">Edit this page</a>");
+    }
+    o.push_str("\n</div>\n<nav class=\"pager\" aria-label=\"Previous and next page\">\n  ");
+    match &page.prev {
+        Some(prev) => {
+            o.push_str("<a class=\"prev\" rel=\"prev\" href=\"");
+            esc(o, root);
+            esc(o, &prev.url);
+            o.push_str("\"><span>Previous</span>");
+            esc(o, &prev.title);
+            o.push_str("</a>");
+        }
+        None => o.push_str("<span></span>"),
+    }
+    o.push_str("\n  ");
+    if let Some(next) = &page.next {
+        o.push_str("<a class=\"next\" rel=\"next\" href=\"");
+        esc(o, root);
+        esc(o, &next.url);
+        o.push_str("\"><span>Next</span>");
+        esc(o, &next.title);
+        o.push_str("</a>");
+    }
+    o.push_str("\n</nav>\n");
+}
+
+/// `<a href="{{ root }}{{ url }}"`, then `rest` and `>`.
+fn link(o: &mut String, root: &str, url: &str, rest: &str) {
+    o.push_str("<a href=\"");
+    esc(o, root);
+    esc(o, url);
+    o.push('"');
+    o.push_str(rest);
+    o.push('>');
+}
+
+/// `{% block aside %}` of `page.html`.
+fn aside(o: &mut String, page: &PageView) {
+    o.push('\n');
+    if page.toc.len() > 1 {
+        o.push_str("\n<aside class=\"toc\" aria-label=\"On this page\">\n  <p class=\"toc-title\">On this page</p>\n  <ul>\n  ");
+        for h in &page.toc {
+            o.push_str("<li class=\"toc-h");
+            o.push_str(&h.level.to_string());
+            o.push_str("\"><a href=\"#");
+            esc(o, &h.id);
+            o.push_str("\">");
+            esc(o, &h.title);
+            o.push_str("</a></li>");
+        }
+        o.push_str("\n  </ul>\n</aside>\n");
+    }
+    o.push('\n');
+}
