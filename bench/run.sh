@@ -2,9 +2,8 @@
 # Build benchmark: almanac beside a bare pulldown-cmark baseline (the floor:
 # read, render, write on 2 threads; examples/baseline.rs), Hugo and mdBook
 # (when installed) on the same generated corpora. Runs alternate between the
-# tools so machine noise hits them alike; every run starts from an empty
-# output folder with the page cache flushed to disk (`sync`), outside the
-# timing. Prints min/median/max wall time, pages per second and peak memory,
+# tools so machine noise hits them alike; every run writes a new output folder
+# (a first build, as in CI), after `sync`, outside the timing. Prints min/median/max wall time, pages per second and peak memory,
 # and the ratios of the medians against the baseline (and almanac against Hugo).
 #
 #   bench/run.sh [--pages 1000,10000] [--runs 5] [--peers-max 10000] [--work DIR]
@@ -35,11 +34,12 @@ almanac="$here/target/release/almanac"
 baseline="$here/target/release/examples/baseline"
 mkdir -p "$work"
 
-# measure NAME DIR CMD... : empties NAME's output folder, then appends
-# "seconds kilobytes" to $work/NAME.times.
+# measure NAME DIR CMD... : appends "seconds kilobytes" to $work/NAME.times.
+# Each run writes into a new folder, $out: all are removed only after the
+# last run, because ext4 makes creating files slow for a minute after many
+# were deleted, which would land on whichever tool runs next.
 measure() {
   local name="$1" dir="$2"; shift 2
-  rm -rf "$work/out-$name"
   sync
   ( cd "$dir" && /usr/bin/time -f "%e %M" -o "$work/$name.last" "$@" >/dev/null 2>&1 ) \
     || { echo "run.sh: $name failed: $*" >&2; exit 1; }
@@ -65,19 +65,24 @@ for n in "${sizes[@]}"; do
     command -v mdbook >/dev/null && tools+=(mdbook)
   fi
   for t in "${tools[@]}"; do rm -f "$work/$t.times"; done
+  runs_dir="$work/runs"
+  rm -rf "$runs_dir"
+  mkdir -p "$runs_dir"
   for ((r = 1; r <= runs; r++)); do
     for t in "${tools[@]}"; do
+      out="$runs_dir/$t-$r"
       case "$t" in
-        almanac) measure almanac "$corpus" "$almanac" build -q --out "$work/out-almanac" ;;
-        baseline) measure baseline "$corpus" "$baseline" content "$work/out-baseline" ;;
-        hugo) measure hugo "$corpus/hugo" hugo --quiet -d "$work/out-hugo" ;;
-        mdbook) measure mdbook "$corpus/mdbook" mdbook build -d "$work/out-mdbook" ;;
+        almanac) measure almanac "$corpus" "$almanac" build -q --out "$out" ;;
+        baseline) measure baseline "$corpus" "$baseline" content "$out" ;;
+        hugo) measure hugo "$corpus/hugo" hugo --quiet -d "$out" ;;
+        mdbook) measure mdbook "$corpus/mdbook" mdbook build -d "$out" ;;
       esac
     done
   done
-  built=$(find "$work/out-almanac" -name '*.html' | wc -l)
-  written=$(du -sm "$work/out-almanac" | cut -f1)
-  echo "corpus: $n pages ($built HTML pages, $written MB written by almanac), $runs alternated runs"
+  built=$(find "$runs_dir/almanac-1" -name '*.html' | wc -l)
+  written=$(du -sm "$runs_dir/almanac-1" | cut -f1)
+  base_written=$(du -sm "$runs_dir/baseline-1" | cut -f1)
+  echo "corpus: $n pages ($built HTML pages, $written MB written by almanac, $base_written MB by the baseline), $runs alternated runs"
   printf '  %-8s %8s %8s %8s %10s %9s %12s\n' tool min median max pages/s "peak MB" "time ratio"
   read -r _ base_s _ <<< "$(stats "$work/baseline.times" 1)"
   for t in "${tools[@]}"; do
@@ -93,4 +98,5 @@ for n in "${sizes[@]}"; do
     read -r _ h _ <<< "$(stats "$work/hugo.times" 1)"
     awk -v a="$a" -v h="$h" 'BEGIN { printf "  almanac / hugo: %.3f (medians)\n", a / h }'
   fi
+  rm -rf "$runs_dir"
 done

@@ -282,18 +282,24 @@ pub fn normalize(base: &str, rel: &str) -> Option<String> {
 
 /// A relative href from the page at `from_url` to `to_url` (both site-root-relative).
 pub fn relative_href(from_url: &str, to_url: &str) -> String {
-    let from_dirs: Vec<&str> = parent(from_url)
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .collect();
-    let to_parts: Vec<&str> = to_url.split('/').collect();
-    let common = from_dirs
-        .iter()
-        .zip(&to_parts[..to_parts.len().saturating_sub(1)])
-        .take_while(|(a, b)| a == b)
-        .count();
-    let mut href = "../".repeat(from_dirs.len() - common);
-    href.push_str(&to_parts[common..].join("/"));
+    let from_dir = parent(from_url);
+    // The folders the two share, from the top, and their length in `to_url`.
+    let (mut shared, mut shared_len) = (0, 0);
+    let mut to_dirs = parent(to_url).split('/').filter(|s| !s.is_empty());
+    for seg in from_dir.split('/').filter(|s| !s.is_empty()) {
+        if to_dirs.next() != Some(seg) {
+            break;
+        }
+        shared += 1;
+        shared_len += seg.len() + 1;
+    }
+    let ups = from_dir.split('/').filter(|s| !s.is_empty()).count() - shared;
+    let tail = to_url.get(shared_len..).unwrap_or("");
+    let mut href = String::with_capacity(ups * 3 + tail.len());
+    for _ in 0..ups {
+        href.push_str("../");
+    }
+    href.push_str(tail);
     if href.is_empty() {
         href.push_str("./");
     }
@@ -429,6 +435,37 @@ mod tests {
         );
         assert_eq!(relative_href("a/b/c.html", "a/x/d.html"), "../x/d.html");
         assert_eq!(relative_href("a/b.html", "a/b/c.html"), "b/c.html");
+    }
+
+    #[test]
+    fn relative_hrefs_agree_with_segment_lists() {
+        fn reference(from_url: &str, to_url: &str) -> String {
+            let from_dirs: Vec<&str> = parent(from_url)
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .collect();
+            let to_parts: Vec<&str> = to_url.split('/').collect();
+            let common = from_dirs
+                .iter()
+                .zip(&to_parts[..to_parts.len().saturating_sub(1)])
+                .take_while(|(a, b)| a == b)
+                .count();
+            let mut href = "../".repeat(from_dirs.len() - common);
+            href.push_str(&to_parts[common..].join("/"));
+            if href.is_empty() {
+                href.push_str("./");
+            }
+            href
+        }
+        let urls = [
+            "index.html", "a.html", "a/index.html", "a/b.html", "a/b/c.html", "a/b/index.html",
+            "ab/c.html", "a/bc/d.html", "x/y/z/w.html", "a/x/d.html", "a/",
+        ];
+        for from in urls {
+            for to in urls {
+                assert_eq!(relative_href(from, to), reference(from, to), "{from} -> {to}");
+            }
+        }
     }
 
     #[test]

@@ -305,7 +305,11 @@ pub type Highlight<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
 /// to rank and show).
 pub const TEXT_LIMIT: usize = 3000;
 
-fn pass(text: &str, body_start: usize, html_with: Option<(Rewrite, Highlight, usize)>) -> Rendered {
+fn pass<'t>(
+    text: &'t str,
+    body_start: usize,
+    html_with: Option<(Rewrite, Highlight, usize)>,
+) -> Rendered {
     let (rewrite, highlight, text_limit): (Rewrite, Highlight, usize) = match html_with {
         Some(all) => all,
         None => (&|_| (None, None), &|_, _| None, 0),
@@ -320,7 +324,6 @@ fn pass(text: &str, body_start: usize, html_with: Option<(Rewrite, Highlight, us
     let body = &text[body_start..];
     let mut out = Rendered::default();
     let mut slugger = Slugger::default();
-    let mut events: Vec<Event> = Vec::with_capacity(if html { body.len() / 16 } else { 0 });
     let mut heading: Option<OpenHeading> = None;
     let mut code: Option<OpenCode> = None;
 
@@ -334,7 +337,7 @@ fn pass(text: &str, body_start: usize, html_with: Option<(Rewrite, Highlight, us
         }
     }
 
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    let mut step = |event: Event<'t>, range: std::ops::Range<usize>| -> Option<Event<'t>> {
         let offset = body_start + range.start;
         let event = match event {
             Event::Start(Tag::Heading {
@@ -348,11 +351,11 @@ fn pass(text: &str, body_start: usize, html_with: Option<(Rewrite, Highlight, us
                     text: String::new(),
                     inner: Vec::new(),
                 });
-                continue;
+                return None;
             }
             Event::End(TagEnd::Heading(_)) => {
                 keep_text(&mut out.text, " ");
-                let Some(h) = heading.take() else { continue };
+                let Some(h) = heading.take() else { return None };
                 let markup = close_heading(h, &mut slugger, &lines, &mut out, html);
                 Event::Html(markup.into())
             }
@@ -391,20 +394,20 @@ fn pass(text: &str, body_start: usize, html_with: Option<(Rewrite, Highlight, us
                     offset: lines.offset_of_line(first_line),
                     text: String::new(),
                 });
-                continue;
+                return None;
             }
             Event::End(TagEnd::CodeBlock) => {
-                let Some(block) = code.take() else { continue };
+                let Some(block) = code.take() else { return None };
                 if !html {
                     out.commands.extend(block_commands(&block, &lines));
-                    continue;
+                    return None;
                 }
                 Event::Html(code_html(&block, highlight, &mut out).into())
             }
             Event::Text(t) => {
                 if let Some(block) = &mut code {
                     block.text.push_str(&t);
-                    continue;
+                    return None;
                 }
                 if let Some(h) = &mut heading {
                     h.text.push_str(&t);
@@ -450,17 +453,26 @@ fn pass(text: &str, body_start: usize, html_with: Option<(Rewrite, Highlight, us
             other => other,
         };
         match &mut heading {
-            Some(h) if html => h.inner.push(event),
-            None if html => events.push(event),
-            _ => {}
+            Some(h) if html => {
+                h.inner.push(event);
+                None
+            }
+            None if html => Some(event),
+            _ => None,
         }
-    }
+    };
+    // Events stream into the HTML writer as they are parsed.
+    let events = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| step(event, range));
     if html {
         let mut markup = String::with_capacity(body.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut markup, events.into_iter());
-        // Every page's HTML is kept until the site is written: no slack.
+        pulldown_cmark::html::push_html(&mut markup, events);
+        // A page's HTML may be kept until the site is written: no slack.
         markup.shrink_to_fit();
         out.html = markup;
+    } else {
+        events.for_each(drop);
     }
     out
 }

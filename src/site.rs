@@ -2,7 +2,7 @@
 //! index guide; titles, ordering by weight then title, the navigation order
 //! that prev/next follow, and breadcrumbs.
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 
 use serde::Serialize;
 
@@ -300,7 +300,7 @@ impl Site {
         for item in &items {
             let (title, url) = &self.escaped[item.page];
             html.push_str("<li class=\"nav-item depth-");
-            html.push_str(&item.depth.to_string());
+            push_number(&mut html, item.depth);
             if item.more > 0 {
                 html.push_str(" nav-more");
             }
@@ -324,7 +324,7 @@ impl Site {
             }
             html.push('>');
             if item.more > 0 {
-                html.push_str(&item.more.to_string());
+                push_number(&mut html, item.more);
                 html.push_str(" more in ");
             }
             html.push_str(title);
@@ -370,6 +370,11 @@ impl Site {
         chain.reverse();
         chain
     }
+}
+
+fn push_number(out: &mut String, n: usize) {
+    use std::fmt::Write;
+    let _ = write!(out, "{n}");
 }
 
 /// The section a page sits in: its folder, or for a section's own page the folder above.

@@ -45,6 +45,10 @@ impl Slugger {
 
     pub fn unique(&mut self, text: &str) -> String {
         let base = slug(text);
+        if !self.seen.contains_key(&base) {
+            self.seen.insert(base.clone(), 0);
+            return base;
+        }
         let mut candidate = base.clone();
         while self.seen.contains_key(&candidate) {
             let n = self.seen.entry(base.clone()).or_insert(0);

@@ -1,7 +1,7 @@
 //! Relative links, images and `#fragments` against the pages and anchors the
 //! renderer produced.
 
-use std::collections::{HashMap, HashSet};
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
