@@ -297,20 +297,33 @@ pub fn prepare(
         Vec::new()
     };
     let streamed = render == Render::Streamed;
+    let mut hashes = hashes;
     let (rendered, fresh) = if streamed {
-        let titles = project
+        // Each page's title from a quick scan, and its source let go: it is
+        // read again when its page is written, so the sources of the whole
+        // site are never held at once.
+        let (titles, sums): (Vec<Rendered>, Vec<u64>) = project
             .guides
-            .par_iter()
-            .map(|g| Rendered {
-                title: g
+            .par_iter_mut()
+            .map(|g| {
+                let title = g
                     .front
                     .title
                     .is_none()
                     .then(|| markdown::first_heading_title(&g.text, g.body_start))
-                    .flatten(),
-                ..Rendered::default()
+                    .flatten();
+                let sum = text_hash(&g.text);
+                g.text = String::new();
+                (
+                    Rendered {
+                        title,
+                        ..Rendered::default()
+                    },
+                    sum,
+                )
             })
-            .collect();
+            .unzip();
+        hashes = sums;
         (titles, Vec::new())
     } else {
         let done =
@@ -402,6 +415,7 @@ impl Prepared {
             theme,
             today,
             streamed,
+            hashes,
             ..
         } = self;
         let today = *today;
@@ -426,6 +440,7 @@ impl Prepared {
             updates: &history.updates,
             docs: &docs,
             streamed: *streamed,
+            hashes,
         };
         if let Some(done) = write_site(&input, options, &title, theme, out, only)? {
             // What the pages' markdown gave, their HTML left out: titles,
@@ -485,7 +500,7 @@ fn render_markdown_cached(
         .zip(rendered.par_iter())
         .filter(|(_, done)| done.is_none())
         .map(|(guide, _)| {
-            let page = render_one(shared, guide);
+            let page = render_one(shared, guide, &guide.text);
             if !keep_sources {
                 // The page's HTML is kept until the site is written; its
                 // source is not needed again, and at 10,000 pages they weigh
@@ -534,7 +549,7 @@ impl<'a> MarkdownInput<'a> {
 
 /// One guide's markdown pass: links rewritten to output pages, shortcodes
 /// expanded with the release data.
-fn render_one(shared: &MarkdownInput, guide: &Guide) -> Result<Rendered> {
+fn render_one(shared: &MarkdownInput, guide: &Guide, text: &str) -> Result<Rendered> {
     let from = page_url(&guide.path);
     let rewrite = |dest: &str| {
         rewrite_link(
@@ -554,20 +569,20 @@ fn render_one(shared: &MarkdownInput, guide: &Guide) -> Result<Rendered> {
             shared.text_limit,
         )
     };
-    let codes = shortcodes::find(&guide.text, guide.body_start);
+    let codes = shortcodes::find(text, guide.body_start);
     if codes.is_empty() {
-        return Ok(render(&guide.text));
+        return Ok(render(text));
     }
     // Each shortcode becomes an HTML comment of the same length (so
     // positions stay put), replaced by its HTML after rendering.
     let kpi_ids: Vec<&str> = shared.kpi_ids.iter().map(String::as_str).collect();
     let root = root_prefix(&page_url(&guide.path));
-    let mut text = guide.text.clone();
+    let mut source = text.to_string();
     let mut expansions = Vec::with_capacity(codes.len());
     for (i, code) in codes.into_iter().enumerate().rev() {
         let at = |offset: usize, message: String| {
-            let (line, column) = crate::error::line_col(&guide.text, offset);
-            Error::at(&guide.file, &guide.text, line, column, message)
+            let (line, column) = crate::error::line_col(text, offset);
+            Error::at(&guide.file, text, line, column, message)
         };
         let code = code.map_err(|(offset, e)| at(offset, e))?;
         shortcodes::validate(&code, &kpi_ids).map_err(|e| at(code.start, e))?;
@@ -575,14 +590,28 @@ fn render_one(shared: &MarkdownInput, guide: &Guide) -> Result<Rendered> {
             "<!--almanac:{i}{}-->",
             " ".repeat((code.end - code.start).saturating_sub(15 + i.to_string().len()))
         );
-        text.replace_range(code.start..code.end, &placeholder);
+        source.replace_range(code.start..code.end, &placeholder);
         expansions.push((placeholder, shared.data.expand(&code, &root)));
     }
-    let mut page = render(&text);
+    let mut page = render(&source);
     for (placeholder, html) in expansions {
         page.html = page.html.replacen(&placeholder, &html, 1);
     }
     Ok(page)
+}
+
+/// A guide's source read again for its page (a streamed build dropped it
+/// after the first look), refusing a file that changed in between.
+fn reread(root: &std::path::Path, guide: &Guide, hash: Option<u64>) -> Result<String> {
+    let path = root.join(&guide.file);
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io("reading", &path, e))?;
+    if hash.is_some_and(|h| h != text_hash(&text)) {
+        return Err(Error::Usage(format!(
+            "`{}` changed while the site was being built: build again",
+            guide.file
+        )));
+    }
+    Ok(text)
 }
 
 /// The href to emit for a link written as `dest` in `guide` (whose page is
@@ -658,6 +687,7 @@ fn write_site(
         updates,
         docs,
         streamed,
+        hashes,
     } = *input;
     let shared = streamed.then(|| MarkdownInput::new(project, index, data));
     let base_url = options
@@ -695,7 +725,11 @@ fn write_site(
         .map(|position| {
             let page = &site.pages[site.order[position]];
             let fresh = match (page.guide, &shared) {
-                (Some(g), Some(shared)) => Some((g, render_one(shared, &project.guides[g])?)),
+                (Some(g), Some(shared)) => {
+                    let guide = &project.guides[g];
+                    let text = reread(&project.root, guide, hashes.get(g).copied())?;
+                    Some((g, render_one(shared, guide, &text)?))
+                }
                 _ => None,
             };
             let guide = page.guide.map(|g| {
@@ -868,6 +902,8 @@ struct SiteInput<'a> {
     docs: &'a report::DocsHealth,
     /// Render each guide's markdown as its page is written (`Render::Streamed`).
     streamed: bool,
+    /// `text_hash` of each guide's source as loaded.
+    hashes: &'a [u64],
 }
 
 /// The date "today" for plan status: `SOURCE_DATE_EPOCH` when set (reproducible

@@ -458,12 +458,25 @@ mod tests {
             href
         }
         let urls = [
-            "index.html", "a.html", "a/index.html", "a/b.html", "a/b/c.html", "a/b/index.html",
-            "ab/c.html", "a/bc/d.html", "x/y/z/w.html", "a/x/d.html", "a/",
+            "index.html",
+            "a.html",
+            "a/index.html",
+            "a/b.html",
+            "a/b/c.html",
+            "a/b/index.html",
+            "ab/c.html",
+            "a/bc/d.html",
+            "x/y/z/w.html",
+            "a/x/d.html",
+            "a/",
         ];
         for from in urls {
             for to in urls {
-                assert_eq!(relative_href(from, to), reference(from, to), "{from} -> {to}");
+                assert_eq!(
+                    relative_href(from, to),
+                    reference(from, to),
+                    "{from} -> {to}"
+                );
             }
         }
     }

@@ -397,7 +397,9 @@ fn pass<'t>(
                 return None;
             }
             Event::End(TagEnd::CodeBlock) => {
-                let Some(block) = code.take() else { return None };
+                let Some(block) = code.take() else {
+                    return None;
+                };
                 if !html {
                     out.commands.extend(block_commands(&block, &lines));
                     return None;
