@@ -355,7 +355,7 @@ fn pass<'t>(
             }
             Event::End(TagEnd::Heading(_)) => {
                 keep_text(&mut out.text, " ");
-                let Some(h) = heading.take() else { return None };
+                let h = heading.take()?;
                 let markup = close_heading(h, &mut slugger, &lines, &mut out, html);
                 Event::Html(markup.into())
             }
@@ -397,9 +397,7 @@ fn pass<'t>(
                 return None;
             }
             Event::End(TagEnd::CodeBlock) => {
-                let Some(block) = code.take() else {
-                    return None;
-                };
+                let block = code.take()?;
                 if !html {
                     out.commands.extend(block_commands(&block, &lines));
                     return None;
