@@ -4,6 +4,11 @@ use clap::Parser;
 
 use almanac::cli::{Cli, ColorChoice};
 
+/// mimalloc rather than the system allocator: a build makes millions of
+/// small strings on every core (see the Performance section of the README).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = Cli::parse();
     let color = match cli.global.color {
