@@ -372,37 +372,51 @@ fn closest<'a, 'b>(
 ) -> Option<&'a str> {
     let wanted_bag = Bag::of(wanted);
     let wanted: Vec<char> = wanted.chars().collect();
-    let limit = (wanted.len() / 3).max(2);
+    // Only candidates at least as close as the best so far are measured.
+    let mut limit = (wanted.len() / 3).max(2);
     let mut row = Vec::new();
-    candidates
-        .filter_map(|(c, bag)| {
-            // Character counts rule most candidates out cheaply: the
-            // length difference and the bag distance bound the edit distance.
-            if bag.len.abs_diff(wanted.len()) > limit
-                || bag.distance(&wanted_bag) > limit
-                || c.chars().eq(wanted.iter().copied())
-            {
-                return None;
-            }
-            levenshtein_within(&wanted, c, limit, &mut row).map(|d| (d, c))
-        })
-        .min()
-        .map(|(_, c)| c)
+    let mut best: Option<(usize, &str)> = None;
+    for (c, bag) in candidates {
+        // Character counts rule most candidates out cheaply: the length
+        // difference and the bag distance bound the edit distance.
+        if bag.len.abs_diff(wanted.len()) > limit
+            || bag.distance(&wanted_bag) > limit
+            || c.chars().eq(wanted.iter().copied())
+        {
+            continue;
+        }
+        if let Some(d) = levenshtein_within(&wanted, c, limit, &mut row)
+            && best.is_none_or(|b| (d, c) < b)
+        {
+            best = Some((d, c));
+            limit = d;
+        }
+    }
+    best.map(|(_, c)| c)
 }
 
-/// How many times each character occurs (ASCII counted exactly, the rest in
-/// one bin), and how many characters there are.
+/// How many times each character occurs (letters, digits, `-`, `_` and `.`
+/// each in a bin of their own, the rest in one), and how many characters
+/// there are. Merging characters in a bin only lowers the bound below.
 pub struct Bag {
-    counts: [u16; 129],
+    counts: [u16; 40],
     len: usize,
 }
 
 impl Bag {
     fn of(s: &str) -> Bag {
-        let mut counts = [0u16; 129];
+        let mut counts = [0u16; 40];
         let mut len = 0;
         for c in s.chars() {
-            let bin = if c.is_ascii() { c as usize } else { 128 };
+            let bin = match c {
+                'a'..='z' => c as usize - 'a' as usize,
+                'A'..='Z' => c as usize - 'A' as usize,
+                '0'..='9' => 26 + c as usize - '0' as usize,
+                '-' => 36,
+                '_' => 37,
+                '.' => 38,
+                _ => 39,
+            };
             counts[bin] = counts[bin].saturating_add(1);
             len += 1;
         }
@@ -521,6 +535,41 @@ mod tests {
                     "{a} {b}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn suggestions_are_the_closest_candidate() {
+        let names: Vec<String> = (0..300u32)
+            .map(|n| {
+                let words = ["tag", "the", "hotfix", "release", "notes", "guide", "x"];
+                let a = words[(n % 7) as usize];
+                let b = words[((n / 7) % 7) as usize];
+                format!("{a}-{b}-{:02}.md", n % 13)
+            })
+            .collect();
+        for wanted in [
+            "tag-the-01.md",
+            "hotfx-guide-3.md",
+            "release-notes-12-old.md",
+            "zzz",
+            "x-x-00.md",
+        ] {
+            let limit = (wanted.chars().count() / 3).max(2);
+            let brute = names
+                .iter()
+                .map(String::as_str)
+                .filter(|c| *c != wanted)
+                .map(|c| (levenshtein(wanted, c), c))
+                .filter(|(d, _)| *d <= limit)
+                .min()
+                .map(|(_, c)| c);
+            assert_eq!(
+                did_you_mean(wanted, names.iter().map(String::as_str)),
+                brute,
+                "{wanted}"
+            );
+            assert_eq!(Names::new(names.clone()).closest(wanted), brute, "{wanted}");
         }
     }
 
