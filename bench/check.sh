@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Docs-check benchmark: `almanac check` beside `almanac build` and lychee
+# Docs-check benchmark: `almanac check` beside lychee
 # (`lychee --offline --include-fragments`) on the same generated corpora, runs
 # alternated. Prints median wall time and peak memory, and scores both
 # checkers against the corpus's planted broken links (recall, false positives).
@@ -40,14 +40,13 @@ IFS=, read -ra sizes <<< "$pages"
 for n in "${sizes[@]}"; do
   corpus="$work/corpus-$n"
   [ -f "$corpus/manifest.json" ] || python3 "$shared/gen-corpus.py" --pages "$n" --out "$corpus" --only content,hugo,mdbook --force >/dev/null 2>&1
-  tools=(check build)
+  tools=(check)
   command -v lychee >/dev/null && tools+=(lychee)
   for t in "${tools[@]}"; do rm -f "$work/$t.times"; done
   for ((r = 1; r <= runs; r++)); do
     for t in "${tools[@]}"; do
       case "$t" in
         check) measure check "$corpus" "$almanac" check --format json ;;
-        build) measure build "$corpus" "$almanac" build -q --out "$work/out-almanac" ;;
         lychee) measure lychee "$corpus" lychee --offline --include-fragments --no-progress --format json -o "$work/lychee.json" content/ ;;
       esac
     done
@@ -55,7 +54,7 @@ for n in "${sizes[@]}"; do
   echo "corpus: $n pages, median of $runs alternated runs"
   printf '  %-16s %9s %10s\n' command seconds "peak MB"
   for t in "${tools[@]}"; do
-    label="$t"; [ "$t" = check ] && label="almanac check"; [ "$t" = build ] && label="almanac build"
+    label="$t"; [ "$t" = check ] && label="almanac check"
     awk -v t="$label" -v s="$(median "$work/$t.times" 1)" -v m="$(median "$work/$t.times" 2)" \
       'BEGIN { printf "  %-16s %9.2f %10.1f\n", t, s, m / 1024 }'
   done

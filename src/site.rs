@@ -136,19 +136,19 @@ impl Site {
             });
         }
 
-        let mut site = Site {
+        Site {
             pages,
             order: Vec::new(),
             by_section: HashMap::new(),
             children: HashMap::new(),
             page_of_guide,
             escaped: Vec::new(),
-        };
-        site.link();
-        site
+        }
     }
 
-    /// Adds generated pages (their `parent` and `section` place them in the tree).
+    /// Adds generated pages (their `parent` and `section` place them in the
+    /// tree) and lays the site out: called once after `new`, with or without
+    /// pages to add, before the navigation or the order is used.
     pub fn add_pages(&mut self, pages: Vec<SitePage>) {
         self.pages.extend(pages);
         self.link();
