@@ -190,6 +190,9 @@ pub struct MarkdownCache {
     pub fingerprint: u64,
     /// Guide path → (hash of its text, its rendering).
     pub pages: HashMap<String, (u64, Rendered)>,
+    /// Guide path → the guide as last loaded, reused while its file's
+    /// modification time and length hold.
+    pub guides: HashMap<String, Guide>,
 }
 
 /// Everything loaded and rendered, ready to be written.
@@ -237,7 +240,12 @@ pub fn prepare(
     keep_sources: bool,
     render: Render,
 ) -> Result<Prepared> {
-    let mut project = Project::load(paths, options.drafts, Load::Strict)?;
+    let (mut cache, cached_history) = match cache {
+        Some((c, h)) => (Some(c), h),
+        None => (None, None),
+    };
+    let mut earlier = cache.as_mut().map(|c| std::mem::take(&mut c.guides));
+    let mut project = Project::load_reusing(paths, options.drafts, Load::Strict, earlier.as_mut())?;
     timer.lap("load");
     let out_dir = project.output_dir(options.out.as_deref());
     check_output_dir(
@@ -262,10 +270,6 @@ pub fn prepare(
     }
     let calendar = project.calendar.as_ref().map(|(c, _)| c);
     let tag_pattern = calendar.map_or("v{version}", |c| c.tag_pattern.as_str());
-    let (cache, cached_history) = match cache {
-        Some((c, h)) => (Some(c), h),
-        None => (None, None),
-    };
     let history = match cached_history {
         Some(h) => h.clone(),
         None => {
@@ -288,10 +292,16 @@ pub fn prepare(
     let shared = MarkdownInput::new(&project, &index, &data);
     // Hashes of the sources, for `serve`'s next rebuild (which keeps them).
     let hashes: Vec<u64> = if keep_sources {
+        // A guide taken back unchanged from the last load keeps its hash.
+        let known = |g: &Guide| {
+            let cache = cached.as_deref()?;
+            g.reused
+                .then(|| cache.pages.get(&g.path).map(|(h, _)| *h))?
+        };
         project
             .guides
             .par_iter()
-            .map(|g| text_hash(&g.text))
+            .map(|g| known(g).unwrap_or_else(|| text_hash(&g.text)))
             .collect()
     } else {
         Vec::new()

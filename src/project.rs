@@ -1,6 +1,6 @@
 //! `Project`: everything loaded from disk, immutable, shared by every stage.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -53,8 +53,28 @@ pub enum Load {
     Lenient,
 }
 
+/// Whether a file last modified at `modified` had settled when it was read at
+/// `read_at`: a file changed within two seconds of being read may change
+/// again without its modification time moving (coarse timestamps), so it is
+/// read again rather than trusted (git's "racily clean" rule).
+fn settled(modified: std::time::SystemTime, read_at: Option<std::time::SystemTime>) -> bool {
+    read_at.is_some_and(|read| modified + std::time::Duration::from_secs(2) < read)
+}
+
 impl Project {
     pub fn load(paths: &Paths, drafts: bool, mode: Load) -> Result<Project> {
+        Project::load_reusing(paths, drafts, mode, None)
+    }
+
+    /// `load`, taking from `earlier` (content-relative path → guide) each guide
+    /// whose file has the same modification time and length as when it was read.
+    pub fn load_reusing(
+        paths: &Paths,
+        drafts: bool,
+        mode: Load,
+        earlier: Option<&mut HashMap<String, Guide>>,
+    ) -> Result<Project> {
+        let earlier = earlier.map(|e| std::sync::Mutex::new(std::mem::take(e)));
         let root = &paths.root;
         if !root.is_dir() {
             return Err(Error::Usage(format!(
@@ -81,9 +101,27 @@ impl Project {
             .par_iter()
             .map(|rel| {
                 let path = content_dir.join(rel);
+                let stamp = std::fs::metadata(&path)
+                    .ok()
+                    .and_then(|m| Some((m.modified().ok()?, m.len())));
+                if let (Some(earlier), Some(stamp)) = (&earlier, stamp) {
+                    let mut earlier = earlier.lock().unwrap_or_else(|e| e.into_inner());
+                    if let Some(mut guide) = earlier.remove(rel.as_str())
+                        && guide.stamp == Some(stamp)
+                        && settled(stamp.0, guide.read_at)
+                    {
+                        guide.reused = true;
+                        return Ok((guide, None));
+                    }
+                }
+                let read_at = std::time::SystemTime::now();
                 let text =
                     std::fs::read_to_string(&path).map_err(|e| Error::io("reading", &path, e))?;
-                Ok(guides::parse_lenient(&display_path(root, &path), rel, text))
+                let (mut guide, problem) =
+                    guides::parse_lenient(&display_path(root, &path), rel, text);
+                guide.stamp = stamp;
+                guide.read_at = Some(read_at);
+                Ok((guide, problem))
             })
             .collect();
         let mut all = Vec::with_capacity(loaded.len());
@@ -286,5 +324,17 @@ mod tests {
         assert_eq!(humanize("release-calendar"), "Release calendar");
         assert_eq!(humanize("HOTFIX_GUIDE"), "HOTFIX GUIDE");
         assert_eq!(humanize(""), "");
+    }
+
+    #[test]
+    fn only_files_that_had_settled_when_read_are_trusted() {
+        use std::time::{Duration, SystemTime};
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000);
+        assert!(settled(t, Some(t + Duration::from_secs(3))));
+        // Changed within two seconds of being read: it could have changed
+        // again within the same timestamp tick.
+        assert!(!settled(t, Some(t + Duration::from_millis(1500))));
+        assert!(!settled(t, Some(t)));
+        assert!(!settled(t, None));
     }
 }

@@ -136,21 +136,22 @@ impl Session {
             previous: &self.written,
             now: Mutex::new(HashMap::new()),
         };
+        timer.lap("what changed");
         prepared.write(&self.paths, &self.options, &sink, only.as_ref())?;
+        timer.lap("write");
         // The rendered pages move into the cache for the next rebuild.
+        // So do the guides, which the next load takes back unless their
+        // files changed.
         let mut cache = MarkdownCache {
             fingerprint: prepared.fingerprint,
             pages: HashMap::with_capacity(prepared.rendered.len()),
+            guides: HashMap::with_capacity(prepared.rendered.len()),
         };
         let rendered = std::mem::take(&mut prepared.rendered);
-        for ((g, r), hash) in prepared
-            .project
-            .guides
-            .iter()
-            .zip(rendered)
-            .zip(&prepared.hashes)
-        {
+        let guides = std::mem::take(&mut prepared.project.guides);
+        for ((g, r), hash) in guides.into_iter().zip(rendered).zip(&prepared.hashes) {
             cache.pages.insert(g.path.clone(), (*hash, r));
+            cache.guides.insert(g.path.clone(), g);
         }
         let now = sink.now.into_inner().unwrap_or_default();
         let files_written = now
@@ -174,7 +175,7 @@ impl Session {
         self.written = written;
         self.cache = cache;
         self.shape = shape;
-        timer.lap("write");
+        timer.lap("keep for next time");
         Ok(Rebuilt {
             timings: timer.laps().to_vec(),
             pages_rendered,

@@ -64,6 +64,13 @@ pub struct Guide {
     /// The whole file; the markdown body starts at `body_start`.
     pub text: String,
     pub body_start: usize,
+    /// The file's modification time and length when it was read: `serve`
+    /// reads again only the guides whose stamp changed.
+    pub stamp: Option<(std::time::SystemTime, u64)>,
+    /// Taken back from an earlier load (its file did not change since).
+    pub reused: bool,
+    /// When the file was read.
+    pub read_at: Option<std::time::SystemTime>,
 }
 
 impl Guide {
@@ -128,6 +135,9 @@ pub fn parse_lenient(file: &str, path: &str, text: String) -> (Guide, Option<Err
         front,
         text,
         body_start,
+        stamp: None,
+        reused: false,
+        read_at: None,
     };
     (guide, error)
 }
