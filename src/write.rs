@@ -22,7 +22,7 @@ pub struct Staging {
     /// Every path of the new site, `/`-separated, relative to the output root.
     site: Mutex<HashSet<String>>,
     /// The paths staged because they are new or changed.
-    staged: Mutex<Vec<String>>,
+    staged: Mutex<HashSet<String>>,
     committed: bool,
 }
 
@@ -60,8 +60,10 @@ impl Staging {
     /// Writes `contents` at `rel` (a `/`-separated path under the output root),
     /// unless the output already holds exactly these bytes there.
     pub fn write(&self, rel: &str, contents: &[u8]) -> Result<()> {
-        lock(&self.site).insert(rel.to_string());
-        if self.incremental && same_bytes(&self.target.join(rel), contents) {
+        // A path written twice keeps the last bytes, as a plain folder would:
+        // the second write always goes to the staging folder.
+        let first = lock(&self.site).insert(rel.to_string());
+        if first && self.incremental && same_bytes(&self.target.join(rel), contents) {
             return Ok(());
         }
         let path = self.dir.join(rel);
@@ -69,7 +71,7 @@ impl Staging {
             std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
         }
         std::fs::write(&path, contents).map_err(|e| Error::io("writing", &path, e))?;
-        lock(&self.staged).push(rel.to_string());
+        lock(&self.staged).insert(rel.to_string());
         Ok(())
     }
 
@@ -84,7 +86,7 @@ impl Staging {
         let site = std::mem::take(&mut *lock(&self.site));
         let mut done = Committed {
             written: staged.len(),
-            unchanged: site.len() - staged.len(),
+            unchanged: site.len().saturating_sub(staged.len()),
             removed: 0,
         };
         if !self.incremental || !self.target.is_dir() {

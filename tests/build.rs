@@ -710,3 +710,20 @@ fn titles_the_quick_scan_misses_still_name_their_pages() {
             .contains("<title>Referenced title · ")
     );
 }
+
+#[test]
+fn a_file_written_twice_keeps_its_last_bytes_on_every_build() {
+    // An alias naming an existing page writes that path twice (the page,
+    // then the redirect). A rebuild must not trip over it.
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n"),
+        ("content/a.md", "---\naliases: [b.md]\n---\n# A\n"),
+        ("content/b.md", "# B\n"),
+    ]);
+    site.build(&[]);
+    let first = site.read("public/b.html");
+    assert!(first.contains("url=a.html"), "{first}");
+    let run = site.build(&[]);
+    assert_eq!(site.read("public/b.html"), first);
+    assert!(run.stderr.contains(" 0 removed)"), "{}", run.stderr);
+}
