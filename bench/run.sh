@@ -2,25 +2,30 @@
 # Build benchmark: almanac beside a bare pulldown-cmark baseline (the floor:
 # read, render, write on 2 threads; examples/baseline.rs), Hugo and mdBook
 # (when installed) on the same generated corpora. Runs alternate between the
-# tools so machine noise hits them alike; every run writes a new output folder
-# (a first build, as in CI), after `sync`, outside the timing. Prints min/median/max wall time, pages per second and peak memory,
-# and the ratios of the medians against the baseline (and almanac against Hugo).
+# tools so machine noise hits them alike; every run writes a new output
+# folder (a first build, as in CI), after `sync`, outside the timing. Prints
+# min/median/max wall time, pages per second and peak memory, and the ratios
+# of the medians against the baseline (and almanac against Hugo).
 #
-#   bench/run.sh [--pages 1000,10000] [--runs 5] [--peers-max 10000] [--work DIR]
+#   bench/run.sh [--pages 1000,10000] [--runs 5] [--peers-max 10000]
+#                [--mdbook-max 1000] [--work DIR]
 #
-# Peers are skipped on corpora above --peers-max pages (Hugo needs about 4.6 GB
-# at 10,000). Needs python3 and /usr/bin/time; Hugo from `apt-get install hugo`,
-# mdBook from `cargo install mdbook` (each skipped when missing).
+# Peers are skipped above --peers-max pages (Hugo needs about 4.9 GB at
+# 10,000), mdBook above --mdbook-max (10 s at 1,000 pages: every page holds
+# the whole table of contents). Needs python3 and /usr/bin/time; Hugo from
+# `apt-get install hugo`, mdBook from `cargo install mdbook` (each skipped
+# when missing).
 set -euo pipefail
 
-pages="1000,10000" runs=5 peers_max=10000 work="${TMPDIR:-/tmp}/almanac-bench"
+pages="1000,10000" runs=5 peers_max=10000 mdbook_max=1000 work="${TMPDIR:-/tmp}/almanac-bench"
 while [ $# -gt 0 ]; do
   case "$1" in
     --pages) pages="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --peers-max) peers_max="$2"; shift 2 ;;
+    --mdbook-max) mdbook_max="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
@@ -62,7 +67,7 @@ for n in "${sizes[@]}"; do
   tools=(almanac baseline)
   if [ "$n" -le "$peers_max" ]; then
     command -v hugo >/dev/null && tools+=(hugo)
-    command -v mdbook >/dev/null && tools+=(mdbook)
+    command -v mdbook >/dev/null && [ "$n" -le "$mdbook_max" ] && tools+=(mdbook)
   fi
   for t in "${tools[@]}"; do rm -f "$work/$t.times"; done
   runs_dir="$work/runs"
