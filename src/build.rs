@@ -88,6 +88,18 @@ impl Timer {
     }
 }
 
+impl std::fmt::Display for Lap {
+    /// `  stage   12.3 ms`, as `-v` lists the stages.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "  {:<18} {:>8.1} ms",
+            self.stage,
+            self.took.as_secs_f64() * 1000.0
+        )
+    }
+}
+
 /// `VmHWM` from `/proc/self/status` (Linux): the peak resident set so far.
 fn peak_rss_kb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -289,7 +301,6 @@ pub fn prepare(
     .with_generated(data.pages().into_iter().map(|p| p.url));
     let fingerprint = fingerprint(&project);
     let cached = cache.filter(|c| c.fingerprint == fingerprint);
-    let shared = MarkdownInput::new(&project, &index, &data);
     // Hashes of the sources, for `serve`'s next rebuild (which keeps them).
     let hashes: Vec<u64> = if keep_sources {
         // A guide taken back unchanged from the last load keeps its hash.
@@ -336,6 +347,7 @@ pub fn prepare(
         hashes = sums;
         (titles, Vec::new())
     } else {
+        let shared = MarkdownInput::new(&project, &index, &data);
         let done =
             render_markdown_cached(&mut project.guides, &hashes, &shared, cached, keep_sources)?;
         timer.lap("markdown");

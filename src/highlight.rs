@@ -89,13 +89,6 @@ pub fn shell(code: &str, console: bool) -> String {
 }
 
 fn shell_line(line: &str, out: &mut String) {
-    let span = |out: &mut String, class: &str, text: &str| {
-        out.push_str("<span class=\"hl-sh-");
-        out.push_str(class);
-        out.push_str("\">");
-        crate::markdown::escape_into(out, text);
-        out.push_str("</span>");
-    };
     let mut at_command = true;
     let mut i = 0;
     while i < line.len() {
@@ -105,11 +98,11 @@ fn shell_line(line: &str, out: &mut String) {
             out.push(c);
             i += c.len_utf8();
         } else if c == '#' {
-            span(out, "comment", rest);
+            span(out, "sh-comment", rest);
             return;
         } else if c == '\'' || c == '"' {
             let end = rest[1..].find(c).map_or(rest.len(), |e| e + 2);
-            span(out, "string", &rest[..end]);
+            span(out, "sh-string", &rest[..end]);
             i += end;
             at_command = false;
         } else if let Some(op) = [
@@ -118,7 +111,7 @@ fn shell_line(line: &str, out: &mut String) {
         .iter()
         .find(|op| rest.starts_with(**op))
         {
-            span(out, "op", op);
+            span(out, "sh-op", op);
             i += op.len();
             at_command = !matches!(*op, ">" | ">>" | "<" | "2>&1" | "\\");
         } else if c == '$' {
@@ -129,7 +122,7 @@ fn shell_line(line: &str, out: &mut String) {
                     .find(|ch: char| !(ch.is_alphanumeric() || ch == '_'))
                     .unwrap_or(rest.len() - 1)
             };
-            span(out, "var", &rest[..end.max(1)]);
+            span(out, "sh-var", &rest[..end.max(1)]);
             i += end.max(1);
         } else {
             let end = rest
@@ -151,11 +144,11 @@ fn shell_line(line: &str, out: &mut String) {
             });
             if at_command && assignment {
                 let (name, value) = word.split_once('=').unwrap_or((word, ""));
-                span(out, "var", name);
+                span(out, "sh-var", name);
                 out.push('=');
                 crate::markdown::escape_into(out, value);
             } else if at_command {
-                span(out, "cmd", word);
+                span(out, "sh-cmd", word);
                 at_command = matches!(
                     word,
                     "sudo"
@@ -170,7 +163,7 @@ fn shell_line(line: &str, out: &mut String) {
                         | "!"
                 );
             } else if word.starts_with('-') {
-                span(out, "flag", word);
+                span(out, "sh-flag", word);
             } else {
                 crate::markdown::escape_into(out, word);
             }

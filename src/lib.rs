@@ -78,14 +78,7 @@ pub fn run(cli: &Cli, color: bool, stderr: &mut dyn Write) -> Result<i32> {
                     let peak = lap
                         .peak_kb
                         .map_or(String::new(), |kb| format!("  (peak {} MB)", kb / 1024));
-                    say(
-                        stderr,
-                        format!(
-                            "  {:<18} {:>8.1} ms{peak}",
-                            lap.stage,
-                            lap.took.as_secs_f64() * 1000.0
-                        ),
-                    )?;
+                    say(stderr, format!("{lap}{peak}"))?;
                 }
             }
             if !g.quiet {

@@ -434,14 +434,7 @@ pub fn run(
                 );
                 if options.verbose {
                     for lap in &r.timings {
-                        say(
-                            stderr,
-                            &format!(
-                                "  {:<18} {:>8.1} ms",
-                                lap.stage,
-                                lap.took.as_secs_f64() * 1000.0
-                            ),
-                        );
+                        say(stderr, &lap.to_string());
                     }
                 }
                 clients.broadcast("reload", "{}");

@@ -85,7 +85,7 @@ fn main(o: &mut String, root: &str, page: &PageView) {
     if !page.breadcrumbs.is_empty() {
         o.push_str("\n<nav class=\"breadcrumbs\" aria-label=\"Breadcrumbs\">\n  ");
         for crumb in &page.breadcrumbs {
-            link(o, root, &crumb.url, "");
+            link(o, "<a href=\"", root, &crumb.url);
             esc(o, &crumb.title);
             o.push_str("</a><span class=\"sep\" aria-hidden=\"true\">/</span>");
         }
@@ -134,7 +134,7 @@ fn main(o: &mut String, root: &str, page: &PageView) {
         o.push_str("\n<section class=\"children\">\n  <h2 class=\"children-title\">In this section</h2>\n  <ul class=\"cards\">\n  ");
         for child in &page.children {
             o.push_str("\n    <li class=\"card\">");
-            link(o, root, &child.url, "");
+            link(o, "<a href=\"", root, &child.url);
             esc(o, &child.title);
             o.push_str("</a>");
             if let Some(description) = child.description.as_deref().filter(|d| !d.is_empty()) {
@@ -163,10 +163,8 @@ fn main(o: &mut String, root: &str, page: &PageView) {
     o.push_str("\n</div>\n<nav class=\"pager\" aria-label=\"Previous and next page\">\n  ");
     match &page.prev {
         Some(prev) => {
-            o.push_str("<a class=\"prev\" rel=\"prev\" href=\"");
-            esc(o, root);
-            esc(o, &prev.url);
-            o.push_str("\"><span>Previous</span>");
+            link(o, "<a class=\"prev\" rel=\"prev\" href=\"", root, &prev.url);
+            o.push_str("<span>Previous</span>");
             esc(o, &prev.title);
             o.push_str("</a>");
         }
@@ -174,24 +172,20 @@ fn main(o: &mut String, root: &str, page: &PageView) {
     }
     o.push_str("\n  ");
     if let Some(next) = &page.next {
-        o.push_str("<a class=\"next\" rel=\"next\" href=\"");
-        esc(o, root);
-        esc(o, &next.url);
-        o.push_str("\"><span>Next</span>");
+        link(o, "<a class=\"next\" rel=\"next\" href=\"", root, &next.url);
+        o.push_str("<span>Next</span>");
         esc(o, &next.title);
         o.push_str("</a>");
     }
     o.push_str("\n</nav>\n");
 }
 
-/// `<a href="{{ root }}{{ url }}"`, then `rest` and `>`.
-fn link(o: &mut String, root: &str, url: &str, rest: &str) {
-    o.push_str("<a href=\"");
+/// `open` (an `<a …href="` up to the URL), then `{{ root }}{{ url }}">`.
+fn link(o: &mut String, open: &str, root: &str, url: &str) {
+    o.push_str(open);
     esc(o, root);
     esc(o, url);
-    o.push('"');
-    o.push_str(rest);
-    o.push('>');
+    o.push_str("\">");
 }
 
 /// `{% block aside %}` of `page.html`.
