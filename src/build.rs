@@ -17,7 +17,7 @@ use crate::index::{
 use crate::load::guides::Guide;
 use crate::load::history::{self, Update};
 use crate::markdown::{self, Rendered};
-use crate::project::{Load, Paths, Project};
+use crate::project::{Load, Paths, Project, Texts};
 use crate::render::context::{NavForms, SiteView, UpdatedView, page_view};
 use crate::render::data::ReleaseData;
 use crate::render::native;
@@ -223,10 +223,20 @@ pub struct Prepared {
     pub fresh: Vec<usize>,
     /// `text_hash` of each guide's source, when the sources were kept.
     pub hashes: Vec<u64>,
+    /// What a streamed build read of each guide before writing its page:
+    /// the page must be written from a file that still starts that way.
+    pub seen: Vec<Seen>,
     pub fingerprint: u64,
     /// Markdown is rendered as each page is written (`Render::Streamed`):
     /// until then `rendered` holds only the titles a quick scan found.
     pub streamed: bool,
+}
+
+/// The first `len` bytes of a guide's file as read by `prepare`, by `text_hash`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seen {
+    pub len: usize,
+    pub hash: u64,
 }
 
 /// When `prepare` renders the markdown.
@@ -257,7 +267,13 @@ pub fn prepare(
         None => (None, None),
     };
     let mut earlier = cache.as_mut().map(|c| std::mem::take(&mut c.guides));
-    let mut project = Project::load_reusing(paths, options.drafts, Load::Strict, earlier.as_mut())?;
+    // A streamed build reads each page whole only as it writes it.
+    let texts = match render {
+        Render::Streamed => Texts::Heads,
+        Render::Now => Texts::Whole,
+    };
+    let mut project =
+        Project::load_reusing(paths, options.drafts, Load::Strict, texts, earlier.as_mut())?;
     timer.lap("load");
     let out_dir = project.output_dir(options.out.as_deref());
     check_output_dir(
@@ -318,33 +334,42 @@ pub fn prepare(
         Vec::new()
     };
     let streamed = render == Render::Streamed;
-    let mut hashes = hashes;
+    let mut seen = Vec::new();
     let (rendered, fresh) = if streamed {
-        // Each page's title from a quick scan, and its source let go: it is
-        // read again when its page is written, so the sources of the whole
+        // Each page's title from a quick scan of what was read (the file's
+        // first lines, unless the heading comes later), and that let go: each
+        // page is read whole when it is written, so the sources of the whole
         // site are never held at once.
-        let (titles, sums): (Vec<Rendered>, Vec<u64>) = project
+        let root = &project.root;
+        let scanned: Vec<(Rendered, Seen)> = project
             .guides
             .par_iter_mut()
             .map(|g| {
-                let title = g
-                    .front
-                    .title
-                    .is_none()
-                    .then(|| markdown::first_heading_title(&g.text, g.body_start))
-                    .flatten();
-                let sum = text_hash(&g.text);
+                let scan = |g: &Guide| {
+                    g.front
+                        .title
+                        .is_none()
+                        .then(|| markdown::first_heading_title(&g.text, g.body_start))
+                        .flatten()
+                };
+                let mut title = scan(g);
+                if title.is_none() && g.front.title.is_none() && g.partial {
+                    let head = text_seen(g);
+                    g.text = reread(root, g, Some(head))?;
+                    g.partial = false;
+                    title = scan(g);
+                }
+                let seen = text_seen(g);
                 g.text = String::new();
-                (
-                    Rendered {
-                        title,
-                        ..Rendered::default()
-                    },
-                    sum,
-                )
+                let title = Rendered {
+                    title,
+                    ..Rendered::default()
+                };
+                Ok((title, seen))
             })
-            .unzip();
-        hashes = sums;
+            .collect::<Result<_>>()?;
+        let titles;
+        (titles, seen) = scanned.into_iter().unzip();
         (titles, Vec::new())
     } else {
         let shared = MarkdownInput::new(&project, &index, &data);
@@ -413,6 +438,7 @@ pub fn prepare(
         out_dir,
         fresh,
         hashes,
+        seen,
         fingerprint,
         streamed,
     })
@@ -437,7 +463,7 @@ impl Prepared {
             theme,
             today,
             streamed,
-            hashes,
+            seen,
             ..
         } = self;
         let today = *today;
@@ -462,7 +488,7 @@ impl Prepared {
             updates: &history.updates,
             docs: &docs,
             streamed: *streamed,
-            hashes,
+            seen,
         };
         if let Some(done) = write_site(&input, options, &title, theme, out, only)? {
             // What the pages' markdown gave, their HTML left out: titles,
@@ -522,7 +548,11 @@ fn render_markdown_cached(
         .zip(rendered.par_iter())
         .filter(|(_, done)| done.is_none())
         .map(|(guide, _)| {
-            let page = render_one(shared, guide, &guide.text);
+            // The page's HTML is kept until the site is written: no slack.
+            let page = render_one(shared, guide, &guide.text).map(|mut r| {
+                r.html.shrink_to_fit();
+                r
+            });
             if !keep_sources {
                 // The page's HTML is kept until the site is written; its
                 // source is not needed again, and at 10,000 pages they weigh
@@ -622,12 +652,25 @@ fn render_one(shared: &MarkdownInput, guide: &Guide, text: &str) -> Result<Rende
     Ok(page)
 }
 
-/// A guide's source read again for its page (a streamed build dropped it
-/// after the first look), refusing a file that changed in between.
-fn reread(root: &std::path::Path, guide: &Guide, hash: Option<u64>) -> Result<String> {
+/// What was read of a guide, for `reread` to compare.
+fn text_seen(guide: &Guide) -> Seen {
+    Seen {
+        len: guide.text.len(),
+        hash: text_hash(&guide.text),
+    }
+}
+
+/// A guide's source read whole for its page (a streamed build read only its
+/// first lines, or let it go after the first look), refusing a file that no
+/// longer starts as it did: its front matter and title are laid out already.
+fn reread(root: &std::path::Path, guide: &Guide, seen: Option<Seen>) -> Result<String> {
     let path = root.join(&guide.file);
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io("reading", &path, e))?;
-    if hash.is_some_and(|h| h != text_hash(&text)) {
+    let same = |seen: Seen| {
+        text.get(..seen.len)
+            .is_some_and(|head| text_hash(head) == seen.hash)
+    };
+    if seen.is_some_and(|seen| !same(seen)) {
         return Err(Error::Usage(format!(
             "`{}` changed while the site was being built: build again",
             guide.file
@@ -709,7 +752,7 @@ fn write_site(
         updates,
         docs,
         streamed,
-        hashes,
+        seen,
     } = *input;
     let shared = streamed.then(|| MarkdownInput::new(project, index, data));
     let base_url = options
@@ -749,7 +792,7 @@ fn write_site(
             let fresh = match (page.guide, &shared) {
                 (Some(g), Some(shared)) => {
                     let guide = &project.guides[g];
-                    let text = reread(&project.root, guide, hashes.get(g).copied())?;
+                    let text = reread(&project.root, guide, seen.get(g).copied())?;
                     Some((g, render_one(shared, guide, &text)?))
                 }
                 _ => None,
@@ -924,8 +967,8 @@ struct SiteInput<'a> {
     docs: &'a report::DocsHealth,
     /// Render each guide's markdown as its page is written (`Render::Streamed`).
     streamed: bool,
-    /// `text_hash` of each guide's source as loaded.
-    hashes: &'a [u64],
+    /// What `prepare` read of each guide (a streamed build).
+    seen: &'a [Seen],
 }
 
 /// The date "today" for plan status: `SOURCE_DATE_EPOCH` when set (reproducible
@@ -955,5 +998,28 @@ fn alias_url(alias: &str) -> String {
         alias.to_string()
     } else {
         format!("{alias}.html")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_are_written_only_from_files_that_still_start_as_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.md");
+        let head = "---\nowner: ops\n---\n# Old title\n";
+        let guide = crate::load::guides::parse("a.md", "a.md", head.to_string()).unwrap();
+        let seen = text_seen(&guide);
+        // Whatever follows the part read may differ: it is rendered as read now.
+        std::fs::write(&file, format!("{head}\nThe body.\n")).unwrap();
+        let text = reread(dir.path(), &guide, Some(seen)).unwrap();
+        assert!(text.ends_with("The body.\n"), "{text}");
+        for changed in ["---\nowner: ops\n---\n# New title\n\nThe body.\n", "---\n"] {
+            std::fs::write(&file, changed).unwrap();
+            let err = reread(dir.path(), &guide, Some(seen)).unwrap_err();
+            assert!(err.to_string().contains("changed while"), "{err}");
+        }
     }
 }

@@ -468,8 +468,6 @@ fn pass<'t>(
     if html {
         let mut markup = String::with_capacity(body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut markup, events);
-        // A page's HTML may be kept until the site is written: no slack.
-        markup.shrink_to_fit();
         out.html = markup;
     } else {
         events.for_each(drop);

@@ -53,6 +53,22 @@ pub enum Load {
     Lenient,
 }
 
+/// How much of each guide loading reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Texts {
+    /// Every file whole.
+    Whole,
+    /// The first lines of each file (`HEAD_BYTES`, more when its front
+    /// matter runs on), for a build that reads every page again as it
+    /// writes it: the site is laid out from front matter and titles without
+    /// holding the sources of all its pages. `Guide::partial` tells which.
+    Heads,
+}
+
+/// How much of a guide `Texts::Heads` reads first: front matter and a first
+/// heading fit in it nearly always.
+pub const HEAD_BYTES: usize = 4096;
+
 /// Whether a file last modified at `modified` had settled when it was read at
 /// `read_at`: a file changed within two seconds of being read may change
 /// again without its modification time moving (coarse timestamps), so it is
@@ -63,7 +79,7 @@ fn settled(modified: std::time::SystemTime, read_at: Option<std::time::SystemTim
 
 impl Project {
     pub fn load(paths: &Paths, drafts: bool, mode: Load) -> Result<Project> {
-        Project::load_reusing(paths, drafts, mode, None)
+        Project::load_reusing(paths, drafts, mode, Texts::Whole, None)
     }
 
     /// `load`, taking from `earlier` (content-relative path → guide) each guide
@@ -72,6 +88,7 @@ impl Project {
         paths: &Paths,
         drafts: bool,
         mode: Load,
+        texts: Texts,
         earlier: Option<&mut HashMap<String, Guide>>,
     ) -> Result<Project> {
         let earlier = earlier.map(|e| std::sync::Mutex::new(std::mem::take(e)));
@@ -101,8 +118,10 @@ impl Project {
             .par_iter()
             .map(|rel| {
                 let path = content_dir.join(rel);
-                let stamp = std::fs::metadata(&path)
-                    .ok()
+                // Stamps are for the next load's `earlier` (`serve`).
+                let stamp = earlier
+                    .as_ref()
+                    .and_then(|_| std::fs::metadata(&path).ok())
                     .and_then(|m| Some((m.modified().ok()?, m.len())));
                 if let (Some(earlier), Some(stamp)) = (&earlier, stamp) {
                     let mut earlier = earlier.lock().unwrap_or_else(|e| e.into_inner());
@@ -115,10 +134,30 @@ impl Project {
                     }
                 }
                 let read_at = std::time::SystemTime::now();
-                let text =
-                    std::fs::read_to_string(&path).map_err(|e| Error::io("reading", &path, e))?;
-                let (mut guide, problem) =
-                    guides::parse_lenient(&display_path(root, &path), rel, text);
+                let file = display_path(root, &path);
+                let whole = || {
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| Error::io("reading", &path, e))?;
+                    Ok::<_, Error>(guides::parse_lenient(&file, rel, text))
+                };
+                let (mut guide, problem) = match texts {
+                    Texts::Whole => whole()?,
+                    Texts::Heads => match read_head(&path, HEAD_BYTES)
+                        .map_err(|e| Error::io("reading", &path, e))?
+                    {
+                        Head::Whole(text) => guides::parse_lenient(&file, rel, text),
+                        Head::Lines(head) => match guides::parse_lenient(&file, rel, head) {
+                            // Front matter that runs past the head, or any
+                            // problem: judged on the whole file.
+                            (_, Some(_)) => whole()?,
+                            (mut guide, None) => {
+                                guide.partial = true;
+                                (guide, None)
+                            }
+                        },
+                        Head::Unsure => whole()?,
+                    },
+                };
                 guide.stamp = stamp;
                 guide.read_at = Some(read_at);
                 Ok((guide, problem))
@@ -239,6 +278,34 @@ fn typed<T>(
 }
 
 /// `--content`, else the configured dir, else `content/`, else `docs/`, else the root.
+/// What `read_head` read.
+enum Head {
+    /// The file was no longer than the limit.
+    Whole(String),
+    /// Its first whole lines.
+    Lines(String),
+    /// Not UTF-8 (the whole read reports where), or no line ends in the head.
+    Unsure,
+}
+
+/// The file at `path` if it is at most `limit` bytes long, else its first
+/// whole lines within `limit` bytes.
+fn read_head(path: &Path, limit: usize) -> std::io::Result<Head> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let mut head = Vec::with_capacity(limit + 1);
+    // One byte past the limit tells a file of exactly `limit` bytes from a longer one.
+    file.take(limit as u64 + 1).read_to_end(&mut head)?;
+    if head.len() <= limit {
+        return Ok(String::from_utf8(head).map_or(Head::Unsure, Head::Whole));
+    }
+    let Some(end) = memchr::memrchr(b'\n', &head[..limit]) else {
+        return Ok(Head::Unsure);
+    };
+    head.truncate(end + 1);
+    Ok(String::from_utf8(head).map_or(Head::Unsure, Head::Lines))
+}
+
 fn content_dir(root: &Path, flag: Option<&Path>, config: &Config) -> Result<PathBuf> {
     if let Some(dir) = flag.or(config.content_dir.as_deref()) {
         let dir = root.join(dir);
@@ -318,6 +385,38 @@ pub fn humanize(stem: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heads_are_whole_lines_within_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let head = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            match read_head(&path, 16).unwrap() {
+                Head::Whole(t) => format!("whole {t:?}"),
+                Head::Lines(t) => format!("lines {t:?}"),
+                Head::Unsure => "unsure".to_string(),
+            }
+        };
+        // Up to the limit, the file is the head.
+        assert_eq!(
+            head("a", b"0123456789abcde\n"),
+            r#"whole "0123456789abcde\n""#
+        );
+        assert_eq!(head("b", b"# A\n"), r##"whole "# A\n""##);
+        // Past it, the lines that end within it.
+        assert_eq!(
+            head("c", b"# A\nbody text\nmore text\n"),
+            r##"lines "# A\nbody text\n""##
+        );
+        assert_eq!(head("d", b"0123456789abcdef\n"), "unsure");
+        // A character cut at the limit is never split.
+        assert_eq!(
+            head("e", "# é\néééééééééé\n".as_bytes()),
+            r##"lines "# é\n""##
+        );
+        assert_eq!(head("f", b"# \xff\n"), "unsure");
+    }
 
     #[test]
     fn humanize_file_stems() {

@@ -23,6 +23,8 @@ pub struct Staging {
     site: Mutex<HashSet<String>>,
     /// The paths staged because they are new or changed.
     staged: Mutex<HashSet<String>>,
+    /// Folders made in the staging folder: each is made once, not once per file.
+    made: Mutex<HashSet<PathBuf>>,
     committed: bool,
 }
 
@@ -53,6 +55,7 @@ impl Staging {
             incremental: out_dir.is_dir(),
             site: Mutex::default(),
             staged: Mutex::default(),
+            made: Mutex::default(),
             committed: false,
         })
     }
@@ -67,8 +70,11 @@ impl Staging {
             return Ok(());
         }
         let path = self.dir.join(rel);
-        if let Some(parent) = path.parent() {
+        if let Some(parent) = path.parent()
+            && !lock(&self.made).contains(parent)
+        {
             std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
+            lock(&self.made).insert(parent.to_path_buf());
         }
         std::fs::write(&path, contents).map_err(|e| Error::io("writing", &path, e))?;
         lock(&self.staged).insert(rel.to_string());

@@ -727,3 +727,38 @@ fn a_file_written_twice_keeps_its_last_bytes_on_every_build() {
     assert_eq!(site.read("public/b.html"), first);
     assert!(run.stderr.contains(" 0 removed)"), "{}", run.stderr);
 }
+
+#[test]
+fn titles_and_front_matter_past_the_first_lines_are_read() {
+    // A build first reads only each file's first lines (4 KB): a title or
+    // front matter further down is read from the whole file, and the first
+    // look never passes for the page (its body is rendered whole).
+    let filler = "Some words of a long introduction. ".repeat(200);
+    let late_heading = format!("{filler}\n\n# Late heading\n\nThe end of the late page.\n");
+    let long_front = format!(
+        "---\ntitle: Long front matter\ndescription: {}\n---\n# Body heading\n\nThe end of the long page.\n",
+        "d".repeat(5000)
+    );
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n"),
+        ("content/late.md", &late_heading),
+        ("content/long.md", &long_front),
+        ("content/short.md", "# Short\n"),
+    ]);
+    let run = site.build(&["-v"]);
+    // Read correctly at first: no second pass was needed.
+    assert!(
+        !run.stderr.contains("render and write again"),
+        "{}",
+        run.stderr
+    );
+    let home = site.read("public/index.html");
+    assert!(home.contains(">Late heading</a>"), "{home}");
+    assert!(home.contains(">Long front matter</a>"), "{home}");
+    assert!(home.contains(">Short</a>"), "{home}");
+    let late = site.read("public/late.html");
+    assert!(late.contains("The end of the late page."), "{late}");
+    let long = site.read("public/long.html");
+    assert!(long.contains("<title>Long front matter · "), "{long}");
+    assert!(long.contains("The end of the long page."), "{long}");
+}

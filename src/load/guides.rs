@@ -71,6 +71,9 @@ pub struct Guide {
     pub reused: bool,
     /// When the file was read.
     pub read_at: Option<std::time::SystemTime>,
+    /// `text` holds only the file's first lines (`Texts::Heads`), front
+    /// matter included.
+    pub partial: bool,
 }
 
 impl Guide {
@@ -138,6 +141,7 @@ pub fn parse_lenient(file: &str, path: &str, text: String) -> (Guide, Option<Err
         stamp: None,
         reused: false,
         read_at: None,
+        partial: false,
     };
     (guide, error)
 }
