@@ -68,6 +68,11 @@ const FULL_NAV_PAGES: usize = 200;
 /// navigation stays the same size however many pages a folder has.
 const NAV_WINDOW: usize = 21;
 
+/// A folder above the current page's (below the top level) lists this many
+/// entries around the open sub-folder: the way back up, not a second copy of
+/// a long list.
+const ANCESTOR_WINDOW: usize = 5;
+
 pub struct Site {
     pub pages: Vec<SitePage>,
     /// Page indexes in reading order: home first, then depth-first by weight and title.
@@ -231,23 +236,29 @@ impl Site {
         items: &mut Vec<NavItem<'a>>,
     ) {
         let kids = self.children.get(dir).map_or(&[][..], Vec::as_slice);
-        let shown = if full || kids.len() <= NAV_WINDOW {
+        let here = kids.iter().position(|&p| p == current);
+        // The folder of a section's own page is that page's list, not an ancestor.
+        let own = self.pages[current].section.as_deref() == Some(dir);
+        let window = if here.is_none() && !own && depth > 0 {
+            ANCESTOR_WINDOW
+        } else {
+            NAV_WINDOW
+        };
+        let shown = if full || kids.len() <= window {
             0..kids.len()
         } else {
-            let anchor = kids
-                .iter()
-                .position(|&p| {
-                    p == current
-                        || self.pages[p]
+            let anchor = here
+                .or_else(|| {
+                    kids.iter().position(|&p| {
+                        self.pages[p]
                             .section
                             .as_deref()
                             .is_some_and(|s| open.contains(&s))
+                    })
                 })
                 .unwrap_or(0);
-            let start = anchor
-                .saturating_sub(NAV_WINDOW / 2)
-                .min(kids.len() - NAV_WINDOW);
-            start..start + NAV_WINDOW
+            let start = anchor.saturating_sub(window / 2).min(kids.len() - window);
+            start..start + window
         };
         let folder = self.by_section.get(dir).copied();
         let more = |count: usize, items: &mut Vec<NavItem<'a>>| {

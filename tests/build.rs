@@ -638,6 +638,70 @@ fn long_folders_show_a_window_of_the_navigation() {
 }
 
 #[test]
+fn folders_above_the_current_one_show_a_short_window() {
+    let site = Fixture::with(&[("content/README.md", "# Home\n")]);
+    site.write("content/ops/README.md", "# Operations\n");
+    for i in 0..250 {
+        site.write(
+            &format!("content/ops/p{i:03}.md"),
+            &format!("# Page {i:03}\n"),
+        );
+    }
+    // Sorted by title, the sub-folder comes right after "Page 120".
+    site.write("content/ops/deep/README.md", "# Page 120 and on\n");
+    for i in 0..30 {
+        site.write(
+            &format!("content/ops/deep/d{i:02}.md"),
+            &format!("# Deep {i:02}\n"),
+        );
+    }
+    site.build(&[]);
+    let titles = |rel: &str| -> Vec<String> {
+        let page = site.read(rel);
+        let nav = &page[page.find("<nav class=\"sidebar\"").unwrap()..];
+        let nav = &nav[..nav.find("</nav>").unwrap()];
+        nav.split("\">")
+            .skip(1)
+            .filter_map(|s| s.split("</a>").next())
+            .map(str::to_string)
+            .collect()
+    };
+    let nav = titles("public/ops/deep/d15.html");
+    let ops: Vec<&str> = nav
+        .iter()
+        .map(String::as_str)
+        .filter(|t| t.starts_with("Page "))
+        .collect();
+    // Two entries each side of the open folder, then links to the rest.
+    assert_eq!(
+        ops,
+        [
+            "Page 119",
+            "Page 120",
+            "Page 120 and on",
+            "Page 121",
+            "Page 122"
+        ]
+    );
+    assert!(
+        nav.contains(&"119 more in Operations".to_string()),
+        "{nav:?}"
+    );
+    assert!(
+        nav.contains(&"127 more in Operations".to_string()),
+        "{nav:?}"
+    );
+    // The current page's own folder keeps the long window.
+    let deep: Vec<String> = (5..=25).map(|i| format!("Deep {i:02}")).collect();
+    let shown: Vec<&String> = nav.iter().filter(|t| t.starts_with("Deep ")).collect();
+    assert_eq!(shown, deep.iter().collect::<Vec<_>>());
+    // On the folder's own page, its entries are its list, not an ancestor's.
+    let folder = titles("public/ops/deep/index.html");
+    let shown = folder.iter().filter(|t| t.starts_with("Deep ")).count();
+    assert_eq!(shown, 21, "{folder:?}");
+}
+
+#[test]
 fn templates_get_the_navigation_as_rows_or_as_markup() {
     let site = Fixture::with(&[
         ("content/README.md", "# Home\n"),
