@@ -329,7 +329,7 @@ fn pass<'t>(
 
     // Explicit ids first, so generated ones never collide with them. Only a
     // page with `{#` can have one: others are not parsed twice.
-    if body.contains("{#") {
+    if memchr::memmem::find(body.as_bytes(), b"{#").is_some() {
         for (event, _) in Parser::new_ext(body, options()).into_offset_iter() {
             if let Event::Start(Tag::Heading { id: Some(id), .. }) = &event {
                 slugger.reserve(id);

@@ -27,7 +27,7 @@ const KNOWN: &[(&str, &[&str], &[&str])] = &[
 /// error with its offset.
 pub fn find(text: &str, body_start: usize) -> Vec<Result<Shortcode, (usize, String)>> {
     let mut out = Vec::new();
-    if !text[body_start..].contains("{{") {
+    if memchr::memmem::find(&text.as_bytes()[body_start..], b"{{").is_none() {
         return out;
     }
     let mut offset = body_start;

@@ -150,11 +150,86 @@ fn parse_front_matter(yaml: &str) -> Result<FrontMatter, serde_yaml::Error> {
     if yaml.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
+    if let Some(front) = simple_front_matter(yaml) {
+        return Ok(front);
+    }
     let mut front: FrontMatter = serde_yaml::from_str(yaml)?;
     if may_have_unknown_keys(yaml) {
         front.extra = unknown_keys(yaml);
     }
     Ok(front)
+}
+
+/// Front matter of the commonest shape read without the YAML parser: one
+/// `key: value` per line for `title`, `description`, `owner` (a plain scalar
+/// starting with a letter, or quoted without escapes), `weight` (an integer)
+/// and `draft` (`true`/`false`), with blank and comment lines. `None` for
+/// anything else, which the YAML parser reads; where this answers, it answers
+/// as the parser would (a test compares them).
+fn simple_front_matter(yaml: &str) -> Option<FrontMatter> {
+    let mut front = FrontMatter::default();
+    let mut seen: Vec<&str> = Vec::with_capacity(4);
+    for line in yaml.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (key, value) = line.split_once(':')?;
+        if !(value.is_empty() || value.starts_with(' ')) || seen.contains(&key) {
+            return None;
+        }
+        seen.push(key);
+        let value = value.trim_matches(' ');
+        match key {
+            "title" => front.title = Some(simple_string(value)?),
+            "description" => front.description = Some(simple_string(value)?),
+            "owner" => front.owner = Some(simple_string(value)?),
+            "weight" => front.weight = Some(simple_integer(value)?),
+            "draft" => {
+                front.draft = match value {
+                    "true" => true,
+                    "false" => false,
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(front)
+}
+
+/// A one-line YAML string that means what it spells, or `None`.
+fn simple_string(value: &str) -> Option<String> {
+    let quoted = |q: char| {
+        let inner = value.strip_prefix(q)?.strip_suffix(q)?;
+        (!inner.contains([q, '\\'])).then(|| inner.to_string())
+    };
+    match value.chars().next()? {
+        '"' => quoted('"'),
+        '\'' => quoted('\''),
+        c if c.is_ascii_alphabetic() => {
+            // Not a comment, a mapping, a tab or a word YAML reads as something else.
+            let plain = !value.contains(" #")
+                && !value.contains(": ")
+                && !value.ends_with(':')
+                && !value.contains('\t')
+                && !matches!(
+                    value.to_ascii_lowercase().as_str(),
+                    "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n"
+                );
+            plain.then(|| value.to_string())
+        }
+        _ => None,
+    }
+}
+
+/// A YAML integer written plainly (`42`, `-3`; no sign `+`, leading zero or `_`).
+fn simple_integer(value: &str) -> Option<i64> {
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    let plain = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    plain.then(|| value.parse().ok()).flatten()
 }
 
 /// False when every top-level key is almanac's own, read off the lines that
@@ -346,6 +421,88 @@ mod fuzz {
     use super::*;
 
     /// Front matter parsing returns a guide or an error for any input, never panics.
+    #[test]
+    fn simple_front_matter_reads_as_the_yaml_parser_does() {
+        let values = [
+            "Release guide",
+            "\"Approve the SBOM\"",
+            "'single quoted'",
+            "\"with \\\"escape\\\"\"",
+            "'it''s'",
+            "Release: guide",
+            "Release:guide",
+            "a # comment",
+            "a#b",
+            "yes",
+            "No",
+            "ON",
+            "null",
+            "~",
+            "true",
+            "1.0",
+            "v1.2",
+            "42",
+            "-3",
+            "007",
+            "0",
+            "-0",
+            "+5",
+            "1_000",
+            "0x1F",
+            "1e3",
+            "99999999999999999999",
+            "Ünïcode",
+            "-dash",
+            "[a, b]",
+            "{a: 1}",
+            "&anchor x",
+            "*alias",
+            "!!str 5",
+            "|",
+            ">",
+            "",
+            "trailing:",
+            "tab\there",
+            "\"unclosed",
+            "'a' b",
+            "R&D and C++",
+            "%percent",
+            "@at",
+        ];
+        let keys = [
+            "title",
+            "description",
+            "owner",
+            "weight",
+            "draft",
+            "aliases",
+        ];
+        let mut fast = 0;
+        for key in keys {
+            for value in values {
+                for layout in [
+                    format!("{key}: {value}\n"),
+                    format!("# note\n{key}: {value}\nweight: 3\n"),
+                    format!("{key}:   {value}  \r\n\ndraft: false\n"),
+                    format!("{key}: {value}\n{key}: {value}\n"),
+                    format!("{key}:{value}\n"),
+                ] {
+                    let Some(simple) = simple_front_matter(&layout) else {
+                        continue;
+                    };
+                    fast += 1;
+                    let parsed: FrontMatter = serde_yaml::from_str(&layout).unwrap_or_else(|e| {
+                        panic!("{layout:?}: read simply, refused by YAML: {e}")
+                    });
+                    assert_eq!(simple, parsed, "{layout:?}");
+                }
+            }
+        }
+        // The fast path does answer for the common shapes.
+        assert!(fast > 40, "{fast}");
+        assert!(simple_front_matter("title: \"Approve the SBOM\"\nweight: 43\n").is_some());
+    }
+
     #[test]
     fn fuzz_front_matter_never_panics() {
         let pieces = [
