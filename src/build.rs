@@ -182,11 +182,20 @@ fn finish(
 pub trait Sink: Sync {
     fn write(&self, rel: &str, contents: &[u8]) -> Result<()>;
     fn copy(&self, rel: &str, from: &std::path::Path) -> Result<()>;
+
+    /// Writes the file made of `parts`, in order.
+    fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<()> {
+        self.write(rel, &parts.concat())
+    }
 }
 
 impl Sink for Staging {
     fn write(&self, rel: &str, contents: &[u8]) -> Result<()> {
         Staging::write(self, rel, contents)
+    }
+
+    fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<()> {
+        Staging::write_parts(self, rel, parts)
     }
 
     fn copy(&self, rel: &str, from: &std::path::Path) -> Result<()> {
@@ -652,11 +661,16 @@ fn render_one(shared: &MarkdownInput, guide: &Guide, text: &str) -> Result<Rende
     Ok(page)
 }
 
-/// What was read of a guide, for `reread` to compare.
+/// What the site's layout took from a guide, for `reread` to compare: its
+/// front matter when that names the title, else all that was read.
 fn text_seen(guide: &Guide) -> Seen {
+    let len = match guide.front.title {
+        Some(_) => guide.body_start,
+        None => guide.text.len(),
+    };
     Seen {
-        len: guide.text.len(),
-        hash: text_hash(&guide.text),
+        len,
+        hash: text_hash(&guide.text[..len]),
     }
 }
 
@@ -821,7 +835,10 @@ fn write_site(
                 })
             };
             if page.data.is_none() && native {
-                out.write(&page.url, native::page(&site_view, &root, &view).as_bytes())?;
+                let (chrome, at) = native::chrome(&site_view, &root, &view);
+                let (before, after) = chrome.split_at(at);
+                let parts = [before.as_bytes(), view.content.as_bytes(), after.as_bytes()];
+                out.write_parts(&page.url, &parts)?;
                 drop(view);
                 return Ok(keep(fresh));
             }
@@ -1021,5 +1038,13 @@ mod tests {
             let err = reread(dir.path(), &guide, Some(seen)).unwrap_err();
             assert!(err.to_string().contains("changed while"), "{err}");
         }
+        // A title from the front matter: the front matter is what must hold.
+        let head = "---\ntitle: Named\n---\n# Old heading\n";
+        let guide = crate::load::guides::parse("a.md", "a.md", head.to_string()).unwrap();
+        let seen = text_seen(&guide);
+        std::fs::write(&file, "---\ntitle: Named\n---\n# New heading\n").unwrap();
+        assert!(reread(dir.path(), &guide, Some(seen)).is_ok());
+        std::fs::write(&file, "---\ntitle: Renamed\n---\n# New heading\n").unwrap();
+        assert!(reread(dir.path(), &guide, Some(seen)).is_err());
     }
 }

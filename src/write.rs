@@ -63,10 +63,16 @@ impl Staging {
     /// Writes `contents` at `rel` (a `/`-separated path under the output root),
     /// unless the output already holds exactly these bytes there.
     pub fn write(&self, rel: &str, contents: &[u8]) -> Result<()> {
+        self.write_parts(rel, &[contents])
+    }
+
+    /// `write` for the file made of `parts` in order, written as they are
+    /// (one `writev`), never joined in memory.
+    pub fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<()> {
         // A path written twice keeps the last bytes, as a plain folder would:
         // the second write always goes to the staging folder.
         let first = lock(&self.site).insert(rel.to_string());
-        if first && self.incremental && same_bytes(&self.target.join(rel), contents) {
+        if first && self.incremental && same_bytes(&self.target.join(rel), parts) {
             return Ok(());
         }
         let path = self.dir.join(rel);
@@ -76,7 +82,7 @@ impl Staging {
             std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
             lock(&self.made).insert(parent.to_path_buf());
         }
-        std::fs::write(&path, contents).map_err(|e| Error::io("writing", &path, e))?;
+        write_all(&path, parts).map_err(|e| Error::io("writing", &path, e))?;
         lock(&self.staged).insert(rel.to_string());
         Ok(())
     }
@@ -127,10 +133,43 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Whether the file at `path` holds exactly `contents` (the size is compared first).
-fn same_bytes(path: &Path, contents: &[u8]) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == contents.len() as u64)
-        && std::fs::read(path).is_ok_and(|old| old == contents)
+/// Whether the file at `path` holds exactly `parts`, in order (the size is
+/// compared first).
+fn same_bytes(path: &Path, parts: &[&[u8]]) -> bool {
+    let len: usize = parts.iter().map(|p| p.len()).sum();
+    let same = |old: Vec<u8>| {
+        let mut rest = old.as_slice();
+        parts
+            .iter()
+            .all(|part| match rest.split_at_checked(part.len()) {
+                Some((head, tail)) if head == *part => {
+                    rest = tail;
+                    true
+                }
+                _ => false,
+            })
+            && rest.is_empty()
+    };
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == len as u64)
+        && std::fs::read(path).is_ok_and(same)
+}
+
+/// Creates (or truncates) the file at `path` and writes `parts` into it.
+fn write_all(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
+    use std::io::{IoSlice, Write};
+    let mut file = std::fs::File::create(path)?;
+    let mut slices: Vec<IoSlice> = parts.iter().map(|p| IoSlice::new(p)).collect();
+    let mut slices = slices.as_mut_slice();
+    IoSlice::advance_slices(&mut slices, 0);
+    while !slices.is_empty() {
+        match file.write_vectored(slices) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => IoSlice::advance_slices(&mut slices, n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Makes room for a file at `to` under `root`: folders above it, and no
@@ -211,4 +250,25 @@ pub fn check_output_dir(root: &Path, out_dir: &Path, protected: &[&Path]) -> Res
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_in_parts_is_its_parts_joined() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.html");
+        write_all(&path, &[b"", b"<p>", b"", b"body", b"</p>\n"]).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"<p>body</p>\n");
+        // The same bytes cut anywhere are the same file; other bytes are not.
+        assert!(same_bytes(&path, &[b"<p>body</p>\n"]));
+        assert!(same_bytes(&path, &[b"<p>bo", b"", b"dy</p>\n"]));
+        assert!(!same_bytes(&path, &[b"<p>body", b"</p>!"]));
+        assert!(!same_bytes(&path, &[b"<p>body</p>\n", b"more"]));
+        write_all(&path, &[b"", b""]).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"");
+        assert!(same_bytes(&path, &[]));
+    }
 }

@@ -85,16 +85,16 @@ impl Pages<'_> {
                     file,
                 ))
             };
-            match link
-                .resolved
-                .clone()
-                .unwrap_or_else(|| index.resolve(&guide.path, &link.target))
-            {
-                Target::SamePage { fragment: Some(f) } => findings.extend(missing_anchor(g, &f)),
+            let resolved = match &link.resolved {
+                Some(target) => std::borrow::Cow::Borrowed(target),
+                None => std::borrow::Cow::Owned(index.resolve(&guide.path, &link.target)),
+            };
+            match resolved.as_ref() {
+                Target::SamePage { fragment: Some(f) } => findings.extend(missing_anchor(g, f)),
                 Target::Page {
                     page,
                     fragment: Some(f),
-                } => findings.extend(missing_anchor(page, &f)),
+                } => findings.extend(missing_anchor(*page, f)),
                 Target::Section {
                     dir,
                     fragment: Some(f),
@@ -102,7 +102,7 @@ impl Pages<'_> {
                     Kind::BrokenAnchor,
                     format!("no anchor `#{f}`: `{dir}/` has no index page, only a generated list"),
                     None,
-                    &dir,
+                    dir,
                 )),
                 Target::Missing { path, .. } => {
                     let kind = if link.kind.is_image() {
@@ -114,7 +114,7 @@ impl Pages<'_> {
                     let siblings = dir_listings
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
-                        .entry(parent(&path).to_string())
+                        .entry(parent(path).to_string())
                         .or_insert_with_key(|dir| {
                             std::sync::Arc::new(Names::new(list_dir(&index.root().join(dir))))
                         })
@@ -126,7 +126,7 @@ impl Pages<'_> {
                         kind,
                         format!("`{path}` does not exist"),
                         hint,
-                        &path,
+                        path,
                     ));
                 }
                 Target::OutsideRoot => findings.push(finding(

@@ -9,7 +9,16 @@ use crate::markdown::escape_into as esc;
 
 /// The page as the built-in `page.html` renders it.
 pub fn page(site: &SiteView, root: &str, page: &PageView) -> String {
-    let mut out = String::with_capacity(page.content.len() + page.nav_html.len() + 4096);
+    let (mut chrome, at) = chrome(site, root, page);
+    chrome.insert_str(at, page.content);
+    chrome
+}
+
+/// The page without its content, and where the content goes: written around
+/// it, the page's HTML is never copied.
+pub fn chrome(site: &SiteView, root: &str, page: &PageView) -> (String, usize) {
+    let mut out = String::with_capacity(page.nav_html.len() + 4096);
+    let mut at = 0;
     let o = &mut out;
     o.push_str("<!DOCTYPE html>\n<html lang=\"en\" data-root=\"");
     esc(o, root);
@@ -58,7 +67,7 @@ pub fn page(site: &SiteView, root: &str, page: &PageView) -> String {
     ));
     o.push_str(&page.nav_html);
     o.push_str("\n  </nav>\n  <main class=\"main\" id=\"content\">\n  ");
-    main(o, root, page);
+    main(o, root, page, &mut at);
     o.push_str("\n  </main>\n  ");
     aside(o, page);
     o.push_str("\n</div>\n<footer class=\"footer\">Built with almanac</footer>\n<script src=\"");
@@ -70,7 +79,7 @@ pub fn page(site: &SiteView, root: &str, page: &PageView) -> String {
         o.push_str("assets/vendor/mermaid.min.js\"></script>\n<script>almanacMermaid();</script>");
     }
     o.push_str("\n</body>\n</html>\n");
-    out
+    (out, at)
 }
 
 fn meta_description(o: &mut String, description: &str) {
@@ -80,7 +89,8 @@ fn meta_description(o: &mut String, description: &str) {
 }
 
 /// `{% block main %}` of `page.html`.
-fn main(o: &mut String, root: &str, page: &PageView) {
+/// `{% block main %}`; `at` is set to where the content goes.
+fn main(o: &mut String, root: &str, page: &PageView, at: &mut usize) {
     o.push('\n');
     if !page.breadcrumbs.is_empty() {
         o.push_str("\n<nav class=\"breadcrumbs\" aria-label=\"Breadcrumbs\">\n  ");
@@ -128,7 +138,7 @@ fn main(o: &mut String, root: &str, page: &PageView) {
         }
     }
     o.push('\n');
-    o.push_str(page.content);
+    *at = o.len();
     o.push('\n');
     if !page.children.is_empty() {
         o.push_str("\n<section class=\"children\">\n  <h2 class=\"children-title\">In this section</h2>\n  <ul class=\"cards\">\n  ");
