@@ -277,7 +277,6 @@ fn typed<T>(
     }
 }
 
-/// `--content`, else the configured dir, else `content/`, else `docs/`, else the root.
 /// What `read_head` read.
 enum Head {
     /// The file was no longer than the limit.
@@ -306,6 +305,7 @@ fn read_head(path: &Path, limit: usize) -> std::io::Result<Head> {
     Ok(String::from_utf8(head).map_or(Head::Unsure, Head::Lines))
 }
 
+/// `--content`, else the configured dir, else `content/`, else `docs/`, else the root.
 fn content_dir(root: &Path, flag: Option<&Path>, config: &Config) -> Result<PathBuf> {
     if let Some(dir) = flag.or(config.content_dir.as_deref()) {
         let dir = root.join(dir);
