@@ -920,8 +920,12 @@ fn write_site(
         }
     }
 
+    // The diagram script weighs 3.5 MB: only a site with a diagram gets it.
+    let diagrams = rendered.iter().any(|r| r.has_mermaid);
     for (path, bytes) in std::mem::take(&mut theme.static_files) {
-        out.write(&path, &bytes)?;
+        if diagrams || !path.starts_with("assets/vendor/mermaid") {
+            out.write(&path, &bytes)?;
+        }
     }
     out.write("assets/highlight.css", crate::highlight::css().as_bytes())?;
     out.write(

@@ -826,3 +826,22 @@ fn titles_and_front_matter_past_the_first_lines_are_read() {
     assert!(long.contains("<title>Long front matter · "), "{long}");
     assert!(long.contains("The end of the long page."), "{long}");
 }
+
+#[test]
+fn the_diagram_script_ships_only_with_diagrams() {
+    let site = Fixture::with(&[("content/README.md", "# Home\n")]);
+    site.build(&[]);
+    assert!(site.exists("public/assets/almanac.js"));
+    assert!(!site.exists("public/assets/vendor/mermaid.min.js"));
+    site.write(
+        "content/flow.md",
+        "# Flow\n\n```mermaid\ngraph TD; a-->b\n```\n",
+    );
+    site.build(&[]);
+    assert!(site.exists("public/assets/vendor/mermaid.min.js"));
+    assert!(site.exists("public/assets/vendor/mermaid.LICENSE"));
+    // Gone again with the last diagram.
+    site.write("content/flow.md", "# Flow\n");
+    site.build(&[]);
+    assert!(!site.exists("public/assets/vendor/mermaid.min.js"));
+}
