@@ -831,6 +831,10 @@ fn write_site(
             let keep = |fresh: Option<(usize, Rendered)>| {
                 fresh.map(|(g, mut r)| {
                     r.html = String::new();
+                    // Kept: the links the link check or the copy of
+                    // repository files looks at again.
+                    r.links
+                        .retain(|l| l.resolved.as_ref().is_none_or(Target::looked_at_again));
                     (g, r)
                 })
             };

@@ -68,6 +68,21 @@ pub enum Target {
     OutsideRoot,
 }
 
+impl Target {
+    /// Whether a link resolved to this may still be reported, or names a
+    /// repository file the site copies: what a streamed build keeps of a
+    /// page's links once the page is written.
+    pub fn looked_at_again(&self) -> bool {
+        match self {
+            Target::External | Target::Asset { .. } | Target::Generated { .. } => false,
+            Target::SamePage { fragment }
+            | Target::Page { fragment, .. }
+            | Target::Section { fragment, .. } => fragment.is_some(),
+            Target::RepoFile { .. } | Target::Missing { .. } | Target::OutsideRoot => true,
+        }
+    }
+}
+
 pub struct SiteIndex {
     root: PathBuf,
     /// The content dir relative to the root ("" when the root is the content dir).
