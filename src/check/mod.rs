@@ -372,18 +372,26 @@ fn closest<'a, 'b>(
 ) -> Option<&'a str> {
     let wanted_bag = Bag::of(wanted);
     let wanted: Vec<char> = wanted.chars().collect();
-    // Only candidates at least as close as the best so far are measured.
     let mut limit = (wanted.len() / 3).max(2);
+    // Character counts bound the edit distance from below (the length
+    // difference, the bag distance) and rule most candidates out cheaply.
+    // The rest are measured most promising first, so the best match is
+    // found early and its distance rules out the others.
+    let mut ranked: Vec<(usize, &str)> = candidates
+        .filter_map(|(c, bag)| {
+            let bound = bag
+                .len
+                .abs_diff(wanted.len())
+                .max(bag.distance(&wanted_bag));
+            (bound <= limit && !c.chars().eq(wanted.iter().copied())).then_some((bound, c))
+        })
+        .collect();
+    ranked.sort_unstable();
     let mut row = Vec::new();
     let mut best: Option<(usize, &str)> = None;
-    for (c, bag) in candidates {
-        // Character counts rule most candidates out cheaply: the length
-        // difference and the bag distance bound the edit distance.
-        if bag.len.abs_diff(wanted.len()) > limit
-            || bag.distance(&wanted_bag) > limit
-            || c.chars().eq(wanted.iter().copied())
-        {
-            continue;
+    for (bound, c) in ranked {
+        if bound > limit {
+            break;
         }
         if let Some(d) = levenshtein_within(&wanted, c, limit, &mut row)
             && best.is_none_or(|b| (d, c) < b)
