@@ -798,7 +798,8 @@ fn write_site(
     // theme's own page templates (`render::native` writes the same bytes).
     let native_page = theme.builtin(&["base.html", "page.html"]);
     let native_section = native_page && theme.builtin(&["section.html"]);
-    let pages: Vec<Option<(usize, Rendered)>> = (0..site.order.len())
+    let search_limit = crate::search::text_limit(project.guides.len());
+    let pages: Vec<Option<(usize, Rendered, Vec<u8>)>> = (0..site.order.len())
         .into_par_iter()
         .filter(|&position| only.is_none_or(|o| o.contains(&site.order[position])))
         .map(|position| {
@@ -828,14 +829,17 @@ fn write_site(
                 None => native_page,
             };
             // The page's HTML goes once the page is written.
+            // Kept: its search entry, its anchors, and the links the link
+            // check or the copy of repository files looks at again.
             let keep = |fresh: Option<(usize, Rendered)>| {
                 fresh.map(|(g, mut r)| {
+                    let entry = crate::search::entry(site, page, &r, search_limit);
                     r.html = String::new();
-                    // Kept: the links the link check or the copy of
-                    // repository files looks at again.
+                    r.headings = Vec::new();
+                    r.text = String::new();
                     r.links
                         .retain(|l| l.resolved.as_ref().is_none_or(Target::looked_at_again));
-                    (g, r)
+                    (g, r, entry)
                 })
             };
             if page.data.is_none() && native {
@@ -878,10 +882,13 @@ fn write_site(
             Ok(keep(fresh))
         })
         .collect::<Result<_>>()?;
+    // The search entries of a streamed build, in the site's order.
+    let mut entries = Vec::new();
     let streamed_pages = streamed.then(|| {
         let mut all = vec![Rendered::default(); project.guides.len()];
-        for (g, r) in pages.into_iter().flatten() {
+        for (g, r, entry) in pages.into_iter().flatten() {
             all[g] = r;
+            entries.push(entry);
         }
         all
     });
@@ -932,10 +939,15 @@ fn write_site(
         }
     }
     out.write("assets/highlight.css", crate::highlight::css().as_bytes())?;
-    out.write(
-        "search-index.js",
-        crate::search::index_script(site, rendered).as_bytes(),
-    )?;
+    if streamed {
+        let parts = crate::search::script(entries.iter().map(Vec::as_slice));
+        out.write_parts("search-index.js", &parts)?;
+    } else {
+        out.write(
+            "search-index.js",
+            &crate::search::index_script(site, rendered),
+        )?;
+    }
     for asset in &project.assets {
         out.copy(asset, &project.content_dir.join(asset))?;
     }

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::markdown::Rendered;
-use crate::site::Site;
+use crate::site::{Site, SitePage};
 
 #[derive(Debug, Serialize)]
 struct Entry<'a> {
@@ -36,9 +36,34 @@ pub fn text_limit(guides: usize) -> usize {
     }
 }
 
-/// `search-index.js`: `window.almanacSearch(...)` called with the entries,
-/// serialized in parallel.
-pub fn index_script(site: &Site, rendered: &[Rendered]) -> String {
+/// One page's entry in the index, as JSON (`<` spelled `\\u003c`).
+pub fn entry(site: &Site, page: &SitePage, r: &Rendered, limit: usize) -> Vec<u8> {
+    let section = site.ancestors(page).last().map_or("", |p| p.title.as_str());
+    let mut end = r.text.len().min(limit);
+    while !r.text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let entry = Entry {
+        t: &page.title,
+        s: section,
+        u: &page.url,
+        h: r.headings
+            .iter()
+            .filter(|h| h.level > 1)
+            .map(|h| (h.id.as_str(), h.text.as_str()))
+            .collect(),
+        b: r.text[..end].trim(),
+    };
+    let mut json = Vec::with_capacity(256 + end);
+    let mut serializer = serde_json::Serializer::with_formatter(&mut json, NoLt);
+    // Serializing strings and numbers into memory cannot fail.
+    let _ = entry.serialize(&mut serializer);
+    json
+}
+
+/// `search-index.js`: `window.almanacSearch(...)` called with every guide's
+/// entry, serialized in parallel.
+pub fn index_script(site: &Site, rendered: &[Rendered]) -> Vec<u8> {
     use rayon::prelude::*;
     let limit = text_limit(rendered.len());
     let entries: Vec<Vec<u8>> = site
@@ -46,56 +71,43 @@ pub fn index_script(site: &Site, rendered: &[Rendered]) -> String {
         .par_iter()
         .filter_map(|&i| {
             let page = &site.pages[i];
-            let r = &rendered[page.guide?];
-            let section = site.ancestors(page).last().map_or("", |p| p.title.as_str());
-            let mut end = r.text.len().min(limit);
-            while !r.text.is_char_boundary(end) {
-                end -= 1;
-            }
-            let entry = Entry {
-                t: &page.title,
-                s: section,
-                u: &page.url,
-                h: r.headings
-                    .iter()
-                    .filter(|h| h.level > 1)
-                    .map(|h| (h.id.as_str(), h.text.as_str()))
-                    .collect(),
-                b: r.text[..end].trim(),
-            };
-            let mut json = EscapeLt(Vec::with_capacity(256 + end));
-            serde_json::to_writer(&mut json, &entry).ok()?;
-            Some(json.0)
+            Some(entry(site, page, &rendered[page.guide?], limit))
         })
         .collect();
-    let mut script = b"window.almanacSearch && window.almanacSearch([".to_vec();
-    script.reserve(entries.iter().map(|e| e.len() + 1).sum::<usize>() + 4);
-    for (i, entry) in entries.iter().enumerate() {
-        if i > 0 {
-            script.push(b',');
-        }
-        script.extend_from_slice(entry);
-    }
-    script.extend_from_slice(b"]);\n");
-    String::from_utf8(script).unwrap_or_default()
+    script(entries.iter().map(Vec::as_slice)).concat()
 }
 
-/// A writer that spells `<` as `\u003c`: JSON strings never hold `</script>`
-/// then (it cannot appear here anyway, but the index is a script).
-struct EscapeLt(Vec<u8>);
-
-impl std::io::Write for EscapeLt {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        for (i, part) in buf.split(|&b| b == b'<').enumerate() {
-            if i > 0 {
-                self.0.extend_from_slice(b"\\u003c");
-            }
-            self.0.extend_from_slice(part);
+/// The pieces of `search-index.js` around `entries`, in order: written as
+/// they are, the entries are never joined in memory.
+pub fn script<'a>(entries: impl Iterator<Item = &'a [u8]>) -> Vec<&'a [u8]> {
+    let mut parts: Vec<&[u8]> = vec![b"window.almanacSearch && window.almanacSearch(["];
+    for (i, entry) in entries.enumerate() {
+        if i > 0 {
+            parts.push(b",");
         }
-        Ok(buf.len())
+        parts.push(entry);
     }
+    parts.push(b"]);\n");
+    parts
+}
 
-    fn flush(&mut self) -> std::io::Result<()> {
+/// JSON as serde_json writes it compactly, with `<` spelled `\\u003c` in
+/// strings: the index never holds `</script>` (it cannot appear here anyway,
+/// but the index is a script).
+struct NoLt;
+
+impl serde_json::ser::Formatter for NoLt {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        for (i, part) in fragment.split('<').enumerate() {
+            if i > 0 {
+                writer.write_all(b"\\u003c")?;
+            }
+            writer.write_all(part.as_bytes())?;
+        }
         Ok(())
     }
 }
