@@ -715,9 +715,12 @@ fn href_for(
     blob_base: Option<&str>,
 ) -> Option<String> {
     let relative = |to: &str| percent_encode_path(&relative_href(from, to));
-    let with_fragment = |url: String, fragment: &Option<String>| match fragment {
-        Some(f) => format!("{url}#{}", percent_encode_path(f)),
-        None => url,
+    let with_fragment = |mut url: String, fragment: &Option<String>| {
+        if let Some(f) = fragment {
+            url.push('#');
+            crate::index::push_percent_encoded(&mut url, f);
+        }
+        url
     };
     match target {
         Target::External | Target::SamePage { .. } | Target::OutsideRoot => None,

@@ -167,13 +167,9 @@ impl SiteIndex {
         if path.is_empty() {
             return Target::SamePage { fragment };
         }
-        let decoded = percent_decode(path);
-        let base = if decoded.starts_with('/') {
-            String::new()
-        } else {
-            self.to_root(parent(from))
-        };
-        let Some(target) = normalize(&base, &decoded) else {
+        let decoded = percent_decoded(path);
+        let base = [self.content_prefix.as_str(), parent(from)];
+        let Some(target) = normalize_in(&base, &decoded) else {
             return Target::OutsideRoot;
         };
         if let Some(rel) = self.content_rel(&target) {
@@ -223,14 +219,6 @@ impl SiteIndex {
         }
     }
 
-    fn to_root(&self, content_rel: &str) -> String {
-        match (self.content_prefix.is_empty(), content_rel.is_empty()) {
-            (true, _) => content_rel.to_string(),
-            (false, true) => self.content_prefix.clone(),
-            (false, false) => format!("{}/{content_rel}", self.content_prefix),
-        }
-    }
-
     /// The content-relative path of guide number `page`.
     pub fn guide_path(&self, page: usize) -> &str {
         &self.guide_paths[page]
@@ -270,9 +258,16 @@ fn has_scheme(dest: &str) -> bool {
 /// Joins `rel` onto the root-relative folder `base`, folding `.` and `..`.
 /// `None` when the path climbs above the root. A trailing `/` is kept.
 pub fn normalize(base: &str, rel: &str) -> Option<String> {
-    let mut out = String::with_capacity(base.len() + rel.len() + 1);
-    let base = if rel.starts_with('/') { "" } else { base };
-    for seg in base.split('/').chain(rel.split('/')) {
+    normalize_in(&[base], rel)
+}
+
+/// `normalize` with the base folder given in parts, joined by `/`.
+fn normalize_in(base: &[&str], rel: &str) -> Option<String> {
+    let mut out =
+        String::with_capacity(base.iter().map(|b| b.len() + 1).sum::<usize>() + rel.len());
+    let base = if rel.starts_with('/') { &[][..] } else { base };
+    let base_segments = base.iter().flat_map(|b| b.split('/'));
+    for seg in base_segments.chain(rel.split('/')) {
         match seg {
             "" | "." => {}
             ".." => {
@@ -327,8 +322,13 @@ pub fn root_prefix(url: &str) -> String {
 }
 
 pub fn percent_decode(s: &str) -> String {
+    percent_decoded(s).into_owned()
+}
+
+/// `percent_decode`, borrowing `s` when it has nothing to decode.
+fn percent_decoded(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.contains('%') {
-        return s.to_string();
+        return s.into();
     }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -345,24 +345,33 @@ pub fn percent_decode(s: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    String::from_utf8(out).map_or(s.into(), Into::into)
 }
 
 /// Escapes what may not appear raw in an href path (spaces, quotes, non-ASCII).
 pub fn percent_encode_path(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_percent_encoded(&mut out, s);
+    out
+}
+
+/// `percent_encode_path`, appending to `out`.
+pub fn push_percent_encoded(out: &mut String, s: &str) {
     let safe = |b: u8| b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b);
     if s.bytes().all(safe) {
-        return s.to_string();
+        out.push_str(s);
+        return;
     }
-    let mut out = String::with_capacity(s.len() + 8);
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in s.bytes() {
         if safe(b) {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -435,6 +444,17 @@ mod tests {
                 assert_eq!(normalize(base, rel), reference(base, rel), "{base} + {rel}");
             }
         }
+        // A base in parts (the content folder, then a page's folder).
+        for (prefix, dir) in [("", ""), ("docs", ""), ("", "a/b"), ("docs", "a")] {
+            let joined = [prefix, dir].join("/");
+            for rel in &paths {
+                assert_eq!(
+                    normalize_in(&[prefix, dir], rel),
+                    reference(&joined, rel),
+                    "{prefix} + {dir} + {rel}"
+                );
+            }
+        }
     }
 
     #[test]
@@ -502,6 +522,7 @@ mod tests {
         assert_eq!(percent_decode("100%"), "100%");
         assert_eq!(percent_decode("%zz"), "%zz");
         assert_eq!(percent_encode_path("my file.md"), "my%20file.md");
+        assert_eq!(percent_encode_path("é\"#?%/ok"), "%C3%A9%22%23%3F%25/ok");
     }
 
     #[test]
