@@ -105,15 +105,22 @@ fn shell_line(line: &str, out: &mut String) {
             span(out, "sh-string", &rest[..end]);
             i += end;
             at_command = false;
-        } else if let Some(op) = [
-            "&&", "||", "2>&1", ">>", "$(", "|", ";", ">", "<", "&", "(", ")", "\\",
-        ]
-        .iter()
-        .find(|op| rest.starts_with(**op))
+        } else if let Some(op) = matches!(
+            c,
+            '&' | '|' | '2' | '>' | '$' | ';' | '<' | '(' | ')' | '\\'
+        )
+        .then(|| {
+            [
+                "&&", "||", "2>&1", ">>", "$(", "|", ";", ">", "<", "&", "(", ")", "\\",
+            ]
+            .into_iter()
+            .find(|op| rest.starts_with(op))
+        })
+        .flatten()
         {
             span(out, "sh-op", op);
             i += op.len();
-            at_command = !matches!(*op, ">" | ">>" | "<" | "2>&1" | "\\");
+            at_command = !matches!(op, ">" | ">>" | "<" | "2>&1" | "\\");
         } else if c == '$' {
             let end = if rest[1..].starts_with('{') {
                 rest.find('}').map_or(rest.len(), |e| e + 1)

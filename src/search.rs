@@ -102,6 +102,9 @@ impl serde_json::ser::Formatter for NoLt {
         writer: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
+        if memchr::memchr(b'<', fragment.as_bytes()).is_none() {
+            return writer.write_all(fragment.as_bytes());
+        }
         for (i, part) in fragment.split('<').enumerate() {
             if i > 0 {
                 writer.write_all(b"\\u003c")?;
