@@ -308,7 +308,7 @@ pub fn list(content_dir: &Path, skip: &[std::path::PathBuf]) -> Result<ContentFi
         .filter_entry(|e| {
             e.depth() == 0
                 || !(e.file_name().to_string_lossy().starts_with('.')
-                    || skip.iter().any(|s| s == e.path()))
+                    || (e.file_type().is_dir() && skip.iter().any(|s| s == e.path())))
         });
     for entry in walker {
         let entry = entry.map_err(|e| {
