@@ -118,7 +118,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
     let out_dir = prepared.out_dir.clone();
     let staging = Staging::new(&out_dir)?;
     prepared.write(paths, options, &staging, None)?;
-    timer.lap("markdown, render and write");
+    timer.lap("markdown, render, write and check links");
     // The titles the navigation was built with must be the pages' own
     // (where the front matter gives none).
     let titles_held = prepared
@@ -135,12 +135,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
         timer.lap("render and write again (a heading the title scan missed)");
         return finish(prepared, staging, options, timer);
     }
-    prepared.findings = check::links::check(
-        &prepared.project.guides,
-        &prepared.rendered,
-        &prepared.index,
-    );
-    timer.lap("check links");
+    // The links were checked as the last files were written.
     finish(prepared, staging, options, timer)
 }
 
@@ -499,10 +494,14 @@ impl Prepared {
             streamed: *streamed,
             seen,
         };
-        if let Some(done) = write_site(&input, options, &title, theme, out, only)? {
+        let written = write_site(&input, options, &title, theme, out, only)?;
+        if let Some(done) = written.rendered {
             // What the pages' markdown gave, their HTML left out: titles,
-            // headings, anchors and links, for the link check.
+            // anchors and links.
             *rendered = done;
+        }
+        if let Some(found) = written.findings {
+            self.findings = found;
         }
         Ok(())
     }
@@ -759,7 +758,7 @@ fn write_site(
     theme: &mut Theme,
     out: &dyn Sink,
     only: Option<&HashSet<usize>>,
-) -> Result<Option<Vec<Rendered>>> {
+) -> Result<Written> {
     let SiteInput {
         project,
         index,
@@ -897,87 +896,105 @@ fn write_site(
     });
     let rendered = streamed_pages.as_deref().unwrap_or(rendered);
 
-    for (path, contents) in data.files(title) {
-        out.write(&path, contents.as_bytes())?;
-    }
+    // The rest of the site is written while a streamed build checks its
+    // links (the files are few but the search index is large).
+    let rest = || -> Result<()> {
+        for (path, contents) in data.files(title) {
+            out.write(&path, contents.as_bytes())?;
+        }
 
-    let mut context = tera::Context::new();
-    // The 404 page is served at any depth: absolute links when the site's URL is known.
-    context.insert(
-        "root",
-        &base_url.as_ref().map_or(String::new(), |u| format!("{u}/")),
-    );
-    out.write("404.html", theme.render("404.html", &context)?.as_bytes())?;
-    if let Some(base) = &base_url {
-        let mut urls: Vec<String> = site
-            .order
-            .iter()
-            .map(|&p| sitemap_url(base, &site.pages[p].url))
-            .collect();
-        urls.sort();
         let mut context = tera::Context::new();
-        context.insert("urls", &urls);
-        out.write(
-            "sitemap.xml",
-            theme.render("sitemap.xml", &context)?.as_bytes(),
-        )?;
-    }
-    for (guide, g) in project.guides.iter().enumerate() {
-        for alias in &g.front.aliases {
-            let from = alias_url(alias);
+        // The 404 page is served at any depth: absolute links when the site's URL is known.
+        context.insert(
+            "root",
+            &base_url.as_ref().map_or(String::new(), |u| format!("{u}/")),
+        );
+        out.write("404.html", theme.render("404.html", &context)?.as_bytes())?;
+        if let Some(base) = &base_url {
+            let mut urls: Vec<String> = site
+                .order
+                .iter()
+                .map(|&p| sitemap_url(base, &site.pages[p].url))
+                .collect();
+            urls.sort();
             let mut context = tera::Context::new();
-            context.insert(
-                "target",
-                &relative_href(&from, &site.page_of_guide(guide).url),
-            );
-            out.write(&from, theme.render("redirect.html", &context)?.as_bytes())?;
-        }
-    }
-
-    // The diagram script weighs 3.5 MB: only a site with a diagram gets it.
-    let diagrams = rendered.iter().any(|r| r.has_mermaid);
-    for (path, bytes) in std::mem::take(&mut theme.static_files) {
-        if diagrams || !path.starts_with("assets/vendor/mermaid") {
-            out.write(&path, &bytes)?;
-        }
-    }
-    out.write("assets/highlight.css", crate::highlight::css().as_bytes())?;
-    if streamed {
-        let parts = crate::search::script(entries.iter().map(Vec::as_slice));
-        out.write_parts("search-index.js", &parts)?;
-    } else {
-        out.write(
-            "search-index.js",
-            &crate::search::index_script(site, rendered),
-        )?;
-    }
-    for asset in &project.assets {
-        out.copy(asset, &project.content_dir.join(asset))?;
-    }
-    copy_tree(&project.root.join("static"), out)?;
-    if project.config.repo_url.is_none() {
-        let mut repo_files = BTreeSet::new();
-        for (guide, r) in project.guides.iter().zip(rendered) {
-            for link in &r.links {
-                let resolved = match &link.resolved {
-                    Some(target) => std::borrow::Cow::Borrowed(target),
-                    None => std::borrow::Cow::Owned(index.resolve(&guide.path, &link.target)),
-                };
-                if let Target::RepoFile { path } = resolved.as_ref()
-                    && project.root.join(path).is_file()
-                {
-                    repo_files.insert(path.clone());
-                }
-            }
-        }
-        for path in repo_files {
-            out.copy(
-                &format!("{REPO_FILES_DIR}/{path}"),
-                &project.root.join(&path),
+            context.insert("urls", &urls);
+            out.write(
+                "sitemap.xml",
+                theme.render("sitemap.xml", &context)?.as_bytes(),
             )?;
         }
-    }
-    Ok(streamed_pages)
+        for (guide, g) in project.guides.iter().enumerate() {
+            for alias in &g.front.aliases {
+                let from = alias_url(alias);
+                let mut context = tera::Context::new();
+                context.insert(
+                    "target",
+                    &relative_href(&from, &site.page_of_guide(guide).url),
+                );
+                out.write(&from, theme.render("redirect.html", &context)?.as_bytes())?;
+            }
+        }
+
+        // The diagram script weighs 3.5 MB: only a site with a diagram gets it.
+        let diagrams = rendered.iter().any(|r| r.has_mermaid);
+        for (path, bytes) in std::mem::take(&mut theme.static_files) {
+            if diagrams || !path.starts_with("assets/vendor/mermaid") {
+                out.write(&path, &bytes)?;
+            }
+        }
+        out.write("assets/highlight.css", crate::highlight::css().as_bytes())?;
+        if streamed {
+            let parts = crate::search::script(entries.iter().map(Vec::as_slice));
+            out.write_parts("search-index.js", &parts)?;
+        } else {
+            out.write(
+                "search-index.js",
+                &crate::search::index_script(site, rendered),
+            )?;
+        }
+        for asset in &project.assets {
+            out.copy(asset, &project.content_dir.join(asset))?;
+        }
+        copy_tree(&project.root.join("static"), out)?;
+        if project.config.repo_url.is_none() {
+            let mut repo_files = BTreeSet::new();
+            for (guide, r) in project.guides.iter().zip(rendered) {
+                for link in &r.links {
+                    let resolved = match &link.resolved {
+                        Some(target) => std::borrow::Cow::Borrowed(target),
+                        None => std::borrow::Cow::Owned(index.resolve(&guide.path, &link.target)),
+                    };
+                    if let Target::RepoFile { path } = resolved.as_ref()
+                        && project.root.join(path).is_file()
+                    {
+                        repo_files.insert(path.clone());
+                    }
+                }
+            }
+            for path in repo_files {
+                out.copy(
+                    &format!("{REPO_FILES_DIR}/{path}"),
+                    &project.root.join(&path),
+                )?;
+            }
+        }
+        Ok(())
+    };
+    let check = || streamed.then(|| check::links::check(&project.guides, rendered, index));
+    let (rest, findings) = rayon::join(rest, check);
+    rest?;
+    Ok(Written {
+        rendered: streamed_pages,
+        findings,
+    })
+}
+
+/// What `write_site` leaves for the link check: a streamed build's pages
+/// (their HTML let go) and the findings it checked them for.
+struct Written {
+    rendered: Option<Vec<Rendered>>,
+    findings: Option<Vec<Finding>>,
 }
 
 fn copy_tree(dir: &std::path::Path, out: &dyn Sink) -> Result<()> {
