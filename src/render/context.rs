@@ -37,10 +37,10 @@ pub struct UpdatedView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct TocItem {
+pub struct TocItem<'a> {
     pub level: u8,
-    pub title: String,
-    pub id: String,
+    pub title: &'a str,
+    pub id: &'a str,
 }
 
 #[derive(Debug, Serialize)]
@@ -55,7 +55,7 @@ pub struct PageView<'a> {
     pub has_h1: bool,
     /// The content has Mermaid diagrams (the theme loads its script).
     pub has_mermaid: bool,
-    pub toc: Vec<TocItem>,
+    pub toc: Vec<TocItem<'a>>,
     /// The guide's path relative to the project root; empty for a generated section page.
     pub source: &'a str,
     pub edit_url: Option<String>,
@@ -108,8 +108,8 @@ pub fn page_view<'a>(
                 .filter(|h| (2..=3).contains(&h.level))
                 .map(|h| TocItem {
                     level: h.level,
-                    title: h.text.clone(),
-                    id: h.id.clone(),
+                    title: &h.text,
+                    id: &h.id,
                 })
                 .collect(),
             r.headings.first().is_some_and(|h| h.level == 1),
