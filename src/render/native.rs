@@ -207,9 +207,9 @@ fn aside(o: &mut String, page: &PageView) {
             o.push_str("<li class=\"toc-h");
             o.push_str(&h.level.to_string());
             o.push_str("\"><a href=\"#");
-            esc(o, &h.id);
+            esc(o, h.id);
             o.push_str("\">");
-            esc(o, &h.title);
+            esc(o, h.title);
             o.push_str("</a></li>");
         }
         o.push_str("\n  </ul>\n</aside>\n");
