@@ -205,7 +205,7 @@ fn aside(o: &mut String, page: &PageView) {
         o.push_str("\n<aside class=\"toc\" aria-label=\"On this page\">\n  <p class=\"toc-title\">On this page</p>\n  <ul>\n  ");
         for h in &page.toc {
             o.push_str("<li class=\"toc-h");
-            o.push_str(&h.level.to_string());
+            o.push(char::from(b'0' + h.level % 10));
             o.push_str("\"><a href=\"#");
             esc(o, h.id);
             o.push_str("\">");
