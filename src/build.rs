@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use chrono::NaiveDate;
 use std::time::{Duration, Instant};
@@ -230,6 +231,8 @@ pub struct Prepared {
     /// What a streamed build read of each guide before writing its page:
     /// the page must be written from a file that still starts that way.
     pub seen: Vec<Seen>,
+    /// A streamed build's sources read whole, each taken by its page.
+    pub sources: Vec<Mutex<Option<String>>>,
     pub fingerprint: u64,
     /// Markdown is rendered as each page is written (`Render::Streamed`):
     /// until then `rendered` holds only the titles a quick scan found.
@@ -273,7 +276,7 @@ pub fn prepare(
     let mut earlier = cache.as_mut().map(|c| std::mem::take(&mut c.guides));
     // A streamed build reads each page whole only as it writes it.
     let texts = match render {
-        Render::Streamed => Texts::Heads,
+        Render::Streamed => Texts::Bounded(crate::project::source_budget()),
         Render::Now => Texts::Whole,
     };
     let mut project =
@@ -339,13 +342,14 @@ pub fn prepare(
     };
     let streamed = render == Render::Streamed;
     let mut seen = Vec::new();
+    let mut sources = Vec::new();
     let (rendered, fresh) = if streamed {
-        // Each page's title from a quick scan of what was read (the file's
-        // first lines, unless the heading comes later), and that let go: each
-        // page is read whole when it is written, so the sources of the whole
-        // site are never held at once.
+        // Each page's title from a quick scan of what was read. A source read
+        // whole is kept for its page; past the budget only the first lines
+        // were read (unless the heading comes later), and the page reads its
+        // source when it is written: a large site is never held at once.
         let root = &project.root;
-        let scanned: Vec<(Rendered, Seen)> = project
+        let scanned: Vec<(Rendered, Seen, Mutex<Option<String>>)> = project
             .guides
             .par_iter_mut()
             .map(|g| {
@@ -364,16 +368,21 @@ pub fn prepare(
                     title = scan(g);
                 }
                 let seen = text_seen(g);
-                g.text = String::new();
+                let text = std::mem::take(&mut g.text);
+                let source = Mutex::new((!g.partial).then_some(text));
                 let title = Rendered {
                     title,
                     ..Rendered::default()
                 };
-                Ok((title, seen))
+                Ok((title, seen, source))
             })
             .collect::<Result<_>>()?;
-        let titles;
-        (titles, seen) = scanned.into_iter().unzip();
+        let mut titles = Vec::with_capacity(scanned.len());
+        for (title, one_seen, source) in scanned {
+            titles.push(title);
+            seen.push(one_seen);
+            sources.push(source);
+        }
         (titles, Vec::new())
     } else {
         let shared = MarkdownInput::new(&project, &index, &data);
@@ -443,6 +452,7 @@ pub fn prepare(
         fresh,
         hashes,
         seen,
+        sources,
         fingerprint,
         streamed,
     })
@@ -468,6 +478,7 @@ impl Prepared {
             today,
             streamed,
             seen,
+            sources,
             ..
         } = self;
         let today = *today;
@@ -493,6 +504,7 @@ impl Prepared {
             docs: &docs,
             streamed: *streamed,
             seen,
+            sources,
         };
         let written = write_site(&input, options, &title, theme, out, only)?;
         if let Some(done) = written.rendered {
@@ -769,6 +781,7 @@ fn write_site(
         docs,
         streamed,
         seen,
+        sources,
     } = *input;
     let shared = streamed.then(|| MarkdownInput::new(project, index, data));
     let base_url = options
@@ -809,7 +822,13 @@ fn write_site(
             let fresh = match (page.guide, &shared) {
                 (Some(g), Some(shared)) => {
                     let guide = &project.guides[g];
-                    let text = reread(&project.root, guide, seen.get(g).copied())?;
+                    let kept = sources
+                        .get(g)
+                        .and_then(|s| s.lock().unwrap_or_else(|e| e.into_inner()).take());
+                    let text = match kept {
+                        Some(text) => text,
+                        None => reread(&project.root, guide, seen.get(g).copied())?,
+                    };
                     Some((g, render_one(shared, guide, &text)?))
                 }
                 _ => None,
@@ -1026,6 +1045,8 @@ struct SiteInput<'a> {
     streamed: bool,
     /// What `prepare` read of each guide (a streamed build).
     seen: &'a [Seen],
+    /// The sources `prepare` kept (a streamed build).
+    sources: &'a [Mutex<Option<String>>],
 }
 
 /// The date "today" for plan status: `SOURCE_DATE_EPOCH` when set (reproducible

@@ -58,14 +58,26 @@ pub enum Load {
 pub enum Texts {
     /// Every file whole.
     Whole,
-    /// The first lines of each file (`HEAD_BYTES`, more when its front
-    /// matter runs on), for a build that reads every page again as it
-    /// writes it: the site is laid out from front matter and titles without
-    /// holding the sources of all its pages. `Guide::partial` tells which.
-    Heads,
+    /// Whole files while they add up to less than the budget (bytes),
+    /// then the first lines of each (`HEAD_BYTES`, more when its front
+    /// matter runs on): a build lays the site out from front matter and
+    /// titles, and reads a page whole again as it writes it only when its
+    /// source was not kept, so a large site is never held at once.
+    /// `Guide::partial` tells which.
+    Bounded(usize),
 }
 
-/// How much of a guide `Texts::Heads` reads first: front matter and a first
+/// How many bytes of sources a build reads whole and keeps until their pages
+/// are written (every source of a site of 10,000 pages), unless
+/// `ALMANAC_SOURCE_BUDGET_MB` says otherwise.
+pub fn source_budget() -> usize {
+    std::env::var("ALMANAC_SOURCE_BUDGET_MB")
+        .ok()
+        .and_then(|mb| mb.trim().parse::<usize>().ok())
+        .map_or(256 << 20, |mb| mb << 20)
+}
+
+/// How much of a guide `Texts::Bounded` reads first, past the budget: front matter and a first
 /// heading fit in it nearly always.
 pub const HEAD_BYTES: usize = 4096;
 
@@ -113,6 +125,8 @@ impl Project {
         let data_dir = root.join(paths.data.as_deref().unwrap_or(&config.data_dir));
 
         let listed = guides::list(&content_dir, &skip_dirs(root, &content_dir, &config))?;
+        // Bytes read whole so far (`Texts::Bounded`).
+        let held = std::sync::atomic::AtomicUsize::new(0);
         let loaded: Vec<Result<(Guide, Option<Error>)>> = listed
             .markdown
             .par_iter()
@@ -140,9 +154,20 @@ impl Project {
                         .map_err(|e| Error::io("reading", &path, e))?;
                     Ok::<_, Error>(guides::parse_lenient(&file, rel, text))
                 };
+                let within_budget = || match texts {
+                    Texts::Bounded(budget) => {
+                        held.load(std::sync::atomic::Ordering::Relaxed) < budget
+                    }
+                    Texts::Whole => true,
+                };
                 let (mut guide, problem) = match texts {
                     Texts::Whole => whole()?,
-                    Texts::Heads => match read_head(&path, HEAD_BYTES)
+                    Texts::Bounded(_) if within_budget() => {
+                        let (guide, problem) = whole()?;
+                        held.fetch_add(guide.text.len(), std::sync::atomic::Ordering::Relaxed);
+                        (guide, problem)
+                    }
+                    Texts::Bounded(_) => match read_head(&path, HEAD_BYTES)
                         .map_err(|e| Error::io("reading", &path, e))?
                     {
                         Head::Whole(text) => guides::parse_lenient(&file, rel, text),

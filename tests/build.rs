@@ -794,9 +794,11 @@ fn a_file_written_twice_keeps_its_last_bytes_on_every_build() {
 
 #[test]
 fn titles_and_front_matter_past_the_first_lines_are_read() {
-    // A build first reads only each file's first lines (4 KB): a title or
-    // front matter further down is read from the whole file, and the first
-    // look never passes for the page (its body is rendered whole).
+    // Past its source budget a build first reads only each file's first
+    // lines (4 KB): a title or front matter further down is read from the
+    // whole file, and the first look never passes for the page (its body is
+    // rendered whole). Within the budget sources are read whole once. Both
+    // ways give the same site.
     let filler = "Some words of a long introduction. ".repeat(200);
     let late_heading = format!("{filler}\n\n# Late heading\n\nThe end of the late page.\n");
     let long_front = format!(
@@ -809,22 +811,28 @@ fn titles_and_front_matter_past_the_first_lines_are_read() {
         ("content/long.md", &long_front),
         ("content/short.md", "# Short\n"),
     ]);
-    let run = site.build(&["-v"]);
-    // Read correctly at first: no second pass was needed.
-    assert!(
-        !run.stderr.contains("render and write again"),
-        "{}",
-        run.stderr
-    );
-    let home = site.read("public/index.html");
-    assert!(home.contains(">Late heading</a>"), "{home}");
-    assert!(home.contains(">Long front matter</a>"), "{home}");
-    assert!(home.contains(">Short</a>"), "{home}");
-    let late = site.read("public/late.html");
-    assert!(late.contains("The end of the late page."), "{late}");
-    let long = site.read("public/long.html");
-    assert!(long.contains("<title>Long front matter · "), "{long}");
-    assert!(long.contains("The end of the long page."), "{long}");
+    let mut sites = Vec::new();
+    for budget in ["0", "256"] {
+        let run = site.run_env(&["build", "-v"], &[("ALMANAC_SOURCE_BUDGET_MB", budget)]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        // Read correctly at first: no second pass was needed.
+        assert!(
+            !run.stderr.contains("render and write again"),
+            "{}",
+            run.stderr
+        );
+        let home = site.read("public/index.html");
+        assert!(home.contains(">Late heading</a>"), "{home}");
+        assert!(home.contains(">Long front matter</a>"), "{home}");
+        assert!(home.contains(">Short</a>"), "{home}");
+        let late = site.read("public/late.html");
+        assert!(late.contains("The end of the late page."), "{late}");
+        let long = site.read("public/long.html");
+        assert!(long.contains("<title>Long front matter · "), "{long}");
+        assert!(long.contains("The end of the long page."), "{long}");
+        sites.push(site.snapshot("public"));
+    }
+    assert!(sites[0] == sites[1], "the budget changed the site");
 }
 
 #[test]

@@ -71,7 +71,7 @@ pub struct Guide {
     pub reused: bool,
     /// When the file was read.
     pub read_at: Option<std::time::SystemTime>,
-    /// `text` holds only the file's first lines (`Texts::Heads`), front
+    /// `text` holds only the file's first lines (`Texts::Bounded`), front
     /// matter included.
     pub partial: bool,
 }
