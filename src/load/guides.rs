@@ -5,7 +5,6 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use walkdir::WalkDir;
 
 use crate::config::yaml_error;
 use crate::error::{Error, Result};
@@ -302,28 +301,7 @@ pub fn list(content_dir: &Path, skip: &[std::path::PathBuf]) -> Result<ContentFi
         markdown: Vec::new(),
         assets: Vec::new(),
     };
-    let walker = WalkDir::new(content_dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0
-                || !(e.file_name().to_string_lossy().starts_with('.')
-                    || (e.file_type().is_dir() && skip.iter().any(|s| s == e.path())))
-        });
-    for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(content_dir).to_path_buf();
-            Error::io("listing", &path, e.into())
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = entry
-            .path()
-            .strip_prefix(content_dir)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
+    for rel in walk(content_dir, "", skip)? {
         if rel.ends_with(".md") {
             files.markdown.push(rel);
         } else {
@@ -333,9 +311,107 @@ pub fn list(content_dir: &Path, skip: &[std::path::PathBuf]) -> Result<ContentFi
     Ok(files)
 }
 
+/// The files under `dir`, named from the content folder (`prefix` names
+/// `dir`, "" at the top): each folder's entries in name order, a sub-folder's
+/// files where the sub-folder sorts, hidden names and `skip` left out,
+/// symbolic links not followed. Sub-folders are listed in parallel.
+fn walk(dir: &Path, prefix: &str, skip: &[std::path::PathBuf]) -> Result<Vec<String>> {
+    use rayon::prelude::*;
+    let listing = |e: std::io::Error| Error::io("listing", dir, e);
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(listing)? {
+        let entry = entry.map_err(listing)?;
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        entries.push((name, entry.file_type().map_err(listing)?));
+    }
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let named = |name: &std::ffi::OsStr| {
+        let name = name.to_string_lossy().replace('\\', "/");
+        match prefix {
+            "" => name,
+            _ => format!("{prefix}/{name}"),
+        }
+    };
+    let below: Vec<Option<Result<Vec<String>>>> = entries
+        .par_iter()
+        .map(|(name, kind)| {
+            let path = dir.join(name);
+            (kind.is_dir() && !skip.contains(&path)).then(|| walk(&path, &named(name), skip))
+        })
+        .collect();
+    let mut files = Vec::new();
+    for ((name, kind), below) in entries.iter().zip(below) {
+        match below {
+            Some(listed) => files.extend(listed?),
+            None if kind.is_file() => files.push(named(name)),
+            None => {}
+        }
+    }
+    Ok(files)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listing_matches_a_sorted_walk() {
+        // The plain definition: walkdir, sorted by name, hidden names and the
+        // skipped folders left out.
+        fn reference(dir: &Path, skip: &[std::path::PathBuf]) -> Vec<String> {
+            walkdir::WalkDir::new(dir)
+                .sort_by_file_name()
+                .into_iter()
+                .filter_entry(|e| {
+                    e.depth() == 0
+                        || !(e.file_name().to_string_lossy().starts_with('.')
+                            || skip.iter().any(|s| s == e.path()))
+                })
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_file())
+                .map(|e| {
+                    let rel = e.path().strip_prefix(dir).unwrap();
+                    rel.to_string_lossy().replace('\\', "/")
+                })
+                .collect()
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for file in [
+            "README.md",
+            "a.md",
+            "b/index.md",
+            "b/z.png",
+            "b/c/d.md",
+            "b-c.md",
+            "b0/x.md",
+            ".hidden.md",
+            ".git/config",
+            "b/.cache/y.md",
+            "public/out.md",
+            "Z.md",
+            "é.md",
+            "deep/1/2/3/4.md",
+        ] {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "x").unwrap();
+        }
+        std::fs::create_dir_all(root.join("empty/inner")).unwrap();
+        std::os::unix::fs::symlink(root.join("b"), root.join("link")).unwrap();
+        let skip = vec![root.join("public")];
+        let listed = walk(root, "", &skip).unwrap();
+        assert_eq!(listed, reference(root, &skip));
+        assert!(listed.contains(&"b/c/d.md".to_string()), "{listed:?}");
+        assert!(
+            !listed
+                .iter()
+                .any(|f| f.contains("hidden") || f.starts_with("public"))
+        );
+    }
 
     fn guide(text: &str) -> Result<Guide> {
         parse("content/g.md", "g.md", text.to_string())
