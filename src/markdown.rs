@@ -35,8 +35,6 @@ pub struct Heading {
     pub level: u8,
     pub text: String,
     pub id: String,
-    pub line: usize,
-    pub column: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -140,7 +138,6 @@ struct OpenHeading<'a> {
     level: HeadingLevel,
     id: Option<CowStr<'a>>,
     classes: Vec<CowStr<'a>>,
-    offset: usize,
     text: String,
     inner: Vec<Event<'a>>,
 }
@@ -320,7 +317,10 @@ fn pass<'t>(
             text.push_str(more);
         }
     };
-    let lines = LineIndex::new(text);
+    // Line starts are found only if a position is wanted: a rendered page
+    // often needs none.
+    let line_index = std::cell::OnceCell::new();
+    let lines = || line_index.get_or_init(|| LineIndex::new(text));
     let body = &text[body_start..];
     let mut out = Rendered::default();
     let mut slugger = Slugger::default();
@@ -347,7 +347,6 @@ fn pass<'t>(
                     level,
                     id,
                     classes,
-                    offset,
                     text: String::new(),
                     inner: Vec::new(),
                 });
@@ -356,7 +355,7 @@ fn pass<'t>(
             Event::End(TagEnd::Heading(_)) => {
                 keep_text(&mut out.text, " ");
                 let h = heading.take()?;
-                let markup = close_heading(h, &mut slugger, &lines, &mut out, html);
+                let markup = close_heading(h, &mut slugger, &mut out, html);
                 Event::Html(markup.into())
             }
             Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
@@ -387,11 +386,17 @@ fn pass<'t>(
                         .to_lowercase(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                let first_line =
-                    lines.line_of(offset) + usize::from(matches!(kind, CodeBlockKind::Fenced(_)));
+                // Where the code starts, for the commands of a scan.
+                let offset = if html {
+                    0
+                } else {
+                    let fenced = matches!(kind, CodeBlockKind::Fenced(_));
+                    let lines = lines();
+                    lines.offset_of_line(lines.line_of(offset) + usize::from(fenced))
+                };
                 code = Some(OpenCode {
                     lang,
-                    offset: lines.offset_of_line(first_line),
+                    offset,
                     text: String::new(),
                 });
                 return None;
@@ -399,7 +404,7 @@ fn pass<'t>(
             Event::End(TagEnd::CodeBlock) => {
                 let block = code.take()?;
                 if !html {
-                    out.commands.extend(block_commands(&block, &lines));
+                    out.commands.extend(block_commands(&block, lines()));
                     return None;
                 }
                 Event::Html(code_html(&block, highlight, &mut out).into())
@@ -427,7 +432,7 @@ fn pass<'t>(
                 }
                 keep_text(&mut out.text, &t);
                 if !html && names_repo_path(&t) {
-                    let (line, column) = lines.line_col(offset + 1);
+                    let (line, column) = lines().line_col(offset + 1);
                     out.commands.push(Command::new(
                         t.to_string(),
                         CommandOrigin::Inline,
@@ -506,20 +511,13 @@ fn code_html(block: &OpenCode, highlight: Highlight, out: &mut Rendered) -> Stri
     }
 }
 
-fn close_heading(
-    h: OpenHeading,
-    slugger: &mut Slugger,
-    lines: &LineIndex,
-    out: &mut Rendered,
-    html: bool,
-) -> String {
+fn close_heading(h: OpenHeading, slugger: &mut Slugger, out: &mut Rendered, html: bool) -> String {
     let text = h.text.trim().to_string();
     let id = match &h.id {
         Some(id) => id.to_string(),
         None => slugger.unique(&text),
     };
     let level = h.level as u8;
-    let (line, column) = lines.line_col(h.offset);
     if level == 1 && out.title.is_none() {
         out.title = Some(text.clone());
     }
@@ -528,8 +526,6 @@ fn close_heading(
         level,
         text,
         id: id.clone(),
-        line,
-        column,
     });
     if !html {
         return String::new();
@@ -556,12 +552,12 @@ fn close_heading(
     markup
 }
 
-fn note_link<'a>(
+fn note_link<'a, 't>(
     out: &mut Rendered,
     kind: LinkKind,
     dest: CowStr<'a>,
     (offset, source): (usize, &str),
-    lines: &LineIndex,
+    lines: &dyn Fn() -> &'t LineIndex<'t>,
     rewrite: Rewrite,
 ) -> CowStr<'a> {
     // Point at the destination as written, where the source shows it (not for
@@ -573,15 +569,8 @@ fn note_link<'a>(
     let at = inline
         .or_else(|| source.find(dest.as_ref()).filter(|_| !dest.is_empty()))
         .unwrap_or(0);
-    let (line, column) = lines.line_col(offset + at);
     let (href, resolved) = rewrite(&dest);
-    out.links.push(Link {
-        kind,
-        target: dest.to_string(),
-        line,
-        column,
-        resolved,
-    });
+    record_link(out, kind, &dest, offset + at, lines, resolved);
     match href {
         Some(href) => href.into(),
         None => dest,
@@ -598,18 +587,44 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
+/// Records a link at byte `at` of the text, unless the renderer resolved it
+/// to a target no check reports on (a page without a fragment, an asset, a
+/// URL): a rendered page keeps only the links that may still be broken (and
+/// those into the repository, whose files are copied). Its line and column
+/// are measured only then.
+fn record_link<'t>(
+    out: &mut Rendered,
+    kind: LinkKind,
+    target: &str,
+    at: usize,
+    lines: &dyn Fn() -> &'t LineIndex<'t>,
+    resolved: Option<Target>,
+) {
+    if resolved.as_ref().is_some_and(|t| !t.looked_at_again()) {
+        return;
+    }
+    let (line, column) = lines().line_col(at);
+    out.links.push(Link {
+        kind,
+        target: target.to_string(),
+        line,
+        column,
+        resolved,
+    });
+}
+
 /// Notes the anchors and links of a raw HTML fragment and rewrites its `href`/`src`.
-fn raw_html<'a>(
+fn raw_html<'a, 't>(
     out: &mut Rendered,
     html: CowStr<'a>,
     offset: usize,
-    lines: &LineIndex,
+    lines: &dyn Fn() -> &'t LineIndex<'t>,
     rewrite: Rewrite,
 ) -> CowStr<'a> {
     if html.trim_start().starts_with("<!--") {
         if html.contains("almanac-ignore-next-line") {
             let end = offset + html.trim_end().len();
-            out.ignored_lines.push(lines.line_of(end) + 1);
+            out.ignored_lines.push(lines().line_of(end) + 1);
         }
         return html;
     }
@@ -629,15 +644,8 @@ fn raw_html<'a>(
                 } else {
                     LinkKind::HtmlLink
                 };
-                let (line, column) = lines.line_col(offset + range.start);
                 let (href, resolved) = rewrite(value);
-                out.links.push(Link {
-                    kind,
-                    target: value.to_string(),
-                    line,
-                    column,
-                    resolved,
-                });
+                record_link(out, kind, value, offset + range.start, lines, resolved);
                 if let Some(href) = href {
                     rewritten.push_str(&html[last..range.start]);
                     rewritten.push_str(&escape(&href));
