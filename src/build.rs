@@ -850,16 +850,15 @@ fn write_site(
                 None => native_page,
             };
             // The page's HTML goes once the page is written.
-            // Kept: its search entry, its anchors, and the links the link
-            // check or the copy of repository files looks at again.
+            // Kept: its search entry, its anchors, and its links (only those
+            // the link check or the copy of repository files looks at again
+            // were recorded).
             let keep = |fresh: Option<(usize, Rendered)>| {
                 fresh.map(|(g, mut r)| {
                     let entry = crate::search::entry(site, page, &r, search_limit);
                     r.html = String::new();
                     r.headings = Vec::new();
                     r.text = String::new();
-                    r.links
-                        .retain(|l| l.resolved.as_ref().is_none_or(Target::looked_at_again));
                     (g, r, entry)
                 })
             };
