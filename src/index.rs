@@ -357,7 +357,29 @@ pub fn percent_encode_path(s: &str) -> String {
 
 /// `percent_encode_path`, appending to `out`.
 pub fn push_percent_encoded(out: &mut String, s: &str) {
-    let safe = |b: u8| b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b);
+    let safe = |b: u8| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'/'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'@'
+            )
+    };
     if s.bytes().all(safe) {
         out.push_str(s);
         return;
