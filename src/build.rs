@@ -856,7 +856,7 @@ fn write_site(
             let keep = |fresh: Option<(usize, Rendered)>| {
                 fresh.map(|(g, mut r)| {
                     let entry = crate::search::entry(site, page, &r, search_limit);
-                    r.html = String::new();
+                    markdown::recycle(std::mem::take(&mut r.html));
                     r.headings = Vec::new();
                     r.text = String::new();
                     (g, r, entry)
@@ -867,6 +867,7 @@ fn write_site(
                 let (before, after) = chrome.split_at(at);
                 let parts = [before.as_bytes(), view.content.as_bytes(), after.as_bytes()];
                 out.write_parts(&page.url, &parts)?;
+                markdown::recycle(chrome);
                 drop(view);
                 return Ok(keep(fresh));
             }

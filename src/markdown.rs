@@ -471,13 +471,42 @@ fn pass<'t>(
         .into_offset_iter()
         .filter_map(|(event, range)| step(event, range));
     if html {
-        let mut markup = String::with_capacity(body.len() * 3 / 2);
+        let mut markup = reuse_buffer(body.len() * 3 / 2);
         pulldown_cmark::html::push_html(&mut markup, events);
         out.html = markup;
     } else {
         events.for_each(drop);
     }
     out
+}
+
+thread_local! {
+    /// Buffers of written pages (their HTML, their template's markup), given
+    /// back by `recycle` for the next page this thread renders: a build then
+    /// grows a few buffers instead of allocating (and growing) two per page.
+    static SPARE: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// An empty buffer of at least `capacity` bytes: one that `recycle` gave
+/// back on this thread, if any.
+pub fn reuse_buffer(capacity: usize) -> String {
+    let mut buffer = SPARE
+        .with(|spare| spare.borrow_mut().pop())
+        .unwrap_or_default();
+    buffer.clear();
+    buffer.reserve(capacity);
+    buffer
+}
+
+/// Gives a buffer that is no longer needed back to `reuse_buffer` on this
+/// thread (a few are kept).
+pub fn recycle(buffer: String) {
+    SPARE.with(|spare| {
+        let mut spare = spare.borrow_mut();
+        if spare.len() < 4 && buffer.capacity() > 0 {
+            spare.push(buffer);
+        }
+    });
 }
 
 /// A code block as HTML: Mermaid source for the diagram script, highlighted

@@ -17,7 +17,7 @@ pub fn page(site: &SiteView, root: &str, page: &PageView) -> String {
 /// The page without its content, and where the content goes: written around
 /// it, the page's HTML is never copied.
 pub fn chrome(site: &SiteView, root: &str, page: &PageView) -> (String, usize) {
-    let mut out = String::with_capacity(page.nav_html.len() + 4096);
+    let mut out = crate::markdown::reuse_buffer(page.nav_html.len() + 4096);
     let mut at = 0;
     let o = &mut out;
     o.push_str("<!DOCTYPE html>\n<html lang=\"en\" data-root=\"");
