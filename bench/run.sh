@@ -38,6 +38,8 @@ cargo build --release --quiet --manifest-path "$here/Cargo.toml" --bin almanac -
 almanac="$here/target/release/almanac"
 baseline="$here/target/release/examples/baseline"
 mkdir -p "$work"
+# Outputs an interrupted run left behind.
+rm -rf "$work/runs"
 
 # measure NAME DIR CMD... : appends "seconds kilobytes" to $work/NAME.times.
 # Each run writes into a new folder, $out: all are removed only after the
@@ -70,8 +72,7 @@ for n in "${sizes[@]}"; do
     command -v mdbook >/dev/null && [ "$n" -le "$mdbook_max" ] && tools+=(mdbook)
   fi
   for t in "${tools[@]}"; do rm -f "$work/$t.times"; done
-  runs_dir="$work/runs"
-  rm -rf "$runs_dir"
+  runs_dir="$work/runs/$n"
   mkdir -p "$runs_dir"
   for ((r = 1; r <= runs; r++)); do
     for t in "${tools[@]}"; do
@@ -103,5 +104,7 @@ for n in "${sizes[@]}"; do
     read -r _ h _ <<< "$(stats "$work/hugo.times" 1)"
     awk -v a="$a" -v h="$h" 'BEGIN { printf "  almanac / hugo: %.3f (medians)\n", a / h }'
   fi
-  rm -rf "$runs_dir"
 done
+# Every output goes only now: deleting a series' files would slow the
+# file creation of the next one.
+rm -rf "$work/runs"
