@@ -58,11 +58,14 @@ pub struct Lap {
     pub took: Duration,
     /// The process's peak resident memory so far, in kilobytes, where the system tells.
     pub peak_kb: Option<u64>,
+    /// CPU time the process's threads spent in the stage, where the system tells.
+    pub cpu: Option<Duration>,
 }
 
 /// Wall time of each stage, for `-v`.
 pub struct Timer {
     last: Instant,
+    last_cpu: Option<Duration>,
     laps: Vec<Lap>,
 }
 
@@ -70,6 +73,7 @@ impl Timer {
     pub fn start() -> Timer {
         Timer {
             last: Instant::now(),
+            last_cpu: cpu_time(),
             laps: Vec::new(),
         }
     }
@@ -80,12 +84,17 @@ impl Timer {
 
     pub fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
+        let cpu = cpu_time();
         self.laps.push(Lap {
             stage,
             took: now - self.last,
             peak_kb: peak_rss_kb(),
+            cpu: cpu
+                .zip(self.last_cpu)
+                .map(|(now, last)| now.saturating_sub(last)),
         });
         self.last = now;
+        self.last_cpu = cpu;
     }
 }
 
@@ -99,6 +108,17 @@ impl std::fmt::Display for Lap {
             self.took.as_secs_f64() * 1000.0
         )
     }
+}
+
+/// The CPU time of every thread of the process so far (Linux: the first
+/// field of each `/proc/self/task/*/schedstat`, in nanoseconds).
+fn cpu_time() -> Option<Duration> {
+    let mut total = 0u64;
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(Duration::from_nanos(total))
 }
 
 /// `VmHWM` from `/proc/self/status` (Linux): the peak resident set so far.
@@ -322,6 +342,7 @@ pub fn prepare(
         &project.assets,
     )
     .with_generated(data.pages().into_iter().map(|p| p.url));
+    timer.lap("site index");
     let fingerprint = fingerprint(&project);
     let cached = cache.filter(|c| c.fingerprint == fingerprint);
     // Hashes of the sources, for `serve`'s next rebuild (which keeps them).
@@ -383,6 +404,7 @@ pub fn prepare(
             seen.push(one_seen);
             sources.push(source);
         }
+        timer.lap("titles");
         (titles, Vec::new())
     } else {
         let shared = MarkdownInput::new(&project, &index, &data);
