@@ -2,7 +2,8 @@
 # Build benchmark: almanac beside a bare pulldown-cmark baseline (the floor:
 # read, render, write on 2 threads; examples/baseline.rs), Hugo and mdBook
 # (when installed) on the same generated corpora. Runs alternate between the
-# tools so machine noise hits them alike; every run writes a new output
+# tools, each round starting with the next one, so machine noise hits them
+# alike; every run writes a new output
 # folder (a first build, as in CI), after `sync`, outside the timing. Prints
 # min/median/max wall time, pages per second and peak memory, and the ratios
 # of the medians against the baseline (and almanac against Hugo).
@@ -75,7 +76,10 @@ for n in "${sizes[@]}"; do
   runs_dir="$work/runs/$n"
   mkdir -p "$runs_dir"
   for ((r = 1; r <= runs; r++)); do
-    for t in "${tools[@]}"; do
+    # Each round starts with the next tool, so that no tool always runs
+    # right after the same other one (Hugo leaves gigabytes to reclaim).
+    for ((i = 0; i < ${#tools[@]}; i++)); do
+      t="${tools[$(((i + r) % ${#tools[@]}))]}"
       out="$runs_dir/$t-$r"
       case "$t" in
         almanac) measure almanac "$corpus" "$almanac" build -q --out "$out" ;;
