@@ -273,8 +273,8 @@ pub enum Render {
     /// results between rebuilds).
     Now,
     /// Each guide as its page is written, its HTML dropped once written: the
-    /// site never holds every page at once. Titles come from
-    /// `markdown::first_heading_title`, checked after writing.
+    /// site's HTML is never held at once, nor its sources past a budget.
+    /// Titles come from `markdown::first_heading_title`, checked after writing.
     Streamed,
 }
 
@@ -294,7 +294,7 @@ pub fn prepare(
         None => (None, None),
     };
     let mut earlier = cache.as_mut().map(|c| std::mem::take(&mut c.guides));
-    // A streamed build reads each page whole only as it writes it.
+    // A streamed build holds the sources it reads only up to a budget.
     let texts = match render {
         Render::Streamed => Texts::Bounded(crate::project::source_budget()),
         Render::Now => Texts::Whole,
