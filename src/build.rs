@@ -871,8 +871,8 @@ fn write_site(
                 Some(_) => native_section,
                 None => native_page,
             };
-            // The page's HTML goes once the page is written.
-            // Kept: its search entry, its anchors, and its links (only those
+            // Once the page is written its HTML goes. Kept: its search
+            // entry, its anchors, and its links (only those
             // the link check or the copy of repository files looks at again
             // were recorded).
             let keep = |fresh: Option<(usize, Rendered)>| {

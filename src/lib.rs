@@ -75,18 +75,21 @@ pub fn run(cli: &Cli, color: bool, stderr: &mut dyn Write) -> Result<i32> {
             }
             if g.verbose {
                 for lap in &report.timings {
-                    let peak = lap
-                        .peak_kb
-                        .map_or(String::new(), |kb| format!("  (peak {} MB", kb / 1024));
-                    // How many cores were busy on average: 1.0 is a serial stage.
-                    let cores = lap
-                        .cpu
-                        .filter(|_| !lap.took.is_zero() && lap.peak_kb.is_some())
-                        .map_or(String::new(), |cpu| {
-                            format!(", {:.1} cores", cpu.as_secs_f64() / lap.took.as_secs_f64())
-                        });
-                    let close = if peak.is_empty() { "" } else { ")" };
-                    say(stderr, format!("{lap}{peak}{cores}{close}"))?;
+                    let line = match lap.peak_kb {
+                        Some(kb) => {
+                            // How many cores were busy on average: 1.0 is a serial stage.
+                            let cores = lap.cpu.filter(|_| !lap.took.is_zero()).map_or(
+                                String::new(),
+                                |cpu| {
+                                    let busy = cpu.as_secs_f64() / lap.took.as_secs_f64();
+                                    format!(", {busy:.1} cores")
+                                },
+                            );
+                            format!("{lap}  (peak {} MB{cores})", kb / 1024)
+                        }
+                        None => lap.to_string(),
+                    };
+                    say(stderr, line)?;
                 }
             }
             if !g.quiet {

@@ -154,15 +154,11 @@ impl Project {
                         .map_err(|e| Error::io("reading", &path, e))?;
                     Ok::<_, Error>(guides::parse_lenient(&file, rel, text))
                 };
-                let within_budget = || match texts {
-                    Texts::Bounded(budget) => {
-                        held.load(std::sync::atomic::Ordering::Relaxed) < budget
-                    }
-                    Texts::Whole => true,
-                };
                 let (mut guide, problem) = match texts {
                     Texts::Whole => whole()?,
-                    Texts::Bounded(_) if within_budget() => {
+                    Texts::Bounded(budget)
+                        if held.load(std::sync::atomic::Ordering::Relaxed) < budget =>
+                    {
                         let (guide, problem) = whole()?;
                         held.fetch_add(guide.text.len(), std::sync::atomic::Ordering::Relaxed);
                         (guide, problem)
