@@ -560,7 +560,7 @@ fn close_heading(h: OpenHeading, slugger: &mut Slugger, out: &mut Rendered, html
         return String::new();
     }
     let id = escape(&id);
-    let mut markup = String::with_capacity(2 * id.len() + 128);
+    let mut markup = String::with_capacity(id.len() + 64);
     markup.push_str("<h");
     markup.push(char::from(b'0' + level));
     markup.push_str(" id=\"");
@@ -572,10 +572,11 @@ fn close_heading(h: OpenHeading, slugger: &mut Slugger, out: &mut Rendered, html
         markup.push('"');
     }
     markup.push('>');
+    // The default theme's script adds the `#` link to the section (as it adds
+    // copy buttons): written into every heading of every page it was a tenth
+    // of a large site's bytes.
     pulldown_cmark::html::push_html(&mut markup, h.inner.into_iter());
-    markup.push_str(" <a class=\"anchor\" href=\"#");
-    markup.push_str(&id);
-    markup.push_str("\" aria-label=\"Link to this section\">#</a></h");
+    markup.push_str("</h");
     markup.push(char::from(b'0' + level));
     markup.push_str(">\n");
     markup

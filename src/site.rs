@@ -298,37 +298,44 @@ impl Site {
         }
     }
 
-    /// The navigation as page number `current` shows it, as a list: what the
-    /// default theme's sidebar holds. `root` leads back to the site root.
-    pub fn nav_html(&self, current: usize, root: &str) -> String {
+    /// The navigation as page number `current` shows it, as nested lists:
+    /// what the default theme's sidebar holds. `root` leads back to the site
+    /// root.
+    pub fn nav_html(&self, current: usize) -> String {
         let items = self.nav_for(current);
-        let root = escape(root);
-        // Pages of the current folder are linked by name, the rest from the root.
         let here = &self.escaped[current].1;
         let folder = &here[..here.rfind('/').map_or(0, |i| i + 1)];
-        let mut html = String::with_capacity(64 + items.len() * (root.len() + 112));
+        let mut html = String::with_capacity(64 + items.len() * (folder.len() + 80));
         html.push_str("<ul class=\"nav\">\n");
+        // The depth of the list being written; whether its last entry is open.
+        let (mut depth, mut entry_open) = (0, false);
         for item in &items {
-            let (title, url) = &self.escaped[item.page];
-            html.push_str("<li class=\"nav-item depth-");
-            push_number(&mut html, item.depth);
-            if item.more > 0 {
-                html.push_str(" nav-more");
-            }
-            if item.is_section {
-                html.push_str(" nav-section");
-            }
-            if item.active {
-                html.push_str(" active");
-            }
-            html.push_str("\"><a href=\"");
-            match url.strip_prefix(folder).filter(|name| !name.contains('/')) {
-                Some(name) => html.push_str(name),
-                None => {
-                    html.push_str(&root);
-                    html.push_str(url);
+            // A folder's entries are a list inside its own entry.
+            while depth < item.depth {
+                if !entry_open {
+                    html.push_str("<li>");
                 }
+                html.push_str("<ul>\n");
+                (depth, entry_open) = (depth + 1, false);
             }
+            if entry_open {
+                html.push_str("</li>\n");
+            }
+            while depth > item.depth {
+                html.push_str("</ul></li>\n");
+                depth -= 1;
+            }
+            let class = match (item.active, item.more > 0, item.is_section) {
+                (true, _, true) => " class=\"nav-section active\"",
+                (true, _, false) => " class=\"active\"",
+                (false, true, _) => " class=\"nav-more\"",
+                (false, false, true) => " class=\"nav-section\"",
+                (false, false, false) => "",
+            };
+            html.push_str("<li");
+            html.push_str(class);
+            html.push_str("><a href=\"");
+            push_relative(&mut html, &self.escaped[item.page].1, folder);
             html.push('"');
             if item.active {
                 html.push_str(" aria-current=\"page\"");
@@ -338,8 +345,15 @@ impl Site {
                 push_number(&mut html, item.more);
                 html.push_str(" more in ");
             }
-            html.push_str(title);
-            html.push_str("</a></li>\n");
+            html.push_str(&self.escaped[item.page].0);
+            html.push_str("</a>");
+            entry_open = true;
+        }
+        if entry_open {
+            html.push_str("</li>\n");
+        }
+        for _ in 0..depth {
+            html.push_str("</ul></li>\n");
         }
         html.push_str("</ul>");
         html
@@ -381,6 +395,22 @@ impl Site {
         chain.reverse();
         chain
     }
+}
+
+/// `url` (from the site root) as a link from a page in `folder` (from the
+/// site root, ending in `/` unless empty): up to the folders they share, then
+/// down, so a page's links to its neighbours stay short.
+fn push_relative(out: &mut String, url: &str, folder: &str) {
+    let shared = folder
+        .match_indices('/')
+        .map(|(i, _)| i + 1)
+        .take_while(|&end| url.as_bytes().get(..end) == Some(&folder.as_bytes()[..end]))
+        .last()
+        .unwrap_or(0);
+    for _ in 0..folder[shared..].matches('/').count() {
+        out.push_str("../");
+    }
+    out.push_str(&url[shared..]);
 }
 
 fn push_number(out: &mut String, n: usize) {

@@ -157,6 +157,36 @@ fn code_is_highlighted_without_scripts() {
 }
 
 #[test]
+fn headings_get_a_link_to_their_section() {
+    let Some((_tmp, site)) = built_handbook() else {
+        return;
+    };
+    let page = "release/hotfix-guide.html";
+    let html = std::fs::read_to_string(site.join(page)).unwrap();
+    let ids: Vec<String> = html
+        .match_indices("<h2 id=\"")
+        .map(|(at, open)| {
+            let rest = &html[at + open.len()..];
+            rest[..rest.find('"').unwrap()].to_string()
+        })
+        .collect();
+    assert!(ids.len() > 2, "{html}");
+    assert!(
+        !html.contains("class=\"anchor\""),
+        "the links are not in the HTML"
+    );
+    let (dom, _) = chromium(&url(&site, page), &["--dump-dom"]);
+    for id in &ids {
+        assert!(
+            dom.contains(&format!(
+                "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h2>"
+            )),
+            "{id}: {dom}"
+        );
+    }
+}
+
+#[test]
 fn dark_mode_follows_the_system() {
     let Some((_tmp, site)) = built_handbook() else {
         return;

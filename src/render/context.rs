@@ -154,7 +154,7 @@ pub fn page_view<'a>(
     };
     let current = site.order[position];
     if nav.html {
-        view.nav_html = site.nav_html(current, &crate::index::root_prefix(&page.url));
+        view.nav_html = site.nav_html(current);
     }
     if nav.items {
         view.nav = site.nav_for(current);

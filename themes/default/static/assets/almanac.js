@@ -1,4 +1,4 @@
-// almanac default theme: dark-mode toggle, search, copy buttons, Mermaid.
+// almanac default theme: dark-mode toggle, search, section links, copy buttons, Mermaid.
 // Everything is local; the site works without this script.
 (function () {
   var root = document.documentElement;
@@ -16,6 +16,16 @@
     root.dataset.theme = dark ? "light" : "dark";
     try { localStorage.setItem("almanac-theme", root.dataset.theme); } catch (e) { /* storage may be off */ }
     scheme();
+  });
+
+  // A `#` link beside each heading of the page, to share the section.
+  document.querySelectorAll(".content :is(h1, h2, h3, h4, h5, h6)[id]").forEach(function (heading) {
+    var link = document.createElement("a");
+    link.className = "anchor";
+    link.href = "#" + encodeURIComponent(heading.id);
+    link.setAttribute("aria-label", "Link to this section");
+    link.textContent = "#";
+    heading.append(" ", link);
   });
 
   // Copy buttons: shell blocks are copied as commands, without `$ ` prompts or output.
