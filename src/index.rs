@@ -292,28 +292,29 @@ fn normalize_in(base: &[&str], rel: &str) -> Option<String> {
 
 /// A relative href from the page at `from_url` to `to_url` (both site-root-relative).
 pub fn relative_href(from_url: &str, to_url: &str) -> String {
-    let from_dir = parent(from_url);
-    // The folders the two share, from the top, and their length in `to_url`.
-    let (mut shared, mut shared_len) = (0, 0);
-    let mut to_dirs = parent(to_url).split('/').filter(|s| !s.is_empty());
-    for seg in from_dir.split('/').filter(|s| !s.is_empty()) {
-        if to_dirs.next() != Some(seg) {
-            break;
-        }
-        shared += 1;
-        shared_len += seg.len() + 1;
-    }
-    let ups = from_dir.split('/').filter(|s| !s.is_empty()).count() - shared;
-    let tail = to_url.get(shared_len..).unwrap_or("");
-    let mut href = String::with_capacity(ups * 3 + tail.len());
-    for _ in 0..ups {
-        href.push_str("../");
-    }
-    href.push_str(tail);
+    let folder = &from_url[..from_url.rfind('/').map_or(0, |slash| slash + 1)];
+    let mut href = String::with_capacity(to_url.len() + 9);
+    push_relative(&mut href, to_url, folder);
     if href.is_empty() {
         href.push_str("./");
     }
     href
+}
+
+/// `url` (from the site root) as a link from a page in `folder` (from the
+/// site root, ending in `/` unless empty): up to the folders they share,
+/// then down, so links between neighbours stay short.
+pub fn push_relative(out: &mut String, url: &str, folder: &str) {
+    let same = url
+        .bytes()
+        .zip(folder.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let shared = folder[..same].rfind('/').map_or(0, |slash| slash + 1);
+    for _ in folder[shared..].bytes().filter(|&b| b == b'/') {
+        out.push_str("../");
+    }
+    out.push_str(&url[shared..]);
 }
 
 /// `../` repeated once per folder level of `url`: the way back to the site root.

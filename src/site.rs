@@ -335,7 +335,7 @@ impl Site {
             html.push_str("<li");
             html.push_str(class);
             html.push_str("><a href=\"");
-            push_relative(&mut html, &self.escaped[item.page].1, folder);
+            crate::index::push_relative(&mut html, &self.escaped[item.page].1, folder);
             html.push('"');
             if item.active {
                 html.push_str(" aria-current=\"page\"");
@@ -395,22 +395,6 @@ impl Site {
         chain.reverse();
         chain
     }
-}
-
-/// `url` (from the site root) as a link from a page in `folder` (from the
-/// site root, ending in `/` unless empty): up to the folders they share, then
-/// down, so a page's links to its neighbours stay short.
-fn push_relative(out: &mut String, url: &str, folder: &str) {
-    let shared = folder
-        .match_indices('/')
-        .map(|(i, _)| i + 1)
-        .take_while(|&end| url.as_bytes().get(..end) == Some(&folder.as_bytes()[..end]))
-        .last()
-        .unwrap_or(0);
-    for _ in 0..folder[shared..].matches('/').count() {
-        out.push_str("../");
-    }
-    out.push_str(&url[shared..]);
 }
 
 fn push_number(out: &mut String, n: usize) {
