@@ -15,10 +15,46 @@ struct Entry<'a> {
     s: &'a str,
     /// Site-root-relative URL.
     u: &'a str,
-    /// Headings: (id, text); the id is searched too (`{#rollback}`).
-    h: Vec<(&'a str, &'a str)>,
+    /// Headings: the text alone when the theme's script can spell the id
+    /// from it, else (id, text); the id is searched too (`{#rollback}`).
+    h: Vec<HeadingEntry<'a>>,
     /// The start of the text.
     b: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum HeadingEntry<'a> {
+    Text(&'a str),
+    IdAndText(&'a str, &'a str),
+}
+
+impl<'a> HeadingEntry<'a> {
+    fn new(id: &'a str, text: &'a str) -> Self {
+        if spelled_from(text, id) {
+            HeadingEntry::Text(text)
+        } else {
+            HeadingEntry::IdAndText(id, text)
+        }
+    }
+}
+
+/// Whether `id` is the slug the theme's script spells from ASCII `text`:
+/// lower case, letters, digits, `_` and `-` kept, spaces as `-`, the rest
+/// dropped (GitHub's rule, on ASCII). Most headings' ids are, and the index
+/// then holds their text alone: a large site's index was two thirds ids.
+fn spelled_from(text: &str, id: &str) -> bool {
+    let mut id = id.bytes();
+    text.is_ascii()
+        && text
+            .bytes()
+            .filter_map(|b| match b.to_ascii_lowercase() {
+                b' ' => Some(b'-'),
+                c @ (b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-') => Some(c),
+                _ => None,
+            })
+            .all(|c| id.next() == Some(c))
+        && id.next().is_none()
 }
 
 /// Body text kept per page in the index: all of it (as the markdown pass
@@ -50,7 +86,7 @@ pub fn entry(site: &Site, page: &SitePage, r: &Rendered, limit: usize) -> Vec<u8
         h: r.headings
             .iter()
             .filter(|h| h.level > 1)
-            .map(|h| (h.id.as_str(), h.text.as_str()))
+            .map(|h| HeadingEntry::new(&h.id, &h.text))
             .collect(),
         b: r.text[..end].trim(),
     };
@@ -112,5 +148,52 @@ impl serde_json::ser::Formatter for NoLt {
             writer.write_all(part.as_bytes())?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spelled_from;
+    use crate::slug::slug;
+
+    #[test]
+    fn ids_spelled_from_ascii_text() {
+        for (text, id) in [
+            ("Usage", "usage"),
+            ("What's new in v1.2?", "whats-new-in-v12"),
+            ("C++ & Rust", "c--rust"),
+            ("snake_case and kebab-case", "snake_case-and-kebab-case"),
+            ("", ""),
+        ] {
+            assert!(spelled_from(text, id), "{text}");
+        }
+        for (text, id) in [
+            ("Usage", "usage-1"),
+            ("Usage", "usag"),
+            ("Rollback", "undo"),
+            ("Déjà vu", "déjà-vu"),
+        ] {
+            assert!(!spelled_from(text, id), "{text} -> {id}");
+        }
+    }
+
+    /// On ASCII text, GitHub's slug (ours) is the script's simple rule: every
+    /// heading without an explicit id is then written as its text alone.
+    #[test]
+    fn github_slugs_of_ascii_text_are_spelled_by_the_script() {
+        let alphabet: Vec<char> = (b' '..=b'~').map(char::from).collect();
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..5000 {
+            let len = (state % 24) as usize;
+            let text: String = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    alphabet[(state % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            assert!(spelled_from(&text, &slug(&text)), "{text:?}");
+        }
     }
 }

@@ -120,6 +120,30 @@ fn search_from_a_shared_link_finds_the_hotfix_guide() {
 }
 
 #[test]
+fn search_links_a_heading_that_matches() {
+    let Some((_tmp, site)) = built_handbook() else {
+        return;
+    };
+    // The index holds most headings as their text alone: the script spells
+    // their ids, which must be the pages' own.
+    let index = std::fs::read_to_string(site.join("search-index.js")).unwrap();
+    assert!(index.contains("\"Bring the fix home\""), "{index}");
+    assert!(!index.contains("\"bring-the-fix-home\""));
+    let page = std::fs::read_to_string(site.join("release/hotfix-guide.html")).unwrap();
+    assert!(page.contains("<h3 id=\"bring-the-fix-home\">"));
+    let (dom, log) = chromium(
+        &format!("{}?q=bring", url(&site, "index.html")),
+        &["--dump-dom"],
+    );
+    let results = dom.split("id=\"search-results\"").nth(1).unwrap();
+    assert!(
+        results.contains("href=\"release/hotfix-guide.html#bring-the-fix-home\""),
+        "{results}"
+    );
+    assert_eq!(console_messages(&log), Vec::<&str>::new());
+}
+
+#[test]
 fn mermaid_blocks_become_diagrams() {
     let Some((_tmp, site)) = built_handbook() else {
         return;

@@ -16,16 +16,21 @@ pub struct SiteView<'a> {
 #[derive(Debug, Serialize)]
 pub struct LinkView {
     pub title: String,
+    /// Site-root-relative output path.
     pub url: String,
+    /// The link from the page being rendered: the shortest relative path.
+    pub href: String,
     pub description: Option<String>,
 }
 
-impl From<&SitePage> for LinkView {
-    fn from(p: &SitePage) -> Self {
+impl LinkView {
+    /// A link to `to` from the page at `from_url`.
+    pub fn new(to: &SitePage, from_url: &str) -> Self {
         LinkView {
-            title: p.title.clone(),
-            url: p.url.clone(),
-            description: p.description.clone(),
+            title: to.title.clone(),
+            url: to.url.clone(),
+            href: crate::index::relative_href(from_url, &to.url),
+            description: to.description.clone(),
         }
     }
 }
@@ -98,7 +103,7 @@ pub fn page_view<'a>(
     let page = &site.pages[site.order[position]];
     let around = |i: Option<usize>| {
         i.and_then(|i| site.order.get(i))
-            .map(|&p| LinkView::from(&site.pages[p]))
+            .map(|&p| LinkView::new(&site.pages[p], &page.url))
     };
     let (content, toc, has_h1, source) = match guide {
         Some((g, r)) => (
@@ -136,7 +141,7 @@ pub fn page_view<'a>(
         breadcrumbs: site
             .ancestors(page)
             .into_iter()
-            .map(LinkView::from)
+            .map(|to| LinkView::new(to, &page.url))
             .collect(),
         prev: around(position.checked_sub(1)),
         next: around(Some(position + 1)),
@@ -147,7 +152,11 @@ pub fn page_view<'a>(
         children: page
             .section
             .as_deref()
-            .map(|dir| site.children(dir).map(LinkView::from).collect())
+            .map(|dir| {
+                site.children(dir)
+                    .map(|to| LinkView::new(to, &page.url))
+                    .collect()
+            })
             .unwrap_or_default(),
         extra: front.map(|f| &f.extra),
         updated: None,

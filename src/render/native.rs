@@ -67,7 +67,7 @@ pub fn chrome(site: &SiteView, root: &str, page: &PageView) -> (String, usize) {
     ));
     o.push_str(&page.nav_html);
     o.push_str("\n  </nav>\n  <main class=\"main\" id=\"content\">\n  ");
-    main(o, root, page, &mut at);
+    main(o, page, &mut at);
     o.push_str("\n  </main>\n  ");
     aside(o, page);
     o.push_str("\n</div>\n<footer class=\"footer\">Built with almanac</footer>\n<script src=\"");
@@ -90,18 +90,18 @@ fn meta_description(o: &mut String, description: &str) {
 
 /// `{% block main %}` of `page.html`.
 /// `{% block main %}`; `at` is set to where the content goes.
-fn main(o: &mut String, root: &str, page: &PageView, at: &mut usize) {
+fn main(o: &mut String, page: &PageView, at: &mut usize) {
     o.push('\n');
     if !page.breadcrumbs.is_empty() {
-        o.push_str("\n<nav class=\"breadcrumbs\" aria-label=\"Breadcrumbs\">\n  ");
+        o.push_str("\n<nav class=\"breadcrumbs\" aria-label=\"Breadcrumbs\">\n  <ol>");
         for crumb in &page.breadcrumbs {
-            link(o, "<a href=\"", root, &crumb.url);
+            link(o, "<li><a href=\"", &crumb.href);
             esc(o, &crumb.title);
-            o.push_str("</a><span class=\"sep\" aria-hidden=\"true\">/</span>");
+            o.push_str("</a></li>");
         }
-        o.push_str("<span aria-current=\"page\">");
+        o.push_str("<li aria-current=\"page\">");
         esc(o, page.title);
-        o.push_str("</span>\n</nav>\n");
+        o.push_str("</li></ol>\n</nav>\n");
     }
     o.push_str("\n<article class=\"content\">\n");
     let owner = page.owner.filter(|s| !s.is_empty());
@@ -144,7 +144,7 @@ fn main(o: &mut String, root: &str, page: &PageView, at: &mut usize) {
         o.push_str("\n<section class=\"children\">\n  <h2 class=\"children-title\">In this section</h2>\n  <ul class=\"cards\">\n  ");
         for child in &page.children {
             o.push_str("\n    <li class=\"card\">");
-            link(o, "<a href=\"", root, &child.url);
+            link(o, "<a href=\"", &child.href);
             esc(o, &child.title);
             o.push_str("</a>");
             if let Some(description) = child.description.as_deref().filter(|d| !d.is_empty()) {
@@ -156,24 +156,28 @@ fn main(o: &mut String, root: &str, page: &PageView, at: &mut usize) {
         }
         o.push_str("\n  </ul>\n</section>\n");
     }
-    o.push_str("\n</article>\n<div class=\"page-meta\">\n  ");
-    if let Some(updated) = &page.updated {
-        o.push_str("<span class=\"updated\">Last updated ");
-        esc(o, &updated.date);
-        o.push_str(" by ");
-        esc(o, &updated.author);
-        o.push_str("</span>");
+    o.push_str("\n</article>\n");
+    if page.updated.is_some() || page.edit_url.is_some() {
+        o.push_str("<div class=\"page-meta\">\n  ");
+        if let Some(updated) = &page.updated {
+            o.push_str("<span class=\"updated\">Last updated ");
+            esc(o, &updated.date);
+            o.push_str(" by ");
+            esc(o, &updated.author);
+            o.push_str("</span>");
+        }
+        o.push_str("\n  ");
+        if let Some(edit) = &page.edit_url {
+            o.push_str("<a class=\"edit-link\" href=\"");
+            esc(o, edit);
+            o.push_str("\">Edit this page</a>");
+        }
+        o.push_str("\n</div>");
     }
-    o.push_str("\n  ");
-    if let Some(edit) = &page.edit_url {
-        o.push_str("<a class=\"edit-link\" href=\"");
-        esc(o, edit);
-        o.push_str("\">Edit this page</a>");
-    }
-    o.push_str("\n</div>\n<nav class=\"pager\" aria-label=\"Previous and next page\">\n  ");
+    o.push_str("\n<nav class=\"pager\" aria-label=\"Previous and next page\">\n  ");
     match &page.prev {
         Some(prev) => {
-            link(o, "<a class=\"prev\" rel=\"prev\" href=\"", root, &prev.url);
+            link(o, "<a class=\"prev\" rel=\"prev\" href=\"", &prev.href);
             o.push_str("<span>Previous</span>");
             esc(o, &prev.title);
             o.push_str("</a>");
@@ -182,7 +186,7 @@ fn main(o: &mut String, root: &str, page: &PageView, at: &mut usize) {
     }
     o.push_str("\n  ");
     if let Some(next) = &page.next {
-        link(o, "<a class=\"next\" rel=\"next\" href=\"", root, &next.url);
+        link(o, "<a class=\"next\" rel=\"next\" href=\"", &next.href);
         o.push_str("<span>Next</span>");
         esc(o, &next.title);
         o.push_str("</a>");
@@ -190,11 +194,10 @@ fn main(o: &mut String, root: &str, page: &PageView, at: &mut usize) {
     o.push_str("\n</nav>\n");
 }
 
-/// `open` (an `<a …href="` up to the URL), then `{{ root }}{{ url }}">`.
-fn link(o: &mut String, open: &str, root: &str, url: &str) {
+/// `open` (an `<a …href="` up to the URL), then `{{ href }}">`.
+fn link(o: &mut String, open: &str, href: &str) {
     o.push_str(open);
-    esc(o, root);
-    esc(o, url);
+    esc(o, href);
     o.push_str("\">");
 }
 
@@ -204,9 +207,13 @@ fn aside(o: &mut String, page: &PageView) {
     if page.toc.len() > 1 {
         o.push_str("\n<aside class=\"toc\" aria-label=\"On this page\">\n  <p class=\"toc-title\">On this page</p>\n  <ul>\n  ");
         for h in &page.toc {
-            o.push_str("<li class=\"toc-h");
-            o.push(char::from(b'0' + h.level % 10));
-            o.push_str("\"><a href=\"#");
+            o.push_str("<li");
+            if h.level > 2 {
+                o.push_str(" class=\"toc-h");
+                o.push(char::from(b'0' + h.level % 10));
+                o.push('"');
+            }
+            o.push_str("><a href=\"#");
             esc(o, h.id);
             o.push_str("\">");
             esc(o, h.title);

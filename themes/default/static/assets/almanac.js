@@ -70,6 +70,13 @@
     waiting.push(then);
     if (waiting.length > 1) return;
     window.almanacSearch = function (data) {
+      // A heading is its text alone when its id is the text's slug (GitHub's
+      // rule, on ASCII text): spelled out again here as [id, text].
+      data.forEach(function (e) {
+        e.h = e.h.map(function (h) {
+          return typeof h === "string" ? [h.toLowerCase().replace(/[^a-z0-9 _-]/g, "").replace(/ /g, "-"), h] : h;
+        });
+      });
       entries = data;
       waiting.forEach(function (f) { f(); });
       waiting = [];
