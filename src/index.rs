@@ -305,13 +305,13 @@ pub fn relative_href(from_url: &str, to_url: &str) -> String {
 /// site root, ending in `/` unless empty): up to the folders they share,
 /// then down, so links between neighbours stay short.
 pub fn push_relative(out: &mut String, url: &str, folder: &str) {
-    let same = url
-        .bytes()
-        .zip(folder.bytes())
-        .take_while(|(a, b)| a == b)
-        .count();
-    let shared = folder[..same].rfind('/').map_or(0, |slash| slash + 1);
-    for _ in folder[shared..].bytes().filter(|&b| b == b'/') {
+    let (u, f) = (url.as_bytes(), folder.as_bytes());
+    let mut same = 0;
+    while same < u.len().min(f.len()) && u[same] == f[same] {
+        same += 1;
+    }
+    let shared = memchr::memrchr(b'/', &f[..same]).map_or(0, |slash| slash + 1);
+    for _ in memchr::memchr_iter(b'/', &f[shared..]) {
         out.push_str("../");
     }
     out.push_str(&url[shared..]);

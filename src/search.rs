@@ -44,17 +44,22 @@ impl<'a> HeadingEntry<'a> {
 /// dropped (GitHub's rule, on ASCII). Most headings' ids are, and the index
 /// then holds their text alone: a large site's index was two thirds ids.
 fn spelled_from(text: &str, id: &str) -> bool {
-    let mut id = id.bytes();
-    text.is_ascii()
-        && text
-            .bytes()
-            .filter_map(|b| match b.to_ascii_lowercase() {
-                b' ' => Some(b'-'),
-                c @ (b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-') => Some(c),
-                _ => None,
-            })
-            .all(|c| id.next() == Some(c))
-        && id.next().is_none()
+    let id = id.as_bytes();
+    let mut at = 0;
+    for &b in text.as_bytes() {
+        let c = match b {
+            b' ' => b'-',
+            b'A'..=b'Z' => b.to_ascii_lowercase(),
+            b'a'..=b'z' | b'0'..=b'9' | b'_' | b'-' => b,
+            0x80.. => return false,
+            _ => continue,
+        };
+        if id.get(at) != Some(&c) {
+            return false;
+        }
+        at += 1;
+    }
+    at == id.len()
 }
 
 /// Body text kept per page in the index: all of it (as the markdown pass
