@@ -253,6 +253,10 @@ pub struct Prepared {
     pub seen: Vec<Seen>,
     /// A streamed build's sources read whole, each taken by its page.
     pub sources: Vec<Mutex<Option<String>>>,
+    /// Each guide's search entry as the last `write` serialized it (not in a
+    /// streamed build): `serve` hands them to its next rebuild, which
+    /// serializes only the pages it writes again.
+    pub search_entries: Mutex<Vec<Vec<u8>>>,
     pub fingerprint: u64,
     /// Markdown is rendered as each page is written (`Render::Streamed`):
     /// until then `rendered` holds only the titles a quick scan found.
@@ -413,7 +417,9 @@ pub fn prepare(
         timer.lap("markdown");
         done
     };
-    let findings = if streamed {
+    // `serve` (which keeps the sources) shows pages, not findings: its
+    // rebuilds skip the check.
+    let findings = if streamed || keep_sources {
         Vec::new()
     } else {
         let findings = check::links::check(&project.guides, &rendered, &index);
@@ -475,6 +481,7 @@ pub fn prepare(
         hashes,
         seen,
         sources,
+        search_entries: Mutex::default(),
         fingerprint,
         streamed,
     })
@@ -501,6 +508,7 @@ impl Prepared {
             streamed,
             seen,
             sources,
+            search_entries,
             ..
         } = self;
         let today = *today;
@@ -527,6 +535,7 @@ impl Prepared {
             streamed: *streamed,
             seen,
             sources,
+            search_entries,
         };
         let written = write_site(&input, options, &title, theme, out, only)?;
         if let Some(done) = written.rendered {
@@ -804,6 +813,7 @@ fn write_site(
         streamed,
         seen,
         sources,
+        search_entries,
     } = *input;
     let shared = streamed.then(|| MarkdownInput::new(project, index, data));
     let base_url = options
@@ -989,10 +999,16 @@ fn write_site(
             let parts = crate::search::script(entries.iter().map(Vec::as_slice));
             out.write_parts("search-index.js", &parts)?;
         } else {
-            out.write(
+            // Guides whose page was not written again keep their entry.
+            let previous =
+                std::mem::take(&mut *search_entries.lock().unwrap_or_else(|e| e.into_inner()));
+            let redo = |g: usize| only.is_none_or(|o| o.contains(&site.page_index_of_guide(g)));
+            let entries = crate::search::entries(site, rendered, previous, redo);
+            out.write_parts(
                 "search-index.js",
-                &crate::search::index_script(site, rendered),
+                &crate::search::index_script(site, &entries),
             )?;
+            *search_entries.lock().unwrap_or_else(|e| e.into_inner()) = entries;
         }
         for asset in &project.assets {
             out.copy(asset, &project.content_dir.join(asset))?;
@@ -1069,6 +1085,8 @@ struct SiteInput<'a> {
     seen: &'a [Seen],
     /// The sources `prepare` kept (a streamed build).
     sources: &'a [Mutex<Option<String>>],
+    /// Each guide's search entry: the last rebuild's in, this one's out.
+    search_entries: &'a Mutex<Vec<Vec<u8>>>,
 }
 
 /// The date "today" for plan status: `SOURCE_DATE_EPOCH` when set (reproducible

@@ -102,20 +102,39 @@ pub fn entry(site: &Site, page: &SitePage, r: &Rendered, limit: usize) -> Vec<u8
     json
 }
 
-/// `search-index.js`: `window.almanacSearch(...)` called with every guide's
-/// entry, serialized in parallel.
-pub fn index_script(site: &Site, rendered: &[Rendered]) -> Vec<u8> {
+/// Every guide's entry, by guide, serialized in parallel; `previous` (the
+/// entries of the last rebuild, by guide) is taken for guides `redo` leaves
+/// out: `serve` serializes only the pages it rendered again.
+pub fn entries(
+    site: &Site,
+    rendered: &[Rendered],
+    mut previous: Vec<Vec<u8>>,
+    redo: impl Fn(usize) -> bool + Sync,
+) -> Vec<Vec<u8>> {
     use rayon::prelude::*;
     let limit = text_limit(rendered.len());
-    let entries: Vec<Vec<u8>> = site
-        .order
-        .par_iter()
-        .filter_map(|&i| {
-            let page = &site.pages[i];
-            Some(entry(site, page, &rendered[page.guide?], limit))
+    previous.resize_with(rendered.len(), Vec::new);
+    previous
+        .into_par_iter()
+        .enumerate()
+        .map(|(guide, old)| {
+            if !old.is_empty() && !redo(guide) {
+                return old;
+            }
+            let page = site.page_of_guide(guide);
+            entry(site, page, &rendered[guide], limit)
         })
-        .collect();
-    script(entries.iter().map(Vec::as_slice)).concat()
+        .collect()
+}
+
+/// `search-index.js`: `window.almanacSearch(...)` called with the guides'
+/// `entries` (by guide), in the site's order.
+pub fn index_script<'a>(site: &Site, entries: &'a [Vec<u8>]) -> Vec<&'a [u8]> {
+    script(
+        site.order
+            .iter()
+            .filter_map(|&i| Some(entries[site.pages[i].guide?].as_slice())),
+    )
 }
 
 /// The pieces of `search-index.js` around `entries`, in order: written as

@@ -59,6 +59,8 @@ pub struct Session {
     shape: Vec<String>,
     /// Output path → hash of what was written there.
     written: HashMap<String, u64>,
+    /// Each guide's search entry last time.
+    search_entries: Vec<Vec<u8>>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -84,6 +86,7 @@ impl Session {
             history: None,
             shape: Vec::new(),
             written: HashMap::new(),
+            search_entries: Vec::new(),
         }
     }
 
@@ -136,8 +139,21 @@ impl Session {
             previous: &self.written,
             now: Mutex::new(HashMap::new()),
         };
+        if only.is_some() {
+            // The pages not written again keep their search entries.
+            *prepared
+                .search_entries
+                .get_mut()
+                .unwrap_or_else(|e| e.into_inner()) = std::mem::take(&mut self.search_entries);
+        }
         timer.lap("what changed");
         prepared.write(&self.paths, &self.options, &sink, only.as_ref())?;
+        self.search_entries = std::mem::take(
+            prepared
+                .search_entries
+                .get_mut()
+                .unwrap_or_else(|e| e.into_inner()),
+        );
         timer.lap("write");
         // The rendered pages move into the cache for the next rebuild.
         // So do the guides, which the next load takes back unless their
@@ -194,12 +210,8 @@ struct LiveDir<'a> {
 
 impl LiveDir<'_> {
     fn put(&self, rel: &str, contents: &[u8]) -> Result<()> {
-        let hash = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            contents.hash(&mut h);
-            h.finish()
-        };
+        // Fixed keys: the same bytes hash the same in every rebuild.
+        let hash = ahash::RandomState::with_seeds(1, 2, 3, 4).hash_one(contents);
         let path = self.dir.join(rel);
         if self.previous.get(rel) != Some(&hash) || !path.exists() {
             if let Some(parent) = path.parent() {

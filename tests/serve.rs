@@ -317,6 +317,15 @@ fn incremental_rebuilds_equal_a_full_build() {
         "releases:\n  - { version: 1.1.0, type: minor, planned: { release: 2030-02-05 } }\n",
     );
     session.rebuild(&[Change::Data].into()).unwrap();
+    // A heading renamed: one page written again, the others' search entries
+    // kept from the last rebuild.
+    site.write(
+        "content/guide.md",
+        "# Guide\n\n## Deploying\n\nMore text.\n",
+    );
+    let r = session.rebuild(&content).unwrap();
+    assert_eq!(r.pages_rendered, 1, "{r:?}");
+    assert!(out.read("live/search-index.js").contains("Deploying"));
 
     let run = common::almanac(&[
         "-C",
