@@ -167,3 +167,28 @@ pub fn run(cli: &Cli, color: bool, stderr: &mut dyn Write) -> Result<i32> {
         }
     }
 }
+
+/// Seeded randomness for the parsers' fuzz-style tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// A xorshift generator: the same numbers from the same seed.
+    pub fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+        move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        }
+    }
+
+    /// `count` strings of printable ASCII, up to `max_len` characters each.
+    pub fn ascii_texts(seed: u64, count: usize, max_len: u64) -> impl Iterator<Item = String> {
+        let mut next = xorshift(seed);
+        (0..count).map(move |_| {
+            let len = next() % (max_len + 1);
+            (0..len)
+                .map(|_| char::from(b' ' + (next() % 95) as u8))
+                .collect()
+        })
+    }
+}

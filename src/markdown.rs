@@ -608,6 +608,9 @@ fn note_heading(out: &mut Rendered, level: u8, text: String, id: String) {
     out.headings.push(Heading { level, text, id });
 }
 
+/// Spaces and punctuation that markdown and HTML leave as they are.
+const PLAIN_PUNCTUATION: &[u8] = b" ,.:;?()/'+=%-";
+
 /// The text of an ATX heading (`## Exit criteria`) made of plain words:
 /// letters, digits, spaces and punctuation that markdown and HTML leave as
 /// they are, so the heading renders as its source text.
@@ -618,7 +621,7 @@ fn plain_heading_text(source: &str) -> Option<&str> {
         return None;
     }
     let text = rest.trim_matches(' ');
-    let plain = |b: u8| b.is_ascii_alphanumeric() || b" ,.:;?()/'+=%-".contains(&b);
+    let plain = |b: u8| b.is_ascii_alphanumeric() || PLAIN_PUNCTUATION.contains(&b);
     (!text.is_empty() && text.bytes().all(plain)).then_some(text)
 }
 
@@ -965,13 +968,7 @@ mod tests {
     #[test]
     fn headings_render_as_pulldown_cmark_writes_them() {
         let alphabet: Vec<char> = "aZ09 ,.:;?()/'+=%-#*_`[]<>&\\!{}\"~|\té".chars().collect();
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15);
         let mut plain_ones = 0;
         for round in 0..4000 {
             let len = (next() % 16) as usize;
@@ -980,7 +977,10 @@ mod tests {
                 .collect();
             // Plain words half of the time.
             if round % 2 == 0 {
-                text.retain(|c| c.is_ascii_alphanumeric() || " ,.:;?()/'+=%-".contains(c));
+                text.retain(|c| {
+                    c.is_ascii_alphanumeric()
+                        || u8::try_from(c).is_ok_and(|b| PLAIN_PUNCTUATION.contains(&b))
+                });
             }
             let hashes = "#".repeat(1 + (next() % 6) as usize);
             let source = format!("{hashes} {text}\n\nAfter.\n");
@@ -1294,14 +1294,11 @@ mod tests {
             "../",
             "\u{0}",
         ];
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
         for _ in 0..3000 {
             let mut text = String::new();
-            for _ in 0..(state % 40) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            for _ in 0..(next() % 40) {
+                text.push_str(pieces[(next() % pieces.len() as u64) as usize]);
             }
             let r = render(&text, 0, &|d| (Some(format!("x{d}")), None));
             for link in &r.links {

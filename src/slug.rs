@@ -8,16 +8,8 @@ pub fn slug(text: &str) -> String {
     let text = text.trim();
     if text.is_ascii() {
         // Most headings: byte by byte.
-        let mut out = Vec::with_capacity(text.len());
-        for &b in text.as_bytes() {
-            match b {
-                b' ' => out.push(b'-'),
-                b'-' | b'_' => out.push(b),
-                b if b.is_ascii_alphanumeric() => out.push(b.to_ascii_lowercase()),
-                _ => {}
-            }
-        }
-        // Only ASCII was pushed.
+        let out: Vec<u8> = text.bytes().filter_map(ascii_slug_byte).collect();
+        // Only ASCII was kept.
         return String::from_utf8(out).unwrap_or_default();
     }
     let mut out = String::with_capacity(text.len());
@@ -36,6 +28,17 @@ pub fn slug(text: &str) -> String {
         }
     }
     out
+}
+
+/// What an ASCII byte of a heading's text becomes in its slug: lower case,
+/// letters, digits, `_` and `-` kept, a space as `-`, the rest dropped.
+pub fn ascii_slug_byte(b: u8) -> Option<u8> {
+    match b {
+        b' ' => Some(b'-'),
+        b'-' | b'_' => Some(b),
+        b if b.is_ascii_alphanumeric() => Some(b.to_ascii_lowercase()),
+        _ => None,
+    }
 }
 
 /// Combining marks are kept by GitHub (they are part of a letter in many scripts).
@@ -120,17 +123,7 @@ mod tests {
             }
             out
         };
-        let mut state = 0x1234_5678_9abc_def1_u64;
-        for _ in 0..3000 {
-            let len = (state % 20) as usize;
-            let text: String = (0..len)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    char::from(b' ' + (state % 95) as u8)
-                })
-                .collect();
+        for text in crate::testing::ascii_texts(0x1234_5678_9abc_def1, 3000, 19) {
             assert_eq!(slug(&text), general(&text), "{text:?}");
         }
     }

@@ -585,14 +585,11 @@ mod fuzz {
             "---", "\n", "title", ":", " ", "[", "]", "{", "}", "weight: ", "1", "'", "\"",
             "\u{feff}", "é", "...", "\r\n", "- ", "&a", "*a", "!!str",
         ];
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..3000 {
             let mut text = String::new();
-            for _ in 0..(state % 30) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            for _ in 0..(next() % 30) {
+                text.push_str(pieces[(next() % pieces.len() as u64) as usize]);
             }
             if let Err(crate::error::Error::Located(loc)) = parse("g.md", "g.md", text.clone()) {
                 assert!(loc.line >= 1 && loc.column >= 1, "{text:?}");
