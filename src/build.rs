@@ -403,6 +403,8 @@ pub fn prepare(
             })
             .collect::<Result<_>>()?;
         let mut titles = Vec::with_capacity(scanned.len());
+        seen.reserve(scanned.len());
+        sources.reserve(scanned.len());
         for (title, one_seen, source) in scanned {
             titles.push(title);
             seen.push(one_seen);

@@ -130,28 +130,44 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     LineIndex::new(text).line_col(offset)
 }
 
-/// Line starts of a text, for many offset → line:column look-ups.
+/// Offset → line:column look-ups in a text. Nothing is counted up front:
+/// `line_col` counts on from the offset asked before (offsets mostly come in
+/// order), and the line starts are listed only when `line_of` or
+/// `offset_of_line` first needs them. A page whose links all resolve asks
+/// for none.
 pub struct LineIndex<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    starts: std::cell::OnceCell<Vec<usize>>,
+    /// The last offset `line_col` counted to, and its line.
+    counted: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let mut starts = Vec::with_capacity(text.len() / 40 + 1);
-        starts.push(0);
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts: std::cell::OnceCell::new(),
+            counted: std::cell::Cell::new((0, 1)),
+        }
+    }
+
+    fn starts(&self) -> &[usize] {
+        self.starts.get_or_init(|| {
+            let mut starts = Vec::with_capacity(self.text.len() / 40 + 1);
+            starts.push(0);
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            starts
+        })
     }
 
     /// 1-based line of byte `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&s| s <= offset)
+        self.starts().partition_point(|&s| s <= offset)
     }
 
     /// Byte offset where 1-based `line` starts (the end of the text past the last line).
     pub fn offset_of_line(&self, line: usize) -> usize {
-        self.starts
+        self.starts()
             .get(line.saturating_sub(1))
             .copied()
             .unwrap_or(self.text.len())
@@ -160,8 +176,15 @@ impl<'a> LineIndex<'a> {
     /// 1-based line and column (in characters) of byte `offset`.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
-        let line = self.line_of(offset);
-        let start = self.starts[line - 1];
+        let bytes = self.text.as_bytes();
+        let line = match self.counted.get() {
+            (from, line) if from <= offset => {
+                line + memchr::memchr_iter(b'\n', &bytes[from..offset]).count()
+            }
+            _ => 1 + memchr::memchr_iter(b'\n', &bytes[..offset]).count(),
+        };
+        self.counted.set((offset, line));
+        let start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1);
         (line, self.text[start..offset].chars().count() + 1)
     }
 }
@@ -186,6 +209,26 @@ mod tests {
         assert_eq!(line_col(text, text.find('f').unwrap()), (2, 5));
         assert_eq!(line_col(text, 10_000), (3, 1));
         assert_eq!(LineIndex::new(text).offset_of_line(2), 3);
+    }
+
+    /// Offsets asked in any order get the lines the list of line starts gives.
+    #[test]
+    fn counted_lines_agree_with_the_line_starts() {
+        let text = "one\n\ntwo é\nthree\n\n\nfour";
+        let mut next = crate::testing::xorshift(0xfeed_beef);
+        let lines = LineIndex::new(text);
+        for _ in 0..500 {
+            let offset = floor_char_boundary(text, (next() % (text.len() as u64 + 3)) as usize);
+            let offset = offset.min(text.len());
+            let (line, column) = lines.line_col(offset);
+            assert_eq!(line, lines.line_of(offset), "line at {offset}");
+            let start = lines.offset_of_line(line);
+            assert_eq!(
+                column,
+                text[start..offset].chars().count() + 1,
+                "column at {offset}"
+            );
+        }
     }
 
     #[test]

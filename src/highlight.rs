@@ -89,11 +89,16 @@ pub fn shell(code: &str, console: bool) -> String {
 }
 
 fn shell_line(line: &str, out: &mut String) {
+    let bytes = line.as_bytes();
     let mut at_command = true;
     let mut i = 0;
     while i < line.len() {
         let rest = &line[i..];
-        let c = rest.chars().next().unwrap_or(' ');
+        // Most shell is ASCII: a char is decoded only past it.
+        let c = match bytes[i] {
+            b if b.is_ascii() => char::from(b),
+            _ => rest.chars().next().unwrap_or(' '),
+        };
         if c.is_whitespace() {
             out.push(c);
             i += c.len_utf8();
@@ -132,22 +137,10 @@ fn shell_line(line: &str, out: &mut String) {
             span(out, "sh-var", &rest[..end.max(1)]);
             i += end.max(1);
         } else {
-            let end = rest
-                .find(|ch: char| {
-                    ch.is_whitespace()
-                        || matches!(
-                            ch,
-                            '\'' | '"' | '|' | ';' | '&' | '>' | '<' | '(' | ')' | '$'
-                        )
-                })
-                .unwrap_or(rest.len())
-                .max(c.len_utf8());
+            let end = word_end(rest).max(c.len_utf8());
             let word = &rest[..end];
             let assignment = word.split_once('=').is_some_and(|(name, _)| {
-                !name.is_empty()
-                    && name
-                        .chars()
-                        .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+                !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
             });
             if at_command && assignment {
                 let (name, value) = word.split_once('=').unwrap_or((word, ""));
@@ -177,6 +170,35 @@ fn shell_line(line: &str, out: &mut String) {
             i += end;
         }
     }
+}
+
+/// Where a shell word starting `rest` ends: at whitespace, a quote, or an
+/// operator or `$` (bytes, decoding only non-ASCII chars).
+fn word_end(rest: &str) -> usize {
+    let bytes = rest.as_bytes();
+    let mut j = 0;
+    while j < bytes.len() {
+        let b = bytes[j];
+        if b.is_ascii() {
+            let stop = char::from(b).is_whitespace()
+                || matches!(
+                    b,
+                    b'\'' | b'"' | b'|' | b';' | b'&' | b'>' | b'<' | b'(' | b')' | b'$'
+                );
+            if stop {
+                return j;
+            }
+            j += 1;
+        } else {
+            // `j` is on a char boundary: it moves by whole chars.
+            let ch = rest[j..].chars().next().unwrap_or(' ');
+            if ch.is_whitespace() {
+                return j;
+            }
+            j += ch.len_utf8();
+        }
+    }
+    bytes.len()
 }
 
 fn escape(s: &str) -> String {
@@ -449,6 +471,37 @@ mod tests {
         for sample in samples {
             assert_eq!(text_of(&shell(sample, false)), sample, "{sample:?}");
             assert_eq!(text_of(&shell(sample, true)), sample, "{sample:?}");
+        }
+    }
+
+    /// The byte scan ends a word where a scan by chars does, Unicode
+    /// whitespace included.
+    #[test]
+    fn words_end_where_a_char_scan_ends_them() {
+        let by_chars = |rest: &str| {
+            rest.find(|ch: char| {
+                ch.is_whitespace()
+                    || matches!(
+                        ch,
+                        '\'' | '"' | '|' | ';' | '&' | '>' | '<' | '(' | ')' | '$'
+                    )
+            })
+            .unwrap_or(rest.len())
+        };
+        let extra = [
+            '\t', '\u{b}', '\u{c}', '\r', 'é', '\u{a0}', '\u{3000}', '🚀', '\u{2028}',
+        ];
+        let mut next = crate::testing::xorshift(0x5eed_0f5e11);
+        for text in crate::testing::ascii_texts(0x0dd_ba11, 4000, 12) {
+            // Some printable ASCII swapped for whitespace and non-ASCII.
+            let text: String = text
+                .chars()
+                .map(|c| match next() % 4 {
+                    0 => extra[(next() % extra.len() as u64) as usize],
+                    _ => c,
+                })
+                .collect();
+            assert_eq!(word_end(&text), by_chars(&text), "{text:?}");
         }
     }
 

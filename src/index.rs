@@ -358,10 +358,32 @@ pub fn percent_encode_path(s: &str) -> String {
 
 /// `percent_encode_path`, appending to `out`.
 pub fn push_percent_encoded(out: &mut String, s: &str) {
-    let safe = |b: u8| {
-        b.is_ascii_alphanumeric()
+    let safe = |b: u8| PATH_SAFE[usize::from(b)];
+    if s.bytes().all(safe) {
+        out.push_str(s);
+        return;
+    }
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in s.bytes() {
+        if safe(b) {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+}
+
+/// The bytes an href path keeps as they are, by byte.
+const PATH_SAFE: [bool; 256] = {
+    let mut safe = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        safe[b] = byte.is_ascii_alphanumeric()
             || matches!(
-                b,
+                byte,
                 b'-' | b'.'
                     | b'_'
                     | b'~'
@@ -379,23 +401,11 @@ pub fn push_percent_encoded(out: &mut String, s: &str) {
                     | b'='
                     | b':'
                     | b'@'
-            )
-    };
-    if s.bytes().all(safe) {
-        out.push_str(s);
-        return;
+            );
+        b += 1;
     }
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for b in s.bytes() {
-        if safe(b) {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
-        }
-    }
-}
+    safe
+};
 
 #[cfg(test)]
 mod tests {
@@ -546,6 +556,22 @@ mod tests {
         assert_eq!(percent_decode("%zz"), "%zz");
         assert_eq!(percent_encode_path("my file.md"), "my%20file.md");
         assert_eq!(percent_encode_path("é\"#?%/ok"), "%C3%A9%22%23%3F%25/ok");
+    }
+
+    /// RFC 3986's path characters (and `/`) stay as they are; every other
+    /// ASCII byte is escaped.
+    #[test]
+    fn path_characters_are_kept_and_the_rest_escaped() {
+        let kept = "-._~/!$&'()*+,;=:@";
+        for b in 0u8..128 {
+            let c = char::from(b);
+            let encoded = percent_encode_path(&c.to_string());
+            if c.is_ascii_alphanumeric() || kept.contains(c) {
+                assert_eq!(encoded, c.to_string());
+            } else {
+                assert_eq!(encoded, format!("%{b:02X}"));
+            }
+        }
     }
 
     #[test]

@@ -317,10 +317,9 @@ fn pass<'t>(
             text.push_str(more);
         }
     };
-    // Line starts are found only if a position is wanted: a rendered page
-    // often needs none.
-    let line_index = std::cell::OnceCell::new();
-    let lines = || line_index.get_or_init(|| LineIndex::new(text));
+    // Lines are counted only if a position is wanted: a rendered page often
+    // needs none.
+    let lines = LineIndex::new(text);
     let body = &text[body_start..];
     let mut out = Rendered::default();
     let mut slugger = Slugger::default();
@@ -408,7 +407,6 @@ fn pass<'t>(
                     0
                 } else {
                     let fenced = matches!(kind, CodeBlockKind::Fenced(_));
-                    let lines = lines();
                     lines.offset_of_line(lines.line_of(offset) + usize::from(fenced))
                 };
                 code = Some(OpenCode {
@@ -421,7 +419,7 @@ fn pass<'t>(
             Event::End(TagEnd::CodeBlock) => {
                 let block = code.take()?;
                 if !html {
-                    out.commands.extend(block_commands(&block, lines()));
+                    out.commands.extend(block_commands(&block, &lines));
                     return None;
                 }
                 Event::Html(code_html(&block, highlight, &mut out).into())
@@ -449,7 +447,7 @@ fn pass<'t>(
                 }
                 keep_text(&mut out.text, &t);
                 if !html && names_repo_path(&t) {
-                    let (line, column) = lines().line_col(offset + 1);
+                    let (line, column) = lines.line_col(offset + 1);
                     out.commands.push(Command::new(
                         t.to_string(),
                         CommandOrigin::Inline,
@@ -625,12 +623,12 @@ fn plain_heading_text(source: &str) -> Option<&str> {
     (!text.is_empty() && text.bytes().all(plain)).then_some(text)
 }
 
-fn note_link<'a, 't>(
+fn note_link<'a>(
     out: &mut Rendered,
     kind: LinkKind,
     dest: CowStr<'a>,
     (offset, source): (usize, &str),
-    lines: &dyn Fn() -> &'t LineIndex<'t>,
+    lines: &LineIndex,
     rewrite: Rewrite,
 ) -> CowStr<'a> {
     // Point at the destination as written, where the source shows it (not for
@@ -665,18 +663,18 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
 /// URL): a rendered page keeps only the links that may still be broken (and
 /// those into the repository, whose files are copied). Its line and column
 /// are measured only then.
-fn record_link<'t>(
+fn record_link(
     out: &mut Rendered,
     kind: LinkKind,
     target: &str,
     at: usize,
-    lines: &dyn Fn() -> &'t LineIndex<'t>,
+    lines: &LineIndex,
     resolved: Option<Target>,
 ) {
     if resolved.as_ref().is_some_and(|t| !t.looked_at_again()) {
         return;
     }
-    let (line, column) = lines().line_col(at);
+    let (line, column) = lines.line_col(at);
     out.links.push(Link {
         kind,
         target: target.to_string(),
@@ -687,17 +685,17 @@ fn record_link<'t>(
 }
 
 /// Notes the anchors and links of a raw HTML fragment and rewrites its `href`/`src`.
-fn raw_html<'a, 't>(
+fn raw_html<'a>(
     out: &mut Rendered,
     html: CowStr<'a>,
     offset: usize,
-    lines: &dyn Fn() -> &'t LineIndex<'t>,
+    lines: &LineIndex,
     rewrite: Rewrite,
 ) -> CowStr<'a> {
     if html.trim_start().starts_with("<!--") {
         if html.contains("almanac-ignore-next-line") {
             let end = offset + html.trim_end().len();
-            out.ignored_lines.push(lines().line_of(end) + 1);
+            out.ignored_lines.push(lines.line_of(end) + 1);
         }
         return html;
     }

@@ -95,20 +95,21 @@ impl Site {
         let mut page_of_guide = vec![usize::MAX; guides.len()];
         for (i, (guide, r)) in guides.iter().zip(rendered).enumerate() {
             let section = guide.is_index().then(|| guide.dir().to_string());
-            let fallback = match &section {
+            let fallback = || match &section {
                 Some(dir) if dir.is_empty() => site_title.to_string(),
                 Some(dir) => humanize(file_name(dir)),
                 None => humanize(file_name(&guide.path).trim_end_matches(".md")),
             };
             page_of_guide[i] = pages.len();
+            let title = guide
+                .front
+                .title
+                .clone()
+                .or_else(|| r.title.clone())
+                .unwrap_or_else(fallback);
             pages.push(SitePage {
                 url: page_url(&guide.path),
-                title: guide
-                    .front
-                    .title
-                    .clone()
-                    .or_else(|| r.title.clone())
-                    .unwrap_or(fallback),
+                title,
                 description: guide.front.description.clone(),
                 guide: Some(i),
                 parent: parent_section(section.as_deref(), guide.dir()),

@@ -8,7 +8,8 @@ pub fn slug(text: &str) -> String {
     let text = text.trim();
     if text.is_ascii() {
         // Most headings: byte by byte.
-        let out: Vec<u8> = text.bytes().filter_map(ascii_slug_byte).collect();
+        let mut out = Vec::with_capacity(text.len());
+        out.extend(text.bytes().filter_map(ascii_slug_byte));
         // Only ASCII was kept.
         return String::from_utf8(out).unwrap_or_default();
     }
