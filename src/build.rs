@@ -329,24 +329,41 @@ pub fn prepare(
     }
     let calendar = project.calendar.as_ref().map(|(c, _)| c);
     let tag_pattern = calendar.map_or("v{version}", |c| c.tag_pattern.as_str());
-    let history = match cached_history {
-        Some(h) => h.clone(),
-        None => {
-            let files: Vec<String> = project.guides.iter().map(|g| g.file.clone()).collect();
-            history::read(&project.root, tag_pattern, &files)
-        }
-    };
-    timer.lap("git history");
     let today = today();
+    let streamed = render == Render::Streamed;
+    // The history, the index of the site and the theme are laid out while a
+    // streamed build scans the titles: none needs another.
+    let layout = || {
+        let history = match cached_history {
+            Some(h) => h.clone(),
+            None => {
+                let files: Vec<String> = project.guides.iter().map(|g| g.file.clone()).collect();
+                history::read(&project.root, tag_pattern, &files)
+            }
+        };
+        let data = ReleaseData::new(calendar, project.metrics.as_ref(), &history.releases, today);
+        let index = SiteIndex::new(
+            &project.root,
+            &project.content_prefix,
+            &project.guides,
+            &project.assets,
+        )
+        .with_generated(data.pages().into_iter().map(|p| p.url));
+        let theme = Theme::load(&project.root, &project.config.theme);
+        (history, index, theme)
+    };
+    let ((history, index, theme), scanned) = if streamed {
+        let (layout, scanned) = rayon::join(layout, || scan_titles(&project));
+        (layout, Some(scanned?))
+    } else {
+        (layout(), None)
+    };
+    let theme = theme?;
     let data = ReleaseData::new(calendar, project.metrics.as_ref(), &history.releases, today);
-    let index = SiteIndex::new(
-        &project.root,
-        &project.content_prefix,
-        &project.guides,
-        &project.assets,
-    )
-    .with_generated(data.pages().into_iter().map(|p| p.url));
-    timer.lap("site index");
+    timer.lap(match streamed {
+        true => "git history, site index, theme and titles",
+        false => "git history, site index and theme",
+    });
     let fingerprint = fingerprint(&project);
     let cached = cache.filter(|c| c.fingerprint == fingerprint);
     // Hashes of the sources, for `serve`'s next rebuild (which keeps them).
@@ -365,52 +382,29 @@ pub fn prepare(
     } else {
         Vec::new()
     };
-    let streamed = render == Render::Streamed;
     let mut seen = Vec::new();
     let mut sources = Vec::new();
-    let (rendered, fresh) = if streamed {
-        // Each page's title from a quick scan of what was read. A source read
-        // whole is kept for its page; past the budget only the first lines
-        // were read (unless the heading comes later), and the page reads its
-        // source when it is written: a large site is never held at once.
-        let root = &project.root;
-        let scanned: Vec<(Rendered, Seen, Mutex<Option<String>>)> = project
-            .guides
-            .par_iter_mut()
-            .map(|g| {
-                let scan = |g: &Guide| {
-                    g.front
-                        .title
-                        .is_none()
-                        .then(|| markdown::first_heading_title(&g.text, g.body_start))
-                        .flatten()
-                };
-                let mut title = scan(g);
-                if title.is_none() && g.front.title.is_none() && g.partial {
-                    let head = text_seen(g);
-                    g.text = reread(root, g, Some(head))?;
-                    g.partial = false;
-                    title = scan(g);
-                }
-                let seen = text_seen(g);
-                let text = std::mem::take(&mut g.text);
-                let source = Mutex::new((!g.partial).then_some(text));
-                let title = Rendered {
-                    title,
-                    ..Rendered::default()
-                };
-                Ok((title, seen, source))
-            })
-            .collect::<Result<_>>()?;
+    let (rendered, fresh) = if let Some(scanned) = scanned {
+        // A source read whole is kept for its page; past the budget only
+        // the first lines were read (unless the heading comes later), and
+        // the page reads its source when it is written: a large site is
+        // never held at once.
         let mut titles = Vec::with_capacity(scanned.len());
         seen.reserve(scanned.len());
         sources.reserve(scanned.len());
-        for (title, one_seen, source) in scanned {
-            titles.push(title);
-            seen.push(one_seen);
-            sources.push(source);
+        for (g, scan) in project.guides.iter_mut().zip(scanned) {
+            if let Some(text) = scan.reread {
+                g.text = text;
+                g.partial = false;
+            }
+            let text = std::mem::take(&mut g.text);
+            titles.push(Rendered {
+                title: scan.title,
+                ..Rendered::default()
+            });
+            seen.push(scan.seen);
+            sources.push(Mutex::new((!g.partial).then_some(text)));
         }
-        timer.lap("titles");
         (titles, Vec::new())
     } else {
         let shared = MarkdownInput::new(&project, &index, &data);
@@ -465,9 +459,7 @@ pub fn prepare(
         })
         .collect();
     site.add_pages(data_pages);
-    timer.lap("release data");
-    let theme = Theme::load(&project.root, &project.config.theme)?;
-    timer.lap("site and theme");
+    timer.lap("site");
     Ok(Prepared {
         project,
         index,
@@ -703,6 +695,49 @@ fn render_one(shared: &MarkdownInput, guide: &Guide, text: &str) -> Result<Rende
         page.html = page.html.replacen(&placeholder, &html, 1);
     }
     Ok(page)
+}
+
+/// What a streamed build's quick scan found of a guide.
+struct ScannedTitle {
+    title: Option<String>,
+    /// What the scan saw of the guide.
+    seen: Seen,
+    /// The guide's source, when it had to be read again to find the title
+    /// (its first lines held none).
+    reread: Option<String>,
+}
+
+/// Each guide's title from a quick scan of what was read (a streamed build).
+fn scan_titles(project: &Project) -> Result<Vec<ScannedTitle>> {
+    project
+        .guides
+        .par_iter()
+        .map(|g| {
+            let found = |title, seen| ScannedTitle {
+                title,
+                seen,
+                reread: None,
+            };
+            if g.front.title.is_some() {
+                return Ok(found(None, text_seen(g)));
+            }
+            let title = markdown::first_heading_title(&g.text, g.body_start);
+            if title.is_some() || !g.partial {
+                return Ok(found(title, text_seen(g)));
+            }
+            let text = reread(&project.root, g, Some(text_seen(g)))?;
+            let title = markdown::first_heading_title(&text, g.body_start);
+            let seen = Seen {
+                len: text.len(),
+                hash: text_hash(&text),
+            };
+            Ok(ScannedTitle {
+                title,
+                seen,
+                reread: Some(text),
+            })
+        })
+        .collect()
 }
 
 /// What the site's layout took from a guide, for `reread` to compare: its

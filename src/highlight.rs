@@ -59,7 +59,8 @@ pub fn highlight(lang: &str, code: &str) -> Option<String> {
 /// the lines without a prompt are output.
 pub fn shell(code: &str, console: bool) -> String {
     let prompted = console || code.lines().any(|l| l.trim_start().starts_with("$ "));
-    let mut out = String::with_capacity(code.len() * 2);
+    // Spans about treble a line of shell.
+    let mut out = String::with_capacity(code.len() * 4);
     let mut continued = false;
     for line in code.split_inclusive('\n') {
         let (body, newline) = match line.strip_suffix('\n') {
@@ -69,15 +70,12 @@ pub fn shell(code: &str, console: bool) -> String {
         let indent = &body[..body.len() - body.trim_start().len()];
         let rest = &body[indent.len()..];
         if let Some(command) = rest.strip_prefix("$ ") {
-            out.push_str(&escape(indent));
+            crate::markdown::escape_into(&mut out, indent);
             out.push_str("<span class=\"hl-sh-prompt\">$ </span>");
             shell_line(command, &mut out);
         } else if prompted && !continued {
             if !body.is_empty() {
-                out.push_str(&format!(
-                    "<span class=\"hl-sh-output\">{}</span>",
-                    escape(body)
-                ));
+                span(&mut out, "sh-output", body);
             }
         } else {
             shell_line(body, &mut out);
@@ -139,11 +137,16 @@ fn shell_line(line: &str, out: &mut String) {
         } else {
             let end = word_end(rest).max(c.len_utf8());
             let word = &rest[..end];
-            let assignment = word.split_once('=').is_some_and(|(name, _)| {
-                !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-            });
-            if at_command && assignment {
-                let (name, value) = word.split_once('=').unwrap_or((word, ""));
+            // `NAME=value` where a command would be.
+            let assignment =
+                at_command
+                    .then(|| word.split_once('='))
+                    .flatten()
+                    .filter(|(name, _)| {
+                        !name.is_empty()
+                            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                    });
+            if let Some((name, value)) = assignment {
                 span(out, "sh-var", name);
                 out.push('=');
                 crate::markdown::escape_into(out, value);

@@ -5,6 +5,8 @@
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::load::guides::{Guide, file_name, is_index_name, parent};
 
 /// The output path of a guide, relative to the site root: `release/hotfix.md` →
@@ -112,14 +114,15 @@ impl SiteIndex {
             dirs: HashMap::default(),
             assets: assets.iter().cloned().collect(),
             guide_paths: guides.iter().map(|g| g.path.clone()).collect(),
-            guide_urls: guides.iter().map(|g| page_url(&g.path)).collect(),
+            guide_urls: guides.par_iter().map(|g| page_url(&g.path)).collect(),
             generated: HashSet::default(),
         };
         for (i, guide) in guides.iter().enumerate() {
             index.pages.insert(guide.path.clone(), i);
+            // A folder already listed has its ancestors listed too.
             let mut dir = guide.dir();
-            loop {
-                index.dirs.entry(dir.to_string()).or_insert(None);
+            while !index.dirs.contains_key(dir) {
+                index.dirs.insert(dir.to_string(), None);
                 if dir.is_empty() {
                     break;
                 }

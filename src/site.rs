@@ -4,6 +4,7 @@
 
 use ahash::AHashMap as HashMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::index::{SiteIndex, page_url, section_url};
@@ -91,33 +92,37 @@ impl Site {
         index: &SiteIndex,
         site_title: &str,
     ) -> Site {
-        let mut pages = Vec::with_capacity(guides.len() + 8);
-        let mut page_of_guide = vec![usize::MAX; guides.len()];
-        for (i, (guide, r)) in guides.iter().zip(rendered).enumerate() {
-            let section = guide.is_index().then(|| guide.dir().to_string());
-            let fallback = || match &section {
-                Some(dir) if dir.is_empty() => site_title.to_string(),
-                Some(dir) => humanize(file_name(dir)),
-                None => humanize(file_name(&guide.path).trim_end_matches(".md")),
-            };
-            page_of_guide[i] = pages.len();
-            let title = guide
-                .front
-                .title
-                .clone()
-                .or_else(|| r.title.clone())
-                .unwrap_or_else(fallback);
-            pages.push(SitePage {
-                url: page_url(&guide.path),
-                title,
-                description: guide.front.description.clone(),
-                guide: Some(i),
-                parent: parent_section(section.as_deref(), guide.dir()),
-                section,
-                weight: guide.front.weight,
-                data: None,
-            });
-        }
+        // A page per guide, in the guides' order.
+        let mut pages: Vec<SitePage> = guides
+            .par_iter()
+            .zip(rendered)
+            .enumerate()
+            .map(|(i, (guide, r))| {
+                let section = guide.is_index().then(|| guide.dir().to_string());
+                let fallback = || match &section {
+                    Some(dir) if dir.is_empty() => site_title.to_string(),
+                    Some(dir) => humanize(file_name(dir)),
+                    None => humanize(file_name(&guide.path).trim_end_matches(".md")),
+                };
+                let title = guide
+                    .front
+                    .title
+                    .clone()
+                    .or_else(|| r.title.clone())
+                    .unwrap_or_else(fallback);
+                SitePage {
+                    url: page_url(&guide.path),
+                    title,
+                    description: guide.front.description.clone(),
+                    guide: Some(i),
+                    parent: parent_section(section.as_deref(), guide.dir()),
+                    section,
+                    weight: guide.front.weight,
+                    data: None,
+                }
+            })
+            .collect();
+        let page_of_guide = (0..guides.len()).collect();
         let mut generated: Vec<&str> = index
             .sections()
             .filter(|(_, g)| g.is_none())
@@ -174,7 +179,7 @@ impl Site {
                 children.entry(parent.clone()).or_default().push(i);
             }
         }
-        let lowercase: Vec<String> = pages.iter().map(|p| p.title.to_lowercase()).collect();
+        let lowercase: Vec<String> = pages.par_iter().map(|p| p.title.to_lowercase()).collect();
         for list in children.values_mut() {
             list.sort_by(|&a, &b| {
                 let key = |i: usize| {
@@ -187,9 +192,9 @@ impl Site {
         self.children = children;
         let known = self.escaped.len().min(pages.len());
         self.escaped.truncate(known);
-        self.escaped.extend(
+        self.escaped.par_extend(
             pages[known..]
-                .iter()
+                .par_iter()
                 .map(|p| (escape(&p.title), escape(&p.url))),
         );
         self.order.clear();

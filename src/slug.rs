@@ -9,7 +9,12 @@ pub fn slug(text: &str) -> String {
     if text.is_ascii() {
         // Most headings: byte by byte.
         let mut out = Vec::with_capacity(text.len());
-        out.extend(text.bytes().filter_map(ascii_slug_byte));
+        for b in text.bytes() {
+            match ASCII_SLUG[usize::from(b)] {
+                0 => {}
+                kept => out.push(kept),
+            }
+        }
         // Only ASCII was kept.
         return String::from_utf8(out).unwrap_or_default();
     }
@@ -33,7 +38,7 @@ pub fn slug(text: &str) -> String {
 
 /// What an ASCII byte of a heading's text becomes in its slug: lower case,
 /// letters, digits, `_` and `-` kept, a space as `-`, the rest dropped.
-pub fn ascii_slug_byte(b: u8) -> Option<u8> {
+pub const fn ascii_slug_byte(b: u8) -> Option<u8> {
     match b {
         b' ' => Some(b'-'),
         b'-' | b'_' => Some(b),
@@ -41,6 +46,19 @@ pub fn ascii_slug_byte(b: u8) -> Option<u8> {
         _ => None,
     }
 }
+
+/// `ascii_slug_byte` by byte, 0 for a byte dropped.
+const ASCII_SLUG: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 128 {
+        if let Some(kept) = ascii_slug_byte(b as u8) {
+            table[b] = kept;
+        }
+        b += 1;
+    }
+    table
+};
 
 /// Combining marks are kept by GitHub (they are part of a letter in many scripts).
 fn is_combining_mark(c: char) -> bool {
