@@ -30,6 +30,14 @@ enum HeadingEntry<'a> {
 }
 
 impl<'a> HeadingEntry<'a> {
+    /// About the length of its JSON.
+    fn len(&self) -> usize {
+        match self {
+            HeadingEntry::Text(text) => text.len() + 3,
+            HeadingEntry::IdAndText(id, text) => id.len() + text.len() + 8,
+        }
+    }
+
     fn new(id: &'a str, text: &'a str) -> Self {
         if spelled_from(text, id) {
             HeadingEntry::Text(text)
@@ -94,7 +102,11 @@ pub fn entry(site: &Site, page: &SitePage, r: &Rendered, limit: usize) -> Vec<u8
             .collect(),
         b: r.text[..end].trim(),
     };
-    let mut json = Vec::with_capacity(256 + end);
+    // The strings, their quotes and commas, and some escapes.
+    let headings: usize = entry.h.iter().map(HeadingEntry::len).sum();
+    let mut json = Vec::with_capacity(
+        64 + entry.t.len() + entry.s.len() + entry.u.len() + headings + entry.b.len() * 9 / 8,
+    );
     let mut serializer = serde_json::Serializer::with_formatter(&mut json, NoLt);
     // Serializing strings and numbers into memory cannot fail.
     let _ = entry.serialize(&mut serializer);

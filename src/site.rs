@@ -390,13 +390,13 @@ impl Site {
     /// The section pages above `page`, from the home page down.
     pub fn ancestors(&self, page: &SitePage) -> Vec<&SitePage> {
         let mut chain = Vec::new();
-        let mut dir = page.parent.clone();
+        let mut dir = page.parent.as_deref();
         while let Some(d) = dir {
-            let Some(section) = self.section_page(&d) else {
+            let Some(section) = self.section_page(d) else {
                 break;
             };
             chain.push(section);
-            dir = section.parent.clone();
+            dir = section.parent.as_deref();
         }
         chain.reverse();
         chain
