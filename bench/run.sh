@@ -2,8 +2,9 @@
 # Build benchmark: almanac beside a bare pulldown-cmark baseline (the floor:
 # read, render, write on 2 threads; examples/baseline.rs), Hugo and mdBook
 # (when installed) on the same generated corpora. Runs alternate between the
-# tools, each round starting with the next one, so machine noise hits them
-# alike; every run writes a new output
+# tools: each round runs the peers, then almanac and the floor, each of the
+# two first in every other round, so machine noise hits them alike; every
+# run writes a new output
 # folder (a first build, as in CI), after `sync`, outside the timing. Prints
 # min/median/max wall time, pages per second and peak memory, and the ratios
 # of the medians against the baseline (and almanac against Hugo).
@@ -76,10 +77,18 @@ for n in "${sizes[@]}"; do
   runs_dir="$work/runs/$n"
   mkdir -p "$runs_dir"
   for ((r = 1; r <= runs; r++)); do
-    # Each round starts with the next tool, so that no tool always runs
-    # right after the same other one (Hugo leaves gigabytes to reclaim).
-    for ((i = 0; i < ${#tools[@]}; i++)); do
-      t="${tools[$(((i + r) % ${#tools[@]}))]}"
+    # The peers first (each in turn first), then almanac and the floor, each
+    # first in every other round: what a peer leaves behind (Hugo frees
+    # about 5 GB, which this VM hands back to its host, so the next process
+    # to take memory pays for faulting it in again) falls on almanac and the
+    # floor equally often.
+    peers=("${tools[@]:2}")
+    order=()
+    for ((i = 0; i < ${#peers[@]}; i++)); do
+      order+=("${peers[$(((i + r) % ${#peers[@]}))]}")
+    done
+    if ((r % 2)); then order+=(almanac baseline); else order+=(baseline almanac); fi
+    for t in "${order[@]}"; do
       out="$runs_dir/$t-$r"
       case "$t" in
         almanac) measure almanac "$corpus" "$almanac" build -q --out "$out" ;;
