@@ -2,6 +2,7 @@
 //! theme compiled in so the binary works anywhere. A site's `templates/x.html`
 //! replaces the theme's `x.html`, file by file.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -37,8 +38,10 @@ const DEFAULT_THEME: &[(&str, &str)] = builtin!(
 pub struct Theme {
     pub tera: Tera,
     sources: BTreeMap<String, Source>,
-    /// Files copied to the output root: (output path, contents).
-    pub static_files: Vec<(String, Vec<u8>)>,
+    /// Files copied to the output root: (output path, contents). The
+    /// built-in theme's are borrowed from the binary, never copied (the
+    /// diagram script alone weighs 3.5 MB).
+    pub static_files: Vec<(String, Cow<'static, [u8]>)>,
 }
 
 struct Source {
@@ -56,7 +59,7 @@ impl Theme {
             read_dir_into(root, &theme_dir.join("templates"), &mut templates)?;
             for (rel, path) in files_under(&theme_dir.join("static"))? {
                 let bytes = std::fs::read(&path).map_err(|e| Error::io("reading", &path, e))?;
-                static_files.push((rel, bytes));
+                static_files.push((rel, Cow::Owned(bytes)));
             }
         } else if theme == "default" {
             for (path, text) in DEFAULT_THEME {
@@ -70,7 +73,7 @@ impl Theme {
                         },
                     );
                 } else if let Some(rel) = path.strip_prefix("static/") {
-                    static_files.push((rel.to_string(), text.as_bytes().to_vec()));
+                    static_files.push((rel.to_string(), Cow::Borrowed(text.as_bytes())));
                 }
             }
         } else {
