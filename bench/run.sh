@@ -47,12 +47,17 @@ rm -rf "$work/runs"
 # Each run writes into a new folder, $out: all are removed only after the
 # last run, because ext4 makes creating files slow for a minute after many
 # were deleted, which would land on whichever tool runs next.
+# The wall time is read from the clock in nanoseconds (`time`'s own is in
+# hundredths, too coarse for a 1,000-page build); `time` gives the peak.
 measure() {
-  local name="$1" dir="$2"; shift 2
+  local name="$1" dir="$2" start end; shift 2
   sync
-  ( cd "$dir" && /usr/bin/time -f "%e %M" -o "$work/$name.last" "$@" >/dev/null 2>&1 ) \
+  start=$(date +%s%N)
+  ( cd "$dir" && /usr/bin/time -f "%M" -o "$work/$name.last" "$@" >/dev/null 2>&1 ) \
     || { echo "run.sh: $name failed: $*" >&2; exit 1; }
-  cat "$work/$name.last" >> "$work/$name.times"
+  end=$(date +%s%N)
+  echo "$(awk -v ns=$((end - start)) 'BEGIN { printf "%.3f", ns / 1e9 }') $(tail -n 1 "$work/$name.last")" \
+    >> "$work/$name.times"
 }
 
 # stats FILE COLUMN: "min median max" of a column.
@@ -108,7 +113,7 @@ for n in "${sizes[@]}"; do
     read -r lo mid hi <<< "$(stats "$work/$t.times" 1)"
     read -r _ mem _ <<< "$(stats "$work/$t.times" 2)"
     awk -v t="$t" -v lo="$lo" -v mid="$mid" -v hi="$hi" -v m="$mem" -v n="$n" -v bs="$base_s" 'BEGIN {
-      printf "  %-8s %8.2f %8.2f %8.2f %10.0f %9.1f", t, lo, mid, hi, (mid > 0 ? n / mid : 0), m / 1024
+      printf "  %-8s %8.3f %8.3f %8.3f %10.0f %9.1f", t, lo, mid, hi, (mid > 0 ? n / mid : 0), m / 1024
       if (t != "baseline") printf " %8.2fx baseline", mid / (bs > 0 ? bs : 0.01)
       printf "\n" }'
   done
