@@ -341,16 +341,8 @@ pub fn prepare(
                 history::read(&project.root, tag_pattern, &files)
             }
         };
-        let data = ReleaseData::new(calendar, project.metrics.as_ref(), &history.releases, today);
-        let index = SiteIndex::new(
-            &project.root,
-            &project.content_prefix,
-            &project.guides,
-            &project.assets,
-        )
-        .with_generated(data.pages().into_iter().map(|p| p.url));
         let theme = Theme::load(&project.root, &project.config.theme);
-        (history, index, theme)
+        (history, SiteIndex::new(&project), theme)
     };
     let ((history, index, theme), scanned) = if streamed {
         let (layout, scanned) = rayon::join(layout, || scan_titles(&project));
@@ -360,6 +352,7 @@ pub fn prepare(
     };
     let theme = theme?;
     let data = ReleaseData::new(calendar, project.metrics.as_ref(), &history.releases, today);
+    let index = index.with_generated(data.pages().into_iter().map(|p| p.url));
     timer.lap(match streamed {
         true => "git history, site index, theme and titles",
         false => "git history, site index and theme",
@@ -559,10 +552,15 @@ fn fingerprint(project: &Project) -> u64 {
     h.finish()
 }
 
-/// A hash of a guide's source that `serve` compares between rebuilds (fixed
-/// keys: the same text hashes the same in every rebuild).
+/// A hash of a guide's source that `serve` compares between rebuilds.
 fn text_hash(text: &str) -> u64 {
-    ahash::RandomState::with_seeds(1, 2, 3, 4).hash_one(text)
+    stable_hash(text.as_bytes())
+}
+
+/// A hash with fixed keys: the same bytes hash the same in every rebuild
+/// (sources, and the files `serve` wrote).
+pub(crate) fn stable_hash(bytes: &[u8]) -> u64 {
+    ahash::RandomState::with_seeds(1, 2, 3, 4).hash_one(bytes)
 }
 
 /// `render_markdown`, reusing the cache's result for guides whose text did not change.

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::load::guides::{Guide, file_name, is_index_name, parent};
+use crate::load::guides::{file_name, is_index_name, parent};
+use crate::project::Project;
 
 /// The output path of a guide, relative to the site root: `release/hotfix.md` →
 /// `release/hotfix.html`, `release/README.md` → `release/index.html`.
@@ -101,18 +102,16 @@ pub struct SiteIndex {
 }
 
 impl SiteIndex {
-    pub fn new(
-        root: &Path,
-        content_prefix: &str,
-        guides: &[Guide],
-        assets: &[String],
-    ) -> SiteIndex {
+    /// The index of `project`'s guides and assets (the pages generated from
+    /// the data are added by `with_generated`).
+    pub fn new(project: &Project) -> SiteIndex {
+        let guides = &project.guides;
         let mut index = SiteIndex {
-            root: root.to_path_buf(),
-            content_prefix: content_prefix.trim_matches('/').to_string(),
+            root: project.root.clone(),
+            content_prefix: project.content_prefix.trim_matches('/').to_string(),
             pages: HashMap::with_capacity(guides.len()),
             dirs: HashMap::default(),
-            assets: assets.iter().cloned().collect(),
+            assets: project.assets.iter().cloned().collect(),
             guide_paths: guides.iter().map(|g| g.path.clone()).collect(),
             guide_urls: guides.par_iter().map(|g| page_url(&g.path)).collect(),
             generated: HashSet::default(),

@@ -80,7 +80,6 @@ pub struct Site {
     pub order: Vec<usize>,
     by_section: HashMap<String, usize>,
     children: HashMap<String, Vec<usize>>,
-    page_of_guide: Vec<usize>,
     /// Each page's title and URL, HTML-escaped once for every navigation that shows them.
     escaped: Vec<(String, String)>,
 }
@@ -92,7 +91,8 @@ impl Site {
         index: &SiteIndex,
         site_title: &str,
     ) -> Site {
-        // A page per guide, in the guides' order.
+        // A page per guide, in the guides' order: guide number `i` is page
+        // number `i` (generated pages come after them).
         let mut pages: Vec<SitePage> = guides
             .par_iter()
             .zip(rendered)
@@ -122,7 +122,6 @@ impl Site {
                 }
             })
             .collect();
-        let page_of_guide = (0..guides.len()).collect();
         let mut generated: Vec<&str> = index
             .sections()
             .filter(|(_, g)| g.is_none())
@@ -152,7 +151,6 @@ impl Site {
             order: Vec::new(),
             by_section: HashMap::new(),
             children: HashMap::new(),
-            page_of_guide,
             escaped: Vec::new(),
         }
     }
@@ -367,11 +365,11 @@ impl Site {
 
     /// The index in `pages` of guide number `guide`'s page.
     pub fn page_index_of_guide(&self, guide: usize) -> usize {
-        self.page_of_guide[guide]
+        guide
     }
 
     pub fn page_of_guide(&self, guide: usize) -> &SitePage {
-        &self.pages[self.page_of_guide[guide]]
+        &self.pages[guide]
     }
 
     pub fn section_page(&self, dir: &str) -> Option<&SitePage> {

@@ -62,13 +62,8 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         &history.releases,
         options.today,
     );
-    let index = SiteIndex::new(
-        &project.root,
-        &project.content_prefix,
-        &project.guides,
-        &project.assets,
-    )
-    .with_generated(release_data.pages().into_iter().map(|p| p.url));
+    let index =
+        SiteIndex::new(&project).with_generated(release_data.pages().into_iter().map(|p| p.url));
     let rendered: Vec<Rendered> = project
         .guides
         .par_iter()
