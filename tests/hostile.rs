@@ -1,0 +1,10 @@
+//! Hostile and careless input (issue 15): each test is written as the attack
+//! or the mistake, run through the real binary on a fixture in a temp folder.
+//! One module per area; each test is named after what it tries.
+
+mod common;
+
+mod errors;
+mod output;
+mod reads;
+mod xss;

@@ -1,0 +1,4 @@
+//! Hostile input: errors.
+
+#[allow(unused_imports)]
+use crate::common::Fixture;

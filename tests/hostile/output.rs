@@ -1,0 +1,4 @@
+//! Hostile input: output.
+
+#[allow(unused_imports)]
+use crate::common::Fixture;

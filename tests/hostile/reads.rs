@@ -1,0 +1,4 @@
+//! Hostile input: reads.
+
+#[allow(unused_imports)]
+use crate::common::Fixture;

@@ -1,0 +1,4 @@
+//! Hostile input: xss.
+
+#[allow(unused_imports)]
+use crate::common::Fixture;
