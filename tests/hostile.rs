@@ -4,7 +4,11 @@
 
 mod common;
 
+#[path = "hostile/errors.rs"]
 mod errors;
+#[path = "hostile/output.rs"]
 mod output;
+#[path = "hostile/reads.rs"]
 mod reads;
+#[path = "hostile/xss.rs"]
 mod xss;
