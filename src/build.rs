@@ -315,6 +315,9 @@ pub fn prepare(
             &project.data_dir,
             &project.root.join("templates"),
             &project.root.join("themes"),
+            &project.root.join("static"),
+            &project.root.join("scripts"),
+            &project.root.join(".git"),
         ],
     )?;
     if project.guides.is_empty() {

@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod check;
+pub mod cleanup;
 pub mod cli;
 pub mod config;
 pub mod error;

@@ -210,6 +210,7 @@ struct LiveDir<'a> {
 
 impl LiveDir<'_> {
     fn put(&self, rel: &str, contents: &[u8]) -> Result<()> {
+        let rel = &*crate::write::site_path(rel)?;
         let hash = crate::build::stable_hash(contents);
         let path = self.dir.join(rel);
         if self.previous.get(rel) != Some(&hash) || !path.exists() {
@@ -333,6 +334,7 @@ pub fn run(
     let out = std::env::temp_dir().join(format!("almanac-serve-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out).map_err(|e| Error::io("creating", &out, e))?;
+    let _scratch = Scratch(out.clone());
     let clients = Clients::default();
     let mut session = Session::new(paths.clone(), out.clone());
     let say = |stderr: &mut dyn Write, line: &str| {
@@ -465,9 +467,18 @@ pub fn run(
     for w in workers {
         let _ = w.join();
     }
-    let _ = std::fs::remove_dir_all(&out);
     say(stderr, "stopped");
     Ok(0)
+}
+
+/// `serve`'s output folder, removed however `serve` ends: stopped by a
+/// signal, or unable to listen.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn handle(request: tiny_http::Request, out: &Path, clients: &Clients) {

@@ -1,30 +1,50 @@
-//! Writing the output safely: nothing in the output folder changes until the
-//! whole site has rendered. Files go into a temporary sibling folder, which
-//! becomes the output on a first build. On a rebuild only files whose bytes
-//! changed are staged and moved into place, unchanged files are left alone
-//! (no rewrite, no new inode), and files the site no longer has are removed.
-//! A failed build removes the staging folder and leaves the output as it was.
+//! Writing the output safely.
+//!
+//! - **One gate.** Every path the site writes passes `site_path`, which
+//!   refuses anything that would leave the output root.
+//! - **Only what almanac made.** The output folder must be new, empty, or
+//!   marked by an earlier build (`.almanac-output`); almanac never replaces a
+//!   folder of the project's own (`.git`, content, data, theme, templates,
+//!   scripts, static) or one above them, a symlink, or a file.
+//! - **Atomic.** The new site is written whole into a staging folder beside
+//!   the output, and swapped in with one `rename` (`RENAME_EXCHANGE` on
+//!   Linux): a reader, a kill or a failed build sees the old site or the new
+//!   one, never a mix. Files whose bytes did not change are hard links to the
+//!   old ones, so they keep their inode and mtime (incremental deploys).
+//! - **One build at a time.** A lock file beside the output
+//!   (`.NAME.almanac-lock`, there only while a build runs) makes a second
+//!   build of the same output exit 2. The build that holds it removes staging
+//!   folders that killed builds left behind; a build stopped by SIGINT,
+//!   SIGTERM or SIGHUP removes its own.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::error::{Error, Result};
 
-/// A temporary sibling of the output folder that pages are written into as
-/// they are rendered. `commit` puts them in place; dropping it uncommitted
+/// The file that marks a folder as almanac's output: almanac replaces only
+/// folders that hold it (or are empty, or do not exist).
+pub const MARKER: &str = ".almanac-output";
+const MARKER_TEXT: &str = "This folder is almanac's output: every build replaces its contents.\n\
+Files put here by hand are removed by the next build.\n";
+
+/// A temporary sibling of the output folder that the new site is written
+/// into as it is rendered. `commit` swaps it in; dropping it uncommitted
 /// removes it.
 pub struct Staging {
     dir: PathBuf,
     target: PathBuf,
-    /// The output folder existed: only changed files are staged.
+    /// The output folder existed: unchanged files are linked from it.
     incremental: bool,
-    /// Every path of the new site, `/`-separated, relative to the output root.
-    site: Mutex<HashSet<String>>,
-    /// The paths staged because they are new or changed.
-    staged: Mutex<HashSet<String>>,
+    /// Every path of the new site, `/`-separated, relative to the output root,
+    /// and whether its file is linked from the old output (its bytes did not
+    /// change).
+    site: Mutex<HashMap<String, bool>>,
     /// Folders made in the staging folder: each is made once, not once per file.
     made: Mutex<HashSet<PathBuf>>,
+    /// The output's lock, held (and its file kept) until the build ends.
+    lock: (std::fs::File, PathBuf),
     committed: bool,
 }
 
@@ -33,58 +53,83 @@ pub struct Staging {
 pub struct Committed {
     /// Files written because they were new or changed.
     pub written: usize,
-    /// Files left as they were.
+    /// Files left as they were (the same inode, the same mtime).
     pub unchanged: usize,
     /// Files of the previous output the site no longer has.
     pub removed: usize,
 }
 
 impl Staging {
+    /// Takes the output's lock, removes what killed builds left behind, and
+    /// makes an empty staging folder.
     pub fn new(out_dir: &Path) -> Result<Staging> {
-        let parent = out_dir.parent().unwrap_or(Path::new("."));
+        let parent = match out_dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
         let name = out_dir
             .file_name()
             .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-        let dir = parent.join(format!(".{name}.almanac-new-{}", std::process::id()));
         std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir(&dir).map_err(|e| Error::io("creating", &dir, e))?;
+        let lock_path = parent.join(format!(".{name}.almanac-lock"));
+        let lock = lock_output(&lock_path, out_dir)?;
+        remove_stale_staging(parent, &name);
+        let dir = parent.join(format!(".{name}.almanac-new-{}", std::process::id()));
+        // Registered before it exists: a signal in between must not leave it.
+        crate::cleanup::remove_on_signal(&dir);
+        if let Err(e) = std::fs::create_dir(&dir) {
+            crate::cleanup::forget(&dir);
+            return Err(Error::io("creating", &dir, e));
+        }
         Ok(Staging {
             dir,
             target: out_dir.to_path_buf(),
             incremental: out_dir.is_dir(),
             site: Mutex::default(),
-            staged: Mutex::default(),
             made: Mutex::default(),
+            lock: (lock, lock_path),
             committed: false,
         })
     }
 
-    /// Writes `contents` at `rel` (a `/`-separated path under the output root),
-    /// unless the output already holds exactly these bytes there.
+    /// Writes `contents` at `rel` (a `/`-separated path under the output root).
     pub fn write(&self, rel: &str, contents: &[u8]) -> Result<()> {
         self.write_parts(rel, &[contents])
     }
 
     /// `write` for the file made of `parts` in order, written as they are
-    /// (one `writev`), never joined in memory.
+    /// (one `writev`), never joined in memory. Where the old output holds
+    /// exactly these bytes, its file is linked instead.
     pub fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<()> {
-        // A path written twice keeps the last bytes, as a plain folder would:
-        // the second write always goes to the staging folder.
-        let first = lock(&self.site).insert(rel.to_string());
-        if first && self.incremental && same_bytes(&self.target.join(rel), parts) {
-            return Ok(());
+        if crate::cleanup::stopping() {
+            return Err(Error::Usage("stopped by a signal".into()));
         }
-        let path = self.dir.join(rel);
+        let rel = site_path(rel)?;
+        let path = self.dir.join(rel.as_ref());
         if let Some(parent) = path.parent()
             && !lock(&self.made).contains(parent)
         {
             std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
             lock(&self.made).insert(parent.to_path_buf());
         }
-        write_all(&path, parts).map_err(|e| Error::io("writing", &path, e))?;
-        lock(&self.staged).insert(rel.to_string());
-        Ok(())
+        // A path written twice keeps the last bytes, as a plain folder would.
+        let first = lock(&self.site)
+            .insert(rel.clone().into_owned(), false)
+            .is_none();
+        if first {
+            let old = self.target.join(rel.as_ref());
+            if self.incremental
+                && same_bytes(&old, parts)
+                && std::fs::hard_link(&old, &path).is_ok()
+            {
+                lock(&self.site).insert(rel.into_owned(), true);
+                return Ok(());
+            }
+        } else {
+            // It may be a link to the old output's file: never write through it.
+            let _ = std::fs::remove_file(&path);
+        }
+        write_all(&path, parts).map_err(|e| Error::io("writing", &path, e))
     }
 
     pub fn copy(&self, rel: &str, from: &Path) -> Result<()> {
@@ -92,31 +137,30 @@ impl Staging {
         self.write(rel, &bytes)
     }
 
-    /// Puts the new output in place of the old one.
+    /// Puts the new output in place of the old one, in one rename.
     pub fn commit(mut self) -> Result<Committed> {
-        let staged = std::mem::take(&mut *lock(&self.staged));
+        let marker = self.dir.join(MARKER);
+        std::fs::write(&marker, MARKER_TEXT).map_err(|e| Error::io("writing", &marker, e))?;
         let site = std::mem::take(&mut *lock(&self.site));
+        let linked = site.values().filter(|&&linked| linked).count();
         let mut done = Committed {
-            written: staged.len(),
-            unchanged: site.len().saturating_sub(staged.len()),
+            written: site.len() - linked,
+            unchanged: linked,
             removed: 0,
         };
-        if !self.incremental || !self.target.is_dir() {
-            let _ = std::fs::remove_file(&self.target);
+        if std::fs::symlink_metadata(&self.target).is_err() {
             std::fs::rename(&self.dir, &self.target)
                 .map_err(|e| Error::io("moving the new output into place", &self.target, e))?;
             self.committed = true;
+            crate::cleanup::forget(&self.dir);
             return Ok(done);
         }
-        for rel in &staged {
-            let to = self.target.join(rel);
-            clear_way(&self.target, &to)?;
-            std::fs::rename(self.dir.join(rel), &to)
-                .map_err(|e| Error::io("moving into place", &to, e))?;
-        }
-        done.removed = remove_stale(&self.target, &site)?;
+        swap(&self.dir, &self.target)?;
+        // The staging folder now holds the old output.
         self.committed = true;
+        done.removed = count_gone(&self.dir, &site);
         let _ = std::fs::remove_dir_all(&self.dir);
+        crate::cleanup::forget(&self.dir);
         Ok(done)
     }
 }
@@ -126,6 +170,9 @@ impl Drop for Staging {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
+        crate::cleanup::forget(&self.dir);
+        // Removed while still held; the file closes (and unlocks) after.
+        let _ = std::fs::remove_file(&self.lock.1);
     }
 }
 
@@ -133,8 +180,170 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Whether the file at `path` holds exactly `parts`, in order (the size is
-/// compared first).
+/// The gate every path the site writes passes: `rel`, `/`-separated and
+/// relative to the output root, with `.` and empty segments dropped.
+/// Refused when it is absolute, holds a NUL, or climbs above the root.
+pub fn site_path(rel: &str) -> Result<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
+    let refuse = || {
+        Err(Error::Usage(format!(
+            "refusing to write `{}`: it is outside the output folder",
+            rel.escape_debug()
+        )))
+    };
+    if rel.starts_with('/') || rel.contains('\0') {
+        return refuse();
+    }
+    if rel
+        .split('/')
+        .all(|s| !s.is_empty() && s != "." && s != "..")
+    {
+        return Ok(Cow::Borrowed(rel));
+    }
+    let mut kept: Vec<&str> = Vec::new();
+    for segment in rel.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if kept.pop().is_none() {
+                    return refuse();
+                }
+            }
+            s => kept.push(s),
+        }
+    }
+    if kept.is_empty() {
+        return refuse();
+    }
+    Ok(Cow::Owned(kept.join("/")))
+}
+
+/// Takes the output's lock file, or says that another build holds it. The
+/// file is removed when the build ends; a build that locked a file another
+/// build had just removed tries again with the new one.
+fn lock_output(lock_path: &Path, out_dir: &Path) -> Result<std::fs::File> {
+    loop {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(lock_path)
+            .map_err(|e| Error::io("opening", lock_path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::Usage(format!(
+                    "another almanac build is writing `{}` (it holds `{}`)\n  = hint: wait for it to finish, or build into another folder with --out",
+                    out_dir.display(),
+                    lock_path.display()
+                )));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io("locking", lock_path, e)),
+        }
+        let held = file
+            .metadata()
+            .map_err(|e| Error::io("locking", lock_path, e))?;
+        if std::fs::metadata(lock_path).is_ok_and(|now| same_file(&now, &held)) {
+            return Ok(file);
+        }
+    }
+}
+
+#[cfg(unix)]
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.ino() == b.ino() && a.dev() == b.dev()
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    true
+}
+
+/// Removes the staging folders of this output that builds killed before
+/// they could clean up left behind. Only called with the output's lock held,
+/// so no live build owns them.
+fn remove_stale_staging(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let new = format!(".{name}.almanac-new-");
+    let old = format!(".{name}.almanac-old-");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        if (file_name.starts_with(&new) || file_name.starts_with(&old))
+            && entry.file_type().is_ok_and(|t| t.is_dir())
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Puts the folder `new` where `target` is and the old `target` where `new`
+/// was, so that `target` is never missing nor mixed.
+fn swap(new: &Path, target: &Path) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    if exchange(new, target).is_ok() {
+        return Ok(());
+    }
+    // No atomic exchange here: the old output steps aside for the new one.
+    let aside = new.with_file_name(
+        new.file_name()
+            .map(|n| {
+                n.to_string_lossy()
+                    .replace(".almanac-new-", ".almanac-old-")
+            })
+            .unwrap_or_default(),
+    );
+    std::fs::rename(target, &aside).map_err(|e| Error::io("moving aside", target, e))?;
+    if let Err(e) = std::fs::rename(new, target) {
+        let _ = std::fs::rename(&aside, target);
+        return Err(Error::io("moving the new output into place", target, e));
+    }
+    std::fs::rename(&aside, new).map_err(|e| Error::io("moving", &aside, e))
+}
+
+/// `renameat2(RENAME_EXCHANGE)`: both names swap folders in one step.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes());
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both are valid NUL-terminated paths that outlive the call.
+    let done = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// How many files under `old` (the previous output) the new site does not have.
+fn count_gone(old: &Path, site: &HashMap<String, bool>) -> usize {
+    walkdir::WalkDir::new(old)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(std::result::Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .filter(|e| {
+            let rel = e.path().strip_prefix(old).unwrap_or(e.path());
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            rel != MARKER && !site.contains_key(&rel)
+        })
+        .count()
+}
+
+/// Whether `path` is a regular file (not a link) holding exactly `parts`, in
+/// order (the size is compared first).
 fn same_bytes(path: &Path, parts: &[&[u8]]) -> bool {
     let len: usize = parts.iter().map(|p| p.len()).sum();
     let same = |old: Vec<u8>| {
@@ -150,11 +359,11 @@ fn same_bytes(path: &Path, parts: &[&[u8]]) -> bool {
             })
             && rest.is_empty()
     };
-    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == len as u64)
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == len as u64)
         && std::fs::read(path).is_ok_and(same)
 }
 
-/// Creates (or truncates) the file at `path` and writes `parts` into it.
+/// Creates the file at `path` and writes `parts` into it.
 fn write_all(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
     use std::io::{IoSlice, Write};
     let mut file = std::fs::File::create(path)?;
@@ -172,89 +381,127 @@ fn write_all(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Makes room for a file at `to` under `root`: folders above it, and no
-/// folder where the file goes or file where a folder goes.
-fn clear_way(root: &Path, to: &Path) -> Result<()> {
-    let mut at = to.parent();
-    let mut above = Vec::new();
-    while let Some(dir) = at.filter(|d| d.starts_with(root) && *d != root) {
-        above.push(dir);
-        at = dir.parent();
-    }
-    for dir in above.into_iter().rev() {
-        if dir.is_file() || dir.is_symlink() {
-            std::fs::remove_file(dir).map_err(|e| Error::io("removing", dir, e))?;
-        }
-        if !dir.exists() {
-            std::fs::create_dir(dir).map_err(|e| Error::io("creating", dir, e))?;
-        }
-    }
-    if to.is_dir() && !to.is_symlink() {
-        std::fs::remove_dir_all(to).map_err(|e| Error::io("removing", to, e))?;
-    }
-    Ok(())
-}
-
-/// Removes what is under `root` but not in `site`, and folders left empty;
-/// returns how many files went.
-fn remove_stale(root: &Path, site: &HashSet<String>) -> Result<usize> {
-    let mut removed = 0;
-    let mut dirs = Vec::new();
-    for entry in walkdir::WalkDir::new(root).min_depth(1) {
-        let entry = entry.map_err(|e| Error::io("listing", root, e.into()))?;
-        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        if entry.file_type().is_dir() {
-            dirs.push(entry.into_path());
-        } else if !site.contains(&rel) {
-            std::fs::remove_file(entry.path())
-                .map_err(|e| Error::io("removing", entry.path(), e))?;
-            removed += 1;
-        }
-    }
-    // Deepest first, so a folder's empty sub-folders are gone before it.
-    dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
-    for dir in dirs {
-        let _ = std::fs::remove_dir(dir);
-    }
-    Ok(removed)
-}
-
-/// Refuses an output folder whose replacement would delete the project's own files.
+/// Refuses an output folder that almanac must not replace: the project's
+/// root or a folder above it, a folder almanac reads (`protected`) or one
+/// inside it, anything in a `.git` folder, a symlink, a file, or a folder
+/// holding files that almanac did not write.
 pub fn check_output_dir(root: &Path, out_dir: &Path, protected: &[&Path]) -> Result<()> {
-    let canonical = |p: &Path| -> PathBuf {
-        // The output may not exist yet: canonicalize the nearest existing ancestor.
-        let mut existing = p.to_path_buf();
-        let mut rest = Vec::new();
-        while !existing.exists() {
-            match (existing.parent(), existing.file_name()) {
-                (Some(parent), Some(name)) => {
-                    rest.push(name.to_owned());
-                    existing = parent.to_path_buf();
-                }
-                _ => break,
-            }
-        }
-        let mut c = existing.canonicalize().unwrap_or(existing);
-        c.extend(rest.into_iter().rev());
-        c
+    let refuse = |why: String, hint: &str| {
+        Err(Error::Usage(format!(
+            "refusing to write the site to `{}`: {why}\n  = hint: {hint}",
+            out_dir.display()
+        )))
     };
     let out = canonical(out_dir);
+    let root_c = canonical(root);
+    if out.components().any(|c| c.as_os_str() == ".git") {
+        return refuse(
+            "it is inside a `.git` folder".into(),
+            "choose an output folder outside the repository's metadata",
+        );
+    }
     for p in std::iter::once(root).chain(protected.iter().copied()) {
-        if canonical(p).starts_with(&out) {
-            return Err(Error::Usage(format!(
-                "refusing to write the site to `{}`: it would replace `{}`",
-                out_dir.display(),
-                p.display()
-            )));
+        let pc = canonical(p);
+        if pc.starts_with(&out) {
+            return refuse(
+                format!("it would replace `{}`", p.display()),
+                "the output must be a folder of its own, such as `public`",
+            );
+        }
+        if pc != root_c && out.starts_with(&pc) {
+            return refuse(
+                format!("it is inside `{}`, which almanac reads", p.display()),
+                "the output must be a folder of its own, such as `public`",
+            );
         }
     }
-    Ok(())
+    match std::fs::symlink_metadata(out_dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io("reading", out_dir, e)),
+        Ok(m) if m.file_type().is_symlink() => refuse(
+            "it is a symlink, and almanac replaces its output folder whole".into(),
+            "give --out the folder the link points to, or remove the link",
+        ),
+        Ok(m) if !m.is_dir() => refuse(
+            "it is a file, not a folder".into(),
+            "choose another --out, or remove the file",
+        ),
+        Ok(_) if owned(out_dir) => Ok(()),
+        Ok(_) => refuse(
+            format!("it holds files that almanac did not write (no `{MARKER}` in it)"),
+            "almanac replaces only an empty folder or one it built: empty the folder, or choose another --out",
+        ),
+    }
 }
 
+/// Whether almanac may replace `dir`: it holds the marker, is empty, or was
+/// written by a version of almanac from before the marker.
+fn owned(dir: &Path) -> bool {
+    let is_file = |name: &str| std::fs::symlink_metadata(dir.join(name)).is_ok_and(|m| m.is_file());
+    is_file(MARKER)
+        || std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none())
+        || (is_file("index.html") && is_file("search-index.js") && is_file("assets/almanac.js"))
+}
+
+/// `p` made absolute with symlinks resolved, for a path that may not exist
+/// yet: the nearest existing ancestor is resolved and the rest appended.
+fn canonical(p: &Path) -> PathBuf {
+    let mut existing = p.to_path_buf();
+    let mut rest = Vec::new();
+    while std::fs::symlink_metadata(&existing).is_err() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut c = existing.canonicalize().unwrap_or(existing);
+    c.extend(rest.into_iter().rev());
+    c
+}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_written_path_stays_inside_the_output() {
+        for (rel, kept) in [
+            ("index.html", Some("index.html")),
+            ("a/b/c.html", Some("a/b/c.html")),
+            ("a/./b//c.html", Some("a/b/c.html")),
+            ("a/../b.html", Some("b.html")),
+            ("releases/1.0.0.html", Some("releases/1.0.0.html")),
+            ("../x.html", None),
+            ("a/../../x.html", None),
+            ("../../../victim/index.html", None),
+            ("/etc/passwd", None),
+            ("a\\b.html", Some("a\\b.html")),
+            ("a\0b.html", None),
+            ("", None),
+            (".", None),
+            ("a/..", None),
+        ] {
+            assert_eq!(site_path(rel).ok().as_deref(), kept, "{rel:?}");
+        }
+    }
+
+    #[test]
+    fn an_output_folder_is_almanacs_only_when_marked_empty_or_built_by_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        assert!(check_output_dir(dir.path(), &out, &[]).is_ok(), "new");
+        std::fs::create_dir(&out).unwrap();
+        assert!(check_output_dir(dir.path(), &out, &[]).is_ok(), "empty");
+        std::fs::write(out.join("notes.txt"), "mine").unwrap();
+        assert!(
+            check_output_dir(dir.path(), &out, &[]).is_err(),
+            "someone's"
+        );
+        std::fs::write(out.join(MARKER), MARKER_TEXT).unwrap();
+        assert!(check_output_dir(dir.path(), &out, &[]).is_ok(), "marked");
+    }
 
     #[test]
     fn a_file_in_parts_is_its_parts_joined() {

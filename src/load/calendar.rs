@@ -282,6 +282,24 @@ fn validate(file: &str, text: &str, calendar: &Calendar) -> Result<()> {
     }
     let mut seen = HashSet::new();
     for r in &calendar.releases {
+        if !is_version(&r.version) {
+            let (line, column) = version_offset(text, &r.version, 1)
+                .or_else(|| text.find(r.version.as_str()))
+                .map_or_else(
+                    || key_position(text, None, "releases"),
+                    |o| crate::error::line_col(text, o),
+                );
+            return Err(Error::at(
+                file,
+                text,
+                line,
+                column,
+                format!("`{}` is not a release version", r.version.escape_debug()),
+            )
+            .with_hint(
+                "a version starts with a digit and holds only letters, digits, `.`, `-` and `+`, such as 1.4.0, 2.0.0-rc.1 or 2025.10",
+            ));
+        }
         if !seen.insert(r.version.as_str()) {
             let (line, column) = nth_version_position(text, &r.version, 2);
             return Err(Error::at(
@@ -401,6 +419,16 @@ pub fn parse_offset(tz: &str) -> Option<i32> {
     let (h, m) = tz[1..].split_once(':').unwrap_or((&tz[1..], "0"));
     let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
     (h <= 14 && m < 60).then_some(sign * (h * 3600 + m * 60))
+}
+
+/// Whether `v` is SemVer-like (`1.4.0`, `2.0.0-rc.1+build.5`, `2025.10`): it
+/// names pages and files of the site, so it can never be a path.
+pub fn is_version(v: &str) -> bool {
+    v.starts_with(|c: char| c.is_ascii_digit())
+        && v.len() <= 100
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'))
+        && !v.contains("..")
 }
 
 /// Position of `key:` in the entry for `version` (or at the top level), for

@@ -123,7 +123,13 @@ pub fn parse_lenient(file: &str, path: &str, text: String) -> (Guide, Option<Err
         }
         Ok((None, body_start)) => (FrontMatter::default(), body_start, None),
         Ok((Some(yaml), body_start)) => match parse_front_matter(&text[yaml]) {
-            Ok(front) => (front, body_start, None),
+            Ok(mut front) => match bad_alias(file, &text, &front.aliases) {
+                None => (front, body_start, None),
+                Some(err) => {
+                    front.aliases.clear();
+                    (front, body_start, Some(err))
+                }
+            },
             Err(e) => (
                 FrontMatter::default(),
                 body_start,
@@ -143,6 +149,43 @@ pub fn parse_lenient(file: &str, path: &str, text: String) -> (Guide, Option<Err
         partial: false,
     };
     (guide, error)
+}
+
+/// The error for the first alias that is not a path inside the site.
+fn bad_alias(file: &str, text: &str, aliases: &[String]) -> Option<Error> {
+    aliases.iter().find_map(|alias| {
+        let why = alias_problem(alias)?;
+        let (line, column) = text
+            .find(alias.as_str())
+            .filter(|_| !alias.is_empty())
+            .map_or((1, 1), |o| crate::error::line_col(text, o));
+        Some(
+            Error::at(
+                file,
+                text,
+                line,
+                column,
+                format!("alias `{}` {why}", alias.escape_debug()),
+            )
+            .with_hint("an alias is the old path of this page inside the site, such as `old/guide.html` or `/old-guide/`"),
+        )
+    })
+}
+
+/// Why `alias` cannot be an alias: it names a file the build writes, so it
+/// must stay inside the site and not replace its home page.
+pub fn alias_problem(alias: &str) -> Option<&'static str> {
+    if alias.split(['/', '\\']).any(|s| s == "..") {
+        Some("climbs out of the site with `..`")
+    } else if alias.contains("://") || alias.starts_with("//") {
+        Some("is a URL, not a path inside the site")
+    } else if alias.chars().any(char::is_control) {
+        Some("holds a control character")
+    } else if alias.trim_start_matches('/').is_empty() {
+        Some("would replace the site's home page")
+    } else {
+        None
+    }
 }
 
 fn parse_front_matter(yaml: &str) -> Result<FrontMatter, serde_yaml::Error> {

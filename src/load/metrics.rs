@@ -201,6 +201,23 @@ pub fn parse(file: &str, text: &str) -> Result<Metrics> {
     let metrics: Metrics = serde_yaml::from_str(text).map_err(|e| yaml_error(file, text, &e, 0))?;
     let mut ids = HashSet::new();
     for kpi in &metrics.kpis {
+        if !is_kpi_id(&kpi.id) {
+            let at = nth_key_value(text, "id", &kpi.id, 1);
+            let at = if at == (1, 1) {
+                text.find(kpi.id.as_str())
+                    .map_or(at, |o| crate::error::line_col(text, o))
+            } else {
+                at
+            };
+            return Err(Error::at(
+                file,
+                text,
+                at.0,
+                at.1,
+                format!("`{}` is not a KPI id", kpi.id.escape_debug()),
+            )
+            .with_hint("a KPI id holds only a-z, 0-9, `_` and `-`, such as test_pass_rate"));
+        }
         if !ids.insert(kpi.id.as_str()) {
             let at = nth_key_value(text, "id", &kpi.id, 2);
             return Err(Error::at(
@@ -242,6 +259,15 @@ pub fn parse(file: &str, text: &str) -> Result<Metrics> {
         }
     }
     Ok(metrics)
+}
+
+/// Whether `id` is a KPI id: `[a-z0-9_-]+`. It names the KPI's chart file.
+pub fn is_kpi_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 100
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'_' | b'-'))
 }
 
 /// Where `key: value` appears for the `n`th time (1-based).
