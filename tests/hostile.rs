@@ -4,6 +4,8 @@
 
 mod common;
 
+#[path = "hostile/campaign.rs"]
+mod campaign;
 #[path = "hostile/errors.rs"]
 mod errors;
 #[path = "hostile/output.rs"]
