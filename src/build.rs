@@ -177,6 +177,13 @@ fn finish(
         findings: prepared.findings.clone(),
         timings: Vec::new(),
     };
+    let guides = prepared.project.guides.iter().zip(&prepared.rendered);
+    for (guide, unsafe_id) in guides.flat_map(|(g, r)| r.unsafe_ids.iter().map(move |u| (g, u))) {
+        report.warnings.push(format!(
+            "{}:{}:{}: the heading id `{}` holds characters unsafe in an HTML attribute or a URL; the page uses `#{}`",
+            guide.file, unsafe_id.line, unsafe_id.column, unsafe_id.written, unsafe_id.id
+        ));
+    }
     // The whole site is in memory, in millions of small allocations: freeing
     // them one by one takes longer than some builds. `build` is the CLI's last
     // step, so the process hands the memory back at exit instead.
@@ -794,7 +801,7 @@ fn href_for(
     target: &Target,
     blob_base: Option<&str>,
 ) -> Option<String> {
-    let relative = |to: &str| percent_encode_path(&relative_href(from, to));
+    let relative = |to: &str| relative_href(from, to);
     let with_fragment = |mut url: String, fragment: &Option<String>| {
         if let Some(f) = fragment {
             url.push('#');
@@ -925,7 +932,7 @@ fn write_site(
             // were recorded).
             let keep = |fresh: Option<(usize, Rendered)>| {
                 fresh.map(|(g, mut r)| {
-                    let entry = crate::search::entry(site, page, &r, search_limit);
+                    let entry = crate::search::entry(site, site.order[position], &r, search_limit);
                     markdown::recycle(std::mem::take(&mut r.html));
                     r.headings = Vec::new();
                     r.text = String::new();

@@ -292,15 +292,21 @@ fn normalize_in(base: &[&str], rel: &str) -> Option<String> {
     Some(out)
 }
 
-/// A relative href from the page at `from_url` to `to_url` (both site-root-relative).
+/// A relative href from the page at `from_url` to `to_url` (both
+/// site-root-relative output paths), percent-encoded: every link between the
+/// site's own pages is made here, so a file named `c?d.md` or
+/// `javascript:x.md` is a path in every link to it.
 pub fn relative_href(from_url: &str, to_url: &str) -> String {
     let folder = &from_url[..from_url.rfind('/').map_or(0, |slash| slash + 1)];
-    let mut href = String::with_capacity(to_url.len() + 9);
-    push_relative(&mut href, to_url, folder);
-    if href.is_empty() {
-        href.push_str("./");
+    let mut path = String::with_capacity(to_url.len() + 9);
+    push_relative(&mut path, to_url, folder);
+    if path.is_empty() {
+        path.push_str("./");
     }
-    href
+    if path.bytes().all(|b| PATH_SAFE[usize::from(b)]) {
+        return path;
+    }
+    percent_encode_path(&path)
 }
 
 /// `url` (from the site root) as a link from a page in `folder` (from the
@@ -351,7 +357,10 @@ fn percent_decoded(s: &str) -> std::borrow::Cow<'_, str> {
     String::from_utf8(out).map_or(s.into(), Into::into)
 }
 
-/// Escapes what may not appear raw in an href path (spaces, quotes, non-ASCII).
+/// Escapes what may not appear raw in an href path (spaces, quotes, `#`,
+/// `?`, `%`, `:`, non-ASCII): the one encoder of every href the site writes
+/// to its own files. `:` is escaped so that no relative path's first segment
+/// reads as a scheme (`javascript:…`).
 pub fn percent_encode_path(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     push_percent_encoded(&mut out, s);
@@ -401,7 +410,6 @@ const PATH_SAFE: [bool; 256] = {
                     | b','
                     | b';'
                     | b'='
-                    | b':'
                     | b'@'
             );
         b += 1;
@@ -505,6 +513,14 @@ mod tests {
         );
         assert_eq!(relative_href("a/b/c.html", "a/x/d.html"), "../x/d.html");
         assert_eq!(relative_href("a/b.html", "a/b/c.html"), "b/c.html");
+        // A file name is a path, never a scheme, a query or a fragment.
+        assert_eq!(
+            relative_href("index.html", "javascript:alert(1).html"),
+            "javascript%3Aalert(1).html"
+        );
+        assert_eq!(relative_href("x/y.html", "a#b.html"), "../a%23b.html");
+        assert_eq!(relative_href("c?d.html", "e%20f.html"), "e%2520f.html");
+        assert_eq!(relative_href("index.html", "g\nh.html"), "g%0Ah.html");
     }
 
     #[test]
@@ -560,11 +576,11 @@ mod tests {
         assert_eq!(percent_encode_path("é\"#?%/ok"), "%C3%A9%22%23%3F%25/ok");
     }
 
-    /// RFC 3986's path characters (and `/`) stay as they are; every other
-    /// ASCII byte is escaped.
+    /// RFC 3986's path characters (and `/`) but `:` stay as they are; every
+    /// other ASCII byte is escaped.
     #[test]
     fn path_characters_are_kept_and_the_rest_escaped() {
-        let kept = "-._~/!$&'()*+,;=:@";
+        let kept = "-._~/!$&'()*+,;=@";
         for b in 0u8..128 {
             let c = char::from(b);
             let encoded = percent_encode_path(&c.to_string());

@@ -28,6 +28,19 @@ pub struct Rendered {
     pub has_mermaid: bool,
     /// The start of the page's plain text, code left out, for search.
     pub text: String,
+    /// `{#id}`s that were not safe as written, and the ids used instead.
+    pub unsafe_ids: Vec<UnsafeId>,
+}
+
+/// A heading id written with characters unsafe in an attribute or a URL
+/// (`{#a"b}`): the page, its table of contents, the search index and the
+/// check all use `id`, its slug, instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnsafeId {
+    pub written: String,
+    pub id: String,
+    pub line: usize,
+    pub column: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -137,6 +150,8 @@ fn options() -> Options {
 struct OpenHeading<'a> {
     level: HeadingLevel,
     id: Option<CowStr<'a>>,
+    /// Where an `{#id}` unsafe as written starts (see `slug::is_safe_id`).
+    unsafe_id_at: Option<usize>,
     classes: Vec<CowStr<'a>>,
     text: String,
     inner: Vec<Event<'a>>,
@@ -333,7 +348,10 @@ fn pass<'t>(
     if memchr::memmem::find(body.as_bytes(), b"{#").is_some() {
         for (event, _) in Parser::new_ext(body, options()).into_offset_iter() {
             if let Event::Start(Tag::Heading { id: Some(id), .. }) = &event {
-                slugger.reserve(id);
+                match crate::slug::is_safe_id(id) {
+                    true => slugger.reserve(id),
+                    false => slugger.reserve(&crate::slug::slug(id)),
+                }
             }
         }
     }
@@ -356,9 +374,17 @@ fn pass<'t>(
                     plain_heading = Some(level);
                     return Some(Event::Html(open.into()));
                 }
+                let unsafe_id_at =
+                    id.as_deref()
+                        .filter(|id| !crate::slug::is_safe_id(id))
+                        .map(|_| {
+                            let source = &body[range.clone()];
+                            offset + source.rfind("{#").unwrap_or(0)
+                        });
                 heading = Some(OpenHeading {
                     level,
                     id,
+                    unsafe_id_at,
                     classes,
                     text: String::new(),
                     inner: Vec::new(),
@@ -371,7 +397,7 @@ fn pass<'t>(
                     return Some(Event::Html(CLOSE_HEADING[level as usize - 1].into()));
                 }
                 let h = heading.take()?;
-                let markup = close_heading(h, &mut slugger, &mut out, html);
+                let markup = close_heading(h, &mut slugger, &mut out, html, &lines);
                 Event::Html(markup.into())
             }
             Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
@@ -555,11 +581,33 @@ fn code_html(block: &OpenCode, highlight: Highlight, out: &mut Rendered) -> Stri
     }
 }
 
-fn close_heading(h: OpenHeading, slugger: &mut Slugger, out: &mut Rendered, html: bool) -> String {
+fn close_heading(
+    h: OpenHeading,
+    slugger: &mut Slugger,
+    out: &mut Rendered,
+    html: bool,
+    lines: &LineIndex,
+) -> String {
     let text = h.text.trim().to_string();
-    let id = match &h.id {
-        Some(id) => id.to_string(),
-        None => slugger.unique(&text),
+    let id = match (&h.id, h.unsafe_id_at) {
+        (Some(id), None) => id.to_string(),
+        (Some(written), Some(at)) => {
+            // Slugged (as it was reserved), or spelled from the text when
+            // nothing of it is left.
+            let id = match crate::slug::slug(written) {
+                id if id.is_empty() => slugger.unique(&text),
+                id => id,
+            };
+            let (line, column) = lines.line_col(at);
+            out.unsafe_ids.push(UnsafeId {
+                written: written.to_string(),
+                id: id.clone(),
+                line,
+                column,
+            });
+            id
+        }
+        (None, _) => slugger.unique(&text),
     };
     let level = h.level as u8;
     let markup = html.then(|| open_heading_tag(level, &id, &h.classes.join(" ")));

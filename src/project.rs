@@ -32,6 +32,9 @@ pub struct Project {
     pub guides: Vec<Guide>,
     /// Non-markdown files of the content dir, content-relative.
     pub assets: Vec<String>,
+    /// Files and folders of the content dir left out because their names
+    /// are not UTF-8 (root-relative, as messages show paths).
+    pub unnamed: Vec<String>,
     pub data: DataFiles,
     /// `data/calendar.yaml`, typed and validated, with its text (for positions).
     pub calendar: Option<(Calendar, String)>,
@@ -199,6 +202,16 @@ impl Project {
             }
         }
         let mut warnings = Vec::new();
+        let unnamed: Vec<String> = listed
+            .unnamed
+            .iter()
+            .map(|rel| display_path(root, &content_dir.join(rel)))
+            .collect();
+        for path in &unnamed {
+            warnings.push(format!(
+                "`{path}` is left out: its name is not UTF-8, so it can have no URL; rename it"
+            ));
+        }
         let guides = drop_shadowed_indexes(all, &mut warnings);
         let data = match mode {
             Load::Strict => data::load(root, &data_dir, &mut |e| Err(e))?,
@@ -232,6 +245,7 @@ impl Project {
             data_dir,
             guides,
             assets: listed.assets,
+            unnamed,
             data,
             calendar,
             metrics,

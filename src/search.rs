@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::markdown::Rendered;
-use crate::site::{Site, SitePage};
+use crate::site::Site;
 
 #[derive(Debug, Serialize)]
 struct Entry<'a> {
@@ -13,7 +13,7 @@ struct Entry<'a> {
     t: &'a str,
     /// Section title.
     s: &'a str,
-    /// Site-root-relative URL.
+    /// Site-root-relative URL, percent-encoded.
     u: &'a str,
     /// Headings: the text alone when the theme's script can spell the id
     /// from it, else (id, text); the id is searched too (`{#rollback}`).
@@ -84,8 +84,9 @@ pub fn text_limit(guides: usize) -> usize {
     }
 }
 
-/// One page's entry in the index, as JSON (`<` spelled `\\u003c`).
-pub fn entry(site: &Site, page: &SitePage, r: &Rendered, limit: usize) -> Vec<u8> {
+/// Page number `at`'s entry in the index, as JSON (`<` spelled `\\u003c`).
+pub fn entry(site: &Site, at: usize, r: &Rendered, limit: usize) -> Vec<u8> {
+    let page = &site.pages[at];
     let section = site.ancestors(page).last().map_or("", |p| p.title.as_str());
     let mut end = r.text.len().min(limit);
     while !r.text.is_char_boundary(end) {
@@ -94,7 +95,7 @@ pub fn entry(site: &Site, page: &SitePage, r: &Rendered, limit: usize) -> Vec<u8
     let entry = Entry {
         t: &page.title,
         s: section,
-        u: &page.url,
+        u: site.href(at),
         h: r.headings
             .iter()
             .filter(|h| h.level > 1)
@@ -132,8 +133,12 @@ pub fn entries(
             if !old.is_empty() && !redo(guide) {
                 return old;
             }
-            let page = site.page_of_guide(guide);
-            entry(site, page, &rendered[guide], limit)
+            entry(
+                site,
+                site.page_index_of_guide(guide),
+                &rendered[guide],
+                limit,
+            )
         })
         .collect()
 }

@@ -7,7 +7,7 @@ use ahash::AHashMap as HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::index::{SiteIndex, page_url, section_url};
+use crate::index::{SiteIndex, page_url, percent_encode_path, section_url};
 use crate::load::guides::{Guide, file_name, parent};
 use crate::markdown::{Rendered, escape};
 use crate::project::humanize;
@@ -43,6 +43,7 @@ pub enum DataPage {
 #[derive(Debug, Clone, Serialize)]
 pub struct NavItem<'a> {
     pub title: &'a str,
+    /// The page's URL from the site root, percent-encoded.
     pub url: &'a str,
     pub depth: usize,
     pub is_section: bool,
@@ -80,8 +81,16 @@ pub struct Site {
     pub order: Vec<usize>,
     by_section: HashMap<String, usize>,
     children: HashMap<String, Vec<usize>>,
-    /// Each page's title and URL, HTML-escaped once for every navigation that shows them.
-    escaped: Vec<(String, String)>,
+    /// Each page's title and href, HTML-escaped once for every navigation
+    /// that shows them, and its href (`url` percent-encoded).
+    escaped: Vec<Escaped>,
+}
+
+/// A page's title and href as every navigation writes them.
+struct Escaped {
+    title_html: String,
+    href_html: String,
+    href: String,
 }
 
 impl Site {
@@ -190,11 +199,14 @@ impl Site {
         self.children = children;
         let known = self.escaped.len().min(pages.len());
         self.escaped.truncate(known);
-        self.escaped.par_extend(
-            pages[known..]
-                .par_iter()
-                .map(|p| (escape(&p.title), escape(&p.url))),
-        );
+        self.escaped.par_extend(pages[known..].par_iter().map(|p| {
+            let href = percent_encode_path(&p.url);
+            Escaped {
+                title_html: escape(&p.title),
+                href_html: escape(&href),
+                href,
+            }
+        }));
         self.order.clear();
         if let Some(&home) = self.by_section.get("") {
             self.order.push(home);
@@ -292,7 +304,7 @@ impl Site {
         let p = &self.pages[page];
         NavItem {
             title: &p.title,
-            url: &p.url,
+            url: self.href(page),
             depth,
             is_section: p.section.is_some(),
             active: page == current,
@@ -307,7 +319,7 @@ impl Site {
     /// root.
     pub fn nav_html(&self, current: usize) -> String {
         let items = self.nav_for(current);
-        let here = &self.escaped[current].1;
+        let here = &self.escaped[current].href_html;
         let folder = &here[..here.rfind('/').map_or(0, |i| i + 1)];
         let mut html = String::with_capacity(64 + items.len() * (folder.len() + 80));
         html.push_str("<ul class=\"nav\">\n");
@@ -339,7 +351,7 @@ impl Site {
             html.push_str("<li");
             html.push_str(class);
             html.push_str("><a href=\"");
-            crate::index::push_relative(&mut html, &self.escaped[item.page].1, folder);
+            crate::index::push_relative(&mut html, &self.escaped[item.page].href_html, folder);
             html.push('"');
             if item.active {
                 html.push_str(" aria-current=\"page\"");
@@ -349,7 +361,7 @@ impl Site {
                 push_number(&mut html, item.more);
                 html.push_str(" more in ");
             }
-            html.push_str(&self.escaped[item.page].0);
+            html.push_str(&self.escaped[item.page].title_html);
             html.push_str("</a>");
             entry_open = true;
         }
@@ -361,6 +373,12 @@ impl Site {
         }
         html.push_str("</ul>");
         html
+    }
+
+    /// Page number `page`'s URL as an href from the site root: its `url`
+    /// percent-encoded.
+    pub fn href(&self, page: usize) -> &str {
+        &self.escaped[page].href
     }
 
     /// The index in `pages` of guide number `guide`'s page.

@@ -60,6 +60,19 @@ const ASCII_SLUG: [u8; 256] = {
     table
 };
 
+/// Whether an id written as `{#id}` is kept as written: it holds no quote,
+/// angle bracket, backtick, backslash, `#`, `%`, space or control character,
+/// so it can neither leave an attribute nor change what a `#fragment` or a
+/// script that joins it into markup reads. Anything else becomes its slug.
+pub fn is_safe_id(id: &str) -> bool {
+    !id.is_empty()
+        && !id.chars().any(|c| {
+            c.is_control()
+                || c.is_whitespace()
+                || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\' | '#' | '%')
+        })
+}
+
 /// Combining marks are kept by GitHub (they are part of a letter in many scripts).
 fn is_combining_mark(c: char) -> bool {
     matches!(c as u32,
@@ -156,6 +169,30 @@ mod tests {
             .collect();
         // github-slugger: the third heading's own slug `usage-1` is taken, so it becomes `usage-1-1`.
         assert_eq!(ids, ["usage", "usage-1", "usage-1-1", "usage-2"]);
+    }
+
+    #[test]
+    fn ids_that_could_leave_an_attribute_are_not_safe() {
+        for id in [
+            "rollback", "v1.2.0", "step:1", "q&a", "über", "a/b", "x_y-z",
+        ] {
+            assert!(is_safe_id(id), "{id}");
+        }
+        for id in [
+            "",
+            "z\"onfocus=\"alert(1)\"x=\"",
+            "a'b",
+            "<script>",
+            "a>b",
+            "a`b",
+            "a\\b",
+            "a#b",
+            "100%",
+            "a\tb",
+            "a\u{85}b",
+        ] {
+            assert!(!is_safe_id(id), "{id:?}");
+        }
     }
 
     #[test]

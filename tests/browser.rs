@@ -291,3 +291,49 @@ fn pages_have_landmarks_and_a_skip_link() {
         "the search box is labelled"
     );
 }
+
+/// Issue 15: names a pull request controls (a heading id, a file name, a
+/// title) reach the search results as text and attributes, never as markup:
+/// a shared `?q=` link must not plant a handler that runs on ↓.
+#[test]
+fn a_shared_search_link_plants_no_handler_from_hostile_names() {
+    if !common::browser_available() {
+        return;
+    }
+    let site = common::Fixture::with(&[
+        (
+            "content/index.md",
+            "# Home\n\n## Stripes {#z\"onfocus=\"alert(1)\"x=\"}\n\nZebra stripes.\n",
+        ),
+        (
+            "content/a\"onfocus=\"alert(2)\"x=\".md",
+            "---\ntitle: \"Stripes <img src=x onerror=alert(3)>\"\n---\n\nMore stripes.\n",
+        ),
+    ]);
+    site.build(&[]);
+    let (dom, log) = chromium(
+        &format!("{}?q=stripes", url(&site.path("public"), "index.html")),
+        &["--dump-dom"],
+    );
+    let results = dom
+        .split("id=\"search-results\"")
+        .nth(1)
+        .expect("a results panel");
+    let results = &results[..results.find("</div>").unwrap_or(results.len())];
+    assert_eq!(
+        results.matches("class=\"search-result\"").count(),
+        2,
+        "{results}"
+    );
+    assert!(!results.contains(" onfocus="), "{results}");
+    assert!(!results.contains("<img"), "{results}");
+    assert!(
+        results.contains("href=\"index.html#zonfocusalert1x\""),
+        "{results}"
+    );
+    assert!(
+        results.contains("href=\"a%22onfocus=%22alert(2)%22x=%22.html\""),
+        "{results}"
+    );
+    assert_eq!(console_messages(&log), Vec::<&str>::new());
+}

@@ -178,7 +178,10 @@ fn sarif(findings: &[Finding]) -> String {
                 "message": { "text": text },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": f.file, "uriBaseId": "%SRCROOT%" },
+                        "artifactLocation": {
+                            "uri": crate::index::percent_encode_path(&f.file),
+                            "uriBaseId": "%SRCROOT%",
+                        },
                         "region": { "startLine": f.line, "startColumn": f.column },
                     }
                 }],

@@ -6,6 +6,7 @@ pub mod data;
 pub mod external;
 pub mod format;
 pub mod links;
+pub mod names;
 
 use std::collections::{HashMap, HashSet};
 
@@ -72,6 +73,12 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
 
     let mut findings: Vec<Finding> = project.problems.iter().map(data::from_problem).collect();
     findings.extend(links::check(&project.guides, &rendered, &index));
+    findings.extend(names::file_names(
+        index.content_prefix(),
+        &project.guides,
+        &project.assets,
+        &project.unnamed,
+    ));
     let mut repo = commands::Repo::new(&project.root);
     let kpi_ids: Vec<&str> = project
         .metrics
@@ -82,6 +89,7 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         findings.extend(commands::check(&guide.file, &page.commands, &mut repo));
         findings.extend(data::check_guide(guide, options.today));
         findings.extend(data::check_shortcodes(guide, &kpi_ids));
+        findings.extend(names::heading_ids(guide, page));
     }
 
     if let Some((calendar, text)) = &project.calendar {
@@ -215,10 +223,12 @@ pub enum Kind {
     DataError,
     StalePage,
     PlanWarning,
+    UnservableName,
+    UnsafeHeadingId,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 13] = [
         Kind::BrokenLink,
         Kind::BrokenAnchor,
         Kind::BrokenImage,
@@ -230,6 +240,8 @@ impl Kind {
         Kind::DataError,
         Kind::StalePage,
         Kind::PlanWarning,
+        Kind::UnservableName,
+        Kind::UnsafeHeadingId,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -245,6 +257,8 @@ impl Kind {
             Kind::DataError => "data-error",
             Kind::StalePage => "stale-page",
             Kind::PlanWarning => "plan-warning",
+            Kind::UnservableName => "unservable-name",
+            Kind::UnsafeHeadingId => "unsafe-heading-id",
         }
     }
 
@@ -263,13 +277,19 @@ impl Kind {
             Kind::DataError => "Front matter or a data file is invalid",
             Kind::StalePage => "The page's review_by date has passed",
             Kind::PlanWarning => "The release calendar is inconsistent",
+            Kind::UnservableName => "A content file's name cannot be served by every host",
+            Kind::UnsafeHeadingId => {
+                "A {#id} holds characters unsafe in an attribute or URL and was slugged"
+            }
         }
     }
 
     /// The severity a kind has unless the config says otherwise.
     pub fn default_severity(self) -> Severity {
         match self {
-            Kind::StalePage | Kind::PlanWarning => Severity::Warning,
+            Kind::StalePage | Kind::PlanWarning | Kind::UnservableName | Kind::UnsafeHeadingId => {
+                Severity::Warning
+            }
             _ => Severity::Error,
         }
     }

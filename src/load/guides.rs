@@ -337,28 +337,38 @@ fn strip_fence_line(text: &str) -> Option<&str> {
 pub struct ContentFiles {
     pub markdown: Vec<String>,
     pub assets: Vec<String>,
+    /// Files and folders left out because their names are not UTF-8: they
+    /// have no URL (content-relative, the bad bytes shown as `U+FFFD`).
+    pub unnamed: Vec<String>,
 }
 
 pub fn list(content_dir: &Path, skip: &[std::path::PathBuf]) -> Result<ContentFiles> {
     let mut files = ContentFiles {
         markdown: Vec::new(),
         assets: Vec::new(),
+        unnamed: Vec::new(),
     };
-    for rel in walk(content_dir, "", skip)? {
+    let (listed, unnamed) = walk(content_dir, "", skip)?;
+    for rel in listed {
         if rel.ends_with(".md") {
             files.markdown.push(rel);
         } else {
             files.assets.push(rel);
         }
     }
+    files.unnamed = unnamed;
     Ok(files)
 }
+
+/// The files of a folder, and the entries left out because their names are
+/// not UTF-8.
+type Listing = (Vec<String>, Vec<String>);
 
 /// The files under `dir`, named from the content folder (`prefix` names
 /// `dir`, "" at the top): each folder's entries in name order, a sub-folder's
 /// files where the sub-folder sorts, hidden names and `skip` left out,
 /// symbolic links not followed. Sub-folders are listed in parallel.
-fn walk(dir: &Path, prefix: &str, skip: &[std::path::PathBuf]) -> Result<Vec<String>> {
+fn walk(dir: &Path, prefix: &str, skip: &[std::path::PathBuf]) -> Result<Listing> {
     use rayon::prelude::*;
     let listing = |e: std::io::Error| Error::io("listing", dir, e);
     let mut entries = Vec::new();
@@ -371,29 +381,38 @@ fn walk(dir: &Path, prefix: &str, skip: &[std::path::PathBuf]) -> Result<Vec<Str
         entries.push((name, entry.file_type().map_err(listing)?));
     }
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // A name is one path segment as it is: `\` is an ordinary character here.
     let named = |name: &std::ffi::OsStr| {
-        let name = name.to_string_lossy().replace('\\', "/");
+        let name = name.to_string_lossy();
         match prefix {
-            "" => name,
+            "" => name.into_owned(),
             _ => format!("{prefix}/{name}"),
         }
     };
-    let below: Vec<Option<Result<Vec<String>>>> = entries
+    let below: Vec<Option<Result<Listing>>> = entries
         .par_iter()
         .map(|(name, kind)| {
             let path = dir.join(name);
-            (kind.is_dir() && !skip.contains(&path)).then(|| walk(&path, &named(name), skip))
+            (kind.is_dir() && name.to_str().is_some() && !skip.contains(&path))
+                .then(|| walk(&path, &named(name), skip))
         })
         .collect();
-    let mut files = Vec::new();
+    let (mut files, mut unnamed) = (Vec::new(), Vec::new());
     for ((name, kind), below) in entries.iter().zip(below) {
         match below {
-            Some(listed) => files.extend(listed?),
+            Some(listed) => {
+                let (more, more_unnamed) = listed?;
+                files.extend(more);
+                unnamed.extend(more_unnamed);
+            }
+            None if name.to_str().is_none() && (kind.is_file() || kind.is_dir()) => {
+                unnamed.push(named(name));
+            }
             None if kind.is_file() => files.push(named(name)),
             None => {}
         }
     }
-    Ok(files)
+    Ok((files, unnamed))
 }
 
 #[cfg(test)]
@@ -446,8 +465,9 @@ mod tests {
         std::fs::create_dir_all(root.join("empty/inner")).unwrap();
         std::os::unix::fs::symlink(root.join("b"), root.join("link")).unwrap();
         let skip = vec![root.join("public")];
-        let listed = walk(root, "", &skip).unwrap();
+        let (listed, unnamed) = walk(root, "", &skip).unwrap();
         assert_eq!(listed, reference(root, &skip));
+        assert!(unnamed.is_empty());
         assert!(listed.contains(&"b/c/d.md".to_string()), "{listed:?}");
         assert!(
             !listed

@@ -16,7 +16,7 @@ pub struct SiteView<'a> {
 #[derive(Debug, Serialize)]
 pub struct LinkView {
     pub title: String,
-    /// Site-root-relative output path.
+    /// Site-root-relative URL: the output path, percent-encoded.
     pub url: String,
     /// The link from the page being rendered: the shortest relative path.
     pub href: String,
@@ -28,7 +28,7 @@ impl LinkView {
     pub fn new(to: &SitePage, from_url: &str) -> Self {
         LinkView {
             title: to.title.clone(),
-            url: to.url.clone(),
+            url: crate::index::percent_encode_path(&to.url),
             href: crate::index::relative_href(from_url, &to.url),
             description: to.description.clone(),
         }
@@ -52,7 +52,7 @@ pub struct TocItem<'a> {
 pub struct PageView<'a> {
     pub title: &'a str,
     pub description: Option<&'a str>,
-    /// Site-root-relative output path of this page.
+    /// Site-root-relative URL of this page: its output path, percent-encoded.
     pub url: &'a str,
     /// The rendered markdown.
     pub content: &'a str,
@@ -126,7 +126,7 @@ pub fn page_view<'a>(
     let mut view = PageView {
         title: &page.title,
         description: page.description.as_deref(),
-        url: &page.url,
+        url: site.href(site.order[position]),
         content,
         has_h1,
         has_mermaid: guide.is_some_and(|(_, r)| r.has_mermaid),

@@ -85,15 +85,22 @@
     s.src = base + "search-index.js";
     document.head.appendChild(s);
   }
-  function escapeHtml(s) {
-    return s.replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
+  // Results are built from nodes, never from markup: titles, headings and
+  // URLs come from the site's files, which a pull request may have named.
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
   }
-  function mark(text, words) {
-    var html = escapeHtml(text);
-    words.forEach(function (w) {
-      html = html.replace(new RegExp("(" + w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + ")", "gi"), "<mark>$1</mark>");
+  function appendMarked(parent, text, words) {
+    var pattern = words.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join("|");
+    var parts = pattern ? text.split(new RegExp("(" + pattern + ")", "gi")) : [text];
+    parts.forEach(function (part, i) {
+      if (!part) return;
+      parent.appendChild(i % 2 ? element("mark", "", part) : document.createTextNode(part));
     });
-    return html;
+    return parent;
   }
   function excerpt(text, words) {
     var lower = text.toLowerCase(), at = -1;
@@ -111,7 +118,7 @@
         var hit = 0;
         if (e.t.toLowerCase().indexOf(w) >= 0) hit += 10;
         for (var i = 0; i < e.h.length; i++) {
-          if (e.h[i][1].toLowerCase().indexOf(w) >= 0 || e.h[i][0].indexOf(w) >= 0) { hit += 4; if (target === e.u) target = e.u + "#" + e.h[i][0]; break; }
+          if (e.h[i][1].toLowerCase().indexOf(w) >= 0 || e.h[i][0].indexOf(w) >= 0) { hit += 4; if (target === e.u) target = e.u + "#" + encodeURIComponent(e.h[i][0]); break; }
         }
         if (e.b.toLowerCase().indexOf(w) >= 0) hit += 1;
         if (e.s.toLowerCase().indexOf(w) >= 0) hit += 1;
@@ -129,11 +136,17 @@
       var started = performance.now();
       var found = search(query);
       panel.setAttribute("data-query-ms", (performance.now() - started).toFixed(1));
-      panel.innerHTML = found.length ? found.map(function (r) {
-        return '<a class="search-result" role="option" href="' + base + r.url + '"><span class="search-title">' + mark(r.e.t, words) +
-          '</span>' + (r.e.s ? '<span class="search-section">' + escapeHtml(r.e.s) + '</span>' : '') +
-          '<span class="search-excerpt">' + mark(excerpt(r.e.b, words), words) + '</span></a>';
-      }).join("") : '<p class="search-empty">No results for “' + escapeHtml(query) + '”</p>';
+      panel.replaceChildren();
+      found.forEach(function (r) {
+        var link = element("a", "search-result");
+        link.setAttribute("role", "option");
+        link.setAttribute("href", base + r.url);
+        link.appendChild(appendMarked(element("span", "search-title"), r.e.t, words));
+        if (r.e.s) link.appendChild(element("span", "search-section", r.e.s));
+        link.appendChild(appendMarked(element("span", "search-excerpt"), excerpt(r.e.b, words), words));
+        panel.appendChild(link);
+      });
+      if (!found.length) panel.appendChild(element("p", "search-empty", "No results for “" + query + "”"));
       panel.hidden = false;
       input.setAttribute("aria-expanded", "true");
     });
