@@ -101,6 +101,10 @@ pub struct Command {
     /// (byte offset in `text`, line, column). Empty for a one-line command.
     #[serde(skip)]
     pub continuations: Vec<(usize, usize, usize)>,
+    /// The first command of its code block (or inline code): a `cd` and the
+    /// files earlier commands made hold until the next one.
+    #[serde(skip)]
+    pub starts_block: bool,
 }
 
 impl Command {
@@ -116,6 +120,7 @@ impl Command {
             line,
             column,
             continuations: Vec::new(),
+            starts_block: true,
         }
     }
 
@@ -846,6 +851,8 @@ fn names_repo_path(code: &str) -> bool {
     (first.starts_with("./") || first.starts_with("../"))
         && first.len() > 2
         && !first.ends_with('/')
+        // `./...` is a Go package pattern.
+        && !first.ends_with("/...")
 }
 
 /// The commands of a fenced block in a shell language, or the `run:` steps of a yaml block.
@@ -856,13 +863,43 @@ fn block_commands(block: &OpenCode, lines: &LineIndex) -> Vec<Command> {
         .lines()
         .enumerate()
         .map(|(i, l)| (first_line + i, l));
-    if SHELL_LANGS.contains(&block.lang.as_str()) {
+    let mut commands = if SHELL_LANGS.contains(&block.lang.as_str()) {
         shell_commands(numbered, block.lang == "console")
     } else if matches!(block.lang.as_str(), "yaml" | "yml") {
         run_steps(numbered)
     } else {
         Vec::new()
+    };
+    for (i, c) in commands.iter_mut().enumerate() {
+        c.starts_block = i == 0;
     }
+    commands
+}
+
+/// The prompt a documented command line starts with: `$ ` (or `> `, as
+/// PowerShell and many READMEs write it).
+fn strip_prompt(line: &str) -> Option<&str> {
+    line.strip_prefix("$ ").or_else(|| line.strip_prefix("> "))
+}
+
+/// A line of an unprompted shell block that cannot start a command: program
+/// output shown beside the commands. A leading symbol no command starts
+/// with (emoji, box drawing, arrows, bullets), a `key: value` line, or a
+/// list marker (`1.`, `a)`).
+fn looks_like_output(line: &str) -> bool {
+    let first = line.split_whitespace().next().unwrap_or("");
+    let symbol = line.starts_with(|c: char| !c.is_ascii() && !c.is_alphabetic());
+    let key = first.len() > 1
+        && first.ends_with(':')
+        && first[..first.len() - 1]
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    let list_marker = first.len() >= 2
+        && first.ends_with(['.', ')'])
+        && (first[..first.len() - 1].bytes().all(|b| b.is_ascii_digit())
+            || (first.len() == 2 && first.as_bytes()[0].is_ascii_alphabetic()));
+    let bullet = matches!(first, "-" | "*" | "+") && line.len() > 2;
+    symbol || key || list_marker || bullet
 }
 
 /// Logical command lines of a shell block: `\` continuations joined, comments
@@ -872,7 +909,11 @@ fn shell_commands<'a>(
     lines: impl Iterator<Item = (usize, &'a str)> + Clone,
     console: bool,
 ) -> Vec<Command> {
-    let prompted = console || lines.clone().any(|(_, l)| l.trim_start().starts_with("$ "));
+    let prompted = console
+        || lines.clone().any(|(_, l)| {
+            let l = l.trim_start();
+            l.starts_with("$ ") || l.starts_with("> ")
+        });
     let mut commands = Vec::new();
     let mut current: Option<Command> = None;
     let mut heredoc: Option<String> = None;
@@ -887,9 +928,10 @@ fn shell_commands<'a>(
             Some(_) => raw,
             None => {
                 let trimmed = raw.trim_start();
-                match trimmed.strip_prefix("$ ") {
+                match strip_prompt(trimmed) {
                     Some(rest) => rest.trim_start(),
                     None if prompted => continue,
+                    None if looks_like_output(trimmed) => continue,
                     None => trimmed,
                 }
             }
@@ -939,10 +981,16 @@ pub(crate) fn heredoc_end(command: &str) -> Option<String> {
     (!word.is_empty()).then_some(word)
 }
 
-/// `run:` steps of a CI workflow written in a yaml block, single-line or block scalars.
+/// The shell steps of a CI file written in a yaml block: GitHub Actions'
+/// `run:` in a step (`- run:`, or any `run:` under `steps:`) and GitLab's
+/// `script:`, `before_script:` and `after_script:`, single-line or block
+/// scalars or lists. Another key named `run` is not a command.
 fn run_steps<'a>(lines: impl Iterator<Item = (usize, &'a str)> + Clone) -> Vec<Command> {
     let mut commands = Vec::new();
     let mut block: Option<(usize, Vec<(usize, &str)>)> = None;
+    // The indent of the open `steps:` key, and of an open GitLab script list.
+    let mut steps: Option<usize> = None;
+    let mut script_list: Option<usize> = None;
     let flush = |block: &mut Option<(usize, Vec<(usize, &'a str)>)>,
                  commands: &mut Vec<Command>| {
         if let Some((_, body)) = block.take() {
@@ -952,6 +1000,22 @@ fn run_steps<'a>(lines: impl Iterator<Item = (usize, &'a str)> + Clone) -> Vec<C
             }
             commands.extend(found);
         }
+    };
+    let one_line = |commands: &mut Vec<Command>, line_no: usize, raw: &str, value: &str| {
+        let value_trimmed = value.trim();
+        if value_trimmed.is_empty() {
+            return;
+        }
+        let unquoted = value_trimmed.trim_matches(|c| c == '"' || c == '\'');
+        let column = raw.len() - value.trim_start().len()
+            + 1
+            + usize::from(unquoted.len() < value_trimmed.len());
+        commands.push(Command::new(
+            unquoted,
+            CommandOrigin::RunStep,
+            line_no,
+            column,
+        ));
     };
     for (line_no, raw) in lines {
         let indent = raw.len() - raw.trim_start().len();
@@ -963,25 +1027,47 @@ fn run_steps<'a>(lines: impl Iterator<Item = (usize, &'a str)> + Clone) -> Vec<C
             flush(&mut block, &mut commands);
         }
         let trimmed = raw.trim_start();
-        let step = trimmed.strip_prefix("- ").map_or(trimmed, str::trim_start);
-        let Some(value) = step.strip_prefix("run:") else {
+        if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
-        };
+        }
+        if steps.is_some_and(|at| indent <= at) && !trimmed.starts_with("- ") {
+            steps = None;
+        }
+        if let Some(at) = script_list {
+            match trimmed.strip_prefix("- ") {
+                Some(item) if indent >= at => {
+                    one_line(&mut commands, line_no, raw, item);
+                    continue;
+                }
+                _ => script_list = None,
+            }
+        }
+        let item = trimmed.strip_prefix("- ");
+        let step = item.map_or(trimmed, str::trim_start);
         let key_indent = raw.len() - step.len();
+        if step.starts_with("steps:") {
+            steps = Some(indent);
+            continue;
+        }
+        let (value, is_script) = match step.strip_prefix("run:") {
+            Some(v) if item.is_some() || steps.is_some() => (v, false),
+            _ => match ["script:", "before_script:", "after_script:"]
+                .iter()
+                .find_map(|k| step.strip_prefix(k))
+            {
+                Some(v) => (v, true),
+                None => continue,
+            },
+        };
         let value_trimmed = value.trim();
         if value_trimmed.starts_with('|') || value_trimmed.starts_with('>') {
             block = Some((key_indent, Vec::new()));
-        } else if !value_trimmed.is_empty() {
-            let unquoted = value_trimmed.trim_matches(|c| c == '"' || c == '\'');
-            let column = raw.len() - value.trim_start().len()
-                + 1
-                + usize::from(unquoted.len() < value_trimmed.len());
-            commands.push(Command::new(
-                unquoted,
-                CommandOrigin::RunStep,
-                line_no,
-                column,
-            ));
+        } else if is_script && value_trimmed.is_empty() {
+            script_list = Some(key_indent);
+        } else if is_script && value_trimmed.starts_with('[') {
+            // `script: [a, b]`: not split here; too rare to be sure of.
+        } else {
+            one_line(&mut commands, line_no, raw, value);
         }
     }
     flush(&mut block, &mut commands);

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Finding, Kind, Severity, did_you_mean, list_dir};
 use crate::index::normalize;
-use crate::markdown::Command;
+use crate::markdown::{Command, CommandOrigin};
 
 /// One word of a command line, unquoted, with its byte offset in the line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -338,7 +338,8 @@ pub fn classify(words: &[Word]) -> Invocation<'_> {
             Some(dir) => Invocation::Cd { dir },
             None => Invocation::Other,
         },
-        path if is_repo_path(path, true) => Invocation::Script {
+        // A word without a `/` is a program on PATH (`mkfs.ext4`, `setup-tool.sh`).
+        path if path.contains('/') && is_repo_path(path, false) => Invocation::Script {
             path: cmd,
             args: rest,
             direct: true,
@@ -757,6 +758,9 @@ fn usage_flags(line: &str, flags: &mut Flags) {
 /// Reads and caches what commands are checked against.
 pub struct Repo<'a> {
     root: &'a Path,
+    ignores: crate::load::history::Ignores,
+    /// Whether a root-relative folder exists, asked once per folder.
+    dirs: HashMap<String, bool>,
     scripts: HashMap<String, Script>,
     package_scripts: HashMap<PathBuf, Option<Vec<String>>>,
     make_targets: HashMap<PathBuf, Option<MakeTargets>>,
@@ -767,6 +771,8 @@ impl<'a> Repo<'a> {
     pub fn new(root: &'a Path) -> Repo<'a> {
         Repo {
             root,
+            ignores: crate::load::history::Ignores::open(root),
+            dirs: HashMap::new(),
             scripts: HashMap::new(),
             package_scripts: HashMap::new(),
             make_targets: HashMap::new(),
@@ -788,6 +794,14 @@ enum Script {
 }
 
 impl Repo<'_> {
+    fn is_dir(&mut self, rel: &str) -> bool {
+        let root = self.root;
+        *self
+            .dirs
+            .entry(rel.to_string())
+            .or_insert_with(|| root.join(rel).is_dir())
+    }
+
     fn script(&mut self, rel: &str) -> &Script {
         let root = self.root;
         self.scripts.entry(rel.to_string()).or_insert_with(|| {
@@ -818,8 +832,11 @@ impl Repo<'_> {
 /// Findings for the commands documented in one guide (`file`, root-relative).
 pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let mut block = Block::default();
     for command in commands {
-        let mut cwd = Some(String::new()); // root-relative; None once unknown
+        if command.starts_block {
+            block = Block::default();
+        }
         for words in split_command_line(&command.text) {
             // A finding about `word`, which documents the file `resolved`.
             let finding =
@@ -838,22 +855,54 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                     }
                 };
             let invocation = classify(&words);
-            let Some(dir) = cwd.clone() else { continue };
+            let made_before = block.made.mark();
+            block.note(&words);
+            // Once a `cd` left the repository or went where the block made a
+            // folder, nothing is judged until the block ends.
+            let Some(dir) = block.cwd.clone() else {
+                continue;
+            };
             match invocation {
                 Invocation::Cd { dir: to } => {
                     let dynamic =
                         to.text.starts_with(['/', '~', '-']) || to.text.contains(['$', '`', '*']);
-                    cwd = if dynamic {
+                    block.cwd = if dynamic {
                         None
                     } else {
-                        normalize(&dir, &to.text)
+                        normalize(&dir, &to.text).filter(|d| d.is_empty() || repo.is_dir(d))
                     };
                 }
                 Invocation::Script { path, args, direct } => {
+                    // `hack/x.sh`, `2017/08/13`, `(0.5/4`: a path of this
+                    // repository only when written `./…` or when its first
+                    // folder is there.
+                    let explicit = path.text.starts_with("./") || path.text.starts_with("../");
+                    if !explicit
+                        && let Some((first, _)) = path.text.split_once('/')
+                        && !repo.is_dir(&join_rel(&dir, first))
+                    {
+                        continue;
+                    }
                     let Some(rel) = normalize(&dir, &path.text) else {
                         continue;
                     };
+                    // Inline code that only names a path (`./dist`, `./flake.nix`)
+                    // runs nothing: it is a command with arguments, or a script.
+                    let mention = command.origin == CommandOrigin::Inline
+                        && args.is_empty()
+                        && !is_script_name(&rel);
+                    // A missing path that a command before it may have made,
+                    // or that git ignores (`bin/`, `dist/`), is not judged.
+                    let missing_excused = mention
+                        || block.made.may_have_made(
+                            made_before,
+                            &rel,
+                            rel.split_once('/')
+                                .is_some_and(|(first, _)| repo.is_dir(first)),
+                        )
+                        || repo.ignores.ignored(&rel);
                     match repo.script(&rel) {
+                        Script::Missing { .. } if missing_excused => {}
                         Script::Missing { hint } => findings.push(finding(
                             Kind::MissingCommand,
                             path,
@@ -861,6 +910,7 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                             hint.clone(),
                             &rel,
                         )),
+                        Script::Folder if mention => {}
                         Script::Folder => findings.push(finding(
                             Kind::MissingCommand,
                             path,
@@ -868,6 +918,7 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                             None,
                             &rel,
                         )),
+                        Script::File { executable, .. } if mention && !executable => {}
                         Script::File { executable, flags } => {
                             if direct && !executable {
                                 findings.push(finding(
@@ -904,6 +955,9 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                     dir: prefix,
                 } => {
                     let pkg_dir = within(&dir, prefix);
+                    if prefix.is_some() && !repo.is_dir(&pkg_dir) {
+                        continue; // another repository's folder
+                    }
                     let manifest = repo.root.join(&pkg_dir).join("package.json");
                     let scripts = repo
                         .package_scripts
@@ -915,8 +969,10 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                         .map(|names| (names.contains(&script.text), names.as_slice()));
                     let invoked = format!("`{}` runs a package script", script.text);
                     let problem = task_problem(&script.text, "script", &invoked, &shown, known);
-                    if let Some((message, hint)) = problem {
-                        findings.push(finding(Kind::UnknownTask, script, message, hint, &shown));
+                    if let Some((message, hint, severity)) = problem {
+                        let mut f = finding(Kind::UnknownTask, script, message, hint, &shown);
+                        f.severity = severity;
+                        findings.push(f);
                     }
                 }
                 Invocation::Make {
@@ -925,6 +981,9 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                     targets,
                 } => {
                     let base = within(&dir, make_dir);
+                    if make_dir.is_some() && !repo.is_dir(&base) {
+                        continue; // `make -C releng …` in another repository
+                    }
                     let (makefile, shown) = build_file(
                         repo.root,
                         &base,
@@ -948,14 +1007,10 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                             &shown,
                             known.map(|t| (t.has(&target.text), t.names.as_slice())),
                         );
-                        if let Some((message, hint)) = problem {
-                            findings.push(finding(
-                                Kind::UnknownTask,
-                                target,
-                                message,
-                                hint,
-                                &shown,
-                            ));
+                        if let Some((message, hint, severity)) = problem {
+                            let mut f = finding(Kind::UnknownTask, target, message, hint, &shown);
+                            f.severity = severity;
+                            findings.push(f);
                         }
                     }
                 }
@@ -980,8 +1035,10 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                     let invoked = format!("`just {}`", recipe.text);
                     let known = known.map(|names| (names.contains(&recipe.text), names.as_slice()));
                     let problem = task_problem(&recipe.text, "recipe", &invoked, &shown, known);
-                    if let Some((message, hint)) = problem {
-                        findings.push(finding(Kind::UnknownTask, recipe, message, hint, &shown));
+                    if let Some((message, hint, severity)) = problem {
+                        let mut f = finding(Kind::UnknownTask, recipe, message, hint, &shown);
+                        f.severity = severity;
+                        findings.push(f);
                     }
                 }
                 Invocation::Other => {}
@@ -989,6 +1046,215 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
         }
     }
     findings
+}
+
+/// What the commands of one code block did before the current one.
+struct Block {
+    /// Where commands run, root-relative (`Some("")` is the root); `None`
+    /// once a `cd` left the repository or went into a folder it does not have.
+    cwd: Option<String>,
+    made: Made,
+}
+
+/// What earlier commands of a block may have made.
+#[derive(Default)]
+struct Made {
+    /// The words they wrote (`-o mytool`, `mkdir out`, `> run.sh`), in order.
+    words: Vec<String>,
+    /// One of them builds or fetches (`make`, `cargo build`, `git clone`,
+    /// `curl -O`): what it made is unknown.
+    anything: bool,
+}
+
+impl Default for Block {
+    fn default() -> Block {
+        Block {
+            cwd: Some(String::new()),
+            made: Made::default(),
+        }
+    }
+}
+
+impl Block {
+    /// Takes note of one simple command of the block.
+    fn note(&mut self, words: &[Word]) {
+        let Some(at) = words.iter().position(|w| {
+            !is_assignment(&w.text) && !matches!(w.text.as_str(), "sudo" | "env" | "time" | "exec")
+        }) else {
+            return;
+        };
+        let program = words[at].text.as_str();
+        let program = program.rsplit('/').next().unwrap_or(program);
+        let args = &words[at + 1..];
+        if makes_files(program, args) {
+            self.made.anything = true;
+        }
+        if program == "cd" {
+            return;
+        }
+        // What a command runs is not what it makes: only its arguments count.
+        for w in args {
+            let text = w.text.trim_start_matches("./");
+            let value = text.split_once('=').map_or(text, |(_, v)| v);
+            for word in [text, value] {
+                if !word.is_empty() {
+                    self.made.words.push(word.trim_end_matches('/').to_string());
+                }
+            }
+        }
+    }
+}
+
+impl Made {
+    /// How much had been noted: what the commands before the current one did.
+    fn mark(&self) -> (usize, bool) {
+        (self.words.len(), self.anything)
+    }
+
+    /// Whether `rel` (root-relative) may be a file that the commands before
+    /// `mark` made: after a build, or when one of them named it, its file
+    /// name or its first folder.
+    fn may_have_made(&self, mark: (usize, bool), rel: &str, first_is_there: bool) -> bool {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let first = rel.split('/').next().unwrap_or(rel);
+        mark.1
+            || self.words[..mark.0]
+                .iter()
+                .any(|w| w == rel || w == name || (w == first && !first_is_there))
+    }
+}
+
+/// Programs that build, fetch or unpack files: after one of them in a
+/// block, a missing path may be what it made.
+const MAKERS: &[&str] = &[
+    "make",
+    "gmake",
+    "cmake",
+    "ninja",
+    "meson",
+    "bazel",
+    "bazelisk",
+    "cargo",
+    "go",
+    "mvn",
+    "mvnw",
+    "gradle",
+    "gradlew",
+    "ant",
+    "npm",
+    "npx",
+    "yarn",
+    "pnpm",
+    "bun",
+    "deno",
+    "pip",
+    "pip3",
+    "poetry",
+    "uv",
+    "gcc",
+    "cc",
+    "clang",
+    "g++",
+    "c++",
+    "javac",
+    "tsc",
+    "dotnet",
+    "swift",
+    "zig",
+    "rustc",
+    "wget",
+    "tar",
+    "unzip",
+    "gunzip",
+    "nix",
+    "just",
+    "task",
+    "configure",
+    "autogen.sh",
+    "bootstrap",
+    "hugo",
+    "mdbook",
+    "mkdocs",
+    "zola",
+    "jekyll",
+    "install",
+    "cp",
+    "mv",
+    "ln",
+    "rsync",
+    "scp",
+    "mkdir",
+    "touch",
+    "tee",
+    "dd",
+    "openssl",
+    "ssh-keygen",
+];
+
+/// Whether `program args…` makes files: a build tool, an unpacker, a copy;
+/// `curl` with `-o`/`-O`; `git clone` (and other git commands that change
+/// the work tree); `python -m …` or `setup.py`; `docker cp`.
+fn makes_files(program: &str, args: &[Word]) -> bool {
+    let arg = |i: usize| args.get(i).map_or("", |w| w.text.as_str());
+    match program {
+        "curl" => args.iter().any(|a| {
+            let a = a.text.as_str();
+            matches!(
+                a,
+                "--output" | "--remote-name" | "--remote-name-all" | "--output-dir"
+            ) || (a.starts_with('-') && !a.starts_with("--") && a.contains(['o', 'O']))
+        }),
+        "git" => matches!(
+            arg(0),
+            "clone"
+                | "checkout"
+                | "switch"
+                | "worktree"
+                | "submodule"
+                | "pull"
+                | "archive"
+                | "apply"
+                | "am"
+                | "restore"
+                | "stash"
+                | "reset"
+                | "merge"
+                | "rebase"
+                | "cherry-pick"
+        ),
+        "python" | "python3" => arg(0) == "-m" || arg(0).ends_with("setup.py"),
+        "docker" | "podman" | "kubectl" => matches!(arg(0), "cp" | "save" | "export" | "build"),
+        _ => MAKERS.contains(&program),
+    }
+}
+
+/// A file name that says it is a script, so inline code naming it runs it.
+fn is_script_name(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty()
+            && matches!(
+                ext,
+                "sh" | "bash"
+                    | "zsh"
+                    | "fish"
+                    | "ksh"
+                    | "py"
+                    | "rb"
+                    | "pl"
+                    | "js"
+                    | "mjs"
+                    | "cjs"
+                    | "ts"
+                    | "ps1"
+                    | "bat"
+                    | "cmd"
+                    | "php"
+                    | "lua"
+                    | "r"
+                    | "jl"
+            )
+    })
 }
 
 /// The folder a `-C DIR`/`--prefix DIR` option names, from the current one.
@@ -1008,9 +1274,18 @@ fn task_problem(
     invoked: &str,
     shown: &str,
     known: Option<(bool, &[String])>,
-) -> Option<(String, Option<String>)> {
+) -> Option<(String, Option<String>, Severity)> {
     let (found, names) = match known {
-        None => return Some((format!("{invoked}, but there is no `{shown}`"), None)),
+        // Docs often show another repository's commands (`make release-tools`
+        // "from the kubernetes/release repository"): with no build file
+        // here at all, almanac cannot be sure, so this is only a warning.
+        None => {
+            return Some((
+                format!("{invoked}, but there is no `{shown}`"),
+                Some("if the command runs in another repository, say so in the text; almanac does not judge it".into()),
+                Severity::Warning,
+            ));
+        }
         Some(known) => known,
     };
     if found {
@@ -1019,7 +1294,11 @@ fn task_problem(
     let hint = did_you_mean(entry, names.iter().map(String::as_str))
         .map(|n| format!("did you mean `{n}`?"))
         .or_else(|| (!names.is_empty()).then(|| format!("`{shown}` has {}", names.join(", "))));
-    Some((format!("no {what} `{entry}` in `{shown}`"), hint))
+    Some((
+        format!("no {what} `{entry}` in `{shown}`"),
+        hint,
+        Severity::Error,
+    ))
 }
 
 /// The file a task runner reads in `dir`: the one named with `-f`, else the

@@ -344,6 +344,37 @@ fn git_time(t: git2::Time) -> DateTime<FixedOffset> {
 }
 
 /// The version a tag names under `pattern` (`v{version}`): `v1.4.0` → `1.4.0`.
+/// The repository's ignore rules (`.gitignore` files, `.git/info/exclude`),
+/// for paths relative to the project root: a documented `bin/tool` or
+/// `dist/app` under an ignored folder is made by a build, not committed.
+pub struct Ignores {
+    repo: Option<Repository>,
+    /// The project root, relative to the repository's work tree.
+    prefix: std::path::PathBuf,
+}
+
+impl Ignores {
+    pub fn open(root: &Path) -> Ignores {
+        let repo = Repository::discover(root).ok();
+        let prefix = repo
+            .as_ref()
+            .and_then(|r| {
+                let workdir = r.workdir()?.canonicalize().ok()?;
+                let root = root.canonicalize().ok()?;
+                root.strip_prefix(workdir).ok().map(Path::to_path_buf)
+            })
+            .unwrap_or_default();
+        Ignores { repo, prefix }
+    }
+
+    /// Whether git ignores `rel` (root-relative); false outside a repository.
+    pub fn ignored(&self, rel: &str) -> bool {
+        self.repo
+            .as_ref()
+            .is_some_and(|r| r.is_path_ignored(self.prefix.join(rel)).unwrap_or(false))
+    }
+}
+
 pub fn version_from_tag(pattern: &str, tag: &str) -> Option<String> {
     let (prefix, suffix) = pattern.split_once("{version}")?;
     let version = tag.strip_prefix(prefix)?.strip_suffix(suffix)?;

@@ -1,0 +1,192 @@
+//! The command check on docs as real teams write them (issue 16, classes
+//! 1–7): each look-alike gives no finding, and the real defect beside it is
+//! still found at its line and column.
+
+mod common;
+
+use common::{Fixture, Git};
+use serde_json::Value;
+
+fn findings(site: &Fixture) -> Vec<(String, u64, u64)> {
+    let run = site.run(&["check", "--format", "json"]);
+    assert!(
+        run.code == 0 || run.code == 1,
+        "exit {}: {}",
+        run.code,
+        run.stderr
+    );
+    let json: Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn missing(line: u64, column: u64) -> (String, u64, u64) {
+    ("missing-command".to_string(), line, column)
+}
+
+fn executable(site: &Fixture, rel: &str, text: &str) {
+    site.write(rel, text);
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(site.path(rel), std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// A repository with `scripts/` (one script) and `docs/index.md` = `doc`.
+fn site(doc: &str) -> Fixture {
+    let site = Fixture::with(&[("docs/index.md", doc)]);
+    executable(&site, "scripts/release.sh", "#!/bin/sh\necho release\n");
+    site
+}
+
+#[test]
+fn program_output_in_unprompted_blocks_is_not_a_command() {
+    let site = site(
+        "# Home\n\n```bash\n\
+         CPU: 12.5% (0.5/4 cores utilized)\n\
+         ✅ Syntax validation (3/3 passed)\n\
+         2017/08/13 17:43:21 starting\n\
+         1. Verify the token\n\
+         a. kubectl get pod\n\
+         e.g., 2048\n\
+         (y/N): y\n\
+         192.168.1.106\n\
+         proxmox-01.lab.local:8006\n\
+         0.1.4-alpha.1\n\
+         commit 6d25e1f (origin/release-1.20)\n\
+         mkfs.ext4 /dev/sdb1\n\
+         setup-tool.sh install\n\
+         ├── scripts/gone.sh\n\
+         status: ./scripts/gone.sh\n\
+         ./scripts/release-approval.sh --dry-run\n\
+         ```\n",
+    );
+    assert_eq!(findings(&site), [missing(19, 1)]);
+}
+
+#[test]
+fn angle_bracket_prompts_are_prompts() {
+    let site = site(
+        "# Home\n\n```sh\n\
+         > curl 127.0.0.1:1338/v1/metrics\n\
+         {\"ok\": true}\n\
+         > ./scripts/gone.sh\n\
+         ```\n",
+    );
+    assert_eq!(findings(&site), [missing(6, 3)]);
+}
+
+#[test]
+fn cd_on_its_own_line_moves_the_lines_after_it() {
+    let site = site(
+        "# Home\n\n```sh\n\
+         cd tools\n\
+         ./run.sh\n\
+         ./gone.sh\n\
+         ```\n\n\
+         ```sh\n\
+         git clone https://github.com/containerd/nri\n\
+         cd nri\n\
+         ./build.sh --all\n\
+         ```\n\n\
+         ```sh\n\
+         cd /tmp\n\
+         ./anything.sh\n\
+         ```\n\n\
+         ```sh\n\
+         ./run.sh\n\
+         ```\n",
+    );
+    executable(&site, "tools/run.sh", "#!/bin/sh\n");
+    // A `cd` holds to the end of its block only.
+    assert_eq!(findings(&site), [missing(6, 1), missing(21, 1)]);
+}
+
+#[test]
+fn files_the_block_makes_are_not_missing() {
+    let site = site(
+        "# Home\n\n```sh\n\
+         go build -o mytool .\n\
+         ./mytool --version\n\
+         ```\n\n\
+         ```sh\n\
+         make\n\
+         ./out/app serve\n\
+         ```\n\n\
+         ```sh\n\
+         ./bin/tool --help\n\
+         ./dist/app\n\
+         ./scripts/gone.sh\n\
+         ```\n",
+    );
+    site.write(".gitignore", "bin/\n/dist\n");
+    site.write("Makefile", "all:\n\techo\n");
+    Git::init(&site);
+    assert_eq!(findings(&site), [missing(16, 1)]);
+}
+
+#[test]
+fn other_repositories_commands_are_not_judged() {
+    let site = site(
+        "# Home\n\n```sh\n\
+         scripts/gone.sh\n\
+         hack/update-vendor.sh\n\
+         make -C tools nope\n\
+         make -C releng prepare-branch\n\
+         npm --prefix web run build\n\
+         make anything-at-all\n\
+         ```\n",
+    );
+    site.write("tools/Makefile", "all:\n\techo\n");
+    site.write("Makefile", "%:\n\t@echo $@\n");
+    assert_eq!(
+        findings(&site),
+        [missing(4, 1), ("unknown-task".to_string(), 6, 15)]
+    );
+}
+
+#[test]
+fn inline_code_that_only_names_a_path_runs_nothing() {
+    let site = site(
+        "# Home\n\nArtifacts go in the `./dist` folder; test with `go test ./...`;\n\
+         see `./flake.nix` and `./bin`.\n\n\
+         Run `./scripts/gone.sh`, or `./tools/build --all`.\n",
+    );
+    site.write("flake.nix", "{ }\n");
+    assert_eq!(findings(&site), [missing(6, 6), missing(6, 30)]);
+}
+
+#[test]
+fn only_ci_steps_in_yaml_are_commands() {
+    let site = site(
+        "# Home\n\n```yaml\n\
+         service: |\n\
+         \x20 run: foo/bar\n\
+         run: ./scripts/gone.sh\n\
+         ```\n\n\
+         ```yaml\n\
+         jobs:\n\
+         \x20 docs:\n\
+         \x20   steps:\n\
+         \x20     - uses: actions/checkout@v4\n\
+         \x20     - name: Check\n\
+         \x20       run: ./scripts/gone.sh\n\
+         ```\n\n\
+         ```yaml\n\
+         test:\n\
+         \x20 script:\n\
+         \x20   - ./scripts/release.sh\n\
+         \x20   - ./scripts/gone-too.sh\n\
+         ```\n",
+    );
+    assert_eq!(findings(&site), [missing(15, 14), missing(22, 7)]);
+}
