@@ -39,17 +39,33 @@ const KNOWN_KEYS: &[&str] = &[
     "aliases",
 ];
 
+/// A name or a list of names. A visitor rather than an untagged enum, whose
+/// error ("did not match any variant") says neither what is accepted nor where.
 fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
+    struct OneOrMany;
+    impl<'de> serde::de::Visitor<'de> for OneOrMany {
+        type Value = Vec<String>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a name or a list of names, like `ops` or `[ops, dev]`")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Vec<String>, E> {
+            Ok(vec![s.to_string()])
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Vec<String>, A::Error> {
+            let mut names = Vec::new();
+            while let Some(name) = seq.next_element::<String>()? {
+                names.push(name);
+            }
+            Ok(names)
+        }
     }
-    Ok(match OneOrMany::deserialize(d)? {
-        OneOrMany::One(s) => vec![s],
-        OneOrMany::Many(v) => v,
-    })
+    d.deserialize_any(OneOrMany)
 }
 
 /// One markdown file of the content dir.
@@ -122,8 +138,11 @@ pub fn parse_lenient(file: &str, path: &str, text: String) -> (Guide, Option<Err
             (FrontMatter::default(), 0, Some(err))
         }
         Ok((None, body_start)) => (FrontMatter::default(), body_start, None),
-        Ok((Some(yaml), body_start)) => match parse_front_matter(&text[yaml]) {
-            Ok(front) => (front, body_start, None),
+        Ok((Some(yaml), body_start)) => match parse_front_matter(&text[yaml.clone()]) {
+            Ok(front) => {
+                let error = alias_problem(file, &text, yaml.start, &front.aliases);
+                (front, body_start, error)
+            }
             Err(e) => (
                 FrontMatter::default(),
                 body_start,
@@ -143,6 +162,41 @@ pub fn parse_lenient(file: &str, path: &str, text: String) -> (Guide, Option<Err
         partial: false,
     };
     (guide, error)
+}
+
+/// The longest file name most file systems take, in bytes.
+const NAME_MAX: usize = 255;
+
+/// An alias whose redirect page could not be written: a file name longer
+/// than the file system takes (with the `.html` added). Located at the
+/// alias in the front matter, which starts at byte `yaml_start` of `text`.
+fn alias_problem(file: &str, text: &str, yaml_start: usize, aliases: &[String]) -> Option<Error> {
+    let alias = aliases.iter().find(|a| {
+        a.split('/')
+            .any(|name| name.len() + ".html".len() > NAME_MAX)
+    })?;
+    let longest = alias.split('/').map(str::len).max().unwrap_or(0);
+    let at = text[yaml_start..]
+        .find(alias.as_str())
+        .or_else(|| text[yaml_start..].find("aliases"))
+        .map_or(yaml_start, |i| yaml_start + i);
+    let (line, column) = crate::error::line_col(text, at);
+    let shown: String = alias.chars().take(40).collect();
+    Some(
+        Error::at(
+            file,
+            text,
+            line,
+            column,
+            format!(
+                "alias `{shown}…` has a file name of {longest} bytes, too long for a redirect page"
+            ),
+        )
+        .with_hint(format!(
+            "each part of an alias's path may be at most {} bytes",
+            NAME_MAX - ".html".len()
+        )),
+    )
 }
 
 fn parse_front_matter(yaml: &str) -> Result<FrontMatter, serde_yaml::Error> {
