@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -14,6 +14,7 @@ use crate::build::{BuildOptions, MarkdownCache, Render, Sink, Timer, prepare};
 use crate::error::{Error, Result};
 use crate::load::history::History;
 use crate::project::Paths;
+use crate::site::DataPage;
 use crate::watch::{self, Change, Layout};
 
 /// The script `serve` adds to every HTML page it sends (never to `build` output).
@@ -127,6 +128,20 @@ impl Session {
                         .map(|&g| prepared.site.page_index_of_guide(g))
                         .collect()
                 });
+        // Report pages show the docs check's numbers, which any edit of the
+        // content may change: they are written again with the pages edited.
+        let only = only.map(|mut only| {
+            only.extend(
+                prepared
+                    .site
+                    .pages
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| matches!(p.data, Some(DataPage::Report(_))))
+                    .map(|(i, _)| i),
+            );
+            only
+        });
         let pages_rendered = only
             .as_ref()
             .map_or(prepared.site.order.len(), HashSet::len);
@@ -138,6 +153,7 @@ impl Session {
             dir: self.out.clone(),
             previous: &self.written,
             now: Mutex::new(HashMap::new()),
+            temps: AtomicUsize::new(0),
         };
         if only.is_some() {
             // The pages not written again keep their search entries.
@@ -201,11 +217,15 @@ impl Session {
     }
 }
 
-/// The served folder: a file is written only when its bytes changed.
+/// The served folder: a file is written only when its bytes changed, to a
+/// temporary name beside it and renamed into place, so a request during a
+/// rebuild gets the old file or the new one, never half of one.
 struct LiveDir<'a> {
     dir: PathBuf,
     previous: &'a HashMap<String, u64>,
     now: Mutex<HashMap<String, u64>>,
+    /// Numbers the temporary files of this rebuild.
+    temps: AtomicUsize,
 }
 
 impl LiveDir<'_> {
@@ -216,7 +236,15 @@ impl LiveDir<'_> {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
             }
-            std::fs::write(&path, contents).map_err(|e| Error::io("writing", &path, e))?;
+            let n = self.temps.fetch_add(1, Ordering::Relaxed);
+            let temp = path.with_file_name(format!(".almanac-tmp-{}-{n}", std::process::id()));
+            let written = std::fs::write(&temp, contents)
+                .and_then(|()| std::fs::rename(&temp, &path))
+                .map_err(|e| Error::io("writing", &path, e));
+            if written.is_err() {
+                let _ = std::fs::remove_file(&temp);
+            }
+            written?;
         }
         if let Ok(mut now) = self.now.lock() {
             now.insert(rel.to_string(), hash);
