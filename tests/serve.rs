@@ -446,3 +446,53 @@ fn report_pages_show_fresh_docs_health_after_a_content_edit() {
     assert!(after.contains(">1 errors<"), "{after}");
     assert!(after.contains("broken-link 1"), "{after}");
 }
+
+/// The server's peak resident memory, in MB (Linux).
+fn peak_mb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    let kb: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    kb / 1024
+}
+
+#[test]
+fn a_200_mb_request_header_is_refused_and_the_server_keeps_serving() {
+    let site = site();
+    let server = start(&site);
+    assert_eq!(get(&server.addr, "/guide.html").0, 200);
+    let before = peak_mb(server.child.id());
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(stream, "GET /guide.html HTTP/1.1\r\nHost: x\r\nX-Padding: ").unwrap();
+    let chunk = vec![b'a'; 1 << 20];
+    for _ in 0..200 {
+        if stream.write_all(&chunk).is_err() {
+            break;
+        }
+    }
+    let _ = stream.write_all(b"\r\n\r\n");
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.starts_with("HTTP/1.1 431 "),
+        "{}",
+        &answer[..answer.len().min(200)]
+    );
+    let grew = peak_mb(server.child.id()).saturating_sub(before);
+    assert!(grew < 32, "the server grew by {grew} MB");
+    // Many small headers add up the same way.
+    let mut many = String::from("GET / HTTP/1.1\r\n");
+    for i in 0..20_000 {
+        many.push_str(&format!("X-{i}: v\r\n"));
+    }
+    let (status, _, _) = http(&server.addr, many.trim_end());
+    assert_eq!(status, 431);
+    // Others are served as before.
+    let (status, body) = get(&server.addr, "/guide.html");
+    assert_eq!(status, 200);
+    assert!(body.contains("First version."), "{body}");
+}
