@@ -345,13 +345,13 @@ pub fn prepare(
     // streamed build scans the titles: none needs another.
     let layout = || {
         let history = match cached_history {
-            Some(h) => h.clone(),
+            Some(h) => Ok(h.clone()),
             None => {
                 let files: Vec<String> = project.guides.iter().map(|g| g.file.clone()).collect();
                 history::read(&project.root, tag_pattern, &files)
             }
         };
-        let theme = Theme::load(&project.root, &project.config.theme);
+        let theme = Theme::load(&project.root, &project.config);
         (history, SiteIndex::new(&project), theme)
     };
     let ((history, index, theme), scanned) = if streamed {
@@ -360,6 +360,7 @@ pub fn prepare(
     } else {
         (layout(), None)
     };
+    let history = history?;
     let theme = theme?;
     let data = ReleaseData::new(calendar, project.metrics.as_ref(), &history.releases, today);
     let index = index.with_generated(data.pages().into_iter().map(|p| p.url));
@@ -766,7 +767,7 @@ fn text_seen(guide: &Guide) -> Seen {
 /// longer starts as it did: its front matter and title are laid out already.
 fn reread(root: &std::path::Path, guide: &Guide, seen: Option<Seen>) -> Result<String> {
     let path = root.join(&guide.file);
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::io("reading", &path, e))?;
+    let text = crate::error::read_text(&path, &guide.file)?;
     let same = |seen: Seen| {
         text.get(..seen.len)
             .is_some_and(|head| text_hash(head) == seen.hash)

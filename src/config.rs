@@ -17,7 +17,8 @@ pub struct Config {
     /// Absolute URL the site is published at; enables `sitemap.xml`.
     pub base_url: Option<String>,
     pub content_dir: Option<PathBuf>,
-    pub data_dir: PathBuf,
+    /// `data/` unless set; a folder set here must exist.
+    pub data_dir: Option<PathBuf>,
     pub output_dir: PathBuf,
     pub theme: String,
     /// Repository web URL, for "edit this page" links.
@@ -25,6 +26,16 @@ pub struct Config {
     /// Branch the edit links point at.
     pub edit_branch: String,
     pub check: CheckConfig,
+    /// The file this was read from and its text, to point at a key's line.
+    #[serde(skip)]
+    pub source: Option<Source>,
+}
+
+/// A config file's name (root-relative) and text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    pub file: String,
+    pub text: String,
 }
 
 /// The `check:` section.
@@ -82,12 +93,13 @@ impl Default for Config {
             description: String::new(),
             base_url: None,
             content_dir: None,
-            data_dir: PathBuf::from("data"),
+            data_dir: None,
             output_dir: PathBuf::from("public"),
             theme: "default".into(),
             repo_url: None,
             edit_branch: "main".into(),
             check: CheckConfig::default(),
+            source: None,
         }
     }
 }
@@ -98,18 +110,97 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Config::default());
         }
-        serde_yaml::from_str(text).map_err(|e| yaml_error(file, text, &e, 0))
+        let mut config: Config =
+            serde_yaml::from_str(text).map_err(|e| yaml_error(file, text, &e, 0))?;
+        config.source = Some(Source {
+            file: file.to_string(),
+            text: text.to_string(),
+        });
+        config.check_globs()?;
+        Ok(config)
     }
 
     /// Reads `path` if it exists; a missing optional config is the default.
     pub fn load(root: &Path, path: &Path, required: bool) -> Result<Config> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => Config::parse(&crate::error::display_path(root, path), &text),
+        let file = crate::error::display_path(root, path);
+        match std::fs::read(path) {
+            Ok(bytes) => Config::parse(&file, &crate::error::text_of(&file, bytes)?),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
                 Ok(Config::default())
             }
             Err(e) => Err(Error::io("reading config", path, e)),
         }
+    }
+
+    /// An error about the value of `key` (a path of nested keys, as in
+    /// `["check", "ignore_files"]`), at its line of the config file when it
+    /// can be found there; `value` narrows it to one item of a list.
+    pub fn error_at(&self, key: &[&str], value: Option<&str>, message: String) -> Error {
+        let Some(source) = &self.source else {
+            return Error::Usage(message);
+        };
+        match locate_key(&source.text, key, value) {
+            Some(offset) => {
+                let (line, column) = crate::error::line_col(&source.text, offset);
+                Error::at(&source.file, &source.text, line, column, message)
+            }
+            None => Error::Usage(format!("{}: {message}", source.file)),
+        }
+    }
+
+    /// Every glob of the `check:` section compiles.
+    fn check_globs(&self) -> Result<()> {
+        let lists: [(&[&str], &[String]); 3] = [
+            (&["check", "ignore_files"], &self.check.ignore_files),
+            (&["check", "ignore_targets"], &self.check.ignore_targets),
+            (
+                &["check", "external", "exclude"],
+                &self.check.external.exclude,
+            ),
+        ];
+        for (key, patterns) in lists {
+            for p in patterns {
+                if let Err(e) = globset::Glob::new(p) {
+                    let message = format!("`{p}` is not a valid glob: {}", e.kind());
+                    return Err(self.error_at(key, Some(p), message).with_hint(
+                        "globs use `*`, `**`, `?`, `[abc]` and `{a,b}`; close every `[` and `{`",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The byte offset in YAML `text` of the value of the nested `key` (or of
+/// `value` within it), found by reading the lines as block or flow YAML
+/// plainly: `None` when it is not spelt in a way this finds.
+fn locate_key(text: &str, key: &[&str], value: Option<&str>) -> Option<usize> {
+    let mut from = 0;
+    for (depth, name) in key.iter().enumerate() {
+        let mut found = None;
+        let mut search = from;
+        while let Some(i) = text[search..].find(name).map(|i| i + search) {
+            let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+            let before = &text[line_start..i];
+            let after = &text[i + name.len()..];
+            let key_like = after.trim_start_matches([' ', '\t']).starts_with(':')
+                && (before.trim_start_matches([' ', '-']).is_empty()
+                    || before.ends_with(['{', ',', ' ']))
+                && !before.trim_start().starts_with('#')
+                // A top-level key starts its line.
+                && (depth > 0 || before.is_empty());
+            if key_like {
+                found = Some(i);
+                break;
+            }
+            search = i + name.len();
+        }
+        from = found?;
+    }
+    match value {
+        Some(v) => Some(text[from..].find(v).map_or(from, |i| from + i)),
+        None => Some(from),
     }
 }
 
@@ -121,24 +212,119 @@ pub fn yaml_error(
     err: &serde_yaml::Error,
     line_offset: usize,
 ) -> Error {
-    let (line, column) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
+    let (mut line, mut column) = err
+        .location()
+        .map_or((1, 1), |l| (l.line() + line_offset, l.column()));
     let mut message = err.to_string();
     // The library appends " at line L column C"; we show the position ourselves.
     if let Some(i) = message.find(" at line ") {
         message.truncate(i);
     }
+    // A duplicate key is reported where its mapping starts: point at the
+    // second occurrence, the one to remove.
+    if let Some(key) = message
+        .split_once("duplicate field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(key, _)| key)
+        && let Some(at) = duplicate_key(full_text, line, column, key)
+    {
+        (line, column) = at;
+    }
     let hint = if message.contains("unknown field") {
         Some("remove the key or fix its spelling")
+    } else if message.contains("duplicate field") {
+        Some("a key may appear once in a mapping: remove one of them")
     } else if message.contains("did not find expected") || message.contains("mapping values") {
         Some("check the indentation and quoting on this line (quote values that contain `: `)")
     } else {
         None
     };
-    let err = Error::at(file, full_text, line + line_offset, column, message);
+    let err = Error::at(file, full_text, line, column, message);
     match hint {
         Some(h) => err.with_hint(h),
         None => err,
     }
+}
+
+/// The 1-based line and column of the second `key` of the mapping that
+/// starts at `line`:`column` of `text` (block or flow style).
+fn duplicate_key(text: &str, line: usize, column: usize, key: &str) -> Option<(usize, usize)> {
+    let starts_key = |s: &str| {
+        let rest = [key.to_string(), format!("\"{key}\""), format!("'{key}'")]
+            .into_iter()
+            .find_map(|k| s.strip_prefix(k.as_str()).map(str::to_string))?;
+        let rest = rest.trim_start_matches([' ', '\t']);
+        rest.strip_prefix(':')
+            .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '\r']))
+            .then_some(())
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let first = lines.get(line.checked_sub(1)?)?;
+    let start = first.char_indices().nth(column.checked_sub(1)?)?.0;
+    let mut seen = 0;
+    if first[start..].starts_with('{') {
+        // A flow mapping: the keys after `{` and `,` at its own depth.
+        let mut depth = 0;
+        let mut at_key = false;
+        for (n, l) in lines.iter().enumerate().skip(line - 1) {
+            let offset = if n == line - 1 { start } else { 0 };
+            for (i, c) in l[offset..].char_indices() {
+                let i = i + offset;
+                if at_key && !c.is_whitespace() {
+                    at_key = false;
+                    if depth == 1 && starts_key(&l[i..]).is_some() {
+                        seen += 1;
+                        if seen == 2 {
+                            return Some((n + 1, l[..i].chars().count() + 1));
+                        }
+                    }
+                }
+                match c {
+                    '{' | '[' => {
+                        depth += 1;
+                        at_key = c == '{' && depth == 1;
+                    }
+                    '}' | ']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return None;
+                        }
+                    }
+                    ',' => at_key = depth == 1,
+                    _ => {}
+                }
+            }
+        }
+        return None;
+    }
+    // A block mapping: the keys at its indentation, until a line dedents or
+    // starts the next list item.
+    let indent = first[..start].chars().count();
+    for (n, l) in lines.iter().enumerate().skip(line - 1) {
+        let body = if n == line - 1 {
+            &l[start..]
+        } else {
+            let trimmed = l.trim_start_matches(' ');
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let own = l.len() - trimmed.len();
+            if own < indent || (own == indent && trimmed.starts_with("- ")) {
+                return None;
+            }
+            if own > indent {
+                continue;
+            }
+            trimmed
+        };
+        if starts_key(body).is_some() {
+            seen += 1;
+            if seen == 2 {
+                return Some((n + 1, indent + 1));
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -175,6 +361,28 @@ mod tests {
         let err =
             Config::parse("almanac.yaml", "check:\n  severity: { broken-lnk: off }\n").unwrap_err();
         assert!(err.to_string().starts_with("almanac.yaml:2:"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_in_block_and_flow_mappings() {
+        let text = "a: 1\nlist:\n  - name: x\n    sub:\n      name: y\n    name: z\n";
+        assert_eq!(duplicate_key(text, 3, 5, "name"), Some((6, 5)));
+        let text = "x: { a: 1, b: { a: 2 }, 'a': 3 }\n";
+        assert_eq!(duplicate_key(text, 1, 4, "a"), Some((1, 25)));
+        // Keys of the next list item are another mapping's.
+        let text = "- a: 1\n- a: 2\n";
+        assert_eq!(duplicate_key(text, 1, 3, "a"), None);
+    }
+
+    #[test]
+    fn keys_are_located_by_their_path() {
+        let text = "# theme: old\ntitle: x\ncheck:\n  severity: {}\n  ignore_files: ['a', 'b[']\ntheme: t\n";
+        let at = |key: &[&str], value| {
+            locate_key(text, key, value).map(|o| crate::error::line_col(text, o))
+        };
+        assert_eq!(at(&["theme"], None), Some((6, 1)));
+        assert_eq!(at(&["check", "ignore_files"], Some("b[")), Some((5, 24)));
+        assert_eq!(at(&["nothing"], None), None);
     }
 
     #[test]

@@ -31,6 +31,10 @@ pub enum Error {
     },
     #[error("template `{name}`: {message}")]
     Template { name: String, message: String },
+    #[error(
+        "cannot read the git repository `{git_dir}`: {message} (`git fsck` tells what is damaged)"
+    )]
+    Repository { git_dir: String, message: String },
     /// Bad arguments or a request almanac cannot serve.
     #[error("{0}")]
     Usage(String),
@@ -67,6 +71,14 @@ impl Error {
             loc.hint = Some(hint.into());
         }
         self
+    }
+
+    /// A git repository almanac needs (for dates and releases) but cannot read.
+    pub fn repository(git_dir: &str, message: impl Into<String>) -> Self {
+        Error::Repository {
+            git_dir: git_dir.to_string(),
+            message: message.into(),
+        }
     }
 
     pub fn io(context: impl fmt::Display, path: &Path, source: std::io::Error) -> Self {
@@ -114,6 +126,36 @@ impl Error {
             }
         }
     }
+}
+
+/// The text of the file at `path` (`file` names it in messages): a file that
+/// is not UTF-8 is an error at the line and column of its first bad byte.
+pub fn read_text(path: &Path, file: &str) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io("reading", path, e))?;
+    text_of(file, bytes)
+}
+
+/// `bytes` as text, or an error at the first byte that is not UTF-8.
+pub fn text_of(file: &str, bytes: Vec<u8>) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let good = e.utf8_error().valid_up_to();
+        // The prefix before the bad byte is valid UTF-8.
+        let before = std::str::from_utf8(&bytes[..good]).unwrap_or_default();
+        let (line, column) = line_col(before, before.len());
+        let shown = String::from_utf8_lossy(bytes);
+        Error::at(
+            file,
+            &shown,
+            line,
+            column,
+            format!(
+                "not UTF-8 text: byte 0x{:02X} is not valid here",
+                bytes[good]
+            ),
+        )
+        .with_hint("save the file as UTF-8")
+    })
 }
 
 /// `path` relative to `root`, `/`-separated, for messages.
@@ -229,6 +271,17 @@ mod tests {
                 "column at {offset}"
             );
         }
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_located_at_its_first_bad_byte() {
+        let err = text_of("data/x.yaml", b"a: 1\nb: caf\xe9 x\n".to_vec()).unwrap_err();
+        assert_eq!(
+            err.to_string().split(": not").next(),
+            Some("data/x.yaml:2:7")
+        );
+        assert!(err.to_string().contains("0xE9"), "{err}");
+        assert_eq!(text_of("a", b"ok".to_vec()).unwrap(), "ok");
     }
 
     #[test]

@@ -99,6 +99,9 @@ pub struct SiteIndex {
     guide_urls: Vec<String>,
     /// Site-root-relative URLs of the pages generated from the data.
     generated: HashSet<String>,
+    /// Folders of generated pages that cannot be known (their data file is
+    /// invalid): links into them are not judged.
+    unknown_dirs: Vec<String>,
 }
 
 impl SiteIndex {
@@ -115,6 +118,7 @@ impl SiteIndex {
             guide_paths: guides.iter().map(|g| g.path.clone()).collect(),
             guide_urls: guides.par_iter().map(|g| page_url(&g.path)).collect(),
             generated: HashSet::default(),
+            unknown_dirs: Vec::new(),
         };
         for (i, guide) in guides.iter().enumerate() {
             index.pages.insert(guide.path.clone(), i);
@@ -144,6 +148,14 @@ impl SiteIndex {
     /// Adds the pages generated from the data, so guides can link to them.
     pub fn with_generated(mut self, urls: impl IntoIterator<Item = String>) -> SiteIndex {
         self.generated.extend(urls);
+        self
+    }
+
+    /// Marks the folders of generated pages that cannot be listed because
+    /// their data is invalid: the invalid file is the finding, not every link
+    /// to a page it would make.
+    pub fn with_unknown_dirs(mut self, dirs: impl IntoIterator<Item = String>) -> SiteIndex {
+        self.unknown_dirs.extend(dirs);
         self
     }
 
@@ -207,6 +219,13 @@ impl SiteIndex {
             {
                 return Target::Generated {
                     url: url.to_string(),
+                    fragment,
+                };
+            }
+            let top = rel.split('/').next().unwrap_or(rel);
+            if self.unknown_dirs.iter().any(|d| d == top) {
+                return Target::Generated {
+                    url: rel.to_string(),
                     fragment,
                 };
             }

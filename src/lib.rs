@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod highlight;
+pub mod http;
 pub mod index;
 pub mod init;
 pub mod load;

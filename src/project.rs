@@ -125,7 +125,7 @@ impl Project {
         } else {
             content_prefix
         };
-        let data_dir = root.join(paths.data.as_deref().unwrap_or(&config.data_dir));
+        let data_dir = data_dir(root, paths.data.as_deref(), &config)?;
 
         let listed = guides::list(&content_dir, &skip_dirs(root, &content_dir, &config))?;
         // Bytes read whole so far (`Texts::Bounded`).
@@ -153,8 +153,7 @@ impl Project {
                 let read_at = std::time::SystemTime::now();
                 let file = display_path(root, &path);
                 let whole = || {
-                    let text = std::fs::read_to_string(&path)
-                        .map_err(|e| Error::io("reading", &path, e))?;
+                    let text = crate::error::read_text(&path, &file)?;
                     Ok::<_, Error>(guides::parse_lenient(&file, rel, text))
                 };
                 let (mut guide, problem) = match texts {
@@ -297,9 +296,9 @@ fn typed<T>(
     else {
         return Ok(None);
     };
-    let text =
-        std::fs::read_to_string(&path).map_err(|e| Error::io("reading data file", &path, e))?;
-    match parse(&display_path(root, &path), &text) {
+    let file = display_path(root, &path);
+    let text = crate::error::read_text(&path, &file)?;
+    match parse(&file, &text) {
         Ok(value) => Ok(Some((value, text))),
         Err(e) if mode == Load::Lenient => {
             // The generic YAML pass may already have reported a syntax error here.
@@ -345,10 +344,18 @@ fn content_dir(root: &Path, flag: Option<&Path>, config: &Config) -> Result<Path
     if let Some(dir) = flag.or(config.content_dir.as_deref()) {
         let dir = root.join(dir);
         if !dir.is_dir() {
-            return Err(Error::Usage(format!(
+            let message = format!(
                 "content folder `{}` does not exist",
                 display_path(root, &dir)
-            )));
+            );
+            return Err(match flag {
+                Some(_) => Error::Usage(message),
+                None => config.error_at(
+                    &["content_dir"],
+                    dir.strip_prefix(root).ok().and_then(Path::to_str),
+                    message,
+                ),
+            });
         }
         return Ok(dir);
     }
@@ -357,6 +364,26 @@ fn content_dir(root: &Path, flag: Option<&Path>, config: &Config) -> Result<Path
         .map(|d| root.join(d))
         .find(|d| d.is_dir())
         .unwrap_or_else(|| root.to_path_buf()))
+}
+
+/// `--data`, else the configured dir, which must exist; else `data/`,
+/// which need not.
+fn data_dir(root: &Path, flag: Option<&Path>, config: &Config) -> Result<PathBuf> {
+    let missing = |dir: &Path| format!("data folder `{}` does not exist", display_path(root, dir));
+    if let Some(dir) = flag {
+        let dir = root.join(dir);
+        if !dir.is_dir() {
+            return Err(Error::Usage(missing(&dir)));
+        }
+        return Ok(dir);
+    }
+    match &config.data_dir {
+        Some(dir) if !root.join(dir).is_dir() => Err(config
+            .error_at(&["data_dir"], dir.to_str(), missing(&root.join(dir)))
+            .with_hint("create the folder, or fix `data_dir` (the default is `data`)")),
+        Some(dir) => Ok(root.join(dir)),
+        None => Ok(root.join("data")),
+    }
 }
 
 /// Folders never read as content when the content dir is the project root.

@@ -601,7 +601,7 @@ pub fn run(
                         || r.actual.as_ref().is_some_and(|a| near(a.release)))
             })
     };
-    let history = crate::load::history::read_some(&project.root, pattern, &[], &wants_commits);
+    let history = crate::load::history::read_some(&project.root, pattern, &[], &wants_commits)?;
     let docs = docs_health(paths, as_of)?;
     let generated = generate(&project, &history.releases, quarter, as_of, docs);
     // Links into the handbook: absolute when the site's URL is known.
@@ -617,8 +617,7 @@ pub fn run(
         }
         ReportFormat::Md => markdown(&generated.report, &base),
         ReportFormat::Html => {
-            let mut theme =
-                crate::render::theme::Theme::load(&project.root, &project.config.theme)?;
+            let mut theme = crate::render::theme::Theme::load(&project.root, &project.config)?;
             let title = project.title();
             theme.tera.global_context().insert(
                 "site",

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -14,6 +14,7 @@ use crate::build::{BuildOptions, MarkdownCache, Render, Sink, Timer, prepare};
 use crate::error::{Error, Result};
 use crate::load::history::History;
 use crate::project::Paths;
+use crate::site::DataPage;
 use crate::watch::{self, Change, Layout};
 
 /// The script `serve` adds to every HTML page it sends (never to `build` output).
@@ -127,6 +128,20 @@ impl Session {
                         .map(|&g| prepared.site.page_index_of_guide(g))
                         .collect()
                 });
+        // Report pages show the docs check's numbers, which any edit of the
+        // content may change: they are written again with the pages edited.
+        let only = only.map(|mut only| {
+            only.extend(
+                prepared
+                    .site
+                    .pages
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| matches!(p.data, Some(DataPage::Report(_))))
+                    .map(|(i, _)| i),
+            );
+            only
+        });
         let pages_rendered = only
             .as_ref()
             .map_or(prepared.site.order.len(), HashSet::len);
@@ -138,6 +153,7 @@ impl Session {
             dir: self.out.clone(),
             previous: &self.written,
             now: Mutex::new(HashMap::new()),
+            temps: AtomicUsize::new(0),
         };
         if only.is_some() {
             // The pages not written again keep their search entries.
@@ -201,11 +217,15 @@ impl Session {
     }
 }
 
-/// The served folder: a file is written only when its bytes changed.
+/// The served folder: a file is written only when its bytes changed, to a
+/// temporary name beside it and renamed into place, so a request during a
+/// rebuild gets the old file or the new one, never half of one.
 struct LiveDir<'a> {
     dir: PathBuf,
     previous: &'a HashMap<String, u64>,
     now: Mutex<HashMap<String, u64>>,
+    /// Numbers the temporary files of this rebuild.
+    temps: AtomicUsize,
 }
 
 impl LiveDir<'_> {
@@ -217,7 +237,15 @@ impl LiveDir<'_> {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
             }
-            std::fs::write(&path, contents).map_err(|e| Error::io("writing", &path, e))?;
+            let n = self.temps.fetch_add(1, Ordering::Relaxed);
+            let temp = path.with_file_name(format!(".almanac-tmp-{}-{n}", std::process::id()));
+            let written = std::fs::write(&temp, contents)
+                .and_then(|()| std::fs::rename(&temp, &path))
+                .map_err(|e| Error::io("writing", &path, e));
+            if written.is_err() {
+                let _ = std::fs::remove_file(&temp);
+            }
+            written?;
         }
         if let Ok(mut now) = self.now.lock() {
             now.insert(rel.to_string(), hash);
@@ -356,15 +384,14 @@ pub fn run(
         }
     }
 
-    let server = tiny_http::Server::http((options.bind.as_str(), options.port)).map_err(|e| {
+    let server = crate::http::Server::bind((options.bind.as_str(), options.port)).map_err(|e| {
         Error::Usage(format!(
             "cannot listen on {}:{}: {e}",
             options.bind, options.port
         ))
     })?;
-    let server = Arc::new(server);
-    let addr = server.server_addr().to_ip().map_or_else(
-        || format!("{}:{}", options.bind, options.port),
+    let addr = server.local_addr().map_or_else(
+        |_| format!("{}:{}", options.bind, options.port),
         |a| a.to_string(),
     );
     say(
@@ -382,22 +409,21 @@ pub fn run(
 
     let stop = Arc::new(AtomicBool::new(false));
     {
-        let (stop, server) = (stop.clone(), server.clone());
+        let stop = stop.clone();
         let _ = ctrlc::set_handler(move || {
             stop.store(true, Ordering::SeqCst);
-            server.unblock();
         });
     }
-    let workers: Vec<_> = (0..4)
-        .map(|_| {
-            let (server, clients, out) = (server.clone(), clients.clone(), out.clone());
-            std::thread::spawn(move || {
-                while let Ok(request) = server.recv() {
-                    handle(request, &out, &clients);
-                }
-            })
-        })
-        .collect();
+    {
+        let (clients, served) = (clients.clone(), out.clone());
+        server
+            .spawn(Arc::new(
+                move |request: &crate::http::Request, stream: &std::net::TcpStream| {
+                    handle(request, stream, &served, &clients)
+                },
+            ))
+            .map_err(|e| Error::io("starting the server for", &out, e))?;
+    }
 
     let (tx, rx) = std::sync::mpsc::channel();
     let layout = {
@@ -460,13 +486,8 @@ pub fn run(
             }
         }
     }
-    // Each unblock releases one worker waiting in `recv`.
-    for _ in &workers {
-        server.unblock();
-    }
-    for w in workers {
-        let _ = w.join();
-    }
+    // The connections' threads end with the process; the folder goes with
+    // `Scratch`.
     say(stderr, "stopped");
     Ok(0)
 }
@@ -481,16 +502,28 @@ impl Drop for Scratch {
     }
 }
 
-fn handle(request: tiny_http::Request, out: &Path, clients: &Clients) {
-    use tiny_http::{Header, Method, Response};
-    let url = request.url().to_string();
-    let header = |k: &str, v: &str| Header::from_bytes(k.as_bytes(), v.as_bytes()).ok();
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(Response::from_string("method not allowed").with_status_code(405));
-        return;
+fn handle(
+    request: &crate::http::Request,
+    stream: &std::net::TcpStream,
+    out: &Path,
+    clients: &Clients,
+) -> crate::http::Answer {
+    use crate::http::Answer;
+    let url = request.url.as_str();
+    let text = |status: u16, body: &str| Answer::Body {
+        status,
+        headers: Vec::new(),
+        body: body.as_bytes().to_vec(),
+    };
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        return text(405, "method not allowed");
     }
     if url.starts_with("/__almanac/events") {
-        let mut stream = request.into_writer();
+        let Ok(mut stream) = stream.try_clone() else {
+            return Answer::Taken;
+        };
+        // A tab that stops reading does not hold up the others for long.
+        let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
         let opened = stream
             .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n: connected\n\n")
             .and_then(|_| stream.flush());
@@ -505,21 +538,19 @@ fn handle(request: tiny_http::Request, out: &Path, clients: &Clients) {
                 let _ = stream.flush();
             }
             if let Ok(mut streams) = clients.streams.lock() {
-                streams.push(stream);
+                streams.push(Box::new(stream));
             }
         }
-        return;
+        return Answer::Taken;
     }
     if url.starts_with("/__almanac/live.js") {
-        let mut response = Response::from_string(LIVE_JS);
-        response.add_header(
-            header("Content-Type", "text/javascript; charset=utf-8")
-                .unwrap_or_else(|| unreachable!()),
-        );
-        let _ = request.respond(response);
-        return;
+        return Answer::Body {
+            status: 200,
+            headers: vec![("Content-Type", "text/javascript; charset=utf-8".into())],
+            body: LIVE_JS.as_bytes().to_vec(),
+        };
     }
-    let (status, path) = match resolve(out, &url) {
+    let (status, path) = match resolve(out, url) {
         Ok(path) => (200, path),
         Err(code) => (code, out.join("404.html")),
     };
@@ -538,18 +569,14 @@ fn handle(request: tiny_http::Request, out: &Path, clients: &Clients) {
         };
         body = injected.into_bytes();
     }
-    // tiny_http leaves out the body of a HEAD response and keeps its length.
-    let mut response = Response::from_data(body).with_status_code(status);
-    for h in [
-        header("Content-Type", kind),
-        header("Cache-Control", "no-store"),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        response.add_header(h);
+    Answer::Body {
+        status,
+        headers: vec![
+            ("Content-Type", kind.to_string()),
+            ("Cache-Control", "no-store".to_string()),
+        ],
+        body,
     }
-    let _ = request.respond(response);
 }
 
 #[cfg(test)]

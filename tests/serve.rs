@@ -351,3 +351,151 @@ fn incremental_rebuilds_equal_a_full_build() {
             && !out.exists("live/calendar/1.0.0.html")
     );
 }
+
+/// A page of `paragraphs` lines whose last words are `end`: a page cut
+/// short is missing them.
+fn long_page(version: &str, paragraphs: usize) -> String {
+    let mut page = String::from("# Long\n\n");
+    for i in 0..paragraphs {
+        page.push_str(&format!(
+            "Paragraph {i} of the long page, version {version}, with words enough to weigh.\n\n"
+        ));
+    }
+    page.push_str(&format!("END-OF-PAGE-{version}\n"));
+    page
+}
+
+#[test]
+fn a_get_during_a_rebuild_never_sees_a_truncated_page() {
+    let site = site();
+    site.write("content/long.md", &long_page("A", 30_000));
+    let server = start(&site);
+    let reloads = events(&server.addr);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let readers: Vec<_> = (0..3)
+        .map(|_| {
+            let (addr, stop) = (server.addr.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut bad = Vec::new();
+                let mut seen = 0;
+                while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    let (status, body) = get(&addr, "/long.html");
+                    seen += 1;
+                    let whole = body.contains("END-OF-PAGE-") && body.contains("</html>");
+                    if status != 200 || !whole {
+                        bad.push((status, body.len()));
+                    }
+                }
+                (seen, bad)
+            })
+        })
+        .collect();
+    for round in 0..16 {
+        let version = if round % 2 == 0 { "B" } else { "A" };
+        site.write("content/long.md", &long_page(version, 30_000));
+        assert_eq!(
+            reloads.recv_timeout(Duration::from_secs(10)).as_deref(),
+            Ok("reload"),
+            "round {round}"
+        );
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let mut requests = 0;
+    for reader in readers {
+        let (seen, bad) = reader.join().unwrap();
+        requests += seen;
+        assert!(bad.is_empty(), "truncated or failed responses: {bad:?}");
+    }
+    assert!(requests > 20, "only {requests} requests were made");
+    // No temporary file is left in the served folder.
+    let left: Vec<_> = std::fs::read_dir(&server.dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("almanac-tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn report_pages_show_fresh_docs_health_after_a_content_edit() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n\n[Guide](guide.md)\n"),
+        ("content/guide.md", "# Guide\n\nText.\n"),
+        (
+            "data/calendar.yaml",
+            "releases:\n  - version: 1.0.0\n    type: minor\n    planned: { release: 2025-07-01 }\n    actual: { release: 2025-07-01 }\n",
+        ),
+    ]);
+    let server = start(&site);
+    let health = |addr: &str| {
+        let (status, body) = get(addr, "/reports/2025-Q3.html");
+        assert_eq!(status, 200, "{body}");
+        let at = body
+            .find("id=\"docs-health\"")
+            .expect("a docs-health section");
+        let end = at + body[at..].find("</p>").unwrap();
+        body[at..end].to_string()
+    };
+    let before = health(&server.addr);
+    assert!(before.contains(">0 errors<"), "{before}");
+    let reloads = events(&server.addr);
+    site.write("content/guide.md", "# Guide\n\nSee [the plan](plan.md).\n");
+    assert_eq!(
+        reloads.recv_timeout(Duration::from_secs(10)).as_deref(),
+        Ok("reload")
+    );
+    let after = health(&server.addr);
+    assert!(after.contains(">1 errors<"), "{after}");
+    assert!(after.contains("broken-link 1"), "{after}");
+}
+
+/// The server's peak resident memory, in MB (Linux).
+fn peak_mb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    let kb: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    kb / 1024
+}
+
+#[test]
+fn a_200_mb_request_header_is_refused_and_the_server_keeps_serving() {
+    let site = site();
+    let server = start(&site);
+    assert_eq!(get(&server.addr, "/guide.html").0, 200);
+    let before = peak_mb(server.child.id());
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(stream, "GET /guide.html HTTP/1.1\r\nHost: x\r\nX-Padding: ").unwrap();
+    let chunk = vec![b'a'; 1 << 20];
+    for _ in 0..200 {
+        if stream.write_all(&chunk).is_err() {
+            break;
+        }
+    }
+    let _ = stream.write_all(b"\r\n\r\n");
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.starts_with("HTTP/1.1 431 "),
+        "{}",
+        &answer[..answer.len().min(200)]
+    );
+    let grew = peak_mb(server.child.id()).saturating_sub(before);
+    assert!(grew < 32, "the server grew by {grew} MB");
+    // Many small headers add up the same way.
+    let mut many = String::from("GET / HTTP/1.1\r\n");
+    for i in 0..20_000 {
+        many.push_str(&format!("X-{i}: v\r\n"));
+    }
+    let (status, _, _) = http(&server.addr, many.trim_end());
+    assert_eq!(status, 431);
+    // Others are served as before.
+    let (status, body) = get(&server.addr, "/guide.html");
+    assert_eq!(status, 200);
+    assert!(body.contains("First version."), "{body}");
+}

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use super::{Finding, Kind, Severity, did_you_mean, list_dir};
+use super::{Finding, Kind, Severity, did_you_mean, list_dir, listing};
 use crate::index::normalize;
 use crate::markdown::{Command, CommandOrigin};
 
@@ -538,9 +538,9 @@ impl Flags {
         match did_you_mean(flag, known.iter().map(String::as_str)) {
             Some(near) => format!(
                 "did you mean `{near}`? `{script}` accepts {}",
-                known.join(", ")
+                listing(flag, &known)
             ),
-            None => format!("`{script}` accepts {}", known.join(", ")),
+            None => format!("`{script}` accepts {}", listing(flag, &known)),
         }
     }
 
@@ -830,7 +830,13 @@ impl Repo<'_> {
 }
 
 /// Findings for the commands documented in one guide (`file`, root-relative).
-pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> {
+/// `Err` when a file the commands are checked against cannot be read as
+/// what it is (a package.json that is not JSON).
+pub fn check(
+    file: &str,
+    commands: &[Command],
+    repo: &mut Repo,
+) -> crate::error::Result<Vec<Finding>> {
     let mut findings = Vec::new();
     let mut block = Block::default();
     for command in commands {
@@ -959,10 +965,11 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
                         continue; // another repository's folder
                     }
                     let manifest = repo.root.join(&pkg_dir).join("package.json");
-                    let scripts = repo
-                        .package_scripts
-                        .entry(manifest.clone())
-                        .or_insert_with(|| package_scripts(&manifest));
+                    if !repo.package_scripts.contains_key(&manifest) {
+                        let scripts = package_scripts(repo.root, &manifest)?;
+                        repo.package_scripts.insert(manifest.clone(), scripts);
+                    }
+                    let scripts = &repo.package_scripts[&manifest];
                     let shown = join_rel(&pkg_dir, "package.json");
                     let known = scripts
                         .as_ref()
@@ -1045,7 +1052,7 @@ pub fn check(file: &str, commands: &[Command], repo: &mut Repo) -> Vec<Finding> 
             }
         }
     }
-    findings
+    Ok(findings)
 }
 
 /// What the commands of one code block did before the current one.
@@ -1293,7 +1300,9 @@ fn task_problem(
     }
     let hint = did_you_mean(entry, names.iter().map(String::as_str))
         .map(|n| format!("did you mean `{n}`?"))
-        .or_else(|| (!names.is_empty()).then(|| format!("`{shown}` has {}", names.join(", "))));
+        .or_else(|| {
+            (!names.is_empty()).then(|| format!("`{shown}` has {}", listing(entry, names)))
+        });
     Some((
         format!("no {what} `{entry}` in `{shown}`"),
         hint,
@@ -1349,17 +1358,41 @@ fn is_executable(_: &std::fs::Metadata) -> bool {
     true
 }
 
-/// The `scripts` of a package.json; `None` when there is no readable manifest.
-fn package_scripts(manifest: &Path) -> Option<Vec<String>> {
-    let text = std::fs::read_to_string(manifest).ok()?;
-    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+/// The `scripts` of a package.json; `None` when there is none. One that is
+/// not JSON is an error at its position: what it runs cannot be known.
+fn package_scripts(root: &Path, manifest: &Path) -> crate::error::Result<Option<Vec<String>>> {
+    if !manifest.is_file() {
+        return Ok(None);
+    }
+    let file = crate::error::display_path(root, manifest);
+    let text = crate::error::read_text(manifest, &file)?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        let mut message = e.to_string();
+        if let Some(i) = message.find(" at line ") {
+            message.truncate(i);
+        }
+        // serde_json counts columns in bytes; messages count characters.
+        let line = text.lines().nth(e.line().saturating_sub(1)).unwrap_or("");
+        let byte = e.column().saturating_sub(1).min(line.len());
+        let column = line.get(..byte).map_or(byte, |s| s.chars().count()) + 1;
+        crate::error::Error::at(
+            &file,
+            &text,
+            e.line(),
+            column,
+            format!("not valid JSON: {message}"),
+        )
+        .with_hint(
+            "npm cannot read this package.json either; fix it to check the documented scripts",
+        )
+    })?;
     let mut names: Vec<String> = json
         .get("scripts")
         .and_then(|s| s.as_object())
         .map(|s| s.keys().cloned().collect())
         .unwrap_or_default();
     names.sort();
-    Some(names)
+    Ok(Some(names))
 }
 
 /// The targets a Makefile defines, with the files it includes.

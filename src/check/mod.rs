@@ -56,15 +56,16 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         calendar.map_or("v{version}", |c| c.tag_pattern.as_str()),
         &[],
         &|_, _| false,
-    );
+    )?;
     let release_data = crate::render::data::ReleaseData::new(
         calendar,
         project.metrics.as_ref(),
         &history.releases,
         options.today,
     );
-    let index =
-        SiteIndex::new(&project).with_generated(release_data.pages().into_iter().map(|p| p.url));
+    let index = SiteIndex::new(&project)
+        .with_generated(release_data.pages().into_iter().map(|p| p.url))
+        .with_unknown_dirs(unknown_dirs(&project));
     let rendered: Vec<Rendered> = project
         .guides
         .par_iter()
@@ -86,7 +87,7 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         .flat_map(|m| m.kpis.iter().map(|k| k.id.as_str()))
         .collect();
     for (guide, page) in project.guides.iter().zip(&rendered) {
-        findings.extend(commands::check(&guide.file, &page.commands, &mut repo));
+        findings.extend(commands::check(&guide.file, &page.commands, &mut repo)?);
         findings.extend(data::check_guide(guide, options.today));
         findings.extend(data::check_shortcodes(guide, &kpi_ids));
         findings.extend(names::heading_ids(guide, page));
@@ -195,6 +196,25 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         summary,
         sources,
     })
+}
+
+/// The folders of generated pages whose data file is there but invalid
+/// (reported as a data-error): which pages they hold cannot be known.
+fn unknown_dirs(project: &Project) -> Vec<String> {
+    use crate::render::data::{CALENDAR_DIR, METRICS_URL, REPORTS_DIR};
+    let invalid = |name: &str| {
+        ["yaml", "yml"]
+            .iter()
+            .any(|ext| project.data_dir.join(format!("{name}.{ext}")).is_file())
+    };
+    let mut dirs = Vec::new();
+    if project.calendar.is_none() && invalid("calendar") {
+        dirs.extend([CALENDAR_DIR.to_string(), REPORTS_DIR.to_string()]);
+    }
+    if project.metrics.is_none() && invalid("metrics") {
+        dirs.extend(METRICS_URL.split('/').next().map(str::to_string));
+    }
+    dirs
 }
 
 fn globs(patterns: &[String], key: &str) -> Result<GlobSet> {
@@ -355,6 +375,35 @@ pub fn did_you_mean<'a>(
 ) -> Option<&'a str> {
     let candidates: Vec<(&str, Bag)> = candidates.into_iter().map(|c| (c, Bag::of(c))).collect();
     closest(wanted, candidates.iter().map(|(c, bag)| (*c, bag)))
+}
+
+/// How many names a hint lists at most.
+pub const LISTED: usize = 10;
+
+/// `names` (sorted) for a hint, joined by `, `: all of them when they are
+/// few, else the `LISTED` nearest to `wanted` and how many more there are,
+/// so a script with thousands of options does not make a line of megabytes.
+pub fn listing(wanted: &str, names: &[String]) -> String {
+    if names.len() <= LISTED {
+        return names.join(", ");
+    }
+    // Measured on at most 64 characters of each name: a bound on the work
+    // per name whatever the names are.
+    let wanted: Vec<char> = wanted.chars().take(64).collect();
+    let mut row = Vec::new();
+    let mut ranked: Vec<(usize, &str)> = names
+        .iter()
+        .map(|n| {
+            let head = &n[..n.char_indices().nth(64).map_or(n.len(), |(i, _)| i)];
+            let d = levenshtein_within(&wanted, head, usize::MAX, &mut row).unwrap_or(usize::MAX);
+            (d, n.as_str())
+        })
+        .collect();
+    ranked.select_nth_unstable(LISTED - 1);
+    ranked.truncate(LISTED);
+    ranked.sort_unstable_by(|a, b| a.1.cmp(b.1));
+    let shown: Vec<&str> = ranked.iter().map(|(_, n)| *n).collect();
+    format!("{} and {} more", shown.join(", "), names.len() - LISTED)
 }
 
 /// Names to suggest from, measured once: a folder listing that many broken

@@ -36,14 +36,22 @@ pub fn load(
         .collect();
     paths.sort();
     for path in paths {
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| Error::io("reading data file", &path, e))?;
+        let file = display_path(root, &path);
+        let text = match crate::error::read_text(&path, &file) {
+            Ok(text) => text,
+            // Not UTF-8: invalid like a YAML error, with its position.
+            Err(e @ Error::Located(_)) => {
+                invalid(e)?;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let stem = path
             .file_stem()
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        match parse(&display_path(root, &path), &text) {
+        match parse(&file, &text) {
             Ok(value) => {
                 files.insert(stem, value);
             }

@@ -39,17 +39,33 @@ const KNOWN_KEYS: &[&str] = &[
     "aliases",
 ];
 
+/// A name or a list of names. A visitor rather than an untagged enum, whose
+/// error ("did not match any variant") says neither what is accepted nor where.
 fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
+    struct OneOrMany;
+    impl<'de> serde::de::Visitor<'de> for OneOrMany {
+        type Value = Vec<String>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a name or a list of names, like `ops` or `[ops, dev]`")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Vec<String>, E> {
+            Ok(vec![s.to_string()])
+        }
+
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Vec<String>, A::Error> {
+            let mut names = Vec::new();
+            while let Some(name) = seq.next_element::<String>()? {
+                names.push(name);
+            }
+            Ok(names)
+        }
     }
-    Ok(match OneOrMany::deserialize(d)? {
-        OneOrMany::One(s) => vec![s],
-        OneOrMany::Many(v) => v,
-    })
+    d.deserialize_any(OneOrMany)
 }
 
 /// One markdown file of the content dir.
@@ -122,8 +138,8 @@ pub fn parse_lenient(file: &str, path: &str, text: String) -> (Guide, Option<Err
             (FrontMatter::default(), 0, Some(err))
         }
         Ok((None, body_start)) => (FrontMatter::default(), body_start, None),
-        Ok((Some(yaml), body_start)) => match parse_front_matter(&text[yaml]) {
-            Ok(mut front) => match bad_alias(file, &text, &front.aliases) {
+        Ok((Some(yaml), body_start)) => match parse_front_matter(&text[yaml.clone()]) {
+            Ok(mut front) => match bad_alias(file, &text, yaml.start, &front.aliases) {
                 None => (front, body_start, None),
                 Some(err) => {
                     front.aliases.clear();
@@ -151,38 +167,56 @@ pub fn parse_lenient(file: &str, path: &str, text: String) -> (Guide, Option<Err
     (guide, error)
 }
 
-/// The error for the first alias that is not a path inside the site.
-fn bad_alias(file: &str, text: &str, aliases: &[String]) -> Option<Error> {
+/// The longest file name most file systems take, in bytes.
+const NAME_MAX: usize = 255;
+
+/// The error for the first alias that cannot be a path inside the site,
+/// located at the alias in the front matter (which starts at byte
+/// `yaml_start` of `text`).
+fn bad_alias(file: &str, text: &str, yaml_start: usize, aliases: &[String]) -> Option<Error> {
     aliases.iter().find_map(|alias| {
         let why = alias_problem(alias)?;
-        let (line, column) = text
+        let at = text[yaml_start..]
             .find(alias.as_str())
             .filter(|_| !alias.is_empty())
-            .map_or((1, 1), |o| crate::error::line_col(text, o));
+            .or_else(|| text[yaml_start..].find("aliases"))
+            .map_or(yaml_start, |i| yaml_start + i);
+        let (line, column) = crate::error::line_col(text, at);
+        let shown: String = alias.chars().take(60).collect();
+        let ellipsis = if shown.len() < alias.len() { "…" } else { "" };
         Some(
             Error::at(
                 file,
                 text,
                 line,
                 column,
-                format!("alias `{}` {why}", alias.escape_debug()),
+                format!("alias `{}{ellipsis}` {why}", shown.escape_debug()),
             )
-            .with_hint("an alias is the old path of this page inside the site, such as `old/guide.html` or `/old-guide/`"),
+            .with_hint(format!(
+                "an alias is the old path of this page inside the site, such as `old/guide.html` or `/old-guide/`; each part of it at most {} bytes",
+                NAME_MAX - ".html".len()
+            )),
         )
     })
 }
 
 /// Why `alias` cannot be an alias: it names a file the build writes, so it
-/// must stay inside the site and not replace its home page.
-pub fn alias_problem(alias: &str) -> Option<&'static str> {
+/// must stay inside the site, not replace its home page, and fit the file
+/// system's file names (with `.html` added).
+pub fn alias_problem(alias: &str) -> Option<String> {
+    let longest = alias.split('/').map(str::len).max().unwrap_or(0);
     if alias.split(['/', '\\']).any(|s| s == "..") {
-        Some("climbs out of the site with `..`")
+        Some("climbs out of the site with `..`".into())
     } else if alias.contains("://") || alias.starts_with("//") {
-        Some("is a URL, not a path inside the site")
+        Some("is a URL, not a path inside the site".into())
     } else if alias.chars().any(char::is_control) {
-        Some("holds a control character")
+        Some("holds a control character".into())
     } else if alias.trim_start_matches('/').is_empty() {
-        Some("would replace the site's home page")
+        Some("would replace the site's home page".into())
+    } else if longest + ".html".len() > NAME_MAX {
+        Some(format!(
+            "has a file name of {longest} bytes, too long for a redirect page"
+        ))
     } else {
         None
     }

@@ -137,7 +137,10 @@ pub struct History {
 
 /// Reads releases and the last update of each of `files` (root-relative) in
 /// one pass over the history. Never fails: what cannot be read becomes a note.
-pub fn read(root: &Path, tag_pattern: &str, files: &[String]) -> History {
+/// The releases and last updates git knows. No repository is no history
+/// (with a note); a repository that cannot be read (a garbage `HEAD`, a
+/// truncated pack) is an error naming it, never a silently empty history.
+pub fn read(root: &Path, tag_pattern: &str, files: &[String]) -> Result<History> {
     read_some(root, tag_pattern, files, &|_, _| true)
 }
 
@@ -149,17 +152,40 @@ pub fn read_some(
     tag_pattern: &str,
     files: &[String],
     wants_commits: &dyn Fn(&str, chrono::NaiveDate) -> bool,
-) -> History {
+) -> Result<History> {
     // Objects come from the local repository: verifying each one's hash on
     // every read would be most of the cost of a long history.
     git2::opts::strict_hash_verification(false);
     let mut history = History::default();
     let repo = match Repository::discover(root) {
         Ok(repo) => repo,
-        Err(_) => {
+        Err(e) if e.code() == git2::ErrorCode::NotFound && !root.join(".git").exists() => {
             history.notes.push("no git repository: release dates come only from `actual:` in the calendar, and pages show no last-updated date".into());
-            return history;
+            return Ok(history);
         }
+        Err(e) => return Err(Error::repository(".git", e.message())),
+    };
+    let git_dir = git_dir_shown(root, repo.path());
+    let broken = |e: git2::Error| Error::repository(&git_dir, e.message());
+    // What refs point at, and the commits behind them, are there in any
+    // clone (a shallow clone's history stops at its grafts): one that
+    // cannot be read is a damaged repository, and so is any failure
+    // other than a missing object. A missing tree is one a partial clone
+    // (`--filter=tree:0`) has not fetched: those files go undated.
+    let damaged = |e: git2::Error| -> Result<()> {
+        match e.code() {
+            git2::ErrorCode::NotFound => Ok(()),
+            _ => Err(broken(e)),
+        }
+    };
+    // HEAD names a commit, or a branch with none yet (a new repository).
+    let unborn = match repo.head() {
+        Ok(head) => {
+            head.peel_to_commit().map_err(broken)?;
+            false
+        }
+        Err(e) if e.code() == git2::ErrorCode::UnbornBranch => true,
+        Err(e) => return Err(broken(e)),
     };
     if repo.is_shallow() {
         history.notes.push("this is a shallow clone: release commits and last-updated dates stop at the clone's depth (fetch with --unshallow for full history)".into());
@@ -184,34 +210,45 @@ pub fn read_some(
 
     // Tags matching the pattern, sorted by version.
     let mut tagged: Vec<(String, String, git2::Oid, DateTime<FixedOffset>, bool)> = Vec::new();
-    let _ = repo.tag_foreach(|oid, name| {
+    let mut failed: Option<git2::Error> = None;
+    let listed = repo.tag_foreach(|oid, name| {
         let name = String::from_utf8_lossy(name)
             .trim_start_matches("refs/tags/")
             .to_string();
         let Some(version) = version_from_tag(tag_pattern, &name) else {
             return true;
         };
-        let Ok(object) = repo.find_object(oid, None) else {
-            return true;
+        // A tag of a tree or a blob is no release; a tag whose object is
+        // not there is a damaged repository.
+        let object = match repo.find_object(oid, None) {
+            Ok(object) => object,
+            Err(e) => {
+                failed = Some(e);
+                return false;
+            }
         };
-        let (date, annotated) = match object.as_tag() {
-            Some(tag) => match tag.tagger() {
-                Some(tagger) => (git_time(tagger.when()), true),
-                None => match object.peel_to_commit() {
-                    Ok(c) => (git_time(c.committer().when()), true),
-                    Err(_) => return true,
-                },
-            },
-            None => match object.peel_to_commit() {
-                Ok(c) => (git_time(c.committer().when()), false),
-                Err(_) => return true,
-            },
+        let commit = match object.peel_to_commit() {
+            Ok(commit) => commit,
+            Err(e) if e.code() == git2::ErrorCode::NotFound => {
+                failed = Some(e);
+                return false;
+            }
+            Err(_) => return true,
         };
-        if let Ok(commit) = object.peel_to_commit() {
-            tagged.push((version, name, commit.id(), date, annotated));
-        }
+        let (date, annotated) = match object.as_tag().and_then(|t| t.tagger()) {
+            Some(tagger) => (git_time(tagger.when()), true),
+            None => (
+                git_time(commit.committer().when()),
+                object.as_tag().is_some(),
+            ),
+        };
+        tagged.push((version, name, commit.id(), date, annotated));
         true
     });
+    if let Some(e) = failed {
+        return Err(broken(e));
+    }
+    listed.map_err(broken)?;
     tagged.sort_by(|a, b| compare_versions(&a.0, &b.0));
     if tagged.is_empty() {
         history.notes.push(format!(
@@ -220,18 +257,16 @@ pub fn read_some(
     }
     for (i, (version, tag, oid, date, annotated)) in tagged.iter().enumerate() {
         let mut commits = Vec::new();
-        if wants_commits(version, date.date_naive())
-            && let Ok(mut walk) = repo.revwalk()
-        {
-            let _ = walk.set_sorting(git2::Sort::TIME);
-            let _ = walk.push(*oid);
+        if wants_commits(version, date.date_naive()) {
+            let mut walk = repo.revwalk().map_err(broken)?;
+            walk.set_sorting(git2::Sort::TIME).map_err(broken)?;
+            walk.push(*oid).map_err(broken)?;
             if i > 0 {
-                let _ = walk.hide(tagged[i - 1].2);
+                walk.hide(tagged[i - 1].2).map_err(broken)?;
             }
-            for id in walk.flatten() {
-                if let Ok(c) = repo.find_commit(id)
-                    && c.parent_count() <= 1
-                {
+            for id in walk {
+                let c = id.and_then(|id| repo.find_commit(id)).map_err(broken)?;
+                if c.parent_count() <= 1 {
                     commits.push(to_commit(&c));
                 }
             }
@@ -251,11 +286,10 @@ pub fn read_some(
         .map(|f| with_prefix(prefix.as_deref(), f))
         .collect();
     let mut remaining = wanted.len();
-    if remaining > 0
-        && let Ok(mut walk) = repo.revwalk()
-        && walk.push_head().is_ok()
-    {
-        let _ = walk.set_sorting(git2::Sort::TIME);
+    if remaining > 0 && !unborn {
+        let mut walk = repo.revwalk().map_err(broken)?;
+        walk.push_head().map_err(broken)?;
+        walk.set_sorting(git2::Sort::TIME).map_err(broken)?;
         // The first path segment of every wanted file: a commit whose root
         // tree has the same entries there as its parent's changed none of them.
         let mut tops: Vec<String> = wanted
@@ -269,15 +303,19 @@ pub fn read_some(
                 .map(|t| tree.get_name(t).map(|e| e.id()))
                 .collect()
         };
-        for id in walk.flatten() {
+        for id in walk {
             // Like `git log --no-merges`: the commit that made the change, not the merge.
-            let Ok(commit) = repo.find_commit(id) else {
-                continue;
-            };
+            let commit = id.and_then(|id| repo.find_commit(id)).map_err(broken)?;
             if commit.parent_count() > 1 {
                 continue;
             }
-            let Ok(tree) = commit.tree() else { continue };
+            let tree = match commit.tree() {
+                Ok(tree) => tree,
+                Err(e) => {
+                    damaged(e)?;
+                    continue;
+                }
+            };
             let parent_tree = commit.parent(0).ok().and_then(|p| p.tree().ok());
             if parent_tree
                 .as_ref()
@@ -285,8 +323,12 @@ pub fn read_some(
             {
                 continue;
             }
-            let Ok(diff) = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None) else {
-                continue;
+            let diff = match repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None) {
+                Ok(diff) => diff,
+                Err(e) => {
+                    damaged(e)?;
+                    continue;
+                }
             };
             for delta in diff.deltas() {
                 let Some(path) = delta.new_file().path() else {
@@ -315,7 +357,15 @@ pub fn read_some(
             }
         }
     }
-    history
+    Ok(history)
+}
+
+/// The repository's git folder for messages: from the project root when
+/// it is inside it (`.git`), else as it is.
+fn git_dir_shown(root: &Path, git_dir: &Path) -> String {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let shown = crate::error::display_path(&root, git_dir);
+    shown.trim_end_matches('/').to_string()
 }
 
 fn with_prefix(prefix: Option<&str>, path: &str) -> String {

@@ -51,7 +51,9 @@ struct Source {
 }
 
 impl Theme {
-    pub fn load(root: &Path, theme: &str) -> Result<Theme> {
+    /// The theme `config` names, with the site's own templates over it.
+    pub fn load(root: &Path, config: &crate::config::Config) -> Result<Theme> {
+        let theme = config.theme.as_str();
         let theme_dir = root.join("themes").join(theme);
         let mut templates: BTreeMap<String, Source> = BTreeMap::new();
         let mut static_files = Vec::new();
@@ -77,10 +79,13 @@ impl Theme {
                 }
             }
         } else {
-            return Err(Error::Usage(format!(
+            let message = format!(
                 "theme `{theme}` not found: expected a folder `{}`",
                 display_path(root, &theme_dir.join("templates"))
-            )));
+            );
+            return Err(config
+                .error_at(&["theme"], Some(theme), message)
+                .with_hint("use `theme: default`, or add the theme under `themes/`"));
         }
         read_dir_into(root, &root.join("templates"), &mut templates)?;
 
@@ -132,15 +137,9 @@ impl Theme {
 
 fn read_dir_into(root: &Path, dir: &Path, templates: &mut BTreeMap<String, Source>) -> Result<()> {
     for (name, path) in files_under(dir)? {
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| Error::io("reading template", &path, e))?;
-        templates.insert(
-            name,
-            Source {
-                file: display_path(root, &path),
-                text,
-            },
-        );
+        let file = display_path(root, &path);
+        let text = crate::error::read_text(&path, &file)?;
+        templates.insert(name, Source { file, text });
     }
     Ok(())
 }
@@ -176,6 +175,38 @@ fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
 
 /// A Tera error as a located error when it points into a template we know.
 fn template_error(err: &tera::Error, templates: &BTreeMap<String, Source>) -> Error {
+    // Errors between templates name the one whose `extends` or `include`
+    // is at fault: point at that tag.
+    let between = match err.kind() {
+        tera::ErrorKind::MissingParent { current, parent } => Some((current, "extends", parent)),
+        tera::ErrorKind::CircularExtend {
+            tpl,
+            inheritance_chain,
+        } => Some((tpl, "extends", inheritance_chain.last().unwrap_or(tpl))),
+        tera::ErrorKind::CircularInclude { tpl, include_chain } => {
+            Some((tpl, "include", include_chain.get(1).unwrap_or(tpl)))
+        }
+        _ => None,
+    };
+    if let Some((name, tag, other)) = between {
+        let message = err.to_string();
+        let Some(source) = templates.get(name) else {
+            return Error::Template {
+                name: name.clone(),
+                message,
+            };
+        };
+        let (line, column) = tag_position(&source.text, tag, other).unwrap_or((1, 1));
+        let hint = match err.kind() {
+            tera::ErrorKind::MissingParent { parent, .. } => format!(
+                "add `templates/{parent}`, or extend one of: {}",
+                templates.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
+            _ => "templates may not extend or include themselves, directly or through others"
+                .to_string(),
+        };
+        return Error::at(&source.file, &source.text, line, column, message).with_hint(hint);
+    }
     let (name, line, column, message) = match err.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
             let span = r.span();
@@ -189,12 +220,7 @@ fn template_error(err: &tera::Error, templates: &BTreeMap<String, Source>) -> Er
         // Reference checks (unknown filter, function…) arrive as pre-rendered reports.
         _ => match parse_report(&err.to_string()) {
             Some(located) => located,
-            None => {
-                return Error::Template {
-                    name: String::new(),
-                    message: err.to_string(),
-                };
-            }
+            None => return Error::Usage(format!("in the templates: {err}")),
         },
     };
     match templates.get(&name) {
@@ -204,6 +230,26 @@ fn template_error(err: &tera::Error, templates: &BTreeMap<String, Source>) -> Er
             message: format!("line {line}, column {column}: {message}"),
         },
     }
+}
+
+/// The 1-based line and column of the `{% tag "other" %}` in a template's
+/// text (the first `{% tag` when none names `other`).
+fn tag_position(text: &str, tag: &str, other: &str) -> Option<(usize, usize)> {
+    let tags: Vec<usize> = text
+        .match_indices("{%")
+        .map(|(i, _)| i)
+        .filter(|&i| {
+            text[i + 2..]
+                .trim_start_matches(['-', ' ', '\t', '\n', '\r'])
+                .starts_with(tag)
+        })
+        .collect();
+    let named = tags.iter().copied().find(|&i| {
+        let end = text[i..].find("%}").map_or(text.len(), |e| i + e);
+        text[i..end].contains(other)
+    });
+    let at = named.or_else(|| tags.first().copied())?;
+    Some(crate::error::line_col(text, at))
 }
 
 /// (template, line, column, message) from Tera's `error: MSG\n --> NAME:L:C` report text.
@@ -245,7 +291,8 @@ mod tests {
 
     #[test]
     fn the_built_in_theme_loads() {
-        let theme = Theme::load(Path::new("/nonexistent-root"), "default").unwrap();
+        let config = crate::config::Config::default();
+        let theme = Theme::load(Path::new("/nonexistent-root"), &config).unwrap();
         assert!(theme.tera.get_template_names().any(|n| n == "page.html"));
         assert!(
             theme
