@@ -102,7 +102,142 @@ pub fn check_shortcodes(guide: &Guide, kpi_ids: &[&str]) -> Vec<Finding> {
 }
 
 /// Unknown front matter keys (warnings: other tools' keys are common) and stale pages.
-pub fn check_guide(guide: &Guide, today: NaiveDate) -> Vec<Finding> {
+/// Front matter keys that another generator reads, by the file that says
+/// the docs are written for it. Such a key is not a mistake in that
+/// project; any other unknown key (`titel`) still is.
+const FOREIGN_KEYS: &[(&[&str], &[&str])] = &[
+    (
+        &["mkdocs.yml", "mkdocs.yaml"],
+        &[
+            "hide",
+            "icon",
+            "status",
+            "template",
+            "search",
+            "tags",
+            "authors",
+            "date",
+            "categories",
+            "links",
+            "slug",
+            "social",
+            "comments",
+            "subtitle",
+            "readtime",
+            "draft",
+            "pin",
+            "nav_title",
+        ],
+    ),
+    (
+        &[
+            "hugo.toml",
+            "hugo.yaml",
+            "hugo.json",
+            "config.toml",
+            "config.yaml",
+        ],
+        &[
+            "date",
+            "lastmod",
+            "publishDate",
+            "expiryDate",
+            "linkTitle",
+            "menu",
+            "slug",
+            "url",
+            "type",
+            "layout",
+            "tags",
+            "categories",
+            "keywords",
+            "toc",
+            "summary",
+            "images",
+            "outputs",
+            "resources",
+            "cascade",
+            "params",
+            "headless",
+            "translationKey",
+            "no_list",
+            "simple_list",
+            "hide_summary",
+            "manualLink",
+            "author",
+            "authors",
+            "sidebar",
+            "icon",
+            "exclude_search",
+            "hide_feedback",
+            "notoc",
+            "math",
+            "chem",
+        ],
+    ),
+    (
+        &[
+            "docusaurus.config.js",
+            "docusaurus.config.ts",
+            "docusaurus.config.mjs",
+        ],
+        &[
+            "id",
+            "slug",
+            "sidebar_label",
+            "sidebar_position",
+            "sidebar_class_name",
+            "sidebar_custom_props",
+            "displayed_sidebar",
+            "hide_title",
+            "hide_table_of_contents",
+            "toc_min_heading_level",
+            "toc_max_heading_level",
+            "pagination_label",
+            "pagination_next",
+            "pagination_prev",
+            "custom_edit_url",
+            "keywords",
+            "image",
+            "tags",
+            "last_update",
+            "unlisted",
+            "authors",
+            "date",
+        ],
+    ),
+    (
+        &["_config.yml", "_config.yaml"],
+        &[
+            "layout",
+            "permalink",
+            "nav_order",
+            "parent",
+            "grand_parent",
+            "has_children",
+            "nav_exclude",
+            "has_toc",
+            "search_exclude",
+            "redirect_from",
+            "tags",
+            "categories",
+            "date",
+            "published",
+            "excerpt",
+        ],
+    ),
+];
+
+/// The front matter keys of the generators whose config files are at `root`.
+pub fn foreign_keys(root: &std::path::Path) -> Vec<&'static str> {
+    FOREIGN_KEYS
+        .iter()
+        .filter(|(files, _)| files.iter().any(|f| root.join(f).is_file()))
+        .flat_map(|(_, keys)| keys.iter().copied())
+        .collect()
+}
+
+pub fn check_guide(guide: &Guide, today: NaiveDate, foreign: &[&str]) -> Vec<Finding> {
     let mut findings = Vec::new();
     if guide.body_start == 0 {
         return findings;
@@ -129,7 +264,12 @@ pub fn check_guide(guide: &Guide, today: NaiveDate) -> Vec<Finding> {
             resolved: Some(guide.file.clone()),
         }
     };
-    for key in guide.front.extra.keys() {
+    for key in guide
+        .front
+        .extra
+        .keys()
+        .filter(|k| !foreign.contains(&k.as_str()))
+    {
         findings.push(finding(
             Kind::DataError,
             Severity::Warning,
@@ -158,7 +298,7 @@ mod tests {
     fn findings(text: &str, today: &str) -> Vec<(Kind, Severity, usize, usize)> {
         let guide = parse("content/g.md", "g.md", text.to_string()).unwrap();
         let today = NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap();
-        check_guide(&guide, today)
+        check_guide(&guide, today, &[])
             .into_iter()
             .map(|f| (f.kind, f.severity, f.line, f.column))
             .collect()
@@ -184,5 +324,22 @@ mod tests {
             findings(text, "2026-01-01"),
             [(Kind::DataError, Severity::Warning, 3, 1)]
         );
+    }
+
+    #[test]
+    fn keys_of_the_generator_the_docs_are_written_for_are_not_warnings() {
+        let text = "---\ntitle: T\nhide: [toc]\ntitel: typo\n---\n";
+        let guide = parse("content/g.md", "g.md", text.to_string()).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        assert!(foreign_keys(dir.path()).is_empty());
+        std::fs::write(dir.path().join("mkdocs.yml"), "site_name: x\n").unwrap();
+        let foreign = foreign_keys(dir.path());
+        let lines: Vec<usize> = check_guide(&guide, today, &foreign)
+            .iter()
+            .map(|f| f.line)
+            .collect();
+        // `hide` is MkDocs Material's; `titel` is a typo in any project.
+        assert_eq!(lines, [4]);
     }
 }

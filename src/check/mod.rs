@@ -86,9 +86,10 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         .iter()
         .flat_map(|m| m.kpis.iter().map(|k| k.id.as_str()))
         .collect();
+    let foreign = data::foreign_keys(&project.root);
     for (guide, page) in project.guides.iter().zip(&rendered) {
         findings.extend(commands::check(&guide.file, &page.commands, &mut repo)?);
-        findings.extend(data::check_guide(guide, options.today));
+        findings.extend(data::check_guide(guide, options.today, &foreign));
         findings.extend(data::check_shortcodes(guide, &kpi_ids));
         findings.extend(names::heading_ids(guide, page));
     }
