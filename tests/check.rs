@@ -944,4 +944,41 @@ mod links_on_real_docs {
         );
         assert_eq!(site.run(&["build"]).code, 2);
     }
+
+    #[test]
+    fn new_kinds_in_every_format() {
+        let site = Fixture::with(&[(
+            "docs/index.md",
+            "# Home\n\n## Flow\n\nSee [it][install], [flow](#Flow) and [x]().\n",
+        )]);
+        let kinds = ["broken-reference", "anchor-case", "empty-link"];
+        let github = site.run(&["check", "--format", "github"]).stdout;
+        for (kind, level) in kinds.iter().zip(["error", "warning", "warning"]) {
+            assert!(
+                github.contains(&format!("::{level} file=docs/index.md,line=5,"))
+                    && github.contains(&format!("title=almanac {kind}::")),
+                "{kind}: {github}"
+            );
+        }
+        let sarif: Value =
+            serde_json::from_str(&site.run(&["check", "--format", "sarif"]).stdout).unwrap();
+        let run0 = &sarif["runs"][0];
+        let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+        let results = run0["results"].as_array().unwrap();
+        for kind in kinds {
+            assert!(rules.iter().any(|r| r["id"] == kind), "{kind}");
+            let result = results.iter().find(|r| r["ruleId"] == kind).unwrap();
+            assert_eq!(
+                rules[result["ruleIndex"].as_u64().unwrap() as usize]["id"],
+                kind
+            );
+        }
+        let json = site.run(&["check", "--format", "json"]).stdout;
+        for kind in kinds {
+            assert!(
+                json.contains(&format!("\"kind\": \"{kind}\"")),
+                "{kind}: {json}"
+            );
+        }
+    }
 }
