@@ -199,8 +199,10 @@ impl SiteIndex {
             }
             _ => path,
         };
+        // Below the site's root (`/handbook` alone is its root).
+        let in_site = in_site.strip_prefix('/').unwrap_or(in_site);
         let mut site = None;
-        if let Some(target) = normalize_in(&[self.content_prefix.as_str()], &in_site[1..]) {
+        if let Some(target) = normalize_in(&[self.content_prefix.as_str()], in_site) {
             let found = self.resolve_root_relative(target, fragment.clone());
             let Target::Missing { path: missing, .. } = &found else {
                 return found;
@@ -221,7 +223,7 @@ impl SiteIndex {
             }
             // Report the path under the content folder when the link names
             // one of its folders, else the repository's.
-            let first = in_site[1..].split('/').next().unwrap_or("");
+            let first = in_site.split('/').next().unwrap_or("");
             let in_content =
                 !first.is_empty() && self.root.join(&self.content_prefix).join(first).exists();
             if !in_content || site.is_none() {

@@ -824,7 +824,7 @@ mod links_on_real_docs {
             (
                 "content/docs/overview.md",
                 "# Overview\n\n[setup](/docs/setup/) [setup](/docs/setup) [install](/docs/setup/#install)\n\
-                 [about](/about/) [published](/handbook/docs/setup/) [contributing](/CONTRIBUTING.md)\n\
+                 [about](/about/) [published](/handbook/docs/setup/) [contributing](/CONTRIBUTING.md) [root](/handbook)\n\
                  [gone](/docs/nope/) [bad anchor](/docs/setup/#instal)\n",
             ),
             ("content/docs/setup.md", "# Setup\n\n## Install\n"),
