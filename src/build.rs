@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::check::{self, Finding};
+use crate::check::{self, Finding, Severity};
 use crate::error::{Error, Result};
 use crate::index::{
     SiteIndex, Target, page_url, percent_encode_path, relative_href, root_prefix, section_url,
@@ -188,7 +188,11 @@ fn finish(
     // them one by one takes longer than some builds. `build` is the CLI's last
     // step, so the process hands the memory back at exit instead.
     std::mem::forget(prepared);
-    if options.strict && !report.findings.is_empty() {
+    let errors = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error);
+    if options.strict && errors.count() > 0 {
         // Nothing staged is kept: the output stays as it was.
         drop(staging);
         report.timings = timer.laps;
@@ -820,6 +824,13 @@ fn href_for(
         }
         Target::Asset { path } => Some(relative(path)),
         Target::Generated { url, fragment } => Some(with_fragment(relative(url), fragment)),
+        // The repository's root: its page on the host, or the link as written.
+        Target::RepoFile { path } if path.is_empty() => {
+            blob_base.map(|base| match base.rfind("/blob/") {
+                Some(at) => format!("{}/tree/{}", &base[..at], &base[at + 6..]),
+                None => base.to_string(),
+            })
+        }
         Target::RepoFile { path } => Some(match blob_base {
             Some(base) => format!("{base}/{}", percent_encode_path(path)),
             None => relative(&format!("{REPO_FILES_DIR}/{path}")),

@@ -102,6 +102,10 @@ pub struct SiteIndex {
     /// Folders of generated pages that cannot be known (their data file is
     /// invalid): links into them are not judged.
     unknown_dirs: Vec<String>,
+    /// The path the published site lives under (`/handbook` for a
+    /// `base_url` of `https://example.org/handbook/`), which site-absolute
+    /// links may start with; empty for a site at the host's root.
+    site_prefix: String,
 }
 
 impl SiteIndex {
@@ -119,6 +123,7 @@ impl SiteIndex {
             guide_urls: guides.par_iter().map(|g| page_url(&g.path)).collect(),
             generated: HashSet::default(),
             unknown_dirs: Vec::new(),
+            site_prefix: site_prefix(project.config.base_url.as_deref()),
         };
         for (i, guide) in guides.iter().enumerate() {
             index.pages.insert(guide.path.clone(), i);
@@ -182,10 +187,66 @@ impl SiteIndex {
             return Target::SamePage { fragment };
         }
         let decoded = percent_decoded(path);
+        if decoded.starts_with('/') {
+            return self.resolve_site_absolute(&decoded, fragment);
+        }
         let base = [self.content_prefix.as_str(), parent(from)];
         let Some(target) = normalize_in(&base, &decoded) else {
             return Target::OutsideRoot;
         };
+        self.resolve_root_relative(target, fragment)
+    }
+
+    /// A link written from the site's root (`/docs/setup/`, as Hugo and
+    /// Docusaurus sites write them): against the content folder, as the
+    /// built site serves it (after the published prefix, if any), where
+    /// `/docs/setup/` may also be the page `docs/setup.md`; else against
+    /// the repository's root, as GitHub reads it.
+    fn resolve_site_absolute(&self, path: &str, fragment: Option<String>) -> Target {
+        let in_site = match path.strip_prefix(self.site_prefix.as_str()) {
+            Some(rest)
+                if !self.site_prefix.is_empty() && (rest.is_empty() || rest.starts_with('/')) =>
+            {
+                rest
+            }
+            _ => path,
+        };
+        // Below the site's root (`/handbook` alone is its root).
+        let in_site = in_site.strip_prefix('/').unwrap_or(in_site);
+        let mut site = None;
+        if let Some(target) = normalize_in(&[self.content_prefix.as_str()], in_site) {
+            let found = self.resolve_root_relative(target, fragment.clone());
+            let Target::Missing { path: missing, .. } = &found else {
+                return found;
+            };
+            // A pretty URL: `/docs/setup/` is served from `docs/setup.md`.
+            let page = format!("{}.md", missing.trim_end_matches('/'));
+            if let Some(&page) = self.content_rel(&page).and_then(|rel| self.pages.get(rel)) {
+                return Target::Page { page, fragment };
+            }
+            site = Some(found);
+        }
+        if !self.content_prefix.is_empty()
+            && let Some(target) = normalize_in(&[], path)
+        {
+            let found = self.resolve_root_relative(target, fragment);
+            if !matches!(found, Target::Missing { .. }) {
+                return found;
+            }
+            // Report the path under the content folder when the link names
+            // one of its folders, else the repository's.
+            let first = in_site.split('/').next().unwrap_or("");
+            let in_content =
+                !first.is_empty() && self.root.join(&self.content_prefix).join(first).exists();
+            if !in_content || site.is_none() {
+                return found;
+            }
+        }
+        site.unwrap_or(Target::OutsideRoot)
+    }
+
+    /// What the root-relative path `target` names.
+    fn resolve_root_relative(&self, target: String, fragment: Option<String>) -> Target {
         if let Some(rel) = self.content_rel(&target) {
             if let Some(&page) = self.pages.get(rel) {
                 return Target::Page { page, fragment };
@@ -196,16 +257,7 @@ impl SiteIndex {
                 r => r,
             };
             if let Some(index) = self.dirs.get(dir) {
-                return match index {
-                    Some(page) => Target::Page {
-                        page: *page,
-                        fragment,
-                    },
-                    None => Target::Section {
-                        dir: dir.to_string(),
-                        fragment,
-                    },
-                };
+                return self.folder_page(dir, *index, fragment);
             }
             if self.assets.contains(rel) {
                 return Target::Asset {
@@ -229,7 +281,20 @@ impl SiteIndex {
                     fragment,
                 };
             }
-        } else if !target.is_empty() && self.root.join(&target).exists() {
+            // The output page of a guide, as mdBook books link their
+            // pages: `a.html` is `a.md`'s page, `x/index.html` the folder's.
+            if let Some(stem) = rel.strip_suffix(".html") {
+                if file_name(stem) == "index"
+                    && let Some(index) = self.dirs.get(parent(stem))
+                {
+                    return self.folder_page(parent(stem), *index, fragment);
+                }
+                if let Some(&page) = self.pages.get(format!("{stem}.md").as_str()) {
+                    return Target::Page { page, fragment };
+                }
+            }
+        } else if target.is_empty() || self.root.join(&target).exists() {
+            // The repository's root, or one of its files outside the content folder.
             return Target::RepoFile {
                 path: target.trim_end_matches('/').to_string(),
             };
@@ -237,6 +302,17 @@ impl SiteIndex {
         Target::Missing {
             path: target,
             fragment,
+        }
+    }
+
+    /// A folder of guides: its index guide's page, or its generated list.
+    fn folder_page(&self, dir: &str, index: Option<usize>, fragment: Option<String>) -> Target {
+        match index {
+            Some(page) => Target::Page { page, fragment },
+            None => Target::Section {
+                dir: dir.to_string(),
+                fragment,
+            },
         }
     }
 
@@ -262,6 +338,18 @@ impl SiteIndex {
             rest.strip_prefix('/')
         }
     }
+}
+
+/// The path of `base_url` without its trailing `/`: what the published
+/// site's own absolute links start with.
+fn site_prefix(base_url: Option<&str>) -> String {
+    let Some(url) = base_url else {
+        return String::new();
+    };
+    let after_host = url.split_once("://").map_or(url, |(_, rest)| {
+        rest.find('/').map_or("", |slash| &rest[slash..])
+    });
+    after_host.trim_end_matches('/').to_string()
 }
 
 fn has_scheme(dest: &str) -> bool {

@@ -70,7 +70,11 @@ pub fn run(cli: &Cli, color: bool, stderr: &mut dyn Write) -> Result<i32> {
                     stderr,
                     format!(
                         "error: {} broken link(s) with --strict; nothing written",
-                        report.findings.len()
+                        report
+                            .findings
+                            .iter()
+                            .filter(|f| f.severity == check::Severity::Error)
+                            .count()
                     ),
                 )?;
                 return Ok(1);

@@ -3,7 +3,8 @@
 //! the checker never parses a page again and sees the ids the site emits.
 
 use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+    BlockQuoteKind, BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options,
+    Parser, Tag, TagEnd,
 };
 use serde::Serialize;
 
@@ -30,6 +31,22 @@ pub struct Rendered {
     pub text: String,
     /// `{#id}`s that were not safe as written, and the ids used instead.
     pub unsafe_ids: Vec<UnsafeId>,
+    /// Reference links (`[text][label]`, `[label][]`) whose label has no
+    /// definition: they render as literal brackets.
+    pub broken_references: Vec<BrokenReference>,
+}
+
+/// A full or collapsed reference link whose label is never defined. (A
+/// shortcut `[label]` is not one: brackets in prose are too common.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BrokenReference {
+    /// The label as written.
+    pub label: String,
+    /// Where the link starts (its `[`).
+    pub line: usize,
+    pub column: usize,
+    /// Its bytes in the page's text, brackets included.
+    pub span: std::ops::Range<usize>,
 }
 
 /// A heading id written with characters unsafe in an attribute or a URL
@@ -405,6 +422,11 @@ fn pass<'t>(
                 let markup = close_heading(h, &mut slugger, &mut out, html, &lines);
                 Event::Html(markup.into())
             }
+            // `<someone@example.com>`: a `mailto:` link, written so by the HTML writer.
+            email @ Event::Start(Tag::Link {
+                link_type: LinkType::Email,
+                ..
+            }) => email,
             Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 let kind = if matches!(tag, Tag::Image { .. }) {
                     LinkKind::Image
@@ -512,8 +534,22 @@ fn pass<'t>(
             _ => None,
         }
     };
+    // Reference links with no definition: the parser calls this only for
+    // those, so an ordinary page pays nothing.
+    let mut broken: Vec<(std::ops::Range<usize>, CowStr<'t>)> = Vec::new();
+    let note_broken = |link: BrokenLink<'t>| {
+        if matches!(link.link_type, LinkType::Reference | LinkType::Collapsed) {
+            let mut span = link.span;
+            // The span of `[label][]` leaves its `[]` out.
+            if body[span.end..].starts_with("[]") {
+                span.end += 2;
+            }
+            broken.push((span, link.reference));
+        }
+        None
+    };
     // Events stream into the HTML writer as they are parsed.
-    let events = Parser::new_ext(body, options())
+    let events = Parser::new_with_broken_link_callback(body, options(), Some(note_broken))
         .into_offset_iter()
         .filter_map(|(event, range)| step(event, range));
     if html {
@@ -523,6 +559,18 @@ fn pass<'t>(
     } else {
         events.for_each(drop);
     }
+    out.broken_references = broken
+        .into_iter()
+        .map(|(span, label)| {
+            let (line, column) = lines.line_col(body_start + span.start);
+            BrokenReference {
+                label: label.into_string(),
+                line,
+                column,
+                span: body_start + span.start..body_start + span.end,
+            }
+        })
+        .collect();
     out
 }
 

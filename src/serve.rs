@@ -363,6 +363,15 @@ pub fn run(
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out).map_err(|e| Error::io("creating", &out, e))?;
     let _scratch = Scratch(out.clone());
+    // Before anything is announced: a signal from then on stops serve
+    // through its loop, which removes the folder.
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        let _ = ctrlc::set_handler(move || {
+            stop.store(true, Ordering::SeqCst);
+        });
+    }
     let clients = Clients::default();
     let mut session = Session::new(paths.clone(), out.clone());
     let say = |stderr: &mut dyn Write, line: &str| {
@@ -407,13 +416,6 @@ pub fn run(
             .spawn();
     }
 
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let stop = stop.clone();
-        let _ = ctrlc::set_handler(move || {
-            stop.store(true, Ordering::SeqCst);
-        });
-    }
     {
         let (clients, served) = (clients.clone(), out.clone());
         server

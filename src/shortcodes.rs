@@ -23,8 +23,10 @@ const KNOWN: &[(&str, &[&str], &[&str])] = &[
 ];
 
 /// Shortcodes in `text[body_start..]`, outside fenced code and code spans.
-/// Text that looks like a shortcode but does not parse is returned as an
-/// error with its offset.
+/// Only `{{ … }}` that starts with one of almanac's shortcode names is
+/// almanac's: other generators' syntax (`{{< tabs >}}`, `{{% note %}}`,
+/// `{{#include x.md}}`, `{{ version }}`) is left alone. One of almanac's
+/// that does not parse is returned as an error with its offset.
 pub fn find(text: &str, body_start: usize) -> Vec<Result<Shortcode, (usize, String)>> {
     let mut out = Vec::new();
     if memchr::memmem::find(&text.as_bytes()[body_start..], b"{{").is_none() {
@@ -67,6 +69,10 @@ fn scan_line(line: &str, offset: usize, out: &mut Vec<Result<Shortcode, (usize, 
             return;
         };
         let end = start + close + 2;
+        if !is_almanacs(&line[start + 2..end - 2]) {
+            from = end;
+            continue;
+        }
         out.push(
             parse_call(&line[start + 2..end - 2])
                 .map(|(name, args)| Shortcode {
@@ -79,6 +85,18 @@ fn scan_line(line: &str, offset: usize, out: &mut Vec<Result<Shortcode, (usize, 
         );
         from = end;
     }
+}
+
+/// Whether the inside of a `{{ … }}` starts with the name of one of
+/// almanac's shortcodes (followed by its `(`, a space or nothing).
+fn is_almanacs(inner: &str) -> bool {
+    let inner = inner.trim_start();
+    let name_end = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(inner.len());
+    let (name, rest) = inner.split_at(name_end);
+    KNOWN.iter().any(|(known, _, _)| *known == name)
+        && rest.trim_start().chars().next().is_none_or(|c| c == '(')
 }
 
 /// `name(key="value", key2='v')` → name and arguments.
@@ -186,6 +204,20 @@ mod tests {
         assert_eq!(names(text), ["kpi[\"x\"]@2", "next_release[]@76"]);
     }
 
+    /// Only almanac's names are almanac's: Hugo, mdBook, Jinja and
+    /// Handlebars syntax is someone else's.
+    #[test]
+    fn other_generators_syntax_is_not_a_shortcode() {
+        let text = "{{< tabs >}} {{% note %}} {{#include file.md}} {{#title A}} \
+                    {{ mdbook-version }} {{ language }} {{ include_file('x') }} {{ kpis }} \
+                    {{kpi(id=\"a\")}} {{ calendar }} {{ chart (kpi=\"b\") }}\n";
+        let found: Vec<String> = names(text);
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found[0].starts_with("kpi[\"a\"]"), "{found:?}");
+        assert!(found[1].starts_with("error@"), "{found:?}");
+        assert!(found[2].starts_with("chart[\"b\"]"), "{found:?}");
+    }
+
     #[test]
     fn parses_arguments() {
         let (name, args) = parse_call(" calendar(quarter='2025-Q3') ").unwrap();
@@ -203,13 +235,22 @@ mod tests {
     #[test]
     fn validation() {
         let sc = |t: &str| find(t, 0).remove(0).unwrap();
+        let call = |t: &str| {
+            let (name, args) = parse_call(t).unwrap();
+            Shortcode {
+                name,
+                args,
+                start: 0,
+                end: t.len(),
+            }
+        };
         assert!(validate(&sc("{{ kpi(id=\"a\") }}"), &["a"]).is_ok());
         assert_eq!(
             validate(&sc("{{ kpi(id=\"b\") }}"), &["a"]).unwrap_err(),
             "no KPI `b` in data/metrics.yaml"
         );
         assert!(
-            validate(&sc("{{ chrt(kpi=\"a\") }}"), &["a"])
+            validate(&call("chrt(kpi=\"a\")"), &["a"])
                 .unwrap_err()
                 .starts_with("unknown shortcode `chrt`")
         );

@@ -3,6 +3,8 @@
 
 use ahash::AHashMap as HashMap;
 
+mod removed;
+
 /// The slug of one heading's text, without de-duplication.
 pub fn slug(text: &str) -> String {
     let text = text.trim();
@@ -18,22 +20,38 @@ pub fn slug(text: &str) -> String {
         // Only ASCII was kept.
         return String::from_utf8(out).unwrap_or_default();
     }
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii() {
-            match c {
-                ' ' => out.push('-'),
-                '-' | '_' => out.push(c),
-                c if c.is_ascii_alphanumeric() => out.push(c.to_ascii_lowercase()),
-                _ => {}
-            }
-        } else if c == ' ' {
-            out.push('-');
-        } else if c == '-' || c == '_' || c.is_alphanumeric() || is_combining_mark(c) {
-            out.extend(c.to_lowercase());
+    github_slug(text)
+}
+
+/// github-slugger's `slug`: the text lower-cased, the characters it
+/// removes (`removed::REMOVED`) dropped, and each space made a `-`.
+fn github_slug(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let mut out = String::with_capacity(lower.len());
+    for c in lower.chars() {
+        match c {
+            ' ' => out.push('-'),
+            c if is_removed(c) => {}
+            c => out.push(c),
         }
     }
     out
+}
+
+/// Whether github-slugger drops `c` from a slug.
+fn is_removed(c: char) -> bool {
+    let c = c as u32;
+    removed::REMOVED
+        .binary_search_by(|&(first, last)| {
+            if last < c {
+                std::cmp::Ordering::Less
+            } else if first > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
 }
 
 /// What an ASCII byte of a heading's text becomes in its slug: lower case,
@@ -73,14 +91,6 @@ pub fn is_safe_id(id: &str) -> bool {
         })
 }
 
-/// Combining marks are kept by GitHub (they are part of a letter in many scripts).
-fn is_combining_mark(c: char) -> bool {
-    matches!(c as u32,
-        0x0300..=0x036F | 0x0483..=0x0489 | 0x0591..=0x05BD | 0x0610..=0x061A | 0x064B..=0x065F
-        | 0x0900..=0x0903 | 0x093A..=0x094F | 0x0E31 | 0x0E34..=0x0E3A | 0x1AB0..=0x1AFF
-        | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0x3099..=0x309A | 0xFE20..=0xFE2F)
-}
-
 /// Hands out unique ids within one page: the second "Usage" becomes `usage-1`.
 #[derive(Debug, Default)]
 pub struct Slugger {
@@ -94,7 +104,12 @@ impl Slugger {
     }
 
     pub fn unique(&mut self, text: &str) -> String {
-        let base = match self.seen.entry(slug(text)) {
+        self.unique_slug(slug(text))
+    }
+
+    /// `slug` made unique: the first free of `slug`, `slug-1`, `slug-2`…
+    fn unique_slug(&mut self, slug: String) -> String {
+        let base = match self.seen.entry(slug) {
             std::collections::hash_map::Entry::Vacant(free) => {
                 let id = free.key().clone();
                 free.insert(0);
@@ -137,6 +152,86 @@ mod tests {
         ];
         for (text, want) in cases {
             assert_eq!(slug(text), want, "slug of {text:?}");
+        }
+    }
+
+    /// Emoji, variation selectors, ZWJ sequences, keycaps, CJK, other
+    /// scripts and punctuation runs: each expected slug is what
+    /// github-slugger 2.0.0 (GitHub's rule) gives, run with node.
+    #[test]
+    fn github_slugs_beyond_ascii() {
+        let cases = [
+            // U+FE0F (a mark) stays, the emoji before it goes.
+            ("⚠️ Final notes", "\u{fe0f}-final-notes"),
+            ("⚠ Final notes", "-final-notes"),
+            ("©️ Copyright", "\u{fe0f}-copyright"),
+            // ZWJ (a format character) goes with the emoji it joins.
+            ("👩\u{200d}💻 Developer setup", "-developer-setup"),
+            ("👨\u{200d}👩\u{200d}👧\u{200d}👦 Family", "-family"),
+            ("🏳️\u{200d}🌈 Pride", "\u{fe0f}-pride"),
+            ("❤️\u{200d}🔥 Hot", "\u{fe0f}-hot"),
+            // Keycaps: the digit and both marks stay, `#` goes.
+            ("1️⃣ First step", "1\u{fe0f}\u{20e3}-first-step"),
+            ("#️⃣ Hash key", "\u{fe0f}\u{20e3}-hash-key"),
+            ("✅ Done", "-done"),
+            ("🇺🇸 Flags", "-flags"),
+            ("👍🏽 Thumbs", "-thumbs"),
+            ("🫠 melting", "-melting"),
+            ("emoji🙂inside", "emojiinside"),
+            ("日本語の見出し", "日本語の見出し"),
+            ("中文标题：安装", "中文标题安装"),
+            ("한국어 제목", "한국어-제목"),
+            ("Привет, мир!", "привет-мир"),
+            ("Ελληνικά ΟΔΟΣ", "ελληνικά-οδος"),
+            ("Final ΣΑΣ", "final-σας"),
+            ("İstanbul", "i\u{307}stanbul"),
+            ("naïve café", "naïve-café"),
+            ("e\u{301}", "e\u{301}"),
+            ("क्षत्रिय", "क्षत्रिय"),
+            ("العربية", "العربية"),
+            ("ไทย", "ไทย"),
+            ("ＡＢＣ fullwidth", "ａｂｃ-fullwidth"),
+            ("ﬁ ligature", "ﬁ-ligature"),
+            // Punctuation runs: dashes other than `-` go, `-` and `_` stay.
+            ("a — b – c", "a--b--c"),
+            ("a -- b", "a----b"),
+            ("a...b", "ab"),
+            ("(a) [b] {c}", "a-b-c"),
+            ("“quoted” ‘single’", "quoted-single"),
+            ("«guillemets»", "guillemets"),
+            ("¿Qué? ¡Sí!", "qué-sí"),
+            ("Ünïcödé—Test", "ünïcödétest"),
+            ("foo_bar‿baz", "foo_bar‿baz"),
+            ("$100 & €50", "100--50"),
+            ("→ arrows ←", "-arrows-"),
+            ("math ∑ ∞", "math--"),
+            // Numbers: Nd and Nl stay, No goes.
+            ("x²+y³", "xy"),
+            ("½ cup", "-cup"),
+            ("Ⅻ roman", "ⅻ-roman"),
+            // Other spaces and invisible characters go; only ` ` becomes `-`.
+            ("a\u{a0}b", "ab"),
+            ("zero\u{200b}width", "zerowidth"),
+            ("soft\u{ad}hyphen", "softhyphen"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(slug(text), want, "slug of {text:?}");
+        }
+    }
+
+    /// github-slugger's own test suite (`test/fixtures.json` of 2.0.0):
+    /// every Unicode category, repeated headings, emoji and gemoji.
+    #[test]
+    fn github_slugger_fixtures() {
+        let fixtures: Vec<serde_json::Value> =
+            serde_json::from_str(include_str!("../tests/fixtures/github-slugger.json")).unwrap();
+        assert_eq!(fixtures.len(), 78);
+        let mut slugger = Slugger::default();
+        for fixture in &fixtures {
+            let (input, want) = (&fixture["input"], &fixture["expected"]);
+            let (input, want) = (input.as_str().unwrap(), want.as_str().unwrap());
+            let got = slugger.unique_slug(github_slug(input));
+            assert_eq!(got, want, "{}: {input:?}", fixture["name"]);
         }
     }
 

@@ -460,10 +460,24 @@ fn a_mkdocs_repository_checks_with_zero_config() {
     );
     let run = site.run(&["check"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    // MkDocs' own front matter keys are reported, as warnings only.
+    // MkDocs' own front matter keys are not mistakes in an MkDocs project.
+    assert!(run.stdout.contains("no problems found"), "{}", run.stdout);
+    // A key no generator reads still is, as a warning.
+    site.write(
+        "docs/getting-started/install.md",
+        "---
+titel: Install
+---
+# Install
+
+## Requirements
+",
+    );
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(
         run.stdout
-            .contains("warning[data-error]: front matter key `hide`"),
+            .contains("warning[data-error]: front matter key `titel`"),
         "{}",
         run.stdout
     );
@@ -708,5 +722,286 @@ mod external {
         // Successes are cached: the second and third runs did not fetch /ok again.
         assert_eq!(hits.lock().unwrap()["/ok"], 1);
         assert!(site.exists(".almanac-cache/external.json"));
+    }
+}
+
+/// Issue 16, links and anchors: each class of false finding beside the
+/// true defect it looks like, which is still found at its line and column.
+mod links_on_real_docs {
+    use super::*;
+
+    /// (kind, severity, line, column) of every finding in `file`.
+    fn located(site: &Fixture, file: &str) -> (i32, Vec<(String, String, u64, u64)>) {
+        let run = site.run(&["check", "--format", "json"]);
+        assert!(
+            run.code == 0 || run.code == 1,
+            "exit {}: {}",
+            run.code,
+            run.stderr
+        );
+        let json: Value = serde_json::from_str(&run.stdout).unwrap();
+        let list = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["file"] == file)
+            .map(|f| {
+                (
+                    f["kind"].as_str().unwrap().to_string(),
+                    f["severity"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                    f["column"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        (run.code, list)
+    }
+
+    fn e(kind: &str, line: u64, column: u64) -> (String, String, u64, u64) {
+        (kind.to_string(), "error".to_string(), line, column)
+    }
+
+    fn w(kind: &str, line: u64, column: u64) -> (String, String, u64, u64) {
+        (kind.to_string(), "warning".to_string(), line, column)
+    }
+
+    #[test]
+    fn email_autolinks() {
+        let site = Fixture::with(&[(
+            "docs/index.md",
+            "# Home\n\nMail <release-team@example.com> or <a.b+c@lists.example.org>.\n\
+             Or read <gone.md> [the guide](gone.md).\n",
+        )]);
+        // `<gone.md>` is not an autolink (no scheme): plain text.
+        assert_eq!(
+            located(&site, "docs/index.md"),
+            (1, vec![e("broken-link", 4, 31)])
+        );
+    }
+
+    #[test]
+    fn heading_ids_as_github_slugs_them() {
+        let site = Fixture::with(&[(
+            "docs/index.md",
+            "# Home\n\n### ⚠️ Final notes\n\n## 👩‍💻 Developer setup\n\n## 安装：快速开始\n\n\
+             ## C++ — the «good» parts...\n\n\
+             [a](#️-final-notes) [b](#-developer-setup) [c](#安装快速开始) [d](#c--the-good-parts)\n\
+             [x](#-final-notes)\n",
+        )]);
+        // Without U+FE0F, the id is another one.
+        assert_eq!(
+            located(&site, "docs/index.md"),
+            (1, vec![e("broken-anchor", 12, 5)])
+        );
+    }
+
+    #[test]
+    fn links_to_the_repository_root() {
+        let site = Fixture::with(&[
+            ("README.md", "# Tool\n"),
+            (
+                "docs/guides/setup.md",
+                "# Setup\n\n[home](/) [repo](../../) [repo too](../../README.md)\n[gone](../../nope/)\n",
+            ),
+            ("docs/index.md", "# Docs\n"),
+        ]);
+        let run = site.run(&["check"]);
+        assert!(!run.stdout.contains("`` does not exist"), "{}", run.stdout);
+        assert_eq!(
+            located(&site, "docs/guides/setup.md"),
+            (1, vec![e("broken-link", 4, 8)])
+        );
+        // The site still builds, and `/` is the site's home page.
+        site.build(&[]);
+        let html = site.read("public/guides/setup.html");
+        assert!(html.contains("href=\"../index.html\">home</a>"), "{html}");
+    }
+
+    #[test]
+    fn html_links_to_pages_built_from_markdown() {
+        let site = Fixture::with(&[
+            (
+                "docs/SUMMARY.md",
+                "# Summary\n\n[A](./a-email.html) [A setup](a-email.html#setup) [format](format/index.html)\n\
+                 [B](./b.html) [A typo](a-email.html#stup)\n",
+            ),
+            ("docs/a-email.md", "# A\n\n## Setup\n"),
+            ("docs/format/README.md", "# Format\n"),
+        ]);
+        assert_eq!(
+            located(&site, "docs/SUMMARY.md"),
+            (1, vec![e("broken-link", 4, 5), e("broken-anchor", 4, 24)])
+        );
+        // The build links the same pages.
+        site.build(&[]);
+        let html = site.read("public/SUMMARY.html");
+        assert!(html.contains("href=\"a-email.html#setup\""), "{html}");
+        assert!(html.contains("href=\"format/index.html\""), "{html}");
+    }
+
+    #[test]
+    fn site_absolute_links() {
+        let site = Fixture::with(&[
+            ("almanac.yaml", "base_url: https://example.org/handbook/\n"),
+            ("CONTRIBUTING.md", "# Contributing\n"),
+            (
+                "content/docs/overview.md",
+                "# Overview\n\n[setup](/docs/setup/) [setup](/docs/setup) [install](/docs/setup/#install)\n\
+                 [about](/about/) [published](/handbook/docs/setup/) [contributing](/CONTRIBUTING.md) [root](/handbook)\n\
+                 [gone](/docs/nope/) [bad anchor](/docs/setup/#instal)\n",
+            ),
+            ("content/docs/setup.md", "# Setup\n\n## Install\n"),
+            ("content/about/_index.md", "# About\n"),
+        ]);
+        assert_eq!(
+            located(&site, "content/docs/overview.md"),
+            (1, vec![e("broken-link", 5, 8), e("broken-anchor", 5, 34)])
+        );
+        site.build(&[]);
+        let html = site.read("public/docs/overview.html");
+        assert!(html.contains("href=\"setup.html#install\""), "{html}");
+        assert!(html.contains("href=\"../about/index.html\""), "{html}");
+    }
+
+    #[test]
+    fn fragments_that_differ_only_in_case() {
+        let site = Fixture::with(&[
+            (
+                "docs/index.md",
+                "# Home\n\n## Flow\n\n[flow](#Flow) [other](other.md#Access-To-GCP) [typo](#Flwo)\n",
+            ),
+            ("docs/other.md", "# Other\n\n## Access to GCP\n"),
+        ]);
+        assert_eq!(
+            located(&site, "docs/index.md"),
+            (
+                1,
+                vec![
+                    w("anchor-case", 5, 8),
+                    w("anchor-case", 5, 23),
+                    e("broken-anchor", 5, 54)
+                ]
+            )
+        );
+        let run = site.run(&["check"]);
+        assert!(run.stdout.contains("help: write `#flow`"), "{}", run.stdout);
+        // Alone, a case difference is a warning: the check passes.
+        site.write("docs/index.md", "# Home\n\n## Flow\n\n[flow](#Flow)\n");
+        assert_eq!(site.run(&["check"]).code, 0);
+    }
+
+    #[test]
+    fn reference_links_without_a_definition() {
+        let site = Fixture::with(&[
+            ("docs/guide.md", "# Guide\n"),
+            (
+                "docs/index.md",
+                "# Home\n\n\
+             - [ ] a task, [x] done, see [1] and [WIP] [optional]\n\
+             - Go's `map[string][]string` and a map[string][]string in prose, a[i][j]\n\
+             - [sig-storage][Slow] [Conformance] [Driver: local][LocalVolumeType: dir]\n\
+             - [kubeadm][structured authz] avoided a default\n\
+             - [[job failed][1.10] ci-kubernetes-e2e](https://example.org/job)\n\
+             - Read [the guide][guide] and [guide][].\n\n\
+             Install [it][install], then [configure][] it.\n\n\
+             [guide]: guide.md\n",
+            ),
+        ]);
+        // Only the full and collapsed forms are sure; `[x]` alone is prose.
+        assert_eq!(
+            located(&site, "docs/index.md"),
+            (
+                1,
+                vec![e("broken-reference", 10, 9), e("broken-reference", 10, 29)]
+            )
+        );
+        let run = site.run(&["check"]);
+        assert!(
+            run.stdout
+                .contains("error[broken-reference]: no definition of the reference `[install]`"),
+            "{}",
+            run.stdout
+        );
+        // An MkDocs project's plugins may define labels at build time.
+        site.write("mkdocs.yml", "site_name: x\n");
+        assert_eq!(located(&site, "docs/index.md"), (0, vec![]));
+    }
+
+    #[test]
+    fn empty_link_targets() {
+        let site = Fixture::with(&[
+            (
+                "docs/index.md",
+                "# Home\n\n[top](#) [dashboard]() ![logo](<>)\n",
+            ),
+            // mdBook's draft chapters.
+            ("docs/SUMMARY.md", "# Summary\n\n- [Draft chapter]()\n"),
+        ]);
+        assert_eq!(
+            located(&site, "docs/index.md"),
+            (0, vec![w("empty-link", 3, 22), w("empty-link", 3, 32)])
+        );
+        assert_eq!(located(&site, "docs/SUMMARY.md"), (0, vec![]));
+    }
+
+    #[test]
+    fn other_generators_template_syntax() {
+        let page = "# Home\n\n{{< tabs >}}\n{{% note %}}Hugo{{% /note %}}\n{{< /tabs >}}\n\n\
+                    {{#include file.md}}\n{{#title The book}}\n{{ mdbook-version }} {{ include_file('x') }}\n";
+        let site = Fixture::with(&[("docs/index.md", page)]);
+        assert_eq!(located(&site, "docs/index.md"), (0, vec![]));
+        // The build leaves them as text, and does not stop.
+        site.build(&[]);
+        assert!(
+            site.read("public/index.html")
+                .contains("{{#include file.md}}")
+        );
+        // One of almanac's own beside them is still judged.
+        site.write(
+            "docs/index.md",
+            &format!("{page}\nRate: {{{{ kpi(id=\"nope\") }}}}\n"),
+        );
+        assert_eq!(
+            located(&site, "docs/index.md"),
+            (1, vec![e("data-error", 11, 7)])
+        );
+        assert_eq!(site.run(&["build"]).code, 2);
+    }
+
+    #[test]
+    fn new_kinds_in_every_format() {
+        let site = Fixture::with(&[(
+            "docs/index.md",
+            "# Home\n\n## Flow\n\nSee [it][install], [flow](#Flow) and [x]().\n",
+        )]);
+        let kinds = ["broken-reference", "anchor-case", "empty-link"];
+        let github = site.run(&["check", "--format", "github"]).stdout;
+        for (kind, level) in kinds.iter().zip(["error", "warning", "warning"]) {
+            assert!(
+                github.contains(&format!("::{level} file=docs/index.md,line=5,"))
+                    && github.contains(&format!("title=almanac {kind}::")),
+                "{kind}: {github}"
+            );
+        }
+        let sarif: Value =
+            serde_json::from_str(&site.run(&["check", "--format", "sarif"]).stdout).unwrap();
+        let run0 = &sarif["runs"][0];
+        let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+        let results = run0["results"].as_array().unwrap();
+        for kind in kinds {
+            assert!(rules.iter().any(|r| r["id"] == kind), "{kind}");
+            let result = results.iter().find(|r| r["ruleId"] == kind).unwrap();
+            assert_eq!(
+                rules[result["ruleIndex"].as_u64().unwrap() as usize]["id"],
+                kind
+            );
+        }
+        let json = site.run(&["check", "--format", "json"]).stdout;
+        for kind in kinds {
+            assert!(
+                json.contains(&format!("\"kind\": \"{kind}\"")),
+                "{kind}: {json}"
+            );
+        }
     }
 }

@@ -6,10 +6,10 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use super::{Finding, Kind, Names, Severity, did_you_mean, list_dir};
+use super::{Finding, Kind, Names, did_you_mean, list_dir};
 use crate::index::{SiteIndex, Target};
 use crate::load::guides::{Guide, file_name, parent};
-use crate::markdown::Rendered;
+use crate::markdown::{LinkKind, Rendered};
 
 /// Findings for every guide's links, in guide order; guides in parallel.
 pub fn check(guides: &[Guide], rendered: &[Rendered], index: &SiteIndex) -> Vec<Finding> {
@@ -22,6 +22,9 @@ pub fn check(guides: &[Guide], rendered: &[Rendered], index: &SiteIndex) -> Vec<
         rendered,
         anchors: &anchors,
         index,
+        judge_references: !["mkdocs.yml", "mkdocs.yaml"]
+            .iter()
+            .any(|name| index.root().join(name).is_file()),
         dir_listings: Mutex::default(),
     };
     let per_guide: Vec<Vec<Finding>> = (0..guides.len())
@@ -37,6 +40,10 @@ struct Pages<'a> {
     rendered: &'a [Rendered],
     anchors: &'a [HashSet<&'a str>],
     index: &'a SiteIndex,
+    /// Whether reference links with no definition are reported: not in an
+    /// MkDocs project, whose plugins (autorefs, snippets' `auto_append`,
+    /// hooks) may define labels when the site is built.
+    judge_references: bool,
     /// Folder listings for "did you mean" hints, read once per folder.
     dir_listings: Mutex<HashMap<String, std::sync::Arc<Names>>>,
 }
@@ -52,12 +59,35 @@ impl Pages<'_> {
             ..
         } = self;
         let (guide, page) = (&guides[g], &self.rendered[g]);
-        let mut findings = Vec::new();
+        let mut findings: Vec<Finding> = page
+            .broken_references
+            .iter()
+            .filter(|r| {
+                self.judge_references && meant_as_link(&guide.text, r.span.clone(), &r.label)
+            })
+            .map(|r| Finding {
+                kind: Kind::BrokenReference,
+                severity: Kind::BrokenReference.default_severity(),
+                file: guide.file.clone(),
+                line: r.line,
+                column: r.column,
+                target: r.label.clone(),
+                message: format!(
+                    "no definition of the reference `[{}]`: the link shows as literal brackets",
+                    r.label
+                ),
+                hint: Some(format!(
+                    "add a line `[{}]: <url>` to the page, or write the link inline",
+                    r.label
+                )),
+                resolved: None,
+            })
+            .collect();
         for link in &page.links {
             let finding =
                 |kind: Kind, message: String, hint: Option<String>, resolved: &str| Finding {
                     kind,
-                    severity: Severity::Error,
+                    severity: kind.default_severity(),
                     file: guide.file.clone(),
                     line: link.line,
                     column: link.column,
@@ -70,14 +100,26 @@ impl Pages<'_> {
                 if fragment.is_empty() || anchors[target_page].contains(fragment) {
                     return None;
                 }
-                let hint = did_you_mean(fragment, anchors[target_page].iter().copied())
-                    .map(|id| format!("did you mean `#{id}`?"));
                 let file = &guides[target_page].file;
                 let whose = if target_page == g {
                     "this page".to_string()
                 } else {
                     format!("`{file}`")
                 };
+                if let Some(id) = same_but_case(fragment, &anchors[target_page]) {
+                    return Some(finding(
+                        Kind::AnchorCase,
+                        format!(
+                            "`#{fragment}` matches the heading `#{id}` in {whose} only when letter case is ignored"
+                        ),
+                        Some(format!(
+                            "write `#{id}`: GitHub ignores the case of a fragment, but browsers on other hosts (and almanac's site) do not"
+                        )),
+                        file,
+                    ));
+                }
+                let hint = did_you_mean(fragment, anchors[target_page].iter().copied())
+                    .map(|id| format!("did you mean `#{id}`?"));
                 Some(finding(
                     Kind::BrokenAnchor,
                     format!("no heading or anchor `#{fragment}` in {whose}"),
@@ -85,6 +127,24 @@ impl Pages<'_> {
                     file,
                 ))
             };
+            // (mdBook's `SUMMARY.md` lists draft chapters as `[Title]()`.)
+            if link.target.trim().is_empty()
+                && matches!(link.kind, LinkKind::Link | LinkKind::Image)
+                && file_name(&guide.path) != "SUMMARY.md"
+            {
+                let what = if link.kind.is_image() {
+                    "image"
+                } else {
+                    "link"
+                };
+                findings.push(finding(
+                    Kind::EmptyLink,
+                    format!("the {what} has an empty target: it leads back to this page"),
+                    Some("fill in the target between the parentheses, or remove the link".into()),
+                    &guide.file,
+                ));
+                continue;
+            }
             let resolved = match &link.resolved {
                 Some(target) => std::borrow::Cow::Borrowed(target),
                 None => std::borrow::Cow::Owned(index.resolve(&guide.path, &link.target)),
@@ -140,4 +200,48 @@ impl Pages<'_> {
         }
         findings
     }
+}
+
+/// The anchor of `anchors` that `fragment` names when letter case is
+/// ignored, as GitHub matches fragments, if there is exactly one.
+fn same_but_case<'a>(fragment: &str, anchors: &HashSet<&'a str>) -> Option<&'a str> {
+    let wanted = fragment.to_lowercase();
+    let mut matching = anchors.iter().filter(|id| id.to_lowercase() == wanted);
+    let id = matching.next()?;
+    matching.next().is_none().then_some(*id)
+}
+
+/// Whether the reference link `[text][label]` (or `[label][]`) at `span` of
+/// `text` reads as a link its author meant, rather than brackets in prose
+/// or code that happen to pair up: not glued to a word or to other
+/// brackets (`map[string][]string`, `a[i][j]`, `[[x][y] z](url)`, tag
+/// chains `[Volume][NFS] [Flaky]`), not a tag (`[sig-storage][Slow]`,
+/// `[Driver: local][LocalVolumeType: dir]`), not a release note's prefix
+/// tags (`- [kubeadm][structured authz] fixed …`).
+pub fn meant_as_link(text: &str, span: std::ops::Range<usize>, label: &str) -> bool {
+    let (Some(before), Some(after)) = (text.get(..span.start), text.get(span.end..)) else {
+        return false;
+    };
+    let line_before = &before[before.rfind('\n').map_or(0, |at| at + 1)..];
+    let line_after = &after[..after.find('\n').unwrap_or(after.len())];
+    let glued = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || matches!(c, '[' | ']'));
+    if glued(line_before.chars().next_back())
+        || line_before.trim_end().ends_with(']')
+        || glued(line_after.chars().next())
+        || line_after.starts_with('(')
+        || line_after.trim_start().starts_with('[')
+    {
+        return false;
+    }
+    if label.starts_with(char::is_uppercase) || label.contains(": ") {
+        return false;
+    }
+    let link_text = text[span.start + 1..].split("][").next().unwrap_or("");
+    let lead = line_before
+        .trim_start()
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .trim_start_matches(['-', '*', '+', '.', ')'])
+        .trim_start();
+    let prefix_tags = lead.is_empty() && !line_after.trim().is_empty() && !link_text.contains(' ');
+    !prefix_tags
 }

@@ -246,10 +246,13 @@ pub enum Kind {
     PlanWarning,
     UnservableName,
     UnsafeHeadingId,
+    BrokenReference,
+    EmptyLink,
+    AnchorCase,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 16] = [
         Kind::BrokenLink,
         Kind::BrokenAnchor,
         Kind::BrokenImage,
@@ -263,6 +266,9 @@ impl Kind {
         Kind::PlanWarning,
         Kind::UnservableName,
         Kind::UnsafeHeadingId,
+        Kind::BrokenReference,
+        Kind::EmptyLink,
+        Kind::AnchorCase,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -280,6 +286,9 @@ impl Kind {
             Kind::PlanWarning => "plan-warning",
             Kind::UnservableName => "unservable-name",
             Kind::UnsafeHeadingId => "unsafe-heading-id",
+            Kind::BrokenReference => "broken-reference",
+            Kind::EmptyLink => "empty-link",
+            Kind::AnchorCase => "anchor-case",
         }
     }
 
@@ -302,15 +311,25 @@ impl Kind {
             Kind::UnsafeHeadingId => {
                 "A {#id} holds characters unsafe in an attribute or URL and was slugged"
             }
+            Kind::BrokenReference => {
+                "A reference link's label has no definition and renders as literal brackets"
+            }
+            Kind::EmptyLink => "A link or image has an empty target",
+            Kind::AnchorCase => {
+                "The #fragment matches a heading only when letter case is ignored (GitHub does; most hosts do not)"
+            }
         }
     }
 
     /// The severity a kind has unless the config says otherwise.
     pub fn default_severity(self) -> Severity {
         match self {
-            Kind::StalePage | Kind::PlanWarning | Kind::UnservableName | Kind::UnsafeHeadingId => {
-                Severity::Warning
-            }
+            Kind::StalePage
+            | Kind::PlanWarning
+            | Kind::UnservableName
+            | Kind::UnsafeHeadingId
+            | Kind::EmptyLink
+            | Kind::AnchorCase => Severity::Warning,
             _ => Severity::Error,
         }
     }
