@@ -1,4 +1,116 @@
-//! Hostile input: reads.
+//! Hostile input: what almanac reads and where its output goes. Things named
+//! as scripts or includes that never end, pages built to take quadratic time,
+//! repository links to secrets, and a reader that goes away.
 
-#[allow(unused_imports)]
-use crate::common::Fixture;
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::{Fixture, Run};
+
+/// Runs `almanac -C <fixture> args…` with stdout going to `stdout`, killed
+/// (and the test failed) if it is still running after `limit`: a regression
+/// to a hang fails instead of hanging CI.
+fn run_within(f: &Fixture, args: &[&str], stdout: Stdio, limit: Duration) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_almanac"));
+    cmd.args(["-C", f.root().to_str().unwrap(), "--color", "never"])
+        .args(args)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("running almanac");
+    // Read stderr on a thread so a chatty run cannot block on a full pipe.
+    let mut stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let mut out = child.stdout.take();
+    let stdout_reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(out) = out.as_mut() {
+            let _ = out.read_to_string(&mut text);
+        }
+        text
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("almanac {args:?} still running after {limit:?}: killed");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: stdout_reader.join().unwrap(),
+        stderr: reader.join().unwrap(),
+    }
+}
+
+const LIMIT: Duration = Duration::from_secs(20);
+
+/// A page with `n` broken links, one a line: output well past a pipe's buffer.
+fn many_broken_links(n: usize) -> String {
+    let mut page = String::from("# Links\n\n");
+    for i in 0..n {
+        page.push_str(&format!("[gone](missing-{i}.md)\n\n"));
+    }
+    page
+}
+
+#[test]
+fn a_reader_that_goes_away_does_not_crash_check() {
+    // `almanac check --format json | true`: the pipe is closed before almanac
+    // writes, and the output is far larger than a pipe holds.
+    let f = Fixture::with(&[("content/index.md", &many_broken_links(3000))]);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_almanac"));
+    cmd.args([
+        "-C",
+        f.root().to_str().unwrap(),
+        "check",
+        "--format",
+        "json",
+    ])
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.is_empty(),
+        "a closed pipe ends the run quietly:\n{stderr}"
+    );
+}
+
+#[test]
+fn a_full_disk_under_stdout_is_an_error_not_a_panic() {
+    // `almanac report --quarter 2026-Q3 > /dev/full` and the same for check.
+    let f = Fixture::with(&[("content/index.md", &many_broken_links(3000))]);
+    for args in [
+        &["report", "--quarter", "2026-Q3"][..],
+        &["check", "--format", "json"][..],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let run = run_within(&f, args, Stdio::from(full), LIMIT);
+        assert_eq!(run.code, 2, "{args:?}: stderr:\n{}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("to stdout") && run.stderr.contains("No space left"),
+            "{args:?}: the message says what failed:\n{}",
+            run.stderr
+        );
+    }
+}
