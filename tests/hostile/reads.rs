@@ -114,3 +114,59 @@ fn a_full_disk_under_stdout_is_an_error_not_a_panic() {
         );
     }
 }
+
+/// Generous for a debug build on a busy machine; the quadratic code took
+/// minutes on these pages even when optimised.
+const LARGE_LIMIT: Duration = Duration::from_secs(90);
+
+#[test]
+fn a_page_of_100000_broken_reference_links_finishes() {
+    let n = 100_000;
+    let mut page = String::from("# References\n\n");
+    for i in 0..n {
+        page.push_str(&format!("[gone][r{i}]\n"));
+    }
+    page.push('\n');
+    for i in 0..n {
+        page.push_str(&format!("[r{i}]: missing-{i}.md\n"));
+    }
+    let f = Fixture::with(&[("content/index.md", &page)]);
+    let run = run_within(&f, &["check"], Stdio::piped(), LARGE_LIMIT);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(&format!("failed: {n} errors")),
+        "{}",
+        &run.stdout[run.stdout.len().saturating_sub(300)..]
+    );
+    let run = run_within(&f, &["-q", "build"], Stdio::piped(), LARGE_LIMIT);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn many_links_on_one_long_line_finish() {
+    // About 1 MB on one line: each link's column was counted from the line's start.
+    let n = 40_000;
+    let line: Vec<String> = (0..n).map(|i| format!("[é](missing-{i}.md)")).collect();
+    let page = format!("# One line\n\n{}\n", line.join(" "));
+    let f = Fixture::with(&[("content/index.md", &page)]);
+    for format in ["human", "json"] {
+        let run = run_within(
+            &f,
+            &["check", "--format", format],
+            Stdio::piped(),
+            LARGE_LIMIT,
+        );
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        // The last link's column is right, counted in characters.
+        let last = format!("missing-{}.md", n - 1);
+        let column = page.lines().nth(2).unwrap();
+        let column = column[..column.find(&last).unwrap()].chars().count() + 1;
+        let shown = match format {
+            "human" => format!("content/index.md:3:{column}"),
+            _ => format!("\"column\": {column}"),
+        };
+        assert!(run.stdout.contains(&shown), "{format}: no `{shown}`");
+    }
+    let run = run_within(&f, &["-q", "build"], Stdio::piped(), LARGE_LIMIT);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
