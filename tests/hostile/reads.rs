@@ -8,13 +8,55 @@ use std::time::{Duration, Instant};
 
 use crate::common::{Fixture, Run};
 
+fn mkfifo(path: &std::path::Path) {
+    let made = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("running mkfifo");
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+fn symlink(target: impl AsRef<std::path::Path>, link: &std::path::Path) {
+    std::os::unix::fs::symlink(target, link).unwrap();
+}
+
 /// Runs `almanac -C <fixture> args…` with stdout going to `stdout`, killed
 /// (and the test failed) if it is still running after `limit`: a regression
 /// to a hang fails instead of hanging CI.
 fn run_within(f: &Fixture, args: &[&str], stdout: Stdio, limit: Duration) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_almanac"));
-    cmd.args(["-C", f.root().to_str().unwrap(), "--color", "never"])
-        .args(args)
+    cmd.args(["-C", f.root().to_str().unwrap(), "--color", "never"]);
+    spawn_within(cmd, args, stdout, limit).0
+}
+
+/// `run_within` for small fixtures, failed if almanac's resident memory
+/// is seen above 500 MB: a run that reads without end fails here. Its
+/// address space is capped too, so it cannot take the machine's memory first.
+fn run_bounded(f: &Fixture, args: &[&str]) -> Run {
+    let mut cmd = Command::new("sh");
+    cmd.args(["-c", "ulimit -v 4000000 && exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_almanac"))
+        .args(["-C", f.root().to_str().unwrap(), "--color", "never"]);
+    let (run, peak_kb) = spawn_within(cmd, args, Stdio::piped(), LIMIT);
+    assert!(
+        peak_kb < 500 * 1024,
+        "almanac {args:?} used {} MB of memory",
+        peak_kb / 1024
+    );
+    run
+}
+
+/// `VmHWM` of a running process (Linux): its peak resident memory so far.
+fn peak_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Runs `cmd args…`, killed after `limit`; with the highest peak memory seen
+/// while it ran (sampled, so a lower bound).
+fn spawn_within(mut cmd: Command, args: &[&str], stdout: Stdio, limit: Duration) -> (Run, u64) {
+    cmd.args(args)
         .env_remove("NO_COLOR")
         .stdin(Stdio::null())
         .stdout(stdout)
@@ -36,7 +78,9 @@ fn run_within(f: &Fixture, args: &[&str], stdout: Stdio, limit: Duration) -> Run
         text
     });
     let started = Instant::now();
+    let mut peak = 0;
     let status = loop {
+        peak = peak.max(peak_kb(child.id()).unwrap_or(0));
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
@@ -47,11 +91,12 @@ fn run_within(f: &Fixture, args: &[&str], stdout: Stdio, limit: Duration) -> Run
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    Run {
+    let run = Run {
         code: status.code().unwrap_or(-1),
         stdout: stdout_reader.join().unwrap(),
         stderr: reader.join().unwrap(),
-    }
+    };
+    (run, peak)
 }
 
 const LIMIT: Duration = Duration::from_secs(20);
@@ -169,4 +214,103 @@ fn many_links_on_one_long_line_finish() {
     }
     let run = run_within(&f, &["-q", "build"], Stdio::piped(), LARGE_LIMIT);
     assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn a_fifo_named_as_a_documented_script_does_not_hang_check() {
+    // Nothing ever writes to the FIFO: opening it to read would wait forever.
+    let f = Fixture::with(&[(
+        "content/index.md",
+        "# Deploy\n\n```bash\n./scripts/deploy.sh --env prod\nbash scripts/deploy.sh --dry-run\n```\n",
+    )]);
+    std::fs::create_dir_all(f.path("scripts")).unwrap();
+    mkfifo(&f.path("scripts/deploy.sh"));
+    let run = run_bounded(&f, &["check"]);
+    // It exists; what it accepts cannot be read, so nothing is judged.
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("no problems found"), "{}", run.stdout);
+}
+
+#[test]
+fn a_fifo_included_by_the_makefile_does_not_hang_check() {
+    let f = Fixture::with(&[
+        (
+            "content/index.md",
+            "# Build\n\n```bash\nmake release\n```\n",
+        ),
+        ("Makefile", "all:\n\techo all\ninclude rules.mk\n"),
+    ]);
+    mkfifo(&f.path("rules.mk"));
+    let run = run_bounded(&f, &["check"]);
+    // `release` may be defined in the unread include: not an error.
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn a_script_linked_to_dev_zero_is_not_read() {
+    let f = Fixture::with(&[(
+        "content/index.md",
+        "# Zero\n\n```bash\nbash scripts/zero.sh --fast\n```\n",
+    )]);
+    std::fs::create_dir_all(f.path("scripts")).unwrap();
+    symlink("/dev/zero", &f.path("scripts/zero.sh"));
+    let run = run_bounded(&f, &["check"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn makefiles_naming_dev_zero_are_not_read() {
+    // `-include /dev/zero` in the Makefile, and a Makefile given as `-f /dev/zero`.
+    let f = Fixture::with(&[
+        (
+            "content/index.md",
+            "# Build\n\n```bash\nmake release\nmake -f /dev/zero all\n```\n",
+        ),
+        ("Makefile", "all:\n\techo all\n-include /dev/zero\n"),
+    ]);
+    let run = run_bounded(&f, &["check"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn a_script_linked_out_of_the_repository_is_not_read() {
+    // Its options would make `--fast` an unknown flag, if almanac read it.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let outside = elsewhere.path().join("tool.sh");
+    std::fs::write(
+        &outside,
+        "#!/bin/sh\ncase $1 in\n  --slow) ;;\n  *) exit 2 ;;\nesac\n",
+    )
+    .unwrap();
+    let f = Fixture::with(&[(
+        "content/index.md",
+        "# Tool\n\n```bash\nbash scripts/tool.sh --fast\n```\n",
+    )]);
+    std::fs::create_dir_all(f.path("scripts")).unwrap();
+    symlink(&outside, &f.path("scripts/tool.sh"));
+    let run = run_bounded(&f, &["check"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    // The same script inside the repository is read and judged.
+    std::fs::remove_file(f.path("scripts/tool.sh")).unwrap();
+    std::fs::copy(&outside, f.path("scripts/tool.sh")).unwrap();
+    let run = run_bounded(&f, &["check"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("unknown-flag"), "{}", run.stdout);
+}
+
+#[test]
+fn a_script_over_a_megabyte_is_not_judged() {
+    let mut script = String::from("#!/bin/sh\ncase $1 in\n  --slow) ;;\n  *) exit 2 ;;\nesac\n");
+    while script.len() <= 1 << 20 {
+        script.push_str("# padding padding padding padding padding padding padding\n");
+    }
+    let f = Fixture::with(&[
+        (
+            "content/index.md",
+            "# Tool\n\n```bash\nbash scripts/tool.sh --fast\n```\n",
+        ),
+        ("scripts/tool.sh", &script),
+    ]);
+    let run = run_bounded(&f, &["check"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }
