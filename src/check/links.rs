@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use super::{Finding, Kind, Names, Severity, did_you_mean, list_dir};
-use crate::index::{SiteIndex, Target};
+use crate::index::{SiteIndex, Target, Withheld};
 use crate::load::guides::{Guide, file_name, parent};
 use crate::markdown::Rendered;
 
@@ -129,6 +129,10 @@ impl Pages<'_> {
                         path,
                     ));
                 }
+                Target::Withheld { path, why } => {
+                    let (message, hint) = withheld_message(path, *why);
+                    findings.push(finding(Kind::PrivateFile, message, hint, path));
+                }
                 Target::OutsideRoot => findings.push(finding(
                     Kind::BrokenLink,
                     "the link leaves the project root".to_string(),
@@ -139,5 +143,36 @@ impl Pages<'_> {
             }
         }
         findings
+    }
+}
+
+/// What to say about a link to a repository file that is not published.
+fn withheld_message(path: &str, why: Withheld) -> (String, Option<String>) {
+    let forge = "set `repo_url` in almanac.yaml to link to the file in the repository instead";
+    match why {
+        Withheld::Git => (
+            format!("`{path}` is inside `.git/`, which is never published or linked"),
+            None,
+        ),
+        Withheld::Hidden => (
+            format!(
+                "`{path}` is a hidden file (a name starting with `.`), which is never published"
+            ),
+            Some(forge.to_string()),
+        ),
+        Withheld::Outside => (
+            format!(
+                "`{path}` is a symbolic link that leads out of the repository; it is not published"
+            ),
+            None,
+        ),
+        Withheld::NotAFile => (
+            format!("`{path}` is not a regular file; it is not published"),
+            None,
+        ),
+        Withheld::Untracked => (
+            format!("`{path}` is not tracked by git; only tracked files are published"),
+            Some(format!("commit it (`git add {path}`), or {forge}")),
+        ),
     }
 }

@@ -215,10 +215,11 @@ pub enum Kind {
     DataError,
     StalePage,
     PlanWarning,
+    PrivateFile,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::BrokenLink,
         Kind::BrokenAnchor,
         Kind::BrokenImage,
@@ -230,6 +231,7 @@ impl Kind {
         Kind::DataError,
         Kind::StalePage,
         Kind::PlanWarning,
+        Kind::PrivateFile,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -245,6 +247,7 @@ impl Kind {
             Kind::DataError => "data-error",
             Kind::StalePage => "stale-page",
             Kind::PlanWarning => "plan-warning",
+            Kind::PrivateFile => "private-file",
         }
     }
 
@@ -263,6 +266,9 @@ impl Kind {
             Kind::DataError => "Front matter or a data file is invalid",
             Kind::StalePage => "The page's review_by date has passed",
             Kind::PlanWarning => "The release calendar is inconsistent",
+            Kind::PrivateFile => {
+                "A link to a repository file that is never published (.git, a dotfile, a symbolic link out of the repository, an untracked file)"
+            }
         }
     }
 

@@ -314,3 +314,190 @@ fn a_script_over_a_megabyte_is_not_judged() {
     let run = run_bounded(&f, &["check"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }
+
+// Repository links: what `build` copies under `public/_repo/` when no
+// `repo_url` is set, and what `check` says about it.
+
+/// Every file the build wrote, as text, with its path: to look for a secret.
+fn published(f: &Fixture) -> Vec<(String, String)> {
+    f.snapshot("public")
+        .into_iter()
+        .map(|(path, bytes)| (path, String::from_utf8_lossy(&bytes).into_owned()))
+        .collect()
+}
+
+fn assert_not_published(f: &Fixture, secret: &str) {
+    for (path, text) in published(f) {
+        assert!(!text.contains(secret), "public/{path} holds the secret");
+    }
+}
+
+#[test]
+fn a_link_to_a_symlink_to_the_process_environment_publishes_nothing() {
+    // `[env](../env.txt)` with `env.txt → /proc/self/environ`: the CI's tokens.
+    let f = Fixture::with(&[("content/index.md", "# Setup\n\nSee [env](../env.txt).\n")]);
+    symlink("/proc/self/environ", &f.path("env.txt"));
+    let secret = ("CI_DEPLOY_TOKEN", "ghp_not_for_the_website_12345");
+    let run = f.run_env(&["build"], &[secret]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_not_published(&f, secret.1);
+    assert!(!f.exists("public/_repo"), "nothing is copied");
+    assert!(run.stderr.contains("private-file"), "{}", run.stderr);
+
+    let run = f.run_env(&["check"], &[secret]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("error[private-file]")
+            && run.stdout.contains("leads out of the repository")
+            && run.stdout.contains("content/index.md:3:"),
+        "{}",
+        run.stdout
+    );
+    let strict = f.run_env(&["build", "--strict"], &[secret]);
+    assert_eq!(strict.code, 1, "{}", strict.stderr);
+}
+
+#[test]
+fn links_through_symlinks_to_system_files_and_outside_folders_publish_nothing() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("secret.txt"), "outside-secret-4711").unwrap();
+    let f = Fixture::with(&[(
+        "content/index.md",
+        "# Links\n\n[passwd](../passwd)\n\n[outside](../shared/secret.txt)\n",
+    )]);
+    symlink("/etc/passwd", &f.path("passwd"));
+    symlink(elsewhere.path(), &f.path("shared"));
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_not_published(&f, "outside-secret-4711");
+    assert_not_published(&f, "root:x:0:0");
+    assert!(!f.exists("public/_repo"), "nothing is copied");
+
+    let run = f.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(
+        run.stdout.matches("\"kind\": \"private-file\"").count(),
+        2,
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn git_config_and_dotfiles_are_never_published() {
+    let f = Fixture::with(&[
+        (
+            "content/index.md",
+            "# Repo\n\n[remote](../.git/config)\n\n[env](../.env)\n\n[ci](../.github/ci.yml)\n\n[release](../scripts/release.sh)\n",
+        ),
+        (".env", "API_TOKEN=dotenv-secret-31337\n"),
+        (".github/ci.yml", "on: push\n"),
+        ("scripts/release.sh", "#!/bin/sh\necho release\n"),
+    ]);
+    let git = crate::common::Git::init(&f);
+    git.commit_all(
+        "everything, .env too",
+        crate::common::at("2026-01-05T10:00:00Z"),
+    );
+    // A token in the remote URL, as CI checkouts often have.
+    let config = f.read(".git/config")
+        + "[remote \"origin\"]\n\turl = https://x-access-token:git-config-secret-2718@example.org/r.git\n";
+    f.write(".git/config", &config);
+
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for (path, text) in published(&f) {
+        for secret in ["git-config-secret-2718", "dotenv-secret-31337"] {
+            assert!(!text.contains(secret), "public/{path} holds {secret}");
+        }
+        assert!(
+            !path.starts_with("_repo/.") && !path.contains("/."),
+            "public/{path} is a dotfile"
+        );
+    }
+    // A tracked regular file is still published.
+    assert_eq!(
+        f.read("public/_repo/scripts/release.sh"),
+        "#!/bin/sh\necho release\n"
+    );
+
+    let run = f.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(
+        run.stdout.matches("error[private-file]").count(),
+        3,
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("`.git/config` is inside `.git/`"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("set `repo_url`"), "{}", run.stdout);
+}
+
+#[test]
+fn only_files_git_tracks_are_published() {
+    let f = Fixture::with(&[
+        (
+            "content/index.md",
+            "# Notes\n\n[tracked](../notes/tracked.txt)\n\n[local](../notes/local.txt)\n",
+        ),
+        ("notes/tracked.txt", "tracked\n"),
+    ]);
+    let git = crate::common::Git::init(&f);
+    git.commit_all("notes", crate::common::at("2026-01-05T10:00:00Z"));
+    // Left in the checkout, never committed: a key, a dump, a build product.
+    f.write("notes/local.txt", "untracked-secret-1618\n");
+
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(f.exists("public/_repo/notes/tracked.txt"));
+    assert_not_published(&f, "untracked-secret-1618");
+
+    let run = f.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("`notes/local.txt` is not tracked by git"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        run.stdout.matches("error[private-file]").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn with_a_repo_url_dotfiles_link_to_the_forge_and_git_internals_are_refused() {
+    let f = Fixture::with(&[
+        ("almanac.yaml", "repo_url: https://example.org/org/repo\n"),
+        (
+            "content/index.md",
+            "# CI\n\n[ci](../.github/ci.yml)\n\n[head](../.git/HEAD)\n",
+        ),
+        (".github/ci.yml", "on: push\n"),
+    ]);
+    std::fs::create_dir_all(f.path(".git")).unwrap();
+    f.write(".git/HEAD", "ref: refs/heads/main\n");
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = f.read("public/index.html");
+    assert!(
+        page.contains("https://example.org/org/repo/blob/main/.github/ci.yml"),
+        "{page}"
+    );
+    assert!(!page.contains("blob/main/.git/HEAD"), "{page}");
+    let run = f.run(&["check"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(
+        run.stdout.matches("error[private-file]").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+}
