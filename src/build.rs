@@ -815,7 +815,11 @@ fn href_for(
         url
     };
     match target {
-        Target::External | Target::SamePage { .. } | Target::OutsideRoot => None,
+        // A withheld file is not copied: the link stays as written, and check reports it.
+        Target::External
+        | Target::SamePage { .. }
+        | Target::OutsideRoot
+        | Target::Withheld { .. } => None,
         Target::Page { page, fragment } => {
             Some(with_fragment(relative(index.guide_url(*page)), fragment))
         }
@@ -1072,6 +1076,8 @@ fn write_site(
         }
         copy_tree(&project.root.join("static"), out)?;
         if project.config.repo_url.is_none() {
+            // Only what the index resolved to a publishable file: regular,
+            // tracked, inside the repository, no dotfile (`SiteIndex::withheld`).
             let mut repo_files = BTreeSet::new();
             for (guide, r) in project.guides.iter().zip(rendered) {
                 for link in &r.links {

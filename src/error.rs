@@ -180,8 +180,13 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: std::cell::OnceCell<Vec<usize>>,
-    /// The last offset `line_col` counted to, and its line.
-    counted: std::cell::Cell<(usize, usize)>,
+    /// The last offset `line_col` counted to, with its line and column: the
+    /// next offset on the same line counts on from there, so many links on
+    /// one long line cost the line once, not once each.
+    counted: std::cell::Cell<(usize, usize, usize)>,
+    /// Bytes looked at, for the tests that bound the work.
+    #[cfg(test)]
+    work: std::cell::Cell<usize>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -189,12 +194,15 @@ impl<'a> LineIndex<'a> {
         LineIndex {
             text,
             starts: std::cell::OnceCell::new(),
-            counted: std::cell::Cell::new((0, 1)),
+            counted: std::cell::Cell::new((0, 1, 1)),
+            #[cfg(test)]
+            work: std::cell::Cell::new(0),
         }
     }
 
     fn starts(&self) -> &[usize] {
         self.starts.get_or_init(|| {
+            self.worked(self.text.len());
             let mut starts = Vec::with_capacity(self.text.len() / 40 + 1);
             starts.push(0);
             starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
@@ -215,20 +223,62 @@ impl<'a> LineIndex<'a> {
             .unwrap_or(self.text.len())
     }
 
+    /// The text of 1-based `line`, without its line ending (`None` past the
+    /// last line, as `str::lines` counts them).
+    pub fn line_text(&self, line: usize) -> Option<&'a str> {
+        let starts = self.starts();
+        let start = *starts.get(line.checked_sub(1)?)?;
+        if start == self.text.len() {
+            return None;
+        }
+        let end = starts.get(line).map_or(self.text.len(), |&next| next - 1);
+        let text = &self.text[start..end];
+        Some(text.strip_suffix('\r').unwrap_or(text))
+    }
+
+    /// Bytes looked at so far (tests only).
+    #[cfg(test)]
+    pub(crate) fn work(&self) -> usize {
+        self.work.get()
+    }
+
     /// 1-based line and column (in characters) of byte `offset`.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
         let bytes = self.text.as_bytes();
-        let line = match self.counted.get() {
-            (from, line) if from <= offset => {
-                line + memchr::memchr_iter(b'\n', &bytes[from..offset]).count()
+        let (line, column) = match self.counted.get() {
+            (from, line, column) if from <= offset => {
+                self.worked(offset - from);
+                let span = &bytes[from..offset];
+                match memchr::memrchr(b'\n', span) {
+                    None => (line, column + self.text[from..offset].chars().count()),
+                    Some(last) => (
+                        line + memchr::memchr_iter(b'\n', span).count(),
+                        self.text[from + last + 1..offset].chars().count() + 1,
+                    ),
+                }
             }
-            _ => 1 + memchr::memchr_iter(b'\n', &bytes[..offset]).count(),
+            // Backwards (rare): from the start of the offset's line.
+            _ => {
+                let start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1);
+                self.worked(offset - start);
+                (
+                    self.line_of(offset),
+                    self.text[start..offset].chars().count() + 1,
+                )
+            }
         };
-        self.counted.set((offset, line));
-        let start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1);
-        (line, self.text[start..offset].chars().count() + 1)
+        self.counted.set((offset, line, column));
+        (line, column)
     }
+
+    #[cfg(test)]
+    fn worked(&self, bytes: usize) {
+        self.work.set(self.work.get() + bytes);
+    }
+
+    #[cfg(not(test))]
+    fn worked(&self, _: usize) {}
 }
 
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
@@ -253,6 +303,20 @@ mod tests {
         assert_eq!(LineIndex::new(text).offset_of_line(2), 3);
     }
 
+    #[test]
+    fn line_text_agrees_with_lines() {
+        for text in ["", "a", "a\n", "a\r\nb", "\n\nc\n", "x\ny\r\n\nz"] {
+            let index = LineIndex::new(text);
+            for n in 0..6 {
+                assert_eq!(
+                    index.line_text(n),
+                    n.checked_sub(1).and_then(|i| text.lines().nth(i)),
+                    "line {n} of {text:?}"
+                );
+            }
+        }
+    }
+
     /// Offsets asked in any order get the lines the list of line starts gives.
     #[test]
     fn counted_lines_agree_with_the_line_starts() {
@@ -271,6 +335,29 @@ mod tests {
                 "column at {offset}"
             );
         }
+    }
+
+    /// Links on one long line (issue 15): each is measured from the one
+    /// before it, so twice the links on a line twice as long is twice the
+    /// work, not four times.
+    #[test]
+    fn many_offsets_on_one_long_line_cost_the_line_once() {
+        let work = |links: usize| {
+            let text = "[é](x.md) ".repeat(links);
+            let lines = LineIndex::new(&text);
+            for (at, _) in text.match_indices("](") {
+                let (line, column) = lines.line_col(at);
+                assert_eq!(line, 1);
+                assert_eq!(column, text[..at].chars().count() + 1);
+            }
+            lines.work()
+        };
+        let (small, large) = (work(5_000), work(10_000));
+        assert!(small > 0);
+        assert!(
+            large <= small * 2 + 16,
+            "10,000 links cost {large}, 5,000 cost {small}: more than linear"
+        );
     }
 
     #[test]

@@ -36,6 +36,23 @@ fn join(dir: &str, name: &str) -> String {
     }
 }
 
+/// Why a repository file a guide links to is not published (copied under
+/// `_repo/`): secrets must not leave with the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withheld {
+    /// Under `.git/`: the repository's own files (its config may hold a token).
+    /// Never linked, not even to the forge.
+    Git,
+    /// A dotfile or a file in a dot-folder (`.env`).
+    Hidden,
+    /// Reached through a symbolic link that leads out of the repository.
+    Outside,
+    /// Not a regular file (a FIFO, a device).
+    NotAFile,
+    /// A file git does not track.
+    Untracked,
+}
+
 /// What a link destination refers to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -57,6 +74,8 @@ pub enum Target {
     Asset { path: String },
     /// A file of the repository outside the content dir (root-relative path).
     RepoFile { path: String },
+    /// A repository file that is never published (root-relative path).
+    Withheld { path: String, why: Withheld },
     /// A page almanac generates from the data (the calendar, a release, metrics, a report).
     Generated {
         url: String,
@@ -81,7 +100,10 @@ impl Target {
             Target::SamePage { fragment }
             | Target::Page { fragment, .. }
             | Target::Section { fragment, .. } => fragment.is_some(),
-            Target::RepoFile { .. } | Target::Missing { .. } | Target::OutsideRoot => true,
+            Target::RepoFile { .. }
+            | Target::Withheld { .. }
+            | Target::Missing { .. }
+            | Target::OutsideRoot => true,
         }
     }
 }
@@ -106,6 +128,14 @@ pub struct SiteIndex {
     /// `base_url` of `https://example.org/handbook/`), which site-absolute
     /// links may start with; empty for a site at the host's root.
     site_prefix: String,
+    /// Whether linked repository files are copied into the site (no
+    /// `repo_url` to link to instead).
+    copies_repo_files: bool,
+    /// What git tracks (`None`: not a repository), read when a link first
+    /// names a repository file to copy.
+    tracked: std::sync::OnceLock<Option<std::collections::HashSet<String>>>,
+    /// The root with symbolic links resolved, likewise.
+    real_root: std::sync::OnceLock<Option<PathBuf>>,
 }
 
 impl SiteIndex {
@@ -124,6 +154,9 @@ impl SiteIndex {
             generated: HashSet::default(),
             unknown_dirs: Vec::new(),
             site_prefix: site_prefix(project.config.base_url.as_deref()),
+            copies_repo_files: project.config.repo_url.is_none(),
+            tracked: std::sync::OnceLock::new(),
+            real_root: std::sync::OnceLock::new(),
         };
         for (i, guide) in guides.iter().enumerate() {
             index.pages.insert(guide.path.clone(), i);
@@ -295,8 +328,10 @@ impl SiteIndex {
             }
         } else if target.is_empty() || self.root.join(&target).exists() {
             // The repository's root, or one of its files outside the content folder.
-            return Target::RepoFile {
-                path: target.trim_end_matches('/').to_string(),
+            let path = target.trim_end_matches('/').to_string();
+            return match self.withheld(&path) {
+                Some(why) => Target::Withheld { path, why },
+                None => Target::RepoFile { path },
             };
         }
         Target::Missing {
@@ -313,6 +348,57 @@ impl SiteIndex {
                 dir: dir.to_string(),
                 fragment,
             },
+        }
+    }
+
+    /// Why the existing repository file at root-relative `path` must not be
+    /// published, if it must not. With `repo_url` set nothing is copied (links
+    /// go to the forge), and only `.git/` is refused.
+    fn withheld(&self, path: &str) -> Option<Withheld> {
+        let hidden = |p: &str| {
+            if p.split('/').any(|seg| seg == ".git") {
+                Some(Withheld::Git)
+            } else if p.split('/').any(|seg| seg.starts_with('.')) {
+                Some(Withheld::Hidden)
+            } else {
+                None
+            }
+        };
+        match hidden(path) {
+            Some(Withheld::Git) => return Some(Withheld::Git),
+            Some(why) if self.copies_repo_files => return Some(why),
+            _ => {}
+        }
+        if !self.copies_repo_files {
+            return None;
+        }
+        let full = self.root.join(path);
+        let Some(real_root) = self.real_root.get_or_init(|| self.root.canonicalize().ok()) else {
+            return Some(Withheld::Outside);
+        };
+        // Where the path really leads: inside the repository, and no dotfile there either.
+        let real = full.canonicalize().ok()?;
+        let Ok(real_rel) = real.strip_prefix(real_root) else {
+            return Some(Withheld::Outside);
+        };
+        let real_rel = real_rel.to_string_lossy().replace('\\', "/");
+        if let Some(why) = hidden(&real_rel) {
+            return Some(why);
+        }
+        let meta = std::fs::metadata(&real).ok()?;
+        if meta.is_dir() {
+            // A folder is linked to, never copied.
+            return None;
+        }
+        if !meta.is_file() {
+            return Some(Withheld::NotAFile);
+        }
+        let tracked = self
+            .tracked
+            .get_or_init(|| crate::load::history::tracked_paths(&self.root));
+        match tracked {
+            Some(tracked) if !tracked.contains(&real_rel) => Some(Withheld::Untracked),
+            _ => None,
         }
     }
 

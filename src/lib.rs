@@ -127,7 +127,9 @@ pub fn run(cli: &Cli, color: bool, stderr: &mut dyn Write) -> Result<i32> {
                 &report.sources,
                 color,
             );
-            print!("{text}");
+            if !print(&text, "the findings")? {
+                return Ok(0);
+            }
             let failed =
                 report.summary.errors > 0 || (args.deny_warnings && report.summary.warnings > 0);
             Ok(i32::from(failed))
@@ -154,7 +156,9 @@ pub fn run(cli: &Cli, color: bool, stderr: &mut dyn Write) -> Result<i32> {
                             writeln!(stderr, "wrote the {quarter} report to {}", path.display());
                     }
                 }
-                None => print!("{text}"),
+                None => {
+                    print(&text, "the report")?;
+                }
             }
             Ok(0)
         }
@@ -171,6 +175,24 @@ pub fn run(cli: &Cli, color: bool, stderr: &mut dyn Write) -> Result<i32> {
             }
             Ok(0)
         }
+    }
+}
+
+/// Writes `what` to stdout. `Ok(false)` when the reader went away
+/// (`almanac check | head`): like ripgrep, almanac then stops quietly. Any
+/// other failure, such as a full disk, is an error.
+fn print(text: &str, what: &str) -> Result<bool> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(Error::Io {
+            context: format!("writing {what} to stdout"),
+            source: e,
+        }),
     }
 }
 

@@ -1,4 +1,4 @@
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use clap::Parser;
 
@@ -20,8 +20,16 @@ fn main() {
     };
     let code = match almanac::run(&cli, color, &mut std::io::stderr()) {
         Ok(code) => code,
+        // The reader of our output went away (`almanac build 2>&1 | head`):
+        // stop quietly, as ripgrep does.
+        Err(almanac::error::Error::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            0
+        }
         Err(err) => {
-            eprintln!("{}", err.render(color));
+            // Nowhere left to say it (stderr closed or full): the exit code still does.
+            let _ = writeln!(std::io::stderr(), "{}", err.render(color));
             2
         }
     };

@@ -761,10 +761,12 @@ pub struct Repo<'a> {
     ignores: crate::load::history::Ignores,
     /// Whether a root-relative folder exists, asked once per folder.
     dirs: HashMap<String, bool>,
+    /// `root` with its symbolic links resolved: what is read must be inside it.
+    real_root: PathBuf,
     scripts: HashMap<String, Script>,
-    package_scripts: HashMap<PathBuf, Option<Vec<String>>>,
+    package_scripts: HashMap<PathBuf, Listing>,
     make_targets: HashMap<PathBuf, Option<MakeTargets>>,
-    just_recipes: HashMap<PathBuf, Option<Vec<String>>>,
+    just_recipes: HashMap<PathBuf, Listing>,
 }
 
 impl<'a> Repo<'a> {
@@ -773,6 +775,7 @@ impl<'a> Repo<'a> {
             root,
             ignores: crate::load::history::Ignores::open(root),
             dirs: HashMap::new(),
+            real_root: root.canonicalize().unwrap_or_else(|_| root.to_path_buf()),
             scripts: HashMap::new(),
             package_scripts: HashMap::new(),
             make_targets: HashMap::new(),
@@ -793,6 +796,73 @@ enum Script {
     },
 }
 
+/// The most of a script or build file that is read: its options and targets
+/// are near the top, and a bigger file is not judged.
+const READ_LIMIT: u64 = 1 << 20;
+
+/// A file the docs name, as far as almanac is willing to read it.
+#[derive(Debug, PartialEq, Eq)]
+enum Read {
+    Text(String),
+    /// Nothing there (or a symbolic link to nothing).
+    Missing,
+    /// There, but not read: not a regular file (a FIFO would never end,
+    /// `/dev/zero` never stops), outside the repository once symbolic links
+    /// are followed, over `READ_LIMIT`, or not UTF-8. Nothing is judged from it.
+    Refused,
+}
+
+/// Reads `path` if it is a regular file of the repository at `real_root`
+/// (canonical), at most `READ_LIMIT` bytes of it.
+fn read_bounded(real_root: &Path, path: &Path) -> Read {
+    use std::io::Read as _;
+    let Ok(real) = path.canonicalize() else {
+        return if path.symlink_metadata().is_ok() {
+            Read::Refused
+        } else {
+            Read::Missing
+        };
+    };
+    if !real.starts_with(real_root) {
+        return Read::Refused;
+    }
+    match std::fs::metadata(&real) {
+        Ok(m) if m.is_file() && m.len() <= READ_LIMIT => {}
+        Ok(_) => return Read::Refused,
+        Err(_) => return Read::Missing,
+    }
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(&real)
+        .and_then(|file| file.take(READ_LIMIT + 1).read_to_end(&mut bytes));
+    match read {
+        Ok(n) if n as u64 <= READ_LIMIT => {
+            String::from_utf8(bytes).map_or(Read::Refused, Read::Text)
+        }
+        Ok(_) => Read::Refused,
+        Err(_) => Read::Refused,
+    }
+}
+
+/// The names a task file defines (package.json scripts, just recipes).
+enum Listing {
+    /// No such file: a task documented against it cannot run.
+    Missing,
+    /// The file is there but was not read (see `Read::Refused`): say nothing.
+    Unread,
+    Names(Vec<String>),
+}
+
+impl Listing {
+    /// For `task_problem`: `None` when the file is missing; skip when unread.
+    fn known(&self, entry: &str) -> Option<Option<(bool, &[String])>> {
+        match self {
+            Listing::Missing => Some(None),
+            Listing::Unread => None,
+            Listing::Names(names) => Some(Some((names.iter().any(|n| n == entry), names))),
+        }
+    }
+}
+
 impl Repo<'_> {
     fn is_dir(&mut self, rel: &str) -> bool {
         let root = self.root;
@@ -803,7 +873,7 @@ impl Repo<'_> {
     }
 
     fn script(&mut self, rel: &str) -> &Script {
-        let root = self.root;
+        let (root, real_root) = (self.root, &self.real_root);
         self.scripts.entry(rel.to_string()).or_insert_with(|| {
             let full = root.join(rel);
             match std::fs::metadata(&full) {
@@ -819,10 +889,12 @@ impl Repo<'_> {
                 }
                 Ok(m) if m.is_dir() => Script::Folder,
                 Ok(m) => Script::File {
-                    executable: is_executable(&m),
-                    flags: std::fs::read_to_string(&full)
-                        .ok()
-                        .and_then(|text| accepted_flags(&text)),
+                    // Only a regular file's mode is judged.
+                    executable: is_executable(&m) || !m.is_file(),
+                    flags: match read_bounded(real_root, &full) {
+                        Read::Text(text) => accepted_flags(&text),
+                        Read::Missing | Read::Refused => None,
+                    },
                 },
             }
         })
@@ -966,14 +1038,14 @@ pub fn check(
                     }
                     let manifest = repo.root.join(&pkg_dir).join("package.json");
                     if !repo.package_scripts.contains_key(&manifest) {
-                        let scripts = package_scripts(repo.root, &manifest)?;
+                        let scripts = package_scripts(&repo.real_root, repo.root, &manifest)?;
                         repo.package_scripts.insert(manifest.clone(), scripts);
                     }
                     let scripts = &repo.package_scripts[&manifest];
                     let shown = join_rel(&pkg_dir, "package.json");
-                    let known = scripts
-                        .as_ref()
-                        .map(|names| (names.contains(&script.text), names.as_slice()));
+                    let Some(known) = scripts.known(&script.text) else {
+                        continue;
+                    };
                     let invoked = format!("`{}` runs a package script", script.text);
                     let problem = task_problem(&script.text, "script", &invoked, &shown, known);
                     if let Some((message, hint, severity)) = problem {
@@ -997,11 +1069,12 @@ pub fn check(
                         make_file,
                         &["GNUmakefile", "makefile", "Makefile"],
                     );
+                    let real_root = &repo.real_root;
                     let known = match &makefile {
                         Some(m) => repo
                             .make_targets
                             .entry(m.clone())
-                            .or_insert_with(|| make_targets(m))
+                            .or_insert_with(|| make_targets(real_root, m))
                             .as_ref(),
                         None => None,
                     };
@@ -1031,16 +1104,18 @@ pub fn check(
                         just_file,
                         &["Justfile", ".justfile", "justfile"],
                     );
-                    let known = match &justfile {
+                    let real_root = &repo.real_root;
+                    let listing = match &justfile {
                         Some(j) => repo
                             .just_recipes
                             .entry(j.clone())
-                            .or_insert_with(|| just_recipes(j))
-                            .as_ref(),
-                        None => None,
+                            .or_insert_with(|| just_recipes(real_root, j)),
+                        None => &Listing::Missing,
+                    };
+                    let Some(known) = listing.known(&recipe.text) else {
+                        continue;
                     };
                     let invoked = format!("`just {}`", recipe.text);
-                    let known = known.map(|names| (names.contains(&recipe.text), names.as_slice()));
                     let problem = task_problem(&recipe.text, "recipe", &invoked, &shown, known);
                     if let Some((message, hint, severity)) = problem {
                         let mut f = finding(Kind::UnknownTask, recipe, message, hint, &shown);
@@ -1323,7 +1398,9 @@ fn build_file(
         None => names
             .iter()
             .map(|n| root.join(dir).join(n))
-            .find(|p| p.is_file()),
+            // Any file, regular or not: one that cannot be read is not judged,
+            // never taken for a missing one.
+            .find(|p| p.symlink_metadata().is_ok() && !p.is_dir()),
     };
     let shown = match &file {
         Some(f) => crate::error::display_path(root, f),
@@ -1358,14 +1435,19 @@ fn is_executable(_: &std::fs::Metadata) -> bool {
     true
 }
 
-/// The `scripts` of a package.json; `None` when there is none. One that is
-/// not JSON is an error at its position: what it runs cannot be known.
-fn package_scripts(root: &Path, manifest: &Path) -> crate::error::Result<Option<Vec<String>>> {
-    if !manifest.is_file() {
-        return Ok(None);
-    }
+/// The `scripts` of a package.json, read within bounds. One that is not
+/// JSON is an error at its position: what it runs cannot be known.
+fn package_scripts(
+    real_root: &Path,
+    root: &Path,
+    manifest: &Path,
+) -> crate::error::Result<Listing> {
+    let text = match read_bounded(real_root, manifest) {
+        Read::Text(text) => text,
+        Read::Missing => return Ok(Listing::Missing),
+        Read::Refused => return Ok(Listing::Unread),
+    };
     let file = crate::error::display_path(root, manifest);
-    let text = crate::error::read_text(manifest, &file)?;
     let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         let mut message = e.to_string();
         if let Some(i) = message.find(" at line ") {
@@ -1392,7 +1474,7 @@ fn package_scripts(root: &Path, manifest: &Path) -> crate::error::Result<Option<
         .map(|s| s.keys().cloned().collect())
         .unwrap_or_default();
     names.sort();
-    Ok(Some(names))
+    Ok(Listing::Names(names))
 }
 
 /// The targets a Makefile defines, with the files it includes.
@@ -1420,23 +1502,36 @@ impl MakeTargets {
     }
 }
 
-fn make_targets(makefile: &Path) -> Option<MakeTargets> {
+fn make_targets(real_root: &Path, makefile: &Path) -> Option<MakeTargets> {
     let mut targets = MakeTargets::default();
     let mut seen = HashSet::new();
-    read_makefile(makefile, &mut targets, &mut seen).then_some(targets)
+    read_makefile(real_root, makefile, &mut targets, &mut seen).then_some(targets)
 }
 
-fn read_makefile(path: &Path, targets: &mut MakeTargets, seen: &mut HashSet<PathBuf>) -> bool {
+/// Adds the targets of the Makefile at `path` and of what it includes;
+/// `false` when there is no such file.
+fn read_makefile(
+    real_root: &Path,
+    path: &Path,
+    targets: &mut MakeTargets,
+    seen: &mut HashSet<PathBuf>,
+) -> bool {
     if !seen.insert(path.to_path_buf()) {
         return true;
     }
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return false;
+    let text = match read_bounded(real_root, path) {
+        Read::Text(text) => text,
+        Read::Missing => return false,
+        // Its targets are unknown: any target may be one of them.
+        Read::Refused => {
+            targets.dynamic = true;
+            return true;
+        }
     };
     let dir = path.parent().unwrap_or(Path::new("."));
     for include in parse_make_targets(&text, targets) {
         // A missing include is make's problem (or generated at build time), not the docs'.
-        read_makefile(&dir.join(include), targets, seen);
+        read_makefile(real_root, &dir.join(include), targets, seen);
     }
     true
 }
@@ -1528,9 +1623,12 @@ fn rule_colon(line: &str) -> Option<usize> {
 }
 
 /// Recipes (and aliases) of a justfile.
-fn just_recipes(path: &Path) -> Option<Vec<String>> {
-    let text = std::fs::read_to_string(path).ok()?;
-    Some(parse_just_recipes(&text))
+fn just_recipes(real_root: &Path, path: &Path) -> Listing {
+    match read_bounded(real_root, path) {
+        Read::Text(text) => Listing::Names(parse_just_recipes(&text)),
+        Read::Missing => Listing::Missing,
+        Read::Refused => Listing::Unread,
+    }
 }
 
 pub fn parse_just_recipes(text: &str) -> Vec<String> {

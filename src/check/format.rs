@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::{Finding, Kind, Severity};
+use crate::error::LineIndex;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -46,12 +47,58 @@ fn human(
     sources: &HashMap<String, String>,
     color: bool,
 ) -> String {
-    use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+    use annotate_snippets::Renderer;
     let renderer = if color {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
+    human_with(findings, summary, &mut SourceLines::new(sources), renderer)
+}
+
+/// Lines of the files with findings, each file's line starts listed once:
+/// a page with thousands of findings is not rescanned for each.
+struct SourceLines<'a> {
+    sources: &'a HashMap<String, String>,
+    indexes: HashMap<&'a str, LineIndex<'a>>,
+}
+
+/// Lines longer than this are not shown under a finding (only its position):
+/// showing a megabyte-long line once per link on it would make the output,
+/// and the time, grow with the square of the line.
+const SHOWN_LINE_MAX: usize = 1000;
+
+impl<'a> SourceLines<'a> {
+    fn new(sources: &'a HashMap<String, String>) -> Self {
+        SourceLines {
+            sources,
+            indexes: HashMap::new(),
+        }
+    }
+
+    /// 1-based `line` of `file`, if it is short enough to show.
+    fn line(&mut self, file: &str, line: usize) -> Option<&'a str> {
+        let (name, text) = self.sources.get_key_value(file)?;
+        let index = self
+            .indexes
+            .entry(name.as_str())
+            .or_insert_with(|| LineIndex::new(text));
+        index.line_text(line).filter(|l| l.len() <= SHOWN_LINE_MAX)
+    }
+
+    #[cfg(test)]
+    fn work(&self) -> usize {
+        self.indexes.values().map(LineIndex::work).sum()
+    }
+}
+
+fn human_with(
+    findings: &[Finding],
+    summary: &Summary,
+    lines: &mut SourceLines,
+    renderer: annotate_snippets::Renderer,
+) -> String {
+    use annotate_snippets::{AnnotationKind, Group, Level, Snippet};
     let mut out = String::new();
     for f in findings {
         let level = match f.severity {
@@ -59,9 +106,7 @@ fn human(
             Severity::Warning => Level::WARNING,
         };
         let title = level.clone().primary_title(&f.message).id(f.kind.as_str());
-        let line_text = sources
-            .get(&f.file)
-            .and_then(|text| text.lines().nth(f.line.saturating_sub(1)));
+        let line_text = lines.line(&f.file, f.line);
         let mut report = match line_text {
             Some(line) => {
                 let mut start = line
@@ -203,4 +248,79 @@ fn sarif(findings: &[Finding]) -> String {
         }],
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn broken(file: &str, line: usize, column: usize, target: &str) -> Finding {
+        Finding {
+            kind: Kind::BrokenLink,
+            severity: Severity::Error,
+            file: file.to_string(),
+            line,
+            column,
+            target: target.to_string(),
+            message: format!("`{target}` does not exist"),
+            hint: None,
+            resolved: None,
+        }
+    }
+
+    /// The human format's work and output for `n` broken links, one a line
+    /// or all on one line (issue 15: both grew with the square of `n`).
+    fn human_cost(n: usize, one_line: bool) -> (usize, usize) {
+        let mut text = String::new();
+        let mut findings = Vec::new();
+        for i in 0..n {
+            let target = format!("missing-{i}.md");
+            let (line, column) = if one_line {
+                (1, text.chars().count() + 8)
+            } else {
+                (i + 1, 8)
+            };
+            text.push_str(&format!("[gone]({target})"));
+            text.push(if one_line { ' ' } else { '\n' });
+            findings.push(broken("page.md", line, column, &target));
+        }
+        let sources = HashMap::from([("page.md".to_string(), text)]);
+        let mut lines = SourceLines::new(&sources);
+        let summary = Summary::default();
+        let out = human_with(
+            &findings,
+            &summary,
+            &mut lines,
+            annotate_snippets::Renderer::plain(),
+        );
+        (lines.work(), out.len())
+    }
+
+    #[test]
+    fn many_findings_in_one_file_cost_linear_work() {
+        for one_line in [false, true] {
+            let (work, out) = human_cost(2_000, one_line);
+            let (work2, out2) = human_cost(4_000, one_line);
+            assert!(
+                work2 <= work * 21 / 10,
+                "one_line={one_line}: work {work} → {work2} for twice the findings"
+            );
+            assert!(
+                out2 <= out * 21 / 10,
+                "one_line={one_line}: output {out} → {out2} bytes for twice the findings"
+            );
+        }
+    }
+
+    #[test]
+    fn a_short_line_is_shown_under_its_finding() {
+        let sources = HashMap::from([(
+            "page.md".to_string(),
+            "intro\nsee [x](gone.md)\n".to_string(),
+        )]);
+        let findings = [broken("page.md", 2, 10, "gone.md")];
+        let out = human(&findings, &Summary::default(), &sources, false);
+        assert!(out.contains("see [x](gone.md)"), "{out}");
+        assert!(out.contains("page.md:2:10"), "{out}");
+    }
 }

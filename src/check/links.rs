@@ -6,8 +6,8 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use super::{Finding, Kind, Names, did_you_mean, list_dir};
-use crate::index::{SiteIndex, Target};
+use super::{Finding, Kind, Names, Severity, did_you_mean, list_dir};
+use crate::index::{SiteIndex, Target, Withheld};
 use crate::load::guides::{Guide, file_name, parent};
 use crate::markdown::{LinkKind, Rendered};
 
@@ -189,6 +189,16 @@ impl Pages<'_> {
                         path,
                     ));
                 }
+                Target::Withheld { path, why } => {
+                    let (message, hint) = withheld_message(path, *why);
+                    let mut f = finding(Kind::PrivateFile, message, hint, path);
+                    // A dotfile (`.github/…`) or an untracked file is a fine
+                    // link on the forge; only the site leaves it out.
+                    if matches!(why, Withheld::Hidden | Withheld::Untracked) {
+                        f.severity = Severity::Warning;
+                    }
+                    findings.push(f);
+                }
                 Target::OutsideRoot => findings.push(finding(
                     Kind::BrokenLink,
                     "the link leaves the project root".to_string(),
@@ -244,4 +254,35 @@ pub fn meant_as_link(text: &str, span: std::ops::Range<usize>, label: &str) -> b
         .trim_start();
     let prefix_tags = lead.is_empty() && !line_after.trim().is_empty() && !link_text.contains(' ');
     !prefix_tags
+}
+
+/// What to say about a link to a repository file that is not published.
+fn withheld_message(path: &str, why: Withheld) -> (String, Option<String>) {
+    let forge = "set `repo_url` in almanac.yaml to link to the file in the repository instead";
+    match why {
+        Withheld::Git => (
+            format!("`{path}` is inside `.git/`, which is never published or linked"),
+            None,
+        ),
+        Withheld::Hidden => (
+            format!(
+                "`{path}` is a hidden file (a name starting with `.`), which is never published"
+            ),
+            Some(forge.to_string()),
+        ),
+        Withheld::Outside => (
+            format!(
+                "`{path}` is a symbolic link that leads out of the repository; it is not published"
+            ),
+            None,
+        ),
+        Withheld::NotAFile => (
+            format!("`{path}` is not a regular file; it is not published"),
+            None,
+        ),
+        Withheld::Untracked => (
+            format!("`{path}` is not tracked by git; only tracked files are published"),
+            Some(format!("commit it (`git add {path}`), or {forge}")),
+        ),
+    }
 }

@@ -249,10 +249,11 @@ pub enum Kind {
     BrokenReference,
     EmptyLink,
     AnchorCase,
+    PrivateFile,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 17] = [
         Kind::BrokenLink,
         Kind::BrokenAnchor,
         Kind::BrokenImage,
@@ -269,6 +270,7 @@ impl Kind {
         Kind::BrokenReference,
         Kind::EmptyLink,
         Kind::AnchorCase,
+        Kind::PrivateFile,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -289,6 +291,7 @@ impl Kind {
             Kind::BrokenReference => "broken-reference",
             Kind::EmptyLink => "empty-link",
             Kind::AnchorCase => "anchor-case",
+            Kind::PrivateFile => "private-file",
         }
     }
 
@@ -317,6 +320,9 @@ impl Kind {
             Kind::EmptyLink => "A link or image has an empty target",
             Kind::AnchorCase => {
                 "The #fragment matches a heading only when letter case is ignored (GitHub does; most hosts do not)"
+            }
+            Kind::PrivateFile => {
+                "A link to a repository file that is never published (.git, a dotfile, a symbolic link out of the repository, an untracked file)"
             }
         }
     }

@@ -85,6 +85,26 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Changes> {
     Ok(changes)
 }
 
+/// The files git tracks (its index), relative to the project root: the only
+/// repository files a site may copy. `None` when the root is in no git
+/// repository (or its index cannot be read).
+pub fn tracked_paths(root: &Path) -> Option<HashSet<String>> {
+    let repo = Repository::discover(root).ok()?;
+    let index = repo.index().ok()?;
+    let prefix = repo.workdir().and_then(|w| project_prefix(w, root));
+    let tracked = index.iter().filter_map(|entry| {
+        let path = String::from_utf8(entry.path).ok()?;
+        match &prefix {
+            None => Some(path),
+            Some(prefix) => path
+                .strip_prefix(prefix.as_str())?
+                .strip_prefix('/')
+                .map(str::to_string),
+        }
+    });
+    Some(tracked.collect())
+}
+
 /// The project root relative to the repository's working tree (`None` when they are the same).
 fn project_prefix(workdir: &Path, root: &Path) -> Option<String> {
     let workdir = workdir.canonicalize().ok()?;
@@ -488,6 +508,29 @@ mod tests {
         );
         assert_eq!(version_from_tag("v{version}", "1.4.0"), None);
         assert_eq!(version_from_tag("v{version}", "vnext"), None);
+    }
+
+    #[test]
+    fn tracked_paths_are_relative_to_the_project_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        for path in ["top.txt", "site/scripts/x.sh", "site/.env"] {
+            let full = dir.path().join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, path).unwrap();
+        }
+        std::fs::write(dir.path().join("site/untracked.txt"), "").unwrap();
+        let mut index = repo.index().unwrap();
+        for path in ["top.txt", "site/scripts/x.sh", "site/.env"] {
+            index.add_path(Path::new(path)).unwrap();
+        }
+        index.write().unwrap();
+        let tracked = tracked_paths(&dir.path().join("site")).unwrap();
+        let mut tracked: Vec<_> = tracked.into_iter().collect();
+        tracked.sort();
+        assert_eq!(tracked, [".env", "scripts/x.sh"]);
+        let plain = tempfile::tempdir().unwrap();
+        assert_eq!(tracked_paths(plain.path()), None);
     }
 
     #[test]
