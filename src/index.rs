@@ -221,7 +221,7 @@ impl SiteIndex {
         }
         let decoded = percent_decoded(path);
         if decoded.starts_with('/') {
-            return self.resolve_site_absolute(&decoded, fragment);
+            return self.resolve_site_absolute(&decoded, fragment, from);
         }
         let base = [self.content_prefix.as_str(), parent(from)];
         let Some(target) = normalize_in(&base, &decoded) else {
@@ -235,7 +235,10 @@ impl SiteIndex {
     /// built site serves it (after the published prefix, if any), where
     /// `/docs/setup/` may also be the page `docs/setup.md`; else against
     /// the repository's root, as GitHub reads it.
-    fn resolve_site_absolute(&self, path: &str, fragment: Option<String>) -> Target {
+    /// In a Hugo site with a folder per language (`content/en/docs/…`), a
+    /// page's site-absolute links start from its language's folder, then
+    /// from the default language's.
+    fn resolve_site_absolute(&self, path: &str, fragment: Option<String>, from: &str) -> Target {
         let in_site = match path.strip_prefix(self.site_prefix.as_str()) {
             Some(rest)
                 if !self.site_prefix.is_empty() && (rest.is_empty() || rest.starts_with('/')) =>
@@ -247,7 +250,20 @@ impl SiteIndex {
         // Below the site's root (`/handbook` alone is its root).
         let in_site = in_site.strip_prefix('/').unwrap_or(in_site);
         let mut site = None;
-        if let Some(target) = normalize_in(&[self.content_prefix.as_str()], in_site) {
+        let language = from
+            .split_once('/')
+            .map(|(first, _)| first)
+            .filter(|first| is_language_code(first));
+        // Its own language's folder, then the default language's (Hugo
+        // serves `/docs/x` from the default language, `en` unless set).
+        let languages = language
+            .into_iter()
+            .chain(language.filter(|l| *l != "en").map(|_| "en"));
+        for base in std::iter::once(None).chain(languages.map(Some)) {
+            let base = [self.content_prefix.as_str(), base.unwrap_or("")];
+            let Some(target) = normalize_in(&base, in_site) else {
+                continue;
+            };
             let found = self.resolve_root_relative(target, fragment.clone());
             let Target::Missing { path: missing, .. } = &found else {
                 return found;
@@ -257,7 +273,7 @@ impl SiteIndex {
             if let Some(&page) = self.content_rel(&page).and_then(|rel| self.pages.get(rel)) {
                 return Target::Page { page, fragment };
             }
-            site = Some(found);
+            site.get_or_insert(found);
         }
         if !self.content_prefix.is_empty()
             && let Some(target) = normalize_in(&[], path)
@@ -428,6 +444,16 @@ impl SiteIndex {
 
 /// The path of `base_url` without its trailing `/`: what the published
 /// site's own absolute links start with.
+/// A language folder's name, as Hugo's multilingual sites name them: `en`,
+/// `pt-br`, `zh-Hans`.
+fn is_language_code(name: &str) -> bool {
+    let (lang, region) = name.split_once('-').unwrap_or((name, ""));
+    lang.len() == 2
+        && lang.bytes().all(|b| b.is_ascii_lowercase())
+        && (region.is_empty()
+            || ((2..=4).contains(&region.len()) && region.bytes().all(|b| b.is_ascii_alphabetic())))
+}
+
 fn site_prefix(base_url: Option<&str>) -> String {
     let Some(url) = base_url else {
         return String::new();

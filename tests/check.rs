@@ -864,6 +864,32 @@ mod links_on_real_docs {
     }
 
     #[test]
+    fn site_absolute_links_in_a_site_with_a_folder_per_language() {
+        // Hugo's multilingual layout: `/docs/setup/` in an English page is
+        // `content/en/docs/setup.md`; in a Norwegian page without that
+        // page it is the default language's.
+        let site = Fixture::with(&[
+            (
+                "content/en/docs/overview.md",
+                "# Overview\n\n[setup](/docs/setup/) [about](/about)\n[gone](/docs/nope/)\n",
+            ),
+            ("content/en/docs/setup.md", "# Setup\n"),
+            ("content/en/about/_index.md", "# About\n"),
+            (
+                "content/no/docs/overview.md",
+                "# Oversikt\n\n[setup](/docs/setup/) [about](/about)\n[gone](/docs/nope/)\n",
+            ),
+        ]);
+        for page in ["content/en/docs/overview.md", "content/no/docs/overview.md"] {
+            assert_eq!(
+                located(&site, page),
+                (1, vec![e("broken-link", 4, 8)]),
+                "{page}"
+            );
+        }
+    }
+
+    #[test]
     fn fragments_that_differ_only_in_case() {
         let site = Fixture::with(&[
             (
