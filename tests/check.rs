@@ -8,20 +8,8 @@ use serde_json::Value;
 
 /// (kind, file, line, column) of every finding, from `--format json`.
 fn findings(site: &Fixture, args: &[&str]) -> (i32, Vec<(String, String, u64, u64)>) {
-    let mut all = vec!["check", "--format", "json"];
-    all.extend_from_slice(args);
-    let run = site.run(&all);
-    assert!(
-        run.code == 0 || run.code == 1,
-        "exit {}: {}",
-        run.code,
-        run.stderr
-    );
-    let json: Value =
-        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
-    let list = json["findings"]
-        .as_array()
-        .unwrap()
+    let (code, findings) = common::check_json(site, args);
+    let list = findings
         .iter()
         .map(|f| {
             (
@@ -32,7 +20,7 @@ fn findings(site: &Fixture, args: &[&str]) -> (i32, Vec<(String, String, u64, u6
             )
         })
         .collect();
-    (run.code, list)
+    (code, list)
 }
 
 fn f(kind: &str, file: &str, line: u64, column: u64) -> (String, String, u64, u64) {
@@ -732,17 +720,8 @@ mod links_on_real_docs {
 
     /// (kind, severity, line, column) of every finding in `file`.
     fn located(site: &Fixture, file: &str) -> (i32, Vec<(String, String, u64, u64)>) {
-        let run = site.run(&["check", "--format", "json"]);
-        assert!(
-            run.code == 0 || run.code == 1,
-            "exit {}: {}",
-            run.code,
-            run.stderr
-        );
-        let json: Value = serde_json::from_str(&run.stdout).unwrap();
-        let list = json["findings"]
-            .as_array()
-            .unwrap()
+        let (code, findings) = common::check_json(site, &[]);
+        let list = findings
             .iter()
             .filter(|f| f["file"] == file)
             .map(|f| {
@@ -754,7 +733,7 @@ mod links_on_real_docs {
                 )
             })
             .collect();
-        (run.code, list)
+        (code, list)
     }
 
     fn e(kind: &str, line: u64, column: u64) -> (String, String, u64, u64) {

@@ -5,21 +5,10 @@
 mod common;
 
 use common::{Fixture, Git};
-use serde_json::Value;
 
 fn findings(site: &Fixture) -> Vec<(String, u64, u64)> {
-    let run = site.run(&["check", "--format", "json"]);
-    assert!(
-        run.code == 0 || run.code == 1,
-        "exit {}: {}",
-        run.code,
-        run.stderr
-    );
-    let json: Value =
-        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
-    json["findings"]
-        .as_array()
-        .unwrap()
+    common::check_json(site, &[])
+        .1
         .iter()
         .map(|f| {
             (

@@ -90,6 +90,26 @@ impl Fixture {
     }
 }
 
+/// `almanac check --format json ARGS…` on `site`: its exit code (0 or 1,
+/// asserted) and its findings.
+pub fn check_json(site: &Fixture, args: &[&str]) -> (i32, Vec<serde_json::Value>) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let run = site.run(&all);
+    assert!(
+        run.code == 0 || run.code == 1,
+        "exit {}: {}",
+        run.code,
+        run.stderr
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    (
+        run.code,
+        json["findings"].as_array().cloned().unwrap_or_default(),
+    )
+}
+
 pub fn almanac(args: &[&str]) -> Run {
     almanac_env(args, &[])
 }
