@@ -29,6 +29,9 @@ pub struct Rendered {
     pub has_mermaid: bool,
     /// The start of the page's plain text, code left out, for search.
     pub text: String,
+    /// Labels of the page's footnotes (`[^1]:`), which Python-Markdown
+    /// gives the ids `fn:1` and `fnref:1`.
+    pub footnotes: Vec<String>,
     /// `{#id}`s that were not safe as written, and the ids used instead.
     pub unsafe_ids: Vec<UnsafeId>,
     /// Reference links (`[text][label]`, `[label][]`) whose label has no
@@ -65,6 +68,9 @@ pub struct Heading {
     pub level: u8,
     pub text: String,
     pub id: String,
+    /// The id was written (`{#id}`, `{ id="x" }`), not made from the text.
+    #[serde(skip)]
+    pub explicit: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -366,13 +372,16 @@ fn pass<'t>(
     let mut code: Option<OpenCode> = None;
 
     // Explicit ids first, so generated ones never collide with them. Only a
-    // page with `{#` can have one: others are not parsed twice.
-    if memchr::memmem::find(body.as_bytes(), b"{#").is_some() {
+    // page with an attribute block that may hold an id can have one: others
+    // are not parsed twice.
+    if may_have_heading_id(body.as_bytes()) {
         for (event, _) in Parser::new_ext(body, options()).into_offset_iter() {
-            if let Event::Start(Tag::Heading { id: Some(id), .. }) = &event {
-                match crate::slug::is_safe_id(id) {
-                    true => slugger.reserve(id),
-                    false => slugger.reserve(&crate::slug::slug(id)),
+            if let Event::Start(Tag::Heading { id, attrs, .. }) = event
+                && let Some(id) = attr_id(id, &attrs)
+            {
+                match crate::slug::is_safe_id(&id) {
+                    true => slugger.reserve(&id),
+                    false => slugger.reserve(&crate::slug::slug(&id)),
                 }
             }
         }
@@ -382,17 +391,21 @@ fn pass<'t>(
         let offset = body_start + range.start;
         let event = match event {
             Event::Start(Tag::Heading {
-                level, id, classes, ..
+                level,
+                id,
+                classes,
+                attrs,
             }) => {
+                let id = attr_id(id, &attrs);
                 // A heading of plain words is written as it streams: its
                 // text, and so its id, is its source line.
-                let plain = (html && id.is_none() && classes.is_empty())
+                let plain = (html && id.is_none() && classes.is_empty() && attrs.is_empty())
                     .then(|| plain_heading_text(&body[range.clone()]))
                     .flatten();
                 if let Some(text) = plain {
                     let id = slugger.unique(text);
                     let open = open_heading_tag(level as u8, &id, "");
-                    note_heading(&mut out, level as u8, text.to_string(), id);
+                    note_heading(&mut out, level as u8, text.to_string(), id, false);
                     plain_heading = Some(level);
                     return Some(Event::Html(open.into()));
                 }
@@ -401,7 +414,7 @@ fn pass<'t>(
                         .filter(|id| !crate::slug::is_safe_id(id))
                         .map(|_| {
                             let source = &body[range.clone()];
-                            offset + source.rfind("{#").unwrap_or(0)
+                            offset + source.rfind('{').unwrap_or(0)
                         });
                 heading = Some(OpenHeading {
                     level,
@@ -521,6 +534,7 @@ fn pass<'t>(
             Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html("</div>\n".into()),
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 out.anchors.push(label.to_string());
+                out.footnotes.push(label.to_string());
                 Event::Start(Tag::FootnoteDefinition(label))
             }
             other => other,
@@ -664,7 +678,7 @@ fn close_heading(
     };
     let level = h.level as u8;
     let markup = html.then(|| open_heading_tag(level, &id, &h.classes.join(" ")));
-    note_heading(out, level, text, id);
+    note_heading(out, level, text, id, h.id.is_some());
     let Some(mut markup) = markup else {
         return String::new();
     };
@@ -699,12 +713,72 @@ fn open_heading_tag(level: u8, id: &str, class: &str) -> String {
 
 /// Notes a heading: the page's title (its first `#`), an anchor, a row of
 /// the table of contents.
-fn note_heading(out: &mut Rendered, level: u8, text: String, id: String) {
+fn note_heading(out: &mut Rendered, level: u8, text: String, id: String, explicit: bool) {
     if level == 1 && out.title.is_none() {
         out.title = Some(text.clone());
     }
     out.anchors.push(id.clone());
-    out.headings.push(Heading { level, text, id });
+    out.headings.push(Heading {
+        level,
+        text,
+        id,
+        explicit,
+    });
+}
+
+/// The id a heading's attribute block gives it: `{#id}`, else an `id`
+/// key-value attribute as Python-Markdown's attr_list writes it
+/// (`{ id="9.7.0" }`, `{ id='x' }`, `{ id=x }`), its quotes taken off. (When
+/// a block has both, `#id` wins.) A heading with no attributes allocates
+/// nothing.
+fn attr_id<'a>(
+    id: Option<CowStr<'a>>,
+    attrs: &[(CowStr<'a>, Option<CowStr<'a>>)],
+) -> Option<CowStr<'a>> {
+    if id.is_some() || attrs.is_empty() {
+        return id;
+    }
+    let value = attrs
+        .iter()
+        .rev()
+        .find(|(key, _)| key.as_ref() == "id")?
+        .1
+        .as_ref()?;
+    fn unquote(value: &str) -> &str {
+        let quoted = value.len() >= 2
+            && [b'"', b'\'']
+                .iter()
+                .any(|&q| value.as_bytes()[0] == q && value.as_bytes()[value.len() - 1] == q);
+        if quoted {
+            &value[1..value.len() - 1]
+        } else {
+            value
+        }
+    }
+    let id = match value {
+        CowStr::Borrowed(value) => CowStr::Borrowed(unquote(value)),
+        other => CowStr::from(unquote(other).to_string()),
+    };
+    (!id.is_empty()).then_some(id)
+}
+
+/// Whether `body` may hold a heading attribute block that gives an id: a
+/// `{…}` that ends its line and holds a `#` or `id=`. Cheap enough to run
+/// on every page: only the last `}` of a line is looked at.
+fn may_have_heading_id(body: &[u8]) -> bool {
+    memchr::memchr_iter(b'}', body).any(|end| {
+        let rest = &body[end + 1..];
+        match rest.iter().find(|&&c| c != b' ' && c != b'\t') {
+            None | Some(b'\n' | b'\r') => {}
+            Some(_) => return false,
+        }
+        let line_start = memchr::memrchr(b'\n', &body[..end]).map_or(0, |at| at + 1);
+        let Some(open) = memchr::memrchr(b'{', &body[line_start..end]) else {
+            return false;
+        };
+        let inside = &body[line_start + open + 1..end];
+        memchr::memchr(b'#', inside).is_some() || memchr::memmem::find(inside, b"id=").is_some()
+    })
 }
 
 /// Spaces and punctuation that markdown and HTML leave as they are.

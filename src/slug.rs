@@ -3,6 +3,7 @@
 
 use ahash::AHashMap as HashMap;
 
+mod nfkd_ascii;
 mod removed;
 
 /// The slug of one heading's text, without de-duplication.
@@ -91,6 +92,84 @@ pub fn is_safe_id(id: &str) -> bool {
         })
 }
 
+/// The id MkDocs gives a heading: Python-Markdown's default `toc` slugify
+/// (`markdown.extensions.toc.slugify`): the text in NFKD form with what is
+/// not ASCII dropped, then `[^\w\s-]` dropped, trimmed, lower-cased, and
+/// each run of `-` and spaces made one `-`. It differs from GitHub's where
+/// punctuation sits between words (`Caret, Mark & Tilde` is
+/// `caret-mark-tilde` here, `caret-mark--tilde` on GitHub) and on accents
+/// (`Café` is `cafe`).
+pub fn python_markdown_slug(text: &str) -> String {
+    let mut kept = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' || is_python_space(c) {
+                kept.push(c.to_ascii_lowercase());
+            }
+            continue;
+        }
+        let c = c as u32;
+        let at = nfkd_ascii::NFKD_ASCII.binary_search_by(|&(first, last, _, _)| {
+            if last < c {
+                std::cmp::Ordering::Less
+            } else if first > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        });
+        if let Ok(at) = at {
+            let (first, _, ascii, counts) = nfkd_ascii::NFKD_ASCII[at];
+            match counts {
+                false => kept.push_str(ascii),
+                true => kept.push(char::from(ascii.as_bytes()[0] + (c - first) as u8)),
+            }
+        }
+    }
+    let mut out = String::with_capacity(kept.len());
+    let mut run = false;
+    for c in kept.trim_matches(is_python_space).chars() {
+        if c == '-' || is_python_space(c) {
+            run = true;
+            continue;
+        }
+        if run {
+            out.push('-');
+            run = false;
+        }
+        out.push(c);
+    }
+    if run {
+        out.push('-');
+    }
+    out
+}
+
+/// Python's `\s` and `str.strip()` on ASCII.
+fn is_python_space(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c' | '\x1c'..='\x1f'
+    )
+}
+
+/// Python-Markdown's `toc.unique`: `id` made unique among `used` by a
+/// `_1`, `_2`… suffix (an empty id becomes `_1`).
+pub fn python_markdown_unique(mut id: String, used: &mut ahash::AHashSet<String>) -> String {
+    while id.is_empty() || used.contains(&id) {
+        let numbered = id
+            .rsplit_once('_')
+            .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|(base, n)| Some((base.to_string(), n.parse::<u64>().ok()?)));
+        id = match numbered {
+            Some((base, n)) => format!("{base}_{}", n + 1),
+            None => format!("{id}_1"),
+        };
+    }
+    used.insert(id.clone());
+    id
+}
+
 /// Hands out unique ids within one page: the second "Usage" becomes `usage-1`.
 #[derive(Debug, Default)]
 pub struct Slugger {
@@ -131,6 +210,33 @@ impl Slugger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Expected ids printed by Python-Markdown's `toc.slugify` (Python 3.11).
+    #[test]
+    fn python_markdown_slug_cases() {
+        let cases = [
+            ("Caret, Mark & Tilde", "caret-mark-tilde"),
+            ("Sub- and superscripts", "sub-and-superscripts"),
+            ("Café crème", "cafe-creme"),
+            ("9.7.0 November 11, 2025", "970-november-11-2025"),
+            ("- leading -- dashes -", "-leading-dashes-"),
+            ("⚠️ Final notes", "final-notes"),
+            ("ﬁle ①", "file-1"),
+            ("安装：快速开始", ""),
+            ("Ünïcödé  Straße", "unicode-strae"),
+            ("C++ — the «good» parts...", "c-the-good-parts"),
+            ("Hello_World 2", "hello_world-2"),
+        ];
+        for (text, id) in cases {
+            assert_eq!(python_markdown_slug(text), id, "{text:?}");
+        }
+        let mut used = ahash::AHashSet::from_iter(["usage".to_string()]);
+        let ids: Vec<String> = ["usage", "usage", "", ""]
+            .iter()
+            .map(|s| python_markdown_unique(s.to_string(), &mut used))
+            .collect();
+        assert_eq!(ids, ["usage_1", "usage_2", "_1", "_2"]);
+    }
 
     // Cases checked against github.com's rendering of README headings.
     #[test]

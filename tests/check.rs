@@ -1010,3 +1010,200 @@ mod links_on_real_docs {
         }
     }
 }
+
+/// An MkDocs site's docs as MkDocs builds them: Python-Markdown's heading
+/// ids, footnote ids, ids made by hooks, raw HTML served one folder deeper.
+/// Each look-alike beside the real defect that is still found.
+mod mkdocs_docs {
+    use super::*;
+
+    /// (kind, severity, line, column) of every finding in `file`.
+    fn located(site: &Fixture, file: &str) -> Vec<(String, String, u64, u64)> {
+        let run = site.run(&["check", "--format", "json"]);
+        assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+        let json: Value = serde_json::from_str(&run.stdout).unwrap();
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["file"] == file)
+            .map(|f| {
+                (
+                    f["kind"].as_str().unwrap().to_string(),
+                    f["severity"].as_str().unwrap().to_string(),
+                    f["line"].as_u64().unwrap(),
+                    f["column"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    fn e(kind: &str, line: u64, column: u64) -> (String, String, u64, u64) {
+        (kind.to_string(), "error".to_string(), line, column)
+    }
+
+    fn w(kind: &str, line: u64, column: u64) -> (String, String, u64, u64) {
+        (kind.to_string(), "warning".to_string(), line, column)
+    }
+
+    const MKDOCS_YML: &str = "site_name: Tool\nmarkdown_extensions:\n  - attr_list\n  - footnotes\n  \
+         - toc:\n      permalink: true\n  - pymdownx.emoji:\n      \
+         emoji_generator: !!python/name:material.extensions.emoji.to_svg\n";
+
+    #[test]
+    fn attr_list_heading_ids_are_the_ids_in_check_and_build() {
+        let site = Fixture::with(&[
+            (
+                "docs/changelog.md",
+                "# Changelog\n\n### 9.7.0 <small>November 11, 2025</small> { id=\"9.7.0\" }\n\n\
+                 ### Navigation path <small>Breadcrumbs</small> { id=navigation-path }\n\n\
+                 ## Wide { .wide #custom }\n\n## Bad { id=\"a'b\" }\n",
+            ),
+            (
+                "docs/index.md",
+                "# Home\n\n[a](changelog.md#9.7.0) [b](changelog.md#navigation-path) \
+                 [c](changelog.md#custom)\n[d](changelog.md#9.8.0)\n",
+            ),
+        ]);
+        // Without mkdocs.yml too: the ids are the page's ids.
+        assert_eq!(
+            located(&site, "docs/index.md"),
+            vec![e("broken-anchor", 4, 5)]
+        );
+        // A quote in the id is still not kept as written.
+        assert_eq!(
+            located(&site, "docs/changelog.md"),
+            vec![w("unsafe-heading-id", 9, 8)]
+        );
+        site.write("mkdocs.yml", MKDOCS_YML);
+        assert_eq!(
+            located(&site, "docs/index.md"),
+            vec![e("broken-anchor", 4, 5)]
+        );
+        site.build(&[]);
+        let html = site.read("public/changelog.html");
+        for tag in [
+            "<h3 id=\"9.7.0\">",
+            "<h3 id=\"navigation-path\">",
+            "<h2 id=\"custom\" class=\"wide\">",
+            "<h2 id=\"ab\">",
+        ] {
+            assert!(html.contains(tag), "{tag}: {html}");
+        }
+    }
+
+    #[test]
+    fn python_markdown_slugs_count_in_an_mkdocs_project() {
+        let page = "# Formatting\n\n### Caret, Mark & Tilde\n\n### Sub- and superscripts\n\n\
+                    ## Usage\n\n## Usage\n\n## Café crème\n\n\
+                    [a](#caret-mark-tilde) [b](#caret-mark--tilde) [c](#sub-and-superscripts)\n\
+                    [d](#usage_1) [e](#usage-1) [f](#cafe-creme)\n[g](#caret-mark-tildes)\n";
+        let site = Fixture::with(&[("docs/index.md", page)]);
+        // Not an MkDocs project: GitHub's ids only.
+        let github_only = located(&site, "docs/index.md");
+        assert!(
+            github_only.contains(&e("broken-anchor", 13, 5)),
+            "{github_only:?}"
+        );
+        site.write("mkdocs.yml", MKDOCS_YML);
+        assert_eq!(
+            located(&site, "docs/index.md"),
+            vec![e("broken-anchor", 15, 5)]
+        );
+        // A slugify almanac does not emulate: not sure, so a warning.
+        site.write(
+            "mkdocs.yml",
+            "site_name: Tool\nmarkdown_extensions:\n  - toc:\n      \
+             slugify: !!python/name:markdown.extensions.toc.slugify_unicode\n",
+        );
+        assert_eq!(
+            located(&site, "docs/index.md"),
+            vec![w("broken-anchor", 15, 5)]
+        );
+    }
+
+    #[test]
+    fn python_markdown_footnote_ids() {
+        let site = Fixture::with(&[
+            ("mkdocs.yml", MKDOCS_YML),
+            (
+                "docs/index.md",
+                "# Notes\n\nText[^1] and more[^note].\n\n[^1]: One.\n[^note]: Two.\n\n\
+                 [a](#fn:1) [b](#fnref:1) [c](#fn:note)\n[d](#fn:2)\n",
+            ),
+        ]);
+        assert_eq!(
+            located(&site, "docs/index.md"),
+            vec![e("broken-anchor", 9, 5)]
+        );
+    }
+
+    #[test]
+    fn ids_a_page_hook_makes_are_not_errors() {
+        let site = Fixture::with(&[
+            (
+                "mkdocs.yml",
+                "site_name: Tool\nhooks:\n  - hooks/shortcodes.py\n",
+            ),
+            (
+                "hooks/shortcodes.py",
+                "import re\n\ndef on_page_markdown(markdown, *, page, config, files):\n    \
+                 return re.sub(r\"<!-- md:setting (\\S+) -->\", r\"`\\1` { #\\1 }\", markdown)\n",
+            ),
+            (
+                "docs/plugin.md",
+                "# Plugin\n\n#### <!-- md:setting config.blog_dir -->\n\nThe folder.\n",
+            ),
+            (
+                "docs/index.md",
+                "# Home\n\n[a](plugin.md#config.blog_dir)\n[b](plugin.md#advanced-settings)\n",
+            ),
+        ]);
+        // The hook's id is made from the page's text: nothing to say. Another
+        // may exist on the built site: a warning, not an error.
+        assert_eq!(
+            located(&site, "docs/index.md"),
+            vec![w("broken-anchor", 4, 5)]
+        );
+        // A hook that does not touch pages adds no ids: sure again.
+        site.write(
+            "hooks/shortcodes.py",
+            "def on_config(config):\n    return config\n",
+        );
+        assert_eq!(
+            located(&site, "docs/index.md"),
+            vec![e("broken-anchor", 3, 5), e("broken-anchor", 4, 5)]
+        );
+    }
+
+    #[test]
+    fn raw_html_paths_resolve_from_the_folder_mkdocs_serves() {
+        let site = Fixture::with(&[
+            ("mkdocs.yml", MKDOCS_YML),
+            ("docs/assets/layer.png", "png"),
+            (
+                "docs/setup/cards.md",
+                "# Cards\n\n<img src=\"../../assets/layer.png\" alt=\"\">\n\
+                 <img src=\"../../assets/gone.png\" alt=\"\">\n\
+                 <a href=\"../../assets/layer.png\">png</a>\n\n\
+                 ![md](../../assets/layer.png) ![md](../assets/layer.png)\n",
+            ),
+        ]);
+        // Markdown images keep the file's folder: MkDocs rewrites them.
+        assert_eq!(
+            located(&site, "docs/setup/cards.md"),
+            vec![e("broken-image", 4, 11), e("broken-image", 7, 7)]
+        );
+        // Not served one folder deeper: the raw paths are broken too.
+        site.write("mkdocs.yml", "site_name: Tool\nuse_directory_urls: false\n");
+        assert_eq!(
+            located(&site, "docs/setup/cards.md"),
+            vec![
+                e("broken-image", 3, 11),
+                e("broken-image", 4, 11),
+                e("broken-link", 5, 10),
+                e("broken-image", 7, 7)
+            ]
+        );
+    }
+}

@@ -798,11 +798,11 @@ enum Script {
 
 /// The most of a script or build file that is read: its options and targets
 /// are near the top, and a bigger file is not judged.
-const READ_LIMIT: u64 = 1 << 20;
+pub(crate) const READ_LIMIT: u64 = 1 << 20;
 
 /// A file the docs name, as far as almanac is willing to read it.
 #[derive(Debug, PartialEq, Eq)]
-enum Read {
+pub(crate) enum Read {
     Text(String),
     /// Nothing there (or a symbolic link to nothing).
     Missing,
@@ -814,7 +814,7 @@ enum Read {
 
 /// Reads `path` if it is a regular file of the repository at `real_root`
 /// (canonical), at most `READ_LIMIT` bytes of it.
-fn read_bounded(real_root: &Path, path: &Path) -> Read {
+pub(crate) fn read_bounded(real_root: &Path, path: &Path) -> Read {
     use std::io::Read as _;
     let Ok(real) = path.canonicalize() else {
         return if path.symlink_metadata().is_ok() {

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use super::mkdocs::{self, MkDocs};
 use super::{Finding, Kind, Names, Severity, did_you_mean, list_dir};
 use crate::index::{SiteIndex, Target, Withheld};
 use crate::load::guides::{Guide, file_name, parent};
@@ -17,14 +18,27 @@ pub fn check(guides: &[Guide], rendered: &[Rendered], index: &SiteIndex) -> Vec<
         .par_iter()
         .map(|r| r.anchors.iter().map(String::as_str).collect())
         .collect();
+    let mkdocs = MkDocs::read(index.root());
+    // What MkDocs makes of each page: ids, and why some cannot be known.
+    let mkdocs_pages: Vec<MkDocsPage> = match &mkdocs {
+        Some(m) => guides
+            .par_iter()
+            .zip(rendered)
+            .map(|(g, r)| MkDocsPage {
+                ids: mkdocs::page_ids(&g.text, r),
+                unknown: m.page_unknown_ids(&g.text),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let site = Pages {
         guides,
         rendered,
         anchors: &anchors,
         index,
-        judge_references: !["mkdocs.yml", "mkdocs.yaml"]
-            .iter()
-            .any(|name| index.root().join(name).is_file()),
+        judge_references: mkdocs.is_none(),
+        mkdocs: mkdocs.as_ref(),
+        mkdocs_pages: &mkdocs_pages,
         dir_listings: Mutex::default(),
     };
     let per_guide: Vec<Vec<Finding>> = (0..guides.len())
@@ -44,8 +58,20 @@ struct Pages<'a> {
     /// MkDocs project, whose plugins (autorefs, snippets' `auto_append`,
     /// hooks) may define labels when the site is built.
     judge_references: bool,
+    /// The project's MkDocs settings, when it is an MkDocs project.
+    mkdocs: Option<&'a MkDocs>,
+    /// By page, in an MkDocs project (else empty).
+    mkdocs_pages: &'a [MkDocsPage],
     /// Folder listings for "did you mean" hints, read once per folder.
     dir_listings: Mutex<HashMap<String, std::sync::Arc<Names>>>,
+}
+
+/// A page as MkDocs builds it.
+struct MkDocsPage {
+    /// Ids MkDocs gives it besides almanac's (see `mkdocs::page_ids`).
+    ids: HashSet<String>,
+    /// Why some of its ids cannot be known, if so.
+    unknown: Option<String>,
 }
 
 impl Pages<'_> {
@@ -100,6 +126,10 @@ impl Pages<'_> {
                 if fragment.is_empty() || anchors[target_page].contains(fragment) {
                     return None;
                 }
+                let mkdocs_page = self.mkdocs_pages.get(target_page);
+                if mkdocs_page.is_some_and(|p| p.ids.contains(fragment)) {
+                    return None;
+                }
                 let file = &guides[target_page].file;
                 let whose = if target_page == g {
                     "this page".to_string()
@@ -117,6 +147,30 @@ impl Pages<'_> {
                         )),
                         file,
                     ));
+                }
+                // Ids MkDocs makes as it builds the site (hooks, plugins,
+                // content tabs) cannot be seen: not sure, so not an error.
+                let unknown = mkdocs_page.and_then(|p| p.unknown.clone()).or_else(|| {
+                    (self.mkdocs.is_some() && fragment.starts_with("__")).then(|| {
+                        "Python-Markdown extensions make `__` ids as the site is built".into()
+                    })
+                });
+                if let Some(why) = unknown {
+                    if made_from_page_text(fragment, &guides[target_page].text) {
+                        return None;
+                    }
+                    let mut f = finding(
+                        Kind::BrokenAnchor,
+                        format!(
+                            "no heading or anchor `#{fragment}` that almanac can see in {whose}"
+                        ),
+                        Some(format!(
+                            "{why}, so the id may exist on the built site; check it there"
+                        )),
+                        file,
+                    );
+                    f.severity = Severity::Warning;
+                    return Some(f);
                 }
                 let hint = did_you_mean(fragment, anchors[target_page].iter().copied())
                     .map(|id| format!("did you mean `#{id}`?"));
@@ -145,10 +199,24 @@ impl Pages<'_> {
                 ));
                 continue;
             }
-            let resolved = match &link.resolved {
+            let mut resolved = match &link.resolved {
                 Some(target) => std::borrow::Cow::Borrowed(target),
                 None => std::borrow::Cow::Owned(index.resolve(&guide.path, &link.target)),
             };
+            // MkDocs serves `a.md` at `a/` and leaves raw HTML as written,
+            // so its paths may be relative to that folder.
+            if let Some(served) = self
+                .mkdocs
+                .filter(|m| m.directory_urls)
+                .filter(|_| matches!(link.kind, LinkKind::HtmlLink | LinkKind::HtmlImage))
+                .filter(|_| matches!(resolved.as_ref(), Target::Missing { .. }))
+                .and_then(|_| served_as(&guide.path))
+            {
+                let there = index.resolve(&served, &link.target);
+                if !matches!(there, Target::Missing { .. } | Target::OutsideRoot) {
+                    resolved = std::borrow::Cow::Owned(there);
+                }
+            }
             match resolved.as_ref() {
                 Target::SamePage { fragment: Some(f) } => findings.extend(missing_anchor(g, f)),
                 Target::Page {
@@ -210,6 +278,35 @@ impl Pages<'_> {
         }
         findings
     }
+}
+
+/// Whether the id `fragment` may have been made from the text of the
+/// page `text` as the site was built (a hook's `<!-- md:option type:x -->`
+/// becoming `#+type:x`): its words, without leading punctuation, appear in
+/// the page other than as a `#fragment`.
+fn made_from_page_text(fragment: &str, text: &str) -> bool {
+    let core = fragment.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let prefix = &fragment[..fragment.len() - core.len()];
+    core.len() >= 3
+        && text.match_indices(core).any(|(at, _)| {
+            let before = &text[..at];
+            !(before.ends_with(prefix) && before[..before.len() - prefix.len()].ends_with('#'))
+        })
+}
+
+/// The path of a page one folder deeper than `path` (`setup/a.md` is served
+/// at `setup/a/`), where MkDocs' raw HTML paths start; `None` for an index
+/// page, served at its own folder.
+fn served_as(path: &str) -> Option<String> {
+    let name = file_name(path);
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    if stem.eq_ignore_ascii_case("index") || stem.eq_ignore_ascii_case("readme") {
+        return None;
+    }
+    Some(match parent(path) {
+        "" => format!("{stem}/index.md"),
+        dir => format!("{dir}/{stem}/index.md"),
+    })
 }
 
 /// The anchor of `anchors` that `fragment` names when letter case is

@@ -6,6 +6,7 @@ pub mod data;
 pub mod external;
 pub mod format;
 pub mod links;
+pub mod mkdocs;
 pub mod names;
 
 use std::collections::{HashMap, HashSet};
