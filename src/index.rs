@@ -446,7 +446,7 @@ impl SiteIndex {
 /// site's own absolute links start with.
 /// A language folder's name, as Hugo's multilingual sites name them: `en`,
 /// `pt-br`, `zh-Hans`.
-fn is_language_code(name: &str) -> bool {
+pub(crate) fn is_language_code(name: &str) -> bool {
     let (lang, region) = name.split_once('-').unwrap_or((name, ""));
     lang.len() == 2
         && lang.bytes().all(|b| b.is_ascii_lowercase())

@@ -869,6 +869,29 @@ mod links_on_real_docs {
     }
 
     #[test]
+    fn site_absolute_links_to_folders_another_generator_serves_are_warnings() {
+        // A Hugo site's pages link what Hugo serves beyond the content (its
+        // theme's pages, the host's): almanac cannot see them, so it is not
+        // sure. A plain repository's are read from its root, as GitHub does.
+        let site = Fixture::with(&[
+            (
+                "content/notes.md",
+                "# Notes\n\n[api](/reference/api/) [setup](/docs/setup/)\n[gone](/docs/nope/)\n",
+            ),
+            ("content/docs/setup.md", "# Setup\n"),
+        ]);
+        assert_eq!(
+            located(&site, "content/notes.md"),
+            (1, vec![e("broken-link", 3, 7), e("broken-link", 4, 8)])
+        );
+        site.write("hugo.toml", "title = 'Notes'\n");
+        assert_eq!(
+            located(&site, "content/notes.md"),
+            (1, vec![w("broken-link", 3, 7), e("broken-link", 4, 8)])
+        );
+    }
+
+    #[test]
     fn fragments_that_differ_only_in_case() {
         let site = Fixture::with(&[
             (

@@ -40,6 +40,7 @@ pub fn check(guides: &[Guide], rendered: &[Rendered], index: &SiteIndex) -> Vec<
         mkdocs: mkdocs.as_ref(),
         mkdocs_pages: &mkdocs_pages,
         dir_listings: Mutex::default(),
+        generated_elsewhere: !super::data::foreign_keys(index.root()).is_empty(),
     };
     let per_guide: Vec<Vec<Finding>> = (0..guides.len())
         .into_par_iter()
@@ -64,6 +65,10 @@ struct Pages<'a> {
     mkdocs_pages: &'a [MkDocsPage],
     /// Folder listings for "did you mean" hints, read once per folder.
     dir_listings: Mutex<HashMap<String, std::sync::Arc<Names>>>,
+    /// The docs are built by another generator (its config file is at the
+    /// root): a site-absolute link may name what that site serves beyond
+    /// the content (GitHub reads such a link from the repository's root).
+    generated_elsewhere: bool,
 }
 
 /// A page as MkDocs builds it.
@@ -250,12 +255,16 @@ impl Pages<'_> {
                     let hint = siblings
                         .closest(name)
                         .map(|n| format!("did you mean `{n}`?"));
-                    findings.push(finding(
-                        kind,
-                        format!("`{path}` does not exist"),
-                        hint,
-                        path,
-                    ));
+                    let mut f = finding(kind, format!("`{path}` does not exist"), hint, path);
+                    if self.generated_elsewhere
+                        && another_sites_path(index, &guide.path, &link.target)
+                    {
+                        f.severity = Severity::Warning;
+                        f.hint = Some(
+                            "a link from the site's root whose first folder is neither in the content nor in the repository may be a path of the site this page is published on; almanac cannot see it".into(),
+                        );
+                    }
+                    findings.push(f);
                 }
                 Target::Withheld { path, why } => {
                     let (message, hint) = withheld_message(path, *why);
@@ -351,6 +360,30 @@ pub fn meant_as_link(text: &str, span: std::ops::Range<usize>, label: &str) -> b
         .trim_start();
     let prefix_tags = lead.is_empty() && !line_after.trim().is_empty() && !link_text.contains(' ');
     !prefix_tags
+}
+
+/// Whether `target`, a link written from the site's root (`/docs/x/`),
+/// names a first folder that is neither in the content folder nor in the
+/// repository: in a site another generator builds, a path it serves from
+/// elsewhere (its theme, a proxy, the host), which almanac cannot judge.
+fn another_sites_path(index: &SiteIndex, from: &str, target: &str) -> bool {
+    let Some(path) = target.trim().strip_prefix('/') else {
+        return false;
+    };
+    let path = path.split(['#', '?']).next().unwrap_or("");
+    let first = crate::index::percent_decode(path.split('/').next().unwrap_or(""));
+    if first.is_empty() || first == "." || first == ".." {
+        return false;
+    }
+    let content = index.root().join(index.content_prefix());
+    // In a site with a folder per language, the page's language folder too.
+    let language = from
+        .split_once('/')
+        .map(|(l, _)| l)
+        .filter(|l| crate::index::is_language_code(l));
+    !content.join(&first).exists()
+        && !index.root().join(&first).exists()
+        && !language.is_some_and(|l| content.join(l).join(&first).exists())
 }
 
 /// What to say about a link to a repository file that is not published.
