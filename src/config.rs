@@ -123,7 +123,7 @@ impl Config {
     /// Reads `path` if it exists; a missing optional config is the default.
     pub fn load(root: &Path, path: &Path, required: bool) -> Result<Config> {
         let file = crate::error::display_path(root, path);
-        match std::fs::read(path) {
+        match crate::error::read_file(path) {
             Ok(bytes) => Config::parse(&file, &crate::error::text_of(&file, bytes)?),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
                 Ok(Config::default())

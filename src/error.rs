@@ -131,8 +131,37 @@ impl Error {
 /// The text of the file at `path` (`file` names it in messages): a file that
 /// is not UTF-8 is an error at the line and column of its first bad byte.
 pub fn read_text(path: &Path, file: &str) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io("reading", path, e))?;
+    let bytes = read_file(path).map_err(|e| Error::io("reading", path, e))?;
     text_of(file, bytes)
+}
+
+/// The most bytes a config or data file may hold.
+const MAX_FILE: u64 = 256 << 20;
+
+/// The bytes of the regular file at `path`. Anything else is refused before
+/// it is opened: a FIFO would never end, `/dev/zero` never stops, a folder
+/// has no text; and so is a file over 256 MB.
+pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error as IoError, ErrorKind, Read};
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(IoError::new(
+            ErrorKind::InvalidInput,
+            "not a regular file (a FIFO, a device or a folder)",
+        ));
+    }
+    let too_large = || IoError::new(ErrorKind::InvalidData, "larger than 256 MB");
+    if meta.len() > MAX_FILE {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)?
+        .take(MAX_FILE + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 /// `bytes` as text, or an error at the first byte that is not UTF-8.

@@ -232,6 +232,31 @@ fn a_fifo_named_as_a_documented_script_does_not_hang_check() {
 }
 
 #[test]
+fn a_fifo_or_dev_zero_as_a_data_file_or_the_config_is_an_error_not_a_hang() {
+    for (name, make) in [
+        ("data/notes.yaml", "fifo"),
+        ("data/metrics.yaml", "zero"),
+        ("almanac.yaml", "fifo"),
+    ] {
+        let f = Fixture::with(&[("content/index.md", "# Home\n")]);
+        std::fs::create_dir_all(f.path("data")).unwrap();
+        match make {
+            "fifo" => mkfifo(&f.path(name)),
+            _ => symlink("/dev/zero", &f.path(name)),
+        }
+        for command in ["build", "check"] {
+            let run = run_bounded(&f, &[command]);
+            assert_eq!(run.code, 2, "{command} with {name}: {}", run.stderr);
+            assert!(
+                run.stderr.contains(name) && run.stderr.contains("not a regular file"),
+                "{command} with {name}: {}",
+                run.stderr
+            );
+        }
+    }
+}
+
+#[test]
 fn a_fifo_included_by_the_makefile_does_not_hang_check() {
     let f = Fixture::with(&[
         (
