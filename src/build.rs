@@ -511,7 +511,8 @@ impl Prepared {
         } = self;
         let today = *today;
         let calendar = project.calendar.as_ref().map(|(c, _)| c);
-        let data = ReleaseData::new(calendar, project.metrics.as_ref(), &history.releases, today);
+        let data = ReleaseData::new(calendar, project.metrics.as_ref(), &history.releases, today)
+            .with_first_commits(&history.first_commits);
         // Report pages carry the docs check's summary: run it once for all of them.
         let wants_report = site.pages.iter().enumerate().any(|(i, p)| {
             matches!(p.data, Some(DataPage::Report(_))) && only.is_none_or(|o| o.contains(&i))
@@ -966,8 +967,14 @@ fn write_site(
                     "metrics.html"
                 }
                 Some(DataPage::Report(quarter)) => {
-                    let generated =
-                        report::generate(project, data.tags, quarter, data.today, docs.clone());
+                    let generated = report::generate(
+                        project,
+                        data.tags,
+                        data.first_commits,
+                        quarter,
+                        data.today,
+                        docs.clone(),
+                    );
                     context.insert("report", &generated.report);
                     context.insert("charts", &generated.charts);
                     context.insert("base", &root_prefix(&page.url));

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::load::calendar::{
     Calendar, Milestones, PlanStatus, Quarter, ReleaseType, Replan, parse_offset,
 };
-use crate::load::history::{Commit, TaggedRelease, compare_versions};
+use crate::load::history::{Commit, TaggedRelease, compare_versions, is_prerelease, version_core};
 use crate::load::metrics::{Metrics, Source};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -18,6 +18,9 @@ pub struct Release {
     pub version: String,
     #[serde(rename = "type")]
     pub kind: ReleaseType,
+    /// A SemVer pre-release (`2.0.0-rc.1`): shown, but not counted in a
+    /// quarter's figures, which are about final releases.
+    pub prerelease: bool,
     pub name: Option<String>,
     /// As first planned; `None` for a tag the calendar does not mention.
     pub planned: Option<Milestones>,
@@ -249,11 +252,7 @@ pub fn releases(calendar: &Calendar, tags: &[TaggedRelease], today: NaiveDate) -
         .filter(|t| !calendar.releases.iter().any(|r| r.version == t.version))
     {
         let actual = tag.date.with_timezone(&offset).date_naive();
-        let kind = if tag.version.split('.').nth(2).is_some_and(|p| p != "0") {
-            ReleaseType::Patch
-        } else {
-            ReleaseType::Minor
-        };
+        let kind = semver_type(&tag.version, tags.iter().map(|t| t.version.as_str()));
         out.push(from_parts(
             tag.version.clone(),
             kind,
@@ -271,6 +270,28 @@ pub fn releases(calendar: &Calendar, tags: &[TaggedRelease], today: NaiveDate) -
     }
     out.sort_by(|a, b| compare_versions(&a.version, &b.version));
     out
+}
+
+/// The type of a release the calendar does not mention, from SemVer against
+/// the previous final release among `versions` (the highest final version
+/// below it): the first differing number of the core names it (`major`,
+/// `minor`, else `patch`). A pre-release is typed as the release it leads to
+/// (`2.0.0-rc.1` after `1.4.0` is major). With no earlier final release,
+/// `x.0.0` is major, `x.y.0` minor, anything else a patch.
+pub fn semver_type<'a>(version: &str, versions: impl Iterator<Item = &'a str>) -> ReleaseType {
+    let previous = versions
+        .filter(|v| !is_prerelease(v) && compare_versions(v, version).is_lt())
+        .max_by(|a, b| compare_versions(a, b));
+    let core = version_core(version);
+    let at = |c: &[u64], i: usize| c.get(i).copied().unwrap_or(0);
+    match previous.map(version_core) {
+        Some(p) if at(&p, 0) != at(&core, 0) => ReleaseType::Major,
+        Some(p) if at(&p, 1) != at(&core, 1) => ReleaseType::Minor,
+        Some(_) => ReleaseType::Patch,
+        None if at(&core, 1) == 0 && at(&core, 2) == 0 => ReleaseType::Major,
+        None if at(&core, 2) == 0 => ReleaseType::Minor,
+        None => ReleaseType::Patch,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -298,6 +319,7 @@ fn from_parts(
         .map(|r| r.release)
         .or(planned.as_ref().map(|p| p.release));
     Release {
+        prerelease: is_prerelease(&version),
         version,
         kind,
         name,
@@ -323,8 +345,9 @@ fn from_parts(
     }
 }
 
-/// Numbers of one quarter, from its releases (DESIGN §5: a release belongs to
-/// the quarter of its actual date, or of its planned date while unreleased).
+/// Numbers of one quarter, from its final releases (DESIGN §5: a release
+/// belongs to the quarter of its actual date, or of its planned date while
+/// unreleased; pre-releases are steps on the way, counted in none of these).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct QuarterStats {
     pub quarter: Quarter,
@@ -345,10 +368,12 @@ pub fn quarter_stats(
     releases: &[Release],
     tags: &[TaggedRelease],
 ) -> QuarterStats {
-    let shipped: Vec<&Release> = releases
-        .iter()
-        .filter(|r| r.quarter == quarter && r.status == "released")
-        .collect();
+    let finals = || {
+        releases
+            .iter()
+            .filter(|r| r.quarter == quarter && !r.prerelease)
+    };
+    let shipped: Vec<&Release> = finals().filter(|r| r.status == "released").collect();
     let judged: Vec<bool> = shipped.iter().filter_map(|r| r.on_time).collect();
     let lead: Vec<f64> = shipped
         .iter()
@@ -359,9 +384,8 @@ pub fn quarter_stats(
     QuarterStats {
         quarter,
         released: shipped.len(),
-        planned_not_released: releases
-            .iter()
-            .filter(|r| r.quarter == quarter && matches!(r.status, "planned" | "overdue"))
+        planned_not_released: finals()
+            .filter(|r| matches!(r.status, "planned" | "overdue"))
             .count(),
         on_time_rate: (!judged.is_empty()).then(|| {
             round2(100.0 * judged.iter().filter(|&&b| b).count() as f64 / judged.len() as f64)

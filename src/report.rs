@@ -21,8 +21,13 @@ pub struct Report {
     pub theme: Option<Theme>,
     /// No release shipped or planned, and no KPI data.
     pub empty: bool,
+    /// Final releases shipped in the quarter.
     pub shipped: Vec<ReportRelease>,
+    /// Final releases planned in the quarter and not shipped.
     pub planned_not_shipped: Vec<ReportRelease>,
+    /// The quarter's pre-releases (`2.0.0-rc.1`), shipped or not: listed
+    /// apart, counted in none of the quarter's figures.
+    pub prereleases: Vec<ReportRelease>,
     pub stats: QuarterStats,
     pub kpis: Vec<KpiStatus>,
     pub scorecard: Scorecard,
@@ -30,6 +35,8 @@ pub struct Report {
     pub hotfixes: Vec<String>,
     pub changelog: Vec<ChangeGroup>,
     pub contributors: Vec<String>,
+    /// Authors (after `.mailmap`) whose first commit in the whole history
+    /// falls in the quarter, up to `as_of`.
     pub new_contributors: Vec<String>,
     pub docs_health: DocsHealth,
     pub recommendations: Vec<Recommendation>,
@@ -73,6 +80,10 @@ pub struct Inputs<'a> {
     pub tags: &'a [TaggedRelease],
     pub metrics: Option<&'a Metrics>,
     pub docs: DocsHealth,
+    /// Each author's first commit (`History::first_commits`).
+    pub first_commits: &'a BTreeMap<String, chrono::DateTime<chrono::FixedOffset>>,
+    /// The calendar's time zone, which decides a commit's day.
+    pub offset: chrono::FixedOffset,
 }
 
 /// A content-relative doc link (`operations/metrics.md#x`) as a site URL.
@@ -100,12 +111,17 @@ pub fn build(input: &Inputs) -> Report {
     };
     let shipped: Vec<ReportRelease> = in_quarter
         .iter()
-        .filter(|r| r.status == "released")
+        .filter(|r| r.status == "released" && !r.prerelease)
         .map(wrap)
         .collect();
     let planned_not_shipped: Vec<ReportRelease> = in_quarter
         .iter()
-        .filter(|r| matches!(r.status, "planned" | "overdue"))
+        .filter(|r| matches!(r.status, "planned" | "overdue") && !r.prerelease)
+        .map(wrap)
+        .collect();
+    let prereleases: Vec<ReportRelease> = in_quarter
+        .iter()
+        .filter(|r| r.prerelease && r.status != "cancelled")
         .map(wrap)
         .collect();
     let stats = releases::quarter_stats(q, input.releases, input.tags);
@@ -151,13 +167,15 @@ pub fn build(input: &Inputs) -> Report {
         .iter()
         .flat_map(|r| r.release.contributors.iter().cloned())
         .collect();
-    let earlier: BTreeSet<String> = input
-        .releases
+    let new_contributors = input
+        .first_commits
         .iter()
-        .filter(|r| r.quarter < q && r.status == "released")
-        .flat_map(|r| r.contributors.iter().cloned())
+        .filter(|(_, t)| {
+            let day = t.with_timezone(&input.offset).date_naive();
+            q.contains(day) && day <= input.as_of
+        })
+        .map(|(name, _)| name.clone())
         .collect();
-    let new_contributors = contributors.difference(&earlier).cloned().collect();
 
     let recommendations = recommend(&kpis, &shipped, input.tolerance_days, input.metrics);
     // Computed KPIs have values (zero hotfixes) even in a quarter with nothing in it.
@@ -179,6 +197,7 @@ pub fn build(input: &Inputs) -> Report {
         empty,
         shipped,
         planned_not_shipped,
+        prereleases,
         stats,
         kpis,
         scorecard,
@@ -339,6 +358,11 @@ pub fn markdown(r: &Report, base: &str) -> String {
         md.push_str(&rows(&r.planned_not_shipped));
         md.push('\n');
     }
+    if !r.prereleases.is_empty() {
+        md.push_str("Pre-releases (not counted in the figures above):\n\n");
+        md.push_str(&rows(&r.prereleases));
+        md.push('\n');
+    }
     md.push_str("## KPIs\n\n");
     md.push_str(&format!(
         "{} pass, {} fail, {} without data.\n\n",
@@ -485,6 +509,7 @@ pub struct ReportCharts {
 pub fn generate(
     project: &crate::project::Project,
     tags: &[TaggedRelease],
+    first_commits: &BTreeMap<String, chrono::DateTime<chrono::FixedOffset>>,
     quarter: Quarter,
     as_of: chrono::NaiveDate,
     docs: DocsHealth,
@@ -512,6 +537,8 @@ pub fn generate(
         tags: &tags,
         metrics: project.metrics.as_ref(),
         docs,
+        first_commits,
+        offset,
     });
     let shipped: Vec<Release> = report.shipped.iter().map(|r| r.release.clone()).collect();
     let data =
@@ -601,9 +628,16 @@ pub fn run(
                         || r.actual.as_ref().is_some_and(|a| near(a.release)))
             })
     };
-    let history = crate::load::history::read_some(&project.root, pattern, &[], &wants_commits)?;
+    let history = crate::load::history::read_report(&project.root, pattern, &wants_commits)?;
     let docs = docs_health(paths, as_of)?;
-    let generated = generate(&project, &history.releases, quarter, as_of, docs);
+    let generated = generate(
+        &project,
+        &history.releases,
+        &history.first_commits,
+        quarter,
+        as_of,
+        docs,
+    );
     // Links into the handbook: absolute when the site's URL is known.
     let base = project
         .config

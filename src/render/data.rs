@@ -31,7 +31,12 @@ pub struct ReleaseData<'a> {
     pub tags: &'a [TaggedRelease],
     pub releases: Vec<Release>,
     pub today: NaiveDate,
+    /// Each author's first commit, for reports' new contributors.
+    pub first_commits: &'a FirstCommits,
 }
+
+pub type FirstCommits = std::collections::BTreeMap<String, chrono::DateTime<chrono::FixedOffset>>;
+static NO_FIRST_COMMITS: FirstCommits = FirstCommits::new();
 
 impl<'a> ReleaseData<'a> {
     pub fn new(
@@ -49,7 +54,14 @@ impl<'a> ReleaseData<'a> {
             tags,
             releases,
             today,
+            first_commits: &NO_FIRST_COMMITS,
         }
+    }
+
+    /// With the history's first commit per author (`History::first_commits`).
+    pub fn with_first_commits(mut self, first_commits: &'a FirstCommits) -> Self {
+        self.first_commits = first_commits;
+        self
     }
 
     /// The site pages to add: the calendar section with its releases, and metrics.

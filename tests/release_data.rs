@@ -1,0 +1,272 @@
+//! Release data on histories like real ones (issue 19): pre-releases in
+//! SemVer order, git-cliff's release ranges, new contributors over the whole
+//! history, "no data" kept apart from zero, quarters to date, overdue
+//! releases, and changelogs people read. Every fixture is a git repository
+//! made with git2 at fixed dates; every expected figure is worked out by hand
+//! in the comments beside it.
+
+mod common;
+
+use common::{Fixture, Git, at};
+use serde_json::Value;
+
+fn report_json(site: &Fixture, quarter: &str, as_of: &str) -> Value {
+    let run = site.run(&[
+        "report",
+        "--quarter",
+        quarter,
+        "--format",
+        "json",
+        "--as-of",
+        as_of,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
+}
+
+fn build_at(site: &Fixture, today: &str) {
+    let run = site.run_env(&["build"], &[("SOURCE_DATE_EPOCH", &at(today).to_string())]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+fn calendar_json(site: &Fixture) -> Value {
+    serde_json::from_str(&site.read("public/calendar.json")).unwrap()
+}
+
+fn release<'a>(releases: &'a Value, version: &str) -> &'a Value {
+    releases
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["version"] == version)
+        .unwrap_or_else(|| panic!("no {version} in {releases:#}"))
+}
+
+fn versions(list: &Value) -> Vec<&str> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["version"].as_str().unwrap())
+        .collect()
+}
+
+/// A history with ten release candidates, a beta on a side branch, and
+/// authors whose first commits fall in different quarters:
+///
+/// ```text
+/// 2025-11-03 Ada (old address, mailmapped)  feat: start        ← v0.9.0 (annotated, 2025-11-04)
+///   └ side: 2026-04-11 Dee  fix: side                          ← v1.0.0-beta.1
+/// 2026-04-01 … 2026-04-10 Bob  fix: step 1 … 10                ← v1.0.0-rc.1 … rc.10 (one each)
+/// 2026-04-12 Cy   feat: ship                                   ← v1.0.0
+/// 2026-05-04 Ada  fix: patch                                   ← v1.0.1
+/// 2026-06-01 Eve  feat!: new api                               ← v2.0.0-rc.1
+/// 2026-06-20 Fay  docs: typo                                   (not released)
+/// ```
+///
+/// No tag is in the calendar: their types come from SemVer.
+fn prerelease_repo() -> Fixture {
+    let site = Fixture::with(&[
+        ("almanac.yaml", "title: Pre-releases\n"),
+        ("content/README.md", "# Pre-releases\n"),
+        (
+            "data/calendar.yaml",
+            "slip_tolerance_days: 2\nreleases: []\n",
+        ),
+        (".mailmap", "Ada <ada@example.org> <ada@old.example>\n"),
+    ]);
+    let git = Git::init(&site);
+    let c0 = git.commit_as(
+        "main",
+        &[],
+        "feat: start",
+        ("A. Lovelace", "ada@old.example"),
+        at("2025-11-03T10:00:00Z"),
+    );
+    git.annotated_tag("v0.9.0", c0, at("2025-11-04T10:00:00Z"));
+    site.write("side", "x");
+    let side = git.commit_as(
+        "side",
+        &[c0],
+        "fix: side",
+        ("Dee", "dee@example.org"),
+        at("2026-04-11T10:00:00Z"),
+    );
+    git.lightweight_tag("v1.0.0-beta.1", side);
+    std::fs::remove_file(site.path("side")).unwrap();
+    let mut head = c0;
+    for n in 1..=10 {
+        site.write("f", &n.to_string());
+        head = git.commit_as(
+            "main",
+            &[head],
+            &format!("fix: step {n}"),
+            ("Bob", "bob@example.org"),
+            at(&format!("2026-04-{n:02}T10:00:00Z")),
+        );
+        git.lightweight_tag(&format!("v1.0.0-rc.{n}"), head);
+    }
+    site.write("f", "ship");
+    let ship = git.commit_as(
+        "main",
+        &[head],
+        "feat: ship",
+        ("Cy", "cy@example.org"),
+        at("2026-04-12T10:00:00Z"),
+    );
+    git.lightweight_tag("v1.0.0", ship);
+    site.write("f", "patch");
+    let patch = git.commit_as(
+        "main",
+        &[ship],
+        "fix: patch",
+        ("Ada", "ada@example.org"),
+        at("2026-05-04T10:00:00Z"),
+    );
+    git.lightweight_tag("v1.0.1", patch);
+    site.write("f", "api");
+    let api = git.commit_as(
+        "main",
+        &[patch],
+        "feat!: new api",
+        ("Eve", "eve@example.org"),
+        at("2026-06-01T10:00:00Z"),
+    );
+    git.lightweight_tag("v2.0.0-rc.1", api);
+    site.write("f", "typo");
+    git.commit_as(
+        "main",
+        &[api],
+        "docs: typo",
+        ("Fay", "fay@example.org"),
+        at("2026-06-20T10:00:00Z"),
+    );
+    site
+}
+
+#[test]
+fn release_candidates_count_in_semver_order_and_a_final_counts_from_the_previous_final() {
+    let site = prerelease_repo();
+    build_at(&site, "2026-06-30T12:00:00Z");
+    let json = calendar_json(&site);
+    let releases = &json["releases"];
+    // SemVer §11: rc.2 before rc.10, the beta before the rc's, 1.0.0 after them.
+    let order = versions(releases);
+    let mut expected = vec!["0.9.0", "1.0.0-beta.1"];
+    let rcs: Vec<String> = (1..=10).map(|n| format!("1.0.0-rc.{n}")).collect();
+    expected.extend(rcs.iter().map(String::as_str));
+    expected.extend(["1.0.0", "1.0.1", "2.0.0-rc.1"]);
+    assert_eq!(order, expected);
+
+    // Each rc counts from the rc before it: one commit each, lead time 0
+    // (a lightweight tag's date is its commit's).
+    for rc in &rcs {
+        let r = release(releases, rc);
+        assert_eq!(
+            (r["commits"].as_i64(), r["prerelease"].as_bool()),
+            (Some(1), Some(true)),
+            "{rc}"
+        );
+        assert_eq!(r["lead_time_days"], 0.0, "{rc}");
+    }
+    // The beta on the side branch is no ancestor of rc.1: rc.1 counts from
+    // 0.9.0 (its one commit), the beta counts its own one commit.
+    assert_eq!(release(releases, "1.0.0-rc.1")["contributors"][0], "Bob");
+    assert_eq!(release(releases, "1.0.0-beta.1")["commits"], 1);
+    assert_eq!(release(releases, "1.0.0-beta.1")["contributors"][0], "Dee");
+
+    // 1.0.0 counts from 0.9.0, the previous final: steps 1–10 and ship = 11
+    // commits. Lead times from the tag (2026-04-12 10:00): 11, 10, …, 2
+    // days and 0. Sorted 0,2,3,…,11: median the 6th = 6, p90 the
+    // ceil(0.9·11) = 10th = 10.
+    let v100 = release(releases, "1.0.0");
+    assert_eq!(
+        (
+            v100["commits"].as_i64(),
+            v100["lead_time_days"].as_f64(),
+            v100["lead_time_p90_days"].as_f64(),
+            v100["prerelease"].as_bool()
+        ),
+        (Some(11), Some(6.0), Some(10.0), Some(false))
+    );
+    assert_eq!(v100["contributors"], serde_json::json!(["Bob", "Cy"]));
+    // 1.0.1 from 1.0.0; 2.0.0-rc.1 from 1.0.1 (the previous tag of any kind).
+    assert_eq!(release(releases, "1.0.1")["commits"], 1);
+    assert_eq!(release(releases, "2.0.0-rc.1")["commits"], 1);
+    // The first tag counts the whole history up to it.
+    assert_eq!(release(releases, "0.9.0")["commits"], 1);
+
+    // Types from SemVer against the previous final release: 0.9.0 has none
+    // (x.y.0: minor), 1.0.0 after 0.9.0 is major, so are its pre-releases;
+    // 1.0.1 is a patch; 2.0.0-rc.1 after 1.0.1 is major.
+    let types: Vec<(&str, &str)> = [
+        "0.9.0",
+        "1.0.0-beta.1",
+        "1.0.0-rc.2",
+        "1.0.0",
+        "1.0.1",
+        "2.0.0-rc.1",
+    ]
+    .iter()
+    .map(|v| (*v, release(releases, v)["type"].as_str().unwrap()))
+    .collect();
+    assert_eq!(
+        types,
+        [
+            ("0.9.0", "minor"),
+            ("1.0.0-beta.1", "major"),
+            ("1.0.0-rc.2", "major"),
+            ("1.0.0", "major"),
+            ("1.0.1", "patch"),
+            ("2.0.0-rc.1", "major")
+        ]
+    );
+
+    let page = site.read("public/calendar/1.0.0.html");
+    assert!(
+        page.contains("<tr><th>Commits</th><td>11</td></tr>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("median 6 days, p90 10 days"),
+        "{}",
+        common::main_of(&page)
+    );
+    assert!(
+        site.read("public/calendar/1.0.0-rc.10.html")
+            .contains(">pre-release<")
+    );
+}
+
+#[test]
+fn the_report_counts_final_releases_lists_pre_releases_apart_and_new_contributors_by_first_commit()
+{
+    let site = prerelease_repo();
+    let r = report_json(&site, "2026-Q2", "2026-06-30");
+    assert_eq!(versions(&r["shipped"]), ["1.0.0", "1.0.1"]);
+    let mut pre = vec!["1.0.0-beta.1".to_string()];
+    pre.extend((1..=10).map(|n| format!("1.0.0-rc.{n}")));
+    pre.push("2.0.0-rc.1".into());
+    assert_eq!(versions(&r["prereleases"]), pre);
+    // Two final releases in three months: 0.67 a month.
+    assert_eq!(r["stats"]["released"], 2);
+    assert_eq!(r["stats"]["release_frequency"], 0.67);
+    // Pooled lead times: 1.0.0's eleven (0,2,3,…,11) and 1.0.1's 0:
+    // sorted 0,0,2,3,4,5,6,7,8,9,10,11; median (5+6)/2 = 5.5; p90 the
+    // ceil(0.9·12) = 11th = 10.
+    assert_eq!(r["stats"]["lead_time_days"], 5.5);
+    assert_eq!(r["stats"]["lead_time_p90_days"], 10.0);
+    // Contributors of the shipped releases; new ones are those whose first
+    // commit in the whole history is in Q2: not Ada (2025-11, under her old
+    // address, mailmapped), but Dee (side branch) and Fay (not released yet).
+    assert_eq!(r["contributors"], serde_json::json!(["Ada", "Bob", "Cy"]));
+    assert_eq!(
+        r["new_contributors"],
+        serde_json::json!(["Bob", "Cy", "Dee", "Eve", "Fay"])
+    );
+    // As of 2026-06-10, Fay has not committed yet.
+    let r = report_json(&site, "2026-Q2", "2026-06-10");
+    assert_eq!(
+        r["new_contributors"],
+        serde_json::json!(["Bob", "Cy", "Dee", "Eve"])
+    );
+}
