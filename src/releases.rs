@@ -29,9 +29,15 @@ pub struct Release {
     pub latest_planned: Option<NaiveDate>,
     pub actual: Option<NaiveDate>,
     pub tag: Option<String>,
+    /// Actual − latest planned; for an overdue release, the slip so far
+    /// (today − latest planned), with `slip_open`.
     pub slip_days: Option<i64>,
     pub baseline_slip_days: Option<i64>,
+    /// Within the tolerance. An overdue release is late (`false`) once its
+    /// slip so far exceeds the tolerance, and not judged (`None`) before.
     pub on_time: Option<bool>,
+    /// The slip is still growing: the release is overdue, not shipped.
+    pub slip_open: bool,
     /// `released`, `planned`, `overdue` or `cancelled`.
     pub status: &'static str,
     pub quarter: Quarter,
@@ -231,7 +237,16 @@ pub fn releases(calendar: &Calendar, tags: &[TaggedRelease], today: NaiveDate) -
         } else {
             "planned"
         };
-        out.push(from_parts(
+        let open = status == "overdue";
+        let slip = if open {
+            Some((today - latest).num_days())
+        } else {
+            slip
+        };
+        let baseline = actual
+            .or(open.then_some(today))
+            .map(|a| (a - plan.planned.release).num_days());
+        let mut release = from_parts(
             plan.version.clone(),
             plan.kind,
             plan.name.clone(),
@@ -240,11 +255,18 @@ pub fn releases(calendar: &Calendar, tags: &[TaggedRelease], today: NaiveDate) -
             actual,
             tag,
             slip,
-            actual.map(|a| (a - plan.planned.release).num_days()),
+            baseline,
             calendar.slip_tolerance_days,
             status,
             Quarter::of(actual.unwrap_or(latest)),
-        ));
+        );
+        if open {
+            release.slip_open = true;
+            release.on_time = slip
+                .filter(|s| *s > calendar.slip_tolerance_days)
+                .map(|_| false);
+        }
+        out.push(release);
     }
     // Tags the calendar does not mention are releases too (unplanned).
     for tag in tags
@@ -331,6 +353,7 @@ fn from_parts(
         slip_days,
         baseline_slip_days,
         on_time: slip_days.map(|s| s <= tolerance),
+        slip_open: false,
         status,
         quarter,
         commits: commits.len(),
@@ -348,25 +371,40 @@ fn from_parts(
 /// Numbers of one quarter, from its final releases (DESIGN §5: a release
 /// belongs to the quarter of its actual date, or of its planned date while
 /// unreleased; pre-releases are steps on the way, counted in none of these).
+/// "No data" is `None`, never zero: a quarter that has not begun has none,
+/// and a sum or a rate over no release is none.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct QuarterStats {
     pub quarter: Quarter,
+    /// Begun and not ended on the day the numbers are as of: rates are per
+    /// elapsed month, and a KPI that can still reach its target is `in-progress`.
+    pub to_date: bool,
+    /// Months elapsed: 3 for an ended quarter, 3 × elapsed days ÷ the
+    /// quarter's days for one to date, 0 for one not begun.
+    pub months_elapsed: f64,
     pub released: usize,
     pub planned_not_released: usize,
+    /// Planned releases whose date has passed with no tag.
+    pub overdue: usize,
+    /// On-time share of the shipped releases with a plan and of the overdue
+    /// ones already past the tolerance.
     pub on_time_rate: Option<f64>,
-    pub total_slip_days: i64,
-    /// Releases per month.
-    pub release_frequency: f64,
+    /// Slip of the shipped releases with a plan plus the slip so far of the
+    /// overdue ones; `None` with neither.
+    pub total_slip_days: Option<i64>,
+    /// Final releases shipped per elapsed month.
+    pub release_frequency: Option<f64>,
     pub lead_time_days: Option<f64>,
     pub lead_time_p90_days: Option<f64>,
-    pub hotfix_count: usize,
-    pub revert_count: usize,
+    pub hotfix_count: Option<usize>,
+    pub revert_count: Option<usize>,
 }
 
 pub fn quarter_stats(
     quarter: Quarter,
     releases: &[Release],
     tags: &[TaggedRelease],
+    today: NaiveDate,
 ) -> QuarterStats {
     let finals = || {
         releases
@@ -374,46 +412,77 @@ pub fn quarter_stats(
             .filter(|r| r.quarter == quarter && !r.prerelease)
     };
     let shipped: Vec<&Release> = finals().filter(|r| r.status == "released").collect();
-    let judged: Vec<bool> = shipped.iter().filter_map(|r| r.on_time).collect();
+    let overdue: Vec<&Release> = finals().filter(|r| r.status == "overdue").collect();
+    let judged: Vec<bool> = shipped
+        .iter()
+        .chain(&overdue)
+        .filter_map(|r| r.on_time)
+        .collect();
+    let slips: Vec<i64> = shipped
+        .iter()
+        .chain(&overdue)
+        .filter_map(|r| r.slip_days)
+        .collect();
     let lead: Vec<f64> = shipped
         .iter()
         .filter_map(|r| tags.iter().find(|t| Some(&t.tag) == r.tag.as_ref()))
         .flat_map(lead_times)
         .collect();
     let (lead_time, p90) = median_p90(lead);
+    let begun = quarter.first_day() <= today;
+    let ended = quarter.last_day() <= today;
+    let months_elapsed = if ended {
+        3.0
+    } else if begun {
+        let days = |a: NaiveDate, b: NaiveDate| ((b - a).num_days() + 1) as f64;
+        3.0 * days(quarter.first_day(), today) / days(quarter.first_day(), quarter.last_day())
+    } else {
+        0.0
+    };
     QuarterStats {
         quarter,
+        to_date: begun && !ended,
+        months_elapsed: round2(months_elapsed),
         released: shipped.len(),
         planned_not_released: finals()
             .filter(|r| matches!(r.status, "planned" | "overdue"))
             .count(),
+        overdue: overdue.len(),
         on_time_rate: (!judged.is_empty()).then(|| {
             round2(100.0 * judged.iter().filter(|&&b| b).count() as f64 / judged.len() as f64)
         }),
-        total_slip_days: shipped.iter().filter_map(|r| r.slip_days).sum(),
-        release_frequency: round2(shipped.len() as f64 / 3.0),
+        total_slip_days: (!slips.is_empty()).then(|| slips.iter().sum()),
+        release_frequency: begun.then(|| round2(shipped.len() as f64 / months_elapsed)),
         lead_time_days: lead_time,
         lead_time_p90_days: p90,
-        hotfix_count: shipped
-            .iter()
-            .filter(|r| r.kind == ReleaseType::Hotfix)
-            .count(),
-        revert_count: shipped.iter().map(|r| r.reverts).sum(),
+        hotfix_count: begun.then(|| {
+            shipped
+                .iter()
+                .filter(|r| r.kind == ReleaseType::Hotfix)
+                .count()
+        }),
+        revert_count: begun.then(|| shipped.iter().map(|r| r.reverts).sum()),
     }
 }
 
 /// The value of a `source: git` KPI in a quarter, by its id.
 pub fn computed_value(id: &str, stats: &QuarterStats) -> Option<f64> {
     match id {
-        "release_frequency" => Some(stats.release_frequency),
+        "release_frequency" => stats.release_frequency,
         "lead_time" | "lead_time_days" => stats.lead_time_days,
         "lead_time_p90" | "lead_time_p90_days" => stats.lead_time_p90_days,
-        "hotfix_count" | "hotfixes" => Some(stats.hotfix_count as f64),
-        "revert_count" | "reverts" => Some(stats.revert_count as f64),
+        "hotfix_count" | "hotfixes" => stats.hotfix_count.map(|n| n as f64),
+        "revert_count" | "reverts" => stats.revert_count.map(|n| n as f64),
         "on_time_rate" => stats.on_time_rate,
-        "slip" | "slip_days" | "total_slip_days" => Some(stats.total_slip_days as f64),
+        "slip" | "slip_days" | "total_slip_days" => stats.total_slip_days.map(|n| n as f64),
         _ => None,
     }
+}
+
+/// Computed KPIs that only grow as a quarter goes on: a miss of an upper
+/// bound is final even in a quarter to date.
+fn only_grows(id: &str) -> bool {
+    matches!(id, "hotfix_count" | "hotfixes" | "revert_count" | "reverts")
 }
 
 /// A KPI in one quarter against its target.
@@ -425,7 +494,8 @@ pub struct KpiStatus {
     pub tier: Option<String>,
     pub value: Option<f64>,
     pub target: Option<crate::load::metrics::Target>,
-    /// `pass`, `fail` or `no-data`.
+    /// `pass`, `fail`, `in-progress` (a quarter to date whose value misses
+    /// the target but can still reach it) or `no-data`.
     pub status: &'static str,
     pub previous: Option<f64>,
     /// `up`, `down`, `flat`, or `none` without two values.
@@ -443,10 +513,11 @@ pub fn kpi_value(
     quarter: Quarter,
     releases: &[Release],
     tags: &[TaggedRelease],
+    today: NaiveDate,
 ) -> Option<f64> {
     let kpi = metrics.kpis.iter().find(|k| k.id == id)?;
     if kpi.source == Source::Git {
-        return computed_value(id, &quarter_stats(quarter, releases, tags));
+        return computed_value(id, &quarter_stats(quarter, releases, tags, today));
     }
     metrics
         .observations
@@ -463,7 +534,7 @@ pub fn kpi_value(
                         .find(|r| Some(&r.version) == o.release.as_ref())?;
                     r.actual.or(r.latest_planned)
                 })?;
-            quarter.contains(when).then_some((when, i, value))
+            (quarter.contains(when) && when <= today).then_some((when, i, value))
         })
         .max_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
         .map(|(_, _, v)| v)
@@ -474,16 +545,26 @@ pub fn kpi_statuses(
     quarter: Quarter,
     releases: &[Release],
     tags: &[TaggedRelease],
+    today: NaiveDate,
 ) -> Vec<KpiStatus> {
+    let to_date = quarter.first_day() <= today && today < quarter.last_day();
     metrics
         .kpis
         .iter()
         .map(|kpi| {
-            let value = kpi_value(metrics, &kpi.id, quarter, releases, tags);
-            let previous = kpi_value(metrics, &kpi.id, quarter.prev(), releases, tags);
+            let value = kpi_value(metrics, &kpi.id, quarter, releases, tags, today);
+            let previous = kpi_value(metrics, &kpi.id, quarter.prev(), releases, tags, today);
             let status = match (value, kpi.target) {
                 (None, _) => "no-data",
-                (Some(v), Some(t)) if !t.met_by(v) => "fail",
+                (Some(v), Some(t)) if !t.met_by(v) => {
+                    let settled =
+                        kpi.source == Source::Git && only_grows(&kpi.id) && !t.higher_is_better();
+                    if to_date && !settled {
+                        "in-progress"
+                    } else {
+                        "fail"
+                    }
+                }
                 (Some(_), _) => "pass",
             };
             let trend = match (value, previous) {

@@ -54,6 +54,8 @@ pub struct ReportRelease {
 pub struct Scorecard {
     pub pass: usize,
     pub fail: usize,
+    /// Quarter to date, missing the target so far but able to reach it.
+    pub in_progress: usize,
     pub no_data: usize,
 }
 
@@ -124,14 +126,15 @@ pub fn build(input: &Inputs) -> Report {
         .filter(|r| r.prerelease && r.status != "cancelled")
         .map(wrap)
         .collect();
-    let stats = releases::quarter_stats(q, input.releases, input.tags);
+    let stats = releases::quarter_stats(q, input.releases, input.tags, input.as_of);
     let kpis = input
         .metrics
-        .map(|m| releases::kpi_statuses(m, q, input.releases, input.tags))
+        .map(|m| releases::kpi_statuses(m, q, input.releases, input.tags, input.as_of))
         .unwrap_or_default();
     let scorecard = Scorecard {
         pass: kpis.iter().filter(|k| k.status == "pass").count(),
         fail: kpis.iter().filter(|k| k.status == "fail").count(),
+        in_progress: kpis.iter().filter(|k| k.status == "in-progress").count(),
         no_data: kpis.iter().filter(|k| k.status == "no-data").count(),
     };
     let incidents: Vec<IncidentRow> = input
@@ -178,7 +181,7 @@ pub fn build(input: &Inputs) -> Report {
         .collect();
 
     let recommendations = recommend(&kpis, &shipped, input.tolerance_days, input.metrics);
-    // Computed KPIs have values (zero hotfixes) even in a quarter with nothing in it.
+    // Counted KPIs have values (zero hotfixes) in any quarter begun.
     let observed = |id: &str| {
         input.metrics.is_some_and(|m| {
             m.kpis
@@ -188,6 +191,7 @@ pub fn build(input: &Inputs) -> Report {
     };
     let empty = shipped.is_empty()
         && planned_not_shipped.is_empty()
+        && prereleases.is_empty()
         && incidents.is_empty()
         && kpis.iter().all(|k| k.value.is_none() || !observed(&k.id));
     Report {
@@ -313,19 +317,29 @@ pub fn markdown(r: &Report, base: &str) -> String {
         md.push_str("\n\n");
     }
     md.push_str(&format!("Numbers as of {}.\n\n", r.as_of));
+    if r.stats.to_date {
+        md.push_str(&format!(
+            "_Quarter to date: {} of 3 months elapsed; rates are per elapsed month, and a KPI that can still reach its target is in progress._\n\n",
+            num(r.stats.months_elapsed)
+        ));
+    }
     if r.empty {
         md.push_str(&format!(
-            "_Empty quarter: no release was shipped or planned in {}, and no KPI has data._\n\n",
+            "_Empty quarter: no release was shipped or planned in {}, and no observed KPI has data._\n\n",
             r.quarter
         ));
     }
     md.push_str("## Releases\n\n");
     md.push_str(&format!(
-        "{} shipped, {} planned but not shipped; on time {}, total slip {} days, median lead time {}.\n\n",
+        "{} shipped, {} planned but not shipped{}; on time {}, total slip {}, median lead time {}.\n\n",
         r.stats.released,
         r.stats.planned_not_released,
+        match r.stats.overdue {
+            0 => String::new(),
+            n => format!(" ({n} overdue, slip still open)"),
+        },
         r.stats.on_time_rate.map_or("–".to_string(), |v| format!("{}%", num(v))),
-        r.stats.total_slip_days,
+        r.stats.total_slip_days.map_or("–".to_string(), |v| format!("{v} days")),
         r.stats.lead_time_days.map_or("–".to_string(), |v| format!("{} days", num(v)))
     ));
     let rows = |list: &[ReportRelease]| -> String {
@@ -341,7 +355,10 @@ pub fn markdown(r: &Report, base: &str) -> String {
                 x.kind.as_str(),
                 x.latest_planned.map(|d| d.to_string()).unwrap_or_default(),
                 x.actual.map_or("–".to_string(), |d| d.to_string()),
-                x.slip_days.map_or("–".to_string(), |s| s.to_string()),
+                x.slip_days.map_or("–".to_string(), |s| match x.slip_open {
+                    true => format!("{s} so far"),
+                    false => s.to_string(),
+                }),
                 x.on_time.map_or("–", |b| if b { "yes" } else { "no" }),
                 x.commits,
                 opt(x.lead_time_days)
@@ -365,8 +382,8 @@ pub fn markdown(r: &Report, base: &str) -> String {
     }
     md.push_str("## KPIs\n\n");
     md.push_str(&format!(
-        "{} pass, {} fail, {} without data.\n\n",
-        r.scorecard.pass, r.scorecard.fail, r.scorecard.no_data
+        "{} pass, {} fail, {} in progress, {} without data.\n\n",
+        r.scorecard.pass, r.scorecard.fail, r.scorecard.in_progress, r.scorecard.no_data
     ));
     if !r.kpis.is_empty() {
         md.push_str(
@@ -540,7 +557,14 @@ pub fn generate(
         first_commits,
         offset,
     });
-    let shipped: Vec<Release> = report.shipped.iter().map(|r| r.release.clone()).collect();
+    // Shipped releases and overdue ones, whose slip is still open.
+    let shipped: Vec<Release> = report
+        .shipped
+        .iter()
+        .chain(&report.planned_not_shipped)
+        .filter(|r| r.release.slip_days.is_some())
+        .map(|r| r.release.clone())
+        .collect();
     let data =
         crate::render::data::ReleaseData::new(calendar, project.metrics.as_ref(), &tags, as_of);
     let charts = ReportCharts {

@@ -255,8 +255,13 @@ fn pages_show_releases_changelog_metrics_and_last_update() {
 
     let calendar = site.read("public/calendar/index.html");
     assert!(calendar.contains("2025-Q3: Hardening"), "{calendar}");
+    // 1.2.5, planned 2025-08-15 and untagged on 2025-09-01, is overdue by 17
+    // days (over the 2-day tolerance): late, and its open slip counts. On
+    // time 4 of 5 = 80%; total slip 1 + 1 + 0 − 1 + 17 = 18.
     assert!(
-        calendar.contains("4 released, 1 still planned · on time 100% · total slip 1 days"),
+        calendar.contains(
+            "4 released, 1 still planned (1 overdue) · quarter to date · on time 80% · total slip 18 days"
+        ),
         "{calendar}"
     );
 

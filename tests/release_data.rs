@@ -270,3 +270,217 @@ fn the_report_counts_final_releases_lists_pre_releases_apart_and_new_contributor
         serde_json::json!(["Bob", "Cy", "Dee", "Eve"])
     );
 }
+
+const PLAN: &str = "slip_tolerance_days: 2
+themes:
+  - { quarter: 2025-Q4, title: Quiet }
+releases:
+  - { version: 3.0.0, type: minor, planned: { release: 2026-01-20 } }
+  - { version: 3.0.1, type: hotfix, planned: { release: 2026-01-25 } }
+  - { version: 3.1.0, type: minor, planned: { release: 2026-02-10 } }
+  - { version: 3.2.0, type: minor, planned: { release: 2026-05-05 } }
+";
+
+const KPIS: &str = "kpis:
+  - { id: on_time_rate, source: git, unit: '%', target: { op: '>=', value: 75 } }
+  - { id: slip_days, name: Slip, source: git, unit: days, target: { op: '<=', value: 5 } }
+  - { id: release_frequency, source: git, target: { op: '>=', value: 1 } }
+  - { id: hotfix_count, source: git, target: { op: '<=', value: 0 } }
+";
+
+/// 3.0.0 ships a day late, the hotfix 3.0.1 on its day, 3.1.0 (planned
+/// 2026-02-10) never ships, 3.2.0 is planned for Q2; 2025-Q4 has a theme
+/// and no release.
+fn plan_repo() -> Fixture {
+    let site = Fixture::with(&[
+        ("almanac.yaml", "title: Plans\n"),
+        ("content/README.md", "# Plans\n"),
+        ("data/calendar.yaml", PLAN),
+        ("data/metrics.yaml", KPIS),
+    ]);
+    let git = Git::init(&site);
+    let who = ("Ada", "ada@example.org");
+    let c1 = git.commit_as("main", &[], "feat: one", who, at("2026-01-15T10:00:00Z"));
+    git.annotated_tag("v3.0.0", c1, at("2026-01-21T10:00:00Z"));
+    site.write("f", "2");
+    let c2 = git.commit_as("main", &[c1], "fix: two", who, at("2026-01-24T10:00:00Z"));
+    git.annotated_tag("v3.0.1", c2, at("2026-01-25T12:00:00Z"));
+    site
+}
+
+fn kpi_statuses(r: &Value) -> Vec<(&str, &str)> {
+    r["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| (k["id"].as_str().unwrap(), k["status"].as_str().unwrap()))
+        .collect()
+}
+
+#[test]
+fn a_future_quarter_has_no_data_no_passes_and_no_recommendations() {
+    let site = plan_repo();
+    let r = report_json(&site, "2030-Q1", "2026-03-15");
+    let stats = &r["stats"];
+    for field in [
+        "total_slip_days",
+        "release_frequency",
+        "on_time_rate",
+        "hotfix_count",
+        "revert_count",
+        "lead_time_days",
+    ] {
+        assert!(stats[field].is_null(), "{field}: {stats:#}");
+    }
+    assert_eq!(
+        kpi_statuses(&r),
+        [
+            ("on_time_rate", "no-data"),
+            ("slip_days", "no-data"),
+            ("release_frequency", "no-data"),
+            ("hotfix_count", "no-data")
+        ]
+    );
+    assert_eq!(
+        r["scorecard"],
+        serde_json::json!({ "pass": 0, "fail": 0, "in_progress": 0, "no_data": 4 })
+    );
+    assert_eq!(r["recommendations"], serde_json::json!([]));
+    let md = site.run(&[
+        "report",
+        "--quarter",
+        "2030-Q1",
+        "--format",
+        "md",
+        "--as-of",
+        "2026-03-15",
+    ]);
+    assert!(md.stdout.contains("total slip –,"), "{}", md.stdout);
+    assert!(
+        md.stdout
+            .contains("0 pass, 0 fail, 0 in progress, 4 without data."),
+        "{}",
+        md.stdout
+    );
+    assert!(!md.stdout.contains("## Recommendations"), "{}", md.stdout);
+}
+
+#[test]
+fn a_quarter_without_releases_is_a_gap_in_the_slip_chart_not_a_zero() {
+    let site = plan_repo();
+    build_at(&site, "2026-03-15T12:00:00Z");
+    // 2025-Q4 (a theme, no release) has no slip; 2026-Q1 has 1 + 0 + 33
+    // (3.1.0 overdue since 2026-02-10) = 34. 2026-Q2 is after today.
+    let svg = site.read("public/charts/kpi-slip_days.svg");
+    assert!(
+        svg.contains("<desc>Slip, target ≤ 5days. 2025-Q4: no data, 2026-Q1: 34days</desc>"),
+        "{svg}"
+    );
+    let calendar = site.read("public/calendar/index.html");
+    assert!(
+        calendar.contains("<p class=\"stats\">0 released</p>"),
+        "2025-Q4 says no slip rather than 0 days: {calendar}"
+    );
+}
+
+#[test]
+fn a_quarter_to_date_counts_elapsed_months_and_keeps_reachable_kpis_in_progress() {
+    let site = plan_repo();
+    let r = report_json(&site, "2026-Q1", "2026-03-15");
+    let stats = &r["stats"];
+    // 1 Jan – 15 Mar is 31 + 28 + 15 = 74 of the quarter's 90 days:
+    // 3 × 74 / 90 = 2.47 months; 2 releases / 2.4667 = 0.81 a month.
+    assert_eq!(stats["to_date"], true);
+    assert_eq!(stats["months_elapsed"], 2.47);
+    assert_eq!(stats["release_frequency"], 0.81);
+    // 3.1.0 is overdue by 33 days (10 Feb – 15 Mar), over the tolerance:
+    // on time 2 of 3 = 66.67%, total slip 1 + 0 + 33 = 34, still open.
+    assert_eq!(
+        (
+            stats["on_time_rate"].as_f64(),
+            stats["total_slip_days"].as_i64(),
+            stats["overdue"].as_i64()
+        ),
+        (Some(66.67), Some(34), Some(1))
+    );
+    // Frequency, on-time rate and slip can still reach their targets; the
+    // one hotfix already breaks `<= 0` for good.
+    assert_eq!(
+        kpi_statuses(&r),
+        [
+            ("on_time_rate", "in-progress"),
+            ("slip_days", "in-progress"),
+            ("release_frequency", "in-progress"),
+            ("hotfix_count", "fail")
+        ]
+    );
+    assert_eq!(
+        r["scorecard"],
+        serde_json::json!({ "pass": 0, "fail": 1, "in_progress": 3, "no_data": 0 })
+    );
+
+    // The quarter over (as of 10 April): three months, 2 / 3 = 0.67 a
+    // month; 3.1.0's open slip is 59 days (10 Feb – 10 Apr): 60 in all.
+    let r = report_json(&site, "2026-Q1", "2026-04-10");
+    let stats = &r["stats"];
+    assert_eq!(
+        (
+            stats["to_date"].as_bool(),
+            stats["months_elapsed"].as_f64(),
+            stats["release_frequency"].as_f64(),
+            stats["total_slip_days"].as_i64()
+        ),
+        (Some(false), Some(3.0), Some(0.67), Some(60))
+    );
+    assert_eq!(
+        kpi_statuses(&r),
+        [
+            ("on_time_rate", "fail"),
+            ("slip_days", "fail"),
+            ("release_frequency", "fail"),
+            ("hotfix_count", "fail")
+        ]
+    );
+}
+
+#[test]
+fn an_overdue_release_counts_against_on_time_rate_with_its_open_slip() {
+    let site = plan_repo();
+    build_at(&site, "2026-03-15T12:00:00Z");
+    let json = calendar_json(&site);
+    let v310 = release(&json["releases"], "3.1.0");
+    assert_eq!(
+        (
+            v310["status"].as_str(),
+            v310["slip_days"].as_i64(),
+            v310["slip_open"].as_bool(),
+            v310["on_time"].as_bool(),
+            v310["baseline_slip_days"].as_i64()
+        ),
+        (Some("overdue"), Some(33), Some(true), Some(false), Some(33))
+    );
+    let page = site.read("public/calendar/3.1.0.html");
+    assert!(page.contains("33 days so far (overdue)"), "{page}");
+    let calendar = site.read("public/calendar/index.html");
+    assert!(
+        calendar.contains(
+            "2 released, 1 still planned (1 overdue) · quarter to date · on time 66.67% · total slip 34 days"
+        ),
+        "{calendar}"
+    );
+    let slip = site.read("public/charts/slip.svg");
+    assert!(slip.contains("3.1.0 33 so far (overdue)"), "{slip}");
+
+    // Within the tolerance (one day late on 11 Feb) it is not judged yet:
+    // on time 2 of 2, slip 1 + 0 + 1 = 2.
+    let r = report_json(&site, "2026-Q1", "2026-02-11");
+    assert_eq!(
+        (
+            r["stats"]["on_time_rate"].as_f64(),
+            r["stats"]["total_slip_days"].as_i64()
+        ),
+        (Some(100.0), Some(2))
+    );
+    assert!(r["planned_not_shipped"][0]["on_time"].is_null());
+    assert_eq!(r["planned_not_shipped"][0]["slip_days"], 1);
+}

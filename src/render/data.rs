@@ -151,7 +151,7 @@ impl<'a> ReleaseData<'a> {
 
     pub fn kpis(&self, quarter: Quarter) -> Vec<KpiStatus> {
         match self.metrics {
-            Some(m) => releases::kpi_statuses(m, quarter, &self.releases, self.tags),
+            Some(m) => releases::kpi_statuses(m, quarter, &self.releases, self.tags, self.today),
             None => Vec::new(),
         }
     }
@@ -194,8 +194,9 @@ impl<'a> ReleaseData<'a> {
         files
     }
 
-    /// The values a KPI chart plots: observations in order, or per quarter for `source: git`.
-    pub fn kpi_points(&self, id: &str) -> Vec<(String, f64)> {
+    /// The values a KPI chart plots: observations in order, or per quarter
+    /// for `source: git`, where a quarter without data is a gap (`None`).
+    pub fn kpi_points(&self, id: &str) -> Vec<(String, Option<f64>)> {
         let Some(metrics) = self.metrics else {
             return Vec::new();
         };
@@ -207,9 +208,10 @@ impl<'a> ReleaseData<'a> {
                 .quarters()
                 .into_iter()
                 .filter(|q| *q <= self.current_quarter())
-                .filter_map(|q| {
-                    releases::kpi_value(metrics, id, q, &self.releases, self.tags)
-                        .map(|v| (q.to_string(), v))
+                .map(|q| {
+                    let v =
+                        releases::kpi_value(metrics, id, q, &self.releases, self.tags, self.today);
+                    (q.to_string(), v)
                 })
                 .collect();
         }
@@ -223,7 +225,7 @@ impl<'a> ReleaseData<'a> {
                     .clone()
                     .or_else(|| o.period.map(|p| p.to_string()))
                     .or_else(|| o.date.map(|d| d.to_string()))?;
-                Some((label, v))
+                Some((label, Some(v)))
             })
             .collect()
     }
@@ -247,7 +249,7 @@ impl<'a> ReleaseData<'a> {
                     .calendar
                     .and_then(|c| c.themes.iter().find(|t| t.quarter == q))
                     .cloned(),
-                stats: releases::quarter_stats(q, &self.releases, self.tags),
+                stats: releases::quarter_stats(q, &self.releases, self.tags, self.today),
                 releases: self
                     .releases
                     .iter()
@@ -463,6 +465,7 @@ impl<'a> ReleaseData<'a> {
             quarter: quarter.to_string(),
             passing: kpis.iter().filter(|k| k.status == "pass").count(),
             failing: kpis.iter().filter(|k| k.status == "fail").count(),
+            in_progress: kpis.iter().filter(|k| k.status == "in-progress").count(),
             no_data: kpis.iter().filter(|k| k.status == "no-data").count(),
             scorecard: kpis,
             incidents,
@@ -574,6 +577,7 @@ pub struct MetricsView {
     pub scorecard: Vec<KpiStatus>,
     pub passing: usize,
     pub failing: usize,
+    pub in_progress: usize,
     pub no_data: usize,
     pub incidents: Vec<IncidentRow>,
 }
