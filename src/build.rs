@@ -511,8 +511,15 @@ impl Prepared {
         } = self;
         let today = *today;
         let calendar = project.calendar.as_ref().map(|(c, _)| c);
-        let data = ReleaseData::new(calendar, project.metrics.as_ref(), &history.releases, today)
-            .with_first_commits(&history.first_commits);
+        let rules = crate::releases::ChangelogRules::new(&project.config.changelog);
+        let data = ReleaseData::with_rules(
+            calendar,
+            project.metrics.as_ref(),
+            &history.releases,
+            today,
+            &rules,
+        )
+        .with_first_commits(&history.first_commits);
         // Report pages carry the docs check's summary: run it once for all of them.
         let wants_report = site.pages.iter().enumerate().any(|(i, p)| {
             matches!(p.data, Some(DataPage::Report(_))) && only.is_none_or(|o| o.contains(&i))

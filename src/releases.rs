@@ -60,9 +60,16 @@ pub struct ChangeGroup {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Change {
     pub scope: Option<String>,
+    /// The subject's description as written.
     pub description: String,
+    /// The description as HTML: `code` spans become `<code>`, the rest is text.
+    pub html: String,
     pub commit: String,
     pub author: String,
+    pub breaking: bool,
+    /// The `BREAKING CHANGE:` footer's text: the migration note.
+    pub note: Option<String>,
+    pub note_html: Option<String>,
 }
 
 /// A parsed conventional-commit subject (and body, for `BREAKING CHANGE:`).
@@ -73,6 +80,44 @@ pub struct Conventional {
     pub scope: Option<String>,
     pub breaking: bool,
     pub description: String,
+    /// The `BREAKING CHANGE:` (or `BREAKING-CHANGE:`) footer's text, up to
+    /// the next footer.
+    pub note: Option<String>,
+}
+
+/// Whether a body line starts a git trailer / conventional footer
+/// (`Token: value`, `Token #value`, `BREAKING CHANGE: value`).
+fn is_footer(line: &str) -> bool {
+    if line.starts_with("BREAKING CHANGE:") {
+        return true;
+    }
+    let token_end = line.find(": ").or_else(|| line.find(" #"));
+    token_end.is_some_and(|i| {
+        i > 0
+            && line[..i]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    })
+}
+
+fn breaking_note(body: &str) -> Option<String> {
+    let mut note: Option<Vec<&str>> = None;
+    for line in body.lines() {
+        match &mut note {
+            Some(lines) if is_footer(line) => break,
+            Some(lines) => lines.push(line),
+            None => {
+                if let Some(rest) = line
+                    .strip_prefix("BREAKING CHANGE:")
+                    .or_else(|| line.strip_prefix("BREAKING-CHANGE:"))
+                {
+                    note = Some(vec![rest.trim()]);
+                }
+            }
+        }
+    }
+    note.map(|lines| lines.join("\n").trim().to_string())
+        .filter(|n| !n.is_empty())
 }
 
 pub fn parse_conventional(subject: &str, body: &str) -> Conventional {
@@ -88,6 +133,7 @@ pub fn parse_conventional(subject: &str, body: &str) -> Conventional {
         scope: None,
         breaking: breaking_footer,
         description: subject.trim().to_string(),
+        note: breaking_note(body),
     };
     let Some((head, description)) = subject.split_once(':') else {
         return other();
@@ -114,6 +160,149 @@ pub fn parse_conventional(subject: &str, body: &str) -> Conventional {
         scope: scope.filter(|s| !s.is_empty()),
         breaking: bang || breaking_footer,
         description: description.trim().to_string(),
+        note: breaking_note(body),
+    }
+}
+
+/// A commit subject as HTML: `code` spans become `<code>`, everything else
+/// (markdown included) is text.
+pub fn subject_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut rest = s;
+    while let Some(open) = rest.find('`') {
+        let after = &rest[open + 1..];
+        match after.find('`') {
+            Some(close) if close > 0 => {
+                crate::markdown::escape_into(&mut out, &rest[..open]);
+                out.push_str("<code>");
+                crate::markdown::escape_into(&mut out, &after[..close]);
+                out.push_str("</code>");
+                rest = &after[close + 1..];
+            }
+            _ => break,
+        }
+    }
+    crate::markdown::escape_into(&mut out, rest);
+    out
+}
+
+/// A commit subject as Markdown text: `code` spans kept, every other
+/// character markdown would read as markup backslash-escaped.
+pub fn subject_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let escape = |out: &mut String, text: &str| {
+        for c in text.chars() {
+            if matches!(
+                c,
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' | '&'
+            ) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    };
+    let mut rest = s;
+    while let Some(open) = rest.find('`') {
+        let after = &rest[open + 1..];
+        match after.find('`') {
+            Some(close) if close > 0 => {
+                escape(&mut out, &rest[..open]);
+                out.push_str(&rest[open..open + close + 2]);
+                rest = &after[close + 1..];
+            }
+            _ => break,
+        }
+    }
+    escape(&mut out, rest);
+    out
+}
+
+/// Which commits a changelog lists and how it groups them, from the
+/// `changelog:` section of almanac.yaml.
+#[derive(Debug, Clone)]
+pub struct ChangelogRules {
+    /// (type, scope): a `None` scope skips the type whatever its scope.
+    skip: Vec<(String, Option<String>)>,
+    authors: globset::GlobSet,
+    other: bool,
+    fold: BTreeMap<String, String>,
+}
+
+impl ChangelogRules {
+    pub fn new(config: &crate::config::ChangelogConfig) -> ChangelogRules {
+        let skip = config
+            .skip
+            .iter()
+            .map(|s| {
+                let s = s.trim().to_ascii_lowercase();
+                match s.split_once('(') {
+                    Some((kind, scope)) => (
+                        kind.trim().to_string(),
+                        Some(scope.trim_end_matches(')').trim().to_string()),
+                    ),
+                    None => (s, None),
+                }
+            })
+            .collect();
+        let mut authors = globset::GlobSetBuilder::new();
+        for pattern in &config.skip_authors {
+            // The config's globs were checked when it was read.
+            if let Ok(glob) = globset::GlobBuilder::new(pattern)
+                .case_insensitive(true)
+                .build()
+            {
+                authors.add(glob);
+            }
+        }
+        let mut fold: BTreeMap<String, String> =
+            [("tests", "test"), ("doc", "docs"), ("ci", "build")]
+                .into_iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect();
+        for (from, to) in &config.fold {
+            fold.insert(from.to_ascii_lowercase(), to.to_ascii_lowercase());
+        }
+        ChangelogRules {
+            skip,
+            authors: authors
+                .build()
+                .unwrap_or_else(|_| globset::GlobSet::empty()),
+            other: config.other,
+            fold,
+        }
+    }
+
+    /// The group a type's commits go into.
+    fn group_of(&self, kind: &str) -> String {
+        self.fold
+            .get(kind)
+            .cloned()
+            .unwrap_or_else(|| kind.to_string())
+    }
+
+    fn skips(&self, commit: &Commit, cc: &Conventional) -> bool {
+        let scope = cc.scope.as_deref().map(str::to_ascii_lowercase);
+        let group = self.group_of(&cc.kind);
+        (cc.kind == "other" && !self.other)
+            || self.skip.iter().any(|(kind, s)| {
+                (*kind == cc.kind || *kind == group) && (s.is_none() || *s == scope)
+            })
+            || self.authors.is_match(&commit.author)
+            || self.authors.is_match(&commit.email)
+    }
+
+    /// A group's title; `build` says "Build and CI" when `ci` folds into it.
+    fn title(&self, kind: &str) -> String {
+        if kind == "build" && self.fold.get("ci").is_some_and(|g| g == "build") {
+            return "Build and CI".into();
+        }
+        group_title(kind)
+    }
+}
+
+impl Default for ChangelogRules {
+    fn default() -> Self {
+        ChangelogRules::new(&crate::config::ChangelogConfig::default())
     }
 }
 
@@ -133,7 +322,7 @@ fn group_title(kind: &str) -> String {
         "chore" => "Chores".into(),
         "style" => "Style".into(),
         "revert" => "Reverts".into(),
-        "other" => "Other changes".into(),
+        "other" => "Other".into(),
         k => {
             let mut c = k.chars();
             c.next()
@@ -147,24 +336,37 @@ const GROUP_ORDER: &[&str] = &[
     "ci", "style", "chore",
 ];
 
-/// Commits grouped by type: breaking changes first, then the usual order,
-/// then unknown types alphabetically, then `other`.
-pub fn changelog(commits: &[Commit]) -> Vec<ChangeGroup> {
+/// Commits grouped by type (folded: `tests` into `test`, `doc` into `docs`,
+/// `ci` into `build`), less those `rules` skip: breaking changes first, with
+/// their migration notes, and again under their own type; then the usual
+/// order, then unknown types alphabetically, then `other`.
+pub fn changelog(commits: &[Commit], rules: &ChangelogRules) -> Vec<ChangeGroup> {
     let mut groups: BTreeMap<String, Vec<Change>> = BTreeMap::new();
     for c in commits.iter().rev() {
         let cc = parse_conventional(&c.subject, &c.body);
+        if rules.skips(c, &cc) {
+            continue;
+        }
         let change = Change {
             scope: cc.scope.clone(),
+            html: subject_html(&cc.description),
             description: cc.description.clone(),
             commit: c.id.chars().take(7).collect(),
             author: c.author.clone(),
+            breaking: cc.breaking,
+            note_html: cc.note.as_deref().map(subject_html),
+            note: cc.note.clone(),
         };
-        let key = if cc.breaking {
-            "breaking".to_string()
-        } else {
-            cc.kind
-        };
-        groups.entry(key).or_default().push(change);
+        if cc.breaking {
+            groups
+                .entry("breaking".to_string())
+                .or_default()
+                .push(change.clone());
+        }
+        groups
+            .entry(rules.group_of(&cc.kind))
+            .or_default()
+            .push(change);
     }
     let rank = |k: &str| match GROUP_ORDER.iter().position(|g| *g == k) {
         Some(i) => (0, i, String::new()),
@@ -174,7 +376,7 @@ pub fn changelog(commits: &[Commit]) -> Vec<ChangeGroup> {
     let mut out: Vec<ChangeGroup> = groups
         .into_iter()
         .map(|(kind, changes)| ChangeGroup {
-            title: group_title(&kind),
+            title: rules.title(&kind),
             kind,
             changes,
         })
@@ -213,7 +415,12 @@ pub fn lead_times(release: &TaggedRelease) -> Vec<f64> {
 }
 
 /// The plan joined with the tags. `today` decides planned vs overdue.
-pub fn releases(calendar: &Calendar, tags: &[TaggedRelease], today: NaiveDate) -> Vec<Release> {
+pub fn releases(
+    calendar: &Calendar,
+    tags: &[TaggedRelease],
+    today: NaiveDate,
+    rules: &ChangelogRules,
+) -> Vec<Release> {
     let offset = FixedOffset::east_opt(parse_offset(&calendar.timezone).unwrap_or(0))
         .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
     let by_version: BTreeMap<&str, &TaggedRelease> =
@@ -259,6 +466,7 @@ pub fn releases(calendar: &Calendar, tags: &[TaggedRelease], today: NaiveDate) -
             calendar.slip_tolerance_days,
             status,
             Quarter::of(actual.unwrap_or(latest)),
+            rules,
         );
         if open {
             release.slip_open = true;
@@ -288,6 +496,7 @@ pub fn releases(calendar: &Calendar, tags: &[TaggedRelease], today: NaiveDate) -
             calendar.slip_tolerance_days,
             "released",
             Quarter::of(actual),
+            rules,
         ));
     }
     out.sort_by(|a, b| compare_versions(&a.version, &b.version));
@@ -330,6 +539,7 @@ fn from_parts(
     tolerance: i64,
     status: &'static str,
     quarter: Quarter,
+    rules: &ChangelogRules,
 ) -> Release {
     let (lead, p90) = tag
         .map(|t| median_p90(lead_times(t)))
@@ -363,7 +573,7 @@ fn from_parts(
             .iter()
             .filter(|c| parse_conventional(&c.subject, &c.body).kind == "revert")
             .count(),
-        changelog: changelog(commits),
+        changelog: changelog(commits, rules),
         contributors: contributors.into_iter().collect(),
     }
 }

@@ -153,10 +153,16 @@ pub fn build(input: &Inputs) -> Report {
         .map(|r| r.release.version.clone())
         .collect();
 
-    // Changelog highlights: every shipped release's groups merged, breaking first.
+    // Changelog highlights: every shipped release's breaking changes,
+    // features, fixes and performance work, merged, breaking first.
     let mut merged: Vec<ChangeGroup> = Vec::new();
     for r in &shipped {
-        for group in &r.release.changelog {
+        let highlights = r
+            .release
+            .changelog
+            .iter()
+            .filter(|g| HIGHLIGHTS.contains(&g.kind.as_str()));
+        for group in highlights {
             match merged.iter_mut().find(|g| g.kind == group.kind) {
                 Some(g) => g.changes.extend(group.changes.iter().cloned()),
                 None => merged.push(group.clone()),
@@ -214,6 +220,9 @@ pub fn build(input: &Inputs) -> Report {
         recommendations,
     }
 }
+
+/// The groups a report's changelog highlights.
+pub const HIGHLIGHTS: &[&str] = &["breaking", "feat", "fix", "perf"];
 
 fn merged_rank(kind: &str) -> (u8, usize, String) {
     const ORDER: &[&str] = &[
@@ -448,11 +457,16 @@ pub fn markdown(r: &Report, base: &str) -> String {
                 "- {}{} ({})\n",
                 c.scope
                     .as_ref()
-                    .map(|s| format!("**{s}:** "))
+                    .map(|s| format!("**{}:** ", releases::subject_markdown(s)))
                     .unwrap_or_default(),
-                c.description,
+                releases::subject_markdown(&c.description),
                 c.commit
             ));
+            if let (true, Some(note)) = (g.kind == "breaking", &c.note) {
+                for line in note.lines() {
+                    md.push_str(&format!("  > {}\n", releases::subject_markdown(line)));
+                }
+            }
         }
         md.push('\n');
     }
@@ -542,8 +556,9 @@ pub fn generate(
         .filter(|t| t.date.with_timezone(&offset).date_naive() <= as_of)
         .cloned()
         .collect();
+    let rules = releases::ChangelogRules::new(&project.config.changelog);
     let releases = calendar
-        .map(|c| releases::releases(c, &tags, as_of))
+        .map(|c| releases::releases(c, &tags, as_of, &rules))
         .unwrap_or_default();
     let report = build(&Inputs {
         quarter,
@@ -565,8 +580,13 @@ pub fn generate(
         .filter(|r| r.release.slip_days.is_some())
         .map(|r| r.release.clone())
         .collect();
-    let data =
-        crate::render::data::ReleaseData::new(calendar, project.metrics.as_ref(), &tags, as_of);
+    let data = crate::render::data::ReleaseData::with_rules(
+        calendar,
+        project.metrics.as_ref(),
+        &tags,
+        as_of,
+        &rules,
+    );
     let charts = ReportCharts {
         slip: if shipped.is_empty() {
             String::new()

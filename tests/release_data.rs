@@ -484,3 +484,225 @@ fn an_overdue_release_counts_against_on_time_rate_with_its_open_slip() {
     assert!(r["planned_not_shipped"][0]["on_time"].is_null());
     assert_eq!(r["planned_not_shipped"][0]["slip_days"], 1);
 }
+
+/// One release whose commits are what real histories hold: a breaking
+/// change with its migration note, `test`/`tests`, `doc`/`docs`, `ci` and
+/// `build`, dependency and release chores, a bot, a non-conventional
+/// subject, and a subject with code and markup in it.
+fn changelog_repo(config: &str) -> Fixture {
+    let site = Fixture::with(&[
+        ("almanac.yaml", config),
+        ("content/README.md", "# Changes\n"),
+        ("data/calendar.yaml", "releases: []\n"),
+    ]);
+    let git = Git::init(&site);
+    let ada = ("Ada", "ada@example.org");
+    let commits: &[(&str, (&str, &str))] = &[
+        (
+            "feat(api)!: drop the v1 endpoints\n\nThey were deprecated a year ago.\n\nBREAKING CHANGE: call `/v2/items` instead of `/v1/items`;\nthe old paths return 410.\nRefs: #12",
+            ada,
+        ),
+        ("test: cover the parser", ada),
+        ("tests: more cases", ada),
+        ("doc: typo", ada),
+        ("docs: install guide", ada),
+        ("ci: cache cargo", ada),
+        ("build: bump msrv", ada),
+        ("chore(deps): bump serde", ada),
+        ("chore(release): 1.0.0", ada),
+        ("chore: tidy", ada),
+        ("Update README", ada),
+        (
+            "fix: handle `--flag` with *stars*, <b>tags</b> & [links](x)",
+            ada,
+        ),
+        (
+            "fix: bump lockfile",
+            (
+                "dependabot[bot]",
+                "49699333+dependabot[bot]@users.noreply.github.com",
+            ),
+        ),
+        ("perf: faster", ada),
+        ("style: fmt", ("Zed", "zed@example.org")),
+    ];
+    let mut parents = Vec::new();
+    for (i, (message, who)) in commits.iter().enumerate() {
+        site.write("f", &i.to_string());
+        let id = git.commit_as(
+            "main",
+            &parents,
+            message,
+            *who,
+            at("2026-02-01T10:00:00Z") + 3600 * i as i64,
+        );
+        parents = vec![id];
+    }
+    git.annotated_tag("v1.0.0", parents[0], at("2026-02-10T10:00:00Z"));
+    site
+}
+
+fn groups(release: &Value) -> Vec<(&str, &str)> {
+    release["changelog"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| (g["kind"].as_str().unwrap(), g["title"].as_str().unwrap()))
+        .collect()
+}
+
+fn descriptions<'a>(release: &'a Value, kind: &str) -> Vec<&'a str> {
+    release["changelog"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["kind"] == kind)
+        .unwrap_or_else(|| panic!("no {kind} group"))["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["description"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn changelogs_keep_migration_notes_fold_groups_and_skip_chores_and_bots() {
+    let site = changelog_repo("title: Changes\n");
+    build_at(&site, "2026-03-01T12:00:00Z");
+    let json = calendar_json(&site);
+    let v1 = release(&json["releases"], "1.0.0");
+    // tests → test, doc → docs, ci → build; chore(deps), chore(release) and
+    // the bot skipped; the non-conventional subject under "Other".
+    assert_eq!(
+        groups(v1),
+        [
+            ("breaking", "Breaking changes"),
+            ("feat", "Features"),
+            ("fix", "Bug fixes"),
+            ("perf", "Performance"),
+            ("docs", "Documentation"),
+            ("test", "Tests"),
+            ("build", "Build and CI"),
+            ("style", "Style"),
+            ("chore", "Chores"),
+            ("other", "Other")
+        ]
+    );
+    assert_eq!(descriptions(v1, "test"), ["cover the parser", "more cases"]);
+    assert_eq!(descriptions(v1, "docs"), ["typo", "install guide"]);
+    assert_eq!(descriptions(v1, "build"), ["cache cargo", "bump msrv"]);
+    assert_eq!(descriptions(v1, "chore"), ["tidy"]);
+    assert_eq!(descriptions(v1, "other"), ["Update README"]);
+    assert_eq!(
+        descriptions(v1, "fix"),
+        ["handle `--flag` with *stars*, <b>tags</b> & [links](x)"]
+    );
+    // The breaking feature, with its footer up to the next trailer, and
+    // again under Features.
+    let breaking = &v1["changelog"][0]["changes"][0];
+    assert_eq!(breaking["description"], "drop the v1 endpoints");
+    assert_eq!(
+        breaking["note"],
+        "call `/v2/items` instead of `/v1/items`;\nthe old paths return 410."
+    );
+    assert_eq!(descriptions(v1, "feat"), ["drop the v1 endpoints"]);
+
+    let page = site.read("public/calendar/1.0.0.html");
+    assert_eq!(page.matches(">Tests</h3>").count(), 1, "{page}");
+    assert!(
+        page.contains(
+            "<blockquote class=\"migration\">call <code>/v2/items</code> instead of <code>/v1/items</code>;\nthe old paths return 410.</blockquote>"
+        ),
+        "{page}"
+    );
+    // Code spans are code; the rest is text, escaped.
+    assert!(
+        page.contains(
+            "handle <code>--flag</code> with *stars*, &lt;b&gt;tags&lt;/b&gt; &amp; [links](x) <code>"
+        ),
+        "{page}"
+    );
+    assert!(!page.contains("bump serde") && !page.contains("bump lockfile"));
+}
+
+#[test]
+fn report_highlights_are_features_fixes_performance_and_breaking_changes_only() {
+    let site = changelog_repo("title: Changes\n");
+    let r = report_json(&site, "2026-Q1", "2026-03-31");
+    let kinds: Vec<&str> = r["changelog"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["breaking", "feat", "fix", "perf"]);
+    let md = site.run(&[
+        "report",
+        "--quarter",
+        "2026-Q1",
+        "--format",
+        "md",
+        "--as-of",
+        "2026-03-31",
+    ]);
+    assert_eq!(md.code, 0, "{}", md.stderr);
+    let md = md.stdout;
+    // Markdown in a subject is escaped; code spans stay code.
+    assert!(
+        md.contains("- handle `--flag` with \\*stars\\*, \\<b\\>tags\\</b\\> \\& \\[links\\](x) ("),
+        "{md}"
+    );
+    assert!(
+        md.contains("- **api:** drop the v1 endpoints (",)
+            && md.contains(
+                "  > call `/v2/items` instead of `/v1/items`;\n  > the old paths return 410.\n"
+            ),
+        "{md}"
+    );
+    for absent in ["### Chores", "### Tests", "### Other", "### Documentation"] {
+        assert!(!md.contains(absent), "{absent}: {md}");
+    }
+}
+
+#[test]
+fn changelog_filters_come_from_almanac_yaml() {
+    let site = changelog_repo(
+        "title: Changes\nchangelog:\n  skip: [chore, 'docs(install)']\n  skip_authors: ['zed*']\n  other: false\n  fold: { ci: ci }\n",
+    );
+    build_at(&site, "2026-03-01T12:00:00Z");
+    let json = calendar_json(&site);
+    let v1 = release(&json["releases"], "1.0.0");
+    // `skip` replaces the defaults: chore(deps) goes with `chore`; the bot
+    // is no longer skipped (only Zed is); ci is its own group again.
+    assert_eq!(
+        groups(v1),
+        [
+            ("breaking", "Breaking changes"),
+            ("feat", "Features"),
+            ("fix", "Bug fixes"),
+            ("perf", "Performance"),
+            ("docs", "Documentation"),
+            ("test", "Tests"),
+            ("build", "Build"),
+            ("ci", "Continuous integration")
+        ]
+    );
+    assert_eq!(
+        descriptions(v1, "fix"),
+        [
+            "handle `--flag` with *stars*, <b>tags</b> & [links](x)",
+            "bump lockfile"
+        ]
+    );
+    // A scoped skip leaves the type's other commits.
+    assert_eq!(descriptions(v1, "docs"), ["typo", "install guide"]);
+
+    let bad = changelog_repo("title: Changes\nchangelog:\n  skip_authors: ['[bot']\n");
+    let run = bad.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("almanac.yaml:3:") && run.stderr.contains("not a valid glob"),
+        "{}",
+        run.stderr
+    );
+}

@@ -45,8 +45,25 @@ impl<'a> ReleaseData<'a> {
         tags: &'a [TaggedRelease],
         today: NaiveDate,
     ) -> Self {
+        Self::with_rules(
+            calendar,
+            metrics,
+            tags,
+            today,
+            &releases::ChangelogRules::default(),
+        )
+    }
+
+    /// `new`, with the changelog rules of the site's `changelog:` section.
+    pub fn with_rules(
+        calendar: Option<&'a Calendar>,
+        metrics: Option<&'a Metrics>,
+        tags: &'a [TaggedRelease],
+        today: NaiveDate,
+        rules: &releases::ChangelogRules,
+    ) -> Self {
         let releases = calendar
-            .map(|c| releases::releases(c, tags, today))
+            .map(|c| releases::releases(c, tags, today, rules))
             .unwrap_or_default();
         ReleaseData {
             calendar,
