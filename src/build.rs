@@ -519,7 +519,8 @@ impl Prepared {
             today,
             &rules,
         )
-        .with_first_commits(&history.first_commits);
+        .with_first_commits(&history.first_commits)
+        .with_site(&project.config, history.remote.as_deref());
         // Report pages carry the docs check's summary: run it once for all of them.
         let wants_report = site.pages.iter().enumerate().any(|(i, p)| {
             matches!(p.data, Some(DataPage::Report(_))) && only.is_none_or(|o| o.contains(&i))

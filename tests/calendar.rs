@@ -298,7 +298,7 @@ fn ical_feed_parses_and_round_trips() {
     assert_eq!(events.len(), 8);
     let release = events
         .iter()
-        .find(|e| e.get_uid() == Some("1.1.0-release@handbook.almanac"))
+        .find(|e| e.get_uid() == Some("1.1.0-release@almanac.invalid"))
         .expect("stable UID");
     assert_eq!(release.get_summary(), Some("Release: Minor 1.1.0"));
     let start = release.get_start().unwrap();

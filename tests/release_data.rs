@@ -706,3 +706,135 @@ fn changelog_filters_come_from_almanac_yaml() {
         run.stderr
     );
 }
+
+fn ics_lines(site: &Fixture, prefix: &str) -> Vec<String> {
+    site.read("public/calendar.ics")
+        .split("\r\n")
+        .filter(|l| l.starts_with(prefix))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn renaming_the_site_keeps_ical_uids_and_dtstamp_is_the_build_time() {
+    let site = plan_repo();
+    build_at(&site, "2026-03-01T12:34:56Z");
+    // No uid_domain, repo_url or remote: the fixed fallback.
+    let uids = ics_lines(&site, "UID:");
+    assert_eq!(
+        uids,
+        [
+            "UID:3.0.0-release@almanac.invalid",
+            "UID:3.0.1-release@almanac.invalid",
+            "UID:3.1.0-release@almanac.invalid",
+            "UID:3.2.0-release@almanac.invalid"
+        ]
+    );
+    // RFC 5545: DTSTAMP is when the feed was made (SOURCE_DATE_EPOCH here),
+    // the same for every event, not the event's date.
+    assert_eq!(
+        ics_lines(&site, "DTSTAMP:"),
+        vec!["DTSTAMP:20260301T123456Z"; 4]
+    );
+
+    site.write("almanac.yaml", "title: A new name for the site\n");
+    build_at(&site, "2026-03-01T12:34:56Z");
+    assert_eq!(ics_lines(&site, "UID:"), uids, "a new title keeps the UIDs");
+    assert!(
+        site.read("public/calendar.ics")
+            .contains("X-WR-CALNAME:A new name for the site")
+    );
+
+    // The `origin` remote names the project; `uid_domain` overrides it.
+    git2::Repository::open(site.root())
+        .unwrap()
+        .remote("origin", "git@github.com:acme/tool.git")
+        .unwrap();
+    build_at(&site, "2026-03-01T12:34:56Z");
+    assert_eq!(
+        ics_lines(&site, "UID:")[0],
+        "UID:3.0.0-release@tool.acme.github.com"
+    );
+    site.write(
+        "data/calendar.yaml",
+        &format!("uid_domain: releases.example.org\n{PLAN}"),
+    );
+    build_at(&site, "2026-03-01T12:34:56Z");
+    assert_eq!(
+        ics_lines(&site, "UID:")[0],
+        "UID:3.0.0-release@releases.example.org"
+    );
+}
+
+#[test]
+fn releases_xml_is_an_atom_feed_of_shipped_releases_with_their_highlights() {
+    let site = prerelease_repo();
+    site.write(
+        "almanac.yaml",
+        "title: Pre-releases\nbase_url: https://docs.example.org/tool/\n",
+    );
+    build_at(&site, "2026-06-30T12:00:00Z");
+    let xml = site.read("public/releases.xml");
+    let feed = feed_rs::parser::parse(xml.as_bytes()).unwrap_or_else(|e| panic!("{e}: {xml}"));
+    assert_eq!(feed.feed_type, feed_rs::model::FeedType::Atom);
+    assert_eq!(
+        feed.title.as_ref().unwrap().content,
+        "Pre-releases releases"
+    );
+    // All 15 tags shipped: newest first (by date, then version).
+    let titles: Vec<&str> = feed
+        .entries
+        .iter()
+        .map(|e| e.title.as_ref().unwrap().content.as_str())
+        .collect();
+    assert_eq!(titles.len(), 15);
+    assert_eq!(
+        titles[..4],
+        [
+            "2.0.0-rc.1 (pre-release)",
+            "1.0.1",
+            "1.0.0",
+            "1.0.0-beta.1 (pre-release)"
+        ]
+    );
+    assert_eq!(titles[14], "0.9.0");
+    let v100 = &feed.entries[2];
+    assert_eq!(
+        v100.links[0].href,
+        "https://docs.example.org/tool/calendar/1.0.0.html"
+    );
+    assert_eq!(
+        v100.updated.unwrap().to_rfc3339(),
+        "2026-04-12T00:00:00+00:00"
+    );
+    // Highlights only: 1.0.0's features and fixes.
+    let content = v100.content.as_ref().unwrap().body.as_deref().unwrap();
+    assert!(
+        content.starts_with(
+            "<h3>Features</h3><ul><li>ship</li></ul><h3>Bug fixes</h3><ul><li>step 1</li>"
+        ),
+        "{content}"
+    );
+    // 2.0.0-rc.1's breaking feature comes first.
+    let rc = feed.entries[0]
+        .content
+        .as_ref()
+        .unwrap()
+        .body
+        .as_deref()
+        .unwrap();
+    assert!(
+        rc.starts_with("<h3>Breaking changes</h3><ul><li>new api</li></ul>"),
+        "{rc}"
+    );
+    assert_eq!(
+        feed.updated.unwrap().to_rfc3339(),
+        "2026-06-01T00:00:00+00:00",
+        "the feed is as new as its newest release"
+    );
+    let calendar = site.read("public/calendar/index.html");
+    assert!(
+        calendar.contains("href=\"../releases.xml\""),
+        "linked from the calendar"
+    );
+}

@@ -20,6 +20,10 @@ pub struct Calendar {
     pub tag_pattern: String,
     #[serde(default = "default_tolerance")]
     pub slip_tolerance_days: i64,
+    /// The host part of `calendar.ics` UIDs, which must outlive renames of
+    /// the site: by default derived from `repo_url` or the `origin` remote.
+    #[serde(default)]
+    pub uid_domain: Option<String>,
     /// Longest expected gap, in days, between consecutive planned releases of a type.
     #[serde(default)]
     pub cadence_days: BTreeMap<ReleaseType, i64>,

@@ -142,6 +142,8 @@ pub struct History {
     /// history reachable from `HEAD` and the release tags, merges excluded:
     /// who is a new contributor. Empty unless asked for (`read`, `read_report`).
     pub first_commits: std::collections::BTreeMap<String, DateTime<FixedOffset>>,
+    /// The URL of the `origin` remote, which names the project stably (feed ids).
+    pub remote: Option<String>,
 }
 
 /// Reads releases and the last update of each of `files` (root-relative) in
@@ -219,6 +221,10 @@ fn read_with(
         history.notes.push("this is a shallow clone: release commits and last-updated dates stop at the clone's depth (fetch with --unshallow for full history)".into());
     }
     let prefix = repo.workdir().and_then(|w| project_prefix(w, root));
+    history.remote = repo
+        .find_remote("origin")
+        .ok()
+        .and_then(|r| r.url().ok().map(str::to_string));
     let mailmap = repo.mailmap().ok();
     let to_commit = |c: &git2::Commit| -> Commit {
         let author = c.author();

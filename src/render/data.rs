@@ -33,6 +33,8 @@ pub struct ReleaseData<'a> {
     pub today: NaiveDate,
     /// Each author's first commit, for reports' new contributors.
     pub first_commits: &'a FirstCommits,
+    /// What names the feeds stably, and when they were made.
+    pub feed: super::feed::FeedSite,
 }
 
 pub type FirstCommits = std::collections::BTreeMap<String, chrono::DateTime<chrono::FixedOffset>>;
@@ -72,7 +74,24 @@ impl<'a> ReleaseData<'a> {
             releases,
             today,
             first_commits: &NO_FIRST_COMMITS,
+            feed: super::feed::FeedSite::new(
+                calendar.and_then(|c| c.uid_domain.as_deref()),
+                None,
+                None,
+                None,
+            ),
         }
+    }
+
+    /// With the site's URL and repository, which name the feeds.
+    pub fn with_site(mut self, config: &crate::config::Config, remote: Option<&str>) -> Self {
+        self.feed = super::feed::FeedSite::new(
+            self.calendar.and_then(|c| c.uid_domain.as_deref()),
+            config.repo_url.as_deref(),
+            remote,
+            config.base_url.as_deref(),
+        );
+        self
     }
 
     /// With the history's first commit per author (`History::first_commits`).
@@ -179,7 +198,11 @@ impl<'a> ReleaseData<'a> {
         if let Some(calendar) = self.calendar {
             files.push((
                 "calendar.ics".into(),
-                super::ical::ics(site_title, &self.releases),
+                super::ical::ics(site_title, &self.feed, &self.releases),
+            ));
+            files.push((
+                "releases.xml".into(),
+                super::feed::atom(site_title, &self.feed, &self.releases),
             ));
             let json =
                 serde_json::json!({ "timezone": calendar.timezone, "releases": self.releases });
