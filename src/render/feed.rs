@@ -11,7 +11,8 @@ use crate::releases::Release;
 pub struct FeedSite {
     /// The host part of iCal UIDs and Atom tag URIs.
     pub uid_domain: String,
-    /// The feed's build time: `SOURCE_DATE_EPOCH` when set, else now.
+    /// The feed's build time: `SOURCE_DATE_EPOCH` when set, else the start
+    /// of today (UTC).
     pub stamp: DateTime<Utc>,
     /// The site's URL with a trailing `/`, for absolute links; else links
     /// are relative to the feed, which sits at the site root.
@@ -46,13 +47,18 @@ impl FeedSite {
     }
 }
 
-/// `SOURCE_DATE_EPOCH` when set (reproducible builds), else now.
+/// `SOURCE_DATE_EPOCH` when set (reproducible builds), else the start of
+/// today in UTC: to the day, so that builds of one day (a full build and
+/// `serve`'s rebuilds) write the same bytes.
 pub fn build_time() -> DateTime<Utc> {
     std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
         .and_then(|secs| DateTime::from_timestamp(secs, 0))
-        .unwrap_or_else(Utc::now)
+        .unwrap_or_else(|| {
+            let today = Utc::now().date_naive();
+            today.and_time(chrono::NaiveTime::MIN).and_utc()
+        })
 }
 
 /// A repository URL as a domain-like name: `https://github.com/acme/tool.git`,
