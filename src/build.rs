@@ -642,6 +642,7 @@ struct MarkdownInput<'a> {
     /// `https://host/org/repo/blob/main` when a repository URL is configured.
     blob_base: Option<String>,
     kpi_ids: Vec<String>,
+    metrics_file: String,
     /// Search text kept per page.
     text_limit: usize,
 }
@@ -657,6 +658,7 @@ impl<'a> MarkdownInput<'a> {
                 .iter()
                 .flat_map(|m| m.kpis.iter().map(|k| k.id.clone()))
                 .collect(),
+            metrics_file: project.metrics_file(),
             text_limit: crate::search::text_limit(project.guides.len()),
         }
     }
@@ -700,7 +702,8 @@ fn render_one(shared: &MarkdownInput, guide: &Guide, text: &str) -> Result<Rende
             Error::at(&guide.file, text, line, column, message)
         };
         let code = code.map_err(|(offset, e)| at(offset, e))?;
-        shortcodes::validate(&code, &kpi_ids).map_err(|e| at(code.start, e))?;
+        shortcodes::validate(&code, &kpi_ids, &shared.metrics_file)
+            .map_err(|e| at(code.start, e))?;
         let placeholder = format!(
             "<!--almanac:{i}{}-->",
             " ".repeat((code.end - code.start).saturating_sub(15 + i.to_string().len()))

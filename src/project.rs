@@ -227,15 +227,14 @@ impl Project {
             &mut problems,
             calendar::parse,
         )?;
-        let metrics = typed(
+        let metrics = typed_all(
             root,
             &data_dir,
             "metrics",
             mode,
             &mut problems,
-            metrics::parse,
-        )?
-        .map(|(m, _)| m);
+            metrics::parse_all,
+        )?;
         Ok(Project {
             root: root.clone(),
             config,
@@ -264,6 +263,17 @@ impl Project {
             .ok()
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
         humanize(&name.unwrap_or_else(|| "Handbook".into()))
+    }
+
+    /// The metrics file's path as messages show it: where it is, or where
+    /// it would be (`--data` may point anywhere).
+    pub fn metrics_file(&self) -> String {
+        let path = ["yaml", "yml"]
+            .iter()
+            .map(|ext| self.data_dir.join(format!("metrics.{ext}")))
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| self.data_dir.join("metrics.yaml"));
+        display_path(&self.root, &path)
     }
 
     /// The calendar's path relative to the root, when there is one.
@@ -309,6 +319,45 @@ fn typed<T>(
         }
         Err(e) => Err(e),
     }
+}
+
+/// A parser that returns what it could read and every problem.
+type ParseAll<T> = fn(&str, &str) -> (Option<T>, Vec<Error>);
+
+/// `typed` for a file whose parser reports every problem: in lenient mode
+/// each is a problem of its own, and what parsed stays, so that one bad
+/// entry does not make the good ones look missing too.
+fn typed_all<T>(
+    root: &Path,
+    data_dir: &Path,
+    name: &str,
+    mode: Load,
+    problems: &mut Vec<Error>,
+    parse: ParseAll<T>,
+) -> Result<Option<T>> {
+    let Some(path) = ["yaml", "yml"]
+        .iter()
+        .map(|ext| data_dir.join(format!("{name}.{ext}")))
+        .find(|p| p.is_file())
+    else {
+        return Ok(None);
+    };
+    let file = display_path(root, &path);
+    let text = crate::error::read_text(&path, &file)?;
+    let (value, mut errors) = parse(&file, &text);
+    if errors.is_empty() {
+        return Ok(value);
+    }
+    if mode == Load::Strict {
+        return Err(errors.remove(0));
+    }
+    for e in errors {
+        // The generic YAML pass may already have reported a syntax error here.
+        if !problems.iter().any(|p| p.to_string() == e.to_string()) {
+            problems.push(e);
+        }
+    }
+    Ok(value)
 }
 
 /// What `read_head` read.

@@ -838,3 +838,88 @@ fn releases_xml_is_an_atom_feed_of_shipped_releases_with_their_highlights() {
         "linked from the calendar"
     );
 }
+
+fn findings(run: &common::Run) -> Vec<(String, String, u64, String)> {
+    let json: Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn each_data_error_is_reported_once_at_its_line_in_the_real_data_file() {
+    let site = Fixture::with(&[
+        ("almanac.yaml", "title: K\n"),
+        (
+            "content/README.md",
+            "# K\n\n{{ kpi(id=\"lead_time\") }}\n\n[Metrics](metrics/index.html)\n",
+        ),
+        ("content/typo.md", "# Typo\n\n{{ kpi(id=\"lead_tme\") }}\n"),
+        (
+            "plans/metrics.yaml",
+            "kpis:
+  - { id: lead_time, source: git, target: { op: '<=', value: 5 } }
+  - { id: deploy_count, source: git }
+  - { id: pass_rate, target: { op: '>=', value: 90 } }
+observations:
+  - { date: 2026-01-05, values: { pass_rate: 95, bogus: 3 } }
+  - { date: 2026-01-06, values: { other_bad: 1 } }
+  - { date: 2026-01-07, values: { bogus: 4 } }
+",
+        ),
+    ]);
+    let run = site.run(&["check", "--data", "plans", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let found = findings(&run);
+    let e = |file: &str, line: u64, message: &str| {
+        (
+            "data-error".to_string(),
+            file.to_string(),
+            line,
+            message.to_string(),
+        )
+    };
+    // Not "no KPI `lead_time`" (it is defined), no broken link to the
+    // metrics page, and the second and third bad observations too.
+    assert_eq!(
+        found,
+        [
+            e(
+                "content/typo.md",
+                3,
+                "no KPI `lead_tme` in plans/metrics.yaml"
+            ),
+            e(
+                "plans/metrics.yaml",
+                3,
+                "`deploy_count` has `source: git`, but almanac computes no such KPI"
+            ),
+            e(
+                "plans/metrics.yaml",
+                6,
+                "observation of `bogus`, which is not a KPI"
+            ),
+            e(
+                "plans/metrics.yaml",
+                7,
+                "observation of `other_bad`, which is not a KPI"
+            ),
+            e(
+                "plans/metrics.yaml",
+                8,
+                "observation of `bogus`, which is not a KPI"
+            ),
+        ]
+    );
+}

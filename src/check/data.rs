@@ -77,13 +77,13 @@ pub fn plan_findings(
 }
 
 /// Shortcodes that do not parse, are unknown, or name a missing KPI.
-pub fn check_shortcodes(guide: &Guide, kpi_ids: &[&str]) -> Vec<Finding> {
+pub fn check_shortcodes(guide: &Guide, kpi_ids: &[&str], metrics_file: &str) -> Vec<Finding> {
     crate::shortcodes::find(&guide.text, guide.body_start)
         .into_iter()
         .filter_map(|code| {
             let (offset, message) = match code {
                 Err(e) => e,
-                Ok(code) => (code.start, crate::shortcodes::validate(&code, kpi_ids).err()?),
+                Ok(code) => (code.start, crate::shortcodes::validate(&code, kpi_ids, metrics_file).err()?),
             };
             let (line, column) = crate::error::line_col(&guide.text, offset);
             Some(Finding {
@@ -95,7 +95,7 @@ pub fn check_shortcodes(guide: &Guide, kpi_ids: &[&str]) -> Vec<Finding> {
                 target: String::new(),
                 message,
                 hint: Some("shortcodes: chart(kpi=…|name=\"timeline\"|name=\"slip\"), kpi(id=…), next_release(), calendar(quarter=…)".into()),
-                resolved: Some("data/metrics.yaml".into()),
+                resolved: Some(metrics_file.to_string()),
             })
         })
         .collect()

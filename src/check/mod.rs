@@ -86,10 +86,11 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         .iter()
         .flat_map(|m| m.kpis.iter().map(|k| k.id.as_str()))
         .collect();
+    let metrics_file = project.metrics_file();
     for (guide, page) in project.guides.iter().zip(&rendered) {
         findings.extend(commands::check(&guide.file, &page.commands, &mut repo)?);
         findings.extend(data::check_guide(guide, options.today));
-        findings.extend(data::check_shortcodes(guide, &kpi_ids));
+        findings.extend(data::check_shortcodes(guide, &kpi_ids, &metrics_file));
         findings.extend(names::heading_ids(guide, page));
     }
 
