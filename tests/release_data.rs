@@ -923,3 +923,42 @@ observations:
         ]
     );
 }
+
+#[test]
+fn a_saturday_plan_replanned_to_a_sunday_is_two_warnings_each_at_its_date() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Plans\n"),
+        (
+            "data/calendar.yaml",
+            "releases:
+  - version: 2.0.0
+    type: major
+    planned: { rc: 2099-03-04, release: 2099-03-07 }
+    replans:
+      - { on: 2099-03-01, release: 2099-03-08, reason: late review }
+",
+        ),
+    ]);
+    let run = site.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let w = |line: u64, message: &str| {
+        (
+            "plan-warning".to_string(),
+            "data/calendar.yaml".to_string(),
+            line,
+            message.to_string(),
+        )
+    };
+    assert_eq!(
+        findings(&run),
+        [
+            w(4, "2.0.0: release falls on a Sat (2099-03-07)"),
+            w(6, "2.0.0: replanned release falls on a Sun (2099-03-08)"),
+        ]
+    );
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    // Columns of the dates themselves: `    planned: { rc: 2099-03-04, release: `
+    // is 40 characters wide, `      - { on: 2099-03-01, release: ` 35.
+    assert_eq!(json["findings"][0]["column"], 41);
+    assert_eq!(json["findings"][1]["column"], 36);
+}

@@ -356,14 +356,34 @@ pub fn plan_warnings(
         if r.status == Some(PlanStatus::Cancelled) {
             continue;
         }
-        for (name, date) in r.milestones() {
+        // Every date written, the plan's and each replan's, at its own
+        // place: a Saturday plan replanned to a Sunday is two warnings.
+        let mut dates: Vec<(&str, &str, NaiveDate)> = Vec::new();
+        let p = &r.planned;
+        dates.extend(p.feature_freeze.map(|d| ("", "feature_freeze", d)));
+        dates.extend(p.rc.map(|d| ("", "rc", d)));
+        dates.push(("", "release", p.release));
+        for replan in &r.replans {
+            dates.extend(
+                replan
+                    .feature_freeze
+                    .map(|d| ("replanned ", "feature_freeze", d)),
+            );
+            dates.extend(replan.rc.map(|d| ("replanned ", "rc", d)));
+            dates.push(("replanned ", "release", replan.release));
+        }
+        let mut seen: Vec<NaiveDate> = Vec::new();
+        for (replanned, name, date) in dates {
+            seen.push(date);
             if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
-                let (line, column) = key_position(text, Some(&r.version), name);
+                let n = seen.iter().filter(|d| **d == date).count();
+                let (line, column) = date_position(text, &r.version, date, n)
+                    .unwrap_or_else(|| key_position(text, Some(&r.version), name));
                 warnings.push(PlanWarning {
                     line,
                     column,
                     message: format!(
-                        "{}: {name} falls on a {} ({date})",
+                        "{}: {replanned}{name} falls on a {} ({date})",
                         r.version,
                         date.weekday()
                     ),
@@ -452,6 +472,16 @@ pub fn key_position(text: &str, version: Option<&str>, key: &str) -> (usize, usi
         .map(|i| start + i)
         .unwrap_or(start);
     crate::error::line_col(text, at)
+}
+
+/// Position of the `n`th (1-based) `date` written in the entry for `version`.
+fn date_position(text: &str, version: &str, date: NaiveDate, n: usize) -> Option<(usize, usize)> {
+    let start = version_offset(text, version, 1)?;
+    let rest = &text[start..];
+    let end = rest[1..].find("\n  - ").map_or(rest.len(), |e| e + 1);
+    let written = date.format("%Y-%m-%d").to_string();
+    let (at, _) = rest[..end].match_indices(&written).nth(n.checked_sub(1)?)?;
+    Some(crate::error::line_col(text, start + at))
 }
 
 /// Offset of the first `key:` in `text` (as a whole word).
