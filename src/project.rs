@@ -40,6 +40,8 @@ pub struct Project {
     pub calendar: Option<(Calendar, String)>,
     /// `data/metrics.yaml`, typed and validated.
     pub metrics: Option<Metrics>,
+    /// Its text, for positions.
+    pub metrics_text: Option<String>,
     /// Things worth telling the user that do not stop the build.
     pub warnings: Vec<String>,
     /// With `Load::Lenient`: invalid front matter and data files, which `check`
@@ -235,6 +237,10 @@ impl Project {
             &mut problems,
             metrics::parse_all,
         )?;
+        let (metrics, metrics_text) = match metrics {
+            Some((m, text)) => (m, Some(text)),
+            None => (None, None),
+        };
         Ok(Project {
             root: root.clone(),
             config,
@@ -247,6 +253,7 @@ impl Project {
             data,
             calendar,
             metrics,
+            metrics_text,
             warnings,
             problems,
         })
@@ -334,7 +341,7 @@ fn typed_all<T>(
     mode: Load,
     problems: &mut Vec<Error>,
     parse: ParseAll<T>,
-) -> Result<Option<T>> {
+) -> Result<Option<(Option<T>, String)>> {
     let Some(path) = ["yaml", "yml"]
         .iter()
         .map(|ext| data_dir.join(format!("{name}.{ext}")))
@@ -346,7 +353,7 @@ fn typed_all<T>(
     let text = crate::error::read_text(&path, &file)?;
     let (value, mut errors) = parse(&file, &text);
     if errors.is_empty() {
-        return Ok(value);
+        return Ok(Some((value, text)));
     }
     if mode == Load::Strict {
         return Err(errors.remove(0));
@@ -357,7 +364,7 @@ fn typed_all<T>(
             problems.push(e);
         }
     }
-    Ok(value)
+    Ok(Some((value, text)))
 }
 
 /// What `read_head` read.

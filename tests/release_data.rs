@@ -962,3 +962,90 @@ fn a_saturday_plan_replanned_to_a_sunday_is_two_warnings_each_at_its_date() {
     assert_eq!(json["findings"][0]["column"], 41);
     assert_eq!(json["findings"][1]["column"], 36);
 }
+
+#[test]
+fn data_that_should_be_questioned_is_a_plan_warning_at_its_line() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Plans\n"),
+        (
+            "data/calendar.yaml",
+            "timezone: UTC
+releases:
+  - { version: 1.0.0, type: minor, planned: { release: 2026-01-12 } }
+  - version: 1.1.0
+    type: minor
+    planned: { release: 2026-02-09 }
+    replans: [ { on: 2026-02-20, release: 2026-02-23 } ]
+  - version: 1.2.0
+    type: minor
+    planned: { release: 2026-03-09 }
+    actual: { release: 2027-03-11 }
+",
+        ),
+        (
+            "data/metrics.yaml",
+            "kpis:
+  - { id: on_time_rate, source: git, target: { op: '>=', value: 80 } }
+observations:
+  - { period: 2026-Q1, values: { on_time_rate: 90 } }
+",
+        ),
+    ]);
+    let git = Git::init(&site);
+    let who = ("Ada", "ada@example.org");
+    let mut parent = Vec::new();
+    // v0.9.0 predates the calendar's first plan, v1.2.0-rc.1 is a
+    // pre-release: neither needs an entry. v1.0.1 does.
+    for (i, (tag, when)) in [
+        ("v0.9.0", "2025-12-01T10:00:00Z"),
+        ("v1.0.0", "2026-01-12T10:00:00Z"),
+        ("v1.0.1", "2026-01-20T10:00:00Z"),
+        ("v1.1.0", "2026-02-10T10:00:00Z"),
+        ("v1.2.0-rc.1", "2026-03-02T10:00:00Z"),
+        ("v1.2.0", "2026-03-10T10:00:00Z"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        site.write("f", &i.to_string());
+        let id = git.commit_as("main", &parent, &format!("fix: {tag}"), who, at(when));
+        git.lightweight_tag(tag, id);
+        parent = vec![id];
+    }
+    let run = site.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 0, "warnings only: {}", run.stdout);
+    let w = |file: &str, line: u64, message: &str| {
+        (
+            "plan-warning".to_string(),
+            file.to_string(),
+            line,
+            message.to_string(),
+        )
+    };
+    assert_eq!(
+        findings(&run),
+        [
+            w(
+                "data/calendar.yaml",
+                2,
+                "tag v1.0.1 (2026-01-20) matches `v{version}` but 1.0.1 has no calendar entry"
+            ),
+            w(
+                "data/calendar.yaml",
+                7,
+                "1.1.0: replanned on 2026-02-20 but shipped on 2026-02-10: a replan after the release changes nothing"
+            ),
+            // 2026-03-10 to 2027-03-11: 365 + 1 days.
+            w(
+                "data/calendar.yaml",
+                11,
+                "1.2.0: actual release 2027-03-11 is 366 days from its tag's date (2026-03-10): a typo in the year?"
+            ),
+            w(
+                "data/metrics.yaml",
+                4,
+                "a value entered for `on_time_rate`, which almanac computes from git (`source: git`): it is ignored"
+            ),
+        ]
+    );
+}

@@ -62,6 +62,33 @@ pub fn plan_findings(
         .unwrap_or_else(|| "data/calendar.yaml".to_string());
     crate::load::calendar::plan_warnings(text, calendar, today, &released)
         .into_iter()
+        .chain(crate::load::calendar::history_warnings(
+            text,
+            calendar,
+            &history.releases,
+        ))
+        .map(|w| Finding {
+            kind: Kind::PlanWarning,
+            severity: Severity::Warning,
+            file: file.clone(),
+            line: w.line,
+            column: w.column,
+            target: String::new(),
+            message: w.message,
+            hint: None,
+            resolved: Some(file.clone()),
+        })
+        .collect()
+}
+
+/// Metrics worth a `plan-warning`: values entered for computed KPIs.
+pub fn metrics_findings(project: &crate::project::Project) -> Vec<Finding> {
+    let (Some(metrics), Some(text)) = (&project.metrics, &project.metrics_text) else {
+        return Vec::new();
+    };
+    let file = project.metrics_file();
+    crate::load::metrics::warnings(text, metrics)
+        .into_iter()
         .map(|w| Finding {
             kind: Kind::PlanWarning,
             severity: Severity::Warning,

@@ -94,6 +94,7 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         findings.extend(names::heading_ids(guide, page));
     }
 
+    findings.extend(data::metrics_findings(&project));
     if let Some((calendar, text)) = &project.calendar {
         findings.extend(data::plan_findings(
             &project,

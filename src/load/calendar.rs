@@ -430,6 +430,95 @@ pub fn plan_warnings(
     warnings
 }
 
+/// Warnings that need git's tags: a final release's tag (no older than the
+/// calendar's first planned release) with no calendar entry, a replan dated
+/// after the release shipped, an `actual.release` more than a year from its
+/// tag. Pre-release tags are steps on the way, which calendars rarely list.
+pub fn history_warnings(
+    text: &str,
+    calendar: &Calendar,
+    tags: &[crate::load::history::TaggedRelease],
+) -> Vec<PlanWarning> {
+    let offset = chrono::FixedOffset::east_opt(parse_offset(&calendar.timezone).unwrap_or(0))
+        .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+    let tag_date = |version: &str| {
+        tags.iter()
+            .find(|t| t.version == version)
+            .map(|t| t.date.with_timezone(&offset).date_naive())
+    };
+    let mut warnings = Vec::new();
+    let first_planned = calendar.releases.iter().map(|r| r.planned.release).min();
+    let at_releases =
+        find_key(text, "releases").map_or((1, 1), |o| crate::error::line_col(text, o));
+    for tag in tags {
+        let date = tag.date.with_timezone(&offset).date_naive();
+        if crate::load::history::is_prerelease(&tag.version)
+            || calendar.releases.iter().any(|r| r.version == tag.version)
+            || first_planned.is_none_or(|first| date < first)
+        {
+            continue;
+        }
+        warnings.push(PlanWarning {
+            line: at_releases.0,
+            column: at_releases.1,
+            message: format!(
+                "tag {} ({date}) matches `{}` but {} has no calendar entry",
+                tag.tag, calendar.tag_pattern, tag.version
+            ),
+        });
+    }
+    for r in &calendar.releases {
+        let shipped = r
+            .actual
+            .as_ref()
+            .map(|a| a.release)
+            .or_else(|| tag_date(&r.version));
+        let count = |date: NaiveDate| {
+            let mut n = usize::from(r.planned.release == date)
+                + usize::from(r.planned.rc == Some(date))
+                + usize::from(r.planned.feature_freeze == Some(date));
+            for p in &r.replans {
+                n += usize::from(p.on == date)
+                    + usize::from(p.release == date)
+                    + usize::from(p.rc == Some(date))
+                    + usize::from(p.feature_freeze == Some(date));
+            }
+            n
+        };
+        if let Some(shipped) = shipped {
+            for replan in r.replans.iter().filter(|p| p.on > shipped) {
+                let (line, column) = date_position(text, &r.version, replan.on, 1)
+                    .unwrap_or_else(|| key_position(text, Some(&r.version), "replans"));
+                warnings.push(PlanWarning {
+                    line,
+                    column,
+                    message: format!(
+                        "{}: replanned on {} but shipped on {shipped}: a replan after the release changes nothing",
+                        r.version, replan.on
+                    ),
+                });
+            }
+        }
+        if let (Some(actual), Some(tagged)) = (r.actual.as_ref(), tag_date(&r.version)) {
+            let apart = (actual.release - tagged).num_days().abs();
+            if apart > 365 {
+                let (line, column) =
+                    date_position(text, &r.version, actual.release, count(actual.release) + 1)
+                        .unwrap_or_else(|| key_position(text, Some(&r.version), "actual"));
+                warnings.push(PlanWarning {
+                    line,
+                    column,
+                    message: format!(
+                        "{}: actual release {} is {apart} days from its tag's date ({tagged}): a typo in the year?",
+                        r.version, actual.release
+                    ),
+                });
+            }
+        }
+    }
+    warnings
+}
+
 /// `UTC`/`Z` → 0, `+02:00` → 7200 seconds east.
 pub fn parse_offset(tz: &str) -> Option<i32> {
     if matches!(tz, "UTC" | "utc" | "Z" | "GMT" | "Etc/UTC") {

@@ -345,6 +345,34 @@ pub fn parse_all(file: &str, text: &str) -> (Option<Metrics>, Vec<Error>) {
     (Some(metrics), errors)
 }
 
+/// Warnings about the metrics: a hand-entered value for a KPI almanac
+/// computes from git (the value is ignored), at the value.
+pub fn warnings(text: &str, metrics: &Metrics) -> Vec<super::calendar::PlanWarning> {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for obs in &metrics.observations {
+        for key in obs.values.keys() {
+            let n = seen.entry(key.as_str()).or_insert(0);
+            *n += 1;
+            if metrics
+                .kpis
+                .iter()
+                .any(|k| &k.id == key && k.source == Source::Git)
+            {
+                let (line, column) = observation_value_position(text, key, *n);
+                out.push(super::calendar::PlanWarning {
+                    line,
+                    column,
+                    message: format!(
+                        "a value entered for `{key}`, which almanac computes from git (`source: git`): it is ignored"
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
 /// Whether `id` is a KPI id: `[a-z0-9_-]+`. It names the KPI's chart file.
 pub fn is_kpi_id(id: &str) -> bool {
     !id.is_empty()
