@@ -4,12 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::load::calendar::{
-    Calendar, Milestones, PlanStatus, Quarter, ReleaseType, Replan, parse_offset,
-};
+use crate::load::calendar::{Calendar, Milestones, PlanStatus, Quarter, ReleaseType, Replan};
 use crate::load::history::{Commit, TaggedRelease, compare_versions, is_prerelease, version_core};
 use crate::load::metrics::{Metrics, Source};
 
@@ -421,8 +419,7 @@ pub fn releases(
     today: NaiveDate,
     rules: &ChangelogRules,
 ) -> Vec<Release> {
-    let offset = FixedOffset::east_opt(parse_offset(&calendar.timezone).unwrap_or(0))
-        .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+    let zone = calendar.zone();
     let by_version: BTreeMap<&str, &TaggedRelease> =
         tags.iter().map(|t| (t.version.as_str(), t)).collect();
     let mut out = Vec::new();
@@ -432,7 +429,7 @@ pub fn releases(
             .actual
             .as_ref()
             .map(|a| a.release)
-            .or_else(|| tag.map(|t| t.date.with_timezone(&offset).date_naive()));
+            .or_else(|| tag.map(|t| zone.date_of(&t.date)));
         let latest = plan.latest_planned();
         let slip = actual.map(|a| (a - latest).num_days());
         let status = if plan.status == Some(PlanStatus::Cancelled) {
@@ -481,7 +478,7 @@ pub fn releases(
         .iter()
         .filter(|t| !calendar.releases.iter().any(|r| r.version == t.version))
     {
-        let actual = tag.date.with_timezone(&offset).date_naive();
+        let actual = zone.date_of(&tag.date);
         let kind = semver_type(&tag.version, tags.iter().map(|t| t.version.as_str()));
         out.push(from_parts(
             tag.version.clone(),

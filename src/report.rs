@@ -85,7 +85,7 @@ pub struct Inputs<'a> {
     /// Each author's first commit (`History::first_commits`).
     pub first_commits: &'a BTreeMap<String, chrono::DateTime<chrono::FixedOffset>>,
     /// The calendar's time zone, which decides a commit's day.
-    pub offset: chrono::FixedOffset,
+    pub zone: crate::load::calendar::Zone,
 }
 
 /// A content-relative doc link (`operations/metrics.md#x`) as a site URL.
@@ -180,7 +180,7 @@ pub fn build(input: &Inputs) -> Report {
         .first_commits
         .iter()
         .filter(|(_, t)| {
-            let day = t.with_timezone(&input.offset).date_naive();
+            let day = input.zone.date_of(t);
             q.contains(day) && day <= input.as_of
         })
         .map(|(name, _)| name.clone())
@@ -546,14 +546,10 @@ pub fn generate(
     docs: DocsHealth,
 ) -> Generated {
     let calendar = project.calendar.as_ref().map(|(c, _)| c);
-    let offset = calendar
-        .and_then(|c| crate::load::calendar::parse_offset(&c.timezone))
-        .unwrap_or(0);
-    let offset = chrono::FixedOffset::east_opt(offset)
-        .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+    let zone = calendar.map(|c| c.zone()).unwrap_or_default();
     let tags: Vec<TaggedRelease> = tags
         .iter()
-        .filter(|t| t.date.with_timezone(&offset).date_naive() <= as_of)
+        .filter(|t| zone.date_of(&t.date) <= as_of)
         .cloned()
         .collect();
     let rules = releases::ChangelogRules::new(&project.config.changelog);
@@ -570,7 +566,7 @@ pub fn generate(
         metrics: project.metrics.as_ref(),
         docs,
         first_commits,
-        offset,
+        zone,
     });
     // Shipped releases and overdue ones, whose slip is still open.
     let shipped: Vec<Release> = report

@@ -1049,3 +1049,62 @@ observations:
         ]
     );
 }
+
+#[test]
+fn an_iana_time_zone_follows_daylight_saving_at_the_boundary() {
+    // Berlin moves from +01:00 to +02:00 at 01:00 UTC on 2026-03-29.
+    let site = Fixture::with(&[
+        ("almanac.yaml", "title: Zones\n"),
+        ("content/README.md", "# Zones\n"),
+        (
+            "data/calendar.yaml",
+            "timezone: Europe/Berlin
+releases:
+  - { version: 1.0.0, type: minor, planned: { release: 2026-03-27 } }
+  - { version: 1.1.0, type: minor, planned: { release: 2026-03-30 } }
+",
+        ),
+    ]);
+    let git = Git::init(&site);
+    let who = ("Ada", "ada@example.org");
+    let a = git.commit_as("main", &[], "feat: a", who, at("2026-03-20T10:00:00Z"));
+    site.write("f", "b");
+    let b = git.commit_as("main", &[a], "feat: b", who, at("2026-03-25T10:00:00Z"));
+    // 22:30 UTC on the 28th is 23:30 CET, still the 28th; 22:30 UTC on
+    // the 29th is 00:30 CEST, already the 30th. A fixed +01:00 would make
+    // the second the 29th, a fixed +02:00 the first the 29th.
+    git.annotated_tag("v1.0.0", a, at("2026-03-28T22:30:00Z"));
+    git.annotated_tag("v1.1.0", b, at("2026-03-29T22:30:00Z"));
+    build_at(&site, "2026-04-15T12:00:00Z");
+    let json = calendar_json(&site);
+    assert_eq!(json["timezone"], "Europe/Berlin");
+    let r = &json["releases"];
+    assert_eq!(
+        (
+            release(r, "1.0.0")["actual"].as_str(),
+            release(r, "1.0.0")["slip_days"].as_i64()
+        ),
+        (Some("2026-03-28"), Some(1))
+    );
+    assert_eq!(
+        (
+            release(r, "1.1.0")["actual"].as_str(),
+            release(r, "1.1.0")["slip_days"].as_i64()
+        ),
+        (Some("2026-03-30"), Some(0))
+    );
+
+    site.write(
+        "data/calendar.yaml",
+        "timezone: Europe/Berlinn\nreleases: []\n",
+    );
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("data/calendar.yaml:1:")
+            && run.stderr.contains("unsupported timezone `Europe/Berlinn`")
+            && run.stderr.contains("an IANA name such as Europe/Berlin"),
+        "{}",
+        run.stderr
+    );
+}

@@ -262,7 +262,7 @@ pub fn parse(file: &str, text: &str) -> Result<Calendar> {
 
 fn validate(file: &str, text: &str, calendar: &Calendar) -> Result<()> {
     let tz = &calendar.timezone;
-    if parse_offset(tz).is_none() {
+    if Zone::parse(tz).is_none() {
         let (line, column) = key_position(text, None, "timezone");
         return Err(Error::at(
             file,
@@ -271,7 +271,9 @@ fn validate(file: &str, text: &str, calendar: &Calendar) -> Result<()> {
             column,
             format!("unsupported timezone `{tz}`"),
         )
-        .with_hint("use UTC or a fixed offset such as +02:00"));
+        .with_hint(
+            "use UTC, a fixed offset such as +02:00, or an IANA name such as Europe/Berlin",
+        ));
     }
     if !calendar.tag_pattern.contains("{version}") {
         let (line, column) = key_position(text, None, "tag_pattern");
@@ -439,19 +441,18 @@ pub fn history_warnings(
     calendar: &Calendar,
     tags: &[crate::load::history::TaggedRelease],
 ) -> Vec<PlanWarning> {
-    let offset = chrono::FixedOffset::east_opt(parse_offset(&calendar.timezone).unwrap_or(0))
-        .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+    let zone = calendar.zone();
     let tag_date = |version: &str| {
         tags.iter()
             .find(|t| t.version == version)
-            .map(|t| t.date.with_timezone(&offset).date_naive())
+            .map(|t| zone.date_of(&t.date))
     };
     let mut warnings = Vec::new();
     let first_planned = calendar.releases.iter().map(|r| r.planned.release).min();
     let at_releases =
         find_key(text, "releases").map_or((1, 1), |o| crate::error::line_col(text, o));
     for tag in tags {
-        let date = tag.date.with_timezone(&offset).date_naive();
+        let date = zone.date_of(&tag.date);
         if crate::load::history::is_prerelease(&tag.version)
             || calendar.releases.iter().any(|r| r.version == tag.version)
             || first_planned.is_none_or(|first| date < first)
@@ -517,6 +518,45 @@ pub fn history_warnings(
         }
     }
     warnings
+}
+
+/// The calendar's time zone: a fixed offset, or an IANA zone whose offset
+/// follows daylight saving.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Zone {
+    Fixed(chrono::FixedOffset),
+    Named(chrono_tz::Tz),
+}
+
+impl Zone {
+    /// `UTC`, `+02:00` or an IANA name such as `Europe/Berlin`.
+    pub fn parse(tz: &str) -> Option<Zone> {
+        if let Some(secs) = parse_offset(tz) {
+            return chrono::FixedOffset::east_opt(secs).map(Zone::Fixed);
+        }
+        tz.parse::<chrono_tz::Tz>().ok().map(Zone::Named)
+    }
+
+    /// The calendar day of an instant in this zone.
+    pub fn date_of<T: chrono::TimeZone>(&self, t: &chrono::DateTime<T>) -> NaiveDate {
+        match self {
+            Zone::Fixed(offset) => t.with_timezone(offset).date_naive(),
+            Zone::Named(tz) => t.with_timezone(tz).date_naive(),
+        }
+    }
+}
+
+impl Default for Zone {
+    fn default() -> Self {
+        Zone::Named(chrono_tz::UTC)
+    }
+}
+
+impl Calendar {
+    /// The calendar's zone (validated when parsed; UTC otherwise).
+    pub fn zone(&self) -> Zone {
+        Zone::parse(&self.timezone).unwrap_or_default()
+    }
 }
 
 /// `UTC`/`Z` → 0, `+02:00` → 7200 seconds east.
@@ -660,7 +700,7 @@ mod tests {
         let (line, _, msg) = error_at(&PLAN.replace("type: minor", "type: feature"));
         assert_eq!(line, 8, "{msg}");
         let (line, column, msg) =
-            error_at(&PLAN.replace("timezone: UTC", "timezone: Europe/Paris"));
+            error_at(&PLAN.replace("timezone: UTC", "timezone: Europe/Pariss"));
         assert_eq!((line, column), (1, 1), "{msg}");
         let (line, _, msg) = error_at(&PLAN.replace("quarter: 2025-Q3", "quarter: 2025-Q5"));
         assert_eq!(line, 5, "{msg}");
@@ -708,5 +748,7 @@ mod tests {
         assert_eq!(parse_offset("+02:00"), Some(7200));
         assert_eq!(parse_offset("-05:30"), Some(-(5 * 3600 + 30 * 60)));
         assert_eq!(parse_offset("Europe/Paris"), None);
+        assert!(matches!(Zone::parse("Europe/Paris"), Some(Zone::Named(_))));
+        assert_eq!(Zone::parse("Mars/Olympus"), None);
     }
 }
