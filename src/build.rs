@@ -978,14 +978,7 @@ fn write_site(
                     "metrics.html"
                 }
                 Some(DataPage::Report(quarter)) => {
-                    let generated = report::generate(
-                        project,
-                        data.tags,
-                        data.first_commits,
-                        quarter,
-                        data.today,
-                        docs.clone(),
-                    );
+                    let generated = report::generate_from(project, data, quarter, docs.clone());
                     context.insert("report", &generated.report);
                     context.insert("charts", &generated.charts);
                     context.insert("base", &root_prefix(&page.url));

@@ -131,7 +131,7 @@ pub fn parse_conventional(subject: &str, body: &str) -> Conventional {
         scope: None,
         breaking: breaking_footer,
         description: subject.trim().to_string(),
-        note: breaking_note(body),
+        note: breaking_footer.then(|| breaking_note(body)).flatten(),
     };
     let Some((head, description)) = subject.split_once(':') else {
         return other();
@@ -158,7 +158,7 @@ pub fn parse_conventional(subject: &str, body: &str) -> Conventional {
         scope: scope.filter(|s| !s.is_empty()),
         breaking: bang || breaking_footer,
         description: description.trim().to_string(),
-        note: breaking_note(body),
+        note: breaking_footer.then(|| breaking_note(body)).flatten(),
     }
 }
 
@@ -271,19 +271,20 @@ impl ChangelogRules {
     }
 
     /// The group a type's commits go into.
-    fn group_of(&self, kind: &str) -> String {
-        self.fold
-            .get(kind)
-            .cloned()
-            .unwrap_or_else(|| kind.to_string())
+    fn group_of<'k>(&'k self, kind: &'k str) -> &'k str {
+        self.fold.get(kind).map_or(kind, String::as_str)
     }
 
     fn skips(&self, commit: &Commit, cc: &Conventional) -> bool {
-        let scope = cc.scope.as_deref().map(str::to_ascii_lowercase);
         let group = self.group_of(&cc.kind);
         (cc.kind == "other" && !self.other)
             || self.skip.iter().any(|(kind, s)| {
-                (*kind == cc.kind || *kind == group) && (s.is_none() || *s == scope)
+                (*kind == cc.kind || kind == group)
+                    && s.as_deref().is_none_or(|s| {
+                        cc.scope
+                            .as_deref()
+                            .is_some_and(|c| c.eq_ignore_ascii_case(s))
+                    })
             })
             || self.authors.is_match(&commit.author)
             || self.authors.is_match(&commit.email)
@@ -362,7 +363,7 @@ pub fn changelog(commits: &[Commit], rules: &ChangelogRules) -> Vec<ChangeGroup>
                 .push(change.clone());
         }
         groups
-            .entry(rules.group_of(&cc.kind))
+            .entry(rules.group_of(&cc.kind).to_string())
             .or_default()
             .push(change);
     }
@@ -474,12 +475,20 @@ pub fn releases(
         out.push(release);
     }
     // Tags the calendar does not mention are releases too (unplanned).
+    let mut finals: Vec<&str> = tags
+        .iter()
+        .map(|t| t.version.as_str())
+        .filter(|v| !is_prerelease(v))
+        .collect();
+    finals.sort_by(|a, b| compare_versions(a, b));
     for tag in tags
         .iter()
         .filter(|t| !calendar.releases.iter().any(|r| r.version == t.version))
     {
         let actual = zone.date_of(&tag.date);
-        let kind = semver_type(&tag.version, tags.iter().map(|t| t.version.as_str()));
+        // `finals` is in version order: the previous final is found by bisection.
+        let below = finals.partition_point(|f| compare_versions(f, &tag.version).is_lt());
+        let kind = semver_type(&tag.version, below.checked_sub(1).map(|i| finals[i]));
         out.push(from_parts(
             tag.version.clone(),
             kind,
@@ -501,15 +510,12 @@ pub fn releases(
 }
 
 /// The type of a release the calendar does not mention, from SemVer against
-/// the previous final release among `versions` (the highest final version
-/// below it): the first differing number of the core names it (`major`,
-/// `minor`, else `patch`). A pre-release is typed as the release it leads to
+/// `previous`, the previous final release (the highest final version below
+/// it): the first differing number of the core names it (`major`, `minor`,
+/// else `patch`). A pre-release is typed as the release it leads to
 /// (`2.0.0-rc.1` after `1.4.0` is major). With no earlier final release,
 /// `x.0.0` is major, `x.y.0` minor, anything else a patch.
-pub fn semver_type<'a>(version: &str, versions: impl Iterator<Item = &'a str>) -> ReleaseType {
-    let previous = versions
-        .filter(|v| !is_prerelease(v) && compare_versions(v, version).is_lt())
-        .max_by(|a, b| compare_versions(a, b));
+pub fn semver_type(version: &str, previous: Option<&str>) -> ReleaseType {
     let core = version_core(version);
     let at = |c: &[u64], i: usize| c.get(i).copied().unwrap_or(0);
     match previous.map(version_core) {

@@ -553,20 +553,64 @@ pub fn generate(
         .cloned()
         .collect();
     let rules = releases::ChangelogRules::new(&project.config.changelog);
-    let releases = calendar
-        .map(|c| releases::releases(c, &tags, as_of, &rules))
-        .unwrap_or_default();
+    let data = crate::render::data::ReleaseData::with_rules(
+        calendar,
+        project.metrics.as_ref(),
+        &tags,
+        as_of,
+        &rules,
+    )
+    .with_first_commits(first_commits);
+    generate_with(project, &data, quarter, docs)
+}
+
+/// The report for `quarter` from a site's release data (as of its today):
+/// the releases already computed for the site, unless a tag is dated after
+/// that day, which the report must not see.
+pub fn generate_from(
+    project: &crate::project::Project,
+    data: &crate::render::data::ReleaseData,
+    quarter: Quarter,
+    docs: DocsHealth,
+) -> Generated {
+    let zone = data.calendar.map(|c| c.zone()).unwrap_or_default();
+    if data
+        .tags
+        .iter()
+        .all(|t| zone.date_of(&t.date) <= data.today)
+    {
+        generate_with(project, data, quarter, docs)
+    } else {
+        generate(
+            project,
+            data.tags,
+            data.first_commits,
+            quarter,
+            data.today,
+            docs,
+        )
+    }
+}
+
+/// The report for `quarter` from release data whose tags are all as of its today.
+fn generate_with(
+    project: &crate::project::Project,
+    data: &crate::render::data::ReleaseData,
+    quarter: Quarter,
+    docs: DocsHealth,
+) -> Generated {
+    let calendar = data.calendar;
     let report = build(&Inputs {
         quarter,
-        as_of,
+        as_of: data.today,
         themes: calendar.map_or(&[][..], |c| c.themes.as_slice()),
         tolerance_days: calendar.map_or(0, |c| c.slip_tolerance_days),
-        releases: &releases,
-        tags: &tags,
+        releases: &data.releases,
+        tags: data.tags,
         metrics: project.metrics.as_ref(),
         docs,
-        first_commits,
-        zone,
+        first_commits: data.first_commits,
+        zone: calendar.map(|c| c.zone()).unwrap_or_default(),
     });
     // Shipped releases and overdue ones, whose slip is still open.
     let shipped: Vec<Release> = report
@@ -576,13 +620,6 @@ pub fn generate(
         .filter(|r| r.release.slip_days.is_some())
         .map(|r| r.release.clone())
         .collect();
-    let data = crate::render::data::ReleaseData::with_rules(
-        calendar,
-        project.metrics.as_ref(),
-        &tags,
-        as_of,
-        &rules,
-    );
     let charts = ReportCharts {
         slip: if shipped.is_empty() {
             String::new()

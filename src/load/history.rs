@@ -519,10 +519,17 @@ pub fn version_core(version: &str) -> Vec<u64> {
 /// equal so far: `rc.2` < `rc.10` < `rc.10.1`), build metadata ignored.
 pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
     use std::cmp::Ordering;
-    let pre = |v: &str| -> Option<String> {
+    // No allocation: versions are compared O(n log n) times per build.
+    fn parts(v: &str) -> (&str, Option<&str>) {
         let v = v.split('+').next().unwrap_or(v);
-        v.split_once('-').map(|(_, p)| p.to_string())
-    };
+        match v.split_once('-') {
+            Some((core, pre)) => (core, Some(pre)),
+            None => (v, None),
+        }
+    }
+    fn nums(core: &str) -> impl Iterator<Item = u64> + '_ {
+        core.split('.').map(|n| n.parse::<u64>().unwrap_or(0))
+    }
     let identifier = |x: &str, y: &str| -> Ordering {
         let numeric = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         match (numeric(x), numeric(y)) {
@@ -535,9 +542,10 @@ pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
             (false, false) => x.cmp(y),
         }
     };
-    version_core(a)
-        .cmp(&version_core(b))
-        .then_with(|| match (pre(a), pre(b)) {
+    let ((core_a, pre_a), (core_b, pre_b)) = (parts(a), parts(b));
+    nums(core_a)
+        .cmp(nums(core_b))
+        .then_with(|| match (pre_a, pre_b) {
             (None, None) => Ordering::Equal,
             (None, Some(_)) => Ordering::Greater,
             (Some(_), None) => Ordering::Less,
