@@ -515,7 +515,16 @@ impl Prepared {
         } = self;
         let today = *today;
         let calendar = project.calendar.as_ref().map(|(c, _)| c);
-        let data = ReleaseData::new(calendar, project.metrics.as_ref(), &history.releases, today);
+        let rules = crate::releases::ChangelogRules::new(&project.config.changelog);
+        let data = ReleaseData::with_rules(
+            calendar,
+            project.metrics.as_ref(),
+            &history.releases,
+            today,
+            &rules,
+        )
+        .with_first_commits(&history.first_commits)
+        .with_site(&project.config, history.remote.as_deref());
         // Report pages carry the docs check's summary: run it once for all of them.
         let wants_report = site.pages.iter().enumerate().any(|(i, p)| {
             matches!(p.data, Some(DataPage::Report(_))) && only.is_none_or(|o| o.contains(&i))
@@ -637,6 +646,7 @@ struct MarkdownInput<'a> {
     /// `https://host/org/repo/blob/main` when a repository URL is configured.
     blob_base: Option<String>,
     kpi_ids: Vec<String>,
+    metrics_file: String,
     /// Search text kept per page.
     text_limit: usize,
 }
@@ -652,6 +662,7 @@ impl<'a> MarkdownInput<'a> {
                 .iter()
                 .flat_map(|m| m.kpis.iter().map(|k| k.id.clone()))
                 .collect(),
+            metrics_file: project.metrics_file(),
             text_limit: crate::search::text_limit(project.guides.len()),
         }
     }
@@ -695,7 +706,8 @@ fn render_one(shared: &MarkdownInput, guide: &Guide, text: &str) -> Result<Rende
             Error::at(&guide.file, text, line, column, message)
         };
         let code = code.map_err(|(offset, e)| at(offset, e))?;
-        shortcodes::validate(&code, &kpi_ids).map_err(|e| at(code.start, e))?;
+        shortcodes::validate(&code, &kpi_ids, &shared.metrics_file)
+            .map_err(|e| at(code.start, e))?;
         let placeholder = format!(
             "<!--almanac:{i}{}-->",
             " ".repeat((code.end - code.start).saturating_sub(15 + i.to_string().len()))
@@ -981,8 +993,7 @@ fn write_site(
                     "metrics.html"
                 }
                 Some(DataPage::Report(quarter)) => {
-                    let generated =
-                        report::generate(project, data.tags, quarter, data.today, docs.clone());
+                    let generated = report::generate_from(project, data, quarter, docs.clone());
                     context.insert("report", &generated.report);
                     context.insert("charts", &generated.charts);
                     context.insert("base", &root_prefix(&page.url));

@@ -26,6 +26,7 @@ pub struct Config {
     /// Branch the edit links point at.
     pub edit_branch: String,
     pub check: CheckConfig,
+    pub changelog: ChangelogConfig,
     /// The file this was read from and its text, to point at a key's line.
     #[serde(skip)]
     pub source: Option<Source>,
@@ -57,6 +58,35 @@ pub enum Level {
     Error,
     Warning,
     Off,
+}
+
+/// The `changelog:` section: which commits release pages and reports list,
+/// in git-cliff's spirit.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChangelogConfig {
+    /// Commits left out by conventional type (`chore`) or type and scope
+    /// (`chore(deps)`).
+    pub skip: Vec<String>,
+    /// Globs on an author's name or email whose commits are left out (bots).
+    pub skip_authors: Vec<String>,
+    /// Whether commits that do not follow the convention are listed, under "Other".
+    pub other: bool,
+    /// Types whose commits go into another type's group; `tests` → `test`
+    /// and `doc` → `docs` always, `ci` → `build` unless set otherwise here.
+    pub fold: BTreeMap<String, String>,
+}
+
+impl Default for ChangelogConfig {
+    fn default() -> Self {
+        ChangelogConfig {
+            skip: vec!["chore(deps)".into(), "chore(release)".into()],
+            // `[` starts a character class in a glob: `\[bot\]` is literal.
+            skip_authors: vec![r"*\[bot\]".into()],
+            other: true,
+            fold: BTreeMap::new(),
+        }
+    }
 }
 
 /// `check.external`: how `--external` fetches URLs.
@@ -99,6 +129,7 @@ impl Default for Config {
             repo_url: None,
             edit_branch: "main".into(),
             check: CheckConfig::default(),
+            changelog: ChangelogConfig::default(),
             source: None,
         }
     }
@@ -150,7 +181,8 @@ impl Config {
 
     /// Every glob of the `check:` section compiles.
     fn check_globs(&self) -> Result<()> {
-        let lists: [(&[&str], &[String]); 3] = [
+        let lists: [(&[&str], &[String]); 4] = [
+            (&["changelog", "skip_authors"], &self.changelog.skip_authors),
             (&["check", "ignore_files"], &self.check.ignore_files),
             (&["check", "ignore_targets"], &self.check.ignore_targets),
             (

@@ -40,6 +40,8 @@ pub struct Project {
     pub calendar: Option<(Calendar, String)>,
     /// `data/metrics.yaml`, typed and validated.
     pub metrics: Option<Metrics>,
+    /// Its text, for positions.
+    pub metrics_text: Option<String>,
     /// Things worth telling the user that do not stop the build.
     pub warnings: Vec<String>,
     /// With `Load::Lenient`: invalid front matter and data files, which `check`
@@ -227,15 +229,18 @@ impl Project {
             &mut problems,
             calendar::parse,
         )?;
-        let metrics = typed(
+        let metrics = typed_all(
             root,
             &data_dir,
             "metrics",
             mode,
             &mut problems,
-            metrics::parse,
-        )?
-        .map(|(m, _)| m);
+            metrics::parse_all,
+        )?;
+        let (metrics, metrics_text) = match metrics {
+            Some((m, text)) => (m, Some(text)),
+            None => (None, None),
+        };
         Ok(Project {
             root: root.clone(),
             config,
@@ -248,6 +253,7 @@ impl Project {
             data,
             calendar,
             metrics,
+            metrics_text,
             warnings,
             problems,
         })
@@ -264,6 +270,17 @@ impl Project {
             .ok()
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
         humanize(&name.unwrap_or_else(|| "Handbook".into()))
+    }
+
+    /// The metrics file's path as messages show it: where it is, or where
+    /// it would be (`--data` may point anywhere).
+    pub fn metrics_file(&self) -> String {
+        let path = ["yaml", "yml"]
+            .iter()
+            .map(|ext| self.data_dir.join(format!("metrics.{ext}")))
+            .find(|p| p.is_file())
+            .unwrap_or_else(|| self.data_dir.join("metrics.yaml"));
+        display_path(&self.root, &path)
     }
 
     /// The calendar's path relative to the root, when there is one.
@@ -309,6 +326,45 @@ fn typed<T>(
         }
         Err(e) => Err(e),
     }
+}
+
+/// A parser that returns what it could read and every problem.
+type ParseAll<T> = fn(&str, &str) -> (Option<T>, Vec<Error>);
+
+/// `typed` for a file whose parser reports every problem: in lenient mode
+/// each is a problem of its own, and what parsed stays, so that one bad
+/// entry does not make the good ones look missing too.
+fn typed_all<T>(
+    root: &Path,
+    data_dir: &Path,
+    name: &str,
+    mode: Load,
+    problems: &mut Vec<Error>,
+    parse: ParseAll<T>,
+) -> Result<Option<(Option<T>, String)>> {
+    let Some(path) = ["yaml", "yml"]
+        .iter()
+        .map(|ext| data_dir.join(format!("{name}.{ext}")))
+        .find(|p| p.is_file())
+    else {
+        return Ok(None);
+    };
+    let file = display_path(root, &path);
+    let text = crate::error::read_text(&path, &file)?;
+    let (value, mut errors) = parse(&file, &text);
+    if errors.is_empty() {
+        return Ok(Some((value, text)));
+    }
+    if mode == Load::Strict {
+        return Err(errors.remove(0));
+    }
+    for e in errors {
+        // The generic YAML pass may already have reported a syntax error here.
+        if !problems.iter().any(|p| p.to_string() == e.to_string()) {
+            problems.push(e);
+        }
+    }
+    Ok(Some((value, text)))
 }
 
 /// What `read_head` read.

@@ -4,13 +4,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{FixedOffset, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::load::calendar::{
-    Calendar, Milestones, PlanStatus, Quarter, ReleaseType, Replan, parse_offset,
-};
-use crate::load::history::{Commit, TaggedRelease, compare_versions};
+use crate::load::calendar::{Calendar, Milestones, PlanStatus, Quarter, ReleaseType, Replan};
+use crate::load::history::{Commit, TaggedRelease, compare_versions, is_prerelease, version_core};
 use crate::load::metrics::{Metrics, Source};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -18,6 +16,9 @@ pub struct Release {
     pub version: String,
     #[serde(rename = "type")]
     pub kind: ReleaseType,
+    /// A SemVer pre-release (`2.0.0-rc.1`): shown, but not counted in a
+    /// quarter's figures, which are about final releases.
+    pub prerelease: bool,
     pub name: Option<String>,
     /// As first planned; `None` for a tag the calendar does not mention.
     pub planned: Option<Milestones>,
@@ -26,9 +27,15 @@ pub struct Release {
     pub latest_planned: Option<NaiveDate>,
     pub actual: Option<NaiveDate>,
     pub tag: Option<String>,
+    /// Actual − latest planned; for an overdue release, the slip so far
+    /// (today − latest planned), with `slip_open`.
     pub slip_days: Option<i64>,
     pub baseline_slip_days: Option<i64>,
+    /// Within the tolerance. An overdue release is late (`false`) once its
+    /// slip so far exceeds the tolerance, and not judged (`None`) before.
     pub on_time: Option<bool>,
+    /// The slip is still growing: the release is overdue, not shipped.
+    pub slip_open: bool,
     /// `released`, `planned`, `overdue` or `cancelled`.
     pub status: &'static str,
     pub quarter: Quarter,
@@ -51,9 +58,16 @@ pub struct ChangeGroup {
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Change {
     pub scope: Option<String>,
+    /// The subject's description as written.
     pub description: String,
+    /// The description as HTML: `code` spans become `<code>`, the rest is text.
+    pub html: String,
     pub commit: String,
     pub author: String,
+    pub breaking: bool,
+    /// The `BREAKING CHANGE:` footer's text: the migration note.
+    pub note: Option<String>,
+    pub note_html: Option<String>,
 }
 
 /// A parsed conventional-commit subject (and body, for `BREAKING CHANGE:`).
@@ -64,6 +78,44 @@ pub struct Conventional {
     pub scope: Option<String>,
     pub breaking: bool,
     pub description: String,
+    /// The `BREAKING CHANGE:` (or `BREAKING-CHANGE:`) footer's text, up to
+    /// the next footer.
+    pub note: Option<String>,
+}
+
+/// Whether a body line starts a git trailer / conventional footer
+/// (`Token: value`, `Token #value`, `BREAKING CHANGE: value`).
+fn is_footer(line: &str) -> bool {
+    if line.starts_with("BREAKING CHANGE:") {
+        return true;
+    }
+    let token_end = line.find(": ").or_else(|| line.find(" #"));
+    token_end.is_some_and(|i| {
+        i > 0
+            && line[..i]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+    })
+}
+
+fn breaking_note(body: &str) -> Option<String> {
+    let mut note: Option<Vec<&str>> = None;
+    for line in body.lines() {
+        match &mut note {
+            Some(lines) if is_footer(line) => break,
+            Some(lines) => lines.push(line),
+            None => {
+                if let Some(rest) = line
+                    .strip_prefix("BREAKING CHANGE:")
+                    .or_else(|| line.strip_prefix("BREAKING-CHANGE:"))
+                {
+                    note = Some(vec![rest.trim()]);
+                }
+            }
+        }
+    }
+    note.map(|lines| lines.join("\n").trim().to_string())
+        .filter(|n| !n.is_empty())
 }
 
 pub fn parse_conventional(subject: &str, body: &str) -> Conventional {
@@ -79,6 +131,7 @@ pub fn parse_conventional(subject: &str, body: &str) -> Conventional {
         scope: None,
         breaking: breaking_footer,
         description: subject.trim().to_string(),
+        note: breaking_footer.then(|| breaking_note(body)).flatten(),
     };
     let Some((head, description)) = subject.split_once(':') else {
         return other();
@@ -105,6 +158,150 @@ pub fn parse_conventional(subject: &str, body: &str) -> Conventional {
         scope: scope.filter(|s| !s.is_empty()),
         breaking: bang || breaking_footer,
         description: description.trim().to_string(),
+        note: breaking_footer.then(|| breaking_note(body)).flatten(),
+    }
+}
+
+/// A commit subject as HTML: `code` spans become `<code>`, everything else
+/// (markdown included) is text.
+pub fn subject_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut rest = s;
+    while let Some(open) = rest.find('`') {
+        let after = &rest[open + 1..];
+        match after.find('`') {
+            Some(close) if close > 0 => {
+                crate::markdown::escape_into(&mut out, &rest[..open]);
+                out.push_str("<code>");
+                crate::markdown::escape_into(&mut out, &after[..close]);
+                out.push_str("</code>");
+                rest = &after[close + 1..];
+            }
+            _ => break,
+        }
+    }
+    crate::markdown::escape_into(&mut out, rest);
+    out
+}
+
+/// A commit subject as Markdown text: `code` spans kept, every other
+/// character markdown would read as markup backslash-escaped.
+pub fn subject_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let escape = |out: &mut String, text: &str| {
+        for c in text.chars() {
+            if matches!(
+                c,
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' | '&'
+            ) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    };
+    let mut rest = s;
+    while let Some(open) = rest.find('`') {
+        let after = &rest[open + 1..];
+        match after.find('`') {
+            Some(close) if close > 0 => {
+                escape(&mut out, &rest[..open]);
+                out.push_str(&rest[open..open + close + 2]);
+                rest = &after[close + 1..];
+            }
+            _ => break,
+        }
+    }
+    escape(&mut out, rest);
+    out
+}
+
+/// Which commits a changelog lists and how it groups them, from the
+/// `changelog:` section of almanac.yaml.
+#[derive(Debug, Clone)]
+pub struct ChangelogRules {
+    /// (type, scope): a `None` scope skips the type whatever its scope.
+    skip: Vec<(String, Option<String>)>,
+    authors: globset::GlobSet,
+    other: bool,
+    fold: BTreeMap<String, String>,
+}
+
+impl ChangelogRules {
+    pub fn new(config: &crate::config::ChangelogConfig) -> ChangelogRules {
+        let skip = config
+            .skip
+            .iter()
+            .map(|s| {
+                let s = s.trim().to_ascii_lowercase();
+                match s.split_once('(') {
+                    Some((kind, scope)) => (
+                        kind.trim().to_string(),
+                        Some(scope.trim_end_matches(')').trim().to_string()),
+                    ),
+                    None => (s, None),
+                }
+            })
+            .collect();
+        let mut authors = globset::GlobSetBuilder::new();
+        for pattern in &config.skip_authors {
+            // The config's globs were checked when it was read.
+            if let Ok(glob) = globset::GlobBuilder::new(pattern)
+                .case_insensitive(true)
+                .build()
+            {
+                authors.add(glob);
+            }
+        }
+        let mut fold: BTreeMap<String, String> =
+            [("tests", "test"), ("doc", "docs"), ("ci", "build")]
+                .into_iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect();
+        for (from, to) in &config.fold {
+            fold.insert(from.to_ascii_lowercase(), to.to_ascii_lowercase());
+        }
+        ChangelogRules {
+            skip,
+            authors: authors
+                .build()
+                .unwrap_or_else(|_| globset::GlobSet::empty()),
+            other: config.other,
+            fold,
+        }
+    }
+
+    /// The group a type's commits go into.
+    fn group_of<'k>(&'k self, kind: &'k str) -> &'k str {
+        self.fold.get(kind).map_or(kind, String::as_str)
+    }
+
+    fn skips(&self, commit: &Commit, cc: &Conventional) -> bool {
+        let group = self.group_of(&cc.kind);
+        (cc.kind == "other" && !self.other)
+            || self.skip.iter().any(|(kind, s)| {
+                (*kind == cc.kind || kind == group)
+                    && s.as_deref().is_none_or(|s| {
+                        cc.scope
+                            .as_deref()
+                            .is_some_and(|c| c.eq_ignore_ascii_case(s))
+                    })
+            })
+            || self.authors.is_match(&commit.author)
+            || self.authors.is_match(&commit.email)
+    }
+
+    /// A group's title; `build` says "Build and CI" when `ci` folds into it.
+    fn title(&self, kind: &str) -> String {
+        if kind == "build" && self.fold.get("ci").is_some_and(|g| g == "build") {
+            return "Build and CI".into();
+        }
+        group_title(kind)
+    }
+}
+
+impl Default for ChangelogRules {
+    fn default() -> Self {
+        ChangelogRules::new(&crate::config::ChangelogConfig::default())
     }
 }
 
@@ -124,7 +321,7 @@ fn group_title(kind: &str) -> String {
         "chore" => "Chores".into(),
         "style" => "Style".into(),
         "revert" => "Reverts".into(),
-        "other" => "Other changes".into(),
+        "other" => "Other".into(),
         k => {
             let mut c = k.chars();
             c.next()
@@ -138,24 +335,37 @@ const GROUP_ORDER: &[&str] = &[
     "ci", "style", "chore",
 ];
 
-/// Commits grouped by type: breaking changes first, then the usual order,
-/// then unknown types alphabetically, then `other`.
-pub fn changelog(commits: &[Commit]) -> Vec<ChangeGroup> {
+/// Commits grouped by type (folded: `tests` into `test`, `doc` into `docs`,
+/// `ci` into `build`), less those `rules` skip: breaking changes first, with
+/// their migration notes, and again under their own type; then the usual
+/// order, then unknown types alphabetically, then `other`.
+pub fn changelog(commits: &[Commit], rules: &ChangelogRules) -> Vec<ChangeGroup> {
     let mut groups: BTreeMap<String, Vec<Change>> = BTreeMap::new();
     for c in commits.iter().rev() {
         let cc = parse_conventional(&c.subject, &c.body);
+        if rules.skips(c, &cc) {
+            continue;
+        }
         let change = Change {
             scope: cc.scope.clone(),
+            html: subject_html(&cc.description),
             description: cc.description.clone(),
             commit: c.id.chars().take(7).collect(),
             author: c.author.clone(),
+            breaking: cc.breaking,
+            note_html: cc.note.as_deref().map(subject_html),
+            note: cc.note.clone(),
         };
-        let key = if cc.breaking {
-            "breaking".to_string()
-        } else {
-            cc.kind
-        };
-        groups.entry(key).or_default().push(change);
+        if cc.breaking {
+            groups
+                .entry("breaking".to_string())
+                .or_default()
+                .push(change.clone());
+        }
+        groups
+            .entry(rules.group_of(&cc.kind).to_string())
+            .or_default()
+            .push(change);
     }
     let rank = |k: &str| match GROUP_ORDER.iter().position(|g| *g == k) {
         Some(i) => (0, i, String::new()),
@@ -165,7 +375,7 @@ pub fn changelog(commits: &[Commit]) -> Vec<ChangeGroup> {
     let mut out: Vec<ChangeGroup> = groups
         .into_iter()
         .map(|(kind, changes)| ChangeGroup {
-            title: group_title(&kind),
+            title: rules.title(&kind),
             kind,
             changes,
         })
@@ -204,9 +414,13 @@ pub fn lead_times(release: &TaggedRelease) -> Vec<f64> {
 }
 
 /// The plan joined with the tags. `today` decides planned vs overdue.
-pub fn releases(calendar: &Calendar, tags: &[TaggedRelease], today: NaiveDate) -> Vec<Release> {
-    let offset = FixedOffset::east_opt(parse_offset(&calendar.timezone).unwrap_or(0))
-        .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+pub fn releases(
+    calendar: &Calendar,
+    tags: &[TaggedRelease],
+    today: NaiveDate,
+    rules: &ChangelogRules,
+) -> Vec<Release> {
+    let zone = calendar.zone();
     let by_version: BTreeMap<&str, &TaggedRelease> =
         tags.iter().map(|t| (t.version.as_str(), t)).collect();
     let mut out = Vec::new();
@@ -216,7 +430,7 @@ pub fn releases(calendar: &Calendar, tags: &[TaggedRelease], today: NaiveDate) -
             .actual
             .as_ref()
             .map(|a| a.release)
-            .or_else(|| tag.map(|t| t.date.with_timezone(&offset).date_naive()));
+            .or_else(|| tag.map(|t| zone.date_of(&t.date)));
         let latest = plan.latest_planned();
         let slip = actual.map(|a| (a - latest).num_days());
         let status = if plan.status == Some(PlanStatus::Cancelled) {
@@ -228,7 +442,16 @@ pub fn releases(calendar: &Calendar, tags: &[TaggedRelease], today: NaiveDate) -
         } else {
             "planned"
         };
-        out.push(from_parts(
+        let open = status == "overdue";
+        let slip = if open {
+            Some((today - latest).num_days())
+        } else {
+            slip
+        };
+        let baseline = actual
+            .or(open.then_some(today))
+            .map(|a| (a - plan.planned.release).num_days());
+        let mut release = from_parts(
             plan.version.clone(),
             plan.kind,
             plan.name.clone(),
@@ -237,23 +460,35 @@ pub fn releases(calendar: &Calendar, tags: &[TaggedRelease], today: NaiveDate) -
             actual,
             tag,
             slip,
-            actual.map(|a| (a - plan.planned.release).num_days()),
+            baseline,
             calendar.slip_tolerance_days,
             status,
             Quarter::of(actual.unwrap_or(latest)),
-        ));
+            rules,
+        );
+        if open {
+            release.slip_open = true;
+            release.on_time = slip
+                .filter(|s| *s > calendar.slip_tolerance_days)
+                .map(|_| false);
+        }
+        out.push(release);
     }
     // Tags the calendar does not mention are releases too (unplanned).
+    let mut finals: Vec<&str> = tags
+        .iter()
+        .map(|t| t.version.as_str())
+        .filter(|v| !is_prerelease(v))
+        .collect();
+    finals.sort_by(|a, b| compare_versions(a, b));
     for tag in tags
         .iter()
         .filter(|t| !calendar.releases.iter().any(|r| r.version == t.version))
     {
-        let actual = tag.date.with_timezone(&offset).date_naive();
-        let kind = if tag.version.split('.').nth(2).is_some_and(|p| p != "0") {
-            ReleaseType::Patch
-        } else {
-            ReleaseType::Minor
-        };
+        let actual = zone.date_of(&tag.date);
+        // `finals` is in version order: the previous final is found by bisection.
+        let below = finals.partition_point(|f| compare_versions(f, &tag.version).is_lt());
+        let kind = semver_type(&tag.version, below.checked_sub(1).map(|i| finals[i]));
         out.push(from_parts(
             tag.version.clone(),
             kind,
@@ -267,10 +502,30 @@ pub fn releases(calendar: &Calendar, tags: &[TaggedRelease], today: NaiveDate) -
             calendar.slip_tolerance_days,
             "released",
             Quarter::of(actual),
+            rules,
         ));
     }
     out.sort_by(|a, b| compare_versions(&a.version, &b.version));
     out
+}
+
+/// The type of a release the calendar does not mention, from SemVer against
+/// `previous`, the previous final release (the highest final version below
+/// it): the first differing number of the core names it (`major`, `minor`,
+/// else `patch`). A pre-release is typed as the release it leads to
+/// (`2.0.0-rc.1` after `1.4.0` is major). With no earlier final release,
+/// `x.0.0` is major, `x.y.0` minor, anything else a patch.
+pub fn semver_type(version: &str, previous: Option<&str>) -> ReleaseType {
+    let core = version_core(version);
+    let at = |c: &[u64], i: usize| c.get(i).copied().unwrap_or(0);
+    match previous.map(version_core) {
+        Some(p) if at(&p, 0) != at(&core, 0) => ReleaseType::Major,
+        Some(p) if at(&p, 1) != at(&core, 1) => ReleaseType::Minor,
+        Some(_) => ReleaseType::Patch,
+        None if at(&core, 1) == 0 && at(&core, 2) == 0 => ReleaseType::Major,
+        None if at(&core, 2) == 0 => ReleaseType::Minor,
+        None => ReleaseType::Patch,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -287,6 +542,7 @@ fn from_parts(
     tolerance: i64,
     status: &'static str,
     quarter: Quarter,
+    rules: &ChangelogRules,
 ) -> Release {
     let (lead, p90) = tag
         .map(|t| median_p90(lead_times(t)))
@@ -298,6 +554,7 @@ fn from_parts(
         .map(|r| r.release)
         .or(planned.as_ref().map(|p| p.release));
     Release {
+        prerelease: is_prerelease(&version),
         version,
         kind,
         name,
@@ -309,6 +566,7 @@ fn from_parts(
         slip_days,
         baseline_slip_days,
         on_time: slip_days.map(|s| s <= tolerance),
+        slip_open: false,
         status,
         quarter,
         commits: commits.len(),
@@ -318,78 +576,126 @@ fn from_parts(
             .iter()
             .filter(|c| parse_conventional(&c.subject, &c.body).kind == "revert")
             .count(),
-        changelog: changelog(commits),
+        changelog: changelog(commits, rules),
         contributors: contributors.into_iter().collect(),
     }
 }
 
-/// Numbers of one quarter, from its releases (DESIGN §5: a release belongs to
-/// the quarter of its actual date, or of its planned date while unreleased).
+/// Numbers of one quarter, from its final releases (DESIGN §5: a release
+/// belongs to the quarter of its actual date, or of its planned date while
+/// unreleased; pre-releases are steps on the way, counted in none of these).
+/// "No data" is `None`, never zero: a quarter that has not begun has none,
+/// and a sum or a rate over no release is none.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct QuarterStats {
     pub quarter: Quarter,
+    /// Begun and not ended on the day the numbers are as of: rates are per
+    /// elapsed month, and a KPI that can still reach its target is `in-progress`.
+    pub to_date: bool,
+    /// Months elapsed: 3 for an ended quarter, 3 × elapsed days ÷ the
+    /// quarter's days for one to date, 0 for one not begun.
+    pub months_elapsed: f64,
     pub released: usize,
     pub planned_not_released: usize,
+    /// Planned releases whose date has passed with no tag.
+    pub overdue: usize,
+    /// On-time share of the shipped releases with a plan and of the overdue
+    /// ones already past the tolerance.
     pub on_time_rate: Option<f64>,
-    pub total_slip_days: i64,
-    /// Releases per month.
-    pub release_frequency: f64,
+    /// Slip of the shipped releases with a plan plus the slip so far of the
+    /// overdue ones; `None` with neither.
+    pub total_slip_days: Option<i64>,
+    /// Final releases shipped per elapsed month.
+    pub release_frequency: Option<f64>,
     pub lead_time_days: Option<f64>,
     pub lead_time_p90_days: Option<f64>,
-    pub hotfix_count: usize,
-    pub revert_count: usize,
+    pub hotfix_count: Option<usize>,
+    pub revert_count: Option<usize>,
 }
 
 pub fn quarter_stats(
     quarter: Quarter,
     releases: &[Release],
     tags: &[TaggedRelease],
+    today: NaiveDate,
 ) -> QuarterStats {
-    let shipped: Vec<&Release> = releases
+    let finals = || {
+        releases
+            .iter()
+            .filter(|r| r.quarter == quarter && !r.prerelease)
+    };
+    let shipped: Vec<&Release> = finals().filter(|r| r.status == "released").collect();
+    let overdue: Vec<&Release> = finals().filter(|r| r.status == "overdue").collect();
+    let judged: Vec<bool> = shipped
         .iter()
-        .filter(|r| r.quarter == quarter && r.status == "released")
+        .chain(&overdue)
+        .filter_map(|r| r.on_time)
         .collect();
-    let judged: Vec<bool> = shipped.iter().filter_map(|r| r.on_time).collect();
+    let slips: Vec<i64> = shipped
+        .iter()
+        .chain(&overdue)
+        .filter_map(|r| r.slip_days)
+        .collect();
     let lead: Vec<f64> = shipped
         .iter()
         .filter_map(|r| tags.iter().find(|t| Some(&t.tag) == r.tag.as_ref()))
         .flat_map(lead_times)
         .collect();
     let (lead_time, p90) = median_p90(lead);
+    let begun = quarter.first_day() <= today;
+    let ended = quarter.last_day() <= today;
+    let months_elapsed = if ended {
+        3.0
+    } else if begun {
+        let days = |a: NaiveDate, b: NaiveDate| ((b - a).num_days() + 1) as f64;
+        3.0 * days(quarter.first_day(), today) / days(quarter.first_day(), quarter.last_day())
+    } else {
+        0.0
+    };
     QuarterStats {
         quarter,
+        to_date: begun && !ended,
+        months_elapsed: round2(months_elapsed),
         released: shipped.len(),
-        planned_not_released: releases
-            .iter()
-            .filter(|r| r.quarter == quarter && matches!(r.status, "planned" | "overdue"))
+        planned_not_released: finals()
+            .filter(|r| matches!(r.status, "planned" | "overdue"))
             .count(),
+        overdue: overdue.len(),
         on_time_rate: (!judged.is_empty()).then(|| {
             round2(100.0 * judged.iter().filter(|&&b| b).count() as f64 / judged.len() as f64)
         }),
-        total_slip_days: shipped.iter().filter_map(|r| r.slip_days).sum(),
-        release_frequency: round2(shipped.len() as f64 / 3.0),
+        total_slip_days: (!slips.is_empty()).then(|| slips.iter().sum()),
+        release_frequency: begun.then(|| round2(shipped.len() as f64 / months_elapsed)),
         lead_time_days: lead_time,
         lead_time_p90_days: p90,
-        hotfix_count: shipped
-            .iter()
-            .filter(|r| r.kind == ReleaseType::Hotfix)
-            .count(),
-        revert_count: shipped.iter().map(|r| r.reverts).sum(),
+        hotfix_count: begun.then(|| {
+            shipped
+                .iter()
+                .filter(|r| r.kind == ReleaseType::Hotfix)
+                .count()
+        }),
+        revert_count: begun.then(|| shipped.iter().map(|r| r.reverts).sum()),
     }
 }
 
 /// The value of a `source: git` KPI in a quarter, by its id.
 pub fn computed_value(id: &str, stats: &QuarterStats) -> Option<f64> {
     match id {
-        "release_frequency" => Some(stats.release_frequency),
+        "release_frequency" => stats.release_frequency,
         "lead_time" | "lead_time_days" => stats.lead_time_days,
         "lead_time_p90" | "lead_time_p90_days" => stats.lead_time_p90_days,
-        "hotfix_count" | "hotfixes" => Some(stats.hotfix_count as f64),
-        "revert_count" | "reverts" => Some(stats.revert_count as f64),
+        "hotfix_count" | "hotfixes" => stats.hotfix_count.map(|n| n as f64),
+        "revert_count" | "reverts" => stats.revert_count.map(|n| n as f64),
         "on_time_rate" => stats.on_time_rate,
-        "slip" | "slip_days" | "total_slip_days" => Some(stats.total_slip_days as f64),
+        "slip" | "slip_days" | "total_slip_days" => stats.total_slip_days.map(|n| n as f64),
         _ => None,
     }
+}
+
+/// Computed KPIs that only grow as a quarter goes on: a miss of an upper
+/// bound is final even in a quarter to date.
+fn only_grows(id: &str) -> bool {
+    matches!(id, "hotfix_count" | "hotfixes" | "revert_count" | "reverts")
 }
 
 /// A KPI in one quarter against its target.
@@ -401,7 +707,8 @@ pub struct KpiStatus {
     pub tier: Option<String>,
     pub value: Option<f64>,
     pub target: Option<crate::load::metrics::Target>,
-    /// `pass`, `fail` or `no-data`.
+    /// `pass`, `fail`, `in-progress` (a quarter to date whose value misses
+    /// the target but can still reach it) or `no-data`.
     pub status: &'static str,
     pub previous: Option<f64>,
     /// `up`, `down`, `flat`, or `none` without two values.
@@ -419,10 +726,11 @@ pub fn kpi_value(
     quarter: Quarter,
     releases: &[Release],
     tags: &[TaggedRelease],
+    today: NaiveDate,
 ) -> Option<f64> {
     let kpi = metrics.kpis.iter().find(|k| k.id == id)?;
     if kpi.source == Source::Git {
-        return computed_value(id, &quarter_stats(quarter, releases, tags));
+        return computed_value(id, &quarter_stats(quarter, releases, tags, today));
     }
     metrics
         .observations
@@ -439,7 +747,7 @@ pub fn kpi_value(
                         .find(|r| Some(&r.version) == o.release.as_ref())?;
                     r.actual.or(r.latest_planned)
                 })?;
-            quarter.contains(when).then_some((when, i, value))
+            (quarter.contains(when) && when <= today).then_some((when, i, value))
         })
         .max_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))
         .map(|(_, _, v)| v)
@@ -450,16 +758,26 @@ pub fn kpi_statuses(
     quarter: Quarter,
     releases: &[Release],
     tags: &[TaggedRelease],
+    today: NaiveDate,
 ) -> Vec<KpiStatus> {
+    let to_date = quarter.first_day() <= today && today < quarter.last_day();
     metrics
         .kpis
         .iter()
         .map(|kpi| {
-            let value = kpi_value(metrics, &kpi.id, quarter, releases, tags);
-            let previous = kpi_value(metrics, &kpi.id, quarter.prev(), releases, tags);
+            let value = kpi_value(metrics, &kpi.id, quarter, releases, tags, today);
+            let previous = kpi_value(metrics, &kpi.id, quarter.prev(), releases, tags, today);
             let status = match (value, kpi.target) {
                 (None, _) => "no-data",
-                (Some(v), Some(t)) if !t.met_by(v) => "fail",
+                (Some(v), Some(t)) if !t.met_by(v) => {
+                    let settled =
+                        kpi.source == Source::Git && only_grows(&kpi.id) && !t.higher_is_better();
+                    if to_date && !settled {
+                        "in-progress"
+                    } else {
+                        "fail"
+                    }
+                }
                 (Some(_), _) => "pass",
             };
             let trend = match (value, previous) {

@@ -21,8 +21,13 @@ pub struct Report {
     pub theme: Option<Theme>,
     /// No release shipped or planned, and no KPI data.
     pub empty: bool,
+    /// Final releases shipped in the quarter.
     pub shipped: Vec<ReportRelease>,
+    /// Final releases planned in the quarter and not shipped.
     pub planned_not_shipped: Vec<ReportRelease>,
+    /// The quarter's pre-releases (`2.0.0-rc.1`), shipped or not: listed
+    /// apart, counted in none of the quarter's figures.
+    pub prereleases: Vec<ReportRelease>,
     pub stats: QuarterStats,
     pub kpis: Vec<KpiStatus>,
     pub scorecard: Scorecard,
@@ -30,6 +35,8 @@ pub struct Report {
     pub hotfixes: Vec<String>,
     pub changelog: Vec<ChangeGroup>,
     pub contributors: Vec<String>,
+    /// Authors (after `.mailmap`) whose first commit in the whole history
+    /// falls in the quarter, up to `as_of`.
     pub new_contributors: Vec<String>,
     pub docs_health: DocsHealth,
     pub recommendations: Vec<Recommendation>,
@@ -47,6 +54,8 @@ pub struct ReportRelease {
 pub struct Scorecard {
     pub pass: usize,
     pub fail: usize,
+    /// Quarter to date, missing the target so far but able to reach it.
+    pub in_progress: usize,
     pub no_data: usize,
 }
 
@@ -73,6 +82,10 @@ pub struct Inputs<'a> {
     pub tags: &'a [TaggedRelease],
     pub metrics: Option<&'a Metrics>,
     pub docs: DocsHealth,
+    /// Each author's first commit (`History::first_commits`).
+    pub first_commits: &'a BTreeMap<String, chrono::DateTime<chrono::FixedOffset>>,
+    /// The calendar's time zone, which decides a commit's day.
+    pub zone: crate::load::calendar::Zone,
 }
 
 /// A content-relative doc link (`operations/metrics.md#x`) as a site URL.
@@ -100,22 +113,28 @@ pub fn build(input: &Inputs) -> Report {
     };
     let shipped: Vec<ReportRelease> = in_quarter
         .iter()
-        .filter(|r| r.status == "released")
+        .filter(|r| r.status == "released" && !r.prerelease)
         .map(wrap)
         .collect();
     let planned_not_shipped: Vec<ReportRelease> = in_quarter
         .iter()
-        .filter(|r| matches!(r.status, "planned" | "overdue"))
+        .filter(|r| matches!(r.status, "planned" | "overdue") && !r.prerelease)
         .map(wrap)
         .collect();
-    let stats = releases::quarter_stats(q, input.releases, input.tags);
+    let prereleases: Vec<ReportRelease> = in_quarter
+        .iter()
+        .filter(|r| r.prerelease && r.status != "cancelled")
+        .map(wrap)
+        .collect();
+    let stats = releases::quarter_stats(q, input.releases, input.tags, input.as_of);
     let kpis = input
         .metrics
-        .map(|m| releases::kpi_statuses(m, q, input.releases, input.tags))
+        .map(|m| releases::kpi_statuses(m, q, input.releases, input.tags, input.as_of))
         .unwrap_or_default();
     let scorecard = Scorecard {
         pass: kpis.iter().filter(|k| k.status == "pass").count(),
         fail: kpis.iter().filter(|k| k.status == "fail").count(),
+        in_progress: kpis.iter().filter(|k| k.status == "in-progress").count(),
         no_data: kpis.iter().filter(|k| k.status == "no-data").count(),
     };
     let incidents: Vec<IncidentRow> = input
@@ -134,10 +153,16 @@ pub fn build(input: &Inputs) -> Report {
         .map(|r| r.release.version.clone())
         .collect();
 
-    // Changelog highlights: every shipped release's groups merged, breaking first.
+    // Changelog highlights: every shipped release's breaking changes,
+    // features, fixes and performance work, merged, breaking first.
     let mut merged: Vec<ChangeGroup> = Vec::new();
     for r in &shipped {
-        for group in &r.release.changelog {
+        let highlights = r
+            .release
+            .changelog
+            .iter()
+            .filter(|g| HIGHLIGHTS.contains(&g.kind.as_str()));
+        for group in highlights {
             match merged.iter_mut().find(|g| g.kind == group.kind) {
                 Some(g) => g.changes.extend(group.changes.iter().cloned()),
                 None => merged.push(group.clone()),
@@ -151,16 +176,18 @@ pub fn build(input: &Inputs) -> Report {
         .iter()
         .flat_map(|r| r.release.contributors.iter().cloned())
         .collect();
-    let earlier: BTreeSet<String> = input
-        .releases
+    let new_contributors = input
+        .first_commits
         .iter()
-        .filter(|r| r.quarter < q && r.status == "released")
-        .flat_map(|r| r.contributors.iter().cloned())
+        .filter(|(_, t)| {
+            let day = input.zone.date_of(t);
+            q.contains(day) && day <= input.as_of
+        })
+        .map(|(name, _)| name.clone())
         .collect();
-    let new_contributors = contributors.difference(&earlier).cloned().collect();
 
     let recommendations = recommend(&kpis, &shipped, input.tolerance_days, input.metrics);
-    // Computed KPIs have values (zero hotfixes) even in a quarter with nothing in it.
+    // Counted KPIs have values (zero hotfixes) in any quarter begun.
     let observed = |id: &str| {
         input.metrics.is_some_and(|m| {
             m.kpis
@@ -170,6 +197,7 @@ pub fn build(input: &Inputs) -> Report {
     };
     let empty = shipped.is_empty()
         && planned_not_shipped.is_empty()
+        && prereleases.is_empty()
         && incidents.is_empty()
         && kpis.iter().all(|k| k.value.is_none() || !observed(&k.id));
     Report {
@@ -179,6 +207,7 @@ pub fn build(input: &Inputs) -> Report {
         empty,
         shipped,
         planned_not_shipped,
+        prereleases,
         stats,
         kpis,
         scorecard,
@@ -191,6 +220,9 @@ pub fn build(input: &Inputs) -> Report {
         recommendations,
     }
 }
+
+/// The groups a report's changelog highlights.
+pub const HIGHLIGHTS: &[&str] = &["breaking", "feat", "fix", "perf"];
 
 fn merged_rank(kind: &str) -> (u8, usize, String) {
     const ORDER: &[&str] = &[
@@ -294,19 +326,29 @@ pub fn markdown(r: &Report, base: &str) -> String {
         md.push_str("\n\n");
     }
     md.push_str(&format!("Numbers as of {}.\n\n", r.as_of));
+    if r.stats.to_date {
+        md.push_str(&format!(
+            "_Quarter to date: {} of 3 months elapsed; rates are per elapsed month, and a KPI that can still reach its target is in progress._\n\n",
+            num(r.stats.months_elapsed)
+        ));
+    }
     if r.empty {
         md.push_str(&format!(
-            "_Empty quarter: no release was shipped or planned in {}, and no KPI has data._\n\n",
+            "_Empty quarter: no release was shipped or planned in {}, and no observed KPI has data._\n\n",
             r.quarter
         ));
     }
     md.push_str("## Releases\n\n");
     md.push_str(&format!(
-        "{} shipped, {} planned but not shipped; on time {}, total slip {} days, median lead time {}.\n\n",
+        "{} shipped, {} planned but not shipped{}; on time {}, total slip {}, median lead time {}.\n\n",
         r.stats.released,
         r.stats.planned_not_released,
+        match r.stats.overdue {
+            0 => String::new(),
+            n => format!(" ({n} overdue, slip still open)"),
+        },
         r.stats.on_time_rate.map_or("–".to_string(), |v| format!("{}%", num(v))),
-        r.stats.total_slip_days,
+        r.stats.total_slip_days.map_or("–".to_string(), |v| format!("{v} days")),
         r.stats.lead_time_days.map_or("–".to_string(), |v| format!("{} days", num(v)))
     ));
     let rows = |list: &[ReportRelease]| -> String {
@@ -322,7 +364,10 @@ pub fn markdown(r: &Report, base: &str) -> String {
                 x.kind.as_str(),
                 x.latest_planned.map(|d| d.to_string()).unwrap_or_default(),
                 x.actual.map_or("–".to_string(), |d| d.to_string()),
-                x.slip_days.map_or("–".to_string(), |s| s.to_string()),
+                x.slip_days.map_or("–".to_string(), |s| match x.slip_open {
+                    true => format!("{s} so far"),
+                    false => s.to_string(),
+                }),
                 x.on_time.map_or("–", |b| if b { "yes" } else { "no" }),
                 x.commits,
                 opt(x.lead_time_days)
@@ -339,10 +384,15 @@ pub fn markdown(r: &Report, base: &str) -> String {
         md.push_str(&rows(&r.planned_not_shipped));
         md.push('\n');
     }
+    if !r.prereleases.is_empty() {
+        md.push_str("Pre-releases (not counted in the figures above):\n\n");
+        md.push_str(&rows(&r.prereleases));
+        md.push('\n');
+    }
     md.push_str("## KPIs\n\n");
     md.push_str(&format!(
-        "{} pass, {} fail, {} without data.\n\n",
-        r.scorecard.pass, r.scorecard.fail, r.scorecard.no_data
+        "{} pass, {} fail, {} in progress, {} without data.\n\n",
+        r.scorecard.pass, r.scorecard.fail, r.scorecard.in_progress, r.scorecard.no_data
     ));
     if !r.kpis.is_empty() {
         md.push_str(
@@ -407,11 +457,16 @@ pub fn markdown(r: &Report, base: &str) -> String {
                 "- {}{} ({})\n",
                 c.scope
                     .as_ref()
-                    .map(|s| format!("**{s}:** "))
+                    .map(|s| format!("**{}:** ", releases::subject_markdown(s)))
                     .unwrap_or_default(),
-                c.description,
+                releases::subject_markdown(&c.description),
                 c.commit
             ));
+            if let (true, Some(note)) = (g.kind == "breaking", &c.note) {
+                for line in note.lines() {
+                    md.push_str(&format!("  > {}\n", releases::subject_markdown(line)));
+                }
+            }
         }
         md.push('\n');
     }
@@ -485,37 +540,86 @@ pub struct ReportCharts {
 pub fn generate(
     project: &crate::project::Project,
     tags: &[TaggedRelease],
+    first_commits: &BTreeMap<String, chrono::DateTime<chrono::FixedOffset>>,
     quarter: Quarter,
     as_of: chrono::NaiveDate,
     docs: DocsHealth,
 ) -> Generated {
     let calendar = project.calendar.as_ref().map(|(c, _)| c);
-    let offset = calendar
-        .and_then(|c| crate::load::calendar::parse_offset(&c.timezone))
-        .unwrap_or(0);
-    let offset = chrono::FixedOffset::east_opt(offset)
-        .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+    let zone = calendar.map(|c| c.zone()).unwrap_or_default();
     let tags: Vec<TaggedRelease> = tags
         .iter()
-        .filter(|t| t.date.with_timezone(&offset).date_naive() <= as_of)
+        .filter(|t| zone.date_of(&t.date) <= as_of)
         .cloned()
         .collect();
-    let releases = calendar
-        .map(|c| releases::releases(c, &tags, as_of))
-        .unwrap_or_default();
+    let rules = releases::ChangelogRules::new(&project.config.changelog);
+    let data = crate::render::data::ReleaseData::with_rules(
+        calendar,
+        project.metrics.as_ref(),
+        &tags,
+        as_of,
+        &rules,
+    )
+    .with_first_commits(first_commits);
+    generate_with(project, &data, quarter, docs)
+}
+
+/// The report for `quarter` from a site's release data (as of its today):
+/// the releases already computed for the site, unless a tag is dated after
+/// that day, which the report must not see.
+pub fn generate_from(
+    project: &crate::project::Project,
+    data: &crate::render::data::ReleaseData,
+    quarter: Quarter,
+    docs: DocsHealth,
+) -> Generated {
+    let zone = data.calendar.map(|c| c.zone()).unwrap_or_default();
+    if data
+        .tags
+        .iter()
+        .all(|t| zone.date_of(&t.date) <= data.today)
+    {
+        generate_with(project, data, quarter, docs)
+    } else {
+        generate(
+            project,
+            data.tags,
+            data.first_commits,
+            quarter,
+            data.today,
+            docs,
+        )
+    }
+}
+
+/// The report for `quarter` from release data whose tags are all as of its today.
+fn generate_with(
+    project: &crate::project::Project,
+    data: &crate::render::data::ReleaseData,
+    quarter: Quarter,
+    docs: DocsHealth,
+) -> Generated {
+    let calendar = data.calendar;
     let report = build(&Inputs {
         quarter,
-        as_of,
+        as_of: data.today,
         themes: calendar.map_or(&[][..], |c| c.themes.as_slice()),
         tolerance_days: calendar.map_or(0, |c| c.slip_tolerance_days),
-        releases: &releases,
-        tags: &tags,
+        releases: &data.releases,
+        tags: data.tags,
         metrics: project.metrics.as_ref(),
         docs,
+        first_commits: data.first_commits,
+        zone: calendar.map(|c| c.zone()).unwrap_or_default(),
     });
-    let shipped: Vec<Release> = report.shipped.iter().map(|r| r.release.clone()).collect();
-    let data =
-        crate::render::data::ReleaseData::new(calendar, project.metrics.as_ref(), &tags, as_of);
+    // Shipped releases and overdue ones, whose slip is still open.
+    let shipped: Vec<Release> = report
+        .shipped
+        .iter()
+        .chain(&report.planned_not_shipped)
+        .filter(|r| r.release.slip_days.is_some())
+        .map(|r| r.release.clone())
+        .collect();
     let charts = ReportCharts {
         slip: if shipped.is_empty() {
             String::new()
@@ -601,9 +705,16 @@ pub fn run(
                         || r.actual.as_ref().is_some_and(|a| near(a.release)))
             })
     };
-    let history = crate::load::history::read_some(&project.root, pattern, &[], &wants_commits)?;
+    let history = crate::load::history::read_report(&project.root, pattern, &wants_commits)?;
     let docs = docs_health(paths, as_of)?;
-    let generated = generate(&project, &history.releases, quarter, as_of, docs);
+    let generated = generate(
+        &project,
+        &history.releases,
+        &history.first_commits,
+        quarter,
+        as_of,
+        docs,
+    );
     // Links into the handbook: absolute when the site's URL is known.
     let base = project
         .config

@@ -134,8 +134,9 @@ pub fn parse_call(inner: &str) -> Result<(String, BTreeMap<String, String>), Str
     Ok((name.to_string(), args))
 }
 
-/// Checks the name and arguments, and that a named KPI exists.
-pub fn validate(sc: &Shortcode, kpi_ids: &[&str]) -> Result<(), String> {
+/// Checks the name and arguments, and that a named KPI exists among
+/// `kpi_ids`, those of `metrics_file` (named in the message).
+pub fn validate(sc: &Shortcode, kpi_ids: &[&str], metrics_file: &str) -> Result<(), String> {
     let Some((_, required, optional)) = KNOWN.iter().find(|(n, _, _)| *n == sc.name) else {
         let names: Vec<&str> = KNOWN.iter().map(|k| k.0).collect();
         return Err(format!(
@@ -161,7 +162,7 @@ pub fn validate(sc: &Shortcode, kpi_ids: &[&str]) -> Result<(), String> {
     if let Some(id) = kpi
         && !kpi_ids.contains(&id.as_str())
     {
-        return Err(format!("no KPI `{id}` in data/metrics.yaml"));
+        return Err(format!("no KPI `{id}` in {metrics_file}"));
     }
     if let Some(name) = sc.args.get("name")
         && !matches!(name.as_str(), "timeline" | "slip")
@@ -244,18 +245,25 @@ mod tests {
                 end: t.len(),
             }
         };
-        assert!(validate(&sc("{{ kpi(id=\"a\") }}"), &["a"]).is_ok());
+        assert!(validate(&sc("{{ kpi(id=\"a\") }}"), &["a"], "data/metrics.yaml").is_ok());
         assert_eq!(
-            validate(&sc("{{ kpi(id=\"b\") }}"), &["a"]).unwrap_err(),
+            validate(&sc("{{ kpi(id=\"b\") }}"), &["a"], "data/metrics.yaml").unwrap_err(),
             "no KPI `b` in data/metrics.yaml"
         );
         assert!(
-            validate(&call("chrt(kpi=\"a\")"), &["a"])
+            validate(&call("chrt(kpi=\"a\")"), &["a"], "data/metrics.yaml")
                 .unwrap_err()
                 .starts_with("unknown shortcode `chrt`")
         );
-        assert!(validate(&sc("{{ kpi() }}"), &["a"]).is_err());
-        assert!(validate(&sc("{{ calendar(quarter=\"2025-Q9\") }}"), &[]).is_err());
-        assert!(validate(&sc("{{ next_release(x=\"1\") }}"), &[]).is_err());
+        assert!(validate(&sc("{{ kpi() }}"), &["a"], "data/metrics.yaml").is_err());
+        assert!(
+            validate(
+                &sc("{{ calendar(quarter=\"2025-Q9\") }}"),
+                &[],
+                "data/metrics.yaml"
+            )
+            .is_err()
+        );
+        assert!(validate(&sc("{{ next_release(x=\"1\") }}"), &[], "data/metrics.yaml").is_err());
     }
 }

@@ -134,7 +134,7 @@ fn data_files_and_shortcodes_never_panic() {
         }
         for code in shortcodes::find(&text, 0).into_iter().flatten() {
             assert!(code.start < code.end && code.end <= text.len());
-            let _ = shortcodes::validate(&code, &["x"]);
+            let _ = shortcodes::validate(&code, &["x"], "data/metrics.yaml");
         }
     }
 }

@@ -222,7 +222,7 @@ fn json_report_field_by_field() {
     );
     assert_eq!(
         r["scorecard"],
-        serde_json::json!({ "pass": 1, "fail": 3, "no_data": 0 })
+        serde_json::json!({ "pass": 1, "fail": 3, "in_progress": 0, "no_data": 0 })
     );
 
     assert_eq!(r["incidents"][0]["hours_to_restore"], 4.5);

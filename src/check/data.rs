@@ -62,6 +62,33 @@ pub fn plan_findings(
         .unwrap_or_else(|| "data/calendar.yaml".to_string());
     crate::load::calendar::plan_warnings(text, calendar, today, &released)
         .into_iter()
+        .chain(crate::load::calendar::history_warnings(
+            text,
+            calendar,
+            &history.releases,
+        ))
+        .map(|w| Finding {
+            kind: Kind::PlanWarning,
+            severity: Severity::Warning,
+            file: file.clone(),
+            line: w.line,
+            column: w.column,
+            target: String::new(),
+            message: w.message,
+            hint: None,
+            resolved: Some(file.clone()),
+        })
+        .collect()
+}
+
+/// Metrics worth a `plan-warning`: values entered for computed KPIs.
+pub fn metrics_findings(project: &crate::project::Project) -> Vec<Finding> {
+    let (Some(metrics), Some(text)) = (&project.metrics, &project.metrics_text) else {
+        return Vec::new();
+    };
+    let file = project.metrics_file();
+    crate::load::metrics::warnings(text, metrics)
+        .into_iter()
         .map(|w| Finding {
             kind: Kind::PlanWarning,
             severity: Severity::Warning,
@@ -77,13 +104,13 @@ pub fn plan_findings(
 }
 
 /// Shortcodes that do not parse, are unknown, or name a missing KPI.
-pub fn check_shortcodes(guide: &Guide, kpi_ids: &[&str]) -> Vec<Finding> {
+pub fn check_shortcodes(guide: &Guide, kpi_ids: &[&str], metrics_file: &str) -> Vec<Finding> {
     crate::shortcodes::find(&guide.text, guide.body_start)
         .into_iter()
         .filter_map(|code| {
             let (offset, message) = match code {
                 Err(e) => e,
-                Ok(code) => (code.start, crate::shortcodes::validate(&code, kpi_ids).err()?),
+                Ok(code) => (code.start, crate::shortcodes::validate(&code, kpi_ids, metrics_file).err()?),
             };
             let (line, column) = crate::error::line_col(&guide.text, offset);
             Some(Finding {
@@ -95,7 +122,7 @@ pub fn check_shortcodes(guide: &Guide, kpi_ids: &[&str]) -> Vec<Finding> {
                 target: String::new(),
                 message,
                 hint: Some("shortcodes: chart(kpi=…|name=\"timeline\"|name=\"slip\"), kpi(id=…), next_release(), calendar(quarter=…)".into()),
-                resolved: Some("data/metrics.yaml".into()),
+                resolved: Some(metrics_file.to_string()),
             })
         })
         .collect()

@@ -88,13 +88,15 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         .flat_map(|m| m.kpis.iter().map(|k| k.id.as_str()))
         .collect();
     let foreign = data::foreign_keys(&project.root);
+    let metrics_file = project.metrics_file();
     for (guide, page) in project.guides.iter().zip(&rendered) {
         findings.extend(commands::check(&guide.file, &page.commands, &mut repo)?);
         findings.extend(data::check_guide(guide, options.today, &foreign));
-        findings.extend(data::check_shortcodes(guide, &kpi_ids));
+        findings.extend(data::check_shortcodes(guide, &kpi_ids, &metrics_file));
         findings.extend(names::heading_ids(guide, page));
     }
 
+    findings.extend(data::metrics_findings(&project));
     if let Some((calendar, text)) = &project.calendar {
         findings.extend(data::plan_findings(
             &project,

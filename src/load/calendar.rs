@@ -20,6 +20,10 @@ pub struct Calendar {
     pub tag_pattern: String,
     #[serde(default = "default_tolerance")]
     pub slip_tolerance_days: i64,
+    /// The host part of `calendar.ics` UIDs, which must outlive renames of
+    /// the site: by default derived from `repo_url` or the `origin` remote.
+    #[serde(default)]
+    pub uid_domain: Option<String>,
     /// Longest expected gap, in days, between consecutive planned releases of a type.
     #[serde(default)]
     pub cadence_days: BTreeMap<ReleaseType, i64>,
@@ -258,7 +262,7 @@ pub fn parse(file: &str, text: &str) -> Result<Calendar> {
 
 fn validate(file: &str, text: &str, calendar: &Calendar) -> Result<()> {
     let tz = &calendar.timezone;
-    if parse_offset(tz).is_none() {
+    if Zone::parse(tz).is_none() {
         let (line, column) = key_position(text, None, "timezone");
         return Err(Error::at(
             file,
@@ -267,7 +271,9 @@ fn validate(file: &str, text: &str, calendar: &Calendar) -> Result<()> {
             column,
             format!("unsupported timezone `{tz}`"),
         )
-        .with_hint("use UTC or a fixed offset such as +02:00"));
+        .with_hint(
+            "use UTC, a fixed offset such as +02:00, or an IANA name such as Europe/Berlin",
+        ));
     }
     if !calendar.tag_pattern.contains("{version}") {
         let (line, column) = key_position(text, None, "tag_pattern");
@@ -352,14 +358,34 @@ pub fn plan_warnings(
         if r.status == Some(PlanStatus::Cancelled) {
             continue;
         }
-        for (name, date) in r.milestones() {
+        // Every date written, the plan's and each replan's, at its own
+        // place: a Saturday plan replanned to a Sunday is two warnings.
+        let mut dates: Vec<(&str, &str, NaiveDate)> = Vec::new();
+        let p = &r.planned;
+        dates.extend(p.feature_freeze.map(|d| ("", "feature_freeze", d)));
+        dates.extend(p.rc.map(|d| ("", "rc", d)));
+        dates.push(("", "release", p.release));
+        for replan in &r.replans {
+            dates.extend(
+                replan
+                    .feature_freeze
+                    .map(|d| ("replanned ", "feature_freeze", d)),
+            );
+            dates.extend(replan.rc.map(|d| ("replanned ", "rc", d)));
+            dates.push(("replanned ", "release", replan.release));
+        }
+        let mut seen: Vec<NaiveDate> = Vec::new();
+        for (replanned, name, date) in dates {
+            seen.push(date);
             if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
-                let (line, column) = key_position(text, Some(&r.version), name);
+                let n = seen.iter().filter(|d| **d == date).count();
+                let (line, column) = date_position(text, &r.version, date, n)
+                    .unwrap_or_else(|| key_position(text, Some(&r.version), name));
                 warnings.push(PlanWarning {
                     line,
                     column,
                     message: format!(
-                        "{}: {name} falls on a {} ({date})",
+                        "{}: {replanned}{name} falls on a {} ({date})",
                         r.version,
                         date.weekday()
                     ),
@@ -406,6 +432,133 @@ pub fn plan_warnings(
     warnings
 }
 
+/// Warnings that need git's tags: a final release's tag (no older than the
+/// calendar's first planned release) with no calendar entry, a replan dated
+/// after the release shipped, an `actual.release` more than a year from its
+/// tag. Pre-release tags are steps on the way, which calendars rarely list.
+pub fn history_warnings(
+    text: &str,
+    calendar: &Calendar,
+    tags: &[crate::load::history::TaggedRelease],
+) -> Vec<PlanWarning> {
+    let zone = calendar.zone();
+    let tag_date = |version: &str| {
+        tags.iter()
+            .find(|t| t.version == version)
+            .map(|t| zone.date_of(&t.date))
+    };
+    let mut warnings = Vec::new();
+    let first_planned = calendar.releases.iter().map(|r| r.planned.release).min();
+    let at_releases =
+        find_key(text, "releases").map_or((1, 1), |o| crate::error::line_col(text, o));
+    for tag in tags {
+        let date = zone.date_of(&tag.date);
+        if crate::load::history::is_prerelease(&tag.version)
+            || calendar.releases.iter().any(|r| r.version == tag.version)
+            || first_planned.is_none_or(|first| date < first)
+        {
+            continue;
+        }
+        warnings.push(PlanWarning {
+            line: at_releases.0,
+            column: at_releases.1,
+            message: format!(
+                "tag {} ({date}) matches `{}` but {} has no calendar entry",
+                tag.tag, calendar.tag_pattern, tag.version
+            ),
+        });
+    }
+    for r in &calendar.releases {
+        let shipped = r
+            .actual
+            .as_ref()
+            .map(|a| a.release)
+            .or_else(|| tag_date(&r.version));
+        let count = |date: NaiveDate| {
+            let mut n = usize::from(r.planned.release == date)
+                + usize::from(r.planned.rc == Some(date))
+                + usize::from(r.planned.feature_freeze == Some(date));
+            for p in &r.replans {
+                n += usize::from(p.on == date)
+                    + usize::from(p.release == date)
+                    + usize::from(p.rc == Some(date))
+                    + usize::from(p.feature_freeze == Some(date));
+            }
+            n
+        };
+        if let Some(shipped) = shipped {
+            for replan in r.replans.iter().filter(|p| p.on > shipped) {
+                let (line, column) = date_position(text, &r.version, replan.on, 1)
+                    .unwrap_or_else(|| key_position(text, Some(&r.version), "replans"));
+                warnings.push(PlanWarning {
+                    line,
+                    column,
+                    message: format!(
+                        "{}: replanned on {} but shipped on {shipped}: a replan after the release changes nothing",
+                        r.version, replan.on
+                    ),
+                });
+            }
+        }
+        if let (Some(actual), Some(tagged)) = (r.actual.as_ref(), tag_date(&r.version)) {
+            let apart = (actual.release - tagged).num_days().abs();
+            if apart > 365 {
+                let (line, column) =
+                    date_position(text, &r.version, actual.release, count(actual.release) + 1)
+                        .unwrap_or_else(|| key_position(text, Some(&r.version), "actual"));
+                warnings.push(PlanWarning {
+                    line,
+                    column,
+                    message: format!(
+                        "{}: actual release {} is {apart} days from its tag's date ({tagged}): a typo in the year?",
+                        r.version, actual.release
+                    ),
+                });
+            }
+        }
+    }
+    warnings
+}
+
+/// The calendar's time zone: a fixed offset, or an IANA zone whose offset
+/// follows daylight saving.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Zone {
+    Fixed(chrono::FixedOffset),
+    Named(chrono_tz::Tz),
+}
+
+impl Zone {
+    /// `UTC`, `+02:00` or an IANA name such as `Europe/Berlin`.
+    pub fn parse(tz: &str) -> Option<Zone> {
+        if let Some(secs) = parse_offset(tz) {
+            return chrono::FixedOffset::east_opt(secs).map(Zone::Fixed);
+        }
+        tz.parse::<chrono_tz::Tz>().ok().map(Zone::Named)
+    }
+
+    /// The calendar day of an instant in this zone.
+    pub fn date_of<T: chrono::TimeZone>(&self, t: &chrono::DateTime<T>) -> NaiveDate {
+        match self {
+            Zone::Fixed(offset) => t.with_timezone(offset).date_naive(),
+            Zone::Named(tz) => t.with_timezone(tz).date_naive(),
+        }
+    }
+}
+
+impl Default for Zone {
+    fn default() -> Self {
+        Zone::Named(chrono_tz::UTC)
+    }
+}
+
+impl Calendar {
+    /// The calendar's zone (validated when parsed; UTC otherwise).
+    pub fn zone(&self) -> Zone {
+        Zone::parse(&self.timezone).unwrap_or_default()
+    }
+}
+
 /// `UTC`/`Z` → 0, `+02:00` → 7200 seconds east.
 pub fn parse_offset(tz: &str) -> Option<i32> {
     if matches!(tz, "UTC" | "utc" | "Z" | "GMT" | "Etc/UTC") {
@@ -448,6 +601,16 @@ pub fn key_position(text: &str, version: Option<&str>, key: &str) -> (usize, usi
         .map(|i| start + i)
         .unwrap_or(start);
     crate::error::line_col(text, at)
+}
+
+/// Position of the `n`th (1-based) `date` written in the entry for `version`.
+fn date_position(text: &str, version: &str, date: NaiveDate, n: usize) -> Option<(usize, usize)> {
+    let start = version_offset(text, version, 1)?;
+    let rest = &text[start..];
+    let end = rest[1..].find("\n  - ").map_or(rest.len(), |e| e + 1);
+    let written = date.format("%Y-%m-%d").to_string();
+    let (at, _) = rest[..end].match_indices(&written).nth(n.checked_sub(1)?)?;
+    Some(crate::error::line_col(text, start + at))
 }
 
 /// Offset of the first `key:` in `text` (as a whole word).
@@ -537,7 +700,7 @@ mod tests {
         let (line, _, msg) = error_at(&PLAN.replace("type: minor", "type: feature"));
         assert_eq!(line, 8, "{msg}");
         let (line, column, msg) =
-            error_at(&PLAN.replace("timezone: UTC", "timezone: Europe/Paris"));
+            error_at(&PLAN.replace("timezone: UTC", "timezone: Europe/Pariss"));
         assert_eq!((line, column), (1, 1), "{msg}");
         let (line, _, msg) = error_at(&PLAN.replace("quarter: 2025-Q3", "quarter: 2025-Q5"));
         assert_eq!(line, 5, "{msg}");
@@ -585,5 +748,7 @@ mod tests {
         assert_eq!(parse_offset("+02:00"), Some(7200));
         assert_eq!(parse_offset("-05:30"), Some(-(5 * 3600 + 30 * 60)));
         assert_eq!(parse_offset("Europe/Paris"), None);
+        assert!(matches!(Zone::parse("Europe/Paris"), Some(Zone::Named(_))));
+        assert_eq!(Zone::parse("Mars/Olympus"), None);
     }
 }

@@ -122,7 +122,12 @@ pub struct TaggedRelease {
     /// The tagger date of an annotated tag, else the tagged commit's committer date.
     pub date: DateTime<FixedOffset>,
     pub annotated: bool,
-    /// Previous release tag (exclusive) .. this tag (inclusive), merges excluded, newest first.
+    /// The release's range, merges excluded, newest first: from the
+    /// previous release (exclusive) to this tag (inclusive). For a final
+    /// release the previous release is the highest lower *final* version
+    /// whose commit is an ancestor; for a pre-release, the highest lower
+    /// version of any kind that is an ancestor (git-cliff's range). With
+    /// none, the whole history up to the tag.
     pub commits: Vec<Commit>,
 }
 
@@ -153,6 +158,12 @@ pub struct History {
     pub updates: HashMap<String, Update>,
     /// What is missing (no repository, no tags, a shallow clone), for a warning.
     pub notes: Vec<String>,
+    /// Each author's (after `.mailmap`) first commit time in the whole
+    /// history reachable from `HEAD` and the release tags, merges excluded:
+    /// who is a new contributor. Empty unless asked for (`read`, `read_report`).
+    pub first_commits: std::collections::BTreeMap<String, DateTime<FixedOffset>>,
+    /// The URL of the `origin` remote, which names the project stably (feed ids).
+    pub remote: Option<String>,
 }
 
 /// Reads releases and the last update of each of `files` (root-relative) in
@@ -161,7 +172,16 @@ pub struct History {
 /// (with a note); a repository that cannot be read (a garbage `HEAD`, a
 /// truncated pack) is an error naming it, never a silently empty history.
 pub fn read(root: &Path, tag_pattern: &str, files: &[String]) -> Result<History> {
-    read_some(root, tag_pattern, files, &|_, _| true)
+    read_with(root, tag_pattern, files, &|_, _| true, true)
+}
+
+/// `read_some` with each author's first commit: what a report needs.
+pub fn read_report(
+    root: &Path,
+    tag_pattern: &str,
+    wants_commits: &dyn Fn(&str, chrono::NaiveDate) -> bool,
+) -> Result<History> {
+    read_with(root, tag_pattern, &[], wants_commits, true)
 }
 
 /// `read`, listing the commits only of the releases `wants_commits(version,
@@ -172,6 +192,16 @@ pub fn read_some(
     tag_pattern: &str,
     files: &[String],
     wants_commits: &dyn Fn(&str, chrono::NaiveDate) -> bool,
+) -> Result<History> {
+    read_with(root, tag_pattern, files, wants_commits, false)
+}
+
+fn read_with(
+    root: &Path,
+    tag_pattern: &str,
+    files: &[String],
+    wants_commits: &dyn Fn(&str, chrono::NaiveDate) -> bool,
+    authors: bool,
 ) -> Result<History> {
     // Objects come from the local repository: verifying each one's hash on
     // every read would be most of the cost of a long history.
@@ -211,6 +241,10 @@ pub fn read_some(
         history.notes.push("this is a shallow clone: release commits and last-updated dates stop at the clone's depth (fetch with --unshallow for full history)".into());
     }
     let prefix = repo.workdir().and_then(|w| project_prefix(w, root));
+    history.remote = repo
+        .find_remote("origin")
+        .ok()
+        .and_then(|r| r.url().ok().map(str::to_string));
     let mailmap = repo.mailmap().ok();
     let to_commit = |c: &git2::Commit| -> Commit {
         let author = c.author();
@@ -281,8 +315,17 @@ pub fn read_some(
             let mut walk = repo.revwalk().map_err(broken)?;
             walk.set_sorting(git2::Sort::TIME).map_err(broken)?;
             walk.push(*oid).map_err(broken)?;
-            if i > 0 {
-                walk.hide(tagged[i - 1].2).map_err(broken)?;
+            let final_release = !is_prerelease(version);
+            for (v, _, previous, _, _) in tagged[..i].iter().rev() {
+                if final_release && is_prerelease(v) {
+                    continue;
+                }
+                let ancestor =
+                    previous == oid || repo.graph_descendant_of(*oid, *previous).map_err(broken)?;
+                if ancestor {
+                    walk.hide(*previous).map_err(broken)?;
+                    break;
+                }
             }
             for id in walk {
                 let c = id.and_then(|id| repo.find_commit(id)).map_err(broken)?;
@@ -298,6 +341,31 @@ pub fn read_some(
             annotated: *annotated,
             commits,
         });
+    }
+
+    if authors && !unborn {
+        let mut walk = repo.revwalk().map_err(broken)?;
+        walk.push_head().map_err(broken)?;
+        for (_, _, oid, _, _) in &tagged {
+            walk.push(*oid).map_err(broken)?;
+        }
+        for id in walk {
+            let c = id.and_then(|id| repo.find_commit(id)).map_err(broken)?;
+            if c.parent_count() > 1 {
+                continue;
+            }
+            let author = c.author();
+            let author = mailmap
+                .as_ref()
+                .and_then(|m| m.resolve_signature(&author).ok())
+                .unwrap_or(author);
+            let time = git_time(c.committer().when());
+            history
+                .first_commits
+                .entry(author.name().unwrap_or("unknown").to_string())
+                .and_modify(|t| *t = (*t).min(time))
+                .or_insert(time);
+        }
     }
 
     // Last updates: one walk from HEAD, newest first, until every file is dated.
@@ -452,26 +520,70 @@ pub fn version_from_tag(pattern: &str, tag: &str) -> Option<String> {
         .then(|| version.to_string())
 }
 
-/// Semantic-version order: numeric parts compared as numbers, a pre-release before its release.
+/// Whether `version` is a pre-release (SemVer §9: a `-` after the core,
+/// before any `+build`).
+pub fn is_prerelease(version: &str) -> bool {
+    version.split('+').next().unwrap_or(version).contains('-')
+}
+
+/// The numeric core of a version (`1.4.0-rc.1` → `[1, 4, 0]`).
+pub fn version_core(version: &str) -> Vec<u64> {
+    let v = version.split('+').next().unwrap_or(version);
+    let core = v.split_once('-').map_or(v, |(c, _)| c);
+    core.split('.').map(|n| n.parse().unwrap_or(0)).collect()
+}
+
+/// SemVer §11 precedence: the core compared number by number, a
+/// pre-release before its release, pre-release identifiers compared one by
+/// one (numbers as numbers and below words, a shorter list first when
+/// equal so far: `rc.2` < `rc.10` < `rc.10.1`), build metadata ignored.
 pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
-    let split = |v: &str| -> (Vec<u64>, Option<String>) {
-        let (core, pre) = match v.split_once('-') {
-            Some((c, p)) => (c, Some(p.to_string())),
-            None => (v.split('+').next().unwrap_or(v), None),
-        };
-        (
-            core.split('.').map(|n| n.parse().unwrap_or(0)).collect(),
-            pre,
-        )
+    use std::cmp::Ordering;
+    // No allocation: versions are compared O(n log n) times per build.
+    fn parts(v: &str) -> (&str, Option<&str>) {
+        let v = v.split('+').next().unwrap_or(v);
+        match v.split_once('-') {
+            Some((core, pre)) => (core, Some(pre)),
+            None => (v, None),
+        }
+    }
+    fn nums(core: &str) -> impl Iterator<Item = u64> + '_ {
+        core.split('.').map(|n| n.parse::<u64>().unwrap_or(0))
+    }
+    let identifier = |x: &str, y: &str| -> Ordering {
+        let numeric = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        match (numeric(x), numeric(y)) {
+            (true, true) => {
+                let (x, y) = (x.trim_start_matches('0'), y.trim_start_matches('0'));
+                x.len().cmp(&y.len()).then_with(|| x.cmp(y))
+            }
+            (true, false) => Ordering::Less,
+            (false, true) => Ordering::Greater,
+            (false, false) => x.cmp(y),
+        }
     };
-    let (core_a, pre_a) = split(a);
-    let (core_b, pre_b) = split(b);
-    core_a.cmp(&core_b).then_with(|| match (pre_a, pre_b) {
-        (None, None) => std::cmp::Ordering::Equal,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (Some(x), Some(y)) => x.cmp(&y),
-    })
+    let ((core_a, pre_a), (core_b, pre_b)) = (parts(a), parts(b));
+    nums(core_a)
+        .cmp(nums(core_b))
+        .then_with(|| match (pre_a, pre_b) {
+            (None, None) => Ordering::Equal,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(_), None) => Ordering::Less,
+            (Some(x), Some(y)) => {
+                let (mut xs, mut ys) = (x.split('.'), y.split('.'));
+                loop {
+                    match (xs.next(), ys.next()) {
+                        (None, None) => break Ordering::Equal,
+                        (None, Some(_)) => break Ordering::Less,
+                        (Some(_), None) => break Ordering::Greater,
+                        (Some(x), Some(y)) => match identifier(x, y) {
+                            Ordering::Equal => {}
+                            o => break o,
+                        },
+                    }
+                }
+            }
+        })
 }
 
 /// The committer date of `rev` (for `--as-of REV`), in UTC.
@@ -538,5 +650,35 @@ mod tests {
         let mut v = vec!["1.10.0", "1.2.0", "1.2.0-rc.1", "0.9.1", "1.2.1"];
         v.sort_by(|a, b| compare_versions(a, b));
         assert_eq!(v, ["0.9.1", "1.2.0-rc.1", "1.2.0", "1.2.1", "1.10.0"]);
+        // SemVer §11's own example, shuffled, and rc.10 after rc.2.
+        let mut v = vec![
+            "1.0.0",
+            "1.0.0-rc.10",
+            "1.0.0-beta.11",
+            "1.0.0-alpha.beta",
+            "1.0.0-rc.2",
+            "1.0.0-beta",
+            "1.0.0-alpha",
+            "1.0.0-beta.2",
+            "1.0.0-alpha.1",
+            "1.0.0-rc.1+build.5",
+        ];
+        v.sort_by(|a, b| compare_versions(a, b));
+        assert_eq!(
+            v,
+            [
+                "1.0.0-alpha",
+                "1.0.0-alpha.1",
+                "1.0.0-alpha.beta",
+                "1.0.0-beta",
+                "1.0.0-beta.2",
+                "1.0.0-beta.11",
+                "1.0.0-rc.1+build.5",
+                "1.0.0-rc.2",
+                "1.0.0-rc.10",
+                "1.0.0",
+            ]
+        );
+        assert!(is_prerelease("2.0.0-rc.1") && !is_prerelease("2.0.0+build-7"));
     }
 }

@@ -193,13 +193,48 @@ fn optional_timestamp<'de, D: serde::Deserializer<'de>>(
     timestamp(d).map(Some)
 }
 
-/// Parses and validates the metrics' text; `file` names it in errors.
+/// Parses and validates the metrics' text; `file` names it in errors. The
+/// first problem is the error (see `parse_all` for every one).
 pub fn parse(file: &str, text: &str) -> Result<Metrics> {
-    if text.trim().is_empty() {
-        return Ok(Metrics::default());
+    let (metrics, mut errors) = parse_all(file, text);
+    match (metrics, errors.is_empty()) {
+        (Some(metrics), true) => Ok(metrics),
+        _ => Err(errors.remove(0)),
     }
-    let metrics: Metrics = serde_yaml::from_str(text).map_err(|e| yaml_error(file, text, &e, 0))?;
+}
+
+/// The ids a `source: git` KPI can have: what almanac computes from history.
+pub const COMPUTED_KPIS: &[&str] = &[
+    "release_frequency",
+    "lead_time",
+    "lead_time_days",
+    "lead_time_p90",
+    "lead_time_p90_days",
+    "hotfix_count",
+    "hotfixes",
+    "revert_count",
+    "reverts",
+    "on_time_rate",
+    "slip",
+    "slip_days",
+    "total_slip_days",
+];
+
+/// Parses the metrics and reports every problem once, at its own line: the
+/// metrics less what is wrong (bad or repeated KPIs, observations of unknown
+/// KPIs), so that one mistake does not make the KPIs that are defined look
+/// missing too. `None` when the file is not the right shape at all.
+pub fn parse_all(file: &str, text: &str) -> (Option<Metrics>, Vec<Error>) {
+    if text.trim().is_empty() {
+        return (Some(Metrics::default()), Vec::new());
+    }
+    let mut metrics: Metrics = match serde_yaml::from_str(text) {
+        Ok(m) => m,
+        Err(e) => return (None, vec![yaml_error(file, text, &e, 0)]),
+    };
+    let mut errors = Vec::new();
     let mut ids = HashSet::new();
+    let mut keep = Vec::with_capacity(metrics.kpis.len());
     for kpi in &metrics.kpis {
         if !is_kpi_id(&kpi.id) {
             let at = nth_key_value(text, "id", &kpi.id, 1);
@@ -209,47 +244,93 @@ pub fn parse(file: &str, text: &str) -> Result<Metrics> {
             } else {
                 at
             };
-            return Err(Error::at(
-                file,
-                text,
-                at.0,
-                at.1,
-                format!("`{}` is not a KPI id", kpi.id.escape_debug()),
-            )
-            .with_hint("a KPI id holds only a-z, 0-9, `_` and `-`, such as test_pass_rate"));
+            errors.push(
+                Error::at(
+                    file,
+                    text,
+                    at.0,
+                    at.1,
+                    format!("`{}` is not a KPI id", kpi.id.escape_debug()),
+                )
+                .with_hint("a KPI id holds only a-z, 0-9, `_` and `-`, such as test_pass_rate"),
+            );
+            keep.push(false);
+            continue;
         }
-        if !ids.insert(kpi.id.as_str()) {
+        if !ids.insert(kpi.id.clone()) {
             let at = nth_key_value(text, "id", &kpi.id, 2);
-            return Err(Error::at(
+            errors.push(Error::at(
                 file,
                 text,
                 at.0,
                 at.1,
                 format!("KPI `{}` is defined twice", kpi.id),
             ));
+            keep.push(false);
+            continue;
         }
+        if kpi.source == Source::Git && !COMPUTED_KPIS.contains(&kpi.id.as_str()) {
+            let at = nth_key_value(text, "id", &kpi.id, 1);
+            errors.push(
+                Error::at(
+                    file,
+                    text,
+                    at.0,
+                    at.1,
+                    format!(
+                        "`{}` has `source: git`, but almanac computes no such KPI",
+                        kpi.id
+                    ),
+                )
+                .with_hint(format!(
+                    "computed KPIs: {}; or drop `source: git` and enter its values as observations",
+                    COMPUTED_KPIS.join(", ")
+                )),
+            );
+        }
+        keep.push(true);
     }
-    for obs in &metrics.observations {
-        if let Some(unknown) = obs.values.keys().find(|k| !ids.contains(k.as_str())) {
-            let (line, column) = observation_value_position(text, unknown);
-            let mut known: Vec<&str> = ids.iter().copied().collect();
-            known.sort_unstable();
-            return Err(Error::at(
-                file,
-                text,
-                line,
-                column,
-                format!("observation of `{unknown}`, which is not a KPI"),
-            )
-            .with_hint(format!(
-                "define it under kpis, or use one of: {}",
-                known.join(", ")
-            )));
+    let mut keep = keep.into_iter();
+    metrics.kpis.retain(|_| keep.next().unwrap_or(false));
+    let mut known: Vec<&str> = ids.iter().map(String::as_str).collect();
+    known.sort_unstable();
+    let known = known.join(", ");
+    // The nth observation of a key is at its nth place in the file.
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut dateless = 0;
+    for obs in &mut metrics.observations {
+        let unknown: Vec<String> = obs
+            .values
+            .keys()
+            .filter(|k| !ids.contains(k.as_str()))
+            .cloned()
+            .collect();
+        for key in &obs.values.keys().cloned().collect::<Vec<_>>() {
+            let n = seen.entry(key.clone()).or_insert(0);
+            *n += 1;
+            if unknown.contains(key) {
+                let (line, column) = observation_value_position(text, key, *n);
+                errors.push(
+                    Error::at(
+                        file,
+                        text,
+                        line,
+                        column,
+                        format!("observation of `{key}`, which is not a KPI"),
+                    )
+                    .with_hint(format!("define it under kpis, or use one of: {known}")),
+                );
+                obs.values.remove(key);
+            }
         }
         if obs.release.is_none() && obs.period.is_none() && obs.date.is_none() {
-            let (line, column) =
-                observation_value_position(text, obs.values.keys().next().map_or("values", |s| s));
-            return Err(Error::at(
+            dateless += 1;
+            let (line, column) = observation_value_position(
+                text,
+                obs.values.keys().next().map_or("values", |s| s),
+                dateless,
+            );
+            errors.push(Error::at(
                 file,
                 text,
                 line,
@@ -258,7 +339,38 @@ pub fn parse(file: &str, text: &str) -> Result<Metrics> {
             ));
         }
     }
-    Ok(metrics)
+    metrics
+        .observations
+        .retain(|o| o.release.is_some() || o.period.is_some() || o.date.is_some());
+    (Some(metrics), errors)
+}
+
+/// Warnings about the metrics: a hand-entered value for a KPI almanac
+/// computes from git (the value is ignored), at the value.
+pub fn warnings(text: &str, metrics: &Metrics) -> Vec<super::calendar::PlanWarning> {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for obs in &metrics.observations {
+        for key in obs.values.keys() {
+            let n = seen.entry(key.as_str()).or_insert(0);
+            *n += 1;
+            if metrics
+                .kpis
+                .iter()
+                .any(|k| &k.id == key && k.source == Source::Git)
+            {
+                let (line, column) = observation_value_position(text, key, *n);
+                out.push(super::calendar::PlanWarning {
+                    line,
+                    column,
+                    message: format!(
+                        "a value entered for `{key}`, which almanac computes from git (`source: git`): it is ignored"
+                    ),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Whether `id` is a KPI id: `[a-z0-9_-]+`. It names the KPI's chart file.
@@ -289,9 +401,15 @@ fn nth_key_value(text: &str, key: &str, value: &str, n: usize) -> (usize, usize)
     (1, 1)
 }
 
-fn observation_value_position(text: &str, key: &str) -> (usize, usize) {
-    let start = find_key(text, "observations").unwrap_or(0);
-    let at = find_key(&text[start..], key).map_or(start, |i| start + i);
+/// Where the `n`th (1-based) `key:` under `observations:` is.
+fn observation_value_position(text: &str, key: &str, n: usize) -> (usize, usize) {
+    let mut at = find_key(text, "observations").unwrap_or(0);
+    for i in 0..n {
+        match find_key(&text[at..], key) {
+            Some(found) => at += found + if i + 1 < n { key.len() } else { 0 },
+            None => break,
+        }
+    }
     crate::error::line_col(text, at)
 }
 

@@ -22,10 +22,12 @@ const PLANNED: RGBColor = RGBColor(0x94, 0xa3, 0xb8);
 pub fn kpi_chart(
     title: &str,
     unit: &str,
-    points: &[(String, f64)],
+    points: &[(String, Option<f64>)],
     target: Option<Target>,
 ) -> String {
     let desc = describe_points(title, unit, points, target);
+    let labels: Vec<String> = points.iter().map(|p| p.0.clone()).collect();
+    let values: Vec<f64> = points.iter().filter_map(|p| p.1).collect();
     let reference = target.map(|t| {
         (
             t.value,
@@ -36,13 +38,24 @@ pub fn kpi_chart(
             ),
         )
     });
-    let svg = category_chart(points, &[], unit, reference, |chart| {
-        let xy: Vec<(f64, f64)> = points
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (i as f64, p.1))
-            .collect();
-        chart.draw_series(LineSeries::new(xy.clone(), LINE.stroke_width(2)))?;
+    let svg = category_chart(&labels, &values, unit, reference, |chart| {
+        // A quarter without data breaks the line: a gap, not a zero.
+        let mut xy: Vec<(f64, f64)> = Vec::new();
+        let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+        for (i, p) in points.iter().enumerate() {
+            match p.1 {
+                Some(v) => {
+                    xy.push((i as f64, v));
+                    if let Some(run) = runs.last_mut() {
+                        run.push((i as f64, v));
+                    }
+                }
+                None => runs.push(Vec::new()),
+            }
+        }
+        for run in runs.into_iter().filter(|r| r.len() > 1) {
+            chart.draw_series(LineSeries::new(run, LINE.stroke_width(2)))?;
+        }
         chart.draw_series(xy.iter().map(|&(x, y)| {
             let ok = target.is_none_or(|t| t.met_by(y));
             Circle::new((x, y), 5, if ok { PASS.filled() } else { FAIL.filled() })
@@ -58,20 +71,44 @@ pub fn slip_chart(releases: &[Release], tolerance: i64) -> String {
         .iter()
         .filter_map(|r| r.slip_days.map(|s| (r.version.clone(), s as f64)))
         .collect();
+    let open: Vec<bool> = releases
+        .iter()
+        .filter(|r| r.slip_days.is_some())
+        .map(|r| r.slip_open)
+        .collect();
+    let labels: Vec<String> = releases
+        .iter()
+        .filter(|r| r.slip_days.is_some())
+        .map(|r| match r.slip_open {
+            true => format!("{} (open)", r.version),
+            false => r.version.clone(),
+        })
+        .collect();
+    let values: Vec<f64> = shipped.iter().map(|p| p.1).chain([0.0]).collect();
     let desc = format!(
         "Slip in days per release against a tolerance of {tolerance} days: {}",
         shipped
             .iter()
-            .map(|(v, s)| format!("{v} {s}"))
+            .zip(&open)
+            .map(|((v, s), open)| match open {
+                true => format!("{v} {s} so far (overdue)"),
+                false => format!("{v} {s}"),
+            })
             .collect::<Vec<_>>()
             .join(", ")
     );
     let reference = Some((tolerance as f64, format!("tolerance {tolerance} days")));
-    let svg = category_chart(&shipped, &[0.0], "days late", reference, |chart| {
+    let svg = category_chart(&labels, &values, "days late", reference, |chart| {
         chart.draw_series(shipped.iter().enumerate().map(|(i, (_, s))| {
             let x = i as f64;
             let color = if *s <= tolerance as f64 { PASS } else { FAIL };
-            Rectangle::new([(x - 0.3, 0.0), (x + 0.3, *s)], color.filled())
+            // Still open: an outline, the slip so far.
+            let style = if open[i] {
+                color.stroke_width(2)
+            } else {
+                color.filled()
+            };
+            Rectangle::new([(x - 0.3, 0.0), (x + 0.3, *s)], style)
         }))?;
         Ok(())
     });
@@ -85,8 +122,8 @@ type Drawn = Result<(), Box<dyn std::error::Error>>;
 /// fits `extra` values, and an optional dashed reference line with its label;
 /// `series` draws the data. Empty when plotters cannot draw it.
 fn category_chart(
-    points: &[(String, f64)],
-    extra: &[f64],
+    labels: &[String],
+    values: &[f64],
     y_desc: &str,
     reference: Option<(f64, String)>,
     series: impl FnOnce(&mut Plot) -> Drawn,
@@ -94,14 +131,13 @@ fn category_chart(
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (640, 300)).into_drawing_area();
-        let values: Vec<f64> = points
+        let values: Vec<f64> = values
             .iter()
-            .map(|p| p.1)
-            .chain(extra.iter().copied())
+            .copied()
             .chain(reference.as_ref().map(|r| r.0))
             .collect();
         let (lo, hi) = padded_range(&values);
-        let n = points.len().max(1) as f64;
+        let n = labels.len().max(1) as f64;
         let drawn = (|| -> Drawn {
             let mut chart = ChartBuilder::on(&root)
                 .margin(12)
@@ -111,10 +147,7 @@ fn category_chart(
             let label = |x: &f64| {
                 let i = x.round();
                 if (x - i).abs() < 1e-6 && i >= 0.0 {
-                    points
-                        .get(i as usize)
-                        .map(|p| p.0.clone())
-                        .unwrap_or_default()
+                    labels.get(i as usize).cloned().unwrap_or_default()
                 } else {
                     String::new()
                 }
@@ -122,7 +155,7 @@ fn category_chart(
             chart
                 .configure_mesh()
                 .disable_x_mesh()
-                .x_labels(points.len().clamp(1, 12))
+                .x_labels(labels.len().clamp(1, 12))
                 .x_label_formatter(&label)
                 .y_desc(y_desc)
                 .axis_style(INK)
@@ -275,12 +308,15 @@ fn padded_range(values: &[f64]) -> (f64, f64) {
 fn describe_points(
     title: &str,
     unit: &str,
-    points: &[(String, f64)],
+    points: &[(String, Option<f64>)],
     target: Option<Target>,
 ) -> String {
     let values = points
         .iter()
-        .map(|(l, v)| format!("{l}: {}{unit}", super::theme::format_number(*v)))
+        .map(|(l, v)| match v {
+            Some(v) => format!("{l}: {}{unit}", super::theme::format_number(*v)),
+            None => format!("{l}: no data"),
+        })
         .collect::<Vec<_>>()
         .join(", ");
     match target {
@@ -318,7 +354,10 @@ mod tests {
 
     #[test]
     fn kpi_chart_has_target_labels_and_description() {
-        let points = vec![("1.0.0".to_string(), 93.5), ("1.1.0".to_string(), 97.0)];
+        let points = vec![
+            ("1.0.0".to_string(), Some(93.5)),
+            ("1.1.0".to_string(), Some(97.0)),
+        ];
         let target = Some(Target {
             op: Op::AtLeast,
             value: 95.0,

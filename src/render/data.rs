@@ -31,7 +31,14 @@ pub struct ReleaseData<'a> {
     pub tags: &'a [TaggedRelease],
     pub releases: Vec<Release>,
     pub today: NaiveDate,
+    /// Each author's first commit, for reports' new contributors.
+    pub first_commits: &'a FirstCommits,
+    /// What names the feeds stably, and when they were made.
+    pub feed: super::feed::FeedSite,
 }
+
+pub type FirstCommits = std::collections::BTreeMap<String, chrono::DateTime<chrono::FixedOffset>>;
+static NO_FIRST_COMMITS: FirstCommits = FirstCommits::new();
 
 impl<'a> ReleaseData<'a> {
     pub fn new(
@@ -40,8 +47,25 @@ impl<'a> ReleaseData<'a> {
         tags: &'a [TaggedRelease],
         today: NaiveDate,
     ) -> Self {
+        Self::with_rules(
+            calendar,
+            metrics,
+            tags,
+            today,
+            &releases::ChangelogRules::default(),
+        )
+    }
+
+    /// `new`, with the changelog rules of the site's `changelog:` section.
+    pub fn with_rules(
+        calendar: Option<&'a Calendar>,
+        metrics: Option<&'a Metrics>,
+        tags: &'a [TaggedRelease],
+        today: NaiveDate,
+        rules: &releases::ChangelogRules,
+    ) -> Self {
         let releases = calendar
-            .map(|c| releases::releases(c, tags, today))
+            .map(|c| releases::releases(c, tags, today, rules))
             .unwrap_or_default();
         ReleaseData {
             calendar,
@@ -49,7 +73,31 @@ impl<'a> ReleaseData<'a> {
             tags,
             releases,
             today,
+            first_commits: &NO_FIRST_COMMITS,
+            feed: super::feed::FeedSite::new(
+                calendar.and_then(|c| c.uid_domain.as_deref()),
+                None,
+                None,
+                None,
+            ),
         }
+    }
+
+    /// With the site's URL and repository, which name the feeds.
+    pub fn with_site(mut self, config: &crate::config::Config, remote: Option<&str>) -> Self {
+        self.feed = super::feed::FeedSite::new(
+            self.calendar.and_then(|c| c.uid_domain.as_deref()),
+            config.repo_url.as_deref(),
+            remote,
+            config.base_url.as_deref(),
+        );
+        self
+    }
+
+    /// With the history's first commit per author (`History::first_commits`).
+    pub fn with_first_commits(mut self, first_commits: &'a FirstCommits) -> Self {
+        self.first_commits = first_commits;
+        self
     }
 
     /// The site pages to add: the calendar section with its releases, and metrics.
@@ -139,7 +187,7 @@ impl<'a> ReleaseData<'a> {
 
     pub fn kpis(&self, quarter: Quarter) -> Vec<KpiStatus> {
         match self.metrics {
-            Some(m) => releases::kpi_statuses(m, quarter, &self.releases, self.tags),
+            Some(m) => releases::kpi_statuses(m, quarter, &self.releases, self.tags, self.today),
             None => Vec::new(),
         }
     }
@@ -150,7 +198,11 @@ impl<'a> ReleaseData<'a> {
         if let Some(calendar) = self.calendar {
             files.push((
                 "calendar.ics".into(),
-                super::ical::ics(site_title, &self.releases),
+                super::ical::ics(site_title, &self.feed, &self.releases),
+            ));
+            files.push((
+                "releases.xml".into(),
+                super::feed::atom(site_title, &self.feed, &self.releases),
             ));
             let json =
                 serde_json::json!({ "timezone": calendar.timezone, "releases": self.releases });
@@ -182,8 +234,9 @@ impl<'a> ReleaseData<'a> {
         files
     }
 
-    /// The values a KPI chart plots: observations in order, or per quarter for `source: git`.
-    pub fn kpi_points(&self, id: &str) -> Vec<(String, f64)> {
+    /// The values a KPI chart plots: observations in order, or per quarter
+    /// for `source: git`, where a quarter without data is a gap (`None`).
+    pub fn kpi_points(&self, id: &str) -> Vec<(String, Option<f64>)> {
         let Some(metrics) = self.metrics else {
             return Vec::new();
         };
@@ -195,9 +248,10 @@ impl<'a> ReleaseData<'a> {
                 .quarters()
                 .into_iter()
                 .filter(|q| *q <= self.current_quarter())
-                .filter_map(|q| {
-                    releases::kpi_value(metrics, id, q, &self.releases, self.tags)
-                        .map(|v| (q.to_string(), v))
+                .map(|q| {
+                    let v =
+                        releases::kpi_value(metrics, id, q, &self.releases, self.tags, self.today);
+                    (q.to_string(), v)
                 })
                 .collect();
         }
@@ -211,7 +265,7 @@ impl<'a> ReleaseData<'a> {
                     .clone()
                     .or_else(|| o.period.map(|p| p.to_string()))
                     .or_else(|| o.date.map(|d| d.to_string()))?;
-                Some((label, v))
+                Some((label, Some(v)))
             })
             .collect()
     }
@@ -235,7 +289,7 @@ impl<'a> ReleaseData<'a> {
                     .calendar
                     .and_then(|c| c.themes.iter().find(|t| t.quarter == q))
                     .cloned(),
-                stats: releases::quarter_stats(q, &self.releases, self.tags),
+                stats: releases::quarter_stats(q, &self.releases, self.tags, self.today),
                 releases: self
                     .releases
                     .iter()
@@ -451,6 +505,7 @@ impl<'a> ReleaseData<'a> {
             quarter: quarter.to_string(),
             passing: kpis.iter().filter(|k| k.status == "pass").count(),
             failing: kpis.iter().filter(|k| k.status == "fail").count(),
+            in_progress: kpis.iter().filter(|k| k.status == "in-progress").count(),
             no_data: kpis.iter().filter(|k| k.status == "no-data").count(),
             scorecard: kpis,
             incidents,
@@ -562,6 +617,7 @@ pub struct MetricsView {
     pub scorecard: Vec<KpiStatus>,
     pub passing: usize,
     pub failing: usize,
+    pub in_progress: usize,
     pub no_data: usize,
     pub incidents: Vec<IncidentRow>,
 }

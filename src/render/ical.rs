@@ -6,8 +6,10 @@ use chrono::NaiveDate;
 
 use crate::releases::Release;
 
-/// `calendar.ics` for `releases`; `name` titles the calendar.
-pub fn ics(name: &str, releases: &[Release]) -> String {
+/// `calendar.ics` for `releases`; `name` titles the calendar. UIDs are
+/// `<version>-<milestone>@<uid domain>`: the site's title can change, they
+/// do not. DTSTAMP is when the feed was made (RFC 5545 §3.8.7.2).
+pub fn ics(name: &str, site: &super::feed::FeedSite, releases: &[Release]) -> String {
     let mut out = String::new();
     let mut line = |l: String| fold(&mut out, &l);
     line("BEGIN:VCALENDAR".into());
@@ -16,11 +18,8 @@ pub fn ics(name: &str, releases: &[Release]) -> String {
     line("CALSCALE:GREGORIAN".into());
     line("METHOD:PUBLISH".into());
     line(format!("X-WR-CALNAME:{}", escape(name)));
-    let domain: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect::<String>()
-        .to_lowercase();
+    let domain = &site.uid_domain;
+    let stamp = site.stamp.format("%Y%m%dT%H%M%SZ").to_string();
     for r in releases {
         let title = match &r.name {
             Some(n) => format!("{} {} ({n})", name_of(r), r.version),
@@ -40,8 +39,8 @@ pub fn ics(name: &str, releases: &[Release]) -> String {
         }
         for (milestone, summary, date) in events {
             line("BEGIN:VEVENT".into());
-            line(format!("UID:{}-{milestone}@{domain}.almanac", r.version));
-            line(format!("DTSTAMP:{}T000000Z", date.format("%Y%m%d")));
+            line(format!("UID:{}-{milestone}@{domain}", r.version));
+            line(format!("DTSTAMP:{stamp}"));
             line(format!("DTSTART;VALUE=DATE:{}", date.format("%Y%m%d")));
             line(format!(
                 "DTEND;VALUE=DATE:{}",

@@ -4,6 +4,7 @@
 pub mod charts;
 pub mod context;
 pub mod data;
+pub mod feed;
 pub mod ical;
 pub mod native;
 pub mod theme;
