@@ -14,6 +14,7 @@ pub mod init;
 pub mod load;
 pub mod markdown;
 pub mod project;
+pub mod pymdown;
 pub mod releases;
 pub mod render;
 pub mod report;

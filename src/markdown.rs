@@ -345,11 +345,25 @@ pub type Highlight<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
 /// to rank and show).
 pub const TEXT_LIMIT: usize = 3000;
 
-fn pass<'t>(
-    text: &'t str,
+fn pass(text: &str, body_start: usize, html_with: Option<(Rewrite, Highlight, usize)>) -> Rendered {
+    // MkDocs markup (admonitions, tabs, attribute lists, icons) is rewritten
+    // first, on the pages that have it; positions map back to the source.
+    match crate::pymdown::expand(&text[body_start..]) {
+        Some(expanded) => pass_in(text, body_start, &expanded.text, Some(&expanded), html_with),
+        None => pass_in(text, body_start, &text[body_start..], None, html_with),
+    }
+}
+
+/// The pass over `body`: `text[body_start..]`, or its MkDocs rewrite with
+/// the map of its offsets back to the source's.
+fn pass_in<'t>(
+    text: &str,
     body_start: usize,
+    body: &'t str,
+    expanded: Option<&crate::pymdown::Expanded>,
     html_with: Option<(Rewrite, Highlight, usize)>,
 ) -> Rendered {
+    let source_offset = |at: usize| body_start + expanded.map_or(at, |e| e.source_offset(at));
     let (rewrite, highlight, text_limit): (Rewrite, Highlight, usize) = match html_with {
         Some(all) => all,
         None => (&|_| (None, None), &|_, _| None, 0),
@@ -363,7 +377,6 @@ fn pass<'t>(
     // Lines are counted only if a position is wanted: a rendered page often
     // needs none.
     let lines = LineIndex::new(text);
-    let body = &text[body_start..];
     let mut out = Rendered::default();
     let mut slugger = Slugger::default();
     let mut heading: Option<OpenHeading> = None;
@@ -388,7 +401,7 @@ fn pass<'t>(
     }
 
     let mut step = |event: Event<'t>, range: std::ops::Range<usize>| -> Option<Event<'t>> {
-        let offset = body_start + range.start;
+        let offset = source_offset(range.start);
         let event = match event {
             Event::Start(Tag::Heading {
                 level,
@@ -576,12 +589,12 @@ fn pass<'t>(
     out.broken_references = broken
         .into_iter()
         .map(|(span, label)| {
-            let (line, column) = lines.line_col(body_start + span.start);
+            let (line, column) = lines.line_col(source_offset(span.start));
             BrokenReference {
                 label: label.into_string(),
                 line,
                 column,
-                span: body_start + span.start..body_start + span.end,
+                span: source_offset(span.start)..source_offset(span.end),
             }
         })
         .collect();
