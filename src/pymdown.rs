@@ -114,8 +114,9 @@ pub fn expand(body: &str) -> Option<Expanded> {
     }
     let mut out = Out::default();
     let mut stack: Vec<Container> = Vec::new();
-    // An open fence: its character, its length, the stack depth it opened at.
-    let mut fence: Option<(u8, usize, usize)> = None;
+    // An open fence: its character, its length, the stack depth and the
+    // indentation it opened at.
+    let mut fence: Option<(u8, usize, usize, usize)> = None;
     let mut list_context = false;
     let mut tab_sets = 0usize;
     let mut changed = false;
@@ -141,7 +142,7 @@ pub fn expand(body: &str) -> Option<Expanded> {
             }
             let top = stack.pop().expect("a container");
             close(&mut out, &top, start);
-            if fence.is_some_and(|(_, _, depth)| depth > stack.len()) {
+            if fence.is_some_and(|(_, _, depth, _)| depth > stack.len()) {
                 fence = None;
             }
         }
@@ -153,9 +154,9 @@ pub fn expand(body: &str) -> Option<Expanded> {
         let rest = &content[strip..];
         let rel = indent.saturating_sub(depth * 4);
         let trimmed = rest.trim_start();
-        if let Some((c, n, _)) = fence {
+        if let Some((c, n, _, opened)) = fence {
             let run = trimmed.len() - trimmed.trim_start_matches(c as char).len();
-            if run >= n && trimmed[run..].trim().is_empty() {
+            if run >= n && rel < opened + 4 && trimmed[run..].trim().is_empty() {
                 fence = None;
             }
             out.copy(body, start + strip, at);
@@ -163,8 +164,9 @@ pub fn expand(body: &str) -> Option<Expanded> {
         }
         for c in [b'`', b'~'] {
             let run = trimmed.len() - trimmed.trim_start_matches(c as char).len();
-            if run >= 3 && !(c == b'`' && trimmed[run..].contains('`')) {
-                fence = Some((c, run, stack.len()));
+            if run >= 3 && (rel < 4 || list_context) && !(c == b'`' && trimmed[run..].contains('`'))
+            {
+                fence = Some((c, run, stack.len(), rel));
             }
         }
         if fence.is_some() {
@@ -189,11 +191,11 @@ pub fn expand(body: &str) -> Option<Expanded> {
             };
             match (kind, title) {
                 (Kind::Details, title) => {
-                    markup.push_str(&format!("{pad}<summary>{}</summary>\n", escape(&title)))
+                    markup.push_str(&format!("{pad}<summary>{}</summary>\n", title_html(&title)))
                 }
                 (_, title) if !title.is_empty() => markup.push_str(&format!(
                     "{pad}<p class=\"admonition-title\">{}</p>\n",
-                    escape(&title)
+                    title_html(&title)
                 )),
                 _ => {}
             }
@@ -238,7 +240,7 @@ pub fn expand(body: &str) -> Option<Expanded> {
                 "{pad}<input type=\"radio\" name=\"__tabbed_{tab_set}\" id=\"__tabbed_{tab_set}_{n}\"{checked}>\n\
                  {pad}<label for=\"__tabbed_{tab_set}_{n}\">{}</label>\n\
                  {pad}<div class=\"tabbed-content\">\n\n",
-                escape(&title)
+                title_html(&title)
             ));
             out.insert(&markup, start);
             stack.push(Container {
@@ -277,6 +279,22 @@ pub fn expand(body: &str) -> Option<Expanded> {
         text: out.text,
         pieces: out.pieces,
     })
+}
+
+/// A title's inline markdown as HTML (`` `base.html` ``, `*new*`), its icons
+/// left out.
+fn title_html(title: &str) -> String {
+    let mut plain = Out::default();
+    inline(&mut plain, title, 0, title.len(), false);
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(plain.text.trim()));
+    match html
+        .strip_prefix("<p>")
+        .and_then(|h| h.trim_end().strip_suffix("</p>"))
+    {
+        Some(inner) => inner.to_string(),
+        None => escape(plain.text.trim()),
+    }
 }
 
 fn close(out: &mut Out, container: &Container, at: usize) {
@@ -546,6 +564,11 @@ mod tests {
         assert_eq!(text.matches("<input").count(), 2);
         assert!(text.contains("\nx\n"));
         assert!(text.contains("\ny\n"));
+
+        let text = expanded("=== \":octicons-file-code-16: `base.html`\"\n    x\n");
+        assert!(text.contains("<label for=\"__tabbed_1_1\"><code>base.html</code></label>"));
+        let text = expanded("!!! note\n\n    ```\n        !!! not\n    ```\n");
+        assert_eq!(text.matches("<div").count(), 1, "{text}");
     }
 
     #[test]
