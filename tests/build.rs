@@ -640,7 +640,7 @@ fn long_folders_show_a_window_of_the_navigation() {
     assert!(!first.contains(">0 more"));
     // The folder's page lists every page.
     let folder = site.read("public/ops/index.html");
-    assert_eq!(main_of(&folder).matches("class=\"card\"").count(), 250);
+    assert_eq!(main_of(&folder).matches("class=\"al-card\"").count(), 250);
 }
 
 #[test]

@@ -141,9 +141,9 @@ fn main(o: &mut String, page: &PageView, at: &mut usize) {
     *at = o.len();
     o.push('\n');
     if !page.children.is_empty() {
-        o.push_str("\n<section class=\"children\">\n  <h2 class=\"children-title\">In this section</h2>\n  <ul class=\"cards\">\n  ");
+        o.push_str("\n<section class=\"children\">\n  <h2 class=\"children-title\">In this section</h2>\n  <ul class=\"al-cards\">\n  ");
         for child in &page.children {
-            o.push_str("\n    <li class=\"card\">");
+            o.push_str("\n    <li class=\"al-card\">");
             link(o, "<a href=\"", &child.href);
             esc(o, &child.title);
             o.push_str("</a>");

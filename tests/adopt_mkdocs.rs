@@ -1,0 +1,252 @@
+//! An MkDocs Material site built as it is (issue 18): its admonitions,
+//! content tabs, attribute lists, icons and `markdown` HTML blocks render,
+//! and none of their syntax is printed.
+
+mod common;
+
+use common::{Fixture, main_of};
+
+const MKDOCS_YML: &str = "site_name: Pump Control\nnav:\n  - Home: index.md\n  - Guide: guide.md\n";
+
+/// A page using every construct, as MkDocs Material's docs write them.
+const GUIDE: &str = r#"# Guide
+
+## :material-console: Run it
+
+!!! warning "Important"
+    Stop the pump first.
+
+    - one
+    - two
+
+!!! note
+    A note with a [link](index.md).
+
+!!! tip ""
+    No title here.
+
+??? question "Why a pump?"
+    Because.
+
+???+ info
+    Open by default.
+
+=== "Linux"
+
+    ```sh
+    make pump
+    ```
+
+=== ":fontawesome-brands-windows: Windows"
+
+    Run `pump.exe`.
+
+    !!! danger "Inside a tab"
+        Nested.
+
+Between the sets.
+
+=== "A"
+    First of the second set.
+=== "B"
+    Second of the second set.
+
+[Get started](index.md){ .md-button .md-button--primary }
+
+:fontawesome-solid-rocket:{ .lg .middle } Fast, and :octicons-mark-github-16: open.
+
+A paragraph with a class.
+{: .lead }
+
+<div class="grid cards" markdown>
+-   __Set up in 5 minutes__
+
+    ---
+
+    Install it.
+
+-   __Made to measure__
+</div>
+
+## :octicons-gear-16: Configure { #configure }
+
+Code keeps it all: `!!! note`, `:material-x:` and `{ .class }`.
+"#;
+
+fn site() -> Fixture {
+    Fixture::with(&[
+        ("mkdocs.yml", MKDOCS_YML),
+        ("docs/index.md", "# Home\n\nWelcome.\n"),
+        ("docs/guide.md", GUIDE),
+    ])
+}
+
+/// `main` with code blocks and code spans left out.
+fn prose(main: &str) -> String {
+    let mut out = String::new();
+    let mut rest = main;
+    loop {
+        let pre = rest.find("<pre");
+        let code = rest.find("<code");
+        let (start, close) = match (pre, code) {
+            (Some(p), Some(c)) if p < c => (p, "</pre>"),
+            (Some(p), None) => (p, "</pre>"),
+            (_, Some(c)) => (c, "</code>"),
+            (None, None) => break,
+        };
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find(close).expect("closed") + start + close.len();
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn no_mkdocs_syntax_is_printed_outside_code() {
+    let site = site();
+    site.build(&[]);
+    let html = site.read("public/guide.html");
+    let main = main_of(&html);
+    let prose = prose(main);
+    for raw in [
+        "!!!",
+        "???",
+        "===",
+        ":material-",
+        ":fontawesome-",
+        ":octicons-",
+        "{ .",
+        "{:",
+        " markdown",
+    ] {
+        assert!(!prose.contains(raw), "`{raw}` printed in:\n{prose}");
+    }
+    // Code spans keep what they show.
+    assert!(main.contains("<code>!!! note</code>"), "{main}");
+    assert!(main.contains("<code>:material-x:</code>"), "{main}");
+    assert!(main.contains("<code>{ .class }</code>"), "{main}");
+}
+
+#[test]
+fn admonitions_are_titled_boxes_with_their_markdown_inside() {
+    let site = site();
+    site.build(&[]);
+    let html = site.read("public/guide.html");
+    let main = main_of(&html);
+    assert!(
+        main.contains(
+            "<div class=\"admonition warning\">\n<p class=\"admonition-title\">Important</p>\n<p>Stop the pump first.</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n</div>"
+        ),
+        "{main}"
+    );
+    // No title written: the type is the title. `""`: no title at all.
+    assert!(main.contains("<div class=\"admonition note\">\n<p class=\"admonition-title\">Note</p>\n<p>A note with a <a href=\"index.html\">link</a>.</p>"), "{main}");
+    assert!(
+        main.contains("<div class=\"admonition tip\">\n<p>No title here.</p>"),
+        "{main}"
+    );
+    // `???` collapses, `???+` starts open.
+    assert!(main.contains("<details class=\"admonition question\">\n<summary>Why a pump?</summary>\n<p>Because.</p>\n</details>"), "{main}");
+    assert!(
+        main.contains("<details class=\"admonition info\" open>\n<summary>Info</summary>"),
+        "{main}"
+    );
+}
+
+#[test]
+fn content_tabs_are_one_set_per_run_of_tabs() {
+    let site = site();
+    site.build(&[]);
+    let html = site.read("public/guide.html");
+    let main = main_of(&html);
+    assert_eq!(
+        main.matches("<div class=\"tabbed-set\">").count(),
+        2,
+        "{main}"
+    );
+    assert_eq!(main.matches("type=\"radio\"").count(), 4, "{main}");
+    assert_eq!(main.matches(" checked>").count(), 2, "{main}");
+    // The icon leaves the label; the code in a tab is code; an admonition
+    // nests in a tab.
+    assert!(
+        main.contains("<label for=\"__tabbed_1_2\">Windows</label>"),
+        "{main}"
+    );
+    assert!(
+        main.contains("<pre class=\"highlight\" data-lang=\"sh\">"),
+        "{main}"
+    );
+    let windows = &main[main.find("__tabbed_1_2\">Windows").unwrap()..];
+    let nested = windows
+        .find("<div class=\"admonition danger\">")
+        .expect("nested admonition");
+    assert!(
+        nested < windows.find("Between the sets.").unwrap(),
+        "{main}"
+    );
+    assert!(main.contains("<p>Second of the second set.</p>"), "{main}");
+}
+
+#[test]
+fn icons_and_attribute_lists_leave_the_text_and_the_table_of_contents() {
+    let site = site();
+    site.build(&[]);
+    let html = site.read("public/guide.html");
+    let main = main_of(&html);
+    assert!(main.contains("<h2 id=\"run-it\">Run it</h2>"), "{main}");
+    assert!(
+        main.contains("<h2 id=\"configure\">Configure</h2>"),
+        "{main}"
+    );
+    let toc = &html[html.find("On this page").expect("a table of contents")..];
+    assert!(toc.contains("<a href=\"#run-it\">Run it</a>"), "{toc}");
+    assert!(
+        toc.contains("<a href=\"#configure\">Configure</a>"),
+        "{toc}"
+    );
+    assert!(
+        main.contains("<a href=\"index.html\">Get started</a></p>"),
+        "{main}"
+    );
+    assert!(main.contains("<p>Fast, and open.</p>"), "{main}");
+    assert!(main.contains("<p>A paragraph with a class.</p>"), "{main}");
+}
+
+#[test]
+fn a_markdown_html_block_renders_its_markdown_and_keeps_its_classes_to_itself() {
+    let site = site();
+    site.build(&[]);
+    let html = site.read("public/guide.html");
+    let main = main_of(&html);
+    assert!(
+        main.contains("<div class=\"grid cards\">\n<ul>\n<li>\n<p><strong>Set up in 5 minutes</strong></p>\n<hr />"),
+        "{main}"
+    );
+    // The theme's own layout uses no class a page's markup uses.
+    let css = site.read("public/assets/almanac.css");
+    for class in [".cards ", ".card ", ".tabs ", ".tab "] {
+        assert!(
+            !css.contains(&format!("\n{class}")),
+            "the theme styles `{class}`"
+        );
+    }
+}
+
+#[test]
+fn check_reports_a_link_in_an_admonition_in_a_tab_where_it_is_written() {
+    let site = Fixture::with(&[
+        ("mkdocs.yml", MKDOCS_YML),
+        ("docs/index.md", "# Home\n"),
+        (
+            "docs/guide.md",
+            "# Guide\n\n=== \"One\"\n\n    !!! note \"Deep\"\n        :material-link: See [gone](missing.md).\n",
+        ),
+    ]);
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    let all = format!("{}{}", run.stdout, run.stderr);
+    // The destination, after the icon as written (the icon is dropped from
+    // the page, not from the positions).
+    assert!(all.contains("--> docs/guide.md:6:36\n"), "{all}");
+}
