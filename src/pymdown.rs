@@ -449,6 +449,10 @@ fn inline(out: &mut Out, body: &str, from: usize, to: usize, heading: bool) -> b
                         start -= 1;
                     }
                     out.copy(body, from + last, from + start);
+                    // Its classes are dropped; its id stays an anchor.
+                    if let Some(id) = attr_id(&line[i + 1..i + len - 1]) {
+                        out.insert(&format!("<a id=\"{}\"></a>", escape(id)), from + i);
+                    }
                     last = i + len;
                     i = last;
                     continue;
@@ -460,6 +464,19 @@ fn inline(out: &mut Out, body: &str, from: usize, to: usize, heading: bool) -> b
     }
     out.copy(body, from + last, to);
     last > 0
+}
+
+/// The id an attribute list gives: its last `#id` or `id=…`.
+fn attr_id(inner: &str) -> Option<&str> {
+    inner
+        .split_whitespace()
+        .filter_map(|token| {
+            token.strip_prefix('#').or_else(|| {
+                let value = token.strip_prefix("id=")?;
+                Some(value.trim_matches(['"', '\'']))
+            })
+        })
+        .rfind(|id| !id.is_empty())
 }
 
 /// `:material-console:`, `:fontawesome-solid-rocket:`, `:octicons-mark-github-16:`.
@@ -569,6 +586,14 @@ mod tests {
         assert!(text.contains("<label for=\"__tabbed_1_1\"><code>base.html</code></label>"));
         let text = expanded("!!! note\n\n    ```\n        !!! not\n    ```\n");
         assert_eq!(text.matches("<div").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn an_attribute_list_id_stays_an_anchor() {
+        assert_eq!(
+            expanded("Text.\n{: .lead #intro }\n"),
+            "Text.\n<a id=\"intro\"></a>\n"
+        );
     }
 
     #[test]

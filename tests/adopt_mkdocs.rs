@@ -56,7 +56,7 @@ Between the sets.
 :fontawesome-solid-rocket:{ .lg .middle } Fast, and :octicons-mark-github-16: open.
 
 A paragraph with a class.
-{: .lead }
+{: .lead #with-class }
 
 <div class="grid cards" markdown>
 -   __Set up in 5 minutes__
@@ -210,7 +210,11 @@ fn icons_and_attribute_lists_leave_the_text_and_the_table_of_contents() {
         "{main}"
     );
     assert!(main.contains("<p>Fast, and open.</p>"), "{main}");
-    assert!(main.contains("<p>A paragraph with a class.</p>"), "{main}");
+    // An attribute list's id stays an anchor.
+    assert!(
+        main.contains("<p>A paragraph with a class.\n<a id=\"with-class\"></a></p>"),
+        "{main}"
+    );
 }
 
 #[test]
@@ -237,10 +241,13 @@ fn a_markdown_html_block_renders_its_markdown_and_keeps_its_classes_to_itself() 
 fn check_reports_a_link_in_an_admonition_in_a_tab_where_it_is_written() {
     let site = Fixture::with(&[
         ("mkdocs.yml", MKDOCS_YML),
-        ("docs/index.md", "# Home\n"),
+        (
+            "docs/index.md",
+            "# Home\n\nSee [the setup](guide.md#setup).\n",
+        ),
         (
             "docs/guide.md",
-            "# Guide\n\n=== \"One\"\n\n    !!! note \"Deep\"\n        :material-link: See [gone](missing.md).\n",
+            "# Guide\n\n=== \"One\"\n\n    !!! note \"Deep\"\n        :material-link: See [gone](missing.md).\n\nSet up.\n{: #setup }\n",
         ),
     ]);
     let run = site.run(&["check"]);
@@ -249,4 +256,6 @@ fn check_reports_a_link_in_an_admonition_in_a_tab_where_it_is_written() {
     // The destination, after the icon as written (the icon is dropped from
     // the page, not from the positions).
     assert!(all.contains("--> docs/guide.md:6:36\n"), "{all}");
+    // An attribute list's id is an anchor a link may name.
+    assert!(all.contains("1 error, 0 warnings"), "{all}");
 }
