@@ -337,3 +337,87 @@ fn a_shared_search_link_plants_no_handler_from_hostile_names() {
     );
     assert_eq!(console_messages(&log), Vec::<&str>::new());
 }
+
+/// An MkDocs Material page: a script in it reads the styles the browser
+/// computed, and leaves them on `<body data-probe>` for the DOM dump.
+const MKDOCS_PAGE: &str = r#"# Pumps
+
+!!! warning "Important"
+    Stop the pump first.
+
+??? tip "More"
+    Hidden until opened.
+
+=== "Linux"
+    Run `make pump`.
+=== "Windows"
+    Run `pump.exe`.
+
+<script>
+addEventListener("load", () => {
+  const style = (el) => getComputedStyle(el);
+  const box = document.querySelector(".admonition.warning");
+  const tabs = document.querySelectorAll(".tabbed-content");
+  const labels = document.querySelectorAll(".tabbed-set > label");
+  document.body.dataset.probe = [
+    style(box).borderLeftStyle,
+    style(box.querySelector(".admonition-title")).color,
+    style(box).backgroundColor,
+    style(tabs[0]).display,
+    style(tabs[1]).display,
+    labels[0].getBoundingClientRect().top === labels[1].getBoundingClientRect().top,
+  ].join("|");
+});
+</script>
+"#;
+
+#[test]
+fn mkdocs_admonitions_and_tabs_are_styled_in_light_and_dark() {
+    if !common::browser_available() {
+        return;
+    }
+    let site = common::Fixture::with(&[
+        ("mkdocs.yml", "site_name: Pumps\n"),
+        ("docs/index.md", MKDOCS_PAGE),
+    ]);
+    site.build(&[]);
+    let page = url(&site.path("public"), "index.html");
+    let probe = |flags: &[&str]| {
+        let mut args = vec!["--dump-dom"];
+        args.extend_from_slice(flags);
+        let (dom, log) = chromium(&page, &args);
+        assert_eq!(console_messages(&log), Vec::<&str>::new());
+        let start = dom.find("data-probe=\"").expect("the probe ran") + "data-probe=\"".len();
+        dom[start..start + dom[start..].find('"').unwrap()].to_string()
+    };
+    // A bordered box titled in the warning colour on the soft background;
+    // the first tab shown, the second hidden, their labels side by side.
+    assert_eq!(
+        probe(&[]),
+        "solid|rgb(154, 103, 0)|rgb(246, 248, 250)|block|none|true"
+    );
+    assert_eq!(
+        probe(&["--force-dark-mode"]),
+        "solid|rgb(210, 153, 34)|rgb(21, 27, 35)|block|none|true"
+    );
+    let shots = screenshot_dir();
+    for (name, flags) in [
+        ("mkdocs-light.png", vec![]),
+        ("mkdocs-dark.png", vec!["--force-dark-mode"]),
+    ] {
+        let target = shots.join(name);
+        let mut args = vec![
+            "--window-size=1280,900".to_string(),
+            format!("--screenshot={}", target.display()),
+        ];
+        args.extend(flags.iter().map(|s| s.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        chromium(&page, &args);
+        assert!(
+            std::fs::metadata(&target)
+                .map(|m| m.len() > 10_000)
+                .unwrap_or(false),
+            "{name} was written"
+        );
+    }
+}
