@@ -90,12 +90,12 @@ fn an_mdbook_include_with_line_ranges_and_anchors_renders_in_the_page() {
 fn an_included_files_broken_link_is_reported_at_its_own_file_and_line() {
     let site = Fixture::with(&[
         (
-            "content/shared/links.md",
+            "snippets/links.md",
             "Shared links.\n\n[gone](missing-page.md)\n",
         ),
         (
             "content/README.md",
-            "# Home\n\n{{#include shared/links.md}}\n\nSome text.\n\n[also gone](nowhere.md)\n",
+            "# Home\n\n{{#include ../snippets/links.md}}\n\nSome text.\n\n[also gone](nowhere.md)\n",
         ),
     ]);
     let (_, findings) = check_json(&site, &[]);
@@ -109,7 +109,7 @@ fn an_included_files_broken_link_is_reported_at_its_own_file_and_line() {
     };
     assert_eq!(
         at("missing-page.md"),
-        Some(("content/shared/links.md".to_string(), 3)),
+        Some(("snippets/links.md".to_string(), 3)),
         "{findings:#?}"
     );
     // The guide's own lines after the include keep their numbers.
@@ -121,7 +121,7 @@ fn an_included_files_broken_link_is_reported_at_its_own_file_and_line() {
     // The build reports the include's link where check does.
     let run = site.run(&["build"]);
     assert!(
-        run.stderr.contains("content/shared/links.md:3:"),
+        run.stderr.contains("snippets/links.md:3:"),
         "{}",
         run.stderr
     );
