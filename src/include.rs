@@ -293,9 +293,22 @@ impl Expander {
         let args = args.trim();
         match kind {
             "title" => self.expansion.title = Some(args.to_string()),
-            "include" | "rustdoc_include" | "playground" | "playpen" if !args.is_empty() => {
+            "include" | "rustdoc_include" if !args.is_empty() => {
                 let spec = args.split_whitespace().next().unwrap_or("");
                 self.include(file, dir, spec, n, column, stack);
+            }
+            // A Rust code block of the file, its other words the block's attributes.
+            "playground" | "playpen" if !args.is_empty() => {
+                let mut words = args.split_whitespace();
+                let spec = words.next().unwrap_or("");
+                let attributes: Vec<&str> = words.collect();
+                let fence = match attributes.is_empty() {
+                    true => "```rust\n".to_string(),
+                    false => format!("```rust,{}\n", attributes.join(",")),
+                };
+                self.push(&fence);
+                self.include(file, dir, spec, n, column, stack);
+                self.push("\n```");
             }
             // Not mdBook's: written as it was.
             _ => {

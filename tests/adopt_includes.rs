@@ -50,7 +50,7 @@ fn an_mdbook_include_with_line_ranges_and_anchors_renders_in_the_page() {
             "# Book\n\n{{#title The Book}}\n\n```rust\n{{#include ../listings/main.rs:2:3}}\n```\n\n\
              ```rust\n{{#include ../listings/main.rs:setup}}\n```\n\n\
              ```rust\n{{#rustdoc_include ../listings/main.rs::1}}\n```\n\n\
-             {{#include shared/note.md}}\n\nWritten as is: `\\{{#include x.md}}`.\n",
+             {{#include shared/note.md}}\n\n{{#playground ../listings/main.rs editable}}\n\nWritten as is: `\\{{#include x.md}}`.\n",
         ),
     ]);
     let run = site.build(&[]);
@@ -58,9 +58,14 @@ fn an_mdbook_include_with_line_ranges_and_anchors_renders_in_the_page() {
     let main = &text_of(main_of(&html));
     assert!(main.contains("let x = 1;"), "{main}");
     assert!(main.contains("println!"), "{main}");
+    let blocks: Vec<String> = main_of(&html)
+        .split("<pre")
+        .skip(1)
+        .map(|b| text_of(&b[..b.find("</pre>").unwrap()]))
+        .collect();
     assert!(
-        !main.contains("fn main() {\n    let x"),
-        "2:3 starts at line 2: {main}"
+        blocks[0].contains("let x = 1;") && !blocks[0].contains("fn main"),
+        "2:3 starts at line 2: {blocks:?}"
     );
     assert!(
         main.contains("Config::default()"),
@@ -71,6 +76,13 @@ fn an_mdbook_include_with_line_ranges_and_anchors_renders_in_the_page() {
         "anchor lines are left out: {main}"
     );
     assert!(main.contains("fn main()"), "::1 is the first line: {main}");
+    // `{{#playground}}` is the file as a Rust code block.
+    assert_eq!(
+        main_of(&html).matches("data-lang=\"rust").count(),
+        4,
+        "{}",
+        main_of(&html)
+    );
     assert!(
         main_of(&html).contains("<strong>shared</strong>"),
         "included markdown renders: {main}"
