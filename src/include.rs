@@ -57,8 +57,12 @@ impl Expansion {
 /// Whether `text[body_start..]` may hold syntax `expand` changes: the cheap
 /// test that keeps pages without `{{` off the expansion.
 pub fn needed(text: &str, body_start: usize) -> bool {
-    text.get(body_start..)
-        .is_some_and(|body| memchr::memmem::find(body.as_bytes(), b"{{").is_some())
+    let Some(body) = text.get(body_start..) else {
+        return false;
+    };
+    let body = body.as_bytes();
+    memchr::memmem::find_iter(body, b"{{")
+        .any(|at| matches!(body.get(at + 2), Some(b'#' | b'<' | b'%')))
 }
 
 /// `text` (the guide `file`, relative to the repository at `root`) with its
@@ -251,7 +255,10 @@ impl Expander {
             buf.push_str(&format!("{{{{{open} {} {close}}}}}", escaped.trim()));
             return;
         }
-        if inner.starts_with('/') {
+        if let Some(closing) = inner.strip_prefix('/') {
+            if closing.trim() == "highlight" {
+                buf.push_str("```");
+            }
             return;
         }
         let (name, args) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
@@ -271,6 +278,11 @@ impl Expander {
                     .filter(|c| !matches!(c, '[' | ']' | '\n'))
                     .collect();
                 buf.push_str(&format!("![{alt}](<{}>)", src.replace(['<', '>'], "")));
+            }
+            // `{{< highlight go "linenos=table" >}}`: a fenced code block.
+            "highlight" => {
+                buf.push_str("```");
+                buf.push_str(args.positional.first().map_or("", String::as_str));
             }
             _ => self.expansion.skipped.push(name.to_string()),
         }

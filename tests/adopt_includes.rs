@@ -215,7 +215,7 @@ fn hugo_shortcodes_never_stop_a_build_and_their_inner_markdown_renders() {
              {{< alert title=\"Note\" >}}Mind the **gap**.{{< /alert >}}\n\n\
              {{< figure src=\"img/diagram.png\" caption=\"The flow\" >}}\n\n\
              See [the other page]({{< ref \"other.md\" >}}).\n\n\
-             ```\n{{</* tabs */>}}\n```\n\n[broken](nowhere.md)\n",
+             ```\n{{</* tabs */>}}\n```\n\n[broken](nowhere.md)\n\n{{< highlight go >}}\nfunc main() {}\n{{< /highlight >}}\n",
         ),
     ]);
     let run = site.build(&[]);
@@ -232,6 +232,10 @@ fn hugo_shortcodes_never_stop_a_build_and_their_inner_markdown_renders() {
     assert!(
         main.contains("href=\"other/\"") || main.contains("href=\"other"),
         "{main}"
+    );
+    assert!(
+        main.contains("data-lang=\"go\""),
+        "highlight is a code block: {main}"
     );
     let prose = outside_code(main);
     assert!(!prose.contains("{{<") && !prose.contains("{{%"), "{prose}");
