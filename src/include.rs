@@ -19,6 +19,9 @@ const MAX_DEPTH: usize = 10;
 /// The most an expanded page may weigh: includes of includes cannot grow a
 /// page without bound.
 const MAX_EXPANDED: usize = 8 << 20;
+/// The most files one page includes, nested ones counted: includes of empty
+/// files, a thousand each, would otherwise read without end.
+const MAX_INCLUDES: usize = 1000;
 
 /// A guide's text with the other generators' syntax expanded.
 #[derive(Debug, Clone, Default)]
@@ -81,6 +84,7 @@ pub fn expand(root: &Path, file: &str, text: &str, body_start: usize) -> (String
         project,
         real_root,
         out: String::with_capacity(text.len()),
+        includes: 0,
         lines: 1,
         dirty: false,
         expansion: Expansion::default(),
@@ -101,6 +105,8 @@ struct Expander {
     /// The repository, which bounds the reads (canonical).
     real_root: PathBuf,
     out: String,
+    /// The includes done or tried so far.
+    includes: usize,
     /// The line of `out` being written.
     lines: usize,
     /// An include was written: the next line is mapped again.
@@ -355,6 +361,19 @@ impl Expander {
         };
         if path.is_empty() {
             return self.problem(file, n, column, "`{{#include}}` names no file".into());
+        }
+        self.includes += 1;
+        if self.includes > MAX_INCLUDES {
+            // Said once: the page's other includes are left out too.
+            if self.includes == MAX_INCLUDES + 1 {
+                self.problem(
+                    file,
+                    n,
+                    column,
+                    format!("`{path}` and the includes after it are left out: a page includes at most {MAX_INCLUDES} files"),
+                );
+            }
+            return;
         }
         if stack.len() > MAX_DEPTH {
             return self.problem(

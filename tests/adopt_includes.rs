@@ -263,3 +263,28 @@ fn hugo_shortcodes_never_stop_a_build_and_their_inner_markdown_renders() {
         .unwrap();
     assert_eq!(broken["line"], 31, "{findings:#?}");
 }
+
+/// A thousand includes of a file that includes a thousand others, ten deep,
+/// would read files for ever: a page stops at a bound, says so, and builds.
+#[test]
+fn includes_that_fan_out_are_bounded_not_a_hang() {
+    let fan = "{{#include empty.md}}\n".repeat(1000);
+    let site = Fixture::with(&[
+        (
+            "content/README.md",
+            "# Home\n\n{{#include ../parts/b.md}}\n",
+        ),
+        ("parts/b.md", &"{{#include c.md}}\n".repeat(1000)),
+        ("parts/c.md", &fan),
+        ("parts/empty.md", ""),
+    ]);
+    let started = std::time::Instant::now();
+    let run = site.build(&[]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(
+        run.stderr.matches("a page includes at most").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}
