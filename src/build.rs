@@ -184,6 +184,20 @@ fn finish(
             guide.file, unsafe_id.line, unsafe_id.column, unsafe_id.written, unsafe_id.id
         ));
     }
+    // Other generators' syntax: the includes not done, one line for the
+    // shortcodes left out.
+    let expansions = prepared
+        .rendered
+        .iter()
+        .filter_map(|r| r.expansion.as_deref());
+    for p in expansions.clone().flat_map(|x| &x.problems) {
+        report
+            .warnings
+            .push(format!("{}:{}:{}: {}", p.file, p.line, p.column, p.message));
+    }
+    report
+        .warnings
+        .extend(crate::include::summary(expansions.flat_map(|x| &x.skipped)));
     // The whole site is in memory, in millions of small allocations: freeing
     // them one by one takes longer than some builds. `build` is the CLI's last
     // step, so the process hands the memory back at exit instead.
@@ -426,7 +440,8 @@ pub fn prepare(
     let findings = if streamed || keep_sources {
         Vec::new()
     } else {
-        let findings = check::links::check(&project.guides, &rendered, &index);
+        let mut findings = check::links::check(&project.guides, &rendered, &index);
+        crate::include::relocate(&mut findings, &project.guides, &rendered);
         timer.lap("check links");
         findings
     };
@@ -647,6 +662,8 @@ struct MarkdownInput<'a> {
     blob_base: Option<String>,
     kpi_ids: Vec<String>,
     metrics_file: String,
+    /// The repository, where included files are read.
+    root: std::path::PathBuf,
     /// Search text kept per page.
     text_limit: usize,
 }
@@ -663,14 +680,34 @@ impl<'a> MarkdownInput<'a> {
                 .flat_map(|m| m.kpis.iter().map(|k| k.id.clone()))
                 .collect(),
             metrics_file: project.metrics_file(),
+            root: project.root.clone(),
             text_limit: crate::search::text_limit(project.guides.len()),
         }
     }
 }
 
-/// One guide's markdown pass: links rewritten to output pages, shortcodes
+/// One guide's markdown pass: other generators' includes and shortcodes
+/// expanded first (`include`), links rewritten to output pages, shortcodes
 /// expanded with the release data.
 fn render_one(shared: &MarkdownInput, guide: &Guide, text: &str) -> Result<Rendered> {
+    if !crate::include::needed(text, guide.body_start) {
+        return render_expanded(shared, guide, text, None);
+    }
+    let (expanded, expansion) =
+        crate::include::expand(&shared.root, &guide.file, text, guide.body_start);
+    let mut page = render_expanded(shared, guide, &expanded, Some(&expansion))?;
+    page.expansion = Some(Box::new(expansion));
+    Ok(page)
+}
+
+/// `render_one` on the guide's text once expanded (`expansion` says where
+/// its lines come from).
+fn render_expanded(
+    shared: &MarkdownInput,
+    guide: &Guide,
+    text: &str,
+    expansion: Option<&crate::include::Expansion>,
+) -> Result<Rendered> {
     let from = page_url(&guide.path);
     let rewrite = |dest: &str| {
         rewrite_link(
@@ -703,7 +740,13 @@ fn render_one(shared: &MarkdownInput, guide: &Guide, text: &str) -> Result<Rende
     for (i, code) in codes.into_iter().enumerate().rev() {
         let at = |offset: usize, message: String| {
             let (line, column) = crate::error::line_col(text, offset);
-            Error::at(&guide.file, text, line, column, message)
+            let mut error = Error::at(&guide.file, text, line, column, message);
+            if let (Error::Located(loc), Some((file, at))) =
+                (&mut error, expansion.and_then(|x| x.locate(line)))
+            {
+                (loc.file, loc.line) = (file.to_string(), at);
+            }
+            error
         };
         let code = code.map_err(|(offset, e)| at(offset, e))?;
         shortcodes::validate(&code, &kpi_ids, &shared.metrics_file)
@@ -1112,7 +1155,13 @@ fn write_site(
         }
         Ok(())
     };
-    let check = || streamed.then(|| check::links::check(&project.guides, rendered, index));
+    let check = || {
+        streamed.then(|| {
+            let mut findings = check::links::check(&project.guides, rendered, index);
+            crate::include::relocate(&mut findings, &project.guides, rendered);
+            findings
+        })
+    };
     let (rest, findings) = rayon::join(rest, check);
     rest?;
     Ok(Written {

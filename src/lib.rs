@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod highlight;
 pub mod http;
+pub mod include;
 pub mod index;
 pub mod init;
 pub mod load;

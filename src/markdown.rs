@@ -37,6 +37,10 @@ pub struct Rendered {
     /// Reference links (`[text][label]`, `[label][]`) whose label has no
     /// definition: they render as literal brackets.
     pub broken_references: Vec<BrokenReference>,
+    /// Other generators' syntax expanded before the pass (includes, Hugo
+    /// shortcodes): where the expanded lines come from.
+    #[serde(skip)]
+    pub expansion: Option<Box<crate::include::Expansion>>,
 }
 
 /// A full or collapsed reference link whose label is never defined. (A

@@ -70,11 +70,24 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
     let rendered: Vec<Rendered> = project
         .guides
         .par_iter()
-        .map(|g| markdown::scan(&g.text, g.body_start))
+        .map(|g| scan_expanded(&project.root, g))
         .collect();
 
     let mut findings: Vec<Finding> = project.problems.iter().map(data::from_problem).collect();
-    findings.extend(links::check(&project.guides, &rendered, &index));
+    // Findings about expanded texts (includes) are moved to the file and line
+    // each came from.
+    let relocate = |mut found: Vec<Finding>| {
+        crate::include::relocate(&mut found, &project.guides, &rendered);
+        found
+    };
+    findings.extend(relocate(links::check(&project.guides, &rendered, &index)));
+    for page in &rendered {
+        findings.extend(
+            page.expansion
+                .iter()
+                .flat_map(|x| crate::include::findings(x)),
+        );
+    }
     findings.extend(names::file_names(
         index.content_prefix(),
         &project.guides,
@@ -90,10 +103,14 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
     let foreign = data::foreign_keys(&project.root);
     let metrics_file = project.metrics_file();
     for (guide, page) in project.guides.iter().zip(&rendered) {
-        findings.extend(commands::check(&guide.file, &page.commands, &mut repo)?);
+        findings.extend(relocate(commands::check(
+            &guide.file,
+            &page.commands,
+            &mut repo,
+        )?));
         findings.extend(data::check_guide(guide, options.today, &foreign));
         findings.extend(data::check_shortcodes(guide, &kpi_ids, &metrics_file));
-        findings.extend(names::heading_ids(guide, page));
+        findings.extend(relocate(names::heading_ids(guide, page)));
     }
 
     findings.extend(data::metrics_findings(&project));
@@ -118,13 +135,13 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
             .concat(),
             "check.external.exclude",
         )?;
-        findings.extend(external::check(
+        findings.extend(relocate(external::check(
             &project.root,
             &project.guides,
             &rendered,
             &config.external,
             &exclude,
-        ));
+        )));
     }
 
     // `<!-- almanac-ignore-next-line -->`
@@ -132,7 +149,14 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         .guides
         .iter()
         .zip(&rendered)
-        .flat_map(|(g, r)| r.ignored_lines.iter().map(move |&l| (g.file.as_str(), l)))
+        .flat_map(|(g, r)| {
+            r.ignored_lines.iter().map(move |&l| {
+                match r.expansion.as_deref().and_then(|x| x.locate(l)) {
+                    Some(at) => at,
+                    None => (g.file.as_str(), l),
+                }
+            })
+        })
         .collect();
     findings.retain(|f| !ignored.contains(&(f.file.as_str(), f.line)));
 
@@ -200,6 +224,19 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         summary,
         sources,
     })
+}
+
+/// `markdown::scan` of a guide as the build renders it: other generators'
+/// includes and shortcodes expanded first.
+fn scan_expanded(root: &std::path::Path, guide: &crate::load::guides::Guide) -> Rendered {
+    if !crate::include::needed(&guide.text, guide.body_start) {
+        return markdown::scan(&guide.text, guide.body_start);
+    }
+    let (text, expansion) =
+        crate::include::expand(root, &guide.file, &guide.text, guide.body_start);
+    let mut page = markdown::scan(&text, guide.body_start);
+    page.expansion = Some(Box::new(expansion));
+    page
 }
 
 /// The folders of generated pages whose data file is there but invalid

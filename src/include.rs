@@ -1,0 +1,658 @@
+//! Other generators' template syntax in a guide, expanded before the markdown
+//! pass so that `build` and `check` see the same content: mdBook's
+//! `{{#include file:2:5}}`, `{{#include file:anchor}}`, `{{#rustdoc_include}}`,
+//! `{{#playground}}` and `{{#title}}`, and Hugo's (and Zola's)
+//! `{{< name … >}}…{{< /name >}}` and `{{% … %}}`, whose tags are dropped so
+//! that the markdown between them renders. Included files are read like every
+//! other file the docs name: regular files inside the repository, bounded,
+//! no cycles. A line map sends each line of the expanded text back to the
+//! file and line it came from, so an included file's links are reported at
+//! their own `file:line`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::check::commands::{Read, read_bounded};
+
+/// How deep includes nest (mdBook stops at 10 too).
+const MAX_DEPTH: usize = 10;
+/// The most an expanded page may weigh: includes of includes cannot grow a
+/// page without bound.
+const MAX_EXPANDED: usize = 8 << 20;
+/// The most files one page includes, nested ones counted: includes of empty
+/// files, a thousand each, would otherwise read without end.
+const MAX_INCLUDES: usize = 1000;
+
+/// A guide's text with the other generators' syntax expanded.
+#[derive(Debug, Clone, Default)]
+pub struct Expansion {
+    /// Where each run of lines of the expanded text comes from: (its first
+    /// line in the expanded text, the file, that line's number in the file),
+    /// in order.
+    map: Vec<(usize, String, usize)>,
+    /// Includes not done: a missing file, one outside the repository, a cycle.
+    pub problems: Vec<Problem>,
+    /// The names of the Hugo shortcodes left out, one per occurrence.
+    pub skipped: Vec<String>,
+    /// `{{#title …}}`.
+    pub title: Option<String>,
+}
+
+/// An include that was not done, where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl Expansion {
+    /// The file and line that line `line` of the expanded text comes from
+    /// (`None` when it is the guide's own line, unmoved).
+    pub fn locate(&self, line: usize) -> Option<(&str, usize)> {
+        let i = self.map.partition_point(|(at, _, _)| *at <= line);
+        let (at, file, from) = self.map.get(i.checked_sub(1)?)?;
+        Some((file.as_str(), from + (line - at)))
+    }
+}
+
+/// Whether `text[body_start..]` may hold syntax `expand` changes: the cheap
+/// test that keeps pages without `{{` off the expansion.
+pub fn needed(text: &str, body_start: usize) -> bool {
+    let Some(body) = text.get(body_start..) else {
+        return false;
+    };
+    let body = body.as_bytes();
+    memchr::memmem::find_iter(body, b"{{")
+        .any(|at| matches!(body.get(at + 2), Some(b'#' | b'<' | b'%')))
+}
+
+/// `text` (the guide `file`, relative to the repository at `root`) with its
+/// includes and Hugo shortcodes expanded, and where each line came from.
+pub fn expand(root: &Path, file: &str, text: &str, body_start: usize) -> (String, Expansion) {
+    let project = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    // The repository: the project's folder, or the git work tree around it
+    // (an mdBook in `guide/` includes the code beside it).
+    let real_root = project
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .unwrap_or(&project)
+        .to_path_buf();
+    let own = root.join(file);
+    let mut x = Expander {
+        project,
+        real_root,
+        out: String::with_capacity(text.len()),
+        includes: 0,
+        lines: 1,
+        dirty: false,
+        expansion: Expansion::default(),
+    };
+    x.out.push_str(&text[..body_start]);
+    x.lines += memchr::memchr_iter(b'\n', &text.as_bytes()[..body_start]).count();
+    let mut stack: Vec<PathBuf> = own.canonicalize().into_iter().collect();
+    let dir = own.parent().map(Path::to_path_buf).unwrap_or_default();
+    let first = x.lines;
+    x.chunk(file, &dir, &text[body_start..], first, &mut stack);
+    let Expander { out, expansion, .. } = x;
+    (out, expansion)
+}
+
+struct Expander {
+    /// The project's folder, which names files (canonical).
+    project: PathBuf,
+    /// The repository, which bounds the reads (canonical).
+    real_root: PathBuf,
+    out: String,
+    /// The includes done or tried so far.
+    includes: usize,
+    /// The line of `out` being written.
+    lines: usize,
+    /// An include was written: the next line is mapped again.
+    dirty: bool,
+    expansion: Expansion,
+}
+
+impl Expander {
+    fn push(&mut self, s: &str) {
+        self.lines += memchr::memchr_iter(b'\n', s.as_bytes()).count();
+        self.out.push_str(s);
+    }
+
+    fn mark(&mut self, file: &str, line: usize) {
+        if let Some(last) = self.expansion.map.last_mut()
+            && last.0 == self.lines
+        {
+            *last = (self.lines, file.to_string(), line);
+            return;
+        }
+        self.expansion
+            .map
+            .push((self.lines, file.to_string(), line));
+    }
+
+    /// `text`, lines of `file` from line `first`, written out expanded.
+    fn chunk(
+        &mut self,
+        file: &str,
+        dir: &Path,
+        text: &str,
+        first: usize,
+        stack: &mut Vec<PathBuf>,
+    ) {
+        self.mark(file, first);
+        let mut fence: Option<&str> = None;
+        let mut n = first;
+        let mut at = 0;
+        while at < text.len() {
+            let mut end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+            let line = &text[at..end];
+            if self.dirty {
+                self.mark(file, n);
+                self.dirty = false;
+            }
+            let trimmed = line.trim_start();
+            let marker = ["```", "~~~"].into_iter().find(|m| trimmed.starts_with(m));
+            let in_code = match (fence, marker) {
+                (None, Some(m)) => {
+                    fence = Some(m);
+                    true
+                }
+                (Some(open), Some(m)) if open == m && trimmed[m.len()..].trim().is_empty() => {
+                    fence = None;
+                    true
+                }
+                (Some(_), _) => true,
+                (None, None) => false,
+            };
+            let line = if !in_code && open_tag(line) {
+                // A Hugo tag over several lines: taken whole, up to 30 lines.
+                let mut more = 0;
+                while open_tag(&text[at..end]) && end < text.len() && more < 30 {
+                    end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+                    more += 1;
+                }
+                &text[at..end]
+            } else {
+                line
+            };
+            if !line.contains("{{") {
+                self.push(line);
+            } else {
+                self.line(file, dir, line, n, in_code, stack);
+            }
+            n += memchr::memchr_iter(b'\n', line.as_bytes()).count();
+            at = end;
+        }
+    }
+
+    /// One line holding `{{`: mdBook's directives are expanded (in code too,
+    /// where includes mostly are), Hugo's tags outside code are dropped.
+    fn line(
+        &mut self,
+        file: &str,
+        dir: &Path,
+        line: &str,
+        n: usize,
+        in_code: bool,
+        stack: &mut Vec<PathBuf>,
+    ) {
+        let mut buf = String::with_capacity(line.len());
+        let mut hugo = false;
+        let mut rest = line;
+        while let Some(at) = rest.find("{{") {
+            let after = &rest[at + 2..];
+            let column = line.len() - rest.len() + at + 1;
+            // `\{{#include …}}` is mdBook's way to write the directive itself.
+            if after.starts_with('#') && rest[..at].ends_with('\\') {
+                buf.push_str(&rest[..at - 1]);
+                buf.push_str("{{");
+                rest = after;
+                continue;
+            }
+            match after.chars().next() {
+                Some('#') => {
+                    let Some(close) = after.find("}}") else { break };
+                    buf.push_str(&rest[..at]);
+                    let directive = &after[1..close];
+                    rest = &after[close + 2..];
+                    self.push(&buf);
+                    buf.clear();
+                    self.directive(file, dir, directive, n, column, stack);
+                }
+                Some(open @ ('<' | '%'))
+                    if !in_code || after[1..].trim_start().starts_with("/*") =>
+                {
+                    let end = if open == '<' { ">}}" } else { "%}}" };
+                    let Some(close) = after[1..].find(end) else {
+                        break;
+                    };
+                    buf.push_str(&rest[..at]);
+                    let inner = after[1..1 + close].trim();
+                    rest = &after[1 + close + end.len()..];
+                    hugo = true;
+                    self.shortcode(inner, open, &mut buf);
+                    // The lines a tag spanned stay lines.
+                    let spanned = memchr::memchr_iter(b'\n', inner.as_bytes()).count();
+                    buf.extend(std::iter::repeat_n('\n', spanned));
+                }
+                _ => {
+                    buf.push_str(&rest[..at + 2]);
+                    rest = after;
+                }
+            }
+        }
+        buf.push_str(rest);
+        // A line that held only shortcode tags is a blank line, not spaces
+        // (four of which would start a code block).
+        if hugo && buf.trim().is_empty() {
+            buf.clear();
+            let lines = memchr::memchr_iter(b'\n', line.as_bytes()).count();
+            buf.extend(std::iter::repeat_n('\n', lines));
+        }
+        self.push(&buf);
+    }
+
+    /// One Hugo tag's inside (`name args`, `/name`, `/* escaped */`).
+    fn shortcode(&mut self, inner: &str, open: char, buf: &mut String) {
+        if let Some(escaped) = inner.strip_prefix("/*").and_then(|i| i.strip_suffix("*/")) {
+            let close = if open == '<' { '>' } else { '%' };
+            buf.push_str(&format!("{{{{{open} {} {close}}}}}", escaped.trim()));
+            return;
+        }
+        if let Some(closing) = inner.strip_prefix('/') {
+            if closing.trim() == "highlight" {
+                buf.push_str("```");
+            }
+            return;
+        }
+        let (name, args) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
+        let args = hugo_args(args);
+        let get = |key: &str| args.named.get(key).map(String::as_str);
+        match name {
+            "ref" | "relref" => {
+                if let Some(path) = get("path").or(args.positional.first().map(String::as_str)) {
+                    buf.push_str(path);
+                }
+            }
+            "figure" | "img" | "imgproc" if get("src").is_some() => {
+                let src = get("src").unwrap_or_default();
+                let alt = get("alt").or(get("caption")).or(get("title")).unwrap_or("");
+                let alt: String = alt
+                    .chars()
+                    .filter(|c| !matches!(c, '[' | ']' | '\n'))
+                    .collect();
+                buf.push_str(&format!("![{alt}](<{}>)", src.replace(['<', '>'], "")));
+            }
+            // `{{< highlight go "linenos=table" >}}`: a fenced code block.
+            "highlight" => {
+                buf.push_str("```");
+                buf.push_str(args.positional.first().map_or("", String::as_str));
+            }
+            _ => self.expansion.skipped.push(name.to_string()),
+        }
+    }
+
+    /// One mdBook directive (`include path:2:5`, `title Text`, …) at `file:n:column`.
+    fn directive(
+        &mut self,
+        file: &str,
+        dir: &Path,
+        directive: &str,
+        n: usize,
+        column: usize,
+        stack: &mut Vec<PathBuf>,
+    ) {
+        let (kind, args) = directive
+            .trim()
+            .split_once(char::is_whitespace)
+            .unwrap_or((directive.trim(), ""));
+        let args = args.trim();
+        match kind {
+            "title" => self.expansion.title = Some(args.to_string()),
+            "include" | "rustdoc_include" if !args.is_empty() => {
+                let spec = args.split_whitespace().next().unwrap_or("");
+                self.include(file, dir, spec, n, column, stack);
+            }
+            // A Rust code block of the file, its other words the block's attributes.
+            "playground" | "playpen" if !args.is_empty() => {
+                let mut words = args.split_whitespace();
+                let spec = words.next().unwrap_or("");
+                let attributes: Vec<&str> = words.collect();
+                let fence = match attributes.is_empty() {
+                    true => "```rust\n".to_string(),
+                    false => format!("```rust,{}\n", attributes.join(",")),
+                };
+                self.push(&fence);
+                self.include(file, dir, spec, n, column, stack);
+                self.push("\n```");
+            }
+            // Not mdBook's: written as it was.
+            _ => {
+                self.push("{{#");
+                self.push(directive);
+                self.push("}}");
+            }
+        }
+    }
+
+    fn problem(&mut self, file: &str, line: usize, column: usize, message: String) {
+        self.expansion.problems.push(Problem {
+            file: file.to_string(),
+            line,
+            column,
+            message,
+        });
+    }
+
+    fn include(
+        &mut self,
+        file: &str,
+        dir: &Path,
+        spec: &str,
+        n: usize,
+        column: usize,
+        stack: &mut Vec<PathBuf>,
+    ) {
+        let (path, range) = match spec.split_once(':') {
+            Some((p, r)) => (p, Some(r)),
+            None => (spec, None),
+        };
+        if path.is_empty() {
+            return self.problem(file, n, column, "`{{#include}}` names no file".into());
+        }
+        self.includes += 1;
+        if self.includes > MAX_INCLUDES {
+            // Said once: the page's other includes are left out too.
+            if self.includes == MAX_INCLUDES + 1 {
+                self.problem(
+                    file,
+                    n,
+                    column,
+                    format!("`{path}` and the includes after it are left out: a page includes at most {MAX_INCLUDES} files"),
+                );
+            }
+            return;
+        }
+        if stack.len() > MAX_DEPTH {
+            return self.problem(
+                file,
+                n,
+                column,
+                format!("`{path}` is not included: includes nest more than {MAX_DEPTH} deep"),
+            );
+        }
+        let full = dir.join(path);
+        let text = match read_bounded(&self.real_root, &full) {
+            Read::Text(text) => text,
+            Read::Missing => {
+                return self.problem(file, n, column, format!("included file `{path}` not found"));
+            }
+            Read::Refused => {
+                return self.problem(
+                    file,
+                    n,
+                    column,
+                    format!(
+                        "included file `{path}` is not read: not a regular file of the repository, or too big"
+                    ),
+                );
+            }
+        };
+        let real = full.canonicalize().unwrap_or(full);
+        if stack.contains(&real) {
+            return self.problem(
+                file,
+                n,
+                column,
+                format!("`{path}` is not included: it includes this file again (a cycle)"),
+            );
+        }
+        if self.out.len() + text.len() > MAX_EXPANDED {
+            return self.problem(
+                file,
+                n,
+                column,
+                format!("`{path}` is not included: the page would grow past 8 MB"),
+            );
+        }
+        let name = relative(&self.project, &real);
+        let Some((first, part)) = select(&text, range) else {
+            return self.problem(
+                file,
+                n,
+                column,
+                format!("`{spec}`: no such lines or anchor in `{path}`"),
+            );
+        };
+        let part = part.strip_suffix('\n').unwrap_or(&part);
+        let inner_dir = real.parent().map(Path::to_path_buf).unwrap_or_default();
+        stack.push(real);
+        self.chunk(&name, &inner_dir, part, first, stack);
+        stack.pop();
+        self.dirty = true;
+    }
+}
+
+/// `path` relative to the folder `from` (both canonical), `../` as needed.
+fn relative(from: &Path, path: &Path) -> String {
+    let mut up = String::new();
+    for dir in from.ancestors() {
+        if let Ok(rest) = path.strip_prefix(dir) {
+            return format!("{up}{}", rest.to_string_lossy().replace('\\', "/"));
+        }
+        up.push_str("../");
+    }
+    path.to_string_lossy().into_owned()
+}
+
+/// The lines of `text` an include's range names (`2:5`, `3:`, `:7`, `4`,
+/// `anchor`), with the number of the first; `ANCHOR:` lines left out.
+fn select(text: &str, range: Option<&str>) -> Option<(usize, String)> {
+    let is_anchor = |l: &str| l.contains("ANCHOR:") || l.contains("ANCHOR_END:");
+    let keep = |lines: &[&str]| -> String {
+        lines
+            .iter()
+            .filter(|l| !is_anchor(l))
+            .copied()
+            .collect::<String>()
+    };
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let Some(range) = range.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Some((1, keep(&lines)));
+    };
+    let number = |s: &str| -> Option<Option<usize>> {
+        if s.is_empty() {
+            Some(None)
+        } else {
+            s.parse().ok().map(Some)
+        }
+    };
+    let bounds = match range.split_once(':') {
+        Some((a, b)) => number(a).zip(number(b)),
+        None => number(range).map(|a| (a, a)),
+    };
+    match bounds {
+        Some((from, to)) => {
+            let from = from.unwrap_or(1).max(1);
+            let to = to.unwrap_or(lines.len()).min(lines.len());
+            (from <= to).then(|| (from, keep(&lines[from - 1..to])))
+        }
+        None => {
+            let start = lines.iter().position(|l| {
+                l.split_once("ANCHOR:")
+                    .is_some_and(|(_, name)| name.trim() == range)
+            })?;
+            let end = lines[start..]
+                .iter()
+                .position(|l| {
+                    l.split_once("ANCHOR_END:")
+                        .is_some_and(|(_, name)| name.trim() == range)
+                })
+                .map_or(lines.len(), |e| start + e);
+            Some((start + 2, keep(&lines[start + 1..end])))
+        }
+    }
+}
+
+/// Whether `text` opens a Hugo tag (`{{<`, `{{%`) it does not close.
+fn open_tag(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(at) = rest.find("{{") {
+        let after = &rest[at + 2..];
+        let close = match after.chars().next() {
+            Some('<') => ">}}",
+            Some('%') => "%}}",
+            _ => {
+                rest = after;
+                continue;
+            }
+        };
+        match after[1..].find(close) {
+            Some(end) => rest = &after[1 + end + close.len()..],
+            None => return true,
+        }
+    }
+    false
+}
+
+#[derive(Default)]
+struct HugoArgs {
+    positional: Vec<String>,
+    named: BTreeMap<String, String>,
+}
+
+/// `src="a.png" caption="A b"`, `"docs/x.md"`: named and positional values.
+fn hugo_args(s: &str) -> HugoArgs {
+    let mut args = HugoArgs::default();
+    let mut rest = s.trim();
+    while !rest.is_empty() {
+        let (key, after) = match rest.find(|c: char| c == '=' || c.is_whitespace() || c == '"') {
+            Some(i) if rest[i..].starts_with('=') => (Some(&rest[..i]), rest[i + 1..].trim_start()),
+            _ => (None, rest),
+        };
+        let (value, next) = match after.chars().next() {
+            Some(q @ ('"' | '\'' | '`')) => match after[1..].find(q) {
+                Some(end) => (&after[1..1 + end], &after[end + 2..]),
+                None => (&after[1..], ""),
+            },
+            _ => {
+                let end = after.find(char::is_whitespace).unwrap_or(after.len());
+                (&after[..end], &after[end..])
+            }
+        };
+        match key {
+            Some(k) => {
+                args.named.insert(k.to_string(), value.to_string());
+            }
+            None => args.positional.push(value.to_string()),
+        }
+        rest = next.trim_start();
+    }
+    args
+}
+
+/// "skipped 12 Hugo shortcodes of 3 kinds: tabs, tab, figure", the most used first.
+pub fn summary<'a>(skipped: impl Iterator<Item = &'a String>) -> Option<String> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for name in skipped {
+        *counts.entry(name.as_str()).or_default() += 1;
+    }
+    let total: usize = counts.values().sum();
+    if total == 0 {
+        return None;
+    }
+    let mut kinds: Vec<(&str, usize)> = counts.into_iter().collect();
+    kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let names: Vec<&str> = kinds.iter().map(|k| k.0).collect();
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            one.to_string()
+        } else {
+            many.to_string()
+        }
+    };
+    Some(format!(
+        "skipped {total} Hugo {} of {} {}: {} (their tags are left out, the text between them is kept)",
+        plural(total, "shortcode", "shortcodes"),
+        kinds.len(),
+        plural(kinds.len(), "kind", "kinds"),
+        names.join(", ")
+    ))
+}
+
+/// Findings about guides' expanded texts moved to the file and line each
+/// came from (an included file's link is reported in that file).
+pub fn relocate(
+    findings: &mut [crate::check::Finding],
+    guides: &[crate::load::guides::Guide],
+    rendered: &[crate::markdown::Rendered],
+) {
+    let expanded: std::collections::HashMap<&str, &Expansion> = guides
+        .iter()
+        .zip(rendered)
+        .filter_map(|(g, r)| Some((g.file.as_str(), r.expansion.as_deref()?)))
+        .collect();
+    if expanded.is_empty() {
+        return;
+    }
+    for f in findings {
+        if let Some((file, line)) = expanded.get(f.file.as_str()).and_then(|x| x.locate(f.line)) {
+            (f.file, f.line) = (file.to_string(), line);
+        }
+    }
+}
+
+/// The includes not done, as `check` findings (warnings: the page builds
+/// without them, as mdBook's does).
+pub fn findings(expansion: &Expansion) -> impl Iterator<Item = crate::check::Finding> + '_ {
+    expansion.problems.iter().map(|p| crate::check::Finding {
+        kind: crate::check::Kind::DataError,
+        severity: crate::check::Severity::Warning,
+        file: p.file.clone(),
+        line: p.line,
+        column: p.column,
+        target: String::new(),
+        message: p.message.clone(),
+        hint: Some(
+            "mdBook's `{{#include path}}` reads a file of the repository, relative to the page"
+                .into(),
+        ),
+        resolved: Some(p.file.clone()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_and_anchors() {
+        let text = "a\nb\nc\n// ANCHOR: x\nd\n// ANCHOR_END: x\ne\n";
+        assert_eq!(select(text, Some("2:3")), Some((2, "b\nc\n".into())));
+        assert_eq!(select(text, Some(":2")), Some((1, "a\nb\n".into())));
+        assert_eq!(select(text, Some("6:")).unwrap().1, "e\n");
+        assert_eq!(select(text, Some("2")).unwrap().1, "b\n");
+        assert_eq!(select(text, Some("x")), Some((5, "d\n".into())));
+        assert_eq!(select(text, Some("nope")), None);
+        assert_eq!(select(text, Some("9:12")), None);
+    }
+
+    #[test]
+    fn hugo_arguments() {
+        let a = hugo_args(r#"src="a b.png" caption='C' "pos" bare"#);
+        assert_eq!(a.named["src"], "a b.png");
+        assert_eq!(a.named["caption"], "C");
+        assert_eq!(a.positional, ["pos", "bare"]);
+    }
+
+    #[test]
+    fn the_summary_names_the_most_used_first() {
+        let names: Vec<String> = ["tab", "tabs", "tab", "figure"].map(String::from).to_vec();
+        assert_eq!(
+            summary(names.iter()).unwrap(),
+            "skipped 4 Hugo shortcodes of 3 kinds: tab, figure, tabs (their tags are left out, the text between them is kept)"
+        );
+    }
+}

@@ -1,0 +1,290 @@
+//! Issue 18, part C: other generators' includes and shortcodes. mdBook's
+//! `{{#include}}` family is expanded, Hugo's `{{< … >}}` and `{{% … %}}`
+//! never stop a build and their inner markdown renders, and `check` sees the
+//! same expanded content, reporting an included file's links at its own
+//! `file:line`.
+
+mod common;
+
+use common::{Fixture, check_json, main_of};
+
+/// `main` with its code blocks and spans left out: what must hold no raw syntax.
+fn outside_code(main: &str) -> String {
+    let mut out = String::new();
+    let mut rest = main;
+    while let Some(at) = rest.find("<code") {
+        out.push_str(&rest[..at]);
+        match rest[at..].find("</code>") {
+            Some(end) => rest = &rest[at + end + 7..],
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `html` without its tags: code as a reader sees it, highlighting left out.
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+const MAIN_RS: &str = "fn main() {\n    let x = 1;\n    println!(\"{x}\");\n    // ANCHOR: setup\n    let config = Config::default();\n    // ANCHOR_END: setup\n}\n";
+
+#[test]
+fn an_mdbook_include_with_line_ranges_and_anchors_renders_in_the_page() {
+    let site = Fixture::with(&[
+        ("listings/main.rs", MAIN_RS),
+        ("content/shared/note.md", "A **shared** note.\n"),
+        (
+            "content/README.md",
+            "# Book\n\n{{#title The Book}}\n\n```rust\n{{#include ../listings/main.rs:2:3}}\n```\n\n\
+             ```rust\n{{#include ../listings/main.rs:setup}}\n```\n\n\
+             ```rust\n{{#rustdoc_include ../listings/main.rs::1}}\n```\n\n\
+             {{#include shared/note.md}}\n\n{{#playground ../listings/main.rs editable}}\n\nWritten as is: `\\{{#include x.md}}`.\n",
+        ),
+    ]);
+    let run = site.build(&[]);
+    let html = site.read("public/index.html");
+    let main = &text_of(main_of(&html));
+    assert!(main.contains("let x = 1;"), "{main}");
+    assert!(main.contains("println!"), "{main}");
+    let blocks: Vec<String> = main_of(&html)
+        .split("<pre")
+        .skip(1)
+        .map(|b| text_of(&b[..b.find("</pre>").unwrap()]))
+        .collect();
+    assert!(
+        blocks[0].contains("let x = 1;") && !blocks[0].contains("fn main"),
+        "2:3 starts at line 2: {blocks:?}"
+    );
+    assert!(
+        main.contains("Config::default()"),
+        "the anchor's lines: {main}"
+    );
+    assert!(
+        !main.contains("ANCHOR"),
+        "anchor lines are left out: {main}"
+    );
+    assert!(main.contains("fn main()"), "::1 is the first line: {main}");
+    // `{{#playground}}` is the file as a Rust code block.
+    assert_eq!(
+        main_of(&html).matches("data-lang=\"rust").count(),
+        4,
+        "{}",
+        main_of(&html)
+    );
+    assert!(
+        main_of(&html).contains("<strong>shared</strong>"),
+        "included markdown renders: {main}"
+    );
+    assert!(
+        !outside_code(main_of(&html)).contains("{{#"),
+        "no raw directive outside code: {main}"
+    );
+    assert!(
+        main.contains("{{#include x.md}}"),
+        "an escaped directive is text: {main}"
+    );
+    assert!(!run.stderr.contains("include"), "{}", run.stderr);
+}
+
+#[test]
+fn an_included_files_broken_link_is_reported_at_its_own_file_and_line() {
+    let site = Fixture::with(&[
+        (
+            "snippets/links.md",
+            "Shared links.\n\n[gone](missing-page.md)\n",
+        ),
+        (
+            "content/README.md",
+            "# Home\n\n{{#include ../snippets/links.md}}\n\nSome text.\n\n[also gone](nowhere.md)\n",
+        ),
+    ]);
+    let (_, findings) = check_json(&site, &[]);
+    let at = |target: &str| {
+        findings.iter().find(|f| f["target"] == target).map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+    };
+    assert_eq!(
+        at("missing-page.md"),
+        Some(("snippets/links.md".to_string(), 3)),
+        "{findings:#?}"
+    );
+    // The guide's own lines after the include keep their numbers.
+    assert_eq!(
+        at("nowhere.md"),
+        Some(("content/README.md".to_string(), 7)),
+        "{findings:#?}"
+    );
+    // The build reports the include's link where check does.
+    let run = site.run(&["build"]);
+    assert!(
+        run.stderr.contains("snippets/links.md:3:"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_include_cycle_is_a_warning_not_a_hang() {
+    let site = Fixture::with(&[
+        (
+            "content/README.md",
+            "# Home\n\n{{#include a.md}}\n\n{{#include README.md}}\n",
+        ),
+        ("content/a.md", "In A.\n\n{{#include b.md}}\n"),
+        ("content/b.md", "In B.\n\n{{#include a.md}}\n"),
+    ]);
+    let run = site.build(&[]);
+    assert!(run.stderr.contains("cycle"), "{}", run.stderr);
+    let html = site.read("public/index.html");
+    let main = main_of(&html);
+    assert!(main.contains("In A.") && main.contains("In B."), "{main}");
+    assert!(!main.contains("{{#"), "{main}");
+    let (_, findings) = check_json(&site, &[]);
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["kind"] == "data-error" && f["message"].as_str().unwrap().contains("cycle")),
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn an_include_that_leaves_the_repository_is_refused_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "TOP-SECRET-VALUE\n").unwrap();
+    let site = Fixture::with(&[(
+        "content/README.md",
+        "# Home\n\n{{#include ../../../../../../../../etc/hostname}}\n\n{{#include link.txt}}\n\n\
+         {{#include fifo}}\n\n{{#include ../content}}\n",
+    )]);
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.txt"),
+            site.path("content/link.txt"),
+        )
+        .unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(site.path("content/fifo"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+    }
+    let run = site.build(&[]);
+    let html = site.read("public/index.html");
+    assert!(!html.contains("TOP-SECRET-VALUE"), "{html}");
+    assert!(
+        run.stderr.matches("is not read").count() >= 3,
+        "each refused include is named: {}",
+        run.stderr
+    );
+    let (_, findings) = check_json(&site, &[]);
+    let refused = findings
+        .iter()
+        .filter(|f| f["kind"] == "data-error" && f["file"] == "content/README.md")
+        .count();
+    assert!(refused >= 3, "{findings:#?}");
+}
+
+#[test]
+fn hugo_shortcodes_never_stop_a_build_and_their_inner_markdown_renders() {
+    let site = Fixture::with(&[
+        ("content/other.md", "# Other\n"),
+        ("content/img/diagram.png", "png"),
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\n# Home\n\n\
+             {{< tabs >}}\n{{% tab \"Linux\" %}}\nRun **make** here.\n{{% /tab %}}\n{{% tab \"Mac\" %}}\nUse *brew*.\n{{% /tab %}}\n{{< /tabs >}}\n\n\
+             {{% blocks/cover\n  title=\"Welcome\"\n  height=\"full\" %}}\nCover *text*.\n{{% /blocks/cover %}}\n\n\
+             {{< alert title=\"Note\" >}}Mind the **gap**.{{< /alert >}}\n\n\
+             {{< figure src=\"img/diagram.png\" caption=\"The flow\" >}}\n\n\
+             See [the other page]({{< ref \"other.md\" >}}).\n\n\
+             ```\n{{</* tabs */>}}\n```\n\n[broken](nowhere.md)\n\n{{< highlight go >}}\nfunc main() {}\n{{< /highlight >}}\n",
+        ),
+    ]);
+    let run = site.build(&[]);
+    let html = site.read("public/index.html");
+    let main = main_of(&html);
+    assert!(main.contains("<strong>make</strong>"), "{main}");
+    assert!(main.contains("<em>brew</em>"), "{main}");
+    assert!(main.contains("Cover <em>text</em>"), "{main}");
+    assert!(main.contains("<strong>gap</strong>"), "{main}");
+    assert!(
+        main.contains("diagram.png") && main.contains("The flow"),
+        "{main}"
+    );
+    assert!(
+        main.contains("href=\"other/\"") || main.contains("href=\"other"),
+        "{main}"
+    );
+    assert!(
+        main.contains("data-lang=\"go\""),
+        "highlight is a code block: {main}"
+    );
+    let prose = outside_code(main);
+    assert!(!prose.contains("{{<") && !prose.contains("{{%"), "{prose}");
+    assert!(
+        main.contains("{{&lt; tabs &gt;}}"),
+        "an escaped shortcode is shown: {main}"
+    );
+    // One summary line, not one per occurrence.
+    let lines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("shortcode"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{}", run.stderr);
+    assert!(
+        lines[0].contains("skipped 5 Hugo shortcodes of 4 kinds: tab, alert, blocks/cover, tabs"),
+        "{}",
+        lines[0]
+    );
+    // The multi-line tag kept the lines: check reports the link where it is.
+    let (_, findings) = check_json(&site, &[]);
+    let broken = findings
+        .iter()
+        .find(|f| f["target"] == "nowhere.md")
+        .unwrap();
+    assert_eq!(broken["line"], 31, "{findings:#?}");
+}
+
+/// A thousand includes of a file that includes a thousand others, ten deep,
+/// would read files for ever: a page stops at a bound, says so, and builds.
+#[test]
+fn includes_that_fan_out_are_bounded_not_a_hang() {
+    let fan = "{{#include empty.md}}\n".repeat(1000);
+    let site = Fixture::with(&[
+        (
+            "content/README.md",
+            "# Home\n\n{{#include ../parts/b.md}}\n",
+        ),
+        ("parts/b.md", &"{{#include c.md}}\n".repeat(1000)),
+        ("parts/c.md", &fan),
+        ("parts/empty.md", ""),
+    ]);
+    let started = std::time::Instant::now();
+    let run = site.build(&[]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(
+        run.stderr.matches("a page includes at most").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}
