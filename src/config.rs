@@ -411,8 +411,9 @@ fn mkdocs_nav(items: &[serde_yaml::Value]) -> Vec<NavEntry> {
 
 /// mdBook's `SUMMARY.md`: prefix and suffix chapters (`[Title](file.md)`),
 /// numbered chapters in nested lists (`- [Title](file.md)`), draft chapters
-/// (`- [Title]()`, no page) and part titles (`# Part`), which MkDocs and
-/// almanac have no place for and are left out.
+/// (`- [Title]()`, no page) and part titles (`# Part`), each a section of
+/// the chapters up to the next part (which names their folder, if they
+/// share one).
 fn summary_nav(text: &str) -> Vec<NavEntry> {
     // The open entries: (indent, entry), innermost last.
     let mut stack: Vec<(usize, NavEntry)> = Vec::new();
@@ -437,6 +438,24 @@ fn summary_nav(text: &str) -> Vec<NavEntry> {
             continue;
         }
         let indent = line.len() - trimmed.len();
+        if let Some(part) = trimmed.strip_prefix("# ") {
+            // The first heading, before any chapter, is the summary's own.
+            if !(stack.is_empty() && top.is_empty()) {
+                close(&mut stack, &mut top, 0);
+                let title = part.trim().trim_end_matches('#').trim().to_string();
+                let part = NavEntry {
+                    title: Some(title),
+                    page: None,
+                    children: Vec::new(),
+                };
+                stack.push((0, part));
+            }
+            continue;
+        }
+        if trimmed.starts_with("---") {
+            close(&mut stack, &mut top, 0);
+            continue;
+        }
         let item = trimmed
             .strip_prefix("- ")
             .or_else(|| trimmed.strip_prefix("* "))

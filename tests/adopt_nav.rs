@@ -160,7 +160,8 @@ fn an_mdbook_summary_orders_and_nests_the_nav_and_is_not_a_page() {
         titles(&rows),
         [
             "Introduction",
-            "Guide",
+            // A part whose chapters share a folder names it.
+            "User guide",
             "Installing",
             "Reading",
             "Command line",
