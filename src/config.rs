@@ -182,7 +182,72 @@ impl Config {
             self.adopt_mkdocs(root, &text);
         } else if let Some(text) = read("book.toml") {
             self.adopt_mdbook(root, &text);
+        } else if let Some(text) = read("hugo.yaml").or_else(|| read("hugo.yml")) {
+            if let Ok(yaml) = serde_yaml::from_str::<serde_json::Value>(&text) {
+                self.adopt_hugo(root, &yaml);
+            }
+        } else if let Some(text) = read("hugo.toml") {
+            // The keys used here, as a JSON tree of the TOML's strings.
+            fn insert(at: &mut serde_json::Value, path: &[&str], key: String, value: String) {
+                let Some(map) = at.as_object_mut() else {
+                    return;
+                };
+                match path.split_first() {
+                    None => {
+                        map.insert(key, serde_json::Value::String(value));
+                    }
+                    Some((first, rest)) => {
+                        let next = map
+                            .entry(first.trim_matches('"'))
+                            .or_insert_with(|| serde_json::Value::Object(Default::default()));
+                        insert(next, rest, key, value);
+                    }
+                }
+            }
+            let mut tree = serde_json::Value::Object(Default::default());
+            for (table, key, value) in toml_strings(&text) {
+                let path: Vec<&str> = table.split('.').filter(|p| !p.is_empty()).collect();
+                insert(&mut tree, &path, key, value);
+            }
+            self.adopt_hugo(root, &tree);
         }
+    }
+
+    /// Hugo's `title`, `baseURL`, `params.description` and `contentDir`
+    /// (the site's, or its default language's).
+    fn adopt_hugo(&mut self, root: &Path, config: &serde_json::Value) {
+        let string = |v: &serde_json::Value, key: &str| {
+            v.get(key)
+                .and_then(serde_json::Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let language = string(config, "defaultContentLanguage").unwrap_or_else(|| "en".into());
+        let language = config
+            .get("languages")
+            .and_then(|l| l.get(&language))
+            .cloned()
+            .unwrap_or_default();
+        let description = config
+            .get("params")
+            .and_then(|p| string(p, "description"))
+            .or_else(|| {
+                language
+                    .get("params")
+                    .and_then(|p| string(p, "description"))
+            });
+        self.fill(
+            string(config, "title").or_else(|| string(&language, "title")),
+            description,
+        );
+        if self.base_url.is_none() {
+            self.base_url = string(config, "baseURL").filter(|u| u.contains("://"));
+        }
+        let content = string(config, "contentDir")
+            .or_else(|| string(&language, "contentDir"))
+            .unwrap_or_else(|| "content".into());
+        self.adopt_content_dir(root, &content);
     }
 
     fn adopt_mkdocs(&mut self, root: &Path, text: &str) {

@@ -265,3 +265,41 @@ fn the_title_is_the_remote_repository_name_when_there_is_no_readme() {
     f.build(&[]);
     assert_eq!(site_title(&f, "public/index.html"), "widget-docs");
 }
+
+#[test]
+fn a_hugo_config_names_the_site_and_its_default_languages_content() {
+    let f = Fixture::with(&[
+        (
+            "hugo.toml",
+            "baseURL = \"https://example.org/\"\ntitle = \"Goldydocs\"\ndefaultContentLanguage = \"en\"\n\n[params]\ndescription = \"A sample site\"\n\n[languages.en]\ncontentDir = \"content/en\"\n\n[languages.no]\ncontentDir = \"content/no\"\n",
+        ),
+        ("content/en/_index.md", "---\nlinkTitle: Start\n---\n"),
+        (
+            "content/en/docs/_index.md",
+            "---\ntitle: Documentation\n---\n",
+        ),
+        ("content/en/docs/a.md", "---\ntitle: A page\n---\n"),
+        ("content/no/docs/a.md", "---\ntitle: En side\n---\n"),
+    ]);
+    f.build(&[]);
+    assert!(site_title(&f, "public/index.html").contains("Goldydocs"));
+    assert!(f.read("public/index.html").contains("A sample site"));
+    // The default language's content is the site, at its root.
+    assert!(f.exists("public/docs/a.html"));
+    assert!(!f.exists("public/no/docs/a.html"));
+    assert_eq!(
+        titles(&nav(&f, "public/docs/a.html")),
+        ["Start", "Documentation", "A page"]
+    );
+
+    let f = Fixture::with(&[
+        (
+            "hugo.yaml",
+            "title: Yaml Docs\ncontentDir: content/en\nlanguages:\n  en:\n    weight: 1\n",
+        ),
+        ("content/en/guide.md", "# Guide\n"),
+    ]);
+    f.build(&[]);
+    assert!(site_title(&f, "public/guide.html").contains("Yaml Docs"));
+    assert!(f.exists("public/guide.html"));
+}
