@@ -48,8 +48,9 @@ pub struct Project {
     /// reports as findings instead of stopping.
     pub problems: Vec<Error>,
     /// Folders without an index page that an adopted navigation
-    /// (`mkdocs.yml`, `SUMMARY.md`) places and names: folder → (weight, title).
-    pub nav_sections: BTreeMap<String, (i64, Option<String>)>,
+    /// (`mkdocs.yml`, `SUMMARY.md`, Docusaurus' `_category_.json`) places
+    /// and names: folder → (weight, title).
+    pub nav_sections: BTreeMap<String, (Option<i64>, Option<String>)>,
 }
 
 /// How loading treats invalid front matter and data files.
@@ -220,10 +221,11 @@ impl Project {
             ));
         }
         let mut guides = drop_shadowed_indexes(all, &mut warnings);
-        let nav_sections = match &config.adopted {
+        let mut nav_sections = match &config.adopted {
             Some(adopted) => follow_nav(&mut guides, &adopted.nav),
             None => BTreeMap::new(),
         };
+        docusaurus_categories(&content_dir, &listed.assets, &mut guides, &mut nav_sections);
         let data = match mode {
             Load::Strict => data::load(root, &data_dir, &mut |e| Err(e))?,
             Load::Lenient => data::load(root, &data_dir, &mut |e| {
@@ -655,7 +657,7 @@ fn leave_out(listed: &mut guides::ContentFiles, adopted: &crate::config::Adopted
 fn follow_nav(
     guides: &mut [Guide],
     nav: &[crate::config::NavEntry],
-) -> BTreeMap<String, (i64, Option<String>)> {
+) -> BTreeMap<String, (Option<i64>, Option<String>)> {
     fn walk<'a>(
         entries: &'a [crate::config::NavEntry],
         next: &mut i64,
@@ -747,7 +749,7 @@ fn follow_nav(
         match index_of.get(dir.as_str()) {
             Some(&i) => placed.push((i, *at, title.map(str::to_string))),
             None => {
-                generated.insert(dir.clone(), (*at, title.map(str::to_string)));
+                generated.insert(dir.clone(), (Some(*at), title.map(str::to_string)));
             }
         }
     }
@@ -759,6 +761,63 @@ fn follow_nav(
         }
     }
     generated
+}
+
+/// Docusaurus' `_category_.json` (or `.yml`): a folder's `label` and
+/// `position`, for its index page or, when it has none, its generated page;
+/// what the page's own front matter or an adopted nav says wins.
+fn docusaurus_categories(
+    content_dir: &Path,
+    assets: &[String],
+    guides: &mut [Guide],
+    sections: &mut BTreeMap<String, (Option<i64>, Option<String>)>,
+) {
+    for asset in assets {
+        let name = file_name(asset);
+        if !matches!(
+            name,
+            "_category_.json" | "_category_.yml" | "_category_.yaml"
+        ) {
+            continue;
+        }
+        let Some(text) = crate::error::read_file(&content_dir.join(asset))
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+        else {
+            continue;
+        };
+        let Ok(value) = serde_yaml::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        let label = value
+            .get("label")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string);
+        let position = value
+            .get("position")
+            .and_then(serde_json::Value::as_f64)
+            .filter(|p| p.is_finite())
+            .map(|p| p.round() as i64);
+        let dir = guides::parent(asset);
+        if dir.is_empty() {
+            continue;
+        }
+        match guides.iter_mut().find(|g| g.is_index() && g.dir() == dir) {
+            Some(index) => {
+                if index.front.weight.is_none() {
+                    index.front.weight = position;
+                }
+                if index.front.link_title.is_none() {
+                    index.front.link_title = label;
+                }
+            }
+            None => {
+                let entry = sections.entry(dir.to_string()).or_insert((None, None));
+                entry.0 = entry.0.or(position);
+                entry.1 = entry.1.take().or(label);
+            }
+        }
+    }
 }
 
 /// `release-calendar` → `Release calendar`.

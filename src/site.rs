@@ -177,14 +177,14 @@ impl Site {
     /// before `add_pages`.
     pub fn place_sections(
         &mut self,
-        sections: &std::collections::BTreeMap<String, (i64, Option<String>)>,
+        sections: &std::collections::BTreeMap<String, (Option<i64>, Option<String>)>,
     ) {
         if sections.is_empty() {
             return;
         }
         for page in self.pages.iter_mut().filter(|p| p.guide.is_none()) {
             if let Some((weight, title)) = page.section.as_ref().and_then(|s| sections.get(s)) {
-                page.weight = Some(*weight);
+                page.weight = weight.or(page.weight);
                 if let Some(title) = title {
                     page.title = title.clone();
                 }

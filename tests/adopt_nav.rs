@@ -303,3 +303,40 @@ fn a_hugo_config_names_the_site_and_its_default_languages_content() {
     assert!(site_title(&f, "public/guide.html").contains("Yaml Docs"));
     assert!(f.exists("public/guide.html"));
 }
+
+#[test]
+fn docusaurus_categories_and_sidebar_labels_place_and_name_the_nav() {
+    let f = Fixture::with(&[
+        ("docs/intro.md", "---\nsidebar_position: 1\n---\n# Intro\n"),
+        (
+            "docs/tutorial-basics/_category_.json",
+            "{\n  \"label\": \"Tutorial - Basics\",\n  \"position\": 2\n}\n",
+        ),
+        (
+            "docs/tutorial-basics/create-a-page.md",
+            "---\nsidebar_position: 1\nsidebar_label: New page\n---\n# Create a Page\n",
+        ),
+        (
+            "docs/a-extras/_category_.yml",
+            "label: Tutorial - Extras\nposition: 3\n",
+        ),
+        ("docs/a-extras/deploy.md", "# Deploy\n"),
+    ]);
+    f.build(&[]);
+    let rows = nav(&f, "public/intro.html");
+    assert_eq!(
+        titles(&rows)[1..],
+        [
+            "Intro",
+            "Tutorial - Basics",
+            "New page",
+            "Tutorial - Extras",
+            "Deploy"
+        ],
+        "{rows:?}"
+    );
+    assert!(
+        f.read("public/tutorial-basics/create-a-page.html")
+            .contains("<title>Create a Page")
+    );
+}

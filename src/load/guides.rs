@@ -28,6 +28,8 @@ pub struct FrontMatter {
     /// Hugo's and Zola's last URL segment: the page is reachable there too
     /// (as an alias).
     pub slug: Option<String>,
+    /// Docusaurus' `linkTitle`.
+    pub sidebar_label: Option<String>,
     /// Docusaurus' `weight`.
     pub sidebar_position: Option<f64>,
     /// Just the Docs' `weight`.
@@ -49,6 +51,7 @@ const KNOWN_KEYS: &[&str] = &[
     "review_by",
     "aliases",
     "linkTitle",
+    "sidebar_label",
     "slug",
     "sidebar_position",
     "nav_order",
@@ -274,6 +277,9 @@ fn parse_front_matter(yaml: &str) -> Result<FrontMatter, serde_yaml::Error> {
     }
     // Other generators' words for `weight` (Docusaurus allows fractions,
     // whose order rounding keeps in all but the rarest cases).
+    if front.link_title.is_none() {
+        front.link_title = front.sidebar_label.take();
+    }
     if front.weight.is_none() {
         front.weight = front
             .sidebar_position
