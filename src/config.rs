@@ -351,7 +351,15 @@ impl Config {
     fn adopt_content_dir(&mut self, root: &Path, dir: &str) -> Option<PathBuf> {
         if self.content_dir.is_none() {
             let dir = PathBuf::from(dir.trim_end_matches('/'));
-            if root.join(&dir).is_dir() && !dir.is_absolute() {
+            // Only a folder inside the project: another tool's config is
+            // not trusted to point the build elsewhere.
+            let inside = dir.components().all(|c| {
+                matches!(
+                    c,
+                    std::path::Component::Normal(_) | std::path::Component::CurDir
+                )
+            });
+            if inside && root.join(&dir).is_dir() {
                 self.content_dir = Some(dir);
             }
         }

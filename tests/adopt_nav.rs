@@ -340,3 +340,17 @@ fn docusaurus_categories_and_sidebar_labels_place_and_name_the_nav() {
             .contains("<title>Create a Page")
     );
 }
+
+#[test]
+fn an_mkdocs_docs_dir_outside_the_project_is_not_followed() {
+    let f = Fixture::with(&[
+        ("outside/secret.md", "# Secret\n"),
+        ("site/mkdocs.yml", "site_name: Mine\ndocs_dir: ../outside\n"),
+        ("site/docs/guide.md", "# Guide\n"),
+    ]);
+    let root = f.path("site");
+    let run = almanac(&["-C", root.to_str().unwrap(), "build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(f.exists("site/public/guide.html"));
+    assert!(!f.exists("site/public/secret.html"));
+}
