@@ -221,6 +221,9 @@ impl Project {
             ));
         }
         let mut guides = drop_shadowed_indexes(all, &mut warnings);
+        for g in &mut guides {
+            (g.nav_weight, g.nav_title) = (None, None);
+        }
         let mut nav_sections = match &config.adopted {
             Some(adopted) => follow_nav(&mut guides, &adopted.nav),
             None => BTreeMap::new(),
@@ -754,10 +757,10 @@ fn follow_nav(
         }
     }
     for (i, at, title) in placed {
-        let front = &mut guides[i].front;
-        front.weight = Some(at);
+        let guide = &mut guides[i];
+        guide.nav_weight = Some(at);
         if title.is_some() {
-            front.link_title = title;
+            guide.nav_title = title;
         }
     }
     generated
@@ -804,11 +807,11 @@ fn docusaurus_categories(
         }
         match guides.iter_mut().find(|g| g.is_index() && g.dir() == dir) {
             Some(index) => {
-                if index.front.weight.is_none() {
-                    index.front.weight = position;
+                if index.front.weight.is_none() && index.nav_weight.is_none() {
+                    index.nav_weight = position;
                 }
-                if index.front.link_title.is_none() {
-                    index.front.link_title = label;
+                if index.front.link_title.is_none() && index.nav_title.is_none() {
+                    index.nav_title = label;
                 }
             }
             None => {

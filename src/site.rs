@@ -129,7 +129,7 @@ impl Site {
                     guide: Some(i),
                     parent: parent_section(section.as_deref(), guide.dir()),
                     section,
-                    weight: guide.front.weight,
+                    weight: guide.nav_weight.or(guide.front.weight),
                     data: None,
                 }
             })
@@ -160,7 +160,13 @@ impl Site {
 
         let nav_titles = guides
             .iter()
-            .map(|g| g.front.link_title.clone().filter(|t| !t.trim().is_empty()))
+            .map(|g| {
+                g.nav_title
+                    .as_ref()
+                    .or(g.front.link_title.as_ref())
+                    .filter(|t| !t.trim().is_empty())
+                    .cloned()
+            })
             .collect();
         Site {
             pages,

@@ -107,6 +107,12 @@ pub struct Guide {
     /// `text` holds only the file's first lines (`Texts::Bounded`), front
     /// matter included.
     pub partial: bool,
+    /// Its place and name in an adopted navigation (`mkdocs.yml`,
+    /// `SUMMARY.md`, `_category_.json`), which win over its front matter's
+    /// `weight` and `linkTitle`: set at every load, as they change with
+    /// files other than this one.
+    pub nav_weight: Option<i64>,
+    pub nav_title: Option<String>,
 }
 
 impl Guide {
@@ -184,6 +190,8 @@ pub fn parse_lenient(file: &str, path: &str, text: String) -> (Guide, Option<Err
         reused: false,
         read_at: None,
         partial: false,
+        nav_weight: None,
+        nav_title: None,
     };
     (guide, error)
 }
