@@ -447,6 +447,7 @@ pub fn prepare(
     };
     let title = project.title();
     let mut site = Site::new(&project.guides, &rendered, &index, &title);
+    site.place_sections(&project.nav_sections);
     let mut warnings = project.warnings.clone();
     // Tags matter only when a past release has no `actual:` date to fall back
     // on; last-updated dates matter to every site.

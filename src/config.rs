@@ -27,6 +27,10 @@ pub struct Config {
     pub edit_branch: String,
     pub check: CheckConfig,
     pub changelog: ChangelogConfig,
+    /// What another generator's config (`mkdocs.yml`, `book.toml`) at the
+    /// root says that almanac's does not: its navigation, its exclusions.
+    #[serde(skip)]
+    pub adopted: Option<Adopted>,
     /// The file this was read from and its text, to point at a key's line.
     #[serde(skip)]
     pub source: Option<Source>,
@@ -130,6 +134,7 @@ impl Default for Config {
             edit_branch: "main".into(),
             check: CheckConfig::default(),
             changelog: ChangelogConfig::default(),
+            adopted: None,
             source: None,
         }
     }
@@ -152,15 +157,213 @@ impl Config {
     }
 
     /// Reads `path` if it exists; a missing optional config is the default.
+    /// What an `mkdocs.yml` or `book.toml` at the root says fills what it
+    /// leaves unset.
     pub fn load(root: &Path, path: &Path, required: bool) -> Result<Config> {
         let file = crate::error::display_path(root, path);
-        match crate::error::read_file(path) {
-            Ok(bytes) => Config::parse(&file, &crate::error::text_of(&file, bytes)?),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
-                Ok(Config::default())
+        let mut config = match crate::error::read_file(path) {
+            Ok(bytes) => Config::parse(&file, &crate::error::text_of(&file, bytes)?)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Config::default(),
+            Err(e) => return Err(Error::io("reading config", path, e)),
+        };
+        config.adopt(root);
+        Ok(config)
+    }
+
+    /// Fills what this config leaves unset from the root's `mkdocs.yml`
+    /// (or `.yaml`), else its `book.toml`.
+    fn adopt(&mut self, root: &Path) {
+        let read = |name: &str| {
+            crate::error::read_file(&root.join(name))
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+        };
+        if let Some(text) = read("mkdocs.yml").or_else(|| read("mkdocs.yaml")) {
+            self.adopt_mkdocs(root, &text);
+        } else if let Some(text) = read("book.toml") {
+            self.adopt_mdbook(root, &text);
+        } else if let Some(text) = read("hugo.yaml").or_else(|| read("hugo.yml")) {
+            if let Ok(yaml) = serde_yaml::from_str::<serde_json::Value>(&text) {
+                self.adopt_hugo(root, &yaml);
             }
-            Err(e) => Err(Error::io("reading config", path, e)),
+        } else if let Some(text) = read("hugo.toml") {
+            // The keys used here, as a JSON tree of the TOML's strings.
+            fn insert(at: &mut serde_json::Value, path: &[&str], key: String, value: String) {
+                let Some(map) = at.as_object_mut() else {
+                    return;
+                };
+                match path.split_first() {
+                    None => {
+                        map.insert(key, serde_json::Value::String(value));
+                    }
+                    Some((first, rest)) => {
+                        let next = map
+                            .entry(first.trim_matches('"'))
+                            .or_insert_with(|| serde_json::Value::Object(Default::default()));
+                        insert(next, rest, key, value);
+                    }
+                }
+            }
+            let mut tree = serde_json::Value::Object(Default::default());
+            for (table, key, value) in toml_strings(&text) {
+                let path: Vec<&str> = table.split('.').filter(|p| !p.is_empty()).collect();
+                insert(&mut tree, &path, key, value);
+            }
+            self.adopt_hugo(root, &tree);
         }
+    }
+
+    /// Hugo's `title`, `baseURL`, `params.description` and `contentDir`
+    /// (the site's, or its default language's).
+    fn adopt_hugo(&mut self, root: &Path, config: &serde_json::Value) {
+        let string = |v: &serde_json::Value, key: &str| {
+            v.get(key)
+                .and_then(serde_json::Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let language = string(config, "defaultContentLanguage").unwrap_or_else(|| "en".into());
+        let language = config
+            .get("languages")
+            .and_then(|l| l.get(&language))
+            .cloned()
+            .unwrap_or_default();
+        let description = config
+            .get("params")
+            .and_then(|p| string(p, "description"))
+            .or_else(|| {
+                language
+                    .get("params")
+                    .and_then(|p| string(p, "description"))
+            });
+        self.fill(
+            string(config, "title").or_else(|| string(&language, "title")),
+            description,
+        );
+        if self.base_url.is_none() {
+            self.base_url = string(config, "baseURL").filter(|u| u.contains("://"));
+        }
+        let content = string(config, "contentDir")
+            .or_else(|| string(&language, "contentDir"))
+            .unwrap_or_else(|| "content".into());
+        self.adopt_content_dir(root, &content);
+    }
+
+    fn adopt_mkdocs(&mut self, root: &Path, text: &str) {
+        use serde_yaml::Value;
+        // A config MkDocs itself would refuse is no config to adopt.
+        let Ok(yaml) = serde_yaml::from_str::<Value>(text) else {
+            return;
+        };
+        let string = |key: &str| {
+            yaml.get(key)
+                .and_then(Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        self.fill(string("site_name"), string("site_description"));
+        if self.base_url.is_none() {
+            self.base_url = string("site_url");
+        }
+        if self.repo_url.is_none() {
+            self.repo_url = string("repo_url");
+            // `edit_uri: edit/main/docs/`: the branch edit links point at.
+            if let Some(branch) = string("edit_uri").and_then(|uri| {
+                let mut parts = uri.trim_start_matches('/').split('/');
+                matches!(parts.next(), Some("edit" | "blob"))
+                    .then(|| parts.next().filter(|b| !b.is_empty()).map(str::to_string))
+                    .flatten()
+            }) {
+                self.edit_branch = branch;
+            }
+        }
+        let docs_dir = string("docs_dir").unwrap_or_else(|| "docs".into());
+        self.adopt_content_dir(root, &docs_dir);
+        let exclude = string("exclude_docs")
+            .map(|list| {
+                list.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let nav = yaml
+            .get("nav")
+            .and_then(Value::as_sequence)
+            .map(|items| mkdocs_nav(items))
+            .unwrap_or_default();
+        self.adopted = Some(Adopted {
+            from: "mkdocs.yml",
+            nav,
+            exclude,
+            not_pages: Vec::new(),
+        });
+    }
+
+    fn adopt_mdbook(&mut self, root: &Path, text: &str) {
+        let toml = toml_strings(text);
+        let get = |table: &str, key: &str| {
+            toml.iter()
+                .find(|(t, k, _)| t == table && k == key)
+                .map(|(_, _, v)| v.clone())
+                .filter(|v| !v.trim().is_empty())
+        };
+        self.fill(get("book", "title"), get("book", "description"));
+        if self.base_url.is_none() {
+            self.base_url = get("output.html", "site-url").filter(|u| u.contains("://"));
+        }
+        if self.repo_url.is_none() {
+            self.repo_url = get("output.html", "git-repository-url");
+        }
+        let src = get("book", "src").unwrap_or_else(|| "src".into());
+        let content = self.adopt_content_dir(root, &src);
+        let summary = content.as_ref().and_then(|dir| {
+            let text = crate::error::read_file(&root.join(dir).join("SUMMARY.md")).ok()?;
+            String::from_utf8(text).ok()
+        });
+        self.adopted = Some(Adopted {
+            from: "book.toml",
+            nav: summary.as_deref().map(summary_nav).unwrap_or_default(),
+            exclude: Vec::new(),
+            not_pages: vec!["SUMMARY.md".into()],
+        });
+    }
+
+    /// The other generator's title and description, where this config has none.
+    fn fill(&mut self, title: Option<String>, description: Option<String>) {
+        if self.title.is_empty()
+            && let Some(title) = title
+        {
+            self.title = title;
+        }
+        if self.description.is_empty()
+            && let Some(description) = description
+        {
+            self.description = description;
+        }
+    }
+
+    /// The other generator's content folder, when this config names none
+    /// and it exists; the content folder either way, if known.
+    fn adopt_content_dir(&mut self, root: &Path, dir: &str) -> Option<PathBuf> {
+        if self.content_dir.is_none() {
+            let dir = PathBuf::from(dir.trim_end_matches('/'));
+            // Only a folder inside the project: another tool's config is
+            // not trusted to point the build elsewhere.
+            let inside = dir.components().all(|c| {
+                matches!(
+                    c,
+                    std::path::Component::Normal(_) | std::path::Component::CurDir
+                )
+            });
+            if inside && root.join(&dir).is_dir() {
+                self.content_dir = Some(dir);
+            }
+        }
+        self.content_dir.clone()
     }
 
     /// An error about the value of `key` (a path of nested keys, as in
@@ -202,6 +405,206 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// What another generator's config says that almanac's cannot.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Adopted {
+    /// The file it comes from (`mkdocs.yml`, `book.toml`).
+    pub from: &'static str,
+    /// Its navigation, in order (MkDocs' `nav`, mdBook's `SUMMARY.md`).
+    pub nav: Vec<NavEntry>,
+    /// gitignore-style patterns of content files that are not built
+    /// (MkDocs' `exclude_docs`).
+    pub exclude: Vec<String>,
+    /// Content-relative files that are the generator's own, not pages
+    /// (mdBook's `SUMMARY.md`).
+    pub not_pages: Vec<String>,
+}
+
+/// One entry of an adopted navigation: a page, a section of entries, or both.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NavEntry {
+    pub title: Option<String>,
+    /// Content-relative `.md` file; `None` for a section or a draft chapter.
+    pub page: Option<String>,
+    pub children: Vec<NavEntry>,
+}
+
+/// A nav path as a content-relative file, or `None` for a URL.
+fn nav_page(path: &str) -> Option<String> {
+    let path = path.trim();
+    if path.is_empty() || path.contains("://") || path.starts_with("mailto:") {
+        return None;
+    }
+    let path = path.split('#').next().unwrap_or(path);
+    let path = path.trim_start_matches("./").trim_start_matches('/');
+    let path = path.replace("%20", " ");
+    // mdBook links may be written to the `.html` page.
+    let path = match path.strip_suffix(".html") {
+        Some(stem) => format!("{stem}.md"),
+        None => path,
+    };
+    path.ends_with(".md").then_some(path)
+}
+
+/// MkDocs' `nav`: `- page.md`, `- Title: page.md`, `- Section: [entries]`.
+fn mkdocs_nav(items: &[serde_yaml::Value]) -> Vec<NavEntry> {
+    use serde_yaml::Value;
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Value::String(path) => Some(NavEntry {
+                title: None,
+                page: nav_page(path),
+                children: Vec::new(),
+            }),
+            Value::Mapping(map) => {
+                let (key, value) = map.iter().next()?;
+                let title = key.as_str().map(str::to_string);
+                match value {
+                    Value::String(path) => Some(NavEntry {
+                        title,
+                        page: nav_page(path),
+                        children: Vec::new(),
+                    }),
+                    Value::Sequence(children) => Some(NavEntry {
+                        title,
+                        page: None,
+                        children: mkdocs_nav(children),
+                    }),
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+        .filter(|e| e.page.is_some() || !e.children.is_empty())
+        .collect()
+}
+
+/// mdBook's `SUMMARY.md`: prefix and suffix chapters (`[Title](file.md)`),
+/// numbered chapters in nested lists (`- [Title](file.md)`), draft chapters
+/// (`- [Title]()`, no page) and part titles (`# Part`), each a section of
+/// the chapters up to the next part (which names their folder, if they
+/// share one).
+fn summary_nav(text: &str) -> Vec<NavEntry> {
+    // The open entries: (indent, entry), innermost last.
+    let mut stack: Vec<(usize, NavEntry)> = Vec::new();
+    let mut top = Vec::new();
+    let close = |stack: &mut Vec<(usize, NavEntry)>, top: &mut Vec<NavEntry>, indent: usize| {
+        while stack.last().is_some_and(|(i, _)| *i >= indent) {
+            let (_, entry) = stack.pop().expect("checked");
+            match stack.last_mut() {
+                Some((_, parent)) => parent.children.push(entry),
+                None => top.push(entry),
+            }
+        }
+    };
+    let mut fence = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = !fence;
+            continue;
+        }
+        if fence {
+            continue;
+        }
+        let indent = line.len() - trimmed.len();
+        if let Some(part) = trimmed.strip_prefix("# ") {
+            // The first heading, before any chapter, is the summary's own.
+            if !(stack.is_empty() && top.is_empty()) {
+                close(&mut stack, &mut top, 0);
+                let title = part.trim().trim_end_matches('#').trim().to_string();
+                let part = NavEntry {
+                    title: Some(title),
+                    page: None,
+                    children: Vec::new(),
+                };
+                stack.push((0, part));
+            }
+            continue;
+        }
+        if trimmed.starts_with("---") {
+            close(&mut stack, &mut top, 0);
+            continue;
+        }
+        let item = trimmed
+            .strip_prefix("- ")
+            .or_else(|| trimmed.strip_prefix("* "))
+            .map(str::trim_start);
+        let link = item.unwrap_or(trimmed);
+        let Some(rest) = link.strip_prefix('[') else {
+            continue;
+        };
+        let Some((title, rest)) = rest.split_once("](") else {
+            continue;
+        };
+        let Some((path, _)) = rest.split_once(')') else {
+            continue;
+        };
+        // A prefix or suffix chapter is at the top, like an unindented item.
+        let indent = if item.is_some() { indent + 1 } else { 0 };
+        close(&mut stack, &mut top, indent);
+        stack.push((
+            indent,
+            NavEntry {
+                title: Some(title.trim().to_string()),
+                page: nav_page(path),
+                children: Vec::new(),
+            },
+        ));
+    }
+    close(&mut stack, &mut top, 0);
+    top
+}
+
+/// `(table, key, value)` for every string value of a TOML file, read
+/// plainly: basic and literal strings on one line, `[table]` headers.
+fn toml_strings(text: &str) -> Vec<(String, String, String)> {
+    let mut table = String::new();
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(header) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            table = header.trim().to_string();
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let key = key.trim().trim_matches('"').to_string();
+        let value = value.trim();
+        let string = if let Some(v) = value.strip_prefix('\'') {
+            v.split_once('\'').map(|(v, _)| v.to_string())
+        } else if let Some(v) = value.strip_prefix('"') {
+            let mut s = String::new();
+            let mut chars = v.chars();
+            let mut closed = false;
+            while let Some(c) = chars.next() {
+                match c {
+                    '"' => {
+                        closed = true;
+                        break;
+                    }
+                    '\\' => match chars.next() {
+                        Some('n') => s.push('\n'),
+                        Some('t') => s.push('\t'),
+                        Some(c) => s.push(c),
+                        None => break,
+                    },
+                    c => s.push(c),
+                }
+            }
+            closed.then_some(s)
+        } else {
+            None
+        };
+        if let Some(value) = string {
+            out.push((table.clone(), key, value));
+        }
+    }
+    out
 }
 
 /// The byte offset in YAML `text` of the value of the nested `key` (or of

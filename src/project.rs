@@ -47,6 +47,10 @@ pub struct Project {
     /// With `Load::Lenient`: invalid front matter and data files, which `check`
     /// reports as findings instead of stopping.
     pub problems: Vec<Error>,
+    /// Folders without an index page that an adopted navigation
+    /// (`mkdocs.yml`, `SUMMARY.md`, Docusaurus' `_category_.json`) places
+    /// and names: folder → (weight, title).
+    pub nav_sections: BTreeMap<String, (Option<i64>, Option<String>)>,
 }
 
 /// How loading treats invalid front matter and data files.
@@ -129,7 +133,10 @@ impl Project {
         };
         let data_dir = data_dir(root, paths.data.as_deref(), &config)?;
 
-        let listed = guides::list(&content_dir, &skip_dirs(root, &content_dir, &config))?;
+        let mut listed = guides::list(&content_dir, &skip_dirs(root, &content_dir, &config))?;
+        if let Some(adopted) = &config.adopted {
+            leave_out(&mut listed, adopted);
+        }
         // Bytes read whole so far (`Texts::Bounded`).
         let held = std::sync::atomic::AtomicUsize::new(0);
         let loaded: Vec<Result<(Guide, Option<Error>)>> = listed
@@ -213,7 +220,15 @@ impl Project {
                 "`{path}` is left out: its name is not UTF-8, so it can have no URL; rename it"
             ));
         }
-        let guides = drop_shadowed_indexes(all, &mut warnings);
+        let mut guides = drop_shadowed_indexes(all, &mut warnings);
+        for g in &mut guides {
+            (g.nav_weight, g.nav_title) = (None, None);
+        }
+        let mut nav_sections = match &config.adopted {
+            Some(adopted) => follow_nav(&mut guides, &adopted.nav),
+            None => BTreeMap::new(),
+        };
+        docusaurus_categories(&content_dir, &listed.assets, &mut guides, &mut nav_sections);
         let data = match mode {
             Load::Strict => data::load(root, &data_dir, &mut |e| Err(e))?,
             Load::Lenient => data::load(root, &data_dir, &mut |e| {
@@ -256,20 +271,27 @@ impl Project {
             metrics_text,
             warnings,
             problems,
+            nav_sections,
         })
     }
 
-    /// The site title: the configured one, else the project folder's name.
+    /// The site title: the configured one (or `mkdocs.yml`'s `site_name`,
+    /// `book.toml`'s `title`), else the first heading of the root README,
+    /// else the repository's name from its `origin` remote, else the
+    /// project folder's name as it is spelt.
     pub fn title(&self) -> String {
         if !self.config.title.is_empty() {
             return self.config.title.clone();
         }
-        let name = self
-            .root
-            .canonicalize()
-            .ok()
-            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
-        humanize(&name.unwrap_or_else(|| "Handbook".into()))
+        readme_heading(&self.root)
+            .or_else(|| remote_name(&self.root))
+            .or_else(|| {
+                self.root
+                    .canonicalize()
+                    .ok()
+                    .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            })
+            .unwrap_or_else(|| "Handbook".into())
     }
 
     /// The metrics file's path as messages show it: where it is, or where
@@ -488,6 +510,317 @@ fn drop_shadowed_indexes(guides: Vec<Guide>, warnings: &mut Vec<String>) -> Vec<
         .zip(keep)
         .filter_map(|(g, k)| k.then_some(g))
         .collect()
+}
+
+/// The text of the first `# ` heading of the root's README, plainly:
+/// links and emphasis unwrapped, badges and images dropped.
+fn readme_heading(root: &Path) -> Option<String> {
+    let path = ["README.md", "readme.md", "Readme.md"]
+        .iter()
+        .map(|name| root.join(name))
+        .find(|p| p.is_file())?;
+    let text = String::from_utf8(crate::error::read_file(&path).ok()?).ok()?;
+    let body = guides::parse("README.md", "README.md", text).ok()?;
+    let mut fence = false;
+    for line in body.body().lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fence = !fence;
+        }
+        if fence || line.starts_with([' ', '\t']) {
+            continue;
+        }
+        if let Some(heading) = line.strip_prefix("# ") {
+            let plain = plain_text(heading.trim().trim_end_matches('#').trim());
+            return (!plain.is_empty()).then_some(plain);
+        }
+        // `<h1>` in raw HTML, as many READMEs open.
+        if let Some(at) = line.find("<h1") {
+            let inner = &line[at..];
+            let inner = &inner[inner.find('>')? + 1..];
+            let inner = inner.split("</h1>").next().unwrap_or(inner);
+            let plain = plain_text(inner);
+            if !plain.is_empty() {
+                return Some(plain);
+            }
+        }
+    }
+    None
+}
+
+/// Inline markdown and HTML as text: images and tags dropped, links'
+/// text kept, emphasis and code marks removed.
+fn plain_text(inline: &str) -> String {
+    let mut out = String::new();
+    let mut rest = inline;
+    while let Some(c) = rest.chars().next() {
+        let image = rest.starts_with("![");
+        if image || c == '[' {
+            let from = usize::from(image);
+            let (text, after) = link_parts(&rest[from..]);
+            if !image {
+                out.push_str(&plain_text(text));
+            }
+            rest = after;
+        } else if c == '<' {
+            rest = rest.find('>').map_or("", |i| &rest[i + 1..]);
+        } else {
+            if !matches!(c, '*' | '_' | '`') {
+                out.push(c);
+            }
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A `[text](url)` that `rest` starts with: its text, and what follows it
+/// (brackets nest, as in a linked badge `[![alt](img)](url)`).
+fn link_parts(rest: &str) -> (&str, &str) {
+    let close = |open: u8, shut: u8, s: &str| {
+        let mut depth = 0usize;
+        for (i, b) in s.bytes().enumerate() {
+            if b == open {
+                depth += 1;
+            } else if b == shut {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+        }
+        None
+    };
+    let Some(end) = close(b'[', b']', rest) else {
+        return (&rest[1..], "");
+    };
+    let text = &rest[1..end];
+    let after = &rest[end + 1..];
+    match after
+        .starts_with('(')
+        .then(|| close(b'(', b')', after))
+        .flatten()
+    {
+        Some(paren) => (text, &after[paren + 1..]),
+        None => (text, after),
+    }
+}
+
+/// The repository's name from its `origin` remote's URL
+/// (`https://github.com/kubernetes/sig-release.git` → `sig-release`).
+fn remote_name(root: &Path) -> Option<String> {
+    let repo = git2::Repository::discover(root).ok()?;
+    let remote = repo.find_remote("origin").ok()?;
+    let url = remote.url().ok()?;
+    let name = url
+        .trim_end_matches('/')
+        .trim_end_matches(".git")
+        .rsplit(['/', ':'])
+        .next()?;
+    (!name.is_empty()).then(|| name.to_string())
+}
+
+/// Takes out of `listed` the files the adopted generator does not build:
+/// its own (`SUMMARY.md`) and those `exclude_docs` names.
+fn leave_out(listed: &mut guides::ContentFiles, adopted: &crate::config::Adopted) {
+    let mut set = globset::GlobSetBuilder::new();
+    for pattern in &adopted.exclude {
+        let negated = pattern.starts_with('!');
+        if negated {
+            continue;
+        }
+        let anchored = pattern.starts_with('/');
+        let p = pattern.trim_start_matches('/');
+        let p = match p.strip_suffix('/') {
+            Some(dir) => format!("{dir}/**"),
+            None => p.to_string(),
+        };
+        let forms = if anchored || p.contains('/') {
+            vec![p.clone(), format!("{p}/**")]
+        } else {
+            vec![format!("**/{p}"), format!("**/{p}/**")]
+        };
+        for form in forms {
+            if let Ok(glob) = globset::Glob::new(&form) {
+                set.add(glob);
+            }
+        }
+    }
+    let set = set.build().unwrap_or_else(|_| globset::GlobSet::empty());
+    let keep = |path: &String| !adopted.not_pages.contains(path) && !set.is_match(path);
+    listed.markdown.retain(keep);
+    listed.assets.retain(keep);
+}
+
+/// Applies an adopted navigation: each page it lists takes its place (as
+/// its weight) and its title there (as its nav title); a section places and
+/// names the folder its pages share, through the folder's index page or,
+/// when it has none, the returned map. Pages it leaves out keep their
+/// folder and come after, as MkDocs still builds them.
+fn follow_nav(
+    guides: &mut [Guide],
+    nav: &[crate::config::NavEntry],
+) -> BTreeMap<String, (Option<i64>, Option<String>)> {
+    fn walk<'a>(
+        entries: &'a [crate::config::NavEntry],
+        next: &mut i64,
+        pages: &mut Vec<(&'a str, i64, Option<&'a str>)>,
+        sections: &mut Vec<(String, i64, Option<&'a str>)>,
+    ) {
+        for entry in entries {
+            let at = *next;
+            *next += 1;
+            if let Some(page) = &entry.page {
+                pages.push((page, at, entry.title.as_deref()));
+            }
+            if entry.children.is_empty() {
+                continue;
+            }
+            walk(&entry.children, next, pages, sections);
+            // The folder every page of the section is in, when not the top.
+            let mut files = Vec::new();
+            collect(&entry.children, &mut files);
+            if let Some(first) = files.first() {
+                let mut dir = guides::parent(first);
+                for f in &files {
+                    let inside =
+                        |dir: &str| f.strip_prefix(dir).is_some_and(|r| r.starts_with('/'));
+                    while !dir.is_empty() && !inside(dir) {
+                        dir = guides::parent(dir);
+                    }
+                }
+                let dir = dir.to_string();
+                if !dir.is_empty() && !sections.iter().any(|(d, _, _)| *d == dir) {
+                    // A chapter with sub-chapters names its own page.
+                    let title = match &entry.page {
+                        Some(_) => None,
+                        None => entry.title.as_deref(),
+                    };
+                    sections.push((dir, at, title));
+                }
+            }
+        }
+    }
+    fn collect<'a>(entries: &'a [crate::config::NavEntry], files: &mut Vec<&'a str>) {
+        for e in entries {
+            files.extend(e.page.as_deref());
+            collect(&e.children, files);
+        }
+    }
+    let (mut pages, mut sections) = (Vec::new(), Vec::new());
+    walk(nav, &mut 0, &mut pages, &mut sections);
+    let by_path: HashMap<&str, usize> = guides
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.path.as_str(), i))
+        .collect();
+    let index_of: HashMap<&str, usize> = guides
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.is_index())
+        .map(|(i, g)| (g.dir(), i))
+        .collect();
+    let mut placed: Vec<(usize, i64, Option<String>)> = Vec::new();
+    for (page, at, title) in &pages {
+        if let Some(&i) = by_path.get(page) {
+            placed.push((i, *at, title.map(str::to_string)));
+        }
+    }
+    // A folder no section names comes where its first listed page does
+    // (an mdBook part's chapters in one folder, MkDocs pages listed flat).
+    let mut first: BTreeMap<&str, i64> = BTreeMap::new();
+    for (page, at, _) in &pages {
+        let mut dir = guides::parent(page);
+        while !dir.is_empty() {
+            let entry = first.entry(dir).or_insert(*at);
+            *entry = (*entry).min(*at);
+            dir = guides::parent(dir);
+        }
+    }
+    for (dir, at) in first {
+        if !sections.iter().any(|(d, _, _)| d == dir) {
+            let listed = index_of
+                .get(dir)
+                .is_some_and(|i| pages.iter().any(|(p, _, _)| by_path.get(p) == Some(i)));
+            if !listed {
+                sections.push((dir.to_string(), at, None));
+            }
+        }
+    }
+    let mut generated = BTreeMap::new();
+    for (dir, at, title) in &sections {
+        match index_of.get(dir.as_str()) {
+            Some(&i) => placed.push((i, *at, title.map(str::to_string))),
+            None => {
+                generated.insert(dir.clone(), (Some(*at), title.map(str::to_string)));
+            }
+        }
+    }
+    for (i, at, title) in placed {
+        let guide = &mut guides[i];
+        guide.nav_weight = Some(at);
+        if title.is_some() {
+            guide.nav_title = title;
+        }
+    }
+    generated
+}
+
+/// Docusaurus' `_category_.json` (or `.yml`): a folder's `label` and
+/// `position`, for its index page or, when it has none, its generated page;
+/// what the page's own front matter or an adopted nav says wins.
+fn docusaurus_categories(
+    content_dir: &Path,
+    assets: &[String],
+    guides: &mut [Guide],
+    sections: &mut BTreeMap<String, (Option<i64>, Option<String>)>,
+) {
+    for asset in assets {
+        let name = file_name(asset);
+        if !matches!(
+            name,
+            "_category_.json" | "_category_.yml" | "_category_.yaml"
+        ) {
+            continue;
+        }
+        let Some(text) = crate::error::read_file(&content_dir.join(asset))
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+        else {
+            continue;
+        };
+        let Ok(value) = serde_yaml::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        let label = value
+            .get("label")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string);
+        let position = value
+            .get("position")
+            .and_then(serde_json::Value::as_f64)
+            .filter(|p| p.is_finite())
+            .map(|p| p.round() as i64);
+        let dir = guides::parent(asset);
+        if dir.is_empty() {
+            continue;
+        }
+        match guides.iter_mut().find(|g| g.is_index() && g.dir() == dir) {
+            Some(index) => {
+                if index.front.weight.is_none() && index.nav_weight.is_none() {
+                    index.nav_weight = position;
+                }
+                if index.front.link_title.is_none() && index.nav_title.is_none() {
+                    index.nav_title = label;
+                }
+            }
+            None => {
+                let entry = sections.entry(dir.to_string()).or_insert((None, None));
+                entry.0 = entry.0.or(position);
+                entry.1 = entry.1.take().or(label);
+            }
+        }
+    }
 }
 
 /// `release-calendar` → `Release calendar`.

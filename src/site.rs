@@ -84,6 +84,9 @@ pub struct Site {
     /// Each page's title and href, HTML-escaped once for every navigation
     /// that shows them, and its href (`url` percent-encoded).
     escaped: Vec<Escaped>,
+    /// The name a guide's page has in the navigation when it is not its
+    /// title (`linkTitle`, an adopted nav's title), by page number.
+    nav_titles: Vec<Option<String>>,
 }
 
 /// A page's title and href as every navigation writes them.
@@ -126,7 +129,7 @@ impl Site {
                     guide: Some(i),
                     parent: parent_section(section.as_deref(), guide.dir()),
                     section,
-                    weight: guide.front.weight,
+                    weight: guide.nav_weight.or(guide.front.weight),
                     data: None,
                 }
             })
@@ -155,12 +158,51 @@ impl Site {
             });
         }
 
+        let nav_titles = guides
+            .iter()
+            .map(|g| {
+                g.nav_title
+                    .as_ref()
+                    .or(g.front.link_title.as_ref())
+                    .filter(|t| !t.trim().is_empty())
+                    .cloned()
+            })
+            .collect();
         Site {
             pages,
             order: Vec::new(),
             by_section: HashMap::new(),
             children: HashMap::new(),
             escaped: Vec::new(),
+            nav_titles,
+        }
+    }
+
+    /// Places and names the generated pages of folders without an index
+    /// page as an adopted navigation does (folder → weight, title); called
+    /// before `add_pages`.
+    pub fn place_sections(
+        &mut self,
+        sections: &std::collections::BTreeMap<String, (Option<i64>, Option<String>)>,
+    ) {
+        if sections.is_empty() {
+            return;
+        }
+        for page in self.pages.iter_mut().filter(|p| p.guide.is_none()) {
+            if let Some((weight, title)) = page.section.as_ref().and_then(|s| sections.get(s)) {
+                page.weight = weight.or(page.weight);
+                if let Some(title) = title {
+                    page.title = title.clone();
+                }
+            }
+        }
+    }
+
+    /// The name page number `page` has in the navigation.
+    fn nav_title(&self, page: usize) -> &str {
+        match self.nav_titles.get(page) {
+            Some(Some(title)) => title,
+            _ => &self.pages[page].title,
         }
     }
 
@@ -186,7 +228,15 @@ impl Site {
                 children.entry(parent.clone()).or_default().push(i);
             }
         }
-        let lowercase: Vec<String> = pages.par_iter().map(|p| p.title.to_lowercase()).collect();
+        let nav_titles = &self.nav_titles;
+        let lowercase: Vec<String> = pages
+            .par_iter()
+            .enumerate()
+            .map(|(i, p)| match nav_titles.get(i) {
+                Some(Some(title)) => title.to_lowercase(),
+                _ => p.title.to_lowercase(),
+            })
+            .collect();
         for list in children.values_mut() {
             list.sort_by(|&a, &b| {
                 let key = |i: usize| {
@@ -199,14 +249,19 @@ impl Site {
         self.children = children;
         let known = self.escaped.len().min(pages.len());
         self.escaped.truncate(known);
-        self.escaped.par_extend(pages[known..].par_iter().map(|p| {
-            let href = percent_encode_path(&p.url);
-            Escaped {
-                title_html: escape(&p.title),
-                href_html: escape(&href),
-                href,
-            }
-        }));
+        self.escaped
+            .par_extend(pages[known..].par_iter().enumerate().map(|(i, p)| {
+                let href = percent_encode_path(&p.url);
+                let title = match nav_titles.get(known + i) {
+                    Some(Some(title)) => title,
+                    _ => &p.title,
+                };
+                Escaped {
+                    title_html: escape(title),
+                    href_html: escape(&href),
+                    href,
+                }
+            }));
         self.order.clear();
         if let Some(&home) = self.by_section.get("") {
             self.order.push(home);
@@ -303,7 +358,7 @@ impl Site {
     fn nav_item(&self, page: usize, depth: usize, current: usize, open: bool) -> NavItem<'_> {
         let p = &self.pages[page];
         NavItem {
-            title: &p.title,
+            title: self.nav_title(page),
             url: self.href(page),
             depth,
             is_section: p.section.is_some(),

@@ -21,6 +21,19 @@ pub struct FrontMatter {
     pub owner: Option<String>,
     pub review_by: Option<NaiveDate>,
     pub aliases: Vec<String>,
+    /// The page's name in the navigation, when shorter than its title
+    /// (Hugo's `linkTitle`; an MkDocs `nav` or mdBook `SUMMARY.md` title).
+    #[serde(rename = "linkTitle")]
+    pub link_title: Option<String>,
+    /// Hugo's and Zola's last URL segment: the page is reachable there too
+    /// (as an alias).
+    pub slug: Option<String>,
+    /// Docusaurus' `linkTitle`.
+    pub sidebar_label: Option<String>,
+    /// Docusaurus' `weight`.
+    pub sidebar_position: Option<f64>,
+    /// Just the Docs' `weight`.
+    pub nav_order: Option<f64>,
     /// Keys almanac does not use (MkDocs' `hide`, Zola's `sort_by`…): kept for
     /// templates as `page.extra`, reported by `check`, never a build failure,
     /// so docs written for other tools build as they are.
@@ -37,6 +50,11 @@ const KNOWN_KEYS: &[&str] = &[
     "owner",
     "review_by",
     "aliases",
+    "linkTitle",
+    "sidebar_label",
+    "slug",
+    "sidebar_position",
+    "nav_order",
 ];
 
 /// A name or a list of names. A visitor rather than an untagged enum, whose
@@ -89,6 +107,12 @@ pub struct Guide {
     /// `text` holds only the file's first lines (`Texts::Bounded`), front
     /// matter included.
     pub partial: bool,
+    /// Its place and name in an adopted navigation (`mkdocs.yml`,
+    /// `SUMMARY.md`, `_category_.json`), which win over its front matter's
+    /// `weight` and `linkTitle`: set at every load, as they change with
+    /// files other than this one.
+    pub nav_weight: Option<i64>,
+    pub nav_title: Option<String>,
 }
 
 impl Guide {
@@ -140,7 +164,10 @@ pub fn parse_lenient(file: &str, path: &str, text: String) -> (Guide, Option<Err
         Ok((None, body_start)) => (FrontMatter::default(), body_start, None),
         Ok((Some(yaml), body_start)) => match parse_front_matter(&text[yaml.clone()]) {
             Ok(mut front) => match bad_alias(file, &text, yaml.start, &front.aliases) {
-                None => (front, body_start, None),
+                None => {
+                    slug_alias(path, &mut front);
+                    (front, body_start, None)
+                }
                 Some(err) => {
                     front.aliases.clear();
                     (front, body_start, Some(err))
@@ -163,8 +190,31 @@ pub fn parse_lenient(file: &str, path: &str, text: String) -> (Guide, Option<Err
         reused: false,
         read_at: None,
         partial: false,
+        nav_weight: None,
+        nav_title: None,
     };
     (guide, error)
+}
+
+/// A Hugo or Zola `slug` names the page's last URL segment: the page is
+/// reachable there too, as an alias (its file name stays its URL, which
+/// links to it use). Never an error: a slug that cannot be a path is left out.
+fn slug_alias(path: &str, front: &mut FrontMatter) {
+    let Some(slug) = front.slug.as_deref().map(|s| s.trim_matches('/')) else {
+        return;
+    };
+    if slug.is_empty() || is_index_name(file_name(path)) {
+        return;
+    }
+    let dir = parent(path);
+    let alias = if dir.is_empty() {
+        format!("{slug}/")
+    } else {
+        format!("{dir}/{slug}/")
+    };
+    if alias_problem(&alias).is_none() && !front.aliases.contains(&alias) {
+        front.aliases.push(alias);
+    }
 }
 
 /// The longest file name most file systems take, in bytes.
@@ -232,6 +282,18 @@ fn parse_front_matter(yaml: &str) -> Result<FrontMatter, serde_yaml::Error> {
     let mut front: FrontMatter = serde_yaml::from_str(yaml)?;
     if may_have_unknown_keys(yaml) {
         front.extra = unknown_keys(yaml);
+    }
+    // Other generators' words for `weight` (Docusaurus allows fractions,
+    // whose order rounding keeps in all but the rarest cases).
+    if front.link_title.is_none() {
+        front.link_title = front.sidebar_label.take();
+    }
+    if front.weight.is_none() {
+        front.weight = front
+            .sidebar_position
+            .or(front.nav_order)
+            .filter(|w| w.is_finite())
+            .map(|w| w.round() as i64);
     }
     Ok(front)
 }

@@ -1,0 +1,356 @@
+//! Issue 18, part A: a docs site written for MkDocs, mdBook or Hugo keeps
+//! its title, its navigation's order, names and sections, and the front
+//! matter that means what almanac's means, with no almanac.yaml.
+
+mod common;
+
+use common::{Fixture, almanac};
+
+/// The sidebar of `page` (output-relative) as (depth, title) rows, depth
+/// counted in nested lists.
+fn nav(f: &Fixture, page: &str) -> Vec<(usize, String)> {
+    let html = f.read(page);
+    let start = html.find("<ul class=\"nav\">").expect("a nav");
+    let mut rows = Vec::new();
+    let mut depth = 0usize;
+    let mut rest = &html[start + "<ul class=\"nav\">".len()..];
+    loop {
+        let next = ["<ul", "</ul>", "<a href="]
+            .iter()
+            .filter_map(|t| rest.find(t).map(|i| (i, *t)))
+            .min();
+        let Some((i, tag)) = next else { break };
+        rest = &rest[i + tag.len()..];
+        match tag {
+            "<ul" => depth += 1,
+            "</ul>" if depth == 0 => break,
+            "</ul>" => depth -= 1,
+            _ => {
+                let text = &rest[rest.find('>').unwrap() + 1..];
+                rows.push((depth, text[..text.find("</a>").unwrap()].to_string()));
+            }
+        }
+    }
+    rows
+}
+
+fn titles(rows: &[(usize, String)]) -> Vec<&str> {
+    rows.iter().map(|(_, t)| t.as_str()).collect()
+}
+
+fn site_title(f: &Fixture, page: &str) -> String {
+    let html = f.read(page);
+    let start = html.find("<title>").unwrap() + "<title>".len();
+    html[start..start + html[start..].find("</title>").unwrap()].to_string()
+}
+
+#[test]
+fn an_mkdocs_site_keeps_its_name_nav_order_titles_and_sections() {
+    let f = Fixture::with(&[
+        (
+            "mkdocs.yml",
+            "site_name: Widget Docs\nsite_description: All about widgets\nrepo_url: https://github.com/acme/widget\nedit_uri: edit/trunk/pages/\ndocs_dir: pages\nexclude_docs: |\n  drafts/\n  *.tmp.md\ntheme:\n  name: material\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\nnav:\n  - Home: index.md\n  - Getting started:\n    - Install it: zeta-install.md\n    - alpha-usage.md\n  - Setup:\n    - setup/index.md\n    - Colors: setup/colors.md\n    - Fonts: setup/b-fonts.md\n  - Reference:\n    - ref/z.md\n    - ref/a.md\n  - GitHub: https://github.com/acme/widget\n",
+        ),
+        // almanac's default content folder, which MkDocs' docs_dir overrides.
+        ("content/stray.md", "# Stray\n"),
+        ("pages/index.md", "# Welcome\n"),
+        ("pages/zeta-install.md", "# Installation\n"),
+        ("pages/alpha-usage.md", "# Usage\n"),
+        ("pages/setup/index.md", "# Setting up\n"),
+        ("pages/setup/colors.md", "# Changing the colors\n"),
+        ("pages/setup/b-fonts.md", "# Changing the fonts\n"),
+        ("pages/ref/z.md", "# Zed\n"),
+        ("pages/ref/a.md", "# Ay\n"),
+        ("pages/aaa-unlisted.md", "# Not in nav\n"),
+        ("pages/drafts/wip.md", "# Work in progress\n"),
+        ("pages/notes.tmp.md", "# Temp\n"),
+    ]);
+    f.build(&[]);
+    assert!(site_title(&f, "public/index.html").contains("Widget Docs"));
+    assert!(
+        f.read("public/index.html").contains("All about widgets"),
+        "site_description is the site's description"
+    );
+    let rows = nav(&f, "public/zeta-install.html");
+    assert_eq!(
+        titles(&rows),
+        [
+            // The nav's name for the home page.
+            "Home",
+            // Listed in nav, in its order, under its names.
+            "Install it",
+            "Usage",
+            "Setup",
+            "Colors",
+            "Fonts",
+            "Reference",
+            "Zed",
+            "Ay",
+            // Left out of nav: still built and reachable, after the rest.
+            "Not in nav",
+        ],
+        "{rows:?}"
+    );
+    // The sections are nested as the nav nests them.
+    assert!(rows.contains(&(1, "Colors".to_string())), "{rows:?}");
+    assert!(rows.contains(&(1, "Ay".to_string())), "{rows:?}");
+    // The page keeps its own heading; the nav's name is the nav's.
+    assert!(
+        f.read("public/zeta-install.html")
+            .contains("<title>Installation")
+    );
+    assert!(f.exists("public/aaa-unlisted.html"));
+    // exclude_docs is honoured, and content/ is not MkDocs' docs_dir.
+    assert!(!f.exists("public/drafts/wip.html"));
+    assert!(!f.exists("public/notes.tmp.html"));
+    assert!(!f.exists("public/stray.html"));
+    // repo_url and edit_uri's branch make the edit links.
+    assert!(
+        f.read("public/zeta-install.html")
+            .contains("https://github.com/acme/widget/edit/trunk/"),
+        "edit link from repo_url and edit_uri"
+    );
+}
+
+#[test]
+fn an_almanac_yaml_wins_over_mkdocs_yml() {
+    let f = Fixture::with(&[
+        ("almanac.yaml", "title: Our handbook\n"),
+        (
+            "mkdocs.yml",
+            "site_name: Widget Docs\nnav:\n  - b.md\n  - a.md\n",
+        ),
+        ("docs/index.md", "# Home\n"),
+        ("docs/a.md", "# A\n"),
+        ("docs/b.md", "# B\n"),
+    ]);
+    f.build(&[]);
+    assert!(site_title(&f, "public/index.html").contains("Our handbook"));
+    // What almanac.yaml does not say still comes from mkdocs.yml.
+    assert_eq!(titles(&nav(&f, "public/a.html")), ["Home", "B", "A"]);
+}
+
+#[test]
+fn an_mdbook_summary_orders_and_nests_the_nav_and_is_not_a_page() {
+    let f = Fixture::with(&[
+        (
+            "book.toml",
+            "[book]\nauthors = [\"Ann\"]\nlanguage = \"en\"\ntitle = \"The Widget Book\"\n\n[output.html]\ngit-repository-url = \"https://github.com/acme/book\"\n",
+        ),
+        (
+            "src/SUMMARY.md",
+            "# Summary\n\n[Introduction](README.md)\n\n# User guide\n\n- [Installing](guide/zz-install.md)\n- [Reading](guide/aa-read.md)\n\n# Reference\n\n- [Command line](cli/README.md)\n    - [build](cli/build.md)\n    - [init](cli/init.md)\n        - [Draft chapter]()\n- [Format](format/index.md)\n    - [Theme](format/theme/README.md)\n        - [index.hbs](format/theme/index-hbs.md)\n\n---\n\n[Contributors](misc/contributors.md)\n",
+        ),
+        ("src/README.md", "# Introduction\n"),
+        ("src/guide/zz-install.md", "# Installation\n"),
+        ("src/guide/aa-read.md", "# Reading books\n"),
+        ("src/cli/README.md", "# Command-line tool\n"),
+        ("src/cli/init.md", "# The init command\n"),
+        ("src/cli/build.md", "# The build command\n"),
+        ("src/format/index.md", "# Format\n"),
+        ("src/format/theme/README.md", "# Theme\n"),
+        ("src/format/theme/index-hbs.md", "# index.hbs\n"),
+        ("src/misc/contributors.md", "# Contributors\n"),
+    ]);
+    f.build(&[]);
+    assert!(!f.exists("public/SUMMARY.html"), "SUMMARY.md is not a page");
+    assert!(site_title(&f, "public/index.html").contains("The Widget Book"));
+    let rows = nav(&f, "public/cli/build.html");
+    assert_eq!(
+        titles(&rows),
+        [
+            "Introduction",
+            // A part whose chapters share a folder names it.
+            "User guide",
+            "Installing",
+            "Reading",
+            "Command line",
+            "build",
+            "init",
+            "Format",
+            "Theme",
+            "index.hbs",
+            "Misc",
+            "Contributors",
+        ],
+        "{rows:?}"
+    );
+    assert!(rows.contains(&(1, "init".to_string())), "{rows:?}");
+    assert!(rows.contains(&(2, "index.hbs".to_string())), "{rows:?}");
+}
+
+#[test]
+fn hugo_and_docusaurus_front_matter_orders_names_and_hides_pages() {
+    let f = Fixture::with(&[
+        ("content/_index.md", "---\ntitle: Goldydocs\n---\n"),
+        (
+            "content/docs/_index.md",
+            "---\ntitle: Documentation\nlinkTitle: Docs\nweight: 20\n---\n",
+        ),
+        (
+            "content/docs/getting-started.md",
+            "---\ntitle: Getting Started with Goldydocs\nlinkTitle: Getting started\nweight: 2\nslug: start\n---\n# Getting Started with Goldydocs\n",
+        ),
+        (
+            "content/docs/overview.md",
+            "---\ntitle: Overview\nsidebar_position: 1\n---\n",
+        ),
+        (
+            "content/docs/zz.md",
+            "---\ntitle: Last\nnav_order: 3\n---\n",
+        ),
+        (
+            "content/docs/secret.md",
+            "---\ntitle: Secret\ndraft: true\n---\n",
+        ),
+        ("content/about.md", "---\ntitle: About\nweight: 10\n---\n"),
+    ]);
+    let run = f.build(&[]);
+    let rows = nav(&f, "public/docs/overview.html");
+    assert_eq!(
+        titles(&rows),
+        [
+            "Goldydocs",
+            "About",
+            "Docs",
+            "Overview",
+            "Getting started",
+            "Last"
+        ],
+        "{rows:?}"
+    );
+    // `_index.md` is the section's page, titled by its front matter.
+    assert!(
+        f.read("public/docs/index.html")
+            .contains("<title>Documentation")
+    );
+    // The slug is an address of the page too.
+    assert!(f.exists("public/docs/start/index.html"));
+    assert!(!f.exists("public/docs/secret.html"));
+    // These keys are almanac's, not extras to report.
+    let check = f.run(&["check"]);
+    for key in ["linkTitle", "sidebar_position", "nav_order", "slug"] {
+        assert!(!check.stdout.contains(key), "{key}: {}", check.stdout);
+        assert!(!run.stderr.contains(key), "{key}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn the_title_is_the_readme_heading_not_a_capitalised_folder_name() {
+    let f = Fixture::with(&[
+        (
+            "pmpc/README.md",
+            "<!-- a comment -->\n[![CI](https://ci.example/badge.svg)](https://ci.example)\n\n# The **PMPC** project [![docs](x.svg)](y)\n\nText.\n",
+        ),
+        ("pmpc/docs/guide.md", "# Guide\n"),
+        ("etcd/docs/guide.md", "# Guide\n"),
+    ]);
+    let root = f.path("pmpc");
+    let run = almanac(&["-C", root.to_str().unwrap(), "build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(site_title(&f, "pmpc/public/index.html"), "The PMPC project");
+    // No README, no remote: the folder as it is spelt.
+    let root = f.path("etcd");
+    let run = almanac(&["-C", root.to_str().unwrap(), "build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(site_title(&f, "etcd/public/index.html"), "etcd");
+}
+
+#[test]
+fn the_title_is_the_remote_repository_name_when_there_is_no_readme() {
+    let f = Fixture::with(&[("docs/guide.md", "# Guide\n")]);
+    let repo = git2::Repository::init(f.root()).unwrap();
+    repo.remote("origin", "git@github.com:acme/widget-docs.git")
+        .unwrap();
+    f.build(&[]);
+    assert_eq!(site_title(&f, "public/index.html"), "widget-docs");
+}
+
+#[test]
+fn a_hugo_config_names_the_site_and_its_default_languages_content() {
+    let f = Fixture::with(&[
+        (
+            "hugo.toml",
+            "baseURL = \"https://example.org/\"\ntitle = \"Goldydocs\"\ndefaultContentLanguage = \"en\"\n\n[params]\ndescription = \"A sample site\"\n\n[languages.en]\ncontentDir = \"content/en\"\n\n[languages.no]\ncontentDir = \"content/no\"\n",
+        ),
+        ("content/en/_index.md", "---\nlinkTitle: Start\n---\n"),
+        (
+            "content/en/docs/_index.md",
+            "---\ntitle: Documentation\n---\n",
+        ),
+        ("content/en/docs/a.md", "---\ntitle: A page\n---\n"),
+        ("content/no/docs/a.md", "---\ntitle: En side\n---\n"),
+    ]);
+    f.build(&[]);
+    assert!(site_title(&f, "public/index.html").contains("Goldydocs"));
+    assert!(f.read("public/index.html").contains("A sample site"));
+    // The default language's content is the site, at its root.
+    assert!(f.exists("public/docs/a.html"));
+    assert!(!f.exists("public/no/docs/a.html"));
+    assert_eq!(
+        titles(&nav(&f, "public/docs/a.html")),
+        ["Start", "Documentation", "A page"]
+    );
+
+    let f = Fixture::with(&[
+        (
+            "hugo.yaml",
+            "title: Yaml Docs\ncontentDir: content/en\nlanguages:\n  en:\n    weight: 1\n",
+        ),
+        ("content/en/guide.md", "# Guide\n"),
+    ]);
+    f.build(&[]);
+    assert!(site_title(&f, "public/guide.html").contains("Yaml Docs"));
+    assert!(f.exists("public/guide.html"));
+}
+
+#[test]
+fn docusaurus_categories_and_sidebar_labels_place_and_name_the_nav() {
+    let f = Fixture::with(&[
+        ("docs/intro.md", "---\nsidebar_position: 1\n---\n# Intro\n"),
+        (
+            "docs/tutorial-basics/_category_.json",
+            "{\n  \"label\": \"Tutorial - Basics\",\n  \"position\": 2\n}\n",
+        ),
+        (
+            "docs/tutorial-basics/create-a-page.md",
+            "---\nsidebar_position: 1\nsidebar_label: New page\n---\n# Create a Page\n",
+        ),
+        (
+            "docs/a-extras/_category_.yml",
+            "label: Tutorial - Extras\nposition: 3\n",
+        ),
+        ("docs/a-extras/deploy.md", "# Deploy\n"),
+    ]);
+    f.build(&[]);
+    let rows = nav(&f, "public/intro.html");
+    assert_eq!(
+        titles(&rows)[1..],
+        [
+            "Intro",
+            "Tutorial - Basics",
+            "New page",
+            "Tutorial - Extras",
+            "Deploy"
+        ],
+        "{rows:?}"
+    );
+    assert!(
+        f.read("public/tutorial-basics/create-a-page.html")
+            .contains("<title>Create a Page")
+    );
+}
+
+#[test]
+fn an_mkdocs_docs_dir_outside_the_project_is_not_followed() {
+    let f = Fixture::with(&[
+        ("outside/secret.md", "# Secret\n"),
+        ("site/mkdocs.yml", "site_name: Mine\ndocs_dir: ../outside\n"),
+        ("site/docs/guide.md", "# Guide\n"),
+    ]);
+    let root = f.path("site");
+    let run = almanac(&["-C", root.to_str().unwrap(), "build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(f.exists("site/public/guide.html"));
+    assert!(!f.exists("site/public/secret.html"));
+}
