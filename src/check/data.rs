@@ -297,12 +297,22 @@ pub fn check_guide(guide: &Guide, today: NaiveDate, foreign: &[&str]) -> Vec<Fin
         .keys()
         .filter(|k| !foreign.contains(&k.as_str()))
     {
+        let known = crate::load::guides::KNOWN_KEYS;
+        let hint = match super::did_you_mean(key, known.iter().copied()) {
+            Some(near) => {
+                format!("did you mean `{near}`? templates still see this one as `page.extra`")
+            }
+            None => format!(
+                "known keys: {}; templates still see this one as `page.extra`",
+                known.join(", ")
+            ),
+        };
         findings.push(finding(
             Kind::DataError,
             Severity::Warning,
             key,
             format!("front matter key `{key}` is not one almanac uses"),
-            "known keys: title, description, weight, draft, audience, owner, review_by, aliases; templates still see this one as `page.extra`",
+            &hint,
         ));
     }
     if let Some(date) = guide.front.review_by.filter(|d| *d < today) {
@@ -368,5 +378,10 @@ mod tests {
             .collect();
         // `hide` is MkDocs Material's; `titel` is a typo in any project.
         assert_eq!(lines, [4]);
+        let hints: Vec<String> = check_guide(&guide, today, &foreign)
+            .into_iter()
+            .filter_map(|f| f.hint)
+            .collect();
+        assert!(hints[0].starts_with("did you mean `title`?"), "{hints:?}");
     }
 }

@@ -41,7 +41,7 @@ pub struct FrontMatter {
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
-const KNOWN_KEYS: &[&str] = &[
+pub(crate) const KNOWN_KEYS: &[&str] = &[
     "title",
     "description",
     "weight",
