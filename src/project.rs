@@ -319,15 +319,9 @@ impl Project {
     }
 }
 
-/// A data file with a schema (`data/NAME.yaml`), parsed with `parse` when present.
-fn typed<T>(
-    root: &Path,
-    data_dir: &Path,
-    name: &str,
-    mode: Load,
-    problems: &mut Vec<Error>,
-    parse: fn(&str, &str) -> Result<T>,
-) -> Result<Option<(T, String)>> {
+/// `data/NAME.yaml` (or `.yml`) if there is one: its name for messages and
+/// its text.
+fn read_data_file(root: &Path, data_dir: &Path, name: &str) -> Result<Option<(String, String)>> {
     let Some(path) = ["yaml", "yml"]
         .iter()
         .map(|ext| data_dir.join(format!("{name}.{ext}")))
@@ -337,6 +331,21 @@ fn typed<T>(
     };
     let file = display_path(root, &path);
     let text = crate::error::read_text(&path, &file)?;
+    Ok(Some((file, text)))
+}
+
+/// A data file with a schema (`data/NAME.yaml`), parsed with `parse` when present.
+fn typed<T>(
+    root: &Path,
+    data_dir: &Path,
+    name: &str,
+    mode: Load,
+    problems: &mut Vec<Error>,
+    parse: fn(&str, &str) -> Result<T>,
+) -> Result<Option<(T, String)>> {
+    let Some((file, text)) = read_data_file(root, data_dir, name)? else {
+        return Ok(None);
+    };
     match parse(&file, &text) {
         Ok(value) => Ok(Some((value, text))),
         Err(e) if mode == Load::Lenient => {
@@ -364,15 +373,9 @@ fn typed_all<T>(
     problems: &mut Vec<Error>,
     parse: ParseAll<T>,
 ) -> Result<Option<(Option<T>, String)>> {
-    let Some(path) = ["yaml", "yml"]
-        .iter()
-        .map(|ext| data_dir.join(format!("{name}.{ext}")))
-        .find(|p| p.is_file())
-    else {
+    let Some((file, text)) = read_data_file(root, data_dir, name)? else {
         return Ok(None);
     };
-    let file = display_path(root, &path);
-    let text = crate::error::read_text(&path, &file)?;
     let (value, mut errors) = parse(&file, &text);
     if errors.is_empty() {
         return Ok(Some((value, text)));

@@ -67,18 +67,23 @@ pub fn plan_findings(
             calendar,
             &history.releases,
         ))
-        .map(|w| Finding {
-            kind: Kind::PlanWarning,
-            severity: Severity::Warning,
-            file: file.clone(),
-            line: w.line,
-            column: w.column,
-            target: String::new(),
-            message: w.message,
-            hint: None,
-            resolved: Some(file.clone()),
-        })
+        .map(|w| plan_warning(&file, w))
         .collect()
+}
+
+/// A `plan-warning` finding at its place in the data file `file`.
+fn plan_warning(file: &str, w: crate::load::calendar::PlanWarning) -> Finding {
+    Finding {
+        kind: Kind::PlanWarning,
+        severity: Severity::Warning,
+        file: file.to_string(),
+        line: w.line,
+        column: w.column,
+        target: String::new(),
+        message: w.message,
+        hint: None,
+        resolved: Some(file.to_string()),
+    }
 }
 
 /// Metrics worth a `plan-warning`: values entered for computed KPIs.
@@ -89,17 +94,7 @@ pub fn metrics_findings(project: &crate::project::Project) -> Vec<Finding> {
     let file = project.metrics_file();
     crate::load::metrics::warnings(text, metrics)
         .into_iter()
-        .map(|w| Finding {
-            kind: Kind::PlanWarning,
-            severity: Severity::Warning,
-            file: file.clone(),
-            line: w.line,
-            column: w.column,
-            target: String::new(),
-            message: w.message,
-            hint: None,
-            resolved: Some(file.clone()),
-        })
+        .map(|w| plan_warning(&file, w))
         .collect()
 }
 
