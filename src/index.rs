@@ -250,10 +250,7 @@ impl SiteIndex {
         // Below the site's root (`/handbook` alone is its root).
         let in_site = in_site.strip_prefix('/').unwrap_or(in_site);
         let mut site = None;
-        let language = from
-            .split_once('/')
-            .map(|(first, _)| first)
-            .filter(|first| is_language_code(first));
+        let language = language_of(from);
         // Its own language's folder, then the default language's (Hugo
         // serves `/docs/x` from the default language, `en` unless set).
         let languages = language
@@ -442,11 +439,9 @@ impl SiteIndex {
     }
 }
 
-/// The path of `base_url` without its trailing `/`: what the published
-/// site's own absolute links start with.
 /// A language folder's name, as Hugo's multilingual sites name them: `en`,
 /// `pt-br`, `zh-Hans`.
-pub(crate) fn is_language_code(name: &str) -> bool {
+fn is_language_code(name: &str) -> bool {
     let (lang, region) = name.split_once('-').unwrap_or((name, ""));
     lang.len() == 2
         && lang.bytes().all(|b| b.is_ascii_lowercase())
@@ -454,6 +449,16 @@ pub(crate) fn is_language_code(name: &str) -> bool {
             || ((2..=4).contains(&region.len()) && region.bytes().all(|b| b.is_ascii_alphabetic())))
 }
 
+/// The language folder the content-relative path `from` is in, in a site
+/// with a folder per language (`en/docs/setup.md` → `en`).
+pub(crate) fn language_of(from: &str) -> Option<&str> {
+    from.split_once('/')
+        .map(|(first, _)| first)
+        .filter(|first| is_language_code(first))
+}
+
+/// The path of `base_url` without its trailing `/`: what the published
+/// site's own absolute links start with.
 fn site_prefix(base_url: Option<&str>) -> String {
     let Some(url) = base_url else {
         return String::new();

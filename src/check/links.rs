@@ -377,10 +377,7 @@ fn another_sites_path(index: &SiteIndex, from: &str, target: &str) -> bool {
     }
     let content = index.root().join(index.content_prefix());
     // In a site with a folder per language, the page's language folder too.
-    let language = from
-        .split_once('/')
-        .map(|(l, _)| l)
-        .filter(|l| crate::index::is_language_code(l));
+    let language = crate::index::language_of(from);
     !content.join(&first).exists()
         && !index.root().join(&first).exists()
         && !language.is_some_and(|l| content.join(l).join(&first).exists())
