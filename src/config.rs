@@ -429,6 +429,9 @@ pub struct NavEntry {
     /// Content-relative `.md` file; `None` for a section or a draft chapter.
     pub page: Option<String>,
     pub children: Vec<NavEntry>,
+    /// An mdBook part title: a heading over the chapters that follow it,
+    /// which stay at its level (a MkDocs section nests its entries).
+    pub part: bool,
 }
 
 /// A nav path as a content-relative file, or `None` for a URL.
@@ -457,7 +460,7 @@ fn mkdocs_nav(items: &[serde_yaml::Value]) -> Vec<NavEntry> {
             Value::String(path) => Some(NavEntry {
                 title: None,
                 page: nav_page(path),
-                children: Vec::new(),
+                ..NavEntry::default()
             }),
             Value::Mapping(map) => {
                 let (key, value) = map.iter().next()?;
@@ -466,12 +469,12 @@ fn mkdocs_nav(items: &[serde_yaml::Value]) -> Vec<NavEntry> {
                     Value::String(path) => Some(NavEntry {
                         title,
                         page: nav_page(path),
-                        children: Vec::new(),
+                        ..NavEntry::default()
                     }),
                     Value::Sequence(children) => Some(NavEntry {
                         title,
-                        page: None,
                         children: mkdocs_nav(children),
+                        ..NavEntry::default()
                     }),
                     _ => None,
                 }
@@ -484,9 +487,8 @@ fn mkdocs_nav(items: &[serde_yaml::Value]) -> Vec<NavEntry> {
 
 /// mdBook's `SUMMARY.md`: prefix and suffix chapters (`[Title](file.md)`),
 /// numbered chapters in nested lists (`- [Title](file.md)`), draft chapters
-/// (`- [Title]()`, no page) and part titles (`# Part`), each a section of
-/// the chapters up to the next part (which names their folder, if they
-/// share one).
+/// (`- [Title]()`, no page) and part titles (`# Part`), each holding the
+/// chapters up to the next part.
 fn summary_nav(text: &str) -> Vec<NavEntry> {
     // The open entries: (indent, entry), innermost last.
     let mut stack: Vec<(usize, NavEntry)> = Vec::new();
@@ -518,8 +520,8 @@ fn summary_nav(text: &str) -> Vec<NavEntry> {
                 let title = part.trim().trim_end_matches('#').trim().to_string();
                 let part = NavEntry {
                     title: Some(title),
-                    page: None,
-                    children: Vec::new(),
+                    part: true,
+                    ..NavEntry::default()
                 };
                 stack.push((0, part));
             }
@@ -551,7 +553,7 @@ fn summary_nav(text: &str) -> Vec<NavEntry> {
             NavEntry {
                 title: Some(title.trim().to_string()),
                 page: nav_page(path),
-                children: Vec::new(),
+                ..NavEntry::default()
             },
         ));
     }

@@ -47,10 +47,10 @@ pub struct Project {
     /// With `Load::Lenient`: invalid front matter and data files, which `check`
     /// reports as findings instead of stopping.
     pub problems: Vec<Error>,
-    /// Folders without an index page that an adopted navigation
-    /// (`mkdocs.yml`, `SUMMARY.md`, Docusaurus' `_category_.json`) places
-    /// and names: folder → (weight, title).
-    pub nav_sections: BTreeMap<String, (Option<i64>, Option<String>)>,
+    /// Sections without a guide of their own that an adopted navigation
+    /// (`mkdocs.yml`, `SUMMARY.md`, Docusaurus' `_category_.json`) places,
+    /// names or makes: key (a folder, or a heading's `/nav/N`) → section.
+    pub nav_sections: BTreeMap<String, NavSection>,
 }
 
 /// How loading treats invalid front matter and data files.
@@ -223,6 +223,7 @@ impl Project {
         let mut guides = drop_shadowed_indexes(all, &mut warnings);
         for g in &mut guides {
             (g.nav_weight, g.nav_title) = (None, None);
+            (g.nav_parent, g.nav_section) = (None, None);
         }
         let mut nav_sections = match &config.adopted {
             Some(adopted) => follow_nav(&mut guides, &adopted.nav),
@@ -655,118 +656,239 @@ fn leave_out(listed: &mut guides::ContentFiles, adopted: &crate::config::Adopted
     listed.assets.retain(keep);
 }
 
-/// Applies an adopted navigation: each page it lists takes its place (as
-/// its weight) and its title there (as its nav title); a section places and
-/// names the folder its pages share, through the folder's index page or,
-/// when it has none, the returned map. Pages it leaves out keep their
-/// folder and come after, as MkDocs still builds them.
+/// A section of the navigation that no guide stands for: a folder's
+/// generated page that an adopted navigation places or names, or a heading
+/// of that navigation over pages from several folders (its key is then
+/// `/nav/N`, which no folder can be).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NavSection {
+    pub weight: Option<i64>,
+    pub title: Option<String>,
+    /// The section it sits in, when the navigation says (else its folder's parent).
+    pub parent: Option<String>,
+    /// A heading of the navigation, not a folder: nothing is written for it.
+    pub heading: bool,
+}
+
+/// The key of a navigation heading that no folder stands for.
+fn heading_key(at: i64) -> String {
+    format!("/nav/{at}")
+}
+
+/// Applies an adopted navigation, which wins over folders: each page it
+/// lists takes its place there (as its weight), its name there (as its nav
+/// title) and the section it is listed in (as its nav parent). A section is
+/// its own page's when it has one (an mdBook chapter with sub-chapters, a
+/// MkDocs section whose first entry is an index page), else its pages'
+/// folder's when they share one no other section claims, else a heading
+/// over them. An mdBook part is a heading its chapters follow at its level.
+/// Pages left out keep their folder and come after, as MkDocs still builds
+/// them.
 fn follow_nav(
     guides: &mut [Guide],
     nav: &[crate::config::NavEntry],
-) -> BTreeMap<String, (Option<i64>, Option<String>)> {
-    fn walk<'a>(
-        entries: &'a [crate::config::NavEntry],
-        next: &mut i64,
-        pages: &mut Vec<(&'a str, i64, Option<&'a str>)>,
-        sections: &mut Vec<(String, i64, Option<&'a str>)>,
-    ) {
-        for entry in entries {
-            let at = *next;
-            *next += 1;
-            if let Some(page) = &entry.page {
-                pages.push((page, at, entry.title.as_deref()));
-            }
-            if entry.children.is_empty() {
-                continue;
-            }
-            walk(&entry.children, next, pages, sections);
-            // The folder every page of the section is in, when not the top.
-            let mut files = Vec::new();
-            collect(&entry.children, &mut files);
-            if let Some(first) = files.first() {
-                let mut dir = guides::parent(first);
-                for f in &files {
-                    let inside =
-                        |dir: &str| f.strip_prefix(dir).is_some_and(|r| r.starts_with('/'));
-                    while !dir.is_empty() && !inside(dir) {
-                        dir = guides::parent(dir);
-                    }
-                }
-                let dir = dir.to_string();
-                if !dir.is_empty() && !sections.iter().any(|(d, _, _)| *d == dir) {
-                    // A chapter with sub-chapters names its own page.
-                    let title = match &entry.page {
-                        Some(_) => None,
-                        None => entry.title.as_deref(),
-                    };
-                    sections.push((dir, at, title));
-                }
-            }
-        }
+) -> BTreeMap<String, NavSection> {
+    use crate::config::NavEntry;
+    struct Walk<'a> {
+        by_path: HashMap<String, usize>,
+        index_of: HashMap<String, usize>,
+        /// Guides the navigation lists anywhere.
+        listed: std::collections::HashSet<usize>,
+        next: i64,
+        /// guide → (weight, title, parent, section key when not its folder's)
+        placed: Vec<(usize, i64, Option<&'a str>, String, Option<String>)>,
+        sections: BTreeMap<String, NavSection>,
+        /// The sections' keys so far.
+        keys: std::collections::HashSet<String>,
     }
-    fn collect<'a>(entries: &'a [crate::config::NavEntry], files: &mut Vec<&'a str>) {
+    fn files<'a>(entries: &'a [NavEntry], out: &mut Vec<&'a str>) {
         for e in entries {
-            files.extend(e.page.as_deref());
-            collect(&e.children, files);
+            out.extend(e.page.as_deref());
+            files(&e.children, out);
         }
     }
-    let (mut pages, mut sections) = (Vec::new(), Vec::new());
-    walk(nav, &mut 0, &mut pages, &mut sections);
-    let by_path: HashMap<&str, usize> = guides
-        .iter()
-        .enumerate()
-        .map(|(i, g)| (g.path.as_str(), i))
-        .collect();
-    let index_of: HashMap<&str, usize> = guides
-        .iter()
-        .enumerate()
-        .filter(|(_, g)| g.is_index())
-        .map(|(i, g)| (g.dir(), i))
-        .collect();
-    let mut placed: Vec<(usize, i64, Option<String>)> = Vec::new();
-    for (page, at, title) in &pages {
-        if let Some(&i) = by_path.get(page) {
-            placed.push((i, *at, title.map(str::to_string)));
+    impl<'a> Walk<'a> {
+        fn guide(&self, page: Option<&str>) -> Option<usize> {
+            page.and_then(|p| self.by_path.get(p).copied())
         }
-    }
-    // A folder no section names comes where its first listed page does
-    // (an mdBook part's chapters in one folder, MkDocs pages listed flat).
-    let mut first: BTreeMap<&str, i64> = BTreeMap::new();
-    for (page, at, _) in &pages {
-        let mut dir = guides::parent(page);
-        while !dir.is_empty() {
-            let entry = first.entry(dir).or_insert(*at);
-            *entry = (*entry).min(*at);
-            dir = guides::parent(dir);
+        fn claimed(&self, key: &str) -> bool {
+            self.keys.contains(key)
         }
-    }
-    for (dir, at) in first {
-        if !sections.iter().any(|(d, _, _)| d == dir) {
-            let listed = index_of
+        /// The folder all of `entries`' pages are in, when it is not the
+        /// top, no section has it yet, and no page in it is listed outside
+        /// `entries` (nor its index page anywhere: a section's index page
+        /// is its first entry).
+        fn own_folder(&self, entries: &'a [NavEntry], guides: &[Guide]) -> Option<String> {
+            let mut inside = Vec::new();
+            files(entries, &mut inside);
+            let first = inside.first()?;
+            let mut dir = guides::parent(first);
+            for f in &inside {
+                while !dir.is_empty() && !f.strip_prefix(dir).is_some_and(|r| r.starts_with('/')) {
+                    dir = guides::parent(dir);
+                }
+            }
+            let index_listed = self
+                .index_of
                 .get(dir)
-                .is_some_and(|i| pages.iter().any(|(p, _, _)| by_path.get(p) == Some(i)));
-            if !listed {
-                sections.push((dir.to_string(), at, None));
+                .is_some_and(|i| self.listed.contains(i));
+            if dir.is_empty() || self.claimed(dir) || index_listed {
+                return None;
+            }
+            let prefix = format!("{dir}/");
+            let mine: std::collections::HashSet<usize> =
+                inside.iter().filter_map(|f| self.guide(Some(f))).collect();
+            let elsewhere = guides.iter().enumerate().any(|(i, g)| {
+                g.path.starts_with(&prefix) && self.listed.contains(&i) && !mine.contains(&i)
+            });
+            (!elsewhere).then(|| dir.to_string())
+        }
+        fn walk(&mut self, entries: &'a [NavEntry], parent: &str, guides: &[Guide]) {
+            for entry in entries {
+                let at = self.next;
+                self.next += 1;
+                let title = entry.title.as_deref();
+                if entry.part {
+                    if let Some(title) = title {
+                        self.sections.insert(
+                            heading_key(at),
+                            NavSection {
+                                weight: Some(at),
+                                title: Some(title.to_string()),
+                                parent: Some(parent.to_string()),
+                                heading: true,
+                            },
+                        );
+                    }
+                    self.walk(&entry.children, parent, guides);
+                    continue;
+                }
+                let own = self.guide(entry.page.as_deref());
+                if entry.children.is_empty() {
+                    if let Some(i) = own {
+                        self.placed.push((i, at, title, parent.to_string(), None));
+                    }
+                    continue;
+                }
+                // The page that stands for the section: its own, or a first
+                // entry that is an index page (MkDocs' section index).
+                let mut children = &entry.children[..];
+                let (page, page_title) = match own {
+                    Some(i) => (Some(i), title),
+                    None => {
+                        let first = children.first().filter(|c| c.children.is_empty());
+                        match first.and_then(|c| self.guide(c.page.as_deref())) {
+                            Some(i) if guides[i].is_index() => {
+                                children = &children[1..];
+                                (Some(i), title.or(first.and_then(|c| c.title.as_deref())))
+                            }
+                            _ => (None, title),
+                        }
+                    }
+                };
+                let key = match page {
+                    // The home page stands for no section but the top.
+                    Some(i) if guides[i].is_index() && guides[i].dir().is_empty() => {
+                        self.placed
+                            .push((i, at, page_title, parent.to_string(), None));
+                        self.walk(children, parent, guides);
+                        continue;
+                    }
+                    Some(i) => {
+                        let dir = guides[i].dir();
+                        let (key, own_key) = if guides[i].is_index() && !self.claimed(dir) {
+                            (dir.to_string(), None)
+                        } else {
+                            (heading_key(at), Some(heading_key(at)))
+                        };
+                        self.placed
+                            .push((i, at, page_title, parent.to_string(), own_key));
+                        self.keys.insert(key.clone());
+                        key
+                    }
+                    None => {
+                        let section = NavSection {
+                            weight: Some(at),
+                            title: title.map(str::to_string),
+                            parent: Some(parent.to_string()),
+                            heading: false,
+                        };
+                        match self.own_folder(children, guides) {
+                            Some(dir) => {
+                                // Its index page, which the navigation does
+                                // not list, stands for it.
+                                match self.index_of.get(&dir) {
+                                    Some(&i) => {
+                                        self.placed.push((i, at, title, parent.to_string(), None))
+                                    }
+                                    None => {
+                                        self.sections.insert(dir.clone(), section);
+                                    }
+                                }
+                                self.keys.insert(dir.clone());
+                                dir
+                            }
+                            // A heading needs a name; without one its entries
+                            // stay where it is.
+                            None if title.is_none() => {
+                                self.walk(children, parent, guides);
+                                continue;
+                            }
+                            None => {
+                                let key = heading_key(at);
+                                let heading = NavSection {
+                                    heading: true,
+                                    ..section
+                                };
+                                self.sections.insert(key.clone(), heading);
+                                key
+                            }
+                        }
+                    }
+                };
+                self.walk(children, &key, guides);
             }
         }
     }
-    let mut generated = BTreeMap::new();
-    for (dir, at, title) in &sections {
-        match index_of.get(dir.as_str()) {
-            Some(&i) => placed.push((i, *at, title.map(str::to_string))),
-            None => {
-                generated.insert(dir.clone(), (Some(*at), title.map(str::to_string)));
-            }
+    let by_path: HashMap<String, usize> = guides
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.path.clone(), i))
+        .collect();
+    let mut all = Vec::new();
+    files(nav, &mut all);
+    let listed = all
+        .iter()
+        .filter_map(|f| by_path.get(*f).copied())
+        .collect();
+    let mut walk = Walk {
+        index_of: guides
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.is_index())
+            .map(|(i, g)| (g.dir().to_string(), i))
+            .collect(),
+        by_path,
+        listed,
+        next: 0,
+        placed: Vec::new(),
+        sections: BTreeMap::new(),
+        keys: std::collections::HashSet::new(),
+    };
+    walk.walk(nav, "", guides);
+    // A page listed twice keeps its first place.
+    let mut done = std::collections::HashSet::new();
+    for (i, at, title, parent, section) in walk.placed {
+        if !done.insert(i) {
+            continue;
         }
-    }
-    for (i, at, title) in placed {
         let guide = &mut guides[i];
         guide.nav_weight = Some(at);
-        if title.is_some() {
-            guide.nav_title = title;
-        }
+        guide.nav_title = title.map(str::to_string);
+        guide.nav_parent = Some(parent);
+        guide.nav_section = section;
     }
-    generated
+    walk.sections
 }
 
 /// Docusaurus' `_category_.json` (or `.yml`): a folder's `label` and
@@ -776,7 +898,7 @@ fn docusaurus_categories(
     content_dir: &Path,
     assets: &[String],
     guides: &mut [Guide],
-    sections: &mut BTreeMap<String, (Option<i64>, Option<String>)>,
+    sections: &mut BTreeMap<String, NavSection>,
 ) {
     for asset in assets {
         let name = file_name(asset);
@@ -818,9 +940,9 @@ fn docusaurus_categories(
                 }
             }
             None => {
-                let entry = sections.entry(dir.to_string()).or_insert((None, None));
-                entry.0 = entry.0.or(position);
-                entry.1 = entry.1.take().or(label);
+                let entry = sections.entry(dir.to_string()).or_default();
+                entry.weight = entry.weight.or(position);
+                entry.title = entry.title.take().or(label);
             }
         }
     }

@@ -109,10 +109,9 @@ impl Session {
         )?;
         let shape: Vec<String> = prepared
             .site
-            .order
+            .pages
             .iter()
-            .map(|&i| {
-                let p = &prepared.site.pages[i];
+            .map(|p| {
                 format!(
                     "{}|{}|{:?}|{:?}|{:?}|{:?}",
                     p.url, p.title, p.parent, p.section, p.weight, p.description

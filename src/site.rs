@@ -26,6 +26,10 @@ pub struct SitePage {
     pub weight: Option<i64>,
     /// A page generated from the release data rather than a guide.
     pub data: Option<DataPage>,
+    /// A heading of an adopted navigation (a MkDocs section over pages of
+    /// several folders, an mdBook part): no page is written for it, and its
+    /// `url` is its first page's (empty when it has none).
+    pub heading: bool,
 }
 
 /// Pages generated from `data/`: the calendar, one per release, the metrics dashboard.
@@ -58,6 +62,9 @@ pub struct NavItem<'a> {
     /// that the window around the current page leaves out; `title` and `url`
     /// are then the folder's section page, which lists them all.
     pub more: usize,
+    /// A heading of an adopted navigation, not a page (`url` is its first
+    /// page's).
+    pub heading: bool,
 }
 
 /// Sites up to this many pages show the whole tree on every page; larger ones
@@ -110,11 +117,12 @@ impl Site {
             .zip(rendered)
             .enumerate()
             .map(|(i, (guide, r))| {
-                let section = guide.is_index().then(|| guide.dir().to_string());
-                let fallback = || match &section {
-                    Some(dir) if dir.is_empty() => site_title.to_string(),
-                    Some(dir) => humanize(file_name(dir)),
-                    None => humanize(file_name(&guide.path).trim_end_matches(".md")),
+                let dir = guide.dir();
+                let home = guide.is_index() && dir.is_empty();
+                let fallback = || match guide.is_index() {
+                    true if home => site_title.to_string(),
+                    true => humanize(file_name(dir)),
+                    false => humanize(file_name(&guide.path).trim_end_matches(".md")),
                 };
                 let title = guide
                     .front
@@ -122,15 +130,26 @@ impl Site {
                     .clone()
                     .or_else(|| r.title.clone())
                     .unwrap_or_else(fallback);
+                let section = match &guide.nav_section {
+                    Some(key) => Some(key.clone()),
+                    None => guide.is_index().then(|| dir.to_string()),
+                };
+                let parent = match (&guide.nav_parent, home) {
+                    (_, true) => None,
+                    (Some(key), false) => Some(key.clone()),
+                    (None, false) if guide.is_index() => Some(parent(dir).to_string()),
+                    (None, false) => Some(dir.to_string()),
+                };
                 SitePage {
                     url: page_url(&guide.path),
                     title,
                     description: guide.front.description.clone(),
                     guide: Some(i),
-                    parent: parent_section(section.as_deref(), guide.dir()),
+                    parent,
                     section,
                     weight: guide.nav_weight.or(guide.front.weight),
                     data: None,
+                    heading: false,
                 }
             })
             .collect();
@@ -155,6 +174,7 @@ impl Site {
                 section: Some(dir.to_string()),
                 weight: None,
                 data: None,
+                heading: false,
             });
         }
 
@@ -179,22 +199,38 @@ impl Site {
     }
 
     /// Places and names the generated pages of folders without an index
-    /// page as an adopted navigation does (folder → weight, title); called
+    /// page as an adopted navigation does, and adds its headings; called
     /// before `add_pages`.
     pub fn place_sections(
         &mut self,
-        sections: &std::collections::BTreeMap<String, (Option<i64>, Option<String>)>,
+        sections: &std::collections::BTreeMap<String, crate::project::NavSection>,
     ) {
         if sections.is_empty() {
             return;
         }
         for page in self.pages.iter_mut().filter(|p| p.guide.is_none()) {
-            if let Some((weight, title)) = page.section.as_ref().and_then(|s| sections.get(s)) {
-                page.weight = weight.or(page.weight);
-                if let Some(title) = title {
+            if let Some(placed) = page.section.as_ref().and_then(|s| sections.get(s)) {
+                page.weight = placed.weight.or(page.weight);
+                if let Some(title) = &placed.title {
                     page.title = title.clone();
                 }
+                if placed.parent.is_some() {
+                    page.parent = placed.parent.clone();
+                }
             }
+        }
+        for (key, heading) in sections.iter().filter(|(_, s)| s.heading) {
+            self.pages.push(SitePage {
+                url: String::new(),
+                title: heading.title.clone().unwrap_or_default(),
+                description: None,
+                guide: None,
+                section: Some(key.clone()),
+                parent: heading.parent.clone(),
+                weight: heading.weight,
+                data: None,
+                heading: true,
+            });
         }
     }
 
@@ -237,6 +273,27 @@ impl Site {
                 _ => p.title.to_lowercase(),
             })
             .collect();
+        // A folder's generated page whose pages an adopted navigation
+        // lists elsewhere has nothing to show: it is left out.
+        loop {
+            let empty = |i: &usize| {
+                let p = &pages[*i];
+                p.guide.is_none()
+                    && p.data.is_none()
+                    && !p.heading
+                    && p.section
+                        .as_ref()
+                        .is_some_and(|s| children.get(s).is_none_or(Vec::is_empty))
+            };
+            let before: usize = children.values().map(Vec::len).sum();
+            let gone: Vec<usize> = children.values().flatten().copied().filter(empty).collect();
+            for list in children.values_mut() {
+                list.retain(|i| !gone.contains(i));
+            }
+            if children.values().map(Vec::len).sum::<usize>() == before {
+                break;
+            }
+        }
         for list in children.values_mut() {
             list.sort_by(|&a, &b| {
                 let key = |i: usize| {
@@ -246,6 +303,24 @@ impl Site {
                 key(a).cmp(&key(b))
             });
         }
+        // A heading links to its first page.
+        let heading_urls: Vec<(usize, String)> = (0..pages.len())
+            .filter(|&i| pages[i].heading)
+            .map(|i| {
+                let mut at = i;
+                while pages[at].heading {
+                    match pages[at].section.as_ref().and_then(|s| children.get(s)) {
+                        Some(list) if !list.is_empty() => at = list[0],
+                        _ => return (i, String::new()),
+                    }
+                }
+                (i, pages[at].url.clone())
+            })
+            .collect();
+        for (i, url) in heading_urls {
+            self.pages[i].url = url;
+        }
+        let pages = &self.pages;
         self.children = children;
         let known = self.escaped.len().min(pages.len());
         self.escaped.truncate(known);
@@ -272,7 +347,9 @@ impl Site {
     fn walk(&mut self, dir: &str) {
         let kids = self.children.get(dir).cloned().unwrap_or_default();
         for page in kids {
-            self.order.push(page);
+            if !self.pages[page].heading {
+                self.order.push(page);
+            }
             if let Some(section) = self.pages[page].section.clone() {
                 self.walk(&section);
             }
@@ -366,6 +443,7 @@ impl Site {
             open,
             page,
             more: 0,
+            heading: p.heading,
         }
     }
 
@@ -403,6 +481,13 @@ impl Site {
                 (false, false, true) => " class=\"nav-section\"",
                 (false, false, false) => "",
             };
+            if item.heading && item.more == 0 {
+                html.push_str("<li class=\"nav-heading\"><span>");
+                html.push_str(&self.escaped[item.page].title_html);
+                html.push_str("</span>");
+                entry_open = true;
+                continue;
+            }
             html.push_str("<li");
             html.push_str(class);
             html.push_str("><a href=\"");

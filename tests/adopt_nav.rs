@@ -7,7 +7,7 @@ mod common;
 use common::{Fixture, almanac};
 
 /// The sidebar of `page` (output-relative) as (depth, title) rows, depth
-/// counted in nested lists.
+/// counted in nested lists; a heading that is not a link is `[title]`.
 fn nav(f: &Fixture, page: &str) -> Vec<(usize, String)> {
     let html = f.read(page);
     let start = html.find("<ul class=\"nav\">").expect("a nav");
@@ -15,7 +15,7 @@ fn nav(f: &Fixture, page: &str) -> Vec<(usize, String)> {
     let mut depth = 0usize;
     let mut rest = &html[start + "<ul class=\"nav\">".len()..];
     loop {
-        let next = ["<ul", "</ul>", "<a href="]
+        let next = ["<ul", "</ul>", "<a href=", "<span>"]
             .iter()
             .filter_map(|t| rest.find(t).map(|i| (i, *t)))
             .min();
@@ -25,6 +25,10 @@ fn nav(f: &Fixture, page: &str) -> Vec<(usize, String)> {
             "<ul" => depth += 1,
             "</ul>" if depth == 0 => break,
             "</ul>" => depth -= 1,
+            "<span>" => {
+                let title = &rest[..rest.find("</span>").unwrap()];
+                rows.push((depth, format!("[{title}]")));
+            }
             _ => {
                 let text = &rest[rest.find('>').unwrap() + 1..];
                 rows.push((depth, text[..text.find("</a>").unwrap()].to_string()));
@@ -77,6 +81,8 @@ fn an_mkdocs_site_keeps_its_name_nav_order_titles_and_sections() {
         [
             // The nav's name for the home page.
             "Home",
+            // A section over pages of no folder of their own is a heading.
+            "[Getting started]",
             // Listed in nav, in its order, under its names.
             "Install it",
             "Usage",
@@ -92,6 +98,7 @@ fn an_mkdocs_site_keeps_its_name_nav_order_titles_and_sections() {
         "{rows:?}"
     );
     // The sections are nested as the nav nests them.
+    assert!(rows.contains(&(1, "Install it".to_string())), "{rows:?}");
     assert!(rows.contains(&(1, "Colors".to_string())), "{rows:?}");
     assert!(rows.contains(&(1, "Ay".to_string())), "{rows:?}");
     // The page keeps its own heading; the nav's name is the nav's.
@@ -160,23 +167,32 @@ fn an_mdbook_summary_orders_and_nests_the_nav_and_is_not_a_page() {
         titles(&rows),
         [
             "Introduction",
-            // A part whose chapters share a folder names it.
-            "User guide",
+            // Each part title is a heading over its chapters, whether they
+            // share a folder or not, as mdBook shows it.
+            "[User guide]",
             "Installing",
             "Reading",
+            "[Reference]",
             "Command line",
             "build",
             "init",
             "Format",
             "Theme",
             "index.hbs",
-            "Misc",
+            // A suffix chapter stays at the top, not under a "Misc" folder.
             "Contributors",
         ],
         "{rows:?}"
     );
+    // Chapters follow their part at its level; sub-chapters nest.
+    assert!(rows.contains(&(0, "[Reference]".to_string())), "{rows:?}");
+    assert!(rows.contains(&(0, "Installing".to_string())), "{rows:?}");
     assert!(rows.contains(&(1, "init".to_string())), "{rows:?}");
     assert!(rows.contains(&(2, "index.hbs".to_string())), "{rows:?}");
+    assert!(
+        !f.exists("public/misc/index.html"),
+        "no page for a folder the nav empties"
+    );
 }
 
 #[test]
@@ -353,4 +369,84 @@ fn an_mkdocs_docs_dir_outside_the_project_is_not_followed() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(f.exists("site/public/guide.html"));
     assert!(!f.exists("site/public/secret.html"));
+}
+
+#[test]
+fn a_mkdocs_section_over_pages_of_several_folders_nests_them_under_its_name() {
+    // Material for MkDocs' own nav: a section of top-level pages and
+    // folders, a section whose first entry is its index page and whose
+    // other page lives elsewhere, and a section of one folder with no index.
+    let f = Fixture::with(&[
+        (
+            "mkdocs.yml",
+            "site_name: Shapes\nnav:\n  - Home: index.md\n  - Getting started:\n    - Installation: getting-started.md\n    - Tutorials:\n      - tutorials/index.md\n      - Blogs:\n        - tutorials/blogs/basic.md\n        - tutorials/blogs/engage.md\n    - Changelog:\n      - changelog/index.md\n      - How to upgrade: upgrade.md\n  - Setup:\n    - setup/index.md\n    - Colors: setup/colors.md\n",
+        ),
+        ("docs/index.md", "# Welcome\n"),
+        ("docs/getting-started.md", "# Installation\n"),
+        ("docs/tutorials/index.md", "# Tutorials\n"),
+        ("docs/tutorials/blogs/basic.md", "# Basic blogs\n"),
+        ("docs/tutorials/blogs/engage.md", "# Engagement\n"),
+        ("docs/changelog/index.md", "# Changelog\n"),
+        ("docs/upgrade.md", "# How to upgrade\n"),
+        ("docs/setup/index.md", "# Setup\n"),
+        ("docs/setup/colors.md", "# Changing the colors\n"),
+    ]);
+    f.build(&[]);
+    let rows = nav(&f, "public/upgrade.html");
+    let expected: Vec<(usize, String)> = [
+        (0, "Home"),
+        (0, "[Getting started]"),
+        (1, "Installation"),
+        (1, "Tutorials"),
+        (2, "Blogs"),
+        (3, "Basic blogs"),
+        (3, "Engagement"),
+        (1, "Changelog"),
+        (2, "How to upgrade"),
+        (0, "Setup"),
+        (1, "Colors"),
+    ]
+    .iter()
+    .map(|(d, t)| (*d, t.to_string()))
+    .collect();
+    assert_eq!(rows, expected);
+    // Breadcrumbs follow the nav, not the folders: upgrade.md is at the
+    // top of docs/, but sits under Getting started › Changelog.
+    let html = f.read("public/upgrade.html");
+    let crumbs = &html[html.find("class=\"breadcrumbs\"").unwrap()..];
+    let crumbs = &crumbs[..crumbs.find("</nav>").unwrap()];
+    let names: Vec<&str> = crumbs
+        .split("\">")
+        .skip(1)
+        .filter_map(|s| s.split("</a>").next().filter(|_| s.contains("</a>")))
+        .collect();
+    assert_eq!(
+        names,
+        ["Welcome", "Getting started", "Changelog"],
+        "{crumbs}"
+    );
+    // Previous and next follow the nav's reading order and skip the heading.
+    let pager = |page: &str| {
+        let html = f.read(page);
+        let pager = &html[html.find("class=\"pager\"").unwrap()..];
+        attr_hrefs(&pager[..pager.find("</nav>").unwrap()])
+    };
+    assert_eq!(pager("public/index.html"), ["getting-started.html"]);
+    assert_eq!(
+        pager("public/changelog/index.html"),
+        ["../tutorials/blogs/engage.html", "../upgrade.html"]
+    );
+    assert_eq!(
+        pager("public/upgrade.html"),
+        ["changelog/index.html", "setup/index.html"]
+    );
+    // A heading is not a page.
+    assert!(!f.exists("public/nav"));
+}
+
+fn attr_hrefs(html: &str) -> Vec<String> {
+    common::attr_values(html, "href")
+        .into_iter()
+        .map(str::to_string)
+        .collect()
 }

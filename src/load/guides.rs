@@ -113,6 +113,12 @@ pub struct Guide {
     /// files other than this one.
     pub nav_weight: Option<i64>,
     pub nav_title: Option<String>,
+    /// The section an adopted navigation lists it in (a folder, `""` for
+    /// the top, or a heading's key), when it says.
+    pub nav_parent: Option<String>,
+    /// The section it stands for when it is not its folder's index page
+    /// (an mdBook chapter with sub-chapters).
+    pub nav_section: Option<String>,
 }
 
 impl Guide {
@@ -192,6 +198,8 @@ pub fn parse_lenient(file: &str, path: &str, text: String) -> (Guide, Option<Err
         partial: false,
         nav_weight: None,
         nav_title: None,
+        nav_parent: None,
+        nav_section: None,
     };
     (guide, error)
 }

@@ -113,6 +113,7 @@ impl<'a> ReleaseData<'a> {
                 parent: Some(String::new()),
                 weight: Some(i64::MAX - 2),
                 data: Some(DataPage::Calendar),
+                heading: false,
             });
             for (i, r) in self.releases.iter().enumerate().rev() {
                 pages.push(SitePage {
@@ -126,6 +127,7 @@ impl<'a> ReleaseData<'a> {
                     parent: Some(CALENDAR_DIR.into()),
                     weight: Some(-(i as i64)),
                     data: Some(DataPage::Release(i)),
+                    heading: false,
                 });
             }
         }
@@ -148,6 +150,7 @@ impl<'a> ReleaseData<'a> {
                 parent: Some(String::new()),
                 weight: Some(i64::MAX),
                 data: None,
+                heading: false,
             });
             for (i, q) in reported.iter().enumerate() {
                 pages.push(SitePage {
@@ -162,6 +165,7 @@ impl<'a> ReleaseData<'a> {
                     parent: Some(REPORTS_DIR.into()),
                     weight: Some(-(i as i64)),
                     data: Some(DataPage::Report(*q)),
+                    heading: false,
                 });
             }
         }
@@ -175,6 +179,7 @@ impl<'a> ReleaseData<'a> {
                 parent: Some(String::new()),
                 weight: Some(i64::MAX - 1),
                 data: Some(DataPage::Metrics),
+                heading: false,
             });
         }
         pages
