@@ -689,14 +689,16 @@ fn follow_nav(
     nav: &[crate::config::NavEntry],
 ) -> BTreeMap<String, NavSection> {
     use crate::config::NavEntry;
+    /// A listed guide: (guide, weight, title, parent, the section key it
+    /// stands for when not its folder's).
+    type Placed<'a> = (usize, i64, Option<&'a str>, String, Option<String>);
     struct Walk<'a> {
         by_path: HashMap<String, usize>,
         index_of: HashMap<String, usize>,
         /// Guides the navigation lists anywhere.
         listed: std::collections::HashSet<usize>,
         next: i64,
-        /// guide → (weight, title, parent, section key when not its folder's)
-        placed: Vec<(usize, i64, Option<&'a str>, String, Option<String>)>,
+        placed: Vec<Placed<'a>>,
         sections: BTreeMap<String, NavSection>,
         /// The sections' keys so far.
         keys: std::collections::HashSet<String>,
