@@ -186,31 +186,39 @@ impl Config {
             if let Ok(yaml) = serde_yaml::from_str::<serde_json::Value>(&text) {
                 self.adopt_hugo(root, &yaml);
             }
-        } else if let Some(text) = read("hugo.toml") {
-            // The keys used here, as a JSON tree of the TOML's strings.
-            fn insert(at: &mut serde_json::Value, path: &[&str], key: String, value: String) {
-                let Some(map) = at.as_object_mut() else {
-                    return;
-                };
-                match path.split_first() {
-                    None => {
-                        map.insert(key, serde_json::Value::String(value));
-                    }
-                    Some((first, rest)) => {
-                        let next = map
-                            .entry(first.trim_matches('"'))
-                            .or_insert_with(|| serde_json::Value::Object(Default::default()));
-                        insert(next, rest, key, value);
-                    }
-                }
-            }
-            let mut tree = serde_json::Value::Object(Default::default());
-            for (table, key, value) in toml_strings(&text) {
-                let path: Vec<&str> = table.split('.').filter(|p| !p.is_empty()).collect();
-                insert(&mut tree, &path, key, value);
-            }
+        } else if let Some(tree) = read("hugo.toml").and_then(|t| toml_tree(&t)) {
             self.adopt_hugo(root, &tree);
+        } else if let Some(tree) = read("config.toml").and_then(|t| toml_tree(&t)) {
+            // Hugo's old name for its config, and Zola's: only taken as
+            // theirs when it has their base URL key.
+            if tree.get("base_url").is_some() {
+                self.adopt_zola(root, &tree);
+            } else if tree.get("baseURL").or(tree.get("baseurl")).is_some() {
+                self.adopt_hugo(root, &tree);
+            }
+        } else if let Some(yaml) = read("config.yaml")
+            .and_then(|t| serde_yaml::from_str::<serde_json::Value>(&t).ok())
+            .filter(|y| y.get("baseURL").or(y.get("baseurl")).is_some())
+        {
+            self.adopt_hugo(root, &yaml);
         }
+    }
+
+    /// Zola's `title`, `description` and `base_url`; its content is in `content/`.
+    fn adopt_zola(&mut self, root: &Path, config: &serde_json::Value) {
+        let string = |key: &str| {
+            config
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        self.fill(string("title"), string("description"));
+        if self.base_url.is_none() {
+            self.base_url = string("base_url").filter(|u| u.contains("://"));
+        }
+        self.adopt_content_dir(root, "content");
     }
 
     /// Hugo's `title`, `baseURL`, `params.description` and `contentDir`
@@ -304,12 +312,13 @@ impl Config {
     }
 
     fn adopt_mdbook(&mut self, root: &Path, text: &str) {
-        let toml = toml_strings(text);
+        let toml = toml_tree(text).unwrap_or_default();
         let get = |table: &str, key: &str| {
-            toml.iter()
-                .find(|(t, k, _)| t == table && k == key)
-                .map(|(_, _, v)| v.clone())
+            toml.get(table)
+                .and_then(|t| t.get(key))
+                .and_then(serde_json::Value::as_str)
                 .filter(|v| !v.trim().is_empty())
+                .map(str::to_string)
         };
         self.fill(get("book", "title"), get("book", "description"));
         if self.base_url.is_none() {
@@ -561,52 +570,27 @@ fn summary_nav(text: &str) -> Vec<NavEntry> {
     top
 }
 
-/// `(table, key, value)` for every string value of a TOML file, read
-/// plainly: basic and literal strings on one line, `[table]` headers.
-fn toml_strings(text: &str) -> Vec<(String, String, String)> {
-    let mut table = String::new();
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let line = line.trim();
-        if let Some(header) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            table = header.trim().to_string();
-            continue;
-        }
-        let Some((key, value)) = line.split_once('=') else {
-            continue;
-        };
-        let key = key.trim().trim_matches('"').to_string();
-        let value = value.trim();
-        let string = if let Some(v) = value.strip_prefix('\'') {
-            v.split_once('\'').map(|(v, _)| v.to_string())
-        } else if let Some(v) = value.strip_prefix('"') {
-            let mut s = String::new();
-            let mut chars = v.chars();
-            let mut closed = false;
-            while let Some(c) = chars.next() {
-                match c {
-                    '"' => {
-                        closed = true;
-                        break;
-                    }
-                    '\\' => match chars.next() {
-                        Some('n') => s.push('\n'),
-                        Some('t') => s.push('\t'),
-                        Some(c) => s.push(c),
-                        None => break,
-                    },
-                    c => s.push(c),
-                }
-            }
-            closed.then_some(s)
-        } else {
-            None
-        };
-        if let Some(value) = string {
-            out.push((table.clone(), key, value));
+/// A TOML file as a JSON tree (dates as their TOML text), or `None` when it
+/// does not parse.
+pub(crate) fn toml_tree(text: &str) -> Option<serde_json::Value> {
+    let table: toml::Table = toml::from_str(text).ok()?;
+    Some(toml_to_json(toml::Value::Table(table)))
+}
+
+/// A TOML value as JSON: dates and times become their TOML text.
+pub(crate) fn toml_to_json(value: toml::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        toml::Value::String(s) => J::String(s),
+        toml::Value::Integer(i) => J::from(i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(J::Null, J::Number),
+        toml::Value::Boolean(b) => J::Bool(b),
+        toml::Value::Datetime(d) => J::String(d.to_string()),
+        toml::Value::Array(items) => J::Array(items.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => {
+            J::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
         }
     }
-    out
 }
 
 /// The byte offset in YAML `text` of the value of the nested `key` (or of

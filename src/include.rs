@@ -32,8 +32,8 @@ pub struct Expansion {
     map: Vec<(usize, String, usize)>,
     /// Includes not done: a missing file, one outside the repository, a cycle.
     pub problems: Vec<Problem>,
-    /// The names of the Hugo shortcodes left out, one per occurrence.
-    pub skipped: Vec<String>,
+    /// The shortcodes left out, one per occurrence: (the generator, the name).
+    pub skipped: Vec<(&'static str, String)>,
     /// `{{#title …}}`.
     pub title: Option<String>,
 }
@@ -66,6 +66,12 @@ pub fn needed(text: &str, body_start: usize) -> bool {
     let body = body.as_bytes();
     memchr::memmem::find_iter(body, b"{{")
         .any(|at| matches!(body.get(at + 2), Some(b'#' | b'<' | b'%')))
+        || memchr::memmem::find(body, b"{%").is_some()
+        || memchr::memmem::find_iter(body, b"{{").any(|at| {
+            let inner = &body[at + 2..];
+            let close = memchr::memmem::find(inner, b"}}").unwrap_or(0);
+            std::str::from_utf8(&inner[..close]).is_ok_and(|i| zola_call(i).is_some())
+        })
 }
 
 /// `text` (the guide `file`, relative to the repository at `root`) with its
@@ -177,7 +183,7 @@ impl Expander {
             } else {
                 line
             };
-            if !line.contains("{{") {
+            if !line.contains("{{") && !line.contains("{%") {
                 self.push(line);
             } else {
                 self.line(file, dir, line, n, in_code, stack);
@@ -201,9 +207,31 @@ impl Expander {
         let mut buf = String::with_capacity(line.len());
         let mut hugo = false;
         let mut rest = line;
-        while let Some(at) = rest.find("{{") {
+        while let Some(at) = next_open(rest) {
             let after = &rest[at + 2..];
             let column = line.len() - rest.len() + at + 1;
+            // Zola's `{% name(args) %}` … `{% end %}`: the tags go, the
+            // markdown between them renders.
+            if rest[at..].starts_with("{%") {
+                match after
+                    .find("%}")
+                    .map(|close| (close, zola_block(&after[..close])))
+                {
+                    Some((close, Some(name))) if !in_code => {
+                        buf.push_str(&rest[..at]);
+                        if name != "end" {
+                            self.expansion.skipped.push(("Zola", name.to_string()));
+                        }
+                        rest = &after[close + 2..];
+                        hugo = true;
+                    }
+                    _ => {
+                        buf.push_str(&rest[..at + 2]);
+                        rest = after;
+                    }
+                }
+                continue;
+            }
             // `\{{#include …}}` is mdBook's way to write the directive itself.
             if after.starts_with('#') && rest[..at].ends_with('\\') {
                 buf.push_str(&rest[..at - 1]);
@@ -236,6 +264,26 @@ impl Expander {
                     // The lines a tag spanned stay lines.
                     let spanned = memchr::memchr_iter(b'\n', inner.as_bytes()).count();
                     buf.extend(std::iter::repeat_n('\n', spanned));
+                }
+                // Zola's `{{ name(args) }}` (or a template macro's) that is
+                // not almanac's own: left out and counted.
+                _ if !in_code && !in_code_span(&rest[..at]) => {
+                    match after
+                        .find("}}")
+                        .filter(|&close| zola_call(&after[..close]).is_some())
+                    {
+                        Some(close) => {
+                            buf.push_str(&rest[..at]);
+                            let name = zola_call(&after[..close]).unwrap_or_default();
+                            self.expansion.skipped.push(("Zola", name.to_string()));
+                            rest = &after[close + 2..];
+                            hugo = true;
+                        }
+                        None => {
+                            buf.push_str(&rest[..at + 2]);
+                            rest = after;
+                        }
+                    }
                 }
                 _ => {
                     buf.push_str(&rest[..at + 2]);
@@ -290,7 +338,7 @@ impl Expander {
                 buf.push_str("```");
                 buf.push_str(args.positional.first().map_or("", String::as_str));
             }
-            _ => self.expansion.skipped.push(name.to_string()),
+            _ => self.expansion.skipped.push(("Hugo", name.to_string())),
         }
     }
 
@@ -496,6 +544,39 @@ fn select(text: &str, range: Option<&str>) -> Option<(usize, String)> {
     }
 }
 
+/// Where the next `{{` or `{%` starts in `s`.
+fn next_open(s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    memchr::memchr_iter(b'{', bytes).find(|&i| matches!(bytes.get(i + 1), Some(b'{' | b'%')))
+}
+
+/// Whether a code span is open at the end of `before` (an odd number of
+/// backticks on the line so far).
+fn in_code_span(before: &str) -> bool {
+    before.matches('`').count() % 2 == 1
+}
+
+/// The name of a call `name(args)` (the inside of `{{ … }}`), when it is
+/// one and not almanac's own shortcode.
+fn zola_call(inner: &str) -> Option<&str> {
+    let inner = inner.trim();
+    let (name, args) = inner.split_once('(')?;
+    let name = name.trim_end();
+    let ident = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    (ident && args.ends_with(')') && !crate::shortcodes::is_almanacs(inner)).then_some(name)
+}
+
+/// The name of Zola's block shortcode tag (the inside of `{% … %}`):
+/// `name(args)` opens one, `end` closes it.
+fn zola_block(inner: &str) -> Option<&str> {
+    let inner = inner.trim();
+    if inner == "end" {
+        return Some("end");
+    }
+    zola_call(inner)
+}
+
 /// Whether `text` opens a Hugo tag (`{{<`, `{{%`) it does not close.
 fn open_tag(text: &str) -> bool {
     let mut rest = text;
@@ -553,19 +634,17 @@ fn hugo_args(s: &str) -> HugoArgs {
     args
 }
 
-/// "skipped 12 Hugo shortcodes of 3 kinds: tabs, tab, figure", the most used first.
-pub fn summary<'a>(skipped: impl Iterator<Item = &'a String>) -> Option<String> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for name in skipped {
-        *counts.entry(name.as_str()).or_default() += 1;
+/// "skipped 12 Hugo shortcodes of 3 kinds: tabs, tab, figure", the most used
+/// first, a line per generator.
+pub fn summary<'a>(skipped: impl Iterator<Item = &'a (&'static str, String)>) -> Vec<String> {
+    let mut counts: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for (generator, name) in skipped {
+        *counts
+            .entry(generator)
+            .or_default()
+            .entry(name.as_str())
+            .or_default() += 1;
     }
-    let total: usize = counts.values().sum();
-    if total == 0 {
-        return None;
-    }
-    let mut kinds: Vec<(&str, usize)> = counts.into_iter().collect();
-    kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    let names: Vec<&str> = kinds.iter().map(|k| k.0).collect();
     let plural = |n: usize, one: &str, many: &str| {
         if n == 1 {
             one.to_string()
@@ -573,13 +652,22 @@ pub fn summary<'a>(skipped: impl Iterator<Item = &'a String>) -> Option<String> 
             many.to_string()
         }
     };
-    Some(format!(
-        "skipped {total} Hugo {} of {} {}: {} (their tags are left out, the text between them is kept)",
-        plural(total, "shortcode", "shortcodes"),
-        kinds.len(),
-        plural(kinds.len(), "kind", "kinds"),
-        names.join(", ")
-    ))
+    counts
+        .into_iter()
+        .map(|(generator, counts)| {
+            let total: usize = counts.values().sum();
+            let mut kinds: Vec<(&str, usize)> = counts.into_iter().collect();
+            kinds.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            let names: Vec<&str> = kinds.iter().map(|k| k.0).collect();
+            format!(
+                "skipped {total} {generator} {} of {} {}: {} (their tags are left out, the text between them is kept)",
+                plural(total, "shortcode", "shortcodes"),
+                kinds.len(),
+                plural(kinds.len(), "kind", "kinds"),
+                names.join(", ")
+            )
+        })
+        .collect()
 }
 
 /// Findings about guides' expanded texts moved to the file and line each
@@ -649,10 +737,18 @@ mod tests {
 
     #[test]
     fn the_summary_names_the_most_used_first() {
-        let names: Vec<String> = ["tab", "tabs", "tab", "figure"].map(String::from).to_vec();
+        let names: Vec<(&str, String)> = ["tab", "tabs", "tab", "figure"]
+            .map(|n| ("Hugo", n.to_string()))
+            .into_iter()
+            .chain([("Zola", "youtube".to_string())])
+            .collect();
         assert_eq!(
-            summary(names.iter()).unwrap(),
-            "skipped 4 Hugo shortcodes of 3 kinds: tab, figure, tabs (their tags are left out, the text between them is kept)"
+            summary(names.iter()),
+            [
+                "skipped 4 Hugo shortcodes of 3 kinds: tab, figure, tabs (their tags are left out, the text between them is kept)",
+                "skipped 1 Zola shortcode of 1 kind: youtube (their tags are left out, the text between them is kept)"
+            ]
         );
+        assert!(summary([].iter()).is_empty());
     }
 }

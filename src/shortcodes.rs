@@ -89,7 +89,7 @@ fn scan_line(line: &str, offset: usize, out: &mut Vec<Result<Shortcode, (usize, 
 
 /// Whether the inside of a `{{ … }}` starts with the name of one of
 /// almanac's shortcodes (followed by its `(`, a space or nothing).
-fn is_almanacs(inner: &str) -> bool {
+pub(crate) fn is_almanacs(inner: &str) -> bool {
     let inner = inner.trim_start();
     let name_end = inner
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))

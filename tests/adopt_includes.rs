@@ -99,6 +99,47 @@ fn an_mdbook_include_with_line_ranges_and_anchors_renders_in_the_page() {
 }
 
 #[test]
+fn an_mdbook_title_directive_names_the_page() {
+    let site = Fixture::with(&[
+        (
+            "content/README.md",
+            "# Book
+",
+        ),
+        (
+            "content/guide.md",
+            "{{#title Installing the widget}}
+# Install
+
+Text.
+",
+        ),
+        (
+            "content/fenced.md",
+            "# Fenced
+
+```text
+{{#title Not a title}}
+```
+",
+        ),
+    ]);
+    site.build(&[]);
+    let html = site.read("public/guide.html");
+    let title = &html[html.find("<title>").unwrap()..html.find("</title>").unwrap()];
+    assert!(title.contains("Installing the widget"), "{title}");
+    // The page's own heading stays, and the directive is not shown.
+    assert!(
+        main_of(&html).contains(">Install</h1>"),
+        "{}",
+        main_of(&html)
+    );
+    assert!(!outside_code(main_of(&html)).contains("{{#"));
+    let fenced = site.read("public/fenced.html");
+    assert!(!fenced[..fenced.find("</title>").unwrap()].contains("Not a title"));
+}
+
+#[test]
 fn an_included_files_broken_link_is_reported_at_its_own_file_and_line() {
     let site = Fixture::with(&[
         (
@@ -287,4 +328,103 @@ fn includes_that_fan_out_are_bounded_not_a_hang() {
         "{}",
         run.stderr
     );
+}
+
+#[test]
+fn a_zola_site_with_toml_front_matter_and_shortcodes_builds_as_zola_shows_it() {
+    let site = Fixture::with(&[
+        (
+            "config.toml",
+            "base_url = \"https://widgets.example\"\ntitle = \"Widget notes\"\ndescription = \"Notes on widgets\"\n\n[markdown]\nhighlight_code = true\n",
+        ),
+        (
+            "content/_index.md",
+            "+++\ntitle = \"Home\"\nsort_by = \"weight\"\n+++\n# Home\n",
+        ),
+        (
+            "content/b-second.md",
+            "+++\ntitle = \"Second\"\nweight = 1\ndate = 2024-05-01\n\n[taxonomies]\ntags = [\"ops\"]\n\n[extra]\nbanner = \"blue\"\n+++\n\n# Second page\n\n\
+             {{ youtube(id=\"dQw4\", autoplay=true) }}\n\n\
+             {% note(kind=\"warning\") %}\nThis is **inside** a note.\n{% end %}\n\n\
+             Press {{ kbd(key=\"ctrl\") }} to go on.\n\n\
+             ```\n{{ literal(x=1) }}\n```\n\n`{{ in_span() }}` stays.\n\n[gone](missing.md)\n",
+        ),
+        (
+            "content/a-first.md",
+            "+++\ntitle = \"First\"\nweight = 2\ndraft = false\n+++\n# First page\n",
+        ),
+        (
+            "content/hidden.md",
+            "+++\ntitle = \"Hidden\"\ndraft = true\n+++\n# Hidden\n",
+        ),
+    ]);
+    let run = site.build(&[]);
+    let html = site.read("public/b-second.html");
+    let main = main_of(&html);
+    // The front matter is read, not shown.
+    assert!(!main.contains("+++") && !main.contains("sort_by"), "{main}");
+    assert!(html.contains("<title>Second · Widget notes"), "{html}");
+    assert!(
+        main.contains("This is <strong>inside</strong> a note."),
+        "{main}"
+    );
+    assert!(main.contains("Press  to go on."), "{main}");
+    let prose = outside_code(main);
+    assert!(
+        !prose.contains("{%") && !prose.contains("youtube("),
+        "{prose}"
+    );
+    // Code keeps what it shows.
+    assert!(main.contains("{{ literal(x=1) }}"), "{main}");
+    assert!(main.contains("{{ in_span() }}"), "{main}");
+    // Weight orders the nav; draft pages are not built.
+    let home = site.read("public/index.html");
+    let second = home.find(">Second</a>").expect("Second in nav");
+    let first = home.find(">First</a>").expect("First in nav");
+    assert!(second < first, "weight 1 before weight 2");
+    assert!(!site.exists("public/hidden.html"));
+    assert!(
+        run.stderr
+            .contains("skipped 3 Zola shortcodes of 3 kinds: kbd, note, youtube"),
+        "{}",
+        run.stderr
+    );
+    // check: Zola's own keys and `[extra]` are no mistakes; the broken link
+    // is reported where it is written.
+    let (_, findings) = check_json(&site, &[]);
+    let keys: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["kind"] == "data-error")
+        .collect();
+    assert!(keys.is_empty(), "{keys:#?}");
+    let broken = findings
+        .iter()
+        .find(|f| f["target"] == "missing.md")
+        .unwrap();
+    assert_eq!(broken["line"], 29, "{findings:#?}");
+}
+
+#[test]
+fn bad_toml_front_matter_is_a_located_error() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n"),
+        (
+            "content/bad.md",
+            "+++\ntitle = \"Open\nweight = 1\n+++\n# Bad\n",
+        ),
+        ("content/open.md", "+++\ntitle = \"Never closed\"\n# Body\n"),
+    ]);
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("content/bad.md:2:"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("invalid TOML front matter"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(site.path("content/bad.md")).unwrap();
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("content/open.md:1:1"), "{}", run.stderr);
+    assert!(run.stderr.contains("`+++`"), "{}", run.stderr);
 }

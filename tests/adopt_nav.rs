@@ -450,3 +450,36 @@ fn attr_hrefs(html: &str) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+#[test]
+fn a_config_toml_is_hugos_or_zolas_only_when_it_has_their_base_url() {
+    let hugo = Fixture::with(&[
+        (
+            "config.toml",
+            "baseURL = \"https://example.org/\"\ntitle = \"Hugo Old Style\"\n[params]\ndescription = \"From params\"\n",
+        ),
+        (
+            "content/_index.md",
+            "+++\ntitle = \"Start\"\n+++\nWelcome.\n",
+        ),
+        (
+            "content/docs/a.md",
+            "+++\ntitle = \"A page\"\nlinkTitle = \"A\"\n+++\n# A page\n",
+        ),
+    ]);
+    hugo.build(&[]);
+    assert!(site_title(&hugo, "public/index.html").contains("Hugo Old Style"));
+    assert!(hugo.read("public/index.html").contains("From params"));
+    assert!(titles(&nav(&hugo, "public/docs/a.html")).contains(&"A"));
+    // Some other tool's config.toml names nothing.
+    let other = Fixture::with(&[
+        (
+            "config.toml",
+            "title = \"Not a site\"\n[server]\nport = 8080\n",
+        ),
+        ("README.md", "# The real name\n"),
+        ("docs/a.md", "# A\n"),
+    ]);
+    other.build(&[]);
+    assert_eq!(site_title(&other, "public/index.html"), "The real name");
+}

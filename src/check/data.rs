@@ -229,6 +229,29 @@ const FOREIGN_KEYS: &[(&[&str], &[&str])] = &[
         ],
     ),
     (
+        &["config.toml", "zola.toml"],
+        &[
+            "date",
+            "updated",
+            "template",
+            "page_template",
+            "sort_by",
+            "paginate_by",
+            "paginate_path",
+            "paginate_reversed",
+            "insert_anchor_links",
+            "in_search_index",
+            "render",
+            "redirect_to",
+            "transparent",
+            "generate_feeds",
+            "taxonomies",
+            "authors",
+            "path",
+            "summary",
+        ],
+    ),
+    (
         &["_config.yml", "_config.yaml"],
         &[
             "layout",
@@ -266,12 +289,20 @@ pub fn check_guide(guide: &Guide, today: NaiveDate, foreign: &[&str]) -> Vec<Fin
     }
     let front = &guide.text[..guide.body_start];
     let lines = LineIndex::new(&guide.text);
-    let key_position = |key: &str| {
-        front
-            .match_indices(&format!("\n{key}:"))
-            .next()
-            .map_or((1, 1), |(i, _)| lines.line_col(i + 1))
+    let key_offset = |key: &str| {
+        [
+            format!("\n{key}:"),
+            format!("\n{key} ="),
+            format!("\n{key}="),
+        ]
+        .iter()
+        .find_map(|written| front.find(written.as_str()))
     };
+    let key_position = |key: &str| key_offset(key).map_or((1, 1), |i| lines.line_col(i + 1));
+    // Zola's `[extra]` table is the page's own keys for its templates.
+    let zola_extra = front.find("\n[extra]");
+    let in_zola_extra =
+        |key: &str| zola_extra.is_some_and(|t| key_offset(key).is_some_and(|k| k > t));
     let finding = |kind, severity, key: &str, message: String, hint: &str| {
         let (line, column) = key_position(key);
         Finding {
@@ -290,7 +321,7 @@ pub fn check_guide(guide: &Guide, today: NaiveDate, foreign: &[&str]) -> Vec<Fin
         .front
         .extra
         .keys()
-        .filter(|k| !foreign.contains(&k.as_str()))
+        .filter(|k| !foreign.contains(&k.as_str()) && !in_zola_extra(k))
     {
         let known = crate::load::guides::KNOWN_KEYS;
         let hint = match super::did_you_mean(key, known.iter().copied()) {

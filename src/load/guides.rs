@@ -149,6 +149,38 @@ pub fn parent(path: &str) -> &str {
     path.rfind('/').map_or("", |i| &path[..i])
 }
 
+/// mdBook's `{{#title Text}}` on a line of its own, outside code: the
+/// page's title, as a front matter `title` would be.
+fn mdbook_title(body: &str) -> Option<String> {
+    memchr::memmem::find(body.as_bytes(), b"{{#title")?;
+    let mut fence: Option<&str> = None;
+    for line in body.lines() {
+        let trimmed = line.trim();
+        for mark in ["```", "~~~"] {
+            if trimmed.starts_with(mark) {
+                fence = match fence {
+                    None => Some(mark),
+                    Some(open) if open == mark => None,
+                    open => open,
+                };
+            }
+        }
+        if fence.is_some() {
+            continue;
+        }
+        let Some(rest) = trimmed.strip_prefix("{{#title") else {
+            continue;
+        };
+        let title = rest.strip_suffix("}}")?;
+        if !title.starts_with(char::is_whitespace) {
+            continue;
+        }
+        let title = title.trim();
+        return (!title.is_empty()).then(|| title.to_string());
+    }
+    None
+}
+
 /// Splits front matter from the body. `file` names the guide in errors.
 pub fn parse(file: &str, path: &str, text: String) -> Result<Guide> {
     match parse_lenient(file, path, text) {
@@ -161,13 +193,30 @@ pub fn parse(file: &str, path: &str, text: String) -> Result<Guide> {
 /// default front matter and its body) beside the error, so `check` can report
 /// the error and go on checking the page.
 pub fn parse_lenient(file: &str, path: &str, text: String) -> (Guide, Option<Error>) {
-    let (front, body_start, error) = match locate_front_matter(&text) {
+    let (mut front, body_start, error) = match locate_front_matter(&text) {
         Err(()) => {
-            let err = Error::at(file, &text, 1, 1, "front matter is never closed")
-                .with_hint("end the front matter with a line containing only `---`");
+            let fence = if is_toml_front(&text) { "+++" } else { "---" };
+            let err = Error::at(file, &text, 1, 1, "front matter is never closed").with_hint(
+                format!("end the front matter with a line containing only `{fence}`"),
+            );
             (FrontMatter::default(), 0, Some(err))
         }
         Ok((None, body_start)) => (FrontMatter::default(), body_start, None),
+        Ok((Some(toml), body_start)) if is_toml_front(&text) => {
+            match toml_front_matter(&text[toml.clone()]) {
+                Ok(mut front) => {
+                    slug_alias(path, &mut front);
+                    (front, body_start, None)
+                }
+                Err((offset, message)) => {
+                    let (line, column) = crate::error::line_col(&text, toml.start + offset);
+                    let err = Error::at(file, &text, line, column, message).with_hint(
+                        "TOML front matter sits between `+++` lines, as Hugo and Zola write it",
+                    );
+                    (FrontMatter::default(), body_start, Some(err))
+                }
+            }
+        }
         Ok((Some(yaml), body_start)) => match parse_front_matter(&text[yaml.clone()]) {
             Ok(mut front) => match bad_alias(file, &text, yaml.start, &front.aliases) {
                 None => {
@@ -186,6 +235,9 @@ pub fn parse_lenient(file: &str, path: &str, text: String) -> (Guide, Option<Err
             ),
         },
     };
+    if front.title.is_none() {
+        front.title = mdbook_title(&text[body_start..]);
+    }
     let guide = Guide {
         file: file.to_string(),
         path: path.to_string(),
@@ -291,6 +343,54 @@ fn parse_front_matter(yaml: &str) -> Result<FrontMatter, serde_yaml::Error> {
     if may_have_unknown_keys(yaml) {
         front.extra = unknown_keys(yaml);
     }
+    Ok(other_generators_words(front))
+}
+
+/// Whether the guide's front matter is TOML (`+++`, Hugo's and Zola's).
+fn is_toml_front(text: &str) -> bool {
+    text.strip_prefix('\u{feff}')
+        .unwrap_or(text)
+        .starts_with("+++")
+}
+
+/// TOML front matter, read as its YAML form would be: the same keys, and
+/// the rest (Zola's `[extra]` table flattened) as `page.extra`. The error
+/// is an offset into `toml` and a message.
+fn toml_front_matter(toml: &str) -> std::result::Result<FrontMatter, (usize, String)> {
+    let table: toml::Table = toml::from_str(toml).map_err(|e| {
+        let at = e.span().map_or(0, |s| s.start);
+        (at, format!("invalid TOML front matter: {}", e.message()))
+    })?;
+    let mut all = serde_json::Map::new();
+    for (key, value) in table {
+        match (key.as_str(), crate::config::toml_to_json(value)) {
+            ("extra", serde_json::Value::Object(extra)) => {
+                for (k, v) in extra {
+                    all.entry(k).or_insert(v);
+                }
+            }
+            (_, value) => {
+                all.insert(key, value);
+            }
+        }
+    }
+    let value = serde_json::Value::Object(all);
+    let mut front: FrontMatter = serde_json::from_value(value.clone()).map_err(|e| {
+        let key = e.to_string();
+        let at = toml
+            .find(key.split('`').nth(1).unwrap_or("\u{0}"))
+            .unwrap_or(0);
+        (at, format!("invalid TOML front matter: {e}"))
+    })?;
+    if let serde_json::Value::Object(mut all) = value {
+        all.retain(|k, _| !KNOWN_KEYS.contains(&k.as_str()));
+        front.extra = all.into_iter().collect();
+    }
+    Ok(other_generators_words(front))
+}
+
+/// Other generators' words for almanac's keys.
+fn other_generators_words(mut front: FrontMatter) -> FrontMatter {
     // Other generators' words for `weight` (Docusaurus allows fractions,
     // whose order rounding keeps in all but the rarest cases).
     if front.link_title.is_none() {
@@ -303,7 +403,7 @@ fn parse_front_matter(yaml: &str) -> Result<FrontMatter, serde_yaml::Error> {
             .filter(|w| w.is_finite())
             .map(|w| w.round() as i64);
     }
-    Ok(front)
+    front
 }
 
 /// Front matter of the commonest shape read without the YAML parser: one
@@ -406,11 +506,16 @@ fn locate_front_matter(text: &str) -> Result<(Option<std::ops::Range<usize>>, us
         return Ok((None, bom));
     };
     let yaml_start = text.len() - after_open.len();
-    // The closing `---` (or `...`) is on a line of its own.
+    let toml = text_no_bom.starts_with('+');
+    // The closing `---` (or `...`; `+++` for TOML) is on a line of its own.
     let mut offset = yaml_start;
     for line in after_open.split_inclusive('\n') {
         let trimmed = line.trim_end();
-        if trimmed == "---" || trimmed == "..." {
+        let closes = match toml {
+            true => trimmed == "+++",
+            false => trimmed == "---" || trimmed == "...",
+        };
+        if closes {
             return Ok((Some(yaml_start..offset), offset + line.len()));
         }
         offset += line.len();
@@ -430,7 +535,9 @@ fn unknown_keys(yaml: &str) -> BTreeMap<String, serde_json::Value> {
 }
 
 fn strip_fence_line(text: &str) -> Option<&str> {
-    let rest = text.strip_prefix("---")?;
+    let rest = text
+        .strip_prefix("---")
+        .or_else(|| text.strip_prefix("+++"))?;
     let rest = rest.trim_start_matches([' ', '\t']);
     rest.strip_prefix("\r\n")
         .or_else(|| rest.strip_prefix('\n'))
