@@ -440,7 +440,8 @@ pub fn prepare(
     let findings = if streamed || keep_sources {
         Vec::new()
     } else {
-        let mut findings = check::links::check(&project.guides, &rendered, &index);
+        let mut findings =
+            check::links::check(&project.guides, &rendered, &index, project.config.generator);
         crate::include::relocate(&mut findings, &project.guides, &rendered);
         timer.lap("check links");
         findings
@@ -1001,12 +1002,15 @@ fn write_site(
             // Once the page is written its HTML goes. Kept: its search
             // entry, its anchors, and its links (only those
             // the link check or the copy of repository files looks at again
-            // were recorded).
+            // were recorded); its headings too when another generator's ids
+            // for them are checked.
             let keep = |fresh: Option<(usize, Rendered)>| {
                 fresh.map(|(g, mut r)| {
                     let entry = crate::search::entry(site, site.order[position], &r, search_limit);
                     markdown::recycle(std::mem::take(&mut r.html));
-                    r.headings = Vec::new();
+                    if project.config.generator.is_none() {
+                        r.headings = Vec::new();
+                    }
                     r.text = String::new();
                     (g, r, entry)
                 })
@@ -1158,7 +1162,8 @@ fn write_site(
     };
     let check = || {
         streamed.then(|| {
-            let mut findings = check::links::check(&project.guides, rendered, index);
+            let mut findings =
+                check::links::check(&project.guides, rendered, index, project.config.generator);
             crate::include::relocate(&mut findings, &project.guides, rendered);
             findings
         })

@@ -31,6 +31,10 @@ pub struct Config {
     /// root says that almanac's does not: its navigation, its exclusions.
     #[serde(skip)]
     pub adopted: Option<Adopted>,
+    /// The other generator whose config is at the root (`MkDocs`, `mdBook`,
+    /// `Hugo`, `Zola`), when one is.
+    #[serde(skip)]
+    pub generator: Option<&'static str>,
     /// The file this was read from and its text, to point at a key's line.
     #[serde(skip)]
     pub source: Option<Source>,
@@ -135,6 +139,7 @@ impl Default for Config {
             check: CheckConfig::default(),
             changelog: ChangelogConfig::default(),
             adopted: None,
+            generator: None,
             source: None,
         }
     }
@@ -206,6 +211,7 @@ impl Config {
 
     /// Zola's `title`, `description` and `base_url`; its content is in `content/`.
     fn adopt_zola(&mut self, root: &Path, config: &serde_json::Value) {
+        self.generator = Some("Zola");
         let string = |key: &str| {
             config
                 .get(key)
@@ -224,6 +230,7 @@ impl Config {
     /// Hugo's `title`, `baseURL`, `params.description` and `contentDir`
     /// (the site's, or its default language's).
     fn adopt_hugo(&mut self, root: &Path, config: &serde_json::Value) {
+        self.generator = Some("Hugo");
         let string = |v: &serde_json::Value, key: &str| {
             v.get(key)
                 .and_then(serde_json::Value::as_str)
@@ -259,6 +266,7 @@ impl Config {
     }
 
     fn adopt_mkdocs(&mut self, root: &Path, text: &str) {
+        self.generator = Some("MkDocs");
         use serde_yaml::Value;
         // A config MkDocs itself would refuse is no config to adopt.
         let Ok(yaml) = serde_yaml::from_str::<Value>(text) else {
@@ -312,6 +320,7 @@ impl Config {
     }
 
     fn adopt_mdbook(&mut self, root: &Path, text: &str) {
+        self.generator = Some("mdBook");
         let toml = toml_tree(text).unwrap_or_default();
         let get = |table: &str, key: &str| {
             toml.get(table)

@@ -223,7 +223,12 @@ impl SiteIndex {
         if decoded.starts_with('/') {
             return self.resolve_site_absolute(&decoded, fragment, from);
         }
-        let base = [self.content_prefix.as_str(), parent(from)];
+        // Zola's internal link: `@/docs/page.md`, from the content folder.
+        let (from_dir, decoded) = match decoded.strip_prefix("@/") {
+            Some(rest) => ("", std::borrow::Cow::Owned(rest.to_string())),
+            None => (parent(from), decoded),
+        };
+        let base = [self.content_prefix.as_str(), from_dir];
         let Some(target) = normalize_in(&base, &decoded) else {
             return Target::OutsideRoot;
         };

@@ -145,6 +145,51 @@ pub fn python_markdown_slug(text: &str) -> String {
     out
 }
 
+/// A heading's id as Zola makes it (`slugify.anchors = "on"`, its default,
+/// the `slug` crate's rule): letters transliterated to ASCII and lowercased,
+/// every run of anything else one `-`, none at either end
+/// (`get_image_metadata` is `get-image-metadata`).
+pub fn zola_slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    let mut push = |c: char, out: &mut String| {
+        if c.is_ascii_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            dash = true;
+        }
+    };
+    for c in text.chars() {
+        if c.is_ascii() {
+            push(c, &mut out);
+            continue;
+        }
+        let code = c as u32;
+        let at = nfkd_ascii::NFKD_ASCII.binary_search_by(|&(first, last, _, _)| {
+            if last < code {
+                std::cmp::Ordering::Less
+            } else if first > code {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        });
+        match at.map(|at| nfkd_ascii::NFKD_ASCII[at]) {
+            Ok((_, _, ascii, false)) => ascii.chars().for_each(|a| push(a, &mut out)),
+            Ok((first, _, ascii, true)) => push(
+                char::from(ascii.as_bytes()[0] + (code - first) as u8),
+                &mut out,
+            ),
+            Err(_) => push(' ', &mut out),
+        }
+    }
+    out
+}
+
 /// Python's `\s` and `str.strip()` on ASCII.
 fn is_python_space(c: char) -> bool {
     matches!(

@@ -347,11 +347,12 @@ fn a_zola_site_with_toml_front_matter_and_shortcodes_builds_as_zola_shows_it() {
              {{ youtube(id=\"dQw4\", autoplay=true) }}\n\n\
              {% note(kind=\"warning\") %}\nThis is **inside** a note.\n{% end %}\n\n\
              Press {{ kbd(key=\"ctrl\") }} to go on.\n\n\
-             ```\n{{ literal(x=1) }}\n```\n\n`{{ in_span() }}` stays.\n\n[gone](missing.md)\n",
+             ```\n{{ literal(x=1) }}\n```\n\n`{{ in_span() }}` stays.\n\n[gone](missing.md)\n\n\
+             See [the first](@/a-first.md), [its data](@/a-first.md#get-data) and [its second](@/a-first.md#get-data-1), not [this](@/a-first.md#nope).\n",
         ),
         (
             "content/a-first.md",
-            "+++\ntitle = \"First\"\nweight = 2\ndraft = false\n+++\n# First page\n",
+            "+++\ntitle = \"First\"\nweight = 2\ndraft = false\n+++\n# First page\n\n## `get_data`\n\n## get_data\n",
         ),
         (
             "content/hidden.md",
@@ -402,6 +403,22 @@ fn a_zola_site_with_toml_front_matter_and_shortcodes_builds_as_zola_shows_it() {
         .find(|f| f["target"] == "missing.md")
         .unwrap();
     assert_eq!(broken["line"], 29, "{findings:#?}");
+    // `@/` links are from the content folder, and Zola's heading ids
+    // (`get_data` is `get-data`, then `get-data-1`) are the page's.
+    let zola: Vec<(&str, &str)> = findings
+        .iter()
+        .filter(|f| f["target"].as_str().unwrap().starts_with('@'))
+        .map(|f| (f["kind"].as_str().unwrap(), f["target"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        zola,
+        [("broken-anchor", "@/a-first.md#nope")],
+        "{findings:#?}"
+    );
+    assert!(main.contains("href=\"a-first.html\""), "{main}");
+    // The build's own link check agrees.
+    assert!(run.stderr.contains("#nope"), "{}", run.stderr);
+    assert!(!run.stderr.contains("#get-data"), "{}", run.stderr);
 }
 
 #[test]

@@ -155,6 +155,17 @@ fn inline_code_that_only_names_a_path_runs_nothing() {
 }
 
 #[test]
+fn prose_naming_a_program_the_reader_fetches_first_is_not_judged() {
+    // Zola's docs: set the build command "to `./zola build`, so we can have
+    // our site built with the locally downloaded Zola binary".
+    let site = site(
+        "# Home\n\nSet the build command to `./zola build`, or run `./configure --prefix=/usr`.\n\n\
+         Then `./scripts/gone --all` and `./build.sh --all`.\n",
+    );
+    assert_eq!(findings(&site), [missing(5, 7), missing(5, 34)]);
+}
+
+#[test]
 fn only_ci_steps_in_yaml_are_commands() {
     let site = site(
         "# Home\n\n```yaml\n\

@@ -966,12 +966,20 @@ pub fn check(
                     };
                     // Inline code that only names a path (`./dist`, `./flake.nix`)
                     // runs nothing: it is a command with arguments, or a script.
-                    let mention = command.origin == CommandOrigin::Inline
-                        && args.is_empty()
-                        && !is_script_name(&rel);
+                    let inline = command.origin == CommandOrigin::Inline;
+                    let mention = inline && args.is_empty() && !is_script_name(&rel);
+                    // Prose naming `./zola build` or `./configure` most often
+                    // means a program the reader downloads or generates first:
+                    // a bare name with no extension, beside the page, is not judged.
+                    let bare_program = inline
+                        && path
+                            .text
+                            .strip_prefix("./")
+                            .is_some_and(|name| !name.contains(['/', '.']));
                     // A missing path that a command before it may have made,
                     // or that git ignores (`bin/`, `dist/`), is not judged.
                     let missing_excused = mention
+                        || bare_program
                         || block.made.may_have_made(
                             made_before,
                             &rel,

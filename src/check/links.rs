@@ -13,7 +13,14 @@ use crate::load::guides::{Guide, file_name, parent};
 use crate::markdown::{LinkKind, Rendered};
 
 /// Findings for every guide's links, in guide order; guides in parallel.
-pub fn check(guides: &[Guide], rendered: &[Rendered], index: &SiteIndex) -> Vec<Finding> {
+/// `generator` is the other generator whose config is at the root, if any
+/// (its heading ids are accepted too).
+pub fn check(
+    guides: &[Guide],
+    rendered: &[Rendered],
+    index: &SiteIndex,
+    generator: Option<&str>,
+) -> Vec<Finding> {
     let anchors: Vec<HashSet<&str>> = rendered
         .par_iter()
         .map(|r| r.anchors.iter().map(String::as_str).collect())
@@ -27,6 +34,13 @@ pub fn check(guides: &[Guide], rendered: &[Rendered], index: &SiteIndex) -> Vec<
             .map(|(g, r)| MkDocsPage {
                 ids: mkdocs::page_ids(&g.text, r),
                 unknown: m.page_unknown_ids(&g.text),
+            })
+            .collect(),
+        None if generator == Some("Zola") => rendered
+            .par_iter()
+            .map(|r| MkDocsPage {
+                ids: zola_ids(r),
+                unknown: None,
             })
             .collect(),
         None => Vec::new(),
@@ -61,7 +75,7 @@ struct Pages<'a> {
     judge_references: bool,
     /// The project's MkDocs settings, when it is an MkDocs project.
     mkdocs: Option<&'a MkDocs>,
-    /// By page, in an MkDocs project (else empty).
+    /// By page, in an MkDocs or Zola project (else empty).
     mkdocs_pages: &'a [MkDocsPage],
     /// Folder listings for "did you mean" hints, read once per folder.
     dir_listings: Mutex<HashMap<String, std::sync::Arc<Names>>>,
@@ -71,12 +85,33 @@ struct Pages<'a> {
     generated_elsewhere: bool,
 }
 
-/// A page as MkDocs builds it.
+/// A page as MkDocs (or Zola) builds it.
 struct MkDocsPage {
-    /// Ids MkDocs gives it besides almanac's (see `mkdocs::page_ids`).
+    /// Ids MkDocs gives it besides almanac's (see `mkdocs::page_ids`), or Zola.
     ids: HashSet<String>,
     /// Why some of its ids cannot be known, if so.
     unknown: Option<String>,
+}
+
+/// The ids Zola gives a page's headings: `zola_slug`, with `-1`, `-2`…
+/// for repeats; ids written on the heading stay.
+fn zola_ids(page: &Rendered) -> HashSet<String> {
+    let mut ids: HashSet<String> = HashSet::new();
+    for heading in &page.headings {
+        if heading.explicit {
+            ids.insert(heading.id.clone());
+            continue;
+        }
+        let base = crate::slug::zola_slug(&heading.text);
+        let mut id = base.clone();
+        let mut n = 0;
+        while ids.contains(&id) {
+            n += 1;
+            id = format!("{base}-{n}");
+        }
+        ids.insert(id);
+    }
+    ids
 }
 
 impl Pages<'_> {

@@ -80,7 +80,12 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         crate::include::relocate(&mut found, &project.guides, &rendered);
         found
     };
-    findings.extend(relocate(links::check(&project.guides, &rendered, &index)));
+    findings.extend(relocate(links::check(
+        &project.guides,
+        &rendered,
+        &index,
+        project.config.generator,
+    )));
     for page in &rendered {
         findings.extend(
             page.expansion

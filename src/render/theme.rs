@@ -87,7 +87,10 @@ impl Theme {
                 .error_at(&["theme"], Some(theme), message)
                 .with_hint("use `theme: default`, or add the theme under `themes/`"));
         }
-        read_dir_into(root, &root.join("templates"), &mut templates)?;
+        // Zola's templates live in `templates/` too; theirs are not almanac's.
+        if config.generator != Some("Zola") {
+            read_dir_into(root, &root.join("templates"), &mut templates)?;
+        }
 
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
