@@ -3,7 +3,8 @@
 //! markdown pass: admonitions (`!!! note "Title"`), collapsible ones
 //! (`??? tip`, `???+ tip`), content tabs (`=== "Rust"`), attribute lists
 //! (`{ .class #id }`, dropped), icon shortcodes (`:material-console:`,
-//! dropped) and the `markdown` attribute of an HTML block.
+//! dropped), the `markdown` attribute of an HTML block, and the definitions
+//! of definition lists (`:   text`, a block of its own under its term).
 //!
 //! A page without any of them is not copied (`expand` returns `None` after a
 //! few SIMD scans). A rewritten page keeps a map from its offsets back to the
@@ -69,6 +70,7 @@ fn may_have_markup(body: &str) -> bool {
         .any(|m| found(m))
         || ICON_SETS.iter().any(|m| found(m))
         || found(" markdown")
+        || found("\n:   ")
         || memchr::memchr_iter(b'{', b).any(|i| attr_list_len(body, i).is_some())
 }
 
@@ -78,6 +80,8 @@ enum Kind {
     Details,
     TabSet,
     Tab,
+    /// A definition (`:   text`) of Python-Markdown's definition lists.
+    Definition,
 }
 
 struct Container {
@@ -129,7 +133,7 @@ pub fn expand(body: &str) -> Option<Expanded> {
             out.copy(body, start, at);
             continue;
         }
-        let (indent, _) = columns(content, usize::MAX);
+        let (mut indent, _) = columns(content, usize::MAX);
         let tab_marker = tab_title(content.trim_start()).is_some();
         // Close what the line is outside of.
         while let Some(top) = stack.last() {
@@ -147,13 +151,13 @@ pub fn expand(body: &str) -> Option<Expanded> {
             }
         }
         let depth = stack.iter().filter(|c| c.kind != Kind::TabSet).count();
-        let (_, strip) = columns(content, depth * 4);
+        let (_, mut strip) = columns(content, depth * 4);
         if depth > 0 {
             changed = true;
         }
-        let rest = &content[strip..];
-        let rel = indent.saturating_sub(depth * 4);
-        let trimmed = rest.trim_start();
+        let mut rest = &content[strip..];
+        let mut rel = indent.saturating_sub(depth * 4);
+        let mut trimmed = rest.trim_start();
         if let Some((c, n, _, opened)) = fence {
             let run = trimmed.len() - trimmed.trim_start_matches(c as char).len();
             if run >= n && rel < opened + 4 && trimmed[run..].trim().is_empty() {
@@ -161,6 +165,26 @@ pub fn expand(body: &str) -> Option<Expanded> {
             }
             out.copy(body, start + strip, at);
             continue;
+        }
+        // `:   text` defines the term above it; the text, and the lines
+        // indented under it, are its content (an admonition, often).
+        if rel < 4
+            && let Some(marker) = definition_marker(trimmed)
+        {
+            changed = true;
+            let pad = " ".repeat(rel);
+            out.insert(&format!("{pad}<div class=\"definition\">\n\n"), start);
+            stack.push(Container {
+                kind: Kind::Definition,
+                indent,
+                rel,
+                set: (0, 0),
+            });
+            strip += rest.len() - trimmed.len() + marker;
+            rest = &content[strip..];
+            (rel, trimmed) = (0, rest);
+            // What opens on the same line sits at the definition's content.
+            indent += 4;
         }
         for c in [b'`', b'~'] {
             let run = trimmed.len() - trimmed.trim_start_matches(c as char).len();
@@ -279,6 +303,15 @@ pub fn expand(body: &str) -> Option<Expanded> {
         text: out.text,
         pieces: out.pieces,
     })
+}
+
+/// The length of a definition's marker (`:` and the spaces up to its text,
+/// three of them as MkDocs pages write it) at the start of `line`.
+fn definition_marker(line: &str) -> Option<usize> {
+    let rest = line
+        .strip_prefix(":   ")
+        .or_else(|| line.strip_prefix(":\t"))?;
+    (!rest.trim().is_empty() && !rest.starts_with(' ')).then(|| line.len() - rest.len())
 }
 
 /// A title's inline markdown as HTML (`` `base.html` ``, `*new*`), its icons
@@ -586,6 +619,36 @@ mod tests {
         assert!(text.contains("<label for=\"__tabbed_1_1\"><code>base.html</code></label>"));
         let text = expanded("!!! note\n\n    ```\n        !!! not\n    ```\n");
         assert_eq!(text.matches("<div").count(), 1, "{text}");
+    }
+
+    #[test]
+    fn a_definition_holds_its_text_and_what_opens_on_its_line() {
+        // Material's reference pages: a term, then `:   !!! note`.
+        let text = expanded(
+            "<!-- md:option type:note -->\n\n:   !!! note\n\n        Body text.\n\nAfter.\n",
+        );
+        assert!(
+            text.contains("<div class=\"definition\">\n\n<div class=\"admonition note\">"),
+            "{text}"
+        );
+        assert!(text.contains("\nBody text.\n"), "{text}");
+        let after = text.find("After.").unwrap();
+        assert_eq!(
+            text[..after].matches("</div>").count(),
+            2,
+            "both closed: {text}"
+        );
+        assert!(!text.contains(":   "), "{text}");
+        // A plain definition, continued by an indented line.
+        let text = expanded("`retries`\n\n:   How often to try.\n    Defaults to 3.\n\nNext.\n");
+        assert!(
+            text.contains("<div class=\"definition\">\n\nHow often to try.\nDefaults to 3.\n"),
+            "{text}"
+        );
+        assert!(text.find("</div>") < text.find("Next."), "{text}");
+        // A colon in prose or in code is no definition.
+        assert!(crate::pymdown::expand("Ratio:   3 to 1\n").is_none());
+        assert!(!expanded("!!! note\n    ```\n    :   x\n    ```\n").contains("definition"));
     }
 
     #[test]

@@ -352,7 +352,7 @@ fn a_zola_site_with_toml_front_matter_and_shortcodes_builds_as_zola_shows_it() {
         ),
         (
             "content/a-first.md",
-            "+++\ntitle = \"First\"\nweight = 2\ndraft = false\n+++\n# First page\n\n## `get_data`\n\n## get_data\n",
+            "\n+++\ntitle = \"First\"\nweight = 2\ndraft = false\n+++\n# First page\n\n## `get_data`\n\n## get_data\n",
         ),
         (
             "content/hidden.md",

@@ -70,6 +70,16 @@ A paragraph with a class.
 
 ## :octicons-gear-16: Configure { #configure }
 
+<!-- md:option type:note -->
+
+:   !!! note
+
+        A definition holding an admonition.
+
+`retries`
+
+:   How often to try.
+
 Code keeps it all: `!!! note`, `:material-x:` and `{ .class }`.
 "#;
 
@@ -119,6 +129,7 @@ fn no_mkdocs_syntax_is_printed_outside_code() {
         "{ .",
         "{:",
         " markdown",
+        ":   ",
     ] {
         assert!(!prose.contains(raw), "`{raw}` printed in:\n{prose}");
     }
@@ -126,6 +137,12 @@ fn no_mkdocs_syntax_is_printed_outside_code() {
     assert!(main.contains("<code>!!! note</code>"), "{main}");
     assert!(main.contains("<code>:material-x:</code>"), "{main}");
     assert!(main.contains("<code>{ .class }</code>"), "{main}");
+    // A definition list's definitions render, admonition and all.
+    assert!(
+        main.contains("<div class=\"definition\">\n<div class=\"admonition note\">"),
+        "{main}"
+    );
+    assert!(main.contains("<p>How often to try.</p>"), "{main}");
 }
 
 #[test]

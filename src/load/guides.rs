@@ -350,6 +350,7 @@ fn parse_front_matter(yaml: &str) -> Result<FrontMatter, serde_yaml::Error> {
 fn is_toml_front(text: &str) -> bool {
     text.strip_prefix('\u{feff}')
         .unwrap_or(text)
+        .trim_start_matches(['\n', '\r', ' ', '\t'])
         .starts_with("+++")
 }
 
@@ -502,6 +503,11 @@ fn may_have_unknown_keys(yaml: &str) -> bool {
 fn locate_front_matter(text: &str) -> Result<(Option<std::ops::Range<usize>>, usize), ()> {
     let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - text_no_bom.len();
+    // Zola lets blank lines come before `+++` (a `---` there is a rule).
+    let text_no_bom = match text_no_bom.trim_start_matches(['\n', '\r', ' ', '\t']) {
+        rest if rest.starts_with("+++") => rest,
+        _ => text_no_bom,
+    };
     let Some(after_open) = strip_fence_line(text_no_bom) else {
         return Ok((None, bom));
     };
