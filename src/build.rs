@@ -619,7 +619,15 @@ fn render_markdown_cached(
             .iter()
             .enumerate()
             .map(|(i, guide)| match cache.pages.remove(&guide.path) {
-                Some((hash, r)) if hashes.get(i) == Some(&hash) => Some(r),
+                // A page with includes is as fresh as the files it includes.
+                Some((hash, r))
+                    if hashes.get(i) == Some(&hash)
+                        && r.expansion
+                            .as_ref()
+                            .is_none_or(|x| x.includes_unchanged(&shared.root)) =>
+                {
+                    Some(r)
+                }
                 _ => None,
             })
             .collect(),

@@ -36,6 +36,10 @@ pub struct Expansion {
     pub skipped: Vec<(&'static str, String)>,
     /// `{{#title …}}`.
     pub title: Option<String>,
+    /// Every file an include named (canonical when it exists) and a hash of
+    /// what was read from it (`None`: not read): `serve` renders the page
+    /// again when one of them changes.
+    pub read: Vec<(PathBuf, Option<u64>)>,
 }
 
 /// An include that was not done, where it is written.
@@ -77,14 +81,7 @@ pub fn needed(text: &str, body_start: usize) -> bool {
 /// `text` (the guide `file`, relative to the repository at `root`) with its
 /// includes and Hugo shortcodes expanded, and where each line came from.
 pub fn expand(root: &Path, file: &str, text: &str, body_start: usize) -> (String, Expansion) {
-    let project = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    // The repository: the project's folder, or the git work tree around it
-    // (an mdBook in `guide/` includes the code beside it).
-    let real_root = project
-        .ancestors()
-        .find(|dir| dir.join(".git").exists())
-        .unwrap_or(&project)
-        .to_path_buf();
+    let (project, real_root) = roots(root);
     let own = root.join(file);
     let mut x = Expander {
         project,
@@ -432,7 +429,14 @@ impl Expander {
             );
         }
         let full = dir.join(path);
-        let text = match read_bounded(&self.real_root, &full) {
+        let read = read_bounded(&self.real_root, &full);
+        let real = full.canonicalize().unwrap_or_else(|_| full.clone());
+        let hash = match &read {
+            Read::Text(text) => Some(hash_text(text)),
+            _ => None,
+        };
+        self.expansion.read.push((real, hash));
+        let text = match read {
             Read::Text(text) => text,
             Read::Missing => {
                 return self.problem(file, n, column, format!("included file `{path}` not found"));
@@ -480,6 +484,41 @@ impl Expander {
         self.chunk(&name, &inner_dir, part, first, stack);
         stack.pop();
         self.dirty = true;
+    }
+}
+
+/// The project's folder and the repository's, which bounds the reads: the
+/// git work tree around the project (an mdBook in `guide/` includes the code
+/// beside it), else the project's folder; both canonical.
+fn roots(root: &Path) -> (PathBuf, PathBuf) {
+    let project = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let real_root = project
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .unwrap_or(&project)
+        .to_path_buf();
+    (project, real_root)
+}
+
+/// A hash of an included file's text, to tell when it changed.
+fn hash_text(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+impl Expansion {
+    /// Whether every file the includes named still reads as it did.
+    pub fn includes_unchanged(&self, root: &Path) -> bool {
+        let (_, real_root) = roots(root);
+        self.read.iter().all(|(path, hash)| {
+            let now = match read_bounded(&real_root, path) {
+                Read::Text(text) => Some(hash_text(&text)),
+                _ => None,
+            };
+            now == *hash
+        })
     }
 }
 

@@ -74,6 +74,17 @@ pub struct Rebuilt {
 }
 
 impl Session {
+    /// The files the pages' includes read (`{{#include}}`), wherever they
+    /// are: a change to one is a change of the content.
+    pub fn included_files(&self) -> HashSet<PathBuf> {
+        self.cache
+            .pages
+            .values()
+            .filter_map(|(_, r)| r.expansion.as_deref())
+            .flat_map(|x| x.read.iter().map(|(path, _)| path.clone()))
+            .collect()
+    }
+
     pub fn new(paths: Paths, out: PathBuf) -> Session {
         let options = BuildOptions {
             out: Some(out.clone()),
@@ -443,17 +454,21 @@ pub fn run(
         }
     };
     let _watcher = watch::watch(&root, tx)?;
+    let mut included = session.included_files();
     while !stop.load(Ordering::SeqCst) {
         let Ok(batch) = rx.recv_timeout(Duration::from_millis(200)) else {
             continue;
         };
-        let mut changes: HashSet<Change> = batch
-            .iter()
-            .filter_map(|p| watch::classify(&layout, p))
-            .collect();
+        let classify = |p: &PathBuf| {
+            watch::classify(&layout, p).or_else(|| {
+                let real = p.canonicalize().unwrap_or_else(|_| p.clone());
+                (included.contains(&real) || included.contains(p)).then_some(Change::Content)
+            })
+        };
+        let mut changes: HashSet<Change> = batch.iter().filter_map(classify).collect();
         // Later batches that arrived meanwhile join this rebuild.
         while let Ok(more) = rx.try_recv() {
-            changes.extend(more.iter().filter_map(|p| watch::classify(&layout, p)));
+            changes.extend(more.iter().filter_map(classify));
         }
         if changes.is_empty() {
             continue;
@@ -461,6 +476,7 @@ pub fn run(
         let started = Instant::now();
         match session.rebuild(&changes) {
             Ok(r) => {
+                included = session.included_files();
                 clients.set_error(None);
                 say(
                     stderr,

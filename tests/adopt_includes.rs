@@ -445,3 +445,39 @@ fn bad_toml_front_matter_is_a_located_error() {
     assert!(run.stderr.contains("content/open.md:1:1"), "{}", run.stderr);
     assert!(run.stderr.contains("`+++`"), "{}", run.stderr);
 }
+
+#[test]
+fn check_judges_almanacs_shortcodes_in_an_included_file_where_they_are_written() {
+    let site = Fixture::with(&[
+        (
+            "data/metrics.yaml",
+            "kpis:\n  - { id: pass_rate, name: Pass rate, unit: '%', target: { op: '>=', value: 95 } }\n",
+        ),
+        (
+            "content/README.md",
+            "# Home\n\nOurs: {{ kpi(id=\"pass_rate\") }}\n\n{{#include ../parts/kpis.md}}\n",
+        ),
+        (
+            "parts/kpis.md",
+            "Shared numbers.\n\nCoverage: {{ kpi(id=\"coverage\") }}\n",
+        ),
+    ]);
+    let (code, findings) = check_json(&site, &[]);
+    assert_eq!(code, 1, "{findings:#?}");
+    let located: Vec<(&str, u64, u64)> = findings
+        .iter()
+        .filter(|f| f["kind"] == "data-error")
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(located, [("parts/kpis.md", 3, 11)], "{findings:#?}");
+    // The build refuses it at the same place.
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("parts/kpis.md:3:11"), "{}", run.stderr);
+}

@@ -499,3 +499,56 @@ fn a_200_mb_request_header_is_refused_and_the_server_keeps_serving() {
     assert_eq!(status, 200);
     assert!(body.contains("First version."), "{body}");
 }
+
+#[test]
+fn an_included_files_edit_renders_the_pages_that_include_it_again() {
+    let site = Fixture::with(&[
+        (
+            "content/README.md",
+            "# Home\n\n{{#include ../listings/note.md}}\n",
+        ),
+        ("content/guide.md", "# Guide\n\nNo includes.\n"),
+        ("listings/note.md", "First **note**.\n"),
+    ]);
+    // The session keeps each page's markdown between rebuilds: a page whose
+    // own text did not change is still rendered again when an included file
+    // did.
+    let out = Fixture::new();
+    let paths = Paths {
+        root: site.root().to_path_buf(),
+        ..Paths::default()
+    };
+    let mut session = Session::new(paths, out.path("live"));
+    session.rebuild(&HashSet::new()).unwrap();
+    assert!(
+        out.read("live/index.html")
+            .contains("First <strong>note</strong>.")
+    );
+    let included = session.included_files();
+    assert!(
+        included.iter().any(|p| p.ends_with("listings/note.md")),
+        "{included:?}"
+    );
+    site.write("listings/note.md", "Second **note**.\n");
+    let r = session.rebuild(&[Change::Content].into()).unwrap();
+    assert_eq!(r.pages_rendered, 1, "{r:?}");
+    assert!(
+        out.read("live/index.html")
+            .contains("Second <strong>note</strong>.")
+    );
+
+    // Over the real watcher: listings/ is no folder almanac watches for
+    // its own sake, but the page includes a file there.
+    let server = start(&site);
+    let reloads = events(&server.addr);
+    site.write("listings/note.md", "Third **note**.\n");
+    assert_eq!(
+        reloads.recv_timeout(Duration::from_secs(3)).as_deref(),
+        Ok("reload")
+    );
+    assert!(
+        get(&server.addr, "/index.html")
+            .1
+            .contains("Third <strong>note</strong>.")
+    );
+}

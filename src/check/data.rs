@@ -99,19 +99,26 @@ pub fn metrics_findings(project: &crate::project::Project) -> Vec<Finding> {
 }
 
 /// Shortcodes that do not parse, are unknown, or name a missing KPI.
-pub fn check_shortcodes(guide: &Guide, kpi_ids: &[&str], metrics_file: &str) -> Vec<Finding> {
-    crate::shortcodes::find(&guide.text, guide.body_start)
+/// `text` is the guide `file`'s text, expanded if includes changed it.
+pub fn check_shortcodes(
+    file: &str,
+    text: &str,
+    body_start: usize,
+    kpi_ids: &[&str],
+    metrics_file: &str,
+) -> Vec<Finding> {
+    crate::shortcodes::find(text, body_start)
         .into_iter()
         .filter_map(|code| {
             let (offset, message) = match code {
                 Err(e) => e,
                 Ok(code) => (code.start, crate::shortcodes::validate(&code, kpi_ids, metrics_file).err()?),
             };
-            let (line, column) = crate::error::line_col(&guide.text, offset);
+            let (line, column) = crate::error::line_col(text, offset);
             Some(Finding {
                 kind: Kind::DataError,
                 severity: Severity::Error,
-                file: guide.file.clone(),
+                file: file.to_string(),
                 line,
                 column,
                 target: String::new(),

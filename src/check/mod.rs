@@ -67,11 +67,12 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
     let index = SiteIndex::new(&project)
         .with_generated(release_data.pages().into_iter().map(|p| p.url))
         .with_unknown_dirs(unknown_dirs(&project));
-    let rendered: Vec<Rendered> = project
+    // Each guide's scan, and its text once expanded when includes changed it.
+    let (rendered, expanded): (Vec<Rendered>, Vec<Option<String>>) = project
         .guides
         .par_iter()
         .map(|g| scan_expanded(&project.root, g))
-        .collect();
+        .unzip();
 
     let mut findings: Vec<Finding> = project.problems.iter().map(data::from_problem).collect();
     // Findings about expanded texts (includes) are moved to the file and line
@@ -107,14 +108,21 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         .collect();
     let foreign = data::foreign_keys(&project.root);
     let metrics_file = project.metrics_file();
-    for (guide, page) in project.guides.iter().zip(&rendered) {
+    for ((guide, page), expanded) in project.guides.iter().zip(&rendered).zip(&expanded) {
         findings.extend(relocate(commands::check(
             &guide.file,
             &page.commands,
             &mut repo,
         )?));
         findings.extend(data::check_guide(guide, options.today, &foreign));
-        findings.extend(data::check_shortcodes(guide, &kpi_ids, &metrics_file));
+        let text = expanded.as_deref().unwrap_or(&guide.text);
+        findings.extend(relocate(data::check_shortcodes(
+            &guide.file,
+            text,
+            guide.body_start,
+            &kpi_ids,
+            &metrics_file,
+        )));
         findings.extend(relocate(names::heading_ids(guide, page)));
     }
 
@@ -232,16 +240,20 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
 }
 
 /// `markdown::scan` of a guide as the build renders it: other generators'
-/// includes and shortcodes expanded first.
-fn scan_expanded(root: &std::path::Path, guide: &crate::load::guides::Guide) -> Rendered {
+/// includes and shortcodes expanded first (the expanded text is returned
+/// too, when there was anything to expand).
+fn scan_expanded(
+    root: &std::path::Path,
+    guide: &crate::load::guides::Guide,
+) -> (Rendered, Option<String>) {
     if !crate::include::needed(&guide.text, guide.body_start) {
-        return markdown::scan(&guide.text, guide.body_start);
+        return (markdown::scan(&guide.text, guide.body_start), None);
     }
     let (text, expansion) =
         crate::include::expand(root, &guide.file, &guide.text, guide.body_start);
     let mut page = markdown::scan(&text, guide.body_start);
     page.expansion = Some(Box::new(expansion));
-    page
+    (page, Some(text))
 }
 
 /// The folders of generated pages whose data file is there but invalid
