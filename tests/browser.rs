@@ -353,6 +353,10 @@ const MKDOCS_PAGE: &str = r#"# Pumps
 === "Windows"
     Run `pump.exe`.
 
+```rust
+{{#include ../listings/pump.rs:2:4}}
+```
+
 <script>
 addEventListener("load", () => {
   const style = (el) => getComputedStyle(el);
@@ -366,19 +370,35 @@ addEventListener("load", () => {
     style(tabs[0]).display,
     style(tabs[1]).display,
     labels[0].getBoundingClientRect().top === labels[1].getBoundingClientRect().top,
+    // The mdBook include: lines 2 to 4 of the file, highlighted, on a
+    // code background.
+    (() => {
+      const code = [...document.querySelectorAll("pre code")].find((c) => c.textContent.includes("fn start"));
+      if (!code) return "no include";
+      const keyword = [...code.querySelectorAll("span")].find((s) => s.textContent === "fn");
+      return [
+        code.textContent.includes("// pump.rs") ? "line 1 shown" : "lines 2-4",
+        keyword && style(keyword).color !== style(code).color ? "highlighted" : "plain",
+        style(code.closest("pre")).backgroundColor !== "rgba(0, 0, 0, 0)",
+      ].join(",");
+    })(),
   ].join("|");
 });
 </script>
 "#;
 
 #[test]
-fn mkdocs_admonitions_and_tabs_are_styled_in_light_and_dark() {
+fn mkdocs_admonitions_tabs_and_an_mdbook_include_are_styled_in_light_and_dark() {
     if !common::browser_available() {
         return;
     }
     let site = common::Fixture::with(&[
         ("mkdocs.yml", "site_name: Pumps\n"),
         ("docs/index.md", MKDOCS_PAGE),
+        (
+            "listings/pump.rs",
+            "// pump.rs\nfn start(rate: u32) -> bool {\n    rate > 0\n}\n",
+        ),
     ]);
     site.build(&[]);
     let page = url(&site.path("public"), "index.html");
@@ -394,11 +414,11 @@ fn mkdocs_admonitions_and_tabs_are_styled_in_light_and_dark() {
     // the first tab shown, the second hidden, their labels side by side.
     assert_eq!(
         probe(&[]),
-        "solid|rgb(154, 103, 0)|rgb(246, 248, 250)|block|none|true"
+        "solid|rgb(154, 103, 0)|rgb(246, 248, 250)|block|none|true|lines 2-4,highlighted,true"
     );
     assert_eq!(
         probe(&["--force-dark-mode"]),
-        "solid|rgb(210, 153, 34)|rgb(21, 27, 35)|block|none|true"
+        "solid|rgb(210, 153, 34)|rgb(21, 27, 35)|block|none|true|lines 2-4,highlighted,true"
     );
     let shots = screenshot_dir();
     for (name, flags) in [
