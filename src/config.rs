@@ -201,6 +201,16 @@ impl Config {
             } else if tree.get("baseURL").or(tree.get("baseurl")).is_some() {
                 self.adopt_hugo(root, &tree);
             }
+        } else if let Some(text) = [
+            "docusaurus.config.js",
+            "docusaurus.config.ts",
+            "docusaurus.config.mjs",
+        ]
+        .iter()
+        .find_map(|name| read(name))
+        {
+            self.generator = Some("Docusaurus");
+            self.fill(js_string(&text, "title"), js_string(&text, "tagline"));
         } else if let Some(yaml) = read("config.yaml")
             .and_then(|t| serde_yaml::from_str::<serde_json::Value>(&t).ok())
             .filter(|y| y.get("baseURL").or(y.get("baseurl")).is_some())
@@ -577,6 +587,46 @@ fn summary_nav(text: &str) -> Vec<NavEntry> {
     }
     close(&mut stack, &mut top, 0);
     top
+}
+
+/// The string value of the first `key: '…'` (or `"…"`) at the outermost
+/// level of the object a JavaScript config builds (`title: 'Widget'` in
+/// `docusaurus.config.js`, not `navbar: { title: … }`), read plainly.
+fn js_string(text: &str, key: &str) -> Option<String> {
+    let mut depth = 0usize;
+    let mut outer = None;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("//") || trimmed.starts_with('*') || trimmed.starts_with("/*") {
+            continue;
+        }
+        let here = depth;
+        depth += trimmed.matches(['{', '[', '(']).count();
+        depth = depth.saturating_sub(trimmed.matches(['}', ']', ')']).count());
+        let Some(rest) = trimmed.strip_prefix(key) else {
+            continue;
+        };
+        let Some(value) = rest.trim_start().strip_prefix(':') else {
+            continue;
+        };
+        // The outermost object is the shallowest level a key is seen at.
+        if outer.is_some_and(|o| here > o) {
+            continue;
+        }
+        outer = Some(here);
+        let value = value.trim();
+        let quote = value
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '\'' | '"' | '`'))?;
+        let inner = &value[1..];
+        let end = inner.find(quote)?;
+        let found = inner[..end].trim();
+        if !found.is_empty() && !found.contains("${") {
+            return Some(found.to_string());
+        }
+    }
+    None
 }
 
 /// A TOML file as a JSON tree (dates as their TOML text), or `None` when it

@@ -71,6 +71,9 @@ fn may_have_markup(body: &str) -> bool {
         || ICON_SETS.iter().any(|m| found(m))
         || found(" markdown")
         || found("\n:   ")
+        || found(":::")
+        || found("<Tabs")
+        || found("import ")
         || memchr::memchr_iter(b'{', b).any(|i| attr_list_len(body, i).is_some())
 }
 
@@ -82,6 +85,20 @@ enum Kind {
     Tab,
     /// A definition (`:   text`) of Python-Markdown's definition lists.
     Definition,
+    /// Docusaurus' `:::note` … `:::` (this many colons): closed by a line of
+    /// colons, not by indentation.
+    Directive(usize),
+    /// Docusaurus' `<Tabs>` … `</Tabs>` and its `<TabItem>`s: closed by
+    /// their closing tags.
+    JsxTabs,
+    JsxTab,
+}
+
+impl Kind {
+    /// Closed by a marker of its own, not by a line indented less.
+    fn closed_explicitly(self) -> bool {
+        matches!(self, Kind::Directive(_) | Kind::JsxTabs | Kind::JsxTab)
+    }
 }
 
 struct Container {
@@ -106,8 +123,13 @@ impl Container {
     fn content(&self) -> usize {
         match self.kind {
             Kind::TabSet => self.indent,
+            k if k.closed_explicitly() => self.indent,
             _ => self.indent + 4,
         }
+    }
+    /// Whether its content is indented under it (and so dedented here).
+    fn indents(&self) -> bool {
+        self.kind != Kind::TabSet && !self.kind.closed_explicitly()
     }
 }
 
@@ -139,6 +161,7 @@ pub fn expand(body: &str) -> Option<Expanded> {
         while let Some(top) = stack.last() {
             let outside = match top.kind {
                 Kind::TabSet => indent < top.indent || (indent == top.indent && !tab_marker),
+                k if k.closed_explicitly() => false,
                 _ => indent < top.content(),
             };
             if !outside {
@@ -150,7 +173,7 @@ pub fn expand(body: &str) -> Option<Expanded> {
                 fence = None;
             }
         }
-        let depth = stack.iter().filter(|c| c.kind != Kind::TabSet).count();
+        let depth = stack.iter().filter(|c| c.indents()).count();
         let (_, mut strip) = columns(content, depth * 4);
         if depth > 0 {
             changed = true;
@@ -164,6 +187,79 @@ pub fn expand(body: &str) -> Option<Expanded> {
                 fence = None;
             }
             out.copy(body, start + strip, at);
+            continue;
+        }
+        // Docusaurus (MDX): `:::type[Title]` … `:::`, `<Tabs>`, imports.
+        if (rel < 4 || list_context)
+            && let Some(step) = docusaurus(trimmed, &stack)
+        {
+            changed = true;
+            let pad = " ".repeat(rel);
+            match step {
+                Docusaurus::Import => {}
+                Docusaurus::Close(kind) => {
+                    while let Some(top) = stack.pop() {
+                        close(&mut out, &top, start);
+                        if top.kind == kind
+                            || matches!((top.kind, kind), (Kind::Directive(_), Kind::Directive(_)))
+                        {
+                            break;
+                        }
+                    }
+                }
+                Docusaurus::Admonition(colons, class, title) => {
+                    let mut markup =
+                        format!("{pad}<div class=\"admonition {}\">\n", escape(&class));
+                    if !title.is_empty() {
+                        markup.push_str(&format!(
+                            "{pad}<p class=\"admonition-title\">{}</p>\n",
+                            title_html(&title)
+                        ));
+                    }
+                    markup.push('\n');
+                    out.insert(&markup, start);
+                    stack.push(Container {
+                        kind: Kind::Directive(colons),
+                        indent,
+                        rel,
+                        set: (0, 0),
+                    });
+                }
+                Docusaurus::Tabs => {
+                    tab_sets += 1;
+                    out.insert(&format!("{pad}<div class=\"tabbed-set\">\n\n"), start);
+                    stack.push(Container {
+                        kind: Kind::JsxTabs,
+                        indent,
+                        rel,
+                        set: (tab_sets, 0),
+                    });
+                }
+                Docusaurus::Tab(title) => {
+                    let Some(set) = stack.iter_mut().rev().find(|c| c.kind == Kind::JsxTabs) else {
+                        out.copy(body, start, at);
+                        continue;
+                    };
+                    set.set.1 += 1;
+                    let (tab_set, n) = set.set;
+                    let checked = if n == 1 { " checked" } else { "" };
+                    out.insert(
+                        &format!(
+                            "{pad}<input type=\"radio\" name=\"__tabbed_{tab_set}\" id=\"__tabbed_{tab_set}_{n}\"{checked}>\n\
+                             {pad}<label for=\"__tabbed_{tab_set}_{n}\">{}</label>\n\
+                             {pad}<div class=\"tabbed-content\">\n\n",
+                            title_html(&title)
+                        ),
+                        start,
+                    );
+                    stack.push(Container {
+                        kind: Kind::JsxTab,
+                        indent,
+                        rel,
+                        set: (0, 0),
+                    });
+                }
+            }
             continue;
         }
         // `:   text` defines the term above it; the text, and the lines
@@ -303,6 +399,122 @@ pub fn expand(body: &str) -> Option<Expanded> {
         text: out.text,
         pieces: out.pieces,
     })
+}
+
+/// What a line of Docusaurus' MDX markup does.
+enum Docusaurus {
+    /// `import Tabs from '@theme/Tabs';`: an MDX import, which shows nothing.
+    Import,
+    /// `:::tip[Title]` (or `:::tip Title`): the colons, the type, the title.
+    Admonition(usize, String, String),
+    /// A line of colons, `</TabItem>`, `</Tabs>`: closes the innermost of
+    /// its kind (and what is open inside it).
+    Close(Kind),
+    Tabs,
+    /// `<TabItem value="mac" label="macOS">`: the tab's title.
+    Tab(String),
+}
+
+/// `line` (indentation taken off) as Docusaurus markup, given what is open.
+fn docusaurus(line: &str, stack: &[Container]) -> Option<Docusaurus> {
+    let line = line.trim_end();
+    let colons = line.len() - line.trim_start_matches(':').len();
+    if colons >= 3 {
+        let rest = &line[colons..];
+        if rest.is_empty() {
+            let open = stack
+                .iter()
+                .any(|c| matches!(c.kind, Kind::Directive(n) if n <= colons));
+            return open.then_some(Docusaurus::Close(Kind::Directive(colons)));
+        }
+        let name_len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(rest.len());
+        let (name, after) = rest.split_at(name_len);
+        if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        let after = after.trim();
+        // `[Title]`, then `{attributes}`; or a title after a space (v2).
+        let title = match after.strip_prefix('[') {
+            Some(t) => t.split_once(']')?.0.to_string(),
+            None if after.starts_with('{') => String::new(),
+            None => after.to_string(),
+        };
+        let title = match title.trim() {
+            "" => {
+                let mut chars = name.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_uppercase().chain(chars).collect())
+                    .unwrap_or_default()
+            }
+            t => t.to_string(),
+        };
+        return Some(Docusaurus::Admonition(colons, name.to_string(), title));
+    }
+    if line.starts_with("import ") && is_mdx_import(line) {
+        return Some(Docusaurus::Import);
+    }
+    let tag = line.strip_prefix('<')?;
+    let inside = |k: Kind| stack.iter().any(|c| c.kind == k);
+    if tag.starts_with("/TabItem>") && inside(Kind::JsxTab) {
+        return Some(Docusaurus::Close(Kind::JsxTab));
+    }
+    if tag.starts_with("/Tabs>") && inside(Kind::JsxTabs) {
+        return Some(Docusaurus::Close(Kind::JsxTabs));
+    }
+    let attrs = |rest: &str| {
+        rest.ends_with('>')
+            .then(|| rest.trim_end_matches('>').to_string())
+    };
+    if let Some(rest) = tag.strip_prefix("Tabs")
+        && (rest.starts_with([' ', '>']))
+    {
+        attrs(rest)?;
+        return Some(Docusaurus::Tabs);
+    }
+    if let Some(rest) = tag.strip_prefix("TabItem")
+        && rest.starts_with([' ', '>'])
+        && inside(Kind::JsxTabs)
+    {
+        let rest = attrs(rest)?;
+        let value = |key: &str| {
+            let at = rest.find(&format!("{key}="))? + key.len() + 1;
+            let quoted = &rest[at..];
+            let q = quoted.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            Some(quoted[1..].split(q).next()?.to_string())
+        };
+        return Some(Docusaurus::Tab(
+            value("label")
+                .or_else(|| value("value"))
+                .unwrap_or_default(),
+        ));
+    }
+    None
+}
+
+/// `import Tabs from '@theme/Tabs';`, `import {A, B} from "./x";`,
+/// `import './style.css';`: a whole ES import on one line.
+fn is_mdx_import(line: &str) -> bool {
+    let rest = line["import ".len()..]
+        .trim()
+        .trim_end_matches(';')
+        .trim_end();
+    let quoted = |s: &str| {
+        s.len() >= 2
+            && ((s.starts_with('\'') && s.ends_with('\''))
+                || (s.starts_with('"') && s.ends_with('"')))
+    };
+    match rest.rsplit_once(" from ") {
+        Some((what, source)) => {
+            quoted(source.trim())
+                && what
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || " _$,{}*".contains(c))
+        }
+        None => quoted(rest),
+    }
 }
 
 /// The length of a definition's marker (`:` and the spaces up to its text,

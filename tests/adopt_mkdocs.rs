@@ -276,3 +276,117 @@ fn check_reports_a_link_in_an_admonition_in_a_tab_where_it_is_written() {
     // An attribute list's id is an anchor a link may name.
     assert!(all.contains("1 error, 0 warnings"), "{all}");
 }
+
+/// A Docusaurus page (MDX in a `.md` file): imports, admonitions with and
+/// without titles, nested and in a list, and `<Tabs>` of `<TabItem>`s.
+const DOCUSAURUS_PAGE: &str = r#"---
+sidebar_position: 2
+---
+
+import Tabs from '@theme/Tabs';
+import TabItem from '@theme/TabItem';
+
+# Install
+
+:::tip[Before you start]
+You need **Node 18**.
+:::
+
+:::note
+A note with no title.
+
+::::danger Careful
+Nested *inside*.
+::::
+:::
+
+1. Download it.
+
+    :::warning
+    Check the **checksum**.
+    :::
+
+<Tabs groupId="os">
+<TabItem value="mac" label="macOS">
+
+Run `brew install widget`.
+
+</TabItem>
+<TabItem value="linux">
+
+Run `apt install widget`.
+
+</TabItem>
+</Tabs>
+
+```js
+import Tabs from '@theme/Tabs';
+:::note
+```
+"#;
+
+#[test]
+fn docusaurus_admonitions_tabs_and_imports_render() {
+    let site = Fixture::with(&[
+        (
+            "docusaurus.config.js",
+            "// @ts-check\nconst config = {\n  title: 'Widget',\n  tagline: 'Widgets, documented',\n  themeConfig: { navbar: { title: 'Not this' } },\n};\nmodule.exports = config;\n",
+        ),
+        ("docs/intro.md", "# Intro\n"),
+        ("docs/install.md", DOCUSAURUS_PAGE),
+    ]);
+    site.build(&[]);
+    let html = site.read("public/install.html");
+    let main = main_of(&html);
+    let prose = prose(main);
+    for raw in [":::", "import ", "<Tabs", "<TabItem", "&lt;Tab"] {
+        assert!(!prose.contains(raw), "`{raw}` printed in:\n{prose}");
+    }
+    assert!(main.contains("<div class=\"admonition tip\">"), "{main}");
+    assert!(
+        main.contains("<p class=\"admonition-title\">Before you start</p>"),
+        "{main}"
+    );
+    assert!(
+        main.contains("You need <strong>Node 18</strong>."),
+        "{main}"
+    );
+    assert!(
+        main.contains("<p class=\"admonition-title\">Note</p>"),
+        "{main}"
+    );
+    // The nested one is inside the note.
+    let note = main.find("admonition note").unwrap();
+    let danger = main.find("admonition danger").unwrap();
+    let note_end = note + main[note..].find("</div>\n</div>").expect("nested closes");
+    assert!(note < danger && danger < note_end, "{main}");
+    assert!(
+        main.contains("<p class=\"admonition-title\">Careful</p>"),
+        "{main}"
+    );
+    // In a list item, and the tabs as a tab set named by label or value.
+    let at = main.find("Download it.").unwrap();
+    let item = &main[at..at + main[at..].find("</li>").unwrap()];
+    assert!(
+        item.contains("admonition warning") && item.contains("<strong>checksum</strong>"),
+        "{item}"
+    );
+    assert!(
+        main.contains(">macOS</label>") && main.contains(">linux</label>"),
+        "{main}"
+    );
+    assert_eq!(
+        main.matches("class=\"tabbed-content\"").count(),
+        2,
+        "{main}"
+    );
+    assert!(main.contains("<code>brew install widget</code>"), "{main}");
+    // Code keeps them.
+    let code = &main[main.find("<pre").unwrap()..];
+    assert!(
+        code.contains("@theme/Tabs") && code.contains(":::"),
+        "{code}"
+    );
+    // The site is named as docusaurus.config.js names it.
+    assert!(html.contains("<title>Install · Widget</title>"), "{html}");
+}
