@@ -455,7 +455,7 @@ impl Site {
         let here = &self.escaped[current].href_html;
         let folder = &here[..here.rfind('/').map_or(0, |i| i + 1)];
         let mut html = String::with_capacity(64 + items.len() * (folder.len() + 80));
-        html.push_str("<ul class=\"nav\">\n");
+        html.push_str("<ul class=\"al-nav\">\n");
         // The depth of the list being written; whether its last entry is open.
         let (mut depth, mut entry_open) = (0, false);
         for item in &items {
@@ -475,14 +475,14 @@ impl Site {
                 depth -= 1;
             }
             let class = match (item.active, item.more > 0, item.is_section) {
-                (true, _, true) => " class=\"nav-section active\"",
-                (true, _, false) => " class=\"active\"",
-                (false, true, _) => " class=\"nav-more\"",
-                (false, false, true) => " class=\"nav-section\"",
+                (true, _, true) => " class=\"al-nav-section al-active\"",
+                (true, _, false) => " class=\"al-active\"",
+                (false, true, _) => " class=\"al-nav-more\"",
+                (false, false, true) => " class=\"al-nav-section\"",
                 (false, false, false) => "",
             };
             if item.heading && item.more == 0 {
-                html.push_str("<li class=\"nav-heading\"><span>");
+                html.push_str("<li class=\"al-nav-heading\"><span>");
                 html.push_str(&self.escaped[item.page].title_html);
                 html.push_str("</span>");
                 entry_open = true;

@@ -10,10 +10,10 @@ use common::{Fixture, almanac};
 /// counted in nested lists; a heading that is not a link is `[title]`.
 fn nav(f: &Fixture, page: &str) -> Vec<(usize, String)> {
     let html = f.read(page);
-    let start = html.find("<ul class=\"nav\">").expect("a nav");
+    let start = html.find("<ul class=\"al-nav\">").expect("a nav");
     let mut rows = Vec::new();
     let mut depth = 0usize;
-    let mut rest = &html[start + "<ul class=\"nav\">".len()..];
+    let mut rest = &html[start + "<ul class=\"al-nav\">".len()..];
     loop {
         let next = ["<ul", "</ul>", "<a href=", "<span>"]
             .iter()
@@ -413,7 +413,7 @@ fn a_mkdocs_section_over_pages_of_several_folders_nests_them_under_its_name() {
     // Breadcrumbs follow the nav, not the folders: upgrade.md is at the
     // top of docs/, but sits under Getting started › Changelog.
     let html = f.read("public/upgrade.html");
-    let crumbs = &html[html.find("class=\"breadcrumbs\"").unwrap()..];
+    let crumbs = &html[html.find("class=\"al-breadcrumbs\"").unwrap()..];
     let crumbs = &crumbs[..crumbs.find("</nav>").unwrap()];
     let names: Vec<&str> = crumbs
         .split("\">")
@@ -428,7 +428,7 @@ fn a_mkdocs_section_over_pages_of_several_folders_nests_them_under_its_name() {
     // Previous and next follow the nav's reading order and skip the heading.
     let pager = |page: &str| {
         let html = f.read(page);
-        let pager = &html[html.find("class=\"pager\"").unwrap()..];
+        let pager = &html[html.find("class=\"al-pager\"").unwrap()..];
         attr_hrefs(&pager[..pager.find("</nav>").unwrap()])
     };
     assert_eq!(pager("public/index.html"), ["getting-started.html"]);

@@ -175,7 +175,7 @@ fn code_is_highlighted_without_scripts() {
     assert!(html.contains("<pre class=\"highlight\" data-lang=\"bash\"><code class=\"language-bash\"><span class=\"hl-"), "colours are in the HTML");
     let (dom, _) = chromium(&url(&site, "release/hotfix-guide.html"), &["--dump-dom"]);
     assert!(
-        dom.contains("class=\"copy-button\""),
+        dom.contains("class=\"al-copy-button\""),
         "copy buttons are added"
     );
 }
@@ -196,14 +196,14 @@ fn headings_get_a_link_to_their_section() {
         .collect();
     assert!(ids.len() > 2, "{html}");
     assert!(
-        !html.contains("class=\"anchor\""),
+        !html.contains("class=\"al-anchor\""),
         "the links are not in the HTML"
     );
     let (dom, _) = chromium(&url(&site, page), &["--dump-dom"]);
     for id in &ids {
         assert!(
             dom.contains(&format!(
-                "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h2>"
+                "<a class=\"al-anchor\" href=\"#{id}\" aria-label=\"Link to this section\">#</a></h2>"
             )),
             "{id}: {dom}"
         );
@@ -277,15 +277,15 @@ fn pages_have_landmarks_and_a_skip_link() {
     let html = std::fs::read_to_string(site.join("release/hotfix-guide.html")).unwrap();
     for landmark in [
         "<header",
-        "<nav class=\"sidebar\" aria-label=",
-        "<main class=\"main\" id=\"content\">",
+        "<nav class=\"al-sidebar\" aria-label=",
+        "<main class=\"al-main\" id=\"content\">",
         "<footer",
         "role=\"search\"",
         "lang=\"en\"",
     ] {
         assert!(html.contains(landmark), "{landmark}");
     }
-    assert!(html.contains("<a class=\"skip-link\" href=\"#content\">Skip to content</a>"));
+    assert!(html.contains("<a class=\"al-skip-link\" href=\"#content\">Skip to content</a>"));
     assert!(
         html.contains("<label for=\"search-input\""),
         "the search box is labelled"
@@ -321,7 +321,7 @@ fn a_shared_search_link_plants_no_handler_from_hostile_names() {
         .expect("a results panel");
     let results = &results[..results.find("</div>").unwrap_or(results.len())];
     assert_eq!(
-        results.matches("class=\"search-result\"").count(),
+        results.matches("class=\"al-search-result\"").count(),
         2,
         "{results}"
     );

@@ -122,7 +122,7 @@ fn pages_are_ordered_by_weight_then_title() {
     ]);
     site.build(&[]);
     let home = site.read("public/index.html");
-    let nav = &home[home.find("<nav class=\"sidebar\"").unwrap()..home.find("</nav>").unwrap()];
+    let nav = &home[home.find("<nav class=\"al-sidebar\"").unwrap()..home.find("</nav>").unwrap()];
     let titles: Vec<&str> = nav
         .split("\">")
         .skip(1)
@@ -193,7 +193,7 @@ fn site_templates_override_the_theme_file_by_file() {
     // Pages still use the theme's own page.html.
     let page = site.read("public/page.html");
     assert!(
-        page.contains("class=\"sidebar\"") && page.contains("Body text."),
+        page.contains("class=\"al-sidebar\"") && page.contains("Body text."),
         "{page}"
     );
 }
@@ -291,6 +291,149 @@ fn markdown_extensions_render() {
     assert!(main.contains("class=\"footnote-definition\" id=\"1\""));
     assert!(main.contains("<div class=\"alert alert-warning\" role=\"note\">"));
     assert!(main.contains("<p class=\"alert-title\">Warning</p>"));
+}
+
+/// The class names that the selectors of a style sheet name (comments left
+/// out), selector by selector: `.al-nav .al-active > a` gives both.
+fn css_selector_classes(css: &str) -> Vec<(String, String)> {
+    let mut text = String::new();
+    let mut rest = css;
+    while let Some(open) = rest.find("/*") {
+        text.push_str(&rest[..open]);
+        rest = rest[open..]
+            .find("*/")
+            .map_or("", |end| &rest[open + end + 2..]);
+    }
+    text.push_str(rest);
+    let mut found = Vec::new();
+    let blocks: Vec<&str> = text.split('{').collect();
+    // What comes before each `{`, after the last `}`, is a selector (or an
+    // at-rule's prelude); declarations never precede a `{`.
+    for piece in &blocks[..blocks.len() - 1] {
+        let selector = piece.rsplit('}').next().unwrap().trim();
+        let bytes = selector.as_bytes();
+        for (i, _) in selector.match_indices('.') {
+            let after_digit = i > 0 && bytes[i - 1].is_ascii_digit();
+            if after_digit || !bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+                continue;
+            }
+            let name: String = selector[i + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            found.push((selector.to_string(), name));
+        }
+    }
+    found
+}
+
+/// Issue 18: pages adopted from Hugo, Docsy, Bootstrap or MkDocs write raw
+/// HTML with classes like `sidebar`, `nav`, `active` and `badge`. The theme's
+/// own classes are all `al-…`, so those keep whatever the page meant and pick
+/// up none of the theme's layout (a page's `sidebar` is not made sticky).
+#[test]
+fn a_pages_own_classes_are_not_the_themes() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n"),
+        (
+            "content/docsy.md",
+            "# Docsy\n\n## One\n\n## Two\n\n\
+             <div class=\"sidebar\"><ul class=\"nav\"><li class=\"active\">x</li></ul></div>\n\n\
+             A <span class=\"badge\">b</span> in text.\n",
+        ),
+    ]);
+    site.build(&[]);
+    let html = site.read("public/docsy.html");
+    let main = main_of(&html);
+    assert!(
+        main.contains(
+            "<div class=\"sidebar\"><ul class=\"nav\"><li class=\"active\">x</li></ul></div>"
+        ),
+        "{main}"
+    );
+    assert!(
+        main.contains("A <span class=\"badge\">b</span> in text."),
+        "{main}"
+    );
+    // Those classes are the page's alone: the chrome around it has its own.
+    for class in [
+        "sidebar", "nav", "active", "badge", "content", "main", "layout",
+    ] {
+        assert_eq!(
+            html.matches(&format!("class=\"{class}\"")).count(),
+            usize::from(["sidebar", "nav", "active", "badge"].contains(&class)),
+            "class=\"{class}\" in {html}"
+        );
+    }
+    for chrome in [
+        "<nav class=\"al-sidebar\"",
+        "<ul class=\"al-nav\">",
+        "<li class=\"al-active\">",
+        "<main class=\"al-main\"",
+        "<article class=\"al-content\">",
+        "<div class=\"al-layout\">",
+    ] {
+        assert!(html.contains(chrome), "{chrome} in {html}");
+    }
+    let css = site.read("public/assets/almanac.css");
+    let classes = css_selector_classes(&css);
+    assert!(classes.len() > 100, "{classes:?}");
+    for (selector, class) in &classes {
+        assert!(
+            ![
+                "sidebar", "nav", "active", "badge", "content", "main", "layout"
+            ]
+            .contains(&class.as_str()),
+            "the theme styles a page's `.{class}`: `{selector}`"
+        );
+    }
+    // What the theme styles without its prefix is page markup that the
+    // markdown pass writes or that MkDocs and GitHub pages mean: admonitions
+    // and their types, alerts, tabs, card grids, definitions, footnotes.
+    let page_markup = [
+        "admonition",
+        "admonition-title",
+        "alert",
+        "alert-title",
+        "alert-tip",
+        "alert-important",
+        "alert-warning",
+        "alert-caution",
+        "tabbed-set",
+        "tabbed-content",
+        "definition",
+        "grid",
+        "cards",
+        "card",
+        "mermaid",
+        "footnote-definition",
+        "footnote-definition-label",
+        "note",
+        "tip",
+        "hint",
+        "success",
+        "check",
+        "done",
+        "important",
+        "example",
+        "warning",
+        "caution",
+        "attention",
+        "failure",
+        "fail",
+        "missing",
+        "danger",
+        "error",
+        "bug",
+        "quote",
+        "cite",
+    ];
+    for (selector, class) in &classes {
+        assert!(
+            class.starts_with("al-") || page_markup.contains(&class.as_str()),
+            "`.{class}` is neither the theme's (al-) nor page markup: `{selector}`"
+        );
+    }
 }
 
 #[test]
@@ -610,7 +753,7 @@ fn long_folders_show_a_window_of_the_navigation() {
     }
     site.build(&[]);
     let page = site.read("public/ops/p120.html");
-    let nav = &page[page.find("<nav class=\"sidebar\"").unwrap()..];
+    let nav = &page[page.find("<nav class=\"al-sidebar\"").unwrap()..];
     let nav = &nav[..nav.find("</nav>").unwrap()];
     let titles: Vec<&str> = nav
         .split("\">")
@@ -664,7 +807,7 @@ fn folders_above_the_current_one_show_a_short_window() {
     site.build(&[]);
     let titles = |rel: &str| -> Vec<String> {
         let page = site.read(rel);
-        let nav = &page[page.find("<nav class=\"sidebar\"").unwrap()..];
+        let nav = &page[page.find("<nav class=\"al-sidebar\"").unwrap()..];
         let nav = &nav[..nav.find("</nav>").unwrap()];
         nav.split("\">")
             .skip(1)
@@ -723,8 +866,8 @@ fn templates_get_the_navigation_as_rows_or_as_markup() {
     let home = site.read("public/index.html");
     assert_eq!(
         home,
-        "<ul class=\"nav\">\n\
-         <li class=\"nav-section active\"><a href=\"index.html\" aria-current=\"page\">Home</a></li>\n\
+        "<ul class=\"al-nav\">\n\
+         <li class=\"al-nav-section al-active\"><a href=\"index.html\" aria-current=\"page\">Home</a></li>\n\
          <li><a href=\"a.html\">A &amp; B</a></li>\n\
          </ul>"
     );
@@ -768,12 +911,12 @@ fn the_navigation_nests_folders_and_links_by_the_shortest_path() {
     site.build(&[]);
     assert_eq!(
         site.read("public/ops/deep/b.html"),
-        "<ul class=\"nav\">\n\
-         <li class=\"nav-section\"><a href=\"../../index.html\">Home</a></li>\n\
-         <li class=\"nav-section\"><a href=\"../index.html\">Ops</a><ul>\n\
+        "<ul class=\"al-nav\">\n\
+         <li class=\"al-nav-section\"><a href=\"../../index.html\">Home</a></li>\n\
+         <li class=\"al-nav-section\"><a href=\"../index.html\">Ops</a><ul>\n\
          <li><a href=\"../a.html\">A</a></li>\n\
-         <li class=\"nav-section\"><a href=\"index.html\">Deep</a><ul>\n\
-         <li class=\"active\"><a href=\"b.html\" aria-current=\"page\">B</a></li>\n\
+         <li class=\"al-nav-section\"><a href=\"index.html\">Deep</a><ul>\n\
+         <li class=\"al-active\"><a href=\"b.html\" aria-current=\"page\">B</a></li>\n\
          </ul></li>\n\
          </ul></li>\n\
          <li><a href=\"../../z.html\">Z</a></li>\n\

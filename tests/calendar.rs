@@ -483,7 +483,9 @@ fn shortcodes_embed_live_data_in_guides() {
         "{html}"
     );
     assert!(
-        html.contains("<a class=\"kpi kpi-pass\" href=\"metrics/index.html#kpi-test_pass_rate\""),
+        html.contains(
+            "<a class=\"al-kpi al-kpi-pass\" href=\"metrics/index.html#kpi-test_pass_rate\""
+        ),
         "{html}"
     );
     assert!(html.contains(">97.5 %</a>"), "{html}");

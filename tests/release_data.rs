@@ -378,7 +378,7 @@ fn a_quarter_without_releases_is_a_gap_in_the_slip_chart_not_a_zero() {
     );
     let calendar = site.read("public/calendar/index.html");
     assert!(
-        calendar.contains("<p class=\"stats\">0 released</p>"),
+        calendar.contains("<p class=\"al-stats\">0 released</p>"),
         "2025-Q4 says no slip rather than 0 days: {calendar}"
     );
 }
@@ -611,7 +611,7 @@ fn changelogs_keep_migration_notes_fold_groups_and_skip_chores_and_bots() {
     assert_eq!(page.matches(">Tests</h3>").count(), 1, "{page}");
     assert!(
         page.contains(
-            "<blockquote class=\"migration\">call <code>/v2/items</code> instead of <code>/v1/items</code>;\nthe old paths return 410.</blockquote>"
+            "<blockquote class=\"al-migration\">call <code>/v2/items</code> instead of <code>/v1/items</code>;\nthe old paths return 410.</blockquote>"
         ),
         "{page}"
     );

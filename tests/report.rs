@@ -338,11 +338,12 @@ fn markdown_and_html_state_the_same_facts() {
         "{html}"
     );
     assert!(
-        html.contains("<td class=\"late\">3 d</td>") && html.contains("<td class=\"ok\">-1 d</td>"),
+        html.contains("<td class=\"al-late\">3 d</td>")
+            && html.contains("<td class=\"al-ok\">-1 d</td>"),
         "{html}"
     );
     assert!(html.contains("<b>50%</b><span>on time</span>"), "{html}");
-    assert!(html.contains("<td class=\"fail\">fail</td>"), "{html}");
+    assert!(html.contains("<td class=\"al-fail\">fail</td>"), "{html}");
     assert!(
         html.contains("<style>") && !html.contains("<link rel=\"stylesheet\""),
         "self-contained"

@@ -402,7 +402,7 @@ impl<'a> ReleaseData<'a> {
                     ),
                 };
                 format!(
-                    "<figure class=\"chart\"><img src=\"{root}charts/{file}.svg\" alt=\"{}\"></figure>",
+                    "<figure class=\"al-chart\"><img src=\"{root}charts/{file}.svg\" alt=\"{}\"></figure>",
                     escape(&alt)
                 )
             }
@@ -429,7 +429,7 @@ impl<'a> ReleaseData<'a> {
                             .map(|t| format!("target {} {}", t.symbol(), num(t.value)))
                             .unwrap_or_default();
                         format!(
-                            "<a class=\"kpi kpi-{}\" href=\"{root}{METRICS_URL}#kpi-{}\" title=\"{} in {}: {}\">{}</a>",
+                            "<a class=\"al-kpi al-kpi-{}\" href=\"{root}{METRICS_URL}#kpi-{}\" title=\"{} in {}: {}\">{}</a>",
                             k.status,
                             escape(id),
                             escape(&k.name),
@@ -438,7 +438,7 @@ impl<'a> ReleaseData<'a> {
                             escape(&value)
                         )
                     }
-                    None => "<span class=\"kpi\">no data</span>".to_string(),
+                    None => "<span class=\"al-kpi\">no data</span>".to_string(),
                 }
             }
             "next_release" => {
@@ -473,7 +473,7 @@ impl<'a> ReleaseData<'a> {
                     .filter(|r| r.quarter == quarter)
                     .map(|r| {
                         format!(
-                            "<tr><td><a href=\"{root}{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><span class=\"status status-{}\">{}</span></td></tr>",
+                            "<tr><td><a href=\"{root}{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><span class=\"al-status al-status-{}\">{}</span></td></tr>",
                             release_url(&r.version),
                             escape(&r.version),
                             r.kind.as_str(),
@@ -486,10 +486,10 @@ impl<'a> ReleaseData<'a> {
                     })
                     .collect();
                 if rows.is_empty() {
-                    return format!("<p class=\"stats\">No releases in {quarter}.</p>");
+                    return format!("<p class=\"al-stats\">No releases in {quarter}.</p>");
                 }
                 format!(
-                    "<table class=\"data\"><caption>{quarter}</caption><thead><tr><th>Release</th><th>Type</th><th>Planned</th><th>Actual</th><th>Slip</th><th>Status</th></tr></thead><tbody>{rows}</tbody></table>"
+                    "<table class=\"al-data\"><caption>{quarter}</caption><thead><tr><th>Release</th><th>Type</th><th>Planned</th><th>Actual</th><th>Slip</th><th>Status</th></tr></thead><tbody>{rows}</tbody></table>"
                 )
             }
         }

@@ -44,33 +44,33 @@ pub fn chrome(site: &SiteView, root: &str, page: &PageView) -> (String, usize) {
         "assets/highlight.css\">\n",
         "<script>document.documentElement.dataset.theme = localStorage.getItem(\"almanac-theme\") || \"\";</script>\n",
         "</head>\n<body>\n",
-        "<a class=\"skip-link\" href=\"#content\">Skip to content</a>\n",
-        "<input type=\"checkbox\" id=\"nav-toggle\" class=\"nav-toggle\" aria-hidden=\"true\" tabindex=\"-1\">\n",
-        "<header class=\"topbar\">\n",
-        "  <label for=\"nav-toggle\" class=\"nav-button\" aria-label=\"Toggle navigation\">&#9776;</label>\n",
-        "  <a class=\"brand\" href=\""
+        "<a class=\"al-skip-link\" href=\"#content\">Skip to content</a>\n",
+        "<input type=\"checkbox\" id=\"nav-toggle\" class=\"al-nav-toggle\" aria-hidden=\"true\" tabindex=\"-1\">\n",
+        "<header class=\"al-topbar\">\n",
+        "  <label for=\"nav-toggle\" class=\"al-nav-button\" aria-label=\"Toggle navigation\">&#9776;</label>\n",
+        "  <a class=\"al-brand\" href=\""
     ));
     esc(o, root);
     o.push_str("index.html\">");
     esc(o, site.title);
     o.push_str(concat!(
         "</a>\n",
-        "  <div class=\"search\" role=\"search\">\n",
-        "    <label for=\"search-input\" class=\"visually-hidden\">Search the handbook</label>\n",
+        "  <div class=\"al-search\" role=\"search\">\n",
+        "    <label for=\"search-input\" class=\"al-visually-hidden\">Search the handbook</label>\n",
         "    <input id=\"search-input\" type=\"search\" placeholder=\"Search (press /)\" autocomplete=\"off\" aria-controls=\"search-results\" aria-expanded=\"false\">\n",
-        "    <div id=\"search-results\" class=\"search-results\" role=\"listbox\" aria-label=\"Search results\" hidden></div>\n",
+        "    <div id=\"search-results\" class=\"al-search-results\" role=\"listbox\" aria-label=\"Search results\" hidden></div>\n",
         "  </div>\n",
-        "  <button class=\"theme-button\" type=\"button\" aria-label=\"Toggle dark mode\" title=\"Toggle dark mode\">&#9680;</button>\n",
+        "  <button class=\"al-theme-button\" type=\"button\" aria-label=\"Toggle dark mode\" title=\"Toggle dark mode\">&#9680;</button>\n",
         "</header>\n",
-        "<div class=\"layout\">\n",
-        "  <nav class=\"sidebar\" aria-label=\"Handbook\">\n    "
+        "<div class=\"al-layout\">\n",
+        "  <nav class=\"al-sidebar\" aria-label=\"Handbook\">\n    "
     ));
     o.push_str(&page.nav_html);
-    o.push_str("\n  </nav>\n  <main class=\"main\" id=\"content\">\n  ");
+    o.push_str("\n  </nav>\n  <main class=\"al-main\" id=\"content\">\n  ");
     main(o, page, &mut at);
     o.push_str("\n  </main>\n  ");
     aside(o, page);
-    o.push_str("\n</div>\n<footer class=\"footer\">Built with almanac</footer>\n<script src=\"");
+    o.push_str("\n</div>\n<footer class=\"al-footer\">Built with almanac</footer>\n<script src=\"");
     esc(o, root);
     o.push_str("assets/almanac.js\"></script>\n");
     if page.has_mermaid {
@@ -93,7 +93,7 @@ fn meta_description(o: &mut String, description: &str) {
 fn main(o: &mut String, page: &PageView, at: &mut usize) {
     o.push('\n');
     if !page.breadcrumbs.is_empty() {
-        o.push_str("\n<nav class=\"breadcrumbs\" aria-label=\"Breadcrumbs\">\n  <ol>");
+        o.push_str("\n<nav class=\"al-breadcrumbs\" aria-label=\"Breadcrumbs\">\n  <ol>");
         for crumb in &page.breadcrumbs {
             link(o, "<li><a href=\"", &crumb.href);
             esc(o, &crumb.title);
@@ -103,24 +103,24 @@ fn main(o: &mut String, page: &PageView, at: &mut usize) {
         esc(o, page.title);
         o.push_str("</li></ol>\n</nav>\n");
     }
-    o.push_str("\n<article class=\"content\">\n");
+    o.push_str("\n<article class=\"al-content\">\n");
     let owner = page.owner.filter(|s| !s.is_empty());
     if !page.audience.is_empty() || owner.is_some() || page.review_by.is_some() {
-        o.push_str("\n<div class=\"badges\">\n  ");
+        o.push_str("\n<div class=\"al-badges\">\n  ");
         for who in page.audience {
-            o.push_str("<span class=\"badge badge-audience\" title=\"Audience\">");
+            o.push_str("<span class=\"al-badge al-badge-audience\" title=\"Audience\">");
             esc(o, who);
             o.push_str("</span>");
         }
         o.push_str("\n  ");
         if let Some(owner) = owner {
-            o.push_str("<span class=\"badge badge-owner\" title=\"Owner\">Owner: ");
+            o.push_str("<span class=\"al-badge al-badge-owner\" title=\"Owner\">Owner: ");
             esc(o, owner);
             o.push_str("</span>");
         }
         o.push_str("\n  ");
         if let Some(date) = &page.review_by {
-            o.push_str("<span class=\"badge badge-review\" title=\"Review by\">Review by ");
+            o.push_str("<span class=\"al-badge al-badge-review\" title=\"Review by\">Review by ");
             esc(o, date);
             o.push_str("</span>");
         }
@@ -132,7 +132,7 @@ fn main(o: &mut String, page: &PageView, at: &mut usize) {
         esc(o, page.title);
         o.push_str("</h1>");
         if let Some(description) = page.description.filter(|d| !d.is_empty()) {
-            o.push_str("<p class=\"lead\">");
+            o.push_str("<p class=\"al-lead\">");
             esc(o, description);
             o.push_str("</p>");
         }
@@ -141,7 +141,7 @@ fn main(o: &mut String, page: &PageView, at: &mut usize) {
     *at = o.len();
     o.push('\n');
     if !page.children.is_empty() {
-        o.push_str("\n<section class=\"children\">\n  <h2 class=\"children-title\">In this section</h2>\n  <ul class=\"al-cards\">\n  ");
+        o.push_str("\n<section class=\"al-children\">\n  <h2 class=\"al-children-title\">In this section</h2>\n  <ul class=\"al-cards\">\n  ");
         for child in &page.children {
             o.push_str("\n    <li class=\"al-card\">");
             link(o, "<a href=\"", &child.href);
@@ -158,9 +158,9 @@ fn main(o: &mut String, page: &PageView, at: &mut usize) {
     }
     o.push_str("\n</article>\n");
     if page.updated.is_some() || page.edit_url.is_some() {
-        o.push_str("<div class=\"page-meta\">\n  ");
+        o.push_str("<div class=\"al-page-meta\">\n  ");
         if let Some(updated) = &page.updated {
-            o.push_str("<span class=\"updated\">Last updated ");
+            o.push_str("<span class=\"al-updated\">Last updated ");
             esc(o, &updated.date);
             o.push_str(" by ");
             esc(o, &updated.author);
@@ -168,16 +168,16 @@ fn main(o: &mut String, page: &PageView, at: &mut usize) {
         }
         o.push_str("\n  ");
         if let Some(edit) = &page.edit_url {
-            o.push_str("<a class=\"edit-link\" href=\"");
+            o.push_str("<a class=\"al-edit-link\" href=\"");
             esc(o, edit);
             o.push_str("\">Edit this page</a>");
         }
         o.push_str("\n</div>");
     }
-    o.push_str("\n<nav class=\"pager\" aria-label=\"Previous and next page\">\n  ");
+    o.push_str("\n<nav class=\"al-pager\" aria-label=\"Previous and next page\">\n  ");
     match &page.prev {
         Some(prev) => {
-            link(o, "<a class=\"prev\" rel=\"prev\" href=\"", &prev.href);
+            link(o, "<a class=\"al-prev\" rel=\"prev\" href=\"", &prev.href);
             o.push_str("<span>Previous</span>");
             esc(o, &prev.title);
             o.push_str("</a>");
@@ -186,7 +186,7 @@ fn main(o: &mut String, page: &PageView, at: &mut usize) {
     }
     o.push_str("\n  ");
     if let Some(next) = &page.next {
-        link(o, "<a class=\"next\" rel=\"next\" href=\"", &next.href);
+        link(o, "<a class=\"al-next\" rel=\"next\" href=\"", &next.href);
         o.push_str("<span>Next</span>");
         esc(o, &next.title);
         o.push_str("</a>");
@@ -205,11 +205,11 @@ fn link(o: &mut String, open: &str, href: &str) {
 fn aside(o: &mut String, page: &PageView) {
     o.push('\n');
     if page.toc.len() > 1 {
-        o.push_str("\n<aside class=\"toc\" aria-label=\"On this page\">\n  <p class=\"toc-title\">On this page</p>\n  <ul>\n  ");
+        o.push_str("\n<aside class=\"al-toc\" aria-label=\"On this page\">\n  <p class=\"al-toc-title\">On this page</p>\n  <ul>\n  ");
         for h in &page.toc {
             o.push_str("<li");
             if h.level > 2 {
-                o.push_str(" class=\"toc-h");
+                o.push_str(" class=\"al-toc-h");
                 o.push(char::from(b'0' + h.level % 10));
                 o.push('"');
             }

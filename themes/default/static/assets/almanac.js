@@ -10,7 +10,7 @@
   scheme();
   if (prefersDark && prefersDark.addEventListener) prefersDark.addEventListener("change", scheme);
 
-  var toggle = document.querySelector(".theme-button");
+  var toggle = document.querySelector(".al-theme-button");
   if (toggle) toggle.addEventListener("click", function () {
     var dark = root.getAttribute("data-scheme") === "dark";
     root.dataset.theme = dark ? "light" : "dark";
@@ -19,9 +19,9 @@
   });
 
   // A `#` link beside each heading of the page, to share the section.
-  document.querySelectorAll(".content :is(h1, h2, h3, h4, h5, h6)[id]").forEach(function (heading) {
+  document.querySelectorAll(".al-content :is(h1, h2, h3, h4, h5, h6)[id]").forEach(function (heading) {
     var link = document.createElement("a");
-    link.className = "anchor";
+    link.className = "al-anchor";
     link.href = "#" + encodeURIComponent(heading.id);
     link.setAttribute("aria-label", "Link to this section");
     link.textContent = "#";
@@ -33,7 +33,7 @@
     var pre = code.parentNode;
     var button = document.createElement("button");
     button.type = "button";
-    button.className = "copy-button";
+    button.className = "al-copy-button";
     button.textContent = "Copy";
     button.setAttribute("aria-label", "Copy to clipboard");
     button.addEventListener("click", function () {
@@ -138,15 +138,15 @@
       panel.setAttribute("data-query-ms", (performance.now() - started).toFixed(1));
       panel.replaceChildren();
       found.forEach(function (r) {
-        var link = element("a", "search-result");
+        var link = element("a", "al-search-result");
         link.setAttribute("role", "option");
         link.setAttribute("href", base + r.url);
-        link.appendChild(appendMarked(element("span", "search-title"), r.e.t, words));
-        if (r.e.s) link.appendChild(element("span", "search-section", r.e.s));
-        link.appendChild(appendMarked(element("span", "search-excerpt"), excerpt(r.e.b, words), words));
+        link.appendChild(appendMarked(element("span", "al-search-title"), r.e.t, words));
+        if (r.e.s) link.appendChild(element("span", "al-search-section", r.e.s));
+        link.appendChild(appendMarked(element("span", "al-search-excerpt"), excerpt(r.e.b, words), words));
         panel.appendChild(link);
       });
-      if (!found.length) panel.appendChild(element("p", "search-empty", "No results for “" + query + "”"));
+      if (!found.length) panel.appendChild(element("p", "al-search-empty", "No results for “" + query + "”"));
       panel.hidden = false;
       input.setAttribute("aria-expanded", "true");
     });
