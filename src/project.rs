@@ -223,7 +223,7 @@ impl Project {
         let mut guides = drop_shadowed_indexes(all, &mut warnings);
         for g in &mut guides {
             (g.nav_weight, g.nav_title) = (None, None);
-            (g.nav_parent, g.nav_section) = (None, None);
+            (g.nav_parent, g.nav_section, g.nav_hidden) = (None, None, false);
         }
         let mut nav_sections = match &config.adopted {
             Some(adopted) => follow_nav(&mut guides, &adopted.nav),
@@ -682,8 +682,7 @@ fn heading_key(at: i64) -> String {
 /// MkDocs section whose first entry is an index page), else its pages'
 /// folder's when they share one no other section claims, else a heading
 /// over them. An mdBook part is a heading its chapters follow at its level.
-/// Pages left out keep their folder and come after, as MkDocs still builds
-/// them.
+/// Pages left out are built, but in no navigation (`nav_hidden`).
 fn follow_nav(
     guides: &mut [Guide],
     nav: &[crate::config::NavEntry],
@@ -878,6 +877,15 @@ fn follow_nav(
         keys: std::collections::HashSet::new(),
     };
     walk.walk(nav, "", guides);
+    // Pages it leaves out are built but shown in no navigation, as MkDocs
+    // and mdBook do.
+    if !nav.is_empty() {
+        let placed: std::collections::HashSet<usize> = walk.placed.iter().map(|p| p.0).collect();
+        for (i, guide) in guides.iter_mut().enumerate() {
+            let home = guide.is_index() && guide.dir().is_empty();
+            guide.nav_hidden = !placed.contains(&i) && !home;
+        }
+    }
     // A page listed twice keeps its first place.
     let mut done = std::collections::HashSet::new();
     for (i, at, title, parent, section) in walk.placed {

@@ -30,6 +30,9 @@ pub struct SitePage {
     /// several folders, an mdBook part): no page is written for it, and its
     /// `url` is its first page's (empty when it has none).
     pub heading: bool,
+    /// Left out of an adopted navigation: written, but in no navigation and
+    /// no previous/next chain.
+    pub hidden: bool,
 }
 
 /// Pages generated from `data/`: the calendar, one per release, the metrics dashboard.
@@ -86,6 +89,9 @@ pub struct Site {
     pub pages: Vec<SitePage>,
     /// Page indexes in reading order: home first, then depth-first by weight and title.
     pub order: Vec<usize>,
+    /// How many of `order` the navigation shows; the pages after them are
+    /// hidden ones (`SitePage::hidden`).
+    pub listed: usize,
     by_section: HashMap<String, usize>,
     children: HashMap<String, Vec<usize>>,
     /// Each page's title and href, HTML-escaped once for every navigation
@@ -150,6 +156,7 @@ impl Site {
                     weight: guide.nav_weight.or(guide.front.weight),
                     data: None,
                     heading: false,
+                    hidden: guide.nav_hidden,
                 }
             })
             .collect();
@@ -175,6 +182,7 @@ impl Site {
                 weight: None,
                 data: None,
                 heading: false,
+                hidden: false,
             });
         }
 
@@ -191,6 +199,7 @@ impl Site {
         Site {
             pages,
             order: Vec::new(),
+            listed: 0,
             by_section: HashMap::new(),
             children: HashMap::new(),
             escaped: Vec::new(),
@@ -230,6 +239,7 @@ impl Site {
                 weight: heading.weight,
                 data: None,
                 heading: true,
+                hidden: false,
             });
         }
     }
@@ -259,7 +269,7 @@ impl Site {
             .filter_map(|(i, p)| p.section.clone().map(|s| (s, i)))
             .collect();
         let mut children: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, p) in pages.iter().enumerate() {
+        for (i, p) in pages.iter().enumerate().filter(|(_, p)| !p.hidden) {
             if let Some(parent) = &p.parent {
                 children.entry(parent.clone()).or_default().push(i);
             }
@@ -342,6 +352,9 @@ impl Site {
             self.order.push(home);
             self.walk("");
         }
+        self.listed = self.order.len();
+        let hidden = self.pages.iter().enumerate().filter(|(_, p)| p.hidden);
+        self.order.extend(hidden.map(|(i, _)| i));
     }
 
     fn walk(&mut self, dir: &str) {

@@ -92,8 +92,6 @@ fn an_mkdocs_site_keeps_its_name_nav_order_titles_and_sections() {
             "Reference",
             "Zed",
             "Ay",
-            // Left out of nav: still built and reachable, after the rest.
-            "Not in nav",
         ],
         "{rows:?}"
     );
@@ -106,7 +104,12 @@ fn an_mkdocs_site_keeps_its_name_nav_order_titles_and_sections() {
         f.read("public/zeta-install.html")
             .contains("<title>Installation")
     );
-    assert!(f.exists("public/aaa-unlisted.html"));
+    // Left out of nav: built and reachable by its address, as MkDocs
+    // does, but in no navigation and no previous/next chain.
+    let unlisted = f.read("public/aaa-unlisted.html");
+    assert!(unlisted.contains("<title>Not in nav"));
+    assert!(!unlisted.contains("class=\"al-pager\"") || !unlisted.contains("rel=\"next\""));
+    assert!(!f.read("public/ref/a.html").contains("aaa-unlisted"));
     // exclude_docs is honoured, and content/ is not MkDocs' docs_dir.
     assert!(!f.exists("public/drafts/wip.html"));
     assert!(!f.exists("public/notes.tmp.html"));
@@ -153,7 +156,12 @@ fn an_mdbook_summary_orders_and_nests_the_nav_and_is_not_a_page() {
         ("src/guide/aa-read.md", "# Reading books\n"),
         ("src/cli/README.md", "# Command-line tool\n"),
         ("src/cli/init.md", "# The init command\n"),
-        ("src/cli/build.md", "# The build command\n"),
+        (
+            "src/cli/build.md",
+            "# The build command\n\n```console\n{{#include ../../listings/build.txt:2:}}\n```\n\n{{#include ../shared/flags.md}}\n",
+        ),
+        ("listings/build.txt", "HEADER\n$ mdbook build\n"),
+        ("src/shared/flags.md", "Flags: **--open** opens it.\n"),
         ("src/format/index.md", "# Format\n"),
         ("src/format/theme/README.md", "# Theme\n"),
         ("src/format/theme/index-hbs.md", "# index.hbs\n"),
@@ -193,6 +201,27 @@ fn an_mdbook_summary_orders_and_nests_the_nav_and_is_not_a_page() {
         !f.exists("public/misc/index.html"),
         "no page for a folder the nav empties"
     );
+    // The includes render in the page, and no page shows mdBook's syntax.
+    let build = f.read("public/cli/build.html");
+    let main = common::main_of(&build);
+    assert!(
+        main.contains(">mdbook<") && !main.contains("HEADER"),
+        "{main}"
+    );
+    assert!(main.contains("<strong>--open</strong>"), "{main}");
+    for page in [
+        "index.html",
+        "cli/build.html",
+        "guide/aa-read.html",
+        "format/theme/index-hbs.html",
+    ] {
+        let html = f.read(&format!("public/{page}"));
+        assert_eq!(
+            common::raw_syntax_left(common::main_of(&html)),
+            Vec::<&str>::new(),
+            "{page}"
+        );
+    }
 }
 
 #[test]
@@ -205,7 +234,10 @@ fn hugo_and_docusaurus_front_matter_orders_names_and_hides_pages() {
         ),
         (
             "content/docs/getting-started.md",
-            "---\ntitle: Getting Started with Goldydocs\nlinkTitle: Getting started\nweight: 2\nslug: start\n---\n# Getting Started with Goldydocs\n",
+            "---\ntitle: Getting Started with Goldydocs\nlinkTitle: Getting started\nweight: 2\nslug: start\n---\n# Getting Started with Goldydocs\n\n\
+             {{% pageinfo %}}\nThis is a *placeholder* page.\n{{% /pageinfo %}}\n\n\
+             {{< alert title=\"Note\" >}}Read **this** first.{{< /alert >}}\n\n\
+             {{< tabpane >}}\n{{< tab header=\"Linux\" >}}\nRun `make`.\n{{< /tab >}}\n{{< /tabpane >}}\n",
         ),
         (
             "content/docs/overview.md",
@@ -235,6 +267,15 @@ fn hugo_and_docusaurus_front_matter_orders_names_and_hides_pages() {
         ],
         "{rows:?}"
     );
+    // Shortcodes leave their markdown rendered and nothing raw.
+    let page = f.read("public/docs/getting-started.html");
+    let main = common::main_of(&page);
+    assert!(
+        main.contains("<em>placeholder</em>") && main.contains("<strong>this</strong>"),
+        "{main}"
+    );
+    assert!(main.contains("<code>make</code>"), "{main}");
+    assert_eq!(common::raw_syntax_left(main), Vec::<&str>::new(), "{main}");
     // `_index.md` is the section's page, titled by its front matter.
     assert!(
         f.read("public/docs/index.html")

@@ -119,6 +119,8 @@ pub struct Guide {
     /// The section it stands for when it is not its folder's index page
     /// (an mdBook chapter with sub-chapters).
     pub nav_section: Option<String>,
+    /// An adopted navigation leaves it out: built, but in no navigation.
+    pub nav_hidden: bool,
 }
 
 impl Guide {
@@ -252,6 +254,7 @@ pub fn parse_lenient(file: &str, path: &str, text: String) -> (Guide, Option<Err
         nav_title: None,
         nav_parent: None,
         nav_section: None,
+        nav_hidden: false,
     };
     (guide, error)
 }

@@ -101,8 +101,10 @@ pub fn page_view<'a>(
     nav: NavForms,
 ) -> PageView<'a> {
     let page = &site.pages[site.order[position]];
+    // Hidden pages (after `listed`) have no previous or next page.
     let around = |i: Option<usize>| {
-        i.and_then(|i| site.order.get(i))
+        i.filter(|&i| i < site.listed && position < site.listed)
+            .and_then(|i| site.order.get(i))
             .map(|&p| LinkView::new(&site.pages[p], &page.url))
     };
     let (content, toc, has_h1, source) = match guide {

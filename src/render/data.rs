@@ -114,6 +114,7 @@ impl<'a> ReleaseData<'a> {
                 weight: Some(i64::MAX - 2),
                 data: Some(DataPage::Calendar),
                 heading: false,
+                hidden: false,
             });
             for (i, r) in self.releases.iter().enumerate().rev() {
                 pages.push(SitePage {
@@ -128,6 +129,7 @@ impl<'a> ReleaseData<'a> {
                     weight: Some(-(i as i64)),
                     data: Some(DataPage::Release(i)),
                     heading: false,
+                    hidden: false,
                 });
             }
         }
@@ -151,6 +153,7 @@ impl<'a> ReleaseData<'a> {
                 weight: Some(i64::MAX),
                 data: None,
                 heading: false,
+                hidden: false,
             });
             for (i, q) in reported.iter().enumerate() {
                 pages.push(SitePage {
@@ -166,6 +169,7 @@ impl<'a> ReleaseData<'a> {
                     weight: Some(-(i as i64)),
                     data: Some(DataPage::Report(*q)),
                     heading: false,
+                    hidden: false,
                 });
             }
         }
@@ -180,6 +184,7 @@ impl<'a> ReleaseData<'a> {
                 weight: Some(i64::MAX - 1),
                 data: Some(DataPage::Metrics),
                 heading: false,
+                hidden: false,
             });
         }
         pages

@@ -137,6 +137,49 @@ pub fn main_of(html: &str) -> &str {
     &html[start..end]
 }
 
+/// The other generators' syntax left raw in a page's `<main>`, outside
+/// code blocks and code spans: what a page built from adopted docs must
+/// never show.
+pub fn raw_syntax_left(main: &str) -> Vec<&'static str> {
+    let mut prose = String::new();
+    let mut rest = main;
+    while let Some(start) = ["<pre", "<code"].iter().filter_map(|t| rest.find(t)).min() {
+        prose.push_str(&rest[..start]);
+        let close = if rest[start..].starts_with("<pre") {
+            "</pre>"
+        } else {
+            "</code>"
+        };
+        let end = rest[start..]
+            .find(close)
+            .map_or(rest.len(), |e| start + e + close.len());
+        rest = &rest[end..];
+    }
+    prose.push_str(rest);
+    [
+        "!!!",
+        "???",
+        "=== &quot;",
+        ":material-",
+        ":fontawesome-",
+        ":octicons-",
+        "{{&lt;",
+        "{{<",
+        "{{%",
+        "{{#",
+        "{ .",
+        "{:",
+        "{%",
+        ":::",
+        "+++",
+        "&lt;Tabs",
+        "&lt;TabItem",
+    ]
+    .into_iter()
+    .filter(|raw| prose.contains(raw))
+    .collect()
+}
+
 /// Values of `attr="…"` in `html`, in order.
 pub fn attr_values<'a>(html: &'a str, attr: &str) -> Vec<&'a str> {
     let needle = format!(" {attr}=\"");
