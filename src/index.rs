@@ -344,6 +344,17 @@ impl SiteIndex {
                     return Target::Page { page, fragment };
                 }
             }
+            // A file in a hidden folder of the content (GitBook's
+            // `.gitbook/assets/`), which the site leaves out: there, but
+            // withheld, not missing.
+            let hidden = rel
+                .split('/')
+                .any(|seg| seg.starts_with('.') && seg.len() > 1);
+            if hidden && self.root.join(&target).is_file() {
+                let path = target.trim_end_matches('/').to_string();
+                let why = self.withheld(&path).unwrap_or(Withheld::Hidden);
+                return Target::Withheld { path, why };
+            }
         } else if target.is_empty() || self.root.join(&target).exists() {
             // The repository's root, or one of its files outside the content folder.
             let path = target.trim_end_matches('/').to_string();

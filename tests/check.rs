@@ -745,6 +745,22 @@ mod links_on_real_docs {
     }
 
     #[test]
+    fn images_in_a_hidden_folder_of_the_content_are_there_not_missing() {
+        // GitBook exports keep their images in `.gitbook/assets/`.
+        let site = Fixture::with(&[
+            (
+                "docs/guide.md",
+                "# Guide\n\n![Form](.gitbook/assets/form.png)\n\n![Gone](.gitbook/assets/gone.png)\n",
+            ),
+            ("docs/.gitbook/assets/form.png", "png"),
+        ]);
+        assert_eq!(
+            located(&site, "docs/guide.md"),
+            (1, vec![w("private-file", 3, 9), e("broken-image", 5, 9)])
+        );
+    }
+
+    #[test]
     fn email_autolinks() {
         let site = Fixture::with(&[(
             "docs/index.md",

@@ -428,7 +428,7 @@ fn withheld_message(path: &str, why: Withheld) -> (String, Option<String>) {
         ),
         Withheld::Hidden => (
             format!(
-                "`{path}` is a hidden file (a name starting with `.`), which is never published"
+                "`{path}` is hidden (its name or a folder above it starts with `.`), so the site never publishes it"
             ),
             Some(forge.to_string()),
         ),
