@@ -68,14 +68,18 @@ pub fn needed(text: &str, body_start: usize) -> bool {
         return false;
     };
     let body = body.as_bytes();
-    memchr::memmem::find_iter(body, b"{{")
-        .any(|at| matches!(body.get(at + 2), Some(b'#' | b'<' | b'%')))
-        || memchr::memmem::find(body, b"{%").is_some()
-        || memchr::memmem::find_iter(body, b"{{").any(|at| {
-            let inner = &body[at + 2..];
-            let close = memchr::memmem::find(inner, b"}}").unwrap_or(0);
-            std::str::from_utf8(&inner[..close]).is_ok_and(|i| zola_call(i).is_some())
-        })
+    // One scan for `{`: `{{#`, `{{<`, `{{%`, `{%`, or `{{ name(…) }}`.
+    memchr::memchr_iter(b'{', body).any(|at| match body.get(at + 1) {
+        Some(b'%') => true,
+        Some(b'{') => {
+            matches!(body.get(at + 2), Some(b'#' | b'<' | b'%')) || {
+                let inner = &body[at + 2..];
+                let close = memchr::memmem::find(inner, b"}}").unwrap_or(0);
+                std::str::from_utf8(&inner[..close]).is_ok_and(|i| zola_call(i).is_some())
+            }
+        }
+        _ => false,
+    })
 }
 
 /// `text` (the guide `file`, relative to the repository at `root`) with its

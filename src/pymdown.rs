@@ -61,20 +61,40 @@ impl Out {
 
 const ICON_SETS: [&str; 4] = [":material-", ":fontawesome-", ":octicons-", ":simple-"];
 
-/// Whether `body` may hold any of the markup: a handful of SIMD scans.
+/// Whether `body` may hold any of the markup: three SIMD scans for the
+/// bytes its markers start with, each hit looked at where it is. (A page
+/// it lets through needlessly costs time, not output: `expand` then finds
+/// nothing to change.)
 fn may_have_markup(body: &str) -> bool {
     let b = body.as_bytes();
-    let found = |needle: &str| memchr::memmem::find(b, needle.as_bytes()).is_some();
-    ["!!! ", "??? ", "???+ ", "=== \"", "===! \"", "===+ \""]
-        .iter()
-        .any(|m| found(m))
-        || ICON_SETS.iter().any(|m| found(m))
-        || found(" markdown")
-        || found("\n:   ")
-        || found(":::")
-        || found("<Tabs")
-        || found("import ")
-        || memchr::memchr_iter(b'{', b).any(|i| attr_list_len(body, i).is_some())
+    let at = |i: usize, marker: &str| b[i..].starts_with(marker.as_bytes());
+    // `!!! `, `??? `, `???+ `, `=== "`, `===! "`, `===+ "`.
+    let blocks = memchr::memchr3_iter(b'!', b'?', b'=', b).any(|i| {
+        ["!!! ", "??? ", "???+ ", "=== \"", "===! \"", "===+ \""]
+            .iter()
+            .any(|m| at(i, m))
+    });
+    // Icons, `:::`, `\n:   `, `<Tabs`, ` markdown` in a tag, attribute lists.
+    let inline = || {
+        memchr::memchr3_iter(b':', b'<', b'{', b).any(|i| match b[i] {
+            b':' => {
+                ICON_SETS.iter().any(|m| at(i, m))
+                    || at(i, ":::")
+                    || (at(i, ":   ") && (i == 0 || b[i - 1] == b'\n'))
+            }
+            b'<' => {
+                at(i, "<Tabs") || {
+                    let tag = &b[i..b.len().min(i + 512)];
+                    let end = memchr::memchr(b'>', tag).unwrap_or(tag.len());
+                    memchr::memmem::find(&tag[..end], b" markdown").is_some()
+                }
+            }
+            _ => attr_list_len(body, i).is_some(),
+        })
+    };
+    // MDX imports start a line.
+    let imports = || body.starts_with("import ") || memchr::memmem::find(b, b"\nimport ").is_some();
+    blocks || inline() || imports()
 }
 
 #[derive(Clone, Copy, PartialEq)]
