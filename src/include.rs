@@ -738,19 +738,20 @@ pub fn relocate(
 /// The includes not done, as `check` findings (warnings: the page builds
 /// without them, as mdBook's does).
 pub fn findings(expansion: &Expansion) -> impl Iterator<Item = crate::check::Finding> + '_ {
-    expansion.problems.iter().map(|p| crate::check::Finding {
-        kind: crate::check::Kind::DataError,
-        severity: crate::check::Severity::Warning,
-        file: p.file.clone(),
-        line: p.line,
-        column: p.column,
-        target: String::new(),
-        message: p.message.clone(),
-        hint: Some(
-            "mdBook's `{{#include path}}` reads a file of the repository, relative to the page"
-                .into(),
-        ),
-        resolved: Some(p.file.clone()),
+    expansion.problems.iter().map(|p| {
+        let hint =
+            "mdBook's `{{#include path}}` reads a file of the repository, relative to the page";
+        crate::check::Finding::new(
+            crate::check::Kind::DataError,
+            &p.file,
+            p.line,
+            p.column,
+            "",
+            &p.message,
+        )
+        .severity(crate::check::Severity::Warning)
+        .hint(hint.to_string())
+        .resolved(p.file.clone())
     })
 }
 

@@ -7,6 +7,7 @@ pub mod cleanup;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod finding;
 pub mod highlight;
 pub mod http;
 pub mod include;

@@ -920,17 +920,9 @@ pub fn check(
             let finding =
                 |kind: Kind, word: &Word, message: String, hint: Option<String>, resolved: &str| {
                     let (line, column) = command.position(word.offset);
-                    Finding {
-                        kind,
-                        severity: Severity::Error,
-                        file: file.to_string(),
-                        line,
-                        column,
-                        target: word.text.clone(),
-                        message,
-                        hint,
-                        resolved: Some(resolved.to_string()),
-                    }
+                    Finding::new(kind, file, line, column, &word.text, message)
+                        .hint(hint)
+                        .resolved(resolved.to_string())
                 };
             let invocation = classify(&words);
             let made_before = block.made.mark();
@@ -1057,9 +1049,8 @@ pub fn check(
                     let invoked = format!("`{}` runs a package script", script.text);
                     let problem = task_problem(&script.text, "script", &invoked, &shown, known);
                     if let Some((message, hint, severity)) = problem {
-                        let mut f = finding(Kind::UnknownTask, script, message, hint, &shown);
-                        f.severity = severity;
-                        findings.push(f);
+                        let f = finding(Kind::UnknownTask, script, message, hint, &shown);
+                        findings.push(f.severity(severity));
                     }
                 }
                 Invocation::Make {
@@ -1096,9 +1087,8 @@ pub fn check(
                             known.map(|t| (t.has(&target.text), t.names.as_slice())),
                         );
                         if let Some((message, hint, severity)) = problem {
-                            let mut f = finding(Kind::UnknownTask, target, message, hint, &shown);
-                            f.severity = severity;
-                            findings.push(f);
+                            let f = finding(Kind::UnknownTask, target, message, hint, &shown);
+                            findings.push(f.severity(severity));
                         }
                     }
                 }
@@ -1126,9 +1116,8 @@ pub fn check(
                     let invoked = format!("`just {}`", recipe.text);
                     let problem = task_problem(&recipe.text, "recipe", &invoked, &shown, known);
                     if let Some((message, hint, severity)) = problem {
-                        let mut f = finding(Kind::UnknownTask, recipe, message, hint, &shown);
-                        f.severity = severity;
-                        findings.push(f);
+                        let f = finding(Kind::UnknownTask, recipe, message, hint, &shown);
+                        findings.push(f.severity(severity));
                     }
                 }
                 Invocation::Other => {}

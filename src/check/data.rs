@@ -11,28 +11,17 @@ use crate::load::guides::Guide;
 /// A loading problem (bad YAML, a wrong type, unclosed front matter) as a finding.
 pub fn from_problem(problem: &Error) -> Finding {
     match problem {
-        Error::Located(loc) => Finding {
-            kind: Kind::DataError,
-            severity: Severity::Error,
-            file: loc.file.clone(),
-            line: loc.line,
-            column: loc.column,
-            target: String::new(),
-            message: loc.message.clone(),
-            hint: loc.hint.clone(),
-            resolved: Some(loc.file.clone()),
-        },
-        other => Finding {
-            kind: Kind::DataError,
-            severity: Severity::Error,
-            file: String::new(),
-            line: 1,
-            column: 1,
-            target: String::new(),
-            message: other.to_string(),
-            hint: None,
-            resolved: None,
-        },
+        Error::Located(loc) => Finding::new(
+            Kind::DataError,
+            &loc.file,
+            loc.line,
+            loc.column,
+            "",
+            &loc.message,
+        )
+        .hint(loc.hint.clone())
+        .resolved(loc.file.clone()),
+        other => Finding::new(Kind::DataError, "", 1, 1, "", other.to_string()),
     }
 }
 
@@ -73,17 +62,8 @@ pub fn plan_findings(
 
 /// A `plan-warning` finding at its place in the data file `file`.
 fn plan_warning(file: &str, w: crate::load::calendar::PlanWarning) -> Finding {
-    Finding {
-        kind: Kind::PlanWarning,
-        severity: Severity::Warning,
-        file: file.to_string(),
-        line: w.line,
-        column: w.column,
-        target: String::new(),
-        message: w.message,
-        hint: None,
-        resolved: Some(file.to_string()),
-    }
+    Finding::new(Kind::PlanWarning, file, w.line, w.column, "", w.message)
+        .resolved(file.to_string())
 }
 
 /// Metrics worth a `plan-warning`: values entered for computed KPIs.
@@ -115,17 +95,12 @@ pub fn check_shortcodes(
                 Ok(code) => (code.start, crate::shortcodes::validate(&code, kpi_ids, metrics_file).err()?),
             };
             let (line, column) = crate::error::line_col(text, offset);
-            Some(Finding {
-                kind: Kind::DataError,
-                severity: Severity::Error,
-                file: file.to_string(),
-                line,
-                column,
-                target: String::new(),
-                message,
-                hint: Some("shortcodes: chart(kpi=…|name=\"timeline\"|name=\"slip\"), kpi(id=…), next_release(), calendar(quarter=…)".into()),
-                resolved: Some(metrics_file.to_string()),
-            })
+            let hint = "shortcodes: chart(kpi=…|name=\"timeline\"|name=\"slip\"), kpi(id=…), next_release(), calendar(quarter=…)";
+            Some(
+                Finding::new(Kind::DataError, file, line, column, "", message)
+                    .hint(hint.to_string())
+                    .resolved(metrics_file.to_string()),
+            )
         })
         .collect()
 }
@@ -312,17 +287,10 @@ pub fn check_guide(guide: &Guide, today: NaiveDate, foreign: &[&str]) -> Vec<Fin
         |key: &str| zola_extra.is_some_and(|t| key_offset(key).is_some_and(|k| k > t));
     let finding = |kind, severity, key: &str, message: String, hint: &str| {
         let (line, column) = key_position(key);
-        Finding {
-            kind,
-            severity,
-            file: guide.file.clone(),
-            line,
-            column,
-            target: key.to_string(),
-            message,
-            hint: Some(hint.to_string()),
-            resolved: Some(guide.file.clone()),
-        }
+        Finding::new(kind, &guide.file, line, column, key, message)
+            .severity(severity)
+            .hint(hint.to_string())
+            .resolved(guide.file.clone())
     };
     for key in guide
         .front

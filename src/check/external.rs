@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use globset::GlobSet;
 use serde::{Deserialize, Serialize};
 
-use super::{Finding, Kind, Severity};
+use super::{Finding, Kind};
 use crate::config::ExternalConfig;
 use crate::load::guides::Guide;
 use crate::markdown::Rendered;
@@ -84,17 +84,14 @@ pub fn check(
             Outcome::Failed(why) => format!("{url} failed: {why}"),
         };
         for &(g, line, column) in &uses[url] {
-            findings.push(Finding {
-                kind: Kind::ExternalLink,
-                severity: Severity::Error,
-                file: guides[g].file.clone(),
+            findings.push(Finding::new(
+                Kind::ExternalLink,
+                &guides[g].file,
                 line,
                 column,
-                target: url.to_string(),
-                message: message.clone(),
-                hint: None,
-                resolved: None,
-            });
+                *url,
+                &message,
+            ));
         }
     }
     cache

@@ -255,17 +255,14 @@ mod tests {
     use super::*;
 
     fn broken(file: &str, line: usize, column: usize, target: &str) -> Finding {
-        Finding {
-            kind: Kind::BrokenLink,
-            severity: Severity::Error,
-            file: file.to_string(),
+        Finding::new(
+            Kind::BrokenLink,
+            file,
             line,
             column,
-            target: target.to_string(),
-            message: format!("`{target}` does not exist"),
-            hint: None,
-            resolved: None,
-        }
+            target,
+            format!("`{target}` does not exist"),
+        )
     }
 
     /// The human format's work and output for `n` broken links, one a line

@@ -131,37 +131,38 @@ impl Pages<'_> {
             .filter(|r| {
                 self.judge_references && meant_as_link(&guide.text, r.span.clone(), &r.label)
             })
-            .map(|r| Finding {
-                kind: Kind::BrokenReference,
-                severity: Kind::BrokenReference.default_severity(),
-                file: guide.file.clone(),
-                line: r.line,
-                column: r.column,
-                target: r.label.clone(),
-                message: format!(
+            .map(|r| {
+                let message = format!(
                     "no definition of the reference `[{}]`: the link shows as literal brackets",
                     r.label
-                ),
-                hint: Some(format!(
+                );
+                Finding::new(
+                    Kind::BrokenReference,
+                    &guide.file,
+                    r.line,
+                    r.column,
+                    &r.label,
+                    message,
+                )
+                .hint(format!(
                     "add a line `[{}]: <url>` to the page, or write the link inline",
                     r.label
-                )),
-                resolved: None,
+                ))
             })
             .collect();
         for link in &page.links {
-            let finding =
-                |kind: Kind, message: String, hint: Option<String>, resolved: &str| Finding {
+            let finding = |kind: Kind, message: String, hint: Option<String>, resolved: &str| {
+                Finding::new(
                     kind,
-                    severity: kind.default_severity(),
-                    file: guide.file.clone(),
-                    line: link.line,
-                    column: link.column,
-                    target: link.target.clone(),
+                    &guide.file,
+                    link.line,
+                    link.column,
+                    &link.target,
                     message,
-                    hint,
-                    resolved: Some(resolved.to_string()),
-                };
+                )
+                .hint(hint)
+                .resolved(resolved.to_string())
+            };
             let missing_anchor = |target_page: usize, fragment: &str| {
                 if fragment.is_empty() || anchors[target_page].contains(fragment) {
                     return None;
@@ -199,7 +200,7 @@ impl Pages<'_> {
                     if made_from_page_text(fragment, &guides[target_page].text) {
                         return None;
                     }
-                    let mut f = finding(
+                    let f = finding(
                         Kind::BrokenAnchor,
                         format!(
                             "no heading or anchor `#{fragment}` that almanac can see in {whose}"
@@ -209,8 +210,7 @@ impl Pages<'_> {
                         )),
                         file,
                     );
-                    f.severity = Severity::Warning;
-                    return Some(f);
+                    return Some(f.severity(Severity::Warning));
                 }
                 let hint = did_you_mean(fragment, anchors[target_page].iter().copied())
                     .map(|id| format!("did you mean `#{id}`?"));

@@ -13,12 +13,11 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use serde::{Deserialize, Serialize};
-
 use rayon::prelude::*;
 
 use crate::config::Level;
 use crate::error::{Error, Result};
+pub use crate::finding::{Finding, Kind, Severity};
 use crate::index::SiteIndex;
 use crate::markdown::{self, Rendered};
 use crate::project::{Load, Paths, Project};
@@ -285,170 +284,6 @@ fn globs(patterns: &[String], key: &str) -> Result<GlobSet> {
     }
     set.build()
         .map_err(|e| Error::Usage(format!("almanac.yaml: {key}: {e}")))
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Kind {
-    BrokenLink,
-    BrokenAnchor,
-    BrokenImage,
-    ExternalLink,
-    MissingCommand,
-    NotExecutable,
-    UnknownFlag,
-    UnknownTask,
-    DataError,
-    StalePage,
-    PlanWarning,
-    UnservableName,
-    UnsafeHeadingId,
-    BrokenReference,
-    EmptyLink,
-    AnchorCase,
-    PrivateFile,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 17] = [
-        Kind::BrokenLink,
-        Kind::BrokenAnchor,
-        Kind::BrokenImage,
-        Kind::ExternalLink,
-        Kind::MissingCommand,
-        Kind::NotExecutable,
-        Kind::UnknownFlag,
-        Kind::UnknownTask,
-        Kind::DataError,
-        Kind::StalePage,
-        Kind::PlanWarning,
-        Kind::UnservableName,
-        Kind::UnsafeHeadingId,
-        Kind::BrokenReference,
-        Kind::EmptyLink,
-        Kind::AnchorCase,
-        Kind::PrivateFile,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::BrokenLink => "broken-link",
-            Kind::BrokenAnchor => "broken-anchor",
-            Kind::BrokenImage => "broken-image",
-            Kind::ExternalLink => "external-link",
-            Kind::MissingCommand => "missing-command",
-            Kind::NotExecutable => "not-executable",
-            Kind::UnknownFlag => "unknown-flag",
-            Kind::UnknownTask => "unknown-task",
-            Kind::DataError => "data-error",
-            Kind::StalePage => "stale-page",
-            Kind::PlanWarning => "plan-warning",
-            Kind::UnservableName => "unservable-name",
-            Kind::UnsafeHeadingId => "unsafe-heading-id",
-            Kind::BrokenReference => "broken-reference",
-            Kind::EmptyLink => "empty-link",
-            Kind::AnchorCase => "anchor-case",
-            Kind::PrivateFile => "private-file",
-        }
-    }
-
-    pub fn description(self) -> &'static str {
-        match self {
-            Kind::BrokenLink => "A relative link's file does not exist",
-            Kind::BrokenAnchor => "The #fragment names no anchor in the target page",
-            Kind::BrokenImage => "An image file does not exist",
-            Kind::ExternalLink => "An external URL failed",
-            Kind::MissingCommand => "A documented repository script does not exist",
-            Kind::NotExecutable => "A documented script is run directly but is not executable",
-            Kind::UnknownFlag => "A documented option is not accepted by the repository script",
-            Kind::UnknownTask => {
-                "A documented npm/yarn/pnpm script, make target or just recipe does not exist"
-            }
-            Kind::DataError => "Front matter or a data file is invalid",
-            Kind::StalePage => "The page's review_by date has passed",
-            Kind::PlanWarning => "The release calendar is inconsistent",
-            Kind::UnservableName => "A content file's name cannot be served by every host",
-            Kind::UnsafeHeadingId => {
-                "A {#id} holds characters unsafe in an attribute or URL and was slugged"
-            }
-            Kind::BrokenReference => {
-                "A reference link's label has no definition and renders as literal brackets"
-            }
-            Kind::EmptyLink => "A link or image has an empty target",
-            Kind::AnchorCase => {
-                "The #fragment matches a heading only when letter case is ignored (GitHub does; most hosts do not)"
-            }
-            Kind::PrivateFile => {
-                "A link to a repository file that is never published (.git, a dotfile, a symbolic link out of the repository, an untracked file)"
-            }
-        }
-    }
-
-    /// The severity a kind has unless the config says otherwise.
-    pub fn default_severity(self) -> Severity {
-        match self {
-            Kind::StalePage
-            | Kind::PlanWarning
-            | Kind::UnservableName
-            | Kind::UnsafeHeadingId
-            | Kind::EmptyLink
-            | Kind::AnchorCase => Severity::Warning,
-            _ => Severity::Error,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    pub kind: Kind,
-    pub severity: Severity,
-    /// Relative to the project root.
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-    pub target: String,
-    pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
-    /// The root-relative file the finding is about (a link's target, a script),
-    /// to tell which findings a change caused.
-    #[serde(skip)]
-    pub resolved: Option<String>,
-}
-
-impl std::fmt::Display for Finding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}[{}]: {}",
-            self.file,
-            self.line,
-            self.column,
-            self.severity.as_str(),
-            self.kind.as_str(),
-            self.message
-        )?;
-        if let Some(hint) = &self.hint {
-            write!(f, " ({hint})")?;
-        }
-        Ok(())
-    }
 }
 
 /// The candidate closest to `wanted` by edit distance, if it is close enough to be a likely typo.
@@ -735,13 +570,5 @@ mod tests {
             Some("rollback")
         );
         assert_eq!(did_you_mean("zzz", ["rollback", "release"]), None);
-    }
-
-    #[test]
-    fn kind_names_are_the_design_names() {
-        for kind in Kind::ALL {
-            let json = serde_json::to_string(&kind).unwrap();
-            assert_eq!(json, format!("\"{}\"", kind.as_str()));
-        }
     }
 }

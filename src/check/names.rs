@@ -74,17 +74,9 @@ pub fn file_names(
 }
 
 fn finding(severity: Severity, file: String, target: &str, message: String) -> Finding {
-    Finding {
-        kind: Kind::UnservableName,
-        severity,
-        file,
-        line: 1,
-        column: 1,
-        target: target.to_string(),
-        message,
-        hint: Some("rename it with letters, digits, `-`, `_` and `.`".into()),
-        resolved: None,
-    }
+    Finding::new(Kind::UnservableName, file, 1, 1, target, message)
+        .severity(severity)
+        .hint("rename it with letters, digits, `-`, `_` and `.`".to_string())
 }
 
 /// `c` as a message names it.
@@ -102,21 +94,14 @@ fn shown(c: char) -> String {
 pub fn heading_ids(guide: &Guide, page: &Rendered) -> Vec<Finding> {
     page.unsafe_ids
         .iter()
-        .map(|u| Finding {
-            kind: Kind::UnsafeHeadingId,
-            severity: Severity::Warning,
-            file: guide.file.clone(),
-            line: u.line,
-            column: u.column,
-            target: format!("{{#{}}}", u.written),
-            message: format!(
+        .map(|u| {
+            let message = format!(
                 "the heading id `{}` holds characters unsafe in an HTML attribute or a URL; the page uses `#{}`",
                 u.written, u.id
-            ),
-            hint: Some(
-                "write ids with letters, digits, `-`, `_`, `.` and `:` only".into(),
-            ),
-            resolved: None,
+            );
+            let target = format!("{{#{}}}", u.written);
+            Finding::new(Kind::UnsafeHeadingId, &guide.file, u.line, u.column, target, message)
+                .hint("write ids with letters, digits, `-`, `_`, `.` and `:` only".to_string())
         })
         .collect()
 }
