@@ -1,0 +1,389 @@
+//! Invocation classification: what a simple command runs (a repository
+//! script, a package script, a make target, a just recipe, a `cd`).
+
+use super::shell::Word;
+
+/// What a simple command runs, once prefixes (`VAR=x`, `sudo`, `env`, shell
+/// keywords) are skipped.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Invocation<'a> {
+    /// A file of the repository; `direct` when it is executed itself (needs +x).
+    Script {
+        path: &'a Word,
+        args: &'a [Word],
+        direct: bool,
+    },
+    /// `npm run X`, `yarn X`, `pnpm X`; `dir` from `--prefix`/`--cwd`/`-C`.
+    Package {
+        script: &'a Word,
+        dir: Option<&'a str>,
+    },
+    /// `make [-C dir] [-f file] targets…`
+    Make {
+        dir: Option<&'a str>,
+        file: Option<&'a str>,
+        targets: Vec<&'a Word>,
+    },
+    /// `just [-f file] recipe …`
+    Just {
+        file: Option<&'a str>,
+        recipe: &'a Word,
+    },
+    /// `cd DIR`: later commands on the line run there.
+    Cd {
+        dir: &'a Word,
+    },
+    Other,
+}
+
+const KEYWORDS: &[&str] = &[
+    "if", "then", "else", "elif", "do", "while", "until", "!", "{", "time", "exec", "nohup",
+    "command",
+];
+
+pub fn classify(words: &[Word]) -> Invocation<'_> {
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].text.as_str();
+        if KEYWORDS.contains(&w) || is_assignment(w) {
+            i += 1;
+        } else if w == "sudo" || w == "env" {
+            i += 1;
+            while i < words.len()
+                && (words[i].text.starts_with('-') || is_assignment(&words[i].text))
+            {
+                // `sudo -u user`: the option's value is not the command.
+                let takes_value = w == "sudo"
+                    && matches!(
+                        words[i].text.as_str(),
+                        "-u" | "-g" | "-C" | "-D" | "-h" | "-p" | "-r" | "-t" | "-U"
+                    );
+                i += 1 + usize::from(takes_value);
+            }
+        } else {
+            break;
+        }
+    }
+    let Some(cmd) = words.get(i) else {
+        return Invocation::Other;
+    };
+    let rest = &words[i + 1..];
+    match cmd.text.as_str() {
+        "bash" | "sh" | "zsh" | "source" | "." => {
+            // `bash -c '…'` and `bash -x script` (options before the file).
+            let mut j = 0;
+            while j < rest.len() && rest[j].text.starts_with('-') {
+                if rest[j].text == "-c" {
+                    return Invocation::Other;
+                }
+                j += 1;
+            }
+            match rest.get(j) {
+                Some(path) if is_repo_path(&path.text, cmd.text != "source" && cmd.text != ".") => {
+                    Invocation::Script {
+                        path,
+                        args: &rest[j + 1..],
+                        direct: false,
+                    }
+                }
+                _ => Invocation::Other,
+            }
+        }
+        "npm" | "yarn" | "pnpm" => package_script(&cmd.text, rest),
+        "make" | "gmake" => {
+            let (mut dir, mut file, mut targets) = (None, None, Vec::new());
+            let mut j = 0;
+            while j < rest.len() {
+                let w = rest[j].text.as_str();
+                match w {
+                    "-C" | "--directory" => {
+                        dir = rest.get(j + 1).map(|w| w.text.as_str());
+                        j += 1;
+                    }
+                    "-f" | "--file" | "--makefile" => {
+                        file = rest.get(j + 1).map(|w| w.text.as_str());
+                        j += 1;
+                    }
+                    "-j" | "-l" | "-o" | "-W" | "-I" => j += 1,
+                    _ if w.starts_with('-') || is_assignment(w) => {}
+                    _ => targets.push(&rest[j]),
+                }
+                j += 1;
+            }
+            Invocation::Make { dir, file, targets }
+        }
+        "just" => {
+            let mut file = None;
+            let mut j = 0;
+            while j < rest.len() && rest[j].text.starts_with('-') {
+                if matches!(rest[j].text.as_str(), "-f" | "--justfile") {
+                    file = rest.get(j + 1).map(|w| w.text.as_str());
+                    j += 1;
+                } else if matches!(
+                    rest[j].text.as_str(),
+                    "-d" | "--working-directory" | "--set" | "--shell"
+                ) {
+                    j += 1;
+                }
+                j += 1;
+            }
+            while j < rest.len() && is_assignment(&rest[j].text) {
+                j += 1;
+            }
+            match rest.get(j) {
+                Some(recipe) => Invocation::Just { file, recipe },
+                None => Invocation::Other,
+            }
+        }
+        "cd" => match rest.first() {
+            Some(dir) => Invocation::Cd { dir },
+            None => Invocation::Other,
+        },
+        // A word without a `/` is a program on PATH (`mkfs.ext4`, `setup-tool.sh`).
+        path if path.contains('/') && is_repo_path(path, false) => Invocation::Script {
+            path: cmd,
+            args: rest,
+            direct: true,
+        },
+        _ => Invocation::Other,
+    }
+}
+
+pub(super) fn is_assignment(w: &str) -> bool {
+    match w.split_once('=') {
+        Some((name, _)) => {
+            !name.is_empty()
+                && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        }
+        None => false,
+    }
+}
+
+/// A relative path into the repository, with nothing dynamic in it. A bare
+/// name (`deploy.sh`) only counts as an argument of `bash` (`strict` false
+/// for `source`, which searches PATH).
+fn is_repo_path(w: &str, bare_allowed: bool) -> bool {
+    if w.is_empty() || w.starts_with('/') || w.starts_with('~') || w.starts_with('-') {
+        return false;
+    }
+    if w.contains(['$', '*', '?', '[', '`', '{', '<', '>']) || w.contains("://") {
+        return false;
+    }
+    w.contains('/') || (bare_allowed && w.contains('.') && !w.starts_with('.'))
+}
+
+const YARN_COMMANDS: &[&str] = &[
+    "add",
+    "audit",
+    "autoclean",
+    "bin",
+    "cache",
+    "check",
+    "config",
+    "constraints",
+    "create",
+    "dedupe",
+    "dlx",
+    "exec",
+    "explain",
+    "generate-lock-entry",
+    "global",
+    "help",
+    "import",
+    "info",
+    "init",
+    "install",
+    "licenses",
+    "link",
+    "list",
+    "login",
+    "logout",
+    "node",
+    "npm",
+    "outdated",
+    "owner",
+    "pack",
+    "patch",
+    "patch-commit",
+    "plugin",
+    "policies",
+    "publish",
+    "rebuild",
+    "remove",
+    "search",
+    "set",
+    "stage",
+    "tag",
+    "team",
+    "unlink",
+    "unplug",
+    "up",
+    "upgrade",
+    "upgrade-interactive",
+    "version",
+    "versions",
+    "why",
+    "workspace",
+    "workspaces",
+];
+const PNPM_COMMANDS: &[&str] = &[
+    "add",
+    "audit",
+    "bin",
+    "config",
+    "create",
+    "dedupe",
+    "deploy",
+    "dlx",
+    "doctor",
+    "env",
+    "exec",
+    "fetch",
+    "i",
+    "import",
+    "init",
+    "install",
+    "install-test",
+    "it",
+    "licenses",
+    "link",
+    "list",
+    "ln",
+    "ls",
+    "outdated",
+    "pack",
+    "patch",
+    "patch-commit",
+    "prune",
+    "publish",
+    "rebuild",
+    "remove",
+    "rm",
+    "root",
+    "server",
+    "setup",
+    "store",
+    "un",
+    "uninstall",
+    "unlink",
+    "up",
+    "update",
+    "why",
+];
+/// npm commands that run the package.json script of the same name.
+const NPM_SCRIPT_ALIASES: &[(&str, &str)] = &[
+    ("test", "test"),
+    ("t", "test"),
+    ("tst", "test"),
+    ("start", "start"),
+    ("stop", "stop"),
+    ("restart", "restart"),
+];
+
+fn package_script<'a>(manager: &str, rest: &'a [Word]) -> Invocation<'a> {
+    let mut dir = None;
+    let mut j = 0;
+    while j < rest.len() && rest[j].text.starts_with('-') {
+        if matches!(rest[j].text.as_str(), "--prefix" | "--cwd" | "-C" | "--dir") {
+            dir = rest.get(j + 1).map(|w| w.text.as_str());
+            j += 1;
+        }
+        j += 1;
+    }
+    let Some(sub) = rest.get(j) else {
+        return Invocation::Other;
+    };
+    let script_after = |k: usize| match rest.get(k) {
+        Some(script) if !script.text.starts_with('-') => Invocation::Package { script, dir },
+        _ => Invocation::Other,
+    };
+    match (manager, sub.text.as_str()) {
+        (_, "run" | "run-script") => script_after(j + 1),
+        ("npm", name) => match NPM_SCRIPT_ALIASES.iter().find(|(alias, _)| *alias == name) {
+            Some(_) => Invocation::Package { script: sub, dir },
+            None => Invocation::Other,
+        },
+        ("yarn", name) if YARN_COMMANDS.contains(&name) => Invocation::Other,
+        ("pnpm", name) if PNPM_COMMANDS.contains(&name) => Invocation::Other,
+        (_, _) => Invocation::Package { script: sub, dir },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::commands::split_command_line;
+
+    fn kind(line: &str) -> String {
+        let cmds = split_command_line(line);
+        match classify(&cmds[0]) {
+            Invocation::Script { path, args, direct } => {
+                format!(
+                    "script {} {} direct={direct}",
+                    path.text,
+                    args.iter()
+                        .map(|a| a.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            }
+            Invocation::Package { script, dir } => format!("package {} {dir:?}", script.text),
+            Invocation::Make { dir, file, targets } => {
+                format!(
+                    "make {dir:?} {file:?} {}",
+                    targets
+                        .iter()
+                        .map(|t| t.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            }
+            Invocation::Just { file, recipe } => format!("just {file:?} {}", recipe.text),
+            Invocation::Cd { dir } => format!("cd {}", dir.text),
+            Invocation::Other => "other".into(),
+        }
+    }
+
+    #[test]
+    fn classify_cases() {
+        let cases = [
+            ("./scripts/x.sh -v", "script ./scripts/x.sh -v direct=true"),
+            ("bin/tool run", "script bin/tool run direct=true"),
+            ("VAR=1 OTHER=2 ./x.sh", "script ./x.sh  direct=true"),
+            (
+                "sudo -u deploy ./x.sh --now",
+                "script ./x.sh --now direct=true",
+            ),
+            ("sudo -E env A=b ./x.sh", "script ./x.sh  direct=true"),
+            (
+                "bash scripts/x.sh --a",
+                "script scripts/x.sh --a direct=false",
+            ),
+            ("sh -e ./x.sh", "script ./x.sh  direct=false"),
+            ("bash deploy.sh", "script deploy.sh  direct=false"),
+            ("bash -c 'echo hi'", "other"),
+            ("source ./env.sh", "script ./env.sh  direct=false"),
+            ("npm run build -- --watch", "package build None"),
+            ("npm test", "package test None"),
+            ("npm install", "other"),
+            ("npm --prefix web run lint", "package lint Some(\"web\")"),
+            ("yarn lint", "package lint None"),
+            ("yarn add left-pad", "other"),
+            ("yarn", "other"),
+            ("pnpm run dev", "package dev None"),
+            ("pnpm install", "other"),
+            ("make -C docs -j4 html V=1", "make Some(\"docs\") None html"),
+            ("make", "make None None "),
+            ("just -f ci.just lint", "just Some(\"ci.just\") lint"),
+            ("cd web", "cd web"),
+            ("cargo test", "other"),
+            ("/usr/bin/env python3", "other"),
+            ("$HOME/bin/x", "other"),
+            ("if ./check.sh; then", "script ./check.sh  direct=true"),
+        ];
+        for (line, want) in cases {
+            assert_eq!(kind(line), want, "{line}");
+        }
+    }
+}

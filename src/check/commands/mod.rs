@@ -1,0 +1,482 @@
+//! Documented commands against the repository: a repo script that is run must
+//! exist (and be executable when run directly) and accept the flags shown;
+//! `npm run`/`yarn`/`pnpm` scripts, `make` targets and `just` recipes must
+//! exist. Nothing is ever executed: scripts and build files are read.
+
+mod invocation;
+mod options;
+mod repo;
+mod shell;
+mod tasks;
+
+pub use invocation::{Invocation, classify};
+pub use options::{Flags, accepted_flags};
+pub use repo::Repo;
+pub(crate) use repo::{Read, read_bounded};
+pub use shell::{Word, split_command_line};
+pub use tasks::{MakeTargets, parse_just_recipes, parse_make_targets};
+
+use super::{Finding, Kind};
+use crate::index::normalize;
+use crate::markdown::{Command, CommandOrigin};
+use invocation::is_assignment;
+use repo::Script;
+use tasks::{Listing, build_file, just_recipes, make_targets, package_scripts, task_problem};
+
+/// Findings for the commands documented in one guide (`file`, root-relative).
+/// `Err` when a file the commands are checked against cannot be read as
+/// what it is (a package.json that is not JSON).
+pub fn check(
+    file: &str,
+    commands: &[Command],
+    repo: &mut Repo,
+) -> crate::error::Result<Vec<Finding>> {
+    let mut findings = Vec::new();
+    let mut block = Block::default();
+    for command in commands {
+        if command.starts_block {
+            block = Block::default();
+        }
+        for words in split_command_line(&command.text) {
+            // A finding about `word`, which documents the file `resolved`.
+            let finding =
+                |kind: Kind, word: &Word, message: String, hint: Option<String>, resolved: &str| {
+                    let (line, column) = command.position(word.offset);
+                    Finding::new(kind, file, line, column, &word.text, message)
+                        .hint(hint)
+                        .resolved(resolved.to_string())
+                };
+            let invocation = classify(&words);
+            let made_before = block.made.mark();
+            block.note(&words);
+            // Once a `cd` left the repository or went where the block made a
+            // folder, nothing is judged until the block ends.
+            let Some(dir) = block.cwd.clone() else {
+                continue;
+            };
+            match invocation {
+                Invocation::Cd { dir: to } => {
+                    let dynamic =
+                        to.text.starts_with(['/', '~', '-']) || to.text.contains(['$', '`', '*']);
+                    block.cwd = if dynamic {
+                        None
+                    } else {
+                        normalize(&dir, &to.text).filter(|d| d.is_empty() || repo.is_dir(d))
+                    };
+                }
+                Invocation::Script { path, args, direct } => {
+                    // `hack/x.sh`, `2017/08/13`, `(0.5/4`: a path of this
+                    // repository only when written `./…` or when its first
+                    // folder is there.
+                    let explicit = path.text.starts_with("./") || path.text.starts_with("../");
+                    if !explicit
+                        && let Some((first, _)) = path.text.split_once('/')
+                        && !repo.is_dir(&join_rel(&dir, first))
+                    {
+                        continue;
+                    }
+                    let Some(rel) = normalize(&dir, &path.text) else {
+                        continue;
+                    };
+                    // Inline code that only names a path (`./dist`, `./flake.nix`)
+                    // runs nothing: it is a command with arguments, or a script.
+                    let inline = command.origin == CommandOrigin::Inline;
+                    let mention = inline && args.is_empty() && !is_script_name(&rel);
+                    // Prose naming `./zola build` or `./configure` most often
+                    // means a program the reader downloads or generates first:
+                    // a bare name with no extension, beside the page, is not judged.
+                    let bare_program = inline
+                        && path
+                            .text
+                            .strip_prefix("./")
+                            .is_some_and(|name| !name.contains(['/', '.']));
+                    // A missing path that a command before it may have made,
+                    // or that git ignores (`bin/`, `dist/`), is not judged.
+                    let missing_excused = mention
+                        || bare_program
+                        || block.made.may_have_made(
+                            made_before,
+                            &rel,
+                            rel.split_once('/')
+                                .is_some_and(|(first, _)| repo.is_dir(first)),
+                        )
+                        || repo.ignores.ignored(&rel);
+                    match repo.script(&rel) {
+                        Script::Missing { .. } if missing_excused => {}
+                        Script::Missing { hint } => findings.push(finding(
+                            Kind::MissingCommand,
+                            path,
+                            format!("`{rel}` does not exist"),
+                            hint.clone(),
+                            &rel,
+                        )),
+                        Script::Folder if mention => {}
+                        Script::Folder => findings.push(finding(
+                            Kind::MissingCommand,
+                            path,
+                            format!("`{rel}` is a folder, not a script"),
+                            None,
+                            &rel,
+                        )),
+                        Script::File { executable, .. } if mention && !executable => {}
+                        Script::File { executable, flags } => {
+                            if direct && !executable {
+                                findings.push(finding(
+                                    Kind::NotExecutable,
+                                    path,
+                                    format!("`{rel}` is not executable"),
+                                    Some(format!(
+                                        "run `chmod +x {rel}` (and commit it), or document it as `bash {rel}`"
+                                    )),
+                                    &rel,
+                                ));
+                            }
+                            let Some(flags) = flags else { continue };
+                            for arg in args.iter().take_while(|a| a.text != "--") {
+                                if is_flag(&arg.text) && !flags.accepts(&arg.text) {
+                                    let name = arg
+                                        .text
+                                        .split_once('=')
+                                        .map_or(arg.text.as_str(), |(n, _)| n);
+                                    findings.push(finding(
+                                        Kind::UnknownFlag,
+                                        arg,
+                                        format!("`{rel}` does not accept `{name}`"),
+                                        Some(flags.hint(name, &rel)),
+                                        &rel,
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                }
+                Invocation::Package {
+                    script,
+                    dir: prefix,
+                } => {
+                    let pkg_dir = within(&dir, prefix);
+                    if prefix.is_some() && !repo.is_dir(&pkg_dir) {
+                        continue; // another repository's folder
+                    }
+                    let manifest = repo.root.join(&pkg_dir).join("package.json");
+                    if !repo.package_scripts.contains_key(&manifest) {
+                        let scripts = package_scripts(&repo.real_root, repo.root, &manifest)?;
+                        repo.package_scripts.insert(manifest.clone(), scripts);
+                    }
+                    let scripts = &repo.package_scripts[&manifest];
+                    let shown = join_rel(&pkg_dir, "package.json");
+                    let Some(known) = scripts.known(&script.text) else {
+                        continue;
+                    };
+                    let invoked = format!("`{}` runs a package script", script.text);
+                    let problem = task_problem(&script.text, "script", &invoked, &shown, known);
+                    if let Some((message, hint, severity)) = problem {
+                        let f = finding(Kind::UnknownTask, script, message, hint, &shown);
+                        findings.push(f.severity(severity));
+                    }
+                }
+                Invocation::Make {
+                    dir: make_dir,
+                    file: make_file,
+                    targets,
+                } => {
+                    let base = within(&dir, make_dir);
+                    if make_dir.is_some() && !repo.is_dir(&base) {
+                        continue; // `make -C releng …` in another repository
+                    }
+                    let (makefile, shown) = build_file(
+                        repo.root,
+                        &base,
+                        make_file,
+                        &["GNUmakefile", "makefile", "Makefile"],
+                    );
+                    let real_root = &repo.real_root;
+                    let known = match &makefile {
+                        Some(m) => repo
+                            .make_targets
+                            .entry(m.clone())
+                            .or_insert_with(|| make_targets(real_root, m))
+                            .as_ref(),
+                        None => None,
+                    };
+                    for target in targets {
+                        let invoked = format!("`make {}`", target.text);
+                        let problem = task_problem(
+                            &target.text,
+                            "target",
+                            &invoked,
+                            &shown,
+                            known.map(|t| (t.has(&target.text), t.names.as_slice())),
+                        );
+                        if let Some((message, hint, severity)) = problem {
+                            let f = finding(Kind::UnknownTask, target, message, hint, &shown);
+                            findings.push(f.severity(severity));
+                        }
+                    }
+                }
+                Invocation::Just {
+                    file: just_file,
+                    recipe,
+                } => {
+                    let (justfile, shown) = build_file(
+                        repo.root,
+                        &dir,
+                        just_file,
+                        &["Justfile", ".justfile", "justfile"],
+                    );
+                    let real_root = &repo.real_root;
+                    let listing = match &justfile {
+                        Some(j) => repo
+                            .just_recipes
+                            .entry(j.clone())
+                            .or_insert_with(|| just_recipes(real_root, j)),
+                        None => &Listing::Missing,
+                    };
+                    let Some(known) = listing.known(&recipe.text) else {
+                        continue;
+                    };
+                    let invoked = format!("`just {}`", recipe.text);
+                    let problem = task_problem(&recipe.text, "recipe", &invoked, &shown, known);
+                    if let Some((message, hint, severity)) = problem {
+                        let f = finding(Kind::UnknownTask, recipe, message, hint, &shown);
+                        findings.push(f.severity(severity));
+                    }
+                }
+                Invocation::Other => {}
+            }
+        }
+    }
+    Ok(findings)
+}
+
+/// What the commands of one code block did before the current one.
+struct Block {
+    /// Where commands run, root-relative (`Some("")` is the root); `None`
+    /// once a `cd` left the repository or went into a folder it does not have.
+    cwd: Option<String>,
+    made: Made,
+}
+
+/// What earlier commands of a block may have made.
+#[derive(Default)]
+struct Made {
+    /// The words they wrote (`-o mytool`, `mkdir out`, `> run.sh`), in order.
+    words: Vec<String>,
+    /// One of them builds or fetches (`make`, `cargo build`, `git clone`,
+    /// `curl -O`): what it made is unknown.
+    anything: bool,
+}
+
+impl Default for Block {
+    fn default() -> Block {
+        Block {
+            cwd: Some(String::new()),
+            made: Made::default(),
+        }
+    }
+}
+
+impl Block {
+    /// Takes note of one simple command of the block.
+    fn note(&mut self, words: &[Word]) {
+        let Some(at) = words.iter().position(|w| {
+            !is_assignment(&w.text) && !matches!(w.text.as_str(), "sudo" | "env" | "time" | "exec")
+        }) else {
+            return;
+        };
+        let program = words[at].text.as_str();
+        let program = program.rsplit('/').next().unwrap_or(program);
+        let args = &words[at + 1..];
+        if makes_files(program, args) {
+            self.made.anything = true;
+        }
+        if program == "cd" {
+            return;
+        }
+        // What a command runs is not what it makes: only its arguments count.
+        for w in args {
+            let text = w.text.trim_start_matches("./");
+            let value = text.split_once('=').map_or(text, |(_, v)| v);
+            for word in [text, value] {
+                if !word.is_empty() {
+                    self.made.words.push(word.trim_end_matches('/').to_string());
+                }
+            }
+        }
+    }
+}
+
+impl Made {
+    /// How much had been noted: what the commands before the current one did.
+    fn mark(&self) -> (usize, bool) {
+        (self.words.len(), self.anything)
+    }
+
+    /// Whether `rel` (root-relative) may be a file that the commands before
+    /// `mark` made: after a build, or when one of them named it, its file
+    /// name or its first folder.
+    fn may_have_made(&self, mark: (usize, bool), rel: &str, first_is_there: bool) -> bool {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let first = rel.split('/').next().unwrap_or(rel);
+        mark.1
+            || self.words[..mark.0]
+                .iter()
+                .any(|w| w == rel || w == name || (w == first && !first_is_there))
+    }
+}
+
+/// Programs that build, fetch or unpack files: after one of them in a
+/// block, a missing path may be what it made.
+const MAKERS: &[&str] = &[
+    "make",
+    "gmake",
+    "cmake",
+    "ninja",
+    "meson",
+    "bazel",
+    "bazelisk",
+    "cargo",
+    "go",
+    "mvn",
+    "mvnw",
+    "gradle",
+    "gradlew",
+    "ant",
+    "npm",
+    "npx",
+    "yarn",
+    "pnpm",
+    "bun",
+    "deno",
+    "pip",
+    "pip3",
+    "poetry",
+    "uv",
+    "gcc",
+    "cc",
+    "clang",
+    "g++",
+    "c++",
+    "javac",
+    "tsc",
+    "dotnet",
+    "swift",
+    "zig",
+    "rustc",
+    "wget",
+    "tar",
+    "unzip",
+    "gunzip",
+    "nix",
+    "just",
+    "task",
+    "configure",
+    "autogen.sh",
+    "bootstrap",
+    "hugo",
+    "mdbook",
+    "mkdocs",
+    "zola",
+    "jekyll",
+    "install",
+    "cp",
+    "mv",
+    "ln",
+    "rsync",
+    "scp",
+    "mkdir",
+    "touch",
+    "tee",
+    "dd",
+    "openssl",
+    "ssh-keygen",
+];
+
+/// Whether `program args…` makes files: a build tool, an unpacker, a copy;
+/// `curl` with `-o`/`-O`; `git clone` (and other git commands that change
+/// the work tree); `python -m …` or `setup.py`; `docker cp`.
+fn makes_files(program: &str, args: &[Word]) -> bool {
+    let arg = |i: usize| args.get(i).map_or("", |w| w.text.as_str());
+    match program {
+        "curl" => args.iter().any(|a| {
+            let a = a.text.as_str();
+            matches!(
+                a,
+                "--output" | "--remote-name" | "--remote-name-all" | "--output-dir"
+            ) || (a.starts_with('-') && !a.starts_with("--") && a.contains(['o', 'O']))
+        }),
+        "git" => matches!(
+            arg(0),
+            "clone"
+                | "checkout"
+                | "switch"
+                | "worktree"
+                | "submodule"
+                | "pull"
+                | "archive"
+                | "apply"
+                | "am"
+                | "restore"
+                | "stash"
+                | "reset"
+                | "merge"
+                | "rebase"
+                | "cherry-pick"
+        ),
+        "python" | "python3" => arg(0) == "-m" || arg(0).ends_with("setup.py"),
+        "docker" | "podman" | "kubectl" => matches!(arg(0), "cp" | "save" | "export" | "build"),
+        _ => MAKERS.contains(&program),
+    }
+}
+
+/// A file name that says it is a script, so inline code naming it runs it.
+fn is_script_name(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty()
+            && matches!(
+                ext,
+                "sh" | "bash"
+                    | "zsh"
+                    | "fish"
+                    | "ksh"
+                    | "py"
+                    | "rb"
+                    | "pl"
+                    | "js"
+                    | "mjs"
+                    | "cjs"
+                    | "ts"
+                    | "ps1"
+                    | "bat"
+                    | "cmd"
+                    | "php"
+                    | "lua"
+                    | "r"
+                    | "jl"
+            )
+    })
+}
+
+/// The folder a `-C DIR`/`--prefix DIR` option names, from the current one.
+fn within(cwd: &str, option: Option<&str>) -> String {
+    match option {
+        Some(d) => normalize(cwd, d).unwrap_or_default(),
+        None => cwd.to_string(),
+    }
+}
+
+fn join_rel(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+fn is_flag(arg: &str) -> bool {
+    arg.len() > 1
+        && arg.starts_with('-')
+        && !arg[1..].starts_with(|c: char| c.is_ascii_digit())
+        && arg != "--"
+}
