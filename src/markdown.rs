@@ -8,6 +8,8 @@ use pulldown_cmark::{
 };
 use serde::Serialize;
 
+pub use crate::check::commands::extract::{Command, CommandOrigin};
+use crate::check::commands::extract::{block_commands, names_repo_path};
 use crate::index::Target;
 
 use crate::error::LineIndex;
@@ -105,70 +107,6 @@ pub struct Link {
     #[serde(skip)]
     pub resolved: Option<Target>,
 }
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum CommandOrigin {
-    /// A line of a shell-language fenced block.
-    Fence,
-    /// A `run:` step in a yaml block.
-    RunStep,
-    /// Inline code naming a repository path.
-    Inline,
-}
-
-/// One logical command line as documented (continuations joined, prompt stripped).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Command {
-    pub text: String,
-    pub origin: CommandOrigin,
-    pub line: usize,
-    pub column: usize,
-    /// Where each physical line of a continued command starts in `text`:
-    /// (byte offset in `text`, line, column). Empty for a one-line command.
-    #[serde(skip)]
-    pub continuations: Vec<(usize, usize, usize)>,
-    /// The first command of its code block (or inline code): a `cd` and the
-    /// files earlier commands made hold until the next one.
-    #[serde(skip)]
-    pub starts_block: bool,
-}
-
-impl Command {
-    pub fn new(
-        text: impl Into<String>,
-        origin: CommandOrigin,
-        line: usize,
-        column: usize,
-    ) -> Command {
-        Command {
-            text: text.into(),
-            origin,
-            line,
-            column,
-            continuations: Vec::new(),
-            starts_block: true,
-        }
-    }
-
-    /// Source line and column of byte `offset` of `text`.
-    pub fn position(&self, offset: usize) -> (usize, usize) {
-        let (start, line, column) = self
-            .continuations
-            .iter()
-            .rev()
-            .find(|(start, _, _)| *start <= offset)
-            .copied()
-            .unwrap_or((0, self.line, self.column));
-        let chars = self
-            .text
-            .get(start..offset)
-            .map_or(0, |s| s.chars().count());
-        (line, column + chars)
-    }
-}
-
-const SHELL_LANGS: &[&str] = &["bash", "sh", "shell", "console", "zsh"];
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -502,7 +440,11 @@ fn pass_in<'t>(
             Event::End(TagEnd::CodeBlock) => {
                 let block = code.take()?;
                 if !html {
-                    out.commands.extend(block_commands(&block, &lines));
+                    out.commands.extend(block_commands(
+                        &block.lang,
+                        &block.text,
+                        lines.line_of(block.offset),
+                    ));
                     return None;
                 }
                 Event::Html(code_html(&block, highlight, &mut out).into())
@@ -979,240 +921,6 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
         .then(|| &s[prefix.len()..])
 }
 
-/// Inline code that invokes a file of the repository: `./scripts/release.sh --dry-run`.
-fn names_repo_path(code: &str) -> bool {
-    let code = code.trim();
-    let first = code.split_whitespace().next().unwrap_or("");
-    let first = match first {
-        "bash" | "sh" | "zsh" => code.split_whitespace().nth(1).unwrap_or(""),
-        _ => first,
-    };
-    (first.starts_with("./") || first.starts_with("../"))
-        && first.len() > 2
-        && !first.ends_with('/')
-        // `./...` is a Go package pattern.
-        && !first.ends_with("/...")
-}
-
-/// The commands of a fenced block in a shell language, or the `run:` steps of a yaml block.
-fn block_commands(block: &OpenCode, lines: &LineIndex) -> Vec<Command> {
-    let first_line = lines.line_of(block.offset);
-    let numbered = block
-        .text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (first_line + i, l));
-    let mut commands = if SHELL_LANGS.contains(&block.lang.as_str()) {
-        shell_commands(numbered, block.lang == "console")
-    } else if matches!(block.lang.as_str(), "yaml" | "yml") {
-        run_steps(numbered)
-    } else {
-        Vec::new()
-    };
-    for (i, c) in commands.iter_mut().enumerate() {
-        c.starts_block = i == 0;
-    }
-    commands
-}
-
-/// The prompt a documented command line starts with: `$ ` (or `> `, as
-/// PowerShell and many READMEs write it).
-fn strip_prompt(line: &str) -> Option<&str> {
-    line.strip_prefix("$ ").or_else(|| line.strip_prefix("> "))
-}
-
-/// A line of an unprompted shell block that cannot start a command: program
-/// output shown beside the commands. A leading symbol no command starts
-/// with (emoji, box drawing, arrows, bullets), a `key: value` line, or a
-/// list marker (`1.`, `a)`).
-fn looks_like_output(line: &str) -> bool {
-    let first = line.split_whitespace().next().unwrap_or("");
-    let symbol = line.starts_with(|c: char| !c.is_ascii() && !c.is_alphabetic());
-    let key = first.len() > 1
-        && first.ends_with(':')
-        && first[..first.len() - 1]
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
-    let list_marker = first.len() >= 2
-        && first.ends_with(['.', ')'])
-        && (first[..first.len() - 1].bytes().all(|b| b.is_ascii_digit())
-            || (first.len() == 2 && first.as_bytes()[0].is_ascii_alphabetic()));
-    let bullet = matches!(first, "-" | "*" | "+") && line.len() > 2;
-    symbol || key || list_marker || bullet
-}
-
-/// Logical command lines of a shell block: `\` continuations joined, comments
-/// and heredoc bodies skipped. When the block uses `$ ` prompts (or is a
-/// `console` block), only prompted lines are commands; the rest is output.
-fn shell_commands<'a>(
-    lines: impl Iterator<Item = (usize, &'a str)> + Clone,
-    console: bool,
-) -> Vec<Command> {
-    let prompted = console
-        || lines.clone().any(|(_, l)| {
-            let l = l.trim_start();
-            l.starts_with("$ ") || l.starts_with("> ")
-        });
-    let mut commands = Vec::new();
-    let mut current: Option<Command> = None;
-    let mut heredoc: Option<String> = None;
-    for (line_no, raw) in lines {
-        if let Some(end) = &heredoc {
-            if raw.trim() == end {
-                heredoc = None;
-            }
-            continue;
-        }
-        let text = match current {
-            Some(_) => raw,
-            None => {
-                let trimmed = raw.trim_start();
-                match strip_prompt(trimmed) {
-                    Some(rest) => rest.trim_start(),
-                    None if prompted => continue,
-                    None if looks_like_output(trimmed) => continue,
-                    None => trimmed,
-                }
-            }
-        };
-        if current.is_none() && (text.trim().is_empty() || text.trim_start().starts_with('#')) {
-            continue;
-        }
-        let (body, continues) = match text.trim_end().strip_suffix('\\') {
-            Some(body) => (body, true),
-            None => (text, false),
-        };
-        let body = body.trim_end();
-        let column = raw[..raw.len() - text.len()].chars().count() + 1;
-        match &mut current {
-            Some(command) => {
-                command.text.push(' ');
-                let lead = body.len() - body.trim_start().len();
-                let column = column + body[..lead].chars().count();
-                command
-                    .continuations
-                    .push((command.text.len(), line_no, column));
-                command.text.push_str(body.trim_start());
-            }
-            None => current = Some(Command::new(body, CommandOrigin::Fence, line_no, column)),
-        }
-        if !continues && let Some(done) = current.take() {
-            heredoc = heredoc_end(&done.text);
-            commands.push(done);
-        }
-    }
-    commands.extend(current);
-    commands
-}
-
-/// The terminator of a heredoc started on this command line (`<<EOF`, `<<-'EOF'`).
-pub(crate) fn heredoc_end(command: &str) -> Option<String> {
-    let at = command.find("<<")?;
-    let rest = command[at + 2..].trim_start_matches('-').trim_start();
-    if rest.starts_with('<') {
-        return None; // `<<<` here-string
-    }
-    let word: String = rest
-        .trim_start_matches(['\'', '"'])
-        .chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
-        .collect();
-    (!word.is_empty()).then_some(word)
-}
-
-/// The shell steps of a CI file written in a yaml block: GitHub Actions'
-/// `run:` in a step (`- run:`, or any `run:` under `steps:`) and GitLab's
-/// `script:`, `before_script:` and `after_script:`, single-line or block
-/// scalars or lists. Another key named `run` is not a command.
-fn run_steps<'a>(lines: impl Iterator<Item = (usize, &'a str)> + Clone) -> Vec<Command> {
-    let mut commands = Vec::new();
-    let mut block: Option<(usize, Vec<(usize, &str)>)> = None;
-    // The indent of the open `steps:` key, and of an open GitLab script list.
-    let mut steps: Option<usize> = None;
-    let mut script_list: Option<usize> = None;
-    let flush = |block: &mut Option<(usize, Vec<(usize, &'a str)>)>,
-                 commands: &mut Vec<Command>| {
-        if let Some((_, body)) = block.take() {
-            let mut found = shell_commands(body.into_iter(), false);
-            for c in &mut found {
-                c.origin = CommandOrigin::RunStep;
-            }
-            commands.extend(found);
-        }
-    };
-    let one_line = |commands: &mut Vec<Command>, line_no: usize, raw: &str, value: &str| {
-        let value_trimmed = value.trim();
-        if value_trimmed.is_empty() {
-            return;
-        }
-        let unquoted = value_trimmed.trim_matches(|c| c == '"' || c == '\'');
-        let column = raw.len() - value.trim_start().len()
-            + 1
-            + usize::from(unquoted.len() < value_trimmed.len());
-        commands.push(Command::new(
-            unquoted,
-            CommandOrigin::RunStep,
-            line_no,
-            column,
-        ));
-    };
-    for (line_no, raw) in lines {
-        let indent = raw.len() - raw.trim_start().len();
-        if let Some((block_indent, body)) = &mut block {
-            if raw.trim().is_empty() || indent > *block_indent {
-                body.push((line_no, raw));
-                continue;
-            }
-            flush(&mut block, &mut commands);
-        }
-        let trimmed = raw.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            continue;
-        }
-        if steps.is_some_and(|at| indent <= at) && !trimmed.starts_with("- ") {
-            steps = None;
-        }
-        if let Some(at) = script_list {
-            match trimmed.strip_prefix("- ") {
-                Some(item) if indent >= at => {
-                    one_line(&mut commands, line_no, raw, item);
-                    continue;
-                }
-                _ => script_list = None,
-            }
-        }
-        let item = trimmed.strip_prefix("- ");
-        let step = item.map_or(trimmed, str::trim_start);
-        let key_indent = raw.len() - step.len();
-        if step.starts_with("steps:") {
-            steps = Some(indent);
-            continue;
-        }
-        let (value, is_script) = match step.strip_prefix("run:") {
-            Some(v) if item.is_some() || steps.is_some() => (v, false),
-            _ => match ["script:", "before_script:", "after_script:"]
-                .iter()
-                .find_map(|k| step.strip_prefix(k))
-            {
-                Some(v) => (v, true),
-                None => continue,
-            },
-        };
-        let value_trimmed = value.trim();
-        if value_trimmed.starts_with('|') || value_trimmed.starts_with('>') {
-            block = Some((key_indent, Vec::new()));
-        } else if is_script && value_trimmed.is_empty() {
-            script_list = Some(key_indent);
-        } else if is_script && value_trimmed.starts_with('[') {
-            // `script: [a, b]`: not split here; too rare to be sure of.
-        } else {
-            one_line(&mut commands, line_no, raw, value);
-        }
-    }
-    flush(&mut block, &mut commands);
-    commands
-}
-
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     escape_into(&mut out, s);
@@ -1295,14 +1003,6 @@ mod tests {
         assert!(plain_ones > 1000, "{plain_ones}");
     }
 
-    fn commands(text: &str) -> Vec<(String, usize, usize)> {
-        scan(text, 0)
-            .commands
-            .into_iter()
-            .map(|c| (c.text, c.line, c.column))
-            .collect()
-    }
-
     #[test]
     fn links_carry_their_source_position() {
         let text = "---\ntitle: x\n---\n# T\n\nSee [a](a.md#x) and ![i](i.png).\n";
@@ -1380,76 +1080,6 @@ mod tests {
     }
 
     #[test]
-    fn shell_blocks_yield_logical_commands() {
-        let text = "```bash\n# comment\n./scripts/release.sh \\\n  --version 1.2.0 \\\n  --dry-run\n\nVAR=1 make test\n```\n";
-        assert_eq!(
-            commands(text),
-            [
-                (
-                    "./scripts/release.sh --version 1.2.0 --dry-run".to_string(),
-                    3,
-                    1
-                ),
-                ("VAR=1 make test".to_string(), 7, 1)
-            ]
-        );
-    }
-
-    #[test]
-    fn console_blocks_keep_only_prompted_lines() {
-        let text = "```console\n$ cargo test\nrunning 3 tests\n  $ ./x.sh -v\n```\n";
-        assert_eq!(
-            commands(text),
-            [
-                ("cargo test".to_string(), 2, 3),
-                ("./x.sh -v".to_string(), 4, 5)
-            ]
-        );
-    }
-
-    #[test]
-    fn heredoc_bodies_are_not_commands() {
-        let text = "```sh\ncat > notes.txt <<'EOF'\n./not-a-command.sh\nEOF\n./after.sh\n```\n";
-        let found: Vec<_> = commands(text).into_iter().map(|c| c.0).collect();
-        assert_eq!(found, ["cat > notes.txt <<'EOF'", "./after.sh"]);
-    }
-
-    #[test]
-    fn other_languages_are_not_commands() {
-        assert!(commands("```rust\nfn main() {}\n```\n\n```\n./x.sh\n```\n").is_empty());
-    }
-
-    #[test]
-    fn yaml_run_steps_are_commands() {
-        let text = "```yaml\nsteps:\n  - run: ./scripts/check.sh --fast\n  - name: t\n    run: |\n      cargo test\n      npm run lint\n```\n";
-        assert_eq!(
-            commands(text),
-            [
-                ("./scripts/check.sh --fast".to_string(), 3, 10),
-                ("cargo test".to_string(), 6, 7),
-                ("npm run lint".to_string(), 7, 7)
-            ]
-        );
-    }
-
-    #[test]
-    fn inline_code_naming_a_repo_script_is_a_command() {
-        let r = scan(
-            "Run `./scripts/release.sh --help` or `bash scripts/x.sh`, not `cargo build`.\n",
-            0,
-        );
-        let found: Vec<_> = r
-            .commands
-            .iter()
-            .map(|c| (c.text.as_str(), c.origin, c.column))
-            .collect();
-        assert_eq!(
-            found,
-            [("./scripts/release.sh --help", CommandOrigin::Inline, 6)]
-        );
-    }
-
-    #[test]
     fn scan_finds_the_same_things_without_html() {
         let text = "# T\n\n## Usage\n\n[a](b.md#c) <a id=\"x\"></a>\n\n```sh\n./x.sh --y\n```\n";
         let (full, scanned) = (plain(text), scan(text, 0));
@@ -1492,16 +1122,6 @@ mod tests {
         // With front matter, the body starts after it.
         let text = "---\ntitle: x\n---\n# Body title\n";
         assert_eq!(first_heading_title(text, 16).as_deref(), Some("Body title"));
-    }
-
-    #[test]
-    fn continued_commands_map_offsets_to_their_lines() {
-        let text = "```sh\n./a.sh \\\n    --flag \\\n  --other\n```\n";
-        let c = &scan(text, 0).commands[0];
-        assert_eq!(c.text, "./a.sh --flag --other");
-        assert_eq!(c.position(0), (2, 1));
-        assert_eq!(c.position(c.text.find("--flag").unwrap()), (3, 5));
-        assert_eq!(c.position(c.text.find("--other").unwrap()), (4, 3));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! `npm run`/`yarn`/`pnpm` scripts, `make` targets and `just` recipes must
 //! exist. Nothing is ever executed: scripts and build files are read.
 
+pub(crate) mod extract;
 mod invocation;
 mod options;
 mod repo;
@@ -18,7 +19,7 @@ pub use tasks::{MakeTargets, parse_just_recipes, parse_make_targets};
 
 use super::{Finding, Kind};
 use crate::index::normalize;
-use crate::markdown::{Command, CommandOrigin};
+use extract::{Command, CommandOrigin};
 use invocation::is_assignment;
 use repo::Script;
 use tasks::{Listing, build_file, just_recipes, make_targets, package_scripts, task_problem};

@@ -143,7 +143,7 @@ pub fn accepted_flags(script: &str) -> Option<Flags> {
                 }
             }
         }
-        if let Some(end) = crate::markdown::heredoc_end(line) {
+        if let Some(end) = super::extract::heredoc_end(line) {
             // A heredoc that is a usage text: it says "usage" in its first lines.
             let body: String = lines[n + 1..]
                 .iter()
