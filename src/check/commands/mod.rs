@@ -39,14 +39,6 @@ pub fn check(
             block = Block::default();
         }
         for words in split_command_line(&command.text) {
-            // A finding about `word`, which documents the file `resolved`.
-            let finding =
-                |kind: Kind, word: &Word, message: String, hint: Option<String>, resolved: &str| {
-                    let (line, column) = command.position(word.offset);
-                    Finding::new(kind, file, line, column, &word.text, message)
-                        .hint(hint)
-                        .resolved(resolved.to_string())
-                };
             let invocation = classify(&words);
             let made_before = block.made.mark();
             block.note(&words);
@@ -54,6 +46,13 @@ pub fn check(
             // folder, nothing is judged until the block ends.
             let Some(dir) = block.cwd.clone() else {
                 continue;
+            };
+            let at = At {
+                file,
+                command,
+                dir: &dir,
+                made: &block.made,
+                made_before,
             };
             match invocation {
                 Invocation::Cd { dir: to } => {
@@ -66,188 +65,262 @@ pub fn check(
                     };
                 }
                 Invocation::Script { path, args, direct } => {
-                    // `hack/x.sh`, `2017/08/13`, `(0.5/4`: a path of this
-                    // repository only when written `./…` or when its first
-                    // folder is there.
-                    let explicit = path.text.starts_with("./") || path.text.starts_with("../");
-                    if !explicit
-                        && let Some((first, _)) = path.text.split_once('/')
-                        && !repo.is_dir(&join_rel(&dir, first))
-                    {
-                        continue;
-                    }
-                    let Some(rel) = normalize(&dir, &path.text) else {
-                        continue;
-                    };
-                    // Inline code that only names a path (`./dist`, `./flake.nix`)
-                    // runs nothing: it is a command with arguments, or a script.
-                    let inline = command.origin == CommandOrigin::Inline;
-                    let mention = inline && args.is_empty() && !is_script_name(&rel);
-                    // Prose naming `./zola build` or `./configure` most often
-                    // means a program the reader downloads or generates first:
-                    // a bare name with no extension, beside the page, is not judged.
-                    let bare_program = inline
-                        && path
-                            .text
-                            .strip_prefix("./")
-                            .is_some_and(|name| !name.contains(['/', '.']));
-                    // A missing path that a command before it may have made,
-                    // or that git ignores (`bin/`, `dist/`), is not judged.
-                    let missing_excused = mention
-                        || bare_program
-                        || block.made.may_have_made(
-                            made_before,
-                            &rel,
-                            rel.split_once('/')
-                                .is_some_and(|(first, _)| repo.is_dir(first)),
-                        )
-                        || repo.ignores.ignored(&rel);
-                    match repo.script(&rel) {
-                        Script::Missing { .. } if missing_excused => {}
-                        Script::Missing { hint } => findings.push(finding(
-                            Kind::MissingCommand,
-                            path,
-                            format!("`{rel}` does not exist"),
-                            hint.clone(),
-                            &rel,
-                        )),
-                        Script::Folder if mention => {}
-                        Script::Folder => findings.push(finding(
-                            Kind::MissingCommand,
-                            path,
-                            format!("`{rel}` is a folder, not a script"),
-                            None,
-                            &rel,
-                        )),
-                        Script::File { executable, .. } if mention && !executable => {}
-                        Script::File { executable, flags } => {
-                            if direct && !executable {
-                                findings.push(finding(
-                                    Kind::NotExecutable,
-                                    path,
-                                    format!("`{rel}` is not executable"),
-                                    Some(format!(
-                                        "run `chmod +x {rel}` (and commit it), or document it as `bash {rel}`"
-                                    )),
-                                    &rel,
-                                ));
-                            }
-                            let Some(flags) = flags else { continue };
-                            for arg in args.iter().take_while(|a| a.text != "--") {
-                                if is_flag(&arg.text) && !flags.accepts(&arg.text) {
-                                    let name = arg
-                                        .text
-                                        .split_once('=')
-                                        .map_or(arg.text.as_str(), |(n, _)| n);
-                                    findings.push(finding(
-                                        Kind::UnknownFlag,
-                                        arg,
-                                        format!("`{rel}` does not accept `{name}`"),
-                                        Some(flags.hint(name, &rel)),
-                                        &rel,
-                                    ));
-                                }
-                            }
-                        }
-                    }
+                    check_script(&at, repo, path, args, direct, &mut findings)
                 }
                 Invocation::Package {
                     script,
                     dir: prefix,
-                } => {
-                    let pkg_dir = within(&dir, prefix);
-                    if prefix.is_some() && !repo.is_dir(&pkg_dir) {
-                        continue; // another repository's folder
-                    }
-                    let manifest = repo.root.join(&pkg_dir).join("package.json");
-                    if !repo.package_scripts.contains_key(&manifest) {
-                        let scripts = package_scripts(&repo.real_root, repo.root, &manifest)?;
-                        repo.package_scripts.insert(manifest.clone(), scripts);
-                    }
-                    let scripts = &repo.package_scripts[&manifest];
-                    let shown = join_rel(&pkg_dir, "package.json");
-                    let Some(known) = scripts.known(&script.text) else {
-                        continue;
-                    };
-                    let invoked = format!("`{}` runs a package script", script.text);
-                    let problem = task_problem(&script.text, "script", &invoked, &shown, known);
-                    if let Some((message, hint, severity)) = problem {
-                        let f = finding(Kind::UnknownTask, script, message, hint, &shown);
-                        findings.push(f.severity(severity));
-                    }
-                }
+                } => check_package(&at, repo, script, prefix, &mut findings)?,
                 Invocation::Make {
                     dir: make_dir,
                     file: make_file,
                     targets,
-                } => {
-                    let base = within(&dir, make_dir);
-                    if make_dir.is_some() && !repo.is_dir(&base) {
-                        continue; // `make -C releng …` in another repository
-                    }
-                    let (makefile, shown) = build_file(
-                        repo.root,
-                        &base,
-                        make_file,
-                        &["GNUmakefile", "makefile", "Makefile"],
-                    );
-                    let real_root = &repo.real_root;
-                    let known = match &makefile {
-                        Some(m) => repo
-                            .make_targets
-                            .entry(m.clone())
-                            .or_insert_with(|| make_targets(real_root, m))
-                            .as_ref(),
-                        None => None,
-                    };
-                    for target in targets {
-                        let invoked = format!("`make {}`", target.text);
-                        let problem = task_problem(
-                            &target.text,
-                            "target",
-                            &invoked,
-                            &shown,
-                            known.map(|t| (t.has(&target.text), t.names.as_slice())),
-                        );
-                        if let Some((message, hint, severity)) = problem {
-                            let f = finding(Kind::UnknownTask, target, message, hint, &shown);
-                            findings.push(f.severity(severity));
-                        }
-                    }
-                }
+                } => check_make(&at, repo, make_dir, make_file, targets, &mut findings),
                 Invocation::Just {
                     file: just_file,
                     recipe,
-                } => {
-                    let (justfile, shown) = build_file(
-                        repo.root,
-                        &dir,
-                        just_file,
-                        &["Justfile", ".justfile", "justfile"],
-                    );
-                    let real_root = &repo.real_root;
-                    let listing = match &justfile {
-                        Some(j) => repo
-                            .just_recipes
-                            .entry(j.clone())
-                            .or_insert_with(|| just_recipes(real_root, j)),
-                        None => &Listing::Missing,
-                    };
-                    let Some(known) = listing.known(&recipe.text) else {
-                        continue;
-                    };
-                    let invoked = format!("`just {}`", recipe.text);
-                    let problem = task_problem(&recipe.text, "recipe", &invoked, &shown, known);
-                    if let Some((message, hint, severity)) = problem {
-                        let f = finding(Kind::UnknownTask, recipe, message, hint, &shown);
-                        findings.push(f.severity(severity));
-                    }
-                }
+                } => check_just(&at, repo, just_file, recipe, &mut findings),
                 Invocation::Other => {}
             }
         }
     }
     Ok(findings)
+}
+
+/// One simple command being judged: the guide it is documented in, the
+/// command line, the folder it runs in and what the block made before it.
+struct At<'c> {
+    file: &'c str,
+    command: &'c Command,
+    dir: &'c str,
+    made: &'c Made,
+    made_before: (usize, bool),
+}
+
+impl At<'_> {
+    /// A finding about `word`, which documents the file `resolved`.
+    fn finding(
+        &self,
+        kind: Kind,
+        word: &Word,
+        message: String,
+        hint: Option<String>,
+        resolved: &str,
+    ) -> Finding {
+        let (line, column) = self.command.position(word.offset);
+        Finding::new(kind, self.file, line, column, &word.text, message)
+            .hint(hint)
+            .resolved(resolved.to_string())
+    }
+}
+
+/// A repository script that is run: it must exist, be executable when run
+/// directly, and accept the options shown.
+fn check_script(
+    at: &At,
+    repo: &mut Repo,
+    path: &Word,
+    args: &[Word],
+    direct: bool,
+    findings: &mut Vec<Finding>,
+) {
+    let dir = at.dir;
+    let command = at.command;
+    // `hack/x.sh`, `2017/08/13`, `(0.5/4`: a path of this
+    // repository only when written `./…` or when its first
+    // folder is there.
+    let explicit = path.text.starts_with("./") || path.text.starts_with("../");
+    if !explicit
+        && let Some((first, _)) = path.text.split_once('/')
+        && !repo.is_dir(&join_rel(dir, first))
+    {
+        return;
+    }
+    let Some(rel) = normalize(dir, &path.text) else {
+        return;
+    };
+    // Inline code that only names a path (`./dist`, `./flake.nix`)
+    // runs nothing: it is a command with arguments, or a script.
+    let inline = command.origin == CommandOrigin::Inline;
+    let mention = inline && args.is_empty() && !is_script_name(&rel);
+    // Prose naming `./zola build` or `./configure` most often
+    // means a program the reader downloads or generates first:
+    // a bare name with no extension, beside the page, is not judged.
+    let bare_program = inline
+        && path
+            .text
+            .strip_prefix("./")
+            .is_some_and(|name| !name.contains(['/', '.']));
+    // A missing path that a command before it may have made,
+    // or that git ignores (`bin/`, `dist/`), is not judged.
+    let missing_excused = mention
+        || bare_program
+        || at.made.may_have_made(
+            at.made_before,
+            &rel,
+            rel.split_once('/')
+                .is_some_and(|(first, _)| repo.is_dir(first)),
+        )
+        || repo.ignores.ignored(&rel);
+    match repo.script(&rel) {
+        Script::Missing { .. } if missing_excused => {}
+        Script::Missing { hint } => findings.push(at.finding(
+            Kind::MissingCommand,
+            path,
+            format!("`{rel}` does not exist"),
+            hint.clone(),
+            &rel,
+        )),
+        Script::Folder if mention => {}
+        Script::Folder => findings.push(at.finding(
+            Kind::MissingCommand,
+            path,
+            format!("`{rel}` is a folder, not a script"),
+            None,
+            &rel,
+        )),
+        Script::File { executable, .. } if mention && !executable => {}
+        Script::File { executable, flags } => {
+            if direct && !executable {
+                findings.push(at.finding(
+                    Kind::NotExecutable,
+                    path,
+                    format!("`{rel}` is not executable"),
+                    Some(format!(
+                        "run `chmod +x {rel}` (and commit it), or document it as `bash {rel}`"
+                    )),
+                    &rel,
+                ));
+            }
+            let Some(flags) = flags else { return };
+            for arg in args.iter().take_while(|a| a.text != "--") {
+                if is_flag(&arg.text) && !flags.accepts(&arg.text) {
+                    let name = arg
+                        .text
+                        .split_once('=')
+                        .map_or(arg.text.as_str(), |(n, _)| n);
+                    findings.push(at.finding(
+                        Kind::UnknownFlag,
+                        arg,
+                        format!("`{rel}` does not accept `{name}`"),
+                        Some(flags.hint(name, &rel)),
+                        &rel,
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// `npm run X`, `yarn X`, `pnpm X`: the package.json must have the script.
+fn check_package(
+    at: &At,
+    repo: &mut Repo,
+    script: &Word,
+    prefix: Option<&str>,
+    findings: &mut Vec<Finding>,
+) -> crate::error::Result<()> {
+    let dir = at.dir;
+    let pkg_dir = within(dir, prefix);
+    if prefix.is_some() && !repo.is_dir(&pkg_dir) {
+        return Ok(()); // another repository's folder
+    }
+    let manifest = repo.root.join(&pkg_dir).join("package.json");
+    if !repo.package_scripts.contains_key(&manifest) {
+        let scripts = package_scripts(&repo.real_root, repo.root, &manifest)?;
+        repo.package_scripts.insert(manifest.clone(), scripts);
+    }
+    let scripts = &repo.package_scripts[&manifest];
+    let shown = join_rel(&pkg_dir, "package.json");
+    let Some(known) = scripts.known(&script.text) else {
+        return Ok(());
+    };
+    let invoked = format!("`{}` runs a package script", script.text);
+    let problem = task_problem(&script.text, "script", &invoked, &shown, known);
+    if let Some((message, hint, severity)) = problem {
+        let f = at.finding(Kind::UnknownTask, script, message, hint, &shown);
+        findings.push(f.severity(severity));
+    }
+    Ok(())
+}
+
+/// `make X`: the makefile (or one it includes) must have the target.
+fn check_make(
+    at: &At,
+    repo: &mut Repo,
+    make_dir: Option<&str>,
+    make_file: Option<&str>,
+    targets: Vec<&Word>,
+    findings: &mut Vec<Finding>,
+) {
+    let dir = at.dir;
+    let base = within(dir, make_dir);
+    if make_dir.is_some() && !repo.is_dir(&base) {
+        return; // `make -C releng …` in another repository
+    }
+    let (makefile, shown) = build_file(
+        repo.root,
+        &base,
+        make_file,
+        &["GNUmakefile", "makefile", "Makefile"],
+    );
+    let real_root = &repo.real_root;
+    let known = match &makefile {
+        Some(m) => repo
+            .make_targets
+            .entry(m.clone())
+            .or_insert_with(|| make_targets(real_root, m))
+            .as_ref(),
+        None => None,
+    };
+    for target in targets {
+        let invoked = format!("`make {}`", target.text);
+        let problem = task_problem(
+            &target.text,
+            "target",
+            &invoked,
+            &shown,
+            known.map(|t| (t.has(&target.text), t.names.as_slice())),
+        );
+        if let Some((message, hint, severity)) = problem {
+            let f = at.finding(Kind::UnknownTask, target, message, hint, &shown);
+            findings.push(f.severity(severity));
+        }
+    }
+}
+
+/// `just X`: the justfile must have the recipe.
+fn check_just(
+    at: &At,
+    repo: &mut Repo,
+    just_file: Option<&str>,
+    recipe: &Word,
+    findings: &mut Vec<Finding>,
+) {
+    let dir = at.dir;
+    let (justfile, shown) = build_file(
+        repo.root,
+        dir,
+        just_file,
+        &["Justfile", ".justfile", "justfile"],
+    );
+    let real_root = &repo.real_root;
+    let listing = match &justfile {
+        Some(j) => repo
+            .just_recipes
+            .entry(j.clone())
+            .or_insert_with(|| just_recipes(real_root, j)),
+        None => &Listing::Missing,
+    };
+    let Some(known) = listing.known(&recipe.text) else {
+        return;
+    };
+    let invoked = format!("`just {}`", recipe.text);
+    let problem = task_problem(&recipe.text, "recipe", &invoked, &shown, known);
+    if let Some((message, hint, severity)) = problem {
+        let f = at.finding(Kind::UnknownTask, recipe, message, hint, &shown);
+        findings.push(f.severity(severity));
+    }
 }
 
 /// What the commands of one code block did before the current one.
