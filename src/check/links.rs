@@ -10,7 +10,7 @@ use super::mkdocs::{self, MkDocs};
 use super::{Finding, Kind, Names, Severity, did_you_mean, list_dir};
 use crate::index::{SiteIndex, Target, Withheld};
 use crate::load::guides::{Guide, file_name, parent};
-use crate::markdown::{LinkKind, Rendered};
+use crate::markdown::{Link, LinkKind, Rendered};
 
 /// Findings for every guide's links, in guide order; guides in parallel.
 /// `generator` is the other generator whose config is at the root, if any
@@ -117,16 +117,17 @@ fn zola_ids(page: &Rendered) -> HashSet<String> {
 impl Pages<'_> {
     /// The findings for guide number `g`'s links.
     fn findings(&self, g: usize) -> Vec<Finding> {
-        let Pages {
-            guides,
-            anchors,
-            index,
-            dir_listings,
-            ..
-        } = self;
-        let (guide, page) = (&guides[g], &self.rendered[g]);
-        let mut findings: Vec<Finding> = page
-            .broken_references
+        let mut findings = self.broken_references(g);
+        for link in &self.rendered[g].links {
+            self.link_findings(g, link, &mut findings);
+        }
+        findings
+    }
+
+    /// Guide `g`'s reference links whose label has no definition.
+    fn broken_references(&self, g: usize) -> Vec<Finding> {
+        let (guide, page) = (&self.guides[g], &self.rendered[g]);
+        page.broken_references
             .iter()
             .filter(|r| {
                 self.judge_references && meant_as_link(&guide.text, r.span.clone(), &r.label)
@@ -149,179 +150,223 @@ impl Pages<'_> {
                     r.label
                 ))
             })
-            .collect();
-        for link in &page.links {
-            let finding = |kind: Kind, message: String, hint: Option<String>, resolved: &str| {
-                Finding::new(
-                    kind,
-                    &guide.file,
-                    link.line,
-                    link.column,
-                    &link.target,
-                    message,
-                )
-                .hint(hint)
-                .resolved(resolved.to_string())
+            .collect()
+    }
+
+    /// The findings for one link of guide `g`.
+    fn link_findings(&self, g: usize, link: &Link, findings: &mut Vec<Finding>) {
+        let Pages { guides, index, .. } = self;
+        let guide = &guides[g];
+        let finding = |kind: Kind, message: String, hint: Option<String>, resolved: &str| {
+            link_finding(guide, link, kind, message, hint, resolved)
+        };
+        let missing_anchor = |target_page: usize, fragment: &str| {
+            self.missing_anchor(g, link, target_page, fragment)
+        };
+        // (mdBook's `SUMMARY.md` lists draft chapters as `[Title]()`.)
+        if link.target.trim().is_empty()
+            && matches!(link.kind, LinkKind::Link | LinkKind::Image)
+            && file_name(&guide.path) != "SUMMARY.md"
+        {
+            let what = if link.kind.is_image() {
+                "image"
+            } else {
+                "link"
             };
-            let missing_anchor = |target_page: usize, fragment: &str| {
-                if fragment.is_empty() || anchors[target_page].contains(fragment) {
-                    return None;
-                }
-                let mkdocs_page = self.mkdocs_pages.get(target_page);
-                if mkdocs_page.is_some_and(|p| p.ids.contains(fragment)) {
-                    return None;
-                }
-                let file = &guides[target_page].file;
-                let whose = if target_page == g {
-                    "this page".to_string()
-                } else {
-                    format!("`{file}`")
-                };
-                if let Some(id) = same_but_case(fragment, &anchors[target_page]) {
-                    return Some(finding(
-                        Kind::AnchorCase,
-                        format!(
-                            "`#{fragment}` matches the heading `#{id}` in {whose} only when letter case is ignored"
-                        ),
-                        Some(format!(
-                            "write `#{id}`: GitHub ignores the case of a fragment, but browsers on other hosts (and almanac's site) do not"
-                        )),
-                        file,
-                    ));
-                }
-                // Ids MkDocs makes as it builds the site (hooks, plugins,
-                // content tabs) cannot be seen: not sure, so not an error.
-                let unknown = mkdocs_page.and_then(|p| p.unknown.clone()).or_else(|| {
-                    (self.mkdocs.is_some() && fragment.starts_with("__")).then(|| {
-                        "Python-Markdown extensions make `__` ids as the site is built".into()
-                    })
-                });
-                if let Some(why) = unknown {
-                    if made_from_page_text(fragment, &guides[target_page].text) {
-                        return None;
-                    }
-                    let f = finding(
-                        Kind::BrokenAnchor,
-                        format!(
-                            "no heading or anchor `#{fragment}` that almanac can see in {whose}"
-                        ),
-                        Some(format!(
-                            "{why}, so the id may exist on the built site; check it there"
-                        )),
-                        file,
-                    );
-                    return Some(f.severity(Severity::Warning));
-                }
-                let hint = did_you_mean(fragment, anchors[target_page].iter().copied())
-                    .map(|id| format!("did you mean `#{id}`?"));
-                Some(finding(
-                    Kind::BrokenAnchor,
-                    format!("no heading or anchor `#{fragment}` in {whose}"),
-                    hint,
-                    file,
-                ))
-            };
-            // (mdBook's `SUMMARY.md` lists draft chapters as `[Title]()`.)
-            if link.target.trim().is_empty()
-                && matches!(link.kind, LinkKind::Link | LinkKind::Image)
-                && file_name(&guide.path) != "SUMMARY.md"
-            {
-                let what = if link.kind.is_image() {
-                    "image"
-                } else {
-                    "link"
-                };
-                findings.push(finding(
-                    Kind::EmptyLink,
-                    format!("the {what} has an empty target: it leads back to this page"),
-                    Some("fill in the target between the parentheses, or remove the link".into()),
-                    &guide.file,
-                ));
-                continue;
-            }
-            let mut resolved = match &link.resolved {
-                Some(target) => std::borrow::Cow::Borrowed(target),
-                None => std::borrow::Cow::Owned(index.resolve(&guide.path, &link.target)),
-            };
-            // MkDocs serves `a.md` at `a/` and leaves raw HTML as written,
-            // so its paths may be relative to that folder.
-            if let Some(served) = self
-                .mkdocs
-                .filter(|m| m.directory_urls)
-                .filter(|_| matches!(link.kind, LinkKind::HtmlLink | LinkKind::HtmlImage))
-                .filter(|_| matches!(resolved.as_ref(), Target::Missing { .. }))
-                .and_then(|_| served_as(&guide.path))
-            {
-                let there = index.resolve(&served, &link.target);
-                if !matches!(there, Target::Missing { .. } | Target::OutsideRoot) {
-                    resolved = std::borrow::Cow::Owned(there);
-                }
-            }
-            match resolved.as_ref() {
-                Target::SamePage { fragment: Some(f) } => findings.extend(missing_anchor(g, f)),
-                Target::Page {
-                    page,
-                    fragment: Some(f),
-                } => findings.extend(missing_anchor(*page, f)),
-                Target::Section {
-                    dir,
-                    fragment: Some(f),
-                } if !f.is_empty() => findings.push(finding(
-                    Kind::BrokenAnchor,
-                    format!("no anchor `#{f}`: `{dir}/` has no index page, only a generated list"),
-                    None,
-                    dir,
-                )),
-                Target::Missing { path, .. } => {
-                    let kind = if link.kind.is_image() {
-                        Kind::BrokenImage
-                    } else {
-                        Kind::BrokenLink
-                    };
-                    let name = file_name(path.trim_end_matches('/'));
-                    let siblings = dir_listings
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .entry(parent(path).to_string())
-                        .or_insert_with_key(|dir| {
-                            std::sync::Arc::new(Names::new(list_dir(&index.root().join(dir))))
-                        })
-                        .clone();
-                    let hint = siblings
-                        .closest(name)
-                        .map(|n| format!("did you mean `{n}`?"));
-                    let mut f = finding(kind, format!("`{path}` does not exist"), hint, path);
-                    if self.generated_elsewhere
-                        && another_sites_path(index, &guide.path, &link.target)
-                    {
-                        f.severity = Severity::Warning;
-                        f.hint = Some(
-                            "a link from the site's root whose first folder is neither in the content nor in the repository may be a path of the site this page is published on; almanac cannot see it".into(),
-                        );
-                    }
-                    findings.push(f);
-                }
-                Target::Withheld { path, why } => {
-                    let (message, hint) = withheld_message(path, *why);
-                    let mut f = finding(Kind::PrivateFile, message, hint, path);
-                    // A dotfile (`.github/…`) or an untracked file is a fine
-                    // link on the forge; only the site leaves it out.
-                    if matches!(why, Withheld::Hidden | Withheld::Untracked) {
-                        f.severity = Severity::Warning;
-                    }
-                    findings.push(f);
-                }
-                Target::OutsideRoot => findings.push(finding(
-                    Kind::BrokenLink,
-                    "the link leaves the project root".to_string(),
-                    None,
-                    "",
-                )),
-                _ => {}
+            findings.push(finding(
+                Kind::EmptyLink,
+                format!("the {what} has an empty target: it leads back to this page"),
+                Some("fill in the target between the parentheses, or remove the link".into()),
+                &guide.file,
+            ));
+            return;
+        }
+        let mut resolved = match &link.resolved {
+            Some(target) => std::borrow::Cow::Borrowed(target),
+            None => std::borrow::Cow::Owned(index.resolve(&guide.path, &link.target)),
+        };
+        // MkDocs serves `a.md` at `a/` and leaves raw HTML as written,
+        // so its paths may be relative to that folder.
+        if let Some(served) = self
+            .mkdocs
+            .filter(|m| m.directory_urls)
+            .filter(|_| matches!(link.kind, LinkKind::HtmlLink | LinkKind::HtmlImage))
+            .filter(|_| matches!(resolved.as_ref(), Target::Missing { .. }))
+            .and_then(|_| served_as(&guide.path))
+        {
+            let there = index.resolve(&served, &link.target);
+            if !matches!(there, Target::Missing { .. } | Target::OutsideRoot) {
+                resolved = std::borrow::Cow::Owned(there);
             }
         }
-        findings
+        match resolved.as_ref() {
+            Target::SamePage { fragment: Some(f) } => findings.extend(missing_anchor(g, f)),
+            Target::Page {
+                page,
+                fragment: Some(f),
+            } => findings.extend(missing_anchor(*page, f)),
+            Target::Section {
+                dir,
+                fragment: Some(f),
+            } if !f.is_empty() => findings.push(finding(
+                Kind::BrokenAnchor,
+                format!("no anchor `#{f}`: `{dir}/` has no index page, only a generated list"),
+                None,
+                dir,
+            )),
+            Target::Missing { path, .. } => {
+                findings.push(self.missing_target(g, link, path));
+            }
+            Target::Withheld { path, why } => {
+                let (message, hint) = withheld_message(path, *why);
+                let mut f = finding(Kind::PrivateFile, message, hint, path);
+                // A dotfile (`.github/…`) or an untracked file is a fine
+                // link on the forge; only the site leaves it out.
+                if matches!(why, Withheld::Hidden | Withheld::Untracked) {
+                    f.severity = Severity::Warning;
+                }
+                findings.push(f);
+            }
+            Target::OutsideRoot => findings.push(finding(
+                Kind::BrokenLink,
+                "the link leaves the project root".to_string(),
+                None,
+                "",
+            )),
+            _ => {}
+        }
     }
+
+    /// A finding when `fragment` names no anchor of guide `target_page`, for
+    /// a link of guide `g`.
+    fn missing_anchor(
+        &self,
+        g: usize,
+        link: &Link,
+        target_page: usize,
+        fragment: &str,
+    ) -> Option<Finding> {
+        let Pages {
+            guides, anchors, ..
+        } = self;
+        let guide = &guides[g];
+        let finding = |kind: Kind, message: String, hint: Option<String>, resolved: &str| {
+            link_finding(guide, link, kind, message, hint, resolved)
+        };
+        if fragment.is_empty() || anchors[target_page].contains(fragment) {
+            return None;
+        }
+        let mkdocs_page = self.mkdocs_pages.get(target_page);
+        if mkdocs_page.is_some_and(|p| p.ids.contains(fragment)) {
+            return None;
+        }
+        let file = &guides[target_page].file;
+        let whose = if target_page == g {
+            "this page".to_string()
+        } else {
+            format!("`{file}`")
+        };
+        if let Some(id) = same_but_case(fragment, &anchors[target_page]) {
+            return Some(finding(
+                Kind::AnchorCase,
+                format!(
+                    "`#{fragment}` matches the heading `#{id}` in {whose} only when letter case is ignored"
+                ),
+                Some(format!(
+                    "write `#{id}`: GitHub ignores the case of a fragment, but browsers on other hosts (and almanac's site) do not"
+                )),
+                file,
+            ));
+        }
+        // Ids MkDocs makes as it builds the site (hooks, plugins,
+        // content tabs) cannot be seen: not sure, so not an error.
+        let unknown = mkdocs_page.and_then(|p| p.unknown.clone()).or_else(|| {
+            (self.mkdocs.is_some() && fragment.starts_with("__"))
+                .then(|| "Python-Markdown extensions make `__` ids as the site is built".into())
+        });
+        if let Some(why) = unknown {
+            if made_from_page_text(fragment, &guides[target_page].text) {
+                return None;
+            }
+            let f = finding(
+                Kind::BrokenAnchor,
+                format!("no heading or anchor `#{fragment}` that almanac can see in {whose}"),
+                Some(format!(
+                    "{why}, so the id may exist on the built site; check it there"
+                )),
+                file,
+            );
+            return Some(f.severity(Severity::Warning));
+        }
+        let hint = did_you_mean(fragment, anchors[target_page].iter().copied())
+            .map(|id| format!("did you mean `#{id}`?"));
+        Some(finding(
+            Kind::BrokenAnchor,
+            format!("no heading or anchor `#{fragment}` in {whose}"),
+            hint,
+            file,
+        ))
+    }
+
+    /// A link of guide `g` to `path`, which does not exist.
+    fn missing_target(&self, g: usize, link: &Link, path: &str) -> Finding {
+        let Pages {
+            guides,
+            index,
+            dir_listings,
+            ..
+        } = self;
+        let guide = &guides[g];
+        let finding = |kind: Kind, message: String, hint: Option<String>, resolved: &str| {
+            link_finding(guide, link, kind, message, hint, resolved)
+        };
+        let kind = if link.kind.is_image() {
+            Kind::BrokenImage
+        } else {
+            Kind::BrokenLink
+        };
+        let name = file_name(path.trim_end_matches('/'));
+        let siblings = dir_listings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(parent(path).to_string())
+            .or_insert_with_key(|dir| {
+                std::sync::Arc::new(Names::new(list_dir(&index.root().join(dir))))
+            })
+            .clone();
+        let hint = siblings
+            .closest(name)
+            .map(|n| format!("did you mean `{n}`?"));
+        let mut f = finding(kind, format!("`{path}` does not exist"), hint, path);
+        if self.generated_elsewhere && another_sites_path(index, &guide.path, &link.target) {
+            f.severity = Severity::Warning;
+            f.hint = Some(
+                "a link from the site's root whose first folder is neither in the content nor in the repository may be a path of the site this page is published on; almanac cannot see it".into(),
+            );
+        }
+        f
+    }
+}
+
+/// A finding about `link` of `guide`, which leads to the file `resolved`.
+fn link_finding(
+    guide: &Guide,
+    link: &Link,
+    kind: Kind,
+    message: String,
+    hint: Option<String>,
+    resolved: &str,
+) -> Finding {
+    Finding::new(
+        kind,
+        &guide.file,
+        link.line,
+        link.column,
+        &link.target,
+        message,
+    )
+    .hint(hint)
+    .resolved(resolved.to_string())
 }
 
 /// Whether the id `fragment` may have been made from the text of the
