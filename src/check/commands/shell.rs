@@ -19,160 +19,185 @@ pub fn split_command_line(line: &str) -> Vec<Vec<Word>> {
 
 fn split_into(line: &str, base: usize, out: &mut Vec<Vec<Word>>) {
     let bytes = line.as_bytes();
-    let mut command: Vec<Word> = Vec::new();
-    let mut word = String::new();
-    let mut word_start: Option<usize> = None;
-    let mut skip_next_word = false; // the file name after a redirection
-    let mut i = 0;
-
-    fn end_word(
-        word: &mut String,
-        start: &mut Option<usize>,
-        skip: &mut bool,
-        command: &mut Vec<Word>,
-        base: usize,
-    ) {
-        if let Some(s) = start.take() {
-            if *skip {
-                *skip = false;
-            } else {
-                command.push(Word {
-                    text: std::mem::take(word),
-                    offset: base + s,
-                });
-            }
-            word.clear();
-        }
-    }
-
-    while i < bytes.len() {
+    let mut lexer = Lexer {
+        line,
+        base,
+        i: 0,
+        command: Vec::new(),
+        word: String::new(),
+        word_start: None,
+        skip_next_word: false,
+    };
+    while lexer.i < bytes.len() {
+        let i = lexer.i;
         let c = bytes[i];
         match c {
             b' ' | b'\t' | b'\n' | b'\r' => {
-                end_word(
-                    &mut word,
-                    &mut word_start,
-                    &mut skip_next_word,
-                    &mut command,
-                    base,
-                );
+                lexer.end_word();
                 if c == b'\n' {
-                    out.extend((!command.is_empty()).then(|| std::mem::take(&mut command)));
+                    lexer.end_command(out);
                 }
-                i += 1;
+                lexer.i += 1;
             }
-            b'#' if word_start.is_none() => {
+            b'#' if lexer.word_start.is_none() => {
                 // A comment runs to the end of the line.
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
+                while lexer.i < bytes.len() && bytes[lexer.i] != b'\n' {
+                    lexer.i += 1;
                 }
             }
-            b'\'' => {
-                word_start.get_or_insert(i);
-                let end = line[i + 1..].find('\'').map_or(line.len(), |e| i + 1 + e);
-                word.push_str(&line[i + 1..end]);
-                i = end + 1;
-            }
-            b'"' => {
-                word_start.get_or_insert(i);
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    if bytes[i] == b'\\' && i + 1 < bytes.len() {
-                        i += 1;
-                    } else if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'(') {
-                        let end = matching_paren(line, i + 1);
-                        split_into(&line[i + 2..end], base + i + 2, out);
-                        word.push_str("$(…)");
-                        i = end + 1;
-                        continue;
-                    }
-                    let ch = line[i..].chars().next().unwrap_or(' ');
-                    word.push(ch);
-                    i += ch.len_utf8();
-                }
-                i += 1;
-            }
-            b'\\' => {
-                word_start.get_or_insert(i);
-                if let Some(ch) = line[i + 1..].chars().next() {
-                    if ch != '\n' {
-                        word.push(ch);
-                    }
-                    i += 1 + ch.len_utf8();
-                } else {
-                    i += 1;
-                }
-            }
+            b'\'' => lexer.single_quoted(),
+            b'"' => lexer.double_quoted(out),
+            b'\\' => lexer.escaped(),
             b'$' if bytes.get(i + 1) == Some(&b'(') && bytes.get(i + 2) != Some(&b'(') => {
-                word_start.get_or_insert(i);
-                let end = matching_paren(line, i + 1);
-                split_into(&line[i + 2..end], base + i + 2, out);
-                word.push_str("$(…)");
-                i = end + 1;
+                lexer.substitution(out)
             }
-            b'`' => {
-                word_start.get_or_insert(i);
-                let end = line[i + 1..].find('`').map_or(line.len(), |e| i + 1 + e);
-                split_into(&line[i + 1..end], base + i + 1, out);
-                word.push_str("`…`");
-                i = end + 1;
-            }
-            b'>' | b'<' => {
-                // `2>` and `&>`: the digits before belong to the operator.
-                if word.chars().all(|c| c.is_ascii_digit()) && word_start.is_some() {
-                    word.clear();
-                    word_start = None;
-                }
-                end_word(
-                    &mut word,
-                    &mut word_start,
-                    &mut skip_next_word,
-                    &mut command,
-                    base,
-                );
-                i += 1;
-                while i < bytes.len() && matches!(bytes[i], b'>' | b'<' | b'&' | b'|') {
-                    i += 1;
-                }
-                // `>&2` names a descriptor, not a file.
-                let rest = &line[i..];
-                if !(line[..i].ends_with('&')
-                    && rest.starts_with(|c: char| c.is_ascii_digit() || c == '-'))
-                {
-                    skip_next_word = true;
-                } else {
-                    while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'-') {
-                        i += 1;
-                    }
-                }
-            }
+            b'`' => lexer.backquoted(out),
+            b'>' | b'<' => lexer.redirection(),
             b'&' | b'|' | b';' | b'(' | b')' => {
-                end_word(
-                    &mut word,
-                    &mut word_start,
-                    &mut skip_next_word,
-                    &mut command,
-                    base,
-                );
-                out.extend((!command.is_empty()).then(|| std::mem::take(&mut command)));
-                i += 1;
+                lexer.end_word();
+                lexer.end_command(out);
+                lexer.i += 1;
             }
-            _ => {
-                word_start.get_or_insert(i);
-                let ch = line[i..].chars().next().unwrap_or(' ');
-                word.push(ch);
-                i += ch.len_utf8();
-            }
+            _ => lexer.plain(),
         }
     }
-    end_word(
-        &mut word,
-        &mut word_start,
-        &mut skip_next_word,
-        &mut command,
-        base,
-    );
-    out.extend((!command.is_empty()).then_some(command));
+    lexer.end_word();
+    lexer.end_command(out);
+}
+
+/// Where `split_into` is in a line: at byte `i`, in the command and the
+/// word being read.
+struct Lexer<'l> {
+    line: &'l str,
+    /// The line's offset in the whole command line.
+    base: usize,
+    i: usize,
+    command: Vec<Word>,
+    word: String,
+    word_start: Option<usize>,
+    /// The next word is the file name after a redirection.
+    skip_next_word: bool,
+}
+
+impl Lexer<'_> {
+    fn end_word(&mut self) {
+        if let Some(s) = self.word_start.take() {
+            if self.skip_next_word {
+                self.skip_next_word = false;
+            } else {
+                self.command.push(Word {
+                    text: std::mem::take(&mut self.word),
+                    offset: self.base + s,
+                });
+            }
+            self.word.clear();
+        }
+    }
+
+    fn end_command(&mut self, out: &mut Vec<Vec<Word>>) {
+        out.extend((!self.command.is_empty()).then(|| std::mem::take(&mut self.command)));
+    }
+
+    /// A character of a word, unquoted.
+    fn plain(&mut self) {
+        let i = self.i;
+        self.word_start.get_or_insert(i);
+        let ch = self.line[i..].chars().next().unwrap_or(' ');
+        self.word.push(ch);
+        self.i += ch.len_utf8();
+    }
+
+    /// `'…'`: taken as written.
+    fn single_quoted(&mut self) {
+        let (line, i) = (self.line, self.i);
+        self.word_start.get_or_insert(i);
+        let end = line[i + 1..].find('\'').map_or(line.len(), |e| i + 1 + e);
+        self.word.push_str(&line[i + 1..end]);
+        self.i = end + 1;
+    }
+
+    /// `"…"`: backslashes escape, and `$( … )` is a command of its own.
+    fn double_quoted(&mut self, out: &mut Vec<Vec<Word>>) {
+        let (line, bytes, base) = (self.line, self.line.as_bytes(), self.base);
+        let mut i = self.i;
+        self.word_start.get_or_insert(i);
+        i += 1;
+        while i < bytes.len() && bytes[i] != b'"' {
+            if bytes[i] == b'\\' && i + 1 < bytes.len() {
+                i += 1;
+            } else if bytes[i] == b'$' && bytes.get(i + 1) == Some(&b'(') {
+                let end = matching_paren(line, i + 1);
+                split_into(&line[i + 2..end], base + i + 2, out);
+                self.word.push_str("$(…)");
+                i = end + 1;
+                continue;
+            }
+            let ch = line[i..].chars().next().unwrap_or(' ');
+            self.word.push(ch);
+            i += ch.len_utf8();
+        }
+        self.i = i + 1;
+    }
+
+    /// `\x`: the character itself; a backslash before a line break joins lines.
+    fn escaped(&mut self) {
+        let i = self.i;
+        self.word_start.get_or_insert(i);
+        if let Some(ch) = self.line[i + 1..].chars().next() {
+            if ch != '\n' {
+                self.word.push(ch);
+            }
+            self.i += 1 + ch.len_utf8();
+        } else {
+            self.i += 1;
+        }
+    }
+
+    /// `$( … )`: a command of its own.
+    fn substitution(&mut self, out: &mut Vec<Vec<Word>>) {
+        let (line, i) = (self.line, self.i);
+        self.word_start.get_or_insert(i);
+        let end = matching_paren(line, i + 1);
+        split_into(&line[i + 2..end], self.base + i + 2, out);
+        self.word.push_str("$(…)");
+        self.i = end + 1;
+    }
+
+    /// `` `…` ``: a command of its own.
+    fn backquoted(&mut self, out: &mut Vec<Vec<Word>>) {
+        let (line, i) = (self.line, self.i);
+        self.word_start.get_or_insert(i);
+        let end = line[i + 1..].find('`').map_or(line.len(), |e| i + 1 + e);
+        split_into(&line[i + 1..end], self.base + i + 1, out);
+        self.word.push_str("`…`");
+        self.i = end + 1;
+    }
+
+    /// `>`, `2>>`, `<`, `&>`: the operator and the file name after it are
+    /// dropped; `>&2` names a descriptor, not a file.
+    fn redirection(&mut self) {
+        let (line, bytes) = (self.line, self.line.as_bytes());
+        // `2>` and `&>`: the digits before belong to the operator.
+        if self.word.chars().all(|c| c.is_ascii_digit()) && self.word_start.is_some() {
+            self.word.clear();
+            self.word_start = None;
+        }
+        self.end_word();
+        let mut i = self.i + 1;
+        while i < bytes.len() && matches!(bytes[i], b'>' | b'<' | b'&' | b'|') {
+            i += 1;
+        }
+        let rest = &line[i..];
+        if !(line[..i].ends_with('&') && rest.starts_with(|c: char| c.is_ascii_digit() || c == '-'))
+        {
+            self.skip_next_word = true;
+        } else {
+            while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'-') {
+                i += 1;
+            }
+        }
+        self.i = i;
+    }
 }
 
 /// The index of the `)` closing the `(` at `open`, or the end of the line.
