@@ -42,6 +42,33 @@ const KEYWORDS: &[&str] = &[
 ];
 
 pub fn classify(words: &[Word]) -> Invocation<'_> {
+    let i = command_start(words);
+    let Some(cmd) = words.get(i) else {
+        return Invocation::Other;
+    };
+    let rest = &words[i + 1..];
+    match cmd.text.as_str() {
+        "bash" | "sh" | "zsh" | "source" | "." => shell_script(cmd, rest),
+        "npm" | "yarn" | "pnpm" => package_script(&cmd.text, rest),
+        "make" | "gmake" => make(rest),
+        "just" => just(rest),
+        "cd" => match rest.first() {
+            Some(dir) => Invocation::Cd { dir },
+            None => Invocation::Other,
+        },
+        // A word without a `/` is a program on PATH (`mkfs.ext4`, `setup-tool.sh`).
+        path if path.contains('/') && is_repo_path(path, false) => Invocation::Script {
+            path: cmd,
+            args: rest,
+            direct: true,
+        },
+        _ => Invocation::Other,
+    }
+}
+
+/// The index of the word that is the command, once prefixes (`VAR=x`,
+/// `sudo -u user`, `env`, shell keywords) are skipped.
+fn command_start(words: &[Word]) -> usize {
     let mut i = 0;
     while i < words.len() {
         let w = words[i].text.as_str();
@@ -64,88 +91,77 @@ pub fn classify(words: &[Word]) -> Invocation<'_> {
             break;
         }
     }
-    let Some(cmd) = words.get(i) else {
-        return Invocation::Other;
-    };
-    let rest = &words[i + 1..];
-    match cmd.text.as_str() {
-        "bash" | "sh" | "zsh" | "source" | "." => {
-            // `bash -c '…'` and `bash -x script` (options before the file).
-            let mut j = 0;
-            while j < rest.len() && rest[j].text.starts_with('-') {
-                if rest[j].text == "-c" {
-                    return Invocation::Other;
-                }
-                j += 1;
-            }
-            match rest.get(j) {
-                Some(path) if is_repo_path(&path.text, cmd.text != "source" && cmd.text != ".") => {
-                    Invocation::Script {
-                        path,
-                        args: &rest[j + 1..],
-                        direct: false,
-                    }
-                }
-                _ => Invocation::Other,
+    i
+}
+
+/// `bash x.sh`, `sh -x x.sh`, `source x.sh`: the script, unless it is `-c '…'`.
+fn shell_script<'a>(cmd: &Word, rest: &'a [Word]) -> Invocation<'a> {
+    // `bash -c '…'` and `bash -x script` (options before the file).
+    let mut j = 0;
+    while j < rest.len() && rest[j].text.starts_with('-') {
+        if rest[j].text == "-c" {
+            return Invocation::Other;
+        }
+        j += 1;
+    }
+    match rest.get(j) {
+        Some(path) if is_repo_path(&path.text, cmd.text != "source" && cmd.text != ".") => {
+            Invocation::Script {
+                path,
+                args: &rest[j + 1..],
+                direct: false,
             }
         }
-        "npm" | "yarn" | "pnpm" => package_script(&cmd.text, rest),
-        "make" | "gmake" => {
-            let (mut dir, mut file, mut targets) = (None, None, Vec::new());
-            let mut j = 0;
-            while j < rest.len() {
-                let w = rest[j].text.as_str();
-                match w {
-                    "-C" | "--directory" => {
-                        dir = rest.get(j + 1).map(|w| w.text.as_str());
-                        j += 1;
-                    }
-                    "-f" | "--file" | "--makefile" => {
-                        file = rest.get(j + 1).map(|w| w.text.as_str());
-                        j += 1;
-                    }
-                    "-j" | "-l" | "-o" | "-W" | "-I" => j += 1,
-                    _ if w.starts_with('-') || is_assignment(w) => {}
-                    _ => targets.push(&rest[j]),
-                }
-                j += 1;
-            }
-            Invocation::Make { dir, file, targets }
-        }
-        "just" => {
-            let mut file = None;
-            let mut j = 0;
-            while j < rest.len() && rest[j].text.starts_with('-') {
-                if matches!(rest[j].text.as_str(), "-f" | "--justfile") {
-                    file = rest.get(j + 1).map(|w| w.text.as_str());
-                    j += 1;
-                } else if matches!(
-                    rest[j].text.as_str(),
-                    "-d" | "--working-directory" | "--set" | "--shell"
-                ) {
-                    j += 1;
-                }
-                j += 1;
-            }
-            while j < rest.len() && is_assignment(&rest[j].text) {
-                j += 1;
-            }
-            match rest.get(j) {
-                Some(recipe) => Invocation::Just { file, recipe },
-                None => Invocation::Other,
-            }
-        }
-        "cd" => match rest.first() {
-            Some(dir) => Invocation::Cd { dir },
-            None => Invocation::Other,
-        },
-        // A word without a `/` is a program on PATH (`mkfs.ext4`, `setup-tool.sh`).
-        path if path.contains('/') && is_repo_path(path, false) => Invocation::Script {
-            path: cmd,
-            args: rest,
-            direct: true,
-        },
         _ => Invocation::Other,
+    }
+}
+
+/// `make [-C dir] [-f file] targets…`
+fn make(rest: &[Word]) -> Invocation<'_> {
+    let (mut dir, mut file, mut targets) = (None, None, Vec::new());
+    let mut j = 0;
+    while j < rest.len() {
+        let w = rest[j].text.as_str();
+        match w {
+            "-C" | "--directory" => {
+                dir = rest.get(j + 1).map(|w| w.text.as_str());
+                j += 1;
+            }
+            "-f" | "--file" | "--makefile" => {
+                file = rest.get(j + 1).map(|w| w.text.as_str());
+                j += 1;
+            }
+            "-j" | "-l" | "-o" | "-W" | "-I" => j += 1,
+            _ if w.starts_with('-') || is_assignment(w) => {}
+            _ => targets.push(&rest[j]),
+        }
+        j += 1;
+    }
+    Invocation::Make { dir, file, targets }
+}
+
+/// `just [-f file] recipe …`
+fn just(rest: &[Word]) -> Invocation<'_> {
+    let mut file = None;
+    let mut j = 0;
+    while j < rest.len() && rest[j].text.starts_with('-') {
+        if matches!(rest[j].text.as_str(), "-f" | "--justfile") {
+            file = rest.get(j + 1).map(|w| w.text.as_str());
+            j += 1;
+        } else if matches!(
+            rest[j].text.as_str(),
+            "-d" | "--working-directory" | "--set" | "--shell"
+        ) {
+            j += 1;
+        }
+        j += 1;
+    }
+    while j < rest.len() && is_assignment(&rest[j].text) {
+        j += 1;
+    }
+    match rest.get(j) {
+        Some(recipe) => Invocation::Just { file, recipe },
+        None => Invocation::Other,
     }
 }
 
