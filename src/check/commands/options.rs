@@ -84,58 +84,11 @@ pub fn accepted_flags(script: &str) -> Option<Flags> {
         }
         if case_depth > 0
             && let Some(pattern) = case_pattern(line)
+            && !case_flags(pattern, &lines[n..], &mut flags)
         {
-            for alt in pattern.split('|') {
-                let alt = alt.trim().trim_matches(['"', '\'']);
-                if !alt.starts_with('-') {
-                    continue;
-                }
-                if matches!(alt, "-*" | "--*" | "-?*" | "-?" | "--?*") {
-                    // A catch-all for options: it either rejects them or accepts anything.
-                    let body: String = lines[n..]
-                        .iter()
-                        .take(4)
-                        .copied()
-                        .collect::<Vec<_>>()
-                        .join("\n");
-                    if !rejects(&body) {
-                        return None;
-                    }
-                    continue;
-                }
-                let name = alt.trim_end_matches('*').trim_end_matches('=');
-                if name.len() > 1 && !name.contains(['[', '*', '?']) {
-                    flags.names.insert(name.to_string());
-                }
-            }
+            return None;
         }
-        if let Some(at) = line.find("getopts ")
-            && let Some(spec) = first_word(&line[at + 8..])
-        {
-            flags
-                .short
-                .extend(spec.chars().filter(|c| c.is_ascii_alphanumeric()));
-        }
-        if let Some(at) = line.find("getopt ") {
-            let words: Vec<&str> = line[at + 7..].split_whitespace().collect();
-            for pair in words.windows(2) {
-                let value = pair[1].trim_matches(['"', '\'']);
-                match pair[0] {
-                    "-o" | "--options" => flags
-                        .short
-                        .extend(value.chars().filter(|c| c.is_ascii_alphanumeric())),
-                    "-l" | "--long" | "--longoptions" => {
-                        for long in value.split(',') {
-                            let long = long.trim_end_matches(':');
-                            if !long.is_empty() {
-                                flags.names.insert(format!("--{long}"));
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
+        getopt_flags(line, &mut flags);
         if line.contains("add_argument(") {
             for quoted in quoted_strings(line) {
                 if quoted.starts_with('-') && quoted.len() > 1 {
@@ -162,6 +115,62 @@ pub fn accepted_flags(script: &str) -> Option<Flags> {
         }
     }
     (!flags.names.is_empty() || !flags.short.is_empty()).then_some(flags)
+}
+
+/// The options of one `case` pattern (`-n|--dry-run)`) into `flags`; `after`
+/// is the script from the pattern's line on. `false` when the pattern is a
+/// catch-all for options that accepts anything.
+fn case_flags(pattern: &str, after: &[&str], flags: &mut Flags) -> bool {
+    for alt in pattern.split('|') {
+        let alt = alt.trim().trim_matches(['"', '\'']);
+        if !alt.starts_with('-') {
+            continue;
+        }
+        if matches!(alt, "-*" | "--*" | "-?*" | "-?" | "--?*") {
+            // A catch-all for options: it either rejects them or accepts anything.
+            let body: String = after.iter().take(4).copied().collect::<Vec<_>>().join("\n");
+            if !rejects(&body) {
+                return false;
+            }
+            continue;
+        }
+        let name = alt.trim_end_matches('*').trim_end_matches('=');
+        if name.len() > 1 && !name.contains(['[', '*', '?']) {
+            flags.names.insert(name.to_string());
+        }
+    }
+    true
+}
+
+/// The options a `getopts` or `getopt` call on `line` declares, into `flags`.
+fn getopt_flags(line: &str, flags: &mut Flags) {
+    if let Some(at) = line.find("getopts ")
+        && let Some(spec) = first_word(&line[at + 8..])
+    {
+        flags
+            .short
+            .extend(spec.chars().filter(|c| c.is_ascii_alphanumeric()));
+    }
+    if let Some(at) = line.find("getopt ") {
+        let words: Vec<&str> = line[at + 7..].split_whitespace().collect();
+        for pair in words.windows(2) {
+            let value = pair[1].trim_matches(['"', '\'']);
+            match pair[0] {
+                "-o" | "--options" => flags
+                    .short
+                    .extend(value.chars().filter(|c| c.is_ascii_alphanumeric())),
+                "-l" | "--long" | "--longoptions" => {
+                    for long in value.split(',') {
+                        let long = long.trim_end_matches(':');
+                        if !long.is_empty() {
+                            flags.names.insert(format!("--{long}"));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 /// The pattern list of a `case` branch line: `-h|--help)` → `-h|--help`.
