@@ -152,17 +152,7 @@ impl MkDocs {
             unknown.push(format!("`{name}` inherits another config (`INHERIT`)"));
         }
         for hook in entries(config.get("hooks")).map(|(name, _)| name) {
-            let changes_pages = match read_bounded(&real_root, &root.join(&hook)) {
-                Read::Text(source) => source.lines().any(|line| {
-                    PAGE_HOOKS.iter().any(|event| {
-                        line.strip_prefix("def ")
-                            .and_then(|rest| rest.trim_start().strip_prefix(event))
-                            .is_some_and(|rest| rest.trim_start().starts_with('('))
-                    })
-                }),
-                _ => true,
-            };
-            if changes_pages {
+            if hook_changes_pages(&real_root, &root.join(&hook)) {
                 unknown.push(format!(
                     "the hook `{hook}` changes pages as the site is built"
                 ));
@@ -180,16 +170,7 @@ impl MkDocs {
                 .unwrap_or(&extension);
             match bare {
                 "toc" => {
-                    // The parser drops `!!python/name:` tags: the line is read as written.
-                    let default = options.and_then(|o| o.get("slugify")).is_none()
-                        || toc_slugify(&text).is_some_and(|value| {
-                            value.trim_end_matches(['\'', '"']).trim_end()
-                                == "!!python/name:markdown.extensions.toc.slugify"
-                        });
-                    let separator = options
-                        .and_then(|o| o.get("separator"))
-                        .is_none_or(|s| s.as_str() == Some("-"));
-                    if !(default && separator) {
+                    if !toc_is_default(&text, options) {
                         unknown.push(
                             "`toc` makes heading ids with a slugify almanac does not emulate"
                                 .to_string(),
@@ -234,6 +215,36 @@ impl MkDocs {
         }
         None
     }
+}
+
+/// Whether the MkDocs hook file at `path` handles a page event (so it may
+/// change pages as the site is built); one that cannot be read may.
+fn hook_changes_pages(real_root: &Path, path: &Path) -> bool {
+    match read_bounded(real_root, path) {
+        Read::Text(source) => source.lines().any(|line| {
+            PAGE_HOOKS.iter().any(|event| {
+                line.strip_prefix("def ")
+                    .and_then(|rest| rest.trim_start().strip_prefix(event))
+                    .is_some_and(|rest| rest.trim_start().starts_with('('))
+            })
+        }),
+        _ => true,
+    }
+}
+
+/// Whether the `toc` extension's `options` make heading ids as almanac
+/// does: the default slugify and separator. `text` is the config file.
+fn toc_is_default(text: &str, options: Option<&Value>) -> bool {
+    // The parser drops `!!python/name:` tags: the line is read as written.
+    let default = options.and_then(|o| o.get("slugify")).is_none()
+        || toc_slugify(text).is_some_and(|value| {
+            value.trim_end_matches(['\'', '"']).trim_end()
+                == "!!python/name:markdown.extensions.toc.slugify"
+        });
+    let separator = options
+        .and_then(|o| o.get("separator"))
+        .is_none_or(|s| s.as_str() == Some("-"));
+    default && separator
 }
 
 /// The ids MkDocs gives a page besides those almanac's site has: headings

@@ -215,32 +215,6 @@ fn run_steps<'a>(lines: impl Iterator<Item = (usize, &'a str)> + Clone) -> Vec<C
     // The indent of the open `steps:` key, and of an open GitLab script list.
     let mut steps: Option<usize> = None;
     let mut script_list: Option<usize> = None;
-    let flush = |block: &mut Option<(usize, Vec<(usize, &'a str)>)>,
-                 commands: &mut Vec<Command>| {
-        if let Some((_, body)) = block.take() {
-            let mut found = shell_commands(body.into_iter(), false);
-            for c in &mut found {
-                c.origin = CommandOrigin::RunStep;
-            }
-            commands.extend(found);
-        }
-    };
-    let one_line = |commands: &mut Vec<Command>, line_no: usize, raw: &str, value: &str| {
-        let value_trimmed = value.trim();
-        if value_trimmed.is_empty() {
-            return;
-        }
-        let unquoted = value_trimmed.trim_matches(|c| c == '"' || c == '\'');
-        let column = raw.len() - value.trim_start().len()
-            + 1
-            + usize::from(unquoted.len() < value_trimmed.len());
-        commands.push(Command::new(
-            unquoted,
-            CommandOrigin::RunStep,
-            line_no,
-            column,
-        ));
-    };
     for (line_no, raw) in lines {
         let indent = raw.len() - raw.trim_start().len();
         if let Some((block_indent, body)) = &mut block {
@@ -248,7 +222,7 @@ fn run_steps<'a>(lines: impl Iterator<Item = (usize, &'a str)> + Clone) -> Vec<C
                 body.push((line_no, raw));
                 continue;
             }
-            flush(&mut block, &mut commands);
+            flush_run_block(&mut block, &mut commands);
         }
         let trimmed = raw.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') {
@@ -260,7 +234,7 @@ fn run_steps<'a>(lines: impl Iterator<Item = (usize, &'a str)> + Clone) -> Vec<C
         if let Some(at) = script_list {
             match trimmed.strip_prefix("- ") {
                 Some(item) if indent >= at => {
-                    one_line(&mut commands, line_no, raw, item);
+                    run_step_line(&mut commands, line_no, raw, item);
                     continue;
                 }
                 _ => script_list = None,
@@ -291,11 +265,41 @@ fn run_steps<'a>(lines: impl Iterator<Item = (usize, &'a str)> + Clone) -> Vec<C
         } else if is_script && value_trimmed.starts_with('[') {
             // `script: [a, b]`: not split here; too rare to be sure of.
         } else {
-            one_line(&mut commands, line_no, raw, value);
+            run_step_line(&mut commands, line_no, raw, value);
         }
     }
-    flush(&mut block, &mut commands);
+    flush_run_block(&mut block, &mut commands);
     commands
+}
+
+/// The commands of a block scalar `run: |` whose lines are `block`, if one is open.
+fn flush_run_block(block: &mut Option<(usize, Vec<(usize, &str)>)>, commands: &mut Vec<Command>) {
+    if let Some((_, body)) = block.take() {
+        let mut found = shell_commands(body.into_iter(), false);
+        for c in &mut found {
+            c.origin = CommandOrigin::RunStep;
+        }
+        commands.extend(found);
+    }
+}
+
+/// A one-line step `value` (`run: ./x.sh`, `- ./x.sh` in a script list) on
+/// line `line_no`, whose text is `raw`; quotes around it are dropped.
+fn run_step_line(commands: &mut Vec<Command>, line_no: usize, raw: &str, value: &str) {
+    let value_trimmed = value.trim();
+    if value_trimmed.is_empty() {
+        return;
+    }
+    let unquoted = value_trimmed.trim_matches(|c| c == '"' || c == '\'');
+    let column = raw.len() - value.trim_start().len()
+        + 1
+        + usize::from(unquoted.len() < value_trimmed.len());
+    commands.push(Command::new(
+        unquoted,
+        CommandOrigin::RunStep,
+        line_no,
+        column,
+    ));
 }
 
 #[cfg(test)]
