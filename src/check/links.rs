@@ -163,22 +163,8 @@ impl Pages<'_> {
         let missing_anchor = |target_page: usize, fragment: &str| {
             self.missing_anchor(g, link, target_page, fragment)
         };
-        // (mdBook's `SUMMARY.md` lists draft chapters as `[Title]()`.)
-        if link.target.trim().is_empty()
-            && matches!(link.kind, LinkKind::Link | LinkKind::Image)
-            && file_name(&guide.path) != "SUMMARY.md"
-        {
-            let what = if link.kind.is_image() {
-                "image"
-            } else {
-                "link"
-            };
-            findings.push(finding(
-                Kind::EmptyLink,
-                format!("the {what} has an empty target: it leads back to this page"),
-                Some("fill in the target between the parentheses, or remove the link".into()),
-                &guide.file,
-            ));
+        if let Some(empty) = empty_link(guide, link) {
+            findings.push(empty);
             return;
         }
         let mut resolved = match &link.resolved {
@@ -346,6 +332,30 @@ impl Pages<'_> {
         }
         f
     }
+}
+
+/// An `empty-link` finding when `link` of `guide` has an empty target.
+/// (mdBook's `SUMMARY.md` lists draft chapters as `[Title]()`.)
+fn empty_link(guide: &Guide, link: &Link) -> Option<Finding> {
+    if !(link.target.trim().is_empty()
+        && matches!(link.kind, LinkKind::Link | LinkKind::Image)
+        && file_name(&guide.path) != "SUMMARY.md")
+    {
+        return None;
+    }
+    let what = if link.kind.is_image() {
+        "image"
+    } else {
+        "link"
+    };
+    Some(link_finding(
+        guide,
+        link,
+        Kind::EmptyLink,
+        format!("the {what} has an empty target: it leads back to this page"),
+        Some("fill in the target between the parentheses, or remove the link".into()),
+        &guide.file,
+    ))
 }
 
 /// A finding about `link` of `guide`, which leads to the file `resolved`.

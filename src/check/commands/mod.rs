@@ -124,44 +124,14 @@ fn check_script(
     direct: bool,
     findings: &mut Vec<Finding>,
 ) {
-    let dir = at.dir;
-    let command = at.command;
-    // `hack/x.sh`, `2017/08/13`, `(0.5/4`: a path of this
-    // repository only when written `./…` or when its first
-    // folder is there.
-    let explicit = path.text.starts_with("./") || path.text.starts_with("../");
-    if !explicit
-        && let Some((first, _)) = path.text.split_once('/')
-        && !repo.is_dir(&join_rel(dir, first))
-    {
-        return;
-    }
-    let Some(rel) = normalize(dir, &path.text) else {
+    let Some(Judged {
+        rel,
+        mention,
+        missing_excused,
+    }) = judged(at, repo, path, args)
+    else {
         return;
     };
-    // Inline code that only names a path (`./dist`, `./flake.nix`)
-    // runs nothing: it is a command with arguments, or a script.
-    let inline = command.origin == CommandOrigin::Inline;
-    let mention = inline && args.is_empty() && !is_script_name(&rel);
-    // Prose naming `./zola build` or `./configure` most often
-    // means a program the reader downloads or generates first:
-    // a bare name with no extension, beside the page, is not judged.
-    let bare_program = inline
-        && path
-            .text
-            .strip_prefix("./")
-            .is_some_and(|name| !name.contains(['/', '.']));
-    // A missing path that a command before it may have made,
-    // or that git ignores (`bin/`, `dist/`), is not judged.
-    let missing_excused = mention
-        || bare_program
-        || at.made.may_have_made(
-            at.made_before,
-            &rel,
-            rel.split_once('/')
-                .is_some_and(|(first, _)| repo.is_dir(first)),
-        )
-        || repo.ignores.ignored(&rel);
     match repo.script(&rel) {
         Script::Missing { .. } if missing_excused => {}
         Script::Missing { hint } => findings.push(at.finding(
@@ -210,6 +180,61 @@ fn check_script(
             }
         }
     }
+}
+
+/// A script path as `check_script` judges it: root-relative, and what is
+/// excused about it.
+struct Judged {
+    rel: String,
+    /// Inline code that only names the path: it runs nothing.
+    mention: bool,
+    /// A missing path that is not judged.
+    missing_excused: bool,
+}
+
+/// `path` as a file of this repository, or `None` when it is not one
+/// (another repository's path, a date, a path out of the repository).
+fn judged(at: &At, repo: &mut Repo, path: &Word, args: &[Word]) -> Option<Judged> {
+    let (dir, command) = (at.dir, at.command);
+    // `hack/x.sh`, `2017/08/13`, `(0.5/4`: a path of this
+    // repository only when written `./…` or when its first
+    // folder is there.
+    let explicit = path.text.starts_with("./") || path.text.starts_with("../");
+    if !explicit
+        && let Some((first, _)) = path.text.split_once('/')
+        && !repo.is_dir(&join_rel(dir, first))
+    {
+        return None;
+    }
+    let rel = normalize(dir, &path.text)?;
+    // Inline code that only names a path (`./dist`, `./flake.nix`)
+    // runs nothing: it is a command with arguments, or a script.
+    let inline = command.origin == CommandOrigin::Inline;
+    let mention = inline && args.is_empty() && !is_script_name(&rel);
+    // Prose naming `./zola build` or `./configure` most often
+    // means a program the reader downloads or generates first:
+    // a bare name with no extension, beside the page, is not judged.
+    let bare_program = inline
+        && path
+            .text
+            .strip_prefix("./")
+            .is_some_and(|name| !name.contains(['/', '.']));
+    // A missing path that a command before it may have made,
+    // or that git ignores (`bin/`, `dist/`), is not judged.
+    let missing_excused = mention
+        || bare_program
+        || at.made.may_have_made(
+            at.made_before,
+            &rel,
+            rel.split_once('/')
+                .is_some_and(|(first, _)| repo.is_dir(first)),
+        )
+        || repo.ignores.ignored(&rel);
+    Some(Judged {
+        rel,
+        mention,
+        missing_excused,
+    })
 }
 
 /// `npm run X`, `yarn X`, `pnpm X`: the package.json must have the script.
