@@ -205,13 +205,14 @@ impl Pages<'_> {
             }
             Target::Withheld { path, why } => {
                 let (message, hint) = withheld_message(path, *why);
-                let mut f = finding(Kind::PrivateFile, message, hint, path);
+                let f = finding(Kind::PrivateFile, message, hint, path);
                 // A dotfile (`.github/…`) or an untracked file is a fine
                 // link on the forge; only the site leaves it out.
-                if matches!(why, Withheld::Hidden | Withheld::Untracked) {
-                    f.severity = Severity::Warning;
-                }
-                findings.push(f);
+                findings.push(if matches!(why, Withheld::Hidden | Withheld::Untracked) {
+                    f.severity(Severity::Warning)
+                } else {
+                    f
+                });
             }
             Target::OutsideRoot => findings.push(finding(
                 Kind::BrokenLink,
@@ -323,11 +324,10 @@ impl Pages<'_> {
         let hint = siblings
             .closest(name)
             .map(|n| format!("did you mean `{n}`?"));
-        let mut f = finding(kind, format!("`{path}` does not exist"), hint, path);
+        let f = finding(kind, format!("`{path}` does not exist"), hint, path);
         if self.generated_elsewhere && another_sites_path(index, &guide.path, &link.target) {
-            f.severity = Severity::Warning;
-            f.hint = Some(
-                "a link from the site's root whose first folder is neither in the content nor in the repository may be a path of the site this page is published on; almanac cannot see it".into(),
+            return f.severity(Severity::Warning).hint(
+                "a link from the site's root whose first folder is neither in the content nor in the repository may be a path of the site this page is published on; almanac cannot see it".to_string(),
             );
         }
         f
