@@ -346,14 +346,13 @@ pub fn prepare(
         ],
     )?;
     if project.guides.is_empty() {
-        return Err(Error::Usage(format!(
-            "no markdown guides found in `{}`",
-            if project.content_prefix.is_empty() {
-                "."
+        return Err(Error::NoGuides {
+            folder: if project.content_prefix.is_empty() {
+                ".".into()
             } else {
-                &project.content_prefix
-            }
-        )));
+                project.content_prefix.clone()
+            },
+        });
     }
     let calendar = project.calendar.as_ref().map(|(c, _)| c);
     let tag_pattern = calendar.map_or("v{version}", |c| c.tag_pattern.as_str());
@@ -842,10 +841,9 @@ fn reread(root: &std::path::Path, guide: &Guide, seen: Option<Seen>) -> Result<S
             .is_some_and(|head| text_hash(head) == seen.hash)
     };
     if seen.is_some_and(|seen| !same(seen)) {
-        return Err(Error::Usage(format!(
-            "`{}` changed while the site was being built: build again",
-            guide.file
-        )));
+        return Err(Error::Changed {
+            file: guide.file.clone(),
+        });
     }
     Ok(text)
 }
@@ -1274,7 +1272,7 @@ mod tests {
         for changed in ["---\nowner: ops\n---\n# New title\n\nThe body.\n", "---\n"] {
             std::fs::write(&file, changed).unwrap();
             let err = reread(dir.path(), &guide, Some(seen)).unwrap_err();
-            assert!(err.to_string().contains("changed while"), "{err}");
+            assert!(matches!(err, Error::Changed { .. }), "{err}");
         }
         // A title from the front matter: the front matter is what must hold.
         let head = "---\ntitle: Named\n---\n# Old heading\n";

@@ -146,7 +146,7 @@ pub fn run(cli: &Cli, color: bool, stderr: &mut dyn Write) -> Result<i32> {
             serve::run(&paths, &options, color, stderr)
         }
         Command::Report(args) => {
-            let quarter: load::calendar::Quarter = args.quarter.parse().map_err(Error::Usage)?;
+            let quarter: load::calendar::Quarter = args.quarter.parse().map_err(Error::Quarter)?;
             let (text, root) = report::run(&paths, quarter, args.format, args.as_of.as_deref())?;
             match &args.out {
                 Some(path) => {

@@ -404,10 +404,11 @@ pub fn run(
     }
 
     let server = crate::http::Server::bind((options.bind.as_str(), options.port)).map_err(|e| {
-        Error::Usage(format!(
-            "cannot listen on {}:{}: {e}",
-            options.bind, options.port
-        ))
+        Error::Listen {
+            bind: options.bind.clone(),
+            port: options.port,
+            source: e,
+        }
     })?;
     let addr = server.local_addr().map_or_else(
         |_| format!("{}:{}", options.bind, options.port),

@@ -278,13 +278,18 @@ fn unknown_dirs(project: &Project) -> Vec<String> {
 fn globs(patterns: &[String], key: &str) -> Result<GlobSet> {
     let mut set = GlobSetBuilder::new();
     for p in patterns {
-        let glob = Glob::new(p).map_err(|e| {
-            Error::Usage(format!("almanac.yaml: {key}: invalid pattern `{p}`: {e}"))
+        let glob = Glob::new(p).map_err(|e| Error::Pattern {
+            key: key.to_string(),
+            pattern: Some(p.clone()),
+            message: e.to_string(),
         })?;
         set.add(glob);
     }
-    set.build()
-        .map_err(|e| Error::Usage(format!("almanac.yaml: {key}: {e}")))
+    set.build().map_err(|e| Error::Pattern {
+        key: key.to_string(),
+        pattern: None,
+        message: e.to_string(),
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
