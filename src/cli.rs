@@ -1,10 +1,10 @@
 //! The command line (DESIGN §2). Flags only; behaviour lives in the library.
+//! This module and `main` are the only places that know clap: the library
+//! has its own plain enums, and the flags' values map onto them here.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-
-use crate::check::format::Format;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -90,8 +90,8 @@ pub struct BuildArgs {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
     /// Report only what changed since REV broke (a pull request's base).
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
@@ -133,4 +133,34 @@ pub enum ReportFormat {
     Html,
     Md,
     Json,
+}
+
+impl From<ReportFormat> for almanac::report::Format {
+    fn from(format: ReportFormat) -> Self {
+        match format {
+            ReportFormat::Html => Self::Html,
+            ReportFormat::Md => Self::Md,
+            ReportFormat::Json => Self::Json,
+        }
+    }
+}
+
+/// `check --format`: the values of `almanac::check::format::Format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Github,
+    Sarif,
+}
+
+impl From<CheckFormat> for almanac::check::format::Format {
+    fn from(format: CheckFormat) -> Self {
+        match format {
+            CheckFormat::Human => Self::Human,
+            CheckFormat::Json => Self::Json,
+            CheckFormat::Github => Self::Github,
+            CheckFormat::Sarif => Self::Sarif,
+        }
+    }
 }

@@ -36,8 +36,7 @@ pub struct Release {
     pub on_time: Option<bool>,
     /// The slip is still growing: the release is overdue, not shipped.
     pub slip_open: bool,
-    /// `released`, `planned`, `overdue` or `cancelled`.
-    pub status: &'static str,
+    pub status: ReleaseStatus,
     pub quarter: Quarter,
     pub commits: usize,
     pub lead_time_days: Option<f64>,
@@ -45,6 +44,70 @@ pub struct Release {
     pub reverts: usize,
     pub changelog: Vec<ChangeGroup>,
     pub contributors: Vec<String>,
+}
+
+/// Where a release stands: serialized (for templates and JSON) and shown
+/// as `released`, `planned`, `overdue` or `cancelled`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReleaseStatus {
+    Released,
+    /// Not shipped, and its date has not passed.
+    Planned,
+    /// Not shipped, and its date has passed.
+    Overdue,
+    Cancelled,
+}
+
+impl ReleaseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReleaseStatus::Released => "released",
+            ReleaseStatus::Planned => "planned",
+            ReleaseStatus::Overdue => "overdue",
+            ReleaseStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Planned or overdue: still to ship.
+    pub fn is_pending(self) -> bool {
+        matches!(self, ReleaseStatus::Planned | ReleaseStatus::Overdue)
+    }
+}
+
+impl std::fmt::Display for ReleaseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A KPI's quarter against its target: serialized and shown as `pass`,
+/// `fail`, `in-progress` or `no-data`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KpiState {
+    Pass,
+    Fail,
+    /// A quarter to date whose value misses the target but can still reach it.
+    InProgress,
+    NoData,
+}
+
+impl KpiState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KpiState::Pass => "pass",
+            KpiState::Fail => "fail",
+            KpiState::InProgress => "in-progress",
+            KpiState::NoData => "no-data",
+        }
+    }
+}
+
+impl std::fmt::Display for KpiState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -434,15 +497,15 @@ pub fn releases(
         let latest = plan.latest_planned();
         let slip = actual.map(|a| (a - latest).num_days());
         let status = if plan.status == Some(PlanStatus::Cancelled) {
-            "cancelled"
+            ReleaseStatus::Cancelled
         } else if actual.is_some() {
-            "released"
+            ReleaseStatus::Released
         } else if latest < today {
-            "overdue"
+            ReleaseStatus::Overdue
         } else {
-            "planned"
+            ReleaseStatus::Planned
         };
-        let open = status == "overdue";
+        let open = status == ReleaseStatus::Overdue;
         let slip = if open {
             Some((today - latest).num_days())
         } else {
@@ -500,7 +563,7 @@ pub fn releases(
             None,
             None,
             calendar.slip_tolerance_days,
-            "released",
+            ReleaseStatus::Released,
             Quarter::of(actual),
             rules,
         ));
@@ -540,7 +603,7 @@ fn from_parts(
     slip_days: Option<i64>,
     baseline_slip_days: Option<i64>,
     tolerance: i64,
-    status: &'static str,
+    status: ReleaseStatus,
     quarter: Quarter,
     rules: &ChangelogRules,
 ) -> Release {
@@ -624,8 +687,12 @@ pub fn quarter_stats(
             .iter()
             .filter(|r| r.quarter == quarter && !r.prerelease)
     };
-    let shipped: Vec<&Release> = finals().filter(|r| r.status == "released").collect();
-    let overdue: Vec<&Release> = finals().filter(|r| r.status == "overdue").collect();
+    let shipped: Vec<&Release> = finals()
+        .filter(|r| r.status == ReleaseStatus::Released)
+        .collect();
+    let overdue: Vec<&Release> = finals()
+        .filter(|r| r.status == ReleaseStatus::Overdue)
+        .collect();
     let judged: Vec<bool> = shipped
         .iter()
         .chain(&overdue)
@@ -657,9 +724,7 @@ pub fn quarter_stats(
         to_date: begun && !ended,
         months_elapsed: round2(months_elapsed),
         released: shipped.len(),
-        planned_not_released: finals()
-            .filter(|r| matches!(r.status, "planned" | "overdue"))
-            .count(),
+        planned_not_released: finals().filter(|r| r.status.is_pending()).count(),
         overdue: overdue.len(),
         on_time_rate: (!judged.is_empty()).then(|| {
             round2(100.0 * judged.iter().filter(|&&b| b).count() as f64 / judged.len() as f64)
@@ -707,9 +772,7 @@ pub struct KpiStatus {
     pub tier: Option<String>,
     pub value: Option<f64>,
     pub target: Option<crate::load::metrics::Target>,
-    /// `pass`, `fail`, `in-progress` (a quarter to date whose value misses
-    /// the target but can still reach it) or `no-data`.
-    pub status: &'static str,
+    pub status: KpiState,
     pub previous: Option<f64>,
     /// `up`, `down`, `flat`, or `none` without two values.
     pub trend: &'static str,
@@ -768,17 +831,17 @@ pub fn kpi_statuses(
             let value = kpi_value(metrics, &kpi.id, quarter, releases, tags, today);
             let previous = kpi_value(metrics, &kpi.id, quarter.prev(), releases, tags, today);
             let status = match (value, kpi.target) {
-                (None, _) => "no-data",
+                (None, _) => KpiState::NoData,
                 (Some(v), Some(t)) if !t.met_by(v) => {
                     let settled =
                         kpi.source == Source::Git && only_grows(&kpi.id) && !t.higher_is_better();
                     if to_date && !settled {
-                        "in-progress"
+                        KpiState::InProgress
                     } else {
-                        "fail"
+                        KpiState::Fail
                     }
                 }
-                (Some(_), _) => "pass",
+                (Some(_), _) => KpiState::Pass,
             };
             let trend = match (value, previous) {
                 (Some(v), Some(p)) if (v - p).abs() < 1e-9 => "flat",

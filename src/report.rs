@@ -10,7 +10,9 @@ use crate::check::format::Summary;
 use crate::load::calendar::{Quarter, Theme};
 use crate::load::history::TaggedRelease;
 use crate::load::metrics::Metrics;
-use crate::releases::{self, ChangeGroup, KpiStatus, QuarterStats, Release};
+use crate::releases::{
+    self, ChangeGroup, KpiState, KpiStatus, QuarterStats, Release, ReleaseStatus,
+};
 use crate::render::data::{IncidentRow, METRICS_URL, release_url};
 
 #[derive(Debug, Clone, Serialize)]
@@ -113,17 +115,17 @@ pub fn build(input: &Inputs) -> Report {
     };
     let shipped: Vec<ReportRelease> = in_quarter
         .iter()
-        .filter(|r| r.status == "released" && !r.prerelease)
+        .filter(|r| r.status == ReleaseStatus::Released && !r.prerelease)
         .map(wrap)
         .collect();
     let planned_not_shipped: Vec<ReportRelease> = in_quarter
         .iter()
-        .filter(|r| matches!(r.status, "planned" | "overdue") && !r.prerelease)
+        .filter(|r| r.status.is_pending() && !r.prerelease)
         .map(wrap)
         .collect();
     let prereleases: Vec<ReportRelease> = in_quarter
         .iter()
-        .filter(|r| r.prerelease && r.status != "cancelled")
+        .filter(|r| r.prerelease && r.status != ReleaseStatus::Cancelled)
         .map(wrap)
         .collect();
     let stats = releases::quarter_stats(q, input.releases, input.tags, input.as_of);
@@ -132,10 +134,13 @@ pub fn build(input: &Inputs) -> Report {
         .map(|m| releases::kpi_statuses(m, q, input.releases, input.tags, input.as_of))
         .unwrap_or_default();
     let scorecard = Scorecard {
-        pass: kpis.iter().filter(|k| k.status == "pass").count(),
-        fail: kpis.iter().filter(|k| k.status == "fail").count(),
-        in_progress: kpis.iter().filter(|k| k.status == "in-progress").count(),
-        no_data: kpis.iter().filter(|k| k.status == "no-data").count(),
+        pass: kpis.iter().filter(|k| k.status == KpiState::Pass).count(),
+        fail: kpis.iter().filter(|k| k.status == KpiState::Fail).count(),
+        in_progress: kpis
+            .iter()
+            .filter(|k| k.status == KpiState::InProgress)
+            .count(),
+        no_data: kpis.iter().filter(|k| k.status == KpiState::NoData).count(),
     };
     let incidents: Vec<IncidentRow> = input
         .metrics
@@ -254,7 +259,7 @@ fn recommend(
             .map(doc_url)
     };
     let mut out = Vec::new();
-    for k in kpis.iter().filter(|k| k.status == "fail") {
+    for k in kpis.iter().filter(|k| k.status == KpiState::Fail) {
         let (value, target) = (k.value.unwrap_or_default(), k.target);
         let target = target
             .map(|t| {
@@ -301,7 +306,7 @@ fn recommend(
     }
     if let Some(k) = kpis
         .iter()
-        .find(|k| k.id == "hotfix_count" && k.status == "fail")
+        .find(|k| k.id == "hotfix_count" && k.status == KpiState::Fail)
     {
         let _ = k;
         out.push(Recommendation {
@@ -668,18 +673,26 @@ pub fn docs_health(
     })
 }
 
+/// The forms of the report `almanac report` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Md,
+    Json,
+}
+
 /// `almanac report`: the report of `quarter` in `format`, as of `as_of` (a
-/// date, a revision, or today); with the project root, where `--out` is relative to.
+/// date, a revision, or `today`); with the project root, where `--out` is relative to.
 pub fn run(
     paths: &crate::project::Paths,
     quarter: Quarter,
-    format: crate::cli::ReportFormat,
+    format: Format,
     as_of: Option<&str>,
+    today: chrono::NaiveDate,
 ) -> crate::error::Result<(String, std::path::PathBuf)> {
-    use crate::cli::ReportFormat;
     let project = crate::project::Project::load(paths, false, crate::project::Load::Strict)?;
     let as_of = match as_of {
-        None => crate::build::today(),
+        None => today,
         Some(s) => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
             Ok(date) => date,
             Err(_) => crate::load::history::rev_date(&project.root, s)?,
@@ -723,11 +736,9 @@ pub fn run(
         .map(|u| format!("{}/", u.trim_end_matches('/')))
         .unwrap_or_default();
     let text = match format {
-        ReportFormat::Json => {
-            serde_json::to_string_pretty(&generated.report).unwrap_or_default() + "\n"
-        }
-        ReportFormat::Md => markdown(&generated.report, &base),
-        ReportFormat::Html => {
+        Format::Json => serde_json::to_string_pretty(&generated.report).unwrap_or_default() + "\n",
+        Format::Md => markdown(&generated.report, &base),
+        Format::Html => {
             let mut theme = crate::render::theme::Theme::load(&project.root, &project.config)?;
             let title = project.title();
             theme.tera.global_context().insert(

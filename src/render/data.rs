@@ -11,7 +11,7 @@ use super::charts;
 use crate::load::calendar::{Calendar, Quarter, Theme};
 use crate::load::history::TaggedRelease;
 use crate::load::metrics::{Incident, Metrics, Source};
-use crate::releases::{self, KpiStatus, QuarterStats, Release};
+use crate::releases::{self, KpiState, KpiStatus, QuarterStats, Release, ReleaseStatus};
 use crate::shortcodes::Shortcode;
 use crate::site::{DataPage, SitePage};
 
@@ -139,7 +139,7 @@ impl<'a> ReleaseData<'a> {
             .filter(|q| {
                 self.releases
                     .iter()
-                    .any(|r| r.quarter == *q && r.status == "released")
+                    .any(|r| r.quarter == *q && r.status == ReleaseStatus::Released)
             })
             .collect();
         if !reported.is_empty() {
@@ -314,7 +314,7 @@ impl<'a> ReleaseData<'a> {
         let mut upcoming: Vec<MilestoneRow> = self
             .releases
             .iter()
-            .filter(|r| matches!(r.status, "planned" | "overdue"))
+            .filter(|r| r.status.is_pending())
             .flat_map(|r| milestones(r).into_iter().map(move |(m, d)| (r, m, d)))
             .filter(|(_, _, d)| *d >= self.today)
             .map(|(r, m, d)| MilestoneRow {
@@ -450,7 +450,7 @@ impl<'a> ReleaseData<'a> {
                 let next = self
                     .releases
                     .iter()
-                    .filter(|r| matches!(r.status, "planned" | "overdue"))
+                    .filter(|r| r.status.is_pending())
                     .filter_map(|r| r.latest_planned.map(|d| (d, r)))
                     .min_by_key(|(d, _)| *d);
                 match next {
@@ -513,10 +513,13 @@ impl<'a> ReleaseData<'a> {
             .unwrap_or_default();
         MetricsView {
             quarter: quarter.to_string(),
-            passing: kpis.iter().filter(|k| k.status == "pass").count(),
-            failing: kpis.iter().filter(|k| k.status == "fail").count(),
-            in_progress: kpis.iter().filter(|k| k.status == "in-progress").count(),
-            no_data: kpis.iter().filter(|k| k.status == "no-data").count(),
+            passing: kpis.iter().filter(|k| k.status == KpiState::Pass).count(),
+            failing: kpis.iter().filter(|k| k.status == KpiState::Fail).count(),
+            in_progress: kpis
+                .iter()
+                .filter(|k| k.status == KpiState::InProgress)
+                .count(),
+            no_data: kpis.iter().filter(|k| k.status == KpiState::NoData).count(),
             scorecard: kpis,
             incidents,
         }
@@ -567,7 +570,7 @@ pub struct ReleaseRow {
     pub name: Option<String>,
     #[serde(rename = "type")]
     pub kind: &'static str,
-    pub status: &'static str,
+    pub status: ReleaseStatus,
     pub planned: Option<String>,
     pub actual: Option<String>,
     pub slip_days: Option<i64>,

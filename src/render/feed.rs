@@ -97,7 +97,7 @@ pub fn domain_of_url(url: &str) -> Option<String> {
 pub fn atom(title: &str, site: &FeedSite, releases: &[Release]) -> String {
     let mut shipped: Vec<&Release> = releases
         .iter()
-        .filter(|r| r.status == "released" && r.actual.is_some())
+        .filter(|r| r.status == crate::releases::ReleaseStatus::Released && r.actual.is_some())
         .collect();
     shipped.sort_by(|a, b| {
         b.actual

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use crate::releases::Release;
+use crate::releases::{Release, ReleaseStatus};
 
 /// `calendar.ics` for `releases`; `name` titles the calendar. UIDs are
 /// `<version>-<milestone>@<uid domain>`: the site's title can change, they
@@ -73,8 +73,8 @@ pub fn ics(name: &str, site: &super::feed::FeedSite, releases: &[Release]) -> St
             line(format!(
                 "STATUS:{}",
                 match r.status {
-                    "cancelled" => "CANCELLED",
-                    "released" => "CONFIRMED",
+                    ReleaseStatus::Cancelled => "CANCELLED",
+                    ReleaseStatus::Released => "CONFIRMED",
                     _ => "TENTATIVE",
                 }
             ));
