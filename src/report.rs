@@ -13,7 +13,8 @@ use crate::load::metrics::Metrics;
 use crate::releases::{
     self, ChangeGroup, KpiState, KpiStatus, QuarterStats, Release, ReleaseStatus,
 };
-use crate::render::data::{IncidentRow, METRICS_URL, release_url};
+use crate::releases::{METRICS_URL, release_url};
+use crate::render::data::IncidentRow;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -558,7 +559,7 @@ pub fn generate(
         .cloned()
         .collect();
     let rules = releases::ChangelogRules::new(&project.config.changelog);
-    let data = crate::render::data::ReleaseData::with_rules(
+    let data = crate::releases::ReleaseData::with_rules(
         calendar,
         project.metrics.as_ref(),
         &tags,
@@ -574,7 +575,7 @@ pub fn generate(
 /// that day, which the report must not see.
 pub fn generate_from(
     project: &crate::project::Project,
-    data: &crate::render::data::ReleaseData,
+    data: &crate::releases::ReleaseData,
     quarter: Quarter,
     docs: DocsHealth,
 ) -> Generated {
@@ -600,7 +601,7 @@ pub fn generate_from(
 /// The report for `quarter` from release data whose tags are all as of its today.
 fn generate_with(
     project: &crate::project::Project,
-    data: &crate::render::data::ReleaseData,
+    data: &crate::releases::ReleaseData,
     quarter: Quarter,
     docs: DocsHealth,
 ) -> Generated {

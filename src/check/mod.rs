@@ -58,7 +58,7 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         &[],
         &|_, _| false,
     )?;
-    let release_data = crate::render::data::ReleaseData::new(
+    let release_data = crate::releases::ReleaseData::new(
         calendar,
         project.metrics.as_ref(),
         &history.releases,
@@ -259,7 +259,7 @@ fn scan_expanded(
 /// The folders of generated pages whose data file is there but invalid
 /// (reported as a data-error): which pages they hold cannot be known.
 fn unknown_dirs(project: &Project) -> Vec<String> {
-    use crate::render::data::{CALENDAR_DIR, METRICS_URL, REPORTS_DIR};
+    use crate::releases::{CALENDAR_DIR, METRICS_URL, REPORTS_DIR};
     let invalid = |name: &str| {
         ["yaml", "yml"]
             .iter()
