@@ -117,6 +117,9 @@ impl std::fmt::Display for KpiState {
     }
 }
 
+/// The changelog groups that reports and the release feed highlight.
+pub const HIGHLIGHTS: &[&str] = &["breaking", "feat", "fix", "perf"];
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct ChangeGroup {
     /// The conventional-commit type (`feat`), `breaking` for breaking changes first.

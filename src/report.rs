@@ -11,9 +11,9 @@ use crate::load::calendar::{Quarter, Theme};
 use crate::load::history::TaggedRelease;
 use crate::load::metrics::Metrics;
 use crate::releases::{
-    self, ChangeGroup, KpiState, KpiStatus, QuarterStats, Release, ReleaseStatus,
+    self, ChangeGroup, HIGHLIGHTS, KpiState, KpiStatus, METRICS_URL, QuarterStats, Release,
+    ReleaseStatus, release_url,
 };
-use crate::releases::{METRICS_URL, release_url};
 use crate::render::data::IncidentRow;
 
 #[derive(Debug, Clone, Serialize)]
@@ -226,9 +226,6 @@ pub fn build(input: &Inputs) -> Report {
         recommendations,
     }
 }
-
-/// The groups a report's changelog highlights.
-pub const HIGHLIGHTS: &[&str] = &["breaking", "feat", "fix", "perf"];
 
 fn merged_rank(kind: &str) -> (u8, usize, String) {
     const ORDER: &[&str] = &[

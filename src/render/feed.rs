@@ -100,7 +100,7 @@ fn highlights_html(r: &Release) -> String {
     for group in r
         .changelog
         .iter()
-        .filter(|g| crate::report::HIGHLIGHTS.contains(&g.kind.as_str()))
+        .filter(|g| crate::releases::HIGHLIGHTS.contains(&g.kind.as_str()))
     {
         html.push_str(&format!("<h3>{}</h3><ul>", escape(&group.title)));
         for c in &group.changes {
