@@ -120,6 +120,17 @@ impl std::fmt::Display for KpiState {
 /// The changelog groups that reports and the release feed highlight.
 pub const HIGHLIGHTS: &[&str] = &["breaking", "feat", "fix", "perf"];
 
+/// A KPI's value against the quarter before: serialized as `up`, `down`,
+/// `flat`, or `none` without two values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trend {
+    Up,
+    Down,
+    Flat,
+    None,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct ChangeGroup {
     /// The conventional-commit type (`feat`), `breaking` for breaking changes first.
@@ -784,8 +795,7 @@ pub struct KpiStatus {
     pub target: Option<crate::load::metrics::Target>,
     pub status: KpiState,
     pub previous: Option<f64>,
-    /// `up`, `down`, `flat`, or `none` without two values.
-    pub trend: &'static str,
+    pub trend: Trend,
     /// Whether the trend moves towards the target.
     pub improving: Option<bool>,
     pub doc: Option<String>,
@@ -854,14 +864,14 @@ pub fn kpi_statuses(
                 (Some(_), _) => KpiState::Pass,
             };
             let trend = match (value, previous) {
-                (Some(v), Some(p)) if (v - p).abs() < 1e-9 => "flat",
-                (Some(v), Some(p)) if v > p => "up",
-                (Some(_), Some(_)) => "down",
-                _ => "none",
+                (Some(v), Some(p)) if (v - p).abs() < 1e-9 => Trend::Flat,
+                (Some(v), Some(p)) if v > p => Trend::Up,
+                (Some(_), Some(_)) => Trend::Down,
+                _ => Trend::None,
             };
             let improving = kpi.target.and_then(|t| match trend {
-                "up" => Some(t.higher_is_better()),
-                "down" => Some(!t.higher_is_better()),
+                Trend::Up => Some(t.higher_is_better()),
+                Trend::Down => Some(!t.higher_is_better()),
                 _ => None,
             });
             KpiStatus {
@@ -1199,6 +1209,34 @@ pub fn domain_of_url(url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Templates and JSON read the statuses as the strings they always were.
+    #[test]
+    fn statuses_serialize_as_their_names() {
+        let json = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
+        for status in [
+            ReleaseStatus::Released,
+            ReleaseStatus::Planned,
+            ReleaseStatus::Overdue,
+            ReleaseStatus::Cancelled,
+        ] {
+            assert_eq!(json(serde_json::json!(status)), status.as_str());
+            assert_eq!(status.to_string(), status.as_str());
+        }
+        for state in [
+            KpiState::Pass,
+            KpiState::Fail,
+            KpiState::InProgress,
+            KpiState::NoData,
+        ] {
+            assert_eq!(json(serde_json::json!(state)), state.as_str());
+        }
+        assert_eq!(json(serde_json::json!(KpiState::InProgress)), "in-progress");
+        assert_eq!(json(serde_json::json!(KpiState::NoData)), "no-data");
+        let trends = [Trend::Up, Trend::Down, Trend::Flat, Trend::None];
+        let names: Vec<String> = trends.iter().map(|t| json(serde_json::json!(t))).collect();
+        assert_eq!(names, ["up", "down", "flat", "none"]);
+    }
 
     #[test]
     fn uid_domains_from_repository_urls() {

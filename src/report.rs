@@ -12,7 +12,7 @@ use crate::load::history::TaggedRelease;
 use crate::load::metrics::Metrics;
 use crate::releases::{
     self, ChangeGroup, HIGHLIGHTS, KpiState, KpiStatus, METRICS_URL, QuarterStats, Release,
-    ReleaseStatus, release_url,
+    ReleaseStatus, Trend, release_url,
 };
 use crate::render::data::IncidentRow;
 
@@ -514,10 +514,10 @@ pub fn markdown(r: &Report, base: &str) -> String {
 
 pub fn trend_text(k: &KpiStatus) -> String {
     let arrow = match k.trend {
-        "up" => "↑",
-        "down" => "↓",
-        "flat" => "→",
-        _ => return "–".into(),
+        Trend::Up => "↑",
+        Trend::Down => "↓",
+        Trend::Flat => "→",
+        Trend::None => return "–".into(),
     };
     match k.improving {
         Some(true) => format!("{arrow} better"),
