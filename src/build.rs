@@ -19,8 +19,8 @@ use crate::load::guides::Guide;
 use crate::load::history::{self, Update};
 use crate::markdown::{self, Rendered};
 use crate::project::{Load, Paths, Project, Texts};
+use crate::releases::ReleaseData;
 use crate::render::context::{NavForms, SiteView, UpdatedView, page_view};
-use crate::render::data::ReleaseData;
 use crate::render::native;
 use crate::render::theme::Theme;
 use crate::report;
@@ -35,6 +35,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Broken internal links fail the build.
     pub strict: bool,
+    /// The date plan statuses and report pages are as of, decided by the caller.
+    pub today: NaiveDate,
 }
 
 #[derive(Debug)]
@@ -49,6 +51,20 @@ pub struct BuildReport {
     pub findings: Vec<Finding>,
     /// Wall time of each stage and the peak memory at its end, for `-v`.
     pub timings: Vec<Lap>,
+    /// The site as loaded and rendered, handed back so that the caller
+    /// decides when its memory is freed.
+    pub site: Option<BuiltSite>,
+}
+
+/// The whole site in memory, in millions of small allocations: freeing them
+/// one by one takes longer than some builds, so the CLI, whose last step a
+/// build is, lets the process hand the memory back at exit instead.
+pub struct BuiltSite(pub Prepared);
+
+impl std::fmt::Debug for BuiltSite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BuiltSite")
+    }
 }
 
 /// One stage of a build as `-v` shows it.
@@ -176,6 +192,7 @@ fn finish(
         warnings: prepared.warnings.clone(),
         findings: prepared.findings.clone(),
         timings: Vec::new(),
+        site: None,
     };
     let guides = prepared.project.guides.iter().zip(&prepared.rendered);
     for (guide, unsafe_id) in guides.flat_map(|(g, r)| r.unsafe_ids.iter().map(move |u| (g, u))) {
@@ -198,10 +215,7 @@ fn finish(
     report
         .warnings
         .extend(crate::include::summary(expansions.flat_map(|x| &x.skipped)));
-    // The whole site is in memory, in millions of small allocations: freeing
-    // them one by one takes longer than some builds. `build` is the CLI's last
-    // step, so the process hands the memory back at exit instead.
-    std::mem::forget(prepared);
+    report.site = Some(BuiltSite(prepared));
     let errors = report
         .findings
         .iter()
@@ -346,18 +360,17 @@ pub fn prepare(
         ],
     )?;
     if project.guides.is_empty() {
-        return Err(Error::Usage(format!(
-            "no markdown guides found in `{}`",
-            if project.content_prefix.is_empty() {
-                "."
+        return Err(Error::NoGuides {
+            folder: if project.content_prefix.is_empty() {
+                ".".into()
             } else {
-                &project.content_prefix
-            }
-        )));
+                project.content_prefix.clone()
+            },
+        });
     }
     let calendar = project.calendar.as_ref().map(|(c, _)| c);
     let tag_pattern = calendar.map_or("v{version}", |c| c.tag_pattern.as_str());
-    let today = today();
+    let today = options.today;
     let streamed = render == Render::Streamed;
     // The history, the index of the site and the theme are laid out while a
     // streamed build scans the titles: none needs another.
@@ -842,10 +855,9 @@ fn reread(root: &std::path::Path, guide: &Guide, seen: Option<Seen>) -> Result<S
             .is_some_and(|head| text_hash(head) == seen.hash)
     };
     if seen.is_some_and(|seen| !same(seen)) {
-        return Err(Error::Usage(format!(
-            "`{}` changed while the site was being built: build again",
-            guide.file
-        )));
+        return Err(Error::Changed {
+            file: guide.file.clone(),
+        });
     }
     Ok(text)
 }
@@ -1226,16 +1238,6 @@ struct SiteInput<'a> {
     search_entries: &'a Mutex<Vec<Vec<u8>>>,
 }
 
-/// The date "today" for plan status: `SOURCE_DATE_EPOCH` when set (reproducible
-/// builds), else the local date.
-pub fn today() -> NaiveDate {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-        .map_or_else(|| chrono::Local::now().date_naive(), |t| t.date_naive())
-}
-
 /// `release/index.html` → `https://host/release/`.
 fn sitemap_url(base: &str, url: &str) -> String {
     let path = url.strip_suffix("index.html").unwrap_or(url);
@@ -1274,7 +1276,7 @@ mod tests {
         for changed in ["---\nowner: ops\n---\n# New title\n\nThe body.\n", "---\n"] {
             std::fs::write(&file, changed).unwrap();
             let err = reread(dir.path(), &guide, Some(seen)).unwrap_err();
-            assert!(err.to_string().contains("changed while"), "{err}");
+            assert!(matches!(err, Error::Changed { .. }), "{err}");
         }
         // A title from the front matter: the front matter is what must hold.
         let head = "---\ntitle: Named\n---\n# Old heading\n";

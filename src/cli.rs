@@ -1,10 +1,10 @@
 //! The command line (DESIGN §2). Flags only; behaviour lives in the library.
+//! This module and `main` are the only places that know clap: the library
+//! has its own plain enums, and the flags' values map onto them here.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-
-use crate::check::format::Format;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -12,15 +12,15 @@ use crate::check::format::Format;
     version,
     about = "Release handbooks: build the site, check the docs, write the quarterly report"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
-    pub global: Global,
+    pub(crate) global: Global,
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Args)]
-pub struct Global {
+pub(crate) struct Global {
     /// Project root; every path in messages is relative to it.
     #[arg(
         short = 'C',
@@ -29,36 +29,36 @@ pub struct Global {
         value_name = "DIR",
         default_value = "."
     )]
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
     /// Markdown guides (default: content/, else docs/).
     #[arg(long, global = true, value_name = "DIR")]
-    pub content: Option<PathBuf>,
+    pub(crate) content: Option<PathBuf>,
     /// YAML data files (default: data/).
     #[arg(long, global = true, value_name = "DIR")]
-    pub data: Option<PathBuf>,
+    pub(crate) data: Option<PathBuf>,
     /// Config file (default: almanac.yaml, optional).
     #[arg(long, global = true, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
     /// Print less (errors only).
     #[arg(short, long, global = true, conflicts_with = "verbose")]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     /// Print more.
     #[arg(short, long, global = true)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
     /// Colour in messages; `auto` honours NO_COLOR and whether stderr is a terminal.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     Auto,
     Always,
     Never,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Build the handbook site.
     Build(BuildArgs),
     /// Check links, anchors and documented commands (for CI).
@@ -72,65 +72,95 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct BuildArgs {
+pub(crate) struct BuildArgs {
     /// Output folder (default: public/).
     #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     /// Absolute URL the site is published at (enables sitemap.xml).
     #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
+    pub(crate) base_url: Option<String>,
     /// Include pages with `draft: true`.
     #[arg(long)]
-    pub drafts: bool,
+    pub(crate) drafts: bool,
     /// Fail (exit 1, output untouched) when a link or anchor is broken.
     #[arg(long)]
-    pub strict: bool,
+    pub(crate) strict: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub(crate) format: CheckFormat,
     /// Report only what changed since REV broke (a pull request's base).
     #[arg(long, value_name = "REV")]
-    pub changed_since: Option<String>,
+    pub(crate) changed_since: Option<String>,
     /// Also fetch external URLs.
     #[arg(long)]
-    pub external: bool,
+    pub(crate) external: bool,
     /// Warnings fail the check too (exit 1).
     #[arg(long)]
-    pub deny_warnings: bool,
+    pub(crate) deny_warnings: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     #[arg(long, default_value_t = 1111)]
-    pub port: u16,
+    pub(crate) port: u16,
     #[arg(long, default_value = "127.0.0.1")]
-    pub bind: String,
+    pub(crate) bind: String,
     #[arg(long)]
-    pub open: bool,
+    pub(crate) open: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     /// The quarter, e.g. 2025-Q3.
     #[arg(long, value_name = "YYYY-Qn")]
-    pub quarter: String,
+    pub(crate) quarter: String,
     #[arg(long, value_enum, default_value_t = ReportFormat::Html)]
-    pub format: ReportFormat,
+    pub(crate) format: ReportFormat,
     /// Write here instead of standard output.
     #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     /// Pin git-derived data to a date (YYYY-MM-DD) or a revision: later tags are ignored.
     #[arg(long, value_name = "DATE|REV")]
-    pub as_of: Option<String>,
+    pub(crate) as_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
+pub(crate) enum ReportFormat {
     Html,
     Md,
     Json,
+}
+
+impl From<ReportFormat> for almanac::report::Format {
+    fn from(format: ReportFormat) -> Self {
+        match format {
+            ReportFormat::Html => Self::Html,
+            ReportFormat::Md => Self::Md,
+            ReportFormat::Json => Self::Json,
+        }
+    }
+}
+
+/// `check --format`: the values of `almanac::check::format::Format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CheckFormat {
+    Human,
+    Json,
+    Github,
+    Sarif,
+}
+
+impl From<CheckFormat> for almanac::check::format::Format {
+    fn from(format: CheckFormat) -> Self {
+        match format {
+            CheckFormat::Human => Self::Human,
+            CheckFormat::Json => Self::Json,
+            CheckFormat::Github => Self::Github,
+            CheckFormat::Sarif => Self::Sarif,
+        }
+    }
 }

@@ -399,14 +399,20 @@ impl Config {
     /// can be found there; `value` narrows it to one item of a list.
     pub fn error_at(&self, key: &[&str], value: Option<&str>, message: String) -> Error {
         let Some(source) = &self.source else {
-            return Error::Usage(message);
+            return Error::Config {
+                file: None,
+                message,
+            };
         };
         match locate_key(&source.text, key, value) {
             Some(offset) => {
                 let (line, column) = crate::error::line_col(&source.text, offset);
                 Error::at(&source.file, &source.text, line, column, message)
             }
-            None => Error::Usage(format!("{}: {message}", source.file)),
+            None => Error::Config {
+                file: Some(source.file.clone()),
+                message,
+            },
         }
     }
 

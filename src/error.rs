@@ -35,9 +35,100 @@ pub enum Error {
         "cannot read the git repository `{git_dir}`: {message} (`git fsck` tells what is damaged)"
     )]
     Repository { git_dir: String, message: String },
-    /// Bad arguments or a request almanac cannot serve.
+    /// `init` into a folder that already holds some of the starter's files.
+    #[error("not overwriting existing files in `{}`: {}", .dir.display(), .existing.join(", "))]
+    NotOverwriting { dir: PathBuf, existing: Vec<String> },
+    /// The project root given is not a folder.
+    #[error("project root `{}` is not a folder", .root.display())]
+    RootNotAFolder { root: PathBuf },
+    /// A folder named on the command line (`what` is `content` or `data`) is not there.
+    #[error("{what} folder `{folder}` does not exist")]
+    MissingFolder { what: &'static str, folder: String },
+    /// An error in the config file not tied to a line of it; `file` names
+    /// the config file when there is one.
+    #[error("{}{message}", .file.as_ref().map(|f| format!("{f}: ")).unwrap_or_default())]
+    Config {
+        file: Option<String>,
+        message: String,
+    },
+    /// A glob of the config's `key` that does not compile: `pattern` names
+    /// the one at fault, when one is.
+    #[error(
+        "almanac.yaml: {key}: {}{message}",
+        .pattern.as_ref().map(|p| format!("invalid pattern `{p}`: ")).unwrap_or_default()
+    )]
+    Pattern {
+        key: String,
+        pattern: Option<String>,
+        message: String,
+    },
+    /// A `--quarter` that is not `YYYY-Qn`.
     #[error("{0}")]
-    Usage(String),
+    Quarter(String),
+    /// A git operation `--changed-since` needs failed: `context` says which.
+    #[error("{context}: {message}")]
+    Git { context: String, message: String },
+    /// `--changed-since` in a bare repository.
+    #[error("--changed-since needs a repository with a working tree")]
+    NoWorkTree,
+    /// `--changed-since REV` for a revision the repository does not have.
+    #[error(
+        "revision `{rev}` not found.{} fetch it first, e.g. `git fetch --depth=1 origin main` for `origin/main`",
+        if *.shallow { " This is a shallow clone;" } else { "" }
+    )]
+    UnknownRevision { rev: String, shallow: bool },
+    /// `--as-of` that is not a date, outside a git repository.
+    #[error("`{0}` is not a date (YYYY-MM-DD) and there is no git repository to look it up in")]
+    AsOfWithoutRepository(String),
+    /// `--as-of` that is neither a date nor a revision of the repository.
+    #[error("`{0}` is neither a date (YYYY-MM-DD) nor a revision of this repository")]
+    UnknownAsOf(String),
+    /// A build of a content folder without any guide.
+    #[error("no markdown guides found in `{folder}`")]
+    NoGuides { folder: String },
+    /// A guide whose file changed between its first read and its page.
+    #[error("`{file}` changed while the site was being built: build again")]
+    Changed { file: String },
+    /// SIGINT or SIGTERM arrived while the site was being written.
+    #[error("stopped by a signal")]
+    Stopped,
+    /// A path of the site that would land outside the output folder (shown escaped).
+    #[error("refusing to write `{path}`: it is outside the output folder")]
+    OutsideOutput { path: String },
+    /// Another build holds the output folder's lock.
+    #[error(
+        "another almanac build is writing `{}` (it holds `{}`)\n  = hint: wait for it to finish, or build into another folder with --out",
+        .out_dir.display(),
+        .lock.display()
+    )]
+    Locked { out_dir: PathBuf, lock: PathBuf },
+    /// An output folder almanac must not replace: `why`, and what to do instead.
+    #[error("refusing to write the site to `{}`: {why}\n  = hint: {hint}", .out_dir.display())]
+    OutputFolder {
+        out_dir: PathBuf,
+        why: String,
+        hint: String,
+    },
+    /// A template error Tera reports without a place in a template.
+    #[error("in the templates: {0}")]
+    Templates(String),
+    /// `serve` cannot bind its address.
+    #[error("cannot listen on {bind}:{port}: {source}")]
+    Listen {
+        bind: String,
+        port: u16,
+        source: std::io::Error,
+    },
+    /// The file watcher of `serve` cannot start; `path` is the folder it
+    /// could not watch, when it got that far.
+    #[error(
+        "cannot watch {}: {message}",
+        .path.as_ref().map_or_else(|| "for changes".to_string(), |p| format!("`{}`", p.display()))
+    )]
+    Watch {
+        path: Option<PathBuf>,
+        message: String,
+    },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -398,6 +489,89 @@ mod tests {
         );
         assert!(err.to_string().contains("0xE9"), "{err}");
         assert_eq!(text_of("a", b"ok".to_vec()).unwrap(), "ok");
+    }
+
+    /// The typed errors say what the `Usage(String)` messages they replace said.
+    #[test]
+    fn typed_errors_keep_their_messages() {
+        let cases = [
+            (
+                Error::UnknownRevision {
+                    rev: "origin/main".into(),
+                    shallow: true,
+                },
+                "revision `origin/main` not found. This is a shallow clone; fetch it first, e.g. `git fetch --depth=1 origin main` for `origin/main`",
+            ),
+            (
+                Error::Config {
+                    file: Some("almanac.yaml".into()),
+                    message: "bad".into(),
+                },
+                "almanac.yaml: bad",
+            ),
+            (
+                Error::Config {
+                    file: None,
+                    message: "bad".into(),
+                },
+                "bad",
+            ),
+            (
+                Error::Pattern {
+                    key: "check.ignore".into(),
+                    pattern: Some("[".into()),
+                    message: "unclosed".into(),
+                },
+                "almanac.yaml: check.ignore: invalid pattern `[`: unclosed",
+            ),
+            (
+                Error::Pattern {
+                    key: "check.ignore".into(),
+                    pattern: None,
+                    message: "too big".into(),
+                },
+                "almanac.yaml: check.ignore: too big",
+            ),
+            (
+                Error::Watch {
+                    path: None,
+                    message: "no inotify".into(),
+                },
+                "cannot watch for changes: no inotify",
+            ),
+            (
+                Error::Watch {
+                    path: Some("/p".into()),
+                    message: "gone".into(),
+                },
+                "cannot watch `/p`: gone",
+            ),
+            (
+                Error::Locked {
+                    out_dir: "public".into(),
+                    lock: ".almanac.lock".into(),
+                },
+                "another almanac build is writing `public` (it holds `.almanac.lock`)\n  = hint: wait for it to finish, or build into another folder with --out",
+            ),
+            (
+                Error::OutputFolder {
+                    out_dir: "public".into(),
+                    why: "it is a file, not a folder".into(),
+                    hint: "choose another --out, or remove the file".into(),
+                },
+                "refusing to write the site to `public`: it is a file, not a folder\n  = hint: choose another --out, or remove the file",
+            ),
+            (
+                Error::NotOverwriting {
+                    dir: "x".into(),
+                    existing: vec!["a".into(), "b".into()],
+                },
+                "not overwriting existing files in `x`: a, b",
+            ),
+        ];
+        for (err, message) in cases {
+            assert_eq!(err.to_string(), message);
+        }
     }
 
     #[test]

@@ -69,11 +69,10 @@ pub fn run(dir: &Path, today: NaiveDate) -> Result<Vec<String>> {
         .filter(|p| dir.join(p).exists())
         .collect();
     if !existing.is_empty() {
-        return Err(Error::Usage(format!(
-            "not overwriting existing files in `{}`: {}",
-            dir.display(),
-            existing.join(", ")
-        )));
+        return Err(Error::NotOverwriting {
+            dir: dir.to_path_buf(),
+            existing: existing.iter().map(|p| p.to_string()).collect(),
+        });
     }
     for (path, text) in &files {
         let target = dir.join(path);

@@ -1,8 +1,18 @@
+//! The `almanac` program: parses the command line, decides the process-wide
+//! facts (colour, today's date), runs the command, and owns how the process
+//! ends (exit codes, a reader that went away, memory left to the exit).
+
+mod cli;
+
 use std::io::{IsTerminal, Write};
 
+use chrono::NaiveDate;
 use clap::Parser;
 
-use almanac::cli::{Cli, ColorChoice};
+use almanac::error::{Error, Result};
+use almanac::project::Paths;
+use almanac::{build, check, init, load, report, serve};
+use cli::{Cli, ColorChoice, Command};
 
 /// mimalloc rather than the system allocator: a build makes millions of
 /// small strings on every core (see the Performance section of the README).
@@ -18,15 +28,11 @@ fn main() {
             std::env::var_os("NO_COLOR").is_none() && std::io::stderr().is_terminal()
         }
     };
-    let code = match almanac::run(&cli, color, &mut std::io::stderr()) {
+    let code = match run(&cli, color, today(), &mut std::io::stderr()) {
         Ok(code) => code,
-        // The reader of our output went away (`almanac build 2>&1 | head`):
-        // stop quietly, as ripgrep does.
-        Err(almanac::error::Error::Io { source, .. })
-            if source.kind() == std::io::ErrorKind::BrokenPipe =>
-        {
-            0
-        }
+        // The reader of our output went away (`almanac check | head`): stop
+        // quietly, as ripgrep does.
+        Err(err) if broken_pipe(&err) => 0,
         Err(err) => {
             // Nowhere left to say it (stderr closed or full): the exit code still does.
             let _ = writeln!(std::io::stderr(), "{}", err.render(color));
@@ -34,4 +40,210 @@ fn main() {
         }
     };
     std::process::exit(code);
+}
+
+/// The date "today" for every command (plan status, stale pages, the
+/// report): `SOURCE_DATE_EPOCH` when set (reproducible builds), else the
+/// local date. Decided once, here, so build, check, serve and report agree.
+fn today() -> NaiveDate {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map_or_else(|| chrono::Local::now().date_naive(), |t| t.date_naive())
+}
+
+/// Whether `err` comes of a write to a pipe whose reader is gone.
+fn broken_pipe(err: &Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cause {
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
+}
+
+/// How a successful run ends: 0, or 1 when the docs have error findings.
+fn run(cli: &Cli, color: bool, today: NaiveDate, stderr: &mut dyn Write) -> Result<i32> {
+    let g = &cli.global;
+    let paths = Paths {
+        root: g.root.clone(),
+        content: g.content.clone(),
+        data: g.data.clone(),
+        config: g.config.clone(),
+    };
+    match &cli.command {
+        Command::Build(args) => {
+            let options = build::BuildOptions {
+                out: args.out.clone(),
+                base_url: args.base_url.clone(),
+                drafts: args.drafts,
+                strict: args.strict,
+                today,
+            };
+            let mut report = build::build(&paths, &options)?;
+            let site = report.site.take();
+            let code = tell_build(&report, args.strict, g, stderr);
+            // The site's memory goes back with the process, not one small
+            // allocation at a time (see `BuiltSite`).
+            std::mem::forget(site);
+            code
+        }
+        Command::Check(args) => {
+            let options = check::CheckOptions {
+                changed_since: args.changed_since.clone(),
+                external: args.external,
+                today,
+            };
+            let report = check::run(&paths, &options)?;
+            let text = check::format::render(
+                args.format.into(),
+                &report.findings,
+                &report.summary,
+                &report.sources,
+                color,
+            );
+            print(&text, "the findings")?;
+            let failed =
+                report.summary.errors > 0 || (args.deny_warnings && report.summary.warnings > 0);
+            Ok(i32::from(failed))
+        }
+        Command::Serve(args) => {
+            let options = serve::ServeOptions {
+                port: args.port,
+                bind: args.bind.clone(),
+                open: args.open,
+                verbose: g.verbose,
+                today,
+            };
+            serve::run(&paths, &options, color, stderr)
+        }
+        Command::Report(args) => {
+            let quarter: load::calendar::Quarter = args.quarter.parse().map_err(Error::Quarter)?;
+            let (text, root) = report::run(
+                &paths,
+                quarter,
+                args.format.into(),
+                args.as_of.as_deref(),
+                today,
+            )?;
+            match &args.out {
+                Some(path) => {
+                    let path = root.join(path);
+                    std::fs::write(&path, text)
+                        .map_err(|e| Error::io("writing the report", &path, e))?;
+                    if !g.quiet {
+                        let _ =
+                            writeln!(stderr, "wrote the {quarter} report to {}", path.display());
+                    }
+                }
+                None => print(&text, "the report")?,
+            }
+            Ok(0)
+        }
+        Command::Init { dir } => {
+            let dir = g
+                .root
+                .join(dir.as_deref().unwrap_or(std::path::Path::new(".")));
+            let written = init::run(&dir, today)?;
+            if !g.quiet {
+                for file in &written {
+                    let _ = writeln!(stderr, "created {}", dir.join(file).display());
+                }
+                let _ = writeln!(stderr, "next: almanac -C {} serve", dir.display());
+            }
+            Ok(0)
+        }
+    }
+}
+
+/// Tells what a build did on stderr: its warnings, its findings, and what it
+/// wrote (1 when `--strict` found broken links and nothing was written).
+fn tell_build(
+    report: &build::BuildReport,
+    strict: bool,
+    g: &cli::Global,
+    stderr: &mut dyn Write,
+) -> Result<i32> {
+    let say = |stderr: &mut dyn Write, line: String| {
+        writeln!(stderr, "{line}").map_err(|e| Error::Io {
+            context: "writing to stderr".into(),
+            source: e,
+        })
+    };
+    for warning in &report.warnings {
+        if !g.quiet {
+            say(stderr, format!("warning: {warning}"))?;
+        }
+    }
+    for finding in &report.findings {
+        if strict || !g.quiet {
+            say(stderr, finding.to_string())?;
+        }
+    }
+    if !report.written {
+        say(
+            stderr,
+            format!(
+                "error: {} broken link(s) with --strict; nothing written",
+                report
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == check::Severity::Error)
+                    .count()
+            ),
+        )?;
+        return Ok(1);
+    }
+    if g.verbose {
+        for lap in &report.timings {
+            let line = match lap.peak_kb {
+                Some(kb) => {
+                    // How many cores were busy on average: 1.0 is a serial stage.
+                    let cores =
+                        lap.cpu
+                            .filter(|_| !lap.took.is_zero())
+                            .map_or(String::new(), |cpu| {
+                                let busy = cpu.as_secs_f64() / lap.took.as_secs_f64();
+                                format!(", {busy:.1} cores")
+                            });
+                    format!("{lap}  (peak {} MB{cores})", kb / 1024)
+                }
+                None => lap.to_string(),
+            };
+            say(stderr, line)?;
+        }
+    }
+    if !g.quiet {
+        say(
+            stderr,
+            format!(
+                "built {} pages into {} ({} files written, {} unchanged, {} removed)",
+                report.pages,
+                report.out_dir.display(),
+                report.files.written,
+                report.files.unchanged,
+                report.files.removed
+            ),
+        )?;
+    }
+    Ok(0)
+}
+
+/// Writes `text` (`what` names it in messages) to stdout. A reader that went
+/// away (`almanac check | head`) is an error like any other here; `main`
+/// ends the run quietly on it.
+fn print(text: &str, what: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| Error::Io {
+            context: format!("writing {what} to stdout"),
+            source: e,
+        })
 }

@@ -115,10 +115,7 @@ impl Project {
         let earlier = earlier.map(|e| std::sync::Mutex::new(std::mem::take(e)));
         let root = &paths.root;
         if !root.is_dir() {
-            return Err(Error::Usage(format!(
-                "project root `{}` is not a folder",
-                root.display()
-            )));
+            return Err(Error::RootNotAFolder { root: root.clone() });
         }
         let config = match &paths.config {
             Some(file) => Config::load(root, &root.join(file), true)?,
@@ -426,16 +423,16 @@ fn content_dir(root: &Path, flag: Option<&Path>, config: &Config) -> Result<Path
     if let Some(dir) = flag.or(config.content_dir.as_deref()) {
         let dir = root.join(dir);
         if !dir.is_dir() {
-            let message = format!(
-                "content folder `{}` does not exist",
-                display_path(root, &dir)
-            );
+            let missing = Error::MissingFolder {
+                what: "content",
+                folder: display_path(root, &dir),
+            };
             return Err(match flag {
-                Some(_) => Error::Usage(message),
+                Some(_) => missing,
                 None => config.error_at(
                     &["content_dir"],
                     dir.strip_prefix(root).ok().and_then(Path::to_str),
-                    message,
+                    missing.to_string(),
                 ),
             });
         }
@@ -451,17 +448,24 @@ fn content_dir(root: &Path, flag: Option<&Path>, config: &Config) -> Result<Path
 /// `--data`, else the configured dir, which must exist; else `data/`,
 /// which need not.
 fn data_dir(root: &Path, flag: Option<&Path>, config: &Config) -> Result<PathBuf> {
-    let missing = |dir: &Path| format!("data folder `{}` does not exist", display_path(root, dir));
+    let missing = |dir: &Path| Error::MissingFolder {
+        what: "data",
+        folder: display_path(root, dir),
+    };
     if let Some(dir) = flag {
         let dir = root.join(dir);
         if !dir.is_dir() {
-            return Err(Error::Usage(missing(&dir)));
+            return Err(missing(&dir));
         }
         return Ok(dir);
     }
     match &config.data_dir {
         Some(dir) if !root.join(dir).is_dir() => Err(config
-            .error_at(&["data_dir"], dir.to_str(), missing(&root.join(dir)))
+            .error_at(
+                &["data_dir"],
+                dir.to_str(),
+                missing(&root.join(dir)).to_string(),
+            )
             .with_hint("create the folder, or fix `data_dir` (the default is `data`)")),
         Some(dir) => Ok(root.join(dir)),
         None => Ok(root.join("data")),

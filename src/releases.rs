@@ -1,8 +1,14 @@
 //! The release model: the calendar's plan joined with git's tags and
 //! commits, and the numbers derived from them (DESIGN §5 definitions). Pure:
-//! everything here is computed from values, and tested with values.
+//! everything here is computed from values, and tested with values, except
+//! the feeds' build time (`build_time`), read from the clock.
+//!
+//! `ReleaseData` gathers it for the site, the check and the report; its
+//! views (pages' HTML, feeds, charts) are `render`'s.
 
 use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -10,6 +16,7 @@ use serde::Serialize;
 use crate::load::calendar::{Calendar, Milestones, PlanStatus, Quarter, ReleaseType, Replan};
 use crate::load::history::{Commit, TaggedRelease, compare_versions, is_prerelease, version_core};
 use crate::load::metrics::{Metrics, Source};
+use crate::site::{DataPage, SitePage};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Release {
@@ -36,8 +43,7 @@ pub struct Release {
     pub on_time: Option<bool>,
     /// The slip is still growing: the release is overdue, not shipped.
     pub slip_open: bool,
-    /// `released`, `planned`, `overdue` or `cancelled`.
-    pub status: &'static str,
+    pub status: ReleaseStatus,
     pub quarter: Quarter,
     pub commits: usize,
     pub lead_time_days: Option<f64>,
@@ -45,6 +51,84 @@ pub struct Release {
     pub reverts: usize,
     pub changelog: Vec<ChangeGroup>,
     pub contributors: Vec<String>,
+}
+
+/// Where a release stands: serialized (for templates and JSON) and shown
+/// as `released`, `planned`, `overdue` or `cancelled`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReleaseStatus {
+    Released,
+    /// Not shipped, and its date has not passed.
+    Planned,
+    /// Not shipped, and its date has passed.
+    Overdue,
+    Cancelled,
+}
+
+impl ReleaseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReleaseStatus::Released => "released",
+            ReleaseStatus::Planned => "planned",
+            ReleaseStatus::Overdue => "overdue",
+            ReleaseStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Planned or overdue: still to ship.
+    pub fn is_pending(self) -> bool {
+        matches!(self, ReleaseStatus::Planned | ReleaseStatus::Overdue)
+    }
+}
+
+impl std::fmt::Display for ReleaseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A KPI's quarter against its target: serialized and shown as `pass`,
+/// `fail`, `in-progress` or `no-data`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KpiState {
+    Pass,
+    Fail,
+    /// A quarter to date whose value misses the target but can still reach it.
+    InProgress,
+    NoData,
+}
+
+impl KpiState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KpiState::Pass => "pass",
+            KpiState::Fail => "fail",
+            KpiState::InProgress => "in-progress",
+            KpiState::NoData => "no-data",
+        }
+    }
+}
+
+impl std::fmt::Display for KpiState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The changelog groups that reports and the release feed highlight.
+pub const HIGHLIGHTS: &[&str] = &["breaking", "feat", "fix", "perf"];
+
+/// A KPI's value against the quarter before: serialized as `up`, `down`,
+/// `flat`, or `none` without two values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trend {
+    Up,
+    Down,
+    Flat,
+    None,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -434,15 +518,15 @@ pub fn releases(
         let latest = plan.latest_planned();
         let slip = actual.map(|a| (a - latest).num_days());
         let status = if plan.status == Some(PlanStatus::Cancelled) {
-            "cancelled"
+            ReleaseStatus::Cancelled
         } else if actual.is_some() {
-            "released"
+            ReleaseStatus::Released
         } else if latest < today {
-            "overdue"
+            ReleaseStatus::Overdue
         } else {
-            "planned"
+            ReleaseStatus::Planned
         };
-        let open = status == "overdue";
+        let open = status == ReleaseStatus::Overdue;
         let slip = if open {
             Some((today - latest).num_days())
         } else {
@@ -500,7 +584,7 @@ pub fn releases(
             None,
             None,
             calendar.slip_tolerance_days,
-            "released",
+            ReleaseStatus::Released,
             Quarter::of(actual),
             rules,
         ));
@@ -540,7 +624,7 @@ fn from_parts(
     slip_days: Option<i64>,
     baseline_slip_days: Option<i64>,
     tolerance: i64,
-    status: &'static str,
+    status: ReleaseStatus,
     quarter: Quarter,
     rules: &ChangelogRules,
 ) -> Release {
@@ -624,8 +708,12 @@ pub fn quarter_stats(
             .iter()
             .filter(|r| r.quarter == quarter && !r.prerelease)
     };
-    let shipped: Vec<&Release> = finals().filter(|r| r.status == "released").collect();
-    let overdue: Vec<&Release> = finals().filter(|r| r.status == "overdue").collect();
+    let shipped: Vec<&Release> = finals()
+        .filter(|r| r.status == ReleaseStatus::Released)
+        .collect();
+    let overdue: Vec<&Release> = finals()
+        .filter(|r| r.status == ReleaseStatus::Overdue)
+        .collect();
     let judged: Vec<bool> = shipped
         .iter()
         .chain(&overdue)
@@ -657,9 +745,7 @@ pub fn quarter_stats(
         to_date: begun && !ended,
         months_elapsed: round2(months_elapsed),
         released: shipped.len(),
-        planned_not_released: finals()
-            .filter(|r| matches!(r.status, "planned" | "overdue"))
-            .count(),
+        planned_not_released: finals().filter(|r| r.status.is_pending()).count(),
         overdue: overdue.len(),
         on_time_rate: (!judged.is_empty()).then(|| {
             round2(100.0 * judged.iter().filter(|&&b| b).count() as f64 / judged.len() as f64)
@@ -707,12 +793,9 @@ pub struct KpiStatus {
     pub tier: Option<String>,
     pub value: Option<f64>,
     pub target: Option<crate::load::metrics::Target>,
-    /// `pass`, `fail`, `in-progress` (a quarter to date whose value misses
-    /// the target but can still reach it) or `no-data`.
-    pub status: &'static str,
+    pub status: KpiState,
     pub previous: Option<f64>,
-    /// `up`, `down`, `flat`, or `none` without two values.
-    pub trend: &'static str,
+    pub trend: Trend,
     /// Whether the trend moves towards the target.
     pub improving: Option<bool>,
     pub doc: Option<String>,
@@ -768,27 +851,27 @@ pub fn kpi_statuses(
             let value = kpi_value(metrics, &kpi.id, quarter, releases, tags, today);
             let previous = kpi_value(metrics, &kpi.id, quarter.prev(), releases, tags, today);
             let status = match (value, kpi.target) {
-                (None, _) => "no-data",
+                (None, _) => KpiState::NoData,
                 (Some(v), Some(t)) if !t.met_by(v) => {
                     let settled =
                         kpi.source == Source::Git && only_grows(&kpi.id) && !t.higher_is_better();
                     if to_date && !settled {
-                        "in-progress"
+                        KpiState::InProgress
                     } else {
-                        "fail"
+                        KpiState::Fail
                     }
                 }
-                (Some(_), _) => "pass",
+                (Some(_), _) => KpiState::Pass,
             };
             let trend = match (value, previous) {
-                (Some(v), Some(p)) if (v - p).abs() < 1e-9 => "flat",
-                (Some(v), Some(p)) if v > p => "up",
-                (Some(_), Some(_)) => "down",
-                _ => "none",
+                (Some(v), Some(p)) if (v - p).abs() < 1e-9 => Trend::Flat,
+                (Some(v), Some(p)) if v > p => Trend::Up,
+                (Some(_), Some(_)) => Trend::Down,
+                _ => Trend::None,
             };
             let improving = kpi.target.and_then(|t| match trend {
-                "up" => Some(t.higher_is_better()),
-                "down" => Some(!t.higher_is_better()),
+                Trend::Up => Some(t.higher_is_better()),
+                Trend::Down => Some(!t.higher_is_better()),
                 _ => None,
             });
             KpiStatus {
@@ -808,9 +891,377 @@ pub fn kpi_statuses(
         .collect()
 }
 
+/// Where the generated pages live.
+pub const CALENDAR_DIR: &str = "calendar";
+pub const METRICS_URL: &str = "metrics/index.html";
+pub const REPORTS_DIR: &str = "reports";
+
+pub fn release_url(version: &str) -> String {
+    format!("{CALENDAR_DIR}/{version}.html")
+}
+
+/// Everything derived from the calendar, metrics and history.
+pub struct ReleaseData<'a> {
+    pub calendar: Option<&'a Calendar>,
+    pub metrics: Option<&'a Metrics>,
+    pub tags: &'a [TaggedRelease],
+    pub releases: Vec<Release>,
+    pub today: NaiveDate,
+    /// Each author's first commit, for reports' new contributors.
+    pub first_commits: &'a FirstCommits,
+    /// What names the feeds stably, and when they were made.
+    pub feed: FeedSite,
+}
+
+pub type FirstCommits = std::collections::BTreeMap<String, chrono::DateTime<chrono::FixedOffset>>;
+static NO_FIRST_COMMITS: FirstCommits = FirstCommits::new();
+
+impl<'a> ReleaseData<'a> {
+    pub fn new(
+        calendar: Option<&'a Calendar>,
+        metrics: Option<&'a Metrics>,
+        tags: &'a [TaggedRelease],
+        today: NaiveDate,
+    ) -> Self {
+        Self::with_rules(calendar, metrics, tags, today, &ChangelogRules::default())
+    }
+
+    /// `new`, with the changelog rules of the site's `changelog:` section.
+    pub fn with_rules(
+        calendar: Option<&'a Calendar>,
+        metrics: Option<&'a Metrics>,
+        tags: &'a [TaggedRelease],
+        today: NaiveDate,
+        rules: &ChangelogRules,
+    ) -> Self {
+        let releases = calendar
+            .map(|c| releases(c, tags, today, rules))
+            .unwrap_or_default();
+        ReleaseData {
+            calendar,
+            metrics,
+            tags,
+            releases,
+            today,
+            first_commits: &NO_FIRST_COMMITS,
+            feed: FeedSite::new(
+                calendar.and_then(|c| c.uid_domain.as_deref()),
+                None,
+                None,
+                None,
+            ),
+        }
+    }
+
+    /// With the site's URL and repository, which name the feeds.
+    pub fn with_site(mut self, config: &crate::config::Config, remote: Option<&str>) -> Self {
+        self.feed = FeedSite::new(
+            self.calendar.and_then(|c| c.uid_domain.as_deref()),
+            config.repo_url.as_deref(),
+            remote,
+            config.base_url.as_deref(),
+        );
+        self
+    }
+
+    /// With the history's first commit per author (`History::first_commits`).
+    pub fn with_first_commits(mut self, first_commits: &'a FirstCommits) -> Self {
+        self.first_commits = first_commits;
+        self
+    }
+
+    /// The site pages to add: the calendar section with its releases, and metrics.
+    pub fn pages(&self) -> Vec<SitePage> {
+        let mut pages = Vec::new();
+        if self.calendar.is_some() {
+            pages.push(SitePage {
+                url: format!("{CALENDAR_DIR}/index.html"),
+                title: "Release calendar".into(),
+                description: Some("Planned and actual release dates, quarter by quarter.".into()),
+                guide: None,
+                section: Some(CALENDAR_DIR.into()),
+                parent: Some(String::new()),
+                weight: Some(i64::MAX - 2),
+                data: Some(DataPage::Calendar),
+                heading: false,
+                hidden: false,
+            });
+            for (i, r) in self.releases.iter().enumerate().rev() {
+                pages.push(SitePage {
+                    url: release_url(&r.version),
+                    title: format!("{} {}", r.version, r.name.as_deref().unwrap_or(""))
+                        .trim()
+                        .to_string(),
+                    description: None,
+                    guide: None,
+                    section: None,
+                    parent: Some(CALENDAR_DIR.into()),
+                    weight: Some(-(i as i64)),
+                    data: Some(DataPage::Release(i)),
+                    heading: false,
+                    hidden: false,
+                });
+            }
+        }
+        let reported: Vec<Quarter> = self
+            .quarters()
+            .into_iter()
+            .filter(|q| {
+                self.releases
+                    .iter()
+                    .any(|r| r.quarter == *q && r.status == ReleaseStatus::Released)
+            })
+            .collect();
+        if !reported.is_empty() {
+            pages.push(SitePage {
+                url: format!("{REPORTS_DIR}/index.html"),
+                title: "Quarterly reports".into(),
+                description: Some("One release report per quarter that shipped releases.".into()),
+                guide: None,
+                section: Some(REPORTS_DIR.into()),
+                parent: Some(String::new()),
+                weight: Some(i64::MAX),
+                data: None,
+                heading: false,
+                hidden: false,
+            });
+            for (i, q) in reported.iter().enumerate() {
+                pages.push(SitePage {
+                    url: format!("{REPORTS_DIR}/{q}.html"),
+                    title: format!("{q} report"),
+                    description: self
+                        .calendar
+                        .and_then(|c| c.themes.iter().find(|t| t.quarter == *q))
+                        .map(|t| t.title.clone()),
+                    guide: None,
+                    section: None,
+                    parent: Some(REPORTS_DIR.into()),
+                    weight: Some(-(i as i64)),
+                    data: Some(DataPage::Report(*q)),
+                    heading: false,
+                    hidden: false,
+                });
+            }
+        }
+        if self.metrics.is_some() {
+            pages.push(SitePage {
+                url: METRICS_URL.into(),
+                title: "Metrics dashboard".into(),
+                description: Some("KPIs against their targets.".into()),
+                guide: None,
+                section: None,
+                parent: Some(String::new()),
+                weight: Some(i64::MAX - 1),
+                data: Some(DataPage::Metrics),
+                heading: false,
+                hidden: false,
+            });
+        }
+        pages
+    }
+
+    /// The quarter whose numbers the dashboard shows: the current one.
+    pub fn current_quarter(&self) -> Quarter {
+        Quarter::of(self.today)
+    }
+
+    pub fn kpis(&self, quarter: Quarter) -> Vec<KpiStatus> {
+        match self.metrics {
+            Some(m) => kpi_statuses(m, quarter, &self.releases, self.tags, self.today),
+            None => Vec::new(),
+        }
+    }
+
+    /// The values a KPI chart plots: observations in order, or per quarter
+    /// for `source: git`, where a quarter without data is a gap (`None`).
+    pub fn kpi_points(&self, id: &str) -> Vec<(String, Option<f64>)> {
+        let Some(metrics) = self.metrics else {
+            return Vec::new();
+        };
+        let Some(kpi) = metrics.kpis.iter().find(|k| k.id == id) else {
+            return Vec::new();
+        };
+        if kpi.source == Source::Git {
+            return self
+                .quarters()
+                .into_iter()
+                .filter(|q| *q <= self.current_quarter())
+                .map(|q| {
+                    let v = kpi_value(metrics, id, q, &self.releases, self.tags, self.today);
+                    (q.to_string(), v)
+                })
+                .collect();
+        }
+        metrics
+            .observations
+            .iter()
+            .filter_map(|o| {
+                let v = *o.values.get(id)?;
+                let label = o
+                    .release
+                    .clone()
+                    .or_else(|| o.period.map(|p| p.to_string()))
+                    .or_else(|| o.date.map(|d| d.to_string()))?;
+                Some((label, Some(v)))
+            })
+            .collect()
+    }
+
+    /// Quarters with a release or a theme, in order.
+    pub fn quarters(&self) -> Vec<Quarter> {
+        let mut set: BTreeSet<Quarter> = self.releases.iter().map(|r| r.quarter).collect();
+        if let Some(c) = self.calendar {
+            set.extend(c.themes.iter().map(|t| t.quarter));
+        }
+        set.into_iter().collect()
+    }
+
+    pub fn release_view(&self, i: usize) -> Option<&Release> {
+        self.releases.get(i)
+    }
+}
+
+/// The stable names and the build time the feeds need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedSite {
+    /// The host part of iCal UIDs and Atom tag URIs.
+    pub uid_domain: String,
+    /// The feed's build time: `SOURCE_DATE_EPOCH` when set, else the start
+    /// of today (UTC).
+    pub stamp: DateTime<Utc>,
+    /// The site's URL with a trailing `/`, for absolute links; else links
+    /// are relative to the feed, which sits at the site root.
+    pub base: String,
+}
+
+impl FeedSite {
+    /// The UID domain is `uid_domain` from the calendar when set, else
+    /// derived from `repo_url`, else from the `origin` remote
+    /// (`https://github.com/acme/tool.git` → `tool.acme.github.com`), else
+    /// `almanac.invalid`: never from the site's title, which may change.
+    pub fn new(
+        explicit: Option<&str>,
+        repo_url: Option<&str>,
+        remote: Option<&str>,
+        base_url: Option<&str>,
+    ) -> FeedSite {
+        let uid_domain = explicit
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_string)
+            .or_else(|| repo_url.and_then(domain_of_url))
+            .or_else(|| remote.and_then(domain_of_url))
+            .unwrap_or_else(|| "almanac.invalid".into());
+        FeedSite {
+            uid_domain,
+            stamp: build_time(),
+            base: base_url
+                .map(|u| format!("{}/", u.trim_end_matches('/')))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// `SOURCE_DATE_EPOCH` when set (reproducible builds), else the start of
+/// today in UTC: to the day, so that builds of one day (a full build and
+/// `serve`'s rebuilds) write the same bytes.
+pub fn build_time() -> DateTime<Utc> {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| DateTime::from_timestamp(secs, 0))
+        .unwrap_or_else(|| {
+            let today = Utc::now().date_naive();
+            today.and_time(chrono::NaiveTime::MIN).and_utc()
+        })
+}
+
+/// A repository URL as a domain-like name: `https://github.com/acme/tool.git`,
+/// `git@github.com:acme/tool.git` and `ssh://git@github.com:22/acme/tool`
+/// all give `tool.acme.github.com`.
+pub fn domain_of_url(url: &str) -> Option<String> {
+    let url = url.trim();
+    let (rest, scp) = match url.split_once("://") {
+        Some((_, rest)) => (rest, false),
+        None => (url, true),
+    };
+    let (host, path) = if scp {
+        rest.split_once(':')?
+    } else {
+        rest.split_once('/').unwrap_or((rest, ""))
+    };
+    let host = host.rsplit('@').next().unwrap_or(host);
+    let host = host.split(':').next().unwrap_or(host);
+    let path = path.trim_end_matches('/');
+    let path = path.strip_suffix(".git").unwrap_or(path);
+    let mut parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).rev().collect();
+    parts.push(host);
+    let domain: String = parts
+        .join(".")
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+        .collect();
+    let domain = domain.trim_matches('.').to_string();
+    (!host.is_empty() && !domain.is_empty()).then_some(domain)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Templates and JSON read the statuses as the strings they always were.
+    #[test]
+    fn statuses_serialize_as_their_names() {
+        let json = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
+        for status in [
+            ReleaseStatus::Released,
+            ReleaseStatus::Planned,
+            ReleaseStatus::Overdue,
+            ReleaseStatus::Cancelled,
+        ] {
+            assert_eq!(json(serde_json::json!(status)), status.as_str());
+            assert_eq!(status.to_string(), status.as_str());
+        }
+        for state in [
+            KpiState::Pass,
+            KpiState::Fail,
+            KpiState::InProgress,
+            KpiState::NoData,
+        ] {
+            assert_eq!(json(serde_json::json!(state)), state.as_str());
+        }
+        assert_eq!(json(serde_json::json!(KpiState::InProgress)), "in-progress");
+        assert_eq!(json(serde_json::json!(KpiState::NoData)), "no-data");
+        let trends = [Trend::Up, Trend::Down, Trend::Flat, Trend::None];
+        let names: Vec<String> = trends.iter().map(|t| json(serde_json::json!(t))).collect();
+        assert_eq!(names, ["up", "down", "flat", "none"]);
+    }
+
+    #[test]
+    fn uid_domains_from_repository_urls() {
+        for url in [
+            "https://github.com/acme/tool.git",
+            "git@github.com:acme/tool.git",
+            "ssh://git@github.com:22/acme/tool",
+            "https://user@GitHub.com/acme/tool/",
+        ] {
+            assert_eq!(
+                domain_of_url(url).as_deref(),
+                Some("tool.acme.github.com"),
+                "{url}"
+            );
+        }
+        let site = FeedSite::new(None, None, None, None);
+        assert_eq!(site.uid_domain, "almanac.invalid");
+        let site = FeedSite::new(
+            Some("cal.example.org"),
+            Some("https://x.org/a/b"),
+            None,
+            None,
+        );
+        assert_eq!(site.uid_domain, "cal.example.org");
+    }
 
     #[test]
     fn conventional_subjects() {

@@ -10,8 +10,11 @@ use crate::check::format::Summary;
 use crate::load::calendar::{Quarter, Theme};
 use crate::load::history::TaggedRelease;
 use crate::load::metrics::Metrics;
-use crate::releases::{self, ChangeGroup, KpiStatus, QuarterStats, Release};
-use crate::render::data::{IncidentRow, METRICS_URL, release_url};
+use crate::releases::{
+    self, ChangeGroup, HIGHLIGHTS, KpiState, KpiStatus, METRICS_URL, QuarterStats, Release,
+    ReleaseStatus, Trend, release_url,
+};
+use crate::render::data::IncidentRow;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -113,17 +116,17 @@ pub fn build(input: &Inputs) -> Report {
     };
     let shipped: Vec<ReportRelease> = in_quarter
         .iter()
-        .filter(|r| r.status == "released" && !r.prerelease)
+        .filter(|r| r.status == ReleaseStatus::Released && !r.prerelease)
         .map(wrap)
         .collect();
     let planned_not_shipped: Vec<ReportRelease> = in_quarter
         .iter()
-        .filter(|r| matches!(r.status, "planned" | "overdue") && !r.prerelease)
+        .filter(|r| r.status.is_pending() && !r.prerelease)
         .map(wrap)
         .collect();
     let prereleases: Vec<ReportRelease> = in_quarter
         .iter()
-        .filter(|r| r.prerelease && r.status != "cancelled")
+        .filter(|r| r.prerelease && r.status != ReleaseStatus::Cancelled)
         .map(wrap)
         .collect();
     let stats = releases::quarter_stats(q, input.releases, input.tags, input.as_of);
@@ -132,10 +135,13 @@ pub fn build(input: &Inputs) -> Report {
         .map(|m| releases::kpi_statuses(m, q, input.releases, input.tags, input.as_of))
         .unwrap_or_default();
     let scorecard = Scorecard {
-        pass: kpis.iter().filter(|k| k.status == "pass").count(),
-        fail: kpis.iter().filter(|k| k.status == "fail").count(),
-        in_progress: kpis.iter().filter(|k| k.status == "in-progress").count(),
-        no_data: kpis.iter().filter(|k| k.status == "no-data").count(),
+        pass: kpis.iter().filter(|k| k.status == KpiState::Pass).count(),
+        fail: kpis.iter().filter(|k| k.status == KpiState::Fail).count(),
+        in_progress: kpis
+            .iter()
+            .filter(|k| k.status == KpiState::InProgress)
+            .count(),
+        no_data: kpis.iter().filter(|k| k.status == KpiState::NoData).count(),
     };
     let incidents: Vec<IncidentRow> = input
         .metrics
@@ -221,9 +227,6 @@ pub fn build(input: &Inputs) -> Report {
     }
 }
 
-/// The groups a report's changelog highlights.
-pub const HIGHLIGHTS: &[&str] = &["breaking", "feat", "fix", "perf"];
-
 fn merged_rank(kind: &str) -> (u8, usize, String) {
     const ORDER: &[&str] = &[
         "breaking", "security", "feat", "fix", "perf", "revert", "refactor", "docs", "test",
@@ -254,7 +257,7 @@ fn recommend(
             .map(doc_url)
     };
     let mut out = Vec::new();
-    for k in kpis.iter().filter(|k| k.status == "fail") {
+    for k in kpis.iter().filter(|k| k.status == KpiState::Fail) {
         let (value, target) = (k.value.unwrap_or_default(), k.target);
         let target = target
             .map(|t| {
@@ -301,7 +304,7 @@ fn recommend(
     }
     if let Some(k) = kpis
         .iter()
-        .find(|k| k.id == "hotfix_count" && k.status == "fail")
+        .find(|k| k.id == "hotfix_count" && k.status == KpiState::Fail)
     {
         let _ = k;
         out.push(Recommendation {
@@ -511,10 +514,10 @@ pub fn markdown(r: &Report, base: &str) -> String {
 
 pub fn trend_text(k: &KpiStatus) -> String {
     let arrow = match k.trend {
-        "up" => "↑",
-        "down" => "↓",
-        "flat" => "→",
-        _ => return "–".into(),
+        Trend::Up => "↑",
+        Trend::Down => "↓",
+        Trend::Flat => "→",
+        Trend::None => return "–".into(),
     };
     match k.improving {
         Some(true) => format!("{arrow} better"),
@@ -553,7 +556,7 @@ pub fn generate(
         .cloned()
         .collect();
     let rules = releases::ChangelogRules::new(&project.config.changelog);
-    let data = crate::render::data::ReleaseData::with_rules(
+    let data = crate::releases::ReleaseData::with_rules(
         calendar,
         project.metrics.as_ref(),
         &tags,
@@ -569,7 +572,7 @@ pub fn generate(
 /// that day, which the report must not see.
 pub fn generate_from(
     project: &crate::project::Project,
-    data: &crate::render::data::ReleaseData,
+    data: &crate::releases::ReleaseData,
     quarter: Quarter,
     docs: DocsHealth,
 ) -> Generated {
@@ -595,7 +598,7 @@ pub fn generate_from(
 /// The report for `quarter` from release data whose tags are all as of its today.
 fn generate_with(
     project: &crate::project::Project,
-    data: &crate::render::data::ReleaseData,
+    data: &crate::releases::ReleaseData,
     quarter: Quarter,
     docs: DocsHealth,
 ) -> Generated {
@@ -668,18 +671,26 @@ pub fn docs_health(
     })
 }
 
+/// The forms of the report `almanac report` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Md,
+    Json,
+}
+
 /// `almanac report`: the report of `quarter` in `format`, as of `as_of` (a
-/// date, a revision, or today); with the project root, where `--out` is relative to.
+/// date, a revision, or `today`); with the project root, where `--out` is relative to.
 pub fn run(
     paths: &crate::project::Paths,
     quarter: Quarter,
-    format: crate::cli::ReportFormat,
+    format: Format,
     as_of: Option<&str>,
+    today: chrono::NaiveDate,
 ) -> crate::error::Result<(String, std::path::PathBuf)> {
-    use crate::cli::ReportFormat;
     let project = crate::project::Project::load(paths, false, crate::project::Load::Strict)?;
     let as_of = match as_of {
-        None => crate::build::today(),
+        None => today,
         Some(s) => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
             Ok(date) => date,
             Err(_) => crate::load::history::rev_date(&project.root, s)?,
@@ -723,11 +734,9 @@ pub fn run(
         .map(|u| format!("{}/", u.trim_end_matches('/')))
         .unwrap_or_default();
     let text = match format {
-        ReportFormat::Json => {
-            serde_json::to_string_pretty(&generated.report).unwrap_or_default() + "\n"
-        }
-        ReportFormat::Md => markdown(&generated.report, &base),
-        ReportFormat::Html => {
+        Format::Json => serde_json::to_string_pretty(&generated.report).unwrap_or_default() + "\n",
+        Format::Md => markdown(&generated.report, &base),
+        Format::Html => {
             let mut theme = crate::render::theme::Theme::load(&project.root, &project.config)?;
             let title = project.title();
             theme.tera.global_context().insert(

@@ -47,6 +47,8 @@ pub struct ServeOptions {
     pub port: u16,
     pub bind: String,
     pub open: bool,
+    /// The date plan statuses are as of, for every rebuild of the session.
+    pub today: chrono::NaiveDate,
 }
 
 /// A serve session's memory between rebuilds.
@@ -85,9 +87,10 @@ impl Session {
             .collect()
     }
 
-    pub fn new(paths: Paths, out: PathBuf) -> Session {
+    pub fn new(paths: Paths, out: PathBuf, today: chrono::NaiveDate) -> Session {
         let options = BuildOptions {
             out: Some(out.clone()),
+            today,
             ..BuildOptions::default()
         };
         Session {
@@ -383,7 +386,7 @@ pub fn run(
         });
     }
     let clients = Clients::default();
-    let mut session = Session::new(paths.clone(), out.clone());
+    let mut session = Session::new(paths.clone(), out.clone(), options.today);
     let say = |stderr: &mut dyn Write, line: &str| {
         let _ = writeln!(stderr, "{line}");
     };
@@ -404,10 +407,11 @@ pub fn run(
     }
 
     let server = crate::http::Server::bind((options.bind.as_str(), options.port)).map_err(|e| {
-        Error::Usage(format!(
-            "cannot listen on {}:{}: {e}",
-            options.bind, options.port
-        ))
+        Error::Listen {
+            bind: options.bind.clone(),
+            port: options.port,
+            source: e,
+        }
     })?;
     let addr = server.local_addr().map_or_else(
         |_| format!("{}:{}", options.bind, options.port),

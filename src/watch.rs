@@ -94,10 +94,16 @@ pub fn watch(root: &Path, tx: Sender<Vec<PathBuf>>) -> Result<impl Drop> {
             }
         },
     )
-    .map_err(|e| Error::Usage(format!("cannot watch for changes: {e}")))?;
+    .map_err(|e| Error::Watch {
+        path: None,
+        message: e.to_string(),
+    })?;
     debouncer
         .watch(root, RecursiveMode::Recursive)
-        .map_err(|e| Error::Usage(format!("cannot watch `{}`: {e}", root.display())))?;
+        .map_err(|e| Error::Watch {
+            path: Some(root.to_path_buf()),
+            message: e.to_string(),
+        })?;
     Ok(debouncer)
 }
 

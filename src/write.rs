@@ -102,7 +102,7 @@ impl Staging {
     /// exactly these bytes, its file is linked instead.
     pub fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<()> {
         if crate::cleanup::stopping() {
-            return Err(Error::Usage("stopped by a signal".into()));
+            return Err(Error::Stopped);
         }
         let rel = site_path(rel)?;
         let path = self.dir.join(rel.as_ref());
@@ -186,10 +186,9 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 pub fn site_path(rel: &str) -> Result<std::borrow::Cow<'_, str>> {
     use std::borrow::Cow;
     let refuse = || {
-        Err(Error::Usage(format!(
-            "refusing to write `{}`: it is outside the output folder",
-            rel.escape_debug()
-        )))
+        Err(Error::OutsideOutput {
+            path: rel.escape_debug().to_string(),
+        })
     };
     if rel.starts_with('/') || rel.contains('\0') {
         return refuse();
@@ -232,11 +231,10 @@ fn lock_output(lock_path: &Path, out_dir: &Path) -> Result<std::fs::File> {
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(Error::Usage(format!(
-                    "another almanac build is writing `{}` (it holds `{}`)\n  = hint: wait for it to finish, or build into another folder with --out",
-                    out_dir.display(),
-                    lock_path.display()
-                )));
+                return Err(Error::Locked {
+                    out_dir: out_dir.to_path_buf(),
+                    lock: lock_path.to_path_buf(),
+                });
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(Error::io("locking", lock_path, e)),
         }
@@ -387,10 +385,11 @@ fn write_all(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
 /// holding files that almanac did not write.
 pub fn check_output_dir(root: &Path, out_dir: &Path, protected: &[&Path]) -> Result<()> {
     let refuse = |why: String, hint: &str| {
-        Err(Error::Usage(format!(
-            "refusing to write the site to `{}`: {why}\n  = hint: {hint}",
-            out_dir.display()
-        )))
+        Err(Error::OutputFolder {
+            out_dir: out_dir.to_path_buf(),
+            why,
+            hint: hint.to_string(),
+        })
     };
     let out = canonical(out_dir);
     let root_c = canonical(root);

@@ -323,6 +323,20 @@ fn warnings_pass_unless_denied() {
     assert_eq!(site.run(&["check", "--deny-warnings"]).code, 1);
 }
 
+/// Check's "today" is build's: `SOURCE_DATE_EPOCH` pins it, so a page due
+/// for review between two pinned dates is stale as of the later one only.
+#[test]
+fn source_date_epoch_pins_today_for_stale_pages() {
+    let site = Fixture::with(&[("docs/index.md", "---\nreview_by: 2026-06-01\n---\n# Home\n")]);
+    let stale = |date: &str| {
+        let epoch = common::at(date).to_string();
+        let run = site.run_env(&["check"], &[("SOURCE_DATE_EPOCH", &epoch)]);
+        run.stderr.contains("stale") || run.stdout.contains("stale")
+    };
+    assert!(!stale("2026-01-01T00:00:00Z"));
+    assert!(stale("2026-07-01T00:00:00Z"));
+}
+
 #[test]
 fn config_severity_and_ignores() {
     let site = Fixture::with(&[

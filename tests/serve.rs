@@ -293,7 +293,7 @@ fn incremental_rebuilds_equal_a_full_build() {
         root: site.root().to_path_buf(),
         ..Paths::default()
     };
-    let mut session = Session::new(paths, out.path("live"));
+    let mut session = Session::new(paths, out.path("live"), chrono::Local::now().date_naive());
     session.rebuild(&HashSet::new()).unwrap();
     let content: HashSet<Change> = [Change::Content].into();
 
@@ -518,7 +518,7 @@ fn an_included_files_edit_renders_the_pages_that_include_it_again() {
         root: site.root().to_path_buf(),
         ..Paths::default()
     };
-    let mut session = Session::new(paths, out.path("live"));
+    let mut session = Session::new(paths, out.path("live"), chrono::Local::now().date_naive());
     session.rebuild(&HashSet::new()).unwrap();
     assert!(
         out.read("live/index.html")

@@ -9,7 +9,8 @@ use serde_json::json;
 use super::{Finding, Kind, Severity};
 use crate::error::LineIndex;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// The forms `almanac check` writes its findings in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Human,
     Json,

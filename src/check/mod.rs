@@ -57,7 +57,7 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         &[],
         &|_, _| false,
     )?;
-    let release_data = crate::render::data::ReleaseData::new(
+    let release_data = crate::releases::ReleaseData::new(
         calendar,
         project.metrics.as_ref(),
         &history.releases,
@@ -258,7 +258,7 @@ fn scan_expanded(
 /// The folders of generated pages whose data file is there but invalid
 /// (reported as a data-error): which pages they hold cannot be known.
 fn unknown_dirs(project: &Project) -> Vec<String> {
-    use crate::render::data::{CALENDAR_DIR, METRICS_URL, REPORTS_DIR};
+    use crate::releases::{CALENDAR_DIR, METRICS_URL, REPORTS_DIR};
     let invalid = |name: &str| {
         ["yaml", "yml"]
             .iter()
@@ -277,13 +277,18 @@ fn unknown_dirs(project: &Project) -> Vec<String> {
 fn globs(patterns: &[String], key: &str) -> Result<GlobSet> {
     let mut set = GlobSetBuilder::new();
     for p in patterns {
-        let glob = Glob::new(p).map_err(|e| {
-            Error::Usage(format!("almanac.yaml: {key}: invalid pattern `{p}`: {e}"))
+        let glob = Glob::new(p).map_err(|e| Error::Pattern {
+            key: key.to_string(),
+            pattern: Some(p.clone()),
+            message: e.to_string(),
         })?;
         set.add(glob);
     }
-    set.build()
-        .map_err(|e| Error::Usage(format!("almanac.yaml: {key}: {e}")))
+    set.build().map_err(|e| Error::Pattern {
+        key: key.to_string(),
+        pattern: None,
+        message: e.to_string(),
+    })
 }
 
 /// The candidate closest to `wanted` by edit distance, if it is close enough to be a likely typo.

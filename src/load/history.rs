@@ -30,34 +30,34 @@ impl Changes {
 /// What changed in the working tree (committed or not, untracked included)
 /// since `rev`.
 pub fn changes_since(root: &Path, rev: &str) -> Result<Changes> {
-    let repo = Repository::discover(root).map_err(|e| {
-        Error::Usage(format!(
-            "--changed-since needs a git repository: {}",
-            e.message()
-        ))
-    })?;
-    let object = repo.revparse_single(rev).map_err(|_| {
-        let shallow = if repo.is_shallow() { " This is a shallow clone;" } else { "" };
-        Error::Usage(format!(
-            "revision `{rev}` not found.{shallow} fetch it first, e.g. `git fetch --depth=1 origin main` for `origin/main`"
-        ))
-    })?;
+    let git = |context: String| {
+        move |e: git2::Error| Error::Git {
+            context,
+            message: e.message().to_string(),
+        }
+    };
+    let repo =
+        Repository::discover(root).map_err(git("--changed-since needs a git repository".into()))?;
+    let object = repo
+        .revparse_single(rev)
+        .map_err(|_| Error::UnknownRevision {
+            rev: rev.to_string(),
+            shallow: repo.is_shallow(),
+        })?;
     let tree = object
         .peel_to_tree()
-        .map_err(|e| Error::Usage(format!("`{rev}` does not name a commit: {}", e.message())))?;
+        .map_err(git(format!("`{rev}` does not name a commit")))?;
     let mut options = DiffOptions::new();
     options.include_untracked(true).recurse_untracked_dirs(true);
     let mut diff = repo
         .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options))
-        .map_err(|e| Error::Usage(format!("comparing with `{rev}`: {}", e.message())))?;
+        .map_err(git(format!("comparing with `{rev}`")))?;
     let mut find = DiffFindOptions::new();
     find.renames(true).for_untracked(true);
     diff.find_similar(Some(&mut find))
-        .map_err(|e| Error::Usage(format!("finding renames since `{rev}`: {}", e.message())))?;
+        .map_err(git(format!("finding renames since `{rev}`")))?;
 
-    let workdir = repo.workdir().ok_or_else(|| {
-        Error::Usage("--changed-since needs a repository with a working tree".into())
-    })?;
+    let workdir = repo.workdir().ok_or(Error::NoWorkTree)?;
     let prefix = project_prefix(workdir, root);
     let relative = |p: Option<&Path>| -> Option<String> {
         let p = p?.to_string_lossy().replace('\\', "/");
@@ -588,19 +588,12 @@ pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
 
 /// The committer date of `rev` (for `--as-of REV`), in UTC.
 pub fn rev_date(root: &Path, rev: &str) -> Result<chrono::NaiveDate> {
-    let repo = Repository::discover(root).map_err(|_| {
-        Error::Usage(format!(
-            "`{rev}` is not a date (YYYY-MM-DD) and there is no git repository to look it up in"
-        ))
-    })?;
+    let repo =
+        Repository::discover(root).map_err(|_| Error::AsOfWithoutRepository(rev.to_string()))?;
     let commit = repo
         .revparse_single(rev)
         .and_then(|o| o.peel_to_commit())
-        .map_err(|_| {
-            Error::Usage(format!(
-                "`{rev}` is neither a date (YYYY-MM-DD) nor a revision of this repository"
-            ))
-        })?;
+        .map_err(|_| Error::UnknownAsOf(rev.to_string()))?;
     Ok(git_time(commit.committer().when()).naive_utc().date())
 }
 

@@ -1,207 +1,23 @@
-//! The release data as site pages and files: the calendar page with its
-//! quarters, month grids and upcoming milestones; a page per release; the
-//! metrics dashboard; `calendar.ics`, `calendar.json` and the SVG charts.
-
-use std::collections::BTreeSet;
+//! The release data (`releases::ReleaseData`) as site pages and files: the
+//! calendar page with its quarters, month grids and upcoming milestones; a
+//! page per release; the metrics dashboard; `calendar.ics`, `calendar.json`
+//! and the SVG charts.
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Serialize;
 
 use super::charts;
-use crate::load::calendar::{Calendar, Quarter, Theme};
-use crate::load::history::TaggedRelease;
-use crate::load::metrics::{Incident, Metrics, Source};
-use crate::releases::{self, KpiStatus, QuarterStats, Release};
+use crate::load::calendar::{Quarter, Theme};
+use crate::load::metrics::Incident;
+use crate::releases::{
+    self, KpiState, KpiStatus, METRICS_URL, QuarterStats, Release, ReleaseData, ReleaseStatus,
+    release_url,
+};
 use crate::shortcodes::Shortcode;
-use crate::site::{DataPage, SitePage};
 
-/// Where the generated pages live.
-pub const CALENDAR_DIR: &str = "calendar";
-pub const METRICS_URL: &str = "metrics/index.html";
-pub const REPORTS_DIR: &str = "reports";
-
-pub fn release_url(version: &str) -> String {
-    format!("{CALENDAR_DIR}/{version}.html")
-}
-
-/// Everything derived from the calendar, metrics and history.
-pub struct ReleaseData<'a> {
-    pub calendar: Option<&'a Calendar>,
-    pub metrics: Option<&'a Metrics>,
-    pub tags: &'a [TaggedRelease],
-    pub releases: Vec<Release>,
-    pub today: NaiveDate,
-    /// Each author's first commit, for reports' new contributors.
-    pub first_commits: &'a FirstCommits,
-    /// What names the feeds stably, and when they were made.
-    pub feed: super::feed::FeedSite,
-}
-
-pub type FirstCommits = std::collections::BTreeMap<String, chrono::DateTime<chrono::FixedOffset>>;
-static NO_FIRST_COMMITS: FirstCommits = FirstCommits::new();
-
-impl<'a> ReleaseData<'a> {
-    pub fn new(
-        calendar: Option<&'a Calendar>,
-        metrics: Option<&'a Metrics>,
-        tags: &'a [TaggedRelease],
-        today: NaiveDate,
-    ) -> Self {
-        Self::with_rules(
-            calendar,
-            metrics,
-            tags,
-            today,
-            &releases::ChangelogRules::default(),
-        )
-    }
-
-    /// `new`, with the changelog rules of the site's `changelog:` section.
-    pub fn with_rules(
-        calendar: Option<&'a Calendar>,
-        metrics: Option<&'a Metrics>,
-        tags: &'a [TaggedRelease],
-        today: NaiveDate,
-        rules: &releases::ChangelogRules,
-    ) -> Self {
-        let releases = calendar
-            .map(|c| releases::releases(c, tags, today, rules))
-            .unwrap_or_default();
-        ReleaseData {
-            calendar,
-            metrics,
-            tags,
-            releases,
-            today,
-            first_commits: &NO_FIRST_COMMITS,
-            feed: super::feed::FeedSite::new(
-                calendar.and_then(|c| c.uid_domain.as_deref()),
-                None,
-                None,
-                None,
-            ),
-        }
-    }
-
-    /// With the site's URL and repository, which name the feeds.
-    pub fn with_site(mut self, config: &crate::config::Config, remote: Option<&str>) -> Self {
-        self.feed = super::feed::FeedSite::new(
-            self.calendar.and_then(|c| c.uid_domain.as_deref()),
-            config.repo_url.as_deref(),
-            remote,
-            config.base_url.as_deref(),
-        );
-        self
-    }
-
-    /// With the history's first commit per author (`History::first_commits`).
-    pub fn with_first_commits(mut self, first_commits: &'a FirstCommits) -> Self {
-        self.first_commits = first_commits;
-        self
-    }
-
-    /// The site pages to add: the calendar section with its releases, and metrics.
-    pub fn pages(&self) -> Vec<SitePage> {
-        let mut pages = Vec::new();
-        if self.calendar.is_some() {
-            pages.push(SitePage {
-                url: format!("{CALENDAR_DIR}/index.html"),
-                title: "Release calendar".into(),
-                description: Some("Planned and actual release dates, quarter by quarter.".into()),
-                guide: None,
-                section: Some(CALENDAR_DIR.into()),
-                parent: Some(String::new()),
-                weight: Some(i64::MAX - 2),
-                data: Some(DataPage::Calendar),
-                heading: false,
-                hidden: false,
-            });
-            for (i, r) in self.releases.iter().enumerate().rev() {
-                pages.push(SitePage {
-                    url: release_url(&r.version),
-                    title: format!("{} {}", r.version, r.name.as_deref().unwrap_or(""))
-                        .trim()
-                        .to_string(),
-                    description: None,
-                    guide: None,
-                    section: None,
-                    parent: Some(CALENDAR_DIR.into()),
-                    weight: Some(-(i as i64)),
-                    data: Some(DataPage::Release(i)),
-                    heading: false,
-                    hidden: false,
-                });
-            }
-        }
-        let reported: Vec<Quarter> = self
-            .quarters()
-            .into_iter()
-            .filter(|q| {
-                self.releases
-                    .iter()
-                    .any(|r| r.quarter == *q && r.status == "released")
-            })
-            .collect();
-        if !reported.is_empty() {
-            pages.push(SitePage {
-                url: format!("{REPORTS_DIR}/index.html"),
-                title: "Quarterly reports".into(),
-                description: Some("One release report per quarter that shipped releases.".into()),
-                guide: None,
-                section: Some(REPORTS_DIR.into()),
-                parent: Some(String::new()),
-                weight: Some(i64::MAX),
-                data: None,
-                heading: false,
-                hidden: false,
-            });
-            for (i, q) in reported.iter().enumerate() {
-                pages.push(SitePage {
-                    url: format!("{REPORTS_DIR}/{q}.html"),
-                    title: format!("{q} report"),
-                    description: self
-                        .calendar
-                        .and_then(|c| c.themes.iter().find(|t| t.quarter == *q))
-                        .map(|t| t.title.clone()),
-                    guide: None,
-                    section: None,
-                    parent: Some(REPORTS_DIR.into()),
-                    weight: Some(-(i as i64)),
-                    data: Some(DataPage::Report(*q)),
-                    heading: false,
-                    hidden: false,
-                });
-            }
-        }
-        if self.metrics.is_some() {
-            pages.push(SitePage {
-                url: METRICS_URL.into(),
-                title: "Metrics dashboard".into(),
-                description: Some("KPIs against their targets.".into()),
-                guide: None,
-                section: None,
-                parent: Some(String::new()),
-                weight: Some(i64::MAX - 1),
-                data: Some(DataPage::Metrics),
-                heading: false,
-                hidden: false,
-            });
-        }
-        pages
-    }
-
-    /// The quarter whose numbers the dashboard shows: the current one.
-    pub fn current_quarter(&self) -> Quarter {
-        Quarter::of(self.today)
-    }
-
-    pub fn kpis(&self, quarter: Quarter) -> Vec<KpiStatus> {
-        match self.metrics {
-            Some(m) => releases::kpi_statuses(m, quarter, &self.releases, self.tags, self.today),
-            None => Vec::new(),
-        }
-    }
-
+/// The release data's views: the files beside the pages, the calendar and
+/// metrics pages, and the shortcodes' HTML.
+impl ReleaseData<'_> {
     /// Files beside the pages: (output path, contents).
     pub fn files(&self, site_title: &str) -> Vec<(String, String)> {
         let mut files = Vec::new();
@@ -244,51 +60,6 @@ impl<'a> ReleaseData<'a> {
         files
     }
 
-    /// The values a KPI chart plots: observations in order, or per quarter
-    /// for `source: git`, where a quarter without data is a gap (`None`).
-    pub fn kpi_points(&self, id: &str) -> Vec<(String, Option<f64>)> {
-        let Some(metrics) = self.metrics else {
-            return Vec::new();
-        };
-        let Some(kpi) = metrics.kpis.iter().find(|k| k.id == id) else {
-            return Vec::new();
-        };
-        if kpi.source == Source::Git {
-            return self
-                .quarters()
-                .into_iter()
-                .filter(|q| *q <= self.current_quarter())
-                .map(|q| {
-                    let v =
-                        releases::kpi_value(metrics, id, q, &self.releases, self.tags, self.today);
-                    (q.to_string(), v)
-                })
-                .collect();
-        }
-        metrics
-            .observations
-            .iter()
-            .filter_map(|o| {
-                let v = *o.values.get(id)?;
-                let label = o
-                    .release
-                    .clone()
-                    .or_else(|| o.period.map(|p| p.to_string()))
-                    .or_else(|| o.date.map(|d| d.to_string()))?;
-                Some((label, Some(v)))
-            })
-            .collect()
-    }
-
-    /// Quarters with a release or a theme, in order.
-    pub fn quarters(&self) -> Vec<Quarter> {
-        let mut set: BTreeSet<Quarter> = self.releases.iter().map(|r| r.quarter).collect();
-        if let Some(c) = self.calendar {
-            set.extend(c.themes.iter().map(|t| t.quarter));
-        }
-        set.into_iter().collect()
-    }
-
     pub fn calendar_view(&self) -> CalendarView {
         let quarters = self
             .quarters()
@@ -314,7 +85,7 @@ impl<'a> ReleaseData<'a> {
         let mut upcoming: Vec<MilestoneRow> = self
             .releases
             .iter()
-            .filter(|r| matches!(r.status, "planned" | "overdue"))
+            .filter(|r| r.status.is_pending())
             .flat_map(|r| milestones(r).into_iter().map(move |(m, d)| (r, m, d)))
             .filter(|(_, _, d)| *d >= self.today)
             .map(|(r, m, d)| MilestoneRow {
@@ -450,7 +221,7 @@ impl<'a> ReleaseData<'a> {
                 let next = self
                     .releases
                     .iter()
-                    .filter(|r| matches!(r.status, "planned" | "overdue"))
+                    .filter(|r| r.status.is_pending())
                     .filter_map(|r| r.latest_planned.map(|d| (d, r)))
                     .min_by_key(|(d, _)| *d);
                 match next {
@@ -500,10 +271,6 @@ impl<'a> ReleaseData<'a> {
         }
     }
 
-    pub fn release_view(&self, i: usize) -> Option<&Release> {
-        self.releases.get(i)
-    }
-
     pub fn metrics_view(&self) -> MetricsView {
         let quarter = self.current_quarter();
         let kpis = self.kpis(quarter);
@@ -513,10 +280,13 @@ impl<'a> ReleaseData<'a> {
             .unwrap_or_default();
         MetricsView {
             quarter: quarter.to_string(),
-            passing: kpis.iter().filter(|k| k.status == "pass").count(),
-            failing: kpis.iter().filter(|k| k.status == "fail").count(),
-            in_progress: kpis.iter().filter(|k| k.status == "in-progress").count(),
-            no_data: kpis.iter().filter(|k| k.status == "no-data").count(),
+            passing: kpis.iter().filter(|k| k.status == KpiState::Pass).count(),
+            failing: kpis.iter().filter(|k| k.status == KpiState::Fail).count(),
+            in_progress: kpis
+                .iter()
+                .filter(|k| k.status == KpiState::InProgress)
+                .count(),
+            no_data: kpis.iter().filter(|k| k.status == KpiState::NoData).count(),
             scorecard: kpis,
             incidents,
         }
@@ -567,7 +337,7 @@ pub struct ReleaseRow {
     pub name: Option<String>,
     #[serde(rename = "type")]
     pub kind: &'static str,
-    pub status: &'static str,
+    pub status: ReleaseStatus,
     pub planned: Option<String>,
     pub actual: Option<String>,
     pub slip_days: Option<i64>,

@@ -1,95 +1,8 @@
-//! What names the release feeds stably (the UID domain of `calendar.ics`,
-//! the ids of `releases.xml`), and the Atom feed of shipped releases.
-
-use chrono::{DateTime, Utc};
+//! The Atom feed of shipped releases (`releases.xml`). What names it stably
+//! is `releases::FeedSite`.
 
 use crate::markdown::escape;
-use crate::releases::Release;
-
-/// The stable names and the build time the feeds need.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FeedSite {
-    /// The host part of iCal UIDs and Atom tag URIs.
-    pub uid_domain: String,
-    /// The feed's build time: `SOURCE_DATE_EPOCH` when set, else the start
-    /// of today (UTC).
-    pub stamp: DateTime<Utc>,
-    /// The site's URL with a trailing `/`, for absolute links; else links
-    /// are relative to the feed, which sits at the site root.
-    pub base: String,
-}
-
-impl FeedSite {
-    /// The UID domain is `uid_domain` from the calendar when set, else
-    /// derived from `repo_url`, else from the `origin` remote
-    /// (`https://github.com/acme/tool.git` → `tool.acme.github.com`), else
-    /// `almanac.invalid`: never from the site's title, which may change.
-    pub fn new(
-        explicit: Option<&str>,
-        repo_url: Option<&str>,
-        remote: Option<&str>,
-        base_url: Option<&str>,
-    ) -> FeedSite {
-        let uid_domain = explicit
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-            .map(str::to_string)
-            .or_else(|| repo_url.and_then(domain_of_url))
-            .or_else(|| remote.and_then(domain_of_url))
-            .unwrap_or_else(|| "almanac.invalid".into());
-        FeedSite {
-            uid_domain,
-            stamp: build_time(),
-            base: base_url
-                .map(|u| format!("{}/", u.trim_end_matches('/')))
-                .unwrap_or_default(),
-        }
-    }
-}
-
-/// `SOURCE_DATE_EPOCH` when set (reproducible builds), else the start of
-/// today in UTC: to the day, so that builds of one day (a full build and
-/// `serve`'s rebuilds) write the same bytes.
-pub fn build_time() -> DateTime<Utc> {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| DateTime::from_timestamp(secs, 0))
-        .unwrap_or_else(|| {
-            let today = Utc::now().date_naive();
-            today.and_time(chrono::NaiveTime::MIN).and_utc()
-        })
-}
-
-/// A repository URL as a domain-like name: `https://github.com/acme/tool.git`,
-/// `git@github.com:acme/tool.git` and `ssh://git@github.com:22/acme/tool`
-/// all give `tool.acme.github.com`.
-pub fn domain_of_url(url: &str) -> Option<String> {
-    let url = url.trim();
-    let (rest, scp) = match url.split_once("://") {
-        Some((_, rest)) => (rest, false),
-        None => (url, true),
-    };
-    let (host, path) = if scp {
-        rest.split_once(':')?
-    } else {
-        rest.split_once('/').unwrap_or((rest, ""))
-    };
-    let host = host.rsplit('@').next().unwrap_or(host);
-    let host = host.split(':').next().unwrap_or(host);
-    let path = path.trim_end_matches('/');
-    let path = path.strip_suffix(".git").unwrap_or(path);
-    let mut parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).rev().collect();
-    parts.push(host);
-    let domain: String = parts
-        .join(".")
-        .to_ascii_lowercase()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
-        .collect();
-    let domain = domain.trim_matches('.').to_string();
-    (!host.is_empty() && !domain.is_empty()).then_some(domain)
-}
+use crate::releases::{FeedSite, Release};
 
 /// `releases.xml`: an Atom feed (RFC 4287) with one entry per shipped
 /// release, newest first, each with its changelog highlights. Its `updated`
@@ -97,7 +10,7 @@ pub fn domain_of_url(url: &str) -> Option<String> {
 pub fn atom(title: &str, site: &FeedSite, releases: &[Release]) -> String {
     let mut shipped: Vec<&Release> = releases
         .iter()
-        .filter(|r| r.status == "released" && r.actual.is_some())
+        .filter(|r| r.status == crate::releases::ReleaseStatus::Released && r.actual.is_some())
         .collect();
     shipped.sort_by(|a, b| {
         b.actual
@@ -155,7 +68,7 @@ pub fn atom(title: &str, site: &FeedSite, releases: &[Release]) -> String {
         out.push_str(&format!(
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}{}\"/>\n",
             escape(base),
-            escape(&super::data::release_url(&r.version))
+            escape(&crate::releases::release_url(&r.version))
         ));
         out.push_str(&format!("    <updated>{}</updated>\n", time(r)));
         out.push_str(&format!("    <published>{}</published>\n", time(r)));
@@ -187,7 +100,7 @@ fn highlights_html(r: &Release) -> String {
     for group in r
         .changelog
         .iter()
-        .filter(|g| crate::report::HIGHLIGHTS.contains(&g.kind.as_str()))
+        .filter(|g| crate::releases::HIGHLIGHTS.contains(&g.kind.as_str()))
     {
         html.push_str(&format!("<h3>{}</h3><ul>", escape(&group.title)));
         for c in &group.changes {
@@ -207,34 +120,4 @@ fn highlights_html(r: &Release) -> String {
         html.push_str("<p>No breaking changes, features or fixes.</p>");
     }
     html
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn uid_domains_from_repository_urls() {
-        for url in [
-            "https://github.com/acme/tool.git",
-            "git@github.com:acme/tool.git",
-            "ssh://git@github.com:22/acme/tool",
-            "https://user@GitHub.com/acme/tool/",
-        ] {
-            assert_eq!(
-                domain_of_url(url).as_deref(),
-                Some("tool.acme.github.com"),
-                "{url}"
-            );
-        }
-        let site = FeedSite::new(None, None, None, None);
-        assert_eq!(site.uid_domain, "almanac.invalid");
-        let site = FeedSite::new(
-            Some("cal.example.org"),
-            Some("https://x.org/a/b"),
-            None,
-            None,
-        );
-        assert_eq!(site.uid_domain, "cal.example.org");
-    }
 }

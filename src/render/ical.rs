@@ -4,12 +4,12 @@
 
 use chrono::NaiveDate;
 
-use crate::releases::Release;
+use crate::releases::{Release, ReleaseStatus};
 
 /// `calendar.ics` for `releases`; `name` titles the calendar. UIDs are
 /// `<version>-<milestone>@<uid domain>`: the site's title can change, they
 /// do not. DTSTAMP is when the feed was made (RFC 5545 §3.8.7.2).
-pub fn ics(name: &str, site: &super::feed::FeedSite, releases: &[Release]) -> String {
+pub fn ics(name: &str, site: &crate::releases::FeedSite, releases: &[Release]) -> String {
     let mut out = String::new();
     let mut line = |l: String| fold(&mut out, &l);
     line("BEGIN:VCALENDAR".into());
@@ -73,8 +73,8 @@ pub fn ics(name: &str, site: &super::feed::FeedSite, releases: &[Release]) -> St
             line(format!(
                 "STATUS:{}",
                 match r.status {
-                    "cancelled" => "CANCELLED",
-                    "released" => "CONFIRMED",
+                    ReleaseStatus::Cancelled => "CANCELLED",
+                    ReleaseStatus::Released => "CONFIRMED",
                     _ => "TENTATIVE",
                 }
             ));

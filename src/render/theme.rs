@@ -223,7 +223,7 @@ fn template_error(err: &tera::Error, templates: &BTreeMap<String, Source>) -> Er
         // Reference checks (unknown filter, function…) arrive as pre-rendered reports.
         _ => match parse_report(&err.to_string()) {
             Some(located) => located,
-            None => return Error::Usage(format!("in the templates: {err}")),
+            None => return Error::Templates(err.to_string()),
         },
     };
     match templates.get(&name) {
