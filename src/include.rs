@@ -12,7 +12,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::check::commands::{Read, read_bounded};
+use crate::bounded::{Read, read_bounded};
+pub use crate::expansion::{Expansion, Problem};
+use crate::expansion::{hash_text, roots};
 
 /// How deep includes nest (mdBook stops at 10 too).
 const MAX_DEPTH: usize = 10;
@@ -22,44 +24,6 @@ const MAX_EXPANDED: usize = 8 << 20;
 /// The most files one page includes, nested ones counted: includes of empty
 /// files, a thousand each, would otherwise read without end.
 const MAX_INCLUDES: usize = 1000;
-
-/// A guide's text with the other generators' syntax expanded.
-#[derive(Debug, Clone, Default)]
-pub struct Expansion {
-    /// Where each run of lines of the expanded text comes from: (its first
-    /// line in the expanded text, the file, that line's number in the file),
-    /// in order.
-    map: Vec<(usize, String, usize)>,
-    /// Includes not done: a missing file, one outside the repository, a cycle.
-    pub problems: Vec<Problem>,
-    /// The shortcodes left out, one per occurrence: (the generator, the name).
-    pub skipped: Vec<(&'static str, String)>,
-    /// `{{#title …}}`.
-    pub title: Option<String>,
-    /// Every file an include named (canonical when it exists) and a hash of
-    /// what was read from it (`None`: not read): `serve` renders the page
-    /// again when one of them changes.
-    pub read: Vec<(PathBuf, Option<u64>)>,
-}
-
-/// An include that was not done, where it is written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
-}
-
-impl Expansion {
-    /// The file and line that line `line` of the expanded text comes from
-    /// (`None` when it is the guide's own line, unmoved).
-    pub fn locate(&self, line: usize) -> Option<(&str, usize)> {
-        let i = self.map.partition_point(|(at, _, _)| *at <= line);
-        let (at, file, from) = self.map.get(i.checked_sub(1)?)?;
-        Some((file.as_str(), from + (line - at)))
-    }
-}
 
 /// Whether `text[body_start..]` may hold syntax `expand` changes: the cheap
 /// test that keeps pages without `{{` off the expansion.
@@ -491,41 +455,6 @@ impl Expander {
     }
 }
 
-/// The project's folder and the repository's, which bounds the reads: the
-/// git work tree around the project (an mdBook in `guide/` includes the code
-/// beside it), else the project's folder; both canonical.
-fn roots(root: &Path) -> (PathBuf, PathBuf) {
-    let project = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let real_root = project
-        .ancestors()
-        .find(|dir| dir.join(".git").exists())
-        .unwrap_or(&project)
-        .to_path_buf();
-    (project, real_root)
-}
-
-/// A hash of an included file's text, to tell when it changed.
-fn hash_text(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
-}
-
-impl Expansion {
-    /// Whether every file the includes named still reads as it did.
-    pub fn includes_unchanged(&self, root: &Path) -> bool {
-        let (_, real_root) = roots(root);
-        self.read.iter().all(|(path, hash)| {
-            let now = match read_bounded(&real_root, path) {
-                Read::Text(text) => Some(hash_text(&text)),
-                _ => None,
-            };
-            now == *hash
-        })
-    }
-}
-
 /// `path` relative to the folder `from` (both canonical), `../` as needed.
 fn relative(from: &Path, path: &Path) -> String {
     let mut up = String::new();
@@ -716,7 +645,7 @@ pub fn summary<'a>(skipped: impl Iterator<Item = &'a (&'static str, String)>) ->
 /// Findings about guides' expanded texts moved to the file and line each
 /// came from (an included file's link is reported in that file).
 pub fn relocate(
-    findings: &mut [crate::check::Finding],
+    findings: &mut [crate::finding::Finding],
     guides: &[crate::load::guides::Guide],
     rendered: &[crate::markdown::Rendered],
 ) {
@@ -737,19 +666,19 @@ pub fn relocate(
 
 /// The includes not done, as `check` findings (warnings: the page builds
 /// without them, as mdBook's does).
-pub fn findings(expansion: &Expansion) -> impl Iterator<Item = crate::check::Finding> + '_ {
+pub fn findings(expansion: &Expansion) -> impl Iterator<Item = crate::finding::Finding> + '_ {
     expansion.problems.iter().map(|p| {
         let hint =
             "mdBook's `{{#include path}}` reads a file of the repository, relative to the page";
-        crate::check::Finding::new(
-            crate::check::Kind::DataError,
+        crate::finding::Finding::new(
+            crate::finding::Kind::DataError,
             &p.file,
             p.line,
             p.column,
             "",
             &p.message,
         )
-        .severity(crate::check::Severity::Warning)
+        .severity(crate::finding::Severity::Warning)
         .hint(hint.to_string())
         .resolved(p.file.clone())
     })

@@ -1,13 +1,17 @@
 //! almanac: a static-site generator for release documentation.
 //! Pipeline: load → index → render → check → write (see DESIGN.md §3).
 
+pub mod bounded;
 pub mod build;
 pub mod check;
 pub mod cleanup;
+pub mod commands;
 pub mod config;
 pub mod error;
+pub mod expansion;
 pub mod finding;
 pub mod highlight;
+pub mod html;
 pub mod http;
 pub mod include;
 pub mod index;

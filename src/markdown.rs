@@ -2,14 +2,15 @@
 //! links and commands seen on the way, with their source line and column, so
 //! the checker never parses a page again and sees the ids the site emits.
 
+pub use crate::html::{escape, escape_into};
 use pulldown_cmark::{
     BlockQuoteKind, BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options,
     Parser, Tag, TagEnd,
 };
 use serde::Serialize;
 
-pub use crate::check::commands::extract::{Command, CommandOrigin};
-use crate::check::commands::extract::{block_commands, names_repo_path};
+pub use crate::commands::{Command, CommandOrigin};
+use crate::commands::{block_commands, names_repo_path};
 use crate::index::Target;
 
 use crate::error::LineIndex;
@@ -42,7 +43,7 @@ pub struct Rendered {
     /// Other generators' syntax expanded before the pass (includes, Hugo
     /// shortcodes): where the expanded lines come from.
     #[serde(skip)]
-    pub expansion: Option<Box<crate::include::Expansion>>,
+    pub expansion: Option<Box<crate::expansion::Expansion>>,
 }
 
 /// A full or collapsed reference link whose label is never defined. (A
@@ -919,18 +920,6 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
         .then(|| &s[prefix.len()..])
-}
-
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    escape_into(&mut out, s);
-    out
-}
-
-/// `escape`, appending to `out`.
-pub fn escape_into(out: &mut String, s: &str) {
-    // Writing to a String cannot fail.
-    let _ = pulldown_cmark_escape::escape_html(out, s);
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //! few SIMD scans). A rewritten page keeps a map from its offsets back to the
 //! source's, so every line and column the pass reports is the one written.
 
-use crate::markdown::escape;
+use crate::html::escape;
 
 /// A page's body with MkDocs markup rewritten, and where each of its bytes
 /// came from.

@@ -9,7 +9,7 @@ use std::path::Path;
 use ahash::AHashSet as HashSet;
 use serde_yaml::Value;
 
-use super::commands::{Read, read_bounded};
+use crate::bounded::{Read, read_bounded};
 use crate::markdown::Rendered;
 use crate::slug::{python_markdown_slug, python_markdown_unique};
 

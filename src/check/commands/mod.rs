@@ -3,7 +3,7 @@
 //! `npm run`/`yarn`/`pnpm` scripts, `make` targets and `just` recipes must
 //! exist. Nothing is ever executed: scripts and build files are read.
 
-pub(crate) mod extract;
+pub(crate) use crate::commands as extract;
 mod invocation;
 mod options;
 mod repo;
@@ -13,7 +13,6 @@ mod tasks;
 pub use invocation::{Invocation, classify};
 pub use options::{Flags, accepted_flags};
 pub use repo::Repo;
-pub(crate) use repo::{Read, read_bounded};
 pub use shell::{Word, split_command_line};
 pub use tasks::{MakeTargets, parse_just_recipes, parse_make_targets};
 
