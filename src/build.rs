@@ -6,15 +6,13 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
-use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::check::{self, Finding, Severity};
 use crate::error::{Error, Result};
-use crate::index::{
-    SiteIndex, Target, page_url, percent_encode_path, relative_href, root_prefix, section_url,
-};
+use crate::index::{SiteIndex, Target, page_url, relative_href, root_prefix};
+use crate::links::{REPO_FILES_DIR, alias_url, blob_base, rewrite_link, sitemap_url};
 use crate::load::guides::Guide;
 use crate::load::history::{self, Update};
 use crate::markdown::{self, Rendered};
@@ -26,7 +24,8 @@ use crate::render::theme::Theme;
 use crate::report;
 use crate::shortcodes;
 use crate::site::{DataPage, Site, SitePage};
-use crate::write::{Staging, check_output_dir};
+use crate::timing::{Lap, Timer};
+use crate::write::{Sink, Staging, check_output_dir};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -50,87 +49,6 @@ pub struct BuildReport {
     /// Wall time of each stage and the peak memory at its end, for `-v`.
     pub timings: Vec<Lap>,
 }
-
-/// One stage of a build as `-v` shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Lap {
-    pub stage: &'static str,
-    pub took: Duration,
-    /// The process's peak resident memory so far, in kilobytes, where the system tells.
-    pub peak_kb: Option<u64>,
-    /// CPU time the process's threads spent in the stage, where the system tells.
-    pub cpu: Option<Duration>,
-}
-
-/// Wall time of each stage, for `-v`.
-pub struct Timer {
-    last: Instant,
-    last_cpu: Option<Duration>,
-    laps: Vec<Lap>,
-}
-
-impl Timer {
-    pub fn start() -> Timer {
-        Timer {
-            last: Instant::now(),
-            last_cpu: cpu_time(),
-            laps: Vec::new(),
-        }
-    }
-
-    pub fn laps(&self) -> &[Lap] {
-        &self.laps
-    }
-
-    pub fn lap(&mut self, stage: &'static str) {
-        let now = Instant::now();
-        let cpu = cpu_time();
-        self.laps.push(Lap {
-            stage,
-            took: now - self.last,
-            peak_kb: peak_rss_kb(),
-            cpu: cpu
-                .zip(self.last_cpu)
-                .map(|(now, last)| now.saturating_sub(last)),
-        });
-        self.last = now;
-        self.last_cpu = cpu;
-    }
-}
-
-impl std::fmt::Display for Lap {
-    /// `  stage   12.3 ms`, as `-v` lists the stages.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "  {:<18} {:>8.1} ms",
-            self.stage,
-            self.took.as_secs_f64() * 1000.0
-        )
-    }
-}
-
-/// The CPU time of every thread of the process so far (Linux: the first
-/// field of each `/proc/self/task/*/schedstat`, in nanoseconds).
-fn cpu_time() -> Option<Duration> {
-    let mut total = 0u64;
-    for task in std::fs::read_dir("/proc/self/task").ok()? {
-        let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
-        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
-    }
-    Some(Duration::from_nanos(total))
-}
-
-/// `VmHWM` from `/proc/self/status` (Linux): the peak resident set so far.
-fn peak_rss_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// Where files of the repository outside the content dir are copied when a
-/// page links to them.
-const REPO_FILES_DIR: &str = "_repo";
 
 pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
     let mut timer = Timer::start();
@@ -209,39 +127,14 @@ fn finish(
     if options.strict && errors.count() > 0 {
         // Nothing staged is kept: the output stays as it was.
         drop(staging);
-        report.timings = timer.laps;
+        report.timings = timer.into_laps();
         return Ok(report);
     }
     report.files = staging.commit()?;
     timer.lap("update output");
-    report.timings = timer.laps;
+    report.timings = timer.into_laps();
     report.written = true;
     Ok(report)
-}
-
-/// Where a build writes: the atomic staging folder, or `serve`'s live folder.
-pub trait Sink: Sync {
-    fn write(&self, rel: &str, contents: &[u8]) -> Result<()>;
-    fn copy(&self, rel: &str, from: &std::path::Path) -> Result<()>;
-
-    /// Writes the file made of `parts`, in order.
-    fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<()> {
-        self.write(rel, &parts.concat())
-    }
-}
-
-impl Sink for Staging {
-    fn write(&self, rel: &str, contents: &[u8]) -> Result<()> {
-        Staging::write(self, rel, contents)
-    }
-
-    fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<()> {
-        Staging::write_parts(self, rel, parts)
-    }
-
-    fn copy(&self, rel: &str, from: &std::path::Path) -> Result<()> {
-        Staging::copy(self, rel, from)
-    }
 }
 
 /// Markdown results kept between `serve` rebuilds: a guide whose text, and
@@ -850,75 +743,6 @@ fn reread(root: &std::path::Path, guide: &Guide, seen: Option<Seen>) -> Result<S
     Ok(text)
 }
 
-/// The href to emit for a link written as `dest` in `guide` (whose page is
-/// at `from`), or `None` to keep it; and what the link resolved to.
-fn rewrite_link(
-    index: &SiteIndex,
-    guide: &Guide,
-    from: &str,
-    dest: &str,
-    blob_base: Option<&str>,
-) -> (Option<String>, Option<Target>) {
-    let target = index.resolve(&guide.path, dest);
-    (href_for(index, from, &target, blob_base), Some(target))
-}
-
-/// The href from the page at `from` to a resolved link target, or `None`
-/// to keep the link as written.
-fn href_for(
-    index: &SiteIndex,
-    from: &str,
-    target: &Target,
-    blob_base: Option<&str>,
-) -> Option<String> {
-    let relative = |to: &str| relative_href(from, to);
-    let with_fragment = |mut url: String, fragment: &Option<String>| {
-        if let Some(f) = fragment {
-            url.push('#');
-            crate::index::push_percent_encoded(&mut url, f);
-        }
-        url
-    };
-    match target {
-        // A withheld file is not copied: the link stays as written, and check reports it.
-        Target::External
-        | Target::SamePage { .. }
-        | Target::OutsideRoot
-        | Target::Withheld { .. } => None,
-        Target::Page { page, fragment } => {
-            Some(with_fragment(relative(index.guide_url(*page)), fragment))
-        }
-        Target::Section { dir, fragment } => {
-            Some(with_fragment(relative(&section_url(dir)), fragment))
-        }
-        Target::Asset { path } => Some(relative(path)),
-        Target::Generated { url, fragment } => Some(with_fragment(relative(url), fragment)),
-        // The repository's root: its page on the host, or the link as written.
-        Target::RepoFile { path } if path.is_empty() => {
-            blob_base.map(|base| match base.rfind("/blob/") {
-                Some(at) => format!("{}/tree/{}", &base[..at], &base[at + 6..]),
-                None => base.to_string(),
-            })
-        }
-        Target::RepoFile { path } => Some(match blob_base {
-            Some(base) => format!("{base}/{}", percent_encode_path(path)),
-            None => relative(&format!("{REPO_FILES_DIR}/{path}")),
-        }),
-        Target::Missing { path, fragment } => {
-            // Keep broken `.md` links pointing where the page would be, never at a `.md`.
-            let rel = index.content_rel(path)?;
-            rel.ends_with(".md")
-                .then(|| with_fragment(relative(&page_url(rel)), fragment))
-        }
-    }
-}
-
-/// `https://host/org/repo/blob/main` when a repository URL is configured.
-fn blob_base(project: &Project) -> Option<String> {
-    let repo = project.config.repo_url.as_deref()?.trim_end_matches('/');
-    Some(format!("{repo}/blob/{}", project.config.edit_branch))
-}
-
 /// Renders every page and copies every file into `out`, pages in parallel.
 fn write_site(
     input: &SiteInput,
@@ -1234,26 +1058,6 @@ pub fn today() -> NaiveDate {
         .and_then(|s| s.trim().parse::<i64>().ok())
         .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
         .map_or_else(|| chrono::Local::now().date_naive(), |t| t.date_naive())
-}
-
-/// `release/index.html` → `https://host/release/`.
-fn sitemap_url(base: &str, url: &str) -> String {
-    let path = url.strip_suffix("index.html").unwrap_or(url);
-    format!("{base}/{}", percent_encode_path(path))
-}
-
-/// Where an alias's redirect page goes: `old/guide.md`, `old/guide.html` or `old/guide/`.
-fn alias_url(alias: &str) -> String {
-    let alias = alias.trim_start_matches('/');
-    if alias.ends_with(".md") {
-        page_url(alias)
-    } else if alias.ends_with('/') || alias.is_empty() {
-        format!("{alias}index.html")
-    } else if alias.ends_with(".html") {
-        alias.to_string()
-    } else {
-        format!("{alias}.html")
-    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod http;
 pub mod include;
 pub mod index;
 pub mod init;
+pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod project;
@@ -24,6 +25,7 @@ pub mod serve;
 pub mod shortcodes;
 pub mod site;
 pub mod slug;
+pub mod timing;
 pub mod watch;
 pub mod write;
 

@@ -10,12 +10,14 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildOptions, MarkdownCache, Render, Sink, Timer, prepare};
+use crate::build::{BuildOptions, MarkdownCache, Render, prepare};
 use crate::error::{Error, Result};
 use crate::load::history::History;
 use crate::project::Paths;
 use crate::site::DataPage;
+use crate::timing::Timer;
 use crate::watch::{self, Change, Layout};
+use crate::write::Sink;
 
 /// The script `serve` adds to every HTML page it sends (never to `build` output).
 const LIVE_JS: &str = r#"(function () {
@@ -70,7 +72,7 @@ pub struct Rebuilt {
     pub files_written: usize,
     pub files_removed: usize,
     /// Stage by stage, for `-v`.
-    pub timings: Vec<crate::build::Lap>,
+    pub timings: Vec<crate::timing::Lap>,
 }
 
 impl Session {
