@@ -44,6 +44,8 @@ pub struct Project {
     pub metrics_text: Option<String>,
     /// Things worth telling the user that do not stop the build.
     pub warnings: Vec<String>,
+    /// Draft guides were read and left out (loaded without drafts).
+    pub drafts_left_out: bool,
     /// With `Load::Lenient`: invalid front matter and data files, which `check`
     /// reports as findings instead of stopping.
     pub problems: Vec<Error>,
@@ -197,6 +199,7 @@ impl Project {
             .collect();
         let mut all = Vec::with_capacity(loaded.len());
         let mut problems = Vec::new();
+        let mut drafts_left_out = false;
         for loaded in loaded {
             let (guide, problem) = loaded?;
             if let Some(problem) = problem {
@@ -207,6 +210,8 @@ impl Project {
             }
             if drafts || !guide.front.draft {
                 all.push(guide);
+            } else {
+                drafts_left_out = true;
             }
         }
         let mut warnings = Vec::new();
@@ -271,6 +276,7 @@ impl Project {
             metrics,
             metrics_text,
             warnings,
+            drafts_left_out,
             problems,
             nav_sections,
         })

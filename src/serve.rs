@@ -10,11 +10,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildOptions, MarkdownCache, Render, prepare};
+use crate::build::{BuildOptions, MarkdownCache, Mode, Reuse, prepare};
 use crate::error::{Error, Result};
 use crate::load::history::History;
 use crate::project::Paths;
-use crate::site::DataPage;
 use crate::timing::Timer;
 use crate::watch::{self, Change, Layout};
 use crate::write::Sink;
@@ -111,55 +110,27 @@ impl Session {
     pub fn rebuild(&mut self, changes: &HashSet<Change>) -> Result<Rebuilt> {
         let mut timer = Timer::start();
         let content_only = !changes.is_empty() && changes.iter().all(|c| *c == Change::Content);
-        let cache = content_only.then_some((&mut self.cache, self.history.as_ref()));
-        let mut prepared = prepare(
-            &self.paths,
-            &self.options,
-            &mut timer,
-            cache,
-            true,
-            Render::Now,
-        )?;
-        let shape: Vec<String> = prepared
-            .site
-            .pages
-            .iter()
-            .map(|p| {
-                format!(
-                    "{}|{}|{:?}|{:?}|{:?}|{:?}",
-                    p.url, p.title, p.parent, p.section, p.weight, p.description
-                )
-            })
-            .collect();
-        let only: Option<HashSet<usize>> =
-            (content_only && shape == self.shape && prepared.fingerprint == self.cache.fingerprint)
-                .then(|| {
-                    prepared
-                        .fresh
-                        .iter()
-                        .map(|&g| prepared.site.page_index_of_guide(g))
-                        .collect()
-                });
-        // Report pages show the docs check's numbers, which any edit of the
-        // content may change: they are written again with the pages edited.
-        let only = only.map(|mut only| {
-            only.extend(
-                prepared
-                    .site
-                    .pages
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, p)| matches!(p.data, Some(DataPage::Report(_))))
-                    .map(|(i, _)| i),
-            );
-            only
+        let reuse = content_only.then_some(Reuse {
+            cache: &mut self.cache,
+            history: self.history.as_ref(),
         });
-        let pages_rendered = only
-            .as_ref()
-            .map_or(prepared.site.order.len(), HashSet::len);
+        let mut prepared = prepare(&self.paths, &self.options, &mut timer, Mode::Serve(reuse))?;
+        let shape = prepared.shape();
+        let only: Option<HashSet<usize>> = (content_only
+            && shape == self.shape
+            && prepared.fingerprint() == self.cache.fingerprint)
+            .then(|| {
+                let mut only = prepared.fresh_pages();
+                // Report pages show the docs check's numbers, which any edit
+                // of the content may change: they are written again with the
+                // pages edited.
+                only.extend(prepared.report_pages());
+                only
+            });
+        let pages_rendered = only.as_ref().map_or(prepared.page_count(), HashSet::len);
 
         if self.history.is_none() {
-            self.history = Some(prepared.history.clone());
+            self.history = Some(prepared.history().clone());
         }
         let sink = LiveDir {
             dir: self.out.clone(),
@@ -169,34 +140,16 @@ impl Session {
         };
         if only.is_some() {
             // The pages not written again keep their search entries.
-            *prepared
-                .search_entries
-                .get_mut()
-                .unwrap_or_else(|e| e.into_inner()) = std::mem::take(&mut self.search_entries);
+            prepared.keep_search_entries(std::mem::take(&mut self.search_entries));
         }
         timer.lap("what changed");
         prepared.write(&self.paths, &self.options, &sink, only.as_ref())?;
-        self.search_entries = std::mem::take(
-            prepared
-                .search_entries
-                .get_mut()
-                .unwrap_or_else(|e| e.into_inner()),
-        );
+        self.search_entries = prepared.take_search_entries();
         timer.lap("write");
         // The rendered pages move into the cache for the next rebuild.
         // So do the guides, which the next load takes back unless their
         // files changed.
-        let mut cache = MarkdownCache {
-            fingerprint: prepared.fingerprint,
-            pages: HashMap::with_capacity(prepared.rendered.len()),
-            guides: HashMap::with_capacity(prepared.rendered.len()),
-        };
-        let rendered = std::mem::take(&mut prepared.rendered);
-        let guides = std::mem::take(&mut prepared.project.guides);
-        for ((g, r), hash) in guides.into_iter().zip(rendered).zip(&prepared.hashes) {
-            cache.pages.insert(g.path.clone(), (*hash, r));
-            cache.guides.insert(g.path.clone(), g);
-        }
+        let cache = prepared.into_cache();
         let now = sink.now.into_inner().unwrap_or_default();
         let files_written = now
             .iter()
