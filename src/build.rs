@@ -1053,28 +1053,7 @@ fn write_site(
     let globals = theme.tera.global_context();
     globals.insert("site", &site_view);
     globals.insert("data", &project.data);
-    let parts = PageParts {
-        site_view: &site_view,
-        edit_base: project.config.repo_url.as_deref().map(|repo| {
-            format!(
-                "{}/edit/{}",
-                repo.trim_end_matches('/'),
-                project.config.edit_branch
-            )
-        }),
-        nav: NavForms {
-            items: theme.uses("page.nav"),
-            html: theme.uses("page.nav_html"),
-        },
-        // Guides and sections skip the template engine while the site keeps the
-        // theme's own page templates (`render::native` writes the same bytes).
-        native_page: theme.builtin(&["base.html", "page.html"]),
-        native_section: theme.builtin(&["base.html", "page.html", "section.html"]),
-        search_limit: crate::search::text_limit(project.guides.len()),
-        markdown: input
-            .streamed
-            .map(|_| MarkdownInput::new(project, input.index, input.data)),
-    };
+    let parts = PageParts::new(input, &site_view, theme);
     let written = write_pages(input, &parts, theme, out, only)?;
     // The search entries of a streamed build, in the site's order.
     let mut entries = Vec::new();
@@ -1089,27 +1068,7 @@ fn write_site(
     let rendered = streamed_pages.as_deref().unwrap_or(input.rendered);
     // The rest of the site is written while a streamed build checks its
     // links (the files are few but the search index is large).
-    let rest = || -> Result<()> {
-        for (path, contents) in input.data.files(title) {
-            out.write(&path, contents.as_bytes())?;
-        }
-        write_404(theme, base_url.as_deref(), out)?;
-        write_sitemap(input.site, theme, base_url.as_deref(), out)?;
-        write_aliases(project, input.site, theme, out)?;
-        write_static_files(theme, rendered, out)?;
-        match input.streamed {
-            Some(_) => {
-                let parts = crate::search::script(entries.iter().map(Vec::as_slice));
-                out.write_parts("search-index.js", &parts)?;
-            }
-            None => write_search_index(input.site, rendered, input.search_entries, out, only)?,
-        }
-        for asset in &project.assets {
-            out.copy(asset, &project.content_dir.join(asset))?;
-        }
-        copy_tree(&project.root.join("static"), out)?;
-        write_repo_files(project, input.index, rendered, out)
-    };
+    let rest = || write_rest(input, rendered, &entries, &site_view, theme, out, only);
     let check = || {
         input.streamed.map(|_| {
             let mut findings = check::links::check(
@@ -1130,6 +1089,40 @@ fn write_site(
     })
 }
 
+/// Every file but the pages: the data's files, 404, sitemap, aliases,
+/// static files, search index and repository files.
+fn write_rest(
+    input: &SiteInput,
+    rendered: &[Rendered],
+    streamed_entries: &[Vec<u8>],
+    site_view: &SiteView,
+    theme: &mut Theme,
+    out: &dyn Sink,
+    only: Option<&HashSet<usize>>,
+) -> Result<()> {
+    let project = input.project;
+    let base_url = site_view.base_url;
+    for (path, contents) in input.data.files(site_view.title) {
+        out.write(&path, contents.as_bytes())?;
+    }
+    write_404(theme, base_url, out)?;
+    write_sitemap(input.site, theme, base_url, out)?;
+    write_aliases(project, input.site, theme, out)?;
+    write_static_files(theme, rendered, out)?;
+    match input.streamed {
+        Some(_) => {
+            let parts = crate::search::script(streamed_entries.iter().map(Vec::as_slice));
+            out.write_parts("search-index.js", &parts)?;
+        }
+        None => write_search_index(input.site, rendered, input.search_entries, out, only)?,
+    }
+    for asset in &project.assets {
+        out.copy(asset, &project.content_dir.join(asset))?;
+    }
+    copy_tree(&project.root.join("static"), out)?;
+    write_repo_files(project, input.index, rendered, out)
+}
+
 /// What every page shares.
 struct PageParts<'a> {
     site_view: &'a SiteView<'a>,
@@ -1144,6 +1137,35 @@ struct PageParts<'a> {
     /// The markdown pass's input, when each page renders its guide's
     /// markdown as it is written (a streamed build).
     markdown: Option<MarkdownInput<'a>>,
+}
+
+impl<'a> PageParts<'a> {
+    fn new(input: &SiteInput<'a>, site_view: &'a SiteView<'a>, theme: &Theme) -> Self {
+        let project = input.project;
+        PageParts {
+            site_view,
+            edit_base: project.config.repo_url.as_deref().map(|repo| {
+                format!(
+                    "{}/edit/{}",
+                    repo.trim_end_matches('/'),
+                    project.config.edit_branch
+                )
+            }),
+            nav: NavForms {
+                items: theme.uses("page.nav"),
+                html: theme.uses("page.nav_html"),
+            },
+            // Guides and sections skip the template engine while the site
+            // keeps the theme's own page templates (`render::native` writes
+            // the same bytes).
+            native_page: theme.builtin(&["base.html", "page.html"]),
+            native_section: theme.builtin(&["base.html", "page.html", "section.html"]),
+            search_limit: crate::search::text_limit(project.guides.len()),
+            markdown: input
+                .streamed
+                .map(|_| MarkdownInput::new(project, input.index, input.data)),
+        }
+    }
 }
 
 /// A page written by a streamed build: its guide, its markdown (the HTML
@@ -1175,27 +1197,11 @@ fn write_page(
     out: &dyn Sink,
     position: usize,
 ) -> Result<Option<WrittenPage>> {
-    let SiteInput {
-        project,
-        site,
-        data,
-        ..
-    } = *input;
+    let SiteInput { project, site, .. } = *input;
     let page = &site.pages[site.order[position]];
-    let fresh = match (page.guide, &parts.markdown, input.streamed) {
-        (Some(g), Some(shared), Some(streamed)) => {
-            let guide = &project.guides[g];
-            let kept = streamed
-                .sources
-                .get(g)
-                .and_then(|s| s.lock().unwrap_or_else(|e| e.into_inner()).take());
-            let text = match kept {
-                Some(text) => text,
-                None => reread(&project.root, guide, streamed.seen.get(g).copied())?,
-            };
-            Some((g, render_one(shared, guide, &text)?))
-        }
-        _ => None,
+    let fresh = match page.guide {
+        Some(g) => render_streamed(input, parts, g)?,
+        None => None,
     };
     let guide = page.guide.map(|g| {
         let r = fresh.as_ref().map_or(&input.rendered[g], |(_, r)| r);
@@ -1242,31 +1248,67 @@ fn write_page(
     context.insert("root", &root);
     context.insert("page", &view);
     let template = match page.data {
-        Some(DataPage::Calendar) => {
-            context.insert("calendar", &data.calendar_view());
-            "calendar.html"
-        }
-        Some(DataPage::Release(i)) => {
-            context.insert("release", &data.release_view(i));
-            "release.html"
-        }
-        Some(DataPage::Metrics) => {
-            context.insert("metrics", &data.metrics_view());
-            "metrics.html"
-        }
-        Some(DataPage::Report(quarter)) => {
-            let generated = report::generate_from(project, data, quarter, input.docs.clone());
-            context.insert("report", &generated.report);
-            context.insert("charts", &generated.charts);
-            context.insert("base", &root_prefix(&page.url));
-            "report.html"
-        }
+        Some(data_page) => data_template(input, data_page, &page.url, &mut context),
         None if page.section.is_some() => "section.html",
         None => "page.html",
     };
     out.write(&page.url, theme.render(template, &context)?.as_bytes())?;
     drop((context, view));
     Ok(keep(fresh))
+}
+
+/// A guide's markdown rendered as its page is written (a streamed build:
+/// `None` otherwise), from its source kept or read again.
+fn render_streamed(
+    input: &SiteInput,
+    parts: &PageParts,
+    g: usize,
+) -> Result<Option<(usize, Rendered)>> {
+    let (Some(shared), Some(streamed)) = (&parts.markdown, input.streamed) else {
+        return Ok(None);
+    };
+    let project = input.project;
+    let guide = &project.guides[g];
+    let kept = streamed
+        .sources
+        .get(g)
+        .and_then(|s| s.lock().unwrap_or_else(|e| e.into_inner()).take());
+    let text = match kept {
+        Some(text) => text,
+        None => reread(&project.root, guide, streamed.seen.get(g).copied())?,
+    };
+    Ok(Some((g, render_one(shared, guide, &text)?)))
+}
+
+/// The template of a page made from the data, its view put in `context`.
+fn data_template(
+    input: &SiteInput,
+    data_page: DataPage,
+    url: &str,
+    context: &mut tera::Context,
+) -> &'static str {
+    let data = input.data;
+    match data_page {
+        DataPage::Calendar => {
+            context.insert("calendar", &data.calendar_view());
+            "calendar.html"
+        }
+        DataPage::Release(i) => {
+            context.insert("release", &data.release_view(i));
+            "release.html"
+        }
+        DataPage::Metrics => {
+            context.insert("metrics", &data.metrics_view());
+            "metrics.html"
+        }
+        DataPage::Report(quarter) => {
+            let generated = report::generate_from(input.project, data, quarter, input.docs.clone());
+            context.insert("report", &generated.report);
+            context.insert("charts", &generated.charts);
+            context.insert("base", &root_prefix(url));
+            "report.html"
+        }
+    }
 }
 
 /// The 404 page, served at any depth: absolute links when the site's URL is known.

@@ -45,78 +45,7 @@ pub fn run(cli: &Cli, color: bool, stderr: &mut dyn Write) -> Result<i32> {
         config: g.config.clone(),
     };
     match &cli.command {
-        Command::Build(args) => {
-            let options = build::BuildOptions {
-                out: args.out.clone(),
-                base_url: args.base_url.clone(),
-                drafts: args.drafts,
-                strict: args.strict,
-            };
-            let report = build::build(&paths, &options)?;
-            let say = |stderr: &mut dyn Write, line: String| {
-                writeln!(stderr, "{line}").map_err(|e| Error::Io {
-                    context: "writing to stderr".into(),
-                    source: e,
-                })
-            };
-            for warning in &report.warnings {
-                if !g.quiet {
-                    say(stderr, format!("warning: {warning}"))?;
-                }
-            }
-            for finding in &report.findings {
-                if args.strict || !g.quiet {
-                    say(stderr, finding.to_string())?;
-                }
-            }
-            if !report.written {
-                say(
-                    stderr,
-                    format!(
-                        "error: {} broken link(s) with --strict; nothing written",
-                        report
-                            .findings
-                            .iter()
-                            .filter(|f| f.severity == check::Severity::Error)
-                            .count()
-                    ),
-                )?;
-                return Ok(1);
-            }
-            if g.verbose {
-                for lap in &report.timings {
-                    let line = match lap.peak_kb {
-                        Some(kb) => {
-                            // How many cores were busy on average: 1.0 is a serial stage.
-                            let cores = lap.cpu.filter(|_| !lap.took.is_zero()).map_or(
-                                String::new(),
-                                |cpu| {
-                                    let busy = cpu.as_secs_f64() / lap.took.as_secs_f64();
-                                    format!(", {busy:.1} cores")
-                                },
-                            );
-                            format!("{lap}  (peak {} MB{cores})", kb / 1024)
-                        }
-                        None => lap.to_string(),
-                    };
-                    say(stderr, line)?;
-                }
-            }
-            if !g.quiet {
-                say(
-                    stderr,
-                    format!(
-                        "built {} pages into {} ({} files written, {} unchanged, {} removed)",
-                        report.pages,
-                        report.out_dir.display(),
-                        report.files.written,
-                        report.files.unchanged,
-                        report.files.removed
-                    ),
-                )?;
-            }
-            Ok(0)
-        }
+        Command::Build(args) => run_build(g, &paths, args, stderr),
         Command::Check(args) => {
             let options = check::CheckOptions {
                 changed_since: args.changed_since.clone(),
@@ -147,25 +76,7 @@ pub fn run(cli: &Cli, color: bool, stderr: &mut dyn Write) -> Result<i32> {
             };
             serve::run(&paths, &options, color, stderr)
         }
-        Command::Report(args) => {
-            let quarter: load::calendar::Quarter = args.quarter.parse().map_err(Error::Usage)?;
-            let (text, root) = report::run(&paths, quarter, args.format, args.as_of.as_deref())?;
-            match &args.out {
-                Some(path) => {
-                    let path = root.join(path);
-                    std::fs::write(&path, text)
-                        .map_err(|e| Error::io("writing the report", &path, e))?;
-                    if !g.quiet {
-                        let _ =
-                            writeln!(stderr, "wrote the {quarter} report to {}", path.display());
-                    }
-                }
-                None => {
-                    print(&text, "the report")?;
-                }
-            }
-            Ok(0)
-        }
+        Command::Report(args) => run_report(g, &paths, args, stderr),
         Command::Init { dir } => {
             let dir = g
                 .root
@@ -180,6 +91,114 @@ pub fn run(cli: &Cli, color: bool, stderr: &mut dyn Write) -> Result<i32> {
             Ok(0)
         }
     }
+}
+
+/// `almanac build`: the site, then what it found and, with `-v`, its stages.
+fn run_build(
+    g: &cli::Global,
+    paths: &Paths,
+    args: &cli::BuildArgs,
+    stderr: &mut dyn Write,
+) -> Result<i32> {
+    let options = build::BuildOptions {
+        out: args.out.clone(),
+        base_url: args.base_url.clone(),
+        drafts: args.drafts,
+        strict: args.strict,
+    };
+    let report = build::build(paths, &options)?;
+    let say = |stderr: &mut dyn Write, line: String| {
+        writeln!(stderr, "{line}").map_err(|e| Error::Io {
+            context: "writing to stderr".into(),
+            source: e,
+        })
+    };
+    for warning in &report.warnings {
+        if !g.quiet {
+            say(stderr, format!("warning: {warning}"))?;
+        }
+    }
+    for finding in &report.findings {
+        if args.strict || !g.quiet {
+            say(stderr, finding.to_string())?;
+        }
+    }
+    if !report.written {
+        say(
+            stderr,
+            format!(
+                "error: {} broken link(s) with --strict; nothing written",
+                report
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == check::Severity::Error)
+                    .count()
+            ),
+        )?;
+        return Ok(1);
+    }
+    if g.verbose {
+        for lap in &report.timings {
+            say(stderr, verbose_line(lap))?;
+        }
+    }
+    if !g.quiet {
+        say(
+            stderr,
+            format!(
+                "built {} pages into {} ({} files written, {} unchanged, {} removed)",
+                report.pages,
+                report.out_dir.display(),
+                report.files.written,
+                report.files.unchanged,
+                report.files.removed
+            ),
+        )?;
+    }
+    Ok(0)
+}
+
+/// A stage as `build -v` lists it, with the peak memory and how many cores
+/// were busy where the system tells.
+fn verbose_line(lap: &timing::Lap) -> String {
+    match lap.peak_kb {
+        Some(kb) => {
+            // How many cores were busy on average: 1.0 is a serial stage.
+            let cores = lap
+                .cpu
+                .filter(|_| !lap.took.is_zero())
+                .map_or(String::new(), |cpu| {
+                    let busy = cpu.as_secs_f64() / lap.took.as_secs_f64();
+                    format!(", {busy:.1} cores")
+                });
+            format!("{lap}  (peak {} MB{cores})", kb / 1024)
+        }
+        None => lap.to_string(),
+    }
+}
+
+/// `almanac report`: the quarter's report, to stdout or `--out`.
+fn run_report(
+    g: &cli::Global,
+    paths: &Paths,
+    args: &cli::ReportArgs,
+    stderr: &mut dyn Write,
+) -> Result<i32> {
+    let quarter: load::calendar::Quarter = args.quarter.parse().map_err(Error::Usage)?;
+    let (text, root) = report::run(paths, quarter, args.format, args.as_of.as_deref())?;
+    match &args.out {
+        Some(path) => {
+            let path = root.join(path);
+            std::fs::write(&path, text).map_err(|e| Error::io("writing the report", &path, e))?;
+            if !g.quiet {
+                let _ = writeln!(stderr, "wrote the {quarter} report to {}", path.display());
+            }
+        }
+        None => {
+            print(&text, "the report")?;
+        }
+    }
+    Ok(0)
 }
 
 /// Writes `what` to stdout. `Ok(false)` when the reader went away

@@ -339,9 +339,6 @@ pub fn run(
     }
     let clients = Clients::default();
     let mut session = Session::new(paths.clone(), out.clone());
-    let say = |stderr: &mut dyn Write, line: &str| {
-        let _ = writeln!(stderr, "{line}");
-    };
     let started = Instant::now();
     match session.rebuild(&HashSet::new()) {
         Ok(r) => say(
@@ -357,7 +354,36 @@ pub fn run(
             clients.set_error(Some(e.render(false)));
         }
     }
+    listen(options, &out, &clients, stderr)?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let layout = watch_layout(&paths, &root, &out);
+    let _watcher = watch::watch(&root, tx)?;
+    let live = Live {
+        session: &mut session,
+        clients: &clients,
+        options,
+        color,
+    };
+    live.follow(&layout, &rx, &stop, stderr);
+    // The connections' threads end with the process; the folder goes with
+    // `Scratch`.
+    say(stderr, "stopped");
+    Ok(0)
+}
 
+/// Writes `line` to stderr, as serve tells what it does.
+fn say(stderr: &mut dyn Write, line: &str) {
+    let _ = writeln!(stderr, "{line}");
+}
+
+/// Serves `out` on the address `options` name, in threads of its own; opens
+/// a browser when asked.
+fn listen(
+    options: &ServeOptions,
+    out: &Path,
+    clients: &Clients,
+    stderr: &mut dyn Write,
+) -> Result<()> {
     let server = crate::http::Server::bind((options.bind.as_str(), options.port)).map_err(|e| {
         Error::Usage(format!(
             "cannot listen on {}:{}: {e}",
@@ -380,59 +406,83 @@ pub fn run(
             .arg(format!("http://{addr}/"))
             .spawn();
     }
+    let (clients, served) = (clients.clone(), out.to_path_buf());
+    server
+        .spawn(Arc::new(
+            move |request: &crate::http::Request, stream: &std::net::TcpStream| {
+                handle(request, stream, &served, &clients)
+            },
+        ))
+        .map_err(|e| Error::io("starting the server for", out, e))?;
+    Ok(())
+}
 
-    {
-        let (clients, served) = (clients.clone(), out.clone());
-        server
-            .spawn(Arc::new(
-                move |request: &crate::http::Request, stream: &std::net::TcpStream| {
-                    handle(request, stream, &served, &clients)
-                },
-            ))
-            .map_err(|e| Error::io("starting the server for", &out, e))?;
+/// Where the watcher tells content, data, config and output apart: the
+/// project's folders as its config names them, or the defaults.
+fn watch_layout(paths: &Paths, root: &Path, out: &Path) -> Layout {
+    let project = crate::project::Project::load(paths, false, crate::project::Load::Lenient).ok();
+    Layout {
+        root: root.to_path_buf(),
+        content: project
+            .as_ref()
+            .map_or_else(|| root.join("content"), |p| p.content_dir.clone()),
+        data: project
+            .as_ref()
+            .map_or_else(|| root.join("data"), |p| p.data_dir.clone()),
+        config: root.join(paths.config.as_deref().unwrap_or(Path::new("almanac.yaml"))),
+        output: out.to_path_buf(),
+    }
+}
+
+/// A serve session and the tabs it reloads.
+struct Live<'a> {
+    session: &'a mut Session,
+    clients: &'a Clients,
+    options: &'a ServeOptions,
+    color: bool,
+}
+
+impl Live<'_> {
+    /// Rebuilds on each batch of changes until `stop`.
+    fn follow(
+        mut self,
+        layout: &Layout,
+        rx: &std::sync::mpsc::Receiver<Vec<PathBuf>>,
+        stop: &AtomicBool,
+        stderr: &mut dyn Write,
+    ) {
+        let mut included = self.session.included_files();
+        while !stop.load(Ordering::SeqCst) {
+            let Ok(batch) = rx.recv_timeout(Duration::from_millis(200)) else {
+                continue;
+            };
+            let classify = |p: &PathBuf| {
+                watch::classify(layout, p).or_else(|| {
+                    let real = p.canonicalize().unwrap_or_else(|_| p.clone());
+                    (included.contains(&real) || included.contains(p)).then_some(Change::Content)
+                })
+            };
+            let mut changes: HashSet<Change> = batch.iter().filter_map(classify).collect();
+            // Later batches that arrived meanwhile join this rebuild.
+            while let Ok(more) = rx.try_recv() {
+                changes.extend(more.iter().filter_map(classify));
+            }
+            if changes.is_empty() {
+                continue;
+            }
+            if self.rebuild(&changes, stderr) {
+                included = self.session.included_files();
+            }
+        }
     }
 
-    let (tx, rx) = std::sync::mpsc::channel();
-    let layout = {
-        let project =
-            crate::project::Project::load(&paths, false, crate::project::Load::Lenient).ok();
-        Layout {
-            root: root.clone(),
-            content: project
-                .as_ref()
-                .map_or_else(|| root.join("content"), |p| p.content_dir.clone()),
-            data: project
-                .as_ref()
-                .map_or_else(|| root.join("data"), |p| p.data_dir.clone()),
-            config: root.join(paths.config.as_deref().unwrap_or(Path::new("almanac.yaml"))),
-            output: out.clone(),
-        }
-    };
-    let _watcher = watch::watch(&root, tx)?;
-    let mut included = session.included_files();
-    while !stop.load(Ordering::SeqCst) {
-        let Ok(batch) = rx.recv_timeout(Duration::from_millis(200)) else {
-            continue;
-        };
-        let classify = |p: &PathBuf| {
-            watch::classify(&layout, p).or_else(|| {
-                let real = p.canonicalize().unwrap_or_else(|_| p.clone());
-                (included.contains(&real) || included.contains(p)).then_some(Change::Content)
-            })
-        };
-        let mut changes: HashSet<Change> = batch.iter().filter_map(classify).collect();
-        // Later batches that arrived meanwhile join this rebuild.
-        while let Ok(more) = rx.try_recv() {
-            changes.extend(more.iter().filter_map(classify));
-        }
-        if changes.is_empty() {
-            continue;
-        }
+    /// Rebuilds after `changes` and tells the tabs: reload, or the error.
+    /// Whether the rebuild succeeded.
+    fn rebuild(&mut self, changes: &HashSet<Change>, stderr: &mut dyn Write) -> bool {
         let started = Instant::now();
-        match session.rebuild(&changes) {
+        match self.session.rebuild(changes) {
             Ok(r) => {
-                included = session.included_files();
-                clients.set_error(None);
+                self.clients.set_error(None);
                 say(
                     stderr,
                     &format!(
@@ -443,25 +493,23 @@ pub fn run(
                         r.files_removed
                     ),
                 );
-                if options.verbose {
+                if self.options.verbose {
                     for lap in &r.timings {
                         say(stderr, &lap.to_string());
                     }
                 }
-                clients.broadcast("reload", "{}");
+                self.clients.broadcast("reload", "{}");
+                true
             }
             Err(e) => {
-                say(stderr, &e.render(color));
+                say(stderr, &e.render(self.color));
                 let plain = e.render(false);
-                clients.broadcast("build-error", &error_event(&plain));
-                clients.set_error(Some(plain));
+                self.clients.broadcast("build-error", &error_event(&plain));
+                self.clients.set_error(Some(plain));
+                false
             }
         }
     }
-    // The connections' threads end with the process; the folder goes with
-    // `Scratch`.
-    say(stderr, "stopped");
-    Ok(0)
 }
 
 /// `serve`'s output folder, removed however `serve` ends: stopped by a
