@@ -1474,6 +1474,49 @@ mod tests {
     use super::*;
 
     #[test]
+    fn one_build_reads_each_source_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            ("content/README.md", "# Home\n\n[Guide](guide.md)\n"),
+            (
+                "content/guide.md",
+                "---\nowner: ops\n---\n# Guide\n\nRun `./scripts/x.sh`. {{ kpi(id=\"lead\") }}\n",
+            ),
+            (
+                "data/calendar.yaml",
+                "releases:\n  - version: 1.0.0\n    type: minor\n    planned: { release: 2025-07-01 }\n    actual: { release: 2025-07-01 }\n",
+            ),
+            (
+                "data/metrics.yaml",
+                "kpis:\n  - id: lead\n    name: Lead time\n",
+            ),
+            ("data/teams.yaml", "ops: Operations\n"),
+        ];
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let paths = Paths {
+            root: dir.path().to_path_buf(),
+            ..Paths::default()
+        };
+        let options = BuildOptions {
+            out: Some(dir.path().join("public")),
+            ..BuildOptions::default()
+        };
+        let report = build(&paths, &options).unwrap();
+        // The site has report pages, whose docs health is the check's.
+        assert!(dir.path().join("public/reports/2025-Q3.html").is_file());
+        assert!(report.written);
+        let reads = crate::testing::reads_under(dir.path());
+        for (path, _) in files {
+            let path = dir.path().join(path);
+            assert_eq!(reads.get(&path), Some(&1), "{}: {reads:?}", path.display());
+        }
+    }
+
+    #[test]
     fn pages_are_written_only_from_files_that_still_start_as_read() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("a.md");

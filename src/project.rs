@@ -235,16 +235,24 @@ impl Project {
             None => BTreeMap::new(),
         };
         docusaurus_categories(&content_dir, &listed.assets, &mut guides, &mut nav_sections);
+        // Each data file is read once: the typed passes take the texts the
+        // generic pass read.
+        let mut texts = BTreeMap::new();
         let data = match mode {
-            Load::Strict => data::load(root, &data_dir, &mut |e| Err(e))?,
-            Load::Lenient => data::load(root, &data_dir, &mut |e| {
-                problems.push(e);
-                Ok(())
-            })?,
+            Load::Strict => data::load(root, &data_dir, &mut |e| Err(e), &mut texts)?,
+            Load::Lenient => data::load(
+                root,
+                &data_dir,
+                &mut |e| {
+                    problems.push(e);
+                    Ok(())
+                },
+                &mut texts,
+            )?,
         };
         let calendar = typed(
             root,
-            &data_dir,
+            (&data_dir, &mut texts),
             "calendar",
             mode,
             &mut problems,
@@ -252,7 +260,7 @@ impl Project {
         )?;
         let metrics = typed_all(
             root,
-            &data_dir,
+            (&data_dir, &mut texts),
             "metrics",
             mode,
             &mut problems,
@@ -326,9 +334,16 @@ impl Project {
     }
 }
 
+/// A data folder and the texts of its files read so far, by path.
+type DataDir<'a> = (&'a Path, &'a mut BTreeMap<PathBuf, String>);
+
 /// `data/NAME.yaml` (or `.yml`) if there is one: its name for messages and
-/// its text.
-fn read_data_file(root: &Path, data_dir: &Path, name: &str) -> Result<Option<(String, String)>> {
+/// its text (taken from those read already when it was).
+fn read_data_file(
+    root: &Path,
+    (data_dir, texts): DataDir,
+    name: &str,
+) -> Result<Option<(String, String)>> {
     let Some(path) = ["yaml", "yml"]
         .iter()
         .map(|ext| data_dir.join(format!("{name}.{ext}")))
@@ -337,14 +352,17 @@ fn read_data_file(root: &Path, data_dir: &Path, name: &str) -> Result<Option<(St
         return Ok(None);
     };
     let file = display_path(root, &path);
-    let text = crate::error::read_text(&path, &file)?;
+    let text = match texts.remove(&path) {
+        Some(text) => text,
+        None => crate::error::read_text(&path, &file)?,
+    };
     Ok(Some((file, text)))
 }
 
 /// A data file with a schema (`data/NAME.yaml`), parsed with `parse` when present.
 fn typed<T>(
     root: &Path,
-    data_dir: &Path,
+    data_dir: DataDir,
     name: &str,
     mode: Load,
     problems: &mut Vec<Error>,
@@ -374,7 +392,7 @@ type ParseAll<T> = fn(&str, &str) -> (Option<T>, Vec<Error>);
 /// entry does not make the good ones look missing too.
 fn typed_all<T>(
     root: &Path,
-    data_dir: &Path,
+    data_dir: DataDir,
     name: &str,
     mode: Load,
     problems: &mut Vec<Error>,
