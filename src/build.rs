@@ -1,4 +1,9 @@
 //! `almanac build`: load → index → render → check → write.
+//!
+//! `build` is the checklist; `prepare` runs the stages before writing and
+//! `Prepared::write` writes each output with a function of its own. Stage
+//! timing lives in `timing`, where the output goes (`Sink`) in `write`, and
+//! where links point in `links`.
 
 use std::collections::BTreeSet;
 use std::collections::{HashMap, HashSet};
@@ -219,7 +224,10 @@ pub struct Seen {
     pub hash: u64,
 }
 
-/// Loads, renders the markdown (as `mode` says) and lays out the site.
+/// The stages before writing: load; index (history, site index, theme, and
+/// a streamed build's titles); check the docs for the report pages while
+/// every source is whole; render the markdown (or hold the sources, as
+/// `mode` says); check the links; lay out the site.
 pub fn prepare(
     paths: &Paths,
     options: &BuildOptions,
@@ -234,7 +242,7 @@ pub fn prepare(
         _ => None,
     };
     let today = today();
-    let (history, index, theme, scanned) = lay_out(&project, cached_history, mode.streamed())?;
+    let (history, index, theme, mut scanned) = lay_out(&project, cached_history, mode.streamed())?;
     let calendar = project.calendar.as_ref().map(|(c, _)| c);
     let data = ReleaseData::new(calendar, project.metrics.as_ref(), &history.releases, today);
     let index = index.with_generated(data.pages().into_iter().map(|p| p.url));
@@ -242,11 +250,11 @@ pub fn prepare(
         true => "git history, site index, theme and titles",
         false => "git history, site index and theme",
     });
-    let mut scanned = scanned;
     if let Some(scanned) = &mut scanned {
         take_rereads(&mut project.guides, scanned);
     }
     let docs = docs_check(options, &project, &index, &history, &data);
+    let retry = matches!(mode, Mode::Retry);
     let (rendered, streamed, served) = match mode {
         Mode::Build => {
             let (titles, streamed) = hold_sources(&mut project.guides, scanned.unwrap_or_default());
@@ -266,15 +274,16 @@ pub fn prepare(
             (rendered, None, Some(served))
         }
     };
-    let findings = match (&streamed, &served) {
-        (None, None) => {
-            let mut findings =
-                check::links::check(&project.guides, &rendered, &index, project.config.generator);
-            crate::include::relocate(&mut findings, &project.guides, &rendered);
-            timer.lap("check links");
-            findings
-        }
-        _ => Vec::new(),
+    // A streamed build checks the links as it writes its last pages; `serve`
+    // shows pages, not findings.
+    let findings = if retry {
+        let mut findings =
+            check::links::check(&project.guides, &rendered, &index, project.config.generator);
+        crate::include::relocate(&mut findings, &project.guides, &rendered);
+        timer.lap("check links");
+        findings
+    } else {
+        Vec::new()
     };
     let (site, warnings) = lay_out_site(&project, &rendered, &index, &history, &data, today);
     timer.lap("site");
