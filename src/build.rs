@@ -263,7 +263,7 @@ pub fn prepare(
         Mode::Retry => {
             let shared = MarkdownInput::new(&project, &index, &data);
             let (rendered, _) =
-                render_markdown_cached(&mut project.guides, &[], &shared, None, false)?;
+                render_markdown_cached(&mut project.guides, &[], &shared, None, Sources::Drop)?;
             timer.lap("markdown");
             (rendered, None, None)
         }
@@ -482,7 +482,7 @@ fn render_for_serve(
         .par_iter()
         .map(|g| known(g).unwrap_or_else(|| text_hash(&g.text)))
         .collect();
-    let (rendered, fresh) = render_markdown_cached(guides, &hashes, shared, cached, true)?;
+    let (rendered, fresh) = render_markdown_cached(guides, &hashes, shared, cached, Sources::Keep)?;
     let served = Served {
         fresh,
         hashes,
@@ -750,13 +750,22 @@ pub(crate) fn stable_hash(bytes: &[u8]) -> u64 {
     ahash::RandomState::with_seeds(1, 2, 3, 4).hash_one(bytes)
 }
 
+/// What becomes of a guide's source once its markdown is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sources {
+    /// Kept for the next `serve` rebuild.
+    Keep,
+    /// Dropped: it is not needed again.
+    Drop,
+}
+
 /// `render_markdown`, reusing the cache's result for guides whose text did not change.
 fn render_markdown_cached(
     guides: &mut [Guide],
     hashes: &[u64],
     shared: &MarkdownInput,
     cache: Option<&mut MarkdownCache>,
-    keep_sources: bool,
+    sources: Sources,
 ) -> Result<(Vec<Rendered>, Vec<usize>)> {
     // Cached pages are moved out of the cache, not copied.
     let mut rendered: Vec<Option<Rendered>> = match cache {
@@ -791,7 +800,7 @@ fn render_markdown_cached(
                 r.html.shrink_to_fit();
                 r
             });
-            if !keep_sources {
+            if sources == Sources::Drop {
                 // The page's HTML is kept until the site is written; its
                 // source is not needed again, and at 10,000 pages they weigh
                 // as much as each other.
