@@ -1,4 +1,9 @@
 //! `almanac build`: load → index → render → check → write.
+//!
+//! `build` is the checklist; `prepare` runs the stages before writing and
+//! `Prepared::write` writes each output with a function of its own. Stage
+//! timing lives in `timing`, where the output goes (`Sink`) in `write`, and
+//! where links point in `links`.
 
 use std::collections::BTreeSet;
 use std::collections::{HashMap, HashSet};
@@ -6,15 +11,13 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use chrono::NaiveDate;
-use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::check::{self, Finding, Severity};
 use crate::error::{Error, Result};
-use crate::index::{
-    SiteIndex, Target, page_url, percent_encode_path, relative_href, root_prefix, section_url,
-};
+use crate::index::{SiteIndex, Target, page_url, relative_href, root_prefix};
+use crate::links::{REPO_FILES_DIR, alias_url, blob_base, rewrite_link, sitemap_url};
 use crate::load::guides::Guide;
 use crate::load::history::{self, Update};
 use crate::markdown::{self, Rendered};
@@ -26,7 +29,8 @@ use crate::render::theme::Theme;
 use crate::report;
 use crate::shortcodes;
 use crate::site::{DataPage, Site, SitePage};
-use crate::write::{Staging, check_output_dir};
+use crate::timing::{Lap, Timer};
+use crate::write::{Sink, Staging, check_output_dir};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -67,112 +71,26 @@ impl std::fmt::Debug for BuiltSite {
     }
 }
 
-/// One stage of a build as `-v` shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Lap {
-    pub stage: &'static str,
-    pub took: Duration,
-    /// The process's peak resident memory so far, in kilobytes, where the system tells.
-    pub peak_kb: Option<u64>,
-    /// CPU time the process's threads spent in the stage, where the system tells.
-    pub cpu: Option<Duration>,
-}
-
-/// Wall time of each stage, for `-v`.
-pub struct Timer {
-    last: Instant,
-    last_cpu: Option<Duration>,
-    laps: Vec<Lap>,
-}
-
-impl Timer {
-    pub fn start() -> Timer {
-        Timer {
-            last: Instant::now(),
-            last_cpu: cpu_time(),
-            laps: Vec::new(),
-        }
-    }
-
-    pub fn laps(&self) -> &[Lap] {
-        &self.laps
-    }
-
-    pub fn lap(&mut self, stage: &'static str) {
-        let now = Instant::now();
-        let cpu = cpu_time();
-        self.laps.push(Lap {
-            stage,
-            took: now - self.last,
-            peak_kb: peak_rss_kb(),
-            cpu: cpu
-                .zip(self.last_cpu)
-                .map(|(now, last)| now.saturating_sub(last)),
-        });
-        self.last = now;
-        self.last_cpu = cpu;
-    }
-}
-
-impl std::fmt::Display for Lap {
-    /// `  stage   12.3 ms`, as `-v` lists the stages.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "  {:<18} {:>8.1} ms",
-            self.stage,
-            self.took.as_secs_f64() * 1000.0
-        )
-    }
-}
-
-/// The CPU time of every thread of the process so far (Linux: the first
-/// field of each `/proc/self/task/*/schedstat`, in nanoseconds).
-fn cpu_time() -> Option<Duration> {
-    let mut total = 0u64;
-    for task in std::fs::read_dir("/proc/self/task").ok()? {
-        let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
-        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
-    }
-    Some(Duration::from_nanos(total))
-}
-
-/// `VmHWM` from `/proc/self/status` (Linux): the peak resident set so far.
-fn peak_rss_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// Where files of the repository outside the content dir are copied when a
-/// page links to them.
-const REPO_FILES_DIR: &str = "_repo";
-
+/// `almanac build`: load, index and lay out the site, check the docs for
+/// the report pages, render and write the pages (checking their links as
+/// the last are written), then put the output in place.
 pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
     let mut timer = Timer::start();
-    let mut prepared = prepare(paths, options, &mut timer, None, false, Render::Streamed)?;
-    let scanned: Vec<Option<String>> = prepared.rendered.iter().map(|r| r.title.clone()).collect();
+    let mut prepared = prepare(paths, options, &mut timer, Mode::Build)?;
+    let scanned = prepared.titles();
     let out_dir = prepared.out_dir.clone();
     let staging = Staging::new(&out_dir)?;
     prepared.write(paths, options, &staging, None)?;
     timer.lap("markdown, render, write and check links");
-    // The titles the navigation was built with must be the pages' own
-    // (where the front matter gives none).
-    let titles_held = prepared
-        .rendered
-        .iter()
-        .zip(&scanned)
-        .zip(&prepared.project.guides)
-        .all(|((r, scanned), g)| g.front.title.is_some() || r.title == *scanned);
-    if !titles_held {
-        drop(staging);
-        prepared = prepare(paths, options, &mut timer, None, false, Render::Now)?;
-        let staging = Staging::new(&out_dir)?;
-        prepared.write(paths, options, &staging, None)?;
-        timer.lap("render and write again (a heading the title scan missed)");
+    if prepared.titles_held(&scanned) {
+        // The links were checked as the last files were written.
         return finish(prepared, staging, options, timer);
     }
-    // The links were checked as the last files were written.
+    drop(staging);
+    let mut prepared = prepare(paths, options, &mut timer, Mode::Retry)?;
+    let staging = Staging::new(&out_dir)?;
+    prepared.write(paths, options, &staging, None)?;
+    timer.lap("render and write again (a heading the title scan missed)");
     finish(prepared, staging, options, timer)
 }
 
@@ -194,27 +112,7 @@ fn finish(
         timings: Vec::new(),
         site: None,
     };
-    let guides = prepared.project.guides.iter().zip(&prepared.rendered);
-    for (guide, unsafe_id) in guides.flat_map(|(g, r)| r.unsafe_ids.iter().map(move |u| (g, u))) {
-        report.warnings.push(format!(
-            "{}:{}:{}: the heading id `{}` holds characters unsafe in an HTML attribute or a URL; the page uses `#{}`",
-            guide.file, unsafe_id.line, unsafe_id.column, unsafe_id.written, unsafe_id.id
-        ));
-    }
-    // Other generators' syntax: the includes not done, one line for the
-    // shortcodes left out.
-    let expansions = prepared
-        .rendered
-        .iter()
-        .filter_map(|r| r.expansion.as_deref());
-    for p in expansions.clone().flat_map(|x| &x.problems) {
-        report
-            .warnings
-            .push(format!("{}:{}:{}: {}", p.file, p.line, p.column, p.message));
-    }
-    report
-        .warnings
-        .extend(crate::include::summary(expansions.flat_map(|x| &x.skipped)));
+    report.warnings.extend(prepared.page_warnings());
     report.site = Some(BuiltSite(prepared));
     let errors = report
         .findings
@@ -223,39 +121,14 @@ fn finish(
     if options.strict && errors.count() > 0 {
         // Nothing staged is kept: the output stays as it was.
         drop(staging);
-        report.timings = timer.laps;
+        report.timings = timer.into_laps();
         return Ok(report);
     }
     report.files = staging.commit()?;
     timer.lap("update output");
-    report.timings = timer.laps;
+    report.timings = timer.into_laps();
     report.written = true;
     Ok(report)
-}
-
-/// Where a build writes: the atomic staging folder, or `serve`'s live folder.
-pub trait Sink: Sync {
-    fn write(&self, rel: &str, contents: &[u8]) -> Result<()>;
-    fn copy(&self, rel: &str, from: &std::path::Path) -> Result<()>;
-
-    /// Writes the file made of `parts`, in order.
-    fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<()> {
-        self.write(rel, &parts.concat())
-    }
-}
-
-impl Sink for Staging {
-    fn write(&self, rel: &str, contents: &[u8]) -> Result<()> {
-        Staging::write(self, rel, contents)
-    }
-
-    fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<()> {
-        Staging::write_parts(self, rel, parts)
-    }
-
-    fn copy(&self, rel: &str, from: &std::path::Path) -> Result<()> {
-        Staging::copy(self, rel, from)
-    }
 }
 
 /// Markdown results kept between `serve` rebuilds: a guide whose text, and
@@ -271,35 +144,91 @@ pub struct MarkdownCache {
     pub guides: HashMap<String, Guide>,
 }
 
+/// How `prepare` loads and renders, and what it keeps.
+pub enum Mode<'a> {
+    /// `almanac build`: the sources held only up to a budget, each guide's
+    /// markdown rendered as its page is written and its HTML dropped once
+    /// written, so the site's HTML is never held at once. Titles come from
+    /// `markdown::first_heading_title`, checked after writing.
+    Build,
+    /// `almanac build` again when a title the quick scan found was not the
+    /// page's: every guide rendered before any page is written, its source
+    /// dropped once rendered; the links checked before writing.
+    Retry,
+    /// A `serve` rebuild: every guide rendered before writing and its source
+    /// kept, for the next rebuild to reuse (`reuse`, when only content
+    /// changed). No check of the links: serve shows pages, not findings.
+    Serve(Option<Reuse<'a>>),
+}
+
+/// What a `serve` rebuild takes back from the last one.
+pub struct Reuse<'a> {
+    pub cache: &'a mut MarkdownCache,
+    /// The git history last read (`None`: read it).
+    pub history: Option<&'a history::History>,
+}
+
+impl Mode<'_> {
+    fn streamed(&self) -> bool {
+        matches!(self, Mode::Build)
+    }
+}
+
 /// Everything loaded and rendered, ready to be written.
 pub struct Prepared {
-    pub project: Project,
-    pub index: SiteIndex,
-    pub history: history::History,
-    pub rendered: Vec<Rendered>,
-    pub site: Site,
-    pub findings: Vec<Finding>,
-    pub warnings: Vec<String>,
-    pub theme: Theme,
-    pub today: NaiveDate,
-    pub out_dir: PathBuf,
-    /// Guides rendered again (not taken from the cache).
-    pub fresh: Vec<usize>,
-    /// `text_hash` of each guide's source, when the sources were kept.
-    pub hashes: Vec<u64>,
-    /// What a streamed build read of each guide before writing its page:
-    /// the page must be written from a file that still starts that way.
-    pub seen: Vec<Seen>,
-    /// A streamed build's sources read whole, each taken by its page.
-    pub sources: Vec<Mutex<Option<String>>>,
+    project: Project,
+    index: SiteIndex,
+    history: history::History,
+    /// Each guide's markdown; in a streamed build, until its pages are
+    /// written, only the titles a quick scan found.
+    rendered: Vec<Rendered>,
+    site: Site,
+    findings: Vec<Finding>,
+    warnings: Vec<String>,
+    theme: Theme,
+    today: NaiveDate,
+    out_dir: PathBuf,
+    /// The docs check's summary for the report pages.
+    docs: DocsCheck,
+    /// A streamed build's sources, rendered as their pages are written.
+    streamed: Option<Streamed>,
+    /// A `serve` rebuild's record for the next one.
+    served: Option<Served>,
     /// Each guide's search entry as the last `write` serialized it (not in a
     /// streamed build): `serve` hands them to its next rebuild, which
     /// serializes only the pages it writes again.
-    pub search_entries: Mutex<Vec<Vec<u8>>>,
-    pub fingerprint: u64,
-    /// Markdown is rendered as each page is written (`Render::Streamed`):
-    /// until then `rendered` holds only the titles a quick scan found.
-    pub streamed: bool,
+    search_entries: Mutex<Vec<Vec<u8>>>,
+}
+
+/// What a streamed build (`Mode::Build`) keeps to render each page as it is
+/// written.
+struct Streamed {
+    /// What was read of each guide before writing its page: the page must be
+    /// written from a file that still starts that way.
+    seen: Vec<Seen>,
+    /// The sources read whole, each taken by its page.
+    sources: Vec<Mutex<Option<String>>>,
+}
+
+/// What a `serve` rebuild records for the next one.
+struct Served {
+    /// Guides rendered again (not taken from the cache).
+    fresh: Vec<usize>,
+    /// `text_hash` of each guide's source.
+    hashes: Vec<u64>,
+    /// `MarkdownInput::fingerprint` of this rebuild.
+    fingerprint: u64,
+}
+
+/// The docs check behind the report pages' docs health.
+enum DocsCheck {
+    /// Worked out from what the build loaded (or the error that stopped it,
+    /// which fails the build only if the site has a report page).
+    Done(Result<report::DocsHealth>),
+    /// The check must load the project itself: the build left drafts out
+    /// (the check reads them) or read only the first lines of some sources
+    /// (past the source budget).
+    FromDisk,
 }
 
 /// The first `len` bytes of a guide's file as read by `prepare`, by `text_hash`.
@@ -309,42 +238,104 @@ pub struct Seen {
     pub hash: u64,
 }
 
-/// When `prepare` renders the markdown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Render {
-    /// Every guide now, before any page is written (`serve`, which keeps the
-    /// results between rebuilds).
-    Now,
-    /// Each guide as its page is written, its HTML dropped once written: the
-    /// site's HTML is never held at once, nor its sources past a budget.
-    /// Titles come from `markdown::first_heading_title`, checked after writing.
-    Streamed,
-}
-
-/// Loads, renders the markdown (reusing `cache` where it can) and lays out
-/// the site. Unless `keep_sources`, each guide's text is dropped once its
-/// markdown is rendered.
+/// The stages before writing: load; index (history, site index, theme, and
+/// a streamed build's titles); check the docs for the report pages while
+/// every source is whole; render the markdown (or hold the sources, as
+/// `mode` says); check the links; lay out the site.
 pub fn prepare(
     paths: &Paths,
     options: &BuildOptions,
     timer: &mut Timer,
-    cache: Option<(&mut MarkdownCache, Option<&history::History>)>,
-    keep_sources: bool,
-    render: Render,
+    mut mode: Mode,
 ) -> Result<Prepared> {
-    let (mut cache, cached_history) = match cache {
-        Some((c, h)) => (Some(c), h),
-        None => (None, None),
-    };
-    let mut earlier = cache.as_mut().map(|c| std::mem::take(&mut c.guides));
-    // A streamed build holds the sources it reads only up to a budget.
-    let texts = match render {
-        Render::Streamed => Texts::Bounded(crate::project::source_budget()),
-        Render::Now => Texts::Whole,
-    };
-    let mut project =
-        Project::load_reusing(paths, options.drafts, Load::Strict, texts, earlier.as_mut())?;
+    let mut project = load(paths, options, &mut mode)?;
     timer.lap("load");
+    let out_dir = output_dir(&project, options)?;
+    let cached_history = match &mode {
+        Mode::Serve(Some(reuse)) => reuse.history,
+        _ => None,
+    };
+    let today = options.today;
+    let (history, index, theme, mut scanned) = lay_out(&project, cached_history, mode.streamed())?;
+    let calendar = project.calendar.as_ref().map(|(c, _)| c);
+    let data = ReleaseData::new(calendar, project.metrics.as_ref(), &history.releases, today);
+    let index = index.with_generated(data.pages().into_iter().map(|p| p.url));
+    timer.lap(match mode.streamed() {
+        true => "git history, site index, theme and titles",
+        false => "git history, site index and theme",
+    });
+    if let Some(scanned) = &mut scanned {
+        take_rereads(&mut project.guides, scanned);
+    }
+    let docs = docs_check(options, &project, &index, &history, &data);
+    let retry = matches!(mode, Mode::Retry);
+    let (rendered, streamed, served) = match mode {
+        Mode::Build => {
+            let (titles, streamed) = hold_sources(&mut project.guides, scanned.unwrap_or_default());
+            (titles, Some(streamed), None)
+        }
+        Mode::Retry => {
+            let shared = MarkdownInput::new(&project, &index, &data);
+            let (rendered, _) =
+                render_markdown_cached(&mut project.guides, &[], &shared, None, Sources::Drop)?;
+            timer.lap("markdown");
+            (rendered, None, None)
+        }
+        Mode::Serve(reuse) => {
+            let shared = MarkdownInput::new(&project, &index, &data);
+            let (rendered, served) = render_for_serve(&mut project.guides, &shared, reuse)?;
+            timer.lap("markdown");
+            (rendered, None, Some(served))
+        }
+    };
+    // A streamed build checks the links as it writes its last pages; `serve`
+    // shows pages, not findings.
+    let findings = if retry {
+        let mut findings =
+            check::links::check(&project.guides, &rendered, &index, project.config.generator);
+        crate::include::relocate(&mut findings, &project.guides, &rendered);
+        timer.lap("check links");
+        findings
+    } else {
+        Vec::new()
+    };
+    let (site, warnings) = lay_out_site(&project, &rendered, &index, &history, &data, today);
+    timer.lap("site");
+    Ok(Prepared {
+        project,
+        index,
+        history,
+        rendered,
+        site,
+        findings,
+        warnings,
+        theme,
+        today,
+        out_dir,
+        docs,
+        streamed,
+        served,
+        search_entries: Mutex::default(),
+    })
+}
+
+/// The project, taking back from a `serve` cache the guides whose files did
+/// not change. A streamed build holds the sources it reads only up to a budget.
+fn load(paths: &Paths, options: &BuildOptions, mode: &mut Mode) -> Result<Project> {
+    let mut earlier = match mode {
+        Mode::Serve(Some(reuse)) => Some(std::mem::take(&mut reuse.cache.guides)),
+        _ => None,
+    };
+    let texts = match mode {
+        Mode::Build => Texts::Bounded(crate::project::source_budget()),
+        Mode::Retry | Mode::Serve(_) => Texts::Whole,
+    };
+    Project::load_reusing(paths, options.drafts, Load::Strict, texts, earlier.as_mut())
+}
+
+/// The output folder, once it is known to be safe to replace and there is
+/// something to build.
+fn output_dir(project: &Project, options: &BuildOptions) -> Result<PathBuf> {
     let out_dir = project.output_dir(options.out.as_deref());
     check_output_dir(
         &project.root,
@@ -368,12 +359,24 @@ pub fn prepare(
             },
         });
     }
+    Ok(out_dir)
+}
+
+/// The history, the index of the site and the theme; with each guide's
+/// title from a quick scan in a streamed build, done meanwhile (none needs
+/// another).
+fn lay_out(
+    project: &Project,
+    cached_history: Option<&history::History>,
+    streamed: bool,
+) -> Result<(
+    history::History,
+    SiteIndex,
+    Theme,
+    Option<Vec<ScannedTitle>>,
+)> {
     let calendar = project.calendar.as_ref().map(|(c, _)| c);
     let tag_pattern = calendar.map_or("v{version}", |c| c.tag_pattern.as_str());
-    let today = options.today;
-    let streamed = render == Render::Streamed;
-    // The history, the index of the site and the theme are laid out while a
-    // streamed build scans the titles: none needs another.
     let layout = || {
         let history = match cached_history {
             Some(h) => Ok(h.clone()),
@@ -383,88 +386,141 @@ pub fn prepare(
             }
         };
         let theme = Theme::load(&project.root, &project.config);
-        (history, SiteIndex::new(&project), theme)
+        (history, SiteIndex::new(project), theme)
     };
     let ((history, index, theme), scanned) = if streamed {
-        let (layout, scanned) = rayon::join(layout, || scan_titles(&project));
+        let (layout, scanned) = rayon::join(layout, || scan_titles(project));
         (layout, Some(scanned?))
     } else {
         (layout(), None)
     };
-    let history = history?;
-    let theme = theme?;
-    let data = ReleaseData::new(calendar, project.metrics.as_ref(), &history.releases, today);
-    let index = index.with_generated(data.pages().into_iter().map(|p| p.url));
-    timer.lap(match streamed {
-        true => "git history, site index, theme and titles",
-        false => "git history, site index and theme",
-    });
-    let fingerprint = fingerprint(&project);
-    let cached = cache.filter(|c| c.fingerprint == fingerprint);
-    // Hashes of the sources, for `serve`'s next rebuild (which keeps them).
-    let hashes: Vec<u64> = if keep_sources {
-        // A guide taken back unchanged from the last load keeps its hash.
-        let known = |g: &Guide| {
-            let cache = cached.as_deref()?;
-            g.reused
-                .then(|| cache.pages.get(&g.path).map(|(h, _)| *h))?
-        };
-        project
-            .guides
-            .par_iter()
-            .map(|g| known(g).unwrap_or_else(|| text_hash(&g.text)))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let mut seen = Vec::new();
-    let mut sources = Vec::new();
-    let (rendered, fresh) = if let Some(scanned) = scanned {
-        // A source read whole is kept for its page; past the budget only
-        // the first lines were read (unless the heading comes later), and
-        // the page reads its source when it is written: a large site is
-        // never held at once.
-        let mut titles = Vec::with_capacity(scanned.len());
-        seen.reserve(scanned.len());
-        sources.reserve(scanned.len());
-        for (g, scan) in project.guides.iter_mut().zip(scanned) {
-            if let Some(text) = scan.reread {
-                g.text = text;
-                g.partial = false;
-            }
-            let text = std::mem::take(&mut g.text);
-            titles.push(Rendered {
-                title: scan.title,
-                ..Rendered::default()
-            });
-            seen.push(scan.seen);
-            sources.push(Mutex::new((!g.partial).then_some(text)));
+    Ok((history?, index, theme?, scanned))
+}
+
+/// Puts back into the guides the sources the title scan read whole again
+/// (their first lines held no title).
+fn take_rereads(guides: &mut [Guide], scanned: &mut [ScannedTitle]) {
+    for (g, scan) in guides.iter_mut().zip(scanned) {
+        if let Some(text) = scan.reread.take() {
+            g.text = text;
+            g.partial = false;
         }
-        (titles, Vec::new())
-    } else {
-        let shared = MarkdownInput::new(&project, &index, &data);
-        let done =
-            render_markdown_cached(&mut project.guides, &hashes, &shared, cached, keep_sources)?;
-        timer.lap("markdown");
-        done
+    }
+}
+
+/// The docs check for the report pages, on the project as loaded (its
+/// sources still whole). The check reads drafts: a build that left some out
+/// (or that read only the first lines of sources past its budget) leaves
+/// the check to load the project itself.
+fn docs_check(
+    options: &BuildOptions,
+    project: &Project,
+    index: &SiteIndex,
+    history: &history::History,
+    data: &ReleaseData,
+) -> DocsCheck {
+    let reports = data
+        .pages()
+        .into_iter()
+        .any(|p| matches!(p.data, Some(DataPage::Report(_))));
+    if !reports {
+        return DocsCheck::Done(Ok(report::DocsHealth::default()));
+    }
+    if (project.drafts_left_out && !options.drafts) || project.guides.iter().any(|g| g.partial) {
+        return DocsCheck::FromDisk;
+    }
+    let scanned = check::scan(project);
+    let checked = check::check_project(
+        project,
+        index,
+        history,
+        &scanned,
+        &check_options(data.today),
+    );
+    DocsCheck::Done(checked.map(|c| report::docs_health(&c)))
+}
+
+/// The check's options for the report pages' docs health.
+fn check_options(today: NaiveDate) -> check::CheckOptions {
+    check::CheckOptions {
+        changed_since: None,
+        external: false,
+        today,
+    }
+}
+
+/// A streamed build's sources, moved out of the guides: a source read whole
+/// is kept for its page; past the budget only the first lines were read
+/// (unless the heading comes later), and the page reads its source when it
+/// is written, so a large site is never held at once. With the titles the
+/// scan found, as the pages' markdown until they are written.
+fn hold_sources(guides: &mut [Guide], scanned: Vec<ScannedTitle>) -> (Vec<Rendered>, Streamed) {
+    let mut titles = Vec::with_capacity(scanned.len());
+    let mut streamed = Streamed {
+        seen: Vec::with_capacity(scanned.len()),
+        sources: Vec::with_capacity(scanned.len()),
     };
-    // `serve` (which keeps the sources) shows pages, not findings: its
-    // rebuilds skip the check.
-    let findings = if streamed || keep_sources {
-        Vec::new()
-    } else {
-        let mut findings =
-            check::links::check(&project.guides, &rendered, &index, project.config.generator);
-        crate::include::relocate(&mut findings, &project.guides, &rendered);
-        timer.lap("check links");
-        findings
+    for (g, scan) in guides.iter_mut().zip(scanned) {
+        let text = std::mem::take(&mut g.text);
+        titles.push(Rendered {
+            title: scan.title,
+            ..Rendered::default()
+        });
+        streamed.seen.push(scan.seen);
+        streamed
+            .sources
+            .push(Mutex::new((!g.partial).then_some(text)));
+    }
+    (titles, streamed)
+}
+
+/// A `serve` rebuild's markdown, reusing the last rebuild's where the inputs
+/// and a guide's text are the same; the sources are kept.
+fn render_for_serve(
+    guides: &mut [Guide],
+    shared: &MarkdownInput,
+    reuse: Option<Reuse>,
+) -> Result<(Vec<Rendered>, Served)> {
+    let fingerprint = shared.fingerprint();
+    let cached = reuse
+        .map(|r| r.cache)
+        .filter(|c| c.fingerprint == fingerprint);
+    // A guide taken back unchanged from the last load keeps its hash.
+    let known = |g: &Guide| {
+        let cache = cached.as_deref()?;
+        g.reused
+            .then(|| cache.pages.get(&g.path).map(|(h, _)| *h))?
     };
+    let hashes: Vec<u64> = guides
+        .par_iter()
+        .map(|g| known(g).unwrap_or_else(|| text_hash(&g.text)))
+        .collect();
+    let (rendered, fresh) = render_markdown_cached(guides, &hashes, shared, cached, Sources::Keep)?;
+    let served = Served {
+        fresh,
+        hashes,
+        fingerprint,
+    };
+    Ok((rendered, served))
+}
+
+/// The site's pages, data pages included unless a page of the content has
+/// their URL; and the warnings of the load, the history and the layout.
+fn lay_out_site(
+    project: &Project,
+    rendered: &[Rendered],
+    index: &SiteIndex,
+    history: &history::History,
+    data: &ReleaseData,
+    today: NaiveDate,
+) -> (Site, Vec<String>) {
     let title = project.title();
-    let mut site = Site::new(&project.guides, &rendered, &index, &title);
+    let mut site = Site::new(&project.guides, rendered, index, &title);
     site.place_sections(&project.nav_sections);
     let mut warnings = project.warnings.clone();
     // Tags matter only when a past release has no `actual:` date to fall back
     // on; last-updated dates matter to every site.
+    let calendar = project.calendar.as_ref().map(|(c, _)| c);
     let tags_needed = calendar.is_some_and(|c| {
         c.releases
             .iter()
@@ -497,29 +553,135 @@ pub fn prepare(
         })
         .collect();
     site.add_pages(data_pages);
-    timer.lap("site");
-    Ok(Prepared {
-        project,
-        index,
-        history,
-        rendered,
-        site,
-        findings,
-        warnings,
-        theme,
-        today,
-        out_dir,
-        fresh,
-        hashes,
-        seen,
-        sources,
-        search_entries: Mutex::default(),
-        fingerprint,
-        streamed,
-    })
+    (site, warnings)
 }
 
 impl Prepared {
+    /// The git history as read for this build.
+    pub fn history(&self) -> &history::History {
+        &self.history
+    }
+
+    /// How many pages the site has.
+    pub fn page_count(&self) -> usize {
+        self.site.order.len()
+    }
+
+    /// The site's shape: each page's URL, title and place. `serve` renders
+    /// only the changed pages again while it holds.
+    pub fn shape(&self) -> Vec<String> {
+        self.site
+            .pages
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}|{}|{:?}|{:?}|{:?}|{:?}",
+                    p.url, p.title, p.parent, p.section, p.weight, p.description
+                )
+            })
+            .collect()
+    }
+
+    /// Each guide's title as the navigation was laid out with.
+    fn titles(&self) -> Vec<Option<String>> {
+        self.rendered.iter().map(|r| r.title.clone()).collect()
+    }
+
+    /// Whether the titles the navigation was laid out with (`scanned`) are
+    /// the pages' own, now rendered (where the front matter gives none).
+    fn titles_held(&self, scanned: &[Option<String>]) -> bool {
+        self.rendered
+            .iter()
+            .zip(scanned)
+            .zip(&self.project.guides)
+            .all(|((r, scanned), g)| g.front.title.is_some() || r.title == *scanned)
+    }
+
+    /// Warnings about the pages' markdown: unsafe heading ids, the includes
+    /// of other generators not done and the shortcodes left out.
+    fn page_warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        let guides = self.project.guides.iter().zip(&self.rendered);
+        for (guide, unsafe_id) in guides.flat_map(|(g, r)| r.unsafe_ids.iter().map(move |u| (g, u)))
+        {
+            warnings.push(format!(
+                "{}:{}:{}: the heading id `{}` holds characters unsafe in an HTML attribute or a URL; the page uses `#{}`",
+                guide.file, unsafe_id.line, unsafe_id.column, unsafe_id.written, unsafe_id.id
+            ));
+        }
+        let expansions = self.rendered.iter().filter_map(|r| r.expansion.as_deref());
+        for p in expansions.clone().flat_map(|x| &x.problems) {
+            warnings.push(format!("{}:{}:{}: {}", p.file, p.line, p.column, p.message));
+        }
+        warnings.extend(crate::include::summary(expansions.flat_map(|x| &x.skipped)));
+        warnings
+    }
+
+    /// The page indexes of the guides rendered again in this `serve` rebuild.
+    pub fn fresh_pages(&self) -> HashSet<usize> {
+        self.served
+            .iter()
+            .flat_map(|s| &s.fresh)
+            .map(|&g| self.site.page_index_of_guide(g))
+            .collect()
+    }
+
+    /// The page indexes of the report pages, whose docs health any edit of
+    /// the content may change.
+    pub fn report_pages(&self) -> impl Iterator<Item = usize> + '_ {
+        self.site
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| matches!(p.data, Some(DataPage::Report(_))))
+            .map(|(i, _)| i)
+    }
+
+    /// `MarkdownInput::fingerprint` of a `serve` rebuild (0 otherwise).
+    pub fn fingerprint(&self) -> u64 {
+        self.served.as_ref().map_or(0, |s| s.fingerprint)
+    }
+
+    /// Hands the pages not written again their last search entries (`serve`).
+    pub fn keep_search_entries(&mut self, entries: Vec<Vec<u8>>) {
+        *self
+            .search_entries
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner()) = entries;
+    }
+
+    /// Each guide's search entry as the last `write` serialized it.
+    pub fn take_search_entries(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(
+            self.search_entries
+                .get_mut()
+                .unwrap_or_else(|e| e.into_inner()),
+        )
+    }
+
+    /// The rendered pages and the guides, for the next `serve` rebuild,
+    /// which takes back the guides unless their files changed.
+    pub fn into_cache(self) -> MarkdownCache {
+        let fingerprint = self.fingerprint();
+        let hashes = self.served.map(|s| s.hashes).unwrap_or_default();
+        let mut cache = MarkdownCache {
+            fingerprint,
+            pages: HashMap::with_capacity(self.rendered.len()),
+            guides: HashMap::with_capacity(self.rendered.len()),
+        };
+        for ((g, r), hash) in self
+            .project
+            .guides
+            .into_iter()
+            .zip(self.rendered)
+            .zip(&hashes)
+        {
+            cache.pages.insert(g.path.clone(), (*hash, r));
+            cache.guides.insert(g.path.clone(), g);
+        }
+        cache
+    }
+
     /// Renders the pages (all, or only the page indexes in `only`) and every
     /// other file into `out`.
     pub fn write(
@@ -538,9 +700,8 @@ impl Prepared {
             theme,
             today,
             streamed,
-            seen,
-            sources,
             search_entries,
+            docs,
             ..
         } = self;
         let today = *today;
@@ -555,14 +716,16 @@ impl Prepared {
         )
         .with_first_commits(&history.first_commits)
         .with_site(&project.config, history.remote.as_deref());
-        // Report pages carry the docs check's summary: run it once for all of them.
+        // Report pages carry the docs check's summary, worked out once for all of them.
         let wants_report = site.pages.iter().enumerate().any(|(i, p)| {
             matches!(p.data, Some(DataPage::Report(_))) && only.is_none_or(|o| o.contains(&i))
         });
-        let docs = if wants_report {
-            report::docs_health(paths, data.today)?
-        } else {
-            report::DocsHealth::default()
+        let docs = match std::mem::replace(docs, DocsCheck::FromDisk) {
+            _ if !wants_report => report::DocsHealth::default(),
+            DocsCheck::Done(docs) => docs?,
+            DocsCheck::FromDisk => {
+                report::docs_health(&check::run(paths, &check_options(data.today))?)
+            }
         };
         let title = project.title();
         let input = SiteInput {
@@ -573,9 +736,7 @@ impl Prepared {
             data: &data,
             updates: &history.updates,
             docs: &docs,
-            streamed: *streamed,
-            seen,
-            sources,
+            streamed: streamed.as_ref(),
             search_entries,
         };
         let written = write_site(&input, options, &title, theme, out, only)?;
@@ -591,21 +752,6 @@ impl Prepared {
     }
 }
 
-/// A hash of what every page's markdown rendering depends on besides its own
-/// text: the set of pages and assets (link rewriting) and the data (shortcodes).
-fn fingerprint(project: &Project) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    for g in &project.guides {
-        g.path.hash(&mut h);
-    }
-    project.assets.hash(&mut h);
-    project.calendar.as_ref().map(|(_, text)| text).hash(&mut h);
-    format!("{:?}", project.metrics).hash(&mut h);
-    format!("{:?}", project.config).hash(&mut h);
-    h.finish()
-}
-
 /// A hash of a guide's source that `serve` compares between rebuilds.
 fn text_hash(text: &str) -> u64 {
     stable_hash(text.as_bytes())
@@ -617,13 +763,22 @@ pub(crate) fn stable_hash(bytes: &[u8]) -> u64 {
     ahash::RandomState::with_seeds(1, 2, 3, 4).hash_one(bytes)
 }
 
+/// What becomes of a guide's source once its markdown is rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sources {
+    /// Kept for the next `serve` rebuild.
+    Keep,
+    /// Dropped: it is not needed again.
+    Drop,
+}
+
 /// `render_markdown`, reusing the cache's result for guides whose text did not change.
 fn render_markdown_cached(
     guides: &mut [Guide],
     hashes: &[u64],
     shared: &MarkdownInput,
     cache: Option<&mut MarkdownCache>,
-    keep_sources: bool,
+    sources: Sources,
 ) -> Result<(Vec<Rendered>, Vec<usize>)> {
     // Cached pages are moved out of the cache, not copied.
     let mut rendered: Vec<Option<Rendered>> = match cache {
@@ -658,7 +813,7 @@ fn render_markdown_cached(
                 r.html.shrink_to_fit();
                 r
             });
-            if !keep_sources {
+            if sources == Sources::Drop {
                 // The page's HTML is kept until the site is written; its
                 // source is not needed again, and at 10,000 pages they weigh
                 // as much as each other.
@@ -679,6 +834,9 @@ fn render_markdown_cached(
 
 /// What the markdown pass of every guide shares.
 struct MarkdownInput<'a> {
+    /// A hash of the project's pages, assets, config and data files, which
+    /// the index and the release data were made from.
+    project: u64,
     index: &'a SiteIndex,
     data: &'a ReleaseData<'a>,
     /// `https://host/org/repo/blob/main` when a repository URL is configured.
@@ -694,6 +852,7 @@ struct MarkdownInput<'a> {
 impl<'a> MarkdownInput<'a> {
     fn new(project: &Project, index: &'a SiteIndex, data: &'a ReleaseData<'a>) -> Self {
         MarkdownInput {
+            project: project_hash(project),
             index,
             data,
             blob_base: blob_base(project),
@@ -707,6 +866,45 @@ impl<'a> MarkdownInput<'a> {
             text_limit: crate::search::text_limit(project.guides.len()),
         }
     }
+
+    /// A hash of everything a page's markdown rendering depends on besides
+    /// its own text, for `serve` to tell when a rendering can be reused.
+    /// Every field is named here: a new input of the markdown pass is hashed
+    /// or said not to matter.
+    fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let MarkdownInput {
+            project,
+            // Made from the project's pages, assets and config (`project`).
+            index: _,
+            // Made from the data files (`project`) and the history, which a
+            // rebuild that reuses renderings reuses too.
+            data: _,
+            blob_base,
+            kpi_ids,
+            metrics_file,
+            root,
+            text_limit,
+        } = self;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (project, blob_base, kpi_ids, metrics_file, root, text_limit).hash(&mut h);
+        h.finish()
+    }
+}
+
+/// A hash of what the site index and the release data are made from: the
+/// set of pages and assets (link rewriting) and the data (shortcodes).
+fn project_hash(project: &Project) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for g in &project.guides {
+        g.path.hash(&mut h);
+    }
+    project.assets.hash(&mut h);
+    project.calendar.as_ref().map(|(_, text)| text).hash(&mut h);
+    format!("{:?}", project.metrics).hash(&mut h);
+    format!("{:?}", project.config).hash(&mut h);
+    h.finish()
 }
 
 /// One guide's markdown pass: other generators' includes and shortcodes
@@ -862,75 +1060,6 @@ fn reread(root: &std::path::Path, guide: &Guide, seen: Option<Seen>) -> Result<S
     Ok(text)
 }
 
-/// The href to emit for a link written as `dest` in `guide` (whose page is
-/// at `from`), or `None` to keep it; and what the link resolved to.
-fn rewrite_link(
-    index: &SiteIndex,
-    guide: &Guide,
-    from: &str,
-    dest: &str,
-    blob_base: Option<&str>,
-) -> (Option<String>, Option<Target>) {
-    let target = index.resolve(&guide.path, dest);
-    (href_for(index, from, &target, blob_base), Some(target))
-}
-
-/// The href from the page at `from` to a resolved link target, or `None`
-/// to keep the link as written.
-fn href_for(
-    index: &SiteIndex,
-    from: &str,
-    target: &Target,
-    blob_base: Option<&str>,
-) -> Option<String> {
-    let relative = |to: &str| relative_href(from, to);
-    let with_fragment = |mut url: String, fragment: &Option<String>| {
-        if let Some(f) = fragment {
-            url.push('#');
-            crate::index::push_percent_encoded(&mut url, f);
-        }
-        url
-    };
-    match target {
-        // A withheld file is not copied: the link stays as written, and check reports it.
-        Target::External
-        | Target::SamePage { .. }
-        | Target::OutsideRoot
-        | Target::Withheld { .. } => None,
-        Target::Page { page, fragment } => {
-            Some(with_fragment(relative(index.guide_url(*page)), fragment))
-        }
-        Target::Section { dir, fragment } => {
-            Some(with_fragment(relative(&section_url(dir)), fragment))
-        }
-        Target::Asset { path } => Some(relative(path)),
-        Target::Generated { url, fragment } => Some(with_fragment(relative(url), fragment)),
-        // The repository's root: its page on the host, or the link as written.
-        Target::RepoFile { path } if path.is_empty() => {
-            blob_base.map(|base| match base.rfind("/blob/") {
-                Some(at) => format!("{}/tree/{}", &base[..at], &base[at + 6..]),
-                None => base.to_string(),
-            })
-        }
-        Target::RepoFile { path } => Some(match blob_base {
-            Some(base) => format!("{base}/{}", percent_encode_path(path)),
-            None => relative(&format!("{REPO_FILES_DIR}/{path}")),
-        }),
-        Target::Missing { path, fragment } => {
-            // Keep broken `.md` links pointing where the page would be, never at a `.md`.
-            let rel = index.content_rel(path)?;
-            rel.ends_with(".md")
-                .then(|| with_fragment(relative(&page_url(rel)), fragment))
-        }
-    }
-}
-
-/// `https://host/org/repo/blob/main` when a repository URL is configured.
-fn blob_base(project: &Project) -> Option<String> {
-    let repo = project.config.repo_url.as_deref()?.trim_end_matches('/');
-    Some(format!("{repo}/blob/{}", project.config.edit_branch))
-}
-
 /// Renders every page and copies every file into `out`, pages in parallel.
 fn write_site(
     input: &SiteInput,
@@ -940,20 +1069,7 @@ fn write_site(
     out: &dyn Sink,
     only: Option<&HashSet<usize>>,
 ) -> Result<Written> {
-    let SiteInput {
-        project,
-        index,
-        site,
-        rendered,
-        data,
-        updates,
-        docs,
-        streamed,
-        seen,
-        sources,
-        search_entries,
-    } = *input;
-    let shared = streamed.then(|| MarkdownInput::new(project, index, data));
+    let project = input.project;
     let base_url = options
         .base_url
         .as_deref()
@@ -967,223 +1083,30 @@ fn write_site(
     let globals = theme.tera.global_context();
     globals.insert("site", &site_view);
     globals.insert("data", &project.data);
-    let edit_base = project.config.repo_url.as_deref().map(|repo| {
-        format!(
-            "{}/edit/{}",
-            repo.trim_end_matches('/'),
-            project.config.edit_branch
-        )
-    });
-
-    let nav = NavForms {
-        items: theme.uses("page.nav"),
-        html: theme.uses("page.nav_html"),
-    };
-    // Guides and sections skip the template engine while the site keeps the
-    // theme's own page templates (`render::native` writes the same bytes).
-    let native_page = theme.builtin(&["base.html", "page.html"]);
-    let native_section = native_page && theme.builtin(&["section.html"]);
-    let search_limit = crate::search::text_limit(project.guides.len());
-    let pages: Vec<Option<(usize, Rendered, Vec<u8>)>> = (0..site.order.len())
-        .into_par_iter()
-        .filter(|&position| only.is_none_or(|o| o.contains(&site.order[position])))
-        .map(|position| {
-            let page = &site.pages[site.order[position]];
-            let fresh = match (page.guide, &shared) {
-                (Some(g), Some(shared)) => {
-                    let guide = &project.guides[g];
-                    let kept = sources
-                        .get(g)
-                        .and_then(|s| s.lock().unwrap_or_else(|e| e.into_inner()).take());
-                    let text = match kept {
-                        Some(text) => text,
-                        None => reread(&project.root, guide, seen.get(g).copied())?,
-                    };
-                    Some((g, render_one(shared, guide, &text)?))
-                }
-                _ => None,
-            };
-            let guide = page.guide.map(|g| {
-                let r = fresh.as_ref().map_or(&rendered[g], |(_, r)| r);
-                (&project.guides[g], r)
-            });
-            let mut view = page_view(site, position, guide, edit_base.as_deref(), nav);
-            view.updated = guide
-                .and_then(|(g, _)| updates.get(&g.file))
-                .map(|u| UpdatedView {
-                    date: u.time.format("%Y-%m-%d").to_string(),
-                    author: u.author.clone(),
-                });
-            let root = root_prefix(&page.url);
-            let native = match page.section {
-                Some(_) => native_section,
-                None => native_page,
-            };
-            // Once the page is written its HTML goes. Kept: its search
-            // entry, its anchors, and its links (only those
-            // the link check or the copy of repository files looks at again
-            // were recorded); its headings too when another generator's ids
-            // for them are checked.
-            let keep = |fresh: Option<(usize, Rendered)>| {
-                fresh.map(|(g, mut r)| {
-                    let entry = crate::search::entry(site, site.order[position], &r, search_limit);
-                    markdown::recycle(std::mem::take(&mut r.html));
-                    if project.config.generator.is_none() {
-                        r.headings = Vec::new();
-                    }
-                    r.text = String::new();
-                    (g, r, entry)
-                })
-            };
-            if page.data.is_none() && native {
-                let (chrome, at) = native::chrome(&site_view, &root, &view);
-                let (before, after) = chrome.split_at(at);
-                let parts = [before.as_bytes(), view.content.as_bytes(), after.as_bytes()];
-                out.write_parts(&page.url, &parts)?;
-                markdown::recycle(chrome);
-                drop(view);
-                return Ok(keep(fresh));
-            }
-            let mut context = tera::Context::new();
-            context.insert("root", &root);
-            context.insert("page", &view);
-            let template = match page.data {
-                Some(DataPage::Calendar) => {
-                    context.insert("calendar", &data.calendar_view());
-                    "calendar.html"
-                }
-                Some(DataPage::Release(i)) => {
-                    context.insert("release", &data.release_view(i));
-                    "release.html"
-                }
-                Some(DataPage::Metrics) => {
-                    context.insert("metrics", &data.metrics_view());
-                    "metrics.html"
-                }
-                Some(DataPage::Report(quarter)) => {
-                    let generated = report::generate_from(project, data, quarter, docs.clone());
-                    context.insert("report", &generated.report);
-                    context.insert("charts", &generated.charts);
-                    context.insert("base", &root_prefix(&page.url));
-                    "report.html"
-                }
-                None if page.section.is_some() => "section.html",
-                None => "page.html",
-            };
-            out.write(&page.url, theme.render(template, &context)?.as_bytes())?;
-            drop((context, view));
-            Ok(keep(fresh))
-        })
-        .collect::<Result<_>>()?;
+    let parts = PageParts::new(input, &site_view, theme);
+    let written = write_pages(input, &parts, theme, out, only)?;
     // The search entries of a streamed build, in the site's order.
     let mut entries = Vec::new();
-    let streamed_pages = streamed.then(|| {
+    let streamed_pages = input.streamed.map(|_| {
         let mut all = vec![Rendered::default(); project.guides.len()];
-        for (g, r, entry) in pages.into_iter().flatten() {
+        for (g, r, entry) in written.into_iter().flatten() {
             all[g] = r;
             entries.push(entry);
         }
         all
     });
-    let rendered = streamed_pages.as_deref().unwrap_or(rendered);
-
+    let rendered = streamed_pages.as_deref().unwrap_or(input.rendered);
     // The rest of the site is written while a streamed build checks its
     // links (the files are few but the search index is large).
-    let rest = || -> Result<()> {
-        for (path, contents) in data.files(title) {
-            out.write(&path, contents.as_bytes())?;
-        }
-
-        let mut context = tera::Context::new();
-        // The 404 page is served at any depth: absolute links when the site's URL is known.
-        context.insert(
-            "root",
-            &base_url.as_ref().map_or(String::new(), |u| format!("{u}/")),
-        );
-        out.write("404.html", theme.render("404.html", &context)?.as_bytes())?;
-        if let Some(base) = &base_url {
-            let mut urls: Vec<String> = site
-                .order
-                .iter()
-                .map(|&p| sitemap_url(base, &site.pages[p].url))
-                .collect();
-            urls.sort();
-            let mut context = tera::Context::new();
-            context.insert("urls", &urls);
-            out.write(
-                "sitemap.xml",
-                theme.render("sitemap.xml", &context)?.as_bytes(),
-            )?;
-        }
-        for (guide, g) in project.guides.iter().enumerate() {
-            for alias in &g.front.aliases {
-                let from = alias_url(alias);
-                let mut context = tera::Context::new();
-                context.insert(
-                    "target",
-                    &relative_href(&from, &site.page_of_guide(guide).url),
-                );
-                out.write(&from, theme.render("redirect.html", &context)?.as_bytes())?;
-            }
-        }
-
-        // The diagram script weighs 3.5 MB: only a site with a diagram gets it.
-        let diagrams = rendered.iter().any(|r| r.has_mermaid);
-        for (path, bytes) in std::mem::take(&mut theme.static_files) {
-            if diagrams || !path.starts_with("assets/vendor/mermaid") {
-                out.write(&path, &bytes)?;
-            }
-        }
-        out.write("assets/highlight.css", crate::highlight::css().as_bytes())?;
-        if streamed {
-            let parts = crate::search::script(entries.iter().map(Vec::as_slice));
-            out.write_parts("search-index.js", &parts)?;
-        } else {
-            // Guides whose page was not written again keep their entry.
-            let previous =
-                std::mem::take(&mut *search_entries.lock().unwrap_or_else(|e| e.into_inner()));
-            let redo = |g: usize| only.is_none_or(|o| o.contains(&site.page_index_of_guide(g)));
-            let entries = crate::search::entries(site, rendered, previous, redo);
-            out.write_parts(
-                "search-index.js",
-                &crate::search::index_script(site, &entries),
-            )?;
-            *search_entries.lock().unwrap_or_else(|e| e.into_inner()) = entries;
-        }
-        for asset in &project.assets {
-            out.copy(asset, &project.content_dir.join(asset))?;
-        }
-        copy_tree(&project.root.join("static"), out)?;
-        if project.config.repo_url.is_none() {
-            // Only what the index resolved to a publishable file: regular,
-            // tracked, inside the repository, no dotfile (`SiteIndex::withheld`).
-            let mut repo_files = BTreeSet::new();
-            for (guide, r) in project.guides.iter().zip(rendered) {
-                for link in &r.links {
-                    let resolved = match &link.resolved {
-                        Some(target) => std::borrow::Cow::Borrowed(target),
-                        None => std::borrow::Cow::Owned(index.resolve(&guide.path, &link.target)),
-                    };
-                    if let Target::RepoFile { path } = resolved.as_ref()
-                        && project.root.join(path).is_file()
-                    {
-                        repo_files.insert(path.clone());
-                    }
-                }
-            }
-            for path in repo_files {
-                out.copy(
-                    &format!("{REPO_FILES_DIR}/{path}"),
-                    &project.root.join(&path),
-                )?;
-            }
-        }
-        Ok(())
-    };
+    let rest = || write_rest(input, rendered, &entries, &site_view, theme, out, only);
     let check = || {
-        streamed.then(|| {
-            let mut findings =
-                check::links::check(&project.guides, rendered, index, project.config.generator);
+        input.streamed.map(|_| {
+            let mut findings = check::links::check(
+                &project.guides,
+                rendered,
+                input.index,
+                project.config.generator,
+            );
             crate::include::relocate(&mut findings, &project.guides, rendered);
             findings
         })
@@ -1194,6 +1117,337 @@ fn write_site(
         rendered: streamed_pages,
         findings,
     })
+}
+
+/// Every file but the pages: the data's files, 404, sitemap, aliases,
+/// static files, search index and repository files.
+fn write_rest(
+    input: &SiteInput,
+    rendered: &[Rendered],
+    streamed_entries: &[Vec<u8>],
+    site_view: &SiteView,
+    theme: &mut Theme,
+    out: &dyn Sink,
+    only: Option<&HashSet<usize>>,
+) -> Result<()> {
+    let project = input.project;
+    let base_url = site_view.base_url;
+    for (path, contents) in input.data.files(site_view.title) {
+        out.write(&path, contents.as_bytes())?;
+    }
+    write_404(theme, base_url, out)?;
+    write_sitemap(input.site, theme, base_url, out)?;
+    write_aliases(project, input.site, theme, out)?;
+    write_static_files(theme, rendered, out)?;
+    match input.streamed {
+        Some(_) => {
+            let parts = crate::search::script(streamed_entries.iter().map(Vec::as_slice));
+            out.write_parts("search-index.js", &parts)?;
+        }
+        None => write_search_index(input.site, rendered, input.search_entries, out, only)?,
+    }
+    for asset in &project.assets {
+        out.copy(asset, &project.content_dir.join(asset))?;
+    }
+    copy_tree(&project.root.join("static"), out)?;
+    write_repo_files(project, input.index, rendered, out)
+}
+
+/// What every page shares.
+struct PageParts<'a> {
+    site_view: &'a SiteView<'a>,
+    /// `https://host/org/repo/edit/main`, for "edit this page".
+    edit_base: Option<String>,
+    nav: NavForms,
+    /// Guides' and sections' pages are written by `render::native`.
+    native_page: bool,
+    native_section: bool,
+    /// Search text kept per page.
+    search_limit: usize,
+    /// The markdown pass's input, when each page renders its guide's
+    /// markdown as it is written (a streamed build).
+    markdown: Option<MarkdownInput<'a>>,
+}
+
+impl<'a> PageParts<'a> {
+    fn new(input: &SiteInput<'a>, site_view: &'a SiteView<'a>, theme: &Theme) -> Self {
+        let project = input.project;
+        PageParts {
+            site_view,
+            edit_base: project.config.repo_url.as_deref().map(|repo| {
+                format!(
+                    "{}/edit/{}",
+                    repo.trim_end_matches('/'),
+                    project.config.edit_branch
+                )
+            }),
+            nav: NavForms {
+                items: theme.uses("page.nav"),
+                html: theme.uses("page.nav_html"),
+            },
+            // Guides and sections skip the template engine while the site
+            // keeps the theme's own page templates (`render::native` writes
+            // the same bytes).
+            native_page: theme.builtin(&["base.html", "page.html"]),
+            native_section: theme.builtin(&["base.html", "page.html", "section.html"]),
+            search_limit: crate::search::text_limit(project.guides.len()),
+            markdown: input
+                .streamed
+                .map(|_| MarkdownInput::new(project, input.index, input.data)),
+        }
+    }
+}
+
+/// A page written by a streamed build: its guide, its markdown (the HTML
+/// let go) and its search entry.
+type WrittenPage = (usize, Rendered, Vec<u8>);
+
+/// Writes the pages (all, or the page indexes in `only`) in parallel.
+fn write_pages(
+    input: &SiteInput,
+    parts: &PageParts,
+    theme: &Theme,
+    out: &dyn Sink,
+    only: Option<&HashSet<usize>>,
+) -> Result<Vec<Option<WrittenPage>>> {
+    let site = input.site;
+    (0..site.order.len())
+        .into_par_iter()
+        .filter(|&position| only.is_none_or(|o| o.contains(&site.order[position])))
+        .map(|position| write_page(input, parts, theme, out, position))
+        .collect()
+}
+
+/// Writes the page at `position` of the site's order, rendering its guide's
+/// markdown first in a streamed build.
+fn write_page(
+    input: &SiteInput,
+    parts: &PageParts,
+    theme: &Theme,
+    out: &dyn Sink,
+    position: usize,
+) -> Result<Option<WrittenPage>> {
+    let SiteInput { project, site, .. } = *input;
+    let page = &site.pages[site.order[position]];
+    let fresh = match page.guide {
+        Some(g) => render_streamed(input, parts, g)?,
+        None => None,
+    };
+    let guide = page.guide.map(|g| {
+        let r = fresh.as_ref().map_or(&input.rendered[g], |(_, r)| r);
+        (&project.guides[g], r)
+    });
+    let mut view = page_view(site, position, guide, parts.edit_base.as_deref(), parts.nav);
+    view.updated = guide
+        .and_then(|(g, _)| input.updates.get(&g.file))
+        .map(|u| UpdatedView {
+            date: u.time.format("%Y-%m-%d").to_string(),
+            author: u.author.clone(),
+        });
+    let root = root_prefix(&page.url);
+    let native = match page.section {
+        Some(_) => parts.native_section,
+        None => parts.native_page,
+    };
+    // Once the page is written its HTML goes. Kept: its search
+    // entry, its anchors, and its links (only those
+    // the link check or the copy of repository files looks at again
+    // were recorded); its headings too when another generator's ids
+    // for them are checked.
+    let keep = |fresh: Option<(usize, Rendered)>| {
+        fresh.map(|(g, mut r)| {
+            let entry = crate::search::entry(site, site.order[position], &r, parts.search_limit);
+            markdown::recycle(std::mem::take(&mut r.html));
+            if project.config.generator.is_none() {
+                r.headings = Vec::new();
+            }
+            r.text = String::new();
+            (g, r, entry)
+        })
+    };
+    if page.data.is_none() && native {
+        let (chrome, at) = native::chrome(parts.site_view, &root, &view);
+        let (before, after) = chrome.split_at(at);
+        let pieces = [before.as_bytes(), view.content.as_bytes(), after.as_bytes()];
+        out.write_parts(&page.url, &pieces)?;
+        markdown::recycle(chrome);
+        drop(view);
+        return Ok(keep(fresh));
+    }
+    let mut context = tera::Context::new();
+    context.insert("root", &root);
+    context.insert("page", &view);
+    let template = match page.data {
+        Some(data_page) => data_template(input, data_page, &page.url, &mut context),
+        None if page.section.is_some() => "section.html",
+        None => "page.html",
+    };
+    out.write(&page.url, theme.render(template, &context)?.as_bytes())?;
+    drop((context, view));
+    Ok(keep(fresh))
+}
+
+/// A guide's markdown rendered as its page is written (a streamed build:
+/// `None` otherwise), from its source kept or read again.
+fn render_streamed(
+    input: &SiteInput,
+    parts: &PageParts,
+    g: usize,
+) -> Result<Option<(usize, Rendered)>> {
+    let (Some(shared), Some(streamed)) = (&parts.markdown, input.streamed) else {
+        return Ok(None);
+    };
+    let project = input.project;
+    let guide = &project.guides[g];
+    let kept = streamed
+        .sources
+        .get(g)
+        .and_then(|s| s.lock().unwrap_or_else(|e| e.into_inner()).take());
+    let text = match kept {
+        Some(text) => text,
+        None => reread(&project.root, guide, streamed.seen.get(g).copied())?,
+    };
+    Ok(Some((g, render_one(shared, guide, &text)?)))
+}
+
+/// The template of a page made from the data, its view put in `context`.
+fn data_template(
+    input: &SiteInput,
+    data_page: DataPage,
+    url: &str,
+    context: &mut tera::Context,
+) -> &'static str {
+    let data = input.data;
+    match data_page {
+        DataPage::Calendar => {
+            context.insert("calendar", &data.calendar_view());
+            "calendar.html"
+        }
+        DataPage::Release(i) => {
+            context.insert("release", &data.release_view(i));
+            "release.html"
+        }
+        DataPage::Metrics => {
+            context.insert("metrics", &data.metrics_view());
+            "metrics.html"
+        }
+        DataPage::Report(quarter) => {
+            let generated = report::generate_from(input.project, data, quarter, input.docs.clone());
+            context.insert("report", &generated.report);
+            context.insert("charts", &generated.charts);
+            context.insert("base", &root_prefix(url));
+            "report.html"
+        }
+    }
+}
+
+/// The 404 page, served at any depth: absolute links when the site's URL is known.
+fn write_404(theme: &Theme, base_url: Option<&str>, out: &dyn Sink) -> Result<()> {
+    let mut context = tera::Context::new();
+    context.insert("root", &base_url.map_or(String::new(), |u| format!("{u}/")));
+    out.write("404.html", theme.render("404.html", &context)?.as_bytes())
+}
+
+/// `sitemap.xml`, when the site's URL is known.
+fn write_sitemap(site: &Site, theme: &Theme, base_url: Option<&str>, out: &dyn Sink) -> Result<()> {
+    let Some(base) = base_url else {
+        return Ok(());
+    };
+    let mut urls: Vec<String> = site
+        .order
+        .iter()
+        .map(|&p| sitemap_url(base, &site.pages[p].url))
+        .collect();
+    urls.sort();
+    let mut context = tera::Context::new();
+    context.insert("urls", &urls);
+    out.write(
+        "sitemap.xml",
+        theme.render("sitemap.xml", &context)?.as_bytes(),
+    )
+}
+
+/// A redirect page at each alias a guide's front matter names.
+fn write_aliases(project: &Project, site: &Site, theme: &Theme, out: &dyn Sink) -> Result<()> {
+    for (guide, g) in project.guides.iter().enumerate() {
+        for alias in &g.front.aliases {
+            let from = alias_url(alias);
+            let mut context = tera::Context::new();
+            context.insert(
+                "target",
+                &relative_href(&from, &site.page_of_guide(guide).url),
+            );
+            out.write(&from, theme.render("redirect.html", &context)?.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// The theme's static files and the highlighting style sheet.
+fn write_static_files(theme: &mut Theme, rendered: &[Rendered], out: &dyn Sink) -> Result<()> {
+    // The diagram script weighs 3.5 MB: only a site with a diagram gets it.
+    let diagrams = rendered.iter().any(|r| r.has_mermaid);
+    for (path, bytes) in std::mem::take(&mut theme.static_files) {
+        if diagrams || !path.starts_with("assets/vendor/mermaid") {
+            out.write(&path, &bytes)?;
+        }
+    }
+    out.write("assets/highlight.css", crate::highlight::css().as_bytes())
+}
+
+/// The search index of a build that rendered the markdown before writing:
+/// guides whose page was not written again keep their entry.
+fn write_search_index(
+    site: &Site,
+    rendered: &[Rendered],
+    search_entries: &Mutex<Vec<Vec<u8>>>,
+    out: &dyn Sink,
+    only: Option<&HashSet<usize>>,
+) -> Result<()> {
+    let previous = std::mem::take(&mut *search_entries.lock().unwrap_or_else(|e| e.into_inner()));
+    let redo = |g: usize| only.is_none_or(|o| o.contains(&site.page_index_of_guide(g)));
+    let entries = crate::search::entries(site, rendered, previous, redo);
+    out.write_parts(
+        "search-index.js",
+        &crate::search::index_script(site, &entries),
+    )?;
+    *search_entries.lock().unwrap_or_else(|e| e.into_inner()) = entries;
+    Ok(())
+}
+
+/// The repository files pages link to, when there is no repository URL to
+/// link to instead: only what the index resolved to a publishable file
+/// (regular, tracked, inside the repository, no dotfile: `SiteIndex::withheld`).
+fn write_repo_files(
+    project: &Project,
+    index: &SiteIndex,
+    rendered: &[Rendered],
+    out: &dyn Sink,
+) -> Result<()> {
+    if project.config.repo_url.is_some() {
+        return Ok(());
+    }
+    let mut repo_files = BTreeSet::new();
+    for (guide, r) in project.guides.iter().zip(rendered) {
+        for link in &r.links {
+            let resolved = match &link.resolved {
+                Some(target) => std::borrow::Cow::Borrowed(target),
+                None => std::borrow::Cow::Owned(index.resolve(&guide.path, &link.target)),
+            };
+            if let Target::RepoFile { path } = resolved.as_ref()
+                && project.root.join(path).is_file()
+            {
+                repo_files.insert(path.clone());
+            }
+        }
+    }
+    for path in repo_files {
+        out.copy(
+            &format!("{REPO_FILES_DIR}/{path}"),
+            &project.root.join(&path),
+        )?;
+    }
+    Ok(())
 }
 
 /// What `write_site` leaves for the link check: a streamed build's pages
@@ -1228,39 +1482,59 @@ struct SiteInput<'a> {
     updates: &'a HashMap<String, Update>,
     /// The docs check's summary, for report pages.
     docs: &'a report::DocsHealth,
-    /// Render each guide's markdown as its page is written (`Render::Streamed`).
-    streamed: bool,
-    /// What `prepare` read of each guide (a streamed build).
-    seen: &'a [Seen],
-    /// The sources `prepare` kept (a streamed build).
-    sources: &'a [Mutex<Option<String>>],
+    /// A streamed build's sources: each guide's markdown is rendered as its
+    /// page is written.
+    streamed: Option<&'a Streamed>,
     /// Each guide's search entry: the last rebuild's in, this one's out.
     search_entries: &'a Mutex<Vec<Vec<u8>>>,
-}
-
-/// `release/index.html` → `https://host/release/`.
-fn sitemap_url(base: &str, url: &str) -> String {
-    let path = url.strip_suffix("index.html").unwrap_or(url);
-    format!("{base}/{}", percent_encode_path(path))
-}
-
-/// Where an alias's redirect page goes: `old/guide.md`, `old/guide.html` or `old/guide/`.
-fn alias_url(alias: &str) -> String {
-    let alias = alias.trim_start_matches('/');
-    if alias.ends_with(".md") {
-        page_url(alias)
-    } else if alias.ends_with('/') || alias.is_empty() {
-        format!("{alias}index.html")
-    } else if alias.ends_with(".html") {
-        alias.to_string()
-    } else {
-        format!("{alias}.html")
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_build_reads_each_source_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            ("content/README.md", "# Home\n\n[Guide](guide.md)\n"),
+            (
+                "content/guide.md",
+                "---\nowner: ops\n---\n# Guide\n\nRun `./scripts/x.sh`. {{ kpi(id=\"lead\") }}\n",
+            ),
+            (
+                "data/calendar.yaml",
+                "releases:\n  - version: 1.0.0\n    type: minor\n    planned: { release: 2025-07-01 }\n    actual: { release: 2025-07-01 }\n",
+            ),
+            (
+                "data/metrics.yaml",
+                "kpis:\n  - id: lead\n    name: Lead time\n",
+            ),
+            ("data/teams.yaml", "ops: Operations\n"),
+        ];
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let paths = Paths {
+            root: dir.path().to_path_buf(),
+            ..Paths::default()
+        };
+        let options = BuildOptions {
+            out: Some(dir.path().join("public")),
+            ..BuildOptions::default()
+        };
+        let report = build(&paths, &options).unwrap();
+        // The site has report pages, whose docs health is the check's.
+        assert!(dir.path().join("public/reports/2025-Q3.html").is_file());
+        assert!(report.written);
+        let reads = crate::testing::reads_under(dir.path());
+        for (path, _) in files {
+            let path = dir.path().join(path);
+            assert_eq!(reads.get(&path), Some(&1), "{}: {reads:?}", path.display());
+        }
+    }
 
     #[test]
     fn pages_are_written_only_from_files_that_still_start_as_read() {

@@ -234,6 +234,8 @@ const MAX_FILE: u64 = 256 << 20;
 /// has no text; and so is a file over 256 MB.
 pub fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::{Error as IoError, ErrorKind, Read};
+    #[cfg(test)]
+    crate::testing::note_read(path);
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
         return Err(IoError::new(

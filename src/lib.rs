@@ -16,6 +16,7 @@ pub mod http;
 pub mod include;
 pub mod index;
 pub mod init;
+pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod project;
@@ -28,12 +29,41 @@ pub mod serve;
 pub mod shortcodes;
 pub mod site;
 pub mod slug;
+pub mod timing;
 pub mod watch;
 pub mod write;
 
-/// Seeded randomness for the parsers' fuzz-style tests.
+/// Seeded randomness for the parsers' fuzz-style tests, and a count of the
+/// files read.
 #[cfg(test)]
 pub(crate) mod testing {
+    use std::collections::HashMap;
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    /// Every file `error::read_file` read, how many times.
+    static READS: Mutex<Option<HashMap<PathBuf, usize>>> = Mutex::new(None);
+
+    /// Counts a read of `path` (`error::read_file`, where every source is read).
+    pub fn note_read(path: &Path) {
+        let mut reads = READS.lock().unwrap_or_else(|e| e.into_inner());
+        *reads
+            .get_or_insert_with(HashMap::new)
+            .entry(path.to_path_buf())
+            .or_default() += 1;
+    }
+
+    /// How many times each file under `dir` was read so far.
+    pub fn reads_under(dir: &Path) -> HashMap<PathBuf, usize> {
+        let reads = READS.lock().unwrap_or_else(|e| e.into_inner());
+        reads
+            .iter()
+            .flatten()
+            .filter(|(path, _)| path.starts_with(dir))
+            .map(|(path, n)| (path.clone(), *n))
+            .collect()
+    }
+
     /// A xorshift generator: the same numbers from the same seed.
     pub fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
         move || {

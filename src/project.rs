@@ -44,6 +44,8 @@ pub struct Project {
     pub metrics_text: Option<String>,
     /// Things worth telling the user that do not stop the build.
     pub warnings: Vec<String>,
+    /// Draft guides were read and left out (loaded without drafts).
+    pub drafts_left_out: bool,
     /// With `Load::Lenient`: invalid front matter and data files, which `check`
     /// reports as findings instead of stopping.
     pub problems: Vec<Error>,
@@ -194,6 +196,7 @@ impl Project {
             .collect();
         let mut all = Vec::with_capacity(loaded.len());
         let mut problems = Vec::new();
+        let mut drafts_left_out = false;
         for loaded in loaded {
             let (guide, problem) = loaded?;
             if let Some(problem) = problem {
@@ -204,6 +207,8 @@ impl Project {
             }
             if drafts || !guide.front.draft {
                 all.push(guide);
+            } else {
+                drafts_left_out = true;
             }
         }
         let mut warnings = Vec::new();
@@ -227,16 +232,24 @@ impl Project {
             None => BTreeMap::new(),
         };
         docusaurus_categories(&content_dir, &listed.assets, &mut guides, &mut nav_sections);
+        // Each data file is read once: the typed passes take the texts the
+        // generic pass read.
+        let mut texts = BTreeMap::new();
         let data = match mode {
-            Load::Strict => data::load(root, &data_dir, &mut |e| Err(e))?,
-            Load::Lenient => data::load(root, &data_dir, &mut |e| {
-                problems.push(e);
-                Ok(())
-            })?,
+            Load::Strict => data::load(root, &data_dir, &mut |e| Err(e), &mut texts)?,
+            Load::Lenient => data::load(
+                root,
+                &data_dir,
+                &mut |e| {
+                    problems.push(e);
+                    Ok(())
+                },
+                &mut texts,
+            )?,
         };
         let calendar = typed(
             root,
-            &data_dir,
+            (&data_dir, &mut texts),
             "calendar",
             mode,
             &mut problems,
@@ -244,7 +257,7 @@ impl Project {
         )?;
         let metrics = typed_all(
             root,
-            &data_dir,
+            (&data_dir, &mut texts),
             "metrics",
             mode,
             &mut problems,
@@ -268,6 +281,7 @@ impl Project {
             metrics,
             metrics_text,
             warnings,
+            drafts_left_out,
             problems,
             nav_sections,
         })
@@ -317,9 +331,16 @@ impl Project {
     }
 }
 
+/// A data folder and the texts of its files read so far, by path.
+type DataDir<'a> = (&'a Path, &'a mut BTreeMap<PathBuf, String>);
+
 /// `data/NAME.yaml` (or `.yml`) if there is one: its name for messages and
-/// its text.
-fn read_data_file(root: &Path, data_dir: &Path, name: &str) -> Result<Option<(String, String)>> {
+/// its text (taken from those read already when it was).
+fn read_data_file(
+    root: &Path,
+    (data_dir, texts): DataDir,
+    name: &str,
+) -> Result<Option<(String, String)>> {
     let Some(path) = ["yaml", "yml"]
         .iter()
         .map(|ext| data_dir.join(format!("{name}.{ext}")))
@@ -328,14 +349,17 @@ fn read_data_file(root: &Path, data_dir: &Path, name: &str) -> Result<Option<(St
         return Ok(None);
     };
     let file = display_path(root, &path);
-    let text = crate::error::read_text(&path, &file)?;
+    let text = match texts.remove(&path) {
+        Some(text) => text,
+        None => crate::error::read_text(&path, &file)?,
+    };
     Ok(Some((file, text)))
 }
 
 /// A data file with a schema (`data/NAME.yaml`), parsed with `parse` when present.
 fn typed<T>(
     root: &Path,
-    data_dir: &Path,
+    data_dir: DataDir,
     name: &str,
     mode: Load,
     problems: &mut Vec<Error>,
@@ -365,7 +389,7 @@ type ParseAll<T> = fn(&str, &str) -> (Option<T>, Vec<Error>);
 /// entry does not make the good ones look missing too.
 fn typed_all<T>(
     root: &Path,
-    data_dir: &Path,
+    data_dir: DataDir,
     name: &str,
     mode: Load,
     problems: &mut Vec<Error>,

@@ -651,24 +651,15 @@ fn report_tolerance(calendar: Option<&crate::load::calendar::Calendar>) -> i64 {
 }
 
 /// The docs check's summary, by kind, for the report's docs-health section.
-pub fn docs_health(
-    paths: &crate::project::Paths,
-    today: chrono::NaiveDate,
-) -> crate::error::Result<DocsHealth> {
-    let options = crate::check::CheckOptions {
-        changed_since: None,
-        external: false,
-        today,
-    };
-    let check = crate::check::run(paths, &options)?;
+pub fn docs_health(check: &crate::check::CheckReport) -> DocsHealth {
     let mut by_kind = BTreeMap::new();
     for f in &check.findings {
         *by_kind.entry(f.kind.as_str().to_string()).or_insert(0) += 1;
     }
-    Ok(DocsHealth {
-        summary: check.summary,
+    DocsHealth {
+        summary: check.summary.clone(),
         by_kind,
-    })
+    }
 }
 
 /// The forms of the report `almanac report` writes.
@@ -717,7 +708,12 @@ pub fn run(
             })
     };
     let history = crate::load::history::read_report(&project.root, pattern, &wants_commits)?;
-    let docs = docs_health(paths, as_of)?;
+    let options = crate::check::CheckOptions {
+        changed_since: None,
+        external: false,
+        today: as_of,
+    };
+    let docs = docs_health(&crate::check::run(paths, &options)?);
     let generated = generate(
         &project,
         &history.releases,

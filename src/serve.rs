@@ -10,12 +10,13 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildOptions, MarkdownCache, Render, Sink, Timer, prepare};
+use crate::build::{BuildOptions, MarkdownCache, Mode, Reuse, prepare};
 use crate::error::{Error, Result};
 use crate::load::history::History;
 use crate::project::Paths;
-use crate::site::DataPage;
+use crate::timing::Timer;
 use crate::watch::{self, Change, Layout};
+use crate::write::Sink;
 
 /// The script `serve` adds to every HTML page it sends (never to `build` output).
 const LIVE_JS: &str = r#"(function () {
@@ -72,7 +73,7 @@ pub struct Rebuilt {
     pub files_written: usize,
     pub files_removed: usize,
     /// Stage by stage, for `-v`.
-    pub timings: Vec<crate::build::Lap>,
+    pub timings: Vec<crate::timing::Lap>,
 }
 
 impl Session {
@@ -112,55 +113,27 @@ impl Session {
     pub fn rebuild(&mut self, changes: &HashSet<Change>) -> Result<Rebuilt> {
         let mut timer = Timer::start();
         let content_only = !changes.is_empty() && changes.iter().all(|c| *c == Change::Content);
-        let cache = content_only.then_some((&mut self.cache, self.history.as_ref()));
-        let mut prepared = prepare(
-            &self.paths,
-            &self.options,
-            &mut timer,
-            cache,
-            true,
-            Render::Now,
-        )?;
-        let shape: Vec<String> = prepared
-            .site
-            .pages
-            .iter()
-            .map(|p| {
-                format!(
-                    "{}|{}|{:?}|{:?}|{:?}|{:?}",
-                    p.url, p.title, p.parent, p.section, p.weight, p.description
-                )
-            })
-            .collect();
-        let only: Option<HashSet<usize>> =
-            (content_only && shape == self.shape && prepared.fingerprint == self.cache.fingerprint)
-                .then(|| {
-                    prepared
-                        .fresh
-                        .iter()
-                        .map(|&g| prepared.site.page_index_of_guide(g))
-                        .collect()
-                });
-        // Report pages show the docs check's numbers, which any edit of the
-        // content may change: they are written again with the pages edited.
-        let only = only.map(|mut only| {
-            only.extend(
-                prepared
-                    .site
-                    .pages
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, p)| matches!(p.data, Some(DataPage::Report(_))))
-                    .map(|(i, _)| i),
-            );
-            only
+        let reuse = content_only.then_some(Reuse {
+            cache: &mut self.cache,
+            history: self.history.as_ref(),
         });
-        let pages_rendered = only
-            .as_ref()
-            .map_or(prepared.site.order.len(), HashSet::len);
+        let mut prepared = prepare(&self.paths, &self.options, &mut timer, Mode::Serve(reuse))?;
+        let shape = prepared.shape();
+        let only: Option<HashSet<usize>> = (content_only
+            && shape == self.shape
+            && prepared.fingerprint() == self.cache.fingerprint)
+            .then(|| {
+                let mut only = prepared.fresh_pages();
+                // Report pages show the docs check's numbers, which any edit
+                // of the content may change: they are written again with the
+                // pages edited.
+                only.extend(prepared.report_pages());
+                only
+            });
+        let pages_rendered = only.as_ref().map_or(prepared.page_count(), HashSet::len);
 
         if self.history.is_none() {
-            self.history = Some(prepared.history.clone());
+            self.history = Some(prepared.history().clone());
         }
         let sink = LiveDir {
             dir: self.out.clone(),
@@ -170,34 +143,16 @@ impl Session {
         };
         if only.is_some() {
             // The pages not written again keep their search entries.
-            *prepared
-                .search_entries
-                .get_mut()
-                .unwrap_or_else(|e| e.into_inner()) = std::mem::take(&mut self.search_entries);
+            prepared.keep_search_entries(std::mem::take(&mut self.search_entries));
         }
         timer.lap("what changed");
         prepared.write(&self.paths, &self.options, &sink, only.as_ref())?;
-        self.search_entries = std::mem::take(
-            prepared
-                .search_entries
-                .get_mut()
-                .unwrap_or_else(|e| e.into_inner()),
-        );
+        self.search_entries = prepared.take_search_entries();
         timer.lap("write");
         // The rendered pages move into the cache for the next rebuild.
         // So do the guides, which the next load takes back unless their
         // files changed.
-        let mut cache = MarkdownCache {
-            fingerprint: prepared.fingerprint,
-            pages: HashMap::with_capacity(prepared.rendered.len()),
-            guides: HashMap::with_capacity(prepared.rendered.len()),
-        };
-        let rendered = std::mem::take(&mut prepared.rendered);
-        let guides = std::mem::take(&mut prepared.project.guides);
-        for ((g, r), hash) in guides.into_iter().zip(rendered).zip(&prepared.hashes) {
-            cache.pages.insert(g.path.clone(), (*hash, r));
-            cache.guides.insert(g.path.clone(), g);
-        }
+        let cache = prepared.into_cache();
         let now = sink.now.into_inner().unwrap_or_default();
         let files_written = now
             .iter()
@@ -387,9 +342,6 @@ pub fn run(
     }
     let clients = Clients::default();
     let mut session = Session::new(paths.clone(), out.clone(), options.today);
-    let say = |stderr: &mut dyn Write, line: &str| {
-        let _ = writeln!(stderr, "{line}");
-    };
     let started = Instant::now();
     match session.rebuild(&HashSet::new()) {
         Ok(r) => say(
@@ -405,7 +357,36 @@ pub fn run(
             clients.set_error(Some(e.render(false)));
         }
     }
+    listen(options, &out, &clients, stderr)?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let layout = watch_layout(&paths, &root, &out);
+    let _watcher = watch::watch(&root, tx)?;
+    let live = Live {
+        session: &mut session,
+        clients: &clients,
+        options,
+        color,
+    };
+    live.follow(&layout, &rx, &stop, stderr);
+    // The connections' threads end with the process; the folder goes with
+    // `Scratch`.
+    say(stderr, "stopped");
+    Ok(0)
+}
 
+/// Writes `line` to stderr, as serve tells what it does.
+fn say(stderr: &mut dyn Write, line: &str) {
+    let _ = writeln!(stderr, "{line}");
+}
+
+/// Serves `out` on the address `options` name, in threads of its own; opens
+/// a browser when asked.
+fn listen(
+    options: &ServeOptions,
+    out: &Path,
+    clients: &Clients,
+    stderr: &mut dyn Write,
+) -> Result<()> {
     let server = crate::http::Server::bind((options.bind.as_str(), options.port)).map_err(|e| {
         Error::Listen {
             bind: options.bind.clone(),
@@ -429,59 +410,83 @@ pub fn run(
             .arg(format!("http://{addr}/"))
             .spawn();
     }
+    let (clients, served) = (clients.clone(), out.to_path_buf());
+    server
+        .spawn(Arc::new(
+            move |request: &crate::http::Request, stream: &std::net::TcpStream| {
+                handle(request, stream, &served, &clients)
+            },
+        ))
+        .map_err(|e| Error::io("starting the server for", out, e))?;
+    Ok(())
+}
 
-    {
-        let (clients, served) = (clients.clone(), out.clone());
-        server
-            .spawn(Arc::new(
-                move |request: &crate::http::Request, stream: &std::net::TcpStream| {
-                    handle(request, stream, &served, &clients)
-                },
-            ))
-            .map_err(|e| Error::io("starting the server for", &out, e))?;
+/// Where the watcher tells content, data, config and output apart: the
+/// project's folders as its config names them, or the defaults.
+fn watch_layout(paths: &Paths, root: &Path, out: &Path) -> Layout {
+    let project = crate::project::Project::load(paths, false, crate::project::Load::Lenient).ok();
+    Layout {
+        root: root.to_path_buf(),
+        content: project
+            .as_ref()
+            .map_or_else(|| root.join("content"), |p| p.content_dir.clone()),
+        data: project
+            .as_ref()
+            .map_or_else(|| root.join("data"), |p| p.data_dir.clone()),
+        config: root.join(paths.config.as_deref().unwrap_or(Path::new("almanac.yaml"))),
+        output: out.to_path_buf(),
+    }
+}
+
+/// A serve session and the tabs it reloads.
+struct Live<'a> {
+    session: &'a mut Session,
+    clients: &'a Clients,
+    options: &'a ServeOptions,
+    color: bool,
+}
+
+impl Live<'_> {
+    /// Rebuilds on each batch of changes until `stop`.
+    fn follow(
+        mut self,
+        layout: &Layout,
+        rx: &std::sync::mpsc::Receiver<Vec<PathBuf>>,
+        stop: &AtomicBool,
+        stderr: &mut dyn Write,
+    ) {
+        let mut included = self.session.included_files();
+        while !stop.load(Ordering::SeqCst) {
+            let Ok(batch) = rx.recv_timeout(Duration::from_millis(200)) else {
+                continue;
+            };
+            let classify = |p: &PathBuf| {
+                watch::classify(layout, p).or_else(|| {
+                    let real = p.canonicalize().unwrap_or_else(|_| p.clone());
+                    (included.contains(&real) || included.contains(p)).then_some(Change::Content)
+                })
+            };
+            let mut changes: HashSet<Change> = batch.iter().filter_map(classify).collect();
+            // Later batches that arrived meanwhile join this rebuild.
+            while let Ok(more) = rx.try_recv() {
+                changes.extend(more.iter().filter_map(classify));
+            }
+            if changes.is_empty() {
+                continue;
+            }
+            if self.rebuild(&changes, stderr) {
+                included = self.session.included_files();
+            }
+        }
     }
 
-    let (tx, rx) = std::sync::mpsc::channel();
-    let layout = {
-        let project =
-            crate::project::Project::load(&paths, false, crate::project::Load::Lenient).ok();
-        Layout {
-            root: root.clone(),
-            content: project
-                .as_ref()
-                .map_or_else(|| root.join("content"), |p| p.content_dir.clone()),
-            data: project
-                .as_ref()
-                .map_or_else(|| root.join("data"), |p| p.data_dir.clone()),
-            config: root.join(paths.config.as_deref().unwrap_or(Path::new("almanac.yaml"))),
-            output: out.clone(),
-        }
-    };
-    let _watcher = watch::watch(&root, tx)?;
-    let mut included = session.included_files();
-    while !stop.load(Ordering::SeqCst) {
-        let Ok(batch) = rx.recv_timeout(Duration::from_millis(200)) else {
-            continue;
-        };
-        let classify = |p: &PathBuf| {
-            watch::classify(&layout, p).or_else(|| {
-                let real = p.canonicalize().unwrap_or_else(|_| p.clone());
-                (included.contains(&real) || included.contains(p)).then_some(Change::Content)
-            })
-        };
-        let mut changes: HashSet<Change> = batch.iter().filter_map(classify).collect();
-        // Later batches that arrived meanwhile join this rebuild.
-        while let Ok(more) = rx.try_recv() {
-            changes.extend(more.iter().filter_map(classify));
-        }
-        if changes.is_empty() {
-            continue;
-        }
+    /// Rebuilds after `changes` and tells the tabs: reload, or the error.
+    /// Whether the rebuild succeeded.
+    fn rebuild(&mut self, changes: &HashSet<Change>, stderr: &mut dyn Write) -> bool {
         let started = Instant::now();
-        match session.rebuild(&changes) {
+        match self.session.rebuild(changes) {
             Ok(r) => {
-                included = session.included_files();
-                clients.set_error(None);
+                self.clients.set_error(None);
                 say(
                     stderr,
                     &format!(
@@ -492,25 +497,23 @@ pub fn run(
                         r.files_removed
                     ),
                 );
-                if options.verbose {
+                if self.options.verbose {
                     for lap in &r.timings {
                         say(stderr, &lap.to_string());
                     }
                 }
-                clients.broadcast("reload", "{}");
+                self.clients.broadcast("reload", "{}");
+                true
             }
             Err(e) => {
-                say(stderr, &e.render(color));
+                say(stderr, &e.render(self.color));
                 let plain = e.render(false);
-                clients.broadcast("build-error", &error_event(&plain));
-                clients.set_error(Some(plain));
+                self.clients.broadcast("build-error", &error_event(&plain));
+                self.clients.set_error(Some(plain));
+                false
             }
         }
     }
-    // The connections' threads end with the process; the folder goes with
-    // `Scratch`.
-    say(stderr, "stopped");
-    Ok(0)
 }
 
 /// `serve`'s output folder, removed however `serve` ends: stopped by a

@@ -29,6 +29,31 @@ pub const MARKER: &str = ".almanac-output";
 const MARKER_TEXT: &str = "This folder is almanac's output: every build replaces its contents.\n\
 Files put here by hand are removed by the next build.\n";
 
+/// Where a build writes: the atomic staging folder, or `serve`'s live folder.
+pub trait Sink: Sync {
+    fn write(&self, rel: &str, contents: &[u8]) -> Result<()>;
+    fn copy(&self, rel: &str, from: &std::path::Path) -> Result<()>;
+
+    /// Writes the file made of `parts`, in order.
+    fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<()> {
+        self.write(rel, &parts.concat())
+    }
+}
+
+impl Sink for Staging {
+    fn write(&self, rel: &str, contents: &[u8]) -> Result<()> {
+        Staging::write(self, rel, contents)
+    }
+
+    fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<()> {
+        Staging::write_parts(self, rel, parts)
+    }
+
+    fn copy(&self, rel: &str, from: &std::path::Path) -> Result<()> {
+        Staging::copy(self, rel, from)
+    }
+}
+
 /// A temporary sibling of the output folder that the new site is written
 /// into as it is rendered. `commit` swaps it in; dropping it uncommitted
 /// removes it.

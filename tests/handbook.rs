@@ -137,6 +137,23 @@ fn copy_handbook(dir: &Path) {
     }
 }
 
+/// Commits every file of `dir` (a repository made on the first call) as
+/// `who` at `unix_time`.
+fn commit_all(dir: &Path, who: (&str, &str), unix_time: i64) {
+    let repo = git2::Repository::open(dir).unwrap_or_else(|_| git2::Repository::init(dir).unwrap());
+    let mut index = repo.index().unwrap();
+    index
+        .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+        .unwrap();
+    index.write().unwrap();
+    let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::new(who.0, who.1, &git2::Time::new(unix_time, 0)).unwrap();
+    let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let parents: Vec<&git2::Commit> = parent.iter().collect();
+    repo.commit(Some("HEAD"), &sig, &sig, "docs", &tree, &parents)
+        .unwrap();
+}
+
 #[test]
 fn built_in_page_templates_render_the_same_bytes_as_copies_of_them() {
     // The built-in page templates are written out natively; a site holding
@@ -172,6 +189,16 @@ fn built_in_page_templates_render_the_same_bytes_as_copies_of_them() {
         std::fs::copy(theme.join(name), tera.path().join("templates").join(name)).unwrap();
     }
     for dir in [native.path(), tera.path()] {
+        // A history, so that pages show when and by whom they were last
+        // updated: one commit of everything, then one of a single page by
+        // someone whose name needs escaping.
+        commit_all(dir, ("Ada Tester", "ada@example.org"), 1_767_225_600);
+        std::fs::write(
+            dir.join("content/edge/two.md"),
+            "---\nowner: \"\"\nreview_by: 2030-01-02\n---\n# Two\n\n## Only one subheading\n\nEdited.\n",
+        )
+        .unwrap();
+        commit_all(dir, ("O'Brien & \"Co\"", "ob@example.org"), 1_767_312_000);
         let run = almanac(&["-C", dir.to_str().unwrap(), "build"]);
         assert_eq!(run.code, 0, "{}", run.stderr);
     }
@@ -180,6 +207,18 @@ fn built_in_page_templates_render_the_same_bytes_as_copies_of_them() {
         html_files(&tera.path().join("public")),
     );
     assert!(a.len() > 15, "{}", a.len());
+    let updated = a
+        .values()
+        .filter(|html| html.contains("Last updated "))
+        .count();
+    assert!(updated > 10, "pages with a last-updated date: {updated}");
+    assert!(
+        a.values().any(
+            |html| html.contains("Last updated 2026-01-02 by O&#x27;Brien")
+                || html.contains("Last updated 2026-01-02 by O&#39;Brien")
+        ),
+        "the second commit's page shows its author"
+    );
     let mut names: Vec<&String> = a.keys().collect();
     names.sort();
     assert_eq!(names, {

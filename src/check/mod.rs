@@ -44,10 +44,6 @@ pub struct CheckReport {
 /// (bad config, unreadable files, an unknown revision).
 pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
     let project = Project::load(paths, true, Load::Lenient)?;
-    let changes = match &options.changed_since {
-        Some(rev) => Some(crate::load::history::changes_since(&project.root, rev)?),
-        None => None,
-    };
     // The pages generated from the data can be linked to, like guides: the
     // release tags decide which exist, their commits do not matter here.
     let calendar = project.calendar.as_ref().map(|(c, _)| c);
@@ -66,27 +62,103 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
     let index = SiteIndex::new(&project)
         .with_generated(release_data.pages().into_iter().map(|p| p.url))
         .with_unknown_dirs(unknown_dirs(&project));
-    // Each guide's scan, and its text once expanded when includes changed it.
-    let (rendered, expanded): (Vec<Rendered>, Vec<Option<String>>) = project
+    let scanned = scan(&project);
+    let mut report = check_project(&project, &index, &history, &scanned, options)?;
+    report.sources = sources(project, &report.findings);
+    Ok(report)
+}
+
+/// Each guide's scan (`markdown::scan`), and its text once expanded when
+/// includes changed it: what the check reads of the pages.
+pub struct Scanned {
+    pub pages: Vec<Rendered>,
+    pub expanded: Vec<Option<String>>,
+}
+
+/// Scans every guide of `project`, whose texts must be whole.
+pub fn scan(project: &Project) -> Scanned {
+    let (pages, expanded) = project
         .guides
         .par_iter()
         .map(|g| scan_expanded(&project.root, g))
         .unzip();
+    Scanned { pages, expanded }
+}
 
+/// The check on a project already loaded and indexed: `run` after loading,
+/// and a build's report pages (docs health) on what the build loaded. The
+/// report's `sources` are left empty. `index` must know the generated pages.
+pub fn check_project(
+    project: &Project,
+    index: &SiteIndex,
+    history: &crate::load::history::History,
+    scanned: &Scanned,
+    options: &CheckOptions,
+) -> Result<CheckReport> {
+    let changes = match &options.changed_since {
+        Some(rev) => Some(crate::load::history::changes_since(&project.root, rev)?),
+        None => None,
+    };
+    let rendered = &scanned.pages;
+    let ignore_targets = globs(&project.config.check.ignore_targets, "check.ignore_targets")?;
+    let mut findings = find(project, index, history, scanned, options)?;
+    keep_wanted(&mut findings, project, rendered, &ignore_targets)?;
+    if let Some(changes) = &changes {
+        // Findings in what the change touched, and findings anywhere about
+        // files it touched (a removed page, a renamed heading, a changed script).
+        findings.retain(|f| {
+            changes.changed.contains(&f.file)
+                || f.resolved.as_deref().is_some_and(|r| changes.touches(r))
+        });
+    }
+    findings.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.kind).cmp(&(&b.file, b.line, b.column, b.kind))
+    });
+    findings.dedup();
+
+    let summary = Summary {
+        pages: project.guides.len(),
+        links: rendered.iter().map(|r| r.links.len()).sum(),
+        commands: rendered.iter().map(|r| r.commands.len()).sum(),
+        errors: findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count(),
+        warnings: findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .count(),
+    };
+    Ok(CheckReport {
+        findings,
+        summary,
+        sources: HashMap::new(),
+    })
+}
+
+/// Every finding, before the config and ignore comments have their say.
+fn find(
+    project: &Project,
+    index: &SiteIndex,
+    history: &crate::load::history::History,
+    scanned: &Scanned,
+    options: &CheckOptions,
+) -> Result<Vec<Finding>> {
+    let rendered = &scanned.pages;
     let mut findings: Vec<Finding> = project.problems.iter().map(data::from_problem).collect();
     // Findings about expanded texts (includes) are moved to the file and line
     // each came from.
     let relocate = |mut found: Vec<Finding>| {
-        crate::include::relocate(&mut found, &project.guides, &rendered);
+        crate::include::relocate(&mut found, &project.guides, rendered);
         found
     };
     findings.extend(relocate(links::check(
         &project.guides,
-        &rendered,
-        &index,
+        rendered,
+        index,
         project.config.generator,
     )));
-    for page in &rendered {
+    for page in rendered {
         findings.extend(
             page.expansion
                 .iter()
@@ -99,6 +171,46 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         &project.assets,
         &project.unnamed,
     ));
+    findings.extend(find_in_guides(project, scanned, options, &relocate)?);
+    findings.extend(data::metrics_findings(project));
+    if let Some((calendar, text)) = &project.calendar {
+        findings.extend(data::plan_findings(
+            project,
+            calendar,
+            text,
+            options.today,
+            history,
+        ));
+    }
+    if options.external {
+        let config = &project.config.check;
+        let exclude = globs(
+            &[
+                config.ignore_targets.clone(),
+                config.external.exclude.clone(),
+            ]
+            .concat(),
+            "check.external.exclude",
+        )?;
+        findings.extend(relocate(external::check(
+            &project.root,
+            &project.guides,
+            rendered,
+            &config.external,
+            &exclude,
+        )));
+    }
+    Ok(findings)
+}
+
+/// Each guide's documented commands, front matter, shortcodes and heading ids.
+fn find_in_guides(
+    project: &Project,
+    scanned: &Scanned,
+    options: &CheckOptions,
+    relocate: &dyn Fn(Vec<Finding>) -> Vec<Finding>,
+) -> Result<Vec<Finding>> {
+    let mut findings = Vec::new();
     let mut repo = commands::Repo::new(&project.root);
     let kpi_ids: Vec<&str> = project
         .metrics
@@ -107,7 +219,8 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         .collect();
     let foreign = data::foreign_keys(&project.root);
     let metrics_file = project.metrics_file();
-    for ((guide, page), expanded) in project.guides.iter().zip(&rendered).zip(&expanded) {
+    let pages = project.guides.iter().zip(&scanned.pages);
+    for ((guide, page), expanded) in pages.zip(&scanned.expanded) {
         findings.extend(relocate(commands::check(
             &guide.file,
             &page.commands,
@@ -124,43 +237,23 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         )));
         findings.extend(relocate(names::heading_ids(guide, page)));
     }
+    Ok(findings)
+}
 
-    findings.extend(data::metrics_findings(&project));
-    if let Some((calendar, text)) = &project.calendar {
-        findings.extend(data::plan_findings(
-            &project,
-            calendar,
-            text,
-            options.today,
-            &history,
-        ));
-    }
-
+/// Leaves out the findings on ignored lines (`<!-- almanac-ignore-next-line
+/// -->`), in ignored files or about ignored targets, and those of kinds the
+/// config turns off; gives the rest the config's severity.
+fn keep_wanted(
+    findings: &mut Vec<Finding>,
+    project: &Project,
+    rendered: &[Rendered],
+    ignore_targets: &GlobSet,
+) -> Result<()> {
     let config = &project.config.check;
-    let ignore_targets = globs(&config.ignore_targets, "check.ignore_targets")?;
-    if options.external {
-        let exclude = globs(
-            &[
-                config.ignore_targets.clone(),
-                config.external.exclude.clone(),
-            ]
-            .concat(),
-            "check.external.exclude",
-        )?;
-        findings.extend(relocate(external::check(
-            &project.root,
-            &project.guides,
-            &rendered,
-            &config.external,
-            &exclude,
-        )));
-    }
-
-    // `<!-- almanac-ignore-next-line -->`
     let ignored: HashSet<(&str, usize)> = project
         .guides
         .iter()
-        .zip(&rendered)
+        .zip(rendered)
         .flat_map(|(g, r)| {
             r.ignored_lines.iter().map(move |&l| {
                 match r.expansion.as_deref().and_then(|x| x.locate(l)) {
@@ -189,33 +282,12 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         }
         None => true,
     });
-    if let Some(changes) = &changes {
-        // Findings in what the change touched, and findings anywhere about
-        // files it touched (a removed page, a renamed heading, a changed script).
-        findings.retain(|f| {
-            changes.changed.contains(&f.file)
-                || f.resolved.as_deref().is_some_and(|r| changes.touches(r))
-        });
-    }
-    findings.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.kind).cmp(&(&b.file, b.line, b.column, b.kind))
-    });
-    findings.dedup();
+    Ok(())
+}
 
-    let summary = Summary {
-        pages: project.guides.len(),
-        links: rendered.iter().map(|r| r.links.len()).sum(),
-        commands: rendered.iter().map(|r| r.commands.len()).sum(),
-        errors: findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count(),
-        warnings: findings
-            .iter()
-            .filter(|f| f.severity == Severity::Warning)
-            .count(),
-    };
-    // The texts of files with findings, to show their lines: moved, not copied.
+/// The texts of files with findings, to show their lines: moved out of
+/// `project`, not copied.
+fn sources(project: Project, findings: &[Finding]) -> HashMap<String, String> {
     let with_findings: HashSet<String> = findings.iter().map(|f| f.file.clone()).collect();
     let root = project.root;
     let mut sources: HashMap<String, String> = project
@@ -231,11 +303,7 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
             sources.insert(file, text);
         }
     }
-    Ok(CheckReport {
-        findings,
-        summary,
-        sources,
-    })
+    sources
 }
 
 /// `markdown::scan` of a guide as the build renders it: other generators'

@@ -19,10 +19,12 @@ pub fn parse(file: &str, text: &str) -> Result<serde_json::Value> {
 
 /// Every data file of `data_dir`. An invalid file goes to `invalid`, which
 /// either fails the load (returns the error) or notes it and skips the file.
+/// The text of each file read is put in `texts`, by path.
 pub fn load(
     root: &Path,
     data_dir: &Path,
     invalid: &mut dyn FnMut(Error) -> Result<()>,
+    texts: &mut BTreeMap<std::path::PathBuf, String>,
 ) -> Result<DataFiles> {
     let mut files = DataFiles::new();
     let entries = match std::fs::read_dir(data_dir) {
@@ -57,6 +59,7 @@ pub fn load(
             }
             Err(e) => invalid(e)?,
         }
+        texts.insert(path, text);
     }
     Ok(files)
 }
