@@ -12,14 +12,14 @@ static HANDLER: Once = Once::new();
 static STOPPING: AtomicBool = AtomicBool::new(false);
 
 /// A signal came: writers stop making files in the folders being removed.
-pub fn stopping() -> bool {
+pub(crate) fn stopping() -> bool {
     STOPPING.load(Ordering::Relaxed)
 }
 
 /// Removes `dir` if the process is stopped by a signal before `forget(dir)`.
 /// The first call installs the handler, unless the process has one
 /// (`serve` installs its own and removes its folder itself).
-pub fn remove_on_signal(dir: &Path) {
+pub(crate) fn remove_on_signal(dir: &Path) {
     HANDLER.call_once(|| {
         let _ = ctrlc::set_handler(|| {
             STOPPING.store(true, Ordering::Relaxed);
@@ -41,7 +41,7 @@ pub fn remove_on_signal(dir: &Path) {
 }
 
 /// `dir` is no longer to be removed on a signal (committed, or removed).
-pub fn forget(dir: &Path) {
+pub(crate) fn forget(dir: &Path) {
     folders().retain(|d| d != dir);
 }
 

@@ -692,7 +692,7 @@ fn locate_key(text: &str, key: &[&str], value: Option<&str>) -> Option<usize> {
 
 /// A YAML error as a located error. `line_offset` is the number of lines of the
 /// file before the YAML text starts (front matter starts after `---`).
-pub fn yaml_error(
+pub(crate) fn yaml_error(
     file: &str,
     full_text: &str,
     err: &serde_yaml::Error,

@@ -37,7 +37,7 @@ fn token(lang: &str) -> &str {
 }
 
 /// The classed HTML of `code` in `lang`, or `None` for an unknown language.
-pub fn highlight(lang: &str, code: &str) -> Option<String> {
+pub(crate) fn highlight(lang: &str, code: &str) -> Option<String> {
     match token(lang) {
         "bash" => return Some(shell(code, lang == "console")),
         "markdown" | "md" => return Some(markdown(code)),
@@ -57,7 +57,7 @@ pub fn highlight(lang: &str, code: &str) -> Option<String> {
 /// Shell as classed spans: prompts, commands, options, strings, variables,
 /// operators and comments; in a console block (or a block with `$ ` prompts)
 /// the lines without a prompt are output.
-pub fn shell(code: &str, console: bool) -> String {
+pub(crate) fn shell(code: &str, console: bool) -> String {
     let prompted = console || code.lines().any(|l| l.trim_start().starts_with("$ "));
     // Spans about treble a line of shell.
     let mut out = String::with_capacity(code.len() * 4);
@@ -220,7 +220,7 @@ fn span(out: &mut String, class: &str, text: &str) {
 /// list markers, code spans, link destinations, strong emphasis and comments.
 /// (bat's Markdown grammar takes about 0.25 s to compile on first use, longer
 /// than a whole small site takes to build.)
-pub fn markdown(code: &str) -> String {
+pub(crate) fn markdown(code: &str) -> String {
     let mut out = String::with_capacity(code.len() * 2);
     let mut fence: Option<&str> = None;
     for line in code.split_inclusive('\n') {
@@ -324,7 +324,7 @@ fn markdown_line(line: &str, out: &mut String) {
 
 /// The colours: GitHub's in light mode, One Half Dark in dark mode (by system
 /// preference, or by the theme's toggle).
-pub fn css() -> String {
+pub(crate) fn css() -> String {
     static CSS: OnceLock<String> = OnceLock::new();
     CSS.get_or_init(themes_css).clone()
 }

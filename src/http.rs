@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// The most bytes a request line and its headers may take together.
-pub const MAX_HEAD: usize = 64 * 1024;
+pub(crate) const MAX_HEAD: usize = 64 * 1024;
 /// Connections served at once; more are answered 503.
 const MAX_CONNECTIONS: usize = 256;
 /// How long a connection may wait for its next request.
@@ -22,7 +22,7 @@ const MAX_BODY: u64 = 1 << 20;
 
 /// A request's line and what of its headers the server needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Request {
+pub(crate) struct Request {
     pub method: String,
     /// The request target as sent (`/guide.html?q=x`).
     pub url: String,
@@ -36,7 +36,7 @@ pub struct Request {
 }
 
 /// What the handler made of a request.
-pub enum Answer {
+pub(crate) enum Answer {
     /// A response; a HEAD request gets its headers (and length) only.
     Body {
         status: u16,
@@ -47,25 +47,25 @@ pub enum Answer {
     Taken,
 }
 
-pub type Handler = dyn Fn(&Request, &TcpStream) -> Answer + Send + Sync;
+pub(crate) type Handler = dyn Fn(&Request, &TcpStream) -> Answer + Send + Sync;
 
-pub struct Server {
+pub(crate) struct Server {
     listener: TcpListener,
 }
 
 impl Server {
-    pub fn bind(addr: impl ToSocketAddrs) -> io::Result<Server> {
+    pub(crate) fn bind(addr: impl ToSocketAddrs) -> io::Result<Server> {
         Ok(Server {
             listener: TcpListener::bind(addr)?,
         })
     }
 
-    pub fn local_addr(&self) -> io::Result<std::net::SocketAddr> {
+    pub(crate) fn local_addr(&self) -> io::Result<std::net::SocketAddr> {
         self.listener.local_addr()
     }
 
     /// Accepts connections on a thread of its own, for as long as the process runs.
-    pub fn spawn(self, handler: Arc<Handler>) -> io::Result<std::thread::JoinHandle<()>> {
+    pub(crate) fn spawn(self, handler: Arc<Handler>) -> io::Result<std::thread::JoinHandle<()>> {
         std::thread::Builder::new()
             .name("almanac-http".into())
             .spawn(move || {

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::bounded::{Read, read_bounded};
-pub use crate::expansion::{Expansion, Problem};
+pub(crate) use crate::expansion::{Expansion, Problem};
 use crate::expansion::{hash_text, roots};
 
 /// How deep includes nest (mdBook stops at 10 too).
@@ -27,7 +27,7 @@ const MAX_INCLUDES: usize = 1000;
 
 /// Whether `text[body_start..]` may hold syntax `expand` changes: the cheap
 /// test that keeps pages without `{{` off the expansion.
-pub fn needed(text: &str, body_start: usize) -> bool {
+pub(crate) fn needed(text: &str, body_start: usize) -> bool {
     let Some(body) = text.get(body_start..) else {
         return false;
     };
@@ -48,7 +48,12 @@ pub fn needed(text: &str, body_start: usize) -> bool {
 
 /// `text` (the guide `file`, relative to the repository at `root`) with its
 /// includes and Hugo shortcodes expanded, and where each line came from.
-pub fn expand(root: &Path, file: &str, text: &str, body_start: usize) -> (String, Expansion) {
+pub(crate) fn expand(
+    root: &Path,
+    file: &str,
+    text: &str,
+    body_start: usize,
+) -> (String, Expansion) {
     let (project, real_root) = roots(root);
     let own = root.join(file);
     let mut x = Expander {
@@ -608,7 +613,9 @@ fn hugo_args(s: &str) -> HugoArgs {
 
 /// "skipped 12 Hugo shortcodes of 3 kinds: tabs, tab, figure", the most used
 /// first, a line per generator.
-pub fn summary<'a>(skipped: impl Iterator<Item = &'a (&'static str, String)>) -> Vec<String> {
+pub(crate) fn summary<'a>(
+    skipped: impl Iterator<Item = &'a (&'static str, String)>,
+) -> Vec<String> {
     let mut counts: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
     for (generator, name) in skipped {
         *counts
@@ -644,7 +651,7 @@ pub fn summary<'a>(skipped: impl Iterator<Item = &'a (&'static str, String)>) ->
 
 /// Findings about guides' expanded texts moved to the file and line each
 /// came from (an included file's link is reported in that file).
-pub fn relocate(
+pub(crate) fn relocate(
     findings: &mut [crate::finding::Finding],
     guides: &[crate::load::guides::Guide],
     rendered: &[crate::markdown::Rendered],
@@ -666,7 +673,9 @@ pub fn relocate(
 
 /// The includes not done, as `check` findings (warnings: the page builds
 /// without them, as mdBook's does).
-pub fn findings(expansion: &Expansion) -> impl Iterator<Item = crate::finding::Finding> + '_ {
+pub(crate) fn findings(
+    expansion: &Expansion,
+) -> impl Iterator<Item = crate::finding::Finding> + '_ {
     expansion.problems.iter().map(|p| {
         let hint =
             "mdBook's `{{#include path}}` reads a file of the repository, relative to the page";

@@ -12,7 +12,7 @@ use crate::project::Project;
 
 /// The output path of a guide, relative to the site root: `release/hotfix.md` →
 /// `release/hotfix.html`, `release/README.md` → `release/index.html`.
-pub fn page_url(path: &str) -> String {
+pub(crate) fn page_url(path: &str) -> String {
     let dir = parent(path);
     let name = file_name(path);
     let stem = if is_index_name(name) {
@@ -24,7 +24,7 @@ pub fn page_url(path: &str) -> String {
 }
 
 /// The output path of a folder's index page.
-pub fn section_url(dir: &str) -> String {
+pub(crate) fn section_url(dir: &str) -> String {
     join(dir, "index.html")
 }
 
@@ -499,7 +499,7 @@ fn has_scheme(dest: &str) -> bool {
 
 /// Joins `rel` onto the root-relative folder `base`, folding `.` and `..`.
 /// `None` when the path climbs above the root. A trailing `/` is kept.
-pub fn normalize(base: &str, rel: &str) -> Option<String> {
+pub(crate) fn normalize(base: &str, rel: &str) -> Option<String> {
     normalize_in(&[base], rel)
 }
 
@@ -536,7 +536,7 @@ fn normalize_in(base: &[&str], rel: &str) -> Option<String> {
 /// site-root-relative output paths), percent-encoded: every link between the
 /// site's own pages is made here, so a file named `c?d.md` or
 /// `javascript:x.md` is a path in every link to it.
-pub fn relative_href(from_url: &str, to_url: &str) -> String {
+pub(crate) fn relative_href(from_url: &str, to_url: &str) -> String {
     let folder = &from_url[..from_url.rfind('/').map_or(0, |slash| slash + 1)];
     let mut path = String::with_capacity(to_url.len() + 9);
     push_relative(&mut path, to_url, folder);
@@ -552,7 +552,7 @@ pub fn relative_href(from_url: &str, to_url: &str) -> String {
 /// `url` (from the site root) as a link from a page in `folder` (from the
 /// site root, ending in `/` unless empty): up to the folders they share,
 /// then down, so links between neighbours stay short.
-pub fn push_relative(out: &mut String, url: &str, folder: &str) {
+pub(crate) fn push_relative(out: &mut String, url: &str, folder: &str) {
     let (u, f) = (url.as_bytes(), folder.as_bytes());
     let mut same = 0;
     while same < u.len().min(f.len()) && u[same] == f[same] {
@@ -566,11 +566,11 @@ pub fn push_relative(out: &mut String, url: &str, folder: &str) {
 }
 
 /// `../` repeated once per folder level of `url`: the way back to the site root.
-pub fn root_prefix(url: &str) -> String {
+pub(crate) fn root_prefix(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 
-pub fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     percent_decoded(s).into_owned()
 }
 
@@ -601,14 +601,14 @@ fn percent_decoded(s: &str) -> std::borrow::Cow<'_, str> {
 /// `?`, `%`, `:`, non-ASCII): the one encoder of every href the site writes
 /// to its own files. `:` is escaped so that no relative path's first segment
 /// reads as a scheme (`javascript:…`).
-pub fn percent_encode_path(s: &str) -> String {
+pub(crate) fn percent_encode_path(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     push_percent_encoded(&mut out, s);
     out
 }
 
 /// `percent_encode_path`, appending to `out`.
-pub fn push_percent_encoded(out: &mut String, s: &str) {
+pub(crate) fn push_percent_encoded(out: &mut String, s: &str) {
     let safe = |b: u8| PATH_SAFE[usize::from(b)];
     if s.bytes().all(safe) {
         out.push_str(s);

@@ -1,35 +1,39 @@
 //! almanac: a static-site generator for release documentation.
 //! Pipeline: load → index → render → check → write (see DESIGN.md §3).
 
-pub mod bounded;
+// Private by default: what the binary and the tests use is `pub`, the rest
+// is the crate's own, so the compiler sees what nothing uses.
+#![warn(unreachable_pub)]
+
+mod bounded;
 pub mod build;
 pub mod check;
-pub mod cleanup;
-pub mod commands;
-pub mod config;
+mod cleanup;
+mod commands;
+mod config;
 pub mod error;
-pub mod expansion;
-pub mod finding;
-pub mod highlight;
-pub mod html;
-pub mod http;
-pub mod include;
-pub mod index;
+mod expansion;
+mod finding;
+mod highlight;
+mod html;
+mod http;
+mod include;
+mod index;
 pub mod init;
-pub mod links;
+mod links;
 pub mod load;
-pub mod markdown;
+mod markdown;
 pub mod project;
-pub mod pymdown;
-pub mod releases;
-pub mod render;
+mod pymdown;
+mod releases;
+mod render;
 pub mod report;
-pub mod search;
+mod search;
 pub mod serve;
 pub mod shortcodes;
-pub mod site;
-pub mod slug;
-pub mod timing;
+mod site;
+mod slug;
+mod timing;
 pub mod watch;
 pub mod write;
 
@@ -45,7 +49,7 @@ pub(crate) mod testing {
     static READS: Mutex<Option<HashMap<PathBuf, usize>>> = Mutex::new(None);
 
     /// Counts a read of `path` (`error::read_file`, where every source is read).
-    pub fn note_read(path: &Path) {
+    pub(crate) fn note_read(path: &Path) {
         let mut reads = READS.lock().unwrap_or_else(|e| e.into_inner());
         *reads
             .get_or_insert_with(HashMap::new)
@@ -54,7 +58,7 @@ pub(crate) mod testing {
     }
 
     /// How many times each file under `dir` was read so far.
-    pub fn reads_under(dir: &Path) -> HashMap<PathBuf, usize> {
+    pub(crate) fn reads_under(dir: &Path) -> HashMap<PathBuf, usize> {
         let reads = READS.lock().unwrap_or_else(|e| e.into_inner());
         reads
             .iter()
@@ -65,7 +69,7 @@ pub(crate) mod testing {
     }
 
     /// A xorshift generator: the same numbers from the same seed.
-    pub fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
+    pub(crate) fn xorshift(mut state: u64) -> impl FnMut() -> u64 {
         move || {
             state ^= state << 13;
             state ^= state >> 7;
@@ -75,7 +79,11 @@ pub(crate) mod testing {
     }
 
     /// `count` strings of printable ASCII, up to `max_len` characters each.
-    pub fn ascii_texts(seed: u64, count: usize, max_len: u64) -> impl Iterator<Item = String> {
+    pub(crate) fn ascii_texts(
+        seed: u64,
+        count: usize,
+        max_len: u64,
+    ) -> impl Iterator<Item = String> {
         let mut next = xorshift(seed);
         (0..count).map(move |_| {
             let len = next() % (max_len + 1);

@@ -2,14 +2,14 @@
 //! links and commands seen on the way, with their source line and column, so
 //! the checker never parses a page again and sees the ids the site emits.
 
-pub use crate::html::{escape, escape_into};
+pub(crate) use crate::html::{escape, escape_into};
 use pulldown_cmark::{
     BlockQuoteKind, BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options,
     Parser, Tag, TagEnd,
 };
 use serde::Serialize;
 
-pub use crate::commands::{Command, CommandOrigin};
+pub(crate) use crate::commands::{Command, CommandOrigin};
 use crate::commands::{block_commands, names_repo_path};
 use crate::index::Target;
 
@@ -137,15 +137,16 @@ struct OpenCode {
 
 /// Renders `text[body_start..]`; positions are reported in `text` (the whole
 /// file, front matter included). `rewrite` maps a link destination to the href
-/// to emit, or `None` to keep it.
-pub fn render(text: &str, body_start: usize, rewrite: Rewrite) -> Rendered {
+/// to emit, or `None` to keep it. (The build renders with `render_with`.)
+#[cfg(test)]
+pub(crate) fn render(text: &str, body_start: usize, rewrite: Rewrite) -> Rendered {
     pass(text, body_start, Some((rewrite, &|_, _| None, TEXT_LIMIT)))
 }
 
 /// `render`, with code blocks highlighted by `highlight(lang, code)` (classed
 /// HTML, or `None` to leave the block plain), and at most about `text_limit`
 /// bytes of text kept for search.
-pub fn render_with(
+pub(crate) fn render_with(
     text: &str,
     body_start: usize,
     rewrite: Rewrite,
@@ -157,7 +158,7 @@ pub fn render_with(
 
 /// The same pass for `check`: headings, anchors, links and the documented
 /// commands, without HTML or search text. (Rendering leaves the commands out.)
-pub fn scan(text: &str, body_start: usize) -> Rendered {
+pub(crate) fn scan(text: &str, body_start: usize) -> Rendered {
     pass(text, body_start, None)
 }
 
@@ -167,7 +168,7 @@ pub fn scan(text: &str, body_start: usize) -> Rendered {
 /// `render(..).title` on ordinary pages; a build checks that it did and
 /// renders again the slow way when not (a heading in a list item, a
 /// reference link in a title).
-pub fn first_heading_title(text: &str, body_start: usize) -> Option<String> {
+pub(crate) fn first_heading_title(text: &str, body_start: usize) -> Option<String> {
     let body = &text[body_start..];
     let mut fence: Option<(char, usize)> = None;
     let mut in_comment = false;
@@ -279,14 +280,14 @@ fn heading_text(source: &str) -> Option<String> {
 
 /// Maps a link destination to the href to emit (`None` keeps it), and what
 /// it resolved to when the caller resolved it (kept in the `Link` for `check`).
-pub type Rewrite<'a> = &'a dyn Fn(&str) -> (Option<String>, Option<Target>);
+pub(crate) type Rewrite<'a> = &'a dyn Fn(&str) -> (Option<String>, Option<Target>);
 
 /// Highlights a code block: `(language, code)` → the inner HTML of `<code>`.
-pub type Highlight<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
+pub(crate) type Highlight<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
 
 /// Searchable text kept per page by default (the start of the body is enough
 /// to rank and show).
-pub const TEXT_LIMIT: usize = 3000;
+pub(crate) const TEXT_LIMIT: usize = 3000;
 
 fn pass(text: &str, body_start: usize, html_with: Option<(Rewrite, Highlight, usize)>) -> Rendered {
     // MkDocs markup (admonitions, tabs, attribute lists, icons) is rewritten
@@ -557,7 +558,7 @@ thread_local! {
 
 /// An empty buffer of at least `capacity` bytes: one that `recycle` gave
 /// back on this thread, if any.
-pub fn reuse_buffer(capacity: usize) -> String {
+pub(crate) fn reuse_buffer(capacity: usize) -> String {
     let mut buffer = SPARE
         .with(|spare| spare.borrow_mut().pop())
         .unwrap_or_default();
@@ -568,7 +569,7 @@ pub fn reuse_buffer(capacity: usize) -> String {
 
 /// Gives a buffer that is no longer needed back to `reuse_buffer` on this
 /// thread (a few are kept).
-pub fn recycle(buffer: String) {
+pub(crate) fn recycle(buffer: String) {
     SPARE.with(|spare| {
         let mut spare = spare.borrow_mut();
         if spare.len() < 4 && buffer.capacity() > 0 {

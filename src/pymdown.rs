@@ -14,7 +14,7 @@ use crate::html::escape;
 
 /// A page's body with MkDocs markup rewritten, and where each of its bytes
 /// came from.
-pub struct Expanded {
+pub(crate) struct Expanded {
     pub text: String,
     /// (offset in `text`, offset in the source, bytes copied), in order.
     /// Inserted markup is a piece of length 0: its bytes map to the offset
@@ -24,7 +24,7 @@ pub struct Expanded {
 
 impl Expanded {
     /// The source offset of byte `at` of `text`.
-    pub fn source_offset(&self, at: usize) -> usize {
+    pub(crate) fn source_offset(&self, at: usize) -> usize {
         let i = self.pieces.partition_point(|p| p.0 <= at);
         match i.checked_sub(1).map(|i| self.pieces[i]) {
             Some((new, old, len)) => old + (at - new).min(len),
@@ -154,7 +154,7 @@ impl Container {
 }
 
 /// `body` with MkDocs markup rewritten, or `None` when it has none.
-pub fn expand(body: &str) -> Option<Expanded> {
+pub(crate) fn expand(body: &str) -> Option<Expanded> {
     if !may_have_markup(body) {
         return None;
     }

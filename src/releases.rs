@@ -118,7 +118,7 @@ impl std::fmt::Display for KpiState {
 }
 
 /// The changelog groups that reports and the release feed highlight.
-pub const HIGHLIGHTS: &[&str] = &["breaking", "feat", "fix", "perf"];
+pub(crate) const HIGHLIGHTS: &[&str] = &["breaking", "feat", "fix", "perf"];
 
 /// A KPI's value against the quarter before: serialized as `up`, `down`,
 /// `flat`, or `none` without two values.
@@ -156,7 +156,7 @@ pub struct Change {
 
 /// A parsed conventional-commit subject (and body, for `BREAKING CHANGE:`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Conventional {
+pub(crate) struct Conventional {
     /// Lowercased type; `other` when the subject does not follow the convention.
     pub kind: String,
     pub scope: Option<String>,
@@ -202,7 +202,7 @@ fn breaking_note(body: &str) -> Option<String> {
         .filter(|n| !n.is_empty())
 }
 
-pub fn parse_conventional(subject: &str, body: &str) -> Conventional {
+pub(crate) fn parse_conventional(subject: &str, body: &str) -> Conventional {
     let breaking_footer = body
         .lines()
         .any(|l| l.starts_with("BREAKING CHANGE:") || l.starts_with("BREAKING-CHANGE:"));
@@ -248,7 +248,7 @@ pub fn parse_conventional(subject: &str, body: &str) -> Conventional {
 
 /// A commit subject as HTML: `code` spans become `<code>`, everything else
 /// (markdown included) is text.
-pub fn subject_html(s: &str) -> String {
+pub(crate) fn subject_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     let mut rest = s;
     while let Some(open) = rest.find('`') {
@@ -270,7 +270,7 @@ pub fn subject_html(s: &str) -> String {
 
 /// A commit subject as Markdown text: `code` spans kept, every other
 /// character markdown would read as markup backslash-escaped.
-pub fn subject_markdown(s: &str) -> String {
+pub(crate) fn subject_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     let escape = |out: &mut String, text: &str| {
         for c in text.chars() {
@@ -423,7 +423,7 @@ const GROUP_ORDER: &[&str] = &[
 /// `ci` into `build`), less those `rules` skip: breaking changes first, with
 /// their migration notes, and again under their own type; then the usual
 /// order, then unknown types alphabetically, then `other`.
-pub fn changelog(commits: &[Commit], rules: &ChangelogRules) -> Vec<ChangeGroup> {
+pub(crate) fn changelog(commits: &[Commit], rules: &ChangelogRules) -> Vec<ChangeGroup> {
     let mut groups: BTreeMap<String, Vec<Change>> = BTreeMap::new();
     for c in commits.iter().rev() {
         let cc = parse_conventional(&c.subject, &c.body);
@@ -469,7 +469,7 @@ pub fn changelog(commits: &[Commit], rules: &ChangelogRules) -> Vec<ChangeGroup>
 }
 
 /// Median and 90th percentile (nearest rank) of `values`.
-pub fn median_p90(mut values: Vec<f64>) -> (Option<f64>, Option<f64>) {
+pub(crate) fn median_p90(mut values: Vec<f64>) -> (Option<f64>, Option<f64>) {
     if values.is_empty() {
         return (None, None);
     }
@@ -484,12 +484,12 @@ pub fn median_p90(mut values: Vec<f64>) -> (Option<f64>, Option<f64>) {
     (Some(round2(median)), Some(round2(p90)))
 }
 
-pub fn round2(x: f64) -> f64 {
+pub(crate) fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
 /// Lead time of each commit of a release: tag time − committer time, in days.
-pub fn lead_times(release: &TaggedRelease) -> Vec<f64> {
+pub(crate) fn lead_times(release: &TaggedRelease) -> Vec<f64> {
     release
         .commits
         .iter()
@@ -498,7 +498,7 @@ pub fn lead_times(release: &TaggedRelease) -> Vec<f64> {
 }
 
 /// The plan joined with the tags. `today` decides planned vs overdue.
-pub fn releases(
+pub(crate) fn releases(
     calendar: &Calendar,
     tags: &[TaggedRelease],
     today: NaiveDate,
@@ -599,7 +599,7 @@ pub fn releases(
 /// else `patch`). A pre-release is typed as the release it leads to
 /// (`2.0.0-rc.1` after `1.4.0` is major). With no earlier final release,
 /// `x.0.0` is major, `x.y.0` minor, anything else a patch.
-pub fn semver_type(version: &str, previous: Option<&str>) -> ReleaseType {
+pub(crate) fn semver_type(version: &str, previous: Option<&str>) -> ReleaseType {
     let core = version_core(version);
     let at = |c: &[u64], i: usize| c.get(i).copied().unwrap_or(0);
     match previous.map(version_core) {
@@ -697,7 +697,7 @@ pub struct QuarterStats {
     pub revert_count: Option<usize>,
 }
 
-pub fn quarter_stats(
+pub(crate) fn quarter_stats(
     quarter: Quarter,
     releases: &[Release],
     tags: &[TaggedRelease],
@@ -765,7 +765,7 @@ pub fn quarter_stats(
 }
 
 /// The value of a `source: git` KPI in a quarter, by its id.
-pub fn computed_value(id: &str, stats: &QuarterStats) -> Option<f64> {
+pub(crate) fn computed_value(id: &str, stats: &QuarterStats) -> Option<f64> {
     match id {
         "release_frequency" => stats.release_frequency,
         "lead_time" | "lead_time_days" => stats.lead_time_days,
@@ -803,7 +803,7 @@ pub struct KpiStatus {
 
 /// The quarter's value of a KPI: computed for `source: git`, else the latest
 /// observation dated in the quarter (by `date`, `period`, or its release's quarter).
-pub fn kpi_value(
+pub(crate) fn kpi_value(
     metrics: &Metrics,
     id: &str,
     quarter: Quarter,
@@ -836,7 +836,7 @@ pub fn kpi_value(
         .map(|(_, _, v)| v)
 }
 
-pub fn kpi_statuses(
+pub(crate) fn kpi_statuses(
     metrics: &Metrics,
     quarter: Quarter,
     releases: &[Release],
@@ -892,11 +892,11 @@ pub fn kpi_statuses(
 }
 
 /// Where the generated pages live.
-pub const CALENDAR_DIR: &str = "calendar";
-pub const METRICS_URL: &str = "metrics/index.html";
-pub const REPORTS_DIR: &str = "reports";
+pub(crate) const CALENDAR_DIR: &str = "calendar";
+pub(crate) const METRICS_URL: &str = "metrics/index.html";
+pub(crate) const REPORTS_DIR: &str = "reports";
 
-pub fn release_url(version: &str) -> String {
+pub(crate) fn release_url(version: &str) -> String {
     format!("{CALENDAR_DIR}/{version}.html")
 }
 
@@ -913,7 +913,8 @@ pub struct ReleaseData<'a> {
     pub feed: FeedSite,
 }
 
-pub type FirstCommits = std::collections::BTreeMap<String, chrono::DateTime<chrono::FixedOffset>>;
+pub(crate) type FirstCommits =
+    std::collections::BTreeMap<String, chrono::DateTime<chrono::FixedOffset>>;
 static NO_FIRST_COMMITS: FirstCommits = FirstCommits::new();
 
 impl<'a> ReleaseData<'a> {
@@ -1165,7 +1166,7 @@ impl FeedSite {
 /// `SOURCE_DATE_EPOCH` when set (reproducible builds), else the start of
 /// today in UTC: to the day, so that builds of one day (a full build and
 /// `serve`'s rebuilds) write the same bytes.
-pub fn build_time() -> DateTime<Utc> {
+pub(crate) fn build_time() -> DateTime<Utc> {
     std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
@@ -1179,7 +1180,7 @@ pub fn build_time() -> DateTime<Utc> {
 /// A repository URL as a domain-like name: `https://github.com/acme/tool.git`,
 /// `git@github.com:acme/tool.git` and `ssh://git@github.com:22/acme/tool`
 /// all give `tool.acme.github.com`.
-pub fn domain_of_url(url: &str) -> Option<String> {
+pub(crate) fn domain_of_url(url: &str) -> Option<String> {
     let url = url.trim();
     let (rest, scp) = match url.split_once("://") {
         Some((_, rest)) => (rest, false),

@@ -76,7 +76,7 @@ const SMALL_SITE: usize = 1000;
 const LARGE_SITE_BODY: usize = 300;
 
 /// How much of each page's text the markdown pass keeps for a site of `guides` guides.
-pub fn text_limit(guides: usize) -> usize {
+pub(crate) fn text_limit(guides: usize) -> usize {
     if guides <= SMALL_SITE {
         crate::markdown::TEXT_LIMIT
     } else {
@@ -85,7 +85,7 @@ pub fn text_limit(guides: usize) -> usize {
 }
 
 /// Page number `at`'s entry in the index, as JSON (`<` spelled `\\u003c`).
-pub fn entry(site: &Site, at: usize, r: &Rendered, limit: usize) -> Vec<u8> {
+pub(crate) fn entry(site: &Site, at: usize, r: &Rendered, limit: usize) -> Vec<u8> {
     let page = &site.pages[at];
     let section = site.ancestors(page).last().map_or("", |p| p.title.as_str());
     let mut end = r.text.len().min(limit);
@@ -117,7 +117,7 @@ pub fn entry(site: &Site, at: usize, r: &Rendered, limit: usize) -> Vec<u8> {
 /// Every guide's entry, by guide, serialized in parallel; `previous` (the
 /// entries of the last rebuild, by guide) is taken for guides `redo` leaves
 /// out: `serve` serializes only the pages it rendered again.
-pub fn entries(
+pub(crate) fn entries(
     site: &Site,
     rendered: &[Rendered],
     mut previous: Vec<Vec<u8>>,
@@ -145,7 +145,7 @@ pub fn entries(
 
 /// `search-index.js`: `window.almanacSearch(...)` called with the guides'
 /// `entries` (by guide), in the site's order.
-pub fn index_script<'a>(site: &Site, entries: &'a [Vec<u8>]) -> Vec<&'a [u8]> {
+pub(crate) fn index_script<'a>(site: &Site, entries: &'a [Vec<u8>]) -> Vec<&'a [u8]> {
     script(
         site.order
             .iter()
@@ -155,7 +155,7 @@ pub fn index_script<'a>(site: &Site, entries: &'a [Vec<u8>]) -> Vec<&'a [u8]> {
 
 /// The pieces of `search-index.js` around `entries`, in order: written as
 /// they are, the entries are never joined in memory.
-pub fn script<'a>(entries: impl Iterator<Item = &'a [u8]>) -> Vec<&'a [u8]> {
+pub(crate) fn script<'a>(entries: impl Iterator<Item = &'a [u8]>) -> Vec<&'a [u8]> {
     let mut parts: Vec<&[u8]> = vec![b"window.almanacSearch && window.almanacSearch(["];
     for (i, entry) in entries.enumerate() {
         if i > 0 {

@@ -48,7 +48,7 @@ pub enum DataPage {
 
 /// One row of the navigation tree as a page shows it, flattened depth-first.
 #[derive(Debug, Clone, Serialize)]
-pub struct NavItem<'a> {
+pub(crate) struct NavItem<'a> {
     pub title: &'a str,
     /// The page's URL from the site root, percent-encoded.
     pub url: &'a str,
@@ -85,7 +85,7 @@ const NAV_WINDOW: usize = 21;
 /// a long list.
 const ANCESTOR_WINDOW: usize = 5;
 
-pub struct Site {
+pub(crate) struct Site {
     pub pages: Vec<SitePage>,
     /// Page indexes in reading order: home first, then depth-first by weight and title.
     pub order: Vec<usize>,
@@ -110,7 +110,7 @@ struct Escaped {
 }
 
 impl Site {
-    pub fn new(
+    pub(crate) fn new(
         guides: &[Guide],
         rendered: &[Rendered],
         index: &SiteIndex,
@@ -210,7 +210,7 @@ impl Site {
     /// Places and names the generated pages of folders without an index
     /// page as an adopted navigation does, and adds its headings; called
     /// before `add_pages`.
-    pub fn place_sections(
+    pub(crate) fn place_sections(
         &mut self,
         sections: &std::collections::BTreeMap<String, crate::project::NavSection>,
     ) {
@@ -255,7 +255,7 @@ impl Site {
     /// Adds generated pages (their `parent` and `section` place them in the
     /// tree) and lays the site out: called once after `new`, with or without
     /// pages to add, before the navigation or the order is used.
-    pub fn add_pages(&mut self, pages: Vec<SitePage>) {
+    pub(crate) fn add_pages(&mut self, pages: Vec<SitePage>) {
         self.pages.extend(pages);
         self.link();
     }
@@ -370,7 +370,7 @@ impl Site {
     }
 
     /// The navigation as page number `current` (an index into `pages`) shows it.
-    pub fn nav_for(&self, current: usize) -> Vec<NavItem<'_>> {
+    pub(crate) fn nav_for(&self, current: usize) -> Vec<NavItem<'_>> {
         let page = &self.pages[current];
         let mut open: Vec<&str> = self
             .ancestors(page)
@@ -463,7 +463,7 @@ impl Site {
     /// The navigation as page number `current` shows it, as nested lists:
     /// what the default theme's sidebar holds. `root` leads back to the site
     /// root.
-    pub fn nav_html(&self, current: usize) -> String {
+    pub(crate) fn nav_html(&self, current: usize) -> String {
         let items = self.nav_for(current);
         let here = &self.escaped[current].href_html;
         let folder = &here[..here.rfind('/').map_or(0, |i| i + 1)];
@@ -530,25 +530,25 @@ impl Site {
 
     /// Page number `page`'s URL as an href from the site root: its `url`
     /// percent-encoded.
-    pub fn href(&self, page: usize) -> &str {
+    pub(crate) fn href(&self, page: usize) -> &str {
         &self.escaped[page].href
     }
 
     /// The index in `pages` of guide number `guide`'s page.
-    pub fn page_index_of_guide(&self, guide: usize) -> usize {
+    pub(crate) fn page_index_of_guide(&self, guide: usize) -> usize {
         guide
     }
 
-    pub fn page_of_guide(&self, guide: usize) -> &SitePage {
+    pub(crate) fn page_of_guide(&self, guide: usize) -> &SitePage {
         &self.pages[guide]
     }
 
-    pub fn section_page(&self, dir: &str) -> Option<&SitePage> {
+    pub(crate) fn section_page(&self, dir: &str) -> Option<&SitePage> {
         self.by_section.get(dir).map(|&i| &self.pages[i])
     }
 
     /// Pages directly under a section, in order.
-    pub fn children(&self, dir: &str) -> impl Iterator<Item = &SitePage> {
+    pub(crate) fn children(&self, dir: &str) -> impl Iterator<Item = &SitePage> {
         self.children
             .get(dir)
             .into_iter()
@@ -557,7 +557,7 @@ impl Site {
     }
 
     /// The section pages above `page`, from the home page down.
-    pub fn ancestors(&self, page: &SitePage) -> Vec<&SitePage> {
+    pub(crate) fn ancestors(&self, page: &SitePage) -> Vec<&SitePage> {
         let mut chain = Vec::new();
         let mut dir = page.parent.as_deref();
         while let Some(d) = dir {

@@ -7,7 +7,7 @@ mod nfkd_ascii;
 mod removed;
 
 /// The slug of one heading's text, without de-duplication.
-pub fn slug(text: &str) -> String {
+pub(crate) fn slug(text: &str) -> String {
     let text = text.trim();
     if text.is_ascii() {
         // Most headings: byte by byte.
@@ -57,7 +57,7 @@ fn is_removed(c: char) -> bool {
 
 /// What an ASCII byte of a heading's text becomes in its slug: lower case,
 /// letters, digits, `_` and `-` kept, a space as `-`, the rest dropped.
-pub const fn ascii_slug_byte(b: u8) -> Option<u8> {
+pub(crate) const fn ascii_slug_byte(b: u8) -> Option<u8> {
     match b {
         b' ' => Some(b'-'),
         b'-' | b'_' => Some(b),
@@ -83,7 +83,7 @@ const ASCII_SLUG: [u8; 256] = {
 /// angle bracket, backtick, backslash, `#`, `%`, space or control character,
 /// so it can neither leave an attribute nor change what a `#fragment` or a
 /// script that joins it into markup reads. Anything else becomes its slug.
-pub fn is_safe_id(id: &str) -> bool {
+pub(crate) fn is_safe_id(id: &str) -> bool {
     !id.is_empty()
         && !id.chars().any(|c| {
             c.is_control()
@@ -99,7 +99,7 @@ pub fn is_safe_id(id: &str) -> bool {
 /// punctuation sits between words (`Caret, Mark & Tilde` is
 /// `caret-mark-tilde` here, `caret-mark--tilde` on GitHub) and on accents
 /// (`Café` is `cafe`).
-pub fn python_markdown_slug(text: &str) -> String {
+pub(crate) fn python_markdown_slug(text: &str) -> String {
     let mut kept = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_ascii() {
@@ -149,7 +149,7 @@ pub fn python_markdown_slug(text: &str) -> String {
 /// the `slug` crate's rule): letters transliterated to ASCII and lowercased,
 /// every run of anything else one `-`, none at either end
 /// (`get_image_metadata` is `get-image-metadata`).
-pub fn zola_slug(text: &str) -> String {
+pub(crate) fn zola_slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut dash = false;
     let mut push = |c: char, out: &mut String| {
@@ -200,7 +200,7 @@ fn is_python_space(c: char) -> bool {
 
 /// Python-Markdown's `toc.unique`: `id` made unique among `used` by a
 /// `_1`, `_2`… suffix (an empty id becomes `_1`).
-pub fn python_markdown_unique(mut id: String, used: &mut ahash::AHashSet<String>) -> String {
+pub(crate) fn python_markdown_unique(mut id: String, used: &mut ahash::AHashSet<String>) -> String {
     while id.is_empty() || used.contains(&id) {
         let numbered = id
             .rsplit_once('_')
@@ -217,17 +217,17 @@ pub fn python_markdown_unique(mut id: String, used: &mut ahash::AHashSet<String>
 
 /// Hands out unique ids within one page: the second "Usage" becomes `usage-1`.
 #[derive(Debug, Default)]
-pub struct Slugger {
+pub(crate) struct Slugger {
     seen: HashMap<String, usize>,
 }
 
 impl Slugger {
     /// Reserves an id given explicitly (`{#id}`, raw HTML) so generated ones avoid it.
-    pub fn reserve(&mut self, id: &str) {
+    pub(crate) fn reserve(&mut self, id: &str) {
         self.seen.entry(id.to_string()).or_insert(0);
     }
 
-    pub fn unique(&mut self, text: &str) -> String {
+    pub(crate) fn unique(&mut self, text: &str) -> String {
         self.unique_slug(slug(text))
     }
 

@@ -19,7 +19,7 @@ const PLANNED: RGBColor = RGBColor(0x94, 0xa3, 0xb8);
 
 /// A KPI's values over time (`(label, value)` in order) with its target line;
 /// points are green when they meet the target, red when they miss it.
-pub fn kpi_chart(
+pub(crate) fn kpi_chart(
     title: &str,
     unit: &str,
     points: &[(String, Option<f64>)],
@@ -66,7 +66,7 @@ pub fn kpi_chart(
 }
 
 /// Slip in days of each shipped release, with the tolerance line.
-pub fn slip_chart(releases: &[Release], tolerance: i64) -> String {
+pub(crate) fn slip_chart(releases: &[Release], tolerance: i64) -> String {
     let shipped: Vec<(String, f64)> = releases
         .iter()
         .filter_map(|r| r.slip_days.map(|s| (r.version.clone(), s as f64)))
@@ -190,7 +190,7 @@ fn category_chart(
 
 /// A Gantt-style timeline: per release, a bar from feature freeze (or the
 /// planned date) to the planned release, and a marker at the actual date.
-pub fn timeline(releases: &[Release]) -> String {
+pub(crate) fn timeline(releases: &[Release]) -> String {
     let rows: Vec<&Release> = releases
         .iter()
         .filter(|r| r.latest_planned.is_some())

@@ -7,14 +7,14 @@ use crate::markdown::Rendered;
 use crate::site::{NavItem, Site, SitePage};
 
 #[derive(Debug, Serialize)]
-pub struct SiteView<'a> {
+pub(crate) struct SiteView<'a> {
     pub title: &'a str,
     pub description: &'a str,
     pub base_url: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct LinkView {
+pub(crate) struct LinkView {
     pub title: String,
     /// Site-root-relative URL: the output path, percent-encoded.
     pub url: String,
@@ -25,7 +25,7 @@ pub struct LinkView {
 
 impl LinkView {
     /// A link to `to` from the page at `from_url`.
-    pub fn new(to: &SitePage, from_url: &str) -> Self {
+    pub(crate) fn new(to: &SitePage, from_url: &str) -> Self {
         LinkView {
             title: to.title.clone(),
             url: crate::index::percent_encode_path(&to.url),
@@ -36,20 +36,20 @@ impl LinkView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct UpdatedView {
+pub(crate) struct UpdatedView {
     pub date: String,
     pub author: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct TocItem<'a> {
+pub(crate) struct TocItem<'a> {
     pub level: u8,
     pub title: &'a str,
     pub id: &'a str,
 }
 
 #[derive(Debug, Serialize)]
-pub struct PageView<'a> {
+pub(crate) struct PageView<'a> {
     pub title: &'a str,
     pub description: Option<&'a str>,
     /// Site-root-relative URL of this page: its output path, percent-encoded.
@@ -87,13 +87,13 @@ pub struct PageView<'a> {
 
 /// Which of the navigation's two forms the templates use.
 #[derive(Debug, Clone, Copy)]
-pub struct NavForms {
+pub(crate) struct NavForms {
     pub items: bool,
     pub html: bool,
 }
 
 /// Everything a page template needs, with `guide` the page's guide if it has one.
-pub fn page_view<'a>(
+pub(crate) fn page_view<'a>(
     site: &'a Site,
     position: usize,
     guide: Option<(&'a crate::load::guides::Guide, &'a Rendered)>,

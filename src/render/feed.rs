@@ -7,7 +7,7 @@ use crate::releases::{FeedSite, Release};
 /// `releases.xml`: an Atom feed (RFC 4287) with one entry per shipped
 /// release, newest first, each with its changelog highlights. Its `updated`
 /// is the newest release's date, so a build with nothing new changes nothing.
-pub fn atom(title: &str, site: &FeedSite, releases: &[Release]) -> String {
+pub(crate) fn atom(title: &str, site: &FeedSite, releases: &[Release]) -> String {
     let mut shipped: Vec<&Release> = releases
         .iter()
         .filter(|r| r.status == crate::releases::ReleaseStatus::Released && r.actual.is_some())

@@ -9,7 +9,7 @@ use crate::releases::{Release, ReleaseStatus};
 /// `calendar.ics` for `releases`; `name` titles the calendar. UIDs are
 /// `<version>-<milestone>@<uid domain>`: the site's title can change, they
 /// do not. DTSTAMP is when the feed was made (RFC 5545 §3.8.7.2).
-pub fn ics(name: &str, site: &crate::releases::FeedSite, releases: &[Release]) -> String {
+pub(crate) fn ics(name: &str, site: &crate::releases::FeedSite, releases: &[Release]) -> String {
     let mut out = String::new();
     let mut line = |l: String| fold(&mut out, &l);
     line("BEGIN:VCALENDAR".into());

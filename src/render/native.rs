@@ -7,16 +7,9 @@
 use super::context::{PageView, SiteView};
 use crate::markdown::escape_into as esc;
 
-/// The page as the built-in `page.html` renders it.
-pub fn page(site: &SiteView, root: &str, page: &PageView) -> String {
-    let (mut chrome, at) = chrome(site, root, page);
-    chrome.insert_str(at, page.content);
-    chrome
-}
-
 /// The page without its content, and where the content goes: written around
 /// it, the page's HTML is never copied.
-pub fn chrome(site: &SiteView, root: &str, page: &PageView) -> (String, usize) {
+pub(crate) fn chrome(site: &SiteView, root: &str, page: &PageView) -> (String, usize) {
     let mut out = crate::markdown::reuse_buffer(page.nav_html.len() + 4096);
     let mut at = 0;
     let o = &mut out;

@@ -35,7 +35,7 @@ const DEFAULT_THEME: &[(&str, &str)] = builtin!(
     "static/assets/vendor/mermaid.LICENSE",
 );
 
-pub struct Theme {
+pub(crate) struct Theme {
     pub tera: Tera,
     sources: BTreeMap<String, Source>,
     /// Files copied to the output root: (output path, contents). The
@@ -52,7 +52,7 @@ struct Source {
 
 impl Theme {
     /// The theme `config` names, with the site's own templates over it.
-    pub fn load(root: &Path, config: &crate::config::Config) -> Result<Theme> {
+    pub(crate) fn load(root: &Path, config: &crate::config::Config) -> Result<Theme> {
         let theme = config.theme.as_str();
         let theme_dir = root.join("themes").join(theme);
         let mut templates: BTreeMap<String, Source> = BTreeMap::new();
@@ -113,7 +113,7 @@ impl Theme {
 
     /// Whether the templates `names` are all the built-in theme's own (not
     /// replaced by the site or a theme folder).
-    pub fn builtin(&self, names: &[&str]) -> bool {
+    pub(crate) fn builtin(&self, names: &[&str]) -> bool {
         names.iter().all(|name| {
             self.sources
                 .get(*name)
@@ -123,7 +123,7 @@ impl Theme {
 
     /// Whether any template names `field` (`page.nav`, not `page.nav_html`):
     /// what no template shows need not be computed for every page.
-    pub fn uses(&self, field: &str) -> bool {
+    pub(crate) fn uses(&self, field: &str) -> bool {
         self.sources.values().any(|s| {
             s.text.match_indices(field).any(|(at, _)| {
                 !s.text[at + field.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
@@ -131,7 +131,7 @@ impl Theme {
         })
     }
 
-    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String> {
+    pub(crate) fn render(&self, name: &str, context: &tera::Context) -> Result<String> {
         self.tera
             .render(name, context)
             .map_err(|e| template_error(&e, &self.sources))
@@ -148,7 +148,7 @@ fn read_dir_into(root: &Path, dir: &Path, templates: &mut BTreeMap<String, Sourc
 }
 
 /// A number for people: no trailing `.0`, at most two decimals.
-pub fn format_number(x: f64) -> String {
+pub(crate) fn format_number(x: f64) -> String {
     let rounded = (x * 100.0).round() / 100.0;
     if rounded == rounded.trunc() {
         format!("{}", rounded as i64)

@@ -5,7 +5,7 @@
 
 /// `(first, last, ascii, counts)`: characters `first..=last` become `ascii`;
 /// when `counts`, `ascii` is one letter and each next character the next letter.
-pub const NFKD_ASCII: &[(u32, u32, &str, bool)] = &[
+pub(super) const NFKD_ASCII: &[(u32, u32, &str, bool)] = &[
     (0xA0, 0xA0, " ", false),
     (0xA8, 0xA8, " ", false),
     (0xAA, 0xAA, "a", false),
