@@ -262,16 +262,7 @@ pub(crate) fn expand(body: &str) -> Option<Expanded> {
                     };
                     set.set.1 += 1;
                     let (tab_set, n) = set.set;
-                    let checked = if n == 1 { " checked" } else { "" };
-                    out.insert(
-                        &format!(
-                            "{pad}<input type=\"radio\" name=\"__tabbed_{tab_set}\" id=\"__tabbed_{tab_set}_{n}\"{checked}>\n\
-                             {pad}<label for=\"__tabbed_{tab_set}_{n}\">{}</label>\n\
-                             {pad}<div class=\"tabbed-content\">\n\n",
-                            title_html(&title)
-                        ),
-                        start,
-                    );
+                    out.insert(&tab_markup(&pad, tab_set, n, &title), start);
                     stack.push(Container {
                         kind: Kind::JsxTab,
                         indent,
@@ -375,13 +366,7 @@ pub(crate) fn expand(body: &str) -> Option<Expanded> {
             };
             set.set.1 += 1;
             let (tab_set, n) = set.set;
-            let checked = if n == 1 { " checked" } else { "" };
-            markup.push_str(&format!(
-                "{pad}<input type=\"radio\" name=\"__tabbed_{tab_set}\" id=\"__tabbed_{tab_set}_{n}\"{checked}>\n\
-                 {pad}<label for=\"__tabbed_{tab_set}_{n}\">{}</label>\n\
-                 {pad}<div class=\"tabbed-content\">\n\n",
-                title_html(&title)
-            ));
+            markup.push_str(&tab_markup(&pad, tab_set, n, &title));
             out.insert(&markup, start);
             stack.push(Container {
                 kind: Kind::Tab,
@@ -419,6 +404,18 @@ pub(crate) fn expand(body: &str) -> Option<Expanded> {
         text: out.text,
         pieces: out.pieces,
     })
+}
+
+/// One tab of a tab set: its radio input, its label and its content's
+/// opening (checked when it is the set's first).
+fn tab_markup(pad: &str, tab_set: usize, n: usize, title: &str) -> String {
+    let checked = if n == 1 { " checked" } else { "" };
+    format!(
+        "{pad}<input type=\"radio\" name=\"__tabbed_{tab_set}\" id=\"__tabbed_{tab_set}_{n}\"{checked}>\n\
+         {pad}<label for=\"__tabbed_{tab_set}_{n}\">{}</label>\n\
+         {pad}<div class=\"tabbed-content\">\n\n",
+        title_html(title)
+    )
 }
 
 /// What a line of Docusaurus' MDX markup does.

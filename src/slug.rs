@@ -108,23 +108,7 @@ pub(crate) fn python_markdown_slug(text: &str) -> String {
             }
             continue;
         }
-        let c = c as u32;
-        let at = nfkd_ascii::NFKD_ASCII.binary_search_by(|&(first, last, _, _)| {
-            if last < c {
-                std::cmp::Ordering::Less
-            } else if first > c {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        });
-        if let Ok(at) = at {
-            let (first, _, ascii, counts) = nfkd_ascii::NFKD_ASCII[at];
-            match counts {
-                false => kept.push_str(ascii),
-                true => kept.push(char::from(ascii.as_bytes()[0] + (c - first) as u8)),
-            }
-        }
+        nfkd_ascii_of(c, |a| kept.push(a));
     }
     let mut out = String::with_capacity(kept.len());
     let mut run = false;
@@ -168,26 +152,32 @@ pub(crate) fn zola_slug(text: &str) -> String {
             push(c, &mut out);
             continue;
         }
-        let code = c as u32;
-        let at = nfkd_ascii::NFKD_ASCII.binary_search_by(|&(first, last, _, _)| {
-            if last < code {
-                std::cmp::Ordering::Less
-            } else if first > code {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        });
-        match at.map(|at| nfkd_ascii::NFKD_ASCII[at]) {
-            Ok((_, _, ascii, false)) => ascii.chars().for_each(|a| push(a, &mut out)),
-            Ok((first, _, ascii, true)) => push(
-                char::from(ascii.as_bytes()[0] + (code - first) as u8),
-                &mut out,
-            ),
-            Err(_) => push(' ', &mut out),
+        if !nfkd_ascii_of(c, |a| push(a, &mut out)) {
+            push(' ', &mut out);
         }
     }
     out
+}
+
+/// Hands `each` the ASCII that `c`'s NFKD form keeps (`é` → `e`), if it keeps
+/// any: whether it did.
+fn nfkd_ascii_of(c: char, mut each: impl FnMut(char)) -> bool {
+    let code = c as u32;
+    let at = nfkd_ascii::NFKD_ASCII.binary_search_by(|&(first, last, _, _)| {
+        if last < code {
+            std::cmp::Ordering::Less
+        } else if first > code {
+            std::cmp::Ordering::Greater
+        } else {
+            std::cmp::Ordering::Equal
+        }
+    });
+    match at.map(|at| nfkd_ascii::NFKD_ASCII[at]) {
+        Ok((_, _, ascii, false)) => ascii.chars().for_each(each),
+        Ok((first, _, ascii, true)) => each(char::from(ascii.as_bytes()[0] + (code - first) as u8)),
+        Err(_) => return false,
+    }
+    true
 }
 
 /// Python's `\s` and `str.strip()` on ASCII.
