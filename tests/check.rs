@@ -760,18 +760,44 @@ mod links_on_real_docs {
 
     #[test]
     fn images_in_a_hidden_folder_of_the_content_are_there_not_missing() {
-        // GitBook exports keep their images in `.gitbook/assets/`.
         let site = Fixture::with(&[
             (
                 "docs/guide.md",
-                "# Guide\n\n![Form](.gitbook/assets/form.png)\n\n![Gone](.gitbook/assets/gone.png)\n",
+                "# Guide\n\n![Form](.images/form.png)\n\n![Gone](.images/gone.png)\n",
             ),
-            ("docs/.gitbook/assets/form.png", "png"),
+            ("docs/.images/form.png", "png"),
         ]);
         assert_eq!(
             located(&site, "docs/guide.md"),
             (1, vec![w("private-file", 3, 9), e("broken-image", 5, 9)])
         );
+    }
+
+    #[test]
+    fn gitbooks_assets_are_published_and_its_blocks_are_no_pages() {
+        // GitBook keeps a space's images in `.gitbook/assets/` and its
+        // reusable blocks in `.gitbook/includes/`.
+        let site = Fixture::with(&[
+            (
+                "docs/guide.md",
+                "# Guide\n\n![Form](.gitbook/assets/form%20(1).png)\n\n![Gone](.gitbook/assets/gone.png)\n",
+            ),
+            ("docs/.gitbook/assets/form (1).png", "png"),
+            ("docs/.gitbook/includes/block.md", "# A block\n"),
+            ("docs/.gitbook/.secret", "token"),
+        ]);
+        assert_eq!(
+            located(&site, "docs/guide.md"),
+            (1, vec![e("broken-image", 5, 9)])
+        );
+        site.build(&[]);
+        assert!(site.exists("public/.gitbook/assets/form (1).png"));
+        assert!(
+            site.read("public/guide.html")
+                .contains("src=\".gitbook/assets/form%20(1).png\"")
+        );
+        assert!(!site.exists("public/.gitbook/includes/block.html"));
+        assert!(!site.exists("public/.gitbook/.secret"));
     }
 
     #[test]

@@ -552,7 +552,11 @@ fn strip_fence_line(text: &str) -> Option<&str> {
         .or_else(|| rest.strip_prefix('\n'))
 }
 
-/// Every `*.md` under `content_dir` (hidden files and folders skipped), and the
+/// GitBook's folder of a space's uploads (`.gitbook/assets/`).
+const GITBOOK: &str = ".gitbook";
+
+/// Every `*.md` under `content_dir` (hidden files and folders skipped, but
+/// for the files of GitBook's `.gitbook/` that are not markdown), and the
 /// other files, which are copied to the output as they are.
 pub struct ContentFiles {
     pub markdown: Vec<String>,
@@ -570,6 +574,11 @@ pub fn list(content_dir: &Path, skip: &[std::path::PathBuf]) -> Result<ContentFi
     };
     let (listed, unnamed) = walk(content_dir, "", skip)?;
     for rel in listed {
+        let in_gitbook = rel.split('/').any(|segment| segment == GITBOOK);
+        if rel.ends_with(".md") && in_gitbook {
+            // GitBook's own (reusable blocks), not pages.
+            continue;
+        }
         if rel.ends_with(".md") {
             files.markdown.push(rel);
         } else {
@@ -595,10 +604,13 @@ fn walk(dir: &Path, prefix: &str, skip: &[std::path::PathBuf]) -> Result<Listing
     for entry in std::fs::read_dir(dir).map_err(listing)? {
         let entry = entry.map_err(listing)?;
         let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
+        let kind = entry.file_type().map_err(listing)?;
+        // GitBook keeps a space's images in `.gitbook/assets/`: the one
+        // hidden folder whose files pages show.
+        if name.to_string_lossy().starts_with('.') && !(name == GITBOOK && kind.is_dir()) {
             continue;
         }
-        entries.push((name, entry.file_type().map_err(listing)?));
+        entries.push((name, kind));
     }
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     // A name is one path segment as it is: `\` is an ordinary character here.
