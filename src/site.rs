@@ -295,13 +295,13 @@ impl Site {
                         .as_ref()
                         .is_some_and(|s| children.get(s).is_none_or(Vec::is_empty))
             };
-            let before: usize = children.values().map(Vec::len).sum();
-            let gone: Vec<usize> = children.values().flatten().copied().filter(empty).collect();
+            let gone: ahash::AHashSet<usize> =
+                children.values().flatten().copied().filter(empty).collect();
+            if gone.is_empty() {
+                break;
+            }
             for list in children.values_mut() {
                 list.retain(|i| !gone.contains(i));
-            }
-            if children.values().map(Vec::len).sum::<usize>() == before {
-                break;
             }
         }
         for list in children.values_mut() {

@@ -222,7 +222,8 @@ impl Slugger {
     }
 
     /// `slug` made unique: the first free of `slug`, `slug-1`, `slug-2`…
-    fn unique_slug(&mut self, slug: String) -> String {
+    /// (GitHub's rule, and Zola's for its own slugs).
+    pub(crate) fn unique_slug(&mut self, slug: String) -> String {
         let base = match self.seen.entry(slug) {
             std::collections::hash_map::Entry::Vacant(free) => {
                 let id = free.key().clone();

@@ -8,21 +8,6 @@ mod common;
 
 use common::{Fixture, check_json, main_of};
 
-/// `main` with its code blocks and spans left out: what must hold no raw syntax.
-fn outside_code(main: &str) -> String {
-    let mut out = String::new();
-    let mut rest = main;
-    while let Some(at) = rest.find("<code") {
-        out.push_str(&rest[..at]);
-        match rest[at..].find("</code>") {
-            Some(end) => rest = &rest[at + end + 7..],
-            None => return out,
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// `html` without its tags: code as a reader sees it, highlighting left out.
 fn text_of(html: &str) -> String {
     let mut out = String::new();
@@ -88,7 +73,7 @@ fn an_mdbook_include_with_line_ranges_and_anchors_renders_in_the_page() {
         "included markdown renders: {main}"
     );
     assert!(
-        !outside_code(main_of(&html)).contains("{{#"),
+        !common::outside_code(main_of(&html)).contains("{{#"),
         "no raw directive outside code: {main}"
     );
     assert!(
@@ -134,7 +119,7 @@ Text.
         "{}",
         main_of(&html)
     );
-    assert!(!outside_code(main_of(&html)).contains("{{#"));
+    assert!(!common::outside_code(main_of(&html)).contains("{{#"));
     let fenced = site.read("public/fenced.html");
     assert!(!fenced[..fenced.find("</title>").unwrap()].contains("Not a title"));
 }
@@ -278,7 +263,7 @@ fn hugo_shortcodes_never_stop_a_build_and_their_inner_markdown_renders() {
         main.contains("data-lang=\"go\""),
         "highlight is a code block: {main}"
     );
-    let prose = outside_code(main);
+    let prose = common::outside_code(main);
     assert!(!prose.contains("{{<") && !prose.contains("{{%"), "{prose}");
     assert!(
         main.contains("{{&lt; tabs &gt;}}"),
@@ -370,7 +355,7 @@ fn a_zola_site_with_toml_front_matter_and_shortcodes_builds_as_zola_shows_it() {
         "{main}"
     );
     assert!(main.contains("Press  to go on."), "{main}");
-    let prose = outside_code(main);
+    let prose = common::outside_code(main);
     assert!(
         !prose.contains("{%") && !prose.contains("youtube("),
         "{prose}"

@@ -91,34 +91,13 @@ fn site() -> Fixture {
     ])
 }
 
-/// `main` with code blocks and code spans left out.
-fn prose(main: &str) -> String {
-    let mut out = String::new();
-    let mut rest = main;
-    loop {
-        let pre = rest.find("<pre");
-        let code = rest.find("<code");
-        let (start, close) = match (pre, code) {
-            (Some(p), Some(c)) if p < c => (p, "</pre>"),
-            (Some(p), None) => (p, "</pre>"),
-            (_, Some(c)) => (c, "</code>"),
-            (None, None) => break,
-        };
-        out.push_str(&rest[..start]);
-        let end = rest[start..].find(close).expect("closed") + start + close.len();
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
 #[test]
 fn no_mkdocs_syntax_is_printed_outside_code() {
     let site = site();
     site.build(&[]);
     let html = site.read("public/guide.html");
     let main = main_of(&html);
-    let prose = prose(main);
+    let prose = common::outside_code(main);
     for raw in [
         "!!!",
         "???",
@@ -338,7 +317,7 @@ fn docusaurus_admonitions_tabs_and_imports_render() {
     site.build(&[]);
     let html = site.read("public/install.html");
     let main = main_of(&html);
-    let prose = prose(main);
+    let prose = common::outside_code(main);
     for raw in [":::", "import ", "<Tabs", "<TabItem", "&lt;Tab"] {
         assert!(!prose.contains(raw), "`{raw}` printed in:\n{prose}");
     }

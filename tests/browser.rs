@@ -61,6 +61,23 @@ fn console_messages(log: &str) -> Vec<&str> {
     log.lines().filter(|l| l.contains("CONSOLE")).collect()
 }
 
+/// Screenshots of `page` at 1280×900 in light and dark, written as
+/// `NAME-light.png` and `NAME-dark.png` in `screenshot_dir()`.
+fn screenshot_light_and_dark(page: &str, name: &str) {
+    for (scheme, flags) in [("light", vec![]), ("dark", vec!["--force-dark-mode"])] {
+        let target = screenshot_dir().join(format!("{name}-{scheme}.png"));
+        let shot = format!("--screenshot={}", target.display());
+        let mut args = vec!["--window-size=1280,900", shot.as_str()];
+        args.extend(flags);
+        chromium(page, &args);
+        assert!(
+            std::fs::metadata(&target).is_ok_and(|m| m.len() > 10_000),
+            "{} was written",
+            target.display()
+        );
+    }
+}
+
 fn screenshot_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -220,26 +237,7 @@ fn dark_mode_follows_the_system() {
     let (dark, _) = chromium(&page, &["--force-dark-mode", "--dump-dom"]);
     assert!(light.contains("data-scheme=\"light\""));
     assert!(dark.contains("data-scheme=\"dark\""));
-    let shots = screenshot_dir();
-    for (name, flags) in [
-        ("guide-light.png", vec![]),
-        ("guide-dark.png", vec!["--force-dark-mode"]),
-    ] {
-        let target = shots.join(name);
-        let mut args = vec![
-            "--window-size=1280,900".to_string(),
-            format!("--screenshot={}", target.display()),
-        ];
-        args.extend(flags.iter().map(|s| s.to_string()));
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        chromium(&page, &args);
-        assert!(
-            std::fs::metadata(&target)
-                .map(|m| m.len() > 10_000)
-                .unwrap_or(false),
-            "{name} was written"
-        );
-    }
+    screenshot_light_and_dark(&page, "guide");
 }
 
 #[test]
@@ -420,24 +418,5 @@ fn mkdocs_admonitions_tabs_and_an_mdbook_include_are_styled_in_light_and_dark() 
         probe(&["--force-dark-mode"]),
         "solid|rgb(210, 153, 34)|rgb(21, 27, 35)|block|none|true|lines 2-4,highlighted,true"
     );
-    let shots = screenshot_dir();
-    for (name, flags) in [
-        ("mkdocs-light.png", vec![]),
-        ("mkdocs-dark.png", vec!["--force-dark-mode"]),
-    ] {
-        let target = shots.join(name);
-        let mut args = vec![
-            "--window-size=1280,900".to_string(),
-            format!("--screenshot={}", target.display()),
-        ];
-        args.extend(flags.iter().map(|s| s.to_string()));
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        chromium(&page, &args);
-        assert!(
-            std::fs::metadata(&target)
-                .map(|m| m.len() > 10_000)
-                .unwrap_or(false),
-            "{name} was written"
-        );
-    }
+    screenshot_light_and_dark(&page, "mkdocs");
 }

@@ -26,19 +26,19 @@ pub fn check(
         .map(|r| r.anchors.iter().map(String::as_str).collect())
         .collect();
     let mkdocs = MkDocs::read(index.root());
-    // What MkDocs makes of each page: ids, and why some cannot be known.
-    let mkdocs_pages: Vec<MkDocsPage> = match &mkdocs {
+    // What MkDocs or Zola makes of each page: ids, and why some cannot be known.
+    let generator_pages: Vec<GeneratorPage> = match &mkdocs {
         Some(m) => guides
             .par_iter()
             .zip(rendered)
-            .map(|(g, r)| MkDocsPage {
+            .map(|(g, r)| GeneratorPage {
                 ids: mkdocs::page_ids(&g.text, r),
                 unknown: m.page_unknown_ids(&g.text),
             })
             .collect(),
         None if generator == Some("Zola") => rendered
             .par_iter()
-            .map(|r| MkDocsPage {
+            .map(|r| GeneratorPage {
                 ids: zola_ids(r),
                 unknown: None,
             })
@@ -52,7 +52,7 @@ pub fn check(
         index,
         judge_references: mkdocs.is_none(),
         mkdocs: mkdocs.as_ref(),
-        mkdocs_pages: &mkdocs_pages,
+        generator_pages: &generator_pages,
         dir_listings: Mutex::default(),
         generated_elsewhere: !super::data::foreign_keys(index.root()).is_empty(),
     };
@@ -76,7 +76,7 @@ struct Pages<'a> {
     /// The project's MkDocs settings, when it is an MkDocs project.
     mkdocs: Option<&'a MkDocs>,
     /// By page, in an MkDocs or Zola project (else empty).
-    mkdocs_pages: &'a [MkDocsPage],
+    generator_pages: &'a [GeneratorPage],
     /// Folder listings for "did you mean" hints, read once per folder.
     dir_listings: Mutex<HashMap<String, std::sync::Arc<Names>>>,
     /// The docs are built by another generator (its config file is at the
@@ -85,9 +85,9 @@ struct Pages<'a> {
     generated_elsewhere: bool,
 }
 
-/// A page as MkDocs (or Zola) builds it.
-struct MkDocsPage {
-    /// Ids MkDocs gives it besides almanac's (see `mkdocs::page_ids`), or Zola.
+/// A page as the other generator of the project (MkDocs, Zola) builds it.
+struct GeneratorPage {
+    /// Ids that generator gives it besides almanac's (`mkdocs::page_ids`, `zola_ids`).
     ids: HashSet<String>,
     /// Why some of its ids cannot be known, if so.
     unknown: Option<String>,
@@ -96,22 +96,17 @@ struct MkDocsPage {
 /// The ids Zola gives a page's headings: `zola_slug`, with `-1`, `-2`…
 /// for repeats; ids written on the heading stay.
 fn zola_ids(page: &Rendered) -> HashSet<String> {
-    let mut ids: HashSet<String> = HashSet::new();
-    for heading in &page.headings {
-        if heading.explicit {
-            ids.insert(heading.id.clone());
-            continue;
-        }
-        let base = crate::slug::zola_slug(&heading.text);
-        let mut id = base.clone();
-        let mut n = 0;
-        while ids.contains(&id) {
-            n += 1;
-            id = format!("{base}-{n}");
-        }
-        ids.insert(id);
-    }
-    ids
+    let mut slugger = crate::slug::Slugger::default();
+    page.headings
+        .iter()
+        .map(|heading| match heading.explicit {
+            true => {
+                slugger.reserve(&heading.id);
+                heading.id.clone()
+            }
+            false => slugger.unique_slug(crate::slug::zola_slug(&heading.text)),
+        })
+        .collect()
 }
 
 impl Pages<'_> {
@@ -243,8 +238,8 @@ impl Pages<'_> {
         if fragment.is_empty() || anchors[target_page].contains(fragment) {
             return None;
         }
-        let mkdocs_page = self.mkdocs_pages.get(target_page);
-        if mkdocs_page.is_some_and(|p| p.ids.contains(fragment)) {
+        let generator_page = self.generator_pages.get(target_page);
+        if generator_page.is_some_and(|p| p.ids.contains(fragment)) {
             return None;
         }
         let file = &guides[target_page].file;
@@ -267,7 +262,7 @@ impl Pages<'_> {
         }
         // Ids MkDocs makes as it builds the site (hooks, plugins,
         // content tabs) cannot be seen: not sure, so not an error.
-        let unknown = mkdocs_page.and_then(|p| p.unknown.clone()).or_else(|| {
+        let unknown = generator_page.and_then(|p| p.unknown.clone()).or_else(|| {
             (self.mkdocs.is_some() && fragment.starts_with("__"))
                 .then(|| "Python-Markdown extensions make `__` ids as the site is built".into())
         });

@@ -351,10 +351,13 @@ fn parse_front_matter(yaml: &str) -> Result<FrontMatter, serde_yaml::Error> {
 
 /// Whether the guide's front matter is TOML (`+++`, Hugo's and Zola's).
 fn is_toml_front(text: &str) -> bool {
-    text.strip_prefix('\u{feff}')
-        .unwrap_or(text)
-        .trim_start_matches(['\n', '\r', ' ', '\t'])
-        .starts_with("+++")
+    toml_front_start(text.strip_prefix('\u{feff}').unwrap_or(text)).is_some()
+}
+
+/// `text` from its opening `+++`, which Zola lets blank lines come before
+/// (a `---` there is a rule), when it opens TOML front matter.
+fn toml_front_start(text: &str) -> Option<&str> {
+    Some(text.trim_start_matches(['\n', '\r', ' ', '\t'])).filter(|t| t.starts_with("+++"))
 }
 
 /// TOML front matter, read as its YAML form would be: the same keys, and
@@ -379,7 +382,7 @@ fn toml_front_matter(toml: &str) -> std::result::Result<FrontMatter, (usize, Str
         }
     }
     let value = serde_json::Value::Object(all);
-    let mut front: FrontMatter = serde_json::from_value(value.clone()).map_err(|e| {
+    let mut front = FrontMatter::deserialize(&value).map_err(|e| {
         let key = e.to_string();
         let at = toml
             .find(key.split('`').nth(1).unwrap_or("\u{0}"))
@@ -506,11 +509,7 @@ fn may_have_unknown_keys(yaml: &str) -> bool {
 fn locate_front_matter(text: &str) -> Result<(Option<std::ops::Range<usize>>, usize), ()> {
     let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
     let bom = text.len() - text_no_bom.len();
-    // Zola lets blank lines come before `+++` (a `---` there is a rule).
-    let text_no_bom = match text_no_bom.trim_start_matches(['\n', '\r', ' ', '\t']) {
-        rest if rest.starts_with("+++") => rest,
-        _ => text_no_bom,
-    };
+    let text_no_bom = toml_front_start(text_no_bom).unwrap_or(text_no_bom);
     let Some(after_open) = strip_fence_line(text_no_bom) else {
         return Ok((None, bom));
     };

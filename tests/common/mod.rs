@@ -137,12 +137,10 @@ pub fn main_of(html: &str) -> &str {
     &html[start..end]
 }
 
-/// The other generators' syntax left raw in a page's `<main>`, outside
-/// code blocks and code spans: what a page built from adopted docs must
-/// never show.
-pub fn raw_syntax_left(main: &str) -> Vec<&'static str> {
+/// `html` with its code blocks and code spans left out: the prose.
+pub fn outside_code(html: &str) -> String {
     let mut prose = String::new();
-    let mut rest = main;
+    let mut rest = html;
     while let Some(start) = ["<pre", "<code"].iter().filter_map(|t| rest.find(t)).min() {
         prose.push_str(&rest[..start]);
         let close = if rest[start..].starts_with("<pre") {
@@ -156,6 +154,14 @@ pub fn raw_syntax_left(main: &str) -> Vec<&'static str> {
         rest = &rest[end..];
     }
     prose.push_str(rest);
+    prose
+}
+
+/// The other generators' syntax left raw in a page's `<main>`, outside
+/// code blocks and code spans: what a page built from adopted docs must
+/// never show.
+pub fn raw_syntax_left(main: &str) -> Vec<&'static str> {
+    let prose = outside_code(main);
     [
         "!!!",
         "???",
