@@ -1332,11 +1332,10 @@ fn data_template(
             "metrics.html"
         }
         DataPage::Report(quarter) => {
+            // Inside the site: the site's frame, site-relative links.
             let generated = report::generate_from(input.project, data, quarter, input.docs.clone());
-            context.insert("report", &generated.report);
-            context.insert("charts", &generated.charts);
-            context.insert("base", &root_prefix(url));
-            "report.html"
+            report::insert_view(context, &generated, Some(&root_prefix(url)));
+            "report_page.html"
         }
     }
 }

@@ -124,13 +124,20 @@ fn run(cli: &Cli, color: bool, today: NaiveDate, stderr: &mut dyn Write) -> Resu
         }
         Command::Report(args) => {
             let quarter: load::calendar::Quarter = args.quarter.parse().map_err(Error::Quarter)?;
-            let (text, root) = report::run(
+            let report::Written {
+                text,
+                root,
+                warnings,
+            } = report::run(
                 &paths,
                 quarter,
                 args.format.into(),
                 args.as_of.as_deref(),
                 today,
             )?;
+            for warning in warnings.iter().filter(|_| !g.quiet) {
+                let _ = writeln!(stderr, "warning: {warning}");
+            }
             match &args.out {
                 Some(path) => {
                     let path = root.join(path);

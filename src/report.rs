@@ -315,12 +315,23 @@ fn recommend(
     out
 }
 
-/// The report as GitHub-flavoured Markdown; links are prefixed with `base`
-/// (the site's URL, or a relative path to its root).
-pub fn markdown(r: &Report, base: &str) -> String {
+/// The report as GitHub-flavoured Markdown; links into the handbook are
+/// prefixed with `base` (the site's URL with a trailing `/`, or a relative
+/// path to its root), or left out (plain text) without one: a relative link
+/// pasted into an issue leads nowhere.
+pub fn markdown(r: &Report, base: Option<&str>) -> String {
     let num = crate::render::theme::format_number;
     let opt = |x: Option<f64>| x.map_or("–".to_string(), num);
-    let mut md = format!("# Release report {}\n\n", r.quarter);
+    let link = |text: &str, url: &str| match base {
+        Some(base) => format!("[{text}]({base}{url})"),
+        None => text.to_string(),
+    };
+    // A quarter not over yet says so in its title and before its figures.
+    let (to_date, so_far) = match r.stats.to_date {
+        true => (" (to date)", "To date: "),
+        false => ("", ""),
+    };
+    let mut md = format!("# Release report {}{to_date}\n\n", r.quarter);
     if let Some(t) = &r.theme {
         md.push_str(&format!("**Theme:** {}", t.title));
         if !t.focus.is_empty() {
@@ -343,7 +354,7 @@ pub fn markdown(r: &Report, base: &str) -> String {
     }
     md.push_str("## Releases\n\n");
     md.push_str(&format!(
-        "{} shipped, {} planned but not shipped{}; on time {}, total slip {}, median lead time {}.\n\n",
+        "{so_far}{} shipped, {} planned but not shipped{}; on time {}, total slip {}, median lead time {}.\n\n",
         r.stats.released,
         r.stats.planned_not_released,
         match r.stats.overdue {
@@ -361,9 +372,8 @@ pub fn markdown(r: &Report, base: &str) -> String {
         for rr in list {
             let x = &rr.release;
             t.push_str(&format!(
-                "| [{}]({base}{}) | {} | {} | {} | {} | {} | {} | {} |\n",
-                x.version,
-                rr.url,
+                "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                link(&x.version, &rr.url),
                 x.kind.as_str(),
                 x.latest_planned.map(|d| d.to_string()).unwrap_or_default(),
                 x.actual.map_or("–".to_string(), |d| d.to_string()),
@@ -394,7 +404,7 @@ pub fn markdown(r: &Report, base: &str) -> String {
     }
     md.push_str("## KPIs\n\n");
     md.push_str(&format!(
-        "{} pass, {} fail, {} in progress, {} without data.\n\n",
+        "{so_far}{} pass, {} fail, {} in progress, {} without data.\n\n",
         r.scorecard.pass, r.scorecard.fail, r.scorecard.in_progress, r.scorecard.no_data
     ));
     if !r.kpis.is_empty() {
@@ -403,12 +413,8 @@ pub fn markdown(r: &Report, base: &str) -> String {
         );
         for k in &r.kpis {
             md.push_str(&format!(
-                "| [{}]({base}{}) | {} | {} | {} | {} | {} |\n",
-                k.name,
-                k.doc
-                    .as_deref()
-                    .map(doc_url)
-                    .unwrap_or_else(|| format!("{METRICS_URL}#kpi-{}", k.id)),
+                "| {} | {} | {} | {} | {} | {} |\n",
+                link(&k.name, &kpi_url(k)),
                 opt(k.value),
                 k.target
                     .map(|t| format!("{} {}", t.symbol(), num(t.value)))
@@ -443,10 +449,11 @@ pub fn markdown(r: &Report, base: &str) -> String {
                 .unwrap_or_default(),
             opt(i.hours_to_restore),
             if i.rollback { ", rolled back" } else { "" },
-            i.review
-                .as_ref()
-                .map(|l| format!(" ([review]({l}))"))
-                .unwrap_or_default()
+            match &i.review {
+                Some(l) if l.contains("://") => format!(" ([review]({l}))"),
+                Some(l) if base.is_some() => format!(" ({})", link("review", l)),
+                _ => String::new(),
+            }
         ));
     }
     if !r.incidents.is_empty() {
@@ -502,14 +509,25 @@ pub fn markdown(r: &Report, base: &str) -> String {
     if !r.recommendations.is_empty() {
         md.push_str("## Recommendations\n\n");
         for rec in &r.recommendations {
-            match &rec.link {
-                Some(l) => md.push_str(&format!("- {} ([guide]({base}{l}))\n", rec.text)),
-                None => md.push_str(&format!("- {}\n", rec.text)),
+            match (&rec.link, base) {
+                (Some(l), Some(_)) => {
+                    md.push_str(&format!("- {} ({})\n", rec.text, link("guide", l)))
+                }
+                _ => md.push_str(&format!("- {}\n", rec.text)),
             }
         }
         md.push('\n');
     }
     md
+}
+
+/// Where a KPI is explained, relative to the site root: its `doc`, else its
+/// section of the metrics dashboard.
+pub fn kpi_url(k: &KpiStatus) -> String {
+    k.doc
+        .as_deref()
+        .map(doc_url)
+        .unwrap_or_else(|| format!("{METRICS_URL}#kpi-{}", k.id))
 }
 
 pub fn trend_text(k: &KpiStatus) -> String {
@@ -536,7 +554,11 @@ pub struct Generated {
 #[derive(Debug, Default, Serialize)]
 pub struct ReportCharts {
     pub slip: String,
+    /// One chart per KPI: the quarter's values, after the previous
+    /// quarter's for the trend.
     pub kpis: Vec<String>,
+    /// The quarter before the report's, which the KPI charts start with.
+    pub previous: String,
 }
 
 /// The report for `quarter` as of `as_of`: git data after that date is ignored.
@@ -632,18 +654,76 @@ fn generate_with(
         kpis: project
             .metrics
             .iter()
-            .flat_map(|m| m.kpis.iter())
-            .map(|k| {
+            .flat_map(|m| m.kpis.iter().map(move |k| (m, k)))
+            .map(|(m, k)| {
                 crate::render::charts::kpi_chart(
                     k.title(),
                     k.unit.as_deref().unwrap_or(""),
-                    &data.kpi_points(&k.id),
+                    &kpi_points(m, k, data, quarter),
                     k.target,
                 )
             })
             .collect(),
+        previous: quarter.prev().to_string(),
     };
     Generated { report, charts }
+}
+
+/// What a report's KPI chart plots: the previous quarter's values and the
+/// quarter's, never a later one's, nor any after the report's date. A
+/// computed (`source: git`) KPI has one value per quarter, labelled with it;
+/// observations are labelled with their release, period or date.
+fn kpi_points(
+    metrics: &Metrics,
+    kpi: &crate::load::metrics::Kpi,
+    data: &crate::releases::ReleaseData,
+    quarter: Quarter,
+) -> Vec<(String, Option<f64>)> {
+    let today = data.today;
+    let shown = |day: chrono::NaiveDate| {
+        (quarter.prev().contains(day) || quarter.contains(day)) && day <= today
+    };
+    if kpi.source == crate::load::metrics::Source::Git {
+        return [quarter.prev(), quarter]
+            .into_iter()
+            .filter(|q| q.first_day() <= today)
+            .map(|q| {
+                let value =
+                    releases::kpi_value(metrics, &kpi.id, q, &data.releases, data.tags, today);
+                (q.to_string(), value)
+            })
+            .collect();
+    }
+    // An observation's day: its date, else its period's end, else its
+    // release's (as `kpi_value` places it).
+    let mut points: Vec<(chrono::NaiveDate, usize, String, f64)> = metrics
+        .observations
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| {
+            let value = *o.values.get(&kpi.id)?;
+            let release = || {
+                data.releases
+                    .iter()
+                    .find(|r| Some(&r.version) == o.release.as_ref())
+            };
+            let day = o
+                .date
+                .or_else(|| o.period.map(Quarter::last_day))
+                .or_else(|| release().and_then(|r| r.actual.or(r.latest_planned)))?;
+            let label = o
+                .release
+                .clone()
+                .or_else(|| o.period.map(|p| p.to_string()))
+                .unwrap_or_else(|| day.to_string());
+            shown(day).then_some((day, i, label, value))
+        })
+        .collect();
+    points.sort_by_key(|p| (p.0, p.1));
+    points
+        .into_iter()
+        .map(|(_, _, label, value)| (label, Some(value)))
+        .collect()
 }
 
 fn report_tolerance(calendar: Option<&crate::load::calendar::Calendar>) -> i64 {
@@ -671,14 +751,14 @@ pub enum Format {
 }
 
 /// `almanac report`: the report of `quarter` in `format`, as of `as_of` (a
-/// date, a revision, or `today`); with the project root, where `--out` is relative to.
+/// date, a revision, or `today`), with the warnings to show.
 pub fn run(
     paths: &crate::project::Paths,
     quarter: Quarter,
     format: Format,
     as_of: Option<&str>,
     today: chrono::NaiveDate,
-) -> crate::error::Result<(String, std::path::PathBuf)> {
+) -> crate::error::Result<Written> {
     let project = crate::project::Project::load(paths, false, crate::project::Load::Strict)?;
     let as_of = match as_of {
         None => today,
@@ -722,16 +802,10 @@ pub fn run(
         as_of,
         docs,
     );
-    // Links into the handbook: absolute when the site's URL is known.
-    let base = project
-        .config
-        .base_url
-        .as_deref()
-        .map(|u| format!("{}/", u.trim_end_matches('/')))
-        .unwrap_or_default();
+    let (base, warnings) = links_base(project.config.base_url.as_deref(), format);
     let text = match format {
         Format::Json => serde_json::to_string_pretty(&generated.report).unwrap_or_default() + "\n",
-        Format::Md => markdown(&generated.report, &base),
+        Format::Md => markdown(&generated.report, base.as_deref()),
         Format::Html => {
             let mut theme = crate::render::theme::Theme::load(&project.root, &project.config)?;
             let title = project.title();
@@ -744,13 +818,56 @@ pub fn run(
                 },
             );
             let mut context = tera::Context::new();
-            context.insert("report", &generated.report);
-            context.insert("charts", &generated.charts);
-            context.insert("base", &base);
+            insert_view(&mut context, &generated, base.as_deref());
             theme.render("report.html", &context)?
         }
     };
-    Ok((text, project.root))
+    Ok(Written {
+        text,
+        root: project.root,
+        warnings,
+    })
+}
+
+/// What `almanac report` wrote, and what its user should know.
+pub struct Written {
+    pub text: String,
+    /// The project root, where `--out` is relative to.
+    pub root: std::path::PathBuf,
+    pub warnings: Vec<String>,
+}
+
+/// Where a report read outside the site links into the handbook: the site's
+/// URL (`base_url`, with a trailing `/`), or nowhere, with a warning: a
+/// link relative to a site root that is not there leads nowhere. JSON keeps
+/// its site-relative `url` fields and needs no warning.
+fn links_base(base_url: Option<&str>, format: Format) -> (Option<String>, Vec<String>) {
+    let base = base_url
+        .filter(|u| u.contains("://"))
+        .map(|u| format!("{}/", u.trim_end_matches('/')));
+    let warnings = match (&base, format) {
+        (Some(_), _) | (None, Format::Json) => Vec::new(),
+        (None, _) => vec![format!(
+            "the report's links into the handbook are left out: {}; set `base_url: https://…` in almanac.yaml to the address the site is published at, and they link there",
+            match base_url {
+                Some(u) => format!("`base_url` ({u}) is not an absolute URL"),
+                None => "no `base_url` is set".to_string(),
+            }
+        )],
+    };
+    (base, warnings)
+}
+
+/// The report's view for its templates (`report.html`, and the site's
+/// report pages): the report, its charts, each KPI's link, and where links
+/// into the handbook start (`links` false: none, plain text instead).
+pub fn insert_view(context: &mut tera::Context, generated: &Generated, base: Option<&str>) {
+    context.insert("report", &generated.report);
+    context.insert("charts", &generated.charts);
+    let kpi_urls: Vec<String> = generated.report.kpis.iter().map(kpi_url).collect();
+    context.insert("kpi_urls", &kpi_urls);
+    context.insert("links", &base.is_some());
+    context.insert("base", base.unwrap_or(""));
 }
 
 #[cfg(test)]

@@ -310,16 +310,12 @@ fn markdown_and_html_state_the_same_facts() {
         ])
         .stdout;
     assert!(
-        md.contains(
-            "| [2.1.0](calendar/2.1.0.html) | minor | 2025-08-12 | 2025-08-15 | 3 | no | 2 | 7 |"
-        ),
+        md.contains("| 2.1.0 | minor | 2025-08-12 | 2025-08-15 | 3 | no | 2 | 7 |"),
         "{md}"
     );
     assert!(md.contains("2 shipped, 0 planned but not shipped; on time 50%, total slip 2 days, median lead time 1 days."), "{md}");
     assert!(
-        md.contains(
-            "| [Test pass rate](metrics.html#quality) | 94 | ≥ 95 | fail | ↓ worse | must |"
-        ),
+        md.contains("| Test pass rate | 94 | ≥ 95 | fail | ↓ worse | must |"),
         "{md}"
     );
     assert!(
@@ -334,7 +330,7 @@ fn markdown_and_html_state_the_same_facts() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let html = run.stdout;
     assert!(
-        html.contains("<a href=\"calendar/2.1.0.html\">2.1.0</a>"),
+        html.contains("<span class=\"al-version\">2.1.0</span>"),
         "{html}"
     );
     assert!(
@@ -354,28 +350,59 @@ fn markdown_and_html_state_the_same_facts() {
     );
 }
 
+/// The fixture with the site's URL set.
+const SITE_URL: &str = "https://docs.example.org/tool/";
+
+/// `almanac report` of 2025-Q3 as of `AS_OF` in `format`: (stdout, stderr).
+fn report_text(site: &Fixture, format: &str) -> (String, String) {
+    let run = site.run(&[
+        "report",
+        "--quarter",
+        "2025-Q3",
+        "--format",
+        format,
+        "--as-of",
+        AS_OF,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    (run.stdout, run.stderr)
+}
+
+/// The targets of a Markdown text's inline links (`[text](target)`).
+fn markdown_links(md: &str) -> Vec<&str> {
+    md.match_indices("](")
+        .filter_map(|(at, _)| {
+            let rest = &md[at + 2..];
+            rest.find(')').map(|end| &rest[..end])
+        })
+        .collect()
+}
+
 #[test]
-fn html_report_links_resolve_in_the_built_site() {
+fn with_base_url_every_link_is_absolute_and_resolves_in_the_built_site() {
     let (site, _git) = repo();
+    site.write(
+        "almanac.yaml",
+        &format!("title: Tool handbook\nbase_url: {SITE_URL}\n"),
+    );
     let run = site.run_env(
         &["build"],
         &[("SOURCE_DATE_EPOCH", &at("2025-09-30T00:00:00Z").to_string())],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let run = site.run(&[
-        "report",
-        "--quarter",
-        "2025-Q3",
-        "--as-of",
-        AS_OF,
-        "--out",
-        "public/report.html",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let html = site.read("public/report.html");
-    let mut checked = 0;
-    for href in common::attr_values(&html, "href") {
-        let (path, fragment) = href.split_once('#').unwrap_or((href, ""));
+    let (html, stderr) = report_text(&site, "html");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let (md, stderr) = report_text(&site, "md");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let html_links = common::attr_values(&html, "href");
+    let md_links = markdown_links(&md);
+    assert!(html_links.len() >= 8, "{html_links:?}");
+    assert!(md_links.len() >= 6, "{md_links:?}");
+    for href in html_links.into_iter().chain(md_links) {
+        let rel = href
+            .strip_prefix(SITE_URL)
+            .unwrap_or_else(|| panic!("{href} is not under the site's URL"));
+        let (path, fragment) = rel.split_once('#').unwrap_or((rel, ""));
         let target = site.read(&format!("public/{path}"));
         if !fragment.is_empty() {
             assert!(
@@ -383,9 +410,7 @@ fn html_report_links_resolve_in_the_built_site() {
                 "{href}: no anchor"
             );
         }
-        checked += 1;
     }
-    assert!(checked >= 8, "{checked} links");
     // The site has a report page per quarter with releases.
     assert!(
         site.exists("public/reports/2025-Q2.html") && site.exists("public/reports/2025-Q3.html")
@@ -394,6 +419,156 @@ fn html_report_links_resolve_in_the_built_site() {
         !site.exists("public/reports/2025-Q4.html"),
         "no release shipped in Q4"
     );
+}
+
+#[test]
+fn without_base_url_links_are_left_out_with_a_warning() {
+    let (site, _git) = repo();
+    for format in ["html", "md"] {
+        let (text, stderr) = report_text(&site, format);
+        assert!(
+            stderr.contains("warning:") && stderr.contains("set `base_url:"),
+            "{format}: {stderr}"
+        );
+        // The facts stay, as text: the release, the KPI, the advice.
+        assert!(text.contains("2.1.0") && text.contains("Test pass rate"));
+        let relative: Vec<&str> = match format {
+            "html" => common::attr_values(&text, "href"),
+            _ => markdown_links(&text),
+        }
+        .into_iter()
+        .filter(|h| !h.contains("://"))
+        .collect();
+        assert_eq!(relative, Vec::<&str>::new(), "{format}: relative links");
+    }
+    // A site path is no URL either: the same warning, no links.
+    site.write("almanac.yaml", "title: Tool handbook\nbase_url: /tool/\n");
+    let (md, stderr) = report_text(&site, "md");
+    assert!(stderr.contains("not an absolute URL"), "{stderr}");
+    assert_eq!(markdown_links(&md), Vec::<&str>::new());
+    // JSON keeps its site-relative `url` fields, for tools: no warning.
+    let (_, stderr) = report_text(&site, "json");
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
+
+/// The fixture with 2.2.0 shipped in 2025-Q4 (tag and observation).
+fn repo_with_a_q4_release() -> (Fixture, Git) {
+    let (site, git) = repo();
+    site.write(
+        "data/metrics.yaml",
+        &METRICS.replace(
+            "incidents:",
+            "  - { release: 2.2.0, date: 2025-11-05, values: { test_pass_rate: 99 } }\nincidents:",
+        ),
+    );
+    site.write("f", "q4");
+    let head = git.repo.head().unwrap().peel_to_commit().unwrap().id();
+    let q4 = git.commit_as(
+        "main",
+        &[head],
+        "feat: fourth quarter work",
+        ("Dee", "dee@example.org"),
+        at("2025-10-20T10:00:00Z"),
+    );
+    git.annotated_tag("v2.2.0", q4, at("2025-11-05T10:00:00Z"));
+    (site, git)
+}
+
+#[test]
+fn a_quarter_report_charts_and_tabulates_only_its_quarter() {
+    let (site, _git) = repo_with_a_q4_release();
+    let run = site.run(&["report", "--quarter", "2025-Q3", "--as-of", "2025-11-30"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = run.stdout;
+    // Q4's release and Q4's quarter appear nowhere: no table row, no chart point or label.
+    assert!(!html.contains("2.2.0"), "a Q4 version in the Q3 report");
+    assert!(!html.contains("2025-Q4"), "a Q4 point in the Q3 report");
+    // The charts hold the quarter, after the previous one for the trend, said so.
+    let charts = &html[html.find("class=\"al-charts\"").expect("KPI charts")..];
+    assert!(charts.contains("2.1.0") && charts.contains("2.0.0"));
+    assert!(charts.contains("2025-Q3") && charts.contains("2025-Q2"));
+    assert!(html.contains("after the previous quarter (2025-Q2) for the trend"));
+    // The Q4 report does chart its own release.
+    let run = site.run(&["report", "--quarter", "2025-Q4", "--as-of", "2025-11-30"]);
+    assert!(run.stdout.contains("2.2.0"));
+}
+
+#[test]
+fn an_unfinished_quarter_is_marked_to_date() {
+    let (site, _git) = repo_with_a_q4_release();
+    // "Today" is in 2025-Q4, which is not over.
+    let today = [("SOURCE_DATE_EPOCH", at("2025-11-30T12:00:00Z").to_string())];
+    let env: Vec<(&str, &str)> = today.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let run = site.run_env(&["report", "--quarter", "2025-Q4"], &env);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = run.stdout;
+    assert!(
+        html.contains("<title>Release report 2025-Q4 (to date)")
+            && html.contains(
+                "Release report 2025-Q4 <span class=\"al-to-date\">(to date)</span></h1>"
+            ),
+        "the title says so"
+    );
+    assert!(html.contains("<span>releases shipped to date</span>"));
+    assert!(html.contains("<span>KPIs on target to date</span>"));
+    assert!(html.contains("<th scope=\"col\">Value to date</th>"));
+    let md = site
+        .run_env(&["report", "--quarter", "2025-Q4", "--format", "md"], &env)
+        .stdout;
+    assert!(
+        md.starts_with("# Release report 2025-Q4 (to date)\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("To date: 1 shipped, 0 planned but not shipped"),
+        "{md}"
+    );
+    assert!(
+        md.lines()
+            .any(|l| l.starts_with("To date: ") && l.ends_with("in progress, 0 without data.")),
+        "{md}"
+    );
+    // The quarter before is over: no mark.
+    let q3 = site
+        .run_env(&["report", "--quarter", "2025-Q3"], &env)
+        .stdout;
+    assert!(q3.contains("<h1>Release report 2025-Q3</h1>"));
+    assert!(!q3.contains("to date"), "a finished quarter is not to date");
+}
+
+#[test]
+fn report_pages_in_the_site_keep_its_frame_and_the_file_stands_alone() {
+    let (site, _git) = repo();
+    let run = site.run_env(
+        &["build"],
+        &[("SOURCE_DATE_EPOCH", &at("2025-09-30T00:00:00Z").to_string())],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for page in ["public/reports/2025-Q3.html", "public/reports/index.html"] {
+        let html = site.read(page);
+        for part in [
+            "<nav class=\"al-sidebar\"",
+            "href=\"../index.html\"",
+            "id=\"search-input\"",
+            "class=\"al-theme-button\"",
+            "<link rel=\"stylesheet\" href=\"../assets/almanac.css\">",
+            "<script src=\"../assets/almanac.js\"></script>",
+        ] {
+            assert!(html.contains(part), "{page}: no {part}");
+        }
+    }
+    let page = site.read("public/reports/2025-Q3.html");
+    // Inside the site, links stay site-relative.
+    assert!(page.contains("<a href=\"../calendar/2.1.0.html\">2.1.0</a>"));
+    assert!(page.contains("<h1>Release report 2025-Q3</h1>"));
+    // The file sent by itself: inline CSS, no file of the site's.
+    let (file, _) = report_text(&site, "html");
+    assert!(file.contains("<style>") && file.contains("<h1>Release report 2025-Q3</h1>"));
+    assert!(
+        !file.contains("<link") && !file.contains("<script"),
+        "self-contained"
+    );
+    assert!(!file.contains("al-sidebar") && !file.contains("search-input"));
 }
 
 #[test]

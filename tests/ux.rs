@@ -91,6 +91,7 @@ fn serve(root: &Path, today: &str) -> Server {
         }
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("serve did not start");
 }
 
@@ -122,4 +123,42 @@ fn every_page_type_passes_axe_on_phone_and_desktop_in_light_and_dark() {
     }
     let server = serve(handbook(), "2026-12-06");
     run("axe.mjs", &server);
+}
+
+#[test]
+fn the_quarterly_report_prints_on_three_pages_with_dates_whole_and_passes_axe() {
+    if !available() {
+        return;
+    }
+    // The standalone file, as `almanac report` writes it to send.
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("report-2026-Q3.html");
+    let epoch = common::at("2026-12-06T12:00:00Z").to_string();
+    let written = common::almanac_env(
+        &[
+            "-C",
+            handbook().to_str().unwrap(),
+            "report",
+            "--quarter",
+            "2026-Q3",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+        &[("SOURCE_DATE_EPOCH", &epoch)],
+    );
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    let server = serve(handbook(), "2026-12-06");
+    let out = Command::new("node")
+        .arg(scripts().join("report.mjs"))
+        .arg(&server.url)
+        .arg(&file)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    println!("{report}");
+    assert!(
+        out.status.success(),
+        "report.mjs failed:\n{report}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
