@@ -848,7 +848,7 @@ fn links_base(base_url: Option<&str>, format: Format) -> (Option<String>, Vec<St
     let warnings = match (&base, format) {
         (Some(_), _) | (None, Format::Json) => Vec::new(),
         (None, _) => vec![format!(
-            "the report's links into the handbook are left out: {}; set `base_url: https://…` in almanac.yaml to the address the site is published at, and they link there",
+            "the report's links into the handbook are left out: {}. To link them, set `base_url: https://…` (the site's address) in almanac.yaml",
             match base_url {
                 Some(u) => format!("`base_url` ({u}) is not an absolute URL"),
                 None => "no `base_url` is set".to_string(),
