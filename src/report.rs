@@ -449,11 +449,9 @@ pub fn markdown(r: &Report, base: Option<&str>) -> String {
                 .unwrap_or_default(),
             opt(i.hours_to_restore),
             if i.rollback { ", rolled back" } else { "" },
-            match &i.review {
-                Some(l) if l.contains("://") => format!(" ([review]({l}))"),
-                Some(l) if base.is_some() => format!(" ({})", link("review", l)),
-                _ => String::new(),
-            }
+            review_url(i.review.as_deref(), base)
+                .map(|l| format!(" ([review]({l}))"))
+                .unwrap_or_default()
         ));
     }
     if !r.incidents.is_empty() {
@@ -519,6 +517,16 @@ pub fn markdown(r: &Report, base: Option<&str>) -> String {
         md.push('\n');
     }
     md
+}
+
+/// Where an incident's review is: its URL, or its page in the handbook (a
+/// content-relative link, as a KPI's `doc`) after `base`; none without one.
+pub fn review_url(review: Option<&str>, base: Option<&str>) -> Option<String> {
+    match (review?, base) {
+        (url, _) if url.contains("://") => Some(url.to_string()),
+        (doc, Some(base)) => Some(format!("{base}{}", doc_url(doc))),
+        (_, None) => None,
+    }
 }
 
 /// Where a KPI is explained, relative to the site root: its `doc`, else its
@@ -866,6 +874,13 @@ pub fn insert_view(context: &mut tera::Context, generated: &Generated, base: Opt
     context.insert("charts", &generated.charts);
     let kpi_urls: Vec<String> = generated.report.kpis.iter().map(kpi_url).collect();
     context.insert("kpi_urls", &kpi_urls);
+    let review_urls: Vec<Option<String>> = generated
+        .report
+        .incidents
+        .iter()
+        .map(|i| review_url(i.review.as_deref(), base))
+        .collect();
+    context.insert("review_urls", &review_urls);
     context.insert("links", &base.is_some());
     context.insert("base", base.unwrap_or(""));
 }

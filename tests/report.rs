@@ -28,7 +28,7 @@ observations:
   - { release: 2.0.0, values: { test_pass_rate: 96 } }
   - { release: 2.1.0, values: { test_pass_rate: 94 } }
 incidents:
-  - { id: INC-9, release: 2.1.0, severity: high, detected: 2025-08-16T08:00Z, resolved: 2025-08-16T12:30Z, fixed_in: 2.1.1, rollback: true }
+  - { id: INC-9, release: 2.1.0, severity: high, detected: 2025-08-16T08:00Z, resolved: 2025-08-16T12:30Z, fixed_in: 2.1.1, rollback: true, review: 'metrics.md#stability' }
 ";
 
 const AS_OF: &str = "2025-09-30";
@@ -396,6 +396,13 @@ fn with_base_url_every_link_is_absolute_and_resolves_in_the_built_site() {
     assert!(!stderr.contains("warning"), "{stderr}");
     let html_links = common::attr_values(&html, "href");
     let md_links = markdown_links(&md);
+    // The incident's review, a page of the handbook, is linked too.
+    let review = format!("{SITE_URL}metrics.html#stability");
+    assert!(
+        html.contains(&format!("<a href=\"{review}\">INC-9</a>"))
+            && md.contains(&format!("([review]({review}))")),
+        "{md}"
+    );
     assert!(html_links.len() >= 8, "{html_links:?}");
     assert!(md_links.len() >= 6, "{md_links:?}");
     for href in html_links.into_iter().chain(md_links) {
