@@ -552,3 +552,48 @@ fn an_included_files_edit_renders_the_pages_that_include_it_again() {
             .contains("Third <strong>note</strong>.")
     );
 }
+
+#[test]
+fn the_404_page_at_a_nested_path_links_from_the_root_and_shows_the_nav() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n"),
+        ("content/guide.md", "# Guide\n"),
+        ("content/ops/README.md", "# Operations\n"),
+        ("content/ops/runbook.md", "# Runbook\n"),
+        // Under serve the site's URL is not where the pages are: the 404
+        // page must not send the reader there.
+        (
+            "almanac.yaml",
+            "base_url: https://docs.example.org/handbook\n",
+        ),
+    ]);
+    let server = start(&site);
+    let (status, body) = get(&server.addr, "/no/such/page.html");
+    assert_eq!(status, 404);
+    for asset in [
+        "href=\"/assets/almanac.css\"",
+        "src=\"/assets/almanac.js\"",
+        "data-root=\"/\"",
+    ] {
+        assert!(body.contains(asset), "{asset} in {body}");
+    }
+    let nav = body
+        .split_once("<nav class=\"al-sidebar\"")
+        .and_then(|(_, rest)| rest.split_once("</nav>"))
+        .map(|(nav, _)| nav)
+        .unwrap_or_else(|| panic!("no sidebar in {body}"));
+    for link in [
+        "href=\"/index.html\"",
+        "href=\"/guide.html\"",
+        "href=\"/ops/index.html\"",
+        "href=\"/ops/runbook.html\"",
+    ] {
+        assert!(nav.contains(link), "{link} in {nav}");
+    }
+    assert!(!nav.contains("aria-current"), "no page is current: {nav}");
+    assert!(!body.contains("docs.example.org"), "{body}");
+    // The assets it names are there.
+    let (status, css) = get(&server.addr, "/assets/almanac.css");
+    assert_eq!(status, 200);
+    assert!(css.contains(".al-topbar"));
+}
