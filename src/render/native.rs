@@ -41,7 +41,7 @@ pub(crate) fn chrome(site: &SiteView, root: &str, page: &PageView) -> (String, u
         "<input type=\"checkbox\" id=\"nav-toggle\" class=\"al-nav-toggle\" aria-hidden=\"true\" tabindex=\"-1\">\n",
         "<header class=\"al-topbar\">\n",
         "  <label for=\"nav-toggle\" class=\"al-nav-label\" aria-label=\"Toggle navigation\">&#9776;</label>\n",
-        "  <button type=\"button\" class=\"al-nav-button\" aria-expanded=\"false\" aria-controls=\"al-sidebar\" aria-label=\"Open navigation\">&#9776;</button>\n",
+        "  <button type=\"button\" class=\"al-nav-button\" aria-expanded=\"false\" aria-controls=\"al-sidebar\" aria-label=\"Navigation\">&#9776;</button>\n",
         "  <a class=\"al-brand\" href=\""
     ));
     esc(o, root);
@@ -57,7 +57,7 @@ pub(crate) fn chrome(site: &SiteView, root: &str, page: &PageView) -> (String, u
         "  <button class=\"al-theme-button\" type=\"button\" aria-label=\"Toggle dark mode\" title=\"Toggle dark mode\">&#9680;</button>\n",
         "</header>\n",
         "<div class=\"al-layout\">\n",
-        "  <nav class=\"al-sidebar\" id=\"al-sidebar\" aria-label=\"Handbook\">\n    "
+        "  <nav class=\"al-sidebar\" aria-label=\"Handbook\" id=\"al-sidebar\">\n    "
     ));
     o.push_str(&page.nav_html);
     o.push_str("\n  </nav>\n  <main class=\"al-main\" id=\"content\">\n  ");

@@ -183,6 +183,14 @@ for (const scheme of ["light", "dark"]) {
     await page.waitForFunction(() => document.querySelector(".al-toc a.al-toc-active")?.getAttribute("href") === "#detail-8");
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.waitForFunction(() => document.querySelector(".al-toc a.al-toc-active")?.getAttribute("href") === "#section-1");
+    // Reading down with the wheel: the mark moves once "Section 3" has
+    // passed under the header.
+    await page.mouse.move(700, 500);
+    while ((await page.evaluate(() => document.getElementById("section-3").getBoundingClientRect().top)) > 60) {
+      await page.mouse.wheel(0, 120);
+      await page.waitForTimeout(30);
+    }
+    await page.waitForFunction(() => document.querySelector(".al-toc a.al-toc-active")?.getAttribute("href") === "#section-3");
     await page.context().close();
   });
 

@@ -1,5 +1,4 @@
-// almanac default theme: dark-mode toggle, phone menu, "On this page", search,
-// section links, copy buttons, wide tables, Mermaid.
+// almanac default theme: dark-mode toggle, search, section links, copy buttons, Mermaid.
 // Everything is local; the site works without this script.
 (function () {
   var root = document.documentElement;
@@ -36,7 +35,6 @@
     root.classList.toggle("al-nav-open", open);
     if (navBox) navBox.checked = open;
     navButton.setAttribute("aria-expanded", open ? "true" : "false");
-    navButton.setAttribute("aria-label", open ? "Close navigation" : "Open navigation");
     behind.forEach(function (el) { if (open) el.setAttribute("inert", ""); else el.removeAttribute("inert"); });
     if (open) showCurrent();
     else if (giveFocusBack) navButton.focus();
@@ -104,9 +102,10 @@
     });
   }
   if (headings.length && "IntersectionObserver" in window) {
-    // Any heading crossing the upper part of the screen, or the page's end
-    // coming into view, moves the mark.
-    var watcher = new IntersectionObserver(markSection, { rootMargin: "0px 0px -55% 0px", threshold: [0, 1] });
+    // Any heading crossing the line below the header (or the upper part of
+    // the screen), or the page's end coming into view, moves the mark.
+    var below = Math.round((parseFloat(getComputedStyle(root).scrollPaddingTop) || 64) + 8);
+    var watcher = new IntersectionObserver(markSection, { rootMargin: "-" + below + "px 0px -55% 0px", threshold: [0, 1] });
     headings.forEach(function (h) { watcher.observe(h); });
     var end = document.querySelector(".al-footer");
     if (end) new IntersectionObserver(markSection).observe(end);
@@ -308,12 +307,12 @@
     if (q) { input.value = q; show(q); }
   }
 
-  // Diagrams are drawn in the page's scheme; their source is kept so a
-  // change of scheme draws them again.
+  // Diagrams are drawn in the page's scheme; their source is kept (on the
+  // element, out of the markup) so a change of scheme draws them again.
   window.almanacMermaid = function () {
     if (!window.mermaid) return;
     document.querySelectorAll("pre.mermaid").forEach(function (pre) {
-      if (!pre.hasAttribute("data-source")) pre.setAttribute("data-source", pre.textContent);
+      if (pre.almanacSource === undefined) pre.almanacSource = pre.textContent;
     });
     window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: root.getAttribute("data-scheme") === "dark" ? "dark" : "default" });
     return window.mermaid.run({ querySelector: "pre.mermaid" });
@@ -321,9 +320,10 @@
   function redrawMermaid() {
     if (!window.mermaid) return;
     scheme();
-    document.querySelectorAll("pre.mermaid[data-source]").forEach(function (pre) {
+    document.querySelectorAll("pre.mermaid").forEach(function (pre) {
+      if (pre.almanacSource === undefined) return;
       pre.removeAttribute("data-processed");
-      pre.textContent = pre.getAttribute("data-source");
+      pre.textContent = pre.almanacSource;
     });
     window.almanacMermaid();
   }
