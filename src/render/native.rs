@@ -35,7 +35,7 @@ pub(crate) fn chrome(site: &SiteView, root: &str, page: &PageView) -> (String, u
     esc(o, root);
     o.push_str(concat!(
         "assets/highlight.css\">\n",
-        "<script>document.documentElement.dataset.theme = localStorage.getItem(\"almanac-theme\") || \"\"; document.documentElement.classList.add(\"al-js\");</script>\n",
+        "<script>document.documentElement.classList.add(\"al-js\"); document.documentElement.dataset.theme = localStorage.getItem(\"almanac-theme\") || \"\";</script>\n",
         "</head>\n<body>\n",
         "<a class=\"al-skip-link\" href=\"#content\">Skip to content</a>\n",
         "<input type=\"checkbox\" id=\"nav-toggle\" class=\"al-nav-toggle\" aria-hidden=\"true\" tabindex=\"-1\">\n",
