@@ -702,6 +702,7 @@ impl Prepared {
             streamed,
             search_entries,
             docs,
+            served,
             ..
         } = self;
         let today = *today;
@@ -738,6 +739,7 @@ impl Prepared {
             docs: &docs,
             streamed: streamed.as_ref(),
             search_entries,
+            serving: served.is_some(),
         };
         let written = write_site(&input, options, &title, theme, out, only)?;
         if let Some(done) = written.rendered {
@@ -1135,7 +1137,13 @@ fn write_rest(
     for (path, contents) in input.data.files(site_view.title) {
         out.write(&path, contents.as_bytes())?;
     }
-    write_404(theme, base_url, out)?;
+    let root_404 = match (input.serving, base_url) {
+        // `serve` answers any missing path with it, at the site's root.
+        (true, _) => "/".to_string(),
+        (false, Some(url)) => format!("{url}/"),
+        (false, None) => String::new(),
+    };
+    write_404(theme, input.site, &root_404, out)?;
     write_sitemap(input.site, theme, base_url, out)?;
     write_aliases(project, input.site, theme, out)?;
     write_static_files(theme, rendered, out)?;
@@ -1340,10 +1348,13 @@ fn data_template(
     }
 }
 
-/// The 404 page, served at any depth: absolute links when the site's URL is known.
-fn write_404(theme: &Theme, base_url: Option<&str>, out: &dyn Sink) -> Result<()> {
+/// The 404 page, served at any depth: its links (assets and the site's
+/// navigation) start with `root`, absolute when the site's URL is known or
+/// under `serve`.
+fn write_404(theme: &Theme, site: &Site, root: &str, out: &dyn Sink) -> Result<()> {
     let mut context = tera::Context::new();
-    context.insert("root", &base_url.map_or(String::new(), |u| format!("{u}/")));
+    context.insert("root", root);
+    context.insert("nav_html", &site.nav_html_from_root(root));
     out.write("404.html", theme.render("404.html", &context)?.as_bytes())
 }
 
@@ -1486,6 +1497,8 @@ struct SiteInput<'a> {
     streamed: Option<&'a Streamed>,
     /// Each guide's search entry: the last rebuild's in, this one's out.
     search_entries: &'a Mutex<Vec<Vec<u8>>>,
+    /// A `serve` rebuild: the 404 page is served at any path of the server.
+    serving: bool,
 }
 
 #[cfg(test)]

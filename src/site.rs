@@ -464,10 +464,28 @@ impl Site {
     /// what the default theme's sidebar holds. `root` leads back to the site
     /// root.
     pub(crate) fn nav_html(&self, current: usize) -> String {
-        let items = self.nav_for(current);
         let here = &self.escaped[current].href_html;
         let folder = &here[..here.rfind('/').map_or(0, |i| i + 1)];
-        let mut html = String::with_capacity(64 + items.len() * (folder.len() + 80));
+        self.nav_markup(current, NavLinks::From(folder))
+    }
+
+    /// The navigation on a page that is none of the site's (the 404 page,
+    /// served at any depth): as the home page shows it, no entry current,
+    /// each link `root` (a site URL with its `/`, `/`, or empty) then the
+    /// page's URL.
+    pub(crate) fn nav_html_from_root(&self, root: &str) -> String {
+        let Some(&home) = self.by_section.get("").or(self.order.first()) else {
+            return String::new();
+        };
+        self.nav_markup(home, NavLinks::Root(&escape(root)))
+    }
+
+    fn nav_markup(&self, current: usize, links: NavLinks<'_>) -> String {
+        let items = self.nav_for(current);
+        let prefix = match links {
+            NavLinks::From(folder) | NavLinks::Root(folder) => folder.len(),
+        };
+        let mut html = String::with_capacity(64 + items.len() * (prefix + 80));
         html.push_str("<ul class=\"al-nav\">\n");
         // The depth of the list being written; whether its last entry is open.
         let (mut depth, mut entry_open) = (0, false);
@@ -487,7 +505,8 @@ impl Site {
                 html.push_str("</ul></li>\n");
                 depth -= 1;
             }
-            let class = match (item.active, item.more > 0, item.is_section) {
+            let active = item.active && matches!(links, NavLinks::From(_));
+            let class = match (active, item.more > 0, item.is_section) {
                 (true, _, true) => " class=\"al-nav-section al-active\"",
                 (true, _, false) => " class=\"al-active\"",
                 (false, true, _) => " class=\"al-nav-more\"",
@@ -504,9 +523,21 @@ impl Site {
             html.push_str("<li");
             html.push_str(class);
             html.push_str("><a href=\"");
-            crate::index::push_relative(&mut html, &self.escaped[item.page].href_html, folder);
+            match links {
+                NavLinks::From(folder) => {
+                    crate::index::push_relative(
+                        &mut html,
+                        &self.escaped[item.page].href_html,
+                        folder,
+                    );
+                }
+                NavLinks::Root(root) => {
+                    html.push_str(root);
+                    html.push_str(&self.escaped[item.page].href_html);
+                }
+            }
             html.push('"');
-            if item.active {
+            if active {
                 html.push_str(" aria-current=\"page\"");
             }
             html.push('>');
@@ -570,6 +601,14 @@ impl Site {
         chain.reverse();
         chain
     }
+}
+
+/// How the navigation's links are written: relative to the folder of the
+/// page showing it, or from a root (escaped).
+#[derive(Clone, Copy)]
+enum NavLinks<'a> {
+    From(&'a str),
+    Root(&'a str),
 }
 
 fn push_number(out: &mut String, n: usize) {

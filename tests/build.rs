@@ -249,6 +249,39 @@ fn base_url_enables_the_sitemap() {
 }
 
 #[test]
+fn the_built_404_page_carries_the_nav_with_absolute_links_when_the_url_is_known() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n"),
+        ("content/ops/README.md", "# Operations\n"),
+        ("content/ops/run book.md", "# Run book\n"),
+    ]);
+    let sidebar = |html: &str| {
+        html.split_once("<nav class=\"al-sidebar\"")
+            .and_then(|(_, rest)| rest.split_once("</nav>"))
+            .map(|(nav, _)| nav.to_string())
+            .unwrap_or_else(|| panic!("no sidebar in {html}"))
+    };
+    site.build(&["--base-url", "https://docs.example.org/handbook/"]);
+    let html = site.read("public/404.html");
+    let nav = sidebar(&html);
+    for link in [
+        "href=\"https://docs.example.org/handbook/index.html\"",
+        "href=\"https://docs.example.org/handbook/ops/index.html\"",
+        "href=\"https://docs.example.org/handbook/ops/run%20book.html\"",
+    ] {
+        assert!(nav.contains(link), "{link} in {nav}");
+    }
+    assert!(html.contains("href=\"https://docs.example.org/handbook/assets/almanac.css\""));
+    assert!(!nav.contains("aria-current"), "{nav}");
+    // Without the URL, the nav is there with links from the site's root
+    // folder (where hosts serve 404.html).
+    site.build(&[]);
+    let nav = sidebar(&site.read("public/404.html"));
+    assert!(nav.contains("href=\"ops/run%20book.html\""), "{nav}");
+    assert!(!nav.contains("https://"), "{nav}");
+}
+
+#[test]
 fn front_matter_feeds_the_page() {
     let site = Fixture::with(&[(
         "content/README.md",

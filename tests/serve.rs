@@ -340,10 +340,22 @@ fn incremental_rebuilds_equal_a_full_build() {
     // file serve's folder does not need.
     let mut full = out.snapshot("full");
     full.retain(|(name, _)| name != almanac::write::MARKER);
+    // Serve's 404 page links from `/`, as it answers any path (see
+    // the_404_page_at_a_nested_path_links_from_the_root_and_shows_the_nav);
+    // a build's links from where hosts put it.
+    let (live_404, full_404) = (out.read("live/404.html"), out.read("full/404.html"));
+    assert_eq!(
+        live_404.replace("=\"/", "=\""),
+        full_404,
+        "404.html differs from a full build other than by its root"
+    );
     let names = |s: &[(String, Vec<u8>)]| s.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
     assert_eq!(names(&live), names(&full));
     for ((name, a), (_, b)) in live.iter().zip(&full) {
-        assert!(a == b, "{name} differs from a full build");
+        assert!(
+            a == b || name == "404.html",
+            "{name} differs from a full build"
+        );
     }
     assert!(
         !out.exists("live/ops/old.html")
@@ -551,4 +563,49 @@ fn an_included_files_edit_renders_the_pages_that_include_it_again() {
             .1
             .contains("Third <strong>note</strong>.")
     );
+}
+
+#[test]
+fn the_404_page_at_a_nested_path_links_from_the_root_and_shows_the_nav() {
+    let site = Fixture::with(&[
+        ("content/README.md", "# Home\n"),
+        ("content/guide.md", "# Guide\n"),
+        ("content/ops/README.md", "# Operations\n"),
+        ("content/ops/runbook.md", "# Runbook\n"),
+        // Under serve the site's URL is not where the pages are: the 404
+        // page must not send the reader there.
+        (
+            "almanac.yaml",
+            "base_url: https://docs.example.org/handbook\n",
+        ),
+    ]);
+    let server = start(&site);
+    let (status, body) = get(&server.addr, "/no/such/page.html");
+    assert_eq!(status, 404);
+    for asset in [
+        "href=\"/assets/almanac.css\"",
+        "src=\"/assets/almanac.js\"",
+        "data-root=\"/\"",
+    ] {
+        assert!(body.contains(asset), "{asset} in {body}");
+    }
+    let nav = body
+        .split_once("<nav class=\"al-sidebar\"")
+        .and_then(|(_, rest)| rest.split_once("</nav>"))
+        .map(|(nav, _)| nav)
+        .unwrap_or_else(|| panic!("no sidebar in {body}"));
+    for link in [
+        "href=\"/index.html\"",
+        "href=\"/guide.html\"",
+        "href=\"/ops/index.html\"",
+        "href=\"/ops/runbook.html\"",
+    ] {
+        assert!(nav.contains(link), "{link} in {nav}");
+    }
+    assert!(!nav.contains("aria-current"), "no page is current: {nav}");
+    assert!(!body.contains("docs.example.org"), "{body}");
+    // The assets it names are there.
+    let (status, css) = get(&server.addr, "/assets/almanac.css");
+    assert_eq!(status, 200);
+    assert!(css.contains(".al-topbar"));
 }

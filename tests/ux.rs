@@ -162,3 +162,65 @@ fn the_quarterly_report_prints_on_three_pages_with_dates_whole_and_passes_axe() 
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A 57-page site: a long guide (eight sections, four subsections, a shell
+/// block, a wide table, a Mermaid diagram) and five sections of ten pages.
+fn frame_fixture() -> common::Fixture {
+    let site = common::Fixture::new();
+    site.write(
+        "content/README.md",
+        "# Fixture handbook\n\nSee the [long guide](long.md).\n",
+    );
+    let para = "Release trains leave on time; what is not ready waits for the next one. ".repeat(6);
+    let mut long = String::from(
+        "# Long guide\n\nA guide with [many sections](#section-8) to read on any screen.\n\n",
+    );
+    for n in 1..=8 {
+        long.push_str(&format!("## Section {n}\n\n"));
+        for _ in 0..5 {
+            long.push_str(&format!("{para}\n\n"));
+        }
+        match n {
+            3 => long.push_str("```console\n$ almanac build\nbuilt 57 pages\n```\n\n"),
+            4 => {
+                let row = |cell: &dyn Fn(usize) -> String| {
+                    let cells: Vec<String> = (1..=12).map(cell).collect();
+                    format!("| {} |\n", cells.join(" | "))
+                };
+                long.push_str(&row(&|i| format!("Column {i}")));
+                long.push_str(&format!("|{}\n", "---|".repeat(12)));
+                long.push_str(&row(&|i| format!("value-{i}-long-cell")));
+                long.push('\n');
+            }
+            5 => long.push_str("```mermaid\ngraph LR\n  plan --> ship\n```\n\n"),
+            _ => {}
+        }
+        if n % 2 == 0 {
+            long.push_str(&format!("### Detail {n}\n\n{para}\n\n"));
+        }
+    }
+    site.write("content/long.md", &long);
+    for a in 1..=5 {
+        site.write(
+            &format!("content/area-{a}/README.md"),
+            &format!("# Area {a}\n\nPages of area {a}.\n"),
+        );
+        for p in 1..=10 {
+            site.write(
+                &format!("content/area-{a}/page-{p:02}.md"),
+                &format!("# Area {a} page {p:02}\n\nText of page {p} in area {a}.\n"),
+            );
+        }
+    }
+    site
+}
+
+#[test]
+fn the_frame_works_by_touch_and_keyboard_on_phone_tablet_and_desktop() {
+    if !available() {
+        return;
+    }
+    let site = frame_fixture();
+    let server = serve(site.root(), "2026-12-06");
+    run("frame.mjs", &server);
+}

@@ -35,12 +35,13 @@ pub(crate) fn chrome(site: &SiteView, root: &str, page: &PageView) -> (String, u
     esc(o, root);
     o.push_str(concat!(
         "assets/highlight.css\">\n",
-        "<script>document.documentElement.dataset.theme = localStorage.getItem(\"almanac-theme\") || \"\";</script>\n",
+        "<script>document.documentElement.classList.add(\"al-js\"); document.documentElement.dataset.theme = localStorage.getItem(\"almanac-theme\") || \"\";</script>\n",
         "</head>\n<body>\n",
         "<a class=\"al-skip-link\" href=\"#content\">Skip to content</a>\n",
         "<input type=\"checkbox\" id=\"nav-toggle\" class=\"al-nav-toggle\" aria-hidden=\"true\" tabindex=\"-1\">\n",
         "<header class=\"al-topbar\">\n",
-        "  <label for=\"nav-toggle\" class=\"al-nav-button\" aria-label=\"Toggle navigation\">&#9776;</label>\n",
+        "  <label for=\"nav-toggle\" class=\"al-nav-label\" aria-label=\"Toggle navigation\">&#9776;</label>\n",
+        "  <button type=\"button\" class=\"al-nav-button\" aria-expanded=\"false\" aria-controls=\"al-sidebar\" aria-label=\"Navigation\">&#9776;</button>\n",
         "  <a class=\"al-brand\" href=\""
     ));
     esc(o, root);
@@ -50,13 +51,13 @@ pub(crate) fn chrome(site: &SiteView, root: &str, page: &PageView) -> (String, u
         "</a>\n",
         "  <div class=\"al-search\" role=\"search\">\n",
         "    <label for=\"search-input\" class=\"al-visually-hidden\">Search the handbook</label>\n",
-        "    <input id=\"search-input\" type=\"search\" placeholder=\"Search (press /)\" autocomplete=\"off\" aria-controls=\"search-results\" aria-expanded=\"false\">\n",
+        "    <input id=\"search-input\" type=\"search\" role=\"combobox\" aria-autocomplete=\"list\" placeholder=\"Search (press /)\" autocomplete=\"off\" aria-controls=\"search-results\" aria-expanded=\"false\">\n",
         "    <div id=\"search-results\" class=\"al-search-results\" role=\"listbox\" aria-label=\"Search results\" hidden></div>\n",
         "  </div>\n",
         "  <button class=\"al-theme-button\" type=\"button\" aria-label=\"Toggle dark mode\" title=\"Toggle dark mode\">&#9680;</button>\n",
         "</header>\n",
         "<div class=\"al-layout\">\n",
-        "  <nav class=\"al-sidebar\" aria-label=\"Handbook\">\n    "
+        "  <nav class=\"al-sidebar\" aria-label=\"Handbook\" id=\"al-sidebar\">\n    "
     ));
     o.push_str(&page.nav_html);
     o.push_str("\n  </nav>\n  <main class=\"al-main\" id=\"content\">\n  ");
@@ -95,6 +96,14 @@ fn main(o: &mut String, page: &PageView, at: &mut usize) {
         o.push_str("<li aria-current=\"page\">");
         esc(o, page.title);
         o.push_str("</li></ol>\n</nav>\n");
+    }
+    o.push('\n');
+    if page.toc.len() > 1 {
+        o.push_str(
+            "<details class=\"al-toc-inline\">\n  <summary>On this page</summary>\n  <ul>\n  ",
+        );
+        toc_items(o, page);
+        o.push_str("\n  </ul>\n</details>");
     }
     o.push_str("\n<article class=\"al-content\">\n");
     let owner = page.owner.filter(|s| !s.is_empty());
@@ -199,20 +208,25 @@ fn aside(o: &mut String, page: &PageView) {
     o.push('\n');
     if page.toc.len() > 1 {
         o.push_str("\n<aside class=\"al-toc\" aria-label=\"On this page\">\n  <p class=\"al-toc-title\">On this page</p>\n  <ul>\n  ");
-        for h in &page.toc {
-            o.push_str("<li");
-            if h.level > 2 {
-                o.push_str(" class=\"al-toc-h");
-                o.push(char::from(b'0' + h.level % 10));
-                o.push('"');
-            }
-            o.push_str("><a href=\"#");
-            esc(o, h.id);
-            o.push_str("\">");
-            esc(o, h.title);
-            o.push_str("</a></li>");
-        }
+        toc_items(o, page);
         o.push_str("\n  </ul>\n</aside>\n");
     }
     o.push('\n');
+}
+
+/// The `{% for h in page.toc %}` list of "On this page".
+fn toc_items(o: &mut String, page: &PageView) {
+    for h in &page.toc {
+        o.push_str("<li");
+        if h.level > 2 {
+            o.push_str(" class=\"al-toc-h");
+            o.push(char::from(b'0' + h.level % 10));
+            o.push('"');
+        }
+        o.push_str("><a href=\"#");
+        esc(o, h.id);
+        o.push_str("\">");
+        esc(o, h.title);
+        o.push_str("</a></li>");
+    }
 }
