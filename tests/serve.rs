@@ -150,7 +150,7 @@ fn serves_reloads_and_survives_mistakes() {
     let saved = Instant::now();
     site.write("content/guide.md", "# Guide\n\nSecond version.\n");
     assert_eq!(
-        reloads.recv_timeout(Duration::from_secs(2)).as_deref(),
+        reloads.recv_timeout(Duration::from_secs(10)).as_deref(),
         Ok("reload")
     );
     assert!(saved.elapsed() < Duration::from_secs(2));
@@ -165,7 +165,7 @@ fn serves_reloads_and_survives_mistakes() {
         "---\ntitle: [oops\n---\n# Guide\n\nThird version.\n",
     );
     assert_eq!(
-        reloads.recv_timeout(Duration::from_secs(2)).as_deref(),
+        reloads.recv_timeout(Duration::from_secs(10)).as_deref(),
         Ok("build-error")
     );
     let (status, body) = get(&server.addr, "/guide.html");
@@ -177,13 +177,13 @@ fn serves_reloads_and_survives_mistakes() {
     // A tab opened now learns about the error at once.
     let late = events(&server.addr);
     assert_eq!(
-        late.recv_timeout(Duration::from_secs(2)).as_deref(),
+        late.recv_timeout(Duration::from_secs(10)).as_deref(),
         Ok("build-error")
     );
 
     site.write("content/guide.md", "# Guide\n\nFixed version.\n");
     assert_eq!(
-        reloads.recv_timeout(Duration::from_secs(2)).as_deref(),
+        reloads.recv_timeout(Duration::from_secs(10)).as_deref(),
         Ok("reload")
     );
     assert!(
