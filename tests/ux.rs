@@ -91,6 +91,7 @@ fn serve(root: &Path, today: &str) -> Server {
         }
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("serve did not start");
 }
 
@@ -122,4 +123,14 @@ fn every_page_type_passes_axe_on_phone_and_desktop_in_light_and_dark() {
     }
     let server = serve(handbook(), "2026-12-06");
     run("axe.mjs", &server);
+}
+
+#[test]
+fn calendar_chips_and_chart_text_are_readable_and_the_timeline_shows_today() {
+    if !available() {
+        return;
+    }
+    // After 1.0.0's planned 2027-02-23: overdue.
+    let server = serve(handbook(), "2027-03-02");
+    run("calendar.mjs", &server);
 }
