@@ -253,6 +253,16 @@ fn chart_images_carry_their_values_as_alt_text() {
         metrics.contains("alt=\"Uptime, target ≥ 99%. No data yet\""),
         "{metrics}"
     );
+    // And in a table under the chart, for those who read rather than hear.
+    let errors = section(
+        &metrics,
+        "<summary>Docs errors: the values</summary>",
+        "</details>",
+    );
+    assert!(
+        text(errors).contains("0.5.0 0 errors 0.6.0 1 errors"),
+        "{errors}"
+    );
 }
 
 #[test]

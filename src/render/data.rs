@@ -387,8 +387,33 @@ impl ReleaseData<'_> {
                     .collect()
             })
             .unwrap_or_default();
+        let chart_values = self
+            .metrics
+            .map(|m| {
+                m.kpis
+                    .iter()
+                    .map(|k| {
+                        let unit = k.unit.as_deref().unwrap_or("");
+                        let rows = self
+                            .kpi_points(&k.id)
+                            .into_iter()
+                            .map(|(label, v)| ChartValue {
+                                label,
+                                value: v.map(|v| match unit {
+                                    "" => super::theme::format_number(v),
+                                    "%" => format!("{}%", super::theme::format_number(v)),
+                                    u => format!("{} {u}", super::theme::format_number(v)),
+                                }),
+                            })
+                            .collect();
+                        (k.id.clone(), rows)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         MetricsView {
             chart_alt,
+            chart_values,
             quarter: quarter.to_string(),
             passing: kpis.iter().filter(|k| k.status == KpiState::Pass).count(),
             failing: kpis.iter().filter(|k| k.status == KpiState::Fail).count(),
@@ -580,12 +605,22 @@ pub struct MetricsView {
     pub quarter: String,
     /// Each KPI chart's values by KPI id, as the alt text of its image.
     pub chart_alt: std::collections::BTreeMap<String, String>,
+    /// Each KPI chart's points by KPI id, for a table under the chart.
+    pub chart_values: std::collections::BTreeMap<String, Vec<ChartValue>>,
     pub scorecard: Vec<KpiStatus>,
     pub passing: usize,
     pub failing: usize,
     pub in_progress: usize,
     pub no_data: usize,
     pub incidents: Vec<IncidentRow>,
+}
+
+/// One point of a chart: its label (release or quarter) and value, `None`
+/// for no data.
+#[derive(Debug, Serialize)]
+pub struct ChartValue {
+    pub label: String,
+    pub value: Option<String>,
 }
 
 /// An incident as pages and reports show it.
