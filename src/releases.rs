@@ -1117,9 +1117,53 @@ impl<'a> ReleaseData<'a> {
         set.into_iter().collect()
     }
 
-    pub fn release_view(&self, i: usize) -> Option<&Release> {
-        self.releases.get(i)
+    /// A release page's view: the release, its neighbours in version order
+    /// (previous = older), and the tag it was looked up by.
+    pub fn release_view(&self, i: usize) -> Option<ReleaseView<'_>> {
+        let release = self.releases.get(i)?;
+        let link = |r: &Release| ReleaseLink {
+            version: r.version.clone(),
+            title: format!("{} {}", r.version, r.name.as_deref().unwrap_or(""))
+                .trim()
+                .to_string(),
+            url: release_url(&r.version),
+        };
+        let expected_tag = self
+            .calendar
+            .map(|c| c.tag_pattern.replace("{version}", &release.version));
+        Some(ReleaseView {
+            release,
+            previous: i
+                .checked_sub(1)
+                .and_then(|p| self.releases.get(p))
+                .map(link),
+            next: self.releases.get(i + 1).map(link),
+            tag_missing: release.status == ReleaseStatus::Released && release.tag.is_none(),
+            expected_tag,
+        })
     }
+}
+
+/// A release page's data: the release's fields, and what the page adds.
+#[derive(Debug, Serialize)]
+pub struct ReleaseView<'r> {
+    #[serde(flatten)]
+    pub release: &'r Release,
+    /// The release before it in version order (older), and after it.
+    pub previous: Option<ReleaseLink>,
+    pub next: Option<ReleaseLink>,
+    /// Shipped (its date from the calendar) but no tag found.
+    pub tag_missing: bool,
+    /// The tag name `tag_pattern` gives this version.
+    pub expected_tag: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReleaseLink {
+    pub version: String,
+    pub title: String,
+    /// From the site root.
+    pub url: String,
 }
 
 /// The stable names and the build time the feeds need.

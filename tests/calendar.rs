@@ -444,8 +444,8 @@ fn bundled_charts_have_targets_axis_labels_and_are_deterministic() {
     let svg = std::fs::read_to_string(first.join("charts/kpi-test_pass_rate.svg")).unwrap();
     assert!(svg.contains("<title>Test pass rate</title>"), "{svg}");
     assert!(
-        svg.contains("\ntarget ≥ 95\n</text>"),
-        "the target line is labelled: {svg}"
+        svg.contains("\ntarget ≥ 95%\n</text>"),
+        "the target line is named in the legend: {svg}"
     );
     assert!(
         svg.contains("stroke-dasharray")
@@ -489,7 +489,7 @@ fn shortcodes_embed_live_data_in_guides() {
         "{html}"
     );
     assert!(html.contains(">97.5 %</a>"), "{html}");
-    assert!(html.contains("<img src=\"charts/kpi-test_pass_rate.svg\" alt=\"Test pass rate over time, target ≥ 95\">"), "{html}");
+    assert!(html.contains("<img src=\"charts/kpi-test_pass_rate.svg\" alt=\"Test pass rate, target ≥ 95%. 1.0.0: 93%, 1.1.0: 97.5%\">"), "{html}");
     assert!(
         html.contains("<caption>2025-Q3</caption>") && html.contains("calendar/1.1.1.html"),
         "{html}"

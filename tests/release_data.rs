@@ -373,7 +373,7 @@ fn a_quarter_without_releases_is_a_gap_in_the_slip_chart_not_a_zero() {
     // (3.1.0 overdue since 2026-02-10) = 34. 2026-Q2 is after today.
     let svg = site.read("public/charts/kpi-slip_days.svg");
     assert!(
-        svg.contains("<desc>Slip, target ≤ 5days. 2025-Q4: no data, 2026-Q1: 34days</desc>"),
+        svg.contains("<desc>Slip, target ≤ 5 days. 2025-Q4: no data, 2026-Q1: 34 days</desc>"),
         "{svg}"
     );
     let calendar = site.read("public/calendar/index.html");

@@ -224,3 +224,13 @@ fn the_frame_works_by_touch_and_keyboard_on_phone_tablet_and_desktop() {
     let server = serve(site.root(), "2026-12-06");
     run("frame.mjs", &server);
 }
+
+#[test]
+fn calendar_chips_and_chart_text_are_readable_and_the_timeline_shows_today() {
+    if !available() {
+        return;
+    }
+    // After 1.0.0's planned 2027-02-23: overdue.
+    let server = serve(handbook(), "2027-03-02");
+    run("calendar.mjs", &server);
+}

@@ -38,7 +38,7 @@ impl ReleaseData<'_> {
             ));
             files.push((
                 "charts/timeline.svg".into(),
-                charts::timeline(&self.releases),
+                charts::timeline(&self.releases, self.today),
             ));
             files.push((
                 "charts/slip.svg".into(),
@@ -61,25 +61,52 @@ impl ReleaseData<'_> {
     }
 
     pub fn calendar_view(&self) -> CalendarView {
-        let quarters = self
-            .quarters()
+        let current = self.current_quarter();
+        // The current quarter, then the upcoming ones (soonest first), then
+        // the past (newest first): what a release manager reads first.
+        let mut order = self.quarters();
+        order.sort_by_key(|q| {
+            let when = q.cmp(&current);
+            let rank = match when {
+                std::cmp::Ordering::Equal => 0,
+                std::cmp::Ordering::Greater => 1,
+                std::cmp::Ordering::Less => 2,
+            };
+            let distance = (q.year * 4 + q.q as i32 - (current.year * 4 + current.q as i32)).abs();
+            (rank, distance)
+        });
+        let quarters = order
             .into_iter()
-            .map(|q| QuarterView {
-                quarter: q.to_string(),
-                theme: self
-                    .calendar
-                    .and_then(|c| c.themes.iter().find(|t| t.quarter == q))
-                    .cloned(),
-                stats: releases::quarter_stats(q, &self.releases, self.tags, self.today),
-                releases: self
+            .map(|q| {
+                let open_slip: Vec<i64> = self
                     .releases
                     .iter()
-                    .filter(|r| r.quarter == q)
-                    .map(ReleaseRow::from)
-                    .collect(),
-                months: (0..3)
-                    .map(|m| self.month(q.year, (q.q - 1) * 3 + 1 + m))
-                    .collect(),
+                    .filter(|r| r.quarter == q && !r.prerelease && r.slip_open)
+                    .filter_map(|r| r.slip_days)
+                    .collect();
+                QuarterView {
+                    quarter: q.to_string(),
+                    when: match q.cmp(&current) {
+                        std::cmp::Ordering::Equal => "current",
+                        std::cmp::Ordering::Greater => "upcoming",
+                        std::cmp::Ordering::Less => "past",
+                    },
+                    theme: self
+                        .calendar
+                        .and_then(|c| c.themes.iter().find(|t| t.quarter == q))
+                        .cloned(),
+                    stats: releases::quarter_stats(q, &self.releases, self.tags, self.today),
+                    open_slip_days: (!open_slip.is_empty()).then(|| open_slip.iter().sum()),
+                    releases: self
+                        .releases
+                        .iter()
+                        .filter(|r| r.quarter == q)
+                        .map(ReleaseRow::from)
+                        .collect(),
+                    months: (0..3)
+                        .map(|m| self.month(q.year, (q.q - 1) * 3 + 1 + m))
+                        .collect(),
+                }
             })
             .collect();
         let mut upcoming: Vec<MilestoneRow> = self
@@ -97,12 +124,78 @@ impl ReleaseData<'_> {
             })
             .collect();
         upcoming.sort_by(|a, b| (&a.date, &a.version).cmp(&(&b.date, &b.version)));
+        let tolerance = self.calendar.map_or(0, |c| c.slip_tolerance_days);
         CalendarView {
-            tolerance_days: self.calendar.map_or(0, |c| c.slip_tolerance_days),
+            tolerance_days: tolerance,
             quarters,
             upcoming,
             today: self.today.to_string(),
+            overdue: self
+                .releases
+                .iter()
+                .filter(|r| r.status == ReleaseStatus::Overdue)
+                .map(|r| OverdueRow {
+                    version: r.version.clone(),
+                    name: r.name.clone(),
+                    url: release_url(&r.version),
+                    planned: r.latest_planned.map(|d| d.to_string()).unwrap_or_default(),
+                    days_overdue: r.latest_planned.map_or(0, |d| (self.today - d).num_days()),
+                    baseline_days: r.baseline_slip_days,
+                })
+                .collect(),
+            replans: self.replan_rows(),
+            timeline_alt: charts::describe_timeline(&self.releases, self.today),
+            slip_alt: charts::describe_slip(&self.releases, tolerance),
         }
+    }
+
+    /// Replans worth attention: of releases not shipped yet, or shipped in
+    /// the last 90 days; newest plan first.
+    fn replan_rows(&self) -> Vec<ReplanRow> {
+        let recent = |r: &Release| match r.actual {
+            None => r.status.is_pending(),
+            Some(a) => (self.today - a).num_days() <= RECENT_DAYS,
+        };
+        let mut rows: Vec<ReplanRow> = self
+            .releases
+            .iter()
+            .filter(|r| !r.replans.is_empty() && recent(r))
+            .map(|r| {
+                let first = r.planned.as_ref().map(|p| p.release);
+                let mut from = first;
+                let steps = r
+                    .replans
+                    .iter()
+                    .map(|p| {
+                        let step = ReplanStep {
+                            from: from.map(|d| d.to_string()).unwrap_or_default(),
+                            to: p.release.to_string(),
+                            on: p.on.to_string(),
+                            reason: p.reason.clone(),
+                        };
+                        from = Some(p.release);
+                        step
+                    })
+                    .collect();
+                ReplanRow {
+                    version: r.version.clone(),
+                    url: release_url(&r.version),
+                    status: r.status,
+                    actual: r.actual.map(|d| d.to_string()),
+                    steps,
+                    slip_days: r.slip_days,
+                    baseline_slip_days: r.baseline_slip_days,
+                    slip_open: r.slip_open,
+                }
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            b.steps
+                .last()
+                .map(|s| &s.to)
+                .cmp(&a.steps.last().map(|s| &s.to))
+        });
+        rows
     }
 
     fn month(&self, year: i32, month: u32) -> Month {
@@ -113,6 +206,7 @@ impl ReleaseData<'_> {
             .unwrap_or(28);
         let lead = first.weekday().num_days_from_monday() as usize;
         let mut cells: Vec<Day> = (0..lead).map(|_| Day::default()).collect();
+        let mut listed = Vec::new();
         for day in 1..=days_in {
             let date = NaiveDate::from_ymd_opt(year, month, day).unwrap_or(first);
             let mut events = Vec::new();
@@ -121,7 +215,14 @@ impl ReleaseData<'_> {
                     if d == date {
                         events.push(DayEvent {
                             label: format!("{} {}", r.version, m),
+                            version: r.version.clone(),
                             kind: m,
+                            url: release_url(&r.version),
+                        });
+                        listed.push(MonthEvent {
+                            date: date.format("%b %-d").to_string(),
+                            version: r.version.clone(),
+                            milestone: m,
                             url: release_url(&r.version),
                         });
                     }
@@ -140,6 +241,7 @@ impl ReleaseData<'_> {
         Month {
             title: first.format("%B %Y").to_string(),
             weeks: cells.chunks(7).map(<[Day]>::to_vec).collect(),
+            events: listed,
         }
     }
 
@@ -158,27 +260,25 @@ impl ReleaseData<'_> {
                             .metrics
                             .and_then(|m| m.kpis.iter().find(|k| &k.id == id));
                         let alt = match kpi {
-                            Some(k) => format!(
-                                "{} over time{}",
-                                k.title(),
-                                k.target
-                                    .map(|t| format!(", target {} {}", t.symbol(), num(t.value)))
-                                    .unwrap_or_default()
-                            ),
+                            Some(k) => self.kpi_alt(k),
                             None => id.clone(),
                         };
                         (format!("kpi-{id}"), alt)
                     }
-                    (None, Some("slip")) => {
-                        ("slip".to_string(), "Slip in days per release".to_string())
-                    }
+                    (None, Some("slip")) => (
+                        "slip".to_string(),
+                        charts::describe_slip(
+                            &self.releases,
+                            self.calendar.map_or(0, |c| c.slip_tolerance_days),
+                        ),
+                    ),
                     _ => (
                         "timeline".to_string(),
-                        "Release timeline: planned and actual dates".to_string(),
+                        charts::describe_timeline(&self.releases, self.today),
                     ),
                 };
                 format!(
-                    "<figure class=\"al-chart\"><img src=\"{root}charts/{file}.svg\" alt=\"{}\"></figure>",
+                    "<figure class=\"al-chart\" tabindex=\"0\"><img src=\"{root}charts/{file}.svg\" alt=\"{}\"></figure>",
                     escape(&alt)
                 )
             }
@@ -278,7 +378,42 @@ impl ReleaseData<'_> {
             .metrics
             .map(|m| m.incidents.iter().map(IncidentRow::from).collect())
             .unwrap_or_default();
+        let chart_alt = self
+            .metrics
+            .map(|m| {
+                m.kpis
+                    .iter()
+                    .map(|k| (k.id.clone(), self.kpi_alt(k)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let chart_values = self
+            .metrics
+            .map(|m| {
+                m.kpis
+                    .iter()
+                    .map(|k| {
+                        let unit = k.unit.as_deref().unwrap_or("");
+                        let rows = self
+                            .kpi_points(&k.id)
+                            .into_iter()
+                            .map(|(label, v)| ChartValue {
+                                label,
+                                value: v.map(|v| match unit {
+                                    "" => super::theme::format_number(v),
+                                    "%" => format!("{}%", super::theme::format_number(v)),
+                                    u => format!("{} {u}", super::theme::format_number(v)),
+                                }),
+                            })
+                            .collect();
+                        (k.id.clone(), rows)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         MetricsView {
+            chart_alt,
+            chart_values,
             quarter: quarter.to_string(),
             passing: kpis.iter().filter(|k| k.status == KpiState::Pass).count(),
             failing: kpis.iter().filter(|k| k.status == KpiState::Fail).count(),
@@ -290,6 +425,18 @@ impl ReleaseData<'_> {
             scorecard: kpis,
             incidents,
         }
+    }
+}
+
+impl ReleaseData<'_> {
+    /// A KPI chart's values, as the alt text of its image.
+    fn kpi_alt(&self, kpi: &crate::load::metrics::Kpi) -> String {
+        charts::describe_points(
+            kpi.title(),
+            kpi.unit.as_deref().unwrap_or(""),
+            &self.kpi_points(&kpi.id),
+            kpi.target,
+        )
     }
 }
 
@@ -313,19 +460,67 @@ fn milestones(r: &Release) -> Vec<(&'static str, NaiveDate)> {
     out
 }
 
+/// Shipped releases whose replans the calendar still lists.
+const RECENT_DAYS: i64 = 90;
+
 #[derive(Debug, Serialize)]
 pub struct CalendarView {
     pub today: String,
     pub tolerance_days: i64,
+    /// Current quarter first, then upcoming, then past (newest first).
     pub quarters: Vec<QuarterView>,
     pub upcoming: Vec<MilestoneRow>,
+    /// Planned releases whose date has passed with no tag.
+    pub overdue: Vec<OverdueRow>,
+    /// Replans of releases still open or shipped in the last 90 days.
+    pub replans: Vec<ReplanRow>,
+    /// The charts' values, as their images' alt text.
+    pub timeline_alt: String,
+    pub slip_alt: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OverdueRow {
+    pub version: String,
+    pub name: Option<String>,
+    pub url: String,
+    /// The release date in force (the last replan's).
+    pub planned: String,
+    pub days_overdue: i64,
+    /// Days past the first plan.
+    pub baseline_days: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReplanRow {
+    pub version: String,
+    pub url: String,
+    pub status: ReleaseStatus,
+    pub actual: Option<String>,
+    pub steps: Vec<ReplanStep>,
+    pub slip_days: Option<i64>,
+    pub baseline_slip_days: Option<i64>,
+    pub slip_open: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReplanStep {
+    pub from: String,
+    pub to: String,
+    /// When the plan changed.
+    pub on: String,
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct QuarterView {
     pub quarter: String,
+    /// `current`, `upcoming` or `past`.
+    pub when: &'static str,
     pub theme: Option<Theme>,
     pub stats: QuarterStats,
+    /// The part of the quarter's total slip that is still open (overdue releases).
+    pub open_slip_days: Option<i64>,
     pub releases: Vec<ReleaseRow>,
     pub months: Vec<Month>,
 }
@@ -342,6 +537,7 @@ pub struct ReleaseRow {
     pub actual: Option<String>,
     pub slip_days: Option<i64>,
     pub on_time: Option<bool>,
+    pub slip_open: bool,
 }
 
 impl From<&Release> for ReleaseRow {
@@ -356,6 +552,7 @@ impl From<&Release> for ReleaseRow {
             actual: r.actual.map(|d| d.to_string()),
             slip_days: r.slip_days,
             on_time: r.on_time,
+            slip_open: r.slip_open,
         }
     }
 }
@@ -381,6 +578,7 @@ pub struct Day {
 #[derive(Debug, Clone, Serialize)]
 pub struct DayEvent {
     pub label: String,
+    pub version: String,
     pub kind: &'static str,
     pub url: String,
 }
@@ -389,17 +587,40 @@ pub struct DayEvent {
 pub struct Month {
     pub title: String,
     pub weeks: Vec<Vec<Day>>,
+    /// The month's milestones as a list, under the grid.
+    pub events: Vec<MonthEvent>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MonthEvent {
+    /// `Oct 13`.
+    pub date: String,
+    pub version: String,
+    pub milestone: &'static str,
+    pub url: String,
 }
 
 #[derive(Debug, Serialize)]
 pub struct MetricsView {
     pub quarter: String,
+    /// Each KPI chart's values by KPI id, as the alt text of its image.
+    pub chart_alt: std::collections::BTreeMap<String, String>,
+    /// Each KPI chart's points by KPI id, for a table under the chart.
+    pub chart_values: std::collections::BTreeMap<String, Vec<ChartValue>>,
     pub scorecard: Vec<KpiStatus>,
     pub passing: usize,
     pub failing: usize,
     pub in_progress: usize,
     pub no_data: usize,
     pub incidents: Vec<IncidentRow>,
+}
+
+/// One point of a chart: its label (release or quarter) and value, `None`
+/// for no data.
+#[derive(Debug, Serialize)]
+pub struct ChartValue {
+    pub label: String,
+    pub value: Option<String>,
 }
 
 /// An incident as pages and reports show it.
