@@ -1087,3 +1087,30 @@ fn the_diagram_script_ships_only_with_diagrams() {
     site.build(&[]);
     assert!(!site.exists("public/assets/vendor/mermaid.min.js"));
 }
+
+/// A theme folder with only the template it changes builds: the report
+/// pages, the 404 and the rest come from the built-in theme (a theme written
+/// before `report_page.html` existed used to stop the build).
+#[test]
+fn a_theme_with_one_template_gets_the_rest_built_in() {
+    let site = Fixture::with(&[
+        ("almanac.yaml", "title: Themed\ntheme: plain\n"),
+        ("content/README.md", "# Home\n\nWelcome.\n"),
+        (
+            "themes/plain/templates/page.html",
+            "{% extends \"base.html\" %}{% block main %}<p class=\"plain\">{{ page.title }}</p>{% endblock main %}",
+        ),
+        (
+            "data/calendar.yaml",
+            "releases:\n  - { version: 1.0.0, type: minor, planned: { release: 2026-07-07 }, actual: { release: 2026-07-08 } }\n",
+        ),
+    ]);
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        site.read("public/index.html")
+            .contains("<p class=\"plain\">Home</p>")
+    );
+    assert!(site.read("public/404.html").contains("Page not found"));
+    assert!(site.read("public/reports/2026-Q3.html").contains("1.0.0"));
+}

@@ -1,6 +1,7 @@
 //! The theme: `themes/<name>/templates/*.html` and `static/`, with the default
 //! theme compiled in so the binary works anywhere. A site's `templates/x.html`
-//! replaces the theme's `x.html`, file by file.
+//! replaces the theme's `x.html`, file by file, and a theme without some
+//! template gets the built-in one.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -66,17 +67,21 @@ impl Theme {
                 let bytes = std::fs::read(&path).map_err(|e| Error::io("reading", &path, e))?;
                 static_files.push((rel, Cow::Owned(bytes)));
             }
+            // A theme written for an older almanac, or one that changes a
+            // few pages, gets the built-in templates it does not have (the
+            // report's page and body came later): never a build that stops
+            // on a template the theme could not know about.
+            for (path, text) in DEFAULT_THEME {
+                if let Some(name) = path.strip_prefix("templates/")
+                    && !templates.contains_key(name)
+                {
+                    templates.insert(name.to_string(), builtin_source(name, text));
+                }
+            }
         } else if theme == "default" {
             for (path, text) in DEFAULT_THEME {
                 if let Some(name) = path.strip_prefix("templates/") {
-                    let file = format!("<built-in theme>/templates/{name}");
-                    templates.insert(
-                        name.to_string(),
-                        Source {
-                            file,
-                            text: text.to_string(),
-                        },
-                    );
+                    templates.insert(name.to_string(), builtin_source(name, text));
                 } else if let Some(rel) = path.strip_prefix("static/") {
                     static_files.push((rel.to_string(), Cow::Borrowed(text.as_bytes())));
                 }
@@ -138,6 +143,13 @@ impl Theme {
         self.tera
             .render(name, context)
             .map_err(|e| template_error(&e, &self.sources))
+    }
+}
+
+fn builtin_source(name: &str, text: &str) -> Source {
+    Source {
+        file: format!("<built-in theme>/templates/{name}"),
+        text: text.to_string(),
     }
 }
 
