@@ -1,175 +1,490 @@
-//! The search index: one entry per guide (title, section, headings, the start
-//! of its text), written as a script so it loads from `file://` too, and
-//! fetched only when someone searches.
+//! The search index: every word of every page (guides, sections and the
+//! pages made from the data), per section (a page's `h2`/`h3`), as an
+//! inverted index of terms → (entry, weight) built here. It is written as a
+//! script so it loads from `file://` too, and fetched only when someone
+//! searches; a site of more than `SHARD_PAGES` pages writes its terms in
+//! shards, by their first character, fetched as a query needs them.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::markdown::Rendered;
 use crate::site::Site;
 
-#[derive(Debug, Serialize)]
-struct Entry<'a> {
-    /// Title.
-    t: &'a str,
-    /// Section title.
-    s: &'a str,
-    /// Site-root-relative URL, percent-encoded.
-    u: &'a str,
-    /// Headings: the text alone when the theme's script can spell the id
-    /// from it, else (id, text); the id is searched too (`{#rollback}`).
-    h: Vec<HeadingEntry<'a>>,
-    /// The start of the text.
-    b: &'a str,
+/// Sites with more pages than this write their terms in shards.
+pub(crate) const SHARD_PAGES: usize = 1000;
+
+/// The shown start of a section's text, in characters.
+const EXCERPT_CHARS: usize = 150;
+
+/// Longer tokens (hashes, URLs run together) are not indexed.
+const MAX_TERM_CHARS: usize = 40;
+
+/// A word's weight in a section's heading, and in its page's title (the
+/// page's first entry), on top of its count in the text.
+const HEADING_WEIGHT: u32 = 10;
+const TITLE_WEIGHT: u32 = 20;
+
+/// What a page gives the index: its sections, the first being the text
+/// before its first `h2`/`h3` (id "").
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct PageSearch {
+    pub sections: Vec<Section>,
 }
 
-#[derive(Debug, Serialize)]
-#[serde(untagged)]
-enum HeadingEntry<'a> {
-    Text(&'a str),
-    IdAndText(&'a str, &'a str),
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Section {
+    /// The heading's id ("" for the page's start).
+    pub id: String,
+    /// The heading's text ("" for the page's start).
+    pub heading: String,
+    /// The start of the section's text, spaces collapsed.
+    pub excerpt: String,
+    /// Each term of the section, with its weight; sorted by term.
+    pub terms: Vec<(Box<str>, u32)>,
 }
 
-impl<'a> HeadingEntry<'a> {
-    /// About the length of its JSON.
-    fn len(&self) -> usize {
-        match self {
-            HeadingEntry::Text(text) => text.len() + 3,
-            HeadingEntry::IdAndText(id, text) => id.len() + text.len() + 8,
-        }
-    }
+/// The last build's pages' search data, by page URL: `serve` keeps the
+/// pages it does not write again.
+pub(crate) type Pages = HashMap<String, Arc<PageSearch>>;
 
-    fn new(id: &'a str, text: &'a str) -> Self {
-        if spelled_from(text, id) {
-            HeadingEntry::Text(text)
-        } else {
-            HeadingEntry::IdAndText(id, text)
-        }
-    }
-}
-
-/// Whether `id` is the slug the theme's script spells from ASCII `text`:
-/// lower case, letters, digits, `_` and `-` kept, spaces as `-`, the rest
-/// dropped (GitHub's rule, on ASCII). Most headings' ids are, and the index
-/// then holds their text alone: a large site's index was two thirds ids.
-fn spelled_from(text: &str, id: &str) -> bool {
-    let id = id.as_bytes();
+/// The words of `text`, lower case: runs of letters and digits (Unicode's
+/// `Alphabetic` and `N*`: the theme's script splits queries the same way).
+pub(crate) fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
+    let bytes = text.as_bytes();
     let mut at = 0;
-    for &b in text.as_bytes() {
-        if !b.is_ascii() {
-            return false;
+    std::iter::from_fn(move || {
+        loop {
+            // Skip to a word, then to its end; ASCII bytes are read as they
+            // are, others as characters.
+            let mut start = None;
+            let mut plain = true;
+            while at < bytes.len() {
+                let b = bytes[at];
+                let (word, len) = match b {
+                    0..=127 => (b.is_ascii_alphanumeric(), 1),
+                    _ => {
+                        let c = text[at..].chars().next()?;
+                        (c.is_alphanumeric(), c.len_utf8())
+                    }
+                };
+                if !word {
+                    if start.is_some() {
+                        break;
+                    }
+                } else {
+                    plain &= b.is_ascii_lowercase() || b.is_ascii_digit();
+                    start.get_or_insert(at);
+                }
+                at += len;
+            }
+            let start = start?;
+            let w = &text[start..at];
+            if w.len() > MAX_TERM_CHARS && w.chars().count() > MAX_TERM_CHARS {
+                continue;
+            }
+            return Some(match plain {
+                true => Cow::Borrowed(w),
+                false => Cow::Owned(w.to_lowercase()),
+            });
         }
-        let Some(c) = crate::slug::ascii_slug_byte(b) else {
+    })
+}
+
+/// Adds `weight` to `word`'s in `terms`.
+fn add(terms: &mut ahash::AHashMap<Box<str>, u32>, word: &str, weight: u32) {
+    match terms.get_mut(word) {
+        Some(w) => *w += weight,
+        None => {
+            terms.insert(word.into(), weight);
+        }
+    }
+}
+
+/// Terms sorted.
+fn sorted(terms: ahash::AHashMap<Box<str>, u32>) -> Vec<(Box<str>, u32)> {
+    let mut terms: Vec<(Box<str>, u32)> = terms.into_iter().collect();
+    terms.sort_unstable();
+    terms
+}
+
+/// A page's search data from its HTML: the content of its
+/// `<article class="al-content">` (else its `<main>`, else all of it),
+/// `<pre>`, `<script>`, `<style>` and `<svg>` left out, cut at each `h2`/`h3`
+/// with an id. `title` (the page's) weighs on the first section.
+pub(crate) fn from_html(title: &str, html: &str) -> PageSearch {
+    let content = content_of(html);
+    let mut sections = vec![Open::default()];
+    let mut heading: Option<u8> = None;
+    // The tag whose content is skipped, while inside one (nesting counted).
+    let mut skip: Option<(&str, usize)> = None;
+    let mut rest = content;
+    while let Some(lt) = memchr::memchr(b'<', rest.as_bytes()) {
+        if skip.is_none() {
+            push_text(&mut sections, heading.is_some(), &rest[..lt]);
+        }
+        let after = &rest[lt + 1..];
+        // A comment is passed over whole.
+        if let Some(comment) = after.strip_prefix("!--") {
+            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
+            continue;
+        }
+        let Some(gt) = memchr::memchr(b'>', after.as_bytes()) else {
+            break;
+        };
+        let tag = &after[..gt];
+        rest = &after[gt + 1..];
+        let closing = tag.starts_with('/');
+        let named = &tag[usize::from(closing)..];
+        let name_end = named
+            .find(|c: char| c.is_ascii_whitespace() || c == '/')
+            .unwrap_or(named.len());
+        let name = &named[..name_end];
+        let lower;
+        let name = match name.bytes().any(|b| b.is_ascii_uppercase()) {
+            true => {
+                lower = name.to_ascii_lowercase();
+                lower.as_str()
+            }
+            false => name,
+        };
+        if let Some((skipped, depth)) = &mut skip {
+            if name == *skipped {
+                match closing {
+                    true if *depth == 1 => skip = None,
+                    true => *depth -= 1,
+                    false => *depth += 1,
+                }
+            }
+            continue;
+        }
+        match name {
+            "pre" | "script" | "style" | "svg" | "template" if !closing => {
+                let skipped = match name {
+                    "pre" => "pre",
+                    "script" => "script",
+                    "style" => "style",
+                    "svg" => "svg",
+                    _ => "template",
+                };
+                if !tag.ends_with('/') {
+                    skip = Some((skipped, 1));
+                }
+            }
+            "h2" | "h3" if !closing => match attribute(tag, "id") {
+                Some(id) => {
+                    sections.push(Open {
+                        id: decode(id).into_owned(),
+                        ..Open::default()
+                    });
+                    heading = Some(name.as_bytes()[1]);
+                }
+                None => push_text(&mut sections, heading.is_some(), " "),
+            },
+            "h2" | "h3" if closing && heading == Some(name.as_bytes()[1]) => heading = None,
+            // Inline elements do not part words.
+            "a" | "abbr" | "b" | "bdi" | "bdo" | "cite" | "code" | "data" | "del" | "dfn"
+            | "em" | "i" | "ins" | "kbd" | "mark" | "q" | "s" | "samp" | "small" | "span"
+            | "strong" | "sub" | "sup" | "time" | "u" | "var" | "wbr" => {}
+            _ => push_text(&mut sections, heading.is_some(), " "),
+        }
+    }
+    if skip.is_none() {
+        push_text(&mut sections, heading.is_some(), rest);
+    }
+    let mut sections: Vec<Section> = sections.into_iter().map(Open::finish).collect();
+    if let Some(first) = sections.first_mut() {
+        let mut terms: ahash::AHashMap<Box<str>, u32> =
+            std::mem::take(&mut first.terms).into_iter().collect();
+        for word in words(title) {
+            add(&mut terms, &word, TITLE_WEIGHT);
+        }
+        first.terms = sorted(terms);
+    }
+    // A section with neither words nor a heading (an empty start) is left out.
+    if sections.len() > 1 && sections[0].terms.is_empty() {
+        sections.remove(0);
+    }
+    PageSearch { sections }
+}
+
+/// A section being read.
+#[derive(Default)]
+struct Open {
+    id: String,
+    heading: String,
+    text: String,
+}
+
+impl Open {
+    fn finish(self) -> Section {
+        let mut terms: ahash::AHashMap<Box<str>, u32> = ahash::AHashMap::new();
+        for word in words(&self.text) {
+            add(&mut terms, &word, 1);
+        }
+        let heading: Vec<Cow<str>> = words(&self.heading).collect();
+        for word in &heading {
+            add(&mut terms, word, HEADING_WEIGHT);
+        }
+        // An id written for the heading (`{#rollback}`) is found too.
+        for word in words(&self.id) {
+            if !heading.contains(&word) {
+                add(&mut terms, &word, HEADING_WEIGHT);
+            }
+        }
+        let mut excerpt = String::with_capacity(EXCERPT_CHARS + 3);
+        for (n, c) in self.text.chars().enumerate() {
+            if n == EXCERPT_CHARS {
+                excerpt.push('…');
+                break;
+            }
+            excerpt.push(c);
+        }
+        Section {
+            id: self.id,
+            heading: self.heading.trim().to_string(),
+            excerpt: excerpt.trim().to_string(),
+            terms: sorted(terms),
+        }
+    }
+}
+
+/// Adds `raw` (HTML text, entities undecoded) to the last section: to its
+/// heading while `in_heading`, else to its text; runs of spaces kept as one.
+fn push_text(sections: &mut [Open], in_heading: bool, raw: &str) {
+    let Some(open) = sections.last_mut() else {
+        return;
+    };
+    let into = if in_heading {
+        &mut open.heading
+    } else {
+        &mut open.text
+    };
+    let decoded = decode(raw);
+    // Runs of spaces are kept as one while the excerpt (the text's start)
+    // is read; words are cut at anything but letters and digits, so the
+    // rest of a long text is copied as it is.
+    if into.len() > 8 * EXCERPT_CHARS {
+        into.push_str(&decoded);
+        return;
+    }
+    for c in decoded.chars() {
+        if c.is_whitespace() {
+            if !into.is_empty() && !into.ends_with(' ') {
+                into.push(' ');
+            }
+        } else {
+            into.push(c);
+        }
+    }
+}
+
+/// The part of a page that is its content.
+fn content_of(html: &str) -> &str {
+    let inside = |open: &str, close: &str| -> Option<&str> {
+        let at = html.find(open)?;
+        let start = at + html[at..].find('>')? + 1;
+        let end = html.rfind(close).filter(|&end| end >= start)?;
+        Some(&html[start..end])
+    };
+    inside("<article class=\"al-content\"", "</article>")
+        .or_else(|| inside("<main", "</main>"))
+        .or_else(|| inside("<body", "</body>"))
+        .unwrap_or(html)
+}
+
+/// The value of attribute `name` in a tag's text (`h2 id="x" class=y`).
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let mut rest = tag;
+    while let Some(at) = rest.find(name) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + name.len()..].trim_start();
+        rest = &rest[at + name.len()..];
+        if !before.is_some_and(|c| c.is_ascii_whitespace()) {
+            continue;
+        }
+        let Some(value) = after.strip_prefix('=') else {
             continue;
         };
-        if id.get(at) != Some(&c) {
-            return false;
-        }
-        at += 1;
-    }
-    at == id.len()
-}
-
-/// Body text kept per page in the index: all of it (as the markdown pass
-/// kept it) for handbooks of up to `SMALL_SITE` pages, the start for larger
-/// sites so the index stays a few megabytes.
-const SMALL_SITE: usize = 1000;
-const LARGE_SITE_BODY: usize = 300;
-
-/// How much of each page's text the markdown pass keeps for a site of `guides` guides.
-pub(crate) fn text_limit(guides: usize) -> usize {
-    if guides <= SMALL_SITE {
-        crate::markdown::TEXT_LIMIT
-    } else {
-        LARGE_SITE_BODY
-    }
-}
-
-/// Page number `at`'s entry in the index, as JSON (`<` spelled `\\u003c`).
-pub(crate) fn entry(site: &Site, at: usize, r: &Rendered, limit: usize) -> Vec<u8> {
-    let page = &site.pages[at];
-    let section = site.ancestors(page).last().map_or("", |p| p.title.as_str());
-    let mut end = r.text.len().min(limit);
-    while !r.text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let entry = Entry {
-        t: &page.title,
-        s: section,
-        u: site.href(at),
-        h: r.headings
-            .iter()
-            .filter(|h| h.level > 1)
-            .map(|h| HeadingEntry::new(&h.id, &h.text))
-            .collect(),
-        b: r.text[..end].trim(),
-    };
-    // The strings, their quotes and commas, and some escapes.
-    let headings: usize = entry.h.iter().map(HeadingEntry::len).sum();
-    let mut json = Vec::with_capacity(
-        64 + entry.t.len() + entry.s.len() + entry.u.len() + headings + entry.b.len() * 9 / 8,
-    );
-    let mut serializer = serde_json::Serializer::with_formatter(&mut json, NoLt);
-    // Serializing strings and numbers into memory cannot fail.
-    let _ = entry.serialize(&mut serializer);
-    json
-}
-
-/// Every guide's entry, by guide, serialized in parallel; `previous` (the
-/// entries of the last rebuild, by guide) is taken for guides `redo` leaves
-/// out: `serve` serializes only the pages it rendered again.
-pub(crate) fn entries(
-    site: &Site,
-    rendered: &[Rendered],
-    mut previous: Vec<Vec<u8>>,
-    redo: impl Fn(usize) -> bool + Sync,
-) -> Vec<Vec<u8>> {
-    use rayon::prelude::*;
-    let limit = text_limit(rendered.len());
-    previous.resize_with(rendered.len(), Vec::new);
-    previous
-        .into_par_iter()
-        .enumerate()
-        .map(|(guide, old)| {
-            if !old.is_empty() && !redo(guide) {
-                return old;
+        let value = value.trim_start();
+        return Some(match value.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let v = &value[1..];
+                &v[..v.find(q).unwrap_or(v.len())]
             }
-            entry(
-                site,
-                site.page_index_of_guide(guide),
-                &rendered[guide],
-                limit,
-            )
-        })
-        .collect()
-}
-
-/// `search-index.js`: `window.almanacSearch(...)` called with the guides'
-/// `entries` (by guide), in the site's order.
-pub(crate) fn index_script<'a>(site: &Site, entries: &'a [Vec<u8>]) -> Vec<&'a [u8]> {
-    script(
-        site.order
-            .iter()
-            .filter_map(|&i| Some(entries[site.pages[i].guide?].as_slice())),
-    )
-}
-
-/// The pieces of `search-index.js` around `entries`, in order: written as
-/// they are, the entries are never joined in memory.
-pub(crate) fn script<'a>(entries: impl Iterator<Item = &'a [u8]>) -> Vec<&'a [u8]> {
-    let mut parts: Vec<&[u8]> = vec![b"window.almanacSearch && window.almanacSearch(["];
-    for (i, entry) in entries.enumerate() {
-        if i > 0 {
-            parts.push(b",");
-        }
-        parts.push(entry);
+            _ => {
+                &value[..value
+                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                    .unwrap_or(value.len())]
+            }
+        });
     }
-    parts.push(b"]);\n");
-    parts
+    None
+}
+
+/// `text` with its character references decoded (the common named ones,
+/// and numeric ones); others are kept as written.
+fn decode(text: &str) -> Cow<'_, str> {
+    if !text.contains('&') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let end = rest[1..].find(';').filter(|&e| e <= 10).map(|e| e + 1);
+        let decoded = end.and_then(|end| {
+            let name = &rest[1..end];
+            let c = match name {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                "nbsp" => ' ',
+                "mdash" => '—',
+                "ndash" => '–',
+                "hellip" => '…',
+                _ => {
+                    let number = name.strip_prefix('#')?;
+                    let code = match number.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => number.parse().ok()?,
+                    };
+                    char::from_u32(code)?
+                }
+            };
+            Some((c, end + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// The files of the index: `search-index.js`, and for a site of more than
+/// `SHARD_PAGES` pages, its shards `search-index/<key>.js`. `pages` holds
+/// each page's search data, by page index, in any order.
+pub(crate) fn index_files(site: &Site, pages: &Pages) -> Vec<(String, Vec<u8>)> {
+    let mut page_rows: Vec<(&str, &str, &str)> = Vec::new();
+    let mut entries: Vec<(usize, &str, &str, &str)> = Vec::new();
+    let mut postings: ahash::AHashMap<&str, Vec<(u32, u32)>> = ahash::AHashMap::new();
+    for &i in &site.order {
+        let page = &site.pages[i];
+        let Some(search) = pages.get(&page.url) else {
+            continue;
+        };
+        let section = site.ancestors(page).last().map_or("", |p| p.title.as_str());
+        let p = page_rows.len();
+        page_rows.push((&page.title, section, site.href(i)));
+        for s in &search.sections {
+            let e = entries.len() as u32;
+            entries.push((p, &s.id, &s.heading, &s.excerpt));
+            for (term, weight) in &s.terms {
+                postings.entry(term).or_default().push((e, *weight));
+            }
+        }
+    }
+    let mut terms: Vec<(&str, Vec<(u32, u32)>)> = postings.into_iter().collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+
+    let sharded = page_rows.len() > SHARD_PAGES;
+    let mut main = Vec::with_capacity(64 * entries.len() + 1024);
+    main.extend_from_slice(b"window.almanacSearch && window.almanacSearch({\"p\":[");
+    for (n, (title, section, url)) in page_rows.iter().enumerate() {
+        if n > 0 {
+            main.push(b',');
+        }
+        json(&mut main, &(title, section, url));
+    }
+    main.extend_from_slice(b"],\"e\":[");
+    for (n, (p, id, heading, excerpt)) in entries.iter().enumerate() {
+        if n > 0 {
+            main.push(b',');
+        }
+        json(&mut main, &(p, id, heading, excerpt));
+    }
+    let mut files = Vec::new();
+    if sharded {
+        let mut shards: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        for (term, list) in &terms {
+            let shard = shards.entry(shard_key(term)).or_insert_with(|| {
+                b"window.almanacSearchShard && window.almanacSearchShard(".to_vec()
+            });
+            shard.push(if shard.ends_with(b"(") { b'[' } else { b',' });
+            term_json(shard, term, list);
+        }
+        main.extend_from_slice(b"],\"s\":");
+        let keys: Vec<&String> = shards.keys().collect();
+        json(&mut main, &keys);
+        for (key, mut shard) in shards {
+            shard.extend_from_slice(b"]);\n");
+            files.push((format!("search-index/{key}.js"), shard));
+        }
+    } else {
+        main.extend_from_slice(b"],\"t\":[");
+        for (n, (term, list)) in terms.iter().enumerate() {
+            if n > 0 {
+                main.push(b',');
+            }
+            term_json(&mut main, term, list);
+        }
+        main.push(b']');
+    }
+    main.extend_from_slice(b"});\n");
+    files.insert(0, ("search-index.js".to_string(), main));
+    files
+}
+
+/// The shard of a term: its first character when an ASCII letter or digit,
+/// else `_`.
+pub(crate) fn shard_key(term: &str) -> String {
+    match term.chars().next() {
+        Some(c) if c.is_ascii_alphanumeric() => c.to_string(),
+        _ => "_".to_string(),
+    }
+}
+
+/// `["term",[entry, weight, …]]`, each entry after the first as the
+/// difference from the one before.
+fn term_json(out: &mut Vec<u8>, term: &str, list: &[(u32, u32)]) {
+    out.push(b'[');
+    json(out, &term);
+    out.extend_from_slice(b",[");
+    let mut last = 0;
+    for (n, &(e, w)) in list.iter().enumerate() {
+        if n > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice((e - last).to_string().as_bytes());
+        out.push(b',');
+        out.extend_from_slice(w.to_string().as_bytes());
+        last = e;
+    }
+    out.extend_from_slice(b"]]");
+}
+
+/// `value` as compact JSON, `<` spelled `\u003c` in strings.
+fn json(out: &mut Vec<u8>, value: &impl Serialize) {
+    let mut serializer = serde_json::Serializer::with_formatter(out, NoLt);
+    // Serializing strings and numbers into memory cannot fail.
+    let _ = value.serialize(&mut serializer);
 }
 
 /// JSON as serde_json writes it compactly, with `<` spelled `\\u003c` in
-/// strings: the index never holds `</script>` (it cannot appear here anyway,
-/// but the index is a script).
+/// strings: the index never holds `</script>` (the index is a script).
 struct NoLt;
 
 impl serde_json::ser::Formatter for NoLt {
@@ -193,38 +508,92 @@ impl serde_json::ser::Formatter for NoLt {
 
 #[cfg(test)]
 mod tests {
-    use super::spelled_from;
-    use crate::slug::slug;
+    use super::*;
+
+    fn terms(s: &Section) -> Vec<(&str, u32)> {
+        s.terms.iter().map(|(t, w)| (&**t, *w)).collect()
+    }
 
     #[test]
-    fn ids_spelled_from_ascii_text() {
-        for (text, id) in [
-            ("Usage", "usage"),
-            ("What's new in v1.2?", "whats-new-in-v12"),
-            ("C++ & Rust", "c--rust"),
-            ("snake_case and kebab-case", "snake_case-and-kebab-case"),
-            ("", ""),
+    fn words_are_lower_case_runs_of_letters_and_digits() {
+        let w: Vec<Cow<str>> = words("INC-2 was yanked; Déjà-vu, v1.2 ÄÖ").collect();
+        assert_eq!(
+            w,
+            ["inc", "2", "was", "yanked", "déjà", "vu", "v1", "2", "äö"]
+        );
+    }
+
+    #[test]
+    fn pages_are_cut_at_h2_and_h3_with_ids() {
+        let html = "<h1 id=\"t\">Hotfix</h1>\n<p>Intro <em>text</em> &amp; more.</p>\
+            <h2 id=\"roll-back\">Roll <code>back</code></h2><p>Yank it. Yank!</p>\
+            <h4 id=\"deep\">Deep</h4><p>still here</p>\
+            <h3 id=\"a&amp;b\">A</h3><pre><code>hidden code</code></pre><p>tail</p>";
+        let page = from_html("Hotfix guide", html);
+        let ids: Vec<&str> = page.sections.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["", "roll-back", "a&b"]);
+        assert_eq!(page.sections[0].excerpt, "Hotfix Intro text & more.");
+        assert_eq!(page.sections[1].heading, "Roll back");
+        assert_eq!(page.sections[1].excerpt, "Yank it. Yank! Deep still here");
+        let first = terms(&page.sections[0]);
+        // "hotfix" is in the h1 (1) and the title (20).
+        assert!(first.contains(&("hotfix", 1 + TITLE_WEIGHT)), "{first:?}");
+        assert!(first.contains(&("guide", TITLE_WEIGHT)), "{first:?}");
+        let second = terms(&page.sections[1]);
+        assert!(second.contains(&("roll", HEADING_WEIGHT)), "{second:?}");
+        assert!(second.contains(&("yank", 2)), "{second:?}");
+        assert!(second.contains(&("back", HEADING_WEIGHT)), "{second:?}");
+        assert!(second.contains(&("deep", 1)), "{second:?}");
+        let third = terms(&page.sections[2]);
+        assert!(third.contains(&("tail", 1)), "{third:?}");
+        // The id's words that the heading lacks.
+        assert!(third.contains(&("b", HEADING_WEIGHT)), "{third:?}");
+        assert!(!third.iter().any(|(t, _)| *t == "hidden"), "{third:?}");
+    }
+
+    #[test]
+    fn only_the_content_of_a_whole_page_is_read() {
+        let html = "<html><body><nav>Sidebar words</nav><main><article class=\"al-content\">\
+            <p>Calendar body</p><script>var x = 'nope';</script><svg><text>axis</text></svg>\
+            </article><footer>Foot</footer></main></body></html>";
+        let page = from_html("Calendar", html);
+        let all: Vec<&str> = page
+            .sections
+            .iter()
+            .flat_map(|s| s.terms.iter().map(|(t, _)| &**t))
+            .collect();
+        assert_eq!(all, ["body", "calendar"]);
+    }
+
+    #[test]
+    fn broken_html_never_panics() {
+        for html in [
+            "<",
+            "<h2",
+            "<h2 id=>",
+            "<h2 id='x",
+            "&#xffffffff; &#;&",
+            "<pre>unclosed",
+            "<!-- open",
+            "<article class=\"al-content\"",
+            "é<h3 id=é>é</h3>é&",
         ] {
-            assert!(spelled_from(text, id), "{text}");
-        }
-        for (text, id) in [
-            ("Usage", "usage-1"),
-            ("Usage", "usag"),
-            ("Rollback", "undo"),
-            ("Déjà vu", "déjà-vu"),
-        ] {
-            assert!(!spelled_from(text, id), "{text} -> {id}");
+            let _ = from_html("t", html);
         }
     }
 
-    /// On ASCII text, GitHub's slug (ours) is the script's simple rule: every
-    /// heading without an explicit id is then written as its text alone.
     #[test]
-    fn github_slugs_of_ascii_text_are_spelled_by_the_script() {
-        for text in crate::testing::ascii_texts(0x2545_f491_4f6c_dd1d, 5000, 23) {
-            // A heading's text is trimmed.
-            let text = text.trim();
-            assert!(spelled_from(text, &slug(text)), "{text:?}");
-        }
+    fn entities_are_decoded() {
+        assert_eq!(
+            decode("a &lt;b&gt; &#39;c&#x27; &bogus; & d"),
+            "a <b> 'c' &bogus; & d"
+        );
+    }
+
+    #[test]
+    fn shards_by_first_character() {
+        assert_eq!(shard_key("rollback"), "r");
+        assert_eq!(shard_key("2026"), "2");
+        assert_eq!(shard_key("été"), "_");
     }
 }

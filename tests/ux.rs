@@ -91,6 +91,7 @@ fn serve(root: &Path, today: &str) -> Server {
         }
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("serve did not start");
 }
 
@@ -122,4 +123,39 @@ fn every_page_type_passes_axe_on_phone_and_desktop_in_light_and_dark() {
     }
     let server = serve(handbook(), "2026-12-06");
     run("axe.mjs", &server);
+}
+
+/// Whole-site search (issue 20): served over HTTP, and built into a folder
+/// opened from `file://`.
+#[test]
+fn search_finds_every_word_per_section_on_phone_and_desktop() {
+    if !available() {
+        return;
+    }
+    let server = serve(handbook(), "2026-12-06");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let built = common::almanac(&[
+        "-C",
+        handbook().to_str().unwrap(),
+        "build",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    let file_url = format!("file://{}/", out.display());
+    let run = Command::new("node")
+        .arg(scripts().join("search.mjs"))
+        .arg(&server.url)
+        .arg(&file_url)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&run.stdout);
+    println!("{report}");
+    assert!(
+        run.status.success(),
+        "search.mjs failed:\n{report}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
 }
