@@ -521,6 +521,10 @@ mod tests {
             w,
             ["inc", "2", "was", "yanked", "déjà", "vu", "v1", "2", "äö"]
         );
+        // Words of more than 40 characters (hashes, run-together URLs) are left out.
+        let long = format!("{} {} ok", "a".repeat(41), "é".repeat(40));
+        let w: Vec<Cow<str>> = words(&long).collect();
+        assert_eq!(w, ["é".repeat(40).as_str(), "ok"]);
     }
 
     #[test]
