@@ -375,10 +375,18 @@ fn decode(text: &str) -> Cow<'_, str> {
 }
 
 /// The files of the index: `search-index.js`, and for a site of more than
-/// `SHARD_PAGES` pages, its shards `search-index/<key>.js`. `pages` holds
-/// each page's search data, by page index, in any order.
+/// `SHARD_PAGES` pages its shards in `search-index/`. `pages` holds each
+/// page's search data, by URL.
+///
+/// A small site's index is one call, `almanacSearch({p, e, t})`: the pages
+/// `[title, section, url]`, the entries `[page, id, heading, excerpt]` and
+/// the terms `[term, [entry, weight, …]]` (entries as differences). A large
+/// site's holds the pages, each with its number of entries (`n`), and the
+/// shards' names (`s`): the terms by their first character (their first
+/// two when that shard is large: `r` becomes `ra`, `re`, …), and the
+/// entries by `ENTRY_CHUNK` (`entries-0`, …), fetched for the results shown.
 pub(crate) fn index_files(site: &Site, pages: &Pages) -> Vec<(String, Vec<u8>)> {
-    let mut page_rows: Vec<(&str, &str, &str)> = Vec::new();
+    let mut page_rows: Vec<(&str, &str, &str, usize)> = Vec::new();
     let mut entries: Vec<(usize, &str, &str, &str)> = Vec::new();
     let mut postings: ahash::AHashMap<&str, Vec<(u32, u32)>> = ahash::AHashMap::new();
     for &i in &site.order {
@@ -388,7 +396,7 @@ pub(crate) fn index_files(site: &Site, pages: &Pages) -> Vec<(String, Vec<u8>)> 
         };
         let section = site.ancestors(page).last().map_or("", |p| p.title.as_str());
         let p = page_rows.len();
-        page_rows.push((&page.title, section, site.href(i)));
+        page_rows.push((&page.title, section, site.href(i), search.sections.len()));
         for s in &search.sections {
             let e = entries.len() as u32;
             entries.push((p, &s.id, &s.heading, &s.excerpt));
@@ -401,39 +409,22 @@ pub(crate) fn index_files(site: &Site, pages: &Pages) -> Vec<(String, Vec<u8>)> 
     terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
 
     let sharded = page_rows.len() > SHARD_PAGES;
-    let mut main = Vec::with_capacity(64 * entries.len() + 1024);
+    let mut main = Vec::with_capacity(200 * page_rows.len() + 1024);
     main.extend_from_slice(b"window.almanacSearch && window.almanacSearch({\"p\":[");
-    for (n, (title, section, url)) in page_rows.iter().enumerate() {
+    for (n, (title, section, url, _)) in page_rows.iter().enumerate() {
         if n > 0 {
             main.push(b',');
         }
         json(&mut main, &(title, section, url));
     }
-    main.extend_from_slice(b"],\"e\":[");
-    for (n, (p, id, heading, excerpt)) in entries.iter().enumerate() {
-        if n > 0 {
-            main.push(b',');
+    if !sharded {
+        main.extend_from_slice(b"],\"e\":[");
+        for (n, entry) in entries.iter().enumerate() {
+            if n > 0 {
+                main.push(b',');
+            }
+            json(&mut main, entry);
         }
-        json(&mut main, &(p, id, heading, excerpt));
-    }
-    let mut files = Vec::new();
-    if sharded {
-        let mut shards: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        for (term, list) in &terms {
-            let shard = shards.entry(shard_key(term)).or_insert_with(|| {
-                b"window.almanacSearchShard && window.almanacSearchShard(".to_vec()
-            });
-            shard.push(if shard.ends_with(b"(") { b'[' } else { b',' });
-            term_json(shard, term, list);
-        }
-        main.extend_from_slice(b"],\"s\":");
-        let keys: Vec<&String> = shards.keys().collect();
-        json(&mut main, &keys);
-        for (key, mut shard) in shards {
-            shard.extend_from_slice(b"]);\n");
-            files.push((format!("search-index/{key}.js"), shard));
-        }
-    } else {
         main.extend_from_slice(b"],\"t\":[");
         for (n, (term, list)) in terms.iter().enumerate() {
             if n > 0 {
@@ -441,20 +432,85 @@ pub(crate) fn index_files(site: &Site, pages: &Pages) -> Vec<(String, Vec<u8>)> 
             }
             term_json(&mut main, term, list);
         }
-        main.push(b']');
+        main.extend_from_slice(b"]});\n");
+        return vec![("search-index.js".to_string(), main)];
     }
+    let counts: Vec<usize> = page_rows.iter().map(|p| p.3).collect();
+    main.extend_from_slice(b"],\"n\":");
+    json(&mut main, &counts);
+    let mut files = Vec::new();
+    let mut names = Vec::new();
+    // The entries, by chunk.
+    for (k, chunk) in entries.chunks(ENTRY_CHUNK).enumerate() {
+        let mut file = Vec::with_capacity(200 * chunk.len());
+        file.extend_from_slice(b"window.almanacSearchEntries && window.almanacSearchEntries(");
+        file.extend_from_slice(k.to_string().as_bytes());
+        file.extend_from_slice(b",[");
+        for (n, (_, id, heading, excerpt)) in chunk.iter().enumerate() {
+            if n > 0 {
+                file.push(b',');
+            }
+            json(&mut file, &(id, heading, excerpt));
+        }
+        file.extend_from_slice(b"]);\n");
+        files.push((format!("search-index/entries-{k}.js"), file));
+    }
+    // The terms, by first character, then by first two in a large shard.
+    let mut by_first: BTreeMap<String, Vec<(&str, Vec<u8>)>> = BTreeMap::new();
+    for (term, list) in &terms {
+        let mut row = Vec::with_capacity(16 + term.len() + 6 * list.len());
+        term_json(&mut row, term, list);
+        by_first
+            .entry(shard_key(term, 1))
+            .or_default()
+            .push((term, row));
+    }
+    for (key, rows) in by_first {
+        let bytes: usize = rows.iter().map(|(_, r)| r.len() + 1).sum();
+        let mut shards: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        for (term, row) in rows {
+            let key = match bytes > SHARD_SPLIT_BYTES {
+                true => shard_key(term, 2),
+                false => key.clone(),
+            };
+            let shard = shards.entry(key).or_insert_with(|| {
+                b"window.almanacSearchShard && window.almanacSearchShard(".to_vec()
+            });
+            shard.push(if shard.ends_with(b"(") { b'[' } else { b',' });
+            shard.extend_from_slice(&row);
+        }
+        for (key, mut shard) in shards {
+            shard.extend_from_slice(b"]);\n");
+            files.push((format!("search-index/{key}.js"), shard));
+            names.push(key);
+        }
+    }
+    main.extend_from_slice(b",\"s\":");
+    json(&mut main, &names);
+    main.extend_from_slice(b",\"c\":");
+    main.extend_from_slice(ENTRY_CHUNK.to_string().as_bytes());
     main.extend_from_slice(b"});\n");
     files.insert(0, ("search-index.js".to_string(), main));
     files
 }
 
-/// The shard of a term: its first character when an ASCII letter or digit,
-/// else `_`.
-pub(crate) fn shard_key(term: &str) -> String {
-    match term.chars().next() {
-        Some(c) if c.is_ascii_alphanumeric() => c.to_string(),
-        _ => "_".to_string(),
-    }
+/// Entries per file of a sharded index.
+const ENTRY_CHUNK: usize = 2000;
+
+/// A shard of terms larger than this is split by the terms' first two
+/// characters.
+const SHARD_SPLIT_BYTES: usize = 256 * 1024;
+
+/// The shard of a term by its first `chars` characters (1 or 2): each an
+/// ASCII letter or digit as it is, else `_` (as is a missing second one).
+pub(crate) fn shard_key(term: &str, chars: usize) -> String {
+    let mut it = term.chars();
+    (0..chars)
+        .map(|_| match it.next() {
+            Some(c) if c.is_ascii_alphanumeric() => c,
+            _ => '_',
+        })
+        .collect()
 }
 
 /// `["term",[entry, weight, …]]`, each entry after the first as the
@@ -595,9 +651,13 @@ mod tests {
     }
 
     #[test]
-    fn shards_by_first_character() {
-        assert_eq!(shard_key("rollback"), "r");
-        assert_eq!(shard_key("2026"), "2");
-        assert_eq!(shard_key("été"), "_");
+    fn shards_by_first_characters() {
+        assert_eq!(shard_key("rollback", 1), "r");
+        assert_eq!(shard_key("2026", 1), "2");
+        assert_eq!(shard_key("été", 1), "_");
+        assert_eq!(shard_key("rollback", 2), "ro");
+        assert_eq!(shard_key("r", 2), "r_");
+        assert_eq!(shard_key("rü", 2), "r_");
+        assert_eq!(shard_key("ét", 2), "_t");
     }
 }

@@ -40,6 +40,18 @@ fn add_terms(terms: &mut HashMap<String, Vec<(usize, u64)>>, rows: &Value) {
     }
 }
 
+/// A term's shard as the build names it: its first `chars` characters, each
+/// an ASCII letter or digit, else `_`.
+fn shard_key(term: &str, chars: usize) -> String {
+    let mut it = term.chars();
+    (0..chars)
+        .map(|_| match it.next() {
+            Some(c) if c.is_ascii_alphanumeric() => c,
+            _ => '_',
+        })
+        .collect()
+}
+
 fn read_index(out: &Path) -> Index {
     let script = std::fs::read_to_string(out.join("search-index.js")).unwrap();
     let index: Value = serde_json::from_str(call_argument(&script, "almanacSearch")).unwrap();
@@ -50,51 +62,73 @@ fn read_index(out: &Path) -> Index {
         .iter()
         .map(|p| (text(&p[0]), text(&p[1]), text(&p[2])))
         .collect();
-    let entries = index["e"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e[0].as_u64().unwrap() as usize,
-                text(&e[1]),
-                text(&e[2]),
-                text(&e[3]),
-            )
-        })
-        .collect();
     let mut terms = HashMap::new();
-    let shards = index["s"].as_array().map(|keys| {
-        keys.iter()
-            .map(|k| {
-                let key = text(k);
-                let shard =
-                    std::fs::read_to_string(out.join(format!("search-index/{key}.js"))).unwrap();
-                let rows: Value =
-                    serde_json::from_str(call_argument(&shard, "almanacSearchShard")).unwrap();
-                for row in rows.as_array().unwrap() {
-                    let term = row[0].as_str().unwrap();
-                    let first = term.chars().next().unwrap();
-                    let expected = if first.is_ascii_alphanumeric() {
-                        first.to_string()
-                    } else {
-                        "_".to_string()
-                    };
-                    assert_eq!(expected, key, "{term} in shard {key}");
-                }
-                add_terms(&mut terms, &rows);
-                key
+    let Some(keys) = index["s"].as_array() else {
+        let entries = index["e"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e[0].as_u64().unwrap() as usize,
+                    text(&e[1]),
+                    text(&e[2]),
+                    text(&e[3]),
+                )
             })
-            .collect()
-    });
-    if shards.is_none() {
+            .collect();
         add_terms(&mut terms, &index["t"]);
+        return Index {
+            pages,
+            entries,
+            terms,
+            shards: None,
+        };
+    };
+    // A sharded index: each page's count of entries, the entries in
+    // chunks, the terms in shards named by their first characters.
+    let mut entries = Vec::new();
+    for (page, n) in index["n"].as_array().unwrap().iter().enumerate() {
+        for _ in 0..n.as_u64().unwrap() {
+            entries.push((page, String::new(), String::new(), String::new()));
+        }
+    }
+    let chunk = index["c"].as_u64().unwrap() as usize;
+    for k in 0..entries.len().div_ceil(chunk) {
+        let file =
+            std::fs::read_to_string(out.join(format!("search-index/entries-{k}.js"))).unwrap();
+        let (at, rows) = call_argument(&file, "almanacSearchEntries")
+            .split_once(',')
+            .unwrap();
+        assert_eq!(at, k.to_string());
+        let rows: Value = serde_json::from_str(rows).unwrap();
+        for (i, row) in rows.as_array().unwrap().iter().enumerate() {
+            let e = &mut entries[k * chunk + i];
+            (e.1, e.2, e.3) = (text(&row[0]), text(&row[1]), text(&row[2]));
+        }
+    }
+    let mut shards = Vec::new();
+    for key in keys {
+        let key = text(key);
+        let shard = std::fs::read_to_string(out.join(format!("search-index/{key}.js"))).unwrap();
+        let rows: Value =
+            serde_json::from_str(call_argument(&shard, "almanacSearchShard")).unwrap();
+        for row in rows.as_array().unwrap() {
+            let term = row[0].as_str().unwrap();
+            assert_eq!(
+                shard_key(term, key.chars().count()),
+                key,
+                "{term} in shard {key}"
+            );
+        }
+        add_terms(&mut terms, &rows);
+        shards.push(key);
     }
     Index {
         pages,
         entries,
         terms,
-        shards,
+        shards: Some(shards),
     }
 }
 
@@ -246,16 +280,43 @@ fn long_pages_are_indexed_to_their_last_word_by_section() {
 fn large_sites_shard_the_terms() {
     let site = Fixture::with(&[("content/README.md", "# Home\n\nWelcome.\n")]);
     for i in 0..1001 {
+        // Thirty words of its own per page (`w7x0` … `w7x29`): the terms
+        // starting with "w" are too many for one shard.
+        let own: Vec<String> = (0..30).map(|j| format!("w{i}x{j}")).collect();
         site.write(
             &format!("content/part{}/p{i:04}.md", i % 4),
-            &format!("# Page {i}\n\nWord{i} and ünïcode text, the same on every page.\n"),
+            &format!(
+                "# Page {i}\n\nWord{i} and ünïcode text, the same on every page.\n\n## More {{#more}}\n\n{}\n",
+                own.join(" ")
+            ),
         );
     }
     site.build(&[]);
     let out = site.path("public");
     let index = read_index(&out);
     let shards = index.shards.clone().expect("sharded");
-    assert!(shards.contains(&"w".to_string()) && shards.contains(&"_".to_string()));
+    // "w" holds 30,000 terms: split by their first two characters.
+    for key in ["wo", "w1", "w9"] {
+        assert!(shards.contains(&key.to_string()), "{key} in {shards:?}");
+    }
+    assert!(!shards.contains(&"w".to_string()), "{shards:?}");
+    assert_eq!(
+        index.find(&["w777x29"]),
+        [("part1/p0777.html".to_string(), "more".to_string())]
+    );
+    // Entries in chunks of 2,000: pages after the first chunk keep theirs.
+    assert!(index.entries.len() > 2000);
+    let (_, _, heading, excerpt) = index
+        .entries
+        .iter()
+        .find(|(page, id, _, _)| index.pages[*page].0 == "Page 1000" && id == "more")
+        .unwrap();
+    assert_eq!(heading, "More");
+    let last = index.entries.last().unwrap();
+    assert_eq!(last.2, "More");
+    assert!(last.3.starts_with('w'), "{last:?}");
+    assert!(excerpt.starts_with("w1000x0 w1000x1"), "{excerpt}");
+    assert!(shards.contains(&"_".to_string()), "{shards:?}");
     assert!(index.pages.len() > 1000);
     assert_eq!(
         index.find(&["word777"]),

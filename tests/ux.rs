@@ -144,10 +144,25 @@ fn search_finds_every_word_per_section_on_phone_and_desktop() {
     ]);
     assert_eq!(built.code, 0, "{}", built.stderr);
     let file_url = format!("file://{}/", out.display());
+    // A site of 1,001 pages, whose index is sharded.
+    let large = common::Fixture::with(&[("content/README.md", "# Home\n\nWelcome.\n")]);
+    for i in 0..1001 {
+        let own: Vec<String> = (0..30).map(|j| format!("w{i}x{j}")).collect();
+        large.write(
+            &format!("content/part{}/p{i:04}.md", i % 4),
+            &format!(
+                "# Page {i}\n\nWord{i} and ünïcode text.\n\n## More {{#more}}\n\n{}\n",
+                own.join(" ")
+            ),
+        );
+    }
+    large.build(&[]);
+    let large_url = format!("file://{}/", large.path("public").display());
     let run = Command::new("node")
         .arg(scripts().join("search.mjs"))
         .arg(&server.url)
         .arg(&file_url)
+        .arg(&large_url)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();

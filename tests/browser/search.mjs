@@ -197,5 +197,32 @@ if (fileBase) {
   });
 }
 
+// A site of more than 1,000 pages (its index sharded), built by the test:
+// only the shards a query needs are fetched.
+const shardedBase = process.argv[4];
+if (shardedBase) {
+  await test("a sharded index fetches only what a query needs", async () => {
+    const page = await newPage(DESKTOP, "light");
+    await page.goto(new URL("part1/p0777.html", shardedBase).href, { waitUntil: "load" });
+    const r = await search(page, "w777x29");
+    const urls = r.hrefs.map((h) => new URL(h, page.url()).href);
+    // The exact hit first, then words one edit away ("w770x29").
+    assert.equal(urls[0], new URL("part1/p0777.html?h=w777x29#more", shardedBase).href);
+    assert.deepEqual(r.matches.slice(0, 2), ["exact", "fuzzy"]);
+    const heading = await page.textContent("#search-results [role=option] .al-search-heading");
+    assert.equal(heading, "More");
+    // Prefix and typo matching inside the shard.
+    const prefix = await search(page, "w777x2");
+    assert.ok(prefix.count >= 10, `${prefix.count}`);
+    const typo = await search(page, "w777y29");
+    assert.ok(typo.hrefs.some((h) => h.includes("p0777.html")), typo.hrefs.join("\n"));
+    const loaded = await page.evaluate(() =>
+      [...document.querySelectorAll("script[src*='search-index']")].map((s) => s.getAttribute("src").replace(/^.*search-index/, "")));
+    assert.ok(loaded.includes(".js") && loaded.length <= 4, loaded.join(" "));
+    assert.deepEqual(page.errors, [], "console errors");
+    await page.context().close();
+  });
+}
+
 assert.deepEqual(desk.errors, [], "console errors");
 await done();

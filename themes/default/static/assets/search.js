@@ -84,14 +84,19 @@
   if (!input || !panel) return;
 
   // The index: pages [title, section, url], entries [page, id, heading,
-  // excerpt], terms [term, [entry delta, weight, …]] (or the shard keys).
+  // excerpt], terms [term, [entry delta, weight, …]]. On a large site the
+  // terms are in shards (by their first one or two characters) and the
+  // entries in chunks (with each page's count of entries), fetched as needed.
   var index = null, waiting = [];
   function withIndex(then) {
     if (index) return then();
     waiting.push(then);
     if (waiting.length > 1) return;
     window.almanacSearch = function (data) {
-      index = { pages: data.p, entries: data.e, shards: data.s || null, loaded: {}, terms: new Map(), keys: [] };
+      index = { pages: data.p, entries: data.e || null, shards: data.s ? new Set(data.s) : null, loaded: {},
+        chunkSize: data.c || 1, chunks: {}, starts: [], terms: new Map(), keys: [] };
+      var at = 0;
+      (data.n || []).forEach(function (n) { index.starts.push(at); at += n; });
       if (data.t) addTerms(data.t);
       var run = waiting;
       waiting = [];
@@ -110,23 +115,55 @@
     list.forEach(function (row) { index.terms.set(row[0], row[1]); });
     index.keys = Array.from(index.terms.keys()).sort();
   }
-  function shardKey(word) { return /^[a-z0-9]/.test(word) ? word[0] : "_"; }
+  // A term's shard: its first character, or its first two when that shard
+  // was split (each an ASCII letter or digit, else "_"), as the build named them.
+  function keyChar(c) { return c && /^[a-z0-9]$/.test(c) ? c : "_"; }
+  function shardOf(word) {
+    var chars = Array.from(word), one = keyChar(chars[0]);
+    return index.shards.has(one) ? one : one + keyChar(chars[1]);
+  }
+  // Loads the files of `paths` not loaded yet, then `then`.
+  function loadAll(paths, then) {
+    var needed = paths.filter(function (path, i) { return !index.loaded[path] && paths.indexOf(path) === i; });
+    if (!needed.length) return then();
+    var left = needed.length;
+    needed.forEach(function (path) {
+      index.loaded[path] = true;
+      load(path, function () { if (--left === 0) then(); });
+    });
+  }
   // On a sharded site, the shards of the query's words, then `then`.
   function withShards(ws, then) {
     if (!index.shards) return then();
-    var needed = [];
-    ws.forEach(function (w) {
-      var key = shardKey(w);
-      if (!index.loaded[key] && index.shards.indexOf(key) >= 0 && needed.indexOf(key) < 0) needed.push(key);
-    });
-    if (!needed.length) return then();
-    var left = needed.length;
-    needed.forEach(function (key) {
-      index.loaded[key] = true;
-      load("search-index/" + key + ".js", function () { if (--left === 0) then(); });
-    });
+    loadAll(ws.map(shardOf).filter(function (key) { return index.shards.has(key); })
+      .map(function (key) { return "search-index/" + key + ".js"; }), then);
   }
   window.almanacSearchShard = function (list) { if (index) addTerms(list); };
+  window.almanacSearchEntries = function (k, rows) { if (index) index.chunks[k] = rows; };
+  // The page of entry `e`, and the entry as [page, id, heading, excerpt].
+  function pageOf(e) {
+    if (index.entries) return index.entries[e][0];
+    var lo = 0, hi = index.starts.length - 1;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (index.starts[mid] <= e) lo = mid; else hi = mid - 1; }
+    return lo;
+  }
+  function entry(e) {
+    if (index.entries) return index.entries[e];
+    var rows = index.chunks[Math.floor(e / index.chunkSize)];
+    var row = rows && rows[e % index.chunkSize];
+    return row ? [pageOf(e)].concat(row) : [pageOf(e), "", "", ""];
+  }
+  // The results shown, each group's first hits.
+  function shownHits(found) {
+    var hits = [];
+    found.groups.slice(0, MAX_PAGES).forEach(function (g) { hits = hits.concat(g.hits.slice(0, MAX_PER_PAGE)); });
+    return hits;
+  }
+  // On a sharded site, the chunks of the entries shown, then `then`.
+  function withEntries(found, then) {
+    if (index.entries) return then();
+    loadAll(shownHits(found).map(function (hit) { return "search-index/entries-" + Math.floor(hit.entry / index.chunkSize) + ".js"; }), then);
+  }
 
   // Levenshtein distance of a and b, or max + 1 once it is over max.
   function distance(a, b, max) {
@@ -193,7 +230,7 @@
     });
     var pages = new Map();
     matched.forEach(function (m, e) {
-      var p = index.entries[e][0];
+      var p = pageOf(e);
       var group = pages.get(p);
       if (!group) pages.set(p, group = { page: p, best: 0, hits: [] });
       group.hits.push({ entry: e, score: m.score, terms: m.terms, tier: m.tier });
@@ -247,7 +284,9 @@
         var started = performance.now();
         var found = search(query);
         panel.setAttribute("data-query-ms", (performance.now() - started).toFixed(1));
-        render(query, found);
+        withEntries(found, function () {
+          if (input.value.trim() === query) render(query, found);
+        });
       });
     });
   }
@@ -269,7 +308,7 @@
       group.setAttribute("aria-labelledby", label.id);
       group.appendChild(label);
       g.hits.slice(0, MAX_PER_PAGE).forEach(function (hit) {
-        var e = index.entries[hit.entry];
+        var e = entry(hit.entry);
         var link = element("a", "al-search-result");
         link.id = "search-option-" + n++;
         link.setAttribute("role", "option");
