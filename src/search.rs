@@ -495,7 +495,7 @@ pub(crate) fn index_files(site: &Site, pages: &Pages) -> Vec<(String, Vec<u8>)> 
 }
 
 /// Entries per file of a sharded index.
-const ENTRY_CHUNK: usize = 2000;
+const ENTRY_CHUNK: usize = 500;
 
 /// A shard of terms larger than this is split by the terms' first two
 /// characters.

@@ -255,7 +255,7 @@
   document.head.appendChild(stylesheet);
 
   var active = -1, shown = "";
-  function options() { return Array.prototype.slice.call(panel.querySelectorAll("[role=option]")); }
+  function options() { return Array.prototype.slice.call(panel.querySelectorAll("a[role=option]")); }
   function setActive(i) {
     var all = options();
     all.forEach(function (o) { o.setAttribute("aria-selected", "false"); });
@@ -328,8 +328,11 @@
     status.textContent = count ? count + (count === 1 ? " result" : " results") : "No results for “" + query + "”";
     panel.setAttribute("data-count", String(count));
     if (!count) {
+      // A listbox holds options: the message is one that cannot be chosen.
       var empty = element("div", "al-search-empty", "No results for “" + query + "”");
-      empty.setAttribute("role", "presentation");
+      empty.setAttribute("role", "option");
+      empty.setAttribute("aria-disabled", "true");
+      empty.setAttribute("aria-selected", "false");
       panel.appendChild(empty);
     }
     open();
