@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -42,8 +43,10 @@ pub(crate) struct Section {
     pub heading: String,
     /// The start of the section's text, spaces collapsed.
     pub excerpt: String,
-    /// Each term of the section, with its weight; sorted by term.
-    pub terms: Vec<(Box<str>, u32)>,
+    /// The section's terms, sorted, joined by spaces (see `terms`).
+    pub terms: String,
+    /// Each term's weight, in the same order.
+    pub weights: Vec<u32>,
 }
 
 /// The last build's pages' search data, by page URL: `serve` keeps the
@@ -94,20 +97,30 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
 }
 
 /// Adds `weight` to `word`'s in `terms`.
-fn add(terms: &mut ahash::AHashMap<Box<str>, u32>, word: &str, weight: u32) {
-    match terms.get_mut(word) {
+fn add<'a>(terms: &mut ahash::AHashMap<Cow<'a, str>, u32>, word: Cow<'a, str>, weight: u32) {
+    match terms.get_mut(&word) {
         Some(w) => *w += weight,
         None => {
-            terms.insert(word.into(), weight);
+            terms.insert(word, weight);
         }
     }
 }
 
-/// Terms sorted.
-fn sorted(terms: ahash::AHashMap<Box<str>, u32>) -> Vec<(Box<str>, u32)> {
-    let mut terms: Vec<(Box<str>, u32)> = terms.into_iter().collect();
+/// The terms sorted, joined by spaces, and their weights: two allocations
+/// a section (a 10,000-page site has millions of section terms).
+fn compact(terms: ahash::AHashMap<Cow<str>, u32>) -> (String, Vec<u32>) {
+    let mut terms: Vec<(Cow<str>, u32)> = terms.into_iter().collect();
     terms.sort_unstable();
-    terms
+    let mut joined = String::with_capacity(terms.iter().map(|(t, _)| t.len() + 1).sum());
+    let mut weights = Vec::with_capacity(terms.len());
+    for (term, weight) in terms {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(&term);
+        weights.push(weight);
+    }
+    (joined, weights)
 }
 
 /// A page's search data from its HTML: the content of its
@@ -194,20 +207,26 @@ pub(crate) fn from_html(title: &str, html: &str) -> PageSearch {
     if skip.is_none() {
         push_text(&mut sections, heading.is_some(), rest);
     }
-    let mut sections: Vec<Section> = sections.into_iter().map(Open::finish).collect();
-    if let Some(first) = sections.first_mut() {
-        let mut terms: ahash::AHashMap<Box<str>, u32> =
-            std::mem::take(&mut first.terms).into_iter().collect();
-        for word in words(title) {
-            add(&mut terms, &word, TITLE_WEIGHT);
-        }
-        first.terms = sorted(terms);
-    }
+    let mut sections: Vec<Section> = sections
+        .into_iter()
+        .enumerate()
+        .map(|(n, open)| open.finish((n == 0).then_some(title)))
+        .collect();
     // A section with neither words nor a heading (an empty start) is left out.
     if sections.len() > 1 && sections[0].terms.is_empty() {
         sections.remove(0);
     }
     PageSearch { sections }
+}
+
+impl Section {
+    /// Each term of the section with its weight, sorted by term.
+    pub(crate) fn terms(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.terms
+            .split(' ')
+            .filter(|t| !t.is_empty())
+            .zip(self.weights.iter().copied())
+    }
 }
 
 /// A section being read.
@@ -219,21 +238,27 @@ struct Open {
 }
 
 impl Open {
-    fn finish(self) -> Section {
-        let mut terms: ahash::AHashMap<Box<str>, u32> = ahash::AHashMap::new();
+    /// The section, its words counted; `title` (the page's, for its first
+    /// section) weighs too.
+    fn finish(self, title: Option<&str>) -> Section {
+        let mut terms: ahash::AHashMap<Cow<str>, u32> = ahash::AHashMap::new();
         for word in words(&self.text) {
-            add(&mut terms, &word, 1);
+            add(&mut terms, word, 1);
         }
         let heading: Vec<Cow<str>> = words(&self.heading).collect();
         for word in &heading {
-            add(&mut terms, word, HEADING_WEIGHT);
+            add(&mut terms, word.clone(), HEADING_WEIGHT);
         }
         // An id written for the heading (`{#rollback}`) is found too.
         for word in words(&self.id) {
             if !heading.contains(&word) {
-                add(&mut terms, &word, HEADING_WEIGHT);
+                add(&mut terms, word, HEADING_WEIGHT);
             }
         }
+        for word in words(title.unwrap_or("")) {
+            add(&mut terms, word, TITLE_WEIGHT);
+        }
+        let (terms, weights) = compact(terms);
         let mut excerpt = String::with_capacity(EXCERPT_CHARS + 3);
         for (n, c) in self.text.chars().enumerate() {
             if n == EXCERPT_CHARS {
@@ -246,7 +271,8 @@ impl Open {
             id: self.id,
             heading: self.heading.trim().to_string(),
             excerpt: excerpt.trim().to_string(),
-            terms: sorted(terms),
+            terms,
+            weights,
         }
     }
 }
@@ -400,8 +426,8 @@ pub(crate) fn index_files(site: &Site, pages: &Pages) -> Vec<(String, Vec<u8>)> 
         for s in &search.sections {
             let e = entries.len() as u32;
             entries.push((p, &s.id, &s.heading, &s.excerpt));
-            for (term, weight) in &s.terms {
-                postings.entry(term).or_default().push((e, *weight));
+            for (term, weight) in s.terms() {
+                postings.entry(term).or_default().push((e, weight));
             }
         }
     }
@@ -513,8 +539,9 @@ pub(crate) fn shard_key(term: &str, chars: usize) -> String {
         .collect()
 }
 
-/// `["term",[entry, weight, …]]`, each entry after the first as the
-/// difference from the one before.
+/// `["term",[…]]`: each entry as the difference `d` from the one before
+/// (the first from 0), written `d` when its weight is 1 (most are) and
+/// `-(d + 1), weight` otherwise.
 fn term_json(out: &mut Vec<u8>, term: &str, list: &[(u32, u32)]) {
     out.push(b'[');
     json(out, &term);
@@ -524,9 +551,12 @@ fn term_json(out: &mut Vec<u8>, term: &str, list: &[(u32, u32)]) {
         if n > 0 {
             out.push(b',');
         }
-        out.extend_from_slice((e - last).to_string().as_bytes());
-        out.push(b',');
-        out.extend_from_slice(w.to_string().as_bytes());
+        let d = e - last;
+        // Writing into memory cannot fail.
+        let _ = match w {
+            1 => write!(out, "{d}"),
+            _ => write!(out, "{},{w}", -(i64::from(d) + 1)),
+        };
         last = e;
     }
     out.extend_from_slice(b"]]");
@@ -567,7 +597,7 @@ mod tests {
     use super::*;
 
     fn terms(s: &Section) -> Vec<(&str, u32)> {
-        s.terms.iter().map(|(t, w)| (&**t, *w)).collect()
+        s.terms().collect()
     }
 
     #[test]
@@ -620,7 +650,7 @@ mod tests {
         let all: Vec<&str> = page
             .sections
             .iter()
-            .flat_map(|s| s.terms.iter().map(|(t, _)| &**t))
+            .flat_map(|s| s.terms().map(|(t, _)| t))
             .collect();
         assert_eq!(all, ["body", "calendar"]);
     }

@@ -27,15 +27,23 @@ fn call_argument<'a>(script: &'a str, call: &str) -> &'a str {
 
 fn add_terms(terms: &mut HashMap<String, Vec<(usize, u64)>>, rows: &Value) {
     for row in rows.as_array().unwrap() {
+        // Each entry as the difference d from the one before: `d` (weight
+        // 1) or `-(d + 1), weight`.
         let mut at = 0;
-        let list = row[1].as_array().unwrap();
-        let postings = list
-            .chunks(2)
-            .map(|pair| {
-                at += pair[0].as_u64().unwrap() as usize;
-                (at, pair[1].as_u64().unwrap())
-            })
-            .collect();
+        let mut list = row[1]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_i64().unwrap());
+        let mut postings = Vec::new();
+        while let Some(v) = list.next() {
+            let (d, weight) = match v {
+                0.. => (v, 1),
+                _ => (-v - 1, list.next().unwrap() as u64),
+            };
+            at += d as usize;
+            postings.push((at, weight));
+        }
         terms.insert(row[0].as_str().unwrap().to_string(), postings);
     }
 }

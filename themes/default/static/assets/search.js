@@ -209,9 +209,13 @@
       var hits = new Map();
       candidates(w).forEach(function (tier, term) {
         var postings = index.terms.get(term), e = 0;
-        for (var i = 0; i < postings.length; i += 2) {
-          e += postings[i];
-          var score = tier * 1000 + Math.min(postings[i + 1], 999);
+        // Each entry as the difference d from the one before: `d` (weight
+        // 1) or `-(d + 1), weight`.
+        for (var i = 0; i < postings.length; i++) {
+          var v = postings[i], weight = 1;
+          if (v < 0) { v = -v - 1; weight = postings[++i]; }
+          e += v;
+          var score = tier * 1000 + Math.min(weight, 999);
           var best = hits.get(e);
           if (!best || score > best.score) hits.set(e, { score: score, term: term, tier: tier });
         }
