@@ -412,9 +412,11 @@ fn decode(text: &str) -> Cow<'_, str> {
 /// two when that shard is large: `r` becomes `ra`, `re`, …), and the
 /// entries by `ENTRY_CHUNK` (`entries-0`, …), fetched for the results shown.
 pub(crate) fn index_files(site: &Site, pages: &Pages) -> Vec<(String, Vec<u8>)> {
+    use rayon::prelude::*;
     let mut page_rows: Vec<(&str, &str, &str, usize)> = Vec::new();
     let mut entries: Vec<(usize, &str, &str, &str)> = Vec::new();
-    let mut postings: ahash::AHashMap<&str, Vec<(u32, u32)>> = ahash::AHashMap::new();
+    // Each page's search data and its first entry, in the site's order.
+    let mut searched: Vec<(u32, &PageSearch)> = Vec::new();
     for &i in &site.order {
         let page = &site.pages[i];
         let Some(search) = pages.get(&page.url) else {
@@ -423,16 +425,36 @@ pub(crate) fn index_files(site: &Site, pages: &Pages) -> Vec<(String, Vec<u8>)> 
         let section = site.ancestors(page).last().map_or("", |p| p.title.as_str());
         let p = page_rows.len();
         page_rows.push((&page.title, section, site.href(i), search.sections.len()));
+        searched.push((entries.len() as u32, search));
         for s in &search.sections {
-            let e = entries.len() as u32;
             entries.push((p, &s.id, &s.heading, &s.excerpt));
-            for (term, weight) in s.terms() {
-                postings.entry(term).or_default().push((e, weight));
-            }
         }
     }
+    // The postings, gathered in parallel by runs of pages and joined in
+    // order: each term's entries stay sorted.
+    type Postings<'a> = ahash::AHashMap<&'a str, Vec<(u32, u32)>>;
+    let postings: Postings = searched
+        .par_iter()
+        .fold(Postings::new, |mut postings, &(first, search)| {
+            for (n, s) in search.sections.iter().enumerate() {
+                let e = first + n as u32;
+                for (term, weight) in s.terms() {
+                    postings.entry(term).or_default().push((e, weight));
+                }
+            }
+            postings
+        })
+        .reduce(Postings::new, |mut before, after| {
+            if before.is_empty() {
+                return after;
+            }
+            for (term, mut list) in after {
+                before.entry(term).or_default().append(&mut list);
+            }
+            before
+        });
     let mut terms: Vec<(&str, Vec<(u32, u32)>)> = postings.into_iter().collect();
-    terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
 
     let sharded = page_rows.len() > SHARD_PAGES;
     let mut main = Vec::with_capacity(200 * page_rows.len() + 1024);
@@ -481,35 +503,51 @@ pub(crate) fn index_files(site: &Site, pages: &Pages) -> Vec<(String, Vec<u8>)> 
         file.extend_from_slice(b"]);\n");
         files.push((format!("search-index/entries-{k}.js"), file));
     }
-    // The terms, by first character, then by first two in a large shard.
-    let mut by_first: BTreeMap<String, Vec<(&str, Vec<u8>)>> = BTreeMap::new();
-    for (term, list) in &terms {
-        let mut row = Vec::with_capacity(16 + term.len() + 6 * list.len());
-        term_json(&mut row, term, list);
+    // The terms, by first character, then by first two in a large shard;
+    // the shards are written in parallel.
+    let mut by_first: BTreeMap<String, Vec<(&str, Vec<(u32, u32)>)>> = BTreeMap::new();
+    for (term, list) in terms {
         by_first
             .entry(shard_key(term, 1))
             .or_default()
-            .push((term, row));
+            .push((term, list));
     }
-    for (key, rows) in by_first {
-        let bytes: usize = rows.iter().map(|(_, r)| r.len() + 1).sum();
-        let mut shards: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        for (term, row) in rows {
-            let key = match bytes > SHARD_SPLIT_BYTES {
-                true => shard_key(term, 2),
-                false => key.clone(),
-            };
-            let shard = shards.entry(key).or_insert_with(|| {
-                b"window.almanacSearchShard && window.almanacSearchShard(".to_vec()
-            });
-            shard.push(if shard.ends_with(b"(") { b'[' } else { b',' });
-            shard.extend_from_slice(&row);
-        }
-        for (key, mut shard) in shards {
-            shard.extend_from_slice(b"]);\n");
-            files.push((format!("search-index/{key}.js"), shard));
-            names.push(key);
-        }
+    let written: Vec<Vec<(String, Vec<u8>)>> = by_first
+        .into_par_iter()
+        .map(|(key, terms)| {
+            let rows: Vec<(&str, Vec<u8>)> = terms
+                .par_iter()
+                .map(|(term, list)| {
+                    let mut row = Vec::with_capacity(16 + term.len() + 4 * list.len());
+                    term_json(&mut row, term, list);
+                    (*term, row)
+                })
+                .collect();
+            let bytes: usize = rows.iter().map(|(_, r)| r.len() + 1).sum();
+            let mut shards: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+            for (term, row) in rows {
+                let key = match bytes > SHARD_SPLIT_BYTES {
+                    true => shard_key(term, 2),
+                    false => key.clone(),
+                };
+                let shard = shards.entry(key).or_insert_with(|| {
+                    b"window.almanacSearchShard && window.almanacSearchShard(".to_vec()
+                });
+                shard.push(if shard.ends_with(b"(") { b'[' } else { b',' });
+                shard.extend_from_slice(&row);
+            }
+            shards
+                .into_iter()
+                .map(|(key, mut shard)| {
+                    shard.extend_from_slice(b"]);\n");
+                    (key, shard)
+                })
+                .collect()
+        })
+        .collect();
+    for (key, shard) in written.into_iter().flatten() {
+        files.push((format!("search-index/{key}.js"), shard));
+        names.push(key);
     }
     main.extend_from_slice(b",\"s\":");
     json(&mut main, &names);
