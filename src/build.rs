@@ -1282,7 +1282,7 @@ fn write_page(
         let pieces = [before.as_bytes(), view.content.as_bytes(), after.as_bytes()];
         out.write_parts(&page.url, &pieces)?;
         markdown::recycle(chrome);
-        let search = crate::search::from_html(&page.title, view.content);
+        let search = crate::search::from_content(&page.title, view.content);
         drop(view);
         return Ok(keep(fresh, search));
     }

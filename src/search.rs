@@ -43,7 +43,7 @@ pub(crate) struct Section {
     pub heading: String,
     /// The start of the section's text, spaces collapsed.
     pub excerpt: String,
-    /// The section's terms, sorted, joined by spaces (see `terms`).
+    /// The section's terms, joined by spaces (see `terms`).
     pub terms: String,
     /// Each term's weight, in the same order.
     pub weights: Vec<u32>,
@@ -106,12 +106,11 @@ fn add<'a>(terms: &mut ahash::AHashMap<Cow<'a, str>, u32>, word: Cow<'a, str>, w
     }
 }
 
-/// The terms sorted, joined by spaces, and their weights: two allocations
-/// a section (a 10,000-page site has millions of section terms).
+/// The terms joined by spaces, and their weights: two allocations a
+/// section (a 10,000-page site has millions of section terms). Their order
+/// is the map's: the index sorts the site's terms once.
 fn compact(terms: ahash::AHashMap<Cow<str>, u32>) -> (String, Vec<u32>) {
-    let mut terms: Vec<(Cow<str>, u32)> = terms.into_iter().collect();
-    terms.sort_unstable();
-    let mut joined = String::with_capacity(terms.iter().map(|(t, _)| t.len() + 1).sum());
+    let mut joined = String::with_capacity(terms.keys().map(|t| t.len() + 1).sum());
     let mut weights = Vec::with_capacity(terms.len());
     for (term, weight) in terms {
         if !joined.is_empty() {
@@ -128,7 +127,11 @@ fn compact(terms: ahash::AHashMap<Cow<str>, u32>) -> (String, Vec<u32>) {
 /// `<pre>`, `<script>`, `<style>` and `<svg>` left out, cut at each `h2`/`h3`
 /// with an id. `title` (the page's) weighs on the first section.
 pub(crate) fn from_html(title: &str, html: &str) -> PageSearch {
-    let content = content_of(html);
+    from_content(title, content_of(html))
+}
+
+/// `from_html` of the content alone (a guide's rendered markdown).
+pub(crate) fn from_content(title: &str, content: &str) -> PageSearch {
     let mut sections = vec![Open::default()];
     let mut heading: Option<u8> = None;
     // The tag whose content is skipped, while inside one (nesting counted).
@@ -220,7 +223,7 @@ pub(crate) fn from_html(title: &str, html: &str) -> PageSearch {
 }
 
 impl Section {
-    /// Each term of the section with its weight, sorted by term.
+    /// Each term of the section with its weight.
     pub(crate) fn terms(&self) -> impl Iterator<Item = (&str, u32)> {
         self.terms
             .split(' ')
@@ -505,7 +508,8 @@ pub(crate) fn index_files(site: &Site, pages: &Pages) -> Vec<(String, Vec<u8>)> 
     }
     // The terms, by first character, then by first two in a large shard;
     // the shards are written in parallel.
-    let mut by_first: BTreeMap<String, Vec<(&str, Vec<(u32, u32)>)>> = BTreeMap::new();
+    type Terms<'a> = Vec<(&'a str, Vec<(u32, u32)>)>;
+    let mut by_first: BTreeMap<String, Terms> = BTreeMap::new();
     for (term, list) in terms {
         by_first
             .entry(shard_key(term, 1))
@@ -685,11 +689,12 @@ mod tests {
             <p>Calendar body</p><script>var x = 'nope';</script><svg><text>axis</text></svg>\
             </article><footer>Foot</footer></main></body></html>";
         let page = from_html("Calendar", html);
-        let all: Vec<&str> = page
+        let mut all: Vec<&str> = page
             .sections
             .iter()
             .flat_map(|s| s.terms().map(|(t, _)| t))
             .collect();
+        all.sort_unstable();
         assert_eq!(all, ["body", "calendar"]);
     }
 
