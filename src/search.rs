@@ -109,17 +109,40 @@ fn add<'a>(terms: &mut ahash::AHashMap<Cow<'a, str>, u32>, word: Cow<'a, str>, w
 /// The terms joined by spaces, and their weights: two allocations a
 /// section (a 10,000-page site has millions of section terms). Their order
 /// is the map's: the index sorts the site's terms once.
-fn compact(terms: ahash::AHashMap<Cow<str>, u32>) -> (String, Vec<u32>) {
+fn compact(terms: &ahash::AHashMap<Cow<str>, u32>) -> (String, Vec<u32>) {
     let mut joined = String::with_capacity(terms.keys().map(|t| t.len() + 1).sum());
     let mut weights = Vec::with_capacity(terms.len());
     for (term, weight) in terms {
         if !joined.is_empty() {
             joined.push(' ');
         }
-        joined.push_str(&term);
-        weights.push(weight);
+        joined.push_str(term);
+        weights.push(*weight);
     }
     (joined, weights)
+}
+
+/// The first `chars` characters of `text`, runs of spaces as one, `…` when
+/// cut.
+fn collapsed(text: &str, chars: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(chars.saturating_mul(2)));
+    let mut n = 0;
+    for word in text.split_whitespace() {
+        if n > 0 {
+            out.push(' ');
+            n += 1;
+        }
+        for c in word.chars() {
+            if n >= chars {
+                out.truncate(out.trim_end().len());
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            n += 1;
+        }
+    }
+    out
 }
 
 /// A page's search data from its HTML: the content of its
@@ -210,10 +233,12 @@ pub(crate) fn from_content(title: &str, content: &str) -> PageSearch {
     if skip.is_none() {
         push_text(&mut sections, heading.is_some(), rest);
     }
+    // One map counts the words of every section in turn.
+    let mut counts = ahash::AHashMap::new();
     let mut sections: Vec<Section> = sections
-        .into_iter()
+        .iter()
         .enumerate()
-        .map(|(n, open)| open.finish((n == 0).then_some(title)))
+        .map(|(n, open)| open.finish((n == 0).then_some(title), &mut counts))
         .collect();
     // A section with neither words nor a heading (an empty start) is left out.
     if sections.len() > 1 && sections[0].terms.is_empty() {
@@ -243,45 +268,41 @@ struct Open {
 impl Open {
     /// The section, its words counted; `title` (the page's, for its first
     /// section) weighs too.
-    fn finish(self, title: Option<&str>) -> Section {
-        let mut terms: ahash::AHashMap<Cow<str>, u32> = ahash::AHashMap::new();
+    fn finish<'a>(
+        &'a self,
+        title: Option<&'a str>,
+        terms: &mut ahash::AHashMap<Cow<'a, str>, u32>,
+    ) -> Section {
+        terms.clear();
         for word in words(&self.text) {
-            add(&mut terms, word, 1);
+            add(terms, word, 1);
         }
         let heading: Vec<Cow<str>> = words(&self.heading).collect();
         for word in &heading {
-            add(&mut terms, word.clone(), HEADING_WEIGHT);
+            add(terms, word.clone(), HEADING_WEIGHT);
         }
         // An id written for the heading (`{#rollback}`) is found too.
         for word in words(&self.id) {
             if !heading.contains(&word) {
-                add(&mut terms, word, HEADING_WEIGHT);
+                add(terms, word, HEADING_WEIGHT);
             }
         }
         for word in words(title.unwrap_or("")) {
-            add(&mut terms, word, TITLE_WEIGHT);
+            add(terms, word, TITLE_WEIGHT);
         }
-        let (terms, weights) = compact(terms);
-        let mut excerpt = String::with_capacity(EXCERPT_CHARS + 3);
-        for (n, c) in self.text.chars().enumerate() {
-            if n == EXCERPT_CHARS {
-                excerpt.push('…');
-                break;
-            }
-            excerpt.push(c);
-        }
+        let (joined, weights) = compact(terms);
         Section {
-            id: self.id,
-            heading: self.heading.trim().to_string(),
-            excerpt: excerpt.trim().to_string(),
-            terms,
+            id: self.id.clone(),
+            heading: collapsed(&self.heading, usize::MAX),
+            excerpt: collapsed(&self.text, EXCERPT_CHARS),
+            terms: joined,
             weights,
         }
     }
 }
 
 /// Adds `raw` (HTML text, entities undecoded) to the last section: to its
-/// heading while `in_heading`, else to its text; runs of spaces kept as one.
+/// heading while `in_heading`, else to its text.
 fn push_text(sections: &mut [Open], in_heading: bool, raw: &str) {
     let Some(open) = sections.last_mut() else {
         return;
@@ -291,23 +312,8 @@ fn push_text(sections: &mut [Open], in_heading: bool, raw: &str) {
     } else {
         &mut open.text
     };
-    let decoded = decode(raw);
-    // Runs of spaces are kept as one while the excerpt (the text's start)
-    // is read; words are cut at anything but letters and digits, so the
-    // rest of a long text is copied as it is.
-    if into.len() > 8 * EXCERPT_CHARS {
-        into.push_str(&decoded);
-        return;
-    }
-    for c in decoded.chars() {
-        if c.is_whitespace() {
-            if !into.is_empty() && !into.ends_with(' ') {
-                into.push(' ');
-            }
-        } else {
-            into.push(c);
-        }
-    }
+    // Spaces are collapsed where text is shown (the excerpt, the heading).
+    into.push_str(&decode(raw));
 }
 
 /// The part of a page that is its content.
