@@ -1157,9 +1157,7 @@ fn write_rest(
     write_sitemap(input.site, theme, base_url, out)?;
     write_aliases(project, input.site, theme, out)?;
     write_static_files(theme, rendered, out)?;
-    for (path, bytes) in crate::search::index_files(input.site, searches) {
-        out.write(&path, &bytes)?;
-    }
+    crate::search::write_index(input.site, searches, out)?;
     for asset in &project.assets {
         out.copy(asset, &project.content_dir.join(asset))?;
     }

@@ -7,12 +7,13 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
 use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::error::Result;
 use crate::site::Site;
+use crate::write::Sink;
 
 /// Sites with more pages than this write their terms in shards.
 pub(crate) const SHARD_PAGES: usize = 1000;
@@ -409,9 +410,9 @@ fn decode(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The files of the index: `search-index.js`, and for a site of more than
-/// `SHARD_PAGES` pages its shards in `search-index/`. `pages` holds each
-/// page's search data, by URL.
+/// Writes the index into `out`: `search-index.js`, and for a site of more
+/// than `SHARD_PAGES` pages its shards in `search-index/`. `pages` holds
+/// each page's search data, by URL.
 ///
 /// A small site's index is one call, `almanacSearch({p, e, t})`: the pages
 /// `[title, section, url]`, the entries `[page, id, heading, excerpt]` and
@@ -420,7 +421,7 @@ fn decode(text: &str) -> Cow<'_, str> {
 /// shards' names (`s`): the terms by their first character (their first
 /// two when that shard is large: `r` becomes `ra`, `re`, …), and the
 /// entries by `ENTRY_CHUNK` (`entries-0`, …), fetched for the results shown.
-pub(crate) fn index_files(site: &Site, pages: &Pages) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn write_index(site: &Site, pages: &Pages, out: &dyn Sink) -> Result<()> {
     use rayon::prelude::*;
     let mut page_rows: Vec<(&str, &str, &str, usize)> = Vec::new();
     let mut entries: Vec<(usize, &str, &str, &str)> = Vec::new();
@@ -490,31 +491,34 @@ pub(crate) fn index_files(site: &Site, pages: &Pages) -> Vec<(String, Vec<u8>)> 
             term_json(&mut main, term, list);
         }
         main.extend_from_slice(b"]});\n");
-        return vec![("search-index.js".to_string(), main)];
+        return out.write("search-index.js", &main);
     }
     let counts: Vec<usize> = page_rows.iter().map(|p| p.3).collect();
     main.extend_from_slice(b"],\"n\":");
     json(&mut main, &counts);
-    let mut files = Vec::new();
-    let mut names = Vec::new();
-    // The entries, by chunk.
-    for (k, chunk) in entries.chunks(ENTRY_CHUNK).enumerate() {
-        let mut file = Vec::with_capacity(200 * chunk.len());
-        file.extend_from_slice(b"window.almanacSearchEntries && window.almanacSearchEntries(");
-        file.extend_from_slice(k.to_string().as_bytes());
-        file.extend_from_slice(b",[");
-        for (n, (_, id, heading, excerpt)) in chunk.iter().enumerate() {
-            if n > 0 {
-                file.push(b',');
+    // The entries, by chunk; each file is written and let go in turn.
+    entries
+        .par_chunks(ENTRY_CHUNK)
+        .enumerate()
+        .try_for_each(|(k, chunk)| {
+            let mut file = Vec::with_capacity(200 * chunk.len());
+            file.extend_from_slice(b"window.almanacSearchEntries && window.almanacSearchEntries(");
+            push_number(&mut file, k as u64);
+            file.extend_from_slice(b",[");
+            for (n, (_, id, heading, excerpt)) in chunk.iter().enumerate() {
+                if n > 0 {
+                    file.push(b',');
+                }
+                json(&mut file, &(id, heading, excerpt));
             }
-            json(&mut file, &(id, heading, excerpt));
-        }
-        file.extend_from_slice(b"]);\n");
-        files.push((format!("search-index/entries-{k}.js"), file));
-    }
+            file.extend_from_slice(b"]);\n");
+            out.write(&format!("search-index/entries-{k}.js"), &file)
+        })?;
+    drop(entries);
     // The terms, by first character, then by first two in a large shard;
-    // the shards are written in parallel.
-    type Terms<'a> = Vec<(&'a str, Vec<(u32, u32)>)>;
+    // the shards are written in parallel, each let go once written.
+    type Row<'a> = (&'a str, Vec<(u32, u32)>);
+    type Terms<'a> = Vec<Row<'a>>;
     let mut by_first: BTreeMap<String, Terms> = BTreeMap::new();
     for (term, list) in terms {
         by_first
@@ -522,50 +526,62 @@ pub(crate) fn index_files(site: &Site, pages: &Pages) -> Vec<(String, Vec<u8>)> 
             .or_default()
             .push((term, list));
     }
-    let written: Vec<Vec<(String, Vec<u8>)>> = by_first
+    let names: Vec<Vec<String>> = by_first
         .into_par_iter()
-        .map(|(key, terms)| {
-            let rows: Vec<(&str, Vec<u8>)> = terms
-                .par_iter()
-                .map(|(term, list)| {
-                    let mut row = Vec::with_capacity(16 + term.len() + 4 * list.len());
-                    term_json(&mut row, term, list);
-                    (*term, row)
-                })
-                .collect();
-            let bytes: usize = rows.iter().map(|(_, r)| r.len() + 1).sum();
-            let mut shards: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-            for (term, row) in rows {
+        .map(|(key, terms)| -> Result<Vec<String>> {
+            // About the bytes the shard would take.
+            let bytes: usize = terms.iter().map(|(t, l)| t.len() + 8 + 4 * l.len()).sum();
+            let mut shards: BTreeMap<String, Vec<&Row>> = BTreeMap::new();
+            for row in &terms {
                 let key = match bytes > SHARD_SPLIT_BYTES {
-                    true => shard_key(term, 2),
+                    true => shard_key(row.0, 2),
                     false => key.clone(),
                 };
-                let shard = shards.entry(key).or_insert_with(|| {
-                    b"window.almanacSearchShard && window.almanacSearchShard(".to_vec()
-                });
-                shard.push(if shard.ends_with(b"(") { b'[' } else { b',' });
-                shard.extend_from_slice(&row);
+                shards.entry(key).or_default().push(row);
             }
             shards
-                .into_iter()
-                .map(|(key, mut shard)| {
+                .into_par_iter()
+                .map(|(key, rows)| {
+                    let size: usize = rows.iter().map(|(t, l)| t.len() + 8 + 4 * l.len()).sum();
+                    let mut shard = Vec::with_capacity(64 + size);
+                    shard.extend_from_slice(
+                        b"window.almanacSearchShard && window.almanacSearchShard([",
+                    );
+                    for (n, (term, list)) in rows.into_iter().enumerate() {
+                        if n > 0 {
+                            shard.push(b',');
+                        }
+                        term_json(&mut shard, term, list);
+                    }
                     shard.extend_from_slice(b"]);\n");
-                    (key, shard)
+                    out.write(&format!("search-index/{key}.js"), &shard)?;
+                    Ok(key)
                 })
                 .collect()
         })
-        .collect();
-    for (key, shard) in written.into_iter().flatten() {
-        files.push((format!("search-index/{key}.js"), shard));
-        names.push(key);
-    }
+        .collect::<Result<_>>()?;
+    let names: Vec<String> = names.into_iter().flatten().collect();
     main.extend_from_slice(b",\"s\":");
     json(&mut main, &names);
     main.extend_from_slice(b",\"c\":");
-    main.extend_from_slice(ENTRY_CHUNK.to_string().as_bytes());
+    push_number(&mut main, ENTRY_CHUNK as u64);
     main.extend_from_slice(b"});\n");
-    files.insert(0, ("search-index.js".to_string(), main));
-    files
+    out.write("search-index.js", &main)
+}
+
+/// `n` in decimal.
+fn push_number(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// Entries per file of a sharded index.
@@ -599,12 +615,15 @@ fn term_json(out: &mut Vec<u8>, term: &str, list: &[(u32, u32)]) {
         if n > 0 {
             out.push(b',');
         }
-        let d = e - last;
-        // Writing into memory cannot fail.
-        let _ = match w {
-            1 => write!(out, "{d}"),
-            _ => write!(out, "{},{w}", -(i64::from(d) + 1)),
-        };
+        let d = u64::from(e - last);
+        if w == 1 {
+            push_number(out, d);
+        } else {
+            out.push(b'-');
+            push_number(out, d + 1);
+            out.push(b',');
+            push_number(out, u64::from(w));
+        }
         last = e;
     }
     out.extend_from_slice(b"]]");
@@ -726,6 +745,19 @@ mod tests {
         assert_eq!(
             decode("a &lt;b&gt; &#39;c&#x27; &bogus; & d"),
             "a <b> 'c' &bogus; & d"
+        );
+    }
+
+    #[test]
+    fn numbers_in_decimal() {
+        let mut out = Vec::new();
+        for n in [0, 7, 10, 1_234_567, u64::MAX] {
+            push_number(&mut out, n);
+            out.push(b' ');
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!("0 7 10 1234567 {} ", u64::MAX)
         );
     }
 
