@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 
@@ -27,6 +27,7 @@ use crate::render::context::{NavForms, SiteView, UpdatedView, page_view};
 use crate::render::native;
 use crate::render::theme::Theme;
 use crate::report;
+use crate::search::PageSearch;
 use crate::shortcodes;
 use crate::site::{DataPage, Site, SitePage};
 use crate::timing::{Lap, Timer};
@@ -194,10 +195,10 @@ pub struct Prepared {
     streamed: Option<Streamed>,
     /// A `serve` rebuild's record for the next one.
     served: Option<Served>,
-    /// Each guide's search entry as the last `write` serialized it (not in a
-    /// streamed build): `serve` hands them to its next rebuild, which
-    /// serializes only the pages it writes again.
-    search_entries: Mutex<Vec<Vec<u8>>>,
+    /// Each page's search data as the last `write` read it, by URL: `serve`
+    /// hands them to its next rebuild, which reads only the pages it writes
+    /// again.
+    search_entries: Mutex<crate::search::Pages>,
 }
 
 /// What a streamed build (`Mode::Build`) keeps to render each page as it is
@@ -643,15 +644,15 @@ impl Prepared {
     }
 
     /// Hands the pages not written again their last search entries (`serve`).
-    pub fn keep_search_entries(&mut self, entries: Vec<Vec<u8>>) {
+    pub(crate) fn keep_search_entries(&mut self, entries: crate::search::Pages) {
         *self
             .search_entries
             .get_mut()
             .unwrap_or_else(|e| e.into_inner()) = entries;
     }
 
-    /// Each guide's search entry as the last `write` serialized it.
-    pub fn take_search_entries(&mut self) -> Vec<Vec<u8>> {
+    /// Each page's search data as the last `write` read it.
+    pub(crate) fn take_search_entries(&mut self) -> crate::search::Pages {
         std::mem::take(
             self.search_entries
                 .get_mut()
@@ -847,7 +848,8 @@ struct MarkdownInput<'a> {
     metrics_file: String,
     /// The repository, where included files are read.
     root: std::path::PathBuf,
-    /// Search text kept per page.
+    /// Search text kept per page by the markdown pass: none, the index
+    /// reads the pages' HTML.
     text_limit: usize,
 }
 
@@ -865,7 +867,7 @@ impl<'a> MarkdownInput<'a> {
                 .collect(),
             metrics_file: project.metrics_file(),
             root: project.root.clone(),
-            text_limit: crate::search::text_limit(project.guides.len()),
+            text_limit: 0,
         }
     }
 
@@ -1087,20 +1089,33 @@ fn write_site(
     globals.insert("data", &project.data);
     let parts = PageParts::new(input, &site_view, theme);
     let written = write_pages(input, &parts, theme, out, only)?;
-    // The search entries of a streamed build, in the site's order.
-    let mut entries = Vec::new();
+    // Each page's search data: the pages written now, and the last
+    // rebuild's for the others (`serve`).
+    let mut searches = std::mem::take(
+        &mut *input
+            .search_entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()),
+    );
+    if only.is_none() {
+        searches.clear();
+    }
+    let mut fresh = Vec::new();
+    for (markdown, (url, search)) in written {
+        fresh.extend(markdown);
+        searches.insert(url, search);
+    }
     let streamed_pages = input.streamed.map(|_| {
         let mut all = vec![Rendered::default(); project.guides.len()];
-        for (g, r, entry) in written.into_iter().flatten() {
+        for (g, r) in fresh {
             all[g] = r;
-            entries.push(entry);
         }
         all
     });
     let rendered = streamed_pages.as_deref().unwrap_or(input.rendered);
     // The rest of the site is written while a streamed build checks its
     // links (the files are few but the search index is large).
-    let rest = || write_rest(input, rendered, &entries, &site_view, theme, out, only);
+    let rest = || write_rest(input, rendered, &searches, &site_view, theme, out);
     let check = || {
         input.streamed.map(|_| {
             let mut findings = check::links::check(
@@ -1115,6 +1130,10 @@ fn write_site(
     };
     let (rest, findings) = rayon::join(rest, check);
     rest?;
+    *input
+        .search_entries
+        .lock()
+        .unwrap_or_else(|e| e.into_inner()) = searches;
     Ok(Written {
         rendered: streamed_pages,
         findings,
@@ -1126,11 +1145,10 @@ fn write_site(
 fn write_rest(
     input: &SiteInput,
     rendered: &[Rendered],
-    streamed_entries: &[Vec<u8>],
+    searches: &crate::search::Pages,
     site_view: &SiteView,
     theme: &mut Theme,
     out: &dyn Sink,
-    only: Option<&HashSet<usize>>,
 ) -> Result<()> {
     let project = input.project;
     let base_url = site_view.base_url;
@@ -1147,13 +1165,7 @@ fn write_rest(
     write_sitemap(input.site, theme, base_url, out)?;
     write_aliases(project, input.site, theme, out)?;
     write_static_files(theme, rendered, out)?;
-    match input.streamed {
-        Some(_) => {
-            let parts = crate::search::script(streamed_entries.iter().map(Vec::as_slice));
-            out.write_parts("search-index.js", &parts)?;
-        }
-        None => write_search_index(input.site, rendered, input.search_entries, out, only)?,
-    }
+    crate::search::write_index(input.site, searches, out)?;
     for asset in &project.assets {
         out.copy(asset, &project.content_dir.join(asset))?;
     }
@@ -1170,8 +1182,6 @@ struct PageParts<'a> {
     /// Guides' and sections' pages are written by `render::native`.
     native_page: bool,
     native_section: bool,
-    /// Search text kept per page.
-    search_limit: usize,
     /// The markdown pass's input, when each page renders its guide's
     /// markdown as it is written (a streamed build).
     markdown: Option<MarkdownInput<'a>>,
@@ -1198,7 +1208,6 @@ impl<'a> PageParts<'a> {
             // the same bytes).
             native_page: theme.builtin(&["base.html", "page.html"]),
             native_section: theme.builtin(&["base.html", "page.html", "section.html"]),
-            search_limit: crate::search::text_limit(project.guides.len()),
             markdown: input
                 .streamed
                 .map(|_| MarkdownInput::new(project, input.index, input.data)),
@@ -1206,9 +1215,9 @@ impl<'a> PageParts<'a> {
     }
 }
 
-/// A page written by a streamed build: its guide, its markdown (the HTML
-/// let go) and its search entry.
-type WrittenPage = (usize, Rendered, Vec<u8>);
+/// A page written: in a streamed build its guide and its markdown (the HTML
+/// let go); its URL and search data.
+type WrittenPage = (Option<(usize, Rendered)>, (String, Arc<PageSearch>));
 
 /// Writes the pages (all, or the page indexes in `only`) in parallel.
 fn write_pages(
@@ -1217,7 +1226,7 @@ fn write_pages(
     theme: &Theme,
     out: &dyn Sink,
     only: Option<&HashSet<usize>>,
-) -> Result<Vec<Option<WrittenPage>>> {
+) -> Result<Vec<WrittenPage>> {
     let site = input.site;
     (0..site.order.len())
         .into_par_iter()
@@ -1234,7 +1243,7 @@ fn write_page(
     theme: &Theme,
     out: &dyn Sink,
     position: usize,
-) -> Result<Option<WrittenPage>> {
+) -> Result<WrittenPage> {
     let SiteInput { project, site, .. } = *input;
     let page = &site.pages[site.order[position]];
     let fresh = match page.guide {
@@ -1258,20 +1267,20 @@ fn write_page(
         None => parts.native_page,
     };
     // Once the page is written its HTML goes. Kept: its search
-    // entry, its anchors, and its links (only those
+    // data, its anchors, and its links (only those
     // the link check or the copy of repository files looks at again
     // were recorded); its headings too when another generator's ids
     // for them are checked.
-    let keep = |fresh: Option<(usize, Rendered)>| {
-        fresh.map(|(g, mut r)| {
-            let entry = crate::search::entry(site, site.order[position], &r, parts.search_limit);
+    let keep = |fresh: Option<(usize, Rendered)>, search: PageSearch| {
+        let fresh = fresh.map(|(g, mut r)| {
             markdown::recycle(std::mem::take(&mut r.html));
             if project.config.generator.is_none() {
                 r.headings = Vec::new();
             }
             r.text = String::new();
-            (g, r, entry)
-        })
+            (g, r)
+        });
+        (fresh, (page.url.clone(), Arc::new(search)))
     };
     if page.data.is_none() && native {
         let (chrome, at) = native::chrome(parts.site_view, &root, &view);
@@ -1279,8 +1288,9 @@ fn write_page(
         let pieces = [before.as_bytes(), view.content.as_bytes(), after.as_bytes()];
         out.write_parts(&page.url, &pieces)?;
         markdown::recycle(chrome);
+        let search = crate::search::from_content(&page.title, view.content);
         drop(view);
-        return Ok(keep(fresh));
+        return Ok(keep(fresh, search));
     }
     let mut context = tera::Context::new();
     context.insert("root", &root);
@@ -1290,9 +1300,11 @@ fn write_page(
         None if page.section.is_some() => "section.html",
         None => "page.html",
     };
-    out.write(&page.url, theme.render(template, &context)?.as_bytes())?;
+    let html = theme.render(template, &context)?;
+    out.write(&page.url, html.as_bytes())?;
     drop((context, view));
-    Ok(keep(fresh))
+    let search = crate::search::from_html(&page.title, &html);
+    Ok(keep(fresh, search))
 }
 
 /// A guide's markdown rendered as its page is written (a streamed build:
@@ -1405,26 +1417,6 @@ fn write_static_files(theme: &mut Theme, rendered: &[Rendered], out: &dyn Sink) 
     out.write("assets/highlight.css", crate::highlight::css().as_bytes())
 }
 
-/// The search index of a build that rendered the markdown before writing:
-/// guides whose page was not written again keep their entry.
-fn write_search_index(
-    site: &Site,
-    rendered: &[Rendered],
-    search_entries: &Mutex<Vec<Vec<u8>>>,
-    out: &dyn Sink,
-    only: Option<&HashSet<usize>>,
-) -> Result<()> {
-    let previous = std::mem::take(&mut *search_entries.lock().unwrap_or_else(|e| e.into_inner()));
-    let redo = |g: usize| only.is_none_or(|o| o.contains(&site.page_index_of_guide(g)));
-    let entries = crate::search::entries(site, rendered, previous, redo);
-    out.write_parts(
-        "search-index.js",
-        &crate::search::index_script(site, &entries),
-    )?;
-    *search_entries.lock().unwrap_or_else(|e| e.into_inner()) = entries;
-    Ok(())
-}
-
 /// The repository files pages link to, when there is no repository URL to
 /// link to instead: only what the index resolved to a publishable file
 /// (regular, tracked, inside the repository, no dotfile: `SiteIndex::withheld`).
@@ -1495,8 +1487,8 @@ struct SiteInput<'a> {
     /// A streamed build's sources: each guide's markdown is rendered as its
     /// page is written.
     streamed: Option<&'a Streamed>,
-    /// Each guide's search entry: the last rebuild's in, this one's out.
-    search_entries: &'a Mutex<Vec<Vec<u8>>>,
+    /// Each page's search data: the last rebuild's in, this one's out.
+    search_entries: &'a Mutex<crate::search::Pages>,
     /// A `serve` rebuild: the 404 page is served at any path of the server.
     serving: bool,
 }

@@ -30,7 +30,8 @@ pub struct Rendered {
     pub ignored_lines: Vec<usize>,
     /// The page has ```mermaid diagrams (the theme then loads Mermaid).
     pub has_mermaid: bool,
-    /// The start of the page's plain text, code left out, for search.
+    /// The start of the page's plain text, code left out (kept up to the
+    /// pass's limit: none in a build, whose search index reads the HTML).
     pub text: String,
     /// Labels of the page's footnotes (`[^1]:`), which Python-Markdown
     /// gives the ids `fn:1` and `fnref:1`.
@@ -285,8 +286,9 @@ pub(crate) type Rewrite<'a> = &'a dyn Fn(&str) -> (Option<String>, Option<Target
 /// Highlights a code block: `(language, code)` → the inner HTML of `<code>`.
 pub(crate) type Highlight<'a> = &'a dyn Fn(&str, &str) -> Option<String>;
 
-/// Searchable text kept per page by default (the start of the body is enough
-/// to rank and show).
+/// Plain text kept per page by `render` (the tests'; the build keeps none:
+/// the search index reads the pages' HTML, every word of it).
+#[cfg(test)]
 pub(crate) const TEXT_LIMIT: usize = 3000;
 
 fn pass(text: &str, body_start: usize, html_with: Option<(Rewrite, Highlight, usize)>) -> Rendered {

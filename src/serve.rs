@@ -63,8 +63,8 @@ pub struct Session {
     shape: Vec<String>,
     /// Output path → hash of what was written there.
     written: HashMap<String, u64>,
-    /// Each guide's search entry last time.
-    search_entries: Vec<Vec<u8>>,
+    /// Each page's search data last time.
+    search_entries: crate::search::Pages,
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -102,7 +102,7 @@ impl Session {
             history: None,
             shape: Vec::new(),
             written: HashMap::new(),
-            search_entries: Vec::new(),
+            search_entries: Default::default(),
         }
     }
 

@@ -115,8 +115,9 @@ fn search_from_a_shared_link_finds_the_hotfix_guide() {
         .split("id=\"search-results\"")
         .nth(1)
         .expect("a results panel");
+    // Each result links its section, with the words to highlight there.
     assert!(
-        results.contains("href=\"release/hotfix-guide.html\""),
+        results.contains("href=\"release/hotfix-guide.html?h=hotfix"),
         "{results}"
     );
     assert!(
@@ -141,11 +142,12 @@ fn search_links_a_heading_that_matches() {
     let Some((_tmp, site)) = built_handbook() else {
         return;
     };
-    // The index holds most headings as their text alone: the script spells
-    // their ids, which must be the pages' own.
+    // The index holds each section's id, the page's own.
     let index = std::fs::read_to_string(site.join("search-index.js")).unwrap();
-    assert!(index.contains("\"Bring the fix home\""), "{index}");
-    assert!(!index.contains("\"bring-the-fix-home\""));
+    assert!(
+        index.contains("\"bring-the-fix-home\",\"Bring the fix home\""),
+        "{index}"
+    );
     let page = std::fs::read_to_string(site.join("release/hotfix-guide.html")).unwrap();
     assert!(page.contains("<h3 id=\"bring-the-fix-home\">"));
     let (dom, log) = chromium(
@@ -154,7 +156,7 @@ fn search_links_a_heading_that_matches() {
     );
     let results = dom.split("id=\"search-results\"").nth(1).unwrap();
     assert!(
-        results.contains("href=\"release/hotfix-guide.html#bring-the-fix-home\""),
+        results.contains("href=\"release/hotfix-guide.html?h=bring#bring-the-fix-home\""),
         "{results}"
     );
     assert_eq!(console_messages(&log), Vec::<&str>::new());
@@ -317,7 +319,9 @@ fn a_shared_search_link_plants_no_handler_from_hostile_names() {
         .split("id=\"search-results\"")
         .nth(1)
         .expect("a results panel");
-    let results = &results[..results.find("</div>").unwrap_or(results.len())];
+    let results = &results[..results
+        .find("id=\"search-status\"")
+        .unwrap_or(results.len())];
     assert_eq!(
         results.matches("class=\"al-search-result\"").count(),
         2,
@@ -326,11 +330,11 @@ fn a_shared_search_link_plants_no_handler_from_hostile_names() {
     assert!(!results.contains(" onfocus="), "{results}");
     assert!(!results.contains("<img"), "{results}");
     assert!(
-        results.contains("href=\"index.html#zonfocusalert1x\""),
+        results.contains("href=\"index.html?h=stripes#zonfocusalert1x\""),
         "{results}"
     );
     assert!(
-        results.contains("href=\"a%22onfocus=%22alert(2)%22x=%22.html\""),
+        results.contains("href=\"a%22onfocus=%22alert(2)%22x=%22.html?h=stripes\""),
         "{results}"
     );
     assert_eq!(console_messages(&log), Vec::<&str>::new());

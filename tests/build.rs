@@ -757,20 +757,39 @@ fn search_index_is_a_script_safe_call_with_every_page() {
     let json = script
         .strip_prefix("window.almanacSearch && window.almanacSearch(")
         .and_then(|s| s.strip_suffix(");\n"))
-        .expect("a call with the entries");
-    let entries: Vec<serde_json::Value> = serde_json::from_str(json).unwrap();
-    let titles: Vec<&str> = entries.iter().map(|e| e["t"].as_str().unwrap()).collect();
+        .expect("a call with the index");
+    let index: serde_json::Value = serde_json::from_str(json).unwrap();
+    let titles: Vec<&str> = index["p"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p[0].as_str().unwrap())
+        .collect();
     assert_eq!(titles, ["Home", "Closing </script> tags"]);
-    // A heading whose id the script spells from its text is the text alone.
+    // The second page's sections: its start, then each h2 with its id.
+    let sections: Vec<(&str, &str)> = index["e"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e[0] == 1)
+        .map(|e| (e[1].as_str().unwrap(), e[2].as_str().unwrap()))
+        .collect();
     assert_eq!(
-        entries[1]["h"],
-        serde_json::json!(["Escaping <b>", ["undo", "Rollback"], ["déjà-vu", "Déjà vu"]])
+        sections,
+        [
+            ("", ""),
+            ("escaping-b", "Escaping <b>"),
+            ("undo", "Rollback"),
+            ("déjà-vu", "Déjà vu")
+        ]
     );
     assert!(
-        entries[1]["b"]
-            .as_str()
+        index["e"]
+            .as_array()
             .unwrap()
-            .contains("Text with </script> in it")
+            .iter()
+            .any(|e| e[3].as_str().unwrap().contains("Text with </script> in it")),
+        "{index}"
     );
 }
 

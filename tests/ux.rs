@@ -234,3 +234,53 @@ fn calendar_chips_and_chart_text_are_readable_and_the_timeline_shows_today() {
     let server = serve(handbook(), "2027-03-02");
     run("calendar.mjs", &server);
 }
+
+/// Whole-site search (issue 20): served over HTTP, and built into a folder
+/// opened from `file://`.
+#[test]
+fn search_finds_every_word_per_section_on_phone_and_desktop() {
+    if !available() {
+        return;
+    }
+    let server = serve(handbook(), "2026-12-06");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let built = common::almanac(&[
+        "-C",
+        handbook().to_str().unwrap(),
+        "build",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    let file_url = format!("file://{}/", out.display());
+    // A site of 1,001 pages, whose index is sharded.
+    let large = common::Fixture::with(&[("content/README.md", "# Home\n\nWelcome.\n")]);
+    for i in 0..1001 {
+        let own: Vec<String> = (0..30).map(|j| format!("w{i}x{j}")).collect();
+        large.write(
+            &format!("content/part{}/p{i:04}.md", i % 4),
+            &format!(
+                "# Page {i}\n\nWord{i} and ünïcode text.\n\n## More {{#more}}\n\n{}\n",
+                own.join(" ")
+            ),
+        );
+    }
+    large.build(&[]);
+    let large_url = format!("file://{}/", large.path("public").display());
+    let run = Command::new("node")
+        .arg(scripts().join("search.mjs"))
+        .arg(&server.url)
+        .arg(&file_url)
+        .arg(&large_url)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&run.stdout);
+    println!("{report}");
+    assert!(
+        run.status.success(),
+        "search.mjs failed:\n{report}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}

@@ -67,6 +67,9 @@ pub(crate) fn chrome(site: &SiteView, root: &str, page: &PageView) -> (String, u
     o.push_str("\n</div>\n<footer class=\"al-footer\">Built with almanac</footer>\n<script src=\"");
     esc(o, root);
     o.push_str("assets/almanac.js\"></script>\n");
+    o.push_str("<script defer src=\"");
+    esc(o, root);
+    o.push_str("assets/search.js\"></script>\n");
     if page.has_mermaid {
         o.push_str("<script src=\"");
         esc(o, root);

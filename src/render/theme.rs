@@ -35,6 +35,8 @@ const DEFAULT_THEME: &[(&str, &str)] = builtin!(
     "templates/report_style.html",
     "static/assets/almanac.css",
     "static/assets/almanac.js",
+    "static/assets/search.js",
+    "static/assets/search.css",
     "static/assets/vendor/mermaid.min.js",
     "static/assets/vendor/mermaid.LICENSE",
 );
