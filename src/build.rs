@@ -1288,7 +1288,8 @@ fn write_page(
         let pieces = [before.as_bytes(), view.content.as_bytes(), after.as_bytes()];
         out.write_parts(&page.url, &pieces)?;
         markdown::recycle(chrome);
-        let search = crate::search::from_content(&page.title, view.content);
+        let depth = crate::search::Depth::for_site(site.pages.len());
+        let search = crate::search::from_content(&page.title, view.content, depth);
         drop(view);
         return Ok(keep(fresh, search));
     }
@@ -1303,7 +1304,8 @@ fn write_page(
     let html = theme.render(template, &context)?;
     out.write(&page.url, html.as_bytes())?;
     drop((context, view));
-    let search = crate::search::from_html(&page.title, &html);
+    let depth = crate::search::Depth::for_site(site.pages.len());
+    let search = crate::search::from_html(&page.title, &html, depth);
     Ok(keep(fresh, search))
 }
 
