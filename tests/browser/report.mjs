@@ -73,6 +73,19 @@ for (const [kind, go] of where) {
       const { count, wrapped } = await wrappedDates(page);
       assert.ok(count >= 8, `${count} dates`); // as of, 3 × planned and actual, an incident
       assert.deepEqual(wrapped, []);
+      // Chart text as displayed: the inline SVGs' text boxes, at least 12 px
+      // (a phone scrolls a chart sideways rather than shrink it).
+      const smallest = await page.evaluate(() => {
+        // Each text's font size in the SVG's units, times the SVG's scale.
+        const sizes = [...document.querySelectorAll("figure svg")].flatMap((svg) => {
+          const box = svg.viewBox.baseVal;
+          const scale = box && box.width ? svg.getBoundingClientRect().width / box.width : 1;
+          return [...svg.querySelectorAll("text")].map((t) => parseFloat(getComputedStyle(t).fontSize) * scale);
+        });
+        return sizes.length ? Math.min(...sizes) : null;
+      });
+      assert.ok(smallest !== null, "charts with text");
+      assert.ok(smallest >= 12, `smallest chart text ${smallest.toFixed(1)} px`);
       await page.screenshot({ path: `${shots}report-${kind}-${label}.png`, fullPage: true });
       await page.context().close();
     });
