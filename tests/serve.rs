@@ -6,7 +6,7 @@ mod common;
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
@@ -15,60 +15,10 @@ use almanac::serve::Session;
 use almanac::watch::Change;
 use common::Fixture;
 
-struct Server {
-    child: Child,
-    addr: String,
-    dir: String,
-    log: Receiver<String>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::Served as Server;
 
 fn start(site: &Fixture) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_almanac"))
-        .args([
-            "-C",
-            site.root().to_str().unwrap(),
-            "--color",
-            "never",
-            "serve",
-            "--port",
-            "0",
-        ])
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, log) = channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if let Ok(line) = log.recv_timeout(Duration::from_millis(200))
-            && let Some(rest) = line.strip_prefix("serving ")
-        {
-            let (dir, url) = rest.split_once(" at http://").unwrap();
-            let addr = url.split('/').next().unwrap().to_string();
-            return Server {
-                child,
-                addr,
-                dir: dir.to_string(),
-                log,
-            };
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("serve did not start");
+    common::serve(site.root(), &[])
 }
 
 /// A raw HTTP/1.1 exchange: (status, headers, body).

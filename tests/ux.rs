@@ -6,23 +6,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
+use common::Served;
+
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::channel;
-use std::time::{Duration, Instant};
-
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use std::process::Command;
 
 fn scripts() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
@@ -54,53 +41,20 @@ fn available() -> bool {
 }
 
 /// `almanac serve` on the project at `root`, with "today" fixed.
-fn serve(root: &Path, today: &str) -> Server {
+fn serve(root: &Path, today: &str) -> Served {
     let epoch = common::at(&format!("{today}T12:00:00Z")).to_string();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_almanac"))
-        .args([
-            "-C",
-            root.to_str().unwrap(),
-            "--color",
-            "never",
-            "serve",
-            "--port",
-            "0",
-        ])
-        .env("SOURCE_DATE_EPOCH", epoch)
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, log) = channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if let Ok(line) = log.recv_timeout(Duration::from_millis(200))
-            && let Some(rest) = line.strip_prefix("serving ")
-        {
-            // "serving DIR at http://127.0.0.1:PORT/ (Ctrl-C to stop)"
-            let (_, after) = rest.split_once(" at ").unwrap();
-            let url = after.split_whitespace().next().unwrap().to_string();
-            assert!(url.ends_with('/'), "{line}");
-            return Server { child, url };
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("serve did not start");
+    common::serve(root, &[("SOURCE_DATE_EPOCH", &epoch)])
 }
 
-/// Runs `tests/browser/<script>` against the served site; its report is
-/// printed, and a failed check fails the test.
-fn run(script: &str, server: &Server) {
+/// Runs `tests/browser/<script>` against the served site, with `extra`
+/// arguments after its URL; its report is printed, and a failed check
+/// fails the test.
+fn run(script: &str, server: &Served, extra: &[&str]) {
     let out = Command::new("node")
         .arg(scripts().join(script))
-        .arg(&server.url)
+        .arg(server.url())
+        .args(extra)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
     let report = String::from_utf8_lossy(&out.stdout);
@@ -122,7 +76,7 @@ fn every_page_type_passes_axe_on_phone_and_desktop_in_light_and_dark() {
         return;
     }
     let server = serve(handbook(), "2026-12-06");
-    run("axe.mjs", &server);
+    run("axe.mjs", &server, &[]);
 }
 
 #[test]
@@ -148,19 +102,7 @@ fn the_quarterly_report_prints_on_three_pages_with_dates_whole_and_passes_axe() 
     );
     assert_eq!(written.code, 0, "{}", written.stderr);
     let server = serve(handbook(), "2026-12-06");
-    let out = Command::new("node")
-        .arg(scripts().join("report.mjs"))
-        .arg(&server.url)
-        .arg(&file)
-        .output()
-        .unwrap();
-    let report = String::from_utf8_lossy(&out.stdout);
-    println!("{report}");
-    assert!(
-        out.status.success(),
-        "report.mjs failed:\n{report}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run("report.mjs", &server, &[file.to_str().unwrap()]);
 }
 
 /// A 57-page site: a long guide (eight sections, four subsections, a shell
@@ -222,7 +164,7 @@ fn the_frame_works_by_touch_and_keyboard_on_phone_tablet_and_desktop() {
     }
     let site = frame_fixture();
     let server = serve(site.root(), "2026-12-06");
-    run("frame.mjs", &server);
+    run("frame.mjs", &server, &[]);
 }
 
 #[test]
@@ -232,7 +174,7 @@ fn calendar_chips_and_chart_text_are_readable_and_the_timeline_shows_today() {
     }
     // After 1.0.0's planned 2027-02-23: overdue.
     let server = serve(handbook(), "2027-03-02");
-    run("calendar.mjs", &server);
+    run("calendar.mjs", &server, &[]);
 }
 
 /// Whole-site search (issue 20): served over HTTP, and built into a folder
@@ -268,19 +210,5 @@ fn search_finds_every_word_per_section_on_phone_and_desktop() {
     }
     large.build(&[]);
     let large_url = format!("file://{}/", large.path("public").display());
-    let run = Command::new("node")
-        .arg(scripts().join("search.mjs"))
-        .arg(&server.url)
-        .arg(&file_url)
-        .arg(&large_url)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    let report = String::from_utf8_lossy(&run.stdout);
-    println!("{report}");
-    assert!(
-        run.status.success(),
-        "search.mjs failed:\n{report}\n{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    run("search.mjs", &server, &[&file_url, &large_url]);
 }

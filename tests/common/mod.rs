@@ -2,8 +2,11 @@
 //! and helpers to read what it wrote.
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
 
 pub struct Fixture {
     dir: tempfile::TempDir,
@@ -316,4 +319,74 @@ pub fn browser_available() -> bool {
         );
     }
     found
+}
+
+/// `almanac serve --port 0` running on a project, stopped when dropped.
+pub struct Served {
+    pub child: Child,
+    /// `127.0.0.1:PORT`.
+    pub addr: String,
+    /// The folder it serves.
+    pub dir: String,
+    /// Its stderr, line by line.
+    pub log: Receiver<String>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Served {
+    /// `http://127.0.0.1:PORT/`.
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+}
+
+/// Starts `almanac serve` on the project at `root` with `env`, and waits
+/// for its "serving DIR at http://ADDR/" line.
+pub fn serve(root: &Path, env: &[(&str, &str)]) -> Served {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_almanac"))
+        .args([
+            "-C",
+            root.to_str().unwrap(),
+            "--color",
+            "never",
+            "serve",
+            "--port",
+            "0",
+        ])
+        .envs(env.iter().copied())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, log) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if let Ok(line) = log.recv_timeout(Duration::from_millis(200))
+            && let Some(rest) = line.strip_prefix("serving ")
+        {
+            let (dir, url) = rest.split_once(" at http://").unwrap();
+            let addr = url.split('/').next().unwrap().to_string();
+            return Served {
+                child,
+                addr,
+                dir: dir.to_string(),
+                log,
+            };
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("serve did not start");
 }
