@@ -101,13 +101,6 @@ fn main(o: &mut String, page: &PageView, at: &mut usize) {
         o.push_str("</li></ol>\n</nav>\n");
     }
     o.push('\n');
-    if page.toc.len() > 1 {
-        o.push_str(
-            "<details class=\"al-toc-inline\">\n  <summary>On this page</summary>\n  <ul>\n  ",
-        );
-        toc_items(o, page);
-        o.push_str("\n  </ul>\n</details>");
-    }
     o.push_str("\n<article class=\"al-content\">\n");
     let owner = page.owner.filter(|s| !s.is_empty());
     if !page.audience.is_empty() || owner.is_some() || page.review_by.is_some() {

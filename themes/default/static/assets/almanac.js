@@ -78,6 +78,18 @@
     navToc.setAttribute("aria-label", "On this page");
     currentEntry.parentNode.insertBefore(navToc, currentEntry.nextSibling);
   }
+  // Between 800 and 1200 px, where the column is hidden, the same list
+  // folds open above the article (made here: the page carries it once).
+  var article = document.querySelector(".al-content");
+  if (tocList && article) {
+    var inline = document.createElement("details");
+    inline.className = "al-toc-inline";
+    var summary = document.createElement("summary");
+    summary.textContent = "On this page";
+    inline.appendChild(summary);
+    inline.appendChild(tocList.cloneNode(true));
+    article.parentNode.insertBefore(inline, article);
+  }
   showCurrent();
   var tocLinks = Array.prototype.slice.call(document.querySelectorAll(".al-toc a, .al-toc-inline a, .al-nav-toc a"));
   var headings = [];
