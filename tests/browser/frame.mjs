@@ -211,6 +211,25 @@ for (const scheme of ["light", "dark"]) {
   });
 }
 
+await test("1440, a short window: the 'On this page' column follows the mark", async () => {
+  const page = await newPage({ width: 1440, height: 320 }, "light");
+  await open(page, "long.html");
+  const overflows = await page.evaluate(() => {
+    const aside = document.querySelector(".al-toc");
+    return aside.scrollHeight > aside.clientHeight;
+  });
+  assert.ok(overflows, "the column's list is longer than the window");
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  await page.waitForFunction(() => document.querySelector(".al-toc a.al-toc-active")?.getAttribute("href") === "#detail-8");
+  const inView = await page.evaluate(() => {
+    const aside = document.querySelector(".al-toc").getBoundingClientRect();
+    const mark = document.querySelector(".al-toc a.al-toc-active").getBoundingClientRect();
+    return mark.top >= aside.top && mark.bottom <= aside.bottom;
+  });
+  assert.ok(inView, "the marked entry is inside the column's visible part");
+  await page.context().close();
+});
+
 await test("1440: the current page's entry is scrolled into view in a long nav", async () => {
   const page = await newPage({ width: 1440, height: 600 }, "light");
   await open(page, "area-5/page-10.html");

@@ -112,8 +112,17 @@
       var on = href !== null && decodeURIComponent(a.getAttribute("href")) === href;
       a.classList.toggle("al-toc-active", on);
       if (on) a.setAttribute("aria-current", "location"); else a.removeAttribute("aria-current");
+      // A long list in the column follows the mark (the column scrolls,
+      // never the page).
+      if (on && aside && aside.contains(a)) {
+        var box = aside.getBoundingClientRect(), at = a.getBoundingClientRect();
+        if (box.height && (at.top < box.top || at.bottom > box.bottom)) {
+          aside.scrollTop += at.top - box.top - (box.height - at.height) / 2;
+        }
+      }
     });
   }
+  var aside = document.querySelector(".al-toc");
   if (headings.length && "IntersectionObserver" in window) {
     // Any heading crossing the line below the header (or the upper part of
     // the screen), or the page's end coming into view, moves the mark.
