@@ -31,9 +31,16 @@ for (const [label, viewport] of [["390", PHONE], ["1440", DESKTOP]]) {
         const smallest = (Math.min(...c.sizes) * c.shown) / c.width;
         assert.ok(smallest >= 12, `${c.src}: ${smallest.toFixed(1)} px (shown ${c.shown} of ${c.width})`);
       }
-      // A chart wider than the phone scrolls in its figure, not the page.
+      // A chart wider than the phone scrolls in its figure, not the page,
+      // and opens on its newest values (its right end).
       const overflow = await page.evaluate(() => document.scrollingElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px`);
+      const scrolled = await page.evaluate(() =>
+        [...document.querySelectorAll("figure.al-chart")]
+          .filter((f) => f.scrollWidth > f.clientWidth)
+          .map((f) => f.scrollWidth - f.clientWidth - f.scrollLeft));
+      if (label === "390") assert.ok(scrolled.length > 0, "charts scroll on a phone");
+      assert.ok(scrolled.every((left) => left <= 1), `px left of each chart's end: ${scrolled}`);
     });
   }
   await page.context().close();

@@ -134,6 +134,17 @@
     markSection();
   }
 
+  // A chart too wide for the screen scrolls in its figure; it opens on its
+  // newest values, at the right (images are sized by their width and
+  // height attributes, or once loaded).
+  function newestInView() {
+    document.querySelectorAll("figure.al-chart").forEach(function (figure) {
+      if (figure.scrollWidth > figure.clientWidth) figure.scrollLeft = figure.scrollWidth;
+    });
+  }
+  newestInView();
+  window.addEventListener("load", newestInView);
+
   // Wide tables scroll sideways in a frame a keyboard can reach and a screen
   // reader can name.
   var tables = [];
