@@ -194,6 +194,8 @@ pub(crate) fn from_content(title: &str, content: &str, depth: Depth) -> PageSear
     let mut heading: Option<u8> = None;
     // The tag whose content is skipped, while inside one (nesting counted).
     let mut skip: Option<(&str, usize)> = None;
+    // Inside a `<pre>` whose words are indexed (nesting counted).
+    let mut in_code = 0usize;
     let mut rest = content;
     while let Some(mut lt) = memchr::memchr(b'<', rest.as_bytes()) {
         // A page entry whose text is full reads only headings from here on:
@@ -210,7 +212,10 @@ pub(crate) fn from_content(title: &str, content: &str, depth: Depth) -> PageSear
             lt = 0;
         }
         if skip.is_none() {
-            push_text(&mut sections, heading.is_some(), depth, &rest[..lt]);
+            match in_code > 0 {
+                true => push_code(&mut sections, &rest[..lt]),
+                false => push_text(&mut sections, heading.is_some(), depth, &rest[..lt]),
+            }
         }
         let after = &rest[lt + 1..];
         // A comment is passed over whole.
@@ -248,6 +253,16 @@ pub(crate) fn from_content(title: &str, content: &str, depth: Depth) -> PageSear
             continue;
         }
         match name {
+            // Code blocks' words are found too (a command, a config key),
+            // though never shown in an excerpt; a large site's index leaves
+            // them out with the rest of the text.
+            "pre" if depth.sections && !tag.ends_with('/') => match closing {
+                true => in_code = in_code.saturating_sub(1),
+                false => {
+                    in_code += 1;
+                    push_code(&mut sections, " ");
+                }
+            },
             "pre" | "script" | "style" | "svg" | "template" if !closing => {
                 let skipped = match name {
                     "pre" => "pre",
@@ -317,6 +332,8 @@ struct Open {
     id: String,
     heading: String,
     text: String,
+    /// The text of its code blocks: searched, not shown.
+    code: String,
     /// The text holds as much as the index's `Depth` takes.
     full: bool,
 }
@@ -331,7 +348,7 @@ impl Open {
         terms: &mut ahash::AHashMap<Cow<'a, str>, u32>,
     ) -> Section {
         terms.clear();
-        for word in words(&self.text) {
+        for word in words(&self.text).chain(words(&self.code)) {
             add(terms, word, 1);
         }
         let heading: Vec<Cow<str>> = words(&self.heading).collect();
@@ -359,6 +376,13 @@ impl Open {
             terms: joined,
             weights,
         }
+    }
+}
+
+/// Adds `raw` (HTML text of a code block) to the last section's code.
+fn push_code(sections: &mut [Open], raw: &str) {
+    if let Some(open) = sections.last_mut() {
+        open.code.push_str(&decode(raw));
     }
 }
 
@@ -783,7 +807,16 @@ mod tests {
         assert!(third.contains(&("tail", 1)), "{third:?}");
         // The id's words that the heading lacks.
         assert!(third.contains(&("b", HEADING_WEIGHT)), "{third:?}");
-        assert!(!third.iter().any(|(t, _)| *t == "hidden"), "{third:?}");
+        // A code block's words are the section's, not its excerpt's; on a
+        // large site's page entry they are left out.
+        assert!(third.contains(&("hidden", 1)), "{third:?}");
+        assert_eq!(page.sections[2].excerpt, "tail");
+        let large = from_html("Hotfix guide", html, Depth::for_site(FULL_TEXT_PAGES + 1));
+        assert!(
+            !terms(&large.sections[0])
+                .iter()
+                .any(|(t, _)| *t == "hidden")
+        );
     }
 
     #[test]

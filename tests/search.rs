@@ -238,8 +238,9 @@ fn the_handbook_index_holds_every_word_of_every_page() {
     assert!(index.shards.is_none());
 }
 
-/// The last word of a long page is found, in its own section; code blocks,
-/// scripts and the site's frame are left out.
+/// The last word of a long page is found, in its own section, and so are
+/// the words of its code blocks (never shown); scripts and the site's frame
+/// are left out.
 #[test]
 fn long_pages_are_indexed_to_their_last_word_by_section() {
     let mut long = String::from("# Long guide\n\nOpening words.\n\n## Middle part\n\n");
@@ -271,7 +272,12 @@ fn long_pages_are_indexed_to_their_last_word_by_section() {
     let filler = &index.terms["filler7"];
     assert_eq!(filler.len(), 1, "{filler:?}");
     assert_eq!(filler[0].1, 40);
-    assert!(index.find(&["codeonlyword"]).is_empty());
+    // A code block's words are found in its section, and never shown.
+    assert_eq!(
+        index.find(&["codeonlyword", "flag"]),
+        [("long.html".to_string(), "middle-part".to_string())]
+    );
+    assert!(index.entries.iter().all(|e| !e.3.contains("codeonlyword")));
     // The sidebar and footer of every page are not its words.
     assert!(index.find(&["built"]).is_empty(), "the footer's words");
     // Each section's excerpt is the start of its text.
