@@ -392,10 +392,7 @@ fn legible(css: &str, background: [u8; 3]) -> String {
         if !text_colour {
             continue;
         }
-        let hex = rest
-            .get(..6)
-            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
-        let Some(rgb) = hex.and_then(parse_rgb) else {
+        let Some(rgb) = rest.get(..6).and_then(parse_rgb) else {
             continue;
         };
         let fixed = readable_on(rgb, background);
@@ -406,7 +403,11 @@ fn legible(css: &str, background: [u8; 3]) -> String {
     out
 }
 
+/// `rrggbb` as bytes; `None` for anything else.
 fn parse_rgb(hex: &str) -> Option<[u8; 3]> {
+    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
     let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
     Some([byte(0)?, byte(2)?, byte(4)?])
 }
@@ -673,6 +674,17 @@ mod tests {
         assert!(light.contains("background-color: #ffffff"), "{light}");
         // GitHub's YAML key green (#63a35c) was 2.75:1 on the light background.
         assert!(contrast([0x63, 0xa3, 0x5c], CODE_BG_LIGHT) < AA);
+    }
+
+    #[test]
+    fn the_code_backgrounds_are_the_themes() {
+        let theme = include_str!("../themes/default/static/assets/almanac.css");
+        for bg in [CODE_BG_LIGHT, CODE_BG_DARK] {
+            let hex = format!("--code-bg: #{:02x}{:02x}{:02x};", bg[0], bg[1], bg[2]);
+            assert!(theme.contains(&hex), "{hex} in almanac.css");
+        }
+        assert_eq!(parse_rgb("12345é"), None);
+        assert_eq!(parse_rgb("0a3069"), Some([0x0a, 0x30, 0x69]));
     }
 
     #[test]
