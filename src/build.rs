@@ -1100,6 +1100,14 @@ fn write_site(
     if only.is_none() {
         searches.clear();
     }
+    // A `serve` rebuild whose pages give the index what they gave it last
+    // time (an edit past the part a large site indexes, a change of
+    // markup) leaves the index as it is: making it is most of a large
+    // site's rebuild.
+    let index_unchanged = only.is_some()
+        && written
+            .iter()
+            .all(|(_, (url, search))| searches.get(url).is_some_and(|old| old == search));
     let mut fresh = Vec::new();
     for (markdown, (url, search)) in written {
         fresh.extend(markdown);
@@ -1115,7 +1123,8 @@ fn write_site(
     let rendered = streamed_pages.as_deref().unwrap_or(input.rendered);
     // The rest of the site is written while a streamed build checks its
     // links (the files are few but the search index is large).
-    let rest = || write_rest(input, rendered, &searches, &site_view, theme, out);
+    let index = (!index_unchanged).then_some(&searches);
+    let rest = || write_rest(input, rendered, index, &site_view, theme, out);
     let check = || {
         input.streamed.map(|_| {
             let mut findings = check::links::check(
@@ -1141,11 +1150,12 @@ fn write_site(
 }
 
 /// Every file but the pages: the data's files, 404, sitemap, aliases,
-/// static files, search index and repository files.
+/// static files, search index (unless `searches` is `None`: it has not
+/// changed) and repository files.
 fn write_rest(
     input: &SiteInput,
     rendered: &[Rendered],
-    searches: &crate::search::Pages,
+    searches: Option<&crate::search::Pages>,
     site_view: &SiteView,
     theme: &mut Theme,
     out: &dyn Sink,
@@ -1165,7 +1175,9 @@ fn write_rest(
     write_sitemap(input.site, theme, base_url, out)?;
     write_aliases(project, input.site, theme, out)?;
     write_static_files(theme, rendered, out)?;
-    crate::search::write_index(input.site, searches, out)?;
+    if let Some(searches) = searches {
+        crate::search::write_index(input.site, searches, out)?;
+    }
     for asset in &project.assets {
         out.copy(asset, &project.content_dir.join(asset))?;
     }
