@@ -379,11 +379,38 @@ pub(crate) fn describe_timeline(releases: &[Release], today: NaiveDate) -> Strin
     )
 }
 
+/// Ticks a timeline shows at most: a plan that runs for years (or a typo
+/// such as 2206 for 2026) steps by years or decades, never thousands of
+/// ticks.
+const MAX_PERIOD_TICKS: i32 = 12;
+
 /// The first days of the months (or, over more than 8 months, of the
-/// quarters) from `from` to `to`.
+/// quarters; over longer spans, of every N years, at most
+/// `MAX_PERIOD_TICKS`) from `from` to `to`.
 fn period_starts(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
     let months = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
-    let step = if months > 8 { 3 } else { 1 };
+    let step = match months {
+        ..=8 => 1,
+        _ if months / 3 <= MAX_PERIOD_TICKS => 3,
+        _ => [12, 24, 60, 120, 240, 600, 1200, 2400, 6000, 12000]
+            .into_iter()
+            .find(|step| months / step < MAX_PERIOD_TICKS)
+            .unwrap_or(120_000),
+    };
+    // Year steps start on a January of a year the step divides.
+    let from = match step >= 12 {
+        true => {
+            let years = step / 12;
+            let y = from.year() + (years - from.year().rem_euclid(years)) % years;
+            let first = NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(from);
+            match first < from {
+                true => NaiveDate::from_ymd_opt(y + years, 1, 1).unwrap_or(from),
+                false => first,
+            }
+        }
+        false => from,
+    };
+    let step = step.unsigned_abs();
     let mut out = Vec::new();
     let (mut y, mut m) = (from.year(), from.month());
     // Start at the first period boundary on or after `from`.
@@ -402,7 +429,7 @@ fn period_starts(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
             out.push(d);
         }
         m += step;
-        if m > 12 {
+        while m > 12 {
             y += 1;
             m -= 12;
         }
@@ -652,6 +679,37 @@ mod tests {
             .filter_map(|t| t.rsplit('>').next())
             .filter_map(|t| t.trim().parse::<f64>().ok())
             .collect()
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn timeline_ticks_stay_few_over_any_span() {
+        let months = period_starts(day("2026-01-15"), day("2026-06-30"));
+        assert_eq!(months.first(), Some(&day("2026-02-01")));
+        assert_eq!(months.len(), 5);
+        let quarters = period_starts(day("2026-01-01"), day("2026-12-31"));
+        assert_eq!(
+            quarters,
+            ["2026-01-01", "2026-04-01", "2026-07-01", "2026-10-01"].map(day)
+        );
+        let years = period_starts(day("2026-03-10"), day("2036-02-01"));
+        assert_eq!(years.first(), Some(&day("2027-01-01")));
+        assert!(
+            years.iter().all(|d| d.month() == 1 && d.day() == 1),
+            "{years:?}"
+        );
+        assert!(years.len() <= MAX_PERIOD_TICKS as usize, "{years:?}");
+        // A planned date of 9999-12-31 (a typo, or a placeholder) drew a
+        // 7.5 MB timeline: 32,000 quarter ticks.
+        let far = period_starts(day("2026-01-01"), day("9999-12-31"));
+        assert!(
+            !far.is_empty() && far.len() <= MAX_PERIOD_TICKS as usize,
+            "{far:?}"
+        );
+        assert!(far.windows(2).all(|w| w[0] < w[1]));
     }
 
     fn font_sizes(svg: &str) -> Vec<f64> {
