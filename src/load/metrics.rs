@@ -321,6 +321,19 @@ pub fn parse_all(file: &str, text: &str) -> (Option<Metrics>, Vec<Error>) {
                     .with_hint(format!("define it under kpis, or use one of: {known}")),
                 );
                 obs.values.remove(key);
+            } else if obs.values.get(key).is_some_and(|v| !v.is_finite()) {
+                let (line, column) = observation_value_position(text, key, *n);
+                errors.push(
+                    Error::at(
+                        file,
+                        text,
+                        line,
+                        column,
+                        format!("the value of `{key}` is not a number (.nan or .inf)"),
+                    )
+                    .with_hint("write the measured number, or leave the KPI out of this observation: no data is shown as a gap"),
+                );
+                obs.values.remove(key);
             }
         }
         if obs.release.is_none() && obs.period.is_none() && obs.date.is_none() {
@@ -446,6 +459,15 @@ mod tests {
         ));
         assert_eq!((line, column), (6, 51), "{msg}");
         assert!(msg.contains("`test_pas_rate`, which is not a KPI"), "{msg}");
+        // YAML's .nan and .inf parse as numbers; they are no measurement.
+        for bad in [".nan", ".inf", "-.Inf"] {
+            let (line, column, msg) = error_at(&METRICS.replace(
+                "values: { test_pass_rate: 96.1 }",
+                &format!("values: {{ test_pass_rate: {bad} }}"),
+            ));
+            assert_eq!((line, column), (6, 51), "{bad}: {msg}");
+            assert!(msg.contains("`test_pass_rate` is not a number"), "{msg}");
+        }
         let (line, _, msg) =
             error_at(&METRICS.replace("detected: 2025-08-15T09:00Z", "detected: yesterday"));
         assert_eq!(line, 9, "{msg}");
