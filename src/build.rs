@@ -1294,13 +1294,14 @@ fn write_page(
         });
         (fresh, (page.url.clone(), Arc::new(search)))
     };
+    // How much of the page the search index reads (less on a large site).
+    let depth = crate::search::Depth::for_site(site.pages.len());
     if page.data.is_none() && native {
         let (chrome, at) = native::chrome(parts.site_view, &root, &view);
         let (before, after) = chrome.split_at(at);
         let pieces = [before.as_bytes(), view.content.as_bytes(), after.as_bytes()];
         out.write_parts(&page.url, &pieces)?;
         markdown::recycle(chrome);
-        let depth = crate::search::Depth::for_site(site.pages.len());
         let search = crate::search::from_content(&page.title, view.content, depth);
         drop(view);
         return Ok(keep(fresh, search));
@@ -1316,7 +1317,6 @@ fn write_page(
     let html = theme.render(template, &context)?;
     out.write(&page.url, html.as_bytes())?;
     drop((context, view));
-    let depth = crate::search::Depth::for_site(site.pages.len());
     let search = crate::search::from_html(&page.title, &html, depth);
     Ok(keep(fresh, search))
 }

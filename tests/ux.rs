@@ -40,10 +40,14 @@ fn available() -> bool {
     true
 }
 
+/// `SOURCE_DATE_EPOCH` for noon UTC on `today` (YYYY-MM-DD).
+fn epoch(today: &str) -> String {
+    common::at(&format!("{today}T12:00:00Z")).to_string()
+}
+
 /// `almanac serve` on the project at `root`, with "today" fixed.
 fn serve(root: &Path, today: &str) -> Served {
-    let epoch = common::at(&format!("{today}T12:00:00Z")).to_string();
-    common::serve(root, &[("SOURCE_DATE_EPOCH", &epoch)])
+    common::serve(root, &[("SOURCE_DATE_EPOCH", &epoch(today))])
 }
 
 /// Runs `tests/browser/<script>` against the served site, with `extra`
@@ -87,7 +91,6 @@ fn the_quarterly_report_prints_on_three_pages_with_dates_whole_and_passes_axe() 
     // The standalone file, as `almanac report` writes it to send.
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("report-2026-Q3.html");
-    let epoch = common::at("2026-12-06T12:00:00Z").to_string();
     let written = common::almanac_env(
         &[
             "-C",
@@ -98,7 +101,7 @@ fn the_quarterly_report_prints_on_three_pages_with_dates_whole_and_passes_axe() 
             "--out",
             file.to_str().unwrap(),
         ],
-        &[("SOURCE_DATE_EPOCH", &epoch)],
+        &[("SOURCE_DATE_EPOCH", &epoch("2026-12-06"))],
     );
     assert_eq!(written.code, 0, "{}", written.stderr);
     let server = serve(handbook(), "2026-12-06");

@@ -299,40 +299,25 @@ pub fn parse_all(file: &str, text: &str) -> (Option<Metrics>, Vec<Error>) {
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut dateless = 0;
     for obs in &mut metrics.observations {
-        let unknown: Vec<String> = obs
-            .values
-            .keys()
-            .filter(|k| !ids.contains(k.as_str()))
-            .cloned()
-            .collect();
         for key in &obs.values.keys().cloned().collect::<Vec<_>>() {
             let n = seen.entry(key.clone()).or_insert(0);
             *n += 1;
-            if unknown.contains(key) {
-                let (line, column) = observation_value_position(text, key, *n);
-                errors.push(
-                    Error::at(
-                        file,
-                        text,
-                        line,
-                        column,
-                        format!("observation of `{key}`, which is not a KPI"),
-                    )
-                    .with_hint(format!("define it under kpis, or use one of: {known}")),
-                );
-                obs.values.remove(key);
+            let problem = if !ids.contains(key.as_str()) {
+                Some((
+                    format!("observation of `{key}`, which is not a KPI"),
+                    format!("define it under kpis, or use one of: {known}"),
+                ))
             } else if obs.values.get(key).is_some_and(|v| !v.is_finite()) {
+                Some((
+                    format!("the value of `{key}` is not a number (.nan or .inf)"),
+                    "write the measured number, or leave the KPI out of this observation: no data is shown as a gap".to_string(),
+                ))
+            } else {
+                None
+            };
+            if let Some((message, hint)) = problem {
                 let (line, column) = observation_value_position(text, key, *n);
-                errors.push(
-                    Error::at(
-                        file,
-                        text,
-                        line,
-                        column,
-                        format!("the value of `{key}` is not a number (.nan or .inf)"),
-                    )
-                    .with_hint("write the measured number, or leave the KPI out of this observation: no data is shown as a gap"),
-                );
+                errors.push(Error::at(file, text, line, column, message).with_hint(hint));
                 obs.values.remove(key);
             }
         }
