@@ -42,6 +42,8 @@ pub struct BuildOptions {
     pub strict: bool,
     /// The date plan statuses and report pages are as of, decided by the caller.
     pub today: NaiveDate,
+    /// One version of a handbook with `versions:` (`versions::build`).
+    pub version: Option<Arc<crate::versions::VersionBuild>>,
 }
 
 #[derive(Debug)]
@@ -93,6 +95,124 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
     prepared.write(paths, options, &staging, None)?;
     timer.lap("render and write again (a heading the title scan missed)");
     finish(prepared, staging, options, timer)
+}
+
+/// Every version of a handbook with `versions:` (`versions::build`): each
+/// loaded and laid out first, `ui` told their pages, then each written into
+/// its folder of one staging output. An older version that does not load
+/// (no content yet, a config that does not parse) is left out with a
+/// warning; the root's errors are the build's.
+pub(crate) fn build_versions(
+    options: &BuildOptions,
+    out_dir: &std::path::Path,
+    version_paths: Vec<Paths>,
+    builds: Vec<Arc<crate::versions::VersionBuild>>,
+    warnings: &mut Vec<String>,
+    ui: crate::versions::TellPages,
+) -> Result<BuildReport> {
+    let mut timer = Timer::start();
+    let mut versions = Vec::new();
+    for (i, (paths, build)) in version_paths.into_iter().zip(builds).enumerate() {
+        let mut options = options.clone();
+        options.out = Some(out_dir.to_path_buf());
+        options.version = Some(Arc::clone(&build));
+        match prepare(&paths, &options, &mut timer, Mode::Build) {
+            Ok(prepared) => versions.push((paths, options, build, prepared)),
+            Err(e) if i > 0 => {
+                let said = e.render(false);
+                warnings.push(format!(
+                    "version {} is left out: {}",
+                    build.version.name,
+                    said.lines().next().unwrap_or_default()
+                ));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let built: Vec<_> = versions.iter().map(|(_, _, b, _)| Arc::clone(b)).collect();
+    let maps: Vec<_> = versions.iter().map(|(.., p)| p.page_map()).collect();
+    ui(&built, &maps)?;
+    timer.lap("versions: load and lay out");
+    let staging = Staging::new(out_dir)?;
+    let mut findings = Vec::new();
+    let mut pages = 0;
+    let mut root = None;
+    for (paths, options, build, mut prepared) in versions {
+        let sink = Prefixed {
+            inner: &staging,
+            dir: &build.version.dir,
+        };
+        let scanned = prepared.titles();
+        prepared.write(&paths, &options, &sink, None)?;
+        if !prepared.titles_held(&scanned) {
+            prepared = prepare(&paths, &options, &mut timer, Mode::Retry)?;
+            prepared.write(&paths, &options, &sink, None)?;
+        }
+        pages += prepared.site.pages.len();
+        let label = |text: &str| match build.version.dir.is_empty() {
+            true => text.to_string(),
+            false => format!("[{}] {text}", build.version.name),
+        };
+        findings.extend(prepared.findings.iter().map(|f| {
+            let mut f = f.clone();
+            f.message = label(&f.message);
+            f
+        }));
+        warnings.extend(prepared.warnings.iter().map(|w| label(w)));
+        warnings.extend(prepared.page_warnings().iter().map(|w| label(w)));
+        if root.is_none() {
+            root = Some(prepared);
+        }
+    }
+    timer.lap("versions: markdown, render, write and check links");
+    let Some(root) = root else {
+        return Err(Error::NoGuides { folder: ".".into() });
+    };
+    let mut report = BuildReport {
+        out_dir: out_dir.to_path_buf(),
+        pages,
+        written: false,
+        files: Default::default(),
+        warnings: std::mem::take(warnings),
+        findings,
+        timings: Vec::new(),
+        site: Some(BuiltSite(root)),
+    };
+    let errors = report
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error);
+    if options.strict && errors.count() > 0 {
+        drop(staging);
+        report.timings = timer.into_laps();
+        return Ok(report);
+    }
+    report.files = staging.commit()?;
+    timer.lap("update output");
+    report.timings = timer.into_laps();
+    report.written = true;
+    Ok(report)
+}
+
+/// A version's folder of the output.
+struct Prefixed<'a> {
+    inner: &'a dyn Sink,
+    /// `/`-terminated, or empty for the root.
+    dir: &'a str,
+}
+
+impl Sink for Prefixed<'_> {
+    fn write(&self, rel: &str, contents: &[u8]) -> Result<()> {
+        self.inner.write(&format!("{}{rel}", self.dir), contents)
+    }
+
+    fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<()> {
+        self.inner.write_parts(&format!("{}{rel}", self.dir), parts)
+    }
+
+    fn copy(&self, rel: &str, from: &std::path::Path) -> Result<()> {
+        self.inner.copy(&format!("{}{rel}", self.dir), from)
+    }
 }
 
 /// Reports the findings and, unless `--strict` found broken links, puts the
@@ -257,7 +377,9 @@ pub fn prepare(
         _ => None,
     };
     let today = options.today;
-    let (history, index, theme, mut scanned) = lay_out(&project, cached_history, mode.streamed())?;
+    let history_at = options.version.as_ref().and_then(|v| v.history_at.as_ref());
+    let (history, index, theme, mut scanned) =
+        lay_out(&project, cached_history, history_at, mode.streamed())?;
     let calendar = project.calendar.as_ref().map(|(c, _)| c);
     let data = ReleaseData::new(calendar, project.metrics.as_ref(), &history.releases, today);
     let index = index.with_generated(data.pages().into_iter().map(|p| p.url));
@@ -300,7 +422,10 @@ pub fn prepare(
     } else {
         Vec::new()
     };
-    let (site, warnings) = lay_out_site(&project, &rendered, &index, &history, &data, today);
+    let elsewhere = options.version.as_ref().is_some_and(|v| v.data_elsewhere());
+    let (site, warnings) = lay_out_site(
+        &project, &rendered, &index, &history, &data, today, elsewhere,
+    );
     timer.lap("site");
     Ok(Prepared {
         project,
@@ -331,7 +456,12 @@ fn load(paths: &Paths, options: &BuildOptions, mode: &mut Mode) -> Result<Projec
         Mode::Build => Texts::Bounded(crate::project::source_budget()),
         Mode::Retry | Mode::Serve(_) => Texts::Whole,
     };
-    Project::load_reusing(paths, options.drafts, Load::Strict, texts, earlier.as_mut())
+    let mut project =
+        Project::load_reusing(paths, options.drafts, Load::Strict, texts, earlier.as_mut())?;
+    if let Some(version) = &options.version {
+        version.adjust(&mut project);
+    }
+    Ok(project)
 }
 
 /// The output folder, once it is known to be safe to replace and there is
@@ -369,6 +499,7 @@ fn output_dir(project: &Project, options: &BuildOptions) -> Result<PathBuf> {
 fn lay_out(
     project: &Project,
     cached_history: Option<&history::History>,
+    history_at: Option<&(PathBuf, git2::Oid)>,
     streamed: bool,
 ) -> Result<(
     history::History,
@@ -383,7 +514,11 @@ fn lay_out(
             Some(h) => Ok(h.clone()),
             None => {
                 let files: Vec<String> = project.guides.iter().map(|g| g.file.clone()).collect();
-                history::read(&project.root, tag_pattern, &files)
+                match history_at {
+                    // A version's pages are as old as its tag says.
+                    Some((repo, at)) => history::read_at(repo, tag_pattern, &files, *at),
+                    None => history::read(&project.root, tag_pattern, &files),
+                }
             }
         };
         let theme = Theme::load(&project.root, &project.config);
@@ -514,6 +649,7 @@ fn lay_out_site(
     history: &history::History,
     data: &ReleaseData,
     today: NaiveDate,
+    elsewhere: bool,
 ) -> (Site, Vec<String>) {
     let title = project.title();
     let mut site = Site::new(&project.guides, rendered, index, &title);
@@ -552,6 +688,13 @@ fn lay_out_site(
             }
             !taken
         })
+        .map(|mut p| {
+            // An older version links to the root's data pages.
+            if elsewhere {
+                p.url = format!("../{}", p.url);
+            }
+            p
+        })
         .collect();
     site.add_pages(data_pages);
     (site, warnings)
@@ -586,6 +729,23 @@ impl Prepared {
     /// Each guide's title as the navigation was laid out with.
     fn titles(&self) -> Vec<Option<String>> {
         self.rendered.iter().map(|r| r.title.clone()).collect()
+    }
+
+    /// The pages as the version switcher sees them: each guide's file and
+    /// URL, and every URL written here.
+    pub(crate) fn page_map(&self) -> crate::versions::PageMap {
+        let mut map = crate::versions::PageMap::default();
+        for page in self.site.pages.iter().filter(|p| !p.heading) {
+            if page.url.starts_with("../") {
+                continue;
+            }
+            if let Some(g) = page.guide {
+                map.files
+                    .insert(self.project.guides[g].file.clone(), page.url.clone());
+            }
+            map.urls.insert(page.url.clone());
+        }
+        map
     }
 
     /// Whether the titles the navigation was laid out with (`scanned`) are
@@ -741,6 +901,7 @@ impl Prepared {
             streamed: streamed.as_ref(),
             search_entries,
             serving: served.is_some(),
+            version: options.version.as_deref(),
         };
         let written = write_site(&input, options, &title, theme, out, only)?;
         if let Some(done) = written.rendered {
@@ -869,6 +1030,22 @@ impl<'a> MarkdownInput<'a> {
             root: project.root.clone(),
             text_limit: 0,
         }
+    }
+
+    /// `fingerprint` but for the root: versions are laid out in folders of
+    /// their own, which matters only to pages with includes (not shared).
+    fn across_versions(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (
+            self.project,
+            &self.blob_base,
+            &self.kpi_ids,
+            &self.metrics_file,
+            self.text_limit,
+        )
+            .hash(&mut h);
+        h.finish()
     }
 
     /// A hash of everything a page's markdown rendering depends on besides
@@ -1162,8 +1339,12 @@ fn write_rest(
 ) -> Result<()> {
     let project = input.project;
     let base_url = site_view.base_url;
+    // An older version's data files and sitemap are the root's.
+    let elsewhere = input.version.is_some_and(|v| v.data_elsewhere());
     for (path, contents) in input.data.files(site_view.title) {
-        out.write(&path, contents.as_bytes())?;
+        if !elsewhere {
+            out.write(&path, contents.as_bytes())?;
+        }
     }
     let root_404 = match (input.serving, base_url) {
         // `serve` answers any missing path with it, at the site's root.
@@ -1172,7 +1353,9 @@ fn write_rest(
         (false, None) => String::new(),
     };
     write_404(theme, input.site, &root_404, out)?;
-    write_sitemap(input.site, theme, base_url, out)?;
+    if !elsewhere {
+        write_sitemap(input.site, theme, base_url, out)?;
+    }
     write_aliases(project, input.site, theme, out)?;
     write_static_files(theme, rendered, out)?;
     if let Some(searches) = searches {
@@ -1243,6 +1426,8 @@ fn write_pages(
     (0..site.order.len())
         .into_par_iter()
         .filter(|&position| only.is_none_or(|o| o.contains(&site.order[position])))
+        // An older version's data pages are the root's (`../`).
+        .filter(|&position| !site.pages[site.order[position]].url.starts_with("../"))
         .map(|position| write_page(input, parts, theme, out, position))
         .collect()
 }
@@ -1267,13 +1452,16 @@ fn write_page(
         (&project.guides[g], r)
     });
     let mut view = page_view(site, position, guide, parts.edit_base.as_deref(), parts.nav);
+    let root = root_prefix(&page.url);
+    if let Some(ui) = input.version.and_then(|v| v.ui.get()) {
+        view.versions = ui.markup(&root, &page.url, guide.map(|(g, _)| g.file.as_str()));
+    }
     view.updated = guide
         .and_then(|(g, _)| input.updates.get(&g.file))
         .map(|u| UpdatedView {
             date: u.time.format("%Y-%m-%d").to_string(),
             author: u.author.clone(),
         });
-    let root = root_prefix(&page.url);
     let native = match page.section {
         Some(_) => parts.native_section,
         None => parts.native_page,
@@ -1341,7 +1529,25 @@ fn render_streamed(
         Some(text) => text,
         None => reread(&project.root, guide, streamed.seen.get(g).copied())?,
     };
-    Ok(Some((g, render_one(shared, guide, &text)?)))
+    let Some(version) = input.version else {
+        return Ok(Some((g, render_one(shared, guide, &text)?)));
+    };
+    // Versions share the renderings of the pages they have in common.
+    let key = (
+        guide.path.clone(),
+        text_hash(&text),
+        shared.across_versions(),
+    );
+    if let Some(r) = version.cache.get(&key) {
+        return Ok(Some((g, r)));
+    }
+    let rendered = render_one(shared, guide, &text)?;
+    // A page with includes is as fresh as the files it includes, which
+    // differ between versions.
+    if rendered.expansion.is_none() {
+        version.cache.put(key, &rendered);
+    }
+    Ok(Some((g, rendered)))
 }
 
 /// The template of a page made from the data, its view put in `context`.
@@ -1505,6 +1711,8 @@ struct SiteInput<'a> {
     search_entries: &'a Mutex<crate::search::Pages>,
     /// A `serve` rebuild: the 404 page is served at any path of the server.
     serving: bool,
+    /// One version of a handbook with `versions:`.
+    version: Option<&'a crate::versions::VersionBuild>,
 }
 
 #[cfg(test)]

@@ -27,6 +27,8 @@ pub struct Config {
     pub edit_branch: String,
     pub check: CheckConfig,
     pub changelog: ChangelogConfig,
+    /// `versions:`: the handbook as it stood at each release tag.
+    pub versions: Option<VersionsConfig>,
     /// What another generator's config (`mkdocs.yml`, `book.toml`) at the
     /// root says that almanac's does not: its navigation, its exclusions.
     #[serde(skip)]
@@ -97,6 +99,30 @@ impl Default for ChangelogConfig {
     }
 }
 
+/// The `versions:` section: which release tags get a handbook of their own.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct VersionsConfig {
+    /// The tag names of releases, `{version}` standing for the version; the
+    /// calendar's `tag_pattern` (else `v{version}`) when unset.
+    pub tags: Option<String>,
+    /// How many of the newest final releases (no pre-release suffix) are built.
+    pub keep: usize,
+    /// Built from the working tree at the site root as "dev" when set (the
+    /// branch the working tree is on); the latest release is the root otherwise.
+    pub branch: Option<String>,
+}
+
+impl Default for VersionsConfig {
+    fn default() -> Self {
+        VersionsConfig {
+            tags: None,
+            keep: 5,
+            branch: None,
+        }
+    }
+}
+
 /// `check.external`: how `--external` fetches URLs.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
@@ -138,6 +164,7 @@ impl Default for Config {
             edit_branch: "main".into(),
             check: CheckConfig::default(),
             changelog: ChangelogConfig::default(),
+            versions: None,
             adopted: None,
             generator: None,
             source: None,

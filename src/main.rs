@@ -84,8 +84,9 @@ fn run(cli: &Cli, color: bool, today: NaiveDate, stderr: &mut dyn Write) -> Resu
                 drafts: args.drafts,
                 strict: args.strict,
                 today,
+                version: None,
             };
-            let mut report = build::build(&paths, &options)?;
+            let mut report = almanac::versions::build(&paths, &options)?;
             let site = report.site.take();
             let code = tell_build(&report, args.strict, g, stderr);
             // The site's memory goes back with the process, not one small

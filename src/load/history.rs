@@ -172,7 +172,13 @@ pub struct History {
 /// (with a note); a repository that cannot be read (a garbage `HEAD`, a
 /// truncated pack) is an error naming it, never a silently empty history.
 pub fn read(root: &Path, tag_pattern: &str, files: &[String]) -> Result<History> {
-    read_with(root, tag_pattern, files, &|_, _| true, true)
+    read_with(root, tag_pattern, files, &|_, _| true, true, None)
+}
+
+/// `read`, with the files' last updates as of commit `at` (a version of the
+/// handbook built from a tag) rather than `HEAD`.
+pub fn read_at(root: &Path, tag_pattern: &str, files: &[String], at: git2::Oid) -> Result<History> {
+    read_with(root, tag_pattern, files, &|_, _| true, true, Some(at))
 }
 
 /// `read_some` with each author's first commit: what a report needs.
@@ -181,7 +187,7 @@ pub fn read_report(
     tag_pattern: &str,
     wants_commits: &dyn Fn(&str, chrono::NaiveDate) -> bool,
 ) -> Result<History> {
-    read_with(root, tag_pattern, &[], wants_commits, true)
+    read_with(root, tag_pattern, &[], wants_commits, true, None)
 }
 
 /// `read`, listing the commits only of the releases `wants_commits(version,
@@ -193,7 +199,7 @@ pub fn read_some(
     files: &[String],
     wants_commits: &dyn Fn(&str, chrono::NaiveDate) -> bool,
 ) -> Result<History> {
-    read_with(root, tag_pattern, files, wants_commits, false)
+    read_with(root, tag_pattern, files, wants_commits, false, None)
 }
 
 fn read_with(
@@ -202,6 +208,7 @@ fn read_with(
     files: &[String],
     wants_commits: &dyn Fn(&str, chrono::NaiveDate) -> bool,
     authors: bool,
+    updates_from: Option<git2::Oid>,
 ) -> Result<History> {
     // Objects come from the local repository: verifying each one's hash on
     // every read would be most of the cost of a long history.
@@ -376,7 +383,10 @@ fn read_with(
     let mut remaining = wanted.len();
     if remaining > 0 && !unborn {
         let mut walk = repo.revwalk().map_err(broken)?;
-        walk.push_head().map_err(broken)?;
+        match updates_from {
+            Some(at) => walk.push(at).map_err(broken)?,
+            None => walk.push_head().map_err(broken)?,
+        }
         walk.set_sorting(git2::Sort::TIME).map_err(broken)?;
         // The first path segment of every wanted file: a commit whose root
         // tree has the same entries there as its parent's changed none of them.

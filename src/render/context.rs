@@ -83,6 +83,9 @@ pub(crate) struct PageView<'a> {
     pub updated: Option<UpdatedView>,
     /// Front matter keys almanac itself does not use.
     pub extra: Option<&'a std::collections::BTreeMap<String, serde_json::Value>>,
+    /// The version switcher, banner and canonical link (`versions:`): empty
+    /// markup without versions.
+    pub versions: crate::versions::VersionMarkup,
 }
 
 /// Which of the navigation's two forms the templates use.
@@ -162,6 +165,7 @@ pub(crate) fn page_view<'a>(
             .unwrap_or_default(),
         extra: front.map(|f| &f.extra),
         updated: None,
+        versions: Default::default(),
     };
     let current = site.order[position];
     if nav.html {

@@ -29,7 +29,9 @@ pub(crate) fn chrome(site: &SiteView, root: &str, page: &PageView) -> (String, u
         None if !site.description.is_empty() => meta_description(o, site.description),
         None => {}
     }
-    o.push_str("\n<meta name=\"generator\" content=\"almanac\">\n<link rel=\"stylesheet\" href=\"");
+    o.push_str("\n<meta name=\"generator\" content=\"almanac\">");
+    o.push_str(&page.versions.head);
+    o.push_str("\n<link rel=\"stylesheet\" href=\"");
     esc(o, root);
     o.push_str("assets/almanac.css\">\n<link rel=\"stylesheet\" href=\"");
     esc(o, root);
@@ -47,8 +49,10 @@ pub(crate) fn chrome(site: &SiteView, root: &str, page: &PageView) -> (String, u
     esc(o, root);
     o.push_str("index.html\">");
     esc(o, site.title);
+    o.push_str("</a>");
+    o.push_str(&page.versions.bar);
     o.push_str(concat!(
-        "</a>\n",
+        "\n",
         "  <div class=\"al-search\" role=\"search\">\n",
         "    <label for=\"search-input\" class=\"al-visually-hidden\">Search the handbook</label>\n",
         "    <input id=\"search-input\" type=\"search\" role=\"combobox\" aria-autocomplete=\"list\" placeholder=\"Search (press /)\" autocomplete=\"off\" aria-controls=\"search-results\" aria-expanded=\"false\">\n",
@@ -60,7 +64,9 @@ pub(crate) fn chrome(site: &SiteView, root: &str, page: &PageView) -> (String, u
         "  <nav class=\"al-sidebar\" aria-label=\"Handbook\" id=\"al-sidebar\">\n    "
     ));
     o.push_str(&page.nav_html);
-    o.push_str("\n  </nav>\n  <main class=\"al-main\" id=\"content\">\n  ");
+    o.push_str("\n  </nav>\n  <main class=\"al-main\" id=\"content\">");
+    o.push_str(&page.versions.banner);
+    o.push_str("\n  ");
     main(o, page, &mut at);
     o.push_str("\n  </main>\n  ");
     aside(o, page);

@@ -1,0 +1,1024 @@
+//! `versions:`: the handbook as it stood at each release tag, read from the
+//! repository's objects.
+//!
+//! - **Reading.** Each kept tag's tree is laid out in a scratch folder from
+//!   its blobs (git2; no checkout, the working tree and the repository are
+//!   left alone). A blob is written once and hard-linked wherever a version
+//!   has it, so a file unchanged across versions costs one link.
+//! - **Building.** Every version is loaded and laid out first (the switcher
+//!   of one needs the pages of all), then written into its folder of one
+//!   staging output: the latest release (or the working tree, with `branch:`)
+//!   at the root, each other under `/TAG/`. Nothing is put in place unless
+//!   every version built.
+//! - **Sharing.** A guide's markdown is rendered once for every version whose
+//!   text and site around it are the same (`RenderCache`); the calendar,
+//!   metrics and reports are built once, at the root, from the latest data,
+//!   and the older versions' navigation links there.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use git2::{Oid, Repository};
+
+use crate::build::{self, BuildOptions, BuildReport};
+use crate::config::{Config, VersionsConfig};
+use crate::error::{Error, Result};
+use crate::load::history::{compare_versions, is_prerelease, version_from_tag};
+use crate::markdown::Rendered;
+use crate::project::{Paths, Project};
+
+/// A folder that holds the versions' files while they are built, removed
+/// when dropped.
+pub struct Scratch {
+    dir: PathBuf,
+}
+
+impl Scratch {
+    fn new() -> Result<Scratch> {
+        static COUNT: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "almanac-versions-{}-{}",
+            std::process::id(),
+            COUNT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("blobs"))
+            .map_err(|e| Error::io("making a scratch folder", &dir, e))?;
+        Ok(Scratch { dir })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A git error, said with what almanac was doing.
+fn git(context: impl Into<String>) -> impl FnOnce(git2::Error) -> Error {
+    let context = context.into();
+    move |e| Error::Git {
+        context,
+        message: e.message().to_string(),
+    }
+}
+
+/// Lays out `tree` under `into` from its blobs: each blob written once into
+/// the scratch's `blobs/` (executable ones apart) and hard-linked. Symbolic
+/// links and submodules are left out; so are names git itself refuses
+/// (`.`, `..`, `.git`), which a crafted tree could hold.
+fn lay_out_tree(repo: &Repository, tree: &git2::Tree, scratch: &Path, into: &Path) -> Result<()> {
+    let store = scratch.join("blobs");
+    let mut failed: Option<Error> = None;
+    std::fs::create_dir_all(into).map_err(|e| Error::io("making a folder", into, e))?;
+    let walked = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+        let Ok(name) = entry.name() else {
+            return git2::TreeWalkResult::Skip;
+        };
+        if matches!(name, "." | "..") || name.eq_ignore_ascii_case(".git") || name.contains('\\') {
+            return git2::TreeWalkResult::Skip;
+        }
+        let path = into.join(dir).join(name);
+        let done = match entry.kind() {
+            Some(git2::ObjectType::Tree) => {
+                std::fs::create_dir_all(&path).map_err(|e| Error::io("making a folder", &path, e))
+            }
+            Some(git2::ObjectType::Blob) if entry.filemode() != 0o120000 => {
+                let exec = entry.filemode() & 0o111 != 0;
+                let stored = store.join(format!("{}{}", entry.id(), if exec { "x" } else { "" }));
+                store_blob(repo, entry.id(), &stored, exec).and_then(|()| {
+                    std::fs::hard_link(&stored, &path)
+                        .or_else(|_| std::fs::copy(&stored, &path).map(drop))
+                        .map_err(|e| Error::io("laying out a version", &path, e))
+                })
+            }
+            _ => Ok(()),
+        };
+        match done {
+            Ok(()) => git2::TreeWalkResult::Ok,
+            Err(e) => {
+                failed = Some(e);
+                git2::TreeWalkResult::Abort
+            }
+        }
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    walked.map_err(git("reading a tagged tree"))
+}
+
+/// Writes blob `id` to `stored` unless an earlier version did.
+fn store_blob(repo: &Repository, id: Oid, stored: &Path, exec: bool) -> Result<()> {
+    if stored.exists() {
+        return Ok(());
+    }
+    let blob = repo.find_blob(id).map_err(git("reading a blob"))?;
+    std::fs::write(stored, blob.content()).map_err(|e| Error::io("writing", stored, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if exec { 0o755 } else { 0o644 };
+        std::fs::set_permissions(stored, std::fs::Permissions::from_mode(mode))
+            .map_err(|e| Error::io("writing", stored, e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = exec;
+    Ok(())
+}
+
+/// The project root's path inside the repository's working tree (`None`
+/// when they are the same folder).
+fn root_prefix_in(repo: &Repository, root: &Path) -> Option<String> {
+    let workdir = repo.workdir()?.canonicalize().ok()?;
+    let root = root.canonicalize().ok()?;
+    let rel = root.strip_prefix(&workdir).ok()?;
+    let rel = rel.to_string_lossy().replace('\\', "/");
+    (!rel.is_empty()).then_some(rel)
+}
+
+/// `--at REV` of `check`: the project as it stood at `rev`, laid out in a
+/// scratch folder, and the paths to check it there.
+pub fn checkout_free(paths: &Paths, rev: &str) -> Result<(Scratch, Paths)> {
+    git2::opts::strict_hash_verification(false);
+    let repo = Repository::discover(&paths.root).map_err(git("--at needs a git repository"))?;
+    let tree = repo
+        .revparse_single(rev)
+        .and_then(|o| o.peel_to_tree())
+        .map_err(git(format!("--at {rev}: no such revision")))?;
+    let scratch = Scratch::new()?;
+    let top = scratch.path().join("tree");
+    lay_out_tree(&repo, &tree, scratch.path(), &top)?;
+    let root = match root_prefix_in(&repo, &paths.root) {
+        Some(prefix) => top.join(prefix),
+        None => top,
+    };
+    let moved = Paths {
+        content: moved_flag(&paths.root, &root, paths.content.as_deref()),
+        data: moved_flag(&paths.root, &root, paths.data.as_deref()),
+        config: moved_flag(&paths.root, &root, paths.config.as_deref()),
+        root,
+    };
+    Ok((scratch, moved))
+}
+
+/// A path flag (`--content`, `--data`, `--config`) for a project moved from
+/// `from` to `to`: a path inside the old root moves with it.
+fn moved_flag(from: &Path, to: &Path, flag: Option<&Path>) -> Option<PathBuf> {
+    let flag = flag?;
+    if flag.is_relative() {
+        // Relative flags are taken from the root (`Project::load`).
+        return Some(flag.to_path_buf());
+    }
+    let from = from.canonicalize().unwrap_or_else(|_| from.to_path_buf());
+    match flag.strip_prefix(&from) {
+        Ok(rel) => Some(to.join(rel)),
+        Err(_) => Some(flag.to_path_buf()),
+    }
+}
+
+/// A release tag a version is built from.
+#[derive(Debug, Clone)]
+struct Tagged {
+    version: String,
+    tag: String,
+    commit: Oid,
+}
+
+/// The newest `keep` final releases among the tags matching `pattern`, newest first.
+fn release_tags(repo: &Repository, pattern: &str, keep: usize) -> Result<Vec<Tagged>> {
+    let names = repo.tag_names(None).map_err(git("listing tags"))?;
+    let mut tags: Vec<Tagged> = names
+        .iter()
+        .filter_map(|name| name.ok().flatten())
+        .filter_map(|name| {
+            let version = version_from_tag(pattern, name)?;
+            if is_prerelease(&version) {
+                return None;
+            }
+            let commit = repo
+                .revparse_single(&format!("refs/tags/{name}"))
+                .and_then(|o| o.peel_to_commit())
+                .ok()?;
+            Some(Tagged {
+                version,
+                tag: name.to_string(),
+                commit: commit.id(),
+            })
+        })
+        .collect();
+    tags.sort_by(|a, b| compare_versions(&b.version, &a.version).then(a.tag.cmp(&b.tag)));
+    tags.dedup_by(|a, b| compare_versions(&a.version, &b.version).is_eq());
+    tags.truncate(keep);
+    Ok(tags)
+}
+
+/// One version of the handbook.
+#[derive(Debug, Clone)]
+pub(crate) struct Version {
+    /// As readers see it: `1.2.0`, or `dev` for the working tree.
+    pub(crate) name: String,
+    /// Its folder in the output, `/`-terminated (`""` at the root).
+    pub(crate) dir: String,
+    /// The tagged commit (`None`: the working tree).
+    commit: Option<Oid>,
+    /// A release, not the working tree.
+    pub(crate) release: bool,
+}
+
+/// A version's folder: its tag, made safe as one path segment.
+fn version_dir(tag: &str) -> String {
+    let safe: String = tag
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '?' | '#' | '%' | ' ' => '-',
+            c => c,
+        })
+        .collect();
+    match safe.trim_matches('.') {
+        "" => "version/".to_string(),
+        s => format!("{s}/"),
+    }
+}
+
+/// A page of one version changed since the version before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Change {
+    Added,
+    Modified,
+    /// Renamed from the path given (and maybe edited).
+    Renamed(String),
+}
+
+/// What a version's page says about its change since the previous version.
+#[derive(Debug, Clone)]
+struct PageDiff {
+    /// Root-relative path in this version (the old path for a removed page).
+    file: String,
+    change: Option<Change>,
+    /// Unified diff lines: (`+`, `-`, ` ` or `@`, text).
+    lines: Vec<(char, String)>,
+    added: usize,
+    removed: usize,
+    /// Lines left out of a long diff.
+    cut: usize,
+}
+
+/// Lines of one page's diff shown at most.
+const DIFF_LINES_SHOWN: usize = 400;
+
+/// What one version's build takes from the others: set before it is
+/// prepared (`shared`, `diffs`), and once every version is laid out (`ui`).
+#[derive(Debug)]
+pub struct VersionBuild {
+    pub(crate) version: Version,
+    /// The root's calendar and metrics, for an older version whose data
+    /// pages are the root's.
+    shared: Option<SharedData>,
+    /// Where the history of last updates starts: the repository and the
+    /// tagged commit.
+    pub(crate) history_at: Option<(PathBuf, Oid)>,
+    /// The pages changed since the previous version, and its name.
+    diffs: Option<(String, Vec<PageDiff>)>,
+    /// The "what changed" page's URL in this version, once loaded.
+    changes_url: OnceLock<String>,
+    /// The switcher, banner and canonical link of each page.
+    pub(crate) ui: OnceLock<VersionUi>,
+    /// Renderings shared by every version.
+    pub(crate) cache: Arc<RenderCache>,
+}
+
+#[derive(Debug, Clone)]
+struct SharedData {
+    calendar: Option<(crate::load::calendar::Calendar, String)>,
+    metrics: Option<crate::load::metrics::Metrics>,
+    metrics_text: Option<String>,
+}
+
+impl VersionBuild {
+    /// An older version links to the root's data pages rather than making its own.
+    pub(crate) fn data_elsewhere(&self) -> bool {
+        self.shared.is_some()
+    }
+
+    /// The loaded project, adjusted: the root's data for an older version,
+    /// and the "what changed" page added.
+    pub(crate) fn adjust(&self, project: &mut Project) {
+        if let Some(shared) = &self.shared {
+            project.calendar = shared.calendar.clone();
+            project.metrics = shared.metrics.clone();
+            project.metrics_text = shared.metrics_text.clone();
+        }
+        let Some((previous, diffs)) = &self.diffs else {
+            return;
+        };
+        let files: HashSet<&str> = project.guides.iter().map(|g| g.file.as_str()).collect();
+        let prefix = &project.content_prefix;
+        let in_content = |f: &str| prefix.is_empty() || f.starts_with(&format!("{prefix}/"));
+        let shown: Vec<&PageDiff> = diffs
+            .iter()
+            .filter(|d| match d.change {
+                Some(_) => files.contains(d.file.as_str()),
+                None => in_content(&d.file),
+            })
+            .collect();
+        let taken: HashSet<&str> = project.guides.iter().map(|g| g.path.as_str()).collect();
+        let path = (1..)
+            .map(|n| match n {
+                1 => "what-changed.md".to_string(),
+                n => format!("what-changed-{n}.md"),
+            })
+            .find(|p| !taken.contains(p.as_str()))
+            .unwrap_or_default();
+        let text = changes_markdown(&self.version.name, previous, &shown, prefix);
+        let file = match prefix.is_empty() {
+            true => path.clone(),
+            false => format!("{prefix}/{path}"),
+        };
+        if let Ok(mut guide) = crate::load::guides::parse(&file, &path, text) {
+            guide.nav_hidden = true;
+            let _ = self.changes_url.set(crate::index::page_url(&guide.path));
+            project.guides.push(guide);
+        }
+    }
+}
+
+/// The id of a page's section on the "what changed" page.
+fn change_id(file: &str) -> String {
+    let mut id = String::from("change-");
+    for c in file.chars() {
+        id.push(if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            '-'
+        });
+    }
+    id
+}
+
+/// The "what changed" page: each changed page's diff.
+fn changes_markdown(name: &str, previous: &str, diffs: &[&PageDiff], prefix: &str) -> String {
+    use std::fmt::Write;
+    let esc = crate::markdown::escape;
+    let mut md = format!("---\ntitle: \"What changed since {previous}\"\n---\n\n");
+    let count = |f: fn(&Option<Change>) -> bool| diffs.iter().filter(|d| f(&d.change)).count();
+    let added = count(|c| matches!(c, Some(Change::Added)));
+    let removed = count(Option::is_none);
+    let changed = diffs.len() - added - removed;
+    let _ = writeln!(
+        md,
+        "The pages of the handbook for **{name}** that differ from **{previous}**: \
+         {changed} changed, {added} added, {removed} removed.\n"
+    );
+    if diffs.is_empty() {
+        md.push_str("No page changed.\n");
+    }
+    let rel = |file: &str| -> String {
+        let inner = match prefix.is_empty() {
+            true => file,
+            false => file.strip_prefix(&format!("{prefix}/")).unwrap_or(file),
+        };
+        inner.replace(' ', "%20")
+    };
+    for d in diffs {
+        let title = match &d.change {
+            Some(Change::Added) => "added",
+            Some(Change::Modified) => "changed",
+            Some(Change::Renamed(_)) => "renamed",
+            None => "removed",
+        };
+        let _ = writeln!(
+            md,
+            "## `{}` ({title}) {{#{}}}\n",
+            d.file.replace('`', "'"),
+            change_id(&d.file)
+        );
+        match &d.change {
+            Some(Change::Renamed(from)) => {
+                let _ = writeln!(md, "Was `{}`. ", from.replace('`', "'"));
+            }
+            None => md.push_str("Not in this version. "),
+            _ => {}
+        }
+        if d.change.is_some() {
+            let _ = write!(md, "[Read the page]({}). ", rel(&d.file));
+        }
+        let _ = writeln!(md, "{} added, {} removed.\n", d.added, d.removed);
+        if d.lines.is_empty() {
+            continue;
+        }
+        md.push_str("<pre class=\"al-diff\"><code>");
+        for (origin, text) in &d.lines {
+            let class = match origin {
+                '+' => "al-diff-add",
+                '-' => "al-diff-del",
+                '@' => "al-diff-hunk",
+                _ => "al-diff-same",
+            };
+            let mark = match origin {
+                '@' => "",
+                '+' => "+",
+                '-' => "-",
+                _ => " ",
+            };
+            let _ = writeln!(
+                md,
+                "<span class=\"{class}\">{mark}{}</span>",
+                esc(text.trim_end_matches(['\n', '\r']))
+            );
+        }
+        if d.cut > 0 {
+            let _ = writeln!(
+                md,
+                "<span class=\"al-diff-hunk\">… {} more lines</span>",
+                d.cut
+            );
+        }
+        md.push_str("</code></pre>\n\n");
+    }
+    md
+}
+
+/// Told every version's pages once all are laid out (`build::build_versions`).
+pub(crate) type TellPages<'a> = &'a dyn Fn(&[Arc<VersionBuild>], &[PageMap]) -> Result<()>;
+
+/// The pages of each version: guide file → URL, and every URL.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct PageMap {
+    pub(crate) files: HashMap<String, String>,
+    pub(crate) urls: HashSet<String>,
+}
+
+/// What a version's pages say about the versions.
+#[derive(Debug)]
+pub(crate) struct VersionUi {
+    versions: Vec<Version>,
+    current: usize,
+    /// The newest release.
+    latest: usize,
+    pages: Vec<PageMap>,
+    /// For each version: this version's files → the file they became there.
+    renames: Vec<HashMap<String, String>>,
+    /// This version's files changed since the previous version.
+    changed: HashMap<String, Change>,
+    previous: Option<String>,
+    changes_url: Option<String>,
+    base_url: Option<String>,
+}
+
+/// A page's version markup: in `<head>`, in the top bar, above the content.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub(crate) struct VersionMarkup {
+    pub(crate) head: String,
+    pub(crate) bar: String,
+    pub(crate) banner: String,
+}
+
+impl VersionUi {
+    /// The URL in version `v` of the page at `url` here (from guide `file`),
+    /// `None` when that version has no such page (its home is then shown).
+    fn target(&self, v: usize, url: &str, file: Option<&str>) -> Option<&str> {
+        let map = &self.pages[v];
+        match file {
+            Some(file) => map
+                .files
+                .get(file)
+                .or_else(|| self.renames[v].get(file).and_then(|f| map.files.get(f)))
+                .map(String::as_str),
+            None => map.urls.get(url).map(String::as_str),
+        }
+    }
+
+    pub(crate) fn markup(&self, root: &str, url: &str, file: Option<&str>) -> VersionMarkup {
+        use std::fmt::Write;
+        let esc = crate::markdown::escape;
+        let up = match self.versions[self.current].dir.is_empty() {
+            true => "",
+            false => "../",
+        };
+        let href = |v: usize, target: Option<&str>| -> String {
+            let dir = &self.versions[v].dir;
+            format!("{root}{up}{dir}{}", target.unwrap_or("index.html"))
+        };
+        let current = &self.versions[self.current];
+        let mut m = VersionMarkup::default();
+        let _ = write!(
+            m.bar,
+            "<details class=\"al-versions\"><summary><span class=\"al-visually-hidden\">Version: </span>{}</summary><ul>",
+            esc(&current.name)
+        );
+        for (v, version) in self.versions.iter().enumerate() {
+            let target = match v == self.current {
+                true => Some(url),
+                false => self.target(v, url, file),
+            };
+            let note = match (v == self.latest, version.release, target.is_some()) {
+                (true, _, true) => " <small>latest</small>",
+                (true, _, false) => " <small>latest, home</small>",
+                (false, false, _) => " <small>development</small>",
+                (false, true, false) => " <small>home</small>",
+                _ => "",
+            };
+            let current = match v == self.current {
+                true => " aria-current=\"true\"",
+                false => "",
+            };
+            let _ = write!(
+                m.bar,
+                "<li><a href=\"{}\"{current}>{}{note}</a></li>",
+                esc(&href(v, target)),
+                esc(&version.name)
+            );
+        }
+        m.bar.push_str("</ul></details>");
+        if self.current != self.latest {
+            let there = self.target(self.latest, url, file);
+            let latest = &self.versions[self.latest];
+            let what = match current.release {
+                true => format!("the handbook for <strong>{}</strong>", esc(&current.name)),
+                false => "the handbook as it is being written (<strong>dev</strong>)".to_string(),
+            };
+            let link = match there {
+                Some(_) => "this page there",
+                None => "its home page (this page is not in it)",
+            };
+            let _ = write!(
+                m.banner,
+                "<div class=\"al-version-banner\" role=\"note\"><p>You are reading {what}. The latest release is <strong>{}</strong>: <a href=\"{}\">{link}</a>.</p></div>",
+                esc(&latest.name),
+                esc(&href(self.latest, there))
+            );
+            if let Some(there) = there {
+                let canonical = match &self.base_url {
+                    Some(base) => format!("{base}/{}{there}", self.versions[self.latest].dir),
+                    None => href(self.latest, Some(there)),
+                };
+                let _ = write!(
+                    m.head,
+                    "<link rel=\"canonical\" href=\"{}\">",
+                    esc(&canonical)
+                );
+            }
+        }
+        if let (Some(file), Some(previous), Some(changes)) =
+            (file, &self.previous, &self.changes_url)
+            && let Some(change) = self.changed.get(file)
+        {
+            let what = match change {
+                Change::Added => format!("New since {}", esc(previous)),
+                Change::Modified => format!("Changed since {}", esc(previous)),
+                Change::Renamed(_) => format!("Moved since {}", esc(previous)),
+            };
+            let _ = write!(
+                m.banner,
+                "<p class=\"al-version-changed\">{what}: <a href=\"{root}{}#{}\">what changed</a></p>",
+                esc(changes),
+                change_id(file)
+            );
+        }
+        m
+    }
+}
+
+/// Renderings of guides' markdown shared by every version: a page whose
+/// text and site around it are the same in several versions is rendered once.
+#[derive(Debug, Default)]
+pub struct RenderCache {
+    /// (guide path, hash of its text, hash of the render inputs) → rendering.
+    pages: Mutex<HashMap<(String, u64, u64), Rendered>>,
+    hits: AtomicUsize,
+}
+
+impl RenderCache {
+    pub(crate) fn get(&self, key: &(String, u64, u64)) -> Option<Rendered> {
+        let found = self
+            .pages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)
+            .cloned();
+        if found.is_some() {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+        }
+        found
+    }
+
+    pub(crate) fn put(&self, key: (String, u64, u64), rendered: &Rendered) {
+        self.pages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, rendered.clone());
+    }
+
+    /// How many renderings were taken from the cache.
+    pub fn hits(&self) -> usize {
+        self.hits.load(Ordering::Relaxed)
+    }
+}
+
+/// The config file `paths` name.
+fn read_config(paths: &Paths) -> Result<Config> {
+    let path = match &paths.config {
+        Some(p) => paths.root.join(p),
+        None => paths.root.join("almanac.yaml"),
+    };
+    Config::load(&paths.root, &path, paths.config.is_some())
+}
+
+/// The calendar's `tag_pattern`, read without loading the calendar.
+fn calendar_tag_pattern(paths: &Paths, config: &Config) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Pattern {
+        tag_pattern: Option<String>,
+    }
+    let dir = match (&paths.data, &config.data_dir) {
+        (Some(d), _) | (None, Some(d)) => paths.root.join(d),
+        (None, None) => paths.root.join("data"),
+    };
+    ["calendar.yaml", "calendar.yml"].iter().find_map(|name| {
+        let text = std::fs::read_to_string(dir.join(name)).ok()?;
+        serde_yaml::from_str::<Pattern>(&text).ok()?.tag_pattern
+    })
+}
+
+/// `almanac build` with `versions:` configured: every kept version into one
+/// output; without it, the plain build.
+pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
+    let config = read_config(paths)?;
+    let Some(wanted) = config.versions.clone() else {
+        return build::build(paths, options);
+    };
+    git2::opts::strict_hash_verification(false);
+    let mut warnings = Vec::new();
+    let repo = match Repository::discover(&paths.root) {
+        Ok(repo) => repo,
+        Err(_) => {
+            warnings
+                .push("`versions:` needs a git repository: only the working tree is built".into());
+            return plain(paths, options, warnings);
+        }
+    };
+    let pattern = wanted
+        .tags
+        .clone()
+        .or_else(|| calendar_tag_pattern(paths, &config))
+        .unwrap_or_else(|| "v{version}".to_string());
+    let tags = release_tags(&repo, &pattern, wanted.keep)?;
+    if tags.is_empty() {
+        warnings.push(format!(
+            "`versions:`: no final release tag matches `{pattern}`: only the working tree is built"
+        ));
+        return plain(paths, options, warnings);
+    }
+    build_versions(paths, options, &repo, &wanted, &tags, warnings)
+}
+
+/// The plain build, with the versions' warnings.
+fn plain(paths: &Paths, options: &BuildOptions, warnings: Vec<String>) -> Result<BuildReport> {
+    let mut report = build::build(paths, options)?;
+    report.warnings.splice(0..0, warnings);
+    Ok(report)
+}
+
+/// A version with the project's paths in it.
+struct Source {
+    version: Version,
+    paths: Paths,
+}
+
+fn build_versions(
+    paths: &Paths,
+    options: &BuildOptions,
+    repo: &Repository,
+    wanted: &VersionsConfig,
+    tags: &[Tagged],
+    mut warnings: Vec<String>,
+) -> Result<BuildReport> {
+    let scratch = Scratch::new()?;
+    let prefix = root_prefix_in(repo, &paths.root);
+    let mut versions: Vec<Version> = Vec::new();
+    if wanted.branch.is_some() {
+        versions.push(Version {
+            name: "dev".into(),
+            dir: String::new(),
+            commit: None,
+            release: false,
+        });
+    }
+    for (i, t) in tags.iter().enumerate() {
+        let at_root = i == 0 && versions.is_empty();
+        versions.push(Version {
+            name: t.version.clone(),
+            dir: match at_root {
+                true => String::new(),
+                false => version_dir(&t.tag),
+            },
+            commit: Some(t.commit),
+            release: true,
+        });
+    }
+    // Each version's files: the working tree's, or its tree laid out.
+    let mut sources = Vec::new();
+    for v in &versions {
+        let Some(commit) = v.commit else {
+            sources.push(Source {
+                version: v.clone(),
+                paths: paths.clone(),
+            });
+            continue;
+        };
+        let tree = repo
+            .find_commit(commit)
+            .and_then(|c| c.tree())
+            .map_err(git(format!("reading the tree of {}", v.name)))?;
+        let top = scratch.path().join("trees").join(commit.to_string());
+        lay_out_tree(repo, &tree, scratch.path(), &top)?;
+        let root = match &prefix {
+            Some(p) => top.join(p),
+            None => top,
+        };
+        sources.push(Source {
+            version: v.clone(),
+            paths: Paths {
+                content: moved_flag(&paths.root, &root, paths.content.as_deref()),
+                data: moved_flag(&paths.root, &root, paths.data.as_deref()),
+                config: moved_flag(&paths.root, &root, paths.config.as_deref()),
+                root,
+            },
+        });
+    }
+    let strip = |file: &str| -> Option<String> {
+        match &prefix {
+            Some(p) => file.strip_prefix(&format!("{p}/")).map(str::to_string),
+            None => Some(file.to_string()),
+        }
+    };
+    // The root's data, for the older versions' pages.
+    let root_project = Project::load(
+        &sources[0].paths,
+        options.drafts,
+        crate::project::Load::Strict,
+    )?;
+    let shared = SharedData {
+        calendar: root_project.calendar.clone(),
+        metrics: root_project.metrics.clone(),
+        metrics_text: root_project.metrics_text.clone(),
+    };
+    drop(root_project);
+    let out_dir = {
+        let config = read_config(paths)?;
+        paths
+            .root
+            .join(options.out.as_deref().unwrap_or(&config.output_dir))
+    };
+    let cache = Arc::new(RenderCache::default());
+    let mut builds = Vec::new();
+    for (i, source) in sources.iter().enumerate() {
+        let diffs = versions.get(i + 1).map(|previous| {
+            (
+                previous.name.clone(),
+                page_diffs(repo, source.version.commit, previous.commit, &strip),
+            )
+        });
+        let diffs = match diffs {
+            Some((name, Ok(d))) => Some((name, d)),
+            Some((_, Err(e))) => return Err(e),
+            None => None,
+        };
+        let history_at = source.version.commit.map(|c| (paths.root.clone(), c));
+        builds.push(Arc::new(VersionBuild {
+            version: source.version.clone(),
+            shared: (i != 0).then(|| shared.clone()),
+            history_at,
+            diffs,
+            changes_url: OnceLock::new(),
+            ui: OnceLock::new(),
+            cache: Arc::clone(&cache),
+        }));
+    }
+    build::build_versions(
+        options,
+        &out_dir,
+        sources.into_iter().map(|s| s.paths).collect(),
+        builds,
+        &mut warnings,
+        &|built, maps| ui_for(repo, built, maps, &strip, &config_base(paths, options)),
+    )
+    // The scratch folder goes once every version is written.
+    .inspect(|_| drop(scratch))
+}
+
+/// The base URL pages are published at, from the flag or the config.
+fn config_base(paths: &Paths, options: &BuildOptions) -> Option<String> {
+    options
+        .base_url
+        .clone()
+        .or_else(|| read_config(paths).ok().and_then(|c| c.base_url))
+        .map(|u| u.trim_end_matches('/').to_string())
+}
+
+/// The switcher's facts for each built version, once all are laid out:
+/// `maps[i]` is version `i`'s pages.
+fn ui_for(
+    repo: &Repository,
+    built: &[Arc<VersionBuild>],
+    maps: &[PageMap],
+    strip: &dyn Fn(&str) -> Option<String>,
+    base_url: &Option<String>,
+) -> Result<()> {
+    let versions: Vec<Version> = built.iter().map(|b| b.version.clone()).collect();
+    let latest = versions.iter().position(|v| v.release).unwrap_or(0);
+    for (i, b) in built.iter().enumerate() {
+        let mut renames = Vec::with_capacity(built.len());
+        for (j, other) in built.iter().enumerate() {
+            renames.push(match i == j {
+                true => HashMap::new(),
+                false => rename_map(repo, b.version.commit, other.version.commit, strip)?,
+            });
+        }
+        let (previous, changed) = match &b.diffs {
+            Some((name, diffs)) => (
+                Some(name.clone()),
+                diffs
+                    .iter()
+                    .filter_map(|d| Some((d.file.clone(), d.change.clone()?)))
+                    .collect(),
+            ),
+            None => (None, HashMap::new()),
+        };
+        let _ = b.ui.set(VersionUi {
+            versions: versions.clone(),
+            current: i,
+            latest,
+            pages: maps.to_vec(),
+            renames,
+            changed,
+            previous,
+            changes_url: b.changes_url.get().cloned(),
+            base_url: base_url.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// The tree of `commit`, or of `HEAD` for the working tree.
+fn tree_of<'r>(repo: &'r Repository, commit: Option<Oid>) -> Result<Option<git2::Tree<'r>>> {
+    let found = match commit {
+        Some(c) => repo.find_commit(c).and_then(|c| c.tree()),
+        None => match repo.head().and_then(|h| h.peel_to_tree()) {
+            Ok(t) => Ok(t),
+            Err(_) => return Ok(None),
+        },
+    };
+    found.map(Some).map_err(git("reading a tree"))
+}
+
+/// The diff from `old` to `new` (`None`: the working tree), renames found.
+fn diff<'r>(repo: &'r Repository, old: Option<Oid>, new: Option<Oid>) -> Result<git2::Diff<'r>> {
+    let old_tree = tree_of(repo, old)?;
+    let mut opts = git2::DiffOptions::new();
+    opts.context_lines(3);
+    let mut diff = match new {
+        Some(_) => {
+            let new_tree = tree_of(repo, new)?;
+            repo.diff_tree_to_tree(old_tree.as_ref(), new_tree.as_ref(), Some(&mut opts))
+        }
+        None => {
+            opts.include_untracked(true).recurse_untracked_dirs(true);
+            repo.diff_tree_to_workdir_with_index(old_tree.as_ref(), Some(&mut opts))
+        }
+    }
+    .map_err(git("comparing versions"))?;
+    let mut find = git2::DiffFindOptions::new();
+    find.renames(true).for_untracked(true);
+    diff.find_similar(Some(&mut find))
+        .map_err(git("finding renamed pages"))?;
+    Ok(diff)
+}
+
+fn is_markdown(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
+/// Path of a delta's side, as a string.
+fn side(file: git2::DiffFile) -> Option<String> {
+    file.path().and_then(|p| p.to_str()).map(str::to_string)
+}
+
+/// `from`'s files → what they became in `to` (renames only).
+fn rename_map(
+    repo: &Repository,
+    from: Option<Oid>,
+    to: Option<Oid>,
+    strip: &dyn Fn(&str) -> Option<String>,
+) -> Result<HashMap<String, String>> {
+    // The working tree is compared as its commit: a rename not yet committed
+    // is not followed.
+    let (from, to) = match (from, to) {
+        (None, to) => (head_commit(repo), to),
+        (from, None) => (from, head_commit(repo)),
+        other => other,
+    };
+    if from == to {
+        return Ok(HashMap::new());
+    }
+    let diff = diff(repo, from, to)?;
+    let mut map = HashMap::new();
+    for delta in diff.deltas() {
+        if delta.status() != git2::Delta::Renamed {
+            continue;
+        }
+        if let (Some(old), Some(new)) = (side(delta.old_file()), side(delta.new_file()))
+            && let (Some(old), Some(new)) = (strip(&old), strip(&new))
+        {
+            map.insert(old, new);
+        }
+    }
+    Ok(map)
+}
+
+fn head_commit(repo: &Repository) -> Option<Oid> {
+    repo.head().ok()?.peel_to_commit().ok().map(|c| c.id())
+}
+
+/// The markdown pages changed from `previous` to `version`, with their diffs.
+fn page_diffs(
+    repo: &Repository,
+    version: Option<Oid>,
+    previous: Option<Oid>,
+    strip: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<PageDiff>> {
+    let diff = diff(repo, previous, version)?;
+    let mut pages = Vec::new();
+    for (i, delta) in diff.deltas().enumerate() {
+        let (old, new) = (side(delta.old_file()), side(delta.new_file()));
+        let change = match delta.status() {
+            git2::Delta::Added | git2::Delta::Untracked => Some(Change::Added),
+            git2::Delta::Modified => Some(Change::Modified),
+            git2::Delta::Renamed | git2::Delta::Copied => Some(Change::Renamed(
+                old.as_deref().and_then(strip).unwrap_or_default(),
+            )),
+            git2::Delta::Deleted => None,
+            _ => continue,
+        };
+        let path = match change {
+            None => old,
+            Some(_) => new,
+        };
+        let Some(file) = path.as_deref().filter(|p| is_markdown(p)).and_then(strip) else {
+            continue;
+        };
+        let mut page = PageDiff {
+            file,
+            change,
+            lines: Vec::new(),
+            added: 0,
+            removed: 0,
+            cut: 0,
+        };
+        if let Ok(Some(patch)) = git2::Patch::from_diff(&diff, i) {
+            for h in 0..patch.num_hunks() {
+                let Ok((hunk, count)) = patch.hunk(h) else {
+                    continue;
+                };
+                let header = String::from_utf8_lossy(hunk.header()).into_owned();
+                push_line(&mut page, '@', header);
+                for l in 0..count {
+                    let Ok(line) = patch.line_in_hunk(h, l) else {
+                        continue;
+                    };
+                    let origin = line.origin();
+                    match origin {
+                        '+' => page.added += 1,
+                        '-' => page.removed += 1,
+                        ' ' => {}
+                        _ => continue,
+                    }
+                    push_line(
+                        &mut page,
+                        origin,
+                        String::from_utf8_lossy(line.content()).into_owned(),
+                    );
+                }
+            }
+        }
+        pages.push(page);
+    }
+    pages.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok(pages)
+}
+
+fn push_line(page: &mut PageDiff, origin: char, text: String) {
+    if page.lines.len() < DIFF_LINES_SHOWN {
+        page.lines.push((origin, text));
+    } else {
+        page.cut += 1;
+    }
+}
