@@ -43,7 +43,7 @@ pub struct BuildOptions {
     /// The date plan statuses and report pages are as of, decided by the caller.
     pub today: NaiveDate,
     /// One version of a handbook with `versions:` (`versions::build`).
-    pub version: Option<Arc<crate::versions::VersionBuild>>,
+    pub version: Option<Arc<crate::version_site::VersionBuild>>,
 }
 
 #[derive(Debug)]
@@ -61,6 +61,9 @@ pub struct BuildReport {
     /// The site as loaded and rendered, handed back so that the caller
     /// decides when its memory is freed.
     pub site: Option<BuiltSite>,
+    /// With `versions:`: how many pages took their markdown from another
+    /// version's rendering.
+    pub shared_renderings: Option<usize>,
 }
 
 /// The whole site in memory, in millions of small allocations: freeing them
@@ -106,29 +109,37 @@ pub(crate) fn build_versions(
     options: &BuildOptions,
     out_dir: &std::path::Path,
     version_paths: Vec<Paths>,
-    builds: Vec<Arc<crate::versions::VersionBuild>>,
+    make: crate::version_site::MakeVersion,
     warnings: &mut Vec<String>,
-    ui: crate::versions::TellPages,
+    ui: crate::version_site::TellPages,
 ) -> Result<BuildReport> {
     let mut timer = Timer::start();
+    // Oldest first: each version is compared with the last one that built.
     let mut versions = Vec::new();
-    for (i, (paths, build)) in version_paths.into_iter().zip(builds).enumerate() {
+    let mut previous = None;
+    for (i, paths) in version_paths.into_iter().enumerate().rev() {
+        let build = make(i, previous)?;
         let mut options = options.clone();
         options.out = Some(out_dir.to_path_buf());
         options.version = Some(Arc::clone(&build));
         match prepare(&paths, &options, &mut timer, Mode::Build) {
-            Ok(prepared) => versions.push((paths, options, build, prepared)),
+            Ok(prepared) => {
+                versions.push((paths, options, build, prepared));
+                previous = Some(i);
+            }
             Err(e) if i > 0 => {
                 let said = e.render(false);
                 warnings.push(format!(
-                    "version {} is left out: {}",
+                    "version {} (tag `{}`) is left out: {}",
                     build.version.name,
+                    build.version.tag.as_deref().unwrap_or("-"),
                     said.lines().next().unwrap_or_default()
                 ));
             }
             Err(e) => return Err(e),
         }
     }
+    versions.reverse();
     let built: Vec<_> = versions.iter().map(|(_, _, b, _)| Arc::clone(b)).collect();
     let maps: Vec<_> = versions.iter().map(|(.., p)| p.page_map()).collect();
     ui(&built, &maps)?;
@@ -177,6 +188,7 @@ pub(crate) fn build_versions(
         findings,
         timings: Vec::new(),
         site: Some(BuiltSite(root)),
+        shared_renderings: built.first().map(|b| b.cache.hits()),
     };
     let errors = report
         .findings
@@ -232,6 +244,7 @@ fn finish(
         findings: prepared.findings.clone(),
         timings: Vec::new(),
         site: None,
+        shared_renderings: None,
     };
     report.warnings.extend(prepared.page_warnings());
     report.site = Some(BuiltSite(prepared));
@@ -582,6 +595,7 @@ fn check_options(today: NaiveDate) -> check::CheckOptions {
         changed_since: None,
         external: false,
         today,
+        at: None,
     }
 }
 
@@ -733,8 +747,8 @@ impl Prepared {
 
     /// The pages as the version switcher sees them: each guide's file and
     /// URL, and every URL written here.
-    pub(crate) fn page_map(&self) -> crate::versions::PageMap {
-        let mut map = crate::versions::PageMap::default();
+    pub(crate) fn page_map(&self) -> crate::version_site::PageMap {
+        let mut map = crate::version_site::PageMap::default();
         for page in self.site.pages.iter().filter(|p| !p.heading) {
             if page.url.starts_with("../") {
                 continue;
@@ -1001,6 +1015,10 @@ struct MarkdownInput<'a> {
     /// A hash of the project's pages, assets, config and data files, which
     /// the index and the release data were made from.
     project: u64,
+    /// A hash of the data alone (`across_versions`).
+    data_hash: u64,
+    /// The data's pages and charts are a folder up (an older version's).
+    data_up: bool,
     index: &'a SiteIndex,
     data: &'a ReleaseData<'a>,
     /// `https://host/org/repo/blob/main` when a repository URL is configured.
@@ -1018,6 +1036,8 @@ impl<'a> MarkdownInput<'a> {
     fn new(project: &Project, index: &'a SiteIndex, data: &'a ReleaseData<'a>) -> Self {
         MarkdownInput {
             project: project_hash(project),
+            data_hash: data_hash(project),
+            data_up: false,
             index,
             data,
             blob_base: blob_base(project),
@@ -1032,13 +1052,15 @@ impl<'a> MarkdownInput<'a> {
         }
     }
 
-    /// `fingerprint` but for the root: versions are laid out in folders of
-    /// their own, which matters only to pages with includes (not shared).
+    /// `fingerprint` but for the root, and for the site's pages: versions
+    /// are laid out in folders of their own, which matters only to pages with
+    /// includes (not shared), and a page's links are compared one by one
+    /// (`RenderCache`).
     fn across_versions(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (
-            self.project,
+            self.data_hash,
             &self.blob_base,
             &self.kpi_ids,
             &self.metrics_file,
@@ -1056,6 +1078,9 @@ impl<'a> MarkdownInput<'a> {
         use std::hash::{Hash, Hasher};
         let MarkdownInput {
             project,
+            // Part of `project`.
+            data_hash: _,
+            data_up,
             // Made from the project's pages, assets and config (`project`).
             index: _,
             // Made from the data files (`project`) and the history, which a
@@ -1068,9 +1093,28 @@ impl<'a> MarkdownInput<'a> {
             text_limit,
         } = self;
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        (project, blob_base, kpi_ids, metrics_file, root, text_limit).hash(&mut h);
+        (
+            project,
+            blob_base,
+            kpi_ids,
+            metrics_file,
+            root,
+            text_limit,
+            data_up,
+        )
+            .hash(&mut h);
         h.finish()
     }
+}
+
+/// A hash of the data (shortcodes), all a page's markdown pass takes from
+/// the project besides its links (`MarkdownInput`'s other fields).
+fn data_hash(project: &Project) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    project.calendar.as_ref().map(|(_, text)| text).hash(&mut h);
+    format!("{:?}", project.metrics).hash(&mut h);
+    h.finish()
 }
 
 /// A hash of what the site index and the release data are made from: the
@@ -1092,12 +1136,22 @@ fn project_hash(project: &Project) -> u64 {
 /// expanded first (`include`), links rewritten to output pages, shortcodes
 /// expanded with the release data.
 fn render_one(shared: &MarkdownInput, guide: &Guide, text: &str) -> Result<Rendered> {
+    render_recording(shared, guide, text, None)
+}
+
+/// `render_one`, recording into `rewrites` how each link was rewritten.
+fn render_recording(
+    shared: &MarkdownInput,
+    guide: &Guide,
+    text: &str,
+    rewrites: Option<&std::cell::RefCell<crate::version_site::Rewrites>>,
+) -> Result<Rendered> {
     if !crate::include::needed(text, guide.body_start) {
-        return render_expanded(shared, guide, text, None);
+        return render_expanded(shared, guide, text, None, rewrites);
     }
     let (expanded, expansion) =
         crate::include::expand(&shared.root, &guide.file, text, guide.body_start);
-    let mut page = render_expanded(shared, guide, &expanded, Some(&expansion))?;
+    let mut page = render_expanded(shared, guide, &expanded, Some(&expansion), rewrites)?;
     page.expansion = Some(Box::new(expansion));
     Ok(page)
 }
@@ -1109,16 +1163,21 @@ fn render_expanded(
     guide: &Guide,
     text: &str,
     expansion: Option<&crate::include::Expansion>,
+    rewrites: Option<&std::cell::RefCell<crate::version_site::Rewrites>>,
 ) -> Result<Rendered> {
     let from = page_url(&guide.path);
     let rewrite = |dest: &str| {
-        rewrite_link(
+        let done = rewrite_link(
             shared.index,
             guide,
             &from,
             dest,
             shared.blob_base.as_deref(),
-        )
+        );
+        if let Some(rewrites) = rewrites {
+            rewrites.borrow_mut().push((dest.to_string(), done.clone()));
+        }
+        done
     };
     let render = |text: &str| {
         markdown::render_with(
@@ -1136,7 +1195,10 @@ fn render_expanded(
     // Each shortcode becomes an HTML comment of the same length (so
     // positions stay put), replaced by its HTML after rendering.
     let kpi_ids: Vec<&str> = shared.kpi_ids.iter().map(String::as_str).collect();
-    let root = root_prefix(&page_url(&guide.path));
+    let mut root = root_prefix(&page_url(&guide.path));
+    if shared.data_up {
+        root.push_str("../");
+    }
     let mut source = text.to_string();
     let mut expansions = Vec::with_capacity(codes.len());
     for (i, code) in codes.into_iter().enumerate().rev() {
@@ -1403,9 +1465,12 @@ impl<'a> PageParts<'a> {
             // the same bytes).
             native_page: theme.builtin(&["base.html", "page.html"]),
             native_section: theme.builtin(&["base.html", "page.html", "section.html"]),
-            markdown: input
-                .streamed
-                .map(|_| MarkdownInput::new(project, input.index, input.data)),
+            markdown: input.streamed.map(|_| {
+                let mut shared = MarkdownInput::new(project, input.index, input.data);
+                // An older version's data pages and charts are the root's.
+                shared.data_up = input.version.is_some_and(|v| v.data_elsewhere());
+                shared
+            }),
         }
     }
 }
@@ -1532,20 +1597,37 @@ fn render_streamed(
     let Some(version) = input.version else {
         return Ok(Some((g, render_one(shared, guide, &text)?)));
     };
-    // Versions share the renderings of the pages they have in common.
+    // Versions share the rendering of a page whose text is the same and
+    // whose links lead to the same places.
+    // Shortcodes link to the data pages, a folder up from an older version.
+    let up = shared.data_up && text.contains("{{");
     let key = (
         guide.path.clone(),
         text_hash(&text),
-        shared.across_versions(),
+        shared.across_versions() ^ u64::from(up),
     );
-    if let Some(r) = version.cache.get(&key) {
+    let from = page_url(&guide.path);
+    let same = |(dest, was): &(String, (Option<String>, Option<Target>))| {
+        rewrite_link(
+            shared.index,
+            guide,
+            &from,
+            dest,
+            shared.blob_base.as_deref(),
+        ) == *was
+    };
+    if let Some(r) = version
+        .cache
+        .get(&key, |rewrites| rewrites.iter().all(same))
+    {
         return Ok(Some((g, r)));
     }
-    let rendered = render_one(shared, guide, &text)?;
+    let rewrites = std::cell::RefCell::new(Vec::new());
+    let rendered = render_recording(shared, guide, &text, Some(&rewrites))?;
     // A page with includes is as fresh as the files it includes, which
     // differ between versions.
     if rendered.expansion.is_none() {
-        version.cache.put(key, &rendered);
+        version.cache.put(key, &rendered, rewrites.into_inner());
     }
     Ok(Some((g, rendered)))
 }
@@ -1712,7 +1794,7 @@ struct SiteInput<'a> {
     /// A `serve` rebuild: the 404 page is served at any path of the server.
     serving: bool,
     /// One version of a handbook with `versions:`.
-    version: Option<&'a crate::versions::VersionBuild>,
+    version: Option<&'a crate::version_site::VersionBuild>,
 }
 
 #[cfg(test)]

@@ -101,6 +101,10 @@ pub(crate) struct CheckArgs {
     /// Warnings fail the check too (exit 1).
     #[arg(long)]
     pub(crate) deny_warnings: bool,
+    /// Check the docs as they were at REV (a release tag): its pages against
+    /// its own scripts, read from the repository, the working tree untouched.
+    #[arg(long, value_name = "REV", conflicts_with = "changed_since")]
+    pub(crate) at: Option<String>,
 }
 
 #[derive(Debug, Args)]

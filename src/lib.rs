@@ -34,6 +34,7 @@ pub mod shortcodes;
 mod site;
 mod slug;
 mod timing;
+mod version_site;
 pub mod versions;
 pub mod watch;
 pub mod write;

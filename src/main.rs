@@ -99,7 +99,18 @@ fn run(cli: &Cli, color: bool, today: NaiveDate, stderr: &mut dyn Write) -> Resu
                 changed_since: args.changed_since.clone(),
                 external: args.external,
                 today,
+                at: args
+                    .at
+                    .as_ref()
+                    .map(|rev| (paths.root.clone(), rev.clone())),
             };
+            // `--at REV`: the tree of REV, laid out apart (kept until the
+            // findings, which quote its files, are written).
+            let at = match &args.at {
+                Some(rev) => Some(almanac::versions::checkout_free(&paths, rev)?),
+                None => None,
+            };
+            let paths = at.as_ref().map_or(paths.clone(), |(_, p)| p.clone());
             let report = check::run(&paths, &options)?;
             let text = check::format::render(
                 args.format.into(),
@@ -224,6 +235,12 @@ fn tell_build(
                 None => lap.to_string(),
             };
             say(stderr, line)?;
+        }
+        if let Some(shared) = report.shared_renderings {
+            say(
+                stderr,
+                format!("versions: {shared} pages' markdown rendered once for several versions"),
+            )?;
         }
     }
     if !g.quiet {

@@ -800,6 +800,7 @@ pub fn run(
         changed_since: None,
         external: false,
         today: as_of,
+        at: None,
     };
     let docs = docs_health(&crate::check::run(paths, &options)?);
     let generated = generate(

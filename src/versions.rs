@@ -15,10 +15,10 @@
 //!   metrics and reports are built once, at the root, from the latest data,
 //!   and the older versions' navigation links there.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use git2::{Oid, Repository};
 
@@ -26,8 +26,11 @@ use crate::build::{self, BuildOptions, BuildReport};
 use crate::config::{Config, VersionsConfig};
 use crate::error::{Error, Result};
 use crate::load::history::{compare_versions, is_prerelease, version_from_tag};
-use crate::markdown::Rendered;
 use crate::project::{Paths, Project};
+use crate::version_site::{
+    Change, DIFF_LINES_SHOWN, PageDiff, PageMap, RenderCache, SharedData, Version, VersionBuild,
+    VersionUi,
+};
 
 /// A folder that holds the versions' files while they are built, removed
 /// when dropped.
@@ -159,13 +162,17 @@ pub fn checkout_free(paths: &Paths, rev: &str) -> Result<(Scratch, Paths)> {
         Some(prefix) => top.join(prefix),
         None => top,
     };
-    let moved = Paths {
+    Ok((scratch, moved(paths, root)))
+}
+
+/// `paths` for the project moved to `root`.
+fn moved(paths: &Paths, root: PathBuf) -> Paths {
+    Paths {
         content: moved_flag(&paths.root, &root, paths.content.as_deref()),
         data: moved_flag(&paths.root, &root, paths.data.as_deref()),
         config: moved_flag(&paths.root, &root, paths.config.as_deref()),
         root,
-    };
-    Ok((scratch, moved))
+    }
 }
 
 /// A path flag (`--content`, `--data`, `--config`) for a project moved from
@@ -219,19 +226,6 @@ fn release_tags(repo: &Repository, pattern: &str, keep: usize) -> Result<Vec<Tag
     Ok(tags)
 }
 
-/// One version of the handbook.
-#[derive(Debug, Clone)]
-pub(crate) struct Version {
-    /// As readers see it: `1.2.0`, or `dev` for the working tree.
-    pub(crate) name: String,
-    /// Its folder in the output, `/`-terminated (`""` at the root).
-    pub(crate) dir: String,
-    /// The tagged commit (`None`: the working tree).
-    commit: Option<Oid>,
-    /// A release, not the working tree.
-    pub(crate) release: bool,
-}
-
 /// A version's folder: its tag, made safe as one path segment.
 fn version_dir(tag: &str) -> String {
     let safe: String = tag
@@ -244,381 +238,6 @@ fn version_dir(tag: &str) -> String {
     match safe.trim_matches('.') {
         "" => "version/".to_string(),
         s => format!("{s}/"),
-    }
-}
-
-/// A page of one version changed since the version before it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Change {
-    Added,
-    Modified,
-    /// Renamed from the path given (and maybe edited).
-    Renamed(String),
-}
-
-/// What a version's page says about its change since the previous version.
-#[derive(Debug, Clone)]
-struct PageDiff {
-    /// Root-relative path in this version (the old path for a removed page).
-    file: String,
-    change: Option<Change>,
-    /// Unified diff lines: (`+`, `-`, ` ` or `@`, text).
-    lines: Vec<(char, String)>,
-    added: usize,
-    removed: usize,
-    /// Lines left out of a long diff.
-    cut: usize,
-}
-
-/// Lines of one page's diff shown at most.
-const DIFF_LINES_SHOWN: usize = 400;
-
-/// What one version's build takes from the others: set before it is
-/// prepared (`shared`, `diffs`), and once every version is laid out (`ui`).
-#[derive(Debug)]
-pub struct VersionBuild {
-    pub(crate) version: Version,
-    /// The root's calendar and metrics, for an older version whose data
-    /// pages are the root's.
-    shared: Option<SharedData>,
-    /// Where the history of last updates starts: the repository and the
-    /// tagged commit.
-    pub(crate) history_at: Option<(PathBuf, Oid)>,
-    /// The pages changed since the previous version, and its name.
-    diffs: Option<(String, Vec<PageDiff>)>,
-    /// The "what changed" page's URL in this version, once loaded.
-    changes_url: OnceLock<String>,
-    /// The switcher, banner and canonical link of each page.
-    pub(crate) ui: OnceLock<VersionUi>,
-    /// Renderings shared by every version.
-    pub(crate) cache: Arc<RenderCache>,
-}
-
-#[derive(Debug, Clone)]
-struct SharedData {
-    calendar: Option<(crate::load::calendar::Calendar, String)>,
-    metrics: Option<crate::load::metrics::Metrics>,
-    metrics_text: Option<String>,
-}
-
-impl VersionBuild {
-    /// An older version links to the root's data pages rather than making its own.
-    pub(crate) fn data_elsewhere(&self) -> bool {
-        self.shared.is_some()
-    }
-
-    /// The loaded project, adjusted: the root's data for an older version,
-    /// and the "what changed" page added.
-    pub(crate) fn adjust(&self, project: &mut Project) {
-        if let Some(shared) = &self.shared {
-            project.calendar = shared.calendar.clone();
-            project.metrics = shared.metrics.clone();
-            project.metrics_text = shared.metrics_text.clone();
-        }
-        let Some((previous, diffs)) = &self.diffs else {
-            return;
-        };
-        let files: HashSet<&str> = project.guides.iter().map(|g| g.file.as_str()).collect();
-        let prefix = &project.content_prefix;
-        let in_content = |f: &str| prefix.is_empty() || f.starts_with(&format!("{prefix}/"));
-        let shown: Vec<&PageDiff> = diffs
-            .iter()
-            .filter(|d| match d.change {
-                Some(_) => files.contains(d.file.as_str()),
-                None => in_content(&d.file),
-            })
-            .collect();
-        let taken: HashSet<&str> = project.guides.iter().map(|g| g.path.as_str()).collect();
-        let path = (1..)
-            .map(|n| match n {
-                1 => "what-changed.md".to_string(),
-                n => format!("what-changed-{n}.md"),
-            })
-            .find(|p| !taken.contains(p.as_str()))
-            .unwrap_or_default();
-        let text = changes_markdown(&self.version.name, previous, &shown, prefix);
-        let file = match prefix.is_empty() {
-            true => path.clone(),
-            false => format!("{prefix}/{path}"),
-        };
-        if let Ok(mut guide) = crate::load::guides::parse(&file, &path, text) {
-            guide.nav_hidden = true;
-            let _ = self.changes_url.set(crate::index::page_url(&guide.path));
-            project.guides.push(guide);
-        }
-    }
-}
-
-/// The id of a page's section on the "what changed" page.
-fn change_id(file: &str) -> String {
-    let mut id = String::from("change-");
-    for c in file.chars() {
-        id.push(if c.is_ascii_alphanumeric() {
-            c.to_ascii_lowercase()
-        } else {
-            '-'
-        });
-    }
-    id
-}
-
-/// The "what changed" page: each changed page's diff.
-fn changes_markdown(name: &str, previous: &str, diffs: &[&PageDiff], prefix: &str) -> String {
-    use std::fmt::Write;
-    let esc = crate::markdown::escape;
-    let mut md = format!("---\ntitle: \"What changed since {previous}\"\n---\n\n");
-    let count = |f: fn(&Option<Change>) -> bool| diffs.iter().filter(|d| f(&d.change)).count();
-    let added = count(|c| matches!(c, Some(Change::Added)));
-    let removed = count(Option::is_none);
-    let changed = diffs.len() - added - removed;
-    let _ = writeln!(
-        md,
-        "The pages of the handbook for **{name}** that differ from **{previous}**: \
-         {changed} changed, {added} added, {removed} removed.\n"
-    );
-    if diffs.is_empty() {
-        md.push_str("No page changed.\n");
-    }
-    let rel = |file: &str| -> String {
-        let inner = match prefix.is_empty() {
-            true => file,
-            false => file.strip_prefix(&format!("{prefix}/")).unwrap_or(file),
-        };
-        inner.replace(' ', "%20")
-    };
-    for d in diffs {
-        let title = match &d.change {
-            Some(Change::Added) => "added",
-            Some(Change::Modified) => "changed",
-            Some(Change::Renamed(_)) => "renamed",
-            None => "removed",
-        };
-        let _ = writeln!(
-            md,
-            "## `{}` ({title}) {{#{}}}\n",
-            d.file.replace('`', "'"),
-            change_id(&d.file)
-        );
-        match &d.change {
-            Some(Change::Renamed(from)) => {
-                let _ = writeln!(md, "Was `{}`. ", from.replace('`', "'"));
-            }
-            None => md.push_str("Not in this version. "),
-            _ => {}
-        }
-        if d.change.is_some() {
-            let _ = write!(md, "[Read the page]({}). ", rel(&d.file));
-        }
-        let _ = writeln!(md, "{} added, {} removed.\n", d.added, d.removed);
-        if d.lines.is_empty() {
-            continue;
-        }
-        md.push_str("<pre class=\"al-diff\"><code>");
-        for (origin, text) in &d.lines {
-            let class = match origin {
-                '+' => "al-diff-add",
-                '-' => "al-diff-del",
-                '@' => "al-diff-hunk",
-                _ => "al-diff-same",
-            };
-            let mark = match origin {
-                '@' => "",
-                '+' => "+",
-                '-' => "-",
-                _ => " ",
-            };
-            let _ = writeln!(
-                md,
-                "<span class=\"{class}\">{mark}{}</span>",
-                esc(text.trim_end_matches(['\n', '\r']))
-            );
-        }
-        if d.cut > 0 {
-            let _ = writeln!(
-                md,
-                "<span class=\"al-diff-hunk\">… {} more lines</span>",
-                d.cut
-            );
-        }
-        md.push_str("</code></pre>\n\n");
-    }
-    md
-}
-
-/// Told every version's pages once all are laid out (`build::build_versions`).
-pub(crate) type TellPages<'a> = &'a dyn Fn(&[Arc<VersionBuild>], &[PageMap]) -> Result<()>;
-
-/// The pages of each version: guide file → URL, and every URL.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct PageMap {
-    pub(crate) files: HashMap<String, String>,
-    pub(crate) urls: HashSet<String>,
-}
-
-/// What a version's pages say about the versions.
-#[derive(Debug)]
-pub(crate) struct VersionUi {
-    versions: Vec<Version>,
-    current: usize,
-    /// The newest release.
-    latest: usize,
-    pages: Vec<PageMap>,
-    /// For each version: this version's files → the file they became there.
-    renames: Vec<HashMap<String, String>>,
-    /// This version's files changed since the previous version.
-    changed: HashMap<String, Change>,
-    previous: Option<String>,
-    changes_url: Option<String>,
-    base_url: Option<String>,
-}
-
-/// A page's version markup: in `<head>`, in the top bar, above the content.
-#[derive(Debug, Default, Clone, serde::Serialize)]
-pub(crate) struct VersionMarkup {
-    pub(crate) head: String,
-    pub(crate) bar: String,
-    pub(crate) banner: String,
-}
-
-impl VersionUi {
-    /// The URL in version `v` of the page at `url` here (from guide `file`),
-    /// `None` when that version has no such page (its home is then shown).
-    fn target(&self, v: usize, url: &str, file: Option<&str>) -> Option<&str> {
-        let map = &self.pages[v];
-        match file {
-            Some(file) => map
-                .files
-                .get(file)
-                .or_else(|| self.renames[v].get(file).and_then(|f| map.files.get(f)))
-                .map(String::as_str),
-            None => map.urls.get(url).map(String::as_str),
-        }
-    }
-
-    pub(crate) fn markup(&self, root: &str, url: &str, file: Option<&str>) -> VersionMarkup {
-        use std::fmt::Write;
-        let esc = crate::markdown::escape;
-        let up = match self.versions[self.current].dir.is_empty() {
-            true => "",
-            false => "../",
-        };
-        let href = |v: usize, target: Option<&str>| -> String {
-            let dir = &self.versions[v].dir;
-            format!("{root}{up}{dir}{}", target.unwrap_or("index.html"))
-        };
-        let current = &self.versions[self.current];
-        let mut m = VersionMarkup::default();
-        let _ = write!(
-            m.bar,
-            "<details class=\"al-versions\"><summary><span class=\"al-visually-hidden\">Version: </span>{}</summary><ul>",
-            esc(&current.name)
-        );
-        for (v, version) in self.versions.iter().enumerate() {
-            let target = match v == self.current {
-                true => Some(url),
-                false => self.target(v, url, file),
-            };
-            let note = match (v == self.latest, version.release, target.is_some()) {
-                (true, _, true) => " <small>latest</small>",
-                (true, _, false) => " <small>latest, home</small>",
-                (false, false, _) => " <small>development</small>",
-                (false, true, false) => " <small>home</small>",
-                _ => "",
-            };
-            let current = match v == self.current {
-                true => " aria-current=\"true\"",
-                false => "",
-            };
-            let _ = write!(
-                m.bar,
-                "<li><a href=\"{}\"{current}>{}{note}</a></li>",
-                esc(&href(v, target)),
-                esc(&version.name)
-            );
-        }
-        m.bar.push_str("</ul></details>");
-        if self.current != self.latest {
-            let there = self.target(self.latest, url, file);
-            let latest = &self.versions[self.latest];
-            let what = match current.release {
-                true => format!("the handbook for <strong>{}</strong>", esc(&current.name)),
-                false => "the handbook as it is being written (<strong>dev</strong>)".to_string(),
-            };
-            let link = match there {
-                Some(_) => "this page there",
-                None => "its home page (this page is not in it)",
-            };
-            let _ = write!(
-                m.banner,
-                "<div class=\"al-version-banner\" role=\"note\"><p>You are reading {what}. The latest release is <strong>{}</strong>: <a href=\"{}\">{link}</a>.</p></div>",
-                esc(&latest.name),
-                esc(&href(self.latest, there))
-            );
-            if let Some(there) = there {
-                let canonical = match &self.base_url {
-                    Some(base) => format!("{base}/{}{there}", self.versions[self.latest].dir),
-                    None => href(self.latest, Some(there)),
-                };
-                let _ = write!(
-                    m.head,
-                    "<link rel=\"canonical\" href=\"{}\">",
-                    esc(&canonical)
-                );
-            }
-        }
-        if let (Some(file), Some(previous), Some(changes)) =
-            (file, &self.previous, &self.changes_url)
-            && let Some(change) = self.changed.get(file)
-        {
-            let what = match change {
-                Change::Added => format!("New since {}", esc(previous)),
-                Change::Modified => format!("Changed since {}", esc(previous)),
-                Change::Renamed(_) => format!("Moved since {}", esc(previous)),
-            };
-            let _ = write!(
-                m.banner,
-                "<p class=\"al-version-changed\">{what}: <a href=\"{root}{}#{}\">what changed</a></p>",
-                esc(changes),
-                change_id(file)
-            );
-        }
-        m
-    }
-}
-
-/// Renderings of guides' markdown shared by every version: a page whose
-/// text and site around it are the same in several versions is rendered once.
-#[derive(Debug, Default)]
-pub struct RenderCache {
-    /// (guide path, hash of its text, hash of the render inputs) → rendering.
-    pages: Mutex<HashMap<(String, u64, u64), Rendered>>,
-    hits: AtomicUsize,
-}
-
-impl RenderCache {
-    pub(crate) fn get(&self, key: &(String, u64, u64)) -> Option<Rendered> {
-        let found = self
-            .pages
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(key)
-            .cloned();
-        if found.is_some() {
-            self.hits.fetch_add(1, Ordering::Relaxed);
-        }
-        found
-    }
-
-    pub(crate) fn put(&self, key: (String, u64, u64), rendered: &Rendered) {
-        self.pages
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, rendered.clone());
-    }
-
-    /// How many renderings were taken from the cache.
-    pub fn hits(&self) -> usize {
-        self.hits.load(Ordering::Relaxed)
     }
 }
 
@@ -686,12 +305,6 @@ fn plain(paths: &Paths, options: &BuildOptions, warnings: Vec<String>) -> Result
     Ok(report)
 }
 
-/// A version with the project's paths in it.
-struct Source {
-    version: Version,
-    paths: Paths,
-}
-
 fn build_versions(
     paths: &Paths,
     options: &BuildOptions,
@@ -709,6 +322,7 @@ fn build_versions(
             dir: String::new(),
             commit: None,
             release: false,
+            tag: None,
         });
     }
     for (i, t) in tags.iter().enumerate() {
@@ -721,16 +335,14 @@ fn build_versions(
             },
             commit: Some(t.commit),
             release: true,
+            tag: Some(t.tag.clone()),
         });
     }
     // Each version's files: the working tree's, or its tree laid out.
     let mut sources = Vec::new();
     for v in &versions {
         let Some(commit) = v.commit else {
-            sources.push(Source {
-                version: v.clone(),
-                paths: paths.clone(),
-            });
+            sources.push(paths.clone());
             continue;
         };
         let tree = repo
@@ -743,15 +355,7 @@ fn build_versions(
             Some(p) => top.join(p),
             None => top,
         };
-        sources.push(Source {
-            version: v.clone(),
-            paths: Paths {
-                content: moved_flag(&paths.root, &root, paths.content.as_deref()),
-                data: moved_flag(&paths.root, &root, paths.data.as_deref()),
-                config: moved_flag(&paths.root, &root, paths.config.as_deref()),
-                root,
-            },
-        });
+        sources.push(moved(paths, root));
     }
     let strip = |file: &str| -> Option<String> {
         match &prefix {
@@ -760,11 +364,7 @@ fn build_versions(
         }
     };
     // The root's data, for the older versions' pages.
-    let root_project = Project::load(
-        &sources[0].paths,
-        options.drafts,
-        crate::project::Load::Strict,
-    )?;
+    let root_project = Project::load(&sources[0], options.drafts, crate::project::Load::Strict)?;
     let shared = SharedData {
         calendar: root_project.calendar.clone(),
         metrics: root_project.metrics.clone(),
@@ -778,35 +378,31 @@ fn build_versions(
             .join(options.out.as_deref().unwrap_or(&config.output_dir))
     };
     let cache = Arc::new(RenderCache::default());
-    let mut builds = Vec::new();
-    for (i, source) in sources.iter().enumerate() {
-        let diffs = versions.get(i + 1).map(|previous| {
-            (
-                previous.name.clone(),
-                page_diffs(repo, source.version.commit, previous.commit, &strip),
-            )
-        });
-        let diffs = match diffs {
-            Some((name, Ok(d))) => Some((name, d)),
-            Some((_, Err(e))) => return Err(e),
+    // Each version compared with the previous one that builds.
+    let make = |i: usize, previous: Option<usize>| -> Result<Arc<VersionBuild>> {
+        let version = &versions[i];
+        let diffs = match previous {
+            Some(p) => Some((
+                versions[p].name.clone(),
+                page_diffs(repo, version.commit, versions[p].commit, &strip)?,
+            )),
             None => None,
         };
-        let history_at = source.version.commit.map(|c| (paths.root.clone(), c));
-        builds.push(Arc::new(VersionBuild {
-            version: source.version.clone(),
+        Ok(Arc::new(VersionBuild {
+            version: version.clone(),
             shared: (i != 0).then(|| shared.clone()),
-            history_at,
+            history_at: version.commit.map(|c| (paths.root.clone(), c)),
             diffs,
             changes_url: OnceLock::new(),
             ui: OnceLock::new(),
             cache: Arc::clone(&cache),
-        }));
-    }
+        }))
+    };
     build::build_versions(
         options,
         &out_dir,
-        sources.into_iter().map(|s| s.paths).collect(),
-        builds,
+        sources,
+        &make,
         &mut warnings,
         &|built, maps| ui_for(repo, built, maps, &strip, &config_base(paths, options)),
     )

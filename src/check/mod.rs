@@ -30,6 +30,9 @@ pub struct CheckOptions {
     pub external: bool,
     /// The date `review_by` is compared with.
     pub today: NaiveDate,
+    /// `--at REV`: the repository the project was laid out from, apart, and
+    /// REV. Release tags are read there, those after REV left out.
+    pub at: Option<(std::path::PathBuf, String)>,
 }
 
 #[derive(Debug)]
@@ -47,12 +50,17 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
     // The pages generated from the data can be linked to, like guides: the
     // release tags decide which exist, their commits do not matter here.
     let calendar = project.calendar.as_ref().map(|(c, _)| c);
-    let history = crate::load::history::read_some(
-        &project.root,
+    let git_root = options.at.as_ref().map_or(&project.root, |(root, _)| root);
+    let mut history = crate::load::history::read_some(
+        git_root,
         calendar.map_or("v{version}", |c| c.tag_pattern.as_str()),
         &[],
         &|_, _| false,
     )?;
+    if let Some((root, rev)) = &options.at {
+        let until = crate::load::history::rev_date(root, rev)?;
+        history.releases.retain(|r| r.date.date_naive() <= until);
+    }
     let release_data = crate::releases::ReleaseData::new(
         calendar,
         project.metrics.as_ref(),

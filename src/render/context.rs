@@ -85,7 +85,7 @@ pub(crate) struct PageView<'a> {
     pub extra: Option<&'a std::collections::BTreeMap<String, serde_json::Value>>,
     /// The version switcher, banner and canonical link (`versions:`): empty
     /// markup without versions.
-    pub versions: crate::versions::VersionMarkup,
+    pub versions: crate::version_site::VersionMarkup,
 }
 
 /// Which of the navigation's two forms the templates use.

@@ -1,0 +1,403 @@
+//! `versions:`: a handbook per release tag, read from the repository's
+//! objects. One fixture repository, made with git2 at fixed dates:
+//!
+//! - v0.9.0: before almanac (no guides): left out;
+//! - v1.0.0: release, hotfix and legacy guides; a link broken only here;
+//! - v1.1.0: hotfix renamed to patching (git's rename detection), legacy
+//!   removed, a line of the release guide changed and one added;
+//! - v1.1.5: a config that does not parse: left out, with a warning;
+//! - v1.2.0: the config's title changed, an approvals guide added;
+//! - v1.3.0-rc1: a pre-release: not a version;
+//! - then a commit past the last tag, which only `branch:` builds.
+
+mod common;
+
+use common::{Fixture, Git, at, check_json};
+
+const CONFIG: &str = "title: Handbook\nversions:\n  keep: 5\n";
+
+const RELEASE_V1: &str = "# Release guide\n\nStep one.\nStep two.\n\nSee [the missing page](missing.md).\n\n```sh\n./scripts/cut.sh\n```\n\n## Freeze\n\nFreeze the branch.\n";
+const RELEASE_V11: &str = "# Release guide\n\nStep one.\nStep 2, revised.\nStep three.\n\n## Freeze\n\nFreeze the branch.\n";
+const HOTFIX: &str = "# Hotfix\n\nHow to ship a fix fast, from the release branch, with a\nreview by the on-call lead and a tag once it is merged.\n\n## Steps\n\nPatch it on the branch.\nTag it.\n";
+
+/// The fixture repository at the end of its history (see the module's doc).
+fn repository(config: &str) -> Fixture {
+    let site = Fixture::with(&[
+        ("src/main.c", "int main(void) { return 0; }\n"),
+        ("almanac.yaml", config),
+    ]);
+    let git = Git::init(&site);
+    let c = git.commit_all("code only", at("2024-12-01T10:00:00Z"));
+    git.lightweight_tag("v0.9.0", c);
+
+    site.write(
+        "content/README.md",
+        "# Home\n\nSee the [release guide](guides/release.md) and the [hotfix guide](guides/hotfix.md#steps).\n",
+    );
+    site.write("content/guides/release.md", RELEASE_V1);
+    site.write("scripts/cut.sh", "#!/bin/sh\necho cut\n");
+    std::fs::set_permissions(
+        site.path("scripts/cut.sh"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    site.write("content/guides/hotfix.md", HOTFIX);
+    site.write(
+        "content/guides/legacy.md",
+        "# Legacy process\n\nThe zanzibar procedure, retired since.\n",
+    );
+    site.write(
+        "data/calendar.yaml",
+        "releases:\n  - version: 1.0.0\n    type: minor\n    planned: { release: 2025-01-10 }\n",
+    );
+    let c = git.commit_all("docs", at("2025-01-10T10:00:00Z"));
+    git.lightweight_tag("v1.0.0", c);
+
+    site.write("content/guides/release.md", RELEASE_V11);
+    std::fs::rename(
+        site.path("content/guides/hotfix.md"),
+        site.path("content/guides/patching.md"),
+    )
+    .unwrap();
+    std::fs::remove_file(site.path("content/guides/legacy.md")).unwrap();
+    std::fs::remove_file(site.path("scripts/cut.sh")).unwrap();
+    site.write(
+        "content/README.md",
+        "# Home\n\nSee the [release guide](guides/release.md) and the [patching guide](guides/patching.md#steps).\n",
+    );
+    let c = git.commit_all("rename hotfix", at("2025-02-10T10:00:00Z"));
+    git.lightweight_tag("v1.1.0", c);
+
+    site.write("almanac.yaml", "titel: typo\n");
+    let c = git.commit_all("broken config", at("2025-02-20T10:00:00Z"));
+    git.lightweight_tag("v1.1.5", c);
+
+    site.write(
+        "almanac.yaml",
+        &config.replace("Handbook", "Release Handbook"),
+    );
+    site.write(
+        "content/guides/approvals.md",
+        "# Approvals\n\nWho approves what.\n",
+    );
+    let c = git.commit_all("approvals", at("2025-03-10T10:00:00Z"));
+    git.lightweight_tag("v1.2.0", c);
+    let c = git.commit_all("rc", at("2025-03-20T10:00:00Z"));
+    git.lightweight_tag("v1.3.0-rc1", c);
+
+    site.write("content/guides/unreleased.md", "# Unreleased\n\nNot yet.\n");
+    git.commit_all("past the last tag", at("2025-04-01T10:00:00Z"));
+    site
+}
+
+/// The `href`s of a page's version switcher, by the version each names.
+fn switcher(html: &str) -> Vec<(String, String)> {
+    let start = html
+        .find("<details class=\"al-versions\">")
+        .expect("a switcher");
+    let end = start + html[start..].find("</details>").unwrap();
+    html[start..end]
+        .split("<li><a href=\"")
+        .skip(1)
+        .map(|item| {
+            let (href, rest) = item.split_once('"').unwrap();
+            let name = rest.split_once('>').unwrap().1;
+            let name = name.split([' ', '<']).next().unwrap();
+            (name.to_string(), href.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn each_kept_release_gets_a_folder_the_latest_the_root() {
+    let site = repository(CONFIG);
+    let run = site.build(&[]);
+    // The latest release at the root, from its tag: not the working tree.
+    assert!(site.exists("public/guides/approvals.html"));
+    assert!(!site.exists("public/guides/unreleased.html"));
+    assert!(site.exists("public/v1.1.0/guides/patching.html"));
+    assert!(site.exists("public/v1.0.0/guides/hotfix.html"));
+    assert!(!site.exists("public/v1.2.0"), "the latest is the root");
+    assert!(
+        !site.exists("public/v1.3.0-rc1"),
+        "pre-releases are not versions"
+    );
+    // A tag whose config does not parse, and one before almanac, are left
+    // out with a warning naming the tag; the build goes on.
+    assert!(!site.exists("public/v1.1.5"));
+    assert!(!site.exists("public/v0.9.0"));
+    assert!(run.stderr.contains("`v1.1.5`"), "{}", run.stderr);
+    assert!(run.stderr.contains("`v0.9.0`"), "{}", run.stderr);
+    let names: Vec<String> = switcher(&site.read("public/index.html"))
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(names, ["1.2.0", "1.1.0", "1.0.0"]);
+    // Each version's config is its own.
+    assert!(
+        site.read("public/index.html")
+            .contains("<title>Release Handbook</title>")
+    );
+    assert!(
+        site.read("public/v1.0.0/index.html")
+            .contains("<title>Handbook</title>")
+    );
+}
+
+#[test]
+fn the_switcher_follows_renames_and_falls_back_to_the_home_page() {
+    let site = repository(CONFIG);
+    site.build(&[]);
+    let hotfix = site.read("public/v1.0.0/guides/hotfix.html");
+    let links = switcher(&hotfix);
+    assert_eq!(
+        links,
+        [
+            (
+                "1.2.0".to_string(),
+                "../../guides/patching.html".to_string()
+            ),
+            ("1.1.0".into(), "../../v1.1.0/guides/patching.html".into()),
+            ("1.0.0".into(), "../../v1.0.0/guides/hotfix.html".into()),
+        ]
+    );
+    // And back: the renamed page of the latest leads to the old name.
+    let patching = switcher(&site.read("public/guides/patching.html"));
+    assert!(patching.contains(&("1.0.0".into(), "../v1.0.0/guides/hotfix.html".into())));
+    // A removed page: the other versions' home pages.
+    let legacy = site.read("public/v1.0.0/guides/legacy.html");
+    let links = switcher(&legacy);
+    assert_eq!(links[0], ("1.2.0".into(), "../../index.html".into()));
+    assert_eq!(links[1], ("1.1.0".into(), "../../v1.1.0/index.html".into()));
+    assert!(legacy.contains("its home page (this page is not in it)"));
+    // An added page has no past: the older versions' homes.
+    let approvals = switcher(&site.read("public/guides/approvals.html"));
+    assert_eq!(
+        approvals[2],
+        ("1.0.0".into(), "../v1.0.0/index.html".into())
+    );
+}
+
+#[test]
+fn older_versions_say_so_and_point_at_the_latest_page() {
+    let site = repository(CONFIG);
+    site.build(&["--base-url", "https://docs.example.org/"]);
+    let hotfix = site.read("public/v1.0.0/guides/hotfix.html");
+    assert!(hotfix.contains("You are reading the handbook for <strong>1.0.0</strong>"));
+    assert!(hotfix.contains("The latest release is <strong>1.2.0</strong>"));
+    assert!(hotfix.contains(
+        "<link rel=\"canonical\" href=\"https://docs.example.org/guides/patching.html\">"
+    ));
+    // The latest has no banner and no canonical link of its own.
+    let latest = site.read("public/guides/patching.html");
+    assert!(!latest.contains("al-version-banner"));
+    assert!(!latest.contains("rel=\"canonical\""));
+    // The sitemap lists the latest only.
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("https://docs.example.org/guides/patching.html"));
+    assert!(!sitemap.contains("v1.0.0"), "{sitemap}");
+    assert!(!site.exists("public/v1.0.0/sitemap.xml"));
+}
+
+#[test]
+fn what_changed_shows_each_pages_added_and_removed_lines() {
+    let site = repository(CONFIG);
+    site.build(&[]);
+    let changes = site.read("public/v1.1.0/what-changed.html");
+    assert!(changes.contains("<span class=\"al-diff-del\">-Step two.</span>"));
+    assert!(changes.contains("<span class=\"al-diff-add\">+Step 2, revised.</span>"));
+    assert!(changes.contains("<span class=\"al-diff-add\">+Step three.</span>"));
+    // Unchanged lines are context, not changes.
+    assert!(changes.contains("<span class=\"al-diff-same\"> Step one.</span>"));
+    // The rename and the removal are listed.
+    assert!(changes.contains("Was <code>content/guides/hotfix.md</code>"));
+    assert!(changes.contains("id=\"change-content-guides-legacy-md\""));
+    // Each changed page links to its own diff; an unchanged one does not.
+    let release = site.read("public/v1.1.0/guides/release.html");
+    assert!(release.contains(
+        "Changed since 1.0.0: <a href=\"../what-changed.html#change-content-guides-release-md\">what changed</a>"
+    ));
+    assert!(changes.contains("id=\"change-content-guides-release-md\""));
+    let approvals = site.read("public/guides/approvals.html");
+    assert!(approvals.contains("New since 1.1.0"));
+    // The oldest version has nothing to compare with.
+    assert!(!site.exists("public/v1.0.0/what-changed.html"));
+    assert!(
+        !site
+            .read("public/v1.0.0/guides/release.html")
+            .contains("al-version-changed")
+    );
+}
+
+#[test]
+fn data_pages_are_built_once_at_the_root_and_linked_from_every_version() {
+    let site = repository(CONFIG);
+    site.build(&[]);
+    assert!(site.exists("public/calendar/index.html"));
+    assert!(!site.exists("public/v1.0.0/calendar"));
+    assert!(!site.exists("public/v1.0.0/calendar.ics"));
+    let old = site.read("public/v1.0.0/guides/release.html");
+    assert!(
+        old.contains("href=\"../../calendar/index.html\""),
+        "{}",
+        common::main_of(&old)
+    );
+}
+
+#[test]
+fn search_and_last_updated_are_each_versions_own() {
+    let site = repository(CONFIG);
+    site.build(&[]);
+    // "zanzibar" is only in a page 1.0.0 has.
+    assert!(
+        site.read("public/v1.0.0/search-index.js")
+            .contains("zanzibar")
+    );
+    assert!(!site.read("public/search-index.js").contains("zanzibar"));
+    // The release guide was last changed for 1.1.0; in 1.0.0 it is as of 1.0.0.
+    assert!(
+        site.read("public/v1.0.0/guides/release.html")
+            .contains("2025-01-10")
+    );
+    assert!(
+        site.read("public/guides/release.html")
+            .contains("2025-02-10")
+    );
+}
+
+#[test]
+fn with_a_branch_the_working_tree_is_the_root_and_every_release_has_a_folder() {
+    let site = repository("title: Handbook\nversions:\n  keep: 2\n  branch: main\n");
+    let run = site.build(&[]);
+    assert!(site.exists("public/guides/unreleased.html"));
+    assert!(site.exists("public/v1.2.0/guides/approvals.html"));
+    assert!(
+        !site.exists("public/v1.0.0"),
+        "keep: 2 keeps 1.2.0 and 1.1.5"
+    );
+    let names: Vec<String> = switcher(&site.read("public/index.html"))
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    // 1.1.5 does not load: left out.
+    assert_eq!(names, ["dev", "1.2.0"], "{}", run.stderr);
+    let dev = site.read("public/guides/unreleased.html");
+    assert!(dev.contains("as it is being written (<strong>dev</strong>)"));
+    assert!(dev.contains("New since 1.2.0"));
+}
+
+#[test]
+fn strict_checks_every_version() {
+    let site = repository(CONFIG);
+    let run = site.run(&["build", "--strict"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("[1.0.0]"), "{}", run.stderr);
+    assert!(run.stderr.contains("missing.md"), "{}", run.stderr);
+    assert!(!site.exists("public"), "nothing is written");
+}
+
+#[test]
+fn check_at_checks_a_past_version_against_its_own_tree() {
+    let site = repository(CONFIG);
+    let (code, findings) = check_json(&site, &[]);
+    assert_eq!(code, 0, "{findings:?}");
+    let (code, findings) = check_json(&site, &["--at", "v1.0.0"]);
+    assert_eq!(code, 1);
+    // The script 1.0.0 documents is checked against 1.0.0's tree, where it
+    // is, executable (it is gone from the working tree).
+    assert!(!site.exists("scripts/cut.sh"));
+    let run = site.run(&["check", "--format", "json", "--at", "v1.0.0"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["summary"]["commands"], 1, "{}", run.stdout);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["file"], "content/guides/release.md");
+    assert_eq!(findings[0]["target"], "missing.md");
+    assert_eq!(findings[0]["line"], 6);
+    // A revision that does not exist is bad input.
+    let run = site.run(&["check", "--at", "v9.9.9"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("v9.9.9"), "{}", run.stderr);
+}
+
+#[test]
+fn a_bad_versions_key_is_an_error_at_its_line() {
+    let site = repository("title: Handbook\nversions:\n  keep: many\n");
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("almanac.yaml:3"), "{}", run.stderr);
+    let site = repository("title: Handbook\nversions:\n  kept: 3\n");
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("kept"), "{}", run.stderr);
+}
+
+#[test]
+fn without_release_tags_the_working_tree_is_built_with_a_warning() {
+    let site = repository("title: Handbook\nversions:\n  tags: \"release-{version}\"\n");
+    let run = site.build(&[]);
+    assert!(run.stderr.contains("release-{version}"), "{}", run.stderr);
+    assert!(site.exists("public/guides/unreleased.html"));
+    assert!(!site.read("public/index.html").contains("al-versions"));
+}
+
+#[test]
+fn a_rebuild_gives_the_same_bytes() {
+    let site = repository(CONFIG);
+    site.build(&["--out", "one"]);
+    site.build(&["--out", "two"]);
+    let (one, two) = (site.snapshot("one"), site.snapshot("two"));
+    assert!(one.len() > 20);
+    assert!(one == two, "two builds of the same tags differ");
+}
+
+/// A page's article: what its markdown became.
+fn article(html: &str) -> &str {
+    let start = html
+        .find("<article class=\"al-content\">")
+        .expect("an article");
+    let end = start + html[start..].find("</article>").unwrap();
+    &html[start..end]
+}
+
+#[test]
+fn shared_renderings_are_what_each_version_alone_would_render() {
+    let site = repository(CONFIG);
+    let run = site.build(&["-v"]);
+    // 1.1.0 and 1.2.0 have two guides with the same text and no link that
+    // resolves differently: each is rendered once. (The home page's links
+    // lead to the same pages, but 1.2.0 adds a guide before them: their
+    // place in the site differs, and the home page is rendered again.)
+    let shared: usize = run
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("versions: "))
+        .and_then(|l| l.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count of shared renderings: {}", run.stderr));
+    assert!(shared >= 2, "{}", run.stderr);
+    // Each version's pages are what a build of its tag's files alone gives.
+    let repo = git2::Repository::open(site.root()).unwrap();
+    for (tag, dir) in [("v1.1.0", "v1.1.0/"), ("v1.0.0", "v1.0.0/"), ("v1.2.0", "")] {
+        let alone = common::Fixture::new();
+        let tree = repo.revparse_single(tag).unwrap().peel_to_tree().unwrap();
+        let mut checkout = git2::build::CheckoutBuilder::new();
+        checkout.target_dir(alone.root()).force();
+        repo.checkout_tree(tree.as_object(), Some(&mut checkout))
+            .unwrap();
+        alone.write("almanac.yaml", "title: Handbook\n");
+        alone.build(&[]);
+        let pages = alone.snapshot("public");
+        let mut compared = 0;
+        for (path, bytes) in pages.iter().filter(|(p, _)| p.starts_with("guides/")) {
+            let alone_html = String::from_utf8_lossy(bytes);
+            let versioned = site.read(&format!("public/{dir}{path}"));
+            assert_eq!(
+                article(&alone_html),
+                article(&versioned),
+                "{tag}: {path} differs from a build of its own"
+            );
+            compared += 1;
+        }
+        assert!(compared >= 2, "{tag}: {compared} pages compared");
+    }
+}
