@@ -1607,19 +1607,23 @@ fn render_streamed(
         shared.across_versions() ^ u64::from(up),
     );
     let from = page_url(&guide.path);
-    let same = |(dest, was): &(String, (Option<String>, Option<Target>))| {
+    let now = |dest: &str| {
         rewrite_link(
             shared.index,
             guide,
             &from,
             dest,
             shared.blob_base.as_deref(),
-        ) == *was
+        )
     };
-    if let Some(r) = version
-        .cache
-        .get(&key, |rewrites| rewrites.iter().all(same))
-    {
+    let guide_path = |n: usize| {
+        project
+            .guides
+            .get(n)
+            .map(|g| g.path.clone())
+            .unwrap_or_default()
+    };
+    if let Some(r) = version.cache.get(&key, now, guide_path) {
         return Ok(Some((g, r)));
     }
     let rewrites = std::cell::RefCell::new(Vec::new());
@@ -1627,7 +1631,9 @@ fn render_streamed(
     // A page with includes is as fresh as the files it includes, which
     // differ between versions.
     if rendered.expansion.is_none() {
-        version.cache.put(key, &rendered, rewrites.into_inner());
+        version
+            .cache
+            .put(key, &rendered, rewrites.into_inner(), guide_path);
     }
     Ok(Some((g, rendered)))
 }

@@ -375,37 +375,105 @@ impl VersionUi {
 /// page's rendering takes from the site around it.
 pub(crate) type Rewrites = Vec<(String, (Option<String>, Option<crate::index::Target>))>;
 
+/// What a link was rewritten to, said without the guides' numbering, which
+/// differs between versions: a page is named by its guide's path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Portable {
+    href: Option<String>,
+    target: Option<crate::index::Target>,
+    page: Option<String>,
+}
+
+impl Portable {
+    /// `rewrite` without guide numbers: `guide_path(n)` is guide `n`'s path.
+    pub(crate) fn new(
+        (href, target): &(Option<String>, Option<crate::index::Target>),
+        guide_path: impl Fn(usize) -> String,
+    ) -> Portable {
+        use crate::index::Target;
+        let (target, page) = match target {
+            Some(Target::Page { page, fragment }) => (
+                Some(Target::Page {
+                    page: usize::MAX,
+                    fragment: fragment.clone(),
+                }),
+                Some(guide_path(*page)),
+            ),
+            other => (other.clone(), None),
+        };
+        Portable {
+            href: href.clone(),
+            target,
+            page,
+        }
+    }
+}
+
+/// (guide path, hash of its text, hash of the other render inputs).
+pub(crate) type RenderKey = (String, u64, u64);
+
+/// A rendering and how its links were rewritten (destination, outcome).
+type Kept = (Rendered, Vec<(String, Portable)>);
+
 /// Renderings of guides' markdown shared by every version: a page whose
 /// text and site around it are the same in several versions is rendered once.
 #[derive(Debug, Default)]
 pub(crate) struct RenderCache {
-    /// (guide path, hash of its text, hash of the render inputs) → rendering.
-    pub(crate) pages: Mutex<HashMap<(String, u64, u64), (Rendered, Rewrites)>>,
+    pub(crate) pages: Mutex<HashMap<RenderKey, Kept>>,
     pub(crate) hits: AtomicUsize,
 }
 
 impl RenderCache {
-    /// The rendering kept for `key`, if `valid` holds for the links it was
-    /// rendered with.
+    /// The rendering kept for `key` if each of its links is rewritten now as
+    /// it was then (`now(destination)`), its links' targets made this
+    /// version's (guide numbers differ between versions).
     pub(crate) fn get(
         &self,
-        key: &(String, u64, u64),
-        valid: impl Fn(&Rewrites) -> bool,
+        key: &RenderKey,
+        now: impl Fn(&str) -> (Option<String>, Option<crate::index::Target>),
+        guide_path: impl Fn(usize) -> String,
     ) -> Option<Rendered> {
-        let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        let (rendered, rewrites) = pages.get(key)?;
-        if !valid(rewrites) {
-            return None;
+        let (mut rendered, rewrites) = self
+            .pages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key)?
+            .clone();
+        let mut current = HashMap::with_capacity(rewrites.len());
+        for (dest, was) in &rewrites {
+            let is = now(dest);
+            if Portable::new(&is, &guide_path) != *was {
+                return None;
+            }
+            current.insert(dest.as_str(), is.1);
+        }
+        for link in &mut rendered.links {
+            if let Some(target) = current.get(link.target.as_str()) {
+                link.resolved = target.clone();
+            }
         }
         self.hits.fetch_add(1, Ordering::Relaxed);
-        Some(rendered.clone())
+        Some(rendered)
     }
 
-    pub(crate) fn put(&self, key: (String, u64, u64), rendered: &Rendered, rewrites: Rewrites) {
+    pub(crate) fn put(
+        &self,
+        key: RenderKey,
+        rendered: &Rendered,
+        rewrites: Rewrites,
+        guide_path: impl Fn(usize) -> String,
+    ) {
+        let portable = rewrites
+            .into_iter()
+            .map(|(dest, done)| {
+                let p = Portable::new(&done, &guide_path);
+                (dest, p)
+            })
+            .collect();
         self.pages
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(key, (rendered.clone(), rewrites));
+            .insert(key, (rendered.clone(), portable));
     }
 
     /// How many renderings were taken from the cache.

@@ -215,3 +215,27 @@ fn search_finds_every_word_per_section_on_phone_and_desktop() {
     let large_url = format!("file://{}/", large.path("public").display());
     run("search.mjs", &server, &[&file_url, &large_url]);
 }
+
+#[test]
+fn switching_version_from_a_deep_page_shows_the_banner_and_searches_that_version() {
+    if !available() {
+        return;
+    }
+    let site = common::versions::repository(common::versions::CONFIG);
+    site.build(&[]);
+    let url = format!("file://{}/", site.path("public").display());
+    let out = Command::new("node")
+        .arg(scripts().join("versions.mjs"))
+        .arg(&url)
+        .args(std::env::var("ALMANAC_SCREENSHOT_VERSIONS").ok())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    println!("{report}");
+    assert!(
+        out.status.success(),
+        "versions.mjs failed:\n{report}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

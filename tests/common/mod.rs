@@ -2,6 +2,8 @@
 //! and helpers to read what it wrote.
 #![allow(dead_code)]
 
+pub mod versions;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
