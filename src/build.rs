@@ -112,8 +112,8 @@ pub(crate) fn build_versions(
     make: crate::version_site::MakeVersion,
     warnings: &mut Vec<String>,
     ui: crate::version_site::TellPages,
+    mut timer: Timer,
 ) -> Result<BuildReport> {
-    let mut timer = Timer::start();
     // Oldest first: each version is compared with the last one that built.
     let mut versions = Vec::new();
     let mut previous = None;
@@ -142,8 +142,9 @@ pub(crate) fn build_versions(
     versions.reverse();
     let built: Vec<_> = versions.iter().map(|(_, _, b, _)| Arc::clone(b)).collect();
     let maps: Vec<_> = versions.iter().map(|(.., p)| p.page_map()).collect();
-    ui(&built, &maps)?;
     timer.lap("versions: load and lay out");
+    ui(&built, maps)?;
+    timer.lap("versions: renames for the switchers");
     let staging = Staging::new(out_dir)?;
     let mut findings = Vec::new();
     let mut pages = 0;
@@ -466,6 +467,12 @@ fn load(paths: &Paths, options: &BuildOptions, mode: &mut Mode) -> Result<Projec
         _ => None,
     };
     let texts = match mode {
+        // An older version holds none: every version is laid out before
+        // any is written, and their sources together would weigh as many
+        // sites; each page is read again as it is written.
+        Mode::Build if options.version.as_ref().is_some_and(|v| v.data_elsewhere()) => {
+            Texts::Bounded(0)
+        }
         Mode::Build => Texts::Bounded(crate::project::source_budget()),
         Mode::Retry | Mode::Serve(_) => Texts::Whole,
     };

@@ -231,7 +231,7 @@ fn changes_markdown(name: &str, previous: &str, diffs: &[&PageDiff], prefix: &st
 pub(crate) type MakeVersion<'a> = &'a dyn Fn(usize, Option<usize>) -> Result<Arc<VersionBuild>>;
 
 /// Told every version's pages once all are laid out (`build::build_versions`).
-pub(crate) type TellPages<'a> = &'a dyn Fn(&[Arc<VersionBuild>], &[PageMap]) -> Result<()>;
+pub(crate) type TellPages<'a> = &'a dyn Fn(&[Arc<VersionBuild>], Vec<PageMap>) -> Result<()>;
 
 /// The pages of each version: guide file → URL, and every URL.
 #[derive(Debug, Default, Clone)]
@@ -247,7 +247,7 @@ pub(crate) struct VersionUi {
     pub(crate) current: usize,
     /// The newest release.
     pub(crate) latest: usize,
-    pub(crate) pages: Vec<PageMap>,
+    pub(crate) pages: Arc<Vec<PageMap>>,
     /// For each version: this version's files → the file they became there.
     pub(crate) renames: Vec<HashMap<String, String>>,
     /// This version's files changed since the previous version.

@@ -15,7 +15,7 @@
 //!   metrics and reports are built once, at the root, from the latest data,
 //!   and the older versions' navigation links there.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -76,7 +76,13 @@ fn git(context: impl Into<String>) -> impl FnOnce(git2::Error) -> Error {
 /// the scratch's `blobs/` (executable ones apart) and hard-linked. Symbolic
 /// links and submodules are left out; so are names git itself refuses
 /// (`.`, `..`, `.git`), which a crafted tree could hold.
-fn lay_out_tree(repo: &Repository, tree: &git2::Tree, scratch: &Path, into: &Path) -> Result<()> {
+fn lay_out_tree(
+    repo: &Repository,
+    tree: &git2::Tree,
+    scratch: &Path,
+    into: &Path,
+    stored_blobs: &mut HashSet<(Oid, bool)>,
+) -> Result<()> {
     let store = scratch.join("blobs");
     let mut failed: Option<Error> = None;
     std::fs::create_dir_all(into).map_err(|e| Error::io("making a folder", into, e))?;
@@ -95,7 +101,8 @@ fn lay_out_tree(repo: &Repository, tree: &git2::Tree, scratch: &Path, into: &Pat
             Some(git2::ObjectType::Blob) if entry.filemode() != 0o120000 => {
                 let exec = entry.filemode() & 0o111 != 0;
                 let stored = store.join(format!("{}{}", entry.id(), if exec { "x" } else { "" }));
-                store_blob(repo, entry.id(), &stored, exec).and_then(|()| {
+                let fresh = stored_blobs.insert((entry.id(), exec));
+                store_blob(repo, entry.id(), &stored, exec, fresh).and_then(|()| {
                     std::fs::hard_link(&stored, &path)
                         .or_else(|_| std::fs::copy(&stored, &path).map(drop))
                         .map_err(|e| Error::io("laying out a version", &path, e))
@@ -117,9 +124,10 @@ fn lay_out_tree(repo: &Repository, tree: &git2::Tree, scratch: &Path, into: &Pat
     walked.map_err(git("reading a tagged tree"))
 }
 
-/// Writes blob `id` to `stored` unless an earlier version did.
-fn store_blob(repo: &Repository, id: Oid, stored: &Path, exec: bool) -> Result<()> {
-    if stored.exists() {
+/// Writes blob `id` to `stored` unless an earlier version did (`fresh`:
+/// none did).
+fn store_blob(repo: &Repository, id: Oid, stored: &Path, exec: bool, fresh: bool) -> Result<()> {
+    if !fresh {
         return Ok(());
     }
     let blob = repo.find_blob(id).map_err(git("reading a blob"))?;
@@ -157,7 +165,7 @@ pub fn checkout_free(paths: &Paths, rev: &str) -> Result<(Scratch, Paths)> {
         .map_err(git(format!("--at {rev}: no such revision")))?;
     let scratch = Scratch::new()?;
     let top = scratch.path().join("tree");
-    lay_out_tree(&repo, &tree, scratch.path(), &top)?;
+    lay_out_tree(&repo, &tree, scratch.path(), &top, &mut HashSet::new())?;
     let root = match root_prefix_in(&repo, &paths.root) {
         Some(prefix) => top.join(prefix),
         None => top,
@@ -313,6 +321,7 @@ fn build_versions(
     tags: &[Tagged],
     mut warnings: Vec<String>,
 ) -> Result<BuildReport> {
+    let mut timer = crate::timing::Timer::start();
     let scratch = Scratch::new()?;
     let prefix = root_prefix_in(repo, &paths.root);
     let mut versions: Vec<Version> = Vec::new();
@@ -340,6 +349,7 @@ fn build_versions(
     }
     // Each version's files: the working tree's, or its tree laid out.
     let mut sources = Vec::new();
+    let mut stored = HashSet::new();
     for v in &versions {
         let Some(commit) = v.commit else {
             sources.push(paths.clone());
@@ -350,13 +360,14 @@ fn build_versions(
             .and_then(|c| c.tree())
             .map_err(git(format!("reading the tree of {}", v.name)))?;
         let top = scratch.path().join("trees").join(commit.to_string());
-        lay_out_tree(repo, &tree, scratch.path(), &top)?;
+        lay_out_tree(repo, &tree, scratch.path(), &top, &mut stored)?;
         let root = match &prefix {
             Some(p) => top.join(p),
             None => top,
         };
         sources.push(moved(paths, root));
     }
+    timer.lap("versions: lay out the tagged trees");
     let strip = |file: &str| -> Option<String> {
         match &prefix {
             Some(p) => file.strip_prefix(&format!("{p}/")).map(str::to_string),
@@ -404,7 +415,8 @@ fn build_versions(
         sources,
         &make,
         &mut warnings,
-        &|built, maps| ui_for(repo, built, maps, &strip, &config_base(paths, options)),
+        &|built, maps| ui_for(built, maps, &config_base(paths, options)),
+        timer,
     )
     // The scratch folder goes once every version is written.
     .inspect(|_| drop(scratch))
@@ -420,24 +432,61 @@ fn config_base(paths: &Paths, options: &BuildOptions) -> Option<String> {
 }
 
 /// The switcher's facts for each built version, once all are laid out:
-/// `maps[i]` is version `i`'s pages.
+/// `maps[i]` is version `i`'s pages. A page is followed across versions
+/// through the renames git found between each version and the next older
+/// one that built (`VersionBuild::diffs`), step by step.
 fn ui_for(
-    repo: &Repository,
     built: &[Arc<VersionBuild>],
-    maps: &[PageMap],
-    strip: &dyn Fn(&str) -> Option<String>,
+    maps: Vec<PageMap>,
     base_url: &Option<String>,
 ) -> Result<()> {
     let versions: Vec<Version> = built.iter().map(|b| b.version.clone()).collect();
     let latest = versions.iter().position(|v| v.release).unwrap_or(0);
-    for (i, b) in built.iter().enumerate() {
-        let mut renames = Vec::with_capacity(built.len());
-        for (j, other) in built.iter().enumerate() {
-            renames.push(match i == j {
-                true => HashMap::new(),
-                false => rename_map(repo, b.version.commit, other.version.commit, strip)?,
-            });
+    // Step `i`: version `i + 1` (older) → version `i`, and back.
+    let newer: Vec<HashMap<&str, &str>> = built
+        .iter()
+        .map(|b| {
+            b.diffs
+                .iter()
+                .flat_map(|(_, diffs)| diffs)
+                .filter_map(|d| match &d.change {
+                    Some(Change::Renamed(from)) => Some((from.as_str(), d.file.as_str())),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect();
+    let older: Vec<HashMap<&str, &str>> = newer
+        .iter()
+        .map(|m| m.iter().map(|(&from, &to)| (to, from)).collect())
+        .collect();
+    let follow = |file: &str, from: usize, to: usize| -> String {
+        let mut file = file;
+        if to > from {
+            for step in &older[from..to] {
+                file = step.get(file).copied().unwrap_or(file);
+            }
+        } else {
+            for step in newer[to..from].iter().rev() {
+                file = step.get(file).copied().unwrap_or(file);
+            }
         }
+        file.to_string()
+    };
+    let maps = Arc::new(maps);
+    for (i, b) in built.iter().enumerate() {
+        let renames = (0..built.len())
+            .map(|j| {
+                maps[i]
+                    .files
+                    .keys()
+                    .filter_map(|f| {
+                        let there = follow(f, i, j);
+                        (there != *f).then(|| (f.clone(), there))
+                    })
+                    .collect()
+            })
+            .collect();
         let (previous, changed) = match &b.diffs {
             Some((name, diffs)) => (
                 Some(name.clone()),
@@ -452,7 +501,7 @@ fn ui_for(
             versions: versions.clone(),
             current: i,
             latest,
-            pages: maps.to_vec(),
+            pages: Arc::clone(&maps),
             renames,
             changed,
             previous,
@@ -506,42 +555,6 @@ fn is_markdown(path: &str) -> bool {
 /// Path of a delta's side, as a string.
 fn side(file: git2::DiffFile) -> Option<String> {
     file.path().and_then(|p| p.to_str()).map(str::to_string)
-}
-
-/// `from`'s files → what they became in `to` (renames only).
-fn rename_map(
-    repo: &Repository,
-    from: Option<Oid>,
-    to: Option<Oid>,
-    strip: &dyn Fn(&str) -> Option<String>,
-) -> Result<HashMap<String, String>> {
-    // The working tree is compared as its commit: a rename not yet committed
-    // is not followed.
-    let (from, to) = match (from, to) {
-        (None, to) => (head_commit(repo), to),
-        (from, None) => (from, head_commit(repo)),
-        other => other,
-    };
-    if from == to {
-        return Ok(HashMap::new());
-    }
-    let diff = diff(repo, from, to)?;
-    let mut map = HashMap::new();
-    for delta in diff.deltas() {
-        if delta.status() != git2::Delta::Renamed {
-            continue;
-        }
-        if let (Some(old), Some(new)) = (side(delta.old_file()), side(delta.new_file()))
-            && let (Some(old), Some(new)) = (strip(&old), strip(&new))
-        {
-            map.insert(old, new);
-        }
-    }
-    Ok(map)
-}
-
-fn head_commit(repo: &Repository) -> Option<Oid> {
-    repo.head().ok()?.peel_to_commit().ok().map(|c| c.id())
 }
 
 /// The markdown pages changed from `previous` to `version`, with their diffs.
