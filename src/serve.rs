@@ -342,6 +342,12 @@ pub fn run(
     }
     let clients = Clients::default();
     let mut session = Session::new(paths.clone(), out.clone(), options.today);
+    // With `versions:`, the releases `almanac build` wrote in folders of the
+    // output are linked from the switcher and served from there.
+    let built = crate::versions::for_serve(&paths).map(|(version, public, dirs)| {
+        session.options.version = Some(version);
+        Built { public, dirs }
+    });
     let started = Instant::now();
     match session.rebuild(&HashSet::new()) {
         Ok(r) => say(
@@ -357,7 +363,7 @@ pub fn run(
             clients.set_error(Some(e.render(false)));
         }
     }
-    listen(options, &out, &clients, stderr)?;
+    listen(options, &out, built, &clients, stderr)?;
     let (tx, rx) = std::sync::mpsc::channel();
     let layout = watch_layout(&paths, &root, &out);
     let _watcher = watch::watch(&root, tx)?;
@@ -381,9 +387,19 @@ fn say(stderr: &mut dyn Write, line: &str) {
 
 /// Serves `out` on the address `options` name, in threads of its own; opens
 /// a browser when asked.
+/// The versions an earlier build wrote in folders of the output, which
+/// `serve` serves as they are.
+struct Built {
+    /// The output folder.
+    public: PathBuf,
+    /// Their folders (`v1.1.0/`).
+    dirs: Vec<String>,
+}
+
 fn listen(
     options: &ServeOptions,
     out: &Path,
+    built: Option<Built>,
     clients: &Clients,
     stderr: &mut dyn Write,
 ) -> Result<()> {
@@ -414,7 +430,7 @@ fn listen(
     server
         .spawn(Arc::new(
             move |request: &crate::http::Request, stream: &std::net::TcpStream| {
-                handle(request, stream, &served, &clients)
+                handle(request, stream, &served, built.as_ref(), &clients)
             },
         ))
         .map_err(|e| Error::io("starting the server for", out, e))?;
@@ -530,6 +546,7 @@ fn handle(
     request: &crate::http::Request,
     stream: &std::net::TcpStream,
     out: &Path,
+    built: Option<&Built>,
     clients: &Clients,
 ) -> crate::http::Answer {
     use crate::http::Answer;
@@ -574,7 +591,16 @@ fn handle(
             body: LIVE_JS.as_bytes().to_vec(),
         };
     }
-    let (status, path) = match resolve(out, url) {
+    // A built version's folder is served from the output.
+    let from = built
+        .filter(|b| {
+            b.dirs.iter().any(|d| {
+                url.strip_prefix('/')
+                    .is_some_and(|u| u.starts_with(d.as_str()))
+            })
+        })
+        .map_or(out, |b| b.public.as_path());
+    let (status, path) = match resolve(from, url) {
         Ok(path) => (200, path),
         Err(code) => (code, out.join("404.html")),
     };

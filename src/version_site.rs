@@ -246,7 +246,9 @@ pub(crate) struct VersionUi {
     pub(crate) versions: Vec<Version>,
     pub(crate) current: usize,
     /// The newest release.
-    pub(crate) latest: usize,
+    /// The newest release among `versions` (`None`: `serve`, which does not
+    /// link it).
+    pub(crate) latest: Option<usize>,
     pub(crate) pages: Arc<Vec<PageMap>>,
     /// For each version: this version's files → the file they became there.
     pub(crate) renames: Vec<HashMap<String, String>>,
@@ -270,14 +272,18 @@ impl VersionUi {
     /// `None` when that version has no such page (its home is then shown).
     fn target(&self, v: usize, url: &str, file: Option<&str>) -> Option<&str> {
         let map = &self.pages[v];
-        match file {
-            Some(file) => map
-                .files
+        let by_file = file.and_then(|file| {
+            map.files
                 .get(file)
                 .or_else(|| self.renames[v].get(file).and_then(|f| map.files.get(f)))
-                .map(String::as_str),
-            None => map.urls.get(url).map(String::as_str),
-        }
+        });
+        // A version known by its pages' URLs alone (one `serve` links to)
+        // has the page if it has the URL.
+        let by_url = || match file {
+            Some(_) if !map.files.is_empty() => None,
+            _ => map.urls.get(url),
+        };
+        by_file.or_else(by_url).map(String::as_str)
     }
 
     pub(crate) fn markup(&self, root: &str, url: &str, file: Option<&str>) -> VersionMarkup {
@@ -303,7 +309,7 @@ impl VersionUi {
                 true => Some(url),
                 false => self.target(v, url, file),
             };
-            let note = match (v == self.latest, version.release, target.is_some()) {
+            let note = match (Some(v) == self.latest, version.release, target.is_some()) {
                 (true, _, true) => " <small>latest</small>",
                 (true, _, false) => " <small>latest, home</small>",
                 (false, false, _) => " <small>development</small>",
@@ -322,32 +328,40 @@ impl VersionUi {
             );
         }
         m.bar.push_str("</ul></details>");
-        if self.current != self.latest {
-            let there = self.target(self.latest, url, file);
-            let latest = &self.versions[self.latest];
-            let what = match current.release {
-                true => format!("the handbook for <strong>{}</strong>", esc(&current.name)),
-                false => "the handbook as it is being written (<strong>dev</strong>)".to_string(),
-            };
-            let link = match there {
-                Some(_) => "this page there",
-                None => "its home page (this page is not in it)",
-            };
-            let _ = write!(
-                m.banner,
-                "<div class=\"al-version-banner\" role=\"note\"><p>You are reading {what}. The latest release is <strong>{}</strong>: <a href=\"{}\">{link}</a>.</p></div>",
-                esc(&latest.name),
-                esc(&href(self.latest, there))
-            );
-            if let Some(there) = there {
-                let canonical = match &self.base_url {
-                    Some(base) => format!("{base}/{}{there}", self.versions[self.latest].dir),
-                    None => href(self.latest, Some(there)),
+        let what = match current.release {
+            true => format!("the handbook for <strong>{}</strong>", esc(&current.name)),
+            false => "the handbook as it is being written (<strong>dev</strong>)".to_string(),
+        };
+        match self.latest {
+            Some(latest) if latest != self.current => {
+                let there = self.target(latest, url, file);
+                let link = match there {
+                    Some(_) => "this page there",
+                    None => "its home page (this page is not in it)",
                 };
                 let _ = write!(
-                    m.head,
-                    "<link rel=\"canonical\" href=\"{}\">",
-                    esc(&canonical)
+                    m.banner,
+                    "<div class=\"al-version-banner\" role=\"note\"><p>You are reading {what}. The latest release is <strong>{}</strong>: <a href=\"{}\">{link}</a>.</p></div>",
+                    esc(&self.versions[latest].name),
+                    esc(&href(latest, there))
+                );
+                if let Some(there) = there {
+                    let canonical = match &self.base_url {
+                        Some(base) => format!("{base}/{}{there}", self.versions[latest].dir),
+                        None => href(latest, Some(there)),
+                    };
+                    let _ = write!(
+                        m.head,
+                        "<link rel=\"canonical\" href=\"{}\">",
+                        esc(&canonical)
+                    );
+                }
+            }
+            Some(_) => {}
+            None => {
+                let _ = write!(
+                    m.banner,
+                    "<div class=\"al-version-banner\" role=\"note\"><p>You are reading {what}. The releases built in the output are in the version menu.</p></div>"
                 );
             }
         }

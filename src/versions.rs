@@ -306,6 +306,95 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
     build_versions(paths, options, &repo, &wanted, &tags, warnings)
 }
 
+/// What `serve` shows of the versions when `versions:` is configured: the
+/// working tree as `dev`, and the releases an earlier `almanac build` wrote
+/// in folders of the output (the latest release is at the output's root,
+/// where `serve` shows the working tree: it is not linked). Returns the
+/// version `serve` builds with, the output folder and the versions' folders
+/// (`v1.1.0/`), `None` when there is nothing to link.
+pub fn for_serve(paths: &Paths) -> Option<(Arc<VersionBuild>, PathBuf, Vec<String>)> {
+    let config = read_config(paths).ok()?;
+    let wanted = config.versions.clone()?;
+    let repo = Repository::discover(&paths.root).ok()?;
+    let pattern = wanted
+        .tags
+        .clone()
+        .or_else(|| calendar_tag_pattern(paths, &config))
+        .unwrap_or_else(|| "v{version}".to_string());
+    let out = paths.root.join(&config.output_dir);
+    let mut versions = vec![Version {
+        name: "dev".into(),
+        dir: String::new(),
+        commit: None,
+        release: false,
+        tag: None,
+    }];
+    let mut maps = vec![PageMap::default()];
+    let mut latest = None;
+    for (k, t) in release_tags(&repo, &pattern, wanted.keep)
+        .ok()?
+        .into_iter()
+        .enumerate()
+    {
+        let dir = version_dir(&t.tag);
+        let built = out.join(&dir);
+        if !built.join("index.html").is_file() {
+            continue;
+        }
+        // The newest release has a folder when `branch:` puts the working
+        // tree at the root: it is the latest.
+        if k == 0 {
+            latest = Some(versions.len());
+        }
+        let urls = walkdir::WalkDir::new(&built)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file())
+            .filter_map(|e| {
+                let rel = e.path().strip_prefix(&built).ok()?.to_str()?;
+                rel.ends_with(".html").then(|| rel.replace('\\', "/"))
+            })
+            .collect();
+        versions.push(Version {
+            name: t.version,
+            dir,
+            commit: Some(t.commit),
+            release: true,
+            tag: Some(t.tag),
+        });
+        maps.push(PageMap {
+            files: HashMap::new(),
+            urls,
+        });
+    }
+    if versions.len() == 1 {
+        return None;
+    }
+    let dirs = versions[1..].iter().map(|v| v.dir.clone()).collect();
+    let build = Arc::new(VersionBuild {
+        version: versions[0].clone(),
+        shared: None,
+        history_at: None,
+        diffs: None,
+        changes_url: OnceLock::new(),
+        ui: OnceLock::new(),
+        cache: Arc::default(),
+    });
+    let renames = vec![HashMap::new(); versions.len()];
+    let _ = build.ui.set(VersionUi {
+        versions,
+        current: 0,
+        latest,
+        pages: Arc::new(maps),
+        renames,
+        changed: HashMap::new(),
+        previous: None,
+        changes_url: None,
+        base_url: None,
+    });
+    Some((build, out, dirs))
+}
+
 /// The plain build, with the versions' warnings.
 fn plain(paths: &Paths, options: &BuildOptions, warnings: Vec<String>) -> Result<BuildReport> {
     let mut report = build::build(paths, options)?;
@@ -441,7 +530,7 @@ fn ui_for(
     base_url: &Option<String>,
 ) -> Result<()> {
     let versions: Vec<Version> = built.iter().map(|b| b.version.clone()).collect();
-    let latest = versions.iter().position(|v| v.release).unwrap_or(0);
+    let latest = versions.iter().position(|v| v.release);
     // Step `i`: version `i + 1` (older) → version `i`, and back.
     let newer: Vec<HashMap<&str, &str>> = built
         .iter()

@@ -557,3 +557,61 @@ fn the_404_page_at_a_nested_path_links_from_the_root_and_shows_the_nav() {
     assert_eq!(status, 200);
     assert!(css.contains(".al-topbar"));
 }
+
+#[test]
+fn with_versions_serve_shows_the_working_tree_and_links_the_built_releases() {
+    let site = common::versions::repository(common::versions::CONFIG);
+    // Before a build there is nothing to link: no switcher.
+    let server = start(&site);
+    let (status, home) = get(&server.addr, "/");
+    assert_eq!(status, 200);
+    assert!(!home.contains("al-versions"), "{home}");
+    drop(server);
+    site.build(&[]);
+    let server = start(&site);
+    // The working tree (with the page past the last tag), as "dev".
+    let (status, page) = get(&server.addr, "/guides/unreleased.html");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("as it is being written (<strong>dev</strong>)"),
+        "{page}"
+    );
+    // The latest release is at the output's root, where serve shows the
+    // working tree: it is not linked, and no other release is called latest.
+    assert!(page.contains("The releases built in the output are in the version menu"));
+    assert!(!page.contains("latest"), "{page}");
+    // The releases built in folders are linked, the page where they have it.
+    assert!(
+        page.contains("href=\"../v1.1.0/index.html\">1.1.0"),
+        "{page}"
+    );
+    let (_, patching) = get(&server.addr, "/guides/patching.html");
+    assert!(
+        patching.contains("href=\"../v1.1.0/guides/patching.html\">1.1.0"),
+        "{patching}"
+    );
+    // And served from the output as built.
+    let (status, old) = get(&server.addr, "/v1.0.0/guides/hotfix.html");
+    assert_eq!(status, 200);
+    assert!(old.contains("You are reading the handbook for <strong>1.0.0</strong>"));
+    let (status, _) = get(&server.addr, "/v1.0.0/../../etc/passwd");
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn with_versions_and_a_branch_serve_links_the_latest_release_too() {
+    let site = common::versions::repository("title: Handbook\nversions:\n  branch: main\n");
+    site.build(&[]);
+    let server = start(&site);
+    let (_, page) = get(&server.addr, "/guides/approvals.html");
+    assert!(
+        page.contains("The latest release is <strong>1.2.0</strong>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("href=\"../v1.2.0/guides/approvals.html\">this page there"),
+        "{page}"
+    );
+    let (status, _) = get(&server.addr, "/v1.2.0/guides/approvals.html");
+    assert_eq!(status, 200);
+}
