@@ -117,17 +117,20 @@ pub(crate) fn build_versions(
     // Oldest first: each version is compared with the last one that built.
     let mut versions = Vec::new();
     let mut previous = None;
+    let mut root_failed = None;
     for (i, paths) in version_paths.into_iter().enumerate().rev() {
-        let build = make(i, previous)?;
+        let build = make(i, previous, i == 0)?;
         let mut options = options.clone();
         options.out = Some(out_dir.to_path_buf());
         options.version = Some(Arc::clone(&build));
         match prepare(&paths, &options, &mut timer, Mode::Build) {
             Ok(prepared) => {
-                versions.push((paths, options, build, prepared));
+                versions.push((i, previous, paths, options, build, prepared));
                 previous = Some(i);
             }
-            Err(e) if i > 0 => {
+            // A release that does not build is left out; the working tree's
+            // errors are the build's.
+            Err(e) if build.version.release => {
                 let said = e.render(false);
                 warnings.push(format!(
                     "version {} (tag `{}`) is left out: {}",
@@ -135,11 +138,28 @@ pub(crate) fn build_versions(
                     build.version.tag.as_deref().unwrap_or("-"),
                     said.lines().next().unwrap_or_default()
                 ));
+                if i == 0 {
+                    root_failed = Some(e);
+                }
             }
             Err(e) => return Err(e),
         }
     }
+    // The latest release did not build: the newest that did takes its place.
+    if let Some(e) = root_failed {
+        let Some((i, previous, paths, mut options, ..)) = versions.pop() else {
+            return Err(e);
+        };
+        let build = make(i, previous, true)?;
+        options.version = Some(Arc::clone(&build));
+        let prepared = prepare(&paths, &options, &mut timer, Mode::Build)?;
+        versions.push((i, previous, paths, options, build, prepared));
+    }
     versions.reverse();
+    let versions: Vec<_> = versions
+        .into_iter()
+        .map(|(_, _, paths, options, build, prepared)| (paths, options, build, prepared))
+        .collect();
     let built: Vec<_> = versions.iter().map(|(_, _, b, _)| Arc::clone(b)).collect();
     let maps: Vec<_> = versions.iter().map(|(.., p)| p.page_map()).collect();
     timer.lap("versions: load and lay out");

@@ -227,8 +227,10 @@ fn changes_markdown(name: &str, previous: &str, diffs: &[&PageDiff], prefix: &st
     md
 }
 
-/// Makes version `i`'s build, given the older version it is compared with.
-pub(crate) type MakeVersion<'a> = &'a dyn Fn(usize, Option<usize>) -> Result<Arc<VersionBuild>>;
+/// Makes version `i`'s build, given the older version it is compared with,
+/// and whether it is at the output's root.
+pub(crate) type MakeVersion<'a> =
+    &'a dyn Fn(usize, Option<usize>, bool) -> Result<Arc<VersionBuild>>;
 
 /// Told every version's pages once all are laid out (`build::build_versions`).
 pub(crate) type TellPages<'a> = &'a dyn Fn(&[Arc<VersionBuild>], Vec<PageMap>) -> Result<()>;

@@ -463,8 +463,25 @@ fn build_versions(
             None => Some(file.to_string()),
         }
     };
-    // The root's data, for the older versions' pages.
-    let root_project = Project::load(&sources[0], options.drafts, crate::project::Load::Strict)?;
+    // The root's data, for the older versions' pages: the newest version's
+    // that loads (the guides' first lines only), or the root's error.
+    let load = |paths: &Paths| {
+        let texts = crate::project::Texts::Bounded(0);
+        Project::load_reusing(
+            paths,
+            options.drafts,
+            crate::project::Load::Strict,
+            texts,
+            None,
+        )
+    };
+    let root_project = match load(&sources[0]) {
+        Ok(project) => project,
+        Err(e) => match sources[1..].iter().find_map(|p| load(p).ok()) {
+            Some(project) if wanted.branch.is_none() => project,
+            _ => return Err(e),
+        },
+    };
     let shared = SharedData {
         calendar: root_project.calendar.clone(),
         metrics: root_project.metrics.clone(),
@@ -479,8 +496,11 @@ fn build_versions(
     };
     let cache = Arc::new(RenderCache::default());
     // Each version compared with the previous one that builds.
-    let make = |i: usize, previous: Option<usize>| -> Result<Arc<VersionBuild>> {
-        let version = &versions[i];
+    let make = |i: usize, previous: Option<usize>, at_root: bool| -> Result<Arc<VersionBuild>> {
+        let mut version = versions[i].clone();
+        if at_root {
+            version.dir = String::new();
+        }
         let diffs = match previous {
             Some(p) => Some((
                 versions[p].name.clone(),
@@ -489,9 +509,9 @@ fn build_versions(
             None => None,
         };
         Ok(Arc::new(VersionBuild {
-            version: version.clone(),
-            shared: (i != 0).then(|| shared.clone()),
             history_at: version.commit.map(|c| (paths.root.clone(), c)),
+            version,
+            shared: (!at_root).then(|| shared.clone()),
             diffs,
             changes_url: OnceLock::new(),
             ui: OnceLock::new(),

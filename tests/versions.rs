@@ -317,3 +317,37 @@ fn shared_renderings_are_what_each_version_alone_would_render() {
         assert!(compared >= 2, "{tag}: {compared} pages compared");
     }
 }
+
+#[test]
+fn a_latest_release_that_does_not_build_gives_the_root_to_the_newest_that_does() {
+    let site = repository(CONFIG);
+    let git = common::Git {
+        repo: git2::Repository::open(site.root()).unwrap(),
+    };
+    site.write("almanac.yaml", "titel: typo again\n");
+    let c = git.commit_all("broken release", common::at("2025-05-01T10:00:00Z"));
+    git.lightweight_tag("v1.4.0", c);
+    // The working tree's config (the one that asks for versions) is fine.
+    site.write("almanac.yaml", CONFIG);
+    let run = site.build(&[]);
+    assert!(run.stderr.contains("`v1.4.0`"), "{}", run.stderr);
+    assert!(
+        site.read("public/index.html")
+            .contains("<title>Release Handbook</title>")
+    );
+    assert!(site.exists("public/guides/approvals.html"));
+    assert!(!site.exists("public/v1.2.0"), "1.2.0 is at the root");
+    assert!(!site.exists("public/v1.4.0"));
+    let names: Vec<String> = switcher(&site.read("public/index.html"))
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(names, ["1.2.0", "1.1.0", "1.0.0"]);
+    assert!(
+        site.read("public/index.html")
+            .contains("1.2.0 <small>latest</small>")
+    );
+    // The data pages are the root's, linked from the older versions.
+    assert!(site.exists("public/calendar/index.html"));
+    assert!(!site.exists("public/v1.1.0/calendar"));
+}
