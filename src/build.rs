@@ -411,9 +411,9 @@ pub fn prepare(
         _ => None,
     };
     let today = options.today;
-    let history_at = options.version.as_ref().and_then(|v| v.history_at.as_ref());
+    let version = options.version.as_deref();
     let (history, index, theme, mut scanned) =
-        lay_out(&project, cached_history, history_at, mode.streamed())?;
+        lay_out(&project, cached_history, version, mode.streamed())?;
     let calendar = project.calendar.as_ref().map(|(c, _)| c);
     let data = ReleaseData::new(calendar, project.metrics.as_ref(), &history.releases, today);
     let index = index.with_generated(data.pages().into_iter().map(|p| p.url));
@@ -539,7 +539,7 @@ fn output_dir(project: &Project, options: &BuildOptions) -> Result<PathBuf> {
 fn lay_out(
     project: &Project,
     cached_history: Option<&history::History>,
-    history_at: Option<&(PathBuf, git2::Oid)>,
+    version: Option<&crate::version_site::VersionBuild>,
     streamed: bool,
 ) -> Result<(
     history::History,
@@ -554,9 +554,13 @@ fn lay_out(
             Some(h) => Ok(h.clone()),
             None => {
                 let files: Vec<String> = project.guides.iter().map(|g| g.file.clone()).collect();
-                match history_at {
-                    // A version's pages are as old as its tag says.
-                    Some((repo, at)) => history::read_at(repo, tag_pattern, &files, *at),
+                match version.and_then(|v| v.history_at.as_ref().map(|at| (v, at))) {
+                    // A version's pages are as old as its tag says; its
+                    // releases are every version's.
+                    Some((v, (repo, at))) => v.history(
+                        || history::read_at(repo, tag_pattern, &files, *at),
+                        || history::updates_at(repo, tag_pattern, &files, *at),
+                    ),
                     None => history::read(&project.root, tag_pattern, &files),
                 }
             }

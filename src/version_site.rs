@@ -74,6 +74,8 @@ pub struct VersionBuild {
     pub(crate) ui: OnceLock<VersionUi>,
     /// Renderings shared by every version.
     pub(crate) cache: Arc<RenderCache>,
+    /// The first version's history, whose releases every version shares.
+    pub(crate) histories: Arc<Mutex<Option<crate::load::history::History>>>,
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +86,29 @@ pub(crate) struct SharedData {
 }
 
 impl VersionBuild {
+    /// The history of this version: `whole` read for the first version,
+    /// then `updates` alone (its last updates), with the first's releases.
+    pub(crate) fn history(
+        &self,
+        whole: impl FnOnce() -> Result<crate::load::history::History>,
+        updates: impl FnOnce() -> Result<crate::load::history::History>,
+    ) -> Result<crate::load::history::History> {
+        let mut first = self.histories.lock().unwrap_or_else(|e| e.into_inner());
+        match first.as_ref() {
+            Some(known) => {
+                let mut mine = updates()?;
+                mine.releases = known.releases.clone();
+                mine.first_commits = known.first_commits.clone();
+                Ok(mine)
+            }
+            None => {
+                let history = whole()?;
+                *first = Some(history.clone());
+                Ok(history)
+            }
+        }
+    }
+
     /// An older version links to the root's data pages rather than making its own.
     pub(crate) fn data_elsewhere(&self) -> bool {
         self.shared.is_some()

@@ -379,6 +379,7 @@ pub fn for_serve(paths: &Paths) -> Option<(Arc<VersionBuild>, PathBuf, Vec<Strin
         changes_url: OnceLock::new(),
         ui: OnceLock::new(),
         cache: Arc::default(),
+        histories: Arc::default(),
     });
     let renames = vec![HashMap::new(); versions.len()];
     let _ = build.ui.set(VersionUi {
@@ -495,6 +496,7 @@ fn build_versions(
             .join(options.out.as_deref().unwrap_or(&config.output_dir))
     };
     let cache = Arc::new(RenderCache::default());
+    let histories = Arc::default();
     // Each version compared with the previous one that builds.
     let make = |i: usize, previous: Option<usize>, at_root: bool| -> Result<Arc<VersionBuild>> {
         let mut version = versions[i].clone();
@@ -516,6 +518,7 @@ fn build_versions(
             changes_url: OnceLock::new(),
             ui: OnceLock::new(),
             cache: Arc::clone(&cache),
+            histories: Arc::clone(&histories),
         }))
     };
     build::build_versions(
@@ -638,6 +641,11 @@ fn diff<'r>(repo: &'r Repository, old: Option<Oid>, new: Option<Oid>) -> Result<
     let old_tree = tree_of(repo, old)?;
     let mut opts = git2::DiffOptions::new();
     opts.context_lines(3);
+    // Pages only: rename detection over a whole repository (a vendored
+    // dependency tree) costs seconds per pair of versions.
+    for pattern in ["*.md", "*.markdown", "*.MD"] {
+        opts.pathspec(pattern);
+    }
     let mut diff = match new {
         Some(_) => {
             let new_tree = tree_of(repo, new)?;

@@ -181,6 +181,17 @@ pub fn read_at(root: &Path, tag_pattern: &str, files: &[String], at: git2::Oid) 
     read_with(root, tag_pattern, files, &|_, _| true, true, Some(at))
 }
 
+/// `read_at` without the releases' commits and the authors' first commits:
+/// the last updates as of `at`, for a version whose releases are known.
+pub fn updates_at(
+    root: &Path,
+    tag_pattern: &str,
+    files: &[String],
+    at: git2::Oid,
+) -> Result<History> {
+    read_with(root, tag_pattern, files, &|_, _| false, false, Some(at))
+}
+
 /// `read_some` with each author's first commit: what a report needs.
 pub fn read_report(
     root: &Path,
@@ -396,6 +407,16 @@ fn read_with(
             .collect();
         tops.sort();
         tops.dedup();
+        // Only the top-level entries holding wanted files are compared: a
+        // commit that also touched a vendored tree is not diffed whole.
+        let only_tops = || {
+            let mut opts = git2::DiffOptions::new();
+            for top in &tops {
+                opts.pathspec(top);
+            }
+            opts.disable_pathspec_match(false);
+            opts
+        };
         let entry_ids = |tree: &git2::Tree| -> Vec<Option<git2::Oid>> {
             tops.iter()
                 .map(|t| tree.get_name(t).map(|e| e.id()))
@@ -421,7 +442,11 @@ fn read_with(
             {
                 continue;
             }
-            let diff = match repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None) {
+            let diff = match repo.diff_tree_to_tree(
+                parent_tree.as_ref(),
+                Some(&tree),
+                Some(&mut only_tops()),
+            ) {
                 Ok(diff) => diff,
                 Err(e) => {
                     damaged(e)?;
