@@ -101,6 +101,14 @@ pub(crate) struct CheckArgs {
     /// Warnings fail the check too (exit 1).
     #[arg(long)]
     pub(crate) deny_warnings: bool,
+    /// Rewrite the links almanac can mend for certain (a page or heading
+    /// renamed in this change, a fragment's letter case), print each change
+    /// as a diff, then check again.
+    #[arg(long)]
+    pub(crate) fix: bool,
+    /// With --fix: print the diffs, write nothing.
+    #[arg(long, requires = "fix")]
+    pub(crate) dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -597,6 +597,120 @@ pub fn rev_date(root: &Path, rev: &str) -> Result<chrono::NaiveDate> {
     Ok(git_time(commit.committer().when()).naive_utc().date())
 }
 
+/// What git's rename detection shows was moved between a revision and the
+/// working tree, with the revision's text of the files asked for: what
+/// `check` needs to say where a page or a heading went (`check --fix`).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Moves {
+    /// Old path → new path, root-relative: renames committed since the
+    /// revision, staged or not (a deleted file and a new one, tracked or
+    /// not, with similar content).
+    pub renamed: HashMap<String, String>,
+}
+
+/// The renames between `rev` (`HEAD` when `None`) and the working tree.
+/// None outside a git repository or before its first commit; an `Err` only
+/// for a `rev` the repository does not have or cannot compare.
+pub fn moves_since(root: &Path, rev: Option<&str>) -> Result<Moves> {
+    let Ok(repo) = Repository::discover(root) else {
+        return Ok(Moves::default());
+    };
+    let Some(tree) = tree_at(&repo, rev)? else {
+        return Ok(Moves::default());
+    };
+    let Some(workdir) = repo.workdir() else {
+        return Ok(Moves::default());
+    };
+    let git = |e: git2::Error| Error::Git {
+        context: "finding renamed files".into(),
+        message: e.message().to_string(),
+    };
+    let mut options = DiffOptions::new();
+    options.include_untracked(true).recurse_untracked_dirs(true);
+    let mut diff = repo
+        .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options))
+        .map_err(git)?;
+    let mut find = DiffFindOptions::new();
+    find.renames(true).for_untracked(true);
+    diff.find_similar(Some(&mut find)).map_err(git)?;
+    let prefix = project_prefix(workdir, root);
+    let relative = |p: Option<&Path>| -> Option<String> {
+        let p = p?.to_string_lossy().replace('\\', "/");
+        match &prefix {
+            None => Some(p),
+            Some(prefix) => p
+                .strip_prefix(prefix.as_str())?
+                .strip_prefix('/')
+                .map(str::to_string),
+        }
+    };
+    let renamed = diff
+        .deltas()
+        .filter(|d| d.status() == Delta::Renamed)
+        .filter_map(|d| {
+            Some((
+                relative(d.old_file().path())?,
+                relative(d.new_file().path())?,
+            ))
+        })
+        .collect();
+    Ok(Moves { renamed })
+}
+
+/// The texts at `rev` (`HEAD` when `None`) of the root-relative `paths`
+/// that exist there as UTF-8 files; none outside a repository.
+pub fn texts_at(
+    root: &Path,
+    rev: Option<&str>,
+    paths: &[String],
+) -> Result<HashMap<String, String>> {
+    let mut texts = HashMap::new();
+    let Ok(repo) = Repository::discover(root) else {
+        return Ok(texts);
+    };
+    let Some(tree) = tree_at(&repo, rev)? else {
+        return Ok(texts);
+    };
+    let prefix = repo.workdir().and_then(|w| project_prefix(w, root));
+    for path in paths {
+        let in_repo = match &prefix {
+            None => path.clone(),
+            Some(prefix) => format!("{prefix}/{path}"),
+        };
+        let blob = tree
+            .get_path(Path::new(&in_repo))
+            .and_then(|entry| entry.to_object(&repo))
+            .and_then(|object| object.peel_to_blob());
+        if let Ok(blob) = blob
+            && let Ok(text) = std::str::from_utf8(blob.content())
+        {
+            texts.insert(path.clone(), text.to_string());
+        }
+    }
+    Ok(texts)
+}
+
+/// The tree of `rev` (`HEAD` when `None`; `None` for a `HEAD` with no commit yet).
+fn tree_at<'r>(repo: &'r Repository, rev: Option<&str>) -> Result<Option<git2::Tree<'r>>> {
+    let object = match rev {
+        Some(rev) => repo
+            .revparse_single(rev)
+            .map_err(|_| Error::UnknownRevision {
+                rev: rev.to_string(),
+                shallow: repo.is_shallow(),
+            })?,
+        None => match repo.head().and_then(|h| h.peel(git2::ObjectType::Any)) {
+            Ok(object) => object,
+            Err(_) => return Ok(None),
+        },
+    };
+    let tree = object.peel_to_tree().map_err(|e| Error::Git {
+        context: format!("`{}` does not name a commit", rev.unwrap_or("HEAD")),
+        message: e.message().to_string(),
+    })?;
+    Ok(Some(tree))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
