@@ -362,3 +362,38 @@ fn without_git_a_broken_link_is_only_reported() {
         run.stderr
     );
 }
+
+#[test]
+fn a_repository_missing_old_objects_still_checks() {
+    // A partial clone has no blob for some old files: rename detection
+    // cannot compare them, which costs the hint, not the check.
+    let site = Fixture::with(&[
+        ("docs/index.md", "# Home\n\n[Approvals](approval.md)\n"),
+        ("docs/approval.md", APPROVAL),
+    ]);
+    let git = Git::init(&site);
+    git.commit_all("docs: initial", at("2026-01-05T10:00:00Z"));
+    let blob = git
+        .repo
+        .revparse_single("HEAD:docs/approval.md")
+        .unwrap()
+        .id()
+        .to_string();
+    std::fs::remove_file(site.path(".git/objects").join(&blob[..2]).join(&blob[2..])).unwrap();
+    std::fs::rename(
+        site.path("docs/approval.md"),
+        site.path("docs/approvals.md"),
+    )
+    .unwrap();
+
+    let (code, findings) = check_json(&site, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["kind"], "broken-link");
+    let run = site.run(&["check", "--fix"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        site.read("docs/index.md"),
+        "# Home\n\n[Approvals](approval.md)\n"
+    );
+}

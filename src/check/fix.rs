@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Finding, Kind};
 use crate::error::{Error, LineIndex, Result};
-use crate::load::guides::{Guide, parent};
+use crate::load::guides::{Guide, file_name, parent};
 use crate::load::history::{self, Moves};
 use crate::markdown::Rendered;
 
@@ -251,11 +251,18 @@ impl Context<'_> {
                 (now, false, format!("moved:{}", f.file))
             }
         };
-        let mut link = relative(dir, &new);
-        if path.starts_with("./") && !link.starts_with("../") {
-            link.insert_str(0, "./");
-        }
-        let link = link.replace(' ', "%20");
+        let link = match renamed {
+            // Renamed within its folder: the link keeps its way there.
+            true => same_folder(path, missing, &new),
+            false => None,
+        };
+        let link = link.unwrap_or_else(|| {
+            let mut link = relative(dir, &new).replace(' ', "%20");
+            if path.starts_with("./") && !link.starts_with("../") {
+                link.insert_str(0, "./");
+            }
+            link
+        });
         let what = match renamed {
             true => format!("renamed to `{link}` in this change"),
             false => format!(
@@ -407,6 +414,18 @@ pub fn renamed_heading(before: &[&str], after: &[&str], id: &str) -> Option<Rena
             j += 1;
         }
     }
+}
+
+/// The link `path` (as written, to the root-relative `old`) with only its
+/// file name changed, when `new` is in the same folder as `old` and the
+/// name is written as it is.
+fn same_folder(path: &str, old: &str, new: &str) -> Option<String> {
+    let (old_name, new_name) = (file_name(old), file_name(new));
+    if parent(old) != parent(new) || new_name.contains([' ', '%', '(', ')', '<', '>']) {
+        return None;
+    }
+    let way = path.strip_suffix(old_name)?;
+    (way.is_empty() || way.ends_with('/')).then(|| format!("{way}{new_name}"))
 }
 
 /// A link destination's path, and the rest (`?query`, `#fragment`).
@@ -686,6 +705,28 @@ mod tests {
             ("a", "a", "../a"),
         ] {
             assert_eq!(relative(dir, to), link, "{dir} → {to}");
+        }
+    }
+
+    #[test]
+    fn a_rename_in_the_same_folder_changes_only_the_name() {
+        let cases = [
+            (
+                "../setup/old.md",
+                "docs/setup/old.md",
+                "docs/setup/new.md",
+                Some("../setup/new.md"),
+            ),
+            ("./old.md", "docs/old.md", "docs/new.md", Some("./new.md")),
+            ("old.md", "docs/old.md", "docs/new.md", Some("new.md")),
+            // Another folder, a name written otherwise: computed afresh.
+            ("old.md", "docs/old.md", "docs/x/new.md", None),
+            ("ol%64.md", "docs/old.md", "docs/new.md", None),
+            ("gold.md", "docs/gold.md", "docs/new.md", Some("new.md")),
+            ("xold.md", "docs/old.md", "docs/new.md", None),
+        ];
+        for (path, old, new, link) in cases {
+            assert_eq!(same_folder(path, old, new).as_deref(), link, "{path}");
         }
     }
 

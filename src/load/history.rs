@@ -609,8 +609,10 @@ pub struct Moves {
 }
 
 /// The renames between `rev` (`HEAD` when `None`) and the working tree.
-/// None outside a git repository or before its first commit; an `Err` only
-/// for a `rev` the repository does not have or cannot compare.
+/// None outside a git repository, before its first commit, or when git
+/// cannot compare the contents (a partial clone missing the old blobs): a
+/// hint less, never a failed check. An `Err` only for a `rev` the
+/// repository does not have.
 pub fn moves_since(root: &Path, rev: Option<&str>) -> Result<Moves> {
     let Ok(repo) = Repository::discover(root) else {
         return Ok(Moves::default());
@@ -621,18 +623,16 @@ pub fn moves_since(root: &Path, rev: Option<&str>) -> Result<Moves> {
     let Some(workdir) = repo.workdir() else {
         return Ok(Moves::default());
     };
-    let git = |e: git2::Error| Error::Git {
-        context: "finding renamed files".into(),
-        message: e.message().to_string(),
-    };
     let mut options = DiffOptions::new();
     options.include_untracked(true).recurse_untracked_dirs(true);
-    let mut diff = repo
-        .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options))
-        .map_err(git)?;
+    let Ok(mut diff) = repo.diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options)) else {
+        return Ok(Moves::default());
+    };
     let mut find = DiffFindOptions::new();
     find.renames(true).for_untracked(true);
-    diff.find_similar(Some(&mut find)).map_err(git)?;
+    if diff.find_similar(Some(&mut find)).is_err() {
+        return Ok(Moves::default());
+    }
     let prefix = project_prefix(workdir, root);
     let relative = |p: Option<&Path>| -> Option<String> {
         let p = p?.to_string_lossy().replace('\\', "/");
