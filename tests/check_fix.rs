@@ -251,12 +251,16 @@ fn a_heading_replaced_by_two_is_listed_not_fixed() {
 #[test]
 fn a_staged_rename_is_fixed_too() {
     let site = Fixture::with(&[
-        ("docs/index.md", "# Home\n\n[Approvals](approval.md)\n"),
+        (
+            "docs/index.md",
+            "# Home\n\n[Approvals](approval.md), [how](approval.md#sign-off-steps)\n",
+        ),
         ("docs/approval.md", APPROVAL),
     ]);
     let git = Git::init(&site);
     git.commit_all("docs: initial", at("2026-01-05T10:00:00Z"));
-    // `git mv docs/approval.md docs/release/approvals.md`
+    // `git mv docs/approval.md docs/release/approvals.md`, then a heading
+    // of it renamed (not staged).
     std::fs::create_dir_all(site.path("docs/release")).unwrap();
     std::fs::rename(
         site.path("docs/approval.md"),
@@ -269,12 +273,16 @@ fn a_staged_rename_is_fixed_too() {
         .add_path("docs/release/approvals.md".as_ref())
         .unwrap();
     index.write().unwrap();
+    site.write(
+        "docs/release/approvals.md",
+        &APPROVAL.replace("## Sign-off steps", "## Signing off"),
+    );
 
     let run = site.run(&["check", "--fix"]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert_eq!(
         site.read("docs/index.md"),
-        "# Home\n\n[Approvals](release/approvals.md)\n"
+        "# Home\n\n[Approvals](release/approvals.md), [how](release/approvals.md#signing-off)\n"
     );
 }
 

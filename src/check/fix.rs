@@ -109,11 +109,11 @@ pub fn plan(site: &Site, findings: &mut [Finding], rev: Option<&str>) -> Result<
         moves: &moves,
         was,
         by_file,
-        old_texts: HashMap::new(),
+        old_headings: HashMap::new(),
     };
     let wanted = context.old_texts_wanted(findings);
     let context = Context {
-        old_texts: history::texts_at(site.root, rev, &wanted)?,
+        old_headings: old_headings(history::texts_at(site.root, rev, &wanted)?),
         ..context
     };
     let causes: Vec<Option<Cause>> = findings.iter().map(|f| context.cause(f)).collect();
@@ -178,8 +178,8 @@ struct Context<'a> {
     was: HashMap<&'a str, &'a str>,
     /// Guide file → its index.
     by_file: HashMap<&'a str, usize>,
-    /// Texts at the revision of the pages whose headings are looked at.
-    old_texts: HashMap<String, String>,
+    /// The heading ids at the revision of the pages looked at, by their path then.
+    old_headings: HashMap<String, Vec<String>>,
 }
 
 impl Context<'_> {
@@ -189,24 +189,26 @@ impl Context<'_> {
     }
 
     /// The pages whose text at the revision the findings' causes need: the
-    /// targets of broken fragments, and the renamed targets of links with one.
+    /// targets of broken fragments, and the renamed targets of links with
+    /// one, when the change edited them (else their headings are the same).
     fn old_texts_wanted(&self, findings: &[Finding]) -> Vec<String> {
         let mut wanted: HashSet<String> = HashSet::new();
         for f in findings {
             let Some(resolved) = f.resolved.as_deref() else {
                 continue;
             };
-            match f.kind {
-                Kind::BrokenAnchor => {
-                    wanted.insert(self.old_path(resolved).to_string());
-                }
+            let page = match f.kind {
+                Kind::BrokenAnchor => resolved,
                 Kind::BrokenLink if f.target.contains('#') => {
-                    wanted.insert(resolved.to_string());
-                    if let Some(new) = self.moves.renamed.get(resolved) {
-                        wanted.insert(self.old_path(new).to_string());
+                    match self.moves.renamed.get(resolved) {
+                        Some(new) => new.as_str(),
+                        None => continue,
                     }
                 }
-                _ => {}
+                _ => continue,
+            };
+            if self.moves.edited.contains(page) {
+                wanted.insert(self.old_path(page).to_string());
             }
         }
         let mut wanted: Vec<String> = wanted.into_iter().collect();
@@ -337,14 +339,29 @@ impl Context<'_> {
         if now.anchors.iter().any(|a| a == id) {
             return None;
         }
-        let old_file = self.old_path(page);
-        let old_text = self.old_texts.get(old_file)?;
-        let (old, _) = crate::load::guides::parse_lenient(old_file, old_file, old_text.to_string());
-        let then = crate::markdown::scan(&old.text, old.body_start);
-        let before: Vec<&str> = then.headings.iter().map(|h| h.id.as_str()).collect();
+        let then = self.old_headings.get(self.old_path(page))?;
+        let before: Vec<&str> = then.iter().map(String::as_str).collect();
         let after: Vec<&str> = now.headings.iter().map(|h| h.id.as_str()).collect();
         renamed_heading(&before, &after, id)
     }
+}
+
+/// The heading ids of each page of `texts` (path → text), as the check
+/// reads them; pages in parallel.
+fn old_headings(texts: HashMap<String, String>) -> HashMap<String, Vec<String>> {
+    use rayon::prelude::*;
+    texts
+        .into_par_iter()
+        .map(|(file, text)| {
+            let (old, _) = crate::load::guides::parse_lenient(&file, &file, text);
+            let ids = crate::markdown::scan(&old.text, old.body_start)
+                .headings
+                .into_iter()
+                .map(|h| h.id)
+                .collect();
+            (file, ids)
+        })
+        .collect()
 }
 
 /// Where a heading id went.

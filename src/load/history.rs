@@ -606,6 +606,10 @@ pub struct Moves {
     /// revision, staged or not (a deleted file and a new one, tracked or
     /// not, with similar content).
     pub renamed: HashMap<String, String>,
+    /// Files whose content differs from the revision's (modified, or
+    /// renamed and edited), by their path now: the only pages whose headings
+    /// may have been renamed.
+    pub edited: HashSet<String>,
 }
 
 /// The renames between `rev` (`HEAD` when `None`) and the working tree.
@@ -644,17 +648,27 @@ pub fn moves_since(root: &Path, rev: Option<&str>) -> Result<Moves> {
                 .map(str::to_string),
         }
     };
-    let renamed = diff
-        .deltas()
-        .filter(|d| d.status() == Delta::Renamed)
-        .filter_map(|d| {
-            Some((
-                relative(d.old_file().path())?,
-                relative(d.new_file().path())?,
-            ))
-        })
-        .collect();
-    Ok(Moves { renamed })
+    let mut moves = Moves::default();
+    for delta in diff.deltas() {
+        let (old, new) = (delta.old_file(), delta.new_file());
+        let (Some(old_path), Some(new_path)) = (relative(old.path()), relative(new.path())) else {
+            continue;
+        };
+        match delta.status() {
+            Delta::Renamed => {
+                // A zero id: libgit2 did not hash the working tree's file.
+                if old.id() != new.id() || new.id().is_zero() {
+                    moves.edited.insert(new_path.clone());
+                }
+                moves.renamed.insert(old_path, new_path);
+            }
+            Delta::Modified | Delta::Typechange => {
+                moves.edited.insert(new_path);
+            }
+            _ => {}
+        }
+    }
+    Ok(moves)
 }
 
 /// The texts at `rev` (`HEAD` when `None`) of the root-relative `paths`
