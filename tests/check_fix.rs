@@ -405,3 +405,28 @@ fn a_repository_missing_old_objects_still_checks() {
         "# Home\n\n[Approvals](approval.md)\n"
     );
 }
+
+#[test]
+fn a_link_to_a_renamed_pages_html_keeps_html() {
+    // mdBook books link `x.html` for the page of `x.md`.
+    let site = Fixture::with(&[
+        (
+            "docs/index.md",
+            "# Home\n\n[Approvals](approval.html#sign-off-steps)\n",
+        ),
+        ("docs/approval.md", APPROVAL),
+    ]);
+    let git = Git::init(&site);
+    git.commit_all("docs: initial", at("2026-01-05T10:00:00Z"));
+    std::fs::rename(
+        site.path("docs/approval.md"),
+        site.path("docs/approvals.md"),
+    )
+    .unwrap();
+    let run = site.run(&["check", "--fix"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(
+        site.read("docs/index.md"),
+        "# Home\n\n[Approvals](approvals.html#sign-off-steps)\n"
+    );
+}

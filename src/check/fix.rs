@@ -236,20 +236,18 @@ impl Context<'_> {
         let here = self.by_file.get(f.file.as_str())?;
         let dir = parent(&self.site.guides[*here].file);
         let exists = |p: &str| self.site.root.join(p).is_file();
-        let (new, renamed, group) = match self.moves.renamed.get(missing) {
-            Some(new) if exists(new) => (new.clone(), true, missing.to_string()),
-            _ => {
+        let (new, renamed, group) = match self.renamed_to(missing) {
+            Some(new) => (new, true, missing.to_string()),
+            None => {
                 // The linking page was moved: where the link led from its old place.
                 let old_file = self.was.get(f.file.as_str())?;
                 let decoded = crate::index::percent_decode(path);
                 let meant = normalize(parent(old_file), &decoded)?;
-                let now = match self.moves.renamed.get(&meant) {
-                    Some(new) => new.clone(),
-                    None => meant,
+                let now = match self.renamed_to(&meant) {
+                    Some(new) => new,
+                    None if exists(&meant) => meant,
+                    None => return None,
                 };
-                if !exists(&now) {
-                    return None;
-                }
                 (now, false, format!("moved:{}", f.file))
             }
         };
@@ -287,6 +285,20 @@ impl Context<'_> {
             new_target: Some(format!("{link}{rest}")),
             group,
         })
+    }
+
+    /// Where the root-relative `path` was renamed to, when it was and the
+    /// new file is there; a page's `x.html` (as mdBook books link it)
+    /// follows its `x.md`.
+    fn renamed_to(&self, path: &str) -> Option<String> {
+        let exists = |p: &str| self.site.root.join(p).is_file();
+        if let Some(new) = self.moves.renamed.get(path) {
+            return exists(new).then(|| new.clone());
+        }
+        let stem = path.strip_suffix(".html")?;
+        let new = self.moves.renamed.get(&format!("{stem}.md"))?;
+        let new_stem = new.strip_suffix(".md")?;
+        exists(new).then(|| format!("{new_stem}.html"))
     }
 
     /// A `#fragment` of `page` naming a heading the change renamed.
@@ -398,9 +410,12 @@ pub fn renamed_heading(before: &[&str], after: &[&str], id: &str) -> Option<Rena
     // Walk it to the gap holding `at`: `before[i0..i]` against `after[j0..j]`.
     let (mut i, mut j, mut i0, mut j0) = (0, 0, 0, 0);
     loop {
-        let end = i == before.len() || j == after.len();
+        let end = i >= before.len() || j >= after.len();
+        if end && at < i0 {
+            return None;
+        }
         if end || before[i] == after[j] {
-            if (i0..i).contains(&at) || (end && at >= i0) {
+            if (i0..i).contains(&at) || end {
                 let (i, j) = if end {
                     (before.len(), after.len())
                 } else {
