@@ -378,7 +378,7 @@ fn old_headings(texts: HashMap<String, String>) -> HashMap<String, Vec<String>> 
 
 /// Where a heading id went.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Renamed {
+enum Renamed {
     To(String),
     /// Several new ids took its place.
     OneOf(Vec<String>),
@@ -390,7 +390,7 @@ pub enum Renamed {
 /// same gap: the one in the same place when the gap kept its length, else
 /// the one new id there. `None` when `id` was no heading, is still there,
 /// or its place has no new id.
-pub fn renamed_heading(before: &[&str], after: &[&str], id: &str) -> Option<Renamed> {
+fn renamed_heading(before: &[&str], after: &[&str], id: &str) -> Option<Renamed> {
     let at = before.iter().position(|b| *b == id)?;
     if after.contains(&id) || before.len().saturating_mul(after.len()) > 4_000_000 {
         return None;
@@ -483,7 +483,7 @@ fn normalize(dir: &str, rel: &str) -> Option<String> {
 
 /// The relative link from a page in the root-relative folder `dir` to the
 /// root-relative file `to`.
-pub fn relative(dir: &str, to: &str) -> String {
+fn relative(dir: &str, to: &str) -> String {
     let from: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
     let to_parts: Vec<&str> = to.split('/').collect();
     let shared = from
@@ -664,7 +664,7 @@ impl Edits {
 
 /// `diff -u a/file b/file` of two texts with the same number of lines (a
 /// fix rewrites within lines), three lines of context.
-pub fn unified_diff(file: &str, before: &str, after: &str) -> String {
+fn unified_diff(file: &str, before: &str, after: &str) -> String {
     const CONTEXT: usize = 3;
     let old: Vec<&str> = before.split_inclusive('\n').collect();
     let new: Vec<&str> = after.split_inclusive('\n').collect();
