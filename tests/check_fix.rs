@@ -346,6 +346,14 @@ fn links_of_a_moved_page_lead_where_they_led() {
     std::fs::create_dir_all(site.path("docs/release")).unwrap();
     std::fs::rename(site.path("docs/plan.md"), site.path("docs/release/plan.md")).unwrap();
 
+    let (_, findings) = check_json(&site, &[]);
+    assert_eq!(
+        hint_at(&findings, "docs/release/plan.md", 3),
+        [
+            "this page was moved from `docs/plan.md` in this change; the link led to `../checklist.md`; `--fix` rewrites 2 links",
+            "this page was moved from `docs/plan.md` in this change; the link led to `../guide.md`; `--fix` rewrites 2 links",
+        ]
+    );
     let run = site.run(&["check", "--fix"]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert_eq!(
@@ -429,4 +437,15 @@ fn a_link_to_a_renamed_pages_html_keeps_html() {
         site.read("docs/index.md"),
         "# Home\n\n[Approvals](approvals.html#sign-off-steps)\n"
     );
+}
+
+#[test]
+fn an_unknown_base_is_exit_2_and_nothing_is_written() {
+    let site = renamed_in_working_tree();
+    let before = site.snapshot("docs");
+    let run = site.run(&["check", "--fix", "--changed-since", "no-such-branch"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("no-such-branch"), "{}", run.stderr);
+    assert!(!run.stdout.contains("--- a/"), "{}", run.stdout);
+    assert_eq!(site.snapshot("docs"), before);
 }

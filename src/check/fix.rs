@@ -266,7 +266,7 @@ impl Context<'_> {
         let what = match renamed {
             true => format!("renamed to `{link}` in this change"),
             false => format!(
-                "this page was moved in this change (from `{}`); the link led to `{link}`",
+                "this page was moved from `{}` in this change; the link led to `{link}`",
                 self.was.get(f.file.as_str()).copied().unwrap_or_default()
             ),
         };
