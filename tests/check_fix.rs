@@ -381,36 +381,54 @@ fn without_git_a_broken_link_is_only_reported() {
 
 #[test]
 fn a_repository_missing_old_objects_still_checks() {
-    // A partial clone has no blob for some old files: rename detection
-    // cannot compare them, which costs the hint, not the check.
+    // A partial clone (as CI makes) lacks the base's blobs: renames are then
+    // found only for files that kept their content, which costs hints, not
+    // the check.
     let site = Fixture::with(&[
-        ("docs/index.md", "# Home\n\n[Approvals](approval.md)\n"),
+        (
+            "docs/index.md",
+            "# Home\n\n[Approvals](approval.md), [the guide](guide.md)\n",
+        ),
         ("docs/approval.md", APPROVAL),
+        ("docs/guide.md", GUIDE),
     ]);
     let git = Git::init(&site);
-    git.commit_all("docs: initial", at("2026-01-05T10:00:00Z"));
-    let blob = git
-        .repo
-        .revparse_single("HEAD:docs/approval.md")
-        .unwrap()
-        .id()
-        .to_string();
-    std::fs::remove_file(site.path(".git/objects").join(&blob[..2]).join(&blob[2..])).unwrap();
+    let base = git.commit_all("docs: initial", at("2026-01-05T10:00:00Z"));
+    git.repo
+        .branch("base", &git.repo.find_commit(base).unwrap(), false)
+        .unwrap();
+    // One renamed as it was, one renamed and edited; committed.
     std::fs::rename(
         site.path("docs/approval.md"),
         site.path("docs/approvals.md"),
     )
     .unwrap();
+    std::fs::remove_file(site.path("docs/guide.md")).unwrap();
+    site.write("docs/guides.md", &format!("{GUIDE}\nOne more line.\n"));
+    git.commit_all("docs: rename", at("2026-01-06T10:00:00Z"));
+    // The clone never fetched the base's blob of the guide.
+    let blob = git
+        .repo
+        .revparse_single("base:docs/guide.md")
+        .unwrap()
+        .id()
+        .to_string();
+    std::fs::remove_file(site.path(".git/objects").join(&blob[..2]).join(&blob[2..])).unwrap();
 
-    let (code, findings) = check_json(&site, &[]);
+    let (code, findings) = check_json(&site, &["--changed-since", "base"]);
     assert_eq!(code, 1);
-    assert_eq!(findings.len(), 1, "{findings:?}");
-    assert_eq!(findings[0]["kind"], "broken-link");
-    let run = site.run(&["check", "--fix"]);
+    assert_eq!(
+        hint_at(&findings, "docs/index.md", 3),
+        [
+            "renamed to `approvals.md` in this change; `--fix` rewrites 1 link",
+            "did you mean `guides.md`?",
+        ]
+    );
+    let run = site.run(&["check", "--changed-since", "base", "--fix"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(
         site.read("docs/index.md"),
-        "# Home\n\n[Approvals](approval.md)\n"
+        "# Home\n\n[Approvals](approvals.md), [the guide](guide.md)\n"
     );
 }
 

@@ -54,8 +54,13 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Changes> {
         .map_err(git(format!("comparing with `{rev}`")))?;
     let mut find = DiffFindOptions::new();
     find.renames(true).for_untracked(true);
-    diff.find_similar(Some(&mut find))
-        .map_err(git(format!("finding renames since `{rev}`")))?;
+    if diff.find_similar(Some(&mut find)).is_err() {
+        // A partial clone without the base's blobs: a rename is then a
+        // deletion and an addition, which touch the same files.
+        diff = repo
+            .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options))
+            .map_err(git(format!("comparing with `{rev}`")))?;
+    }
 
     let workdir = repo.workdir().ok_or(Error::NoWorkTree)?;
     let prefix = project_prefix(workdir, root);
@@ -635,7 +640,20 @@ pub fn moves_since(root: &Path, rev: Option<&str>) -> Result<Moves> {
     let mut find = DiffFindOptions::new();
     find.renames(true).for_untracked(true);
     if diff.find_similar(Some(&mut find)).is_err() {
-        return Ok(Moves::default());
+        // Old contents missing (a partial clone, as in CI): renames of
+        // unchanged tracked files (committed, or `git mv`) are still found
+        // by their ids. Untracked files are left out: hashing them all
+        // cost a repository with untracked images half a second.
+        let mut tracked = DiffOptions::new();
+        let Ok(mut exact) = repo.diff_tree_to_workdir_with_index(Some(&tree), Some(&mut tracked))
+        else {
+            return Ok(Moves::default());
+        };
+        find.exact_match_only(true);
+        if exact.find_similar(Some(&mut find)).is_err() {
+            return Ok(Moves::default());
+        }
+        diff = exact;
     }
     let prefix = project_prefix(workdir, root);
     let relative = |p: Option<&Path>| -> Option<String> {
