@@ -238,7 +238,7 @@ fn a_heading_replaced_by_two_is_listed_not_fixed() {
     assert_eq!(
         hint_at(&findings, "docs/index.md", 3),
         [
-            "the heading `#approval` was replaced in this change by `#sign-off` or `#review`; `--fix` leaves the link, as it cannot tell which is meant"
+            "the heading `#approval` was replaced in this change, by `#sign-off` or `#review`; `--fix` leaves the link, as it cannot be sure"
         ]
     );
     let before = site.snapshot("docs");

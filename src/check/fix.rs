@@ -33,8 +33,8 @@ impl FileFix {
     }
 }
 
-/// Writes each fix. A file that changed since it was read is an error, and
-/// is left as it is.
+/// Writes the fixes. When a file changed since it was read, that is an
+/// error and nothing is written.
 pub fn apply(fixes: &[FileFix]) -> Result<()> {
     for fix in fixes {
         let now = std::fs::read_to_string(&fix.path)
@@ -46,6 +46,8 @@ pub fn apply(fixes: &[FileFix]) -> Result<()> {
                 std::io::Error::other("the file changed while almanac was checking it"),
             ));
         }
+    }
+    for fix in fixes {
         std::fs::write(&fix.path, &fix.after)
             .map_err(|e| Error::io("writing the fixed links", &fix.path, e))?;
     }
@@ -314,10 +316,13 @@ impl Context<'_> {
             }),
             Renamed::OneOf(ids) => {
                 let ids: Vec<String> = ids.iter().map(|id| format!("`#{id}`")).collect();
+                let by = match ids.len() {
+                    1 => format!("maybe by {}", ids[0]),
+                    _ => format!("by {}", ids.join(" or ")),
+                };
                 Some(Cause {
                     what: format!(
-                        "the heading `#{fragment}` was replaced in this change by {}; `--fix` leaves the link, as it cannot tell which is meant",
-                        ids.join(" or ")
+                        "the heading `#{fragment}` was replaced in this change, {by}; `--fix` leaves the link, as it cannot be sure"
                     ),
                     new_target: None,
                     group,
@@ -388,8 +393,8 @@ enum Renamed {
 /// now that they are `after`: the headings both keep are lined up (their
 /// longest common sequence), and `id` was replaced by the new ids in the
 /// same gap: the one in the same place when the gap kept its length, else
-/// the one new id there. `None` when `id` was no heading, is still there,
-/// or its place has no new id.
+/// the one new id where `id` alone was. Else the candidates; `None` when
+/// `id` was no heading, is still there, or its place has no new id.
 fn renamed_heading(before: &[&str], after: &[&str], id: &str) -> Option<Renamed> {
     let at = before.iter().position(|b| *b == id)?;
     if after.contains(&id) || before.len().saturating_mul(after.len()) > 4_000_000 {
@@ -431,10 +436,11 @@ fn renamed_heading(before: &[&str], after: &[&str], id: &str) -> Option<Renamed>
                 if old_gap.len() == new_gap.len() && fresh.contains(&new_gap[at - i0]) {
                     return Some(Renamed::To(new_gap[at - i0].to_string()));
                 }
-                return match fresh.as_slice() {
-                    [] => None,
-                    [one] => Some(Renamed::To(one.to_string())),
-                    many => Some(Renamed::OneOf(many.iter().map(|s| s.to_string()).collect())),
+                // Two headings merged into one: which became it is not known.
+                return match (old_gap.len(), fresh.as_slice()) {
+                    (_, []) => None,
+                    (1, [one]) => Some(Renamed::To(one.to_string())),
+                    (_, many) => Some(Renamed::OneOf(many.iter().map(|s| s.to_string()).collect())),
                 };
             }
             i += 1;
@@ -798,6 +804,11 @@ mod tests {
         assert_eq!(
             renamed_heading(&["old", "b"], &["new", "b"], "old"),
             to("new")
+        );
+        // Two removed where one is new: which became it is not known.
+        assert_eq!(
+            renamed_heading(&["a", "x", "y", "c"], &["a", "z", "c"], "y"),
+            Some(Renamed::OneOf(vec!["z".into()]))
         );
         // Two new headings where one was: not certain.
         assert_eq!(
