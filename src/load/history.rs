@@ -603,8 +603,8 @@ pub fn rev_date(root: &Path, rev: &str) -> Result<chrono::NaiveDate> {
 }
 
 /// What git's rename detection shows was moved between a revision and the
-/// working tree, with the revision's text of the files asked for: what
-/// `check` needs to say where a page or a heading went (`check --fix`).
+/// working tree, and what was edited: with `texts_at`, what `check` needs
+/// to say where a page or a heading went (`check --fix`).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Moves {
     /// Old path → new path, root-relative: renames committed since the
