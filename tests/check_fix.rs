@@ -467,3 +467,31 @@ fn an_unknown_base_is_exit_2_and_nothing_is_written() {
     assert!(!run.stdout.contains("--- a/"), "{}", run.stdout);
     assert_eq!(site.snapshot("docs"), before);
 }
+
+#[test]
+fn the_printed_diff_is_one_git_apply_takes() {
+    let site = renamed_in_working_tree();
+    let run = site.run(&["check", "--fix", "--dry-run", "--format", "json", "-q"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // With -q and a machine format, stderr holds the diffs alone.
+    site.write("fix.patch", &run.stderr);
+    let applied = std::process::Command::new("git")
+        .args(["apply", "fix.patch"])
+        .current_dir(site.root())
+        .output()
+        .expect("git is installed");
+    assert!(
+        applied.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&applied.stderr),
+        run.stderr
+    );
+    assert_eq!(site.read("docs/links.md"), FIXED_LINKS);
+    assert_eq!(
+        site.read("docs/release/checklist.md"),
+        CHECKLIST.replace("../approval.md", "../approvals.md")
+    );
+    std::fs::remove_file(site.path("fix.patch")).unwrap();
+    let (code, findings) = check_json(&site, &[]);
+    assert_eq!((code, findings.len()), (0, 0), "{findings:?}");
+}
