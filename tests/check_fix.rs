@@ -434,13 +434,18 @@ fn a_repository_missing_old_objects_still_checks() {
 
 #[test]
 fn a_link_to_a_renamed_pages_html_keeps_html() {
-    // mdBook books link `x.html` for the page of `x.md`.
+    // mdBook books link `x.html` for the page of `x.md`, and a folder's
+    // `index.html` for its README.md.
     let site = Fixture::with(&[
         (
             "docs/index.md",
-            "# Home\n\n[Approvals](approval.html#sign-off-steps)\n",
+            "# Home\n\n[Approvals](approval.html#sign-off-steps), [setup](setup/index.html)\n",
         ),
         ("docs/approval.md", APPROVAL),
+        (
+            "docs/setup/README.md",
+            "# Setup\n\nHow to set up the release tools.\n",
+        ),
     ]);
     let git = Git::init(&site);
     git.commit_all("docs: initial", at("2026-01-05T10:00:00Z"));
@@ -449,11 +454,12 @@ fn a_link_to_a_renamed_pages_html_keeps_html() {
         site.path("docs/approvals.md"),
     )
     .unwrap();
+    std::fs::rename(site.path("docs/setup"), site.path("docs/install")).unwrap();
     let run = site.run(&["check", "--fix"]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert_eq!(
         site.read("docs/index.md"),
-        "# Home\n\n[Approvals](approvals.html#sign-off-steps)\n"
+        "# Home\n\n[Approvals](approvals.html#sign-off-steps), [setup](install/index.html)\n"
     );
 }
 

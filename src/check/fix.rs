@@ -291,16 +291,24 @@ impl Context<'_> {
 
     /// Where the root-relative `path` was renamed to, when it was and the
     /// new file is there; a page's `x.html` (as mdBook books link it)
-    /// follows its `x.md`.
+    /// follows its `x.md`, a folder's `index.html` its README.md.
     fn renamed_to(&self, path: &str) -> Option<String> {
         let exists = |p: &str| self.site.root.join(p).is_file();
         if let Some(new) = self.moves.renamed.get(path) {
             return exists(new).then(|| new.clone());
         }
         let stem = path.strip_suffix(".html")?;
-        let new = self.moves.renamed.get(&format!("{stem}.md"))?;
-        let new_stem = new.strip_suffix(".md")?;
-        exists(new).then(|| format!("{new_stem}.html"))
+        if let Some(new) = self.moves.renamed.get(&format!("{stem}.md")) {
+            let new_stem = new.strip_suffix(".md")?;
+            return exists(new).then(|| format!("{new_stem}.html"));
+        }
+        // `x/index.html`, the page of the folder's index.
+        let dir = stem.strip_suffix("/index")?;
+        ["README.md", "_index.md"].iter().find_map(|index| {
+            let new = self.moves.renamed.get(&format!("{dir}/{index}"))?;
+            let new_dir = new.strip_suffix(index)?;
+            exists(new).then(|| format!("{new_dir}index.html"))
+        })
     }
 
     /// A `#fragment` of `page` naming a heading the change renamed.
