@@ -439,7 +439,7 @@ fn a_link_to_a_renamed_pages_html_keeps_html() {
     let site = Fixture::with(&[
         (
             "docs/index.md",
-            "# Home\n\n[Approvals](approval.html#sign-off-steps), [setup](setup/index.html)\n",
+            "# Home\n\n[Approvals](approval.html#sign-off-steps), [setup](setup/index.html), [again](setup/), [and](./setup)\n",
         ),
         ("docs/approval.md", APPROVAL),
         (
@@ -459,7 +459,7 @@ fn a_link_to_a_renamed_pages_html_keeps_html() {
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     assert_eq!(
         site.read("docs/index.md"),
-        "# Home\n\n[Approvals](approvals.html#sign-off-steps), [setup](install/index.html)\n"
+        "# Home\n\n[Approvals](approvals.html#sign-off-steps), [setup](install/index.html), [again](install/), [and](./install)\n"
     );
 }
 

@@ -291,11 +291,24 @@ impl Context<'_> {
 
     /// Where the root-relative `path` was renamed to, when it was and the
     /// new file is there; a page's `x.html` (as mdBook books link it)
-    /// follows its `x.md`, a folder's `index.html` its README.md.
+    /// follows its `x.md`; a folder (`x/`, `x/index.html`) its README.md.
     fn renamed_to(&self, path: &str) -> Option<String> {
         let exists = |p: &str| self.site.root.join(p).is_file();
         if let Some(new) = self.moves.renamed.get(path) {
             return exists(new).then(|| new.clone());
+        }
+        // A folder (`setup/`), whose index page moved with it.
+        let folder = path.trim_end_matches('/');
+        let slash = if path.ends_with('/') { "/" } else { "" };
+        if let Some(new_dir) = ["README.md", "index.md", "_index.md"]
+            .iter()
+            .find_map(|index| {
+                let new = self.moves.renamed.get(&format!("{folder}/{index}"))?;
+                let new_dir = new.strip_suffix(index)?.strip_suffix('/')?;
+                exists(new).then(|| new_dir.to_string())
+            })
+        {
+            return Some(format!("{new_dir}{slash}"));
         }
         let stem = path.strip_suffix(".html")?;
         if let Some(new) = self.moves.renamed.get(&format!("{stem}.md")) {
