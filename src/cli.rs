@@ -105,6 +105,14 @@ pub(crate) struct CheckArgs {
     /// its own scripts, read from the repository, the working tree untouched.
     #[arg(long, value_name = "REV", conflicts_with = "changed_since")]
     pub(crate) at: Option<String>,
+    /// Rewrite the links almanac can mend for certain (a page or heading
+    /// renamed in this change, a fragment's letter case), print each change
+    /// as a diff, then check again.
+    #[arg(long, conflicts_with = "at")]
+    pub(crate) fix: bool,
+    /// With --fix: print the diffs, write nothing.
+    #[arg(long, requires = "fix")]
+    pub(crate) dry_run: bool,
 }
 
 #[derive(Debug, Args)]

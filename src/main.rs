@@ -111,7 +111,10 @@ fn run(cli: &Cli, color: bool, today: NaiveDate, stderr: &mut dyn Write) -> Resu
                 None => None,
             };
             let paths = at.as_ref().map_or(paths.clone(), |(_, p)| p.clone());
-            let report = check::run(&paths, &options)?;
+            let mut report = check::run(&paths, &options)?;
+            if args.fix {
+                report = fix(&paths, &options, report, args, g, stderr)?;
+            }
             let text = check::format::render(
                 args.format.into(),
                 &report.findings,
@@ -178,6 +181,41 @@ fn run(cli: &Cli, color: bool, today: NaiveDate, stderr: &mut dyn Write) -> Resu
             Ok(0)
         }
     }
+}
+
+/// `check --fix`: prints the diff of each fix (on stdout before human
+/// findings, else on stderr, leaving stdout to the format), writes them
+/// unless `--dry-run`, and checks again: the report of what remains.
+fn fix(
+    paths: &Paths,
+    options: &check::CheckOptions,
+    report: check::CheckReport,
+    args: &cli::CheckArgs,
+    g: &cli::Global,
+    stderr: &mut dyn Write,
+) -> Result<check::CheckReport> {
+    let diff: String = report.fixes.iter().map(|f| f.diff()).collect();
+    if args.format == cli::CheckFormat::Human {
+        // A blank line between the diffs and the findings that follow.
+        print(&diff, "the fixes")?;
+        if !diff.is_empty() {
+            print("\n", "the fixes")?;
+        }
+    } else {
+        let _ = write!(stderr, "{diff}");
+    }
+    if !g.quiet {
+        let _ = writeln!(
+            stderr,
+            "{}",
+            check::fix::summary(&report.fixes, args.dry_run)
+        );
+    }
+    if args.dry_run || report.fixes.is_empty() {
+        return Ok(report);
+    }
+    check::fix::apply(&report.fixes)?;
+    check::run(paths, options)
 }
 
 /// Tells what a build did on stderr: its warnings, its findings, and what it

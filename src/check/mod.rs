@@ -4,6 +4,7 @@
 pub mod commands;
 pub mod data;
 pub mod external;
+pub mod fix;
 pub mod format;
 pub mod links;
 pub mod mkdocs;
@@ -41,6 +42,8 @@ pub struct CheckReport {
     pub summary: Summary,
     /// Texts of the files with findings, to show their lines.
     pub sources: HashMap<String, String>,
+    /// What `--fix` rewrites (see `fix::plan`); empty unless `run` made the report.
+    pub fixes: Vec<fix::FileFix>,
 }
 
 /// Checks the project's docs. `Err` only when almanac cannot do the check
@@ -72,6 +75,16 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         .with_unknown_dirs(unknown_dirs(&project));
     let scanned = scan(&project);
     let mut report = check_project(&project, &index, &history, &scanned, options)?;
+    let site = fix::Site {
+        root: &project.root,
+        guides: &project.guides,
+        pages: &scanned.pages,
+    };
+    report.fixes = fix::plan(
+        &site,
+        &mut report.findings,
+        options.changed_since.as_deref(),
+    )?;
     report.sources = sources(project, &report.findings);
     Ok(report)
 }
@@ -141,6 +154,7 @@ pub fn check_project(
         findings,
         summary,
         sources: HashMap::new(),
+        fixes: Vec::new(),
     })
 }
 

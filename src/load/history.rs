@@ -54,8 +54,13 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Changes> {
         .map_err(git(format!("comparing with `{rev}`")))?;
     let mut find = DiffFindOptions::new();
     find.renames(true).for_untracked(true);
-    diff.find_similar(Some(&mut find))
-        .map_err(git(format!("finding renames since `{rev}`")))?;
+    if diff.find_similar(Some(&mut find)).is_err() {
+        // A partial clone without the base's blobs: a rename is then a
+        // deletion and an addition, which touch the same files.
+        diff = repo
+            .diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options))
+            .map_err(git(format!("comparing with `{rev}`")))?;
+    }
 
     let workdir = repo.workdir().ok_or(Error::NoWorkTree)?;
     let prefix = project_prefix(workdir, root);
@@ -630,6 +635,147 @@ pub fn rev_date(root: &Path, rev: &str) -> Result<chrono::NaiveDate> {
         .and_then(|o| o.peel_to_commit())
         .map_err(|_| Error::UnknownAsOf(rev.to_string()))?;
     Ok(git_time(commit.committer().when()).naive_utc().date())
+}
+
+/// What git's rename detection shows was moved between a revision and the
+/// working tree, and what was edited: with `texts_at`, what `check` needs
+/// to say where a page or a heading went (`check --fix`).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Moves {
+    /// Old path → new path, root-relative: renames committed since the
+    /// revision, staged or not (a deleted file and a new one, tracked or
+    /// not, with similar content).
+    pub renamed: HashMap<String, String>,
+    /// Files whose content differs from the revision's (modified, or
+    /// renamed and edited), by their path now: the only pages whose headings
+    /// may have been renamed.
+    pub edited: HashSet<String>,
+}
+
+/// The renames between `rev` (`HEAD` when `None`) and the working tree.
+/// None outside a git repository, before its first commit, or when git
+/// cannot compare the contents (a partial clone missing the old blobs): a
+/// hint less, never a failed check. An `Err` only for a `rev` the
+/// repository does not have.
+pub fn moves_since(root: &Path, rev: Option<&str>) -> Result<Moves> {
+    let Ok(repo) = Repository::discover(root) else {
+        return Ok(Moves::default());
+    };
+    let Some(tree) = tree_at(&repo, rev)? else {
+        return Ok(Moves::default());
+    };
+    let Some(workdir) = repo.workdir() else {
+        return Ok(Moves::default());
+    };
+    let mut options = DiffOptions::new();
+    options.include_untracked(true).recurse_untracked_dirs(true);
+    let Ok(mut diff) = repo.diff_tree_to_workdir_with_index(Some(&tree), Some(&mut options)) else {
+        return Ok(Moves::default());
+    };
+    let mut find = DiffFindOptions::new();
+    find.renames(true).for_untracked(true);
+    if diff.find_similar(Some(&mut find)).is_err() {
+        // Old contents missing (a partial clone, as in CI): renames of
+        // unchanged tracked files (committed, or `git mv`) are still found
+        // by their ids. Untracked files are left out: hashing them all
+        // cost a repository with untracked images half a second.
+        let mut tracked = DiffOptions::new();
+        let Ok(mut exact) = repo.diff_tree_to_workdir_with_index(Some(&tree), Some(&mut tracked))
+        else {
+            return Ok(Moves::default());
+        };
+        find.exact_match_only(true);
+        if exact.find_similar(Some(&mut find)).is_err() {
+            return Ok(Moves::default());
+        }
+        diff = exact;
+    }
+    let prefix = project_prefix(workdir, root);
+    let relative = |p: Option<&Path>| -> Option<String> {
+        let p = p?.to_string_lossy().replace('\\', "/");
+        match &prefix {
+            None => Some(p),
+            Some(prefix) => p
+                .strip_prefix(prefix.as_str())?
+                .strip_prefix('/')
+                .map(str::to_string),
+        }
+    };
+    let mut moves = Moves::default();
+    for delta in diff.deltas() {
+        let (old, new) = (delta.old_file(), delta.new_file());
+        let (Some(old_path), Some(new_path)) = (relative(old.path()), relative(new.path())) else {
+            continue;
+        };
+        match delta.status() {
+            Delta::Renamed => {
+                // A zero id: libgit2 did not hash the working tree's file.
+                if old.id() != new.id() || new.id().is_zero() {
+                    moves.edited.insert(new_path.clone());
+                }
+                moves.renamed.insert(old_path, new_path);
+            }
+            Delta::Modified | Delta::Typechange => {
+                moves.edited.insert(new_path);
+            }
+            _ => {}
+        }
+    }
+    Ok(moves)
+}
+
+/// The texts at `rev` (`HEAD` when `None`) of the root-relative `paths`
+/// that exist there as UTF-8 files; none outside a repository.
+pub fn texts_at(
+    root: &Path,
+    rev: Option<&str>,
+    paths: &[String],
+) -> Result<HashMap<String, String>> {
+    let mut texts = HashMap::new();
+    let Ok(repo) = Repository::discover(root) else {
+        return Ok(texts);
+    };
+    let Some(tree) = tree_at(&repo, rev)? else {
+        return Ok(texts);
+    };
+    let prefix = repo.workdir().and_then(|w| project_prefix(w, root));
+    for path in paths {
+        let in_repo = match &prefix {
+            None => path.clone(),
+            Some(prefix) => format!("{prefix}/{path}"),
+        };
+        let blob = tree
+            .get_path(Path::new(&in_repo))
+            .and_then(|entry| entry.to_object(&repo))
+            .and_then(|object| object.peel_to_blob());
+        if let Ok(blob) = blob
+            && let Ok(text) = std::str::from_utf8(blob.content())
+        {
+            texts.insert(path.clone(), text.to_string());
+        }
+    }
+    Ok(texts)
+}
+
+/// The tree of `rev` (`HEAD` when `None`; `None` for a `HEAD` with no commit yet).
+fn tree_at<'r>(repo: &'r Repository, rev: Option<&str>) -> Result<Option<git2::Tree<'r>>> {
+    let object = match rev {
+        Some(rev) => repo
+            .revparse_single(rev)
+            .map_err(|_| Error::UnknownRevision {
+                rev: rev.to_string(),
+                shallow: repo.is_shallow(),
+            })?,
+        None => match repo.head().and_then(|h| h.peel(git2::ObjectType::Any)) {
+            Ok(object) => object,
+            Err(_) => return Ok(None),
+        },
+    };
+    let tree = object.peel_to_tree().map_err(|e| Error::Git {
+        context: format!("`{}` does not name a commit", rev.unwrap_or("HEAD")),
+        message: e.message().to_string(),
+    })?;
+    Ok(Some(tree))
 }
 
 #[cfg(test)]
