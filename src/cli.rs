@@ -152,6 +152,10 @@ pub(crate) enum CheckFormat {
     Json,
     Github,
     Sarif,
+    /// JUnit XML (Jenkins, GitLab test reports).
+    Junit,
+    /// GitLab Code Quality JSON.
+    Codeclimate,
 }
 
 impl From<CheckFormat> for almanac::check::format::Format {
@@ -161,6 +165,8 @@ impl From<CheckFormat> for almanac::check::format::Format {
             CheckFormat::Json => Self::Json,
             CheckFormat::Github => Self::Github,
             CheckFormat::Sarif => Self::Sarif,
+            CheckFormat::Junit => Self::Junit,
+            CheckFormat::Codeclimate => Self::Codeclimate,
         }
     }
 }

@@ -128,6 +128,7 @@ pub fn check_project(
             .iter()
             .filter(|f| f.severity == Severity::Warning)
             .count(),
+        checked: project.guides.iter().map(|g| g.file.clone()).collect(),
     };
     Ok(CheckReport {
         findings,
