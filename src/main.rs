@@ -98,6 +98,11 @@ fn run(cli: &Cli, color: bool, today: NaiveDate, stderr: &mut dyn Write) -> Resu
                 changed_since: args.changed_since.clone(),
                 external: args.external,
                 today,
+                progress: check::external::Progress::decide(
+                    std::io::stderr().is_terminal(),
+                    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false"),
+                    g.quiet,
+                ),
             };
             let report = check::run(&paths, &options)?;
             let text = check::format::render(

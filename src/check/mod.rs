@@ -30,6 +30,8 @@ pub struct CheckOptions {
     pub external: bool,
     /// The date `review_by` is compared with.
     pub today: NaiveDate,
+    /// Whether `--external` draws a progress bar.
+    pub progress: external::Progress,
 }
 
 #[derive(Debug)]
@@ -199,6 +201,7 @@ fn find(
             rendered,
             &config.external,
             &exclude,
+            options.progress,
         )));
     }
     Ok(findings)
