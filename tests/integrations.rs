@@ -411,3 +411,103 @@ fn on_a_cache_miss_the_action_installs_from_its_own_source() {
         runner.path
     );
 }
+
+/// `git` in `dir`, asserting it worked.
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `pre-commit try-repo <this repository> HOOK --all-files` in `dir`: the
+/// hook as a user's `.pre-commit-config.yaml` would get it, built by
+/// pre-commit's own `cargo install --path .` in its clone of this
+/// repository. One change from what users get, for CI's time: the release
+/// profile without optimisation (a cold optimised build took 7.5 minutes on
+/// CI's 2 cores; pre-commit's `cargo install` has no `--locked`, so it
+/// resolves its own dependency versions and shares no build with `.ci/run`'s).
+/// The build and pre-commit's cache live under `target/`: made once, then
+/// reused while this repository's commit stays the same (a working tree with
+/// uncommitted changes is a new repository to pre-commit each time).
+fn try_repo(dir: &Path, hook: &str) -> (i32, String) {
+    let target = repo_root().join("target");
+    let out = Command::new("pre-commit")
+        .args([
+            "try-repo",
+            repo_root().to_str().unwrap(),
+            hook,
+            "--all-files",
+            "--color",
+            "never",
+        ])
+        .current_dir(dir)
+        .env("PRE_COMMIT_HOME", target.join("pre-commit-home"))
+        .env("CARGO_TARGET_DIR", target.join("pre-commit"))
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256")
+        .env("CARGO_PROFILE_RELEASE_PACKAGE_LIBGIT2_SYS_OPT_LEVEL", "0")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn the_pre_commit_hook_fails_on_a_broken_link_then_passes_once_fixed() {
+    if !common::tool_available("pre-commit", "pip install pre-commit") {
+        return;
+    }
+    let repo = Fixture::with(&[(
+        "content/README.md",
+        "# Home\n\nSee the [guide](guide.md).\n",
+    )]);
+    let dir = repo.root();
+    git(dir, &["init", "-q"]);
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", "A handbook"]);
+
+    // The commit being made adds a page with a broken link.
+    repo.write("content/guide.md", "# Guide\n\nThe [plan](plan.md).\n");
+    git(dir, &["add", "-A"]);
+    let (code, out) = try_repo(dir, "almanac-check");
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("- hook id: almanac-check"), "{out}");
+    assert!(
+        out.contains("error[broken-link]") && out.contains("content/guide.md:3:12"),
+        "{out}"
+    );
+
+    repo.write("content/guide.md", "# Guide\n\nThe [plan](README.md).\n");
+    git(dir, &["add", "-A"]);
+    let (code, out) = try_repo(dir, "almanac-check");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Passed"), "{out}");
+
+    // A broken link already committed does not block the next commit;
+    // almanac-check-all reports it whatever changed.
+    repo.write("content/guide.md", "# Guide\n\nThe [plan](plan.md).\n");
+    git(dir, &["commit", "-qam", "A broken link"]);
+    let (code, out) = try_repo(dir, "almanac-check");
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = try_repo(dir, "almanac-check-all");
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("content/guide.md:3:12"), "{out}");
+}
