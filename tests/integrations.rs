@@ -459,7 +459,6 @@ fn try_repo(dir: &Path, hook: &str) -> (i32, String) {
         .env("CARGO_TARGET_DIR", target.join("pre-commit"))
         .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
         .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256")
-        .env("CARGO_PROFILE_RELEASE_PACKAGE_LIBGIT2_SYS_OPT_LEVEL", "0")
         .output()
         .unwrap();
     let text = format!(
