@@ -43,7 +43,9 @@ impl SchemaFile {
         )
     }
 
-    /// The schema, as JSON Schema 2020-12.
+    /// The schema, as JSON Schema draft-07: the draft editors support in
+    /// full (VS Code's YAML extension warns that 2020-12 is only partly
+    /// supported).
     pub fn schema(self) -> serde_json::Value {
         let schema = match self {
             Self::Config => of::<Config>(),
@@ -70,7 +72,7 @@ impl SchemaFile {
 }
 
 fn of<T: JsonSchema>() -> schemars::Schema {
-    schemars::generate::SchemaSettings::draft2020_12()
+    schemars::generate::SchemaSettings::draft07()
         .into_generator()
         .into_root_schema_for::<T>()
 }

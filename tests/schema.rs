@@ -312,13 +312,13 @@ fn schemas_reject_bad_input_at_the_keys_the_parser_rejects() {
 /// Every key of every schema says what it is for, and every key that holds
 /// a value rather than a section has an example (the issue's "descriptions
 /// and examples for every key"). Keys are those of the file's top level and
-/// of its sections (`$defs`).
+/// of its sections (`definitions`).
 #[test]
 fn every_key_has_a_description_and_values_have_examples() {
     for name in FILES {
         let schema = schema(name);
         let mut objects = vec![("(top)".to_string(), &schema)];
-        for (def, node) in schema["$defs"].as_object().unwrap() {
+        for (def, node) in schema["definitions"].as_object().unwrap() {
             objects.push((def.clone(), node));
         }
         let mut problems = Vec::new();
@@ -337,6 +337,7 @@ fn every_key_has_a_description_and_values_have_examples() {
                 // A section (a struct of its own, a list of them, or an
                 // optional one) has examples at its own keys.
                 let section = property.get("$ref").is_some()
+                    || property.pointer("/allOf/0/$ref").is_some()
                     || property.pointer("/items/$ref").is_some()
                     || property.pointer("/anyOf/0/$ref").is_some();
                 if !section && property.get("examples").is_none() {
