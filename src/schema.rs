@@ -53,6 +53,7 @@ impl SchemaFile {
             Self::Metrics => of::<Metrics>(),
         };
         let mut value = schema.to_value();
+        scalars_as_text(&mut value);
         if let Some(object) = value.as_object_mut() {
             object.insert("$id".into(), self.url().into());
         }
@@ -75,4 +76,42 @@ fn of<T: JsonSchema>() -> schemars::Schema {
     schemars::generate::SchemaSettings::draft07()
         .into_generator()
         .into_root_schema_for::<T>()
+}
+
+/// almanac reads a YAML plain scalar into a text field as written
+/// (`edit_branch: 2024`, `name: 2025`), while an editor turns YAML into JSON
+/// first and sees a number there. So a text field without a format or a
+/// pattern takes numbers and booleans too; fields with a pattern that a
+/// number can match say so themselves (a release's `version`).
+fn scalars_as_text(node: &mut serde_json::Value) {
+    use serde_json::Value;
+    match node {
+        Value::Object(object) => {
+            let constrained = ["format", "pattern", "enum", "const"]
+                .iter()
+                .any(|k| object.contains_key(*k));
+            let widened = match object.get("type") {
+                Some(Value::String(t)) if t == "string" && !constrained => {
+                    Some(serde_json::json!(["string", "number", "boolean"]))
+                }
+                Some(Value::Array(types))
+                    if types == &[Value::from("string"), Value::from("null")] && !constrained =>
+                {
+                    Some(serde_json::json!(["string", "number", "boolean", "null"]))
+                }
+                _ => None,
+            };
+            if let Some(types) = widened {
+                object.insert("type".into(), types);
+            }
+            for (key, child) in object.iter_mut() {
+                // Examples and defaults are values, not schemas.
+                if key != "examples" && key != "default" {
+                    scalars_as_text(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(scalars_as_text),
+        _ => {}
+    }
 }

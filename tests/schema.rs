@@ -309,6 +309,70 @@ fn schemas_reject_bad_input_at_the_keys_the_parser_rejects() {
     }
 }
 
+/// Input the parser accepts in its less common forms: the schema must not
+/// mark it (an editor that flags what almanac reads is worse than none).
+const GOOD: &[(&str, &str)] = &[
+    ("calendar", ""),
+    (
+        "calendar",
+        "timezone: +02:00\ntag_pattern: release-{version}-final\nslip_tolerance_days: 0\n",
+    ),
+    (
+        "calendar",
+        "themes:\n  - { quarter: 2025 Q3, title: T }\n  - { quarter: 2026-q1, title: U, focus: [] }\n",
+    ),
+    (
+        "calendar",
+        "cadence_days: { minor: 42, hotfix: 7 }\nreleases:\n  - version: 2.0.0-rc.1+build.5\n    type: security\n    name: ~\n    planned: { release: 2025-07-01 }\n    actual: ~\n    status: cancelled\n  - version: 2025.10\n    type: patch\n    planned: { feature_freeze: 2025-06-01, rc: 2025-06-02, release: 2025-06-03 }\n    replans: [ { on: 2025-05-01, release: 2025-06-10, rc: 2025-06-05, reason: CI } ]\n",
+    ),
+    ("metrics", ""),
+    (
+        "metrics",
+        "kpis:\n  - { id: lead_time_p90, source: git, target: { op: '<', value: 3.5 } }\n  - { id: uptime-99, source: manual, tier: should, doc: ops.md#uptime }\nobservations:\n  - { date: 2025-08-14, values: { uptime-99: 99.95 } }\n  - { release: 1.4.0, values: {} }\n",
+    ),
+    (
+        "metrics",
+        "incidents:\n  - { id: A, detected: 2025-08-15T09:00Z }\n  - { id: B, detected: '2025-08-15 09:00', resolved: 2025-08-15T11:30:00+02:00 }\n  - { id: C, detected: 2025-08-15, resolved: 2025-08-16T10:00:00.5-05:00, rollback: true }\n",
+    ),
+    ("config", ""),
+    // Plain scalars almanac reads as the text written, which editors see as numbers.
+    ("config", "title: 2025\nedit_branch: 2024\n"),
+    (
+        "metrics",
+        "kpis: [ { id: pass, name: 95 } ]\nobservations: [ { release: 1.4, values: { pass: 1 } } ]\nincidents: [ { id: 7, detected: 2025-08-15, fixed_in: 2.0 } ]\n",
+    ),
+    (
+        "config",
+        "base_url: ~\ncheck:\n  severity: { private-file: off, stale-page: error, anchor-case: warning }\n  external: { exclude: [] }\nchangelog: { fold: { perf: feat }, other: false }\n",
+    ),
+];
+
+#[test]
+fn schemas_accept_what_the_parser_accepts() {
+    let validators: Vec<_> = FILES.iter().map(|f| (*f, validator(f))).collect();
+    for (file, text) in GOOD {
+        match *file {
+            "calendar" => {
+                almanac::load::calendar::parse("data/calendar.yaml", text)
+                    .unwrap_or_else(|e| panic!("{e}\n{text}"));
+            }
+            "metrics" => {
+                almanac::load::metrics::parse("data/metrics.yaml", text)
+                    .unwrap_or_else(|e| panic!("{e}\n{text}"));
+            }
+            _ => {
+                let site =
+                    Fixture::with(&[("almanac.yaml", text), ("content/README.md", "# Home\n")]);
+                let run = site.run(&["check"]);
+                assert_eq!(run.code, 0, "{}\n{text}", run.stderr);
+            }
+        }
+        let validator = &validators.iter().find(|(f, _)| f == file).unwrap().1;
+        let errors = errors(validator, text);
+        assert!(errors.is_empty(), "{file}: {errors:#?}\nin:\n{text}");
+    }
+}
+
 /// Every key of every schema says what it is for, and every key that holds
 /// a value rather than a section has an example (the issue's "descriptions
 /// and examples for every key"). Keys are those of the file's top level and

@@ -102,11 +102,7 @@ impl ReleaseType {
 #[serde(deny_unknown_fields)]
 pub struct PlannedRelease {
     /// The version: a digit first, then letters, digits, `.`, `-` and `+`.
-    #[schemars(
-        regex(pattern = r"^(?!.*\.\.)[0-9][A-Za-z0-9.+-]*$"),
-        length(max = 100),
-        example = &"1.4.0"
-    )]
+    #[schemars(schema_with = "version_schema", example = &"1.4.0")]
     pub version: String,
     /// What kind of release it is.
     #[serde(rename = "type")]
@@ -128,6 +124,17 @@ pub struct PlannedRelease {
     #[serde(default)]
     #[schemars(example = PlanStatus::Cancelled)]
     pub status: Option<PlanStatus>,
+}
+
+/// What `is_version` accepts; also a YAML number (`version: 2025.10`),
+/// which almanac reads as written.
+fn version_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "anyOf": [
+            { "type": "string", "pattern": r"^(?!.*\.\.)[0-9][A-Za-z0-9.+-]*$", "maxLength": 100 },
+            { "type": "number", "minimum": 0 },
+        ]
+    })
 }
 
 /// A release's milestones.
