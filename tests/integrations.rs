@@ -510,3 +510,28 @@ fn the_pre_commit_hook_fails_on_a_broken_link_then_passes_once_fixed() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("content/guide.md:3:12"), "{out}");
 }
+
+#[test]
+fn the_pre_commit_manifest_is_valid_and_runs_almanac_once_per_commit() {
+    if !common::tool_available("pre-commit", "pip install pre-commit") {
+        return;
+    }
+    let out = Command::new("pre-commit")
+        .args(["validate-manifest", ".pre-commit-hooks.yaml"])
+        .current_dir(repo_root())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let text = std::fs::read_to_string(repo_root().join(".pre-commit-hooks.yaml")).unwrap();
+    let hooks: Value = serde_yaml::from_str(&text).unwrap();
+    for hook in hooks.as_array().unwrap() {
+        // almanac reads the whole project: file names would only make
+        // pre-commit split it into several runs.
+        assert_eq!(hook["pass_filenames"], false, "{hook}");
+        assert_eq!(hook["language"], "rust", "{hook}");
+    }
+}
