@@ -625,6 +625,7 @@ fn check_options(today: NaiveDate) -> check::CheckOptions {
     check::CheckOptions {
         changed_since: None,
         external: false,
+        progress: check::external::Progress::Hidden,
         today,
         at: None,
     }

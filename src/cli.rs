@@ -69,6 +69,43 @@ pub(crate) enum Command {
     Report(ReportArgs),
     /// Start a new handbook.
     Init { dir: Option<PathBuf> },
+    /// Print the JSON Schema of almanac.yaml, calendar.yaml or metrics.yaml (for editors).
+    Schema {
+        #[arg(value_enum)]
+        file: SchemaFile,
+    },
+    /// Print a shell completion script.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write man pages: almanac(1) to standard output, or with --out every page to DIR.
+    Man {
+        /// Write almanac.1 and a page per subcommand (almanac-check.1, …) here.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// `almanac schema`: the values of `almanac::schema::SchemaFile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SchemaFile {
+    /// almanac.yaml
+    Config,
+    /// data/calendar.yaml
+    Calendar,
+    /// data/metrics.yaml
+    Metrics,
+}
+
+impl From<SchemaFile> for almanac::schema::SchemaFile {
+    fn from(file: SchemaFile) -> Self {
+        match file {
+            SchemaFile::Config => Self::Config,
+            SchemaFile::Calendar => Self::Calendar,
+            SchemaFile::Metrics => Self::Metrics,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -164,6 +201,10 @@ pub(crate) enum CheckFormat {
     Json,
     Github,
     Sarif,
+    /// JUnit XML (Jenkins, GitLab test reports).
+    Junit,
+    /// GitLab Code Quality JSON.
+    Codeclimate,
 }
 
 impl From<CheckFormat> for almanac::check::format::Format {
@@ -173,6 +214,8 @@ impl From<CheckFormat> for almanac::check::format::Format {
             CheckFormat::Json => Self::Json,
             CheckFormat::Github => Self::Github,
             CheckFormat::Sarif => Self::Sarif,
+            CheckFormat::Junit => Self::Junit,
+            CheckFormat::Codeclimate => Self::Codeclimate,
         }
     }
 }

@@ -4,28 +4,48 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::finding::Kind;
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+/// `almanac.yaml`: the site's settings. Every key is optional.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(default, deny_unknown_fields)]
+#[schemars(title = "almanac.yaml")]
 pub struct Config {
+    /// The site's title, in every page's header and title.
+    #[schemars(example = &"Acme release handbook")]
     pub title: String,
+    /// One sentence on what the handbook is, for the home page and search engines.
+    #[schemars(example = &"How Acme plans, ships and measures releases.")]
     pub description: String,
     /// Absolute URL the site is published at; enables `sitemap.xml`.
+    #[schemars(example = &"https://docs.example.org/handbook/")]
     pub base_url: Option<String>,
+    /// Folder of the markdown guides, relative to the project root (default:
+    /// `content/`, else `docs/`).
+    #[schemars(with = "Option<String>", example = &"docs")]
     pub content_dir: Option<PathBuf>,
     /// `data/` unless set; a folder set here must exist.
+    #[schemars(with = "Option<String>", example = &"release-data")]
     pub data_dir: Option<PathBuf>,
+    /// Where `almanac build` writes the site.
+    #[schemars(with = "String", example = &"public")]
     pub output_dir: PathBuf,
+    /// The theme: `default`, or a folder under `themes/`.
+    #[schemars(example = &"default")]
     pub theme: String,
     /// Repository web URL, for "edit this page" links.
+    #[schemars(example = &"https://github.com/acme/widget")]
     pub repo_url: Option<String>,
     /// Branch the edit links point at.
+    #[schemars(example = &"main")]
     pub edit_branch: String,
+    /// What `almanac check` reports, and how severely.
     pub check: CheckConfig,
+    /// Which commits release pages and reports list.
     pub changelog: ChangelogConfig,
     /// `versions:`: the handbook as it stood at each release tag.
     pub versions: Option<VersionsConfig>,
@@ -50,40 +70,80 @@ pub struct Source {
 }
 
 /// The `check:` section.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct CheckConfig {
     /// Per-kind severity: `error`, `warning` or `off`.
+    #[schemars(schema_with = "severity_schema", example = example_severity())]
     pub severity: BTreeMap<Kind, Level>,
     /// Globs of root-relative files whose findings are not reported.
+    #[schemars(example = ["content/archive/**"])]
     pub ignore_files: Vec<String>,
     /// Globs of link targets and command paths that are not checked.
+    #[schemars(example = ["https://internal.example.org/**", "./scripts/secret-*.sh"])]
     pub ignore_targets: Vec<String>,
+    /// How `check --external` fetches URLs.
     pub external: ExternalConfig,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// The `severity:` map: a key per kind of finding (with its description),
+/// no other key, a `Level` each.
+fn severity_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let level = generator.subschema_for::<Level>().to_value();
+    let properties: serde_json::Map<String, serde_json::Value> = Kind::ALL
+        .iter()
+        .map(|kind| {
+            let mut schema = level.clone();
+            if let Some(object) = schema.as_object_mut() {
+                object.insert("description".into(), kind.description().into());
+            }
+            (kind.as_str().to_string(), schema)
+        })
+        .collect();
+    schemars::json_schema!({
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": false,
+    })
+}
+
+fn example_severity() -> BTreeMap<Kind, Level> {
+    BTreeMap::from([
+        (Kind::StalePage, Level::Error),
+        (Kind::PlanWarning, Level::Off),
+    ])
+}
+
+/// How severe a kind of finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
+    /// Fails the check (exit 1).
     Error,
+    /// Reported; fails the check only with `--deny-warnings`.
     Warning,
+    /// Not reported.
     Off,
 }
 
 /// The `changelog:` section: which commits release pages and reports list,
 /// in git-cliff's spirit.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct ChangelogConfig {
     /// Commits left out by conventional type (`chore`) or type and scope
     /// (`chore(deps)`).
+    #[schemars(example = ["chore(deps)", "chore(release)", "style"])]
     pub skip: Vec<String>,
     /// Globs on an author's name or email whose commits are left out (bots).
+    #[schemars(example = [r"*\[bot\]", "ci@example.org"])]
     pub skip_authors: Vec<String>,
     /// Whether commits that do not follow the convention are listed, under "Other".
+    #[schemars(example = false)]
     pub other: bool,
     /// Types whose commits go into another type's group; `tests` → `test`
     /// and `doc` → `docs` always, `ci` → `build` unless set otherwise here.
+    #[schemars(example = BTreeMap::from([("perf", "feat"), ("refactor", "chore")]))]
     pub fold: BTreeMap<String, String>,
 }
 
@@ -99,17 +159,21 @@ impl Default for ChangelogConfig {
     }
 }
 
-/// The `versions:` section: which release tags get a handbook of their own.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+/// The `versions:` section: which release tags get a handbook of their own
+/// (the handbook as it stood at each, read from git).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct VersionsConfig {
     /// The tag names of releases, `{version}` standing for the version; the
     /// calendar's `tag_pattern` (else `v{version}`) when unset.
+    #[schemars(example = &"v{version}", example = &"release-{version}")]
     pub tags: Option<String>,
     /// How many of the newest final releases (no pre-release suffix) are built.
+    #[schemars(example = 5)]
     pub keep: usize,
     /// Built from the working tree at the site root as "dev" when set (the
     /// branch the working tree is on); the latest release is the root otherwise.
+    #[schemars(example = &"main")]
     pub branch: Option<String>,
 }
 
@@ -124,16 +188,26 @@ impl Default for VersionsConfig {
 }
 
 /// `check.external`: how `--external` fetches URLs.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct ExternalConfig {
+    /// Seconds to wait for a URL before it counts as failed.
+    #[schemars(example = 20)]
     pub timeout_secs: u64,
+    /// How many times a failed URL is tried again.
+    #[schemars(example = 3)]
     pub retries: u32,
+    /// How many URLs are fetched at once.
+    #[schemars(example = 4)]
     pub concurrency: usize,
     /// Where results are cached between runs (root-relative).
+    #[schemars(with = "String", example = &".almanac-cache/external.json")]
     pub cache_file: PathBuf,
+    /// How long a cached result is trusted.
+    #[schemars(example = 72)]
     pub cache_max_age_hours: u64,
     /// Globs of URLs not fetched.
+    #[schemars(example = ["https://twitter.com/**", "http://localhost*"])]
     pub exclude: Vec<String>,
 }
 

@@ -6,6 +6,7 @@ use std::path::Path;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 use crate::error::{Error, Result};
+use crate::schema::SchemaFile;
 
 /// The files of a new handbook, as (path, contents), for a project named `name`.
 pub fn starter(name: &str, today: NaiveDate) -> Vec<(&'static str, String)> {
@@ -17,7 +18,7 @@ pub fn starter(name: &str, today: NaiveDate) -> Vec<(&'static str, String)> {
     let freeze = release - Duration::days(7);
     let rc = release - Duration::days(5);
     let quarter = format!("{}-Q{}", release.year(), (release.month() - 1) / 3 + 1);
-    vec![
+    let mut files = vec![
         (
             "almanac.yaml",
             format!(
@@ -51,7 +52,19 @@ pub fn starter(name: &str, today: NaiveDate) -> Vec<(&'static str, String)> {
             "data/metrics.yaml",
             "# KPIs with targets. `source: git` ones are computed from tags and commits.\nkpis:\n  - { id: on_time_rate, name: On-time rate, source: git, unit: '%', target: { op: '>=', value: 75 } }\n  - { id: test_pass_rate, name: Test pass rate, unit: '%', target: { op: '>=', value: 95 } }\nobservations: []\n".to_string(),
         ),
-    ]
+    ];
+    // Editors with the YAML language server validate and complete the data
+    // files against their schema (`almanac schema`) from this first line.
+    for (path, text) in &mut files {
+        let schema = match *path {
+            "almanac.yaml" => SchemaFile::Config,
+            "data/calendar.yaml" => SchemaFile::Calendar,
+            "data/metrics.yaml" => SchemaFile::Metrics,
+            _ => continue,
+        };
+        text.insert_str(0, &schema.modeline());
+    }
+    files
 }
 
 /// Writes the starter files into `dir`; refuses when any of them exists.

@@ -28,6 +28,7 @@ mod pymdown;
 mod releases;
 mod render;
 pub mod report;
+pub mod schema;
 mod search;
 pub mod serve;
 pub mod shortcodes;

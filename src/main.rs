@@ -7,7 +7,7 @@ mod cli;
 use std::io::{IsTerminal, Write};
 
 use chrono::NaiveDate;
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use almanac::error::{Error, Result};
 use almanac::project::Paths;
@@ -103,6 +103,11 @@ fn run(cli: &Cli, color: bool, today: NaiveDate, stderr: &mut dyn Write) -> Resu
                     .at
                     .as_ref()
                     .map(|rev| (paths.root.clone(), rev.clone())),
+                progress: check::external::Progress::decide(
+                    std::io::stderr().is_terminal(),
+                    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false"),
+                    g.quiet,
+                ),
             };
             // `--at REV`: the tree of REV, laid out apart (kept until the
             // findings, which quote its files, are written).
@@ -180,6 +185,18 @@ fn run(cli: &Cli, color: bool, today: NaiveDate, stderr: &mut dyn Write) -> Resu
             }
             Ok(0)
         }
+        Command::Schema { file } => {
+            let file: almanac::schema::SchemaFile = (*file).into();
+            print(&file.text(), "the schema")?;
+            Ok(0)
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "almanac", &mut out);
+            print(&String::from_utf8_lossy(&out), "the completions")?;
+            Ok(0)
+        }
+        Command::Man { out } => man(out.as_deref().map(|o| g.root.join(o)), g, stderr),
     }
 }
 
@@ -216,6 +233,29 @@ fn fix(
     }
     check::fix::apply(&report.fixes)?;
     check::run(paths, options)
+}
+
+/// `almanac man`: the main page to stdout, or every page into `out`.
+fn man(out: Option<std::path::PathBuf>, g: &cli::Global, stderr: &mut dyn Write) -> Result<i32> {
+    let command = Cli::command();
+    let Some(dir) = out else {
+        let mut page = Vec::new();
+        clap_mangen::Man::new(command)
+            .render(&mut page)
+            .map_err(|e| Error::Io {
+                context: "rendering the man page".into(),
+                source: e,
+            })?;
+        print(&String::from_utf8_lossy(&page), "the man page")?;
+        return Ok(0);
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io("creating", &dir, e))?;
+    clap_mangen::generate_to(command, &dir)
+        .map_err(|e| Error::io("writing man pages into", &dir, e))?;
+    if !g.quiet {
+        let _ = writeln!(stderr, "wrote man pages into {}", dir.display());
+    }
+    Ok(0)
 }
 
 /// Tells what a build did on stderr: its warnings, its findings, and what it

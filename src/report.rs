@@ -799,6 +799,7 @@ pub fn run(
     let options = crate::check::CheckOptions {
         changed_since: None,
         external: false,
+        progress: crate::check::external::Progress::Hidden,
         today: as_of,
         at: None,
     };

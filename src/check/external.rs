@@ -1,6 +1,7 @@
 //! `check --external`: external URLs fetched concurrently, with a timeout,
 //! retries with backoff for transient failures, a cache of recent successes
-//! and exclude patterns. Only this module talks to the network.
+//! and exclude patterns, with a progress bar for a person watching. Only
+//! this module talks to the network.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -8,6 +9,7 @@ use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use globset::GlobSet;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
 use super::{Finding, Kind};
@@ -25,6 +27,41 @@ pub enum Outcome {
     Failed(String),
 }
 
+/// Whether fetching draws a progress bar (on stderr).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    Hidden,
+    Bar,
+}
+
+impl Progress {
+    /// A bar only for a person watching: stderr is a terminal, the run is
+    /// not in CI (`CI` set, as GitHub, GitLab, Jenkins' plugins and most CI
+    /// services do) and `-q` was not given.
+    pub fn decide(stderr_is_terminal: bool, ci: bool, quiet: bool) -> Progress {
+        if stderr_is_terminal && !ci && !quiet {
+            Progress::Bar
+        } else {
+            Progress::Hidden
+        }
+    }
+
+    /// The bar for `len` URLs; a hidden one draws nothing.
+    fn bar(self, len: usize) -> ProgressBar {
+        if self == Progress::Hidden || len == 0 {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} checking external links {pos}/{len} [{bar:30}] {elapsed} {wide_msg}",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.enable_steady_tick(Duration::from_millis(100));
+        bar
+    }
+}
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct Cache {
     /// URL → unix seconds of its last successful check.
@@ -38,6 +75,7 @@ pub fn check(
     rendered: &[Rendered],
     config: &ExternalConfig,
     exclude: &GlobSet,
+    progress: Progress,
 ) -> Vec<Finding> {
     let mut uses: HashMap<&str, Vec<(usize, usize, usize)>> = HashMap::new();
     for (g, page) in rendered.iter().enumerate() {
@@ -72,7 +110,9 @@ pub fn check(
         .collect();
     urls.sort_unstable();
 
-    let outcomes = fetch_all(&urls, config);
+    let bar = progress.bar(urls.len());
+    let outcomes = fetch_all(&urls, config, &bar);
+    bar.finish_and_clear();
     let mut findings = Vec::new();
     for (url, outcome) in urls.iter().zip(outcomes) {
         let message = match outcome {
@@ -106,8 +146,9 @@ pub fn check(
     findings
 }
 
-/// Fetches `urls` with `config.concurrency` workers; outcomes in `urls` order.
-pub fn fetch_all(urls: &[&str], config: &ExternalConfig) -> Vec<Outcome> {
+/// Fetches `urls` with `config.concurrency` workers; outcomes in `urls`
+/// order. `bar` moves on as each is done.
+pub fn fetch_all(urls: &[&str], config: &ExternalConfig, bar: &ProgressBar) -> Vec<Outcome> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(config.timeout_secs.max(1))))
         .http_status_as_error(false)
@@ -136,6 +177,8 @@ pub fn fetch_all(urls: &[&str], config: &ExternalConfig) -> Vec<Outcome> {
                     if let Ok(mut r) = results.lock() {
                         r[i] = outcome;
                     }
+                    bar.set_message(url.to_string());
+                    bar.inc(1);
                 }
             });
         }
@@ -175,5 +218,27 @@ fn status_outcome(code: u16) -> Outcome {
         Outcome::Ok
     } else {
         Outcome::Status(code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bar_only_on_a_terminal_outside_ci_without_quiet() {
+        for (terminal, ci, quiet, expected) in [
+            (true, false, false, Progress::Bar),
+            (false, false, false, Progress::Hidden),
+            (true, true, false, Progress::Hidden),
+            (true, false, true, Progress::Hidden),
+            (false, true, true, Progress::Hidden),
+        ] {
+            assert_eq!(
+                Progress::decide(terminal, ci, quiet),
+                expected,
+                "terminal {terminal}, CI {ci}, quiet {quiet}"
+            );
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Findings for people (rustc-like), for machines (JSON), for GitHub Actions
-//! (workflow commands) and for code-scanning tools (SARIF 2.1.0).
+//! (workflow commands), for code-scanning tools (SARIF 2.1.0), for test
+//! reports (JUnit XML: Jenkins, GitLab) and for GitLab Code Quality.
 
 use std::collections::HashMap;
 
@@ -16,6 +17,10 @@ pub enum Format {
     Json,
     Github,
     Sarif,
+    /// JUnit XML: a test case per page checked, a failure per error.
+    Junit,
+    /// GitLab Code Quality (Code Climate's JSON issues).
+    Codeclimate,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -25,6 +30,10 @@ pub struct Summary {
     pub commands: usize,
     pub errors: usize,
     pub warnings: usize,
+    /// The root-relative files checked (every page), for the formats that
+    /// list what passed too (JUnit).
+    #[serde(skip)]
+    pub checked: Vec<String>,
 }
 
 pub fn render(
@@ -39,6 +48,8 @@ pub fn render(
         Format::Json => json(findings, summary),
         Format::Github => github(findings, summary),
         Format::Sarif => sarif(findings),
+        Format::Junit => junit(findings, summary),
+        Format::Codeclimate => codeclimate(findings),
     }
 }
 
@@ -249,6 +260,167 @@ fn sarif(findings: &[Finding]) -> String {
         }],
     });
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+/// A finding's text with its hint, for the formats with one message field.
+fn with_hint(f: &Finding) -> String {
+    match &f.hint {
+        Some(hint) => format!("{} ({hint})", f.message),
+        None => f.message.clone(),
+    }
+}
+
+/// JUnit XML as lychee and other linters write it: one suite, one test case
+/// per file checked (every page, and any other file with findings), a
+/// `<failure>` per error finding. Warnings do not fail a test case: they are
+/// listed in its `<system-out>`. Shaped after Jenkins' junit-10.xsd, which
+/// GitLab's parser also reads.
+fn junit(findings: &[Finding], summary: &Summary) -> String {
+    let mut files: Vec<&str> = summary.checked.iter().map(String::as_str).collect();
+    files.extend(findings.iter().map(|f| f.file.as_str()));
+    files.sort_unstable();
+    files.dedup();
+    let mut by_file: HashMap<&str, Vec<&Finding>> = HashMap::new();
+    for f in findings {
+        by_file.entry(f.file.as_str()).or_default().push(f);
+    }
+    let failed = files
+        .iter()
+        .filter(|file| {
+            by_file
+                .get(*file)
+                .is_some_and(|fs| fs.iter().any(|f| f.severity == Severity::Error))
+        })
+        .count();
+    let mut cases = String::new();
+    for file in &files {
+        let found = by_file.get(file).map_or(&[][..], Vec::as_slice);
+        let name = xml_escape(file);
+        cases.push_str(&format!(
+            "    <testcase name=\"{name}\" classname=\"almanac.check\" time=\"0\""
+        ));
+        if found.is_empty() {
+            cases.push_str("/>\n");
+            continue;
+        }
+        cases.push_str(">\n");
+        for f in found.iter().filter(|f| f.severity == Severity::Error) {
+            cases.push_str(&format!(
+                "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
+                f.kind.as_str(),
+                xml_escape(&f.message),
+                xml_escape(&junit_line(f)),
+            ));
+        }
+        let warnings: Vec<String> = found
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .map(|f| junit_line(f))
+            .collect();
+        if !warnings.is_empty() {
+            cases.push_str(&format!(
+                "      <system-out>{}</system-out>\n",
+                xml_escape(&warnings.join("\n"))
+            ));
+        }
+        cases.push_str("    </testcase>\n");
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <testsuites name=\"almanac check\" tests=\"{n}\" failures=\"{failed}\" errors=\"0\">\n  \
+         <testsuite name=\"almanac check\" tests=\"{n}\" failures=\"{failed}\" errors=\"0\" skipped=\"0\" time=\"0\">\n\
+         {cases}  </testsuite>\n</testsuites>\n",
+        n = files.len(),
+    )
+}
+
+/// `warning[stale-page] content/x.md:3:1: message (hint)`: a finding on one line.
+fn junit_line(f: &Finding) -> String {
+    format!(
+        "{}[{}] {}:{}:{}: {}",
+        f.severity.as_str(),
+        f.kind.as_str(),
+        f.file,
+        f.line,
+        f.column,
+        with_hint(f)
+    )
+}
+
+/// Text and attribute values for XML. Characters XML 1.0 cannot hold at all
+/// (most control characters) become U+FFFD rather than an invalid document.
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\t' | '\r' => out.push_str(&format!("&#{};", c as u32)),
+            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// GitLab Code Quality: Code Climate's issue fields that GitLab reads. The
+/// fingerprint is a hash of the kind, the file, the target and the message
+/// (not the line), so an issue keeps its identity when lines above it move
+/// and GitLab can tell new issues from old ones; the same problem twice in
+/// one file gets a `#2` in its hash.
+fn codeclimate(findings: &[Finding]) -> String {
+    let mut seen: HashMap<(Kind, &str, &str, &str), usize> = HashMap::new();
+    let issues: Vec<_> = findings
+        .iter()
+        .map(|f| {
+            let n = seen
+                .entry((f.kind, &f.file, &f.target, &f.message))
+                .or_insert(0);
+            *n += 1;
+            json!({
+                "type": "issue",
+                "check_name": f.kind.as_str(),
+                "description": with_hint(f),
+                "categories": ["Bug Risk"],
+                "severity": match f.severity {
+                    Severity::Error => "major",
+                    Severity::Warning => "minor",
+                },
+                "fingerprint": fingerprint(f, *n),
+                "location": {
+                    "path": f.file,
+                    "lines": { "begin": f.line },
+                },
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&issues).unwrap_or_default() + "\n"
+}
+
+/// A stable hex digest of what a finding is about (its `nth` occurrence):
+/// FNV-1a over 128 bits, the same on every run, platform and Rust version.
+fn fingerprint(f: &Finding, nth: usize) -> String {
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013B;
+    let mut hash: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    let fields = [
+        f.kind.as_str(),
+        f.file.as_str(),
+        f.target.as_str(),
+        f.message.as_str(),
+        &nth.to_string(),
+    ];
+    for field in fields {
+        // A separator no field holds, so ("ab", "c") and ("a", "bc") differ.
+        for byte in field.bytes().chain([0xff]) {
+            hash ^= u128::from(byte);
+            hash = hash.wrapping_mul(PRIME);
+        }
+    }
+    format!("{hash:032x}")
 }
 
 #[cfg(test)]

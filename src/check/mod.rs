@@ -34,6 +34,8 @@ pub struct CheckOptions {
     /// `--at REV`: the repository the project was laid out from, apart, and
     /// REV. Release tags are read there, those after REV left out.
     pub at: Option<(std::path::PathBuf, String)>,
+    /// Whether `--external` draws a progress bar.
+    pub progress: external::Progress,
 }
 
 #[derive(Debug)]
@@ -149,6 +151,7 @@ pub fn check_project(
             .iter()
             .filter(|f| f.severity == Severity::Warning)
             .count(),
+        checked: project.guides.iter().map(|g| g.file.clone()).collect(),
     };
     Ok(CheckReport {
         findings,
@@ -220,6 +223,7 @@ fn find(
             rendered,
             &config.external,
             &exclude,
+            options.progress,
         )));
     }
     Ok(findings)

@@ -6,29 +6,43 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate, Weekday};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::config::yaml_error;
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+/// `data/calendar.yaml`: the release plan. Actual dates come from git tags.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "calendar.yaml")]
 pub struct Calendar {
+    /// The zone dates are in: `UTC`, a fixed offset such as `+02:00`, or an
+    /// IANA name such as `Europe/Berlin`.
     #[serde(default = "default_timezone")]
+    #[schemars(example = &"Europe/Berlin")]
     pub timezone: String,
+    /// How release tags are named; `{version}` stands for the version.
     #[serde(default = "default_tag_pattern")]
+    #[schemars(regex(pattern = r"\{version\}"), example = &"release-{version}")]
     pub tag_pattern: String,
+    /// Days a release may ship after its plan and still be on time.
     #[serde(default = "default_tolerance")]
+    #[schemars(example = 3)]
     pub slip_tolerance_days: i64,
     /// The host part of `calendar.ics` UIDs, which must outlive renames of
     /// the site: by default derived from `repo_url` or the `origin` remote.
     #[serde(default)]
+    #[schemars(example = &"acme.example.org")]
     pub uid_domain: Option<String>,
     /// Longest expected gap, in days, between consecutive planned releases of a type.
     #[serde(default)]
+    #[schemars(example = BTreeMap::from([(ReleaseType::Minor, 42), (ReleaseType::Patch, 14)]))]
     pub cadence_days: BTreeMap<ReleaseType, i64>,
+    /// Each quarter's theme: what the releases of the quarter focus on.
     #[serde(default)]
     pub themes: Vec<Theme>,
+    /// The planned releases.
     #[serde(default)]
     pub releases: Vec<PlannedRelease>,
 }
@@ -43,16 +57,25 @@ fn default_tolerance() -> i64 {
     2
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+/// A quarter's theme.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Theme {
+    /// The quarter, as YYYY-Qn.
     pub quarter: Quarter,
+    /// The theme's name.
+    #[schemars(example = &"Hardening")]
     pub title: String,
+    /// What the quarter's work focuses on.
     #[serde(default)]
+    #[schemars(example = ["tests", "security"])]
     pub focus: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+/// The kind of a release.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum ReleaseType {
     Major,
@@ -74,54 +97,98 @@ impl ReleaseType {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+/// A planned release.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PlannedRelease {
+    /// The version: a digit first, then letters, digits, `.`, `-` and `+`.
+    #[schemars(schema_with = "version_schema", example = &"1.4.0")]
     pub version: String,
+    /// What kind of release it is.
     #[serde(rename = "type")]
+    #[schemars(example = ReleaseType::Minor)]
     pub kind: ReleaseType,
+    /// The release's name.
     #[serde(default)]
+    #[schemars(example = &"Console polish")]
     pub name: Option<String>,
+    /// The planned dates, in order: feature_freeze ≤ rc ≤ release.
     pub planned: Milestones,
+    /// Later plans, oldest first; the last one is in force.
     #[serde(default)]
     pub replans: Vec<Replan>,
+    /// The actual release date, when it is not the tag's.
     #[serde(default)]
     pub actual: Option<Actual>,
+    /// `cancelled`; otherwise the status is derived from the dates and tags.
     #[serde(default)]
+    #[schemars(example = PlanStatus::Cancelled)]
     pub status: Option<PlanStatus>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+/// What `is_version` accepts; also a YAML number (`version: 2025.10`),
+/// which almanac reads as written.
+fn version_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "anyOf": [
+            { "type": "string", "pattern": r"^(?!.*\.\.)[0-9][A-Za-z0-9.+-]*$", "maxLength": 100 },
+            { "type": "number", "minimum": 0 },
+        ]
+    })
+}
+
+/// A release's milestones.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Milestones {
+    /// The date features freeze.
     #[serde(default)]
+    #[schemars(example = &"2025-07-29")]
     pub feature_freeze: Option<NaiveDate>,
+    /// The date of the release candidate.
     #[serde(default)]
+    #[schemars(example = &"2025-07-31")]
     pub rc: Option<NaiveDate>,
+    /// The release date.
+    #[schemars(example = &"2025-08-05")]
     pub release: NaiveDate,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+/// A change of plan.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Replan {
+    /// The date the plan changed.
+    #[schemars(example = &"2025-07-20")]
     pub on: NaiveDate,
+    /// The new release date.
+    #[schemars(example = &"2025-08-12")]
     pub release: NaiveDate,
+    /// The new feature freeze, if it moved.
     #[serde(default)]
+    #[schemars(example = &"2025-08-05")]
     pub feature_freeze: Option<NaiveDate>,
+    /// The new release candidate date, if it moved.
     #[serde(default)]
+    #[schemars(example = &"2025-08-07")]
     pub rc: Option<NaiveDate>,
+    /// Why the plan changed.
     #[serde(default)]
+    #[schemars(example = &"CI outage")]
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+/// What happened, when git's tags do not say it.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Actual {
+    /// The date the release shipped; overrides the tag's date.
+    #[schemars(example = &"2025-08-14")]
     pub release: NaiveDate,
 }
 
 /// A status given in the plan; otherwise it is derived.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PlanStatus {
     Cancelled,
@@ -208,6 +275,24 @@ impl<'de> Deserialize<'de> for Quarter {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Quarter, D::Error> {
         let s = String::deserialize(d)?;
         s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for Quarter {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Quarter".into()
+    }
+
+    /// What `Quarter::from_str` accepts: a year from 1000 to 9999, `-` or a
+    /// space, `Q` or `q`, and 1 to 4 (Rust's integer parsing takes a `+` and
+    /// leading zeros), around spaces.
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A quarter, as YYYY-Qn.",
+            "pattern": r"^\s*\+?0*[1-9][0-9]{3}[- ][Qq]\+?0*[1-4]\s*$",
+            "examples": ["2025-Q3"],
+        })
     }
 }
 

@@ -4,41 +4,63 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::{Quarter, find_key};
 use crate::config::yaml_error;
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+/// `data/metrics.yaml`: KPI definitions with targets, observations and incidents.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "metrics.yaml")]
 pub struct Metrics {
+    /// The KPIs, each with an id that observations and shortcodes use.
     #[serde(default)]
     pub kpis: Vec<Kpi>,
+    /// Measured values of the KPIs, per release, date or quarter.
     #[serde(default)]
     pub observations: Vec<Observation>,
+    /// Incidents in production, for the report's incident section.
     #[serde(default)]
     pub incidents: Vec<Incident>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+/// A key performance indicator.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Kpi {
+    /// The KPI's id: a-z, 0-9, `_` and `-`. With `source: git`, one of the
+    /// KPIs almanac computes.
+    #[schemars(regex(pattern = r"^[a-z0-9_-]+$"), example = &"test_pass_rate")]
     pub id: String,
+    /// The KPI's name in pages and reports (default: its id).
     #[serde(default)]
+    #[schemars(example = &"Test pass rate")]
     pub name: Option<String>,
+    /// What the KPI measures.
     #[serde(default)]
+    #[schemars(example = &"Share of CI test runs on main that pass.")]
     pub description: Option<String>,
+    /// The unit values are in.
     #[serde(default)]
+    #[schemars(example = &"%")]
     pub unit: Option<String>,
+    /// The value to meet.
     #[serde(default)]
     pub target: Option<Target>,
+    /// How binding the target is.
     #[serde(default)]
+    #[schemars(example = &"must")]
     pub tier: Option<String>,
     /// Where the KPI is explained: a content-relative link with an anchor.
     #[serde(default)]
+    #[schemars(example = &"release/METRICS.md#quality")]
     pub doc: Option<String>,
+    /// `manual` (values are observations) or `git` (computed from tags and commits).
     #[serde(default)]
+    #[schemars(example = Source::Git)]
     pub source: Source,
 }
 
@@ -48,22 +70,31 @@ impl Kpi {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+/// Where a KPI's values come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
+    /// Entered as observations.
     #[default]
     Manual,
+    /// Computed from git's tags and commits.
     Git,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
+/// A KPI's target.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Target {
+    /// How a value compares with the target.
+    #[schemars(example = Op::AtLeast)]
     pub op: Op,
+    /// The target value.
+    #[schemars(example = 95)]
     pub value: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+/// A comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 pub enum Op {
     #[serde(rename = ">=")]
     AtLeast,
@@ -104,40 +135,75 @@ impl Target {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+/// Values measured for a release, on a date or over a quarter (at least one of the three).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("anyOf" = [
+    { "required": ["release"] }, { "required": ["period"] }, { "required": ["date"] }
+]))]
 pub struct Observation {
+    /// The release measured.
     #[serde(default)]
+    #[schemars(example = &"1.4.0")]
     pub release: Option<String>,
+    /// The quarter measured, as YYYY-Qn.
     #[serde(default)]
     pub period: Option<Quarter>,
+    /// The date of the measurement.
     #[serde(default)]
+    #[schemars(example = &"2025-08-14")]
     pub date: Option<NaiveDate>,
+    /// The values, by KPI id; every id must be a KPI of `kpis`.
+    #[schemars(example = BTreeMap::from([("test_pass_rate", 96.1), ("coverage", 91.0)]))]
     pub values: BTreeMap<String, f64>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+/// An incident in production.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Incident {
+    /// The incident's id.
+    #[schemars(example = &"INC-7")]
     pub id: String,
+    /// The release it happened in.
     #[serde(default)]
+    #[schemars(example = &"1.4.0")]
     pub release: Option<String>,
+    /// How severe it was.
     #[serde(default)]
+    #[schemars(example = &"high")]
     pub severity: Option<String>,
+    /// When it was detected: a date-time like 2025-08-15T09:00Z (seconds and
+    /// the offset optional; a bare date is midnight UTC).
     #[serde(deserialize_with = "timestamp")]
+    #[schemars(with = "String", regex(pattern = TIMESTAMP), example = &"2025-08-15T09:00Z")]
     pub detected: DateTime<FixedOffset>,
+    /// When it was resolved, in the same form.
     #[serde(default, deserialize_with = "optional_timestamp")]
+    #[schemars(with = "String", regex(pattern = TIMESTAMP), example = &"2025-08-15T11:30Z")]
     pub resolved: Option<DateTime<FixedOffset>>,
+    /// The release that fixed it.
     #[serde(default)]
+    #[schemars(example = &"1.4.1")]
     pub fixed_in: Option<String>,
+    /// Whether the release was rolled back.
     #[serde(default)]
+    #[schemars(example = true)]
     pub rollback: bool,
+    /// What happened, in a sentence.
     #[serde(default)]
+    #[schemars(example = &"Login failed for SSO users")]
     pub summary: Option<String>,
     /// Link to the post-incident review.
     #[serde(default)]
+    #[schemars(example = &"https://wiki.example.org/postmortems/inc-7")]
     pub review: Option<String>,
 }
+
+/// The forms `parse_timestamp` reads, for the schema: a date, then `Z` or
+/// a time (`T` or a space; seconds and a fraction optional), itself followed
+/// by `Z` or an offset such as `+02:00` or `-5`.
+const TIMESTAMP: &str = r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}(?:Z|[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{1,2}(?::[0-9]{2})?)?)?\s*$";
 
 impl Incident {
     /// Hours from detection to resolution.

@@ -392,3 +392,23 @@ pub fn serve(root: &Path, env: &[(&str, &str)]) -> Served {
     let _ = child.wait();
     panic!("serve did not start");
 }
+
+/// Whether the external program `tool` runs (`tool --version`). Missing, the
+/// test that needs it is skipped with a printed reason, unless
+/// `ALMANAC_REQUIRE_TOOLS` is set (CI): then it fails. `install` says how to get it.
+pub fn tool_available(tool: &str, install: &str) -> bool {
+    let runs = Command::new(tool)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !runs {
+        assert!(
+            std::env::var_os("ALMANAC_REQUIRE_TOOLS").is_none(),
+            "{tool} is required here (ALMANAC_REQUIRE_TOOLS is set): {install}"
+        );
+        eprintln!("skipped: {tool} is not installed ({install})");
+    }
+    runs
+}
