@@ -200,7 +200,7 @@ pub(crate) fn build_versions(
     let Some(root) = root else {
         return Err(Error::NoGuides { folder: ".".into() });
     };
-    let mut report = BuildReport {
+    let report = BuildReport {
         out_dir: out_dir.to_path_buf(),
         pages,
         written: false,
@@ -211,20 +211,7 @@ pub(crate) fn build_versions(
         site: Some(BuiltSite(root)),
         shared_renderings: built.first().map(|b| b.cache.hits()),
     };
-    let errors = report
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error);
-    if options.strict && errors.count() > 0 {
-        drop(staging);
-        report.timings = timer.into_laps();
-        return Ok(report);
-    }
-    report.files = staging.commit()?;
-    timer.lap("update output");
-    report.timings = timer.into_laps();
-    report.written = true;
-    Ok(report)
+    put_in_place(report, staging, options, timer)
 }
 
 /// A version's folder of the output.
@@ -254,7 +241,7 @@ fn finish(
     prepared: Prepared,
     staging: Staging,
     options: &BuildOptions,
-    mut timer: Timer,
+    timer: Timer,
 ) -> Result<BuildReport> {
     let mut report = BuildReport {
         out_dir: prepared.out_dir.clone(),
@@ -269,12 +256,22 @@ fn finish(
     };
     report.warnings.extend(prepared.page_warnings());
     report.site = Some(BuiltSite(prepared));
+    put_in_place(report, staging, options, timer)
+}
+
+/// Puts the staged output in place, unless `--strict` met a broken link:
+/// nothing staged is kept then, and the output stays as it was.
+fn put_in_place(
+    mut report: BuildReport,
+    staging: Staging,
+    options: &BuildOptions,
+    mut timer: Timer,
+) -> Result<BuildReport> {
     let errors = report
         .findings
         .iter()
         .filter(|f| f.severity == Severity::Error);
     if options.strict && errors.count() > 0 {
-        // Nothing staged is kept: the output stays as it was.
         drop(staging);
         report.timings = timer.into_laps();
         return Ok(report);

@@ -112,7 +112,7 @@ fn run(cli: &Cli, color: bool, today: NaiveDate, stderr: &mut dyn Write) -> Resu
             // `--at REV`: the tree of REV, laid out apart (kept until the
             // findings, which quote its files, are written).
             let at = match &args.at {
-                Some(rev) => Some(almanac::versions::checkout_free(&paths, rev)?),
+                Some(rev) => Some(almanac::versions::tree_at_revision(&paths, rev)?),
                 None => None,
             };
             let paths = at.as_ref().map_or(paths.clone(), |(_, p)| p.clone());

@@ -156,7 +156,7 @@ fn root_prefix_in(repo: &Repository, root: &Path) -> Option<String> {
 
 /// `--at REV` of `check`: the project as it stood at `rev`, laid out in a
 /// scratch folder, and the paths to check it there.
-pub fn checkout_free(paths: &Paths, rev: &str) -> Result<(Scratch, Paths)> {
+pub fn tree_at_revision(paths: &Paths, rev: &str) -> Result<(Scratch, Paths)> {
     git2::opts::strict_hash_verification(false);
     let repo = Repository::discover(&paths.root).map_err(git("--at needs a git repository"))?;
     let tree = repo

@@ -64,15 +64,7 @@ pub fn changes_since(root: &Path, rev: &str) -> Result<Changes> {
 
     let workdir = repo.workdir().ok_or(Error::NoWorkTree)?;
     let prefix = project_prefix(workdir, root);
-    let relative = |p: Option<&Path>| -> Option<String> {
-        let p = p?.to_string_lossy().replace('\\', "/");
-        match &prefix {
-            None => Some(p),
-            Some(prefix) => p
-                .strip_prefix(prefix.as_str())
-                .map(|s| s.trim_start_matches('/').to_string()),
-        }
-    };
+    let relative = |p: Option<&Path>| in_project(prefix.as_deref(), p?);
     let mut changes = Changes::default();
     for delta in diff.deltas() {
         let old = relative(delta.old_file().path());
@@ -496,6 +488,19 @@ fn git_dir_shown(root: &Path, git_dir: &Path) -> String {
     shown.trim_end_matches('/').to_string()
 }
 
+/// A repository path relative to the project root (inside the repository
+/// at `prefix`), `/`-separated; `None` outside it.
+fn in_project(prefix: Option<&str>, path: &Path) -> Option<String> {
+    let path = path.to_string_lossy().replace('\\', "/");
+    match prefix {
+        None => Some(path),
+        Some(prefix) => path
+            .strip_prefix(prefix)?
+            .strip_prefix('/')
+            .map(str::to_string),
+    }
+}
+
 fn with_prefix(prefix: Option<&str>, path: &str) -> String {
     match prefix {
         Some(p) => format!("{p}/{path}"),
@@ -691,16 +696,7 @@ pub fn moves_since(root: &Path, rev: Option<&str>) -> Result<Moves> {
         diff = exact;
     }
     let prefix = project_prefix(workdir, root);
-    let relative = |p: Option<&Path>| -> Option<String> {
-        let p = p?.to_string_lossy().replace('\\', "/");
-        match &prefix {
-            None => Some(p),
-            Some(prefix) => p
-                .strip_prefix(prefix.as_str())?
-                .strip_prefix('/')
-                .map(str::to_string),
-        }
-    };
+    let relative = |p: Option<&Path>| in_project(prefix.as_deref(), p?);
     let mut moves = Moves::default();
     for delta in diff.deltas() {
         let (old, new) = (delta.old_file(), delta.new_file());
