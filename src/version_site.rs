@@ -156,6 +156,13 @@ impl VersionBuild {
     }
 }
 
+/// `html` with every `{` an entity: a diff line that holds a shortcode or
+/// another generator's include (`{{ kpi(…) }}`, `{{#include …}}`) is shown,
+/// never run.
+fn inert(html: &str) -> String {
+    html.replace('{', "&#123;")
+}
+
 /// The id of a page's section on the "what changed" page.
 pub(crate) fn change_id(file: &str) -> String {
     let mut id = String::from("change-");
@@ -237,7 +244,7 @@ fn changes_markdown(name: &str, previous: &str, diffs: &[&PageDiff], prefix: &st
             let _ = writeln!(
                 md,
                 "<span class=\"{class}\">{mark}{}</span>",
-                esc(text.trim_end_matches(['\n', '\r']))
+                inert(&esc(text.trim_end_matches(['\n', '\r'])))
             );
         }
         if d.cut > 0 {
@@ -520,5 +527,40 @@ impl RenderCache {
     /// How many renderings were taken from the cache.
     pub(crate) fn hits(&self) -> usize {
         self.hits.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_lines_are_shown_not_expanded() {
+        let page = PageDiff {
+            file: "docs/a.md".into(),
+            change: Some(Change::Modified),
+            lines: vec![
+                ('-', "{{ kpi(id=\"gone\") }}\n".into()),
+                ('+', "{{#include ../../secret.rs}}\n".into()),
+                (' ', "<b>&</b>\n".into()),
+            ],
+            added: 1,
+            removed: 1,
+            cut: 0,
+        };
+        let md = changes_markdown("1.1", "1.0", &[&page], "docs");
+        assert!(!md.contains("{{"), "{md}");
+        assert!(
+            md.contains("-&#123;&#123; kpi(id=&quot;gone&quot;) }}"),
+            "{md}"
+        );
+        assert!(
+            md.contains("+&#123;&#123;#include ../../secret.rs}}"),
+            "{md}"
+        );
+        assert!(md.contains(" &lt;b&gt;&amp;&lt;/b&gt;"), "{md}");
+        // The page it renders names no shortcode and includes nothing.
+        assert!(crate::shortcodes::find(&md, 0).is_empty());
+        assert!(!crate::include::needed(&md, 0));
     }
 }
