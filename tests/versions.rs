@@ -45,10 +45,7 @@ fn each_kept_release_gets_a_folder_the_latest_the_root() {
     assert!(!site.exists("public/v0.9.0"));
     assert!(run.stderr.contains("`v1.1.5`"), "{}", run.stderr);
     assert!(run.stderr.contains("`v0.9.0`"), "{}", run.stderr);
-    let names: Vec<String> = switcher(&site.read("public/index.html"))
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect();
+    let names = versions_named(&site.read("public/index.html"));
     assert_eq!(names, ["1.2.0", "1.1.0", "1.0.0"]);
     // Each version's config is its own.
     assert!(
@@ -192,10 +189,7 @@ fn with_a_branch_the_working_tree_is_the_root_and_every_release_has_a_folder() {
         !site.exists("public/v1.0.0"),
         "keep: 2 keeps 1.2.0 and 1.1.5"
     );
-    let names: Vec<String> = switcher(&site.read("public/index.html"))
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect();
+    let names = versions_named(&site.read("public/index.html"));
     // 1.1.5 does not load: left out.
     assert_eq!(names, ["dev", "1.2.0"], "{}", run.stderr);
     let dev = site.read("public/guides/unreleased.html");
@@ -265,6 +259,11 @@ fn a_rebuild_gives_the_same_bytes() {
     let (one, two) = (site.snapshot("one"), site.snapshot("two"));
     assert!(one.len() > 20);
     assert!(one == two, "two builds of the same tags differ");
+}
+
+/// The versions a page's switcher names, in its order.
+fn versions_named(html: &str) -> Vec<String> {
+    switcher(html).into_iter().map(|(n, _)| n).collect()
 }
 
 /// A page's article: what its markdown became.
@@ -338,10 +337,7 @@ fn a_latest_release_that_does_not_build_gives_the_root_to_the_newest_that_does()
     assert!(site.exists("public/guides/approvals.html"));
     assert!(!site.exists("public/v1.2.0"), "1.2.0 is at the root");
     assert!(!site.exists("public/v1.4.0"));
-    let names: Vec<String> = switcher(&site.read("public/index.html"))
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect();
+    let names = versions_named(&site.read("public/index.html"));
     assert_eq!(names, ["1.2.0", "1.1.0", "1.0.0"]);
     assert!(
         site.read("public/index.html")
