@@ -23,7 +23,7 @@ use std::sync::{Arc, OnceLock};
 use git2::{Oid, Repository};
 
 use crate::build::{self, BuildOptions, BuildReport};
-use crate::config::{Config, VersionsConfig};
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::load::history::{compare_versions, is_prerelease, version_from_tag};
 use crate::project::{Paths, Project};
@@ -357,7 +357,7 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
         ));
         return plain(paths, options, warnings);
     }
-    build_versions(paths, options, &repo, &wanted, &tags, warnings)
+    build_versions(paths, options, &config, &repo, &tags, warnings)
 }
 
 /// What `serve` shows of the versions when `versions:` is configured: the
@@ -460,11 +460,12 @@ fn plain(paths: &Paths, options: &BuildOptions, warnings: Vec<String>) -> Result
 fn build_versions(
     paths: &Paths,
     options: &BuildOptions,
+    config: &Config,
     repo: &Repository,
-    wanted: &VersionsConfig,
     tags: &[Tagged],
     mut warnings: Vec<String>,
 ) -> Result<BuildReport> {
+    let branch = config.versions.as_ref().is_some_and(|v| v.branch.is_some());
     let mut timer = crate::timing::Timer::start();
     // The newest tree's size, and as much again for what the others change.
     let newest = repo
@@ -474,7 +475,7 @@ fn build_versions(
     let scratch = Scratch::new(newest.saturating_mul(2))?;
     let prefix = root_prefix_in(repo, &paths.root);
     let mut versions: Vec<Version> = Vec::new();
-    if wanted.branch.is_some() {
+    if branch {
         versions.push(Version {
             name: "dev".into(),
             dir: String::new(),
@@ -497,11 +498,11 @@ fn build_versions(
         });
     }
     // Each version's files: the working tree's, or its tree laid out.
-    let mut sources = Vec::new();
+    let mut roots = Vec::new();
     let mut stored = HashSet::new();
     for v in &versions {
         let Some(commit) = v.commit else {
-            sources.push(paths.clone());
+            roots.push(paths.clone());
             continue;
         };
         let tree = repo
@@ -514,7 +515,7 @@ fn build_versions(
             Some(p) => top.join(p),
             None => top,
         };
-        sources.push(moved(paths, root));
+        roots.push(moved(paths, root));
     }
     timer.lap("versions: lay out the tagged trees");
     let strip = |file: &str| -> Option<String> {
@@ -535,10 +536,10 @@ fn build_versions(
             None,
         )
     };
-    let root_project = match load(&sources[0]) {
+    let root_project = match load(&roots[0]) {
         Ok(project) => project,
-        Err(e) => match sources[1..].iter().find_map(|p| load(p).ok()) {
-            Some(project) if wanted.branch.is_none() => project,
+        Err(e) => match roots[1..].iter().find_map(|p| load(p).ok()) {
+            Some(project) if !branch => project,
             _ => return Err(e),
         },
     };
@@ -548,12 +549,14 @@ fn build_versions(
         metrics_text: root_project.metrics_text.clone(),
     };
     drop(root_project);
-    let out_dir = {
-        let config = read_config(paths)?;
-        paths
-            .root
-            .join(options.out.as_deref().unwrap_or(&config.output_dir))
-    };
+    let out_dir = paths
+        .root
+        .join(options.out.as_deref().unwrap_or(&config.output_dir));
+    let base_url = options
+        .base_url
+        .as_deref()
+        .or(config.base_url.as_deref())
+        .map(|u| u.trim_end_matches('/').to_string());
     let cache = Arc::new(RenderCache::default());
     let histories = Arc::default();
     // Each version compared with the previous one that builds.
@@ -580,26 +583,18 @@ fn build_versions(
             histories: Arc::clone(&histories),
         }))
     };
-    build::build_versions(
+    let built = build::build_versions(
         options,
         &out_dir,
-        sources,
+        roots,
         &make,
         &mut warnings,
-        &|built, maps| ui_for(built, maps, &config_base(paths, options)),
+        &|built, maps| ui_for(built, maps, &base_url),
         timer,
-    )
+    );
     // The scratch folder goes once every version is written.
-    .inspect(|_| drop(scratch))
-}
-
-/// The base URL pages are published at, from the flag or the config.
-fn config_base(paths: &Paths, options: &BuildOptions) -> Option<String> {
-    options
-        .base_url
-        .clone()
-        .or_else(|| read_config(paths).ok().and_then(|c| c.base_url))
-        .map(|u| u.trim_end_matches('/').to_string())
+    drop(scratch);
+    built
 }
 
 /// The switcher's facts for each built version, once all are laid out:
