@@ -1046,6 +1046,8 @@ struct MarkdownInput<'a> {
     project: u64,
     /// A hash of the data alone (`across_versions`).
     data_hash: u64,
+    /// `across_versions`, worked out once.
+    across: u64,
     /// The data's pages and charts are a folder up (an older version's).
     data_up: bool,
     index: &'a SiteIndex,
@@ -1063,8 +1065,9 @@ struct MarkdownInput<'a> {
 
 impl<'a> MarkdownInput<'a> {
     fn new(project: &Project, index: &'a SiteIndex, data: &'a ReleaseData<'a>) -> Self {
-        MarkdownInput {
+        let mut input = MarkdownInput {
             project: project_hash(project),
+            across: 0,
             data_hash: data_hash(project),
             data_up: false,
             index,
@@ -1078,7 +1081,9 @@ impl<'a> MarkdownInput<'a> {
             metrics_file: project.metrics_file(),
             root: project.root.clone(),
             text_limit: 0,
-        }
+        };
+        input.across = input.across_versions();
+        input
     }
 
     /// `fingerprint` but for the root, and for the site's pages: versions
@@ -1109,6 +1114,8 @@ impl<'a> MarkdownInput<'a> {
             project,
             // Part of `project`.
             data_hash: _,
+            // Made of the fields hashed here.
+            across: _,
             data_up,
             // Made from the project's pages, assets and config (`project`).
             index: _,
@@ -1633,7 +1640,7 @@ fn render_streamed(
     let key = (
         guide.path.clone(),
         text_hash(&text),
-        shared.across_versions() ^ u64::from(up),
+        shared.across ^ u64::from(up),
     );
     let from = page_url(&guide.path);
     let now = |dest: &str| {

@@ -201,11 +201,7 @@ fn store_blob(repo: &Repository, id: Oid, stored: &Path, exec: bool, fresh: bool
 /// The project root's path inside the repository's working tree (`None`
 /// when they are the same folder).
 fn root_prefix_in(repo: &Repository, root: &Path) -> Option<String> {
-    let workdir = repo.workdir()?.canonicalize().ok()?;
-    let root = root.canonicalize().ok()?;
-    let rel = root.strip_prefix(&workdir).ok()?;
-    let rel = rel.to_string_lossy().replace('\\', "/");
-    (!rel.is_empty()).then_some(rel)
+    crate::load::history::project_prefix(repo.workdir()?, root)
 }
 
 /// `--at REV` of `check`: the project as it stood at `rev`, laid out in a
@@ -518,12 +514,7 @@ fn build_versions(
         roots.push(moved(paths, root));
     }
     timer.lap("versions: lay out the tagged trees");
-    let strip = |file: &str| -> Option<String> {
-        match &prefix {
-            Some(p) => file.strip_prefix(&format!("{p}/")).map(str::to_string),
-            None => Some(file.to_string()),
-        }
-    };
+    let strip = |file: &str| crate::load::history::in_project(prefix.as_deref(), Path::new(file));
     // The root's data, for the older versions' pages: the newest version's
     // that loads (the guides' first lines only), or the root's error.
     let load = |paths: &Paths| {

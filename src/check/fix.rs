@@ -244,7 +244,7 @@ impl Context<'_> {
                 // The linking page was moved: where the link led from its old place.
                 let old_file = self.was.get(f.file.as_str())?;
                 let decoded = crate::index::percent_decode(path);
-                let meant = normalize(parent(old_file), &decoded)?;
+                let meant = crate::index::normalize(parent(old_file), &decoded)?;
                 let now = match self.renamed_to(&meant) {
                     Some(new) => new,
                     None if exists(&meant) => meant,
@@ -491,21 +491,6 @@ fn same_folder(path: &str, old: &str, new: &str) -> Option<String> {
 fn split_target(target: &str) -> (&str, &str) {
     let end = target.find(['?', '#']).unwrap_or(target.len());
     target.split_at(end)
-}
-
-/// `rel` from the root-relative folder `dir`, root-relative; `None` when it climbs out.
-fn normalize(dir: &str, rel: &str) -> Option<String> {
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// The relative link from a page in the root-relative folder `dir` to the
@@ -791,6 +776,7 @@ mod tests {
 
     #[test]
     fn paths_normalize_within_the_root() {
+        use crate::index::normalize;
         assert_eq!(normalize("docs/a", "../b.md").as_deref(), Some("docs/b.md"));
         assert_eq!(
             normalize("docs", "./x/./y.md").as_deref(),

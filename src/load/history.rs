@@ -103,7 +103,7 @@ pub fn tracked_paths(root: &Path) -> Option<HashSet<String>> {
 }
 
 /// The project root relative to the repository's working tree (`None` when they are the same).
-fn project_prefix(workdir: &Path, root: &Path) -> Option<String> {
+pub(crate) fn project_prefix(workdir: &Path, root: &Path) -> Option<String> {
     let workdir = workdir.canonicalize().ok()?;
     let root = root.canonicalize().ok()?;
     let rel = root.strip_prefix(&workdir).ok()?;
@@ -583,7 +583,7 @@ fn git_dir_shown(root: &Path, git_dir: &Path) -> String {
 
 /// A repository path relative to the project root (inside the repository
 /// at `prefix`), `/`-separated; `None` outside it.
-fn in_project(prefix: Option<&str>, path: &Path) -> Option<String> {
+pub(crate) fn in_project(prefix: Option<&str>, path: &Path) -> Option<String> {
     let path = path.to_string_lossy().replace('\\', "/");
     match prefix {
         None => Some(path),
