@@ -170,7 +170,14 @@ pub(crate) fn scan(text: &str, body_start: usize) -> Rendered {
 /// renders again the slow way when not (a heading in a list item, a
 /// reference link in a title).
 pub(crate) fn first_heading_title(text: &str, body_start: usize) -> Option<String> {
+    first_heading(text, body_start).map(|(title, _)| title)
+}
+
+/// `first_heading_title`, and where the heading's last line ends in `text`:
+/// the text up to there gives the same title.
+pub(crate) fn first_heading(text: &str, body_start: usize) -> Option<(String, usize)> {
     let body = &text[body_start..];
+    let at = |title: Option<String>, end: usize| title.map(|t| (t, body_start + end));
     let mut fence: Option<(char, usize)> = None;
     let mut in_comment = false;
     let mut in_html = false;
@@ -237,7 +244,7 @@ pub(crate) fn first_heading_title(text: &str, body_start: usize) -> Option<Strin
                 .is_none_or(|c| c == ' ' || c == '\t')
         {
             if hashes == 1 {
-                return heading_text(content);
+                return at(heading_text(content), offset);
             }
             paragraph = None;
             continue;
@@ -247,7 +254,7 @@ pub(crate) fn first_heading_title(text: &str, body_start: usize) -> Option<Strin
             && !trimmed.is_empty()
             && trimmed.trim_end().chars().all(|c| c == '=')
         {
-            return heading_text(&body[from..offset]);
+            return at(heading_text(&body[from..offset]), offset);
         }
         if paragraph.is_none() {
             let list = ["- ", "* ", "+ "].iter().any(|m| trimmed.starts_with(m))
@@ -1110,6 +1117,14 @@ mod tests {
                 render(page, 0, &|_| (None, None)).title,
                 "{page:?}"
             );
+            // A large site keeps only the text up to the heading's end
+            // (`project::keep_layout_lines`): the title read from it is the same.
+            if let Some((title, end)) = first_heading(page, 0) {
+                assert!(end <= page.len(), "{page:?}");
+                let kept = &page[..end];
+                assert_eq!(first_heading_title(kept, 0), Some(title), "{page:?}");
+                assert!(page[end..].is_empty() || kept.ends_with('\n'), "{page:?}");
+            }
         }
         // With front matter, the body starts after it.
         let text = "---\ntitle: x\n---\n# Body title\n";

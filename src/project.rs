@@ -92,6 +92,21 @@ pub fn source_budget() -> usize {
 /// heading fit in it nearly always.
 pub const HEAD_BYTES: usize = 4096;
 
+/// A guide past the source budget keeps only what the site's layout reads
+/// of it, its front matter and its title's lines (`Guide::partial`): its
+/// page reads the file again when it is written. A short file read whole
+/// goes too, or a site of many short pages would be held at once.
+fn keep_layout_lines(guide: &mut Guide) {
+    let end = match guide.front.title {
+        Some(_) => guide.body_start,
+        None => crate::markdown::first_heading(&guide.text, guide.body_start)
+            .map_or(guide.text.len(), |(_, end)| end),
+    };
+    guide.text.truncate(end);
+    guide.text.shrink_to_fit();
+    guide.partial = true;
+}
+
 /// Whether a file last modified at `modified` had settled when it was read at
 /// `read_at`: a file changed within two seconds of being read may change
 /// again without its modification time moving (coarse timestamps), so it is
@@ -176,16 +191,17 @@ impl Project {
                     Texts::Bounded(_) => match read_head(&path, HEAD_BYTES)
                         .map_err(|e| Error::io("reading", &path, e))?
                     {
-                        Head::Whole(text) => guides::parse_lenient(&file, rel, text),
-                        Head::Lines(head) => match guides::parse_lenient(&file, rel, head) {
-                            // Front matter that runs past the head, or any
-                            // problem: judged on the whole file.
-                            (_, Some(_)) => whole()?,
-                            (mut guide, None) => {
-                                guide.partial = true;
-                                (guide, None)
+                        Head::Whole(text) | Head::Lines(text) => {
+                            match guides::parse_lenient(&file, rel, text) {
+                                // Front matter that runs past the head, or any
+                                // problem: judged on the whole file.
+                                (_, Some(_)) => whole()?,
+                                (mut guide, None) => {
+                                    keep_layout_lines(&mut guide);
+                                    (guide, None)
+                                }
                             }
-                        },
+                        }
                         Head::Unsure => whole()?,
                     },
                 };

@@ -1063,6 +1063,12 @@ fn titles_and_front_matter_past_the_first_lines_are_read() {
         ("content/late.md", &late_heading),
         ("content/long.md", &long_front),
         ("content/short.md", "# Short\n"),
+        // Past the budget only the lines up to the title are kept until
+        // the page is written: the rest is read again then.
+        (
+            "content/setext.md",
+            "Setext title\n============\n\nThe end of the setext page.\n",
+        ),
     ]);
     let mut sites = Vec::new();
     for budget in ["0", "256"] {
@@ -1078,6 +1084,9 @@ fn titles_and_front_matter_past_the_first_lines_are_read() {
         assert!(home.contains(">Late heading</a>"), "{home}");
         assert!(home.contains(">Long front matter</a>"), "{home}");
         assert!(home.contains(">Short</a>"), "{home}");
+        assert!(home.contains(">Setext title</a>"), "{home}");
+        let setext = site.read("public/setext.html");
+        assert!(setext.contains("The end of the setext page."), "{setext}");
         let late = site.read("public/late.html");
         assert!(late.contains("The end of the late page."), "{late}");
         let long = site.read("public/long.html");
