@@ -1396,10 +1396,9 @@ fn write_site(
         all
     });
     let rendered = streamed_pages.as_deref().unwrap_or(input.rendered);
-    // The rest of the site is written while a streamed build checks its
-    // links (the files are few but the search index is large).
+    // The rest of the site (a few files and the search index) is written
+    // after a streamed build checks its links.
     let index = (!index_unchanged).then_some(&searches);
-    let rest = || write_rest(input, rendered, index, &site_view, theme, out);
     let check = || {
         input.streamed.map(|_| {
             let mut findings = check::links::check(
@@ -1412,8 +1411,10 @@ fn write_site(
             findings
         })
     };
-    let (rest, findings) = rayon::join(rest, check);
-    rest?;
+    // One after the other, each in parallel: what each makes to do its work
+    // (the index's postings, the check's anchors) is never held at once.
+    let findings = check();
+    write_rest(input, rendered, index, &site_view, theme, out)?;
     *input
         .search_entries
         .lock()

@@ -30,12 +30,20 @@ const HEADING_WEIGHT: u32 = 10;
 const TITLE_WEIGHT: u32 = 20;
 
 /// What a page gives the index: its sections, the first being the text
-/// before its first `h2`/`h3` (id "").
+/// before its first `h2`/`h3` (id ""). Held from the page's writing to the
+/// index's, for every page at once: packed in three allocations, whatever
+/// the number of sections.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct PageSearch {
-    pub sections: Vec<Section>,
+    /// Each section's id, heading, excerpt and terms, one after another.
+    text: Box<str>,
+    /// Where each of those ends in `text`: four a section.
+    ends: Box<[usize]>,
+    /// The weights of each section's terms, in order, one section after another.
+    weights: Box<[u32]>,
 }
 
+/// A section of a page's search data, as `from_content` makes it.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Section {
     /// The heading's id ("" for the page's start).
@@ -313,12 +321,79 @@ pub(crate) fn from_content(title: &str, content: &str, depth: Depth) -> PageSear
     if sections.len() > 1 && sections[0].terms.is_empty() {
         sections.remove(0);
     }
-    PageSearch { sections }
+    PageSearch::new(&sections)
 }
 
-impl Section {
+/// A section of a page's search data, as the index reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SectionRef<'a> {
+    pub id: &'a str,
+    pub heading: &'a str,
+    pub excerpt: &'a str,
+    terms: &'a str,
+    weights: &'a [u32],
+}
+
+impl PageSearch {
+    pub(crate) fn new(sections: &[Section]) -> PageSearch {
+        let len = sections
+            .iter()
+            .map(|s| s.id.len() + s.heading.len() + s.excerpt.len() + s.terms.len())
+            .sum();
+        let mut text = String::with_capacity(len);
+        let mut ends = Vec::with_capacity(4 * sections.len());
+        for s in sections {
+            for part in [&s.id, &s.heading, &s.excerpt, &s.terms] {
+                text.push_str(part);
+                ends.push(text.len());
+            }
+        }
+        PageSearch {
+            text: text.into_boxed_str(),
+            ends: ends.into_boxed_slice(),
+            weights: sections
+                .iter()
+                .flat_map(|s| s.weights.iter().copied())
+                .collect(),
+        }
+    }
+
+    /// The sections, in the page's order.
+    pub(crate) fn sections(&self) -> impl ExactSizeIterator<Item = SectionRef<'_>> + '_ {
+        let mut weights = &self.weights[..];
+        let mut start = 0;
+        self.ends.chunks_exact(4).map(move |ends| {
+            let mut parts = [""; 4];
+            for (part, &end) in parts.iter_mut().zip(ends) {
+                *part = &self.text[start..end];
+                start = end;
+            }
+            let count = match parts[3].is_empty() {
+                true => 0,
+                false => parts[3].split(' ').filter(|t| !t.is_empty()).count(),
+            };
+            let (mine, rest) = weights.split_at(count.min(weights.len()));
+            weights = rest;
+            SectionRef {
+                id: parts[0],
+                heading: parts[1],
+                excerpt: parts[2],
+                terms: parts[3],
+                weights: mine,
+            }
+        })
+    }
+
+    /// The `n`th section.
+    #[cfg(test)]
+    pub(crate) fn section(&self, n: usize) -> SectionRef<'_> {
+        self.sections().nth(n).expect("no such section")
+    }
+}
+
+impl<'a> SectionRef<'a> {
     /// Each term of the section with its weight.
-    pub(crate) fn terms(&self) -> impl Iterator<Item = (&str, u32)> {
+    pub(crate) fn terms(self) -> impl Iterator<Item = (&'a str, u32)> + 'a {
         self.terms
             .split(' ')
             .filter(|t| !t.is_empty())
@@ -525,10 +600,10 @@ fn decode(text: &str) -> Cow<'_, str> {
 /// entries by `ENTRY_CHUNK` (`entries-0`, …), fetched for the results shown.
 pub(crate) fn write_index(site: &Site, pages: &Pages, out: &dyn Sink) -> Result<()> {
     use rayon::prelude::*;
-    let mut page_rows: Vec<(&str, &str, &str, usize)> = Vec::new();
-    let mut entries: Vec<(usize, &str, &str, &str)> = Vec::new();
+    let mut page_rows: Vec<(&str, &str, &str, usize)> = Vec::with_capacity(pages.len());
+    let mut entries: Vec<(usize, &str, &str, &str)> = Vec::with_capacity(pages.len());
     // Each page's search data and its first entry, in the site's order.
-    let mut searched: Vec<(u32, &PageSearch)> = Vec::new();
+    let mut searched: Vec<(u32, &PageSearch)> = Vec::with_capacity(pages.len());
     for &i in &site.order {
         let page = &site.pages[i];
         let Some(search) = pages.get(&page.url) else {
@@ -536,40 +611,60 @@ pub(crate) fn write_index(site: &Site, pages: &Pages, out: &dyn Sink) -> Result<
         };
         let section = site.ancestors(page).last().map_or("", |p| p.title.as_str());
         let p = page_rows.len();
-        page_rows.push((&page.title, section, site.href(i), search.sections.len()));
+        page_rows.push((&page.title, section, site.href(i), search.sections().len()));
         searched.push((entries.len() as u32, search));
-        for s in &search.sections {
-            entries.push((p, &s.id, &s.heading, &s.excerpt));
+        for s in search.sections() {
+            entries.push((p, s.id, s.heading, s.excerpt));
         }
     }
-    // The postings, gathered in parallel by runs of pages and joined in
-    // order: each term's entries stay sorted.
-    type Postings<'a> = ahash::AHashMap<&'a str, Vec<(u32, u32)>>;
-    let postings: Postings = searched
+    // The postings: how many each term has, counted in parallel by runs of
+    // pages, then each term's list made at its size and filled in the site's
+    // order (its entries sorted as they come). A large site's postings are
+    // most of the index's memory: no list is grown twice its size.
+    type Counts<'a> = ahash::AHashMap<&'a str, usize>;
+    let counts: Counts = searched
         .par_iter()
-        .fold(Postings::new, |mut postings, &(first, search)| {
-            for (n, s) in search.sections.iter().enumerate() {
-                let e = first + n as u32;
-                for (term, weight) in s.terms() {
-                    postings.entry(term).or_default().push((e, weight));
+        .fold(Counts::new, |mut counts, &(_, search)| {
+            for s in search.sections() {
+                for (term, _) in s.terms() {
+                    *counts.entry(term).or_insert(0) += 1;
                 }
             }
-            postings
+            counts
         })
-        .reduce(Postings::new, |mut before, after| {
+        .reduce(Counts::new, |mut before, after| {
             if before.is_empty() {
                 return after;
             }
-            for (term, mut list) in after {
-                before.entry(term).or_default().append(&mut list);
+            for (term, n) in after {
+                *before.entry(term).or_insert(0) += n;
             }
             before
         });
+    let mut postings: ahash::AHashMap<&str, Vec<(u32, u32)>> = counts
+        .into_iter()
+        .map(|(term, n)| (term, Vec::with_capacity(n)))
+        .collect();
+    for &(first, search) in &searched {
+        for (n, s) in search.sections().enumerate() {
+            let e = first + n as u32;
+            for (term, weight) in s.terms() {
+                if let Some(list) = postings.get_mut(term) {
+                    list.push((e, weight));
+                }
+            }
+        }
+    }
     let mut terms: Vec<(&str, Vec<(u32, u32)>)> = postings.into_iter().collect();
     terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
 
     let sharded = page_rows.len() > SHARD_PAGES;
-    let mut main = Vec::with_capacity(200 * page_rows.len() + 1024);
+    // About the bytes of the pages' rows (more when a title needs escapes).
+    let rows: usize = page_rows
+        .iter()
+        .map(|(title, section, url, _)| title.len() + section.len() + url.len() + 12)
+        .sum();
+    let mut main = Vec::with_capacity(rows + 16 * page_rows.len() + 1024);
     main.extend_from_slice(b"window.almanacSearch && window.almanacSearch({\"p\":[");
     for (n, (title, section, url, _)) in page_rows.iter().enumerate() {
         if n > 0 {
@@ -765,7 +860,7 @@ impl serde_json::ser::Formatter for NoLt {
 mod tests {
     use super::*;
 
-    fn terms(s: &Section) -> Vec<(&str, u32)> {
+    fn terms<'a>(s: &SectionRef<'a>) -> Vec<(&'a str, u32)> {
         s.terms().collect()
     }
 
@@ -789,34 +884,67 @@ mod tests {
             <h4 id=\"deep\">Deep</h4><p>still here</p>\
             <h3 id=\"a&amp;b\">A</h3><pre><code>hidden code</code></pre><p>tail</p>";
         let page = from_html("Hotfix guide", html, Depth::EVERY_WORD);
-        let ids: Vec<&str> = page.sections.iter().map(|s| s.id.as_str()).collect();
+        let ids: Vec<&str> = page.sections().map(|s| s.id).collect();
         assert_eq!(ids, ["", "roll-back", "a&b"]);
-        assert_eq!(page.sections[0].excerpt, "Hotfix Intro text & more.");
-        assert_eq!(page.sections[1].heading, "Roll back");
-        assert_eq!(page.sections[1].excerpt, "Yank it. Yank! Deep still here");
-        let first = terms(&page.sections[0]);
+        assert_eq!(page.section(0).excerpt, "Hotfix Intro text & more.");
+        assert_eq!(page.section(1).heading, "Roll back");
+        assert_eq!(page.section(1).excerpt, "Yank it. Yank! Deep still here");
+        let first = terms(&page.section(0));
         // "hotfix" is in the h1 (1) and the title (20).
         assert!(first.contains(&("hotfix", 1 + TITLE_WEIGHT)), "{first:?}");
         assert!(first.contains(&("guide", TITLE_WEIGHT)), "{first:?}");
-        let second = terms(&page.sections[1]);
+        let second = terms(&page.section(1));
         assert!(second.contains(&("roll", HEADING_WEIGHT)), "{second:?}");
         assert!(second.contains(&("yank", 2)), "{second:?}");
         assert!(second.contains(&("back", HEADING_WEIGHT)), "{second:?}");
         assert!(second.contains(&("deep", 1)), "{second:?}");
-        let third = terms(&page.sections[2]);
+        let third = terms(&page.section(2));
         assert!(third.contains(&("tail", 1)), "{third:?}");
         // The id's words that the heading lacks.
         assert!(third.contains(&("b", HEADING_WEIGHT)), "{third:?}");
         // A code block's words are the section's, not its excerpt's; on a
         // large site's page entry they are left out.
         assert!(third.contains(&("hidden", 1)), "{third:?}");
-        assert_eq!(page.sections[2].excerpt, "tail");
+        assert_eq!(page.section(2).excerpt, "tail");
         let large = from_html("Hotfix guide", html, Depth::for_site(FULL_TEXT_PAGES + 1));
-        assert!(
-            !terms(&large.sections[0])
-                .iter()
-                .any(|(t, _)| *t == "hidden")
-        );
+        assert!(!terms(&large.section(0)).iter().any(|(t, _)| *t == "hidden"));
+    }
+
+    #[test]
+    fn packed_sections_read_back_as_they_were_made() {
+        let section = |id: &str, heading: &str, excerpt: &str, terms: &[(&str, u32)]| Section {
+            id: id.into(),
+            heading: heading.into(),
+            excerpt: excerpt.into(),
+            terms: terms.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(" "),
+            weights: terms.iter().map(|(_, w)| *w).collect(),
+        };
+        let made = [
+            section("", "", "Intro", &[("intro", 1), ("déjà", 21)]),
+            section("empty", "Empty", "", &[]),
+            section("a&b", "A & B", "tail…", &[("tail", 3)]),
+        ];
+        let page = PageSearch::new(&made);
+        assert_eq!(page.sections().len(), made.len());
+        for (read, made) in page.sections().zip(&made) {
+            assert_eq!(
+                (read.id, read.heading, read.excerpt),
+                (
+                    made.id.as_str(),
+                    made.heading.as_str(),
+                    made.excerpt.as_str()
+                )
+            );
+            let terms: Vec<(&str, u32)> = read.terms().collect();
+            let expected: Vec<(&str, u32)> = made
+                .terms
+                .split(' ')
+                .filter(|t| !t.is_empty())
+                .zip(made.weights.iter().copied())
+                .collect();
+            assert_eq!(terms, expected);
+        }
+        assert_eq!(PageSearch::new(&[]).sections().len(), 0);
     }
 
     #[test]
@@ -826,8 +954,7 @@ mod tests {
             </article><footer>Foot</footer></main></body></html>";
         let page = from_html("Calendar", html, Depth::EVERY_WORD);
         let mut all: Vec<&str> = page
-            .sections
-            .iter()
+            .sections()
             .flat_map(|s| s.terms().map(|(t, _)| t))
             .collect();
         all.sort_unstable();
