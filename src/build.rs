@@ -933,6 +933,11 @@ impl Prepared {
             }
         };
         let title = project.title();
+        // A streamed build renders each guide's markdown as its page is
+        // written: the titles the site was laid out with are not read again.
+        if streamed.is_some() {
+            *rendered = Vec::new();
+        }
         let input = SiteInput {
             project,
             index,
@@ -1383,18 +1388,18 @@ fn write_site(
         && written
             .iter()
             .all(|(_, (url, search))| searches.get(url).is_some_and(|old| old == search));
-    let mut fresh = Vec::new();
+    // Each written page's markdown goes to its guide's place, moved as it
+    // comes: a large site's pages are never held twice.
+    let mut streamed_pages = input
+        .streamed
+        .map(|_| vec![Rendered::default(); project.guides.len()]);
+    searches.reserve(written.len());
     for (markdown, (url, search)) in written {
-        fresh.extend(markdown);
-        searches.insert(url, search);
-    }
-    let streamed_pages = input.streamed.map(|_| {
-        let mut all = vec![Rendered::default(); project.guides.len()];
-        for (g, r) in fresh {
+        if let (Some(all), Some((g, r))) = (&mut streamed_pages, markdown) {
             all[g] = r;
         }
-        all
-    });
+        searches.insert(url, search);
+    }
     let rendered = streamed_pages.as_deref().unwrap_or(input.rendered);
     // The rest of the site (a few files and the search index) is written
     // after a streamed build checks its links.
@@ -1550,7 +1555,10 @@ fn write_page(
         None => None,
     };
     let guide = page.guide.map(|g| {
-        let r = fresh.as_ref().map_or(&input.rendered[g], |(_, r)| r);
+        let r = match &fresh {
+            Some((_, r)) => r,
+            None => &input.rendered[g],
+        };
         (&project.guides[g], r)
     });
     let mut view = page_view(site, position, guide, parts.edit_base.as_deref(), parts.nav);
