@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build benchmark: almanac beside a bare pulldown-cmark baseline (the floor:
-# read, render, write on 2 threads; examples/baseline.rs), Hugo and mdBook
-# (when installed) on the same generated corpora. Runs alternate between the
+# read, render, write on 2 threads; examples/baseline.rs), Zola, Hugo and
+# mdBook (when installed) on the same generated corpora. Runs alternate between the
 # tools: each round runs the peers, then almanac and the floor, each of the
 # two first in every other round, so machine noise hits them alike; every
 # run writes a new output
@@ -9,25 +9,28 @@
 # min/median/max wall time, pages per second and peak memory, and the ratios
 # of the medians against the baseline (and almanac against Hugo).
 #
-#   bench/run.sh [--pages 1000,10000] [--runs 5] [--peers-max 10000]
-#                [--mdbook-max 1000] [--work DIR]
+#   bench/run.sh [--pages 1000,10000,100000] [--runs 5] [--peers-max 10000]
+#                [--zola-max 100000] [--mdbook-max 1000] [--work DIR]
 #
-# Peers are skipped above --peers-max pages (Hugo needs about 4.9 GB at
-# 10,000), mdBook above --mdbook-max (10 s at 1,000 pages: every page holds
-# the whole table of contents). Needs python3 and /usr/bin/time; Hugo from
-# `apt-get install hugo`, mdBook from `cargo install mdbook` (each skipped
-# when missing).
+# Hugo is skipped above --peers-max pages (it needs about 4.9 GB at
+# 10,000), Zola above --zola-max, mdBook above --mdbook-max (10 s at 1,000
+# pages: every page holds the whole table of contents). Needs python3 and
+# /usr/bin/time; Hugo from `apt-get install hugo`, mdBook from `cargo
+# install mdbook`, Zola from $ZOLA or the PATH (no package: `cargo build
+# --release` in a clone of getzola/zola); each skipped when missing.
 set -euo pipefail
 
-pages="1000,10000" runs=5 peers_max=10000 mdbook_max=1000 work="${TMPDIR:-/tmp}/almanac-bench"
+pages="1000,10000,100000" runs=5 peers_max=10000 zola_max=100000 mdbook_max=1000
+work="${TMPDIR:-/tmp}/almanac-bench"
 while [ $# -gt 0 ]; do
   case "$1" in
     --pages) pages="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --peers-max) peers_max="$2"; shift 2 ;;
     --mdbook-max) mdbook_max="$2"; shift 2 ;;
+    --zola-max) zola_max="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
@@ -39,6 +42,7 @@ gen="$here/../shared/bench/gen-corpus.py"
 cargo build --release --quiet --manifest-path "$here/Cargo.toml" --bin almanac --example baseline
 almanac="$here/target/release/almanac"
 baseline="$here/target/release/examples/baseline"
+zola="${ZOLA:-$(command -v zola || true)}"
 mkdir -p "$work"
 # Outputs an interrupted run left behind.
 rm -rf "$work/runs"
@@ -70,10 +74,16 @@ for n in "${sizes[@]}"; do
   corpus="$work/corpus-$n"
   only=content
   [ "$n" -le "$peers_max" ] && only=content,hugo,mdbook
-  if [ ! -f "$corpus/manifest.json" ] || { [ "$only" != content ] && [ ! -d "$corpus/hugo" ]; }; then
+  [ -n "$zola" ] && [ "$n" -le "$zola_max" ] && only="$only,zola"
+  missing=
+  for part in ${only//,/ }; do
+    [ "$part" = content ] || [ -d "$corpus/$part" ] || missing=1
+  done
+  if [ ! -f "$corpus/manifest.json" ] || [ -n "$missing" ]; then
     python3 "$gen" --pages "$n" --out "$corpus" --only "$only" --force >/dev/null
   fi
   tools=(almanac baseline)
+  [ -n "$zola" ] && [ "$n" -le "$zola_max" ] && tools+=(zola)
   if [ "$n" -le "$peers_max" ]; then
     command -v hugo >/dev/null && tools+=(hugo)
     command -v mdbook >/dev/null && [ "$n" -le "$mdbook_max" ] && tools+=(mdbook)
@@ -99,6 +109,7 @@ for n in "${sizes[@]}"; do
         almanac) measure almanac "$corpus" "$almanac" build -q --out "$out" ;;
         baseline) measure baseline "$corpus" "$baseline" content "$out" ;;
         hugo) measure hugo "$corpus/hugo" hugo --quiet -d "$out" ;;
+        zola) measure zola "$corpus/zola" "$zola" build -o "$out" ;;
         mdbook) measure mdbook "$corpus/mdbook" mdbook build -d "$out" ;;
       esac
     done
@@ -117,11 +128,13 @@ for n in "${sizes[@]}"; do
       if (t != "baseline") printf " %8.2fx baseline", mid / (bs > 0 ? bs : 0.01)
       printf "\n" }'
   done
-  if [ -f "$work/hugo.times" ] && [[ " ${tools[*]} " == *" hugo "* ]]; then
-    read -r _ a _ <<< "$(stats "$work/almanac.times" 1)"
-    read -r _ h _ <<< "$(stats "$work/hugo.times" 1)"
-    awk -v a="$a" -v h="$h" 'BEGIN { printf "  almanac / hugo: %.3f (medians)\n", a / h }'
-  fi
+  for peer in zola hugo; do
+    if [ -f "$work/$peer.times" ] && [[ " ${tools[*]} " == *" $peer "* ]]; then
+      read -r _ a _ <<< "$(stats "$work/almanac.times" 1)"
+      read -r _ h _ <<< "$(stats "$work/$peer.times" 1)"
+      awk -v a="$a" -v h="$h" -v p="$peer" 'BEGIN { printf "  almanac / %s: %.3f (medians)\n", p, a / h }'
+    fi
+  done
 done
 # Every output goes only now: deleting a series' files would slow the
 # file creation of the next one.

@@ -1588,6 +1588,9 @@ fn write_page(
                 r.headings = Vec::new();
             }
             r.text = String::new();
+            // Held for every page until the link check: no room to spare.
+            r.anchors.shrink_to_fit();
+            r.links.shrink_to_fit();
             (g, r)
         });
         (fresh, (page.url.clone(), Arc::new(search)))

@@ -1,0 +1,135 @@
+//! A large site is never held at once: a build's peak memory grows by less
+//! than half of what each added page's markdown weighs. Counted in bytes
+//! the allocator was asked to hold (this test binary's own allocator), not
+//! timed; a build of 2,000 generated pages beside one of 20,000, both past
+//! the source budget, as every site past 256 MB of markdown is.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
+        PEAK.fetch_max(live, Relaxed);
+        // SAFETY: the caller's layout, passed on.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Relaxed);
+        // SAFETY: allocated by `alloc` with the same layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if new_size >= layout.size() {
+            let live = LIVE.fetch_add(new_size - layout.size(), Relaxed) + new_size - layout.size();
+            PEAK.fetch_max(live, Relaxed);
+        } else {
+            LIVE.fetch_sub(layout.size() - new_size, Relaxed);
+        }
+        // SAFETY: allocated by `alloc` with the same layout.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Words for the generated prose.
+const WORDS: [&str; 16] = [
+    "release", "branch", "freeze", "candidate", "rollback", "sign", "publish", "notes",
+    "approve", "staging", "canary", "metrics", "hotfix", "cut", "tag", "owner",
+];
+
+/// `pages` guides of about 6 KB each in 20 folders, each with sections,
+/// a code block and links to other pages' headings. Returns the markdown's bytes.
+fn generate(root: &Path, pages: usize) -> usize {
+    let mut bytes = 0;
+    std::fs::create_dir_all(root.join("content")).unwrap();
+    std::fs::write(root.join("content/README.md"), "# Generated handbook\n").unwrap();
+    for i in 0..pages {
+        let dir = root.join(format!("content/s{:02}", i % 20));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut text = format!("# Page {i}\n\nThe {} guide.\n", WORDS[i % 16]);
+        for s in 0..6 {
+            text.push_str(&format!("\n## Step {s} of page {i}\n\n"));
+            for w in 0..120 {
+                text.push_str(WORDS[(i * 7 + s * 13 + w * w) % 16]);
+                text.push(if w % 15 == 14 { '\n' } else { ' ' });
+            }
+            let other = (i * 31 + s * 17 + 1) % pages;
+            text.push_str(&format!(
+                "\nSee [page {other}](../s{:02}/p{other}.md#step-{s}-of-page-{other}).\n",
+                other % 20
+            ));
+        }
+        text.push_str("\n```sh\n./scripts/release.sh --dry-run\n```\n");
+        bytes += text.len();
+        std::fs::write(dir.join(format!("p{i}.md")), text).unwrap();
+    }
+    bytes
+}
+
+/// The most bytes held at once during a build of `root`, beyond what was
+/// held before it; and the pages built.
+fn build_peak(root: &Path) -> (usize, usize) {
+    let paths = almanac::project::Paths {
+        root: root.to_path_buf(),
+        content: None,
+        data: None,
+        config: None,
+    };
+    let options = almanac::build::BuildOptions {
+        out: Some(root.join("public")),
+        base_url: None,
+        drafts: false,
+        strict: false,
+        today: chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap(),
+        version: None,
+    };
+    let before = LIVE.load(Relaxed);
+    PEAK.store(before, Relaxed);
+    let report = almanac::build::build(&paths, &options).expect("the generated site builds");
+    assert!(report.written && report.findings.is_empty(), "{:?}", report.findings);
+    let pages = report.pages;
+    drop(report);
+    (PEAK.load(Relaxed) - before, pages)
+}
+
+#[test]
+fn peak_memory_grows_by_less_than_half_of_each_added_page() {
+    // Every source past the budget, as on a site of more than 256 MB of
+    // markdown. The only test of this binary: nothing else reads the
+    // environment while it is set.
+    // SAFETY: no other thread of this process reads or writes the
+    // environment now.
+    unsafe { std::env::set_var("ALMANAC_SOURCE_BUDGET_MB", "0") };
+    let small_dir = tempfile::tempdir().unwrap();
+    let large_dir = tempfile::tempdir().unwrap();
+    let small_bytes = generate(small_dir.path(), 2_000);
+    let large_bytes = generate(large_dir.path(), 20_000);
+    let (small, small_pages) = build_peak(small_dir.path());
+    let (large, large_pages) = build_peak(large_dir.path());
+    assert!(small_pages > 2_000 && large_pages > 20_000, "{small_pages} {large_pages}");
+    let added_pages = large_pages - small_pages;
+    let added_markdown = large_bytes - small_bytes;
+    let growth = large.saturating_sub(small);
+    eprintln!(
+        "2,000 pages: peak {:.1} MB; 20,000: {:.1} MB; {} bytes a page added, for {} of markdown",
+        small as f64 / 1e6,
+        large as f64 / 1e6,
+        growth / added_pages,
+        added_markdown / added_pages,
+    );
+    assert!(
+        growth < added_markdown / 2,
+        "the peak grew by {growth} bytes for {added_markdown} bytes of markdown added"
+    );
+}
