@@ -108,6 +108,9 @@ fn check_memory_does_not_grow_with_the_page_texts() {
     let held = |dir: &tempfile::TempDir| check::run_held(&paths(dir), &options()).expect("check");
     let (_, short_held) = peak_during(|| held(&short));
     let (_, long_held) = peak_during(|| held(&long));
+    eprintln!(
+        "peak bytes: {short_peak} (short texts), {long_peak} (long); held: {short_held}, {long_held}"
+    );
     assert!(
         long_held > short_held + grown / 2,
         "held texts not seen: {long_held} vs {short_held}"
