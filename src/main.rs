@@ -19,6 +19,29 @@ use cli::{Cli, ColorChoice, Command};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `check` holds little and frees much as it goes (a text per page, read,
+/// checked and dropped). Transparent huge pages are turned off for the
+/// process: mimalloc asks for them on its arenas, and each 2 MB page keeps
+/// a neighbourhood of a few live bytes resident. mimalloc is told to give
+/// freed memory back at once rather than a second later (its purge delay:
+/// option 15 of the mimalloc 3 that libmimalloc-sys 0.1.49 builds, which
+/// its bindings do not name). Together a third of `check`'s peak memory
+/// on 10,000 pages (160 → 104 MB when the check held more), with no cost
+/// in time beyond this machine's noise.
+fn lean_allocator() {
+    unsafe extern "C" {
+        fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+    }
+    const PURGE_DELAY: std::ffi::c_int = 15;
+    // SAFETY: a process-wide flag for later page faults; mimalloc's options
+    // may be set at any time, from any thread.
+    unsafe {
+        #[cfg(target_os = "linux")]
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+        mi_option_set(PURGE_DELAY, 0);
+    }
+}
+
 fn main() {
     let cli = Cli::parse();
     let color = match cli.global.color {
@@ -95,6 +118,7 @@ fn run(cli: &Cli, color: bool, today: NaiveDate, stderr: &mut dyn Write) -> Resu
             code
         }
         Command::Check(args) => {
+            lean_allocator();
             let options = check::CheckOptions {
                 changed_since: args.changed_since.clone(),
                 external: args.external,
@@ -120,14 +144,21 @@ fn run(cli: &Cli, color: bool, today: NaiveDate, stderr: &mut dyn Write) -> Resu
             if args.fix {
                 report = fix(&paths, &options, report, args, g, stderr)?;
             }
-            let text = check::format::render(
+            // Written as it is made, not held whole.
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            check::format::write(
                 args.format.into(),
                 &report.findings,
                 &report.summary,
                 &report.sources,
                 color,
-            );
-            print(&text, "the findings")?;
+                &mut stdout,
+            )
+            .and_then(|()| stdout.flush())
+            .map_err(|e| Error::Io {
+                context: "writing the findings to stdout".to_string(),
+                source: e,
+            })?;
             let failed =
                 report.summary.errors > 0 || (args.deny_warnings && report.summary.warnings > 0);
             Ok(i32::from(failed))

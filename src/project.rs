@@ -76,6 +76,11 @@ pub enum Texts {
     /// source was not kept, so a large site is never held at once.
     /// `Guide::partial` tells which.
     Bounded(usize),
+    /// Every file read whole for its front matter, then its text dropped
+    /// (`Guide::partial`, an empty `text`; `body_start` still says where
+    /// the markdown starts): `check` reads each guide again as it checks
+    /// it, so a large site is never held at once.
+    Dropped,
 }
 
 /// How many bytes of sources a build reads whole and keeps until their pages
@@ -181,6 +186,12 @@ impl Project {
                 };
                 let (mut guide, problem) = match texts {
                     Texts::Whole => whole()?,
+                    Texts::Dropped => {
+                        let (mut guide, problem) = whole()?;
+                        guide.text = String::new();
+                        guide.partial = true;
+                        (guide, problem)
+                    }
                     Texts::Bounded(budget)
                         if held.load(std::sync::atomic::Ordering::Relaxed) < budget =>
                     {

@@ -264,13 +264,23 @@ pub fn foreign_keys(root: &std::path::Path) -> Vec<&'static str> {
         .collect()
 }
 
-pub fn check_guide(guide: &Guide, today: NaiveDate, foreign: &[&str]) -> Vec<Finding> {
+/// `text` is the guide's text (`guide.text` unless it was dropped at load),
+/// its markdown starting at `body_start`.
+pub fn check_guide(
+    guide: &Guide,
+    text: &str,
+    body_start: usize,
+    today: NaiveDate,
+    foreign: &[&str],
+) -> Vec<Finding> {
     let mut findings = Vec::new();
-    if guide.body_start == 0 {
+    if body_start == 0 {
         return findings;
     }
-    let front = &guide.text[..guide.body_start];
-    let lines = LineIndex::new(&guide.text);
+    let Some(front) = text.get(..body_start) else {
+        return findings;
+    };
+    let lines = LineIndex::new(text);
     let key_offset = |key: &str| {
         [
             format!("\n{key}:"),
@@ -336,7 +346,7 @@ mod tests {
     fn findings(text: &str, today: &str) -> Vec<(Kind, Severity, usize, usize)> {
         let guide = parse("content/g.md", "g.md", text.to_string()).unwrap();
         let today = NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap();
-        check_guide(&guide, today, &[])
+        check_guide(&guide, &guide.text, guide.body_start, today, &[])
             .into_iter()
             .map(|f| (f.kind, f.severity, f.line, f.column))
             .collect()
@@ -373,16 +383,17 @@ mod tests {
         assert!(foreign_keys(dir.path()).is_empty());
         std::fs::write(dir.path().join("mkdocs.yml"), "site_name: x\n").unwrap();
         let foreign = foreign_keys(dir.path());
-        let lines: Vec<usize> = check_guide(&guide, today, &foreign)
+        let lines: Vec<usize> = check_guide(&guide, &guide.text, guide.body_start, today, &foreign)
             .iter()
             .map(|f| f.line)
             .collect();
         // `hide` is MkDocs Material's; `titel` is a typo in any project.
         assert_eq!(lines, [4]);
-        let hints: Vec<String> = check_guide(&guide, today, &foreign)
-            .into_iter()
-            .filter_map(|f| f.hint)
-            .collect();
+        let hints: Vec<String> =
+            check_guide(&guide, &guide.text, guide.body_start, today, &foreign)
+                .into_iter()
+                .filter_map(|f| f.hint)
+                .collect();
         assert!(hints[0].starts_with("did you mean `title`?"), "{hints:?}");
     }
 }

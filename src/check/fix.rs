@@ -11,7 +11,6 @@ use super::{Finding, Kind};
 use crate::error::{Error, LineIndex, Result};
 use crate::load::guides::{Guide, file_name, parent};
 use crate::load::history::{self, Moves};
-use crate::markdown::Rendered;
 
 /// A file whose link destinations `--fix` rewrites: its text before and after.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,7 +77,8 @@ fn plural(n: usize, what: &str) -> String {
 pub struct Site<'a> {
     pub root: &'a Path,
     pub guides: &'a [Guide],
-    pub pages: &'a [Rendered],
+    /// The pages' ids, in the guides' order.
+    pub pages: &'a dyn super::ids::PageIds,
 }
 
 /// The fixes for `findings`, whose hints now say what was renamed and how
@@ -356,7 +356,7 @@ impl Context<'_> {
     fn case(&self, f: &Finding, page: &str) -> Option<Cause> {
         let (before, fragment) = f.target.split_once('#')?;
         let fragment = crate::index::percent_decode(fragment);
-        let anchors = &self.site.pages[*self.by_file.get(page)?].anchors;
+        let anchors = self.site.pages.anchors(*self.by_file.get(page)?);
         let wanted = fragment.to_lowercase();
         let mut matching = anchors.iter().filter(|a| a.to_lowercase() == wanted);
         let id = matching.next()?;
@@ -373,13 +373,13 @@ impl Context<'_> {
     /// Where the heading `id` of the guide `page` (root-relative, as it is
     /// now) went since the revision, if it was one of its headings then.
     fn renamed_id(&self, page: &str, id: &str) -> Option<Renamed> {
-        let now = &self.site.pages[*self.by_file.get(page)?];
-        if now.anchors.iter().any(|a| a == id) {
+        let now = *self.by_file.get(page)?;
+        if self.site.pages.anchors(now).contains(&id) {
             return None;
         }
         let then = self.old_headings.get(self.old_path(page))?;
         let before: Vec<&str> = then.iter().map(String::as_str).collect();
-        let after: Vec<&str> = now.headings.iter().map(|h| h.id.as_str()).collect();
+        let after = self.site.pages.heading_ids(now);
         renamed_heading(&before, &after, id)
     }
 }
@@ -566,27 +566,40 @@ struct Texts<'a> {
     read: HashMap<String, Option<String>>,
 }
 
-impl Texts<'_> {
+impl<'a> Texts<'a> {
     /// The text of `file`, and where its markdown starts (after front matter).
+    /// A guide loaded without its text (`Texts::Dropped`) is read again.
     fn get(&mut self, file: &str) -> Option<(&str, usize)> {
-        if let Some(&g) = self.by_file.get(file) {
-            let guide = &self.site.guides[g];
+        let guide = self.held(file);
+        if let Some(guide) = guide {
             return Some((&guide.text, guide.body_start));
         }
+        let body_start = self
+            .by_file
+            .get(file)
+            .map_or(0, |&g| self.site.guides[g].body_start);
         let root = self.site.root;
         self.read
             .entry(file.to_string())
             .or_insert_with(|| std::fs::read_to_string(root.join(file)).ok())
             .as_deref()
-            .map(|text| (text, 0))
+            .filter(|text| text.is_char_boundary(body_start))
+            .map(|text| (text, body_start))
     }
 
     /// The text of `file` as `get` gave it.
     fn text(&self, file: &str) -> Option<&str> {
-        match self.by_file.get(file) {
-            Some(&g) => Some(&self.site.guides[g].text),
+        match self.held(file) {
+            Some(guide) => Some(&guide.text),
             None => self.read.get(file)?.as_deref(),
         }
+    }
+
+    /// The guide `file`, when it holds its text.
+    fn held(&self, file: &str) -> Option<&'a Guide> {
+        let site: &'a Site<'a> = self.site;
+        let &g = self.by_file.get(file)?;
+        Some(&site.guides[g]).filter(|guide| !guide.partial)
     }
 }
 

@@ -53,26 +53,65 @@ pub fn render(
     }
 }
 
+/// `render`, written to `out` as it is made: the human and JSON reports
+/// are never whole in memory (on 10,000 pages they weigh about 10 MB).
+pub fn write(
+    format: Format,
+    findings: &[Finding],
+    summary: &Summary,
+    sources: &HashMap<String, String>,
+    color: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Human => human_to(
+            findings,
+            summary,
+            &mut SourceLines::new(sources),
+            renderer(color),
+            out,
+        ),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &json_doc(findings, summary))?;
+            out.write_all(b"\n")
+        }
+        _ => out.write_all(render(format, findings, summary, sources, color).as_bytes()),
+    }
+}
+
+fn renderer(color: bool) -> annotate_snippets::Renderer {
+    use annotate_snippets::Renderer;
+    if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    }
+}
+
 fn human(
     findings: &[Finding],
     summary: &Summary,
     sources: &HashMap<String, String>,
     color: bool,
 ) -> String {
-    use annotate_snippets::Renderer;
-    let renderer = if color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    };
-    human_with(findings, summary, &mut SourceLines::new(sources), renderer)
+    human_with(
+        findings,
+        summary,
+        &mut SourceLines::new(sources),
+        renderer(color),
+    )
 }
 
-/// Lines of the files with findings, each file's line starts listed once:
-/// a page with thousands of findings is not rescanned for each.
+/// Lines of the files with findings, each file's line starts listed once
+/// for its findings in a row (the findings are sorted by file): a page
+/// with thousands of findings is not rescanned for each, and only the
+/// current file's line starts are held.
 struct SourceLines<'a> {
     sources: &'a HashMap<String, String>,
-    indexes: HashMap<&'a str, LineIndex<'a>>,
+    index: Option<(&'a str, LineIndex<'a>)>,
+    /// Work of the indexes let go (tests only).
+    #[cfg(test)]
+    done: usize,
 }
 
 /// Lines longer than this are not shown under a finding (only its position):
@@ -84,23 +123,29 @@ impl<'a> SourceLines<'a> {
     fn new(sources: &'a HashMap<String, String>) -> Self {
         SourceLines {
             sources,
-            indexes: HashMap::new(),
+            index: None,
+            #[cfg(test)]
+            done: 0,
         }
     }
 
     /// 1-based `line` of `file`, if it is short enough to show.
     fn line(&mut self, file: &str, line: usize) -> Option<&'a str> {
         let (name, text) = self.sources.get_key_value(file)?;
-        let index = self
-            .indexes
-            .entry(name.as_str())
-            .or_insert_with(|| LineIndex::new(text));
+        if self.index.as_ref().is_none_or(|(held, _)| *held != name) {
+            #[cfg(test)]
+            {
+                self.done += self.index.as_ref().map_or(0, |(_, i)| i.work());
+            }
+            self.index = Some((name.as_str(), LineIndex::new(text)));
+        }
+        let (_, index) = self.index.as_ref()?;
         index.line_text(line).filter(|l| l.len() <= SHOWN_LINE_MAX)
     }
 
     #[cfg(test)]
     fn work(&self) -> usize {
-        self.indexes.values().map(LineIndex::work).sum()
+        self.done + self.index.as_ref().map_or(0, |(_, i)| i.work())
     }
 }
 
@@ -110,8 +155,20 @@ fn human_with(
     lines: &mut SourceLines,
     renderer: annotate_snippets::Renderer,
 ) -> String {
+    let mut out = Vec::new();
+    // Writing to memory does not fail.
+    let _ = human_to(findings, summary, lines, renderer, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn human_to(
+    findings: &[Finding],
+    summary: &Summary,
+    lines: &mut SourceLines,
+    renderer: annotate_snippets::Renderer,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     use annotate_snippets::{AnnotationKind, Group, Level, Snippet};
-    let mut out = String::new();
     for f in findings {
         let level = match f.severity {
             Severity::Error => Level::ERROR,
@@ -153,8 +210,8 @@ fn human_with(
         if let Some(hint) = &f.hint {
             report.push(Group::with_title(Level::HELP.secondary_title(hint)));
         }
-        out.push_str(&renderer.render(&report));
-        out.push_str("\n\n");
+        out.write_all(renderer.render(&report).as_bytes())?;
+        out.write_all(b"\n\n")?;
     }
     let checked = format!(
         "{} pages, {} links, {} commands checked",
@@ -162,21 +219,47 @@ fn human_with(
     );
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     if summary.errors + summary.warnings == 0 {
-        out.push_str(&format!("ok: {checked}, no problems found\n"));
+        writeln!(out, "ok: {checked}, no problems found")
     } else {
-        out.push_str(&format!(
-            "{}: {}, {} ({checked})\n",
+        writeln!(
+            out,
+            "{}: {}, {} ({checked})",
             if summary.errors > 0 { "failed" } else { "ok" },
             plural(summary.errors, "error"),
             plural(summary.warnings, "warning"),
-        ));
+        )
     }
-    out
 }
 
 fn json(findings: &[Finding], summary: &Summary) -> String {
-    let doc = json!({ "findings": findings, "summary": summary });
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    let mut out = serde_json::to_string_pretty(&json_doc(findings, summary)).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+#[derive(Serialize)]
+struct JsonDoc<'a> {
+    findings: Vec<AsValue<'a, Finding>>,
+    summary: AsValue<'a, Summary>,
+}
+
+fn json_doc<'a>(findings: &'a [Finding], summary: &'a Summary) -> JsonDoc<'a> {
+    JsonDoc {
+        findings: findings.iter().map(AsValue).collect(),
+        summary: AsValue(summary),
+    }
+}
+
+/// Serialized as its `serde_json::Value` (keys sorted), made as it is
+/// written: the JSON of `json!` without a tree of every finding at once.
+struct AsValue<'a, T>(&'a T);
+
+impl<T: Serialize> Serialize for AsValue<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        serde_json::to_value(self.0)
+            .map_err(serde::ser::Error::custom)?
+            .serialize(s)
+    }
 }
 
 /// Workflow commands: GitHub shows them as annotations on the pull request.

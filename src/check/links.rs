@@ -21,9 +21,9 @@ pub fn check(
     index: &SiteIndex,
     generator: Option<&str>,
 ) -> Vec<Finding> {
-    let anchors: Vec<HashSet<&str>> = rendered
+    let anchors: Vec<Anchors> = rendered
         .par_iter()
-        .map(|r| r.anchors.iter().map(String::as_str).collect())
+        .map(|r| Anchors::new(r.anchors.iter().map(String::as_str)))
         .collect();
     let mkdocs = MkDocs::read(index.root());
     // What MkDocs or Zola makes of each page: ids, and why some cannot be known.
@@ -31,19 +31,9 @@ pub fn check(
         Some(m) => guides
             .par_iter()
             .zip(rendered)
-            .map(|(g, r)| GeneratorPage {
-                ids: mkdocs::page_ids(&g.text, r),
-                unknown: m.page_unknown_ids(&g.text),
-            })
+            .map(|(g, r)| GeneratorPage::mkdocs(m, &g.text, r))
             .collect(),
-        None if generator == Some("Zola") => rendered
-            .par_iter()
-            .map(|r| GeneratorPage {
-                ids: zola_ids(r),
-                unknown: None,
-            })
-            .collect(),
-        None => Vec::new(),
+        None => zola_pages(rendered, generator),
     };
     let site = Pages {
         guides,
@@ -53,8 +43,10 @@ pub fn check(
         judge_references: mkdocs.is_none(),
         mkdocs: mkdocs.as_ref(),
         generator_pages: &generator_pages,
-        dir_listings: Mutex::default(),
+        dir_listings: &Mutex::default(),
         generated_elsewhere: !super::data::foreign_keys(index.root()).is_empty(),
+        defer_anchors: false,
+        texts_held: true,
     };
     let per_guide: Vec<Vec<Finding>> = (0..guides.len())
         .into_par_iter()
@@ -63,11 +55,189 @@ pub fn check(
     per_guide.into_iter().flatten().collect()
 }
 
+/// What Zola makes of each page, in a Zola project (else nothing).
+fn zola_pages(rendered: &[Rendered], generator: Option<&str>) -> Vec<GeneratorPage> {
+    match generator {
+        Some("Zola") => rendered
+            .par_iter()
+            .map(|r| GeneratorPage {
+                ids: zola_ids(r),
+                unknown: None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A page's anchors, sorted and each once, to look fragments up in: half
+/// the memory of a hash set, and no answer depends on their order.
+struct Anchors<'a>(Vec<&'a str>);
+
+impl<'a> Anchors<'a> {
+    fn new(anchors: impl Iterator<Item = &'a str>) -> Self {
+        let mut sorted: Vec<&str> = anchors.collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        Anchors(sorted)
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.0.binary_search(&id).is_ok()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.0.iter().copied()
+    }
+}
+
+/// A finding of a guide's links, or a link's `#fragment` to look for in a
+/// page once every page's anchors are known (`Stream`).
+pub enum Slot {
+    Found(Box<Finding>),
+    /// A link (what a finding says of it) to `page`'s `#fragment`.
+    Anchor {
+        kind: LinkKind,
+        target: Box<str>,
+        line: usize,
+        column: usize,
+        page: usize,
+        fragment: Box<str>,
+    },
+}
+
+/// `check` guide by guide, for a check that holds no page text
+/// (`super::stream`): as each guide is read, what needs no other page is
+/// judged at once (`Stream::guide`); the `#fragment`s of links are looked
+/// up in the pages' anchors at the end (`Stream::finish`). The same
+/// findings in the same order as `check`.
+pub struct Stream<'a> {
+    guides: &'a [Guide],
+    index: &'a SiteIndex,
+    generator: Option<&'a str>,
+    mkdocs: Option<MkDocs>,
+    generated_elsewhere: bool,
+    dir_listings: Mutex<HashMap<String, std::sync::Arc<Names>>>,
+}
+
+impl<'a> Stream<'a> {
+    pub fn new(guides: &'a [Guide], index: &'a SiteIndex, generator: Option<&'a str>) -> Self {
+        Stream {
+            guides,
+            index,
+            generator,
+            mkdocs: MkDocs::read(index.root()),
+            generated_elsewhere: !super::data::foreign_keys(index.root()).is_empty(),
+            dir_listings: Mutex::default(),
+        }
+    }
+
+    fn pages<'p>(
+        &'p self,
+        rendered: &'p [Rendered],
+        anchors: &'p [Anchors<'p>],
+        generator_pages: &'p [GeneratorPage],
+    ) -> Pages<'p> {
+        Pages {
+            guides: self.guides,
+            rendered,
+            anchors,
+            index: self.index,
+            judge_references: self.mkdocs.is_none(),
+            mkdocs: self.mkdocs.as_ref(),
+            generator_pages,
+            dir_listings: &self.dir_listings,
+            generated_elsewhere: self.generated_elsewhere,
+            defer_anchors: true,
+            texts_held: false,
+        }
+    }
+
+    /// Guide `g`'s link findings, scanned as `page` from its `text`, with
+    /// what the other generator makes of it (in an MkDocs or Zola project).
+    pub fn guide(
+        &self,
+        g: usize,
+        page: &Rendered,
+        text: &str,
+    ) -> (Vec<Slot>, Option<GeneratorPage>) {
+        let pages = self.pages(&[], &[], &[]);
+        let mut slots: Vec<Slot> = pages
+            .broken_references_in(g, page, text)
+            .into_iter()
+            .map(|f| Slot::Found(Box::new(f)))
+            .collect();
+        let mut found = Vec::new();
+        for link in &page.links {
+            if let Some((page, fragment)) = pages.link_findings(g, link, &mut found) {
+                slots.push(Slot::Anchor {
+                    kind: link.kind,
+                    target: link.target.as_str().into(),
+                    line: link.line,
+                    column: link.column,
+                    page,
+                    fragment: fragment.into(),
+                });
+            }
+            slots.extend(found.drain(..).map(|f| Slot::Found(Box::new(f))));
+        }
+        let generator = match &self.mkdocs {
+            Some(m) => Some(GeneratorPage::mkdocs(m, text, page)),
+            None => (self.generator == Some("Zola")).then(|| GeneratorPage {
+                ids: zola_ids(page),
+                unknown: None,
+            }),
+        };
+        (slots, generator)
+    }
+
+    /// The findings of every guide's `slots`, by guide, once every
+    /// page is scanned (`ids`) with what the other generator makes of each
+    /// (`generator_pages`, from `guide`; none without one).
+    pub fn finish(
+        &self,
+        ids: &[super::ids::Ids],
+        generator_pages: Vec<GeneratorPage>,
+        slots: Vec<Vec<Slot>>,
+    ) -> Vec<Vec<Finding>> {
+        let anchors: Vec<Anchors> = ids.par_iter().map(|i| Anchors::new(i.anchors())).collect();
+        let pages = self.pages(&[], &anchors, &generator_pages);
+        slots
+            .into_par_iter()
+            .enumerate()
+            .map(|(g, slots)| {
+                slots
+                    .into_iter()
+                    .filter_map(|slot| match slot {
+                        Slot::Found(f) => Some(*f),
+                        Slot::Anchor {
+                            kind,
+                            target,
+                            line,
+                            column,
+                            page,
+                            fragment,
+                        } => {
+                            let link = Link {
+                                kind,
+                                target: target.into(),
+                                line,
+                                column,
+                                resolved: None,
+                            };
+                            pages.missing_anchor(g, &link, page, &fragment)
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
 /// What checking one guide's links looks at.
 struct Pages<'a> {
     guides: &'a [Guide],
     rendered: &'a [Rendered],
-    anchors: &'a [HashSet<&'a str>],
+    anchors: &'a [Anchors<'a>],
     index: &'a SiteIndex,
     /// Whether reference links with no definition are reported: not in an
     /// MkDocs project, whose plugins (autorefs, snippets' `auto_append`,
@@ -78,19 +248,35 @@ struct Pages<'a> {
     /// By page, in an MkDocs or Zola project (else empty).
     generator_pages: &'a [GeneratorPage],
     /// Folder listings for "did you mean" hints, read once per folder.
-    dir_listings: Mutex<HashMap<String, std::sync::Arc<Names>>>,
+    dir_listings: &'a Mutex<HashMap<String, std::sync::Arc<Names>>>,
     /// The docs are built by another generator (its config file is at the
     /// root): a site-absolute link may name what that site serves beyond
     /// the content (GitHub reads such a link from the repository's root).
     generated_elsewhere: bool,
+    /// A link's `#fragment` is not looked up but handed back
+    /// (`link_findings`): the pages' anchors are not all known yet (`Stream`).
+    defer_anchors: bool,
+    /// The guides hold their texts; else a page's text is read again in
+    /// the rare case one is needed.
+    texts_held: bool,
 }
 
 /// A page as the other generator of the project (MkDocs, Zola) builds it.
-struct GeneratorPage {
+pub struct GeneratorPage {
     /// Ids that generator gives it besides almanac's (`mkdocs::page_ids`, `zola_ids`).
     ids: HashSet<String>,
     /// Why some of its ids cannot be known, if so.
     unknown: Option<String>,
+}
+
+impl GeneratorPage {
+    /// What MkDocs (`m`) makes of the page `r` scanned from `text`.
+    fn mkdocs(m: &MkDocs, text: &str, r: &Rendered) -> GeneratorPage {
+        GeneratorPage {
+            ids: mkdocs::page_ids(text, r),
+            unknown: m.page_unknown_ids(text),
+        }
+    }
 }
 
 /// The ids Zola gives a page's headings: `zola_slug`, with `-1`, `-2`…
@@ -112,21 +298,21 @@ fn zola_ids(page: &Rendered) -> HashSet<String> {
 impl Pages<'_> {
     /// The findings for guide number `g`'s links.
     fn findings(&self, g: usize) -> Vec<Finding> {
-        let mut findings = self.broken_references(g);
-        for link in &self.rendered[g].links {
+        let page = &self.rendered[g];
+        let mut findings = self.broken_references_in(g, page, &self.guides[g].text);
+        for link in &page.links {
             self.link_findings(g, link, &mut findings);
         }
         findings
     }
 
-    /// Guide `g`'s reference links whose label has no definition.
-    fn broken_references(&self, g: usize) -> Vec<Finding> {
-        let (guide, page) = (&self.guides[g], &self.rendered[g]);
+    /// Guide `g`'s reference links whose label has no definition; `page`
+    /// is its scan, of `text`.
+    fn broken_references_in(&self, g: usize, page: &Rendered, text: &str) -> Vec<Finding> {
+        let guide = &self.guides[g];
         page.broken_references
             .iter()
-            .filter(|r| {
-                self.judge_references && meant_as_link(&guide.text, r.span.clone(), &r.label)
-            })
+            .filter(|r| self.judge_references && meant_as_link(text, r.span.clone(), &r.label))
             .map(|r| {
                 let message = format!(
                     "no definition of the reference `[{}]`: the link shows as literal brackets",
@@ -148,8 +334,15 @@ impl Pages<'_> {
             .collect()
     }
 
-    /// The findings for one link of guide `g`.
-    fn link_findings(&self, g: usize, link: &Link, findings: &mut Vec<Finding>) {
+    /// The findings for one link of guide `g`; with `defer_anchors`, the
+    /// page and `#fragment` to look for instead of looking (no finding
+    /// then).
+    fn link_findings(
+        &self,
+        g: usize,
+        link: &Link,
+        findings: &mut Vec<Finding>,
+    ) -> Option<(usize, String)> {
         let Pages { guides, index, .. } = self;
         let guide = &guides[g];
         let finding = |kind: Kind, message: String, hint: Option<String>, resolved: &str| {
@@ -160,7 +353,7 @@ impl Pages<'_> {
         };
         if let Some(empty) = empty_link(guide, link) {
             findings.push(empty);
-            return;
+            return None;
         }
         let mut resolved = match &link.resolved {
             Some(target) => std::borrow::Cow::Borrowed(target),
@@ -181,6 +374,13 @@ impl Pages<'_> {
             }
         }
         match resolved.as_ref() {
+            Target::SamePage { fragment: Some(f) } if self.defer_anchors => {
+                return Some((g, f.clone()));
+            }
+            Target::Page {
+                page,
+                fragment: Some(f),
+            } if self.defer_anchors => return Some((*page, f.clone())),
             Target::SamePage { fragment: Some(f) } => findings.extend(missing_anchor(g, f)),
             Target::Page {
                 page,
@@ -217,6 +417,7 @@ impl Pages<'_> {
             )),
             _ => {}
         }
+        None
     }
 
     /// A finding when `fragment` names no anchor of guide `target_page`, for
@@ -267,7 +468,16 @@ impl Pages<'_> {
                 .then(|| "Python-Markdown extensions make `__` ids as the site is built".into())
         });
         if let Some(why) = unknown {
-            if made_from_page_text(fragment, &guides[target_page].text) {
+            let target = &guides[target_page];
+            let text = match self.texts_held {
+                true => std::borrow::Cow::Borrowed(target.text.as_str()),
+                false => std::borrow::Cow::Owned(
+                    crate::error::read_file(&self.index.root().join(&target.file))
+                        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                        .unwrap_or_default(),
+                ),
+            };
+            if made_from_page_text(fragment, &text) {
                 return None;
             }
             let f = finding(
@@ -280,7 +490,7 @@ impl Pages<'_> {
             );
             return Some(f.severity(Severity::Warning));
         }
-        let hint = did_you_mean(fragment, anchors[target_page].iter().copied())
+        let hint = did_you_mean(fragment, anchors[target_page].iter())
             .map(|id| format!("did you mean `#{id}`?"));
         Some(finding(
             Kind::BrokenAnchor,
@@ -405,11 +615,11 @@ fn served_as(path: &str) -> Option<String> {
 
 /// The anchor of `anchors` that `fragment` names when letter case is
 /// ignored, as GitHub matches fragments, if there is exactly one.
-fn same_but_case<'a>(fragment: &str, anchors: &HashSet<&'a str>) -> Option<&'a str> {
+fn same_but_case<'a>(fragment: &str, anchors: &Anchors<'a>) -> Option<&'a str> {
     let wanted = fragment.to_lowercase();
     let mut matching = anchors.iter().filter(|id| id.to_lowercase() == wanted);
     let id = matching.next()?;
-    matching.next().is_none().then_some(*id)
+    matching.next().is_none().then_some(id)
 }
 
 /// Whether the reference link `[text][label]` (or `[label][]`) at `span` of

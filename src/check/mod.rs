@@ -6,9 +6,11 @@ pub mod data;
 pub mod external;
 pub mod fix;
 pub mod format;
+pub mod ids;
 pub mod links;
 pub mod mkdocs;
 pub mod names;
+pub mod stream;
 
 use std::collections::{HashMap, HashSet};
 
@@ -51,7 +53,41 @@ pub struct CheckReport {
 /// Checks the project's docs. `Err` only when almanac cannot do the check
 /// (bad config, unreadable files, an unknown revision).
 pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
+    match options.external {
+        // Guide by guide, holding no page text.
+        false => stream::run(paths, options),
+        // The external links of every page are checked together.
+        true => run_held(paths, options),
+    }
+}
+
+/// `run` on the guides' texts loaded whole and held: what `--external`
+/// does, and the reference `stream::run` is tested against.
+pub fn run_held(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
     let project = Project::load(paths, true, Load::Lenient)?;
+    let (history, index) = history_and_index(&project, options)?;
+    let scanned = scan(&project);
+    let mut report = check_project(&project, &index, &history, &scanned, options)?;
+    let site = fix::Site {
+        root: &project.root,
+        guides: &project.guides,
+        pages: &scanned.pages,
+    };
+    report.fixes = fix::plan(
+        &site,
+        &mut report.findings,
+        options.changed_since.as_deref(),
+    )?;
+    report.sources = sources(project, &report.findings);
+    Ok(report)
+}
+
+/// The release history `check` reads (tags up to `--at`'s revision) and
+/// the index of what links may lead to.
+fn history_and_index(
+    project: &Project,
+    options: &CheckOptions,
+) -> Result<(crate::load::history::History, SiteIndex)> {
     // The pages generated from the data can be linked to, like guides: the
     // release tags decide which exist, their commits do not matter here.
     let calendar = project.calendar.as_ref().map(|(c, _)| c);
@@ -72,23 +108,10 @@ pub fn run(paths: &Paths, options: &CheckOptions) -> Result<CheckReport> {
         &history.releases,
         options.today,
     );
-    let index = SiteIndex::new(&project)
+    let index = SiteIndex::new(project)
         .with_generated(release_data.pages().into_iter().map(|p| p.url))
-        .with_unknown_dirs(unknown_dirs(&project));
-    let scanned = scan(&project);
-    let mut report = check_project(&project, &index, &history, &scanned, options)?;
-    let site = fix::Site {
-        root: &project.root,
-        guides: &project.guides,
-        pages: &scanned.pages,
-    };
-    report.fixes = fix::plan(
-        &site,
-        &mut report.findings,
-        options.changed_since.as_deref(),
-    )?;
-    report.sources = sources(project, &report.findings);
-    Ok(report)
+        .with_unknown_dirs(unknown_dirs(project));
+    Ok((history, index))
 }
 
 /// Each guide's scan (`markdown::scan`), and its text once expanded when
@@ -103,7 +126,7 @@ pub fn scan(project: &Project) -> Scanned {
     let (pages, expanded) = project
         .guides
         .par_iter()
-        .map(|g| scan_expanded(&project.root, g))
+        .map(|g| scan_expanded(&project.root, &g.file, &g.text, g.body_start))
         .unzip();
     Scanned { pages, expanded }
 }
@@ -123,10 +146,35 @@ pub fn check_project(
         None => None,
     };
     let rendered = &scanned.pages;
+    let findings = find(project, index, history, scanned, options)?;
+    let counts = (
+        rendered.iter().map(|r| r.links.len()).sum(),
+        rendered.iter().map(|r| r.commands.len()).sum(),
+    );
+    let lines: Vec<Lines> = rendered
+        .iter()
+        .map(|r| (r.ignored_lines.as_slice(), r.expansion.as_deref()))
+        .collect();
+    finish(project, &lines, findings, counts, changes.as_ref())
+}
+
+/// A page's ignored lines (`<!-- almanac-ignore-next-line -->`) and
+/// includes: what its findings are filtered and moved by.
+type Lines<'a> = (&'a [usize], Option<&'a crate::expansion::Expansion>);
+
+/// The findings the config and ignore comments keep, filtered by
+/// `--changed-since`'s `changes`, in order; with the summary. `counts` are
+/// the pages' links and commands.
+fn finish(
+    project: &Project,
+    pages: &[Lines],
+    mut findings: Vec<Finding>,
+    (links, commands): (usize, usize),
+    changes: Option<&crate::load::history::Changes>,
+) -> Result<CheckReport> {
     let ignore_targets = globs(&project.config.check.ignore_targets, "check.ignore_targets")?;
-    let mut findings = find(project, index, history, scanned, options)?;
-    keep_wanted(&mut findings, project, rendered, &ignore_targets)?;
-    if let Some(changes) = &changes {
+    keep_wanted(&mut findings, project, pages, &ignore_targets)?;
+    if let Some(changes) = changes {
         // Findings in what the change touched, and findings anywhere about
         // files it touched (a removed page, a renamed heading, a changed script).
         findings.retain(|f| {
@@ -141,8 +189,8 @@ pub fn check_project(
 
     let summary = Summary {
         pages: project.guides.len(),
-        links: rendered.iter().map(|r| r.links.len()).sum(),
-        commands: rendered.iter().map(|r| r.commands.len()).sum(),
+        links,
+        commands,
         errors: findings
             .iter()
             .filter(|f| f.severity == Severity::Error)
@@ -252,7 +300,13 @@ fn find_in_guides(
             &page.commands,
             &mut repo,
         )?));
-        findings.extend(data::check_guide(guide, options.today, &foreign));
+        findings.extend(data::check_guide(
+            guide,
+            &guide.text,
+            guide.body_start,
+            options.today,
+            &foreign,
+        ));
         let text = expanded.as_deref().unwrap_or(&guide.text);
         findings.extend(relocate(data::check_shortcodes(
             &guide.file,
@@ -272,21 +326,21 @@ fn find_in_guides(
 fn keep_wanted(
     findings: &mut Vec<Finding>,
     project: &Project,
-    rendered: &[Rendered],
+    pages: &[Lines],
     ignore_targets: &GlobSet,
 ) -> Result<()> {
     let config = &project.config.check;
     let ignored: HashSet<(&str, usize)> = project
         .guides
         .iter()
-        .zip(rendered)
-        .flat_map(|(g, r)| {
-            r.ignored_lines.iter().map(move |&l| {
-                match r.expansion.as_deref().and_then(|x| x.locate(l)) {
+        .zip(pages)
+        .flat_map(|(g, &(ignored_lines, expansion))| {
+            ignored_lines
+                .iter()
+                .map(move |&l| match expansion.and_then(|x| x.locate(l)) {
                     Some(at) => at,
                     None => (g.file.as_str(), l),
-                }
-            })
+                })
         })
         .collect();
     findings.retain(|f| !ignored.contains(&(f.file.as_str(), f.line)));
@@ -311,25 +365,46 @@ fn keep_wanted(
     Ok(())
 }
 
-/// The texts of files with findings, to show their lines: moved out of
-/// `project`, not copied.
+/// The texts of files with findings, to show their lines (a guide loaded
+/// without its text is read again): of each, only the lines findings are
+/// on; the others are left empty, so the lines keep their numbers.
 fn sources(project: Project, findings: &[Finding]) -> HashMap<String, String> {
-    let with_findings: HashSet<String> = findings.iter().map(|f| f.file.clone()).collect();
-    let root = project.root;
-    let mut sources: HashMap<String, String> = project
+    let mut lines: HashMap<&str, HashSet<usize>> = HashMap::new();
+    for f in findings {
+        lines.entry(f.file.as_str()).or_default().insert(f.line);
+    }
+    let root = &project.root;
+    let held: HashMap<&str, &str> = project
         .guides
-        .into_iter()
-        .filter(|g| with_findings.contains(&g.file))
-        .map(|g| (g.file, g.text))
+        .iter()
+        .filter(|g| !g.partial && lines.contains_key(g.file.as_str()))
+        .map(|g| (g.file.as_str(), g.text.as_str()))
         .collect();
-    for file in with_findings {
-        if !sources.contains_key(&file)
-            && let Ok(text) = std::fs::read_to_string(root.join(&file))
-        {
-            sources.insert(file, text);
+    lines
+        .into_par_iter()
+        .filter_map(|(file, wanted)| {
+            let text = match held.get(file) {
+                Some(text) => only_lines(text, &wanted),
+                None => only_lines(&std::fs::read_to_string(root.join(file)).ok()?, &wanted),
+            };
+            Some((file.to_string(), text))
+        })
+        .collect()
+}
+
+/// `text` with only its lines numbered in `wanted` (1-based) left, the
+/// others emptied: every line keeps its number.
+fn only_lines(text: &str, wanted: &HashSet<usize>) -> String {
+    let mut kept = String::new();
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            kept.push('\n');
+        }
+        if wanted.contains(&(i + 1)) {
+            kept.push_str(line);
         }
     }
-    sources
+    kept
 }
 
 /// `markdown::scan` of a guide as the build renders it: other generators'
@@ -337,14 +412,15 @@ fn sources(project: Project, findings: &[Finding]) -> HashMap<String, String> {
 /// too, when there was anything to expand).
 fn scan_expanded(
     root: &std::path::Path,
-    guide: &crate::load::guides::Guide,
+    file: &str,
+    text: &str,
+    body_start: usize,
 ) -> (Rendered, Option<String>) {
-    if !crate::include::needed(&guide.text, guide.body_start) {
-        return (markdown::scan(&guide.text, guide.body_start), None);
+    if !crate::include::needed(text, body_start) {
+        return (markdown::scan(text, body_start), None);
     }
-    let (text, expansion) =
-        crate::include::expand(root, &guide.file, &guide.text, guide.body_start);
-    let mut page = markdown::scan(&text, guide.body_start);
+    let (text, expansion) = crate::include::expand(root, file, text, body_start);
+    let mut page = markdown::scan(&text, body_start);
     page.expansion = Some(Box::new(expansion));
     (page, Some(text))
 }
