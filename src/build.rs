@@ -1390,13 +1390,19 @@ fn write_site(
             .all(|(_, (url, search))| searches.get(url).is_some_and(|old| old == search));
     // Each written page's markdown goes to its guide's place, moved as it
     // comes: a large site's pages are never held twice.
-    let mut streamed_pages = input
-        .streamed
-        .map(|_| vec![Rendered::default(); project.guides.len()]);
+    let n = project.guides.len();
+    let mut streamed_pages = input.streamed.map(|_| vec![Rendered::default(); n]);
+    let mut page_links: Vec<PageLinks> = Vec::new();
+    if parts.links.is_some() {
+        page_links.resize_with(n, PageLinks::default);
+    }
     searches.reserve(written.len());
     for (markdown, (url, search)) in written {
-        if let (Some(all), Some((g, r))) = (&mut streamed_pages, markdown) {
+        if let (Some(all), Some((g, r, links))) = (&mut streamed_pages, markdown) {
             all[g] = r;
+            if let Some(slot) = page_links.get_mut(g) {
+                *slot = links;
+            }
         }
         searches.insert(url, search);
     }
@@ -1405,16 +1411,26 @@ fn write_site(
     // after a streamed build checks its links.
     let index = (!index_unchanged).then_some(&searches);
     let check = || {
-        input.streamed.map(|_| {
-            let mut findings = check::links::check(
-                &project.guides,
-                rendered,
-                input.index,
-                project.config.generator,
-            );
-            crate::include::relocate(&mut findings, &project.guides, rendered);
-            findings
-        })
+        let stream = parts.links.as_ref()?;
+        let mut ids = Vec::with_capacity(n);
+        let mut slots = Vec::with_capacity(n);
+        let mut generator_pages = Vec::new();
+        // In an MkDocs or Zola project, what it makes of every page.
+        let generator = page_links.iter().any(|p| p.generator.is_some());
+        for page in page_links {
+            ids.push(page.ids);
+            slots.push(page.slots);
+            if generator {
+                generator_pages.push(page.generator.unwrap_or_default());
+            }
+        }
+        let mut findings: Vec<Finding> = stream
+            .finish(&ids, generator_pages, slots)
+            .into_iter()
+            .flatten()
+            .collect();
+        crate::include::relocate(&mut findings, &project.guides, rendered);
+        Some(findings)
     };
     // One after the other, each in parallel: what each makes to do its work
     // (the index's postings, the check's anchors) is never held at once.
@@ -1484,6 +1500,17 @@ struct PageParts<'a> {
     /// The markdown pass's input, when each page renders its guide's
     /// markdown as it is written (a streamed build).
     markdown: Option<MarkdownInput<'a>>,
+    /// A streamed build's link check: each page's links are judged as it
+    /// is written, their `#fragment`s once every page's anchors are known.
+    links: Option<check::links::Stream<'a>>,
+}
+
+/// What the link check needs of a page once it is written (a streamed build).
+#[derive(Default)]
+struct PageLinks {
+    ids: check::ids::Ids,
+    slots: Vec<check::links::Slot>,
+    generator: Option<check::links::GeneratorPage>,
 }
 
 impl<'a> PageParts<'a> {
@@ -1513,13 +1540,23 @@ impl<'a> PageParts<'a> {
                 shared.data_up = input.version.is_some_and(|v| v.data_elsewhere());
                 shared
             }),
+            links: input.streamed.map(|_| {
+                check::links::Stream::new(
+                    &project.guides,
+                    input.index,
+                    project.config.generator.as_deref(),
+                )
+            }),
         }
     }
 }
 
-/// A page written: in a streamed build its guide and its markdown (the HTML
-/// let go); its URL and search data.
-type WrittenPage = (Option<(usize, Rendered)>, (String, Arc<PageSearch>));
+/// A page written: in a streamed build its guide, its markdown (the HTML
+/// let go) and what the link check needs of it; its URL and search data.
+type WrittenPage = (
+    Option<(usize, Rendered, PageLinks)>,
+    (String, Arc<PageSearch>),
+);
 
 /// Writes the pages (all, or the page indexes in `only`) in parallel.
 fn write_pages(
@@ -1556,7 +1593,7 @@ fn write_page(
     };
     let guide = page.guide.map(|g| {
         let r = match &fresh {
-            Some((_, r)) => r,
+            Some((_, r, _)) => r,
             None => &input.rendered[g],
         };
         (&project.guides[g], r)
@@ -1581,17 +1618,21 @@ fn write_page(
     // the link check or the copy of repository files looks at again
     // were recorded); its headings too when another generator's ids
     // for them are checked.
-    let keep = |fresh: Option<(usize, Rendered)>, search: PageSearch| {
-        let fresh = fresh.map(|(g, mut r)| {
+    let keep = |fresh: Option<(usize, Rendered, PageLinks)>, search: PageSearch| {
+        let fresh = fresh.map(|(g, mut r, links)| {
             markdown::recycle(std::mem::take(&mut r.html));
-            if project.config.generator.is_none() {
-                r.headings = Vec::new();
-            }
             r.text = String::new();
-            // Held for every page until the link check: no room to spare.
-            r.anchors.shrink_to_fit();
+            // The link check has what it needs (`PageLinks`): what is left
+            // are the links to repository files, which the site copies.
+            r.headings = Vec::new();
+            r.anchors = Vec::new();
+            r.links.retain(|l| {
+                l.resolved
+                    .as_ref()
+                    .is_none_or(|t| matches!(t, Target::RepoFile { .. }))
+            });
             r.links.shrink_to_fit();
-            (g, r)
+            (g, r, links)
         });
         (fresh, (page.url.clone(), Arc::new(search)))
     };
@@ -1628,9 +1669,24 @@ fn render_streamed(
     input: &SiteInput,
     parts: &PageParts,
     g: usize,
-) -> Result<Option<(usize, Rendered)>> {
+) -> Result<Option<(usize, Rendered, PageLinks)>> {
     let (Some(shared), Some(streamed)) = (&parts.markdown, input.streamed) else {
         return Ok(None);
+    };
+    // What the link check needs of the page, while its source is at hand.
+    let with_links = |rendered: Rendered, text: &str| {
+        let links = match &parts.links {
+            Some(stream) => {
+                let (slots, generator) = stream.guide(g, &rendered, text);
+                PageLinks {
+                    ids: check::ids::Ids::new(&rendered),
+                    slots,
+                    generator,
+                }
+            }
+            None => PageLinks::default(),
+        };
+        (g, rendered, links)
     };
     let project = input.project;
     let guide = &project.guides[g];
@@ -1643,7 +1699,7 @@ fn render_streamed(
         None => reread(&project.root, guide, streamed.seen.get(g).copied())?,
     };
     let Some(version) = input.version else {
-        return Ok(Some((g, render_one(shared, guide, &text)?)));
+        return Ok(Some(with_links(render_one(shared, guide, &text)?, &text)));
     };
     // Versions share the rendering of a page whose text is the same and
     // whose links lead to the same places.
@@ -1672,7 +1728,7 @@ fn render_streamed(
             .unwrap_or_default()
     };
     if let Some(r) = version.cache.get(&key, now, guide_path) {
-        return Ok(Some((g, r)));
+        return Ok(Some(with_links(r, &text)));
     }
     let rewrites = std::cell::RefCell::new(Vec::new());
     let rendered = render_recording(shared, guide, &text, Some(&rewrites))?;
@@ -1683,7 +1739,7 @@ fn render_streamed(
             .cache
             .put(key, &rendered, rewrites.into_inner(), guide_path);
     }
-    Ok(Some((g, rendered)))
+    Ok(Some(with_links(rendered, &text)))
 }
 
 /// The template of a page made from the data, its view put in `context`.

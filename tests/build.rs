@@ -1142,3 +1142,55 @@ fn a_theme_with_one_template_gets_the_rest_built_in() {
     assert!(site.read("public/404.html").contains("Page not found"));
     assert!(site.read("public/reports/2026-Q3.html").contains("1.0.0"));
 }
+
+#[test]
+fn a_build_judges_the_links_as_check_does() {
+    // A build checks its pages' links as it writes them, from sources it
+    // does not keep: what needs a page's text (a reference link with no
+    // definition, an id a MkDocs hook makes from words on the page) is
+    // judged as `check` judges it, with the sources whole or past the budget.
+    let site = Fixture::with(&[
+        (
+            "content/README.md",
+            "# Home\n\nSee [the guide][nowhere], [b](b.md#missing) and [c](c.md).\n",
+        ),
+        ("content/b.md", "# B\n\n## Present\n"),
+    ]);
+    // A build's findings, `file:line:col: error[kind]: message`.
+    let findings = |stderr: &str| -> Vec<String> {
+        let mut lines: Vec<String> = stderr
+            .lines()
+            .filter(|l| l.contains(": error[") || l.contains(": warning["))
+            .map(str::to_string)
+            .collect();
+        lines.sort();
+        lines
+    };
+    // `check --format github`'s, written the same way.
+    let check = site.run(&["check", "--format", "github"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    let mut expected: Vec<String> = check
+        .stdout
+        .lines()
+        .filter_map(|l| {
+            let (severity, rest) = l.strip_prefix("::")?.split_once(" file=")?;
+            let (file, rest) = rest.split_once(",line=")?;
+            let (line, rest) = rest.split_once(",col=")?;
+            let (col, rest) = rest.split_once(",title=almanac ")?;
+            let (kind, message) = rest.split_once("::")?;
+            Some(format!("{file}:{line}:{col}: {severity}[{kind}]: {message}"))
+        })
+        .collect();
+    expected.sort();
+    for kind in ["broken-reference", "broken-anchor", "broken-link"] {
+        assert!(
+            expected.iter().any(|l| l.contains(&format!("[{kind}]"))),
+            "{kind}: {expected:?}"
+        );
+    }
+    for budget in ["0", "256"] {
+        let run = site.run_env(&["build"], &[("ALMANAC_SOURCE_BUDGET_MB", budget)]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(findings(&run.stderr), expected, "budget {budget}");
+    }
+}

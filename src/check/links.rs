@@ -262,6 +262,7 @@ struct Pages<'a> {
 }
 
 /// A page as the other generator of the project (MkDocs, Zola) builds it.
+#[derive(Default)]
 pub struct GeneratorPage {
     /// Ids that generator gives it besides almanac's (`mkdocs::page_ids`, `zola_ids`).
     ids: HashSet<String>,
