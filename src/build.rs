@@ -1387,6 +1387,7 @@ fn write_site(
     let index_unchanged = only.is_some()
         && written
             .iter()
+            .flatten()
             .all(|(_, (url, search))| searches.get(url).is_some_and(|old| old == search));
     // Each written page's markdown goes to its guide's place, moved as it
     // comes: a large site's pages are never held twice.
@@ -1397,7 +1398,7 @@ fn write_site(
         page_links.resize_with(n, PageLinks::default);
     }
     searches.reserve(written.len());
-    for (markdown, (url, search)) in written {
+    for (markdown, (url, search)) in written.into_iter().flatten() {
         if let (Some(all), Some((g, r, links))) = (&mut streamed_pages, markdown) {
             all[g] = r;
             if let Some(slot) = page_links.get_mut(g) {
@@ -1412,13 +1413,16 @@ fn write_site(
     let index = (!index_unchanged).then_some(&searches);
     let check = || {
         let stream = parts.links.as_ref()?;
-        let mut ids = Vec::with_capacity(n);
+        let ids: Vec<check::ids::Ids> = parts
+            .ids
+            .into_iter()
+            .map(|ids| ids.into_inner().unwrap_or_default())
+            .collect();
         let mut slots = Vec::with_capacity(n);
         let mut generator_pages = Vec::new();
         // In an MkDocs or Zola project, what it makes of every page.
         let generator = page_links.iter().any(|p| p.generator.is_some());
         for page in page_links {
-            ids.push(page.ids);
             slots.push(page.slots);
             if generator {
                 generator_pages.push(page.generator.unwrap_or_default());
@@ -1503,12 +1507,16 @@ struct PageParts<'a> {
     /// A streamed build's link check: each page's links are judged as it
     /// is written, their `#fragment`s once every page's anchors are known.
     links: Option<check::links::Stream<'a>>,
+    /// Each guide's anchors once its page is written (a streamed build): a
+    /// link to a page written before it is looked up at once, and only
+    /// the others wait for the end.
+    ids: Vec<std::sync::OnceLock<check::ids::Ids>>,
 }
 
-/// What the link check needs of a page once it is written (a streamed build).
+/// What the link check needs of a page once it is written (a streamed
+/// build), its anchors aside (`PageParts::ids`).
 #[derive(Default)]
 struct PageLinks {
-    ids: check::ids::Ids,
     slots: Vec<check::links::Slot>,
     generator: Option<check::links::GeneratorPage>,
 }
@@ -1547,6 +1555,12 @@ impl<'a> PageParts<'a> {
                     project.config.generator.as_deref(),
                 )
             }),
+            ids: match input.streamed {
+                Some(_) => (0..project.guides.len())
+                    .map(|_| std::sync::OnceLock::new())
+                    .collect(),
+                None => Vec::new(),
+            },
         }
     }
 }
@@ -1565,15 +1579,31 @@ fn write_pages(
     theme: &Theme,
     out: &dyn Sink,
     only: Option<&HashSet<usize>>,
-) -> Result<Vec<WrittenPage>> {
+) -> Result<Vec<Option<WrittenPage>>> {
     let site = input.site;
+    // Into a vector made at its size (a filtered parallel iterator would
+    // gather runs of pages and join them, holding a large site's twice).
+    let mut written = Vec::new();
     (0..site.order.len())
         .into_par_iter()
-        .filter(|&position| only.is_none_or(|o| o.contains(&site.order[position])))
-        // An older version's data pages are the root's (`../`).
-        .filter(|&position| !site.pages[site.order[position]].url.starts_with("../"))
-        .map(|position| write_page(input, parts, theme, out, position))
-        .collect()
+        .map(|position| {
+            let page = &site.pages[site.order[position]];
+            let wanted = only.is_none_or(|o| o.contains(&site.order[position]))
+                // An older version's data pages are the root's (`../`).
+                && !page.url.starts_with("../");
+            wanted
+                .then(|| write_page(input, parts, theme, out, position))
+                .transpose()
+        })
+        .collect_into_vec(&mut written);
+    // The first page that failed, in the site's order.
+    if let Some(at) = written.iter().position(Result::is_err)
+        && let Err(e) = written.swap_remove(at)
+    {
+        return Err(e);
+    }
+    // Made in place: the pages are not held twice.
+    Ok(written.into_iter().map(Result::unwrap_or_default).collect())
 }
 
 /// Writes the page at `position` of the site's order, rendering its guide's
@@ -1677,12 +1707,22 @@ fn render_streamed(
     let with_links = |rendered: Rendered, text: &str| {
         let links = match &parts.links {
             Some(stream) => {
-                let (slots, generator) = stream.guide(g, &rendered, text);
-                PageLinks {
-                    ids: check::ids::Ids::new(&rendered),
-                    slots,
-                    generator,
+                let (mut slots, generator) = stream.guide(g, &rendered, text);
+                if let Some(ids) = parts.ids.get(g) {
+                    let _ = ids.set(check::ids::Ids::new(&rendered));
                 }
+                // A `#fragment` the page it leads to has (that page written
+                // already) needs no more looking at.
+                slots.retain(|slot| match slot {
+                    check::links::Slot::Anchor { page, fragment, .. } => !parts
+                        .ids
+                        .get(*page)
+                        .and_then(std::sync::OnceLock::get)
+                        .is_some_and(|ids| ids.anchors().any(|a| a == &**fragment)),
+                    check::links::Slot::Found(_) => true,
+                });
+                slots.shrink_to_fit();
+                PageLinks { slots, generator }
             }
             None => PageLinks::default(),
         };

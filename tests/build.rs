@@ -1178,7 +1178,9 @@ fn a_build_judges_the_links_as_check_does() {
             let (line, rest) = rest.split_once(",col=")?;
             let (col, rest) = rest.split_once(",title=almanac ")?;
             let (kind, message) = rest.split_once("::")?;
-            Some(format!("{file}:{line}:{col}: {severity}[{kind}]: {message}"))
+            Some(format!(
+                "{file}:{line}:{col}: {severity}[{kind}]: {message}"
+            ))
         })
         .collect();
     expected.sort();

@@ -1,5 +1,6 @@
 //! A large site is never held at once: a build's peak memory grows by less
-//! than half of what each added page's markdown weighs. Counted in bytes
+//! than a third of what each added page's markdown weighs (issue 23's
+//! 400 MB for 100,000 pages of 11.8 KB is 34%). Counted in bytes
 //! the allocator was asked to hold (this test binary's own allocator), not
 //! timed; a build of 2,000 generated pages beside one of 20,000, both past
 //! the source budget, as every site past 256 MB of markdown is.
@@ -44,12 +45,27 @@ static GLOBAL: Counting = Counting;
 
 /// Words for the generated prose.
 const WORDS: [&str; 16] = [
-    "release", "branch", "freeze", "candidate", "rollback", "sign", "publish", "notes",
-    "approve", "staging", "canary", "metrics", "hotfix", "cut", "tag", "owner",
+    "release",
+    "branch",
+    "freeze",
+    "candidate",
+    "rollback",
+    "sign",
+    "publish",
+    "notes",
+    "approve",
+    "staging",
+    "canary",
+    "metrics",
+    "hotfix",
+    "cut",
+    "tag",
+    "owner",
 ];
 
-/// `pages` guides of about 6 KB each in 20 folders, each with sections,
-/// a code block and links to other pages' headings. Returns the markdown's bytes.
+/// `pages` guides of about 12 KB each (the benchmark corpus's average) in
+/// 20 folders, each with sections, a code block and links to other pages
+/// and their headings. Returns the markdown's bytes.
 fn generate(root: &Path, pages: usize) -> usize {
     let mut bytes = 0;
     std::fs::create_dir_all(root.join("content")).unwrap();
@@ -60,13 +76,18 @@ fn generate(root: &Path, pages: usize) -> usize {
         let mut text = format!("# Page {i}\n\nThe {} guide.\n", WORDS[i % 16]);
         for s in 0..6 {
             text.push_str(&format!("\n## Step {s} of page {i}\n\n"));
-            for w in 0..120 {
+            for w in 0..260 {
                 text.push_str(WORDS[(i * 7 + s * 13 + w * w) % 16]);
                 text.push(if w % 15 == 14 { '\n' } else { ' ' });
             }
+            // Half the links name a heading, as in the benchmark corpus.
             let other = (i * 31 + s * 17 + 1) % pages;
+            let fragment = match s % 2 {
+                0 => format!("#step-{s}-of-page-{other}"),
+                _ => String::new(),
+            };
             text.push_str(&format!(
-                "\nSee [page {other}](../s{:02}/p{other}.md#step-{s}-of-page-{other}).\n",
+                "\nSee [page {other}](../s{:02}/p{other}.md{fragment}).\n",
                 other % 20
             ));
         }
@@ -97,14 +118,18 @@ fn build_peak(root: &Path) -> (usize, usize) {
     let before = LIVE.load(Relaxed);
     PEAK.store(before, Relaxed);
     let report = almanac::build::build(&paths, &options).expect("the generated site builds");
-    assert!(report.written && report.findings.is_empty(), "{:?}", report.findings);
+    assert!(
+        report.written && report.findings.is_empty(),
+        "{:?}",
+        report.findings
+    );
     let pages = report.pages;
     drop(report);
     (PEAK.load(Relaxed) - before, pages)
 }
 
 #[test]
-fn peak_memory_grows_by_less_than_half_of_each_added_page() {
+fn peak_memory_grows_by_less_than_a_third_of_each_added_page() {
     // Every source past the budget, as on a site of more than 256 MB of
     // markdown. The only test of this binary: nothing else reads the
     // environment while it is set.
@@ -117,7 +142,10 @@ fn peak_memory_grows_by_less_than_half_of_each_added_page() {
     let large_bytes = generate(large_dir.path(), 20_000);
     let (small, small_pages) = build_peak(small_dir.path());
     let (large, large_pages) = build_peak(large_dir.path());
-    assert!(small_pages > 2_000 && large_pages > 20_000, "{small_pages} {large_pages}");
+    assert!(
+        small_pages > 2_000 && large_pages > 20_000,
+        "{small_pages} {large_pages}"
+    );
     let added_pages = large_pages - small_pages;
     let added_markdown = large_bytes - small_bytes;
     let growth = large.saturating_sub(small);
@@ -129,7 +157,7 @@ fn peak_memory_grows_by_less_than_half_of_each_added_page() {
         added_markdown / added_pages,
     );
     assert!(
-        growth < added_markdown / 2,
+        growth < added_markdown / 3,
         "the peak grew by {growth} bytes for {added_markdown} bytes of markdown added"
     );
 }
