@@ -1549,11 +1549,7 @@ impl<'a> PageParts<'a> {
                 shared
             }),
             links: input.streamed.map(|_| {
-                check::links::Stream::new(
-                    &project.guides,
-                    input.index,
-                    project.config.generator.as_deref(),
-                )
+                check::links::Stream::new(&project.guides, input.index, project.config.generator)
             }),
             ids: match input.streamed {
                 Some(_) => (0..project.guides.len())
