@@ -301,7 +301,7 @@ pub enum Mode<'a> {
     /// `almanac build`: the sources held only up to a budget, each guide's
     /// markdown rendered as its page is written and its HTML dropped once
     /// written, so the site's HTML is never held at once. Titles come from
-    /// `markdown::first_heading_title`, checked after writing.
+    /// `title::first_heading_title`, checked after writing.
     Build,
     /// `almanac build` again when a title the quick scan found was not the
     /// page's: every guide rendered before any page is written, its source
@@ -1294,12 +1294,12 @@ fn scan_titles(project: &Project) -> Result<Vec<ScannedTitle>> {
             if g.front.title.is_some() {
                 return Ok(found(None, text_seen(g)));
             }
-            let title = markdown::first_heading_title(&g.text, g.body_start);
+            let title = crate::title::first_heading_title(&g.text, g.body_start);
             if title.is_some() || !g.partial {
                 return Ok(found(title, text_seen(g)));
             }
             let text = reread(&project.root, g, Some(text_seen(g)))?;
-            let title = markdown::first_heading_title(&text, g.body_start);
+            let title = crate::title::first_heading_title(&text, g.body_start);
             let seen = Seen {
                 len: text.len(),
                 hash: text_hash(&text),

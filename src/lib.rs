@@ -35,6 +35,7 @@ pub mod shortcodes;
 mod site;
 mod slug;
 mod timing;
+mod title;
 mod version_site;
 pub mod versions;
 pub mod watch;

@@ -104,7 +104,7 @@ pub const HEAD_BYTES: usize = 4096;
 fn keep_layout_lines(guide: &mut Guide) {
     let end = match guide.front.title {
         Some(_) => guide.body_start,
-        None => crate::markdown::first_heading(&guide.text, guide.body_start)
+        None => crate::title::first_heading(&guide.text, guide.body_start)
             .map_or(guide.text.len(), |(_, end)| end),
     };
     guide.text.truncate(end);
