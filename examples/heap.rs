@@ -8,42 +8,11 @@
 //! ROOT defaults to `.`, OUT to a fresh folder beside the system's temporary
 //! files.
 
-use std::alloc::{GlobalAlloc, Layout};
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
-        PEAK.fetch_max(live, Relaxed);
-        // SAFETY: the caller's layout, passed on.
-        unsafe { mimalloc::MiMalloc.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Relaxed);
-        // SAFETY: allocated above with the same layout.
-        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if new_size >= layout.size() {
-            let live = LIVE.fetch_add(new_size - layout.size(), Relaxed) + new_size - layout.size();
-            PEAK.fetch_max(live, Relaxed);
-        } else {
-            LIVE.fetch_sub(layout.size() - new_size, Relaxed);
-        }
-        // SAFETY: allocated above with the same layout.
-        unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) }
-    }
-}
+#[path = "../tests/common/counting.rs"]
+mod counting;
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: counting::Counting<mimalloc::MiMalloc> = counting::Counting(mimalloc::MiMalloc);
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -66,7 +35,8 @@ fn main() {
         today: chrono::Local::now().date_naive(),
         version: None,
     };
-    let report = match almanac::versions::build(&paths, &options) {
+    let (report, peak) = counting::peak_during(|| almanac::versions::build(&paths, &options));
+    let report = match report {
         Ok(report) => report,
         Err(e) => {
             eprintln!("{}", e.render(false));
@@ -78,8 +48,8 @@ fn main() {
         "{} pages into {}: live heap peak {:.1} MB, {:.1} MB held at the end",
         report.pages,
         out.display(),
-        mb(PEAK.load(Relaxed)),
-        mb(LIVE.load(Relaxed)),
+        mb(peak),
+        mb(counting::held()),
     );
     for lap in &report.timings {
         println!("{lap}");

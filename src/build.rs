@@ -1436,10 +1436,12 @@ fn write_site(
         crate::include::relocate(&mut findings, &project.guides, rendered);
         Some(findings)
     };
-    // One after the other, each in parallel: what each makes to do its work
-    // (the index's postings, the check's anchors) is never held at once.
-    let findings = check();
-    write_rest(input, rendered, index, &site_view, theme, out)?;
+    // The links' last lookups while the rest is written: the anchors they
+    // are looked up in are small beside the index's postings.
+    let (findings, rest) = rayon::join(check, || {
+        write_rest(input, rendered, index, &site_view, theme, out)
+    });
+    rest?;
     *input
         .search_entries
         .lock()

@@ -2,43 +2,16 @@
 //! the size of the pages' texts. Bytes held are counted by this test
 //! binary's allocator (one test only, so nothing else allocates meanwhile).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use almanac::check::{self, CheckOptions, CheckReport};
 use almanac::project::Paths;
 
-struct Counting;
+#[path = "common/counting.rs"]
+mod counting;
 
-static HELD: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let now = HELD.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, p: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(p, layout) };
-        HELD.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
+use counting::peak_during;
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
-
-/// The most bytes held at once while `f` ran, above what was held before.
-fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    let before = HELD.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
-    let out = f();
-    (out, PEAK.load(Ordering::Relaxed) - before)
-}
+static GLOBAL: counting::Counting<std::alloc::System> = counting::Counting(std::alloc::System);
 
 /// A site of `pages` guides, each with `padding` bytes of prose besides
 /// headings, links between pages (with `#fragment`s), a broken anchor and a

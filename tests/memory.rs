@@ -5,43 +5,13 @@
 //! timed; a build of 2,000 generated pages beside one of 20,000, both past
 //! the source budget, as every site past 256 MB of markdown is.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let live = LIVE.fetch_add(layout.size(), Relaxed) + layout.size();
-        PEAK.fetch_max(live, Relaxed);
-        // SAFETY: the caller's layout, passed on.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Relaxed);
-        // SAFETY: allocated by `alloc` with the same layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if new_size >= layout.size() {
-            let live = LIVE.fetch_add(new_size - layout.size(), Relaxed) + new_size - layout.size();
-            PEAK.fetch_max(live, Relaxed);
-        } else {
-            LIVE.fetch_sub(layout.size() - new_size, Relaxed);
-        }
-        // SAFETY: allocated by `alloc` with the same layout.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+#[path = "common/counting.rs"]
+mod counting;
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
+static GLOBAL: counting::Counting<std::alloc::System> = counting::Counting(std::alloc::System);
 
 /// Words for the generated prose.
 const WORDS: [&str; 16] = [
@@ -115,17 +85,16 @@ fn build_peak(root: &Path) -> (usize, usize) {
         today: chrono::NaiveDate::from_ymd_opt(2026, 1, 15).unwrap(),
         version: None,
     };
-    let before = LIVE.load(Relaxed);
-    PEAK.store(before, Relaxed);
-    let report = almanac::build::build(&paths, &options).expect("the generated site builds");
-    assert!(
-        report.written && report.findings.is_empty(),
-        "{:?}",
-        report.findings
-    );
-    let pages = report.pages;
-    drop(report);
-    (PEAK.load(Relaxed) - before, pages)
+    let (pages, peak) = counting::peak_during(|| {
+        let report = almanac::build::build(&paths, &options).expect("the generated site builds");
+        assert!(
+            report.written && report.findings.is_empty(),
+            "{:?}",
+            report.findings
+        );
+        report.pages
+    });
+    (peak, pages)
 }
 
 #[test]

@@ -43,7 +43,9 @@ impl Ids {
             ends.push(text.len());
             ends.len() - 1
         };
-        let mut number: std::collections::HashMap<&str, usize> = Default::default();
+        // Made for every page a build writes: ahash, not SipHash.
+        let mut number: ahash::AHashMap<&str, usize> =
+            ahash::AHashMap::with_capacity(page.anchors.len());
         for id in &page.anchors {
             let n = end(&mut text, id);
             number.entry(id).or_insert(n);
