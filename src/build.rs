@@ -1408,8 +1408,6 @@ fn write_site(
         searches.insert(url, search);
     }
     let rendered = streamed_pages.as_deref().unwrap_or(input.rendered);
-    // The rest of the site (a few files and the search index) is written
-    // after a streamed build checks its links.
     let index = (!index_unchanged).then_some(&searches);
     let check = || {
         let stream = parts.links.as_ref()?;
@@ -1641,11 +1639,10 @@ fn write_page(
         Some(_) => parts.native_section,
         None => parts.native_page,
     };
-    // Once the page is written its HTML goes. Kept: its search
-    // data, its anchors, and its links (only those
-    // the link check or the copy of repository files looks at again
-    // were recorded); its headings too when another generator's ids
-    // for them are checked.
+    // Once the page is written its HTML goes. Kept: its search data, what
+    // the link check needs of it (`PageLinks`, `PageParts::ids`), and the
+    // little the rest of the build reads (its title, its links to
+    // repository files, its includes, its diagrams and unsafe ids).
     let keep = |fresh: Option<(usize, Rendered, PageLinks)>, search: PageSearch| {
         let fresh = fresh.map(|(g, mut r, links)| {
             markdown::recycle(std::mem::take(&mut r.html));
