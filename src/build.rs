@@ -1704,7 +1704,7 @@ fn render_streamed(
             Some(stream) => {
                 let (mut slots, generator) = stream.guide(g, &rendered, text);
                 if let Some(ids) = parts.ids.get(g) {
-                    let _ = ids.set(check::ids::Ids::new(&rendered));
+                    let _ = ids.set(check::ids::Ids::anchors_of(&rendered));
                 }
                 // A `#fragment` the page it leads to has (that page written
                 // already) needs no more looking at.

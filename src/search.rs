@@ -37,7 +37,8 @@ const TITLE_WEIGHT: u32 = 20;
 pub(crate) struct PageSearch {
     /// Each section's id, heading, excerpt and terms, one after another.
     text: Box<str>,
-    /// Where each of those ends in `text`: four a section.
+    /// Where each of those ends in `text`, then where the section's weights
+    /// end in `weights`: five a section.
     ends: Box<[usize]>,
     /// The weights of each section's terms, in order, one section after another.
     weights: Box<[u32]>,
@@ -341,45 +342,40 @@ impl PageSearch {
             .map(|s| s.id.len() + s.heading.len() + s.excerpt.len() + s.terms.len())
             .sum();
         let mut text = String::with_capacity(len);
-        let mut ends = Vec::with_capacity(4 * sections.len());
+        let mut ends = Vec::with_capacity(5 * sections.len());
+        let mut weights = Vec::with_capacity(sections.iter().map(|s| s.weights.len()).sum());
         for s in sections {
             for part in [&s.id, &s.heading, &s.excerpt, &s.terms] {
                 text.push_str(part);
                 ends.push(text.len());
             }
+            weights.extend_from_slice(&s.weights);
+            ends.push(weights.len());
         }
         PageSearch {
             text: text.into_boxed_str(),
             ends: ends.into_boxed_slice(),
-            weights: sections
-                .iter()
-                .flat_map(|s| s.weights.iter().copied())
-                .collect(),
+            weights: weights.into_boxed_slice(),
         }
     }
 
     /// The sections, in the page's order.
     pub(crate) fn sections(&self) -> impl ExactSizeIterator<Item = SectionRef<'_>> + '_ {
-        let mut weights = &self.weights[..];
-        let mut start = 0;
-        self.ends.chunks_exact(4).map(move |ends| {
+        let (mut start, mut first_weight) = (0, 0);
+        self.ends.chunks_exact(5).map(move |ends| {
             let mut parts = [""; 4];
             for (part, &end) in parts.iter_mut().zip(ends) {
                 *part = &self.text[start..end];
                 start = end;
             }
-            let count = match parts[3].is_empty() {
-                true => 0,
-                false => parts[3].split(' ').filter(|t| !t.is_empty()).count(),
-            };
-            let (mine, rest) = weights.split_at(count.min(weights.len()));
-            weights = rest;
+            let weights = &self.weights[first_weight..ends[4]];
+            first_weight = ends[4];
             SectionRef {
                 id: parts[0],
                 heading: parts[1],
                 excerpt: parts[2],
                 terms: parts[3],
-                weights: mine,
+                weights,
             }
         })
     }
@@ -617,44 +613,29 @@ pub(crate) fn write_index(site: &Site, pages: &Pages, out: &dyn Sink) -> Result<
             entries.push((p, s.id, s.heading, s.excerpt));
         }
     }
-    // The postings: how many each term has, counted in parallel by runs of
-    // pages, then each term's list made at its size and filled in the site's
-    // order (its entries sorted as they come). A large site's postings are
-    // most of the index's memory: no list is grown twice its size.
-    type Counts<'a> = ahash::AHashMap<&'a str, usize>;
-    let counts: Counts = searched
+    // The postings, gathered in parallel by runs of pages and joined in
+    // order: each term's entries stay sorted.
+    type Postings<'a> = ahash::AHashMap<&'a str, Vec<(u32, u32)>>;
+    let postings: Postings = searched
         .par_iter()
-        .fold(Counts::new, |mut counts, &(_, search)| {
-            for s in search.sections() {
-                for (term, _) in s.terms() {
-                    *counts.entry(term).or_insert(0) += 1;
+        .fold(Postings::new, |mut postings, &(first, search)| {
+            for (n, s) in search.sections().enumerate() {
+                let e = first + n as u32;
+                for (term, weight) in s.terms() {
+                    postings.entry(term).or_default().push((e, weight));
                 }
             }
-            counts
+            postings
         })
-        .reduce(Counts::new, |mut before, after| {
+        .reduce(Postings::new, |mut before, after| {
             if before.is_empty() {
                 return after;
             }
-            for (term, n) in after {
-                *before.entry(term).or_insert(0) += n;
+            for (term, mut list) in after {
+                before.entry(term).or_default().append(&mut list);
             }
             before
         });
-    let mut postings: ahash::AHashMap<&str, Vec<(u32, u32)>> = counts
-        .into_iter()
-        .map(|(term, n)| (term, Vec::with_capacity(n)))
-        .collect();
-    for &(first, search) in &searched {
-        for (n, s) in search.sections().enumerate() {
-            let e = first + n as u32;
-            for (term, weight) in s.terms() {
-                if let Some(list) = postings.get_mut(term) {
-                    list.push((e, weight));
-                }
-            }
-        }
-    }
     let mut terms: Vec<(&str, Vec<(u32, u32)>)> = postings.into_iter().collect();
     terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
 

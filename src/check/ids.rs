@@ -66,6 +66,23 @@ impl Ids {
         }
     }
 
+    /// The anchors of `page` alone, no heading ids: what a build's link
+    /// check looks fragments up in.
+    pub fn anchors_of(page: &Rendered) -> Ids {
+        let mut text = String::with_capacity(page.anchors.iter().map(String::len).sum());
+        let mut ends = Vec::with_capacity(page.anchors.len());
+        for id in &page.anchors {
+            text.push_str(id);
+            ends.push(text.len());
+        }
+        Ids {
+            text: text.into_boxed_str(),
+            anchors: page.anchors.len(),
+            headings: Box::default(),
+            ends: ends.into_boxed_slice(),
+        }
+    }
+
     fn id(&self, i: usize) -> &str {
         let start = i.checked_sub(1).map_or(0, |j| self.ends[j]);
         &self.text[start..self.ends[i]]
@@ -103,6 +120,10 @@ mod tests {
         assert!(pages[0].anchors.len() >= 5, "{:?}", pages[0].anchors);
         assert_eq!(ids.anchors(0), pages.anchors(0));
         assert_eq!(ids.heading_ids(0), pages.heading_ids(0));
+        // A build keeps the anchors alone.
+        let anchors = vec![Ids::anchors_of(&pages[0])];
+        assert_eq!(anchors.anchors(0), pages.anchors(0));
+        assert!(anchors.heading_ids(0).is_empty());
         let empty = vec![Ids::new(&Rendered::default())];
         assert!(empty.anchors(0).is_empty() && empty.heading_ids(0).is_empty());
     }
