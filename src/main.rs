@@ -19,25 +19,35 @@ use cli::{Cli, ColorChoice, Command};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Transparent huge pages off for the process: mimalloc asks for them on
+/// its arenas, and each 2 MB page keeps a neighbourhood of a few live bytes
+/// resident. A build's peak memory without them: 210 → 178 MB on 10,000
+/// pages, 727 → 662 MB on 100,000, in the same time (README, Performance).
+fn no_huge_pages() {
+    // SAFETY: a process-wide flag for later page faults.
+    #[cfg(target_os = "linux")]
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 /// `check` holds little and frees much as it goes (a text per page, read,
-/// checked and dropped). Transparent huge pages are turned off for the
-/// process: mimalloc asks for them on its arenas, and each 2 MB page keeps
-/// a neighbourhood of a few live bytes resident. mimalloc is told to give
-/// freed memory back at once rather than a second later (its purge delay:
+/// checked and dropped): huge pages off, and mimalloc told to give freed
+/// memory back at once rather than a second later (its purge delay:
 /// option 15 of the mimalloc 3 that libmimalloc-sys 0.1.49 builds, which
 /// its bindings do not name). Together a third of `check`'s peak memory
 /// on 10,000 pages (160 → 104 MB when the check held more), with no cost
-/// in time beyond this machine's noise.
+/// in time beyond this machine's noise. A build gives memory back as
+/// pages are written but takes it again for the next: at once would cost
+/// it 8% in time on 100,000 pages, for 10% less memory.
 fn lean_allocator() {
     unsafe extern "C" {
         fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
     }
     const PURGE_DELAY: std::ffi::c_int = 15;
-    // SAFETY: a process-wide flag for later page faults; mimalloc's options
-    // may be set at any time, from any thread.
+    no_huge_pages();
+    // SAFETY: mimalloc's options may be set at any time, from any thread.
     unsafe {
-        #[cfg(target_os = "linux")]
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
         mi_option_set(PURGE_DELAY, 0);
     }
 }
@@ -101,6 +111,7 @@ fn run(cli: &Cli, color: bool, today: NaiveDate, stderr: &mut dyn Write) -> Resu
     };
     match &cli.command {
         Command::Build(args) => {
+            no_huge_pages();
             let options = build::BuildOptions {
                 out: args.out.clone(),
                 base_url: args.base_url.clone(),
@@ -384,6 +395,17 @@ fn print(text: &str, what: &str) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn no_huge_pages_turns_them_off_for_the_process() {
+        // The flag is inherited: a test runner started with it set proves
+        // nothing here, so the test reads it only after.
+        super::no_huge_pages();
+        // SAFETY: reads a process-wide flag.
+        let after = unsafe { libc::prctl(libc::PR_GET_THP_DISABLE, 0, 0, 0, 0) };
+        assert_eq!(after, 1);
+    }
+
     #[test]
     fn option_15_is_mimallocs_purge_delay() {
         // `lean_allocator` sets the purge delay by its number, which the
