@@ -169,10 +169,17 @@ pub(crate) fn build_versions(
     let mut findings = Vec::new();
     let mut pages = 0;
     let mut root = None;
+    // The files of the version written before, by hash: an older release's
+    // page the same as the next release's is linked to it.
+    let mut before: Option<(String, HashMap<String, u128>)> = None;
     for (paths, options, build, mut prepared) in versions {
         let sink = Prefixed {
             inner: &staging,
             dir: &build.version.dir,
+            wrote: Mutex::default(),
+            like: before
+                .as_ref()
+                .filter(|(dir, _)| !dir.is_empty() && !build.version.dir.is_empty()),
         };
         let scanned = prepared.titles();
         prepared.write(&paths, &options, &sink, None)?;
@@ -180,6 +187,8 @@ pub(crate) fn build_versions(
             prepared = prepare(&paths, &options, &mut timer, Mode::Retry)?;
             prepared.write(&paths, &options, &sink, None)?;
         }
+        let wrote = sink.wrote.into_inner().unwrap_or_else(|e| e.into_inner());
+        before = Some((build.version.dir.clone(), wrote));
         pages += prepared.site.pages.len();
         let label = |text: &str| match build.version.dir.is_empty() {
             true => text.to_string(),
@@ -216,23 +225,54 @@ pub(crate) fn build_versions(
 
 /// A version's folder of the output.
 struct Prefixed<'a> {
-    inner: &'a dyn Sink,
+    inner: &'a Staging,
     /// `/`-terminated, or empty for the root.
     dir: &'a str,
+    /// Each file written here (its path in the folder) and its bytes' hash.
+    wrote: Mutex<HashMap<String, u128>>,
+    /// The folder of the version written before, and what it wrote: a file
+    /// with the same bytes there is linked, not written again. Most pages
+    /// of older releases are the same from one to the next.
+    like: Option<&'a (String, HashMap<String, u128>)>,
 }
 
 impl Sink for Prefixed<'_> {
     fn write(&self, rel: &str, contents: &[u8]) -> Result<()> {
-        self.inner.write(&format!("{}{rel}", self.dir), contents)
+        self.write_parts(rel, &[contents])
     }
 
     fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<()> {
-        self.inner.write_parts(&format!("{}{rel}", self.dir), parts)
+        let hash = parts_hash(parts);
+        let like = self.like.and_then(|(dir, wrote)| {
+            (wrote.get(rel) == Some(&hash)).then(|| format!("{dir}{rel}"))
+        });
+        self.wrote
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel.to_string(), hash);
+        self.inner
+            .write_parts_like(&format!("{}{rel}", self.dir), parts, like.as_deref())
     }
 
     fn copy(&self, rel: &str, from: &std::path::Path) -> Result<()> {
-        self.inner.copy(&format!("{}{rel}", self.dir), from)
+        let bytes = std::fs::read(from).map_err(|e| Error::io("copying", from, e))?;
+        self.write(rel, &bytes)
     }
+}
+
+/// A 128-bit hash of `parts` as they are split (a page is split the same
+/// way in every version: chrome, content, chrome). Files of the same hash
+/// are taken to be the same: two keyed 64-bit hashes, which no two of a
+/// site's files share by chance.
+fn parts_hash(parts: &[&[u8]]) -> u128 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut a = ahash::RandomState::with_seeds(1, 2, 3, 4).build_hasher();
+    let mut b = ahash::RandomState::with_seeds(5, 6, 7, 8).build_hasher();
+    for part in parts {
+        a.write(part);
+        b.write(part);
+    }
+    (u128::from(a.finish()) << 64) | u128::from(b.finish())
 }
 
 /// Reports the findings and, unless `--strict` found broken links, puts the
@@ -1643,7 +1683,7 @@ fn write_page(
     // the link check needs of it (`PageLinks`, `PageParts::ids`), and the
     // little the rest of the build reads (its title, its links to
     // repository files, its includes, its diagrams and unsafe ids).
-    let keep = |fresh: Option<(usize, Rendered, PageLinks)>, search: PageSearch| {
+    let keep = |fresh: Option<(usize, Rendered, PageLinks)>, search: Arc<PageSearch>| {
         let fresh = fresh.map(|(g, mut r, links)| {
             markdown::recycle(std::mem::take(&mut r.html));
             r.text = String::new();
@@ -1659,7 +1699,7 @@ fn write_page(
             r.links.shrink_to_fit();
             (g, r, links)
         });
-        (fresh, (page.url.clone(), Arc::new(search)))
+        (fresh, (page.url.clone(), search))
     };
     // How much of the page the search index reads (less on a large site).
     let depth = crate::search::Depth::for_site(site.pages.len());
@@ -1669,7 +1709,7 @@ fn write_page(
         let pieces = [before.as_bytes(), view.content.as_bytes(), after.as_bytes()];
         out.write_parts(&page.url, &pieces)?;
         markdown::recycle(chrome);
-        let search = crate::search::from_content(&page.title, view.content, depth);
+        let search = page_search(input, &page.title, view.content, depth);
         drop(view);
         return Ok(keep(fresh, search));
     }
@@ -1685,7 +1725,25 @@ fn write_page(
     out.write(&page.url, html.as_bytes())?;
     drop((context, view));
     let search = crate::search::from_html(&page.title, &html, depth);
-    Ok(keep(fresh, search))
+    Ok(keep(fresh, Arc::new(search)))
+}
+
+/// A page's search entry, made from its content; in a build of several
+/// versions, made once for the pages whose title and content they share.
+fn page_search(
+    input: &SiteInput,
+    title: &str,
+    content: &str,
+    depth: crate::search::Depth,
+) -> Arc<PageSearch> {
+    let make = || crate::search::from_content(title, content, depth);
+    match input.version {
+        None => Arc::new(make()),
+        Some(version) => {
+            let key = (parts_hash(&[title.as_bytes(), content.as_bytes()]), depth);
+            version.cache.search(key, make)
+        }
+    }
 }
 
 /// A guide's markdown rendered as its page is written (a streamed build:

@@ -169,7 +169,7 @@ pub(crate) fn from_html(title: &str, html: &str, depth: Depth) -> PageSearch {
 /// bytes of its text, so that the index's cost does not grow with the
 /// length of the pages: every word of a 10,000-page site, by section (195,000
 /// entries, 74 MB), took longer to index than the site took to build.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Depth {
     /// The bytes of text a section's entry holds.
     text_bytes: usize,

@@ -13,6 +13,7 @@ use git2::Oid;
 use crate::error::Result;
 use crate::markdown::Rendered;
 use crate::project::Project;
+use crate::search::PageSearch;
 
 /// One version of the handbook.
 #[derive(Debug, Clone)]
@@ -332,11 +333,21 @@ impl VersionUi {
             format!("{root}{up}{dir}{}", target.unwrap_or("index.html"))
         };
         let current = &self.versions[self.current];
+        // An older release's page names no version: the same page of every
+        // older release is then the same file, linked rather than written
+        // again. The theme's script names it from the menu's link to this
+        // very page; without the script it reads "an older release".
+        let shared = !current.dir.is_empty()
+            && current.release
+            && self.latest.is_some_and(|l| l != self.current);
+        let name = match shared {
+            true => "<span class=\"al-version-name\">older release</span>".to_string(),
+            false => esc(&current.name),
+        };
         let mut m = VersionMarkup::default();
         let _ = write!(
             m.bar,
-            "<details class=\"al-versions\"><summary><span class=\"al-visually-hidden\">Version: </span>{}</summary><ul>",
-            esc(&current.name)
+            "<details class=\"al-versions\"><summary><span class=\"al-visually-hidden\">Version: </span>{name}</summary><ul>"
         );
         for (v, version) in self.versions.iter().enumerate() {
             let target = match v == self.current {
@@ -350,19 +361,23 @@ impl VersionUi {
                 (false, true, false) => " <small>home</small>",
                 _ => "",
             };
-            let current = match v == self.current {
+            let current = match v == self.current && !shared {
                 true => " aria-current=\"true\"",
                 false => "",
             };
             let _ = write!(
                 m.bar,
-                "<li><a href=\"{}\"{current}>{}{note}</a></li>",
+                "<li><a href=\"{}\" data-version=\"{name}\"{current}>{name}{note}</a></li>",
                 esc(&href(v, target)),
-                esc(&version.name)
+                name = esc(&version.name)
             );
         }
         m.bar.push_str("</ul></details>");
         let what = match current.release {
+            true if shared => {
+                "the handbook for <strong class=\"al-version-name\">an older release</strong>"
+                    .to_string()
+            }
             true => format!("the handbook for <strong>{}</strong>", esc(&current.name)),
             false => "the handbook as it is being written (<strong>dev</strong>)".to_string(),
         };
@@ -469,6 +484,8 @@ type Kept = (Rendered, Vec<(String, Portable)>);
 pub(crate) struct RenderCache {
     pub(crate) pages: Mutex<HashMap<RenderKey, Kept>>,
     pub(crate) hits: AtomicUsize,
+    /// Search entries by a hash of the page's title and content.
+    pub(crate) searches: Mutex<HashMap<(u128, crate::search::Depth), Arc<PageSearch>>>,
 }
 
 impl RenderCache {
@@ -522,6 +539,22 @@ impl RenderCache {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(key, (rendered.clone(), portable));
+    }
+
+    /// The search entry of a page whose title and content hash to `key`,
+    /// made with `make` the first time.
+    pub(crate) fn search(
+        &self,
+        key: (u128, crate::search::Depth),
+        make: impl FnOnce() -> PageSearch,
+    ) -> Arc<PageSearch> {
+        let lock = || self.searches.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = lock().get(&key) {
+            return Arc::clone(known);
+        }
+        let made = Arc::new(make());
+        lock().insert(key, Arc::clone(&made));
+        made
     }
 
     /// How many renderings were taken from the cache.

@@ -126,6 +126,14 @@ impl Staging {
     /// (one `writev`), never joined in memory. Where the old output holds
     /// exactly these bytes, its file is linked instead.
     pub fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<()> {
+        self.write_parts_like(rel, parts, None)
+    }
+
+    /// `write_parts`, or a link to the file at `like`, a path this build
+    /// wrote before with the same bytes (the caller compared their hashes):
+    /// one file for the pages that several versions of a handbook have the
+    /// same.
+    pub fn write_parts_like(&self, rel: &str, parts: &[&[u8]], like: Option<&str>) -> Result<()> {
         if crate::cleanup::stopping() {
             return Err(Error::Stopped);
         }
@@ -151,8 +159,14 @@ impl Staging {
                 return Ok(());
             }
         } else {
-            // It may be a link to the old output's file: never write through it.
+            // It may be a link to another file: never write through it.
             let _ = std::fs::remove_file(&path);
+        }
+        if let Some(like) = like {
+            let like = self.dir.join(site_path(like)?.as_ref());
+            if std::fs::hard_link(&like, &path).is_ok() {
+                return Ok(());
+            }
         }
         write_all(&path, parts).map_err(|e| Error::io("writing", &path, e))
     }

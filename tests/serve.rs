@@ -582,18 +582,19 @@ fn with_versions_serve_shows_the_working_tree_and_links_the_built_releases() {
     assert!(!page.contains("latest"), "{page}");
     // The releases built in folders are linked, the page where they have it.
     assert!(
-        page.contains("href=\"../v1.1.0/index.html\">1.1.0"),
+        page.contains("href=\"../v1.1.0/index.html\" data-version=\"1.1.0\">1.1.0"),
         "{page}"
     );
     let (_, patching) = get(&server.addr, "/guides/patching.html");
     assert!(
-        patching.contains("href=\"../v1.1.0/guides/patching.html\">1.1.0"),
+        patching.contains("href=\"../v1.1.0/guides/patching.html\" data-version=\"1.1.0\">1.1.0"),
         "{patching}"
     );
     // And served from the output as built.
     let (status, old) = get(&server.addr, "/v1.0.0/guides/hotfix.html");
     assert_eq!(status, 200);
-    assert!(old.contains("You are reading the handbook for <strong>1.0.0</strong>"));
+    assert!(old.contains("data-version=\"1.0.0\""));
+    assert!(old.contains("You are reading the handbook for <strong class=\"al-version-name\">"));
     let (status, _) = get(&server.addr, "/v1.0.0/../../etc/passwd");
     assert_eq!(status, 404);
 }

@@ -6,6 +6,7 @@ mod common;
 
 use common::check_json;
 use common::versions::{CONFIG, repository};
+use common::{Fixture, Git, at};
 
 /// The `href`s of a page's version switcher, by the version each names.
 fn switcher(html: &str) -> Vec<(String, String)> {
@@ -97,7 +98,12 @@ fn older_versions_say_so_and_point_at_the_latest_page() {
     let site = repository(CONFIG);
     site.build(&["--base-url", "https://docs.example.org/"]);
     let hotfix = site.read("public/v1.0.0/guides/hotfix.html");
-    assert!(hotfix.contains("You are reading the handbook for <strong>1.0.0</strong>"));
+    // An older release's page names its version through the theme's script
+    // (the browser test reads "1.0.0" there); without it, this.
+    assert!(hotfix.contains(
+        "You are reading the handbook for <strong class=\"al-version-name\">an older release</strong>"
+    ));
+    assert!(hotfix.contains("data-version=\"1.0.0\""));
     assert!(hotfix.contains("The latest release is <strong>1.2.0</strong>"));
     assert!(hotfix.contains(
         "<link rel=\"canonical\" href=\"https://docs.example.org/guides/patching.html\">"
@@ -156,6 +162,58 @@ fn data_pages_are_built_once_at_the_root_and_linked_from_every_version() {
         "{}",
         common::main_of(&old)
     );
+}
+
+#[test]
+fn an_older_releases_pages_that_the_next_has_the_same_are_one_file() {
+    use std::os::unix::fs::MetadataExt;
+    let site = Fixture::with(&[("almanac.yaml", CONFIG)]);
+    let git = Git::init(&site);
+    site.write(
+        "content/README.md",
+        "# Home\n\nSee [the steps](steps.md).\n",
+    );
+    site.write("content/steps.md", "# Steps\n\nOne.\n");
+    for (n, (notes, date)) in [
+        ("Aardvark.", "2025-01-10T10:00:00Z"),
+        ("Bison.", "2025-02-10T10:00:00Z"),
+        ("Cheetah.", "2025-03-10T10:00:00Z"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        site.write("content/notes.md", &format!("# Notes\n\n{notes}\n"));
+        let c = git.commit_all(notes, at(date));
+        git.lightweight_tag(&format!("v1.{n}.0"), c);
+    }
+    site.build(&[]);
+    let inode = |rel: &str| std::fs::metadata(site.path(rel)).unwrap().ino();
+    let (old, older) = ("public/v1.1.0/steps.html", "public/v1.0.0/steps.html");
+    assert_eq!(inode(old), inode(older), "the same page is one file");
+    assert_eq!(site.read(old), site.read(older));
+    // A page that changed is a file of each version's.
+    let notes = ["public/v1.1.0/notes.html", "public/v1.0.0/notes.html"];
+    assert_ne!(inode(notes[0]), inode(notes[1]));
+    assert!(site.read(notes[0]).contains("Bison."));
+    assert!(site.read(notes[1]).contains("Aardvark."));
+    // The shared page names no version; its menu says which link is which.
+    let page = site.read(old);
+    assert!(page.contains("<span class=\"al-version-name\">older release</span>"));
+    assert!(!page.contains("aria-current=\"true\""), "{page}");
+    let named: Vec<String> = switcher(&page).into_iter().map(|(v, _)| v).collect();
+    assert_eq!(named, ["1.2.0", "1.1.0", "1.0.0"]);
+    assert!(page.contains("data-version=\"1.1.0\""));
+    // The latest, at the root, names itself.
+    let latest = site.read("public/steps.html");
+    assert!(latest.contains("data-version=\"1.2.0\" aria-current=\"true\""));
+    assert_ne!(inode("public/steps.html"), inode(old));
+    // Search is each version's own still (1.1.0's "what changed" page
+    // quotes the line it removed).
+    assert!(
+        site.read("public/v1.0.0/search-index.js")
+            .contains("aardvark")
+    );
+    assert!(!site.read("public/search-index.js").contains("aardvark"));
 }
 
 #[test]

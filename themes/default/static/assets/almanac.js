@@ -21,6 +21,22 @@
   });
   if (prefersDark && prefersDark.addEventListener) prefersDark.addEventListener("change", function () { redrawMermaid(); });
 
+  // An older release's page is shared by every older release that has it
+  // the same, so it names none: the version menu's link to this very page
+  // says which release this is.
+  var versions = document.querySelector(".al-versions");
+  if (versions && !versions.querySelector("[aria-current]")) {
+    var here = function (href) { return href.split("#")[0].split("?")[0].replace(/index\.html$/, ""); };
+    var links = versions.querySelectorAll("a[data-version]");
+    for (var i = 0; i < links.length; i++) {
+      if (here(links[i].href) !== here(location.href)) continue;
+      links[i].setAttribute("aria-current", "true");
+      var names = document.querySelectorAll(".al-version-name");
+      for (var j = 0; j < names.length; j++) names[j].textContent = links[i].getAttribute("data-version");
+      break;
+    }
+  }
+
   // The phone menu (below 800 px, or a desktop zoomed in): a real button
   // opens the sidebar over the page; the page behind neither scrolls nor
   // takes focus, and Escape closes it. Without the script the checkbox and
