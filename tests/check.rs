@@ -1287,3 +1287,78 @@ mod mkdocs_docs {
         );
     }
 }
+
+/// (severity, kind, message) of each finding of `almanac -C dir check`.
+fn judged(dir: &std::path::Path) -> (i32, Vec<(String, String, String)>) {
+    let run = common::almanac(&["-C", dir.to_str().unwrap(), "check", "--format", "json"]);
+    let json: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {} {}", run.stdout, run.stderr));
+    let field = |f: &Value, k: &str| f[k].as_str().unwrap_or_default().to_string();
+    let list = json["findings"].as_array().cloned().unwrap_or_default();
+    let list = list
+        .iter()
+        .map(|f| {
+            (
+                field(f, "severity"),
+                field(f, "target"),
+                field(f, "message"),
+            )
+        })
+        .collect();
+    (run.code, list)
+}
+
+#[test]
+fn a_link_above_the_project_is_looked_for_in_the_repository_and_above_it_left_to_the_forge() {
+    // The project is a folder of its repository (a monorepo's docs).
+    let repo = Fixture::with(&[
+        ("README.md", "# The repository\n"),
+        (
+            "site/docs/index.md",
+            "# Guide\n\nSee [the repository](../../README.md), [a file it lacks](../../GONE.md),\n\
+             [the tracker](../../../issues) and [a picture on another branch](../../../assets/x.png).\n",
+        ),
+    ]);
+    common::Git::init(&repo);
+    let (code, found) = judged(&repo.path("site"));
+    assert_eq!(code, 1, "{found:?}");
+    let said = |target: &str| {
+        found
+            .iter()
+            .find(|(_, t, _)| t == target)
+            .unwrap_or_else(|| panic!("no finding for {target}: {found:?}"))
+            .clone()
+    };
+    // In the repository: looked for on disk.
+    let (severity, _, message) = said("../../README.md");
+    assert_eq!(severity, "warning");
+    assert!(
+        message.contains("`../README.md` is outside the project"),
+        "{message}"
+    );
+    let (severity, _, message) = said("../../GONE.md");
+    assert_eq!(severity, "error");
+    assert_eq!(message, "`../GONE.md` does not exist");
+    // Above it: a forge's own page, which almanac cannot check.
+    for target in ["../../../issues", "../../../assets/x.png"] {
+        let (severity, _, message) = said(target);
+        assert_eq!(severity, "warning", "{target}");
+        assert!(message.contains("above the repository's root"), "{message}");
+    }
+    assert_eq!(found.len(), 4, "{found:?}");
+}
+
+#[test]
+fn a_root_readmes_links_to_the_forges_pages_are_not_errors() {
+    // GitHub reads `../../issues` from the root README as the repository's
+    // issues: common in READMEs, and no error.
+    let site = Fixture::with(&[(
+        "README.md",
+        "# Tool\n\nReport bugs in [the issues](../../issues); see [the wiki](../../wiki).\n",
+    )]);
+    common::Git::init(&site);
+    let (code, found) = judged(site.root());
+    assert_eq!(code, 0, "{found:?}");
+    assert!(found.iter().all(|(s, ..)| s == "warning"), "{found:?}");
+    assert_eq!(found.len(), 2, "{found:?}");
+}
