@@ -322,15 +322,7 @@ impl Project {
         if !self.config.title.is_empty() {
             return self.config.title.clone();
         }
-        readme_heading(&self.root)
-            .or_else(|| remote_name(&self.root))
-            .or_else(|| {
-                self.root
-                    .canonicalize()
-                    .ok()
-                    .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            })
-            .unwrap_or_else(|| "Handbook".into())
+        untitled(&self.root)
     }
 
     /// The metrics file's path as messages show it: where it is, or where
@@ -573,6 +565,19 @@ fn drop_shadowed_indexes(guides: Vec<Guide>, warnings: &mut Vec<String>) -> Vec<
 
 /// The text of the first `# ` heading of the root's README, plainly:
 /// links and emphasis unwrapped, badges and images dropped.
+/// The title of a project at `root` whose config names none: its README's
+/// first heading, else its remote's name, else its folder's.
+pub(crate) fn untitled(root: &Path) -> String {
+    readme_heading(root)
+        .or_else(|| remote_name(root))
+        .or_else(|| {
+            root.canonicalize()
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        })
+        .unwrap_or_else(|| "Handbook".into())
+}
+
 fn readme_heading(root: &Path) -> Option<String> {
     let path = ["README.md", "readme.md", "Readme.md"]
         .iter()

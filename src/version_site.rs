@@ -77,6 +77,10 @@ pub struct VersionBuild {
     pub(crate) cache: Arc<RenderCache>,
     /// The first version's history, whose releases every version shares.
     pub(crate) histories: Arc<Mutex<Option<crate::load::history::History>>>,
+    /// The site's title where a version's config names none (a tag from
+    /// before the title was set, or before almanac): the project's. A
+    /// version is laid out in a scratch folder, whose name is no title.
+    pub(crate) title: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -118,6 +122,13 @@ impl VersionBuild {
     /// The loaded project, adjusted: the root's data for an older version,
     /// and the "what changed" page added.
     pub(crate) fn adjust(&self, project: &mut Project) {
+        if let Some(title) = self
+            .title
+            .as_ref()
+            .filter(|_| project.config.title.is_empty())
+        {
+            project.config.title = title.clone();
+        }
         if let Some(shared) = &self.shared {
             project.calendar = shared.calendar.clone();
             project.metrics = shared.metrics.clone();

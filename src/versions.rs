@@ -430,6 +430,7 @@ pub fn for_serve(paths: &Paths) -> Option<(Arc<VersionBuild>, PathBuf, Vec<Strin
         ui: OnceLock::new(),
         cache: Arc::default(),
         histories: Arc::default(),
+        title: None,
     });
     let renames = vec![HashMap::new(); versions.len()];
     let _ = build.ui.set(VersionUi {
@@ -463,6 +464,10 @@ fn build_versions(
 ) -> Result<BuildReport> {
     let branch = config.versions.as_ref().is_some_and(|v| v.branch.is_some());
     let mut timer = crate::timing::Timer::start();
+    let title = match config.title.is_empty() {
+        true => crate::project::untitled(&paths.root),
+        false => config.title.clone(),
+    };
     // The newest tree's size, and as much again for what the others change.
     let newest = repo
         .find_commit(tags[0].commit)
@@ -572,6 +577,7 @@ fn build_versions(
             ui: OnceLock::new(),
             cache: Arc::clone(&cache),
             histories: Arc::clone(&histories),
+            title: Some(title.clone()),
         }))
     };
     let built = build::build_versions(

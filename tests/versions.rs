@@ -217,6 +217,37 @@ fn an_older_releases_pages_that_the_next_has_the_same_are_one_file() {
 }
 
 #[test]
+fn a_tag_with_no_config_takes_the_projects_title_not_its_scratch_folders() {
+    // Tags from before almanac: no config, so no title of their own.
+    let site = Fixture::with(&[
+        // No heading to take a title from: the folder's name is the title.
+        (
+            "README.md",
+            "Widget tools. See [the guide](docs/guide.md).\n",
+        ),
+        ("docs/guide.md", "# Guide\n\nFirst.\n"),
+    ]);
+    let git = Git::init(&site);
+    let c = git.commit_all("one", at("2025-01-10T10:00:00Z"));
+    git.lightweight_tag("v1.0.0", c);
+    site.write("docs/guide.md", "# Guide\n\nSecond.\n");
+    let c = git.commit_all("two", at("2025-02-10T10:00:00Z"));
+    git.lightweight_tag("v1.1.0", c);
+    site.write("almanac.yaml", "versions:\n  keep: 5\n");
+    site.build(&[]);
+    let folder = site.root().canonicalize().unwrap();
+    let folder = folder.file_name().unwrap().to_string_lossy();
+    for page in ["public/guide.html", "public/v1.0.0/guide.html"] {
+        let html = site.read(page);
+        assert!(
+            html.contains(&format!("<title>Guide · {folder}</title>")),
+            "{page}: {}",
+            &html[..html.find("</title>").unwrap_or(0)]
+        );
+    }
+}
+
+#[test]
 fn search_and_last_updated_are_each_versions_own() {
     let site = repository(CONFIG);
     site.build(&[]);
