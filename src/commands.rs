@@ -30,6 +30,11 @@ pub struct Command {
     /// files earlier commands made hold until the next one.
     #[serde(skip)]
     pub starts_block: bool,
+    /// Inline code in a paragraph or list item that links a forge's
+    /// repository (`github.com/nodejs/release-keys`): that repository, as
+    /// `forge_repository` names it. The command may well run there.
+    #[serde(skip)]
+    pub beside_repository: Option<String>,
 }
 
 impl Command {
@@ -46,6 +51,7 @@ impl Command {
             column,
             continuations: Vec::new(),
             starts_block: true,
+            beside_repository: None,
         }
     }
 
@@ -67,6 +73,61 @@ impl Command {
 }
 
 const SHELL_LANGS: &[&str] = &["bash", "sh", "shell", "console", "zsh"];
+
+/// The repository a forge URL names, as `host/owner/name` in lower case:
+/// `https://github.com/nodejs/release-keys/blob/main/README.md` and
+/// `git@github.com:nodejs/release-keys.git` are `github.com/nodejs/release-keys`.
+/// `None` for another host, or a forge page that is no repository's
+/// (`github.com/orgs/…`, `github.com/features`).
+pub(crate) fn forge_repository(url: &str) -> Option<String> {
+    const FORGES: &[&str] = &["github.com", "gitlab.com", "bitbucket.org", "codeberg.org"];
+    const NOT_OWNERS: &[&str] = &[
+        "about",
+        "apps",
+        "collections",
+        "customer-stories",
+        "enterprise",
+        "events",
+        "explore",
+        "features",
+        "login",
+        "marketplace",
+        "new",
+        "notifications",
+        "organizations",
+        "orgs",
+        "pricing",
+        "readme",
+        "search",
+        "security",
+        "settings",
+        "site",
+        "sponsors",
+        "team",
+        "topics",
+        "trending",
+        "users",
+    ];
+    let rest = ["https://", "http://", "ssh://", "git://"]
+        .iter()
+        .find_map(|scheme| url.strip_prefix(scheme))
+        .or_else(|| url.strip_prefix("git@").map(|r| r.trim_start()))?;
+    let rest = rest.strip_prefix("git@").unwrap_or(rest);
+    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    let (host, path) = rest.split_once(['/', ':'])?;
+    let host = host.to_ascii_lowercase();
+    if !FORGES.contains(&host.as_str()) {
+        return None;
+    }
+    let mut parts = path.split(['/', '#', '?']).filter(|s| !s.is_empty());
+    let owner = parts.next()?.to_ascii_lowercase();
+    let name = parts.next()?.to_ascii_lowercase();
+    let name = name.strip_suffix(".git").unwrap_or(&name);
+    if NOT_OWNERS.contains(&owner.as_str()) || name.is_empty() {
+        return None;
+    }
+    Some(format!("{host}/{owner}/{name}"))
+}
 
 /// Inline code that invokes a file of the repository: `./scripts/release.sh --dry-run`.
 pub(crate) fn names_repo_path(code: &str) -> bool {
@@ -313,6 +374,78 @@ mod tests {
             .into_iter()
             .map(|c| (c.text, c.line, c.column))
             .collect()
+    }
+
+    #[test]
+    fn forge_urls_name_their_repository() {
+        let named = |url: &str| forge_repository(url);
+        for (url, repository) in [
+            (
+                "https://github.com/nodejs/release-keys",
+                "github.com/nodejs/release-keys",
+            ),
+            (
+                "https://www.GitHub.com/NodeJS/Node/#release-keys",
+                "github.com/nodejs/node",
+            ),
+            (
+                "https://github.com/nodejs/docker-node/blob/main/keys/node.keys",
+                "github.com/nodejs/docker-node",
+            ),
+            (
+                "git@github.com:Acme/handbook.git",
+                "github.com/acme/handbook",
+            ),
+            ("ssh://git@gitlab.com/acme/keys.git", "gitlab.com/acme/keys"),
+            ("https://codeberg.org/a/b?tab=readme", "codeberg.org/a/b"),
+        ] {
+            assert_eq!(named(url).as_deref(), Some(repository), "{url}");
+        }
+        for url in [
+            "https://github.com/orgs/nodejs/teams/releasers",
+            "https://github.com/features",
+            "https://github.com/nodejs",
+            "https://docs.github.com/en/authentication",
+            "https://example.org/a/b",
+            "../README.md",
+            "github.com/a/b",
+        ] {
+            assert_eq!(named(url), None, "{url}");
+        }
+    }
+
+    #[test]
+    fn inline_commands_know_the_repository_linked_beside_them() {
+        let beside = |text: &str| -> Vec<Option<String>> {
+            scan(text, 0)
+                .commands
+                .into_iter()
+                .map(|c| c.beside_repository)
+                .collect()
+        };
+        let other = Some("github.com/o/r".to_string());
+        // Its list item or paragraph, before or after the command.
+        assert_eq!(
+            beside("* run `./a.sh x` in [r](https://github.com/o/r)\n* run `./b.sh x`\n"),
+            [other.clone(), None]
+        );
+        assert_eq!(
+            beside("Run `./a.sh x`.\n\n[r](https://github.com/o/r): `./b.sh x`.\n"),
+            [None, other.clone()]
+        );
+        // A nested item's link is its own.
+        assert_eq!(
+            beside("* run `./a.sh x`\n  * see [r](https://github.com/o/r) `./b.sh x`\n"),
+            [None, other]
+        );
+        // A fenced block is not beside the paragraph before it; an image is
+        // no link to a repository.
+        assert_eq!(
+            beside(
+                "In [r](https://github.com/o/r):\n\n```sh\n./a.sh x\n```\n\n![r](https://github.com/o/r/x.png) `./b.sh x`\n"
+            ),
+            [None, None]
+        );
     }
 
     #[test]

@@ -225,9 +225,16 @@ fn pass_in<'t>(
         }
     }
 
+    // A scan's open paragraphs, list items and table cells: where their
+    // commands start, and the forge repository one of their links names.
+    let mut blocks: Vec<(usize, Option<String>)> = Vec::new();
     let mut step = |event: Event<'t>, range: std::ops::Range<usize>| -> Option<Event<'t>> {
         let offset = source_offset(range.start);
         let event = match event {
+            Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell) if !html => {
+                blocks.push((out.commands.len(), None));
+                return None;
+            }
             Event::Start(Tag::Heading {
                 level,
                 id,
@@ -285,6 +292,12 @@ fn pass_in<'t>(
                     LinkKind::Link
                 };
                 if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &mut tag {
+                    if !html
+                        && let Some((_, linked @ None)) = blocks.last_mut()
+                        && kind == LinkKind::Link
+                    {
+                        *linked = crate::commands::forge_repository(dest_url);
+                    }
                     let dest = std::mem::replace(dest_url, CowStr::Borrowed(""));
                     *dest_url = note_link(
                         &mut out,
@@ -342,6 +355,21 @@ fn pass_in<'t>(
                 }
                 keep_text(&mut out.text, &t);
                 Event::Text(t)
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) if !html => {
+                keep_text(&mut out.text, " ");
+                // Inline commands beside a link to another repository may
+                // be that repository's.
+                if let Some((from, Some(repository))) = blocks.pop() {
+                    for command in out.commands.iter_mut().skip(from) {
+                        if command.origin == CommandOrigin::Inline
+                            && command.beside_repository.is_none()
+                        {
+                            command.beside_repository = Some(repository.clone());
+                        }
+                    }
+                }
+                return None;
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell)
             | Event::SoftBreak

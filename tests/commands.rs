@@ -190,3 +190,28 @@ fn only_ci_steps_in_yaml_are_commands() {
     );
     assert_eq!(findings(&site), [missing(15, 14), missing(22, 7)]);
 }
+
+#[test]
+fn inline_commands_beside_a_link_to_another_repository_are_that_repositorys() {
+    // As nodejs/Release's GOVERNANCE.md writes the steps done in another
+    // repository: its scripts are not this one's.
+    let site = site(
+        "# Releasers\n\n\
+         * Open a PR in [nodejs/release-keys](https://github.com/nodejs/release-keys) to add the key via `./cli.sh add $KEY_ID`, then run `./generate-gpg-dir.sh`.\n\
+         * In [our own repository](https://github.com/acme/handbook), run `./bin/sync.sh --all`.\n\
+         * Then run `./bin/publish.sh --now`.\n\n\
+         Loose text: see [the keys](https://gitlab.com/acme/keys/-/blob/main/README.md) and run `./keys.sh list`.\n\n\
+         [Settings](https://github.com/orgs/acme/teams) are not a repository: `./team.sh add` is judged.\n",
+    );
+    let git = Git::init(&site);
+    git.repo
+        .remote("origin", "git@github.com:Acme/handbook.git")
+        .unwrap();
+    // Not judged: beside another repository's link. Judged: beside this
+    // repository's own link (its `origin`), beside none, and beside a forge
+    // page that is no repository's.
+    assert_eq!(
+        findings(&site),
+        [missing(4, 67), missing(5, 13), missing(9, 71)]
+    );
+}

@@ -205,6 +205,15 @@ fn judged(at: &At, repo: &mut Repo, path: &Word, args: &[Word]) -> Option<Judged
     {
         return None;
     }
+    // Inline code beside a link to another repository (`Open a PR in
+    // [nodejs/release-keys](…) … via `./cli.sh add $KEY_ID``) may be
+    // that repository's: not judged.
+    if let Some(other) = &command.beside_repository
+        && command.origin == CommandOrigin::Inline
+        && repo.own_repository() != Some(other.as_str())
+    {
+        return None;
+    }
     let rel = normalize(dir, &path.text)?;
     // Inline code that only names a path (`./dist`, `./flake.nix`)
     // runs nothing: it is a command with arguments, or a script.

@@ -21,6 +21,8 @@ pub struct Repo<'a> {
     pub(super) package_scripts: HashMap<PathBuf, Listing>,
     pub(super) make_targets: HashMap<PathBuf, Option<MakeTargets>>,
     pub(super) just_recipes: HashMap<PathBuf, Listing>,
+    /// This repository on its forge (its `origin` remote), once asked.
+    own: Option<Option<String>>,
 }
 
 impl<'a> Repo<'a> {
@@ -34,7 +36,21 @@ impl<'a> Repo<'a> {
             package_scripts: HashMap::new(),
             make_targets: HashMap::new(),
             just_recipes: HashMap::new(),
+            own: None,
         }
+    }
+
+    /// This repository as `forge_repository` names it, from its `origin`
+    /// remote (`None`: no remote, or not on a known forge).
+    pub(super) fn own_repository(&mut self) -> Option<&str> {
+        let root = self.root;
+        self.own
+            .get_or_insert_with(|| {
+                let repo = git2::Repository::discover(root).ok()?;
+                let remote = repo.find_remote("origin").ok()?;
+                crate::commands::forge_repository(remote.url().ok()?)
+            })
+            .as_deref()
     }
 }
 
