@@ -244,6 +244,46 @@ impl SiteIndex {
     /// page's site-absolute links start from its language's folder, then
     /// from the default language's.
     fn resolve_site_absolute(&self, path: &str, fragment: Option<String>, from: &str) -> Target {
+        let found = self.resolve_site_absolute_in_tree(path, fragment.clone(), from);
+        if !matches!(found, Target::Missing { .. } | Target::OutsideRoot) {
+            return found;
+        }
+        // A file a site generator serves from its static folder at the
+        // site's root: `static/` (Hugo, Docusaurus, Zola, SvelteKit),
+        // `public/` (Next.js, Astro, Nuxt, Vite; VitePress's in the docs
+        // folder). Not a `public/` that almanac wrote.
+        let in_site = path.trim_start_matches('/');
+        let file = in_site.split(['#', '?']).next().unwrap_or_default();
+        if file.is_empty() || file.ends_with('/') {
+            return found;
+        }
+        let content = self.content_prefix.as_str();
+        let statics = ["static", "public"]
+            .into_iter()
+            .flat_map(|dir| [dir.to_string(), format!("{content}/{dir}")])
+            .chain([
+                format!("{content}/.vitepress/public"),
+                format!("{content}/.vuepress/public"),
+            ]);
+        for dir in statics {
+            let dir = self.root.join(dir.trim_start_matches('/'));
+            let served = normalize_in(&[], file).map(|f| dir.join(f));
+            if served.is_some_and(|f| f.is_file()) && !dir.join(crate::write::MARKER).exists() {
+                return Target::Generated {
+                    url: file.to_string(),
+                    fragment,
+                };
+            }
+        }
+        found
+    }
+
+    fn resolve_site_absolute_in_tree(
+        &self,
+        path: &str,
+        fragment: Option<String>,
+        from: &str,
+    ) -> Target {
         let in_site = match path.strip_prefix(self.site_prefix.as_str()) {
             Some(rest)
                 if !self.site_prefix.is_empty() && (rest.is_empty() || rest.starts_with('/')) =>
@@ -270,9 +310,7 @@ impl SiteIndex {
             let Target::Missing { path: missing, .. } = &found else {
                 return found;
             };
-            // A pretty URL: `/docs/setup/` is served from `docs/setup.md`.
-            let page = format!("{}.md", missing.trim_end_matches('/'));
-            if let Some(&page) = self.content_rel(&page).and_then(|rel| self.pages.get(rel)) {
+            if let Some(page) = self.pretty_page(missing) {
                 return Target::Page { page, fragment };
             }
             site.get_or_insert(found);
@@ -280,9 +318,15 @@ impl SiteIndex {
         if !self.content_prefix.is_empty()
             && let Some(target) = normalize_in(&[], path)
         {
-            let found = self.resolve_root_relative(target, fragment);
-            if !matches!(found, Target::Missing { .. }) {
+            let found = self.resolve_root_relative(target, fragment.clone());
+            let Target::Missing { path: missing, .. } = &found else {
                 return found;
+            };
+            // The content folder served under its own name (`docs/` at
+            // `/docs/`, as prometheus.io serves its `docs/concepts/x.md` at
+            // `/docs/concepts/x/`).
+            if let Some(page) = self.pretty_page(missing) {
+                return Target::Page { page, fragment };
             }
             // Report the path under the content folder when the link names
             // one of its folders, else the repository's.
@@ -294,6 +338,15 @@ impl SiteIndex {
             }
         }
         site.unwrap_or(Target::OutsideRoot)
+    }
+
+    /// The guide a pretty URL names by its root-relative path: `docs/setup/`
+    /// or `docs/setup` is served from `docs/setup.md`.
+    fn pretty_page(&self, missing: &str) -> Option<usize> {
+        let page = format!("{}.md", missing.trim_end_matches('/'));
+        self.content_rel(&page)
+            .and_then(|rel| self.pages.get(rel))
+            .copied()
     }
 
     /// What the root-relative path `target` names.

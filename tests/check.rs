@@ -1362,3 +1362,78 @@ fn a_root_readmes_links_to_the_forges_pages_are_not_errors() {
     assert!(found.iter().all(|(s, ..)| s == "warning"), "{found:?}");
     assert_eq!(found.len(), 2, "{found:?}");
 }
+
+#[test]
+fn a_site_path_through_the_content_folders_own_name_finds_its_page() {
+    // prometheus.io serves `docs/concepts/x.md` at `/docs/concepts/x/`.
+    let site = Fixture::with(&[
+        (
+            "docs/concepts/types.md",
+            "# Types\n\n## Counter\n\nCounts.\n",
+        ),
+        (
+            "docs/concepts/model.md",
+            "# Model\n\nA [counter](/docs/concepts/types/#counter), [the types](/docs/concepts/types),\n\
+             [a gauge](/docs/concepts/types/#gauge) and [a typo](/docs/concepts/typse/).\n",
+        ),
+    ]);
+    let (code, found) = findings(&site, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [
+            f("broken-anchor", "docs/concepts/model.md", 4, 11),
+            f("broken-link", "docs/concepts/model.md", 4, 53),
+        ]
+    );
+}
+
+#[test]
+fn a_site_path_to_a_generators_static_folder_is_its_file() {
+    // Hugo serves `static/img/x.png` at `/img/x.png`; Next.js `public/…`.
+    let site = Fixture::with(&[
+        ("hugo.toml", "title = \"Docs\"\n"),
+        ("static/img/arch.png", "png"),
+        ("public/logo.svg", "svg"),
+        (
+            "content/a.md",
+            "# A\n\n![arch](/img/arch.png) ![logo](/logo.svg) ![gone](/img/gone.png)\n",
+        ),
+    ]);
+    let (_, found) = common::check_json(&site, &[]);
+    let targets: Vec<&str> = found
+        .iter()
+        .map(|f| f["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(targets, ["/img/gone.png"], "{found:?}");
+    // A `public/` that almanac wrote is its output, no static folder.
+    let site = Fixture::with(&[
+        ("public/.almanac-output", ""),
+        ("public/logo.svg", "svg"),
+        ("docs/a.md", "# A\n\n![logo](/logo.svg)\n"),
+    ]);
+    let (code, found) = findings(&site, &[]);
+    assert_eq!(
+        (code, found),
+        (1, vec![f("broken-image", "docs/a.md", 3, 9)])
+    );
+}
+
+#[test]
+fn in_a_site_whose_routes_are_code_a_missing_site_path_is_a_warning() {
+    // A Next.js site: `/community` is a route of its code.
+    let site = Fixture::with(&[
+        ("next.config.ts", "export default {};\n"),
+        (
+            "docs/a.md",
+            "# A\n\nSee [the community](/community) and [the guide](guide.md).\n",
+        ),
+    ]);
+    let (code, found) = common::check_json(&site, &[]);
+    assert_eq!(code, 1, "the relative link is still an error: {found:?}");
+    let by_target = |t: &str| found.iter().find(|f| f["target"] == t).unwrap().clone();
+    let route = by_target("/community");
+    assert_eq!(route["severity"], "warning");
+    assert!(route["hint"].as_str().unwrap().contains("next.config.ts"));
+    assert_eq!(by_target("guide.md")["severity"], "error");
+}

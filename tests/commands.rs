@@ -215,3 +215,15 @@ fn inline_commands_beside_a_link_to_another_repository_are_that_repositorys() {
         [missing(4, 67), missing(5, 13), missing(9, 71)]
     );
 }
+
+#[test]
+fn a_bare_program_the_reader_downloads_is_not_judged_unless_it_was_renamed() {
+    // "Download and extract the tarball, then:" `./prometheus`; but
+    // `./release` beside `release.sh` is the script, renamed.
+    let site = Fixture::with(&[(
+        "docs/index.md",
+        "# Install\n\n```bash\n./prometheus --config.file=prometheus.yml\n./release --dry-run\n```\n",
+    )]);
+    executable(&site, "release.sh", "#!/bin/sh\n");
+    assert_eq!(findings(&site), [missing(5, 1)]);
+}

@@ -45,6 +45,7 @@ pub fn check(
         generator_pages: &generator_pages,
         dir_listings: &Mutex::default(),
         generated_elsewhere: !super::data::foreign_keys(index.root()).is_empty(),
+        routes_in_code: routes_in_code(index.root()),
         defer_anchors: false,
         texts_held: true,
     };
@@ -116,6 +117,7 @@ pub struct Stream<'a> {
     generator: Option<&'a str>,
     mkdocs: Option<MkDocs>,
     generated_elsewhere: bool,
+    routes_in_code: Option<&'static str>,
     dir_listings: Mutex<HashMap<String, std::sync::Arc<Names>>>,
 }
 
@@ -127,6 +129,7 @@ impl<'a> Stream<'a> {
             generator,
             mkdocs: MkDocs::read(index.root()),
             generated_elsewhere: !super::data::foreign_keys(index.root()).is_empty(),
+            routes_in_code: routes_in_code(index.root()),
             dir_listings: Mutex::default(),
         }
     }
@@ -147,6 +150,7 @@ impl<'a> Stream<'a> {
             generator_pages,
             dir_listings: &self.dir_listings,
             generated_elsewhere: self.generated_elsewhere,
+            routes_in_code: self.routes_in_code,
             defer_anchors: true,
             texts_held: false,
         }
@@ -253,6 +257,9 @@ struct Pages<'a> {
     /// root): a site-absolute link may name what that site serves beyond
     /// the content (GitHub reads such a link from the repository's root).
     generated_elsewhere: bool,
+    /// The site is an application's whose routes its code makes (the
+    /// config file named): a link from the site's root may be one of them.
+    routes_in_code: Option<&'static str>,
     /// A link's `#fragment` is not looked up but handed back
     /// (`link_findings`): the pages' anchors are not all known yet (`Stream`).
     defer_anchors: bool,
@@ -588,6 +595,13 @@ impl Pages<'_> {
             .closest(name)
             .map(|n| format!("did you mean `{n}`?"));
         let f = finding(kind, format!("`{path}` does not exist"), hint, path);
+        if let Some(config) = self.routes_in_code
+            && link.target.trim_start().starts_with('/')
+        {
+            return f.severity(Severity::Warning).hint(format!(
+                "the site's pages are routes of its code (`{config}`), which almanac cannot see: a link from the site's root may be one of them"
+            ));
+        }
         if self.generated_elsewhere && another_sites_path(index, &guide.path, &link.target) {
             return f.severity(Severity::Warning).hint(
                 "a link from the site's root whose first folder is neither in the content nor in the repository may be a path of the site this page is published on; almanac cannot see it".to_string(),
@@ -755,6 +769,27 @@ fn another_sites_path(index: &SiteIndex, from: &str, target: &str) -> bool {
     !content.join(&first).exists()
         && !index.root().join(&first).exists()
         && !language.is_some_and(|l| content.join(l).join(&first).exists())
+}
+
+/// The config file of a web framework at `root` whose site's routes are
+/// made by its code (Next.js, Astro, Gatsby, Nuxt, SvelteKit, Remix), not
+/// by files almanac reads.
+fn routes_in_code(root: &std::path::Path) -> Option<&'static str> {
+    const CONFIGS: &[&str] = &[
+        "next.config.js",
+        "next.config.mjs",
+        "next.config.ts",
+        "astro.config.mjs",
+        "astro.config.js",
+        "astro.config.ts",
+        "gatsby-config.js",
+        "gatsby-config.ts",
+        "nuxt.config.ts",
+        "nuxt.config.js",
+        "svelte.config.js",
+        "remix.config.js",
+    ];
+    CONFIGS.iter().copied().find(|c| root.join(c).is_file())
 }
 
 /// What to say about a link to a repository file that is not published.

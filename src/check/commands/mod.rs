@@ -219,14 +219,22 @@ fn judged(at: &At, repo: &mut Repo, path: &Word, args: &[Word]) -> Option<Judged
     // runs nothing: it is a command with arguments, or a script.
     let inline = command.origin == CommandOrigin::Inline;
     let mention = inline && args.is_empty() && !is_script_name(&rel);
-    // Prose naming `./zola build` or `./configure` most often
-    // means a program the reader downloads or generates first:
-    // a bare name with no extension, beside the page, is not judged.
-    let bare_program = inline
-        && path
-            .text
-            .strip_prefix("./")
-            .is_some_and(|name| !name.contains(['/', '.']));
+    // `./zola build`, `./configure` or, after "download and extract the
+    // tarball", `./prometheus` most often means a program the reader
+    // downloads or generates first: a bare name with no extension is not
+    // judged, in prose or in a block. Unless a file of that name with an
+    // extension is there (`./release` for `release.sh`): a rename.
+    let bare_program = path
+        .text
+        .strip_prefix("./")
+        .filter(|name| !name.is_empty() && !name.contains(['/', '.']))
+        .is_some_and(|name| {
+            let prefix = format!("{name}.");
+            inline
+                || !super::list_dir(&repo.root.join(dir))
+                    .iter()
+                    .any(|f| f.starts_with(&prefix))
+        });
     // A missing path that a command before it may have made,
     // or that git ignores (`bin/`, `dist/`), is not judged.
     let missing_excused = mention
