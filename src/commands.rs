@@ -74,6 +74,29 @@ impl Command {
 
 const SHELL_LANGS: &[&str] = &["bash", "sh", "shell", "console", "zsh"];
 
+/// The task files a page shows in code blocks: a justfile, a Makefile, a
+/// package.json with scripts. On such a page, `just X`, `make X` or
+/// `npm run X` may run the example shown, not the repository's file (the
+/// README of `just` itself, a tutorial that writes a Makefile).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TaskExamples {
+    pub just: bool,
+    pub make: bool,
+    pub package: bool,
+}
+
+impl TaskExamples {
+    /// Notes a code block in language `lang` (lower case) holding `text`.
+    pub(crate) fn note(&mut self, lang: &str, text: &str) {
+        match lang {
+            "just" | "justfile" => self.just = true,
+            "make" | "makefile" | "mk" => self.make = true,
+            "json" | "jsonc" | "json5" if text.contains("\"scripts\"") => self.package = true,
+            _ => {}
+        }
+    }
+}
+
 /// The repository a forge URL names, as `host/owner/name` in lower case:
 /// `https://github.com/nodejs/release-keys/blob/main/README.md` and
 /// `git@github.com:nodejs/release-keys.git` are `github.com/nodejs/release-keys`.

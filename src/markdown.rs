@@ -45,6 +45,9 @@ pub struct Rendered {
     /// shortcodes): where the expanded lines come from.
     #[serde(skip)]
     pub expansion: Option<Box<crate::expansion::Expansion>>,
+    /// The task files the page shows as examples (a scan's).
+    #[serde(skip)]
+    pub task_examples: crate::commands::TaskExamples,
 }
 
 /// A full or collapsed reference link whose label is never defined. (A
@@ -336,6 +339,7 @@ fn pass_in<'t>(
             Event::End(TagEnd::CodeBlock) => {
                 let block = code.take()?;
                 if !html {
+                    out.task_examples.note(&block.lang, &block.text);
                     out.commands.extend(block_commands(
                         &block.lang,
                         &block.text,
@@ -393,7 +397,10 @@ fn pass_in<'t>(
                 }
                 Event::Code(t)
             }
-            Event::Html(h) => Event::Html(raw_html(&mut out, h, offset, &lines, rewrite)),
+            Event::Html(h) => {
+                let h = raw_heading_anchor(&mut out, &mut slugger, h, html);
+                Event::Html(raw_html(&mut out, h, offset, &lines, rewrite))
+            }
             Event::InlineHtml(h) => {
                 Event::InlineHtml(raw_html(&mut out, h, offset, &lines, rewrite))
             }
@@ -730,6 +737,84 @@ fn record_link(
 }
 
 /// Notes the anchors and links of a raw HTML fragment and rewrites its `href`/`src`.
+/// A raw HTML heading, whole in one chunk of an HTML block
+/// (`<h1 align=center><code>just</code></h1>`): GitHub gives it the anchor
+/// of its text, as it does a markdown heading, and so does almanac (an
+/// `id` on the tag when it has none, else an empty `<a id>` in it).
+fn raw_heading_anchor<'a>(
+    out: &mut Rendered,
+    slugger: &mut Slugger,
+    chunk: CowStr<'a>,
+    html: bool,
+) -> CowStr<'a> {
+    let bytes = chunk.as_bytes();
+    let Some(at) = memchr::memchr_iter(b'<', bytes).find(|&i| {
+        matches!(bytes.get(i + 1), Some(b'h' | b'H'))
+            && matches!(bytes.get(i + 2), Some(b'1'..=b'6'))
+            && matches!(bytes.get(i + 3), Some(b'>' | b' ' | b'\t' | b'\n' | b'/'))
+    }) else {
+        return chunk;
+    };
+    let level = bytes[at + 2];
+    let Some(open_end) = chunk[at..].find('>').map(|i| at + i) else {
+        return chunk;
+    };
+    let close = format!("</h{}", level as char);
+    let Some(close_at) = chunk[open_end..]
+        .to_ascii_lowercase()
+        .find(&close)
+        .map(|i| open_end + i)
+    else {
+        return chunk;
+    };
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in chunk[open_end + 1..close_at].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    if text.trim().is_empty() {
+        return chunk;
+    }
+    let id = slugger.unique(text.trim());
+    let tag = &chunk[at..=open_end];
+    let has_id = html_attrs(tag).iter().any(|(name, _)| *name == "id");
+    // In a rendering, the `id` written here is noted with the chunk's
+    // other attributes.
+    if !html {
+        out.anchors.push(id);
+        return chunk;
+    }
+    let mut with_id = String::with_capacity(chunk.len() + id.len() + 16);
+    match has_id {
+        false => {
+            with_id.push_str(&chunk[..at + 3]);
+            with_id.push_str(" id=\"");
+            with_id.push_str(&escape(&id));
+            with_id.push('"');
+            with_id.push_str(&chunk[at + 3..]);
+        }
+        true => {
+            with_id.push_str(&chunk[..=open_end]);
+            with_id.push_str("<a id=\"");
+            with_id.push_str(&escape(&id));
+            with_id.push_str("\"></a>");
+            with_id.push_str(&chunk[open_end + 1..]);
+        }
+    }
+    with_id.into()
+}
+
 fn raw_html<'a>(
     out: &mut Rendered,
     html: CowStr<'a>,
@@ -932,6 +1017,32 @@ mod tests {
     fn links_in_code_are_not_links() {
         let r = plain("`[a](b.md)`\n\n```md\n[c](d.md)\n```\n");
         assert!(r.links.is_empty(), "{:?}", r.links);
+    }
+
+    #[test]
+    fn a_raw_html_heading_has_the_anchor_of_its_text() {
+        // As the README of `just` opens, and links back to `#just`.
+        let text = "<h1 align=center><code>just</code></h1>\n\n## Just\n\n<H2 id=\"kept\">A &amp; B</H2>\n\n[top](#just)\n";
+        // The check's scan and the build's rendering see the same anchors.
+        for mut anchors in [scan(text, 0).anchors, plain(text).anchors] {
+            anchors.sort();
+            assert_eq!(anchors, ["a--b", "just", "just-1", "kept"]);
+        }
+        let html = plain(text).html;
+        assert!(
+            html.contains("<h1 id=\"just\" align=center><code>just</code></h1>"),
+            "{html}"
+        );
+        assert!(html.contains("<h2 id=\"just-1\">"), "{html}");
+        assert!(
+            html.contains("<H2 id=\"kept\"><a id=\"a--b\"></a>A &amp; B</H2>"),
+            "{html}"
+        );
+        // Not a heading: `<hr>`, `<header>`, a heading not closed in its chunk.
+        for text in ["<hr>\n", "<header>x</header>\n", "<h3>open\n\ntext\n"] {
+            assert_eq!(scan(text, 0).anchors, Vec::<String>::new(), "{text}");
+            assert_eq!(plain(text).anchors, Vec::<String>::new(), "{text}");
+        }
     }
 
     #[test]

@@ -227,3 +227,43 @@ fn a_bare_program_the_reader_downloads_is_not_judged_unless_it_was_renamed() {
     executable(&site, "release.sh", "#!/bin/sh\n");
     assert_eq!(findings(&site), [missing(5, 1)]);
 }
+
+#[test]
+fn a_task_of_a_page_that_shows_its_own_example_file_is_not_judged() {
+    // As `just`'s README: it writes justfiles, then runs their recipes.
+    let site = Fixture::with(&[
+        ("justfile", "test:\n    cargo test\n"),
+        ("Makefile", "all:\n\ttrue\n"),
+        (
+            "docs/just.md",
+            "# Recipes\n\n```just\nbuild:\n    cc main.c\n```\n\n```console\n$ just build\n$ just test-all\n```\n",
+        ),
+        (
+            "docs/make.md",
+            "# Make\n\n```makefile\nhello:\n\techo hi\n```\n\n```sh\nmake hello\n```\n",
+        ),
+        (
+            "docs/plain.md",
+            "# Plain\n\n```sh\njust test-all\nmake hello\n```\n",
+        ),
+    ]);
+    let found: Vec<(String, String, u64)> = common::check_json(&site, &[])
+        .1
+        .iter()
+        .map(|f| {
+            (
+                f["kind"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let task = |line| {
+        (
+            "unknown-task".to_string(),
+            "docs/plain.md".to_string(),
+            line,
+        )
+    };
+    assert_eq!(found, [task(4), task(5)]);
+}

@@ -298,6 +298,7 @@ fn find_in_guides(
         findings.extend(relocate(commands::check(
             &guide.file,
             &page.commands,
+            page.task_examples,
             &mut repo,
         )?));
         findings.extend(data::check_guide(

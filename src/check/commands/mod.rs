@@ -29,6 +29,7 @@ use tasks::{Listing, build_file, just_recipes, make_targets, package_scripts, ta
 pub fn check(
     file: &str,
     commands: &[Command],
+    examples: crate::commands::TaskExamples,
     repo: &mut Repo,
 ) -> crate::error::Result<Vec<Finding>> {
     let mut findings = Vec::new();
@@ -66,6 +67,10 @@ pub fn check(
                 Invocation::Script { path, args, direct } => {
                     check_script(&at, repo, path, args, direct, &mut findings)
                 }
+                // The page shows such a file: the task may be the example's.
+                Invocation::Package { .. } if examples.package => {}
+                Invocation::Make { .. } if examples.make => {}
+                Invocation::Just { .. } if examples.just => {}
                 Invocation::Package {
                     script,
                     dir: prefix,
