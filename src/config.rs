@@ -427,6 +427,7 @@ impl Config {
             nav,
             exclude,
             not_pages: Vec::new(),
+            served_in_folders: !matches!(yaml.get("use_directory_urls"), Some(Value::Bool(false))),
         });
     }
 
@@ -458,6 +459,7 @@ impl Config {
             nav: summary.as_deref().map(summary_nav).unwrap_or_default(),
             exclude: Vec::new(),
             not_pages: vec!["SUMMARY.md".into()],
+            served_in_folders: false,
         });
     }
 
@@ -555,6 +557,10 @@ pub struct Adopted {
     /// Content-relative files that are the generator's own, not pages
     /// (mdBook's `SUMMARY.md`).
     pub not_pages: Vec<String>,
+    /// Each page is served as a folder (MkDocs' `use_directory_urls`, its
+    /// default): `a.md` at `a/`, where the links it leaves as written
+    /// (raw HTML, paths not to a `.md` file) are read from.
+    pub served_in_folders: bool,
 }
 
 /// One entry of an adopted navigation: a page, a section of entries, or both.

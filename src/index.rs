@@ -131,6 +131,9 @@ pub struct SiteIndex {
     /// Whether linked repository files are copied into the site (no
     /// `repo_url` to link to instead).
     copies_repo_files: bool,
+    /// The adopted generator serves each page as a folder (MkDocs'
+    /// `use_directory_urls`): see `resolve_served`.
+    served_in_folders: bool,
     /// What git tracks (`None`: not a repository), read when a link first
     /// names a repository file to copy.
     tracked: std::sync::OnceLock<Option<std::collections::HashSet<String>>>,
@@ -155,6 +158,11 @@ impl SiteIndex {
             unknown_dirs: Vec::new(),
             site_prefix: site_prefix(project.config.base_url.as_deref()),
             copies_repo_files: project.config.repo_url.is_none(),
+            served_in_folders: project
+                .config
+                .adopted
+                .as_ref()
+                .is_some_and(|a| a.served_in_folders),
             tracked: std::sync::OnceLock::new(),
             real_root: std::sync::OnceLock::new(),
         };
@@ -340,9 +348,35 @@ impl SiteIndex {
         site.unwrap_or(Target::OutsideRoot)
     }
 
+    /// Where a link that `resolve` found nothing at leads on the site of
+    /// the adopted generator when it serves each page as a folder (MkDocs:
+    /// `a.md` at `a/`): a link it leaves as written (`as_written`: raw
+    /// HTML, or a page's URL rather than a file's) is read from that
+    /// folder, and `../b` or `b/` is the page of `b.md` (httpx's
+    /// `[…](../advanced/transports)`).
+    pub(crate) fn resolve_served(
+        &self,
+        from: &str,
+        dest: &str,
+        as_written: bool,
+    ) -> Option<Target> {
+        if !self.served_in_folders || !as_written {
+            return None;
+        }
+        let served = served_as(from).unwrap_or_else(|| from.to_string());
+        let there = match self.resolve(&served, dest) {
+            Target::Missing { path, fragment } => Target::Page {
+                page: self.pretty_page(&path)?,
+                fragment,
+            },
+            there => there,
+        };
+        (!matches!(there, Target::Missing { .. } | Target::OutsideRoot)).then_some(there)
+    }
+
     /// The guide a pretty URL names by its root-relative path: `docs/setup/`
     /// or `docs/setup` is served from `docs/setup.md`.
-    fn pretty_page(&self, missing: &str) -> Option<usize> {
+    pub(crate) fn pretty_page(&self, missing: &str) -> Option<usize> {
         let page = format!("{}.md", missing.trim_end_matches('/'));
         self.content_rel(&page)
             .and_then(|rel| self.pages.get(rel))
@@ -892,4 +926,27 @@ mod tests {
         assert!(!has_scheme("a.md"));
         assert!(!has_scheme("./c:d.md"));
     }
+}
+
+/// Where MkDocs serves the page of the content-relative `path` when pages
+/// are folders: `a/b.md` at `a/b/` (as if `a/b/index.md`); `None` for an
+/// index or README, served at its own folder.
+pub(crate) fn served_as(path: &str) -> Option<String> {
+    let name = file_name(path);
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    if stem.eq_ignore_ascii_case("index") || stem.eq_ignore_ascii_case("readme") {
+        return None;
+    }
+    Some(match parent(path) {
+        "" => format!("{stem}/index.md"),
+        dir => format!("{dir}/{stem}/index.md"),
+    })
+}
+
+/// Whether a link's path (before any `#` or `?`) is a page's URL as a site
+/// serves it, not a file's: it ends in `/`, or its last part has no
+/// extension (`../advanced/transports`, `setup/`).
+pub(crate) fn is_page_url(dest: &str) -> bool {
+    let path = dest.split(['#', '?']).next().unwrap_or_default();
+    !path.is_empty() && (path.ends_with('/') || !file_name(path).contains('.'))
 }

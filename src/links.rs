@@ -18,7 +18,15 @@ pub(crate) fn rewrite_link(
     dest: &str,
     blob_base: Option<&str>,
 ) -> (Option<String>, Option<Target>) {
-    let target = index.resolve(&guide.path, dest);
+    let target = match index.resolve(&guide.path, dest) {
+        Target::Missing { .. }
+            if let Some(served) =
+                index.resolve_served(&guide.path, dest, crate::index::is_page_url(dest)) =>
+        {
+            served
+        }
+        target => target,
+    };
     (href_for(index, from, &target, blob_base), Some(target))
 }
 

@@ -348,8 +348,27 @@ pub fn build(paths: &Paths, options: &BuildOptions) -> Result<BuildReport> {
         .unwrap_or_else(|| "v{version}".to_string());
     let tags = release_tags(&repo, &pattern, wanted.keep)?;
     if tags.is_empty() {
+        // The pattern the repository's own tags follow, if a common one.
+        let instead = [
+            "v{version}",
+            "{version}",
+            "release-{version}",
+            "release/v{version}",
+        ]
+        .into_iter()
+        .filter(|p| *p != pattern)
+        .find_map(|p| {
+            let found = release_tags(&repo, p, 1).ok()?;
+            found.first().map(|t| (p, t.tag.clone()))
+        });
+        let hint = match instead {
+            Some((p, tag)) => format!(
+                " (tags here are named like `{tag}`: set `tags: \"{p}\"` under `versions:`)"
+            ),
+            None => String::new(),
+        };
         warnings.push(format!(
-            "`versions:`: no final release tag matches `{pattern}`: only the working tree is built"
+            "`versions:`: no final release tag matches `{pattern}`: only the working tree is built{hint}"
         ));
         return plain(paths, options, warnings);
     }

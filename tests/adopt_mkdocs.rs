@@ -369,3 +369,38 @@ fn docusaurus_admonitions_tabs_and_imports_render() {
     // The site is named as docusaurus.config.js names it.
     assert!(html.contains("<title>Install · Widget</title>"), "{html}");
 }
+
+#[test]
+fn a_link_to_a_pages_url_is_read_from_the_folder_mkdocs_serves_the_page_at() {
+    // httpx's docs: `async.md` is served at `async/`, so
+    // `../advanced/transports` is `advanced/transports.md`'s page.
+    let site = Fixture::with(&[
+        ("mkdocs.yml", "site_name: HTTPX\n"),
+        (
+            "docs/async.md",
+            "# Async\n\nSee [the transport](../advanced/transports#asgitransport),\n\
+             [a typo](../advanced/transportz) and [a file](../advanced/transports.txt).\n",
+        ),
+        (
+            "docs/advanced/transports.md",
+            "# Transports\n\n## ASGITransport\n\nText.\n",
+        ),
+    ]);
+    let (_, found) = common::check_json(&site, &[]);
+    let targets: Vec<&str> = found
+        .iter()
+        .map(|f| f["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        targets,
+        ["../advanced/transportz", "../advanced/transports.txt"],
+        "{found:?}"
+    );
+    // almanac's own site links the page where it writes it.
+    site.run(&["build"]);
+    let html = site.read("public/async.html");
+    assert!(
+        html.contains("href=\"advanced/transports.html#asgitransport\""),
+        "{html}"
+    );
+}

@@ -367,17 +367,15 @@ impl Pages<'_> {
             Some(target) => std::borrow::Cow::Borrowed(target),
             None => std::borrow::Cow::Owned(index.resolve(&guide.path, &link.target)),
         };
-        // MkDocs serves `a.md` at `a/` and leaves raw HTML as written,
-        // so its paths may be relative to that folder.
-        if let Some(served) = self
-            .mkdocs
-            .filter(|m| m.directory_urls)
-            .filter(|_| matches!(link.kind, LinkKind::HtmlLink | LinkKind::HtmlImage))
-            .filter(|_| matches!(resolved.as_ref(), Target::Missing { .. }))
-            .and_then(|_| served_as(&guide.path))
-        {
-            let there = index.resolve(&served, &link.target);
-            if !matches!(there, Target::Missing { .. } | Target::OutsideRoot) {
+        // MkDocs serves `a.md` at `a/`, where the browser reads the links
+        // it leaves as written: raw HTML, and a page's URL that names no
+        // file (a markdown link to a file is the file's, as MkDocs reads it).
+        if matches!(resolved.as_ref(), Target::Missing { .. }) {
+            let as_written = match link.kind {
+                LinkKind::HtmlLink | LinkKind::HtmlImage => true,
+                _ => crate::index::is_page_url(&link.target),
+            };
+            if let Some(there) = index.resolve_served(&guide.path, &link.target, as_written) {
                 resolved = std::borrow::Cow::Owned(there);
             }
         }
@@ -694,17 +692,6 @@ fn made_from_page_text(fragment: &str, text: &str) -> bool {
 /// The path of a page one folder deeper than `path` (`setup/a.md` is served
 /// at `setup/a/`), where MkDocs' raw HTML paths start; `None` for an index
 /// page, served at its own folder.
-fn served_as(path: &str) -> Option<String> {
-    let name = file_name(path);
-    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-    if stem.eq_ignore_ascii_case("index") || stem.eq_ignore_ascii_case("readme") {
-        return None;
-    }
-    Some(match parent(path) {
-        "" => format!("{stem}/index.md"),
-        dir => format!("{dir}/{stem}/index.md"),
-    })
-}
 
 /// The anchor of `anchors` that `fragment` names when letter case is
 /// ignored, as GitHub matches fragments, if there is exactly one.

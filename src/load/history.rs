@@ -658,10 +658,23 @@ pub fn version_from_tag(pattern: &str, tag: &str) -> Option<String> {
         .then(|| version.to_string())
 }
 
-/// Whether `version` is a pre-release (SemVer §9: a `-` after the core,
-/// before any `+build`).
+/// Whether `version` is a pre-release: SemVer's (§9: a `-` after the
+/// core, before any `+build`), or PEP 440's and others' with no `-`
+/// (`1.0.0b1`, `2.1rc1`, `1.0.0.beta0`, `3.0.dev2`), as Python projects
+/// tag them.
 pub fn is_prerelease(version: &str) -> bool {
-    version.split('+').next().unwrap_or(version).contains('-')
+    let version = version.split('+').next().unwrap_or(version);
+    version.contains('-')
+        || version.split('.').any(|part| {
+            let word = part
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .trim_end_matches(|c: char| c.is_ascii_digit())
+                .to_ascii_lowercase();
+            matches!(
+                word.as_str(),
+                "a" | "b" | "c" | "rc" | "alpha" | "beta" | "pre" | "preview" | "dev"
+            )
+        })
 }
 
 /// The numeric core of a version (`1.4.0-rc.1` → `[1, 4, 0]`).
@@ -1003,5 +1016,20 @@ mod tests {
             ]
         );
         assert!(is_prerelease("2.0.0-rc.1") && !is_prerelease("2.0.0+build-7"));
+        // Without a hyphen, as Python projects tag them (httpx's
+        // `1.0.0.beta0`); finals have numbers only, whatever their count.
+        for pre in [
+            "1.0.0b1",
+            "2.1rc1",
+            "1.0.0.beta0",
+            "3.0.dev2",
+            "1.0a1",
+            "4.0.0.RC2",
+        ] {
+            assert!(is_prerelease(pre), "{pre}");
+        }
+        for last in ["0.28.1", "2024.10", "1.2.3.4", "10.0.0+b.1", "1.0.0+rc"] {
+            assert!(!is_prerelease(last), "{last}");
+        }
     }
 }
