@@ -744,6 +744,29 @@ const PATH_SAFE: [bool; 256] = {
     safe
 };
 
+/// Where MkDocs serves the page of the content-relative `path` when pages
+/// are folders: `a/b.md` at `a/b/` (as if `a/b/index.md`); `None` for an
+/// index or README, served at its own folder.
+pub(crate) fn served_as(path: &str) -> Option<String> {
+    let name = file_name(path);
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    if stem.eq_ignore_ascii_case("index") || stem.eq_ignore_ascii_case("readme") {
+        return None;
+    }
+    Some(match parent(path) {
+        "" => format!("{stem}/index.md"),
+        dir => format!("{dir}/{stem}/index.md"),
+    })
+}
+
+/// Whether a link's path (before any `#` or `?`) is a page's URL as a site
+/// serves it, not a file's: it ends in `/`, or its last part has no
+/// extension (`../advanced/transports`, `setup/`).
+pub(crate) fn is_page_url(dest: &str) -> bool {
+    let path = dest.split(['#', '?']).next().unwrap_or_default();
+    !path.is_empty() && (path.ends_with('/') || !file_name(path).contains('.'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -926,27 +949,4 @@ mod tests {
         assert!(!has_scheme("a.md"));
         assert!(!has_scheme("./c:d.md"));
     }
-}
-
-/// Where MkDocs serves the page of the content-relative `path` when pages
-/// are folders: `a/b.md` at `a/b/` (as if `a/b/index.md`); `None` for an
-/// index or README, served at its own folder.
-pub(crate) fn served_as(path: &str) -> Option<String> {
-    let name = file_name(path);
-    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-    if stem.eq_ignore_ascii_case("index") || stem.eq_ignore_ascii_case("readme") {
-        return None;
-    }
-    Some(match parent(path) {
-        "" => format!("{stem}/index.md"),
-        dir => format!("{dir}/{stem}/index.md"),
-    })
-}
-
-/// Whether a link's path (before any `#` or `?`) is a page's URL as a site
-/// serves it, not a file's: it ends in `/`, or its last part has no
-/// extension (`../advanced/transports`, `setup/`).
-pub(crate) fn is_page_url(dest: &str) -> bool {
-    let path = dest.split(['#', '?']).next().unwrap_or_default();
-    !path.is_empty() && (path.ends_with('/') || !file_name(path).contains('.'))
 }

@@ -689,10 +689,6 @@ fn made_from_page_text(fragment: &str, text: &str) -> bool {
         })
 }
 
-/// The path of a page one folder deeper than `path` (`setup/a.md` is served
-/// at `setup/a/`), where MkDocs' raw HTML paths start; `None` for an index
-/// page, served at its own folder.
-
 /// The anchor of `anchors` that `fragment` names when letter case is
 /// ignored, as GitHub matches fragments, if there is exactly one.
 fn same_but_case<'a>(fragment: &str, anchors: &Anchors<'a>) -> Option<&'a str> {
