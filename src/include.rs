@@ -272,6 +272,18 @@ impl Expander {
         self.push(&buf);
     }
 
+    /// Whether the site has its own template for the Hugo shortcode `name`.
+    fn own_shortcode(&self, name: &str) -> bool {
+        ["layouts/_shortcodes", "layouts/shortcodes"]
+            .iter()
+            .any(|dir| {
+                self.project
+                    .join(dir)
+                    .join(format!("{name}.html"))
+                    .is_file()
+            })
+    }
+
     /// One Hugo tag's inside (`name args`, `/name`, `/* escaped */`).
     fn shortcode(&mut self, inner: &str, open: char, buf: &mut String) {
         if let Some(escaped) = inner.strip_prefix("/*").and_then(|i| i.strip_suffix("*/")) {
@@ -294,7 +306,10 @@ impl Expander {
                     buf.push_str(path);
                 }
             }
-            "figure" | "img" | "imgproc" if get("src").is_some() => {
+            // An image shortcode of the site's own (`layouts/_shortcodes/img.html`)
+            // may read `src` anywhere (`resources.Get` reads `assets/`):
+            // left to it, not checked as a path beside the page.
+            "figure" | "img" | "imgproc" if get("src").is_some() && !self.own_shortcode(name) => {
                 let src = get("src").unwrap_or_default();
                 let alt = get("alt").or(get("caption")).or(get("title")).unwrap_or("");
                 let alt: String = alt

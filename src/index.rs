@@ -134,6 +134,10 @@ pub struct SiteIndex {
     /// The adopted generator serves each page as a folder (MkDocs'
     /// `use_directory_urls`): see `resolve_served`.
     served_in_folders: bool,
+    /// Hugo lowercases the URLs of pages (`Translate.md` at `translate/`):
+    /// each page's content-relative path in lower case, made when first
+    /// needed.
+    lowercase_pages: Option<std::sync::OnceLock<HashMap<String, usize>>>,
     /// What git tracks (`None`: not a repository), read when a link first
     /// names a repository file to copy.
     tracked: std::sync::OnceLock<Option<std::collections::HashSet<String>>>,
@@ -163,6 +167,8 @@ impl SiteIndex {
                 .adopted
                 .as_ref()
                 .is_some_and(|a| a.served_in_folders),
+            lowercase_pages: (project.config.generator == Some("Hugo"))
+                .then(std::sync::OnceLock::new),
             tracked: std::sync::OnceLock::new(),
             real_root: std::sync::OnceLock::new(),
         };
@@ -256,6 +262,9 @@ impl SiteIndex {
         if !matches!(found, Target::Missing { .. } | Target::OutsideRoot) {
             return found;
         }
+        if let Some(page) = self.page_ignoring_case(path, from) {
+            return Target::Page { page, fragment };
+        }
         // A file a site generator serves from its static folder at the
         // site's root: `static/` (Hugo, Docusaurus, Zola, SvelteKit),
         // `public/` (Next.js, Astro, Nuxt, Vite; VitePress's in the docs
@@ -272,6 +281,8 @@ impl SiteIndex {
             .chain([
                 format!("{content}/.vitepress/public"),
                 format!("{content}/.vuepress/public"),
+                // Docusaurus set up in a folder of its own beside the docs.
+                "website/static".to_string(),
             ]);
         for dir in statics {
             let dir = self.root.join(dir.trim_start_matches('/'));
@@ -372,6 +383,45 @@ impl SiteIndex {
             there => there,
         };
         (!matches!(there, Target::Missing { .. } | Target::OutsideRoot)).then_some(there)
+    }
+
+    /// In a Hugo site, which lowercases its pages' URLs, the guide the
+    /// site-absolute `path` names whatever the case of its file
+    /// (`/functions/lang/translate/` for `functions/lang/Translate.md`), in
+    /// the page's language folder or the default one.
+    fn page_ignoring_case(&self, path: &str, from: &str) -> Option<usize> {
+        let pages = self.lowercase_pages.as_ref()?.get_or_init(|| {
+            self.pages
+                .iter()
+                .map(|(p, &i)| (p.to_lowercase(), i))
+                .collect()
+        });
+        let path = path.trim_start_matches('/');
+        let path = match path.strip_prefix(self.site_prefix.trim_start_matches('/')) {
+            Some(rest) if !self.site_prefix.is_empty() => rest.trim_start_matches('/'),
+            _ => path,
+        };
+        let wanted = path.trim_end_matches('/').to_lowercase();
+        let language = language_of(from);
+        let folders = std::iter::once("")
+            .chain(language)
+            .chain(language.filter(|l| *l != "en").map(|_| "en"));
+        for folder in folders {
+            let base = match folder {
+                "" => wanted.clone(),
+                l => format!("{l}/{wanted}"),
+            };
+            for key in [
+                format!("{base}.md"),
+                format!("{base}/_index.md"),
+                format!("{base}/index.md"),
+            ] {
+                if let Some(&page) = pages.get(&key) {
+                    return Some(page);
+                }
+            }
+        }
+        None
     }
 
     /// The guide a pretty URL names by its root-relative path: `docs/setup/`

@@ -231,6 +231,8 @@ fn pass_in<'t>(
     // A scan's open paragraphs, list items and table cells: where their
     // commands start, and the forge repository one of their links names.
     let mut blocks: Vec<(usize, Option<String>)> = Vec::new();
+    // Inside an image's alt text, where a link is text, not a link.
+    let mut in_image = 0usize;
     let mut step = |event: Event<'t>, range: std::ops::Range<usize>| -> Option<Event<'t>> {
         let offset = source_offset(range.start);
         let event = match event {
@@ -288,8 +290,14 @@ fn pass_in<'t>(
                 link_type: LinkType::Email,
                 ..
             }) => email,
+            Event::Start(tag @ Tag::Link { .. }) if in_image > 0 => Event::Start(tag),
+            Event::End(TagEnd::Image) => {
+                in_image = in_image.saturating_sub(1);
+                event
+            }
             Event::Start(mut tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 let kind = if matches!(tag, Tag::Image { .. }) {
+                    in_image += 1;
                     LinkKind::Image
                 } else {
                     LinkKind::Link

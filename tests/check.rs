@@ -1437,3 +1437,97 @@ fn in_a_site_whose_routes_are_code_a_missing_site_path_is_a_warning() {
     assert!(route["hint"].as_str().unwrap().contains("next.config.ts"));
     assert_eq!(by_target("guide.md")["severity"], "error");
 }
+
+/// (severity, target) of each finding of `check` in `site`.
+fn severities(site: &Fixture) -> Vec<(String, String)> {
+    common::check_json(site, &[])
+        .1
+        .iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap().to_string(),
+                f["target"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn said(severity: &str, target: &str) -> (String, String) {
+    (severity.to_string(), target.to_string())
+}
+
+#[test]
+fn a_link_to_a_file_git_ignores_is_a_warning_a_build_makes_it() {
+    // uv's docs link its generated CLI reference, which `.gitignore` lists.
+    let site = Fixture::with(&[
+        (".gitignore", "/docs/reference/cli.md\n"),
+        (
+            "docs/index.md",
+            "# Home\n\nSee [the CLI](reference/cli.md#uv-run) and [gone](reference/gone.md).\n",
+        ),
+    ]);
+    common::Git::init(&site);
+    assert_eq!(
+        severities(&site),
+        [
+            said("warning", "reference/cli.md#uv-run"),
+            said("error", "reference/gone.md")
+        ]
+    );
+}
+
+#[test]
+fn a_link_in_an_images_alt_text_is_text() {
+    let site = Fixture::with(&[(
+        "docs/index.md",
+        "# Home\n\n![a logo [url](missing.md) here](https://example.com/logo.png) [real](gone.md)\n",
+    )]);
+    assert_eq!(severities(&site), [said("error", "gone.md")]);
+}
+
+#[test]
+fn hugo_links_are_judged_as_hugo_serves_them() {
+    let site = Fixture::with(&[
+        ("hugo.toml", "title = \"Docs\"\n"),
+        ("content/en/functions/lang/Translate.md", "# Translate\n"),
+        (
+            "content/en/functions/images/Fit.md",
+            "# Fit\n\n{{< img src=\"images/x.jpg\" >}}\n",
+        ),
+        (
+            "layouts/_shortcodes/img.html",
+            "{{ resources.Get (.Get \"src\") }}\n",
+        ),
+        ("assets/images/x.jpg", "jpg"),
+        (
+            "content/en/guide.md",
+            "# Guide\n\n[Lowercased](/functions/lang/translate/) and [missing](/functions/lang/gone/).\n",
+        ),
+    ]);
+    // Hugo lowercases URLs; the site's own `img` shortcode reads `assets/`.
+    assert_eq!(severities(&site), [said("error", "/functions/lang/gone/")]);
+    // A render hook makes each link's URL: what it cannot resolve is a warning.
+    site.write(
+        "layouts/_markup/render-link.html",
+        "<a href=\"{{ .Destination }}\">\n",
+    );
+    site.write(
+        "content/en/glossary.md",
+        "# Glossary\n\nA [glob pattern](g).\n",
+    );
+    let found = severities(&site);
+    assert!(found.iter().all(|(s, _)| s == "warning"), "{found:?}");
+    assert!(found.contains(&said("warning", "g")), "{found:?}");
+}
+
+#[test]
+fn docusaurus_beside_the_docs_serves_its_static_folder() {
+    let site = Fixture::with(&[
+        ("website/docusaurus.config.js", "module.exports = {};\n"),
+        ("website/static/img/a.png", "png"),
+        ("docs/x.md", "# X\n\n![d](/img/a.png) ![gone](/img/b.png)\n"),
+    ]);
+    let found = severities(&site);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].1, "/img/b.png");
+}

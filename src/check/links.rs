@@ -44,8 +44,10 @@ pub fn check(
         mkdocs: mkdocs.as_ref(),
         generator_pages: &generator_pages,
         dir_listings: &Mutex::default(),
+        ignores: &Mutex::default(),
         generated_elsewhere: !super::data::foreign_keys(index.root()).is_empty(),
         routes_in_code: routes_in_code(index.root()),
+        hooks: render_hooks(index.root()),
         defer_anchors: false,
         texts_held: true,
     };
@@ -118,7 +120,9 @@ pub struct Stream<'a> {
     mkdocs: Option<MkDocs>,
     generated_elsewhere: bool,
     routes_in_code: Option<&'static str>,
+    hooks: Hooks,
     dir_listings: Mutex<HashMap<String, std::sync::Arc<Names>>>,
+    ignores: Mutex<Option<crate::load::history::Ignores>>,
 }
 
 impl<'a> Stream<'a> {
@@ -130,7 +134,9 @@ impl<'a> Stream<'a> {
             mkdocs: MkDocs::read(index.root()),
             generated_elsewhere: !super::data::foreign_keys(index.root()).is_empty(),
             routes_in_code: routes_in_code(index.root()),
+            hooks: render_hooks(index.root()),
             dir_listings: Mutex::default(),
+            ignores: Mutex::default(),
         }
     }
 
@@ -149,8 +155,10 @@ impl<'a> Stream<'a> {
             mkdocs: self.mkdocs.as_ref(),
             generator_pages,
             dir_listings: &self.dir_listings,
+            ignores: &self.ignores,
             generated_elsewhere: self.generated_elsewhere,
             routes_in_code: self.routes_in_code,
+            hooks: self.hooks,
             defer_anchors: true,
             texts_held: false,
         }
@@ -228,7 +236,12 @@ impl<'a> Stream<'a> {
                                 column,
                                 resolved: None,
                             };
-                            pages.missing_anchor(g, &link, page, &fragment)
+                            pages
+                                .missing_anchor(g, &link, page, &fragment)
+                                .map(|mut f| {
+                                    pages.hooks.judge(&link, &mut f);
+                                    f
+                                })
                         }
                     })
                     .collect()
@@ -253,6 +266,9 @@ struct Pages<'a> {
     generator_pages: &'a [GeneratorPage],
     /// Folder listings for "did you mean" hints, read once per folder.
     dir_listings: &'a Mutex<HashMap<String, std::sync::Arc<Names>>>,
+    /// The repository's ignore rules, opened when a link first names a
+    /// missing file.
+    ignores: &'a Mutex<Option<crate::load::history::Ignores>>,
     /// The docs are built by another generator (its config file is at the
     /// root): a site-absolute link may name what that site serves beyond
     /// the content (GitHub reads such a link from the repository's root).
@@ -260,6 +276,9 @@ struct Pages<'a> {
     /// The site is an application's whose routes its code makes (the
     /// config file named): a link from the site's root may be one of them.
     routes_in_code: Option<&'static str>,
+    /// Hugo's render hooks of the project, which make links' and images'
+    /// URLs in code.
+    hooks: Hooks,
     /// A link's `#fragment` is not looked up but handed back
     /// (`link_findings`): the pages' anchors are not all known yet (`Stream`).
     defer_anchors: bool,
@@ -346,6 +365,20 @@ impl Pages<'_> {
     /// page and `#fragment` to look for instead of looking (no finding
     /// then).
     fn link_findings(
+        &self,
+        g: usize,
+        link: &Link,
+        findings: &mut Vec<Finding>,
+    ) -> Option<(usize, String)> {
+        let before = findings.len();
+        let deferred = self.link_findings_as_written(g, link, findings);
+        for f in &mut findings[before..] {
+            self.hooks.judge(link, f);
+        }
+        deferred
+    }
+
+    fn link_findings_as_written(
         &self,
         g: usize,
         link: &Link,
@@ -593,6 +626,20 @@ impl Pages<'_> {
             .closest(name)
             .map(|n| format!("did you mean `{n}`?"));
         let f = finding(kind, format!("`{path}` does not exist"), hint, path);
+        // A file git ignores is one a build makes (uv's generated CLI
+        // reference, `docs/reference/cli.md`): it exists where the docs are
+        // built.
+        let ignored = {
+            let mut ignores = self.ignores.lock().unwrap_or_else(|e| e.into_inner());
+            ignores
+                .get_or_insert_with(|| crate::load::history::Ignores::open(index.root()))
+                .ignored(path.trim_end_matches('/'))
+        };
+        if ignored {
+            return f.severity(Severity::Warning).hint(
+                "git ignores this path, so a build makes the file: almanac cannot check it unless it is made before `almanac check`".to_string(),
+            );
+        }
         if let Some(config) = self.routes_in_code
             && link.target.trim_start().starts_with('/')
         {
@@ -752,6 +799,53 @@ fn another_sites_path(index: &SiteIndex, from: &str, target: &str) -> bool {
     !content.join(&first).exists()
         && !index.root().join(&first).exists()
         && !language.is_some_and(|l| content.join(l).join(&first).exists())
+}
+
+/// Hugo's render hooks for links and images: templates that make each
+/// one's URL (a glossary link `[glob](g)`, a page found by `GetPage`), so
+/// where it leads is theirs to say.
+#[derive(Debug, Clone, Copy, Default)]
+struct Hooks {
+    link: Option<&'static str>,
+    image: Option<&'static str>,
+}
+
+fn render_hooks(root: &std::path::Path) -> Hooks {
+    let find = |name: &str| -> Option<&'static str> {
+        const LINK: &[&str] = &[
+            "layouts/_markup/render-link.html",
+            "layouts/_default/_markup/render-link.html",
+        ];
+        const IMAGE: &[&str] = &[
+            "layouts/_markup/render-image.html",
+            "layouts/_default/_markup/render-image.html",
+        ];
+        let list = if name == "link" { LINK } else { IMAGE };
+        list.iter().copied().find(|f| root.join(f).is_file())
+    };
+    Hooks {
+        link: find("link"),
+        image: find("image"),
+    }
+}
+
+impl Hooks {
+    /// `f`, about a markdown link or image: a warning where a render hook
+    /// makes its URL, since almanac cannot run the hook.
+    fn judge(&self, link: &Link, f: &mut Finding) {
+        let hook = match link.kind {
+            LinkKind::Link => self.link,
+            LinkKind::Image => self.image,
+            _ => None,
+        };
+        if let Some(hook) = hook
+            && f.severity == Severity::Error
+        {
+            *f = f.clone().severity(Severity::Warning).hint(format!(
+                "`{hook}` renders this link: it may lead elsewhere than the path written, which almanac cannot see"
+            ));
+        }
+    }
 }
 
 /// The config file of a web framework at `root` whose site's routes are
