@@ -134,6 +134,14 @@ pub struct SiteIndex {
     /// The adopted generator serves each page as a folder (MkDocs'
     /// `use_directory_urls`): see `resolve_served`.
     served_in_folders: bool,
+    /// A Docusaurus site (its config at the root, or in `website/` beside
+    /// the docs): see `resolve_served`.
+    docusaurus: bool,
+    /// In a Docusaurus site, each page's URL as Docusaurus makes it, from
+    /// its folder and its `slug`, `id` or file name without a number
+    /// prefix (`faq/OrganizingState.md` with `id: organizing-state` is
+    /// `faq/organizing-state`), content-relative.
+    docusaurus_urls: HashMap<String, usize>,
     /// Hugo lowercases the URLs of pages (`Translate.md` at `translate/`):
     /// each page's content-relative path in lower case, made when first
     /// needed.
@@ -167,6 +175,14 @@ impl SiteIndex {
                 .adopted
                 .as_ref()
                 .is_some_and(|a| a.served_in_folders),
+            docusaurus: project.config.generator == Some("Docusaurus")
+                || ["js", "ts", "mjs"].iter().any(|ext| {
+                    project
+                        .root
+                        .join(format!("website/docusaurus.config.{ext}"))
+                        .is_file()
+                }),
+            docusaurus_urls: HashMap::default(),
             lowercase_pages: (project.config.generator == Some("Hugo"))
                 .then(std::sync::OnceLock::new),
             tracked: std::sync::OnceLock::new(),
@@ -188,6 +204,13 @@ impl SiteIndex {
             if guide.is_index() {
                 index.dirs.insert(guide.dir().to_string(), Some(i));
             }
+        }
+        if index.docusaurus {
+            index.docusaurus_urls = guides
+                .iter()
+                .enumerate()
+                .map(|(i, g)| (docusaurus_url(g), i))
+                .collect();
         }
         index
     }
@@ -365,12 +388,34 @@ impl SiteIndex {
     /// HTML, or a page's URL rather than a file's) is read from that
     /// folder, and `../b` or `b/` is the page of `b.md` (httpx's
     /// `[…](../advanced/transports)`).
+    ///
+    /// Docusaurus serves `dir/b.md` at `dir/b`, so a page's URL there is
+    /// read from the file's own folder (`./essentials/part-1-overview`), and
+    /// a `.md` path not beside the file is tried from the docs' root next,
+    /// as Docusaurus tries it (redux's `[…](api/Store.md)` from any folder).
     pub(crate) fn resolve_served(
         &self,
         from: &str,
         dest: &str,
         as_written: bool,
     ) -> Option<Target> {
+        if self.docusaurus {
+            let there = match self.resolve(from, dest) {
+                Target::Missing { path, fragment } if is_page_url(dest) => Target::Page {
+                    page: self.pretty_page(&path).or_else(|| {
+                        let url = self.content_rel(&path)?.trim_end_matches('/');
+                        self.docusaurus_urls.get(url).copied()
+                    })?,
+                    fragment,
+                },
+                Target::Missing { .. } if is_md_path(dest) && !dest.starts_with('/') => {
+                    self.resolve("", dest)
+                }
+                there => there,
+            };
+            return (!matches!(there, Target::Missing { .. } | Target::OutsideRoot))
+                .then_some(there);
+        }
         if !self.served_in_folders || !as_written {
             return None;
         }
@@ -815,6 +860,44 @@ pub(crate) fn served_as(path: &str) -> Option<String> {
 pub(crate) fn is_page_url(dest: &str) -> bool {
     let path = dest.split(['#', '?']).next().unwrap_or_default();
     !path.is_empty() && (path.ends_with('/') || !file_name(path).contains('.'))
+}
+
+/// Whether a link's path (before any `#` or `?`) names a `.md` file.
+pub(crate) fn is_md_path(dest: &str) -> bool {
+    dest.split(['#', '?'])
+        .next()
+        .unwrap_or_default()
+        .ends_with(".md")
+}
+
+/// The content-relative URL Docusaurus gives a guide's page: a `slug`
+/// from the site's root as it is, else its folder and its `slug`, `id` or
+/// file name without a number prefix (`01-intro.md` is `intro`); a folder's
+/// `index`/`README` is the folder.
+fn docusaurus_url(guide: &crate::load::guides::Guide) -> String {
+    let front = &guide.front;
+    if let Some(slug) = front.slug.as_deref().filter(|s| s.starts_with('/')) {
+        return slug.trim_matches('/').to_string();
+    }
+    let id = front.extra.get("id").and_then(|v| v.as_str());
+    let stem = file_name(&guide.path)
+        .rsplit_once('.')
+        .map_or(file_name(&guide.path), |(stem, _)| stem);
+    let stem = match stem.split_once(['-', '_', '.']) {
+        Some((n, rest)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => rest,
+        _ => stem,
+    };
+    let name = match front.slug.as_deref().or(id) {
+        Some(name) => name.trim_matches('/'),
+        None if guide.is_index() => "",
+        None => stem,
+    };
+    let dir = guide.dir();
+    match (dir.is_empty(), name.is_empty()) {
+        (true, _) => name.to_string(),
+        (false, true) => dir.to_string(),
+        (false, false) => format!("{dir}/{name}"),
+    }
 }
 
 #[cfg(test)]

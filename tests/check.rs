@@ -1531,3 +1531,36 @@ fn docusaurus_beside_the_docs_serves_its_static_folder() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].1, "/img/b.png");
 }
+
+#[test]
+fn docusaurus_links_are_read_as_docusaurus_reads_them() {
+    // As redux's docs: config in `website/`, docs in `docs/`.
+    let site = Fixture::with(&[
+        ("website/docusaurus.config.ts", "export default {};\n"),
+        ("docs/api/Store.md", "# Store\n\n## getState()\n"),
+        (
+            "docs/faq/OrganizingState.md",
+            "---\nid: organizing-state\n---\n# Organizing State\n\n## Where\n",
+        ),
+        ("docs/guide/01-other.md", "# Other\n"),
+        (
+            "docs/guide/intro.md",
+            "# Intro\n\n[From the docs' root](api/Store.md#getstate), [a page URL](./other),\n\
+             [by its id](/faq/organizing-state#where), [a typo](api/Stor.md) and [another](./otter).\n",
+        ),
+    ]);
+    assert_eq!(
+        severities(&site),
+        [said("error", "api/Stor.md"), said("error", "./otter")]
+    );
+    // The built page links them where almanac writes them.
+    site.run(&["build"]);
+    let html = site.read("public/guide/intro.html");
+    for href in [
+        "../api/Store.html#getstate",
+        "01-other.html",
+        "../faq/OrganizingState.html#where",
+    ] {
+        assert!(html.contains(&format!("href=\"{href}\"")), "{href}: {html}");
+    }
+}

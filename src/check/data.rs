@@ -184,6 +184,10 @@ const FOREIGN_KEYS: &[(&[&str], &[&str])] = &[
             "docusaurus.config.js",
             "docusaurus.config.ts",
             "docusaurus.config.mjs",
+            // Set up in a folder of its own beside the docs (redux).
+            "website/docusaurus.config.js",
+            "website/docusaurus.config.ts",
+            "website/docusaurus.config.mjs",
         ],
         &[
             "id",
