@@ -142,11 +142,23 @@ pub(crate) fn forge_repository(url: &str) -> Option<String> {
     if !FORGES.contains(&host.as_str()) {
         return None;
     }
-    let mut parts = path.split(['/', '#', '?']).filter(|s| !s.is_empty());
+    let path = path.split(['#', '?']).next().unwrap_or_default();
+    let mut parts = path.split('/').filter(|s| !s.is_empty());
     let owner = parts.next()?.to_ascii_lowercase();
     let name = parts.next()?.to_ascii_lowercase();
     let name = name.strip_suffix(".git").unwrap_or(&name);
     if NOT_OWNERS.contains(&owner.as_str()) || name.is_empty() {
+        return None;
+    }
+    // The repository or its code; not its releases, issues or wiki, which
+    // a page links for reading, not to run anything there.
+    let rest = parts.next();
+    let rest = if rest == Some("-") {
+        parts.next()
+    } else {
+        rest
+    };
+    if rest.is_some_and(|r| !matches!(r, "tree" | "blob" | "raw" | "src")) {
         return None;
     }
     Some(format!("{host}/{owner}/{name}"))
@@ -416,6 +428,10 @@ mod tests {
                 "github.com/nodejs/docker-node",
             ),
             (
+                "https://gitlab.com/acme/keys/-/blob/main/README.md",
+                "gitlab.com/acme/keys",
+            ),
+            (
                 "git@github.com:Acme/handbook.git",
                 "github.com/acme/handbook",
             ),
@@ -428,6 +444,10 @@ mod tests {
             "https://github.com/orgs/nodejs/teams/releasers",
             "https://github.com/features",
             "https://github.com/nodejs",
+            // Pages to read, not code to run.
+            "https://github.com/example-org/app/releases",
+            "https://github.com/o/r/issues/12",
+            "https://gitlab.com/o/r/-/merge_requests/3",
             "https://docs.github.com/en/authentication",
             "https://example.org/a/b",
             "../README.md",

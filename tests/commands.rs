@@ -201,18 +201,25 @@ fn inline_commands_beside_a_link_to_another_repository_are_that_repositorys() {
          * In [our own repository](https://github.com/acme/handbook), run `./bin/sync.sh --all`.\n\
          * Then run `./bin/publish.sh --now`.\n\n\
          Loose text: see [the keys](https://gitlab.com/acme/keys/-/blob/main/README.md) and run `./keys.sh list`.\n\n\
-         [Settings](https://github.com/orgs/acme/teams) are not a repository: `./team.sh add` is judged.\n",
+         [Settings](https://github.com/orgs/acme/teams) are not a repository: `./team.sh add` is judged.\n\n\
+         See [the releases](https://github.com/other/tool/releases) and run `./notes.sh --new`.\n",
     );
+    // A contributor's fork: its `origin` has another owner, the same name.
     let git = Git::init(&site);
     git.repo
-        .remote("origin", "git@github.com:Acme/handbook.git")
+        .remote("origin", "git@github.com:contributor/Handbook.git")
         .unwrap();
     // Not judged: beside another repository's link. Judged: beside this
-    // repository's own link (its `origin`), beside none, and beside a forge
-    // page that is no repository's.
+    // repository's own link (its `origin`'s name), beside none, and beside
+    // a forge page that is no repository's.
     assert_eq!(
         findings(&site),
-        [missing(4, 67), missing(5, 13), missing(9, 71)]
+        [
+            missing(4, 67),
+            missing(5, 13),
+            missing(9, 71),
+            missing(11, 69)
+        ]
     );
 }
 

@@ -213,9 +213,11 @@ fn judged(at: &At, repo: &mut Repo, path: &Word, args: &[Word]) -> Option<Judged
     // Inline code beside a link to another repository (`Open a PR in
     // [nodejs/release-keys](…) … via `./cli.sh add $KEY_ID``) may be
     // that repository's: not judged.
+    // A fork's `origin` has another owner: the name decides.
+    let name = |r: &str| r.rsplit('/').next().unwrap_or_default().to_string();
     if let Some(other) = &command.beside_repository
         && command.origin == CommandOrigin::Inline
-        && repo.own_repository() != Some(other.as_str())
+        && repo.own_repository().map(name) != Some(name(other))
     {
         return None;
     }
