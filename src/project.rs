@@ -520,12 +520,55 @@ fn skip_dirs(root: &Path, content_dir: &Path, config: &Config) -> Vec<PathBuf> {
     if content_dir != root {
         return Vec::new();
     }
-    let mut dirs: Vec<PathBuf> = ["target", "node_modules", "templates", "themes", "static"]
-        .iter()
-        .map(|d| root.join(d))
-        .collect();
+    // Third parties' code, vendored, is not this project's docs.
+    let mut dirs: Vec<PathBuf> = [
+        "target",
+        "node_modules",
+        "templates",
+        "themes",
+        "static",
+        "vendor",
+        "third_party",
+    ]
+    .iter()
+    .map(|d| root.join(d))
+    .collect();
     dirs.push(root.join(&config.output_dir));
+    dirs.extend(test_projects(root));
     dirs
+}
+
+/// Whole sites kept as test inputs (`tests/testsuite/*/book.toml` in
+/// mdBook's repository, broken on purpose): folders under a test folder
+/// that hold a generator's config of their own.
+fn test_projects(root: &Path) -> Vec<PathBuf> {
+    const CONFIGS: &[&str] = &[
+        "book.toml",
+        "mkdocs.yml",
+        "mkdocs.yaml",
+        "hugo.toml",
+        "hugo.yaml",
+        "docusaurus.config.js",
+        "docusaurus.config.ts",
+        "almanac.yaml",
+        // An mdBook book whose test writes its `book.toml`.
+        "src/SUMMARY.md",
+    ];
+    ["tests", "test", "testdata", "fixtures"]
+        .iter()
+        .map(|t| root.join(t))
+        .filter(|t| t.is_dir())
+        .flat_map(|t| {
+            walkdir::WalkDir::new(t)
+                .max_depth(4)
+                .into_iter()
+                .filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_dir())
+                .filter(|e| CONFIGS.iter().any(|c| e.path().join(c).is_file()))
+                .map(|e| e.path().to_path_buf())
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// A folder has one index page: `index.md` beats `_index.md` beats `README.md`

@@ -1564,3 +1564,25 @@ fn docusaurus_links_are_read_as_docusaurus_reads_them() {
         assert!(html.contains(&format!("href=\"{href}\"")), "{href}: {html}");
     }
 }
+
+#[test]
+fn sites_kept_as_test_inputs_and_vendored_code_are_not_the_projects_docs() {
+    // As mdBook's repository: books under `tests/`, broken on purpose.
+    let site = Fixture::with(&[
+        ("README.md", "# Tool\n\nSee [testing](tests/README.md).\n"),
+        ("tests/README.md", "# Tests\n\nRun [the suite](gone.md).\n"),
+        ("tests/suite/links/book.toml", "[book]\ntitle = \"t\"\n"),
+        (
+            "tests/suite/links/src/index.md",
+            "# Case\n\n[broken](nope.md)\n",
+        ),
+        (
+            "tests/suite/init/src/SUMMARY.md",
+            "# Summary\n\n- [Intro](intro.md)\n",
+        ),
+        ("vendor/lib/README.md", "# Lib\n\n[broken](nope.md)\n"),
+    ]);
+    let (_, found) = findings(&site, &[]);
+    // Only the repository's own test notes are docs.
+    assert_eq!(found, [f("broken-link", "tests/README.md", 3, 17)]);
+}
