@@ -256,6 +256,11 @@ impl SiteIndex {
         if path.is_empty() {
             return Target::SamePage { fragment };
         }
+        // `../argocd-cm.md/`: MkDocs and browsers take the page.
+        let path = path
+            .strip_suffix('/')
+            .filter(|p| p.ends_with(".md"))
+            .unwrap_or(path);
         let decoded = percent_decoded(path);
         if decoded.starts_with('/') {
             return self.resolve_site_absolute(&decoded, fragment, from);
@@ -416,7 +421,10 @@ impl SiteIndex {
             return (!matches!(there, Target::Missing { .. } | Target::OutsideRoot))
                 .then_some(there);
         }
-        if !self.served_in_folders || !as_written {
+        // Hugo writes every link as it is: each is read from the page's
+        // folder (`setup.md` is served at `setup/`).
+        let hugo = self.lowercase_pages.is_some();
+        if !(self.served_in_folders && as_written || hugo) {
             return None;
         }
         let served = served_as(from).unwrap_or_else(|| from.to_string());
@@ -845,7 +853,10 @@ const PATH_SAFE: [bool; 256] = {
 pub(crate) fn served_as(path: &str) -> Option<String> {
     let name = file_name(path);
     let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-    if stem.eq_ignore_ascii_case("index") || stem.eq_ignore_ascii_case("readme") {
+    if ["index", "_index", "readme"]
+        .iter()
+        .any(|i| stem.eq_ignore_ascii_case(i))
+    {
         return None;
     }
     Some(match parent(path) {

@@ -734,6 +734,11 @@ fn record_link(
     if resolved.as_ref().is_some_and(|t| !t.looked_at_again()) {
         return;
     }
+    // A template's placeholder (`<a href="{{$compare_url}}">` in a Hugo
+    // include), filled where the page is built: no path to check.
+    if target.contains("{{") && target.contains("}}") {
+        return;
+    }
     let (line, column) = lines.line_col(at);
     out.links.push(Link {
         kind,

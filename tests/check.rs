@@ -1586,3 +1586,56 @@ fn sites_kept_as_test_inputs_and_vendored_code_are_not_the_projects_docs() {
     // Only the repository's own test notes are docs.
     assert_eq!(found, [f("broken-link", "tests/README.md", 3, 17)]);
 }
+
+#[test]
+fn hugo_pages_are_read_as_hugo_builds_them() {
+    // Hugo serves `setup.md` at `setup/` and writes its links as they are;
+    // it casts `weight: 08` and `draft: 'false'`, and reads an alias with
+    // `..` from the page's folder.
+    let site = Fixture::with(&[
+        ("hugo.toml", "baseURL = \"https://example.org/\"\n"),
+        (
+            "content/_index.md",
+            "# Home\n\n<a href=\"docs/guide/setup/\">Start</a>\n",
+        ),
+        ("content/docs/img/diagram.svg", "svg"),
+        ("content/docs/guide/install.md", "# Install\n"),
+        (
+            "content/docs/guide/setup.md",
+            "---\ntitle: Setup\nweight: 08\ndraft: 'false'\naliases:\n  - ../old-setup\n---\n\
+             # Setup\n\n[install](../install/), ![d](../../img/diagram.svg), [gone](../gone/).\n",
+        ),
+    ]);
+    assert_eq!(severities(&site), [said("error", "../gone/")]);
+    site.write(
+        "content/docs/guide/setup.md",
+        "---\ntitle: Setup\nweight: 08\ndraft: 'false'\naliases:\n  - ../old-setup\n---\n# Setup\n\n[install](../install/).\n",
+    );
+    site.build(&[]);
+    // The alias is the page's old path, from its folder.
+    assert!(
+        site.exists("public/docs/old-setup.html"),
+        "{:?}",
+        site.snapshot("public")
+            .iter()
+            .map(|(p, _)| p.clone())
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        site.read("public/docs/guide/setup.html")
+            .contains("href=\"install.html\"")
+    );
+}
+
+#[test]
+fn text_fragments_template_placeholders_and_a_page_with_a_slash_are_no_defects() {
+    let site = Fixture::with(&[
+        ("docs/cm.md", "# Config map\n\n## Keys\n"),
+        (
+            "docs/a.md",
+            "# A\n\n[t](cm.md#:~:text=timeout) [k](cm.md#keys:~:text=x) [s](cm.md/)\n\
+             <a href=\"{{$compare_url}}\">compare</a> [gone](cm.md#nope:~:text=x)\n",
+        ),
+    ]);
+    assert_eq!(severities(&site), [said("error", "cm.md#nope:~:text=x")]);
+}

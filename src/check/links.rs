@@ -470,6 +470,9 @@ impl Pages<'_> {
         let finding = |kind: Kind, message: String, hint: Option<String>, resolved: &str| {
             link_finding(guide, link, kind, message, hint, resolved)
         };
+        // A text fragment (`#:~:text=timeout`, or after an id) scrolls to
+        // words, not to an element: only the id before it is looked up.
+        let fragment = fragment.split(":~:").next().unwrap_or_default();
         if fragment.is_empty() || anchors[target_page].contains(fragment) {
             return None;
         }

@@ -14,7 +14,9 @@ use crate::error::{Error, Result};
 pub struct FrontMatter {
     pub title: Option<String>,
     pub description: Option<String>,
+    #[serde(deserialize_with = "number_or_numeral")]
     pub weight: Option<i64>,
+    #[serde(deserialize_with = "bool_or_word")]
     pub draft: bool,
     #[serde(deserialize_with = "one_or_many")]
     pub audience: Vec<String>,
@@ -59,6 +61,72 @@ pub(crate) const KNOWN_KEYS: &[&str] = &[
 
 /// A name or a list of names. A visitor rather than an untagged enum, whose
 /// error ("did not match any variant") says neither what is accepted nor where.
+/// A whole number, or the same written as a string (`weight: 08`, which
+/// YAML reads as the string "08"; `weight: "2"`), as Hugo casts it. A
+/// visitor, so that an error keeps the value's line.
+fn number_or_numeral<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    struct Numeral;
+    impl serde::de::Visitor<'_> for Numeral {
+        type Value = Option<i64>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a whole number")
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Option<i64>, E> {
+            Ok(Some(n))
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Option<i64>, E> {
+            i64::try_from(n)
+                .map(Some)
+                .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(n), &self))
+        }
+
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Option<i64>, E> {
+            s.trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| E::invalid_type(serde::de::Unexpected::Str(s), &self))
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Option<i64>, E> {
+            Ok(None)
+        }
+    }
+    d.deserialize_any(Numeral)
+}
+
+/// `true`/`false`, or the same written as a string (`draft: 'false'`), as
+/// Hugo casts it.
+fn bool_or_word<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    struct Word;
+    impl serde::de::Visitor<'_> for Word {
+        type Value = bool;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a boolean")
+        }
+
+        fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<bool, E> {
+            Ok(b)
+        }
+
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<bool, E> {
+            match s.trim().to_ascii_lowercase().as_str() {
+                "true" => Ok(true),
+                "false" => Ok(false),
+                _ => Err(E::invalid_type(serde::de::Unexpected::Str(s), &self)),
+            }
+        }
+
+        fn visit_unit<E: serde::de::Error>(self) -> Result<bool, E> {
+            Ok(false)
+        }
+    }
+    d.deserialize_any(Word)
+}
+
 fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     struct OneOrMany;
     impl<'de> serde::de::Visitor<'de> for OneOrMany {
@@ -207,6 +275,7 @@ pub fn parse_lenient(file: &str, path: &str, text: String) -> (Guide, Option<Err
         Ok((Some(toml), body_start)) if is_toml_front(&text) => {
             match toml_front_matter(&text[toml.clone()]) {
                 Ok(mut front) => {
+                    relative_aliases(path, &mut front);
                     slug_alias(path, &mut front);
                     (front, body_start, None)
                 }
@@ -220,16 +289,19 @@ pub fn parse_lenient(file: &str, path: &str, text: String) -> (Guide, Option<Err
             }
         }
         Ok((Some(yaml), body_start)) => match parse_front_matter(&text[yaml.clone()]) {
-            Ok(mut front) => match bad_alias(file, &text, yaml.start, &front.aliases) {
-                None => {
-                    slug_alias(path, &mut front);
-                    (front, body_start, None)
+            Ok(mut front) => {
+                relative_aliases(path, &mut front);
+                match bad_alias(file, &text, yaml.start, &front.aliases) {
+                    None => {
+                        slug_alias(path, &mut front);
+                        (front, body_start, None)
+                    }
+                    Some(err) => {
+                        front.aliases.clear();
+                        (front, body_start, Some(err))
+                    }
                 }
-                Some(err) => {
-                    front.aliases.clear();
-                    (front, body_start, Some(err))
-                }
-            },
+            }
             Err(e) => (
                 FrontMatter::default(),
                 body_start,
@@ -277,6 +349,34 @@ fn slug_alias(path: &str, front: &mut FrontMatter) {
     };
     if alias_problem(&alias).is_none() && !front.aliases.contains(&alias) {
         front.aliases.push(alias);
+    }
+}
+
+/// Hugo reads an alias with `..` from the page's folder: `../old-a` of
+/// `docs/guide/a.md` is `/docs/old-a`. Made site-absolute here; one that
+/// climbs above the content stays as written (and is an error).
+fn relative_aliases(path: &str, front: &mut FrontMatter) {
+    for alias in &mut front.aliases {
+        if alias.starts_with('/') || !alias.split('/').any(|s| s == "..") {
+            continue;
+        }
+        let mut parts: Vec<String> = parent(path)
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        let mut inside = true;
+        for segment in alias.split('/') {
+            match segment {
+                "" | "." => {}
+                ".." => inside &= parts.pop().is_some(),
+                name => parts.push(name.to_string()),
+            }
+        }
+        if inside && !parts.is_empty() {
+            let slash = if alias.ends_with('/') { "/" } else { "" };
+            *alias = format!("/{}{slash}", parts.join("/"));
+        }
     }
 }
 
@@ -735,6 +835,37 @@ mod tests {
     fn audience_may_be_a_single_string() {
         let g = guide("---\naudience: Everyone\n---\n").unwrap();
         assert_eq!(g.front.audience, ["Everyone"]);
+    }
+
+    #[test]
+    fn numbers_and_flags_written_as_strings_are_cast_as_hugo_casts_them() {
+        let g = guide("---\nweight: 08\ndraft: 'false'\n---\n").unwrap();
+        assert_eq!((g.front.weight, g.front.draft), (Some(8), false));
+        let g = guide("---\nweight: \"-2\"\ndraft: \"True\"\n---\n").unwrap();
+        assert_eq!((g.front.weight, g.front.draft), (Some(-2), true));
+        // Words are still no numbers or flags, and are located.
+        for bad in [
+            "---\ntitle: t\ndraft: maybe\n---\n",
+            "---\ntitle: t\nweight: 2.5\n---\n",
+        ] {
+            let Err(Error::Located(loc)) = guide(bad) else {
+                panic!("{bad}")
+            };
+            assert_eq!(loc.line, 3, "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_alias_with_dots_is_read_from_the_pages_folder() {
+        let g = parse(
+            "content/docs/guide/a.md",
+            "docs/guide/a.md",
+            "---\naliases: [../old-a, old/b.html, /c/]\n---\n".into(),
+        )
+        .unwrap();
+        assert_eq!(g.front.aliases, ["/docs/old-a", "old/b.html", "/c/"]);
+        // Above the site it is still an error.
+        assert!(parse("a.md", "a.md", "---\naliases: [../../x]\n---\n".into()).is_err());
     }
 
     #[test]
