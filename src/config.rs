@@ -294,6 +294,18 @@ impl Config {
             }
         } else if let Some(tree) = read("hugo.toml").and_then(|t| toml_tree(&t)) {
             self.adopt_hugo(root, &tree);
+        } else if let Some(text) =
+            read("config/_default/hugo.yaml").or_else(|| read("config/_default/config.yaml"))
+        {
+            // Hugo's config folder (opentelemetry.io's).
+            if let Ok(yaml) = serde_yaml::from_str::<serde_json::Value>(&text) {
+                self.adopt_hugo(root, &yaml);
+            }
+        } else if let Some(tree) = read("config/_default/hugo.toml")
+            .or_else(|| read("config/_default/config.toml"))
+            .and_then(|t| toml_tree(&t))
+        {
+            self.adopt_hugo(root, &tree);
         } else if let Some(tree) = read("config.toml").and_then(|t| toml_tree(&t)) {
             // Hugo's old name for its config, and Zola's: only taken as
             // theirs when it has their base URL key.

@@ -429,13 +429,21 @@ impl SiteIndex {
         }
         let served = served_as(from).unwrap_or_else(|| from.to_string());
         let there = match self.resolve(&served, dest) {
-            Target::Missing { path, fragment } => Target::Page {
-                page: self.pretty_page(&path)?,
-                fragment,
+            Target::Missing { path, fragment } => match self.pretty_page(&path) {
+                Some(page) => Target::Page { page, fragment },
+                None => Target::Missing { path, fragment },
             },
             there => there,
         };
-        (!matches!(there, Target::Missing { .. } | Target::OutsideRoot)).then_some(there)
+        if !matches!(there, Target::Missing { .. } | Target::OutsideRoot) {
+            return Some(there);
+        }
+        // A translated page shows what its default-language page has
+        // (Hugo shares a bundle's untranslated files): `es/docs/x.md` reads
+        // from `en/docs/`.
+        let language = language_of(from).filter(|l| hugo && *l != "en")?;
+        let default = format!("en{}", &from[language.len()..]);
+        self.resolve_served(&default, dest, as_written)
     }
 
     /// In a Hugo site, which lowercases its pages' URLs, the guide the

@@ -1639,3 +1639,27 @@ fn text_fragments_template_placeholders_and_a_page_with_a_slash_are_no_defects()
     ]);
     assert_eq!(severities(&site), [said("error", "cm.md#nope:~:text=x")]);
 }
+
+#[test]
+fn a_hugo_site_configured_in_its_config_folder_shares_a_bundles_files_across_languages() {
+    // opentelemetry.io: `config/_default/hugo.yaml`; a translated page shows
+    // the English bundle's picture.
+    let site = Fixture::with(&[
+        (
+            "config/_default/hugo.yaml",
+            "baseURL: https://example.org/\n",
+        ),
+        ("content/en/docs/concepts/_index.md", "# Concepts\n"),
+        ("content/en/docs/concepts/diagram.svg", "svg"),
+        (
+            "content/en/docs/concepts/libraries.md",
+            "# Libraries\n\n![d](../diagram.svg)\n",
+        ),
+        ("content/es/docs/concepts/_index.md", "# Conceptos\n"),
+        (
+            "content/es/docs/concepts/libraries.md",
+            "# Bibliotecas\n\n![d](../diagram.svg) ![x](../gone.svg)\n",
+        ),
+    ]);
+    assert_eq!(severities(&site), [said("error", "../gone.svg")]);
+}

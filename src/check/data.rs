@@ -137,6 +137,8 @@ const FOREIGN_KEYS: &[(&[&str], &[&str])] = &[
         &[
             "hugo.toml",
             "hugo.yaml",
+            "config/_default/hugo.yaml",
+            "config/_default/hugo.toml",
             "hugo.json",
             "config.toml",
             "config.yaml",
