@@ -274,3 +274,17 @@ fn a_task_of_a_page_that_shows_its_own_example_file_is_not_judged() {
     };
     assert_eq!(found, [task(4), task(5)]);
 }
+
+#[test]
+fn what_an_earlier_block_of_the_page_named_or_fetched_is_there_later() {
+    // As opentelemetry.io's guides: a virtualenv made in one block and
+    // used in the next; a script fetched, then run. A build in an earlier
+    // block does not excuse a later missing script.
+    let site = site(
+        "# Guide\n\n```sh\npython -m venv venv\n```\n\n```sh\nsource ./venv/bin/activate\n```\n\n\
+         ```sh\ncurl -L -O https://example.org/releases/latest/download/auto-install.sh\n```\n\n\
+         ```sh\nsh ./auto-install.sh --now\n./auto-install.sh --now\n```\n\n\
+         ```sh\ncargo build\n```\n\n```sh\n./scripts/gone.sh --x\n```\n",
+    );
+    assert_eq!(findings(&site), [missing(25, 1)]);
+}

@@ -35,8 +35,19 @@ pub fn check(
     let mut findings = Vec::new();
     let mut block = Block::default();
     for command in commands {
+        // A new block runs where the page's commands start again, but what
+        // the page's earlier blocks named is there still (`python -m venv
+        // venv`, then `source ./venv/bin/activate` in the next block; the
+        // file `curl -O …/install.sh` fetched). That one of them built
+        // something is not carried over: it made what its block ran.
         if command.starts_block {
-            block = Block::default();
+            block = Block {
+                made: Made {
+                    words: std::mem::take(&mut block.made.words),
+                    anything: false,
+                },
+                ..Block::default()
+            };
         }
         for words in split_command_line(&command.text) {
             let invocation = classify(&words);
@@ -419,7 +430,12 @@ impl Block {
         for w in args {
             let text = w.text.trim_start_matches("./");
             let value = text.split_once('=').map_or(text, |(_, v)| v);
-            for word in [text, value] {
+            // A URL's file is what a fetch writes (`curl -O …/install.sh`).
+            let fetched = text
+                .contains("://")
+                .then(|| text.split(['?', '#']).next().unwrap_or_default())
+                .and_then(|url| url.rsplit('/').next());
+            for word in [text, value].into_iter().chain(fetched) {
                 if !word.is_empty() {
                     self.made.words.push(word.trim_end_matches('/').to_string());
                 }
