@@ -760,6 +760,10 @@ fn raw_heading_anchor<'a>(
     chunk: CowStr<'a>,
     html: bool,
 ) -> CowStr<'a> {
+    // A heading in a comment is no heading.
+    if chunk.trim_start().starts_with("<!--") {
+        return chunk;
+    }
     let bytes = chunk.as_bytes();
     let Some(at) = memchr::memchr_iter(b'<', bytes).find(|&i| {
         matches!(bytes.get(i + 1), Some(b'h' | b'H'))
@@ -1052,7 +1056,12 @@ mod tests {
             "{html}"
         );
         // Not a heading: `<hr>`, `<header>`, a heading not closed in its chunk.
-        for text in ["<hr>\n", "<header>x</header>\n", "<h3>open\n\ntext\n"] {
+        for text in [
+            "<hr>\n",
+            "<header>x</header>\n",
+            "<h3>open\n\ntext\n",
+            "<!-- <h2>old</h2> -->\n",
+        ] {
             assert_eq!(scan(text, 0).anchors, Vec::<String>::new(), "{text}");
             assert_eq!(plain(text).anchors, Vec::<String>::new(), "{text}");
         }
