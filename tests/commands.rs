@@ -148,10 +148,15 @@ fn inline_code_that_only_names_a_path_runs_nothing() {
     let site = site(
         "# Home\n\nArtifacts go in the `./dist` folder; test with `go test ./...`;\n\
          see `./flake.nix` and `./bin`.\n\n\
-         Run `./scripts/gone.sh`, or `./tools/build --all`.\n",
+         Run `./scripts/gone.sh`, or `./tools/build --all`.\n\n\
+         Imports must be fully specified, such as `./helpers.js`; run `./gone.js --x`.\n",
     );
     site.write("flake.nix", "{ }\n");
-    assert_eq!(findings(&site), [missing(6, 6), missing(6, 30)]);
+    // A module's path in prose (k6's docs) is no command; with arguments it is.
+    assert_eq!(
+        findings(&site),
+        [missing(6, 6), missing(6, 30), missing(8, 63)]
+    );
 }
 
 #[test]

@@ -236,7 +236,13 @@ fn judged(at: &At, repo: &mut Repo, path: &Word, args: &[Word]) -> Option<Judged
     // Inline code that only names a path (`./dist`, `./flake.nix`)
     // runs nothing: it is a command with arguments, or a script.
     let inline = command.origin == CommandOrigin::Inline;
-    let mention = inline && args.is_empty() && !is_script_name(&rel);
+    // A JavaScript or TypeScript file alone in prose is a module's path
+    // ("imports must be fully specified, such as `./helpers.js`"): run, it
+    // would be `node ./x.js`.
+    let module = rel
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| matches!(ext, "js" | "mjs" | "cjs" | "ts"));
+    let mention = inline && args.is_empty() && (!is_script_name(&rel) || module);
     // `./zola build`, `./configure` or, after "download and extract the
     // tarball", `./prometheus` most often means a program the reader
     // downloads or generates first: a bare name with no extension is not
