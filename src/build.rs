@@ -261,16 +261,20 @@ impl Sink for Prefixed<'_> {
 }
 
 /// A 128-bit hash of `parts` as they are split (a page is split the same
-/// way in every version: chrome, content, chrome). Files of the same hash
-/// are taken to be the same: two keyed 64-bit hashes, which no two of a
-/// site's files share by chance.
+/// way in every version: chrome, content, chrome), each part's length
+/// hashed with it, so that `["ab", "c"]` and `["a", "bc"]` differ (a title
+/// and its page's content). Inputs of the same hash are taken to be the
+/// same: two keyed 64-bit hashes, which no two of a site's files share by
+/// chance.
 fn parts_hash(parts: &[&[u8]]) -> u128 {
     use std::hash::{BuildHasher, Hasher};
     let mut a = ahash::RandomState::with_seeds(1, 2, 3, 4).build_hasher();
     let mut b = ahash::RandomState::with_seeds(5, 6, 7, 8).build_hasher();
     for part in parts {
-        a.write(part);
-        b.write(part);
+        for h in [&mut a, &mut b] {
+            h.write_usize(part.len());
+            h.write(part);
+        }
     }
     (u128::from(a.finish()) << 64) | u128::from(b.finish())
 }
@@ -2003,6 +2007,16 @@ struct SiteInput<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parts_hash_knows_where_each_part_ends() {
+        // A search entry is shared by the hash of its title and content.
+        assert_ne!(
+            parts_hash(&[b"Install", b"<p>x</p>"]),
+            parts_hash(&[b"Instal", b"l<p>x</p>"])
+        );
+        assert_eq!(parts_hash(&[b"a", b"b"]), parts_hash(&[b"a", b"b"]));
+    }
 
     #[test]
     fn one_build_reads_each_source_once() {

@@ -234,6 +234,18 @@ impl SiteIndex {
         self
     }
 
+    /// The root with its symbolic links resolved, once.
+    pub(crate) fn real_root(&self) -> Option<&Path> {
+        self.real_root
+            .get_or_init(|| self.root.canonicalize().ok())
+            .as_deref()
+    }
+
+    /// A Hugo site (see `lowercase_pages`).
+    fn is_hugo(&self) -> bool {
+        self.lowercase_pages.is_some()
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }
@@ -312,10 +324,12 @@ impl SiteIndex {
                 // Docusaurus set up in a folder of its own beside the docs.
                 "website/static".to_string(),
             ]);
+        let Some(file_path) = normalize_in(&[], file) else {
+            return found;
+        };
         for dir in statics {
             let dir = self.root.join(dir.trim_start_matches('/'));
-            let served = normalize_in(&[], file).map(|f| dir.join(f));
-            if served.is_some_and(|f| f.is_file()) && !dir.join(crate::write::MARKER).exists() {
+            if dir.join(&file_path).is_file() && !dir.join(crate::write::MARKER).exists() {
                 return Target::Generated {
                     url: file.to_string(),
                     fragment,
@@ -423,7 +437,7 @@ impl SiteIndex {
         }
         // Hugo writes every link as it is: each is read from the page's
         // folder (`setup.md` is served at `setup/`).
-        let hugo = self.lowercase_pages.is_some();
+        let hugo = self.is_hugo();
         if !(self.served_in_folders && as_written || hugo) {
             return None;
         }
@@ -600,7 +614,7 @@ impl SiteIndex {
             return None;
         }
         let full = self.root.join(path);
-        let Some(real_root) = self.real_root.get_or_init(|| self.root.canonicalize().ok()) else {
+        let Some(real_root) = self.real_root() else {
             return Some(Withheld::Outside);
         };
         // Where the path really leads: inside the repository, and no dotfile there either.

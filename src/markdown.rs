@@ -749,7 +749,6 @@ fn record_link(
     });
 }
 
-/// Notes the anchors and links of a raw HTML fragment and rewrites its `href`/`src`.
 /// A raw HTML heading, whole in one chunk of an HTML block
 /// (`<h1 align=center><code>just</code></h1>`): GitHub gives it the anchor
 /// of its text, as it does a markdown heading, and so does almanac (an
@@ -794,12 +793,7 @@ fn raw_heading_anchor<'a>(
             _ => {}
         }
     }
-    let text = text
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
+    let text = crate::html::decode(&text);
     if text.trim().is_empty() {
         return chunk;
     }
@@ -832,6 +826,7 @@ fn raw_heading_anchor<'a>(
     with_id.into()
 }
 
+/// Notes the anchors and links of a raw HTML fragment and rewrites its `href`/`src`.
 fn raw_html<'a>(
     out: &mut Rendered,
     html: CowStr<'a>,

@@ -606,8 +606,6 @@ fn drop_shadowed_indexes(guides: Vec<Guide>, warnings: &mut Vec<String>) -> Vec<
         .collect()
 }
 
-/// The text of the first `# ` heading of the root's README, plainly:
-/// links and emphasis unwrapped, badges and images dropped.
 /// The title of a project at `root` whose config names none: its README's
 /// first heading, else its remote's name, else its folder's.
 pub(crate) fn untitled(root: &Path) -> String {
@@ -621,6 +619,8 @@ pub(crate) fn untitled(root: &Path) -> String {
         .unwrap_or_else(|| "Handbook".into())
 }
 
+/// The text of the first `# ` heading of the root's README, plainly:
+/// links and emphasis unwrapped, badges and images dropped.
 fn readme_heading(root: &Path) -> Option<String> {
     let path = ["README.md", "readme.md", "Readme.md"]
         .iter()

@@ -537,7 +537,6 @@ impl Pages<'_> {
         ))
     }
 
-    /// A link of guide `g` to `path`, which does not exist.
     /// A link of guide `g` that climbs above the project root. Into the
     /// rest of the repository, its file is looked for on disk: an error
     /// when it is not there, a warning when it is (the site has only the
@@ -554,45 +553,39 @@ impl Pages<'_> {
         let finding = |message: String, hint: Option<String>| {
             link_finding(guide, link, kind, message, hint, "")
         };
-        let root = self.index.root();
-        let landed = match link.target.starts_with('/') {
-            true => None,
-            false => lands_at(root, &guide.file, &link.target),
+        let real_root = self.index.real_root();
+        let landed = match (real_root, link.target.starts_with('/')) {
+            (Some(root), false) => lands_at(root, &guide.file, &link.target).map(|at| (root, at)),
+            _ => None,
         };
-        let Some(landed) = landed else {
+        let Some((root, landed)) = landed else {
             return finding("the link leaves the project root".to_string(), None);
         };
-        let repository = root
-            .canonicalize()
-            .ok()
-            .and_then(|r| {
-                r.ancestors()
-                    .find(|a| a.join(".git").exists())
-                    .map(Into::into)
-            })
-            .filter(|repository: &std::path::PathBuf| landed.starts_with(repository));
+        let in_repository = root
+            .ancestors()
+            .find(|a| a.join(".git").exists())
+            .is_some_and(|repository| landed.starts_with(repository));
         // As the project root sees it: `../README.md`.
-        let shown = root.canonicalize().ok().and_then(|root| {
-            let (up, base) = root
-                .ancestors()
-                .enumerate()
-                .find(|(_, a)| landed.starts_with(a))?;
-            let rest = landed
-                .strip_prefix(base)
-                .ok()?
-                .to_string_lossy()
-                .replace('\\', "/");
-            Some(format!("{}{rest}", "../".repeat(up)))
-        });
-        let shown = shown.unwrap_or_else(|| link.target.clone());
-        match repository {
-            Some(_) if landed.exists() => finding(
+        let shown = root
+            .ancestors()
+            .enumerate()
+            .find_map(|(up, base)| {
+                let rest = landed.strip_prefix(base).ok()?;
+                Some(format!(
+                    "{}{}",
+                    "../".repeat(up),
+                    rest.to_string_lossy().replace('\\', "/")
+                ))
+            })
+            .unwrap_or_else(|| link.target.clone());
+        match in_repository {
+            true if landed.exists() => finding(
                 format!("`{shown}` is outside the project: the forge shows it, the built site does not have it"),
                 Some("link it by its URL on the forge, or move it into the project".to_string()),
             )
             .severity(Severity::Warning),
-            Some(_) => finding(format!("`{shown}` does not exist"), None),
-            None => finding(
+            true => finding(format!("`{shown}` does not exist"), None),
+            false => finding(
                 "the link climbs above the repository's root: a forge reads it as one of its own pages (another branch, `../../issues`, `../../wiki`), which almanac cannot check".to_string(),
                 Some("write it as an absolute URL, which `almanac check --external` checks".to_string()),
             )
@@ -600,6 +593,7 @@ impl Pages<'_> {
         }
     }
 
+    /// A link of guide `g` to `path`, which does not exist.
     fn missing_target(&self, g: usize, link: &Link, path: &str) -> Finding {
         let Pages {
             guides,
@@ -683,12 +677,13 @@ fn empty_link(guide: &Guide, link: &Link) -> Option<Finding> {
     ))
 }
 
-/// Where the relative link `dest` of the file `file` (relative to `root`)
-/// lands on disk, its `..`s taken as written (`None`: it names nothing).
+/// Where the relative link `dest` of the file `file` (relative to the
+/// canonical `root`) lands on disk, its `..`s taken as written (`None`:
+/// it climbs above the file system's root).
 fn lands_at(root: &std::path::Path, file: &str, dest: &str) -> Option<std::path::PathBuf> {
     let path = dest.split(['#', '?']).next().unwrap_or_default();
     let path = crate::index::percent_decode(path);
-    let mut at = root.canonicalize().ok()?;
+    let mut at = root.to_path_buf();
     at.extend(parent(file).split('/').filter(|s| !s.is_empty()));
     for segment in path.split('/') {
         match segment {

@@ -225,7 +225,9 @@ fn judged(at: &At, repo: &mut Repo, path: &Word, args: &[Word]) -> Option<Judged
     // [nodejs/release-keys](…) … via `./cli.sh add $KEY_ID``) may be
     // that repository's: not judged.
     // A fork's `origin` has another owner: the name decides.
-    let name = |r: &str| r.rsplit('/').next().unwrap_or_default().to_string();
+    fn name(repository: &str) -> &str {
+        repository.rsplit('/').next().unwrap_or_default()
+    }
     if let Some(other) = &command.beside_repository
         && command.origin == CommandOrigin::Inline
         && repo.own_repository().map(name) != Some(name(other))
