@@ -226,6 +226,20 @@ pub fn read_text(path: &Path, file: &str) -> Result<String> {
     text_of(file, bytes)
 }
 
+/// `read_text` for `check`, which reports every problem and stops at none:
+/// a file that is not UTF-8 is read with U+FFFD for its bad bytes, and the
+/// error at the first of them comes back beside the text.
+pub fn read_text_lossy(path: &Path, file: &str) -> Result<(String, Option<Error>)> {
+    let bytes = read_file(path).map_err(|e| Error::io("reading", path, e))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((text, None)),
+        Err(e) => {
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            Ok((text, text_of(file, e.into_bytes()).err()))
+        }
+    }
+}
+
 /// The most bytes a config or data file may hold.
 const MAX_FILE: u64 = 256 << 20;
 

@@ -181,8 +181,14 @@ impl Project {
                 let read_at = std::time::SystemTime::now();
                 let file = display_path(root, &path);
                 let whole = || {
-                    let text = crate::error::read_text(&path, &file)?;
-                    Ok::<_, Error>(guides::parse_lenient(&file, rel, text))
+                    // `check` reads a file that is not UTF-8 all the same
+                    // (U+FFFD for its bad bytes), the first bad byte a finding.
+                    let (text, not_utf8) = match mode {
+                        Load::Strict => (crate::error::read_text(&path, &file)?, None),
+                        Load::Lenient => crate::error::read_text_lossy(&path, &file)?,
+                    };
+                    let (guide, problem) = guides::parse_lenient(&file, rel, text);
+                    Ok::<_, Error>((guide, not_utf8.or(problem)))
                 };
                 let (mut guide, problem) = match texts {
                     Texts::Whole => whole()?,

@@ -316,6 +316,32 @@ fn front_matter_and_data_errors_are_findings() {
     );
 }
 
+/// A markdown file in another encoding (Latin-1 session notes in a large
+/// community repository) is a finding at its first bad byte, and the rest
+/// of the file, read with U+FFFD for its bad bytes, is still checked; the
+/// check does not stop there.
+#[test]
+fn a_file_not_utf8_is_a_finding_and_still_checked() {
+    let site = Fixture::with(&[("docs/README.md", "# Home\n\n[notes](notes.md)\n")]);
+    let latin1 = b"# Notes\n\n- **\xA6** Code vs. talk.\n\n[gone](gone.md)\n";
+    std::fs::write(site.path("docs/notes.md"), latin1).unwrap();
+    let (code, list) = findings(&site, &[]);
+    assert_eq!(
+        (code, list),
+        (
+            1,
+            vec![
+                f("data-error", "docs/notes.md", 3, 5),
+                f("broken-link", "docs/notes.md", 5, 8),
+            ]
+        )
+    );
+    // A build still refuses it: the page would show U+FFFD.
+    let out = site.run(&["build"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("docs/notes.md:3:5"), "{}", out.stderr);
+}
+
 #[test]
 fn warnings_pass_unless_denied() {
     let site = Fixture::with(&[("docs/index.md", "---\nreview_by: 2001-01-01\n---\n# Home\n")]);

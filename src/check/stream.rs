@@ -108,7 +108,8 @@ fn find(
         .enumerate()
         .map(|(g, guide)| {
             let path = project.content_dir.join(&guide.path);
-            let text = crate::error::read_text(&path, &guide.file)?;
+            // Not UTF-8: the load reported it.
+            let (text, _) = crate::error::read_text_lossy(&path, &guide.file)?;
             // A file changed since it was loaded: its markdown starts where
             // it starts now.
             let body_start = match text.is_char_boundary(guide.body_start) {
