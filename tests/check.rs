@@ -242,6 +242,81 @@ fn console_prompts_yaml_run_steps_and_inline_code() {
     );
 }
 
+/// A README in a folder of the repository documents commands run from
+/// that folder (kubernetes/community's `icons/README.md`:
+/// `./tools/rasterize.sh`, which is `icons/tools/rasterize.sh`); what is
+/// missing from both the root and the page's folder is still an error.
+#[test]
+fn commands_may_run_from_the_pages_folder() {
+    let site = Fixture::with(&[
+        ("docs/index.md", "# Home\n\n[icons](icons/README.md)\n"),
+        (
+            "docs/icons/README.md",
+            "# Icons\n\n```sh\n./tools/rasterize.sh\n./tools/gone.sh\nmake icons\n```\n",
+        ),
+        ("docs/icons/Makefile", "icons:\n\techo icons\n"),
+    ]);
+    executable(&site, "docs/icons/tools/rasterize.sh", "#!/bin/sh\n");
+    let (code, list) = findings(&site, &[]);
+    assert_eq!(
+        (code, list),
+        (1, vec![f("missing-command", "docs/icons/README.md", 5, 1)])
+    );
+}
+
+/// A handbook page about another project's checkout (it links to that
+/// repository's files, or clones it) documents that project's scripts and
+/// make targets: missing here, they are warnings that name the repository.
+/// The same commands on a page that shows no other repository are errors.
+#[test]
+fn a_page_showing_another_repository_warns_of_its_missing_commands() {
+    const BLOCK: &str = "```sh\n./hack/local-up-cluster.sh\nmake test-e2e-node\n```\n";
+    let linked = format!(
+        "# Local cluster\n\nSee [the script](https://github.com/kubernetes/kubernetes/blob/master/hack/local-up-cluster.sh).\n\n{BLOCK}"
+    );
+    let cloned = format!(
+        "# Clone\n\n```sh\ngit clone https://github.com/kubernetes/kubernetes.git\n```\n\n{BLOCK}"
+    );
+    let plain = format!("# Plain\n\n{BLOCK}");
+    let site = Fixture::with(&[
+        (
+            "docs/index.md",
+            "# Home\n\n[a](linked.md) [b](cloned.md) [c](plain.md)\n",
+        ),
+        ("docs/linked.md", &linked),
+        ("docs/cloned.md", &cloned),
+        ("docs/plain.md", &plain),
+        ("hack/verify.sh", "#!/bin/sh\n"),
+        ("Makefile", "generate:\n\techo\n"),
+    ]);
+    let (code, all) = common::check_json(&site, &[]);
+    assert_eq!(code, 1);
+    let seen: Vec<(&str, &str, &str, u64)> = all
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["kind"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("docs/cloned.md", "missing-command", "warning", 8),
+            ("docs/cloned.md", "unknown-task", "warning", 9),
+            ("docs/linked.md", "missing-command", "warning", 6),
+            ("docs/linked.md", "unknown-task", "warning", 7),
+            ("docs/plain.md", "missing-command", "error", 4),
+            ("docs/plain.md", "unknown-task", "error", 5),
+        ]
+    );
+    let hint = all[2]["hint"].as_str().unwrap_or_default();
+    assert!(hint.contains("github.com/kubernetes/kubernetes"), "{hint}");
+}
+
 #[test]
 fn tasks_without_a_build_file_are_warnings() {
     // With no package.json or Makefile here at all, the commands may well

@@ -295,12 +295,7 @@ fn find_in_guides(
     let metrics_file = project.metrics_file();
     let pages = project.guides.iter().zip(&scanned.pages);
     for ((guide, page), expanded) in pages.zip(&scanned.expanded) {
-        findings.extend(relocate(commands::check(
-            &guide.file,
-            &page.commands,
-            page.task_examples,
-            &mut repo,
-        )?));
+        findings.extend(relocate(commands::check(&guide.file, page, &mut repo)?));
         findings.extend(data::check_guide(
             guide,
             &guide.text,

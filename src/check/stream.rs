@@ -130,7 +130,7 @@ fn find(
                 .collect();
             let mut own = {
                 let mut repo = repo.lock().unwrap_or_else(|e| e.into_inner());
-                commands::check(&guide.file, &page.commands, page.task_examples, &mut repo)?
+                commands::check(&guide.file, &page, &mut repo)?
             };
             let front_start = own.len();
             own.extend(data::check_guide(

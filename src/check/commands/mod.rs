@@ -17,6 +17,7 @@ pub use shell::{Word, split_command_line};
 pub use tasks::{MakeTargets, parse_just_recipes, parse_make_targets};
 
 use super::{Finding, Kind};
+use crate::finding::Severity;
 use crate::index::normalize;
 use extract::{Command, CommandOrigin};
 use invocation::is_assignment;
@@ -28,12 +29,15 @@ use tasks::{Listing, build_file, just_recipes, make_targets, package_scripts, ta
 /// what it is (a package.json that is not JSON).
 pub fn check(
     file: &str,
-    commands: &[Command],
-    examples: crate::commands::TaskExamples,
+    page: &crate::markdown::Rendered,
     repo: &mut Repo,
 ) -> crate::error::Result<Vec<Finding>> {
+    let (commands, examples) = (&page.commands, page.task_examples);
     let mut findings = Vec::new();
     let mut block = Block::default();
+    // A README in a folder of the repository is read there: its commands
+    // may run from that folder (`icons/README.md`: `./tools/rasterize.sh`).
+    let page_dir = file.rsplit_once('/').map_or("", |(dir, _)| dir);
     for command in commands {
         // A new block runs where the page's commands start again, but what
         // the page's earlier blocks named is there still (`python -m venv
@@ -65,41 +69,139 @@ pub fn check(
                 made: &block.made,
                 made_before,
             };
-            match invocation {
-                Invocation::Cd { dir: to } => {
-                    let dynamic =
-                        to.text.starts_with(['/', '~', '-']) || to.text.contains(['$', '`', '*']);
-                    block.cwd = if dynamic {
-                        None
-                    } else {
-                        normalize(&dir, &to.text).filter(|d| d.is_empty() || repo.is_dir(d))
-                    };
+            if let Invocation::Cd { dir: to } = invocation {
+                let dynamic =
+                    to.text.starts_with(['/', '~', '-']) || to.text.contains(['$', '`', '*']);
+                block.cwd = if dynamic {
+                    None
+                } else {
+                    normalize(&dir, &to.text).filter(|d| d.is_empty() || repo.is_dir(d))
+                };
+                continue;
+            }
+            let before = findings.len();
+            judge(&at, repo, &invocation, examples, &mut findings)?;
+            // Wrong from the root but right from the page's folder: the
+            // page's reader runs it there.
+            let missing = findings[before..]
+                .iter()
+                .all(|f| matches!(f.kind, Kind::MissingCommand | Kind::UnknownTask));
+            if findings.len() > before
+                && missing
+                && dir.is_empty()
+                && !page_dir.is_empty()
+                && there_from(page_dir, repo, &invocation)
+            {
+                let mut again = Vec::new();
+                let from_page = At {
+                    dir: page_dir,
+                    ..at
+                };
+                judge(&from_page, repo, &invocation, examples, &mut again)?;
+                if again.is_empty() {
+                    findings.truncate(before);
                 }
-                Invocation::Script { path, args, direct } => {
-                    check_script(&at, repo, path, args, direct, &mut findings)
-                }
-                // The page shows such a file: the task may be the example's.
-                Invocation::Package { .. } if examples.package => {}
-                Invocation::Make { .. } if examples.make => {}
-                Invocation::Just { .. } if examples.just => {}
-                Invocation::Package {
-                    script,
-                    dir: prefix,
-                } => check_package(&at, repo, script, prefix, &mut findings)?,
-                Invocation::Make {
-                    dir: make_dir,
-                    file: make_file,
-                    targets,
-                } => check_make(&at, repo, make_dir, make_file, targets, &mut findings),
-                Invocation::Just {
-                    file: just_file,
-                    recipe,
-                } => check_just(&at, repo, just_file, recipe, &mut findings),
-                Invocation::Other => {}
+            }
+        }
+    }
+    if let Some(other) = another_repository(page, repo) {
+        for f in &mut findings {
+            let missing = matches!(f.kind, Kind::MissingCommand | Kind::UnknownTask);
+            if missing && f.severity == Severity::Error {
+                f.severity = Severity::Warning;
+                f.hint = Some(format!(
+                    "the page also shows `{other}`: the command may be run in a checkout of it"
+                ));
             }
         }
     }
     Ok(findings)
+}
+
+/// The findings about one simple command (not a `cd`).
+fn judge(
+    at: &At,
+    repo: &mut Repo,
+    invocation: &Invocation,
+    examples: crate::commands::TaskExamples,
+    findings: &mut Vec<Finding>,
+) -> crate::error::Result<()> {
+    match *invocation {
+        Invocation::Script { path, args, direct } => {
+            check_script(at, repo, path, args, direct, findings)
+        }
+        // The page shows such a file: the task may be the example's.
+        Invocation::Package { .. } if examples.package => {}
+        Invocation::Make { .. } if examples.make => {}
+        Invocation::Just { .. } if examples.just => {}
+        Invocation::Package {
+            script,
+            dir: prefix,
+        } => check_package(at, repo, script, prefix, findings)?,
+        Invocation::Make {
+            dir: make_dir,
+            file: make_file,
+            ref targets,
+        } => check_make(at, repo, make_dir, make_file, targets, findings),
+        Invocation::Just {
+            file: just_file,
+            recipe,
+        } => check_just(at, repo, just_file, recipe, findings),
+        Invocation::Cd { .. } | Invocation::Other => {}
+    }
+    Ok(())
+}
+
+/// Whether what `invocation` runs (a script, or the file that lists its
+/// task) is there from the folder `dir`.
+fn there_from(dir: &str, repo: &mut Repo, invocation: &Invocation) -> bool {
+    let has = |sub: Option<&str>, file: Option<&str>, names: &[&str]| {
+        build_file(repo.root, &within(dir, sub), file, names)
+            .0
+            .is_some()
+    };
+    match *invocation {
+        Invocation::Script { path, .. } => normalize(dir, &path.text)
+            .is_some_and(|rel| matches!(repo.script(&rel), Script::File { .. })),
+        Invocation::Package { dir: sub, .. } => has(sub, None, &["package.json"]),
+        Invocation::Make { dir: sub, file, .. } => {
+            has(sub, file, &["GNUmakefile", "makefile", "Makefile"])
+        }
+        Invocation::Just { file, .. } => has(None, file, &["Justfile", ".justfile", "justfile"]),
+        Invocation::Cd { .. } | Invocation::Other => false,
+    }
+}
+
+/// Another repository the page shows: one its commands `git clone`, or one
+/// whose files it links to (`github.com/kubernetes/kubernetes/blob/…`). A
+/// handbook's page about another project's checkout documents that
+/// project's scripts and tasks: missing here, they may well be there.
+fn another_repository(page: &crate::markdown::Rendered, repo: &mut Repo) -> Option<String> {
+    // A fork's `origin` has another owner: the name decides.
+    fn name(repository: &str) -> &str {
+        repository.rsplit('/').next().unwrap_or_default()
+    }
+    let own = repo.own_repository().map(|r| name(r).to_string());
+    let linked = page
+        .links
+        .iter()
+        .filter(|l| l.kind == crate::markdown::LinkKind::Link)
+        .filter(|l| l.target.contains("/blob/") || l.target.contains("/tree/"))
+        .filter_map(|l| extract::forge_repository(&l.target));
+    let cloned = page.commands.iter().flat_map(|c| {
+        split_command_line(&c.text)
+            .into_iter()
+            .filter_map(|words| {
+                let at = words.iter().position(|w| w.text == "clone")?;
+                let git = at > 0 && matches!(words[at - 1].text.as_str(), "git" | "repo");
+                let url = words[at + 1..].iter().find(|w| !w.text.starts_with('-'))?;
+                git.then(|| extract::forge_repository(&url.text)).flatten()
+            })
+            .collect::<Vec<_>>()
+    });
+    linked
+        .chain(cloned)
+        .find(|r| own.as_deref() != Some(name(r)))
 }
 
 /// One simple command being judged: the guide it is documented in, the
@@ -317,7 +419,7 @@ fn check_make(
     repo: &mut Repo,
     make_dir: Option<&str>,
     make_file: Option<&str>,
-    targets: Vec<&Word>,
+    targets: &[&Word],
     findings: &mut Vec<Finding>,
 ) {
     let dir = at.dir;
