@@ -417,6 +417,51 @@ fn a_file_not_utf8_is_a_finding_and_still_checked() {
     assert!(out.stderr.contains("docs/notes.md:3:5"), "{}", out.stderr);
 }
 
+/// A book's link out of its `src/` to a web page that is not in the
+/// repository (the rust book's `../std/index.html`: the standard library's
+/// docs beside the book on doc.rust-lang.org) is a warning; a missing
+/// markdown file out there is still an error, and so is the same web page
+/// link in docs that no other generator builds (they are read on the forge).
+#[test]
+fn a_link_out_of_a_books_folder_to_a_web_page_is_a_warning() {
+    const PAGE: &str = "# Guessing game\n\n[std](../std/index.html#prelude) [nomicon](../nomicon/) [reference](../reference/items) [notes](../notes.md)\n";
+    let book = Fixture::with(&[
+        ("book.toml", "[book]\ntitle = \"The Book\"\n"),
+        ("src/SUMMARY.md", "# Summary\n\n- [Game](game.md)\n"),
+        ("src/game.md", PAGE),
+    ]);
+    let (code, all) = common::check_json(&book, &[]);
+    let seen: Vec<(&str, u64, &str)> = all
+        .iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["kind"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        (code, seen),
+        (
+            1,
+            vec![
+                ("warning", 7, "broken-link"),
+                ("warning", 44, "broken-link"),
+                ("warning", 69, "broken-link"),
+                ("error", 97, "broken-link"),
+            ]
+        )
+    );
+    let plain = Fixture::with(&[("docs/game.md", PAGE)]);
+    let (code, all) = common::check_json(&plain, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        all.iter().all(|f| f["severity"] == "error") && all.len() == 4,
+        "{all:?}"
+    );
+}
+
 #[test]
 fn warnings_pass_unless_denied() {
     let site = Fixture::with(&[("docs/index.md", "---\nreview_by: 2001-01-01\n---\n# Home\n")]);

@@ -46,6 +46,7 @@ pub fn check(
         dir_listings: &Mutex::default(),
         ignores: &Mutex::default(),
         generated_elsewhere: !super::data::foreign_keys(index.root()).is_empty(),
+        another_generator: generator.is_some(),
         routes_in_code: routes_in_code(index.root()),
         hooks: render_hooks(index.root()),
         defer_anchors: false,
@@ -157,6 +158,7 @@ impl<'a> Stream<'a> {
             dir_listings: &self.dir_listings,
             ignores: &self.ignores,
             generated_elsewhere: self.generated_elsewhere,
+            another_generator: self.generator.is_some(),
             routes_in_code: self.routes_in_code,
             hooks: self.hooks,
             defer_anchors: true,
@@ -273,6 +275,9 @@ struct Pages<'a> {
     /// root): a site-absolute link may name what that site serves beyond
     /// the content (GitHub reads such a link from the repository's root).
     generated_elsewhere: bool,
+    /// Another generator's config is at the root (`book.toml`,
+    /// `mkdocs.yml`): its site is the content folder alone.
+    another_generator: bool,
     /// The site is an application's whose routes its code makes (the
     /// config file named): a link from the site's root may be one of them.
     routes_in_code: Option<&'static str>,
@@ -644,6 +649,15 @@ impl Pages<'_> {
                 "the site's pages are routes of its code (`{config}`), which almanac cannot see: a link from the site's root may be one of them"
             ));
         }
+        if (self.another_generator || self.generated_elsewhere)
+            && link.target.trim_start().starts_with("..")
+            && leaves_the_site_for_a_page(index, path)
+        {
+            return f.severity(Severity::Warning).hint(format!(
+                "the link leaves the site's folder `{}/` for a web page: on the host that serves the site, another site may be there (`../std/` beside a book); almanac cannot see it",
+                index.content_prefix()
+            ));
+        }
         if self.generated_elsewhere && another_sites_path(index, &guide.path, &link.target) {
             return f.severity(Severity::Warning).hint(
                 "a link from the site's root whose first folder is neither in the content nor in the repository may be a path of the site this page is published on; almanac cannot see it".to_string(),
@@ -797,6 +811,22 @@ fn another_sites_path(index: &SiteIndex, from: &str, target: &str) -> bool {
     !content.join(&first).exists()
         && !index.root().join(&first).exists()
         && !language.is_some_and(|l| content.join(l).join(&first).exists())
+}
+
+/// Whether the missing root-relative `path` (of a relative link that
+/// climbs) lies outside the content
+/// folder (the site another generator builds from it) and names a web
+/// page, not a file of the repository: `std/index.html`, `nomicon/`,
+/// `reference/items` from a book in `src/`. The rust book's
+/// `../std/index.html` is the standard library's docs beside the book on
+/// doc.rust-lang.org.
+fn leaves_the_site_for_a_page(index: &SiteIndex, path: &str) -> bool {
+    let content = index.content_prefix();
+    if content.is_empty() || path.starts_with(&format!("{content}/")) {
+        return false;
+    }
+    let name = file_name(path.trim_end_matches('/'));
+    path.ends_with('/') || !name.contains('.') || name.ends_with(".html") || name.ends_with(".htm")
 }
 
 /// Hugo's render hooks for links and images: templates that make each
