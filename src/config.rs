@@ -329,6 +329,18 @@ impl Config {
             .filter(|y| y.get("baseURL").or(y.get("baseurl")).is_some())
         {
             self.adopt_hugo(root, &yaml);
+        } else if let Some((dir, text)) = ["docs", ""].iter().find_map(|dir| {
+            ["ts", "mts", "js", "mjs"].iter().find_map(|ext| {
+                let name = format!("{dir}/.vitepress/config.{ext}");
+                Some((*dir, read(name.trim_start_matches('/'))?))
+            })
+        }) {
+            // VitePress: its site is the folder that holds `.vitepress/`.
+            self.generator = Some("VitePress");
+            self.fill(js_string(&text, "title"), js_string(&text, "description"));
+            if !dir.is_empty() {
+                self.adopt_content_dir(root, dir);
+            }
         }
     }
 

@@ -137,6 +137,8 @@ pub struct SiteIndex {
     /// A Docusaurus site (its config at the root, or in `website/` beside
     /// the docs): see `resolve_served`.
     docusaurus: bool,
+    /// A VitePress site: a page's URL may leave out `.md`.
+    vitepress: bool,
     /// In a Docusaurus site, each page's URL as Docusaurus makes it, from
     /// its folder and its `slug`, `id` or file name without a number
     /// prefix (`faq/OrganizingState.md` with `id: organizing-state` is
@@ -183,6 +185,7 @@ impl SiteIndex {
                         .is_file()
                 }),
             docusaurus_urls: HashMap::default(),
+            vitepress: project.config.generator == Some("VitePress"),
             lowercase_pages: (project.config.generator == Some("Hugo"))
                 .then(std::sync::OnceLock::new),
             tracked: std::sync::OnceLock::new(),
@@ -434,6 +437,17 @@ impl SiteIndex {
             };
             return (!matches!(there, Target::Missing { .. } | Target::OutsideRoot))
                 .then_some(there);
+        }
+        // VitePress serves `setup.md` at `setup` (and `setup.html`): a link
+        // may leave out the extension (`./server-options#server-host`).
+        if self.vitepress {
+            return match self.resolve(from, dest) {
+                Target::Missing { path, fragment } => Some(Target::Page {
+                    page: self.pretty_page(&path)?,
+                    fragment,
+                }),
+                _ => None,
+            };
         }
         // Hugo writes every link as it is: each is read from the page's
         // folder (`setup.md` is served at `setup/`).

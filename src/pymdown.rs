@@ -444,6 +444,8 @@ fn docusaurus(line: &str, stack: &[Container]) -> Option<Docusaurus> {
                 .any(|c| matches!(c.kind, Kind::Directive(n) if n <= colons));
             return open.then_some(Docusaurus::Close(Kind::Directive(colons)));
         }
+        // VitePress writes a space after the colons (`::: tip NOTE`).
+        let rest = rest.trim_start();
         let name_len = rest
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
             .unwrap_or(rest.len());
@@ -459,6 +461,8 @@ fn docusaurus(line: &str, stack: &[Container]) -> Option<Docusaurus> {
             None => after.to_string(),
         };
         let title = match title.trim() {
+            // VitePress's tabs of code blocks: no title of their own.
+            "" if name == "code-group" => String::new(),
             "" => {
                 let mut chars = name.chars();
                 chars

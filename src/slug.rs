@@ -159,6 +159,47 @@ pub(crate) fn zola_slug(text: &str) -> String {
     out
 }
 
+/// The id VitePress gives a heading (its `slugify`, from `@mdit-vue/shared`):
+/// combining marks and control characters dropped, each run of spaces and
+/// ASCII punctuation one `-` (none at either end), lower case, and `_`
+/// before a leading digit. `server.host` is `server-host` (GitHub's is
+/// `serverhost`).
+pub(crate) fn vitepress_slug(text: &str) -> String {
+    const SPECIAL: &str = "~`!@#$%^&*()-_+=[]{}|\\;:\"'\u{201c}\u{201d}\u{2018}\u{2019}<>,.?/";
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    let mut push = |c: char, out: &mut String| {
+        if c.is_control() || ('\u{300}'..='\u{36f}').contains(&c) {
+            return;
+        }
+        if c.is_whitespace() || SPECIAL.contains(c) {
+            dash = true;
+            return;
+        }
+        if dash && !out.is_empty() {
+            out.push('-');
+        }
+        dash = false;
+        out.extend(c.to_lowercase());
+    };
+    for c in text.chars() {
+        // NFKD makes the fullwidth forms (`：`, `（`) and the ideographic
+        // space ASCII, punctuation included.
+        let c = match c {
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        };
+        if c.is_ascii() || !nfkd_ascii_of(c, |a| push(a, &mut out)) {
+            push(c, &mut out);
+        }
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
 /// Hands `each` the ASCII that `c`'s NFKD form keeps (`é` → `e`), if it keeps
 /// any: whether it did.
 fn nfkd_ascii_of(c: char, mut each: impl FnMut(char)) -> bool {
@@ -246,6 +287,28 @@ impl Slugger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Expected ids printed by node running `@mdit-vue/shared`'s `slugify`
+    // (VitePress's), its three regular expressions as published.
+    #[test]
+    fn vitepress_slug_cases() {
+        let cases = [
+            ("server.host", "server-host"),
+            ("build.assetsInlineLimit", "build-assetsinlinelimit"),
+            ("Deprecate CJS Node API", "deprecate-cjs-node-api"),
+            ("Café crème", "cafe-creme"),
+            ("9.7.0 November 11, 2025", "_9-7-0-november-11-2025"),
+            ("- leading -- dashes -", "leading-dashes"),
+            ("安装：快速开始", "安装-快速开始"),
+            ("C++ — the «good» parts...", "c-—-the-«good»-parts"),
+            ("Hello_World 2", "hello-world-2"),
+            ("`import.meta.glob`", "import-meta-glob"),
+            ("Tab\there", "tabhere"),
+        ];
+        for (text, id) in cases {
+            assert_eq!(vitepress_slug(text), id, "{text:?}");
+        }
+    }
 
     // Expected ids printed by Python-Markdown's `toc.slugify` (Python 3.11).
     #[test]

@@ -404,3 +404,41 @@ fn a_link_to_a_pages_url_is_read_from_the_folder_mkdocs_serves_the_page_at() {
         "{html}"
     );
 }
+
+/// VitePress's containers (Vite's own docs): `::: tip NOTE`, with a space
+/// after the colons, a title or none, and `::: code-group` (tabs of code
+/// blocks, no title of their own) render as admonitions, never as raw colons.
+#[test]
+fn vitepress_containers_render() {
+    let site = Fixture::with(&[
+        (
+            "docs/.vitepress/config.ts",
+            "export default {\n  title: 'Widget',\n  description: 'Widgets, documented',\n}\n",
+        ),
+        (
+            "docs/index.md",
+            "# Install\n\n::: tip NOTE\nYou need **Node 18**.\n:::\n\n::: warning\nCheck it.\n:::\n\n::: code-group\n\n```sh [npm]\nnpm i widget\n```\n\n```sh [pnpm]\npnpm add widget\n```\n\n:::\n",
+        ),
+    ]);
+    site.build(&[]);
+    let html = site.read("public/index.html");
+    let main = main_of(&html);
+    let prose = common::outside_code(main);
+    assert!(!prose.contains(":::"), "raw colons in:\n{prose}");
+    assert!(
+        main.contains("<p class=\"admonition-title\">NOTE</p>")
+            && main.contains("You need <strong>Node 18</strong>."),
+        "{main}"
+    );
+    assert!(
+        main.contains("<p class=\"admonition-title\">Warning</p>"),
+        "{main}"
+    );
+    let group = main.find("admonition code-group").expect("a code group");
+    let rest = &main[group..];
+    assert!(
+        !rest[..rest.find("<pre").unwrap()].contains("admonition-title"),
+        "{rest}"
+    );
+    assert!(html.contains("Widget"), "{html}");
+}

@@ -462,6 +462,33 @@ fn a_link_out_of_a_books_folder_to_a_web_page_is_a_warning() {
     );
 }
 
+/// A VitePress site (`docs/.vitepress/config.ts`, as Vite's own docs):
+/// headings have VitePress's ids (`## server.host` is `#server-host`) and a
+/// page's URL may leave out `.md` (`./config/server#server-host`). The same
+/// links are broken where no VitePress config says so.
+#[test]
+fn vitepress_ids_and_page_urls() {
+    const GUIDE: &str = "# Guide\n\n[host](./config/server#server-host) [html](./config/server.html#server-host) [bad](./config/server#server-nope)\n";
+    const SERVER: &str = "# Server options\n\n## server.host\n\nThe host.\n";
+    let vitepress = Fixture::with(&[
+        (
+            "docs/.vitepress/config.ts",
+            "export default {\n  title: 'Vite',\n}\n",
+        ),
+        ("docs/index.md", GUIDE),
+        ("docs/config/server.md", SERVER),
+    ]);
+    let (code, list) = findings(&vitepress, &[]);
+    assert_eq!(
+        (code, list),
+        (1, vec![f("broken-anchor", "docs/index.md", 3, 84)])
+    );
+    let plain = Fixture::with(&[("docs/index.md", GUIDE), ("docs/config/server.md", SERVER)]);
+    let (code, list) = findings(&plain, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(list.len(), 3, "{list:?}");
+}
+
 #[test]
 fn warnings_pass_unless_denied() {
     let site = Fixture::with(&[("docs/index.md", "---\nreview_by: 2001-01-01\n---\n# Home\n")]);

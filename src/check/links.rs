@@ -33,7 +33,7 @@ pub fn check(
             .zip(rendered)
             .map(|(g, r)| GeneratorPage::mkdocs(m, &g.text, r))
             .collect(),
-        None => zola_pages(rendered, generator),
+        None => generator_pages(rendered, generator),
     };
     let site = Pages {
         guides,
@@ -60,17 +60,27 @@ pub fn check(
 }
 
 /// What Zola makes of each page, in a Zola project (else nothing).
-fn zola_pages(rendered: &[Rendered], generator: Option<&str>) -> Vec<GeneratorPage> {
+fn generator_pages(rendered: &[Rendered], generator: Option<&str>) -> Vec<GeneratorPage> {
     match generator {
-        Some("Zola") => rendered
+        Some("Zola" | "VitePress") => rendered
             .par_iter()
-            .map(|r| GeneratorPage {
-                ids: zola_ids(r),
-                unknown: None,
-            })
+            .filter_map(|r| generator_page(generator, r))
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// What Zola or VitePress makes of `page`: the ids it gives the headings.
+fn generator_page(generator: Option<&str>, page: &Rendered) -> Option<GeneratorPage> {
+    let slug = match generator {
+        Some("Zola") => crate::slug::zola_slug,
+        Some("VitePress") => crate::slug::vitepress_slug,
+        _ => return None,
+    };
+    Some(GeneratorPage {
+        ids: generator_ids(page, slug),
+        unknown: None,
+    })
 }
 
 /// A page's anchors, sorted and each once, to look fragments up in: half
@@ -196,10 +206,7 @@ impl<'a> Stream<'a> {
         }
         let generator = match &self.mkdocs {
             Some(m) => Some(GeneratorPage::mkdocs(m, text, page)),
-            None => (self.generator == Some("Zola")).then(|| GeneratorPage {
-                ids: zola_ids(page),
-                unknown: None,
-            }),
+            None => generator_page(self.generator, page),
         };
         (slots, generator)
     }
@@ -295,7 +302,7 @@ struct Pages<'a> {
 /// A page as the other generator of the project (MkDocs, Zola) builds it.
 #[derive(Default)]
 pub struct GeneratorPage {
-    /// Ids that generator gives it besides almanac's (`mkdocs::page_ids`, `zola_ids`).
+    /// Ids that generator gives it besides almanac's (`mkdocs::page_ids`, `generator_ids`).
     ids: HashSet<String>,
     /// Why some of its ids cannot be known, if so.
     unknown: Option<String>,
@@ -313,7 +320,7 @@ impl GeneratorPage {
 
 /// The ids Zola gives a page's headings: `zola_slug`, with `-1`, `-2`…
 /// for repeats; ids written on the heading stay.
-fn zola_ids(page: &Rendered) -> HashSet<String> {
+fn generator_ids(page: &Rendered, slug: fn(&str) -> String) -> HashSet<String> {
     let mut slugger = crate::slug::Slugger::default();
     page.headings
         .iter()
@@ -322,7 +329,7 @@ fn zola_ids(page: &Rendered) -> HashSet<String> {
                 slugger.reserve(&heading.id);
                 heading.id.clone()
             }
-            false => slugger.unique_slug(crate::slug::zola_slug(&heading.text)),
+            false => slugger.unique_slug(slug(&heading.text)),
         })
         .collect()
 }
