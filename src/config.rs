@@ -341,6 +341,19 @@ impl Config {
             if !dir.is_empty() {
                 self.adopt_content_dir(root, dir);
             }
+        } else {
+            // A Hugo site in a folder of the repository (goreleaser's `www/`).
+            for site in ["www", "website", "site", "docs"] {
+                let read = |name: &str| read(&format!("{site}/{name}"));
+                let config = read("hugo.yaml")
+                    .or_else(|| read("hugo.yml"))
+                    .and_then(|t| serde_yaml::from_str::<serde_json::Value>(&t).ok())
+                    .or_else(|| read("hugo.toml").and_then(|t| toml_tree(&t)));
+                if let Some(config) = config {
+                    self.adopt_hugo_in(root, site, &config);
+                    break;
+                }
+            }
         }
     }
 
@@ -365,6 +378,11 @@ impl Config {
     /// Hugo's `title`, `baseURL`, `params.description` and `contentDir`
     /// (the site's, or its default language's).
     fn adopt_hugo(&mut self, root: &Path, config: &serde_json::Value) {
+        self.adopt_hugo_in(root, "", config);
+    }
+
+    /// `adopt_hugo` for a Hugo site in the folder `site` of the project.
+    fn adopt_hugo_in(&mut self, root: &Path, site: &str, config: &serde_json::Value) {
         self.generator = Some("Hugo");
         let string = |v: &serde_json::Value, key: &str| {
             v.get(key)
@@ -397,6 +415,10 @@ impl Config {
         let content = string(config, "contentDir")
             .or_else(|| string(&language, "contentDir"))
             .unwrap_or_else(|| "content".into());
+        let content = match site {
+            "" => content,
+            site => format!("{site}/{content}"),
+        };
         self.adopt_content_dir(root, &content);
     }
 

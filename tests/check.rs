@@ -489,6 +489,51 @@ fn vitepress_ids_and_page_urls() {
     assert_eq!(list.len(), 3, "{list:?}");
 }
 
+/// A Hugo site in a folder of the repository (goreleaser's `www/`, with
+/// `www/hugo.yaml`): its content is `www/content`, its site-absolute links
+/// resolve there, and a feed its output formats write (`/blog/feed.xml`)
+/// is a warning; a missing page in a folder it has is still an error.
+#[test]
+fn a_hugo_site_in_a_folder_of_the_repository() {
+    let site = Fixture::with(&[
+        ("README.md", "# Tool\n"),
+        (
+            "www/hugo.yaml",
+            "baseURL: https://example.org/\ntitle: Tool\noutputFormats:\n  rss:\n    baseName: feed\n",
+        ),
+        ("www/content/_index.md", "# Tool\n"),
+        (
+            "www/content/customization/_index.md",
+            "# Customization\n\n## Builds\n",
+        ),
+        (
+            "www/content/blog/post.md",
+            "# Post\n\n[c](/customization/#builds) [feed](/blog/feed.xml) [gone](/customization/gone/)\n",
+        ),
+    ]);
+    let (code, all) = common::check_json(&site, &[]);
+    let seen: Vec<(&str, &str, &str)> = all
+        .iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap(),
+                f["file"].as_str().unwrap(),
+                f["target"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        (code, seen),
+        (
+            1,
+            vec![
+                ("warning", "www/content/blog/post.md", "/blog/feed.xml"),
+                ("error", "www/content/blog/post.md", "/customization/gone/"),
+            ]
+        )
+    );
+}
+
 #[test]
 fn warnings_pass_unless_denied() {
     let site = Fixture::with(&[("docs/index.md", "---\nreview_by: 2001-01-01\n---\n# Home\n")]);

@@ -656,6 +656,13 @@ impl Pages<'_> {
                 "the site's pages are routes of its code (`{config}`), which almanac cannot see: a link from the site's root may be one of them"
             ));
         }
+        // Feeds and sitemaps are the generator's output (Hugo's
+        // `/blog/index.xml`, or `feed.xml` as an output format names it).
+        if (self.another_generator || self.generated_elsewhere) && path.ends_with(".xml") {
+            return f.severity(Severity::Warning).hint(
+                "the site's generator writes its feeds and sitemaps as it builds: almanac cannot see them".to_string(),
+            );
+        }
         if (self.another_generator || self.generated_elsewhere)
             && link.target.trim_start().starts_with("..")
             && leaves_the_site_for_a_page(index, path)
