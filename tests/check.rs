@@ -419,12 +419,13 @@ fn a_file_not_utf8_is_a_finding_and_still_checked() {
 
 /// A book's link out of its `src/` to a web page that is not in the
 /// repository (the rust book's `../std/index.html`: the standard library's
-/// docs beside the book on doc.rust-lang.org) is a warning; a missing
-/// markdown file out there is still an error, and so is the same web page
-/// link in docs that no other generator builds (they are read on the forge).
+/// docs beside the book on doc.rust-lang.org; `../reference/items.md`,
+/// which mdBook makes `.html`) is a warning; a missing page inside the book
+/// is still an error, and so are the links out in docs that no other
+/// generator builds (they are read on the forge).
 #[test]
 fn a_link_out_of_a_books_folder_to_a_web_page_is_a_warning() {
-    const PAGE: &str = "# Guessing game\n\n[std](../std/index.html#prelude) [nomicon](../nomicon/) [reference](../reference/items) [notes](../notes.md)\n";
+    const PAGE: &str = "# Guessing game\n\n[std](../std/index.html#prelude) [nomicon](../nomicon/) [reference](../reference/items.md) [notes](notes.md)\n";
     let book = Fixture::with(&[
         ("book.toml", "[book]\ntitle = \"The Book\"\n"),
         ("src/SUMMARY.md", "# Summary\n\n- [Game](game.md)\n"),
@@ -449,7 +450,7 @@ fn a_link_out_of_a_books_folder_to_a_web_page_is_a_warning() {
                 ("warning", 7, "broken-link"),
                 ("warning", 44, "broken-link"),
                 ("warning", 69, "broken-link"),
-                ("error", 97, "broken-link"),
+                ("error", 100, "broken-link"),
             ]
         )
     );
@@ -531,6 +532,58 @@ fn a_hugo_site_in_a_folder_of_the_repository() {
                 ("error", "www/content/blog/post.md", "/customization/gone/"),
             ]
         )
+    );
+}
+
+/// Sites other generators build from folders of the project: cargo's book
+/// (`doc/book/book.toml`) links out of its `src/` to the books beside it on
+/// the host (warnings); fastapi's `docs/en/mkdocs.yml` serves `/img/…`
+/// from `docs/en/docs/`, and its translations without a config of their own
+/// use it too. What none of the sites has is still an error.
+#[test]
+fn sites_built_from_folders_of_the_project() {
+    let book = Fixture::with(&[
+        ("README.md", "# Cargo\n\n[book](doc/book/src/index.md)\n"),
+        ("doc/book/book.toml", "[book]\ntitle = \"Cargo\"\n"),
+        (
+            "doc/book/src/index.md",
+            "# Book\n\n[std](../../std/index.html) [cfg](../../reference/cfg.md) [gone](gone.md)\n",
+        ),
+    ]);
+    let (code, all) = common::check_json(&book, &[]);
+    let seen: Vec<(&str, &str)> = all
+        .iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap(),
+                f["target"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        (code, seen),
+        (
+            1,
+            vec![
+                ("warning", "../../std/index.html"),
+                ("warning", "../../reference/cfg.md"),
+                ("error", "gone.md"),
+            ]
+        )
+    );
+    let translated = Fixture::with(&[
+        ("docs/en/mkdocs.yml", "site_name: Tool\n"),
+        ("docs/en/docs/index.md", "# Tool\n\n![a](/img/a.png)\n"),
+        ("docs/en/docs/img/a.png", "png"),
+        (
+            "docs/de/docs/index.md",
+            "# Werkzeug\n\n![a](/img/a.png) ![b](/img/gone.png)\n",
+        ),
+    ]);
+    let (code, list) = findings(&translated, &[]);
+    assert_eq!(
+        (code, list),
+        (1, vec![f("broken-image", "docs/de/docs/index.md", 3, 23)])
     );
 }
 

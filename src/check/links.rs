@@ -46,7 +46,8 @@ pub fn check(
         dir_listings: &Mutex::default(),
         ignores: &Mutex::default(),
         generated_elsewhere: !super::data::foreign_keys(index.root()).is_empty(),
-        another_generator: generator.is_some(),
+        generator,
+        nested: &NestedSites::find(index.root(), guides),
         routes_in_code: routes_in_code(index.root()),
         hooks: render_hooks(index.root()),
         defer_anchors: false,
@@ -130,6 +131,7 @@ pub struct Stream<'a> {
     generator: Option<&'a str>,
     mkdocs: Option<MkDocs>,
     generated_elsewhere: bool,
+    nested: NestedSites,
     routes_in_code: Option<&'static str>,
     hooks: Hooks,
     dir_listings: Mutex<HashMap<String, std::sync::Arc<Names>>>,
@@ -144,6 +146,7 @@ impl<'a> Stream<'a> {
             generator,
             mkdocs: MkDocs::read(index.root()),
             generated_elsewhere: !super::data::foreign_keys(index.root()).is_empty(),
+            nested: NestedSites::find(index.root(), guides),
             routes_in_code: routes_in_code(index.root()),
             hooks: render_hooks(index.root()),
             dir_listings: Mutex::default(),
@@ -168,7 +171,8 @@ impl<'a> Stream<'a> {
             dir_listings: &self.dir_listings,
             ignores: &self.ignores,
             generated_elsewhere: self.generated_elsewhere,
-            another_generator: self.generator.is_some(),
+            generator: self.generator,
+            nested: &self.nested,
             routes_in_code: self.routes_in_code,
             hooks: self.hooks,
             defer_anchors: true,
@@ -284,7 +288,9 @@ struct Pages<'a> {
     generated_elsewhere: bool,
     /// Another generator's config is at the root (`book.toml`,
     /// `mkdocs.yml`): its site is the content folder alone.
-    another_generator: bool,
+    generator: Option<&'a str>,
+    /// The sites other generators build from folders of the project.
+    nested: &'a NestedSites,
     /// The site is an application's whose routes its code makes (the
     /// config file named): a link from the site's root may be one of them.
     routes_in_code: Option<&'static str>,
@@ -447,7 +453,14 @@ impl Pages<'_> {
                 dir,
             )),
             Target::Missing { path, .. } => {
-                findings.push(self.missing_target(g, link, path));
+                let f = self.missing_target(g, link, path);
+                match self.nested.judge(&guide.file, &link.target, path, index.root()) {
+                    Nested::Found => {}
+                    Nested::LeavesForAPage(site) => findings.push(f.severity(Severity::Warning).hint(format!(
+                        "the link leaves the site built from `{site}/` for a web page: on the host that serves it, another site may be there; almanac cannot see it"
+                    ))),
+                    Nested::Unknown => findings.push(f),
+                }
             }
             Target::Withheld { path, why } => {
                 let (message, hint) = withheld_message(path, *why);
@@ -658,14 +671,14 @@ impl Pages<'_> {
         }
         // Feeds and sitemaps are the generator's output (Hugo's
         // `/blog/index.xml`, or `feed.xml` as an output format names it).
-        if (self.another_generator || self.generated_elsewhere) && path.ends_with(".xml") {
+        if (self.generator.is_some() || self.generated_elsewhere) && path.ends_with(".xml") {
             return f.severity(Severity::Warning).hint(
                 "the site's generator writes its feeds and sitemaps as it builds: almanac cannot see them".to_string(),
             );
         }
-        if (self.another_generator || self.generated_elsewhere)
+        if (self.generator.is_some() || self.generated_elsewhere)
             && link.target.trim_start().starts_with("..")
-            && leaves_the_site_for_a_page(index, path)
+            && leaves_the_site_for_a_page(index, path, self.generator == Some("mdBook"))
         {
             return f.severity(Severity::Warning).hint(format!(
                 "the link leaves the site's folder `{}/` for a web page: on the host that serves the site, another site may be there (`../std/` beside a book); almanac cannot see it",
@@ -827,6 +840,125 @@ fn another_sites_path(index: &SiteIndex, from: &str, target: &str) -> bool {
         && !language.is_some_and(|l| content.join(l).join(&first).exists())
 }
 
+/// Sites other generators build from folders of the project, their config
+/// beside or above some guide (cargo's `doc/book/book.toml`, fastapi's
+/// `docs/en/mkdocs.yml` for each language): each one's root-relative
+/// content folder, where its site-absolute links resolve.
+#[derive(Debug, Default)]
+pub(crate) struct NestedSites {
+    /// Each site's content folder, and whether mdBook builds it.
+    roots: Vec<(String, bool)>,
+}
+
+/// What a nested site makes of a missing link.
+enum Nested {
+    /// The site has it: a site-absolute link into its content folder (or
+    /// another language's, which shares its files).
+    Found,
+    /// A relative link out of the content folder (named) to a web page.
+    LeavesForAPage(String),
+    Unknown,
+}
+
+impl NestedSites {
+    fn find(root: &std::path::Path, guides: &[Guide]) -> NestedSites {
+        let mut seen = std::collections::HashSet::new();
+        let mut roots = Vec::new();
+        for guide in guides {
+            let mut dir = parent(&guide.file);
+            while !dir.is_empty() && seen.insert(dir.to_string()) {
+                if let Some((content, book)) = site_content(&root.join(dir)) {
+                    roots.push((format!("{dir}/{content}"), book));
+                }
+                dir = parent(dir);
+            }
+        }
+        roots.sort();
+        NestedSites { roots }
+    }
+
+    /// What the sites make of the missing `target` of the file `file`
+    /// (root-relative), which resolved to the root-relative `path`.
+    fn judge(&self, file: &str, target: &str, path: &str, root: &std::path::Path) -> Nested {
+        let site = self
+            .roots
+            .iter()
+            .filter(|(r, _)| file.starts_with(&format!("{r}/")))
+            .max_by_key(|(r, _)| r.len());
+        let target = target.trim();
+        // A translation without a config of its own (fastapi's
+        // `docs/de/docs/`) is built with another's: any of the sites may
+        // serve its site-absolute links.
+        if let Some(absolute) = target.strip_prefix('/') {
+            let at = absolute.split(['#', '?']).next().unwrap_or_default();
+            let at = crate::index::percent_decode(at);
+            let at = at.trim_end_matches('/');
+            let there = |(r, _): &(String, bool)| {
+                let base = root.join(r).join(at);
+                base.exists() || base.with_extension("md").is_file()
+            };
+            if !at.is_empty() && self.roots.iter().any(there) {
+                return Nested::Found;
+            }
+            return Nested::Unknown;
+        }
+        let Some((site, book)) = site else {
+            return Nested::Unknown;
+        };
+        if target.starts_with("..")
+            && web_page(path, *book)
+            && !path.starts_with(&format!("{site}/"))
+        {
+            return Nested::LeavesForAPage(site.clone());
+        }
+        Nested::Unknown
+    }
+}
+
+/// The content folder of the site whose generator config is in `dir`
+/// (relative to it), if there is one: mkdocs.yml's `docs_dir` (`docs`),
+/// book.toml's `src` (`src`), a Hugo config's `content`.
+fn site_content(dir: &std::path::Path) -> Option<(String, bool)> {
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).ok();
+    // `key: value` or `key = "value"` on a line of its own.
+    let value = |text: &str, key: &str| {
+        text.lines().find_map(|line| {
+            let rest = line.strip_prefix(key)?.trim_start();
+            let rest = rest.strip_prefix([':', '='])?.trim();
+            let v = rest.trim_matches(['"', '\'']);
+            (!v.is_empty()).then(|| v.trim_end_matches('/').to_string())
+        })
+    };
+    let content = if let Some(text) = read("mkdocs.yml").or_else(|| read("mkdocs.yaml")) {
+        value(&text, "docs_dir").unwrap_or_else(|| "docs".into())
+    } else if let Some(text) = read("book.toml") {
+        value(&text, "src").unwrap_or_else(|| "src".into())
+    } else if ["hugo.toml", "hugo.yaml", "hugo.yml"]
+        .iter()
+        .any(|n| dir.join(n).is_file())
+    {
+        "content".into()
+    } else {
+        return None;
+    };
+    let inside = !content.starts_with(['/', '.']) && !content.contains("..");
+    let book = dir.join("book.toml").is_file() && !dir.join("mkdocs.yml").is_file();
+    (inside && dir.join(&content).is_dir()).then_some((content, book))
+}
+
+/// Whether the root-relative `path` names a web page: `.html`, a folder, a
+/// name with no extension; in a book also `.md`, which mdBook makes `.html`
+/// whatever folder it is in (`../../reference/conditional-compilation.md`,
+/// the Rust Reference beside cargo's book).
+fn web_page(path: &str, book: bool) -> bool {
+    let name = file_name(path.trim_end_matches('/'));
+    path.ends_with('/')
+        || !name.contains('.')
+        || name.ends_with(".html")
+        || name.ends_with(".htm")
+        || (book && name.ends_with(".md"))
+}
+
 /// Whether the missing root-relative `path` (of a relative link that
 /// climbs) lies outside the content
 /// folder (the site another generator builds from it) and names a web
@@ -834,13 +966,12 @@ fn another_sites_path(index: &SiteIndex, from: &str, target: &str) -> bool {
 /// `reference/items` from a book in `src/`. The rust book's
 /// `../std/index.html` is the standard library's docs beside the book on
 /// doc.rust-lang.org.
-fn leaves_the_site_for_a_page(index: &SiteIndex, path: &str) -> bool {
+fn leaves_the_site_for_a_page(index: &SiteIndex, path: &str, book: bool) -> bool {
     let content = index.content_prefix();
     if content.is_empty() || path.starts_with(&format!("{content}/")) {
         return false;
     }
-    let name = file_name(path.trim_end_matches('/'));
-    path.ends_with('/') || !name.contains('.') || name.ends_with(".html") || name.ends_with(".htm")
+    web_page(path, book)
 }
 
 /// Hugo's render hooks for links and images: templates that make each
