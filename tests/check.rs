@@ -265,19 +265,23 @@ fn commands_may_run_from_the_pages_folder() {
 }
 
 /// A handbook page about another project's checkout (it links to that
-/// repository's files, or clones it) documents that project's scripts and
-/// make targets: missing here, they are warnings that name the repository.
-/// The same commands on a page that shows no other repository are errors.
+/// repository's files twice or more, or clones it) documents that
+/// project's scripts and make targets: missing here, they are warnings that
+/// name the repository. The same commands on a page that shows no other
+/// repository, or links one tool's README, are errors.
 #[test]
 fn a_page_showing_another_repository_warns_of_its_missing_commands() {
     const BLOCK: &str = "```sh\n./hack/local-up-cluster.sh\nmake test-e2e-node\n```\n";
     let linked = format!(
-        "# Local cluster\n\nSee [the script](https://github.com/kubernetes/kubernetes/blob/master/hack/local-up-cluster.sh).\n\n{BLOCK}"
+        "# Local cluster\n\nSee [the script](https://github.com/kubernetes/kubernetes/blob/master/hack/local-up-cluster.sh) and [its tests](https://github.com/kubernetes/kubernetes/tree/master/test).\n\n{BLOCK}"
     );
     let cloned = format!(
         "# Clone\n\n```sh\ngit clone https://github.com/kubernetes/kubernetes.git\n```\n\n{BLOCK}"
     );
-    let plain = format!("# Plain\n\n{BLOCK}");
+    // One link to a tool's README is no page about that tool's checkout.
+    let plain = format!(
+        "# Plain\n\nInstall [nvm](https://github.com/nvm-sh/nvm/blob/master/README.md).\n\n{BLOCK}"
+    );
     let site = Fixture::with(&[
         (
             "docs/index.md",
@@ -309,8 +313,8 @@ fn a_page_showing_another_repository_warns_of_its_missing_commands() {
             ("docs/cloned.md", "unknown-task", "warning", 9),
             ("docs/linked.md", "missing-command", "warning", 6),
             ("docs/linked.md", "unknown-task", "warning", 7),
-            ("docs/plain.md", "missing-command", "error", 4),
-            ("docs/plain.md", "unknown-task", "error", 5),
+            ("docs/plain.md", "missing-command", "error", 6),
+            ("docs/plain.md", "unknown-task", "error", 7),
         ]
     );
     let hint = all[2]["hint"].as_str().unwrap_or_default();

@@ -16,6 +16,8 @@ pub use repo::Repo;
 pub use shell::{Word, split_command_line};
 pub use tasks::{MakeTargets, parse_just_recipes, parse_make_targets};
 
+use std::collections::HashMap;
+
 use super::{Finding, Kind};
 use crate::finding::Severity;
 use crate::index::normalize;
@@ -173,7 +175,7 @@ fn there_from(dir: &str, repo: &mut Repo, invocation: &Invocation) -> bool {
 }
 
 /// Another repository the page shows: one its commands `git clone`, or one
-/// whose files it links to (`github.com/kubernetes/kubernetes/blob/…`). A
+/// whose files it links to twice or more (`github.com/kubernetes/kubernetes/blob/…`). A
 /// handbook's page about another project's checkout documents that
 /// project's scripts and tasks: missing here, they may well be there.
 fn another_repository(page: &crate::markdown::Rendered, repo: &mut Repo) -> Option<String> {
@@ -182,12 +184,24 @@ fn another_repository(page: &crate::markdown::Rendered, repo: &mut Repo) -> Opti
         repository.rsplit('/').next().unwrap_or_default()
     }
     let own = repo.own_repository().map(|r| name(r).to_string());
-    let linked = page
+    // One link to a tool's README (nvm's, to install Node) is no page about
+    // that repository: two links into its files are.
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for repository in page
         .links
         .iter()
         .filter(|l| l.kind == crate::markdown::LinkKind::Link)
         .filter(|l| l.target.contains("/blob/") || l.target.contains("/tree/"))
-        .filter_map(|l| extract::forge_repository(&l.target));
+        .filter_map(|l| extract::forge_repository(&l.target))
+    {
+        *counts.entry(repository).or_default() += 1;
+    }
+    let mut linked: Vec<String> = counts
+        .into_iter()
+        .filter(|(_, n)| *n >= 2)
+        .map(|(r, _)| r)
+        .collect();
+    linked.sort();
     let cloned = page.commands.iter().flat_map(|c| {
         split_command_line(&c.text)
             .into_iter()
@@ -200,6 +214,7 @@ fn another_repository(page: &crate::markdown::Rendered, repo: &mut Repo) -> Opti
             .collect::<Vec<_>>()
     });
     linked
+        .into_iter()
         .chain(cloned)
         .find(|r| own.as_deref() != Some(name(r)))
 }
