@@ -345,10 +345,19 @@ impl Config {
             // A Hugo site in a folder of the repository (goreleaser's `www/`).
             for site in ["www", "website", "site", "docs"] {
                 let read = |name: &str| read(&format!("{site}/{name}"));
+                // Hugo's old `config.toml` counts when it has Hugo's `baseURL`
+                // (kind's `site/config.toml`).
+                let hugo_key =
+                    |c: &serde_json::Value| c.get("baseURL").or(c.get("baseurl")).is_some();
                 let config = read("hugo.yaml")
                     .or_else(|| read("hugo.yml"))
                     .and_then(|t| serde_yaml::from_str::<serde_json::Value>(&t).ok())
-                    .or_else(|| read("hugo.toml").and_then(|t| toml_tree(&t)));
+                    .or_else(|| read("hugo.toml").and_then(|t| toml_tree(&t)))
+                    .or_else(|| {
+                        read("config.toml")
+                            .and_then(|t| toml_tree(&t))
+                            .filter(hugo_key)
+                    });
                 if let Some(config) = config {
                     self.adopt_hugo_in(root, site, &config);
                     break;

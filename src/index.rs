@@ -581,6 +581,16 @@ impl SiteIndex {
                 let why = self.withheld(&path).unwrap_or(Withheld::Hidden);
                 return Target::Withheld { path, why };
             }
+            // A folder or file of the content that is neither a page nor an
+            // asset (a README's `./pkg`, a folder of code with no markdown):
+            // a repository file, as the forge shows it.
+            if !hidden && self.root.join(&target).exists() {
+                let path = target.trim_end_matches('/').to_string();
+                return match self.withheld(&path) {
+                    Some(why) => Target::Withheld { path, why },
+                    None => Target::RepoFile { path },
+                };
+            }
         } else if target.is_empty() || self.root.join(&target).exists() {
             // The repository's root, or one of its files outside the content folder.
             let path = target.trim_end_matches('/').to_string();

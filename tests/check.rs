@@ -495,9 +495,10 @@ fn vitepress_ids_and_page_urls() {
 }
 
 /// A Hugo site in a folder of the repository (goreleaser's `www/`, with
-/// `www/hugo.yaml`): its content is `www/content`, its site-absolute links
-/// resolve there, and a feed its output formats write (`/blog/feed.xml`)
-/// is a warning; a missing page in a folder it has is still an error.
+/// `www/hugo.yaml`; kind's `site/config.toml`): its content is
+/// `www/content`, its site-absolute links resolve there, and a feed its
+/// output formats write (`/blog/feed.xml`) is a warning; a missing page in
+/// a folder it has is still an error.
 #[test]
 fn a_hugo_site_in_a_folder_of_the_repository() {
     let site = Fixture::with(&[
@@ -516,6 +517,28 @@ fn a_hugo_site_in_a_folder_of_the_repository() {
             "# Post\n\n[c](/customization/#builds) [feed](/blog/feed.xml) [gone](/customization/gone/)\n",
         ),
     ]);
+    // The same site with Hugo's old config name.
+    let old_name = Fixture::with(&[
+        ("README.md", "# Tool\n"),
+        (
+            "site/config.toml",
+            "baseURL = \"https://example.org/\"\ntitle = \"Tool\"\n",
+        ),
+        ("site/content/_index.md", "# Tool\n"),
+        ("site/content/docs/user/quick-start.md", "# Quick start\n"),
+        (
+            "site/content/docs/guide.md",
+            "# Guide\n\n[start](/docs/user/quick-start/) [gone](/docs/user/gone/)\n",
+        ),
+    ]);
+    let (code, list) = findings(&old_name, &[]);
+    assert_eq!(
+        (code, list),
+        (
+            1,
+            vec![f("broken-link", "site/content/docs/guide.md", 3, 41)]
+        )
+    );
     let (code, all) = common::check_json(&site, &[]);
     let seen: Vec<(&str, &str, &str)> = all
         .iter()
@@ -588,6 +611,26 @@ fn sites_built_from_folders_of_the_project() {
     assert_eq!(
         (code, list),
         (1, vec![f("broken-image", "docs/de/docs/index.md", 3, 23)])
+    );
+}
+
+/// A README at the root links folders of code (kind's `./pkg`, `./pkg/cluster`):
+/// with the content at the root they are folders of the content with no
+/// markdown, there on disk, not missing.
+#[test]
+fn links_to_folders_of_code_in_the_content() {
+    let site = Fixture::with(&[
+        (
+            "README.md",
+            "# Tool\n\n[pkg](./pkg) [cluster](./pkg/cluster/) [main](pkg/main.go) [gone](./gone)\n",
+        ),
+        ("pkg/main.go", "package pkg\n"),
+        ("pkg/cluster/cluster.go", "package cluster\n"),
+    ]);
+    let (code, list) = findings(&site, &[]);
+    assert_eq!(
+        (code, list),
+        (1, vec![f("broken-link", "README.md", 3, 67)])
     );
 }
 
