@@ -318,6 +318,12 @@ impl SiteIndex {
             return found;
         }
         let content = self.content_prefix.as_str();
+        // A site in a folder of the repository has its static folder
+        // beside its content (kind's `site/static/` by `site/content/`).
+        let beside = match parent(content) {
+            "" => None,
+            site => Some(format!("{site}/static")),
+        };
         let statics = ["static", "public"]
             .into_iter()
             .flat_map(|dir| [dir.to_string(), format!("{content}/{dir}")])
@@ -326,7 +332,8 @@ impl SiteIndex {
                 format!("{content}/.vuepress/public"),
                 // Docusaurus set up in a folder of its own beside the docs.
                 "website/static".to_string(),
-            ]);
+            ])
+            .chain(beside);
         let Some(file_path) = normalize_in(&[], file) else {
             return found;
         };
@@ -459,6 +466,14 @@ impl SiteIndex {
         let there = match self.resolve(&served, dest) {
             Target::Missing { path, fragment } => match self.pretty_page(&path) {
                 Some(page) => Target::Page { page, fragment },
+                // What the page's URL folder has from the site's static
+                // folder (`./logo/logo.png` on the home page).
+                None if hugo => match self.content_rel(&path) {
+                    Some(rel) if !rel.is_empty() => {
+                        self.resolve_site_absolute(&format!("/{rel}"), fragment, from)
+                    }
+                    _ => Target::Missing { path, fragment },
+                },
                 None => Target::Missing { path, fragment },
             },
             there => there,

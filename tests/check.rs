@@ -524,7 +524,12 @@ fn a_hugo_site_in_a_folder_of_the_repository() {
             "site/config.toml",
             "baseURL = \"https://example.org/\"\ntitle = \"Tool\"\n",
         ),
-        ("site/content/_index.md", "# Tool\n"),
+        // The home page's relative image is the static folder's, beside the content.
+        (
+            "site/content/_index.md",
+            "# Tool\n\n![logo](./logo/logo.png)\n",
+        ),
+        ("site/static/logo/logo.png", "png"),
         ("site/content/docs/user/quick-start.md", "# Quick start\n"),
         (
             "site/content/docs/guide.md",
