@@ -639,6 +639,23 @@ fn links_to_folders_of_code_in_the_content() {
     );
 }
 
+/// A folder the repository lacks that an earlier block named (electron's
+/// `gn gen out/Testing`) holds what the build made there: the built
+/// executable under it is not judged; a path under a folder no command
+/// named still is.
+#[test]
+fn paths_under_a_folder_an_earlier_block_named() {
+    let site = Fixture::with(&[(
+        "docs/build.md",
+        "# Build\n\n```sh\ngn gen out/Testing --args=x\n```\n\n```sh\nninja -C out/Testing electron\n```\n\n```sh\n./out/Testing/electron.exe\n./elsewhere/run.sh\n```\n",
+    )]);
+    let (code, list) = findings(&site, &[]);
+    assert_eq!(
+        (code, list),
+        (1, vec![f("missing-command", "docs/build.md", 13, 1)])
+    );
+}
+
 #[test]
 fn warnings_pass_unless_denied() {
     let site = Fixture::with(&[("docs/index.md", "---\nreview_by: 2001-01-01\n---\n# Home\n")]);

@@ -581,10 +581,13 @@ impl Made {
     fn may_have_made(&self, mark: (usize, bool), rel: &str, first_is_there: bool) -> bool {
         let name = rel.rsplit('/').next().unwrap_or(rel);
         let first = rel.split('/').next().unwrap_or(rel);
+        // A folder the repository lacks that an earlier command named
+        // (`gn gen out/Testing`) holds what it made (`./out/Testing/electron`).
+        let under = |w: &str| rel.strip_prefix(w).is_some_and(|r| r.starts_with('/'));
         mark.1
             || self.words[..mark.0]
                 .iter()
-                .any(|w| w == rel || w == name || (w == first && !first_is_there))
+                .any(|w| w == rel || w == name || ((w == first || under(w)) && !first_is_there))
     }
 }
 
