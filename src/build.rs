@@ -1110,6 +1110,9 @@ struct MarkdownInput<'a> {
     /// Search text kept per page by the markdown pass: none, the index
     /// reads the pages' HTML.
     text_limit: usize,
+    /// The heading ids of the generator the docs were written for (Zola,
+    /// VitePress), which their links name: each heading gets its id too.
+    generator_slug: Option<fn(&str) -> String>,
 }
 
 impl<'a> MarkdownInput<'a> {
@@ -1130,6 +1133,11 @@ impl<'a> MarkdownInput<'a> {
             metrics_file: project.metrics_file(),
             root: project.root.clone(),
             text_limit: 0,
+            generator_slug: match project.config.generator {
+                Some("Zola") => Some(crate::slug::zola_slug),
+                Some("VitePress") => Some(crate::slug::vitepress_slug),
+                _ => None,
+            },
         };
         input.across = input.across_versions();
         input
@@ -1176,6 +1184,8 @@ impl<'a> MarkdownInput<'a> {
             metrics_file,
             root,
             text_limit,
+            // From the project's config (`project`).
+            generator_slug: _,
         } = self;
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (
@@ -1265,13 +1275,17 @@ fn render_expanded(
         done
     };
     let render = |text: &str| {
-        markdown::render_with(
+        let mut page = markdown::render_with(
             text,
             guide.body_start,
             &rewrite,
             &crate::highlight::highlight,
             shared.text_limit,
-        )
+        );
+        if let Some(slug) = shared.generator_slug {
+            markdown::add_heading_ids(&mut page, slug);
+        }
+        page
     };
     let codes = shortcodes::find(text, guide.body_start);
     if codes.is_empty() {

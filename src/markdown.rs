@@ -572,6 +572,40 @@ fn close_heading(
     markup
 }
 
+/// Gives each heading of `page` the id another generator's `slug` makes of
+/// it too, as an empty `<a id>` at its start (the links of docs written for
+/// Zola or VitePress name `#server-host` where GitHub's id is
+/// `serverhost`), and notes it as an anchor. Explicit ids are kept alone.
+pub(crate) fn add_heading_ids(page: &mut Rendered, slug: fn(&str) -> String) {
+    let mut slugger = Slugger::default();
+    let mut added = Vec::new();
+    for h in &page.headings {
+        if h.explicit {
+            slugger.reserve(&h.id);
+            continue;
+        }
+        let id = slugger.unique_slug(slug(&h.text));
+        if id.is_empty() || id == h.id || page.anchors.contains(&id) {
+            continue;
+        }
+        let mut tag = format!("<h{} id=\"", h.level);
+        escape_into(&mut tag, &h.id);
+        tag.push('"');
+        let Some(at) = page.html.find(&tag) else {
+            continue;
+        };
+        let Some(end) = page.html[at..].find('>').map(|e| at + e + 1) else {
+            continue;
+        };
+        let mut anchor = String::from("<a id=\"");
+        escape_into(&mut anchor, &id);
+        anchor.push_str("\"></a>");
+        page.html.insert_str(end, &anchor);
+        added.push(id);
+    }
+    page.anchors.extend(added);
+}
+
 /// The closing tags of headings, by level.
 const CLOSE_HEADING: [&str; 6] = [
     "</h1>\n", "</h2>\n", "</h3>\n", "</h4>\n", "</h5>\n", "</h6>\n",

@@ -407,7 +407,8 @@ fn a_link_to_a_pages_url_is_read_from_the_folder_mkdocs_serves_the_page_at() {
 
 /// VitePress's containers (Vite's own docs): `::: tip NOTE`, with a space
 /// after the colons, a title or none, and `::: code-group` (tabs of code
-/// blocks, no title of their own) render as admonitions, never as raw colons.
+/// blocks, no title of their own) render as admonitions, never as raw
+/// colons; headings carry VitePress's ids too, which its links name.
 #[test]
 fn vitepress_containers_render() {
     let site = Fixture::with(&[
@@ -417,10 +418,21 @@ fn vitepress_containers_render() {
         ),
         (
             "docs/index.md",
-            "# Install\n\n::: tip NOTE\nYou need **Node 18**.\n:::\n\n::: warning\nCheck it.\n:::\n\n::: code-group\n\n```sh [npm]\nnpm i widget\n```\n\n```sh [pnpm]\npnpm add widget\n```\n\n:::\n",
+            "# Install\n\n::: tip NOTE\nYou need **Node 18**.\n:::\n\n::: warning\nCheck it.\n:::\n\n::: code-group\n\n```sh [npm]\nnpm i widget\n```\n\n```sh [pnpm]\npnpm add widget\n```\n\n:::\n\nSee [the host](./config#server-host).\n",
+        ),
+        (
+            "docs/config.md",
+            "# Config\n\n## server.host\n\nThe host.\n",
         ),
     ]);
-    site.build(&[]);
+    // The link names VitePress's id: the built page has it too, and the
+    // build's link check finds it.
+    site.build(&["--strict"]);
+    let config = site.read("public/config.html");
+    assert!(
+        config.contains("<h2 id=\"serverhost\"><a id=\"server-host\"></a>server.host</h2>"),
+        "{config}"
+    );
     let html = site.read("public/index.html");
     let main = main_of(&html);
     let prose = common::outside_code(main);
