@@ -106,7 +106,10 @@ pub fn check(
             }
         }
     }
-    if let Some(other) = another_repository(page, repo) {
+    let missing_errors = findings.iter().any(|f| {
+        matches!(f.kind, Kind::MissingCommand | Kind::UnknownTask) && f.severity == Severity::Error
+    });
+    if missing_errors && let Some(other) = another_repository(page, repo) {
         for f in &mut findings {
             let missing = matches!(f.kind, Kind::MissingCommand | Kind::UnknownTask);
             if missing && f.severity == Severity::Error {
