@@ -255,6 +255,16 @@ fn commands_may_run_from_the_pages_folder() {
             "# Icons\n\n```sh\n./tools/rasterize.sh\n./tools/gone.sh\nmake icons\n```\n",
         ),
         ("docs/icons/Makefile", "icons:\n\techo icons\n"),
+        // pnpm runs the nearest package.json above the folder (Starlight's
+        // `docs/grammars/README.md` and `docs/package.json`).
+        (
+            "docs/site/grammars/README.md",
+            "# Grammars\n\n```sh\npnpm grammars\n```\n",
+        ),
+        (
+            "docs/site/package.json",
+            "{ \"scripts\": { \"grammars\": \"node generate.mjs\" } }",
+        ),
     ]);
     executable(&site, "docs/icons/tools/rasterize.sh", "#!/bin/sh\n");
     let (code, list) = findings(&site, &[]);
@@ -654,6 +664,52 @@ fn paths_under_a_folder_an_earlier_block_named() {
         (code, list),
         (1, vec![f("missing-command", "docs/build.md", 13, 1)])
     );
+}
+
+/// Docs written for a site that serves pages without `.md` (poetry's,
+/// built by a website in another repository): `pyproject#packages` beside
+/// `pyproject.md` is a warning that names the page, not an error; with no
+/// such page it is still an error. An application's routes config in the
+/// site's own folder (Starlight's `docs/astro.config.mjs`) makes missing
+/// site-absolute links warnings, as at the root.
+#[test]
+fn page_urls_without_md_and_routes_config_in_a_folder() {
+    let site = Fixture::with(&[
+        (
+            "docs/basic-usage.md",
+            "# Basic usage\n\n[packages](pyproject#packages) [gone](nothing#x)\n",
+        ),
+        ("docs/pyproject.md", "# pyproject\n\n## Packages\n"),
+    ]);
+    let (code, all) = common::check_json(&site, &[]);
+    let seen: Vec<(&str, &str)> = all
+        .iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap(),
+                f["target"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        (code, seen),
+        (
+            1,
+            vec![("warning", "pyproject#packages"), ("error", "nothing#x")]
+        )
+    );
+    let hint = all[0]["hint"].as_str().unwrap_or_default();
+    assert!(hint.contains("`pyproject.md` is there"), "{hint}");
+    let starlight = Fixture::with(&[
+        ("docs/astro.config.mjs", "export default {}\n"),
+        (
+            "docs/index.md",
+            "# Home\n\n[config](/reference/configuration/)\n",
+        ),
+    ]);
+    let (code, all) = common::check_json(&starlight, &[]);
+    assert_eq!(code, 0, "{all:?}");
+    assert_eq!(all.len(), 1, "{all:?}");
 }
 
 #[test]

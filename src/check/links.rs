@@ -35,6 +35,7 @@ pub fn check(
             .collect(),
         None => generator_pages(rendered, generator),
     };
+    let routes = routes_in_code(index.root());
     let site = Pages {
         guides,
         rendered,
@@ -48,7 +49,7 @@ pub fn check(
         generated_elsewhere: !super::data::foreign_keys(index.root()).is_empty(),
         generator,
         nested: &NestedSites::find(index.root(), guides),
-        routes_in_code: routes_in_code(index.root()),
+        routes_in_code: routes.as_deref(),
         hooks: render_hooks(index.root()),
         defer_anchors: false,
         texts_held: true,
@@ -132,7 +133,7 @@ pub struct Stream<'a> {
     mkdocs: Option<MkDocs>,
     generated_elsewhere: bool,
     nested: NestedSites,
-    routes_in_code: Option<&'static str>,
+    routes_in_code: Option<String>,
     hooks: Hooks,
     dir_listings: Mutex<HashMap<String, std::sync::Arc<Names>>>,
     ignores: Mutex<Option<crate::load::history::Ignores>>,
@@ -173,7 +174,7 @@ impl<'a> Stream<'a> {
             generated_elsewhere: self.generated_elsewhere,
             generator: self.generator,
             nested: &self.nested,
-            routes_in_code: self.routes_in_code,
+            routes_in_code: self.routes_in_code.as_deref(),
             hooks: self.hooks,
             defer_anchors: true,
             texts_held: false,
@@ -293,7 +294,7 @@ struct Pages<'a> {
     nested: &'a NestedSites,
     /// The site is an application's whose routes its code makes (the
     /// config file named): a link from the site's root may be one of them.
-    routes_in_code: Option<&'static str>,
+    routes_in_code: Option<&'a str>,
     /// Hugo's render hooks of the project, which make links' and images'
     /// URLs in code.
     hooks: Hooks,
@@ -669,6 +670,24 @@ impl Pages<'_> {
                 "the site's pages are routes of its code (`{config}`), which almanac cannot see: a link from the site's root may be one of them"
             ));
         }
+        // `pyproject#packages` beside `pyproject.md`: a page's URL as a
+        // generator that serves pages without `.md` writes it (poetry's
+        // docs, built by a site in another repository). GitHub does not
+        // read it so: a warning.
+        let bare = file_name(path.trim_end_matches('/'));
+        if !link.target.trim_start().starts_with('/') && !bare.is_empty() && !bare.contains('.') {
+            let base = index.root().join(path.trim_end_matches('/'));
+            if let Some(page) = ["md", "mdx"]
+                .iter()
+                .map(|ext| base.with_extension(ext))
+                .find(|p| p.is_file())
+            {
+                let page = page.file_name().unwrap_or_default().to_string_lossy();
+                return f.severity(Severity::Warning).hint(format!(
+                    "`{page}` is there: a generator that serves pages without `.md` (Hugo, VitePress) reads this link as that page; GitHub does not, so link `{page}` unless the docs are read only on that site"
+                ));
+            }
+        }
         // Feeds and sitemaps are the generator's output (Hugo's
         // `/blog/index.xml`, or `feed.xml` as an output format names it).
         if (self.generator.is_some() || self.generated_elsewhere) && path.ends_with(".xml") {
@@ -1024,7 +1043,7 @@ impl Hooks {
 /// The config file of a web framework at `root` whose site's routes are
 /// made by its code (Next.js, Astro, Gatsby, Nuxt, SvelteKit, Remix), not
 /// by files almanac reads.
-fn routes_in_code(root: &std::path::Path) -> Option<&'static str> {
+fn routes_in_code(root: &std::path::Path) -> Option<String> {
     const CONFIGS: &[&str] = &[
         "next.config.js",
         "next.config.mjs",
@@ -1039,7 +1058,12 @@ fn routes_in_code(root: &std::path::Path) -> Option<&'static str> {
         "svelte.config.js",
         "remix.config.js",
     ];
-    CONFIGS.iter().copied().find(|c| root.join(c).is_file())
+    // At the root, or in the folder of the site's own package (Starlight's
+    // `docs/astro.config.mjs`).
+    ["", "docs/", "website/", "site/", "www/"]
+        .iter()
+        .flat_map(|dir| CONFIGS.iter().map(move |c| format!("{dir}{c}")))
+        .find(|c| root.join(c).is_file())
 }
 
 /// What to say about a link to a repository file that is not published.

@@ -88,17 +88,12 @@ pub fn check(
             let missing = findings[before..]
                 .iter()
                 .all(|f| matches!(f.kind, Kind::MissingCommand | Kind::UnknownTask));
-            if findings.len() > before
-                && missing
-                && dir.is_empty()
-                && !page_dir.is_empty()
-                && there_from(page_dir, repo, &invocation)
-            {
+            let from = (findings.len() > before && missing && dir.is_empty())
+                .then(|| run_from(page_dir, repo, &invocation))
+                .flatten();
+            if let Some(from) = from {
                 let mut again = Vec::new();
-                let from_page = At {
-                    dir: page_dir,
-                    ..at
-                };
+                let from_page = At { dir: from, ..at };
                 judge(&from_page, repo, &invocation, examples, &mut again)?;
                 if again.is_empty() {
                     findings.truncate(before);
@@ -155,6 +150,30 @@ fn judge(
         Invocation::Cd { .. } | Invocation::Other => {}
     }
     Ok(())
+}
+
+/// The folder of the page's (`page_dir`, root-relative) where what
+/// `invocation` runs is there: the page's own for a script or a make
+/// target; for a package script or a just recipe the nearest above it
+/// that has the file, as npm, pnpm, yarn and just look for theirs
+/// (Starlight's `docs/grammars/README.md`: `pnpm grammars` is
+/// `docs/package.json`'s).
+fn run_from<'p>(page_dir: &'p str, repo: &mut Repo, invocation: &Invocation) -> Option<&'p str> {
+    let walks_up = matches!(
+        invocation,
+        Invocation::Package { dir: None, .. } | Invocation::Just { file: None, .. }
+    );
+    let mut dir = page_dir;
+    while !dir.is_empty() {
+        if there_from(dir, repo, invocation) {
+            return Some(dir);
+        }
+        if !walks_up {
+            return None;
+        }
+        dir = dir.rsplit_once('/').map_or("", |(up, _)| up);
+    }
+    None
 }
 
 /// Whether what `invocation` runs (a script, or the file that lists its
