@@ -712,6 +712,51 @@ fn page_urls_without_md_and_routes_config_in_a_folder() {
     assert_eq!(all.len(), 1, "{all:?}");
 }
 
+/// A front matter key given twice with the same value (k6's docs have
+/// 1,700 of them) is a warning at the repeat, and the page is read as if
+/// once; given twice with different values it is still an error, which
+/// value is meant cannot be known. The build reads the first kind too.
+#[test]
+fn a_front_matter_key_repeated_with_its_value_is_a_warning() {
+    let site = Fixture::with(&[
+        (
+            "docs/fail.md",
+            "---\ntitle: 'fail'\ndescription: 'Throws.'\ndescription: 'Throws.'\n---\n\n# fail\n",
+        ),
+        (
+            "docs/other.md",
+            "---\ntitle: Other\nweight: 1\nweight: 2\n---\n\n# Other\n",
+        ),
+    ]);
+    let (code, all) = common::check_json(&site, &[]);
+    let seen: Vec<(&str, &str, u64)> = all
+        .iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap(),
+                f["file"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        (code, seen),
+        (
+            1,
+            vec![
+                ("warning", "docs/fail.md", 4),
+                ("error", "docs/other.md", 4)
+            ]
+        )
+    );
+    std::fs::remove_file(site.path("docs/other.md")).unwrap();
+    site.build(&[]);
+    assert!(
+        site.read("public/fail.html").contains("<title>fail"),
+        "the front matter's title"
+    );
+}
+
 #[test]
 fn warnings_pass_unless_denied() {
     let site = Fixture::with(&[("docs/index.md", "---\nreview_by: 2001-01-01\n---\n# Home\n")]);

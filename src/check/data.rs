@@ -332,6 +332,32 @@ pub fn check_guide(
             &hint,
         ));
     }
+    // A key given twice with the same value: read once, but YAML allows
+    // one (most parsers refuse the file).
+    if let Some(start) = front.find('\n').map(|n| n + 1)
+        && let (crate::load::guides::Repeats::Same(_), repeats) =
+            crate::load::guides::repeated_key_offsets(&front[start..])
+    {
+        for (key, at) in repeats {
+            let (line, column) = lines.line_col(start + at);
+            findings.push(
+                Finding::new(
+                    Kind::DataError,
+                    &guide.file,
+                    line,
+                    column,
+                    &key,
+                    format!("front matter key `{key}` is given twice, with the same value"),
+                )
+                .severity(Severity::Warning)
+                .hint(
+                    "remove the second: YAML allows a key once, and most parsers refuse the file"
+                        .to_string(),
+                )
+                .resolved(guide.file.clone()),
+            );
+        }
+    }
     if let Some(date) = guide.front.review_by.filter(|d| *d < today) {
         findings.push(finding(
             Kind::StalePage,

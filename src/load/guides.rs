@@ -288,7 +288,14 @@ pub fn parse_lenient(file: &str, path: &str, text: String) -> (Guide, Option<Err
                 }
             }
         }
-        Ok((Some(yaml), body_start)) => match parse_front_matter(&text[yaml.clone()]) {
+        Ok((Some(yaml), body_start)) => match parse_front_matter(&text[yaml.clone()]).or_else(
+            // A key given twice with the same value (k6's docs, by the
+            // thousand) means one thing: read once (`check` warns of it).
+            |e| match repeated_keys(&text[yaml.clone()]) {
+                Repeats::Same(once) => parse_front_matter(&once),
+                _ => Err(e),
+            },
+        ) {
             Ok(mut front) => {
                 relative_aliases(path, &mut front);
                 match bad_alias(file, &text, yaml.start, &front.aliases) {
@@ -433,6 +440,75 @@ pub fn alias_problem(alias: &str) -> Option<String> {
     } else {
         None
     }
+}
+
+/// The top-level keys of YAML front matter given more than once.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Repeats {
+    None,
+    /// Each repeat says what the first said: the text with the repeats
+    /// left out.
+    Same(String),
+    /// A key given twice with different values: which one is meant?
+    Differ,
+}
+
+/// The repeats of `yaml`'s top-level keys (a key at the start of a line,
+/// its value that line and the indented lines after it).
+pub(crate) fn repeated_keys(yaml: &str) -> Repeats {
+    repeated_key_offsets(yaml).0
+}
+
+/// `repeated_keys`, with the byte offset in `yaml` of each repeat.
+pub(crate) fn repeated_key_offsets(yaml: &str) -> (Repeats, Vec<(String, usize)>) {
+    // Each entry: key, its value's text, where it starts and ends.
+    let mut entries: Vec<(&str, String, usize, usize)> = Vec::new();
+    let mut at = 0;
+    for line in yaml.split_inclusive('\n') {
+        let top = line.split_once(':').filter(|(key, _)| {
+            !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        });
+        match top {
+            Some((key, value)) => {
+                entries.push((key, value.trim().to_string(), at, at + line.len()))
+            }
+            None => {
+                // Indented lines, and a block list's `- item` lines, are
+                // the value of the key above them.
+                let list_item = line.starts_with('-') && !line.starts_with("---");
+                if let Some(last) = entries.last_mut()
+                    && (line.starts_with([' ', '\t']) || list_item || line.trim().is_empty())
+                {
+                    last.1.push('\n');
+                    last.1.push_str(line.trim_end());
+                    last.3 = at + line.len();
+                }
+            }
+        }
+        at += line.len();
+    }
+    let mut repeats = Vec::new();
+    let mut keep = String::with_capacity(yaml.len());
+    let mut kept_to = 0;
+    for (i, (key, value, start, end)) in entries.iter().enumerate() {
+        let Some((_, first, _, _)) = entries[..i].iter().find(|(k, ..)| k == key) else {
+            continue;
+        };
+        if first.trim_end() != value.trim_end() {
+            return (Repeats::Differ, Vec::new());
+        }
+        keep.push_str(&yaml[kept_to..*start]);
+        kept_to = *end;
+        repeats.push((key.to_string(), *start));
+    }
+    if repeats.is_empty() {
+        return (Repeats::None, repeats);
+    }
+    keep.push_str(&yaml[kept_to..]);
+    (Repeats::Same(keep), repeats)
 }
 
 fn parse_front_matter(yaml: &str) -> Result<FrontMatter, serde_yaml::Error> {
@@ -1020,5 +1096,36 @@ mod fuzz {
                 assert!(loc.line >= 1 && loc.column >= 1, "{text:?}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod repeated_key_tests {
+    use super::{Repeats, repeated_key_offsets, repeated_keys};
+
+    #[test]
+    fn a_key_repeated_with_its_value_is_read_once() {
+        let yaml = "title: 'fail'\ndescription: 'Throws.'\ndescription: 'Throws.'\nweight: 2\n";
+        assert_eq!(
+            repeated_key_offsets(yaml),
+            (
+                Repeats::Same("title: 'fail'\ndescription: 'Throws.'\nweight: 2\n".into()),
+                vec![("description".to_string(), 37)]
+            )
+        );
+    }
+
+    #[test]
+    fn repeats_with_other_values_or_lists_differ() {
+        assert_eq!(repeated_keys("weight: 1\nweight: 2\n"), Repeats::Differ);
+        assert_eq!(
+            repeated_keys("aliases:\n- /a\naliases:\n- /b\n"),
+            Repeats::Differ
+        );
+        assert_eq!(
+            repeated_keys("tags:\n  - a\n  - b\ntitle: x\ntags:\n  - a\n  - b\n"),
+            Repeats::Same("tags:\n  - a\n  - b\ntitle: x\n".into())
+        );
+        assert_eq!(repeated_keys("title: a\nurl: 'b: c'\n"), Repeats::None);
     }
 }
