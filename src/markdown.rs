@@ -769,8 +769,10 @@ fn record_link(
         return;
     }
     // A template's placeholder (`<a href="{{$compare_url}}">` in a Hugo
-    // include), filled where the page is built: no path to check.
-    if target.contains("{{") && target.contains("}}") {
+    // include), filled where the page is built, or one the reader fills in
+    // (`/docs/k6/<K6_VERSION>/…`; `<` and `>` are no URL's): no path to check.
+    let angled = target.find('<').is_some_and(|i| target[i..].contains('>'));
+    if target.contains("{{") && target.contains("}}") || angled {
         return;
     }
     let (line, column) = lines.line_col(at);

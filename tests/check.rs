@@ -757,6 +757,42 @@ fn a_front_matter_key_repeated_with_its_value_is_a_warning() {
     );
 }
 
+/// A content repository that a site elsewhere builds with Hugo (grafana's
+/// k6-docs: `_index.md` section pages, no config of its own): a
+/// site-absolute link whose first folder is in neither the content nor the
+/// repository (`/media/docs/…`, the site's media) is a warning; a link with
+/// a placeholder for the reader (`/docs/k6/<K6_VERSION>/…`) is not checked.
+#[test]
+fn a_hugo_content_repository_without_its_site() {
+    let site = Fixture::with(&[
+        ("docs/sources/_index.md", "# k6\n"),
+        (
+            "docs/sources/using.md",
+            "# Using\n\n![chart](/media/docs/k6-oss/chart.png) [next](/docs/k6/<K6_VERSION>/extensions/) [gone](gone.md)\n",
+        ),
+    ]);
+    let (code, all) = common::check_json(&site, &[]);
+    let seen: Vec<(&str, &str)> = all
+        .iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap(),
+                f["target"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        (code, seen),
+        (
+            1,
+            vec![
+                ("warning", "/media/docs/k6-oss/chart.png"),
+                ("error", "gone.md")
+            ]
+        )
+    );
+}
+
 #[test]
 fn warnings_pass_unless_denied() {
     let site = Fixture::with(&[("docs/index.md", "---\nreview_by: 2001-01-01\n---\n# Home\n")]);

@@ -46,7 +46,7 @@ pub fn check(
         generator_pages: &generator_pages,
         dir_listings: &Mutex::default(),
         ignores: &Mutex::default(),
-        generated_elsewhere: !super::data::foreign_keys(index.root()).is_empty(),
+        generated_elsewhere: generated_elsewhere(index.root(), guides),
         generator,
         nested: &NestedSites::find(index.root(), guides),
         routes_in_code: routes.as_deref(),
@@ -146,7 +146,7 @@ impl<'a> Stream<'a> {
             index,
             generator,
             mkdocs: MkDocs::read(index.root()),
-            generated_elsewhere: !super::data::foreign_keys(index.root()).is_empty(),
+            generated_elsewhere: generated_elsewhere(index.root(), guides),
             nested: NestedSites::find(index.root(), guides),
             routes_in_code: routes_in_code(index.root()),
             hooks: render_hooks(index.root()),
@@ -857,6 +857,15 @@ fn another_sites_path(index: &SiteIndex, from: &str, target: &str) -> bool {
     !content.join(&first).exists()
         && !index.root().join(&first).exists()
         && !language.is_some_and(|l| content.join(l).join(&first).exists())
+}
+
+/// Whether the docs are built by another generator: its config file is at
+/// the root, or the pages are named as Hugo and Zola name a section's
+/// (`_index.md`), in a content repository that a site elsewhere builds
+/// (grafana/k6-docs, with no config of its own).
+fn generated_elsewhere(root: &std::path::Path, guides: &[Guide]) -> bool {
+    !super::data::foreign_keys(root).is_empty()
+        || guides.iter().any(|g| file_name(&g.path) == "_index.md")
 }
 
 /// Sites other generators build from folders of the project, their config
