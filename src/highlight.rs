@@ -485,6 +485,31 @@ const OWN_DARK: &str = ".hl-sh-prompt { color: #7f848e; }
 mod tests {
     use super::*;
 
+    /// Two-face's JavaScript syntax loops forever on `x /*` in syntect 5.3.0
+    /// as published (two non-consuming `set`s, trishume/syntect#706), and
+    /// on rust-lang/cargo's JSON-with-comments sample; the vendored patch
+    /// moves on. On a thread, so that a loop fails the test rather than
+    /// hanging it.
+    #[test]
+    fn a_javascript_block_that_loops_the_parser_ends() {
+        const CARGO: &str =
+            "{\n    \"doctest\": true\n    /* Whether\n    */\n    \"test\": true\n}\n";
+        let (done, got) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let html = (highlight("js", "x /*\n"), highlight("javascript", CARGO));
+            let _ = done.send(html);
+        });
+        let (short, cargo) = got
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("highlighting ends");
+        let short = short.expect("JavaScript is known");
+        assert!(short.contains('x') && short.contains("/*"), "{short}");
+        let cargo = cargo.expect("JavaScript is known");
+        for word in ["doctest", "Whether", "test"] {
+            assert!(cargo.contains(word), "{word} in {cargo}");
+        }
+    }
+
     #[test]
     fn known_languages_get_classed_spans() {
         for (lang, code) in [
