@@ -947,7 +947,12 @@ impl NestedSites {
 /// (relative to it), if there is one: mkdocs.yml's `docs_dir` (`docs`),
 /// book.toml's `src` (`src`), a Hugo config's `content`.
 fn site_content(dir: &std::path::Path) -> Option<(String, bool)> {
-    let read = |name: &str| std::fs::read_to_string(dir.join(name)).ok();
+    // Regular files only, within bounds (a FIFO named `mkdocs.yml` is no config).
+    let read = |name: &str| {
+        crate::error::read_file(&dir.join(name))
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+    };
     // `key: value` or `key = "value"` on a line of its own.
     let value = |text: &str, key: &str| {
         text.lines().find_map(|line| {
