@@ -232,6 +232,21 @@ fn a_fifo_named_as_a_documented_script_does_not_hang_check() {
 }
 
 #[test]
+fn a_fifo_named_as_a_nested_sites_config_does_not_hang_check() {
+    // `check` looks for another generator's config beside and above each
+    // page (cargo's `doc/book/book.toml`): a FIFO there is no config.
+    let f = Fixture::with(&[(
+        "guide/src/index.md",
+        "# Guide\n\n[std](../../std/index.html)\n",
+    )]);
+    mkfifo(&f.path("guide/book.toml"));
+    mkfifo(&f.path("guide/src/mkdocs.yml"));
+    let run = run_bounded(&f, &["check"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("does not exist"), "{}", run.stdout);
+}
+
+#[test]
 fn a_fifo_or_dev_zero_as_a_data_file_or_the_config_is_an_error_not_a_hang() {
     for (name, make) in [
         ("data/notes.yaml", "fifo"),
