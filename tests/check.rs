@@ -627,6 +627,18 @@ fn sites_built_from_folders_of_the_project() {
         (code, list),
         (1, vec![f("broken-image", "docs/de/docs/index.md", 3, 23)])
     );
+    // A page outside the sites' folder tree is read as GitHub reads it.
+    let apart = Fixture::with(&[
+        ("docs/site/en/mkdocs.yml", "site_name: Tool\n"),
+        ("docs/site/en/docs/index.md", "# Tool\n\n![a](/img/a.png)\n"),
+        ("docs/site/en/docs/img/a.png", "png"),
+        ("docs/notes.md", "# Notes\n\n![a](/img/a.png)\n"),
+    ]);
+    let (code, list) = findings(&apart, &[]);
+    assert_eq!(
+        (code, list),
+        (1, vec![f("broken-image", "docs/notes.md", 3, 6)])
+    );
 }
 
 /// A README at the root links folders of code (kind's `./pkg`, `./pkg/cluster`):

@@ -287,8 +287,8 @@ struct Pages<'a> {
     /// root): a site-absolute link may name what that site serves beyond
     /// the content (GitHub reads such a link from the repository's root).
     generated_elsewhere: bool,
-    /// Another generator's config is at the root (`book.toml`,
-    /// `mkdocs.yml`): its site is the content folder alone.
+    /// The other generator whose config is at the root (`mdBook`,
+    /// `MkDocs`…), if any: its site is the content folder alone.
     generator: Option<&'a str>,
     /// The sites other generators build from folders of the project.
     nested: &'a NestedSites,
@@ -874,8 +874,9 @@ fn generated_elsewhere(root: &std::path::Path, guides: &[Guide]) -> bool {
 /// content folder, where its site-absolute links resolve.
 #[derive(Debug, Default)]
 pub(crate) struct NestedSites {
-    /// Each site's content folder, and whether mdBook builds it.
-    roots: Vec<(String, bool)>,
+    /// Each site's content folder, whether mdBook builds it, and the
+    /// folder its config is in.
+    roots: Vec<(String, bool, String)>,
 }
 
 /// What a nested site makes of a missing link.
@@ -896,7 +897,7 @@ impl NestedSites {
             let mut dir = parent(&guide.file);
             while !dir.is_empty() && seen.insert(dir.to_string()) {
                 if let Some((content, book)) = site_content(&root.join(dir)) {
-                    roots.push((format!("{dir}/{content}"), book));
+                    roots.push((format!("{dir}/{content}"), book, dir.to_string()));
                 }
                 dir = parent(dir);
             }
@@ -911,26 +912,30 @@ impl NestedSites {
         let site = self
             .roots
             .iter()
-            .filter(|(r, _)| file.starts_with(&format!("{r}/")))
-            .max_by_key(|(r, _)| r.len());
+            .filter(|(r, ..)| file.starts_with(&format!("{r}/")))
+            .max_by_key(|(r, ..)| r.len());
         let target = target.trim();
         // A translation without a config of its own (fastapi's
-        // `docs/de/docs/`) is built with another's: any of the sites may
-        // serve its site-absolute links.
+        // `docs/de/docs/`) is built with another's: any of the sites whose
+        // config is in the page's folder tree (`docs/en/` for `docs/de/…`)
+        // may serve its site-absolute links. Not a page outside them (the
+        // root README, which GitHub reads from the repository's root).
         if let Some(absolute) = target.strip_prefix('/') {
             let at = absolute.split(['#', '?']).next().unwrap_or_default();
             let at = crate::index::percent_decode(at);
             let at = at.trim_end_matches('/');
-            let there = |(r, _): &(String, bool)| {
+            let there = |(r, _, config): &(String, bool, String)| {
+                let tree = parent(config);
+                let near = tree.is_empty() || file.starts_with(&format!("{tree}/"));
                 let base = root.join(r).join(at);
-                base.exists() || base.with_extension("md").is_file()
+                near && (base.exists() || base.with_extension("md").is_file())
             };
             if !at.is_empty() && self.roots.iter().any(there) {
                 return Nested::Found;
             }
             return Nested::Unknown;
         }
-        let Some((site, book)) = site else {
+        let Some((site, book, _)) = site else {
             return Nested::Unknown;
         };
         if target.starts_with("..")
