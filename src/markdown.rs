@@ -577,15 +577,13 @@ fn close_heading(
 /// Zola or VitePress name `#server-host` where GitHub's id is
 /// `serverhost`), and notes it as an anchor. Explicit ids are kept alone.
 pub(crate) fn add_heading_ids(page: &mut Rendered, slug: fn(&str) -> String) {
-    let mut slugger = Slugger::default();
     let mut added = Vec::new();
-    for h in &page.headings {
-        if h.explicit {
-            slugger.reserve(&h.id);
-            continue;
-        }
-        let id = slugger.unique_slug(slug(&h.text));
-        if id.is_empty() || id == h.id || page.anchors.contains(&id) {
+    for (h, id) in page
+        .headings
+        .iter()
+        .zip(generator_ids(&page.headings, slug))
+    {
+        if h.explicit || id.is_empty() || id == h.id || page.anchors.contains(&id) {
             continue;
         }
         let mut tag = format!("<h{} id=\"", h.level);
@@ -604,6 +602,23 @@ pub(crate) fn add_heading_ids(page: &mut Rendered, slug: fn(&str) -> String) {
         added.push(id);
     }
     page.anchors.extend(added);
+}
+
+/// The id another generator gives each of `headings`, in order: `slug` of
+/// its text, with `-1`, `-2`… for repeats; an id written on the heading
+/// stays (and is taken).
+pub(crate) fn generator_ids(headings: &[Heading], slug: fn(&str) -> String) -> Vec<String> {
+    let mut slugger = Slugger::default();
+    headings
+        .iter()
+        .map(|heading| match heading.explicit {
+            true => {
+                slugger.reserve(&heading.id);
+                heading.id.clone()
+            }
+            false => slugger.unique_slug(slug(&heading.text)),
+        })
+        .collect()
 }
 
 /// The closing tags of headings, by level.

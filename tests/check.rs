@@ -23,6 +23,18 @@ fn findings(site: &Fixture, args: &[&str]) -> (i32, Vec<(String, String, u64, u6
     (code, list)
 }
 
+/// (severity, target) of each finding.
+fn severity_and_target(all: &[Value]) -> Vec<(&str, &str)> {
+    all.iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap(),
+                f["target"].as_str().unwrap(),
+            )
+        })
+        .collect()
+}
+
 fn f(kind: &str, file: &str, line: u64, column: u64) -> (String, String, u64, u64) {
     (kind.to_string(), file.to_string(), line, column)
 }
@@ -593,15 +605,7 @@ fn sites_built_from_folders_of_the_project() {
         ),
     ]);
     let (code, all) = common::check_json(&book, &[]);
-    let seen: Vec<(&str, &str)> = all
-        .iter()
-        .map(|f| {
-            (
-                f["severity"].as_str().unwrap(),
-                f["target"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let seen = severity_and_target(&all);
     assert_eq!(
         (code, seen),
         (
@@ -694,15 +698,7 @@ fn page_urls_without_md_and_routes_config_in_a_folder() {
         ("docs/pyproject.md", "# pyproject\n\n## Packages\n"),
     ]);
     let (code, all) = common::check_json(&site, &[]);
-    let seen: Vec<(&str, &str)> = all
-        .iter()
-        .map(|f| {
-            (
-                f["severity"].as_str().unwrap(),
-                f["target"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let seen = severity_and_target(&all);
     assert_eq!(
         (code, seen),
         (
@@ -784,15 +780,7 @@ fn a_hugo_content_repository_without_its_site() {
         ),
     ]);
     let (code, all) = common::check_json(&site, &[]);
-    let seen: Vec<(&str, &str)> = all
-        .iter()
-        .map(|f| {
-            (
-                f["severity"].as_str().unwrap(),
-                f["target"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let seen = severity_and_target(&all);
     assert_eq!(
         (code, seen),
         (

@@ -80,7 +80,9 @@ fn generator_page(generator: Option<&str>, page: &Rendered) -> Option<GeneratorP
         _ => return None,
     };
     Some(GeneratorPage {
-        ids: generator_ids(page, slug),
+        ids: crate::markdown::generator_ids(&page.headings, slug)
+            .into_iter()
+            .collect(),
         unknown: None,
     })
 }
@@ -309,7 +311,7 @@ struct Pages<'a> {
 /// A page as the other generator of the project (MkDocs, Zola) builds it.
 #[derive(Default)]
 pub struct GeneratorPage {
-    /// Ids that generator gives it besides almanac's (`mkdocs::page_ids`, `generator_ids`).
+    /// Ids that generator gives it besides almanac's (`mkdocs::page_ids`, `markdown::generator_ids`).
     ids: HashSet<String>,
     /// Why some of its ids cannot be known, if so.
     unknown: Option<String>,
@@ -323,22 +325,6 @@ impl GeneratorPage {
             unknown: m.page_unknown_ids(text),
         }
     }
-}
-
-/// The ids Zola gives a page's headings: `zola_slug`, with `-1`, `-2`…
-/// for repeats; ids written on the heading stay.
-fn generator_ids(page: &Rendered, slug: fn(&str) -> String) -> HashSet<String> {
-    let mut slugger = crate::slug::Slugger::default();
-    page.headings
-        .iter()
-        .map(|heading| match heading.explicit {
-            true => {
-                slugger.reserve(&heading.id);
-                heading.id.clone()
-            }
-            false => slugger.unique_slug(slug(&heading.text)),
-        })
-        .collect()
 }
 
 impl Pages<'_> {
@@ -690,15 +676,14 @@ impl Pages<'_> {
         }
         // Feeds and sitemaps are the generator's output (Hugo's
         // `/blog/index.xml`, or `feed.xml` as an output format names it).
-        if (self.generator.is_some() || self.generated_elsewhere) && path.ends_with(".xml") {
+        let built_elsewhere = self.generator.is_some() || self.generated_elsewhere;
+        if built_elsewhere && path.ends_with(".xml") {
             return f.severity(Severity::Warning).hint(
                 "the site's generator writes its feeds and sitemaps as it builds: almanac cannot see them".to_string(),
             );
         }
-        if (self.generator.is_some() || self.generated_elsewhere)
-            && link.target.trim_start().starts_with("..")
-            && leaves_the_site_for_a_page(index, path, self.generator == Some("mdBook"))
-        {
+        let book = self.generator == Some("mdBook");
+        if built_elsewhere && leaves_for_a_page(index.content_prefix(), &link.target, path, book) {
             return f.severity(Severity::Warning).hint(format!(
                 "the link leaves the site's folder `{}/` for a web page: on the host that serves the site, another site may be there (`../std/` beside a book); almanac cannot see it",
                 index.content_prefix()
@@ -938,13 +923,10 @@ impl NestedSites {
         let Some((site, book, _)) = site else {
             return Nested::Unknown;
         };
-        if target.starts_with("..")
-            && web_page(path, *book)
-            && !path.starts_with(&format!("{site}/"))
-        {
-            return Nested::LeavesForAPage(site.clone());
+        match leaves_for_a_page(site, target, path, *book) {
+            true => Nested::LeavesForAPage(site.clone()),
+            false => Nested::Unknown,
         }
-        Nested::Unknown
     }
 }
 
@@ -967,20 +949,22 @@ fn site_content(dir: &std::path::Path) -> Option<(String, bool)> {
             (!v.is_empty()).then(|| v.trim_end_matches('/').to_string())
         })
     };
-    let content = if let Some(text) = read("mkdocs.yml").or_else(|| read("mkdocs.yaml")) {
-        value(&text, "docs_dir").unwrap_or_else(|| "docs".into())
+    let (content, book) = if let Some(text) = read("mkdocs.yml").or_else(|| read("mkdocs.yaml")) {
+        (
+            value(&text, "docs_dir").unwrap_or_else(|| "docs".into()),
+            false,
+        )
     } else if let Some(text) = read("book.toml") {
-        value(&text, "src").unwrap_or_else(|| "src".into())
+        (value(&text, "src").unwrap_or_else(|| "src".into()), true)
     } else if ["hugo.toml", "hugo.yaml", "hugo.yml"]
         .iter()
         .any(|n| dir.join(n).is_file())
     {
-        "content".into()
+        ("content".into(), false)
     } else {
         return None;
     };
     let inside = !content.starts_with(['/', '.']) && !content.contains("..");
-    let book = dir.join("book.toml").is_file() && !dir.join("mkdocs.yml").is_file();
     (inside && dir.join(&content).is_dir()).then_some((content, book))
 }
 
@@ -989,27 +973,23 @@ fn site_content(dir: &std::path::Path) -> Option<(String, bool)> {
 /// whatever folder it is in (`../../reference/conditional-compilation.md`,
 /// the Rust Reference beside cargo's book).
 fn web_page(path: &str, book: bool) -> bool {
-    let name = file_name(path.trim_end_matches('/'));
-    path.ends_with('/')
-        || !name.contains('.')
-        || name.ends_with(".html")
-        || name.ends_with(".htm")
-        || (book && name.ends_with(".md"))
+    crate::index::is_page_url(path)
+        || path.ends_with(".html")
+        || path.ends_with(".htm")
+        || (book && path.ends_with(".md"))
 }
 
-/// Whether the missing root-relative `path` (of a relative link that
-/// climbs) lies outside the content
-/// folder (the site another generator builds from it) and names a web
-/// page, not a file of the repository: `std/index.html`, `nomicon/`,
-/// `reference/items` from a book in `src/`. The rust book's
-/// `../std/index.html` is the standard library's docs beside the book on
-/// doc.rust-lang.org.
-fn leaves_the_site_for_a_page(index: &SiteIndex, path: &str, book: bool) -> bool {
-    let content = index.content_prefix();
-    if content.is_empty() || path.starts_with(&format!("{content}/")) {
-        return false;
-    }
-    web_page(path, book)
+/// Whether the relative link `target`, which resolved to the missing
+/// root-relative `path`, climbs out of the content folder `site` (the site
+/// another generator builds from it) to a web page, not a file of the
+/// repository: `std/index.html`, `nomicon/`, `reference/items` from a book
+/// in `src/`. The rust book's `../std/index.html` is the standard library's
+/// docs beside the book on doc.rust-lang.org.
+fn leaves_for_a_page(site: &str, target: &str, path: &str, book: bool) -> bool {
+    !site.is_empty()
+        && target.trim_start().starts_with("..")
+        && !path.starts_with(&format!("{site}/"))
+        && web_page(path, book)
 }
 
 /// Hugo's render hooks for links and images: templates that make each

@@ -461,48 +461,53 @@ pub(crate) fn repeated_keys(yaml: &str) -> Repeats {
 
 /// `repeated_keys`, with the byte offset in `yaml` of each repeat.
 pub(crate) fn repeated_key_offsets(yaml: &str) -> (Repeats, Vec<(String, usize)>) {
-    // Each entry: key, its value's text, where it starts and ends.
-    let mut entries: Vec<(&str, String, usize, usize)> = Vec::new();
+    // Each entry: its key, where its value starts, where the entry starts
+    // and ends (its indented lines included).
+    let mut entries: Vec<(&str, usize, usize, usize)> = Vec::new();
     let mut at = 0;
     for line in yaml.split_inclusive('\n') {
-        let top = line.split_once(':').filter(|(key, _)| {
+        let key = line.split_once(':').map(|(key, _)| key).filter(|key| {
             !key.is_empty()
                 && key
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         });
-        match top {
-            Some((key, value)) => {
-                entries.push((key, value.trim().to_string(), at, at + line.len()))
-            }
-            None => {
-                // Indented lines, and a block list's `- item` lines, are
-                // the value of the key above them.
-                let list_item = line.starts_with('-') && !line.starts_with("---");
-                if let Some(last) = entries.last_mut()
-                    && (line.starts_with([' ', '\t']) || list_item || line.trim().is_empty())
-                {
-                    last.1.push('\n');
-                    last.1.push_str(line.trim_end());
-                    last.3 = at + line.len();
-                }
-            }
+        // Indented lines, and a block list's `- item` lines, are the value
+        // of the key above them.
+        let list_item = line.starts_with('-') && !line.starts_with("---");
+        let continued = line.starts_with([' ', '\t']) || list_item || line.trim().is_empty();
+        match (key, entries.last_mut()) {
+            (Some(key), _) => entries.push((key, at + key.len() + 1, at, at + line.len())),
+            (None, Some(last)) if continued => last.3 = at + line.len(),
+            (None, _) => {}
         }
         at += line.len();
     }
+    // A value as written, its spacing at line ends and around the first
+    // line left out: made only for a key given again.
+    let value = |from: usize, to: usize| {
+        let mut lines = yaml[from..to].lines();
+        let mut text = lines.next().unwrap_or_default().trim().to_string();
+        for line in lines {
+            text.push('\n');
+            text.push_str(line.trim_end());
+        }
+        text.trim_end().to_string()
+    };
     let mut repeats = Vec::new();
-    let mut keep = String::with_capacity(yaml.len());
+    let mut keep = String::new();
     let mut kept_to = 0;
-    for (i, (key, value, start, end)) in entries.iter().enumerate() {
-        let Some((_, first, _, _)) = entries[..i].iter().find(|(k, ..)| k == key) else {
+    for (i, &(key, value_at, start, end)) in entries.iter().enumerate() {
+        let Some(&(_, first_at, _, first_end)) = entries[..i].iter().find(|(k, ..)| *k == key)
+        else {
             continue;
         };
-        if first.trim_end() != value.trim_end() {
+        if value(first_at, first_end) != value(value_at, end) {
             return (Repeats::Differ, Vec::new());
         }
-        keep.push_str(&yaml[kept_to..*start]);
-        kept_to = *end;
-        repeats.push((key.to_string(), *start));
+        keep.push_str(&yaml[kept_to..start]);
+        kept_to = end;
+        repeats.push((key.to_string(), start));
     }
     if repeats.is_empty() {
         return (Repeats::None, repeats);

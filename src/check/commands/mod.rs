@@ -85,9 +85,7 @@ pub fn check(
             judge(&at, repo, &invocation, examples, &mut findings)?;
             // Wrong from the root but right from the page's folder: the
             // page's reader runs it there.
-            let missing = findings[before..]
-                .iter()
-                .all(|f| matches!(f.kind, Kind::MissingCommand | Kind::UnknownTask));
+            let missing = findings[before..].iter().all(says_missing);
             let from = (findings.len() > before && missing && dir.is_empty())
                 .then(|| run_from(page_dir, repo, &invocation))
                 .flatten();
@@ -101,13 +99,12 @@ pub fn check(
             }
         }
     }
-    let missing_errors = findings.iter().any(|f| {
-        matches!(f.kind, Kind::MissingCommand | Kind::UnknownTask) && f.severity == Severity::Error
-    });
-    if missing_errors && let Some(other) = another_repository(page, repo) {
+    let missing_error = |f: &Finding| says_missing(f) && f.severity == Severity::Error;
+    if findings.iter().any(missing_error)
+        && let Some(other) = another_repository(page, repo)
+    {
         for f in &mut findings {
-            let missing = matches!(f.kind, Kind::MissingCommand | Kind::UnknownTask);
-            if missing && f.severity == Severity::Error {
+            if missing_error(f) {
                 f.severity = Severity::Warning;
                 f.hint = Some(format!(
                     "the page also shows `{other}`: the command may be run in a checkout of it"
@@ -117,6 +114,17 @@ pub fn check(
     }
     Ok(findings)
 }
+
+/// Whether `f` says a script or task is not there.
+fn says_missing(f: &Finding) -> bool {
+    matches!(f.kind, Kind::MissingCommand | Kind::UnknownTask)
+}
+
+/// The names make reads its makefile from, in the order it tries them.
+const MAKEFILES: &[&str] = &["GNUmakefile", "makefile", "Makefile"];
+
+/// The names just reads its justfile from.
+const JUSTFILES: &[&str] = &["Justfile", ".justfile", "justfile"];
 
 /// The findings about one simple command (not a `cd`).
 fn judge(
@@ -188,10 +196,8 @@ fn there_from(dir: &str, repo: &mut Repo, invocation: &Invocation) -> bool {
         Invocation::Script { path, .. } => normalize(dir, &path.text)
             .is_some_and(|rel| matches!(repo.script(&rel), Script::File { .. })),
         Invocation::Package { dir: sub, .. } => has(sub, None, &["package.json"]),
-        Invocation::Make { dir: sub, file, .. } => {
-            has(sub, file, &["GNUmakefile", "makefile", "Makefile"])
-        }
-        Invocation::Just { file, .. } => has(None, file, &["Justfile", ".justfile", "justfile"]),
+        Invocation::Make { dir: sub, file, .. } => has(sub, file, MAKEFILES),
+        Invocation::Just { file, .. } => has(None, file, JUSTFILES),
         Invocation::Cd { .. } | Invocation::Other => false,
     }
 }
@@ -464,12 +470,7 @@ fn check_make(
     if make_dir.is_some() && !repo.is_dir(&base) {
         return; // `make -C releng …` in another repository
     }
-    let (makefile, shown) = build_file(
-        repo.root,
-        &base,
-        make_file,
-        &["GNUmakefile", "makefile", "Makefile"],
-    );
+    let (makefile, shown) = build_file(repo.root, &base, make_file, MAKEFILES);
     let real_root = &repo.real_root;
     let known = match &makefile {
         Some(m) => repo
@@ -504,12 +505,7 @@ fn check_just(
     findings: &mut Vec<Finding>,
 ) {
     let dir = at.dir;
-    let (justfile, shown) = build_file(
-        repo.root,
-        dir,
-        just_file,
-        &["Justfile", ".justfile", "justfile"],
-    );
+    let (justfile, shown) = build_file(repo.root, dir, just_file, JUSTFILES);
     let real_root = &repo.real_root;
     let listing = match &justfile {
         Some(j) => repo
