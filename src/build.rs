@@ -1135,7 +1135,7 @@ impl<'a> MarkdownInput<'a> {
             text_limit: 0,
             generator_slug: match project.config.generator {
                 Some("Zola") => Some(crate::slug::zola_slug),
-                Some("VitePress") => Some(crate::slug::vitepress_slug),
+                Some("VitePress" | "VuePress") => Some(crate::slug::vitepress_slug),
                 _ => None,
             },
         };

@@ -57,6 +57,16 @@ pub struct Config {
     /// `Hugo`, `Zola`), when one is.
     #[serde(skip)]
     pub generator: Option<&'static str>,
+    /// The folder of the project that holds that generator's config when
+    /// it is not the root (traefik's `docs/mkdocs.yml`, dapr's
+    /// `daprdocs/config.toml`), project-relative.
+    #[serde(skip)]
+    pub site_dir: Option<PathBuf>,
+    /// Hugo's module mounts that put files from another folder into the
+    /// content (dapr's SDK docs, from submodules): (where in the content,
+    /// content-relative; the folder mounted, as the config writes it).
+    #[serde(skip)]
+    pub content_mounts: Vec<(String, String)>,
     /// The file this was read from and its text, to point at a key's line.
     #[serde(skip)]
     pub source: Option<Source>,
@@ -241,6 +251,8 @@ impl Default for Config {
             versions: None,
             adopted: None,
             generator: None,
+            site_dir: None,
+            content_mounts: Vec::new(),
             source: None,
         }
     }
@@ -276,15 +288,41 @@ impl Config {
         Ok(config)
     }
 
-    /// Fills what this config leaves unset from the root's `mkdocs.yml`
-    /// (or `.yaml`), else its `book.toml`.
+    /// Fills what this config leaves unset from another generator's config
+    /// at the root (`adopt_here`), else in a folder of the root: a site
+    /// kept beside the code (`docs/mkdocs.yml`, `website/hugo.toml`).
     fn adopt(&mut self, root: &Path) {
+        if self.adopt_here(root) {
+            return;
+        }
+        for folder in site_folders(root) {
+            let before = self.content_dir.clone();
+            if self.adopt_here(&root.join(&folder)) {
+                // The generator's content folder is the site folder's.
+                match (&before, &self.content_dir) {
+                    (None, Some(content)) => self.content_dir = Some(folder.join(content)),
+                    // VitePress' site is the folder that holds `.vitepress/`.
+                    (None, None) if matches!(self.generator, Some("VitePress" | "VuePress")) => {
+                        self.content_dir = Some(folder.clone())
+                    }
+                    _ => {}
+                }
+                self.site_dir = Some(folder);
+                return;
+            }
+        }
+    }
+
+    /// Fills what this config leaves unset from the `mkdocs.yml` (or
+    /// `.yaml`) in `root`, else its `book.toml`, Hugo's, Zola's, Docusaurus'
+    /// or VitePress' config; whether one was there.
+    fn adopt_here(&mut self, root: &Path) -> bool {
         let read = |name: &str| {
             crate::error::read_file(&root.join(name))
                 .ok()
                 .and_then(|b| String::from_utf8(b).ok())
         };
-        if let Some(text) = read("mkdocs.yml").or_else(|| read("mkdocs.yaml")) {
+        if let Some(text) = mkdocs_config_name(root).and_then(|name| read(&name)) {
             self.adopt_mkdocs(root, &text);
         } else if let Some(text) = read("book.toml") {
             self.adopt_mdbook(root, &text);
@@ -329,41 +367,25 @@ impl Config {
             .filter(|y| y.get("baseURL").or(y.get("baseurl")).is_some())
         {
             self.adopt_hugo(root, &yaml);
-        } else if let Some((dir, text)) = ["docs", ""].iter().find_map(|dir| {
-            ["ts", "mts", "js", "mjs"].iter().find_map(|ext| {
-                let name = format!("{dir}/.vitepress/config.{ext}");
-                Some((*dir, read(name.trim_start_matches('/'))?))
-            })
+        } else if let Some((dir, text, generator)) = ["docs", ""].iter().find_map(|dir| {
+            [("vitepress", "VitePress"), ("vuepress", "VuePress")]
+                .iter()
+                .find_map(|(folder, generator)| {
+                    ["ts", "mts", "js", "mjs"].iter().find_map(|ext| {
+                        let name = format!("{dir}/.{folder}/config.{ext}");
+                        Some((*dir, read(name.trim_start_matches('/'))?, *generator))
+                    })
+                })
         }) {
-            // VitePress: its site is the folder that holds `.vitepress/`.
-            self.generator = Some("VitePress");
+            // VitePress (or VuePress, whose pages and ids are the same):
+            // its site is the folder that holds `.vitepress/`.
+            self.generator = Some(generator);
             self.fill(js_string(&text, "title"), js_string(&text, "description"));
             if !dir.is_empty() {
                 self.adopt_content_dir(root, dir);
             }
-        } else {
-            // A Hugo site in a folder of the repository (goreleaser's `www/`).
-            for site in ["www", "website", "site", "docs"] {
-                let read = |name: &str| read(&format!("{site}/{name}"));
-                // Hugo's old `config.toml` counts when it has Hugo's `baseURL`
-                // (kind's `site/config.toml`).
-                let hugo_key =
-                    |c: &serde_json::Value| c.get("baseURL").or(c.get("baseurl")).is_some();
-                let config = read("hugo.yaml")
-                    .or_else(|| read("hugo.yml"))
-                    .and_then(|t| serde_yaml::from_str::<serde_json::Value>(&t).ok())
-                    .or_else(|| read("hugo.toml").and_then(|t| toml_tree(&t)))
-                    .or_else(|| {
-                        read("config.toml")
-                            .and_then(|t| toml_tree(&t))
-                            .filter(hugo_key)
-                    });
-                if let Some(config) = config {
-                    self.adopt_hugo_in(root, site, &config);
-                    break;
-                }
-            }
         }
+        self.generator.is_some()
     }
 
     /// Zola's `title`, `description` and `base_url`; its content is in `content/`.
@@ -387,11 +409,6 @@ impl Config {
     /// Hugo's `title`, `baseURL`, `params.description` and `contentDir`
     /// (the site's, or its default language's).
     fn adopt_hugo(&mut self, root: &Path, config: &serde_json::Value) {
-        self.adopt_hugo_in(root, "", config);
-    }
-
-    /// `adopt_hugo` for a Hugo site in the folder `site` of the project.
-    fn adopt_hugo_in(&mut self, root: &Path, site: &str, config: &serde_json::Value) {
         self.generator = Some("Hugo");
         let string = |v: &serde_json::Value, key: &str| {
             v.get(key)
@@ -424,10 +441,25 @@ impl Config {
         let content = string(config, "contentDir")
             .or_else(|| string(&language, "contentDir"))
             .unwrap_or_else(|| "content".into());
-        let content = match site {
-            "" => content,
-            site => format!("{site}/{content}"),
-        };
+        let mounts = config
+            .get("module")
+            .and_then(|m| m.get("mounts"))
+            .and_then(serde_json::Value::as_array);
+        for mount in mounts.into_iter().flatten() {
+            let (Some(source), Some(target)) = (string(mount, "source"), string(mount, "target"))
+            else {
+                continue;
+            };
+            let Some(inside) = target.trim_matches('/').strip_prefix("content") else {
+                continue;
+            };
+            if (inside.is_empty() || inside.starts_with('/'))
+                && source.trim_matches('/') != content.trim_matches('/')
+            {
+                let inside = inside.trim_matches('/').to_string();
+                self.content_mounts.push((inside, source));
+            }
+        }
         self.adopt_content_dir(root, &content);
     }
 
@@ -472,6 +504,22 @@ impl Config {
                     .collect()
             })
             .unwrap_or_default();
+        // The `exclude` plugin's `glob` patterns leave files out too
+        // (Textual's `snippets/*`, included into pages, not built alone).
+        let mut exclude: Vec<String> = exclude;
+        let plugins = yaml.get("plugins");
+        let plugin = |name: &str| match plugins? {
+            Value::Mapping(map) => map.get(name).cloned(),
+            Value::Sequence(list) => list.iter().find_map(|p| p.get(name).cloned()),
+            _ => None,
+        };
+        if let Some(globs) = plugin("exclude")
+            .as_ref()
+            .and_then(|options| options.get("glob"))
+            .and_then(Value::as_sequence)
+        {
+            exclude.extend(globs.iter().filter_map(Value::as_str).map(str::to_string));
+        }
         let nav = yaml
             .get("nav")
             .and_then(Value::as_sequence)
@@ -616,6 +664,109 @@ pub struct Adopted {
     /// default): `a.md` at `a/`, where the links it leaves as written
     /// (raw HTML, paths not to a `.md` file) are read from.
     pub served_in_folders: bool,
+}
+
+/// The name of the MkDocs config in `dir`: `mkdocs.yml` or `mkdocs.yaml`,
+/// else a variant a Makefile passes to `mkdocs --config-file`
+/// (Textual's `mkdocs-common.yml` and `mkdocs-online.yml`, a
+/// `mkdocs.insiders.yml`): the one that names the site (`site_name:`),
+/// the shortest name first, then by name.
+pub(crate) fn mkdocs_config_name(dir: &Path) -> Option<String> {
+    if let Some(name) = ["mkdocs.yml", "mkdocs.yaml"]
+        .into_iter()
+        .find(|name| dir.join(name).is_file())
+    {
+        return Some(name.to_string());
+    }
+    let mut variants: Vec<(bool, usize, String)> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .take(1000)
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| {
+            let stem = name
+                .strip_suffix(".yml")
+                .or_else(|| name.strip_suffix(".yaml"));
+            stem.and_then(|s| s.strip_prefix("mkdocs"))
+                .is_some_and(|rest| rest.starts_with(['-', '.', '_']))
+        })
+        .filter(|name| dir.join(name).is_file())
+        .map(|name| {
+            let names_site = crate::error::read_file(&dir.join(&name))
+                .ok()
+                .is_some_and(|b| {
+                    String::from_utf8_lossy(&b)
+                        .lines()
+                        .any(|l| l.starts_with("site_name:"))
+                });
+            (!names_site, name.len(), name)
+        })
+        .collect();
+    variants.sort();
+    variants.into_iter().next().map(|(_, _, name)| name)
+}
+
+/// The folders of the project that may hold a site's generator config,
+/// in the order they are tried: the usual names of a docs site's folder
+/// first, then the others by name. Not hidden folders, nor those of
+/// examples, tests, templates, dependencies and build outputs, whose
+/// configs are not the project's site.
+fn site_folders(root: &Path) -> Vec<PathBuf> {
+    const USUAL: &[&str] = &[
+        "docs",
+        "website",
+        "www",
+        "site",
+        "documentation",
+        "doc",
+        "book",
+        "guide",
+        "handbook",
+    ];
+    const NOT_SITES: &[&str] = &[
+        "example",
+        "examples",
+        "sample",
+        "samples",
+        "test",
+        "tests",
+        "testdata",
+        "testing",
+        "fixtures",
+        "template",
+        "templates",
+        "vendor",
+        "third_party",
+        "node_modules",
+        "target",
+        "dist",
+        "build",
+        "out",
+        "public",
+        "themes",
+    ];
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return Vec::new();
+    };
+    let mut others: Vec<String> = entries
+        .flatten()
+        .take(1000)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|name| {
+            !name.starts_with('.')
+                && !USUAL.contains(&name.as_str())
+                && !NOT_SITES.contains(&name.to_ascii_lowercase().as_str())
+        })
+        .collect();
+    others.sort();
+    USUAL
+        .iter()
+        .map(|name| name.to_string())
+        .filter(|name| root.join(name).is_dir())
+        .chain(others)
+        .map(PathBuf::from)
+        .collect()
 }
 
 /// One entry of an adopted navigation: a page, a section of entries, or both.

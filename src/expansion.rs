@@ -19,6 +19,10 @@ pub struct Expansion {
     pub skipped: Vec<(&'static str, String)>,
     /// `{{#title …}}`.
     pub title: Option<String>,
+    /// The paths of Hugo's `{{< ref >}}` and `{{< relref >}}` shortcodes,
+    /// written in their place: Hugo finds such a page by its name too
+    /// (`SiteIndex::resolve_hugo_ref`).
+    pub refs: Vec<String>,
     /// Every file an include named (canonical when it exists) and a hash of
     /// what was read from it (`None`: not read): `serve` renders the page
     /// again when one of them changes.

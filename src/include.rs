@@ -304,6 +304,7 @@ impl Expander {
             "ref" | "relref" => {
                 if let Some(path) = get("path").or(args.positional.first().map(String::as_str)) {
                     buf.push_str(path);
+                    self.expansion.refs.push(path.to_string());
                 }
             }
             // An image shortcode of the site's own (`layouts/_shortcodes/img.html`)

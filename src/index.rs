@@ -110,6 +110,11 @@ impl Target {
 
 pub struct SiteIndex {
     root: PathBuf,
+    /// The folder that holds the site generator's config, when not the
+    /// root (`Config::site_dir`), root-relative ("" for the root).
+    site_dir: PathBuf,
+    /// Folders another folder is mounted on (`Config::content_mounts`).
+    content_mounts: Vec<(String, String)>,
     /// The content dir relative to the root ("" when the root is the content dir).
     content_prefix: String,
     pages: HashMap<String, usize>,
@@ -153,6 +158,9 @@ pub struct SiteIndex {
     tracked: std::sync::OnceLock<Option<std::collections::HashSet<String>>>,
     /// The root with symbolic links resolved, likewise.
     real_root: std::sync::OnceLock<Option<PathBuf>>,
+    /// The pages by the names Hugo's `ref` finds them by, made when first
+    /// needed (`resolve_hugo_ref`).
+    hugo_names: std::sync::OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 impl SiteIndex {
@@ -162,6 +170,8 @@ impl SiteIndex {
         let guides = &project.guides;
         let mut index = SiteIndex {
             root: project.root.clone(),
+            site_dir: project.config.site_dir.clone().unwrap_or_default(),
+            content_mounts: project.config.content_mounts.clone(),
             content_prefix: project.content_prefix.trim_matches('/').to_string(),
             pages: HashMap::with_capacity(guides.len()),
             dirs: HashMap::default(),
@@ -185,11 +195,12 @@ impl SiteIndex {
                         .is_file()
                 }),
             docusaurus_urls: HashMap::default(),
-            vitepress: project.config.generator == Some("VitePress"),
+            vitepress: matches!(project.config.generator, Some("VitePress" | "VuePress")),
             lowercase_pages: (project.config.generator == Some("Hugo"))
                 .then(std::sync::OnceLock::new),
             tracked: std::sync::OnceLock::new(),
             real_root: std::sync::OnceLock::new(),
+            hugo_names: std::sync::OnceLock::new(),
         };
         for (i, guide) in guides.iter().enumerate() {
             index.pages.insert(guide.path.clone(), i);
@@ -251,6 +262,12 @@ impl SiteIndex {
 
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The folder of the site generator's config: the root, or the folder
+    /// the site is kept in (`docs/` for `docs/mkdocs.yml`).
+    pub fn site_root(&self) -> PathBuf {
+        self.root.join(&self.site_dir)
     }
 
     pub fn content_prefix(&self) -> &str {
@@ -324,6 +341,10 @@ impl SiteIndex {
             "" => None,
             site => Some(format!("{site}/static")),
         };
+        // The static folder of a site kept in a folder of the project,
+        // whose content is deeper (dapr's `daprdocs/content/en`).
+        let site_static = (!self.site_dir.as_os_str().is_empty())
+            .then(|| format!("{}/static", self.site_dir.display()));
         let statics = ["static", "public"]
             .into_iter()
             .flat_map(|dir| [dir.to_string(), format!("{content}/{dir}")])
@@ -333,7 +354,8 @@ impl SiteIndex {
                 // Docusaurus set up in a folder of its own beside the docs.
                 "website/static".to_string(),
             ])
-            .chain(beside);
+            .chain(beside)
+            .chain(site_static);
         let Some(file_path) = normalize_in(&[], file) else {
             return found;
         };
@@ -526,6 +548,83 @@ impl SiteIndex {
             }
         }
         None
+    }
+
+    /// The folder the site's Hugo config mounts into the content where the
+    /// root-relative `path` is (any such folder when `path` is `None`):
+    /// its pages are not among the guides.
+    pub(crate) fn mounted_content(&self, path: Option<&str>) -> Option<&str> {
+        let rel = match path {
+            Some(path) => Some(self.content_rel(path)?),
+            None => None,
+        };
+        self.content_mounts
+            .iter()
+            .find(|(at, _)| {
+                rel.is_none_or(|rel| {
+                    at.is_empty()
+                        || rel == at
+                        || rel
+                            .strip_prefix(at.as_str())
+                            .is_some_and(|r| r.starts_with('/'))
+                })
+            })
+            .map(|(_, source)| source.as_str())
+    }
+
+    /// What a Hugo `{{< ref >}}` (or `relref`) path that is not beside the
+    /// page names, as Hugo looks it up next: from the content folder's
+    /// root, then a path with no folder by the name of a page (`setup.md`,
+    /// `setup`) or of a section's folder (`quickstarts` or `quickstarts.md`
+    /// for `…/quickstarts/_index.md`) anywhere in the site, in any case. A name
+    /// more than one page has is Hugo's to refuse: it is taken as found,
+    /// its `#fragment` not looked up. `None`: not there either.
+    pub(crate) fn resolve_hugo_ref(&self, from: &str, dest: &str) -> Option<Target> {
+        let dest = dest.trim();
+        let (path, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(percent_decode(f))),
+            None => (dest, None),
+        };
+        let path = path.trim_matches('/');
+        if path.is_empty() || path.starts_with('.') || has_scheme(dest) {
+            return None;
+        }
+        let found = |t: &Target| !matches!(t, Target::Missing { .. } | Target::OutsideRoot);
+        let from_root = self.resolve(from, &format!("/{}", dest.trim_start_matches('/')));
+        if found(&from_root) {
+            return Some(from_root);
+        }
+        if path.contains('/') {
+            return None;
+        }
+        let names = self.hugo_names.get_or_init(|| {
+            let mut names: HashMap<String, Vec<usize>> = HashMap::default();
+            for (i, page) in self.guide_paths.iter().enumerate() {
+                let page = page.to_ascii_lowercase();
+                let name = file_name(&page);
+                let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+                let key = match stem {
+                    "_index" | "index" => file_name(parent(&page)),
+                    stem => stem,
+                };
+                if !key.is_empty() {
+                    names.entry(key.to_string()).or_default().push(i);
+                }
+            }
+            names
+        });
+        let name = path.to_ascii_lowercase();
+        let name = name.strip_suffix(".md").unwrap_or(&name);
+        match names.get(name)?.as_slice() {
+            [page] => Some(Target::Page {
+                page: *page,
+                fragment,
+            }),
+            _ => Some(Target::Generated {
+                url: path.to_string(),
+                fragment: None,
+            }),
+        }
     }
 
     /// The guide a pretty URL names by its root-relative path: `docs/setup/`

@@ -277,12 +277,25 @@ fn commands_may_run_from_the_pages_folder() {
             "docs/site/package.json",
             "{ \"scripts\": { \"grammars\": \"node generate.mjs\" } }",
         ),
+        // make likewise, with the nearest makefile above the page (traefik's
+        // `docs/Makefile` and `docs/content/contributing/documentation.md`).
+        (
+            "docs/site/contributing/docs.md",
+            "# Docs\n\n```sh\nmake docs-build\nmake docs-gone\n```\n",
+        ),
+        ("docs/site/Makefile", "docs-build:\n\techo build\n"),
     ]);
     executable(&site, "docs/icons/tools/rasterize.sh", "#!/bin/sh\n");
     let (code, list) = findings(&site, &[]);
     assert_eq!(
         (code, list),
-        (1, vec![f("missing-command", "docs/icons/README.md", 5, 1)])
+        (
+            1,
+            vec![
+                f("missing-command", "docs/icons/README.md", 5, 1),
+                f("unknown-task", "docs/site/contributing/docs.md", 5, 6),
+            ]
+        )
     );
 }
 
@@ -2139,4 +2152,177 @@ fn a_hugo_site_configured_in_its_config_folder_shares_a_bundles_files_across_lan
         ),
     ]);
     assert_eq!(severities(&site), [said("error", "../gone.svg")]);
+}
+
+/// A site kept in a folder of the repository, its generator's config
+/// there and nowhere at the root, is the project's site, read as that
+/// generator reads it: traefik's `docs/mkdocs.yml` with `docs_dir:
+/// content` serves `a.md` at `a/` (a link to a page's URL is read from
+/// there), and an MkDocs project's undefined reference may be autorefs';
+/// helix's `book/book.toml` links its host's `/master/`. What the site
+/// lacks is still an error.
+#[test]
+fn a_site_whose_config_is_in_a_folder_of_the_repository() {
+    let mkdocs = Fixture::with(&[
+        ("README.md", "# Proxy\n"),
+        ("docs/mkdocs.yml", "site_name: Proxy\ndocs_dir: content\n"),
+        ("docs/content/index.md", "# Proxy\n"),
+        (
+            "docs/content/reference/install/providers/ingress.md",
+            "# Ingress\n\n[routing](../../../routing/ingress/#opts) [api][proxy.Api] [gone](../../../routing/gone/)\n",
+        ),
+        (
+            "docs/content/reference/routing/ingress.md",
+            "# Ingress\n\n## Opts\n",
+        ),
+        // `./` is the page's own URL (`tls/overview/`), not its folder.
+        (
+            "docs/content/reference/tls/overview.md",
+            "# TLS\n\n[r](./#certificate-resolver) [n](./#nowhere)\n\n## Certificate Resolver\n",
+        ),
+    ]);
+    assert_eq!(
+        severities(&mkdocs),
+        vec![
+            said("error", "../../../routing/gone/"),
+            said("error", "./#nowhere"),
+        ]
+    );
+    let book = Fixture::with(&[
+        ("README.md", "# Editor\n"),
+        (
+            "book/book.toml",
+            "[book]\ntitle = \"Editor\"\nsrc = \"src\"\n",
+        ),
+        ("book/src/SUMMARY.md", "- [Intro](./intro.md)\n"),
+        (
+            "book/src/intro.md",
+            "# Intro\n\n<a href=\"/master/\">master</a> [gone](./gone.md)\n",
+        ),
+    ]);
+    assert_eq!(
+        severities(&book),
+        vec![said("warning", "/master/"), said("error", "./gone.md")]
+    );
+}
+
+/// Hugo's `ref` finds a page from the content root and by its name, or a
+/// section by its folder's, anywhere in the site (dapr's
+/// `{{< ref "pubsub-overview.md" >}}`, `{{< ref kubernetes >}}`); a name
+/// two pages share is Hugo's to refuse; a plain link is not looked up so.
+/// The site is in `daprdocs/`, its content per language; with content
+/// mounted from elsewhere, a `ref` found nowhere is a warning that says so.
+#[test]
+fn hugo_refs_are_looked_up_as_hugo_does() {
+    let config = "baseURL = \"https://docs.example.org\"\ntitle = \"Docs\"\n\
+                  [languages.en]\ncontentDir = \"content/en\"\n";
+    let page = "---\ntitle: Start\n---\n\n\
+                [a]({{< ref \"pubsub-overview.md#topics\" >}}) [b]({{< ref kubernetes >}}) \
+                [c]({{< ref \"concepts/overview\" >}}) [d]({{< ref setup.md >}}) \
+                [e]({{< ref gone.md >}}) [f](pubsub-overview.md) \
+                [g]({{< ref \"pubsub-overview.md#nowhere\" >}})\n";
+    let files = [
+        ("README.md", "# Docs\n"),
+        ("daprdocs/config.toml", config),
+        ("daprdocs/content/en/_index.md", "---\ntitle: Docs\n---\n"),
+        ("daprdocs/content/en/start/first.md", page),
+        (
+            "daprdocs/content/en/building-blocks/pubsub/pubsub-overview.md",
+            "---\ntitle: Pub/sub\n---\n\n## Topics\n",
+        ),
+        (
+            "daprdocs/content/en/hosting/kubernetes/_index.md",
+            "---\ntitle: Kubernetes\n---\n",
+        ),
+        (
+            "daprdocs/content/en/concepts/overview.md",
+            "---\ntitle: Overview\n---\n",
+        ),
+        (
+            "daprdocs/content/en/a/setup.md",
+            "---\ntitle: Setup A\n---\n",
+        ),
+        (
+            "daprdocs/content/en/b/setup.md",
+            "---\ntitle: Setup B\n---\n",
+        ),
+    ];
+    let site = Fixture::with(&files);
+    assert_eq!(
+        severities(&site),
+        vec![
+            said("error", "gone.md"),
+            said("error", "pubsub-overview.md"),
+            said("error", "pubsub-overview.md#nowhere"),
+        ]
+    );
+    // SDK docs mounted from submodules: the missing `ref` may be there.
+    let mounted = Fixture::with(&files);
+    mounted.write(
+        "daprdocs/config.toml",
+        &format!(
+            "{config}[module]\n[[module.mounts]]\nsource = \"content/en\"\ntarget = \"content\"\n\
+             [[module.mounts]]\nsource = \"../sdkdocs/python/docs\"\ntarget = \"content/sdks/python\"\n"
+        ),
+    );
+    let (_, all) = common::check_json(&mounted, &[]);
+    let gone = all.iter().find(|f| f["target"] == "gone.md").unwrap();
+    assert_eq!(gone["severity"], "warning");
+    assert!(
+        gone["hint"]
+            .as_str()
+            .unwrap()
+            .contains("../sdkdocs/python/docs"),
+        "{gone}"
+    );
+}
+
+/// An MkDocs config under another name (Textual's `mkdocs-common.yml`,
+/// which its Makefile passes to `mkdocs`) makes an MkDocs project too, and
+/// the `exclude` plugin's globs leave its snippets out of the site.
+#[test]
+fn an_mkdocs_config_under_another_name() {
+    let site = Fixture::with(&[
+        ("README.md", "# UI\n"),
+        (
+            "mkdocs-common.yml",
+            "site_name: UI\nplugins:\n  autorefs:\n  exclude:\n    glob:\n      - \"snippets/*\"\n",
+        ),
+        (
+            "mkdocs-online.yml",
+            "INHERIT: mkdocs-common.yml\nsite_url: https://example.org/\n",
+        ),
+        (
+            "docs/index.md",
+            "# UI\n\nSee [the widget][ui.widget.Widget] and [gone](gone.md).\n",
+        ),
+        ("docs/snippets/see_also.md", "[a](./align.md)\n"),
+    ]);
+    assert_eq!(severities(&site), vec![said("error", "gone.md")]);
+}
+
+/// A VuePress site (nushell's `.vuepress/config.js` at the root) gives
+/// headings the ids VitePress does (`# Themes / New features [[toc](#x)]`
+/// is `#themes-new-features-toc`), and `@[code](@snippets/run.sh)` names a
+/// file by the alias its bundler maps (a warning, never an error). A
+/// heading nobody has and a missing page are still errors.
+#[test]
+fn vuepress_ids_and_bundler_aliases() {
+    let site = Fixture::with(&[
+        ("package.json", "{ \"name\": \"site\" }"),
+        (".vuepress/config.js", "export default { title: 'Nu' }\n"),
+        (
+            "blog/release.md",
+            "# Release\n\n- [new](#themes-new-features-toc) [gone](#nowhere)\n\n\
+             # Themes / New features [[toc](#release)]\n\n@[code](@snippets/run.sh)\n\n[old](./old.md)\n",
+        ),
+    ]);
+    assert_eq!(
+        severities(&site),
+        vec![
+            said("error", "#nowhere"),
+            said("warning", "@snippets/run.sh"),
+            said("error", "./old.md"),
+        ]
+    );
 }

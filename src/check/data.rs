@@ -261,11 +261,20 @@ const FOREIGN_KEYS: &[(&[&str], &[&str])] = &[
     ),
 ];
 
-/// The front matter keys of the generators whose config files are at `root`.
-pub fn foreign_keys(root: &std::path::Path) -> Vec<&'static str> {
+/// The front matter keys of the generators whose config files are at
+/// `root`, or in `site`, the folder of the project's site (`root` or one
+/// of its folders, `SiteIndex::site_root`).
+pub fn foreign_keys(root: &std::path::Path, site: &std::path::Path) -> Vec<&'static str> {
     FOREIGN_KEYS
         .iter()
-        .filter(|(files, _)| files.iter().any(|f| root.join(f).is_file()))
+        .filter(|(files, _)| {
+            files.iter().any(|f| {
+                [root, site].iter().any(|dir| match *f {
+                    "mkdocs.yml" => crate::config::mkdocs_config_name(dir).is_some(),
+                    f => dir.join(f).is_file(),
+                })
+            })
+        })
         .flat_map(|(_, keys)| keys.iter().copied())
         .collect()
 }
@@ -412,9 +421,9 @@ mod tests {
         let guide = parse("content/g.md", "g.md", text.to_string()).unwrap();
         let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
         let dir = tempfile::tempdir().unwrap();
-        assert!(foreign_keys(dir.path()).is_empty());
+        assert!(foreign_keys(dir.path(), dir.path()).is_empty());
         std::fs::write(dir.path().join("mkdocs.yml"), "site_name: x\n").unwrap();
-        let foreign = foreign_keys(dir.path());
+        let foreign = foreign_keys(dir.path(), dir.path());
         let lines: Vec<usize> = check_guide(&guide, &guide.text, guide.body_start, today, &foreign)
             .iter()
             .map(|f| f.line)

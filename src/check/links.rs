@@ -25,7 +25,7 @@ pub fn check(
         .par_iter()
         .map(|r| Anchors::new(r.anchors.iter().map(String::as_str)))
         .collect();
-    let mkdocs = MkDocs::read(index.root());
+    let mkdocs = MkDocs::read(&index.site_root());
     // What MkDocs or Zola makes of each page: ids, and why some cannot be known.
     let generator_pages: Vec<GeneratorPage> = match &mkdocs {
         Some(m) => guides
@@ -46,11 +46,11 @@ pub fn check(
         generator_pages: &generator_pages,
         dir_listings: &Mutex::default(),
         ignores: &Mutex::default(),
-        generated_elsewhere: generated_elsewhere(index.root(), guides),
+        generated_elsewhere: generated_elsewhere(index, guides),
         generator,
         nested: &NestedSites::find(index.root(), guides),
         routes_in_code: routes.as_deref(),
-        hooks: render_hooks(index.root()),
+        hooks: render_hooks(&index.site_root()),
         defer_anchors: false,
         texts_held: true,
     };
@@ -64,7 +64,7 @@ pub fn check(
 /// What Zola makes of each page, in a Zola project (else nothing).
 fn generator_pages(rendered: &[Rendered], generator: Option<&str>) -> Vec<GeneratorPage> {
     match generator {
-        Some("Zola" | "VitePress") => rendered
+        Some("Zola" | "VitePress" | "VuePress") => rendered
             .par_iter()
             .filter_map(|r| generator_page(generator, r))
             .collect(),
@@ -72,11 +72,12 @@ fn generator_pages(rendered: &[Rendered], generator: Option<&str>) -> Vec<Genera
     }
 }
 
-/// What Zola or VitePress makes of `page`: the ids it gives the headings.
+/// What Zola, VitePress or VuePress makes of `page`: the ids it gives the
+/// headings.
 fn generator_page(generator: Option<&str>, page: &Rendered) -> Option<GeneratorPage> {
     let slug = match generator {
         Some("Zola") => crate::slug::zola_slug,
-        Some("VitePress") => crate::slug::vitepress_slug,
+        Some("VitePress" | "VuePress") => crate::slug::vitepress_slug,
         _ => return None,
     };
     Some(GeneratorPage {
@@ -147,11 +148,11 @@ impl<'a> Stream<'a> {
             guides,
             index,
             generator,
-            mkdocs: MkDocs::read(index.root()),
-            generated_elsewhere: generated_elsewhere(index.root(), guides),
+            mkdocs: MkDocs::read(&index.site_root()),
+            generated_elsewhere: generated_elsewhere(index, guides),
             nested: NestedSites::find(index.root(), guides),
             routes_in_code: routes_in_code(index.root()),
-            hooks: render_hooks(index.root()),
+            hooks: render_hooks(&index.site_root()),
             dir_listings: Mutex::default(),
             ignores: Mutex::default(),
         }
@@ -199,7 +200,7 @@ impl<'a> Stream<'a> {
             .collect();
         let mut found = Vec::new();
         for link in &page.links {
-            if let Some((page, fragment)) = pages.link_findings(g, link, &mut found) {
+            if let Some((page, fragment)) = pages.link_findings(g, link, refs(page), &mut found) {
                 slots.push(Slot::Anchor {
                     kind: link.kind,
                     target: link.target.as_str().into(),
@@ -308,6 +309,11 @@ struct Pages<'a> {
     texts_held: bool,
 }
 
+/// The paths of the Hugo `ref` shortcodes of `page` (`Expansion::refs`).
+fn refs(page: &Rendered) -> &[String] {
+    page.expansion.as_ref().map_or(&[], |x| x.refs.as_slice())
+}
+
 /// A page as the other generator of the project (MkDocs, Zola) builds it.
 #[derive(Default)]
 pub struct GeneratorPage {
@@ -333,7 +339,7 @@ impl Pages<'_> {
         let page = &self.rendered[g];
         let mut findings = self.broken_references_in(g, page, &self.guides[g].text);
         for link in &page.links {
-            self.link_findings(g, link, &mut findings);
+            self.link_findings(g, link, refs(page), &mut findings);
         }
         findings
     }
@@ -373,10 +379,11 @@ impl Pages<'_> {
         &self,
         g: usize,
         link: &Link,
+        refs: &[String],
         findings: &mut Vec<Finding>,
     ) -> Option<(usize, String)> {
         let before = findings.len();
-        let deferred = self.link_findings_as_written(g, link, findings);
+        let deferred = self.link_findings_as_written(g, link, refs, findings);
         for f in &mut findings[before..] {
             self.hooks.judge(link, f);
         }
@@ -387,6 +394,7 @@ impl Pages<'_> {
         &self,
         g: usize,
         link: &Link,
+        refs: &[String],
         findings: &mut Vec<Finding>,
     ) -> Option<(usize, String)> {
         let Pages { guides, index, .. } = self;
@@ -408,14 +416,27 @@ impl Pages<'_> {
         // MkDocs serves `a.md` at `a/`, where the browser reads the links
         // it leaves as written: raw HTML, and a page's URL that names no
         // file (a markdown link to a file is the file's, as MkDocs reads it).
-        if matches!(resolved.as_ref(), Target::Missing { .. }) {
+        // A folder with no index page is no file either: traefik's
+        // `./#certificate-resolver` is the page's own URL, served at
+        // `overview/`, not the folder `overview.md` is in.
+        let folder = matches!(resolved.as_ref(), Target::Section { .. });
+        if folder || matches!(resolved.as_ref(), Target::Missing { .. }) {
             let as_written = match link.kind {
                 LinkKind::HtmlLink | LinkKind::HtmlImage => true,
                 _ => crate::index::is_page_url(&link.target),
             };
-            if let Some(there) = index.resolve_served(&guide.path, &link.target, as_written) {
+            if let Some(there) = index.resolve_served(&guide.path, &link.target, as_written)
+                && (!folder || matches!(there, Target::Page { .. }))
+            {
                 resolved = std::borrow::Cow::Owned(there);
             }
+        }
+        // Hugo's `ref` finds a page from the content root and by its name.
+        if matches!(resolved.as_ref(), Target::Missing { .. })
+            && refs.contains(&link.target)
+            && let Some(there) = index.resolve_hugo_ref(&guide.path, &link.target)
+        {
+            resolved = std::borrow::Cow::Owned(there);
         }
         match resolved.as_ref() {
             Target::SamePage { fragment: Some(f) } if self.defer_anchors => {
@@ -441,6 +462,18 @@ impl Pages<'_> {
             )),
             Target::Missing { path, .. } => {
                 let f = self.missing_target(g, link, path);
+                // A `ref` may name a page by its name anywhere in the site,
+                // mounted content too.
+                let mount = match refs.contains(&link.target) {
+                    true => index.mounted_content(None),
+                    false => index.mounted_content(Some(path)),
+                };
+                if let Some(source) = mount {
+                    findings.push(f.severity(Severity::Warning).hint(format!(
+                        "the site's Hugo config mounts `{source}` into its content: the page may be there, where almanac does not look"
+                    )));
+                    return None;
+                }
                 match self.nested.judge(&guide.file, &link.target, path, index.root()) {
                     Nested::Found => {}
                     Nested::LeavesForAPage(site) => findings.push(f.severity(Severity::Warning).hint(format!(
@@ -635,6 +668,20 @@ impl Pages<'_> {
             .closest(name)
             .map(|n| format!("did you mean `{n}`?"));
         let f = finding(kind, format!("`{path}` does not exist"), hint, path);
+        // `@snippets/a.sh`, `@assets/diagram.svg`: a bundler's alias (a
+        // VuePress or Vite `alias`, an Astro tsconfig path) that the site's
+        // code maps to a folder; not a folder named `@…` beside the page.
+        if let Some(alias) = bundler_alias(&link.target)
+            && (matches!(
+                self.generator,
+                Some("VitePress" | "VuePress" | "Docusaurus")
+            ) || self.routes_in_code.is_some()
+                || index.site_root().join("package.json").is_file())
+        {
+            return f.severity(Severity::Warning).hint(format!(
+                "`{alias}` is an alias the site's bundler maps to a folder (its config or tsconfig says which): almanac cannot follow it"
+            ));
+        }
         // A file git ignores is one a build makes (uv's generated CLI
         // reference, `docs/reference/cli.md`): it exists where the docs are
         // built.
@@ -689,13 +736,21 @@ impl Pages<'_> {
                 index.content_prefix()
             ));
         }
-        if self.generated_elsewhere && another_sites_path(index, &guide.path, &link.target) {
+        if built_elsewhere && another_sites_path(index, &guide.path, &link.target) {
             return f.severity(Severity::Warning).hint(
                 "a link from the site's root whose first folder is neither in the content nor in the repository may be a path of the site this page is published on; almanac cannot see it".to_string(),
             );
         }
         f
     }
+}
+
+/// The alias a link's path starts with, as bundlers name them: a first
+/// folder `@name` (`@snippets/installation/run_nu.sh`), not Zola's `@/`.
+fn bundler_alias(target: &str) -> Option<&str> {
+    let first = target.trim().split(['/', '#', '?']).next()?;
+    let name = first.strip_prefix('@')?;
+    (!name.is_empty() && target.trim().len() > first.len()).then_some(first)
 }
 
 /// An `empty-link` finding when `link` of `guide` has an empty target.
@@ -848,8 +903,8 @@ fn another_sites_path(index: &SiteIndex, from: &str, target: &str) -> bool {
 /// the root, or the pages are named as Hugo and Zola name a section's
 /// (`_index.md`), in a content repository that a site elsewhere builds
 /// (grafana/k6-docs, with no config of its own).
-fn generated_elsewhere(root: &std::path::Path, guides: &[Guide]) -> bool {
-    !super::data::foreign_keys(root).is_empty()
+fn generated_elsewhere(index: &SiteIndex, guides: &[Guide]) -> bool {
+    !super::data::foreign_keys(index.root(), &index.site_root()).is_empty()
         || guides.iter().any(|g| file_name(&g.path) == "_index.md")
 }
 
@@ -949,7 +1004,8 @@ fn site_content(dir: &std::path::Path) -> Option<(String, bool)> {
             (!v.is_empty()).then(|| v.trim_end_matches('/').to_string())
         })
     };
-    let (content, book) = if let Some(text) = read("mkdocs.yml").or_else(|| read("mkdocs.yaml")) {
+    let mkdocs = crate::config::mkdocs_config_name(dir).and_then(|name| read(&name));
+    let (content, book) = if let Some(text) = mkdocs {
         (
             value(&text, "docs_dir").unwrap_or_else(|| "docs".into()),
             false,

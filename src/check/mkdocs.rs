@@ -127,10 +127,8 @@ impl MkDocs {
     /// MkDocs project, one whose ids are not all known.
     pub fn read(root: &Path) -> Option<MkDocs> {
         let real_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        let (name, read) = ["mkdocs.yml", "mkdocs.yaml"]
-            .iter()
-            .map(|name| (*name, read_bounded(&real_root, &root.join(name))))
-            .find(|(_, read)| !matches!(read, Read::Missing))?;
+        let name = crate::config::mkdocs_config_name(root)?;
+        let read = read_bounded(&real_root, &root.join(&name));
         let unreadable = || MkDocs {
             unknown_ids: Some(format!("almanac cannot read `{name}`")),
             directory_urls: true,

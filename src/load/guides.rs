@@ -709,6 +709,25 @@ fn locate_front_matter(text: &str) -> Result<(Option<std::ops::Range<usize>>, us
         }
         offset += line.len();
     }
+    // A `---` never closed and not followed by a `key:` line is a
+    // thematic break that starts the page (traefik's included snippets),
+    // not front matter left open.
+    let looks_like_yaml = after_open
+        .lines()
+        .map(str::trim_end)
+        .find(|l| !l.is_empty())
+        .and_then(|l| l.split_once(':'))
+        .is_some_and(|(key, _)| {
+            let key = key.trim_matches(['"', '\'']);
+            !key.is_empty()
+                && !key.starts_with(char::is_whitespace)
+                && key
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '))
+        });
+    if !toml && !looks_like_yaml {
+        return Ok((None, bom));
+    }
     Err(())
 }
 
@@ -989,6 +1008,20 @@ mod tests {
     fn unclosed_front_matter_is_an_error() {
         let err = guide("---\ntitle: x\n\n# Body\n").unwrap_err();
         assert!(err.to_string().contains("never closed"), "{err}");
+    }
+
+    #[test]
+    fn a_page_that_starts_with_a_thematic_break_has_no_front_matter() {
+        // traefik's snippet: a rule, then an admonition; never closed, and
+        // no `key:` after the fence.
+        let text = "---\n\n!!! question \"Using Traefik OSS in Production?\"\n    Text.\n";
+        let g = guide(text).unwrap();
+        assert_eq!(g.body_start, 0);
+        assert!(g.body().starts_with("---"));
+        // A key after it is front matter left open, still an error.
+        for open in ["---\n\ntitle: x\n# Body\n", "---\n\"title\": x\n"] {
+            assert!(guide(open).is_err(), "{open}");
+        }
     }
 
     #[test]

@@ -161,15 +161,23 @@ fn judge(
 }
 
 /// The folder of the page's (`page_dir`, root-relative) where what
-/// `invocation` runs is there: the page's own for a script or a make
-/// target; for a package script or a just recipe the nearest above it
-/// that has the file, as npm, pnpm, yarn and just look for theirs
-/// (Starlight's `docs/grammars/README.md`: `pnpm grammars` is
-/// `docs/package.json`'s).
+/// `invocation` runs is there: the page's own for a script; for a package
+/// script or a just recipe the nearest above it that has the file, as npm,
+/// pnpm, yarn and just look for theirs (Starlight's
+/// `docs/grammars/README.md`: `pnpm grammars` is `docs/package.json`'s);
+/// for a make target likewise the nearest makefile above it, the folder
+/// the page documents (traefik's `docs/content/contributing/…` shows
+/// `make docs-build`, a target of `docs/Makefile`).
 fn run_from<'p>(page_dir: &'p str, repo: &mut Repo, invocation: &Invocation) -> Option<&'p str> {
     let walks_up = matches!(
         invocation,
-        Invocation::Package { dir: None, .. } | Invocation::Just { file: None, .. }
+        Invocation::Package { dir: None, .. }
+            | Invocation::Just { file: None, .. }
+            | Invocation::Make {
+                dir: None,
+                file: None,
+                ..
+            }
     );
     let mut dir = page_dir;
     while !dir.is_empty() {
