@@ -313,6 +313,11 @@ fn a_page_showing_another_repository_warns_of_its_missing_commands() {
     let cloned = format!(
         "# Clone\n\n```sh\ngit clone https://github.com/kubernetes/kubernetes.git\n```\n\n{BLOCK}"
     );
+    // The reader's own repository, a placeholder (linkerd's blog:
+    // `git clone <your-repo-url>`), or a repository on another host.
+    let placeholder = format!("# Demo\n\n```sh\ngit clone <your-repo-url>\n```\n\n{BLOCK}");
+    let elsewhere =
+        format!("# Go\n\n```sh\ngit clone https://go.googlesource.com/go\n```\n\n{BLOCK}");
     // One link to a tool's README is no page about that tool's checkout.
     let plain = format!(
         "# Plain\n\nInstall [nvm](https://github.com/nvm-sh/nvm/blob/master/README.md).\n\n{BLOCK}"
@@ -320,8 +325,10 @@ fn a_page_showing_another_repository_warns_of_its_missing_commands() {
     let site = Fixture::with(&[
         (
             "docs/index.md",
-            "# Home\n\n[a](linked.md) [b](cloned.md) [c](plain.md)\n",
+            "# Home\n\n[a](linked.md) [b](cloned.md) [c](plain.md) [d](placeholder.md) [e](elsewhere.md)\n",
         ),
+        ("docs/placeholder.md", &placeholder),
+        ("docs/elsewhere.md", &elsewhere),
         ("docs/linked.md", &linked),
         ("docs/cloned.md", &cloned),
         ("docs/plain.md", &plain),
@@ -346,14 +353,26 @@ fn a_page_showing_another_repository_warns_of_its_missing_commands() {
         [
             ("docs/cloned.md", "missing-command", "warning", 8),
             ("docs/cloned.md", "unknown-task", "warning", 9),
+            ("docs/elsewhere.md", "missing-command", "warning", 8),
+            ("docs/elsewhere.md", "unknown-task", "warning", 9),
             ("docs/linked.md", "missing-command", "warning", 6),
             ("docs/linked.md", "unknown-task", "warning", 7),
+            ("docs/placeholder.md", "missing-command", "warning", 8),
+            ("docs/placeholder.md", "unknown-task", "warning", 9),
             ("docs/plain.md", "missing-command", "error", 6),
             ("docs/plain.md", "unknown-task", "error", 7),
         ]
     );
-    let hint = all[2]["hint"].as_str().unwrap_or_default();
-    assert!(hint.contains("github.com/kubernetes/kubernetes"), "{hint}");
+    let said = |file: &str| {
+        all.iter()
+            .find(|f| f["file"] == file)
+            .and_then(|f| f["hint"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(said("docs/linked.md").contains("github.com/kubernetes/kubernetes"));
+    assert!(said("docs/placeholder.md").contains("<your-repo-url>"));
+    assert!(said("docs/elsewhere.md").contains("go.googlesource.com/go"));
 }
 
 #[test]

@@ -244,8 +244,26 @@ fn another_repository(page: &crate::markdown::Rendered, repo: &mut Repo) -> Opti
             .filter_map(|words| {
                 let at = words.iter().position(|w| w.text == "clone")?;
                 let git = at > 0 && matches!(words[at - 1].text.as_str(), "git" | "repo");
-                let url = words[at + 1..].iter().find(|w| !w.text.starts_with('-'))?;
-                git.then(|| extract::forge_repository(&url.text)).flatten()
+                if !git {
+                    return None;
+                }
+                match words[at + 1..].iter().find(|w| !w.text.starts_with('-')) {
+                    // A forge's repository by its name; another URL, or a
+                    // variable (`$REPO_URL`), as written.
+                    Some(url) => extract::forge_repository(&url.text).or_else(|| {
+                        let url = url.text.as_str();
+                        (url.contains(['/', ':']) || url.starts_with('$')).then(|| url.to_string())
+                    }),
+                    // `git clone <your-repo-url>`: the reader's own
+                    // repository, a placeholder the shell reads as `<`.
+                    None => c
+                        .text
+                        .split_once("clone")
+                        .map(|(_, rest)| rest.trim_start())
+                        .filter(|rest| rest.starts_with('<'))
+                        .and_then(|rest| rest.split_whitespace().next())
+                        .map(str::to_string),
+                }
             })
             .collect::<Vec<_>>()
     });
