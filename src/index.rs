@@ -196,8 +196,13 @@ impl SiteIndex {
                 }),
             docusaurus_urls: HashMap::default(),
             vitepress: matches!(project.config.generator, Some("VitePress" | "VuePress")),
-            lowercase_pages: (project.config.generator == Some("Hugo"))
-                .then(std::sync::OnceLock::new),
+            // A content repository with no config of its own whose section
+            // pages are Hugo's `_index.md` (grafana's `docs/sources/`) is
+            // served as a Hugo site is, by a site elsewhere.
+            lowercase_pages: (project.config.generator == Some("Hugo")
+                || (project.config.generator.is_none()
+                    && guides.iter().any(|g| file_name(&g.path) == "_index.md")))
+            .then(std::sync::OnceLock::new),
             tracked: std::sync::OnceLock::new(),
             real_root: std::sync::OnceLock::new(),
             hugo_names: std::sync::OnceLock::new(),

@@ -801,15 +801,26 @@ fn a_front_matter_key_repeated_with_its_value_is_a_warning() {
 /// k6-docs: `_index.md` section pages, no config of its own): a
 /// site-absolute link whose first folder is in neither the content nor the
 /// repository (`/media/docs/…`, the site's media) is a warning; a link with
-/// a placeholder for the reader (`/docs/k6/<K6_VERSION>/…`) is not checked.
+/// a placeholder for the reader (`/docs/k6/<K6_VERSION>/…`) is not checked;
+/// one that goes through a folder none of them has (`/docs/mimir/latest/…`,
+/// another product's docs on the host, from a repository with a `docs/`)
+/// is a warning too, a page missing from a folder they have is not. Pages
+/// are served as Hugo serves them, a link read from the page's URL
+/// (`../create-a-test/` beside `record.md`).
 #[test]
 fn a_hugo_content_repository_without_its_site() {
     let site = Fixture::with(&[
         ("docs/sources/_index.md", "# k6\n"),
         (
             "docs/sources/using.md",
-            "# Using\n\n![chart](/media/docs/k6-oss/chart.png) [next](/docs/k6/<K6_VERSION>/extensions/) [gone](gone.md)\n",
+            "# Using\n\n![chart](/media/docs/k6-oss/chart.png) [next](/docs/k6/<K6_VERSION>/extensions/) [gone](gone.md)\n\n\
+             [mimir](/docs/mimir/latest/ruler/#remote) [missing](/docs/sources/gone/)\n",
         ),
+        (
+            "docs/sources/studio/record.md",
+            "# Record\n\n[create](../create-a-test/) [lost](../lost/)\n",
+        ),
+        ("docs/sources/studio/create-a-test.md", "# Create\n"),
     ]);
     let (code, all) = common::check_json(&site, &[]);
     let seen = severity_and_target(&all);
@@ -818,11 +829,32 @@ fn a_hugo_content_repository_without_its_site() {
         (
             1,
             vec![
+                ("error", "../lost/"),
                 ("warning", "/media/docs/k6-oss/chart.png"),
-                ("error", "gone.md")
+                ("error", "gone.md"),
+                ("warning", "/docs/mimir/latest/ruler/#remote"),
+                ("error", "/docs/sources/gone/"),
             ]
         )
     );
+}
+
+/// MkDocs leaves a link to a file it does not find as written, and the
+/// browser reads it from the page's URL (`a.md` is served at `a/`): loki's
+/// `../diagram.png` beside `lids/0003.md` is `lids/diagram.png`. Missing
+/// from both, it is an error.
+#[test]
+fn mkdocs_reads_a_missing_files_link_from_the_pages_url() {
+    let site = Fixture::with(&[
+        ("mkdocs.yml", "site_name: Logs\n"),
+        ("docs/index.md", "# Logs\n\n[lids](lids/0003.md)\n"),
+        (
+            "docs/lids/0003.md",
+            "# Fairness\n\n![d](../diagram.png) ![g](../gone.png)\n",
+        ),
+        ("docs/lids/diagram.png", "png"),
+    ]);
+    assert_eq!(severities(&site), vec![said("error", "../gone.png")]);
 }
 
 #[test]

@@ -421,9 +421,14 @@ impl Pages<'_> {
         // `overview/`, not the folder `overview.md` is in.
         let folder = matches!(resolved.as_ref(), Target::Section { .. });
         if folder || matches!(resolved.as_ref(), Target::Missing { .. }) {
+            // A missing file that is no page (`../diagram.png`) MkDocs
+            // leaves as written too: the browser finds it from the URL.
             let as_written = match link.kind {
                 LinkKind::HtmlLink | LinkKind::HtmlImage => true,
-                _ => crate::index::is_page_url(&link.target),
+                _ => {
+                    crate::index::is_page_url(&link.target)
+                        || (!folder && !crate::index::is_md_path(&link.target))
+                }
             };
             if let Some(there) = index.resolve_served(&guide.path, &link.target, as_written)
                 && (!folder || matches!(there, Target::Page { .. }))
@@ -880,8 +885,9 @@ pub fn meant_as_link(text: &str, span: std::ops::Range<usize>, label: &str) -> b
 
 /// Whether `target`, a link written from the site's root (`/docs/x/`),
 /// names a first folder that is neither in the content folder nor in the
-/// repository: in a site another generator builds, a path it serves from
-/// elsewhere (its theme, a proxy, the host), which almanac cannot judge.
+/// repository, or goes on through a deeper folder none of them has: in a
+/// site another generator builds, a path it serves from elsewhere (its
+/// theme, a proxy, the host), which almanac cannot judge.
 fn another_sites_path(index: &SiteIndex, from: &str, target: &str) -> bool {
     let Some(path) = target.trim().strip_prefix('/') else {
         return false;
@@ -894,9 +900,24 @@ fn another_sites_path(index: &SiteIndex, from: &str, target: &str) -> bool {
     let content = index.root().join(index.content_prefix());
     // In a site with a folder per language, the page's language folder too.
     let language = crate::index::language_of(from);
-    !content.join(&first).exists()
-        && !index.root().join(&first).exists()
-        && !language.is_some_and(|l| content.join(l).join(&first).exists())
+    let mut bases = vec![content.clone(), index.root().to_path_buf()];
+    bases.extend(language.map(|l| content.join(l)));
+    // A folder the path goes through that none of them has, with more
+    // after it: a tree of another site (grafana.com's
+    // `/docs/mimir/latest/…` from loki's docs, whose repository has a
+    // `docs/` but no `docs/mimir/`), not a page missing from this one.
+    let segments: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(crate::index::percent_decode)
+        .collect();
+    bases.iter().all(|base| {
+        let mut at = base.clone();
+        segments.iter().enumerate().any(|(i, segment)| {
+            at.push(segment);
+            !at.exists() && (i == 0 || i + 1 < segments.len())
+        })
+    })
 }
 
 /// Whether the docs are built by another generator: its config file is at
