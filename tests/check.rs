@@ -716,7 +716,8 @@ fn paths_under_a_folder_an_earlier_block_named() {
 
 /// Docs written for a site that serves pages without `.md` (poetry's,
 /// built by a website in another repository): `pyproject#packages` beside
-/// `pyproject.md` is a warning that names the page, not an error; with no
+/// `pyproject.md` is a warning that names the page (`./notes/v0.2.0` beside
+/// `notes/v0.2.0.md` too), not an error; with no
 /// such page it is still an error. An application's routes config in the
 /// site's own folder (Starlight's `docs/astro.config.mjs`) makes missing
 /// site-absolute links warnings, as at the root.
@@ -725,9 +726,11 @@ fn page_urls_without_md_and_routes_config_in_a_folder() {
     let site = Fixture::with(&[
         (
             "docs/basic-usage.md",
-            "# Basic usage\n\n[packages](pyproject#packages) [gone](nothing#x)\n",
+            "# Basic usage\n\n[packages](pyproject#packages) [gone](nothing#x) [notes](./notes/v0.2.0)\n",
         ),
         ("docs/pyproject.md", "# pyproject\n\n## Packages\n"),
+        // A name with dots of its own: `v0.2.0.md`, not `v0.2.md`.
+        ("docs/notes/v0.2.0.md", "# v0.2.0\n"),
     ]);
     let (code, all) = common::check_json(&site, &[]);
     let seen = severity_and_target(&all);
@@ -735,7 +738,11 @@ fn page_urls_without_md_and_routes_config_in_a_folder() {
         (code, seen),
         (
             1,
-            vec![("warning", "pyproject#packages"), ("error", "nothing#x")]
+            vec![
+                ("warning", "pyproject#packages"),
+                ("error", "nothing#x"),
+                ("warning", "./notes/v0.2.0"),
+            ]
         )
     );
     let hint = all[0]["hint"].as_str().unwrap_or_default();

@@ -713,11 +713,17 @@ impl Pages<'_> {
         // docs, built by a site in another repository). GitHub does not
         // read it so: a warning.
         let bare = file_name(path.trim_end_matches('/'));
-        if !link.target.trim_start().starts_with('/') && !bare.is_empty() && !bare.contains('.') {
+        // A name may have dots of its own (envoy gateway's `./notes/v0.2.0`
+        // beside `notes/v0.2.0.md`): `.md` is added, not swapped in.
+        if !link.target.trim_start().starts_with('/') && !bare.is_empty() {
             let base = index.root().join(path.trim_end_matches('/'));
             if let Some(page) = ["md", "mdx"]
                 .iter()
-                .map(|ext| base.with_extension(ext))
+                .map(|ext| {
+                    let mut name = base.clone().into_os_string();
+                    name.push(format!(".{ext}"));
+                    std::path::PathBuf::from(name)
+                })
                 .find(|p| p.is_file())
             {
                 let page = page.file_name().unwrap_or_default().to_string_lossy();

@@ -229,6 +229,18 @@ pub fn parse_make_targets(text: &str, targets: &mut MakeTargets) -> Vec<String> 
             );
             continue;
         }
+        // A top-level expansion may write rules whose names make knows
+        // only then: `$(eval $(call rule,…))`, or envoyproxy/gateway's
+        // wrapper `$(if $(MAKECMDGOALS),$(MAKECMDGOALS): %: _run)`, which
+        // makes any goal a target. Not those that only print or stop.
+        if let Some(call) = trimmed.strip_prefix("$(").or(trimmed.strip_prefix("${"))
+            && !["info ", "warning ", "error ", "shell "]
+                .iter()
+                .any(|f| call.starts_with(f))
+        {
+            targets.dynamic = true;
+            continue;
+        }
         let Some(colon) = rule_colon(line) else {
             continue;
         };
@@ -336,6 +348,22 @@ mod tests {
         assert_eq!(includes, ["rules.mk"]);
         assert_eq!(t.names, ["all", "build", "long-target", "test"]);
         assert!(t.has("main.o") && !t.has("fake") && !t.has("CC"));
+    }
+
+    #[test]
+    fn rules_an_expansion_writes_make_any_target_possible() {
+        // envoyproxy/gateway's wrapper: every goal is a target.
+        let wrapper = "_run:\n\t@$(MAKE) -f tools/make/common.mk $(MAKECMDGOALS)\n.PHONY: _run\n$(if $(MAKECMDGOALS),$(MAKECMDGOALS): %: _run)\n";
+        let eval = "$(foreach p,$(PLATFORMS),$(eval $(call build-rule,$(p))))\n";
+        for text in [wrapper, eval] {
+            let mut t = MakeTargets::default();
+            parse_make_targets(text, &mut t);
+            assert!(t.has("docs-release"), "{text}");
+        }
+        // Printing or stopping writes no rule.
+        let mut t = MakeTargets::default();
+        parse_make_targets("$(info building)\n$(warning x: y)\nall:\n\techo\n", &mut t);
+        assert!(t.has("all") && !t.has("docs-release"));
     }
 
     #[test]
