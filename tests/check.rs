@@ -2384,3 +2384,32 @@ fn vuepress_ids_and_bundler_aliases() {
         ]
     );
 }
+
+/// `yarn X` and `pnpm X` run the binary of an installed package when no
+/// script has that name: the project's own (`yarn prettier` in prettier's
+/// docs), a dependency's (`yarn tsc`, typescript's), or one the page
+/// installs or runs elsewhere (`yarn add --dev simple-git-hooks`, `npx
+/// husky init` in another tab). `yarn run X` is always a script; a name
+/// none of these has is still an error.
+#[test]
+fn yarn_and_pnpm_run_the_binaries_of_installed_packages() {
+    let site = Fixture::with(&[
+        (
+            "package.json",
+            "{ \"name\": \"prettier\", \"scripts\": { \"test\": \"jest\" }, \"devDependencies\": { \"typescript\": \"5\" } }",
+        ),
+        (
+            "docs/precommit.md",
+            "# Hooks\n\n```sh\nyarn prettier . --write\nyarn tsc --noEmit\n\
+             yarn add --dev simple-git-hooks@2\nyarn simple-git-hooks\nyarn run simple-git-hooks\n```\n\n\
+             ```sh\nnpx husky init\n```\n\n```sh\nyarn husky init\npnpm lint-staged\n```\n",
+        ),
+    ]);
+    assert_eq!(
+        severities(&site),
+        vec![
+            said("error", "simple-git-hooks"),
+            said("error", "lint-staged"),
+        ]
+    );
+}

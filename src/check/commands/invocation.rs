@@ -13,10 +13,13 @@ pub enum Invocation<'a> {
         args: &'a [Word],
         direct: bool,
     },
-    /// `npm run X`, `yarn X`, `pnpm X`; `dir` from `--prefix`/`--cwd`/`-C`.
+    /// `npm run X`, `yarn X`, `pnpm X`; `dir` from `--prefix`/`--cwd`/`-C`;
+    /// `bare` for `yarn X` and `pnpm X` without `run`, which run the
+    /// binary `X` of an installed package when no script has that name.
     Package {
         script: &'a Word,
         dir: Option<&'a str>,
+        bare: bool,
     },
     /// `make [-C dir] [-f file] targets…`
     Make {
@@ -311,18 +314,30 @@ fn package_script<'a>(manager: &str, rest: &'a [Word]) -> Invocation<'a> {
         return Invocation::Other;
     };
     let script_after = |k: usize| match rest.get(k) {
-        Some(script) if !script.text.starts_with('-') => Invocation::Package { script, dir },
+        Some(script) if !script.text.starts_with('-') => Invocation::Package {
+            script,
+            dir,
+            bare: false,
+        },
         _ => Invocation::Other,
     };
     match (manager, sub.text.as_str()) {
         (_, "run" | "run-script") => script_after(j + 1),
         ("npm", name) => match NPM_SCRIPT_ALIASES.iter().find(|(alias, _)| *alias == name) {
-            Some(_) => Invocation::Package { script: sub, dir },
+            Some(_) => Invocation::Package {
+                script: sub,
+                dir,
+                bare: false,
+            },
             None => Invocation::Other,
         },
         ("yarn", name) if YARN_COMMANDS.contains(&name) => Invocation::Other,
         ("pnpm", name) if PNPM_COMMANDS.contains(&name) => Invocation::Other,
-        (_, _) => Invocation::Package { script: sub, dir },
+        (_, _) => Invocation::Package {
+            script: sub,
+            dir,
+            bare: true,
+        },
     }
 }
 
@@ -344,7 +359,7 @@ mod tests {
                         .join(" ")
                 )
             }
-            Invocation::Package { script, dir } => format!("package {} {dir:?}", script.text),
+            Invocation::Package { script, dir, .. } => format!("package {} {dir:?}", script.text),
             Invocation::Make { dir, file, targets } => {
                 format!(
                     "make {dir:?} {file:?} {}",

@@ -40,6 +40,8 @@ pub fn check(
     // A README in a folder of the repository is read there: its commands
     // may run from that folder (`icons/README.md`: `./tools/rasterize.sh`).
     let page_dir = file.rsplit_once('/').map_or("", |(dir, _)| dir);
+    // The packages the page installs, read when first needed.
+    let mut installed: Option<Vec<String>> = None;
     for command in commands {
         // A new block runs where the page's commands start again, but what
         // the page's earlier blocks named is there still (`python -m venv
@@ -97,6 +99,19 @@ pub fn check(
                     findings.truncate(before);
                 }
             }
+            // `yarn add --dev simple-git-hooks`, then `yarn simple-git-hooks`
+            // (anywhere on the page: each tab installs in its own block):
+            // the binary the reader installed, in their own project.
+            if let Invocation::Package {
+                script, bare: true, ..
+            } = invocation
+                && findings.len() > before
+                && installed
+                    .get_or_insert_with(|| installs(commands))
+                    .contains(&script.text)
+            {
+                findings.truncate(before);
+            }
         }
     }
     let missing_error = |f: &Finding| says_missing(f) && f.severity == Severity::Error;
@@ -113,6 +128,50 @@ pub fn check(
         }
     }
     Ok(findings)
+}
+
+/// The packages the commands install (`npm install -D husky`, `yarn add
+/// --dev a b`, `pnpm add x@2`, `bun add y`) or run as binaries (`npx
+/// husky init`, `pnpm exec x`, `yarn dlx y`, `bunx z`), by name without a
+/// version.
+fn installs(commands: &[Command]) -> Vec<String> {
+    let mut names = Vec::new();
+    for command in commands {
+        for words in split_command_line(&command.text) {
+            let Some(at) = words.iter().position(|w| {
+                matches!(
+                    w.text.as_str(),
+                    "npm" | "yarn" | "pnpm" | "bun" | "npx" | "bunx"
+                )
+            }) else {
+                continue;
+            };
+            let tool = words[at].text.as_str();
+            let verb = words.get(at + 1).map(|w| w.text.as_str());
+            let (from, one) = match (tool, verb) {
+                ("npx" | "bunx", _) => (at + 1, true),
+                (_, Some("install" | "i" | "add")) => (at + 2, false),
+                ("pnpm" | "yarn", Some("exec" | "dlx")) => (at + 2, true),
+                _ => continue,
+            };
+            let named = words[from.min(words.len())..]
+                .iter()
+                .filter(|w| !w.text.starts_with('-'))
+                .take(if one { 1 } else { usize::MAX });
+            for word in named {
+                let name = word.text.as_str();
+                // `@scope/name@2` keeps its scope, drops its version.
+                let bare = match name.strip_prefix('@') {
+                    Some(rest) => rest
+                        .split_once('@')
+                        .map_or(name, |(n, _)| &name[..n.len() + 1]),
+                    None => name.split_once('@').map_or(name, |(n, _)| n),
+                };
+                names.push(bare.to_string());
+            }
+        }
+    }
+    names
 }
 
 /// Whether `f` says a script or task is not there.
@@ -145,7 +204,8 @@ fn judge(
         Invocation::Package {
             script,
             dir: prefix,
-        } => check_package(at, repo, script, prefix, findings)?,
+            bare,
+        } => check_package(at, repo, script, prefix, bare, findings)?,
         Invocation::Make {
             dir: make_dir,
             file: make_file,
@@ -456,6 +516,7 @@ fn check_package(
     repo: &mut Repo,
     script: &Word,
     prefix: Option<&str>,
+    bare: bool,
     findings: &mut Vec<Finding>,
 ) -> crate::error::Result<()> {
     let dir = at.dir;
@@ -475,6 +536,14 @@ fn check_package(
     };
     let invoked = format!("`{}` runs a package script", script.text);
     let problem = task_problem(&script.text, "script", &invoked, &shown, known);
+    // `yarn prettier` runs the binary of a package the manifest names (its
+    // own, a dependency) when no script has that name.
+    if problem.is_some()
+        && bare
+        && tasks::package_names(&repo.real_root, &manifest).contains(&script.text)
+    {
+        return Ok(());
+    }
     if let Some((message, hint, severity)) = problem {
         let f = at.finding(Kind::UnknownTask, script, message, hint, &shown);
         findings.push(f.severity(severity));

@@ -132,6 +132,73 @@ pub(super) fn package_scripts(
     Ok(Listing::Names(names))
 }
 
+/// The names of the packages whose binaries `yarn X` and `pnpm X` run
+/// from the project of `manifest`: its own, its dependencies' (of every
+/// kind) and its own `bin` entries.
+pub(super) fn package_names(real_root: &Path, manifest: &Path) -> Vec<String> {
+    let Read::Text(text) = read_bounded(real_root, manifest) else {
+        return Vec::new();
+    };
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = json
+        .get("name")
+        .and_then(|n| n.as_str())
+        .map(str::to_string)
+        .into_iter()
+        .collect();
+    for key in [
+        "dependencies",
+        "devDependencies",
+        "peerDependencies",
+        "optionalDependencies",
+        "bin",
+    ] {
+        if let Some(map) = json.get(key).and_then(|d| d.as_object()) {
+            names.extend(map.keys().cloned());
+        }
+    }
+    // Packages whose binaries have other names (`yarn tsc` is typescript's).
+    let bins: Vec<String> = names
+        .iter()
+        .flat_map(|package| {
+            OTHER_BINARIES
+                .iter()
+                .filter(move |(p, _)| p == package)
+                .flat_map(|(_, bins)| bins.iter().map(|b| b.to_string()))
+        })
+        .collect();
+    names.extend(bins);
+    names
+}
+
+/// Well-known packages whose binaries are not named after them.
+const OTHER_BINARIES: &[(&str, &[&str])] = &[
+    ("typescript", &["tsc", "tsserver"]),
+    ("@biomejs/biome", &["biome"]),
+    ("@playwright/test", &["playwright"]),
+    ("@angular/cli", &["ng"]),
+    ("@vue/cli", &["vue"]),
+    ("@nestjs/cli", &["nest"]),
+    ("@changesets/cli", &["changeset"]),
+    ("@commitlint/cli", &["commitlint"]),
+    ("@docusaurus/core", &["docusaurus"]),
+    ("@11ty/eleventy", &["eleventy"]),
+    ("@sveltejs/kit", &["svelte-kit"]),
+    ("@tauri-apps/cli", &["tauri"]),
+    ("@redocly/cli", &["redocly"]),
+    ("@swc/cli", &["swc"]),
+    ("@storybook/cli", &["storybook", "sb"]),
+    ("storybook", &["sb"]),
+    ("nuxt", &["nuxi"]),
+    ("npm-run-all", &["run-s", "run-p"]),
+    ("npm-run-all2", &["npm-run-all", "run-s", "run-p"]),
+    ("@microsoft/api-extractor", &["api-extractor"]),
+    ("vitepress", &["vitepress"]),
+    ("@astrojs/starlight", &["astro"]),
+];
+
 /// The targets a Makefile defines, with the files it includes.
 #[derive(Debug, Default)]
 pub struct MakeTargets {
