@@ -2413,3 +2413,36 @@ fn yarn_and_pnpm_run_the_binaries_of_installed_packages() {
         ]
     );
 }
+
+/// A `cd` into a folder the repository does not have (argo-rollouts'
+/// `cd homebrew-tap`, etcd's `cd etcd` after a clone) moves the reader
+/// there: the page's later blocks' missing scripts may be that folder's,
+/// warnings that name it. Missing scripts before it are still errors. A
+/// binary in a build's output folder the repository lacks (`./bin/etcd`)
+/// is a warning too; in one it has, an error.
+#[test]
+fn a_cd_out_of_the_repository_carries_over_to_later_blocks() {
+    let site = Fixture::with(&[
+        (
+            "docs/releasing.md",
+            "# Releasing\n\n```sh\n./gone.sh\n./bin/etcd\n./build/gone.sh\n```\n\n```sh\ncd homebrew-tap\n./update.sh x\n```\n\n\
+             ```sh\n./update.sh x @1.3\n```\n\n```sh\n./clusters/\n```\n",
+        ),
+        ("build/README.md", "# Build\n"),
+    ]);
+    let (_, all) = common::check_json(&site, &[]);
+    assert_eq!(
+        severity_and_target(&all),
+        vec![
+            ("error", "./gone.sh"),
+            ("warning", "./bin/etcd"),
+            ("error", "./build/gone.sh"),
+            ("warning", "./update.sh"),
+        ]
+    );
+    assert!(
+        all[3]["hint"].as_str().unwrap().contains("homebrew-tap"),
+        "{:?}",
+        all[3]
+    );
+}

@@ -59,12 +59,16 @@ pub fn classify(words: &[Word]) -> Invocation<'_> {
             Some(dir) => Invocation::Cd { dir },
             None => Invocation::Other,
         },
-        // A word without a `/` is a program on PATH (`mkfs.ext4`, `setup-tool.sh`).
-        path if path.contains('/') && is_repo_path(path, false) => Invocation::Script {
-            path: cmd,
-            args: rest,
-            direct: true,
-        },
+        // A word without a `/` is a program on PATH (`mkfs.ext4`, `setup-tool.sh`);
+        // one that ends in `/` is a folder, which runs nothing (the top of
+        // a tree listing in a `sh` block: `./clusters/`, `├── staging`).
+        path if path.contains('/') && !path.ends_with('/') && is_repo_path(path, false) => {
+            Invocation::Script {
+                path: cmd,
+                args: rest,
+                direct: true,
+            }
+        }
         _ => Invocation::Other,
     }
 }
@@ -412,6 +416,8 @@ mod tests {
             ("/usr/bin/env python3", "other"),
             ("$HOME/bin/x", "other"),
             ("if ./check.sh; then", "script ./check.sh  direct=true"),
+            // The top of a tree listing names a folder, which runs nothing.
+            ("./clusters/", "other"),
         ];
         for (line, want) in cases {
             assert_eq!(kind(line), want, "{line}");

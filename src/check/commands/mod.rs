@@ -42,6 +42,9 @@ pub fn check(
     let page_dir = file.rsplit_once('/').map_or("", |(dir, _)| dir);
     // The packages the page installs, read when first needed.
     let mut installed: Option<Vec<String>> = None;
+    // The first folder outside the repository a `cd` went to, and how many
+    // findings there were then.
+    let mut went_elsewhere: Option<(usize, String)> = None;
     for command in commands {
         // A new block runs where the page's commands start again, but what
         // the page's earlier blocks named is there still (`python -m venv
@@ -81,6 +84,12 @@ pub fn check(
                 } else {
                     normalize(&dir, &to.text).filter(|d| d.is_empty() || repo.is_dir(d))
                 };
+                // Into a folder the repository does not have (`cd
+                // homebrew-tap`, `cd etcd` after a clone): the page's later
+                // blocks may go on there.
+                if block.cwd.is_none() && to.text != "-" && went_elsewhere.is_none() {
+                    went_elsewhere = Some((findings.len(), to.text.clone()));
+                }
                 continue;
             }
             let before = findings.len();
@@ -115,6 +124,14 @@ pub fn check(
         }
     }
     let missing_error = |f: &Finding| says_missing(f) && f.severity == Severity::Error;
+    if let Some((after, folder)) = went_elsewhere {
+        for f in findings[after..].iter_mut().filter(|f| missing_error(f)) {
+            f.severity = Severity::Warning;
+            f.hint = Some(format!(
+                "an earlier block went to `{folder}`, which is not in this repository: the command may run there"
+            ));
+        }
+    }
     if findings.iter().any(missing_error)
         && let Some(other) = another_repository(page, repo)
     {
@@ -378,8 +395,24 @@ fn check_script(
     else {
         return;
     };
+    // `./bin/etcd` where the repository has no `bin/`: what a build
+    // writes there (etcd's docs run its binaries), not a script to commit.
+    let first = rel.split('/').next().unwrap_or_default();
+    let built = rel.contains('/') && BUILD_OUTPUTS.contains(&first) && !repo.is_dir(first);
     match repo.script(&rel) {
         Script::Missing { .. } if missing_excused => {}
+        Script::Missing { .. } if built => findings.push(
+            at.finding(
+                Kind::MissingCommand,
+                path,
+                format!("`{rel}` does not exist"),
+                Some(format!(
+                    "the repository has no `{first}/`, where builds write their output: the file may be built before it runs, or the command runs in another checkout"
+                )),
+                &rel,
+            )
+            .severity(Severity::Warning),
+        ),
         Script::Missing { hint } => findings.push(at.finding(
             Kind::MissingCommand,
             path,
@@ -703,6 +736,11 @@ impl Made {
                 .any(|w| w == rel || w == name || ((w == first || under(w)) && !first_is_there))
     }
 }
+
+/// Folders builds write their output to, by convention.
+const BUILD_OUTPUTS: &[&str] = &[
+    "bin", "build", "out", "dist", "target", "_output", "_build", "_out",
+];
 
 /// Programs that build, fetch or unpack files: after one of them in a
 /// block, a missing path may be what it made.
