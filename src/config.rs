@@ -362,6 +362,12 @@ impl Config {
         {
             self.generator = Some("Docusaurus");
             self.fill(js_string(&text, "title"), js_string(&text, "tagline"));
+            // Its docs are its folder's `docs/` unless the config points the
+            // docs plugin elsewhere (redux's `website/` reads `path:
+            // '../docs'`); gatekeeper's `website/docs/` is its site's.
+            if !text.contains("'../") && !text.contains("\"../") {
+                self.adopt_content_dir(root, "docs");
+            }
         } else if let Some(yaml) = read("config.yaml")
             .and_then(|t| serde_yaml::from_str::<serde_json::Value>(&t).ok())
             .filter(|y| y.get("baseURL").or(y.get("baseurl")).is_some())

@@ -846,24 +846,6 @@ fn a_hugo_content_repository_without_its_site() {
     );
 }
 
-/// MkDocs leaves a link to a file it does not find as written, and the
-/// browser reads it from the page's URL (`a.md` is served at `a/`): loki's
-/// `../diagram.png` beside `lids/0003.md` is `lids/diagram.png`. Missing
-/// from both, it is an error.
-#[test]
-fn mkdocs_reads_a_missing_files_link_from_the_pages_url() {
-    let site = Fixture::with(&[
-        ("mkdocs.yml", "site_name: Logs\n"),
-        ("docs/index.md", "# Logs\n\n[lids](lids/0003.md)\n"),
-        (
-            "docs/lids/0003.md",
-            "# Fairness\n\n![d](../diagram.png) ![g](../gone.png)\n",
-        ),
-        ("docs/lids/diagram.png", "png"),
-    ]);
-    assert_eq!(severities(&site), vec![said("error", "../gone.png")]);
-}
-
 #[test]
 fn warnings_pass_unless_denied() {
     let site = Fixture::with(&[("docs/index.md", "---\nreview_by: 2001-01-01\n---\n# Home\n")]);
@@ -2445,4 +2427,29 @@ fn a_cd_out_of_the_repository_carries_over_to_later_blocks() {
         "{:?}",
         all[3]
     );
+}
+
+/// A Docusaurus site kept in `website/` reads its own `website/docs/`
+/// (gatekeeper's), unless its config points the docs elsewhere (redux's
+/// `path: '../docs'`, the root's `docs/`).
+#[test]
+fn a_docusaurus_site_in_a_folder_reads_its_own_docs() {
+    let own = Fixture::with(&[
+        ("docs/design.md", "# Design\n"),
+        (
+            "website/docusaurus.config.js",
+            "module.exports = { title: 'Gate' };\n",
+        ),
+        ("website/docs/intro.md", "# Intro\n\n[gone](./gone.md)\n"),
+    ]);
+    assert_eq!(severities(&own), vec![said("error", "./gone.md")]);
+    let beside = Fixture::with(&[
+        ("docs/intro.md", "# Intro\n\n[lost](./lost.md)\n"),
+        (
+            "website/docusaurus.config.js",
+            "module.exports = { title: 'Redux', presets: [['classic', { docs: { path: '../docs' } }]] };\n",
+        ),
+        ("website/docs/old.md", "# Old\n\n[gone](./gone.md)\n"),
+    ]);
+    assert_eq!(severities(&beside), vec![said("error", "./lost.md")]);
 }

@@ -421,14 +421,9 @@ impl Pages<'_> {
         // `overview/`, not the folder `overview.md` is in.
         let folder = matches!(resolved.as_ref(), Target::Section { .. });
         if folder || matches!(resolved.as_ref(), Target::Missing { .. }) {
-            // A missing file that is no page (`../diagram.png`) MkDocs
-            // leaves as written too: the browser finds it from the URL.
             let as_written = match link.kind {
                 LinkKind::HtmlLink | LinkKind::HtmlImage => true,
-                _ => {
-                    crate::index::is_page_url(&link.target)
-                        || (!folder && !crate::index::is_md_path(&link.target))
-                }
+                _ => crate::index::is_page_url(&link.target),
             };
             if let Some(there) = index.resolve_served(&guide.path, &link.target, as_written)
                 && (!folder || matches!(there, Target::Page { .. }))
