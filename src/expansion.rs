@@ -17,6 +17,12 @@ pub struct Expansion {
     pub problems: Vec<Problem>,
     /// The shortcodes left out, one per occurrence: (the generator, the name).
     pub skipped: Vec<(&'static str, String)>,
+    /// The names of the Hugo shortcodes closed (`{{< /tabs >}}`): those
+    /// wrap markdown; one never closed writes what it shows itself.
+    pub closed: Vec<String>,
+    /// The Hugo shortcodes written on a line of their own, one per
+    /// occurrence: those may write blocks, headings too.
+    pub block_shortcodes: Vec<String>,
     /// `{{#title …}}`.
     pub title: Option<String>,
     /// The paths of Hugo's `{{< ref >}}` and `{{< relref >}}` shortcodes,
@@ -39,6 +45,17 @@ pub struct Problem {
 }
 
 impl Expansion {
+    /// A shortcode of the page that writes content of its own as the site
+    /// is built (a Hugo shortcode never closed, on a line of its own:
+    /// `{{< cli/tools-list >}}`), not one that only wraps the page's
+    /// markdown (`{{< tabs >}}…`) or writes a value in a line (`absURL`).
+    pub fn writing_shortcode(&self) -> Option<&str> {
+        self.block_shortcodes
+            .iter()
+            .map(String::as_str)
+            .find(|name| !self.closed.iter().any(|c| c == name))
+    }
+
     /// The file and line that line `line` of the expanded text comes from
     /// (`None` when it is the guide's own line, unmoved).
     pub fn locate(&self, line: usize) -> Option<(&str, usize)> {

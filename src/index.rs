@@ -555,6 +555,23 @@ impl SiteIndex {
         None
     }
 
+    /// The file of a static folder at the site's root (`public/`) that a
+    /// relative link of the page `from` names as the browser reads it, from
+    /// the page's URL: cert-manager's `a.yaml` on the page served at
+    /// `/docs/tutorials/x/` is `public/docs/tutorials/x/a.yaml`. For an
+    /// application whose routes are code, which serves its pages so.
+    pub(crate) fn resolve_in_static_served(&self, from: &str, dest: &str) -> Option<Target> {
+        let served = served_as(from).unwrap_or_else(|| from.to_string());
+        let Target::Missing { path, fragment } = self.resolve(&served, dest) else {
+            return None;
+        };
+        let rel = self.content_rel(&path).filter(|r| !r.is_empty())?;
+        match self.resolve_site_absolute(&format!("/{rel}"), fragment, from) {
+            found @ Target::Generated { .. } => Some(found),
+            _ => None,
+        }
+    }
+
     /// The folder the site's Hugo config mounts into the content where the
     /// root-relative `path` is (any such folder when `path` is `None`):
     /// its pages are not among the guides.

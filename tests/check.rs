@@ -1966,6 +1966,17 @@ fn in_a_site_whose_routes_are_code_a_missing_site_path_is_a_warning() {
     assert_eq!(route["severity"], "warning");
     assert!(route["hint"].as_str().unwrap().contains("next.config.ts"));
     assert_eq!(by_target("guide.md")["severity"], "error");
+    // Its static folder serves files at the pages' URLs (cert-manager's
+    // `public/docs/tutorials/x/a.yaml` beside the page `/docs/tutorials/x/`).
+    let site = Fixture::with(&[
+        ("next.config.js", "module.exports = {};\n"),
+        (
+            "content/docs/tut/README.md",
+            "# Tutorial\n\n<a href=\"a.yaml\">a</a> [b](b.yaml)\n",
+        ),
+        ("public/docs/tut/a.yaml", "kind: A\n"),
+    ]);
+    assert_eq!(severities(&site), vec![said("error", "b.yaml")]);
 }
 
 /// (severity, target) of each finding of `check` in `site`.
@@ -2452,4 +2463,45 @@ fn a_docusaurus_site_in_a_folder_reads_its_own_docs() {
         ("website/docs/old.md", "# Old\n\n[gone](./gone.md)\n"),
     ]);
     assert_eq!(severities(&beside), vec![said("error", "./lost.md")]);
+}
+
+/// A Hugo shortcode on a line of its own that is never closed writes part
+/// of the page as the site is built (jaeger's `{{< cli/tools-list >}}`): an
+/// anchor into that page almanac cannot see is a warning. One that wraps
+/// markdown (`{{< tabs >}}…{{< /tabs >}}`) or writes a value in a line
+/// (`{{< absURL "…" >}}`) writes no headings: still an error. A link whose
+/// URL a shortcode writes is no empty link.
+#[test]
+fn a_hugo_shortcode_that_writes_a_page_leaves_its_ids_unknown() {
+    let site = Fixture::with(&[
+        (
+            "hugo.toml",
+            "baseURL = \"https://example.org/\"\ntitle = \"Tracing\"\n",
+        ),
+        ("content/_index.md", "---\ntitle: Tracing\n---\n"),
+        (
+            "content/docs/start.md",
+            "---\ntitle: Start\n---\n\n[a](../cli/#jaeger-collector) [b](../tabs/#gone) [c](../inline/#gone)\n",
+        ),
+        (
+            "content/docs/cli.md",
+            "---\ntitle: CLI\n---\n\n{{< cli/tools-list >}}\n",
+        ),
+        (
+            "content/docs/tabs.md",
+            "---\ntitle: Tabs\n---\n\n{{< tabs >}}\n## Shown\n{{< /tabs >}}\n",
+        ),
+        (
+            "content/docs/inline.md",
+            "---\ntitle: Inline\n---\n\nSee [home]({{< absURL \"/\" >}}).\n",
+        ),
+    ]);
+    assert_eq!(
+        severities(&site),
+        vec![
+            said("warning", "../cli/#jaeger-collector"),
+            said("error", "../tabs/#gone"),
+            said("error", "../inline/#gone"),
+        ]
+    );
 }

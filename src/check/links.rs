@@ -61,30 +61,46 @@ pub fn check(
     per_guide.into_iter().flatten().collect()
 }
 
-/// What Zola makes of each page, in a Zola project (else nothing).
+/// What Zola, VitePress or VuePress makes of each page, and which pages'
+/// shortcodes write content (`generator_page`); nothing when no page has
+/// any of it.
 fn generator_pages(rendered: &[Rendered], generator: Option<&str>) -> Vec<GeneratorPage> {
-    match generator {
-        Some("Zola" | "VitePress" | "VuePress") => rendered
-            .par_iter()
-            .filter_map(|r| generator_page(generator, r))
-            .collect(),
-        _ => Vec::new(),
+    let pages: Vec<Option<GeneratorPage>> = rendered
+        .par_iter()
+        .map(|r| generator_page(generator, r))
+        .collect();
+    match pages.iter().any(Option::is_some) {
+        true => pages.into_iter().map(Option::unwrap_or_default).collect(),
+        false => Vec::new(),
     }
 }
 
 /// What Zola, VitePress or VuePress makes of `page`: the ids it gives the
-/// headings.
+/// headings; and, of any page with a Hugo shortcode that writes content of
+/// its own (`{{< cli/tools-list >}}`), that its ids cannot all be known.
 fn generator_page(generator: Option<&str>, page: &Rendered) -> Option<GeneratorPage> {
     let slug = match generator {
-        Some("Zola") => crate::slug::zola_slug,
-        Some("VitePress" | "VuePress") => crate::slug::vitepress_slug,
-        _ => return None,
+        Some("Zola") => Some(crate::slug::zola_slug as fn(&str) -> String),
+        Some("VitePress" | "VuePress") => Some(crate::slug::vitepress_slug as fn(&str) -> String),
+        _ => None,
     };
+    let writer = page
+        .expansion
+        .as_ref()
+        .and_then(|x| x.writing_shortcode())
+        .map(|name| format!("its shortcode `{name}` writes part of the page as the site is built"));
+    if slug.is_none() && writer.is_none() {
+        return None;
+    }
     Some(GeneratorPage {
-        ids: crate::markdown::generator_ids(&page.headings, slug)
-            .into_iter()
-            .collect(),
-        unknown: None,
+        ids: slug
+            .map(|slug| {
+                crate::markdown::generator_ids(&page.headings, slug)
+                    .into_iter()
+                    .collect()
+            })
+            .unwrap_or_default(),
+        unknown: writer,
     })
 }
 
@@ -430,6 +446,14 @@ impl Pages<'_> {
             {
                 resolved = std::borrow::Cow::Owned(there);
             }
+        }
+        // An application whose routes are code serves its static folder
+        // at the pages' URLs.
+        if matches!(resolved.as_ref(), Target::Missing { .. })
+            && self.routes_in_code.is_some()
+            && let Some(there) = index.resolve_in_static_served(&guide.path, &link.target)
+        {
+            resolved = std::borrow::Cow::Owned(there);
         }
         // Hugo's `ref` finds a page from the content root and by its name.
         if matches!(resolved.as_ref(), Target::Missing { .. })
