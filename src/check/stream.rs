@@ -178,14 +178,18 @@ fn find(
     let mut ids = Vec::with_capacity(n);
     let mut slots = Vec::with_capacity(n);
     let mut rest = Vec::with_capacity(n);
-    let mut generator_pages: Vec<Option<_>> = Vec::new();
+    // What the other generator makes of the pages that have something:
+    // (page, what), made one per page below only when there are any.
+    let mut generator_some: Vec<(usize, GeneratorPage)> = Vec::new();
     let (mut links_count, mut commands_count) = (0, 0);
     for c in checked {
         let c = c?;
         pages.push(c.page);
         ids.push(c.ids);
         slots.push(c.links);
-        generator_pages.push(c.generator);
+        if let Some(generator) = c.generator {
+            generator_some.push((pages.len() - 1, generator));
+        }
         links_count += c.links_count;
         commands_count += c.commands_count;
         rest.push((c.includes, c.own, c.front));
@@ -193,13 +197,13 @@ fn find(
 
     let relocate = Relocate::new(project, &pages);
     // One per page, or none when no page has any.
-    let generator_pages = match generator_pages.iter().any(Option::is_some) {
-        true => generator_pages
-            .into_iter()
-            .map(Option::unwrap_or_default)
-            .collect(),
-        false => Vec::new(),
-    };
+    let mut generator_pages: Vec<GeneratorPage> = Vec::new();
+    if !generator_some.is_empty() {
+        generator_pages.resize_with(pages.len(), GeneratorPage::default);
+        for (page, generator) in generator_some {
+            generator_pages[page] = generator;
+        }
+    }
     let mut links = stream.finish(&ids, generator_pages, slots);
     for found in &mut links {
         relocate.apply(found);
