@@ -2505,3 +2505,33 @@ fn a_hugo_shortcode_that_writes_a_page_leaves_its_ids_unknown() {
         ]
     );
 }
+
+/// A translation built with a sibling language's config (fastapi's
+/// `docs/de/docs/`, built with `docs/en/mkdocs.yml`) falls back to that
+/// language's page where it has none of its own, as i18n plugins do: a
+/// warning that names it; a page no language has is still an error. A
+/// target in capitals with underscores (`ENGLISH_VERSION_URL`) is a
+/// placeholder a hook fills in: a warning.
+#[test]
+fn a_translations_missing_page_falls_back_to_a_sibling_languages() {
+    let site = Fixture::with(&[
+        ("README.md", "# API\n"),
+        ("docs/en/mkdocs.yml", "site_name: API\n"),
+        ("docs/en/docs/index.md", "# API\n"),
+        ("docs/en/docs/newsletter.md", "# Newsletter\n"),
+        (
+            "docs/de/docs/help.md",
+            "# Hilfe\n\n[n](newsletter.md) [g](gone.md) [e](ENGLISH_VERSION_URL)\n",
+        ),
+    ]);
+    let (_, all) = common::check_json(&site, &[]);
+    assert_eq!(
+        severity_and_target(&all),
+        vec![
+            ("warning", "newsletter.md"),
+            ("error", "gone.md"),
+            ("warning", "ENGLISH_VERSION_URL"),
+        ]
+    );
+    assert!(all[0]["hint"].as_str().unwrap().contains("docs/en/docs/"));
+}

@@ -503,6 +503,9 @@ impl Pages<'_> {
                     Nested::LeavesForAPage(site) => findings.push(f.severity(Severity::Warning).hint(format!(
                         "the link leaves the site built from `{site}/` for a web page: on the host that serves it, another site may be there; almanac cannot see it"
                     ))),
+                    Nested::Translated(other) => findings.push(f.severity(Severity::Warning).hint(format!(
+                        "`{other}/` has this page: a translation's site may fall back to it, as i18n plugins do; GitHub does not"
+                    ))),
                     Nested::Unknown => findings.push(f),
                 }
             }
@@ -692,6 +695,20 @@ impl Pages<'_> {
             .closest(name)
             .map(|n| format!("did you mean `{n}`?"));
         let f = finding(kind, format!("`{path}` does not exist"), hint, path);
+        // `ENGLISH_VERSION_URL`: a name in capitals with underscores, which
+        // a template or hook fills in as the site is built (fastapi's
+        // translation banner), not a file.
+        let bare_target = link
+            .target
+            .trim()
+            .split(['#', '?'])
+            .next()
+            .unwrap_or_default();
+        if is_placeholder_name(bare_target) {
+            return f.severity(Severity::Warning).hint(format!(
+                "`{bare_target}` reads as a placeholder that a template or hook fills in as the site is built: almanac cannot see what it becomes"
+            ));
+        }
         // `@snippets/a.sh`, `@assets/diagram.svg`: a bundler's alias (a
         // VuePress or Vite `alias`, an Astro tsconfig path) that the site's
         // code maps to a folder; not a folder named `@…` beside the page.
@@ -773,6 +790,19 @@ impl Pages<'_> {
         }
         f
     }
+}
+
+/// Whether `name` is a placeholder's: capitals and digits in two or more
+/// words joined by `_` (`ENGLISH_VERSION_URL`, `YOUR_REPO_URL`), not a
+/// file's name (`LICENSE`, `CODE_OF_CONDUCT.md`).
+fn is_placeholder_name(name: &str) -> bool {
+    name.contains('_')
+        && name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.split('_').all(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
 }
 
 /// The alias a link's path starts with, as bundlers name them: a first
@@ -972,6 +1002,9 @@ enum Nested {
     Found,
     /// A relative link out of the content folder (named) to a web page.
     LeavesForAPage(String),
+    /// A translation's missing page that a sibling language's site (its
+    /// content folder, named) has.
+    Translated(String),
     Unknown,
 }
 
@@ -1020,6 +1053,33 @@ impl NestedSites {
                 return Nested::Found;
             }
             return Nested::Unknown;
+        }
+        // A translation's page missing from its language's folder is the
+        // page of a sibling language's site (fastapi's
+        // `docs/de/docs/newsletter.md` is `docs/en/docs/newsletter.md`,
+        // whose `docs/en/mkdocs.yml` the translations build with): i18n
+        // plugins fall back to it.
+        for (r, _, tree) in &self.roots {
+            let tree = tree.as_str();
+            let family = parent(tree);
+            let (Some(content), Some(rest)) = (
+                r.strip_prefix(&format!("{tree}/")),
+                path.strip_prefix(&format!("{family}/")),
+            ) else {
+                continue;
+            };
+            let Some((language, rest)) = rest.split_once('/') else {
+                continue;
+            };
+            let mine = format!("{family}/{language}");
+            if family.is_empty() || mine == tree || !file.starts_with(&format!("{mine}/")) {
+                continue;
+            }
+            if let Some(rel) = rest.strip_prefix(&format!("{content}/"))
+                && root.join(r).join(rel.trim_end_matches('/')).exists()
+            {
+                return Nested::Translated(r.clone());
+            }
         }
         let Some((site, book, _)) = site else {
             return Nested::Unknown;
