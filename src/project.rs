@@ -331,6 +331,15 @@ impl Project {
         untitled(&self.root)
     }
 
+    /// The folder of the site generator's config: the root, or the folder
+    /// the site is kept in (`Config::site_dir`).
+    pub fn site_root(&self) -> PathBuf {
+        match &self.config.site_dir {
+            Some(dir) => self.root.join(dir),
+            None => self.root.clone(),
+        }
+    }
+
     /// The metrics file's path as messages show it: where it is, or where
     /// it would be (`--data` may point anywhere).
     pub fn metrics_file(&self) -> String {

@@ -268,8 +268,12 @@ pub fn foreign_keys(root: &std::path::Path, site: &std::path::Path) -> Vec<&'sta
     FOREIGN_KEYS
         .iter()
         .filter(|(files, _)| {
+            let dirs: &[&std::path::Path] = match site == root {
+                true => &[root],
+                false => &[root, site],
+            };
             files.iter().any(|f| {
-                [root, site].iter().any(|dir| match *f {
+                dirs.iter().any(|dir| match *f {
                     "mkdocs.yml" => crate::config::mkdocs_config_name(dir).is_some(),
                     f => dir.join(f).is_file(),
                 })

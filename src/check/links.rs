@@ -79,9 +79,9 @@ fn generator_pages(rendered: &[Rendered], generator: Option<&str>) -> Vec<Genera
 /// headings; and, of any page with a Hugo shortcode that writes content of
 /// its own (`{{< cli/tools-list >}}`), that its ids cannot all be known.
 fn generator_page(generator: Option<&str>, page: &Rendered) -> Option<GeneratorPage> {
-    let slug = match generator {
-        Some("Zola") => Some(crate::slug::zola_slug as fn(&str) -> String),
-        Some("VitePress" | "VuePress") => Some(crate::slug::vitepress_slug as fn(&str) -> String),
+    let slug: Option<fn(&str) -> String> = match generator {
+        Some("Zola") => Some(crate::slug::zola_slug),
+        Some("VitePress" | "VuePress") => Some(crate::slug::vitepress_slug),
         _ => None,
     };
     let writer = page

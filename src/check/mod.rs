@@ -291,16 +291,7 @@ fn find_in_guides(
         .iter()
         .flat_map(|m| m.kpis.iter().map(|k| k.id.as_str()))
         .collect();
-    let foreign = data::foreign_keys(
-        &project.root,
-        &project.root.join(
-            project
-                .config
-                .site_dir
-                .as_deref()
-                .unwrap_or(std::path::Path::new("")),
-        ),
-    );
+    let foreign = data::foreign_keys(&project.root, &project.site_root());
     let metrics_file = project.metrics_file();
     let pages = project.guides.iter().zip(&scanned.pages);
     for ((guide, page), expanded) in pages.zip(&scanned.expanded) {

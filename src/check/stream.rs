@@ -94,16 +94,7 @@ fn find(
 ) -> Result<Found> {
     let stream = Stream::new(&project.guides, index, project.config.generator);
     let repo = Mutex::new(commands::Repo::new(&project.root));
-    let foreign = data::foreign_keys(
-        &project.root,
-        &project.root.join(
-            project
-                .config
-                .site_dir
-                .as_deref()
-                .unwrap_or(std::path::Path::new("")),
-        ),
-    );
+    let foreign = data::foreign_keys(&project.root, &project.site_root());
     let kpi_ids: Vec<&str> = project
         .metrics
         .iter()

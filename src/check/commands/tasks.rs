@@ -195,8 +195,6 @@ const OTHER_BINARIES: &[(&str, &[&str])] = &[
     ("npm-run-all", &["run-s", "run-p"]),
     ("npm-run-all2", &["npm-run-all", "run-s", "run-p"]),
     ("@microsoft/api-extractor", &["api-extractor"]),
-    ("vitepress", &["vitepress"]),
-    ("@astrojs/starlight", &["astro"]),
 ];
 
 /// The targets a Makefile defines, with the files it includes.
