@@ -2535,3 +2535,58 @@ fn a_translations_missing_page_falls_back_to_a_sibling_languages() {
     );
     assert!(all[0]["hint"].as_str().unwrap().contains("docs/en/docs/"));
 }
+
+#[test]
+fn an_mdbook_preprocessor_almanac_cannot_run_leaves_names_and_ids_unsure() {
+    // As the Rust Reference: `[preprocessor.spec]` turns rule names into
+    // links' URLs and `r[rule]` lines into `#r-rule` ids.
+    let page = "# Statics\n\nr[items.static.intro]\nA static.\n\n\
+                See [statics][items.static], [the rule](#r-items.static.intro), \
+                [divergence](divergence), [a typo](../items/enums.mdr) \
+                and [gone](gone.md).\n\n\
+                [items.static]: items.static\n\nAn [undefined] reference: [undefined][].\n";
+    let site = Fixture::with(&[
+        ("book.toml", "[book]\ntitle = \"Ref\"\n"),
+        ("src/SUMMARY.md", "- [Statics](statics.md)\n"),
+        ("src/statics.md", page),
+    ]);
+    // Without a preprocessor every one of them is an error.
+    let plain = severities(&site);
+    assert!(
+        plain.iter().all(|(s, _)| s == "error") && plain.len() == 6,
+        "{plain:?}"
+    );
+    // A known one (diagrams) changes nothing.
+    site.write(
+        "book.toml",
+        "[book]\ntitle = \"Ref\"\n\n[preprocessor.mermaid]\ncommand = \"mdbook-mermaid\"\n",
+    );
+    assert_eq!(severities(&site), plain);
+    // One almanac does not know: names and ids it may make are warnings;
+    // links to files stay errors.
+    site.write(
+        "book.toml",
+        "[book]\ntitle = \"Ref\"\n\n[preprocessor.spec]\ncommand = \"cargo run -p mdbook-spec\"\n",
+    );
+    let mut found = severities(&site);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            said("error", "../items/enums.mdr"),
+            said("error", "gone.md"),
+            said("warning", "#r-items.static.intro"),
+            said("warning", "divergence"),
+            said("warning", "items.static"),
+            said("warning", "undefined"),
+        ]
+    );
+    // The build judges the links as `check` does.
+    let run = site.run(&["build", "--strict"]);
+    let errors: Vec<&str> = run.stderr.lines().filter(|l| l.contains(" error[")).collect();
+    assert_eq!(errors.len(), 2, "{}", run.stderr);
+    assert!(
+        errors[0].contains("enums.mdr") && errors[1].contains("gone.md"),
+        "{errors:?}"
+    );
+}

@@ -26,6 +26,7 @@ pub fn check(
         .map(|r| Anchors::new(r.anchors.iter().map(String::as_str)))
         .collect();
     let mkdocs = MkDocs::read(&index.site_root());
+    let hooks = render_hooks(&index.site_root());
     // What MkDocs or Zola makes of each page: ids, and why some cannot be known.
     let generator_pages: Vec<GeneratorPage> = match &mkdocs {
         Some(m) => guides
@@ -33,7 +34,7 @@ pub fn check(
             .zip(rendered)
             .map(|(g, r)| GeneratorPage::mkdocs(m, &g.text, r))
             .collect(),
-        None => generator_pages(rendered, generator),
+        None => generator_pages(rendered, generator, hooks.preprocessor.as_deref()),
     };
     let routes = routes_in_code(index.root());
     let site = Pages {
@@ -50,7 +51,7 @@ pub fn check(
         generator,
         nested: &NestedSites::find(index.root(), guides),
         routes_in_code: routes.as_deref(),
-        hooks: render_hooks(&index.site_root()),
+        hooks: &hooks,
         defer_anchors: false,
         texts_held: true,
     };
@@ -64,10 +65,14 @@ pub fn check(
 /// What Zola, VitePress or VuePress makes of each page, and which pages'
 /// shortcodes write content (`generator_page`); nothing when no page has
 /// any of it.
-fn generator_pages(rendered: &[Rendered], generator: Option<&str>) -> Vec<GeneratorPage> {
+fn generator_pages(
+    rendered: &[Rendered],
+    generator: Option<&str>,
+    preprocessor: Option<&str>,
+) -> Vec<GeneratorPage> {
     let pages: Vec<Option<GeneratorPage>> = rendered
         .par_iter()
-        .map(|r| generator_page(generator, r))
+        .map(|r| generator_page(generator, preprocessor, r))
         .collect();
     match pages.iter().any(Option::is_some) {
         true => pages.into_iter().map(Option::unwrap_or_default).collect(),
@@ -77,8 +82,14 @@ fn generator_pages(rendered: &[Rendered], generator: Option<&str>) -> Vec<Genera
 
 /// What Zola, VitePress or VuePress makes of `page`: the ids it gives the
 /// headings; and, of any page with a Hugo shortcode that writes content of
-/// its own (`{{< cli/tools-list >}}`), that its ids cannot all be known.
-fn generator_page(generator: Option<&str>, page: &Rendered) -> Option<GeneratorPage> {
+/// its own (`{{< cli/tools-list >}}`), or of an mdBook's every page when a
+/// `preprocessor` almanac does not know runs on them, that its ids cannot
+/// all be known.
+fn generator_page(
+    generator: Option<&str>,
+    preprocessor: Option<&str>,
+    page: &Rendered,
+) -> Option<GeneratorPage> {
     let slug: Option<fn(&str) -> String> = match generator {
         Some("Zola") => Some(crate::slug::zola_slug),
         Some("VitePress" | "VuePress") => Some(crate::slug::vitepress_slug),
@@ -88,7 +99,12 @@ fn generator_page(generator: Option<&str>, page: &Rendered) -> Option<GeneratorP
         .expansion
         .as_ref()
         .and_then(|x| x.writing_shortcode())
-        .map(|name| format!("its shortcode `{name}` writes part of the page as the site is built"));
+        .map(|name| format!("its shortcode `{name}` writes part of the page as the site is built"))
+        .or_else(|| {
+            preprocessor.map(|p| {
+                format!("the mdBook preprocessor `{p}` (book.toml) runs on the markdown first")
+            })
+        });
     if slug.is_none() && writer.is_none() {
         return None;
     }
@@ -194,7 +210,7 @@ impl<'a> Stream<'a> {
             generator: self.generator,
             nested: &self.nested,
             routes_in_code: self.routes_in_code.as_deref(),
-            hooks: self.hooks,
+            hooks: &self.hooks,
             defer_anchors: true,
             texts_held: false,
         }
@@ -230,7 +246,7 @@ impl<'a> Stream<'a> {
         }
         let generator = match &self.mkdocs {
             Some(m) => Some(GeneratorPage::mkdocs(m, text, page)),
-            None => generator_page(self.generator, page),
+            None => generator_page(self.generator, self.hooks.preprocessor.as_deref(), page),
         };
         (slots, generator)
     }
@@ -315,8 +331,8 @@ struct Pages<'a> {
     /// config file named): a link from the site's root may be one of them.
     routes_in_code: Option<&'a str>,
     /// Hugo's render hooks of the project, which make links' and images'
-    /// URLs in code.
-    hooks: Hooks,
+    /// URLs in code, and an mdBook's preprocessor.
+    hooks: &'a Hooks,
     /// A link's `#fragment` is not looked up but handed back
     /// (`link_findings`): the pages' anchors are not all known yet (`Stream`).
     defer_anchors: bool,
@@ -372,7 +388,7 @@ impl Pages<'_> {
                     "no definition of the reference `[{}]`: the link shows as literal brackets",
                     r.label
                 );
-                Finding::new(
+                let f = Finding::new(
                     Kind::BrokenReference,
                     &guide.file,
                     r.line,
@@ -383,7 +399,8 @@ impl Pages<'_> {
                 .hint(format!(
                     "add a line `[{}]: <url>` to the page, or write the link inline",
                     r.label
-                ))
+                ));
+                self.hooks.judge_reference(f)
             })
             .collect()
     }
@@ -1157,10 +1174,75 @@ fn leaves_for_a_page(site: &str, target: &str, path: &str, book: bool) -> bool {
 /// Hugo's render hooks for links and images: templates that make each
 /// one's URL (a glossary link `[glob](g)`, a page found by `GetPage`), so
 /// where it leads is theirs to say.
-#[derive(Debug, Clone, Copy, Default)]
+///
+/// Also an mdBook preprocessor whose work almanac does not know
+/// (`[preprocessor.spec]` in `book.toml`): its code runs on the markdown
+/// before mdBook reads it, and may define references, turn a name into a
+/// link's URL (the Rust Reference's `[items.static]` → a rule's page) and
+/// add ids (`r[rule]` → `#r-rule`).
+#[derive(Debug, Clone, Default)]
 struct Hooks {
     link: Option<&'static str>,
     image: Option<&'static str>,
+    preprocessor: Option<Box<str>>,
+}
+
+/// mdBook preprocessors that leave links, references and heading ids as
+/// written: the built-ins, and those that draw diagrams, typeset math,
+/// style callouts or insert a table of contents of the page's own headings.
+const HARMLESS_PREPROCESSORS: &[&str] = &[
+    "links",
+    "index",
+    "katex",
+    "mathjax",
+    "mermaid",
+    "admonish",
+    "alerts",
+    "callouts",
+    "toc",
+    "pagetoc",
+    "open-on-gh",
+    "emojicodes",
+    "graphviz",
+    "plantuml",
+    "svgbob",
+    "d2",
+    "kroki-preprocessor",
+    "last-changed",
+    "catppuccin",
+    "tabs",
+    "footnote",
+];
+
+/// The first preprocessor of the mdBook at `root` whose work on the
+/// markdown almanac does not know (`HARMLESS_PREPROCESSORS` aside).
+fn unknown_preprocessor(root: &std::path::Path) -> Option<Box<str>> {
+    let text = std::fs::read_to_string(root.join("book.toml")).ok()?;
+    let toml = crate::config::toml_tree(&text)?;
+    let names = toml.get("preprocessor")?.as_object()?;
+    names
+        .keys()
+        .find(|name| !HARMLESS_PREPROCESSORS.contains(&name.as_str()))
+        .map(|name| name.as_str().into())
+}
+
+/// Whether `target` (a link's URL as written) names a file: a path
+/// through folders, or a name with a file's extension. `items.static`,
+/// `divergence` and `std::fmt::Display` name none.
+fn names_a_file(target: &str) -> bool {
+    const EXTENSIONS: &[&str] = &[
+        "md", "markdown", "html", "htm", "png", "jpg", "jpeg", "gif", "svg", "webp", "ico",
+        "pdf", "txt", "json", "yaml", "yml", "toml", "xml", "csv", "sh", "rs", "py", "js",
+        "css", "zip", "gz", "tgz", "mp4", "webm",
+    ];
+    let path = target.split(['#', '?']).next().unwrap_or_default();
+    if path.contains('/') || path.contains('\\') || path.is_empty() {
+        return !path.contains("::");
+    }
+    match path.rsplit_once('.') {
+        None => false,
+        Some((_, ext)) => EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()),
+    }
 }
 
 fn render_hooks(root: &std::path::Path) -> Hooks {
@@ -1179,6 +1261,7 @@ fn render_hooks(root: &std::path::Path) -> Hooks {
     Hooks {
         link: find("link"),
         image: find("image"),
+        preprocessor: unknown_preprocessor(root),
     }
 }
 
@@ -1197,6 +1280,27 @@ impl Hooks {
             *f = f.clone().severity(Severity::Warning).hint(format!(
                 "`{hook}` renders this link: it may lead elsewhere than the path written, which almanac cannot see"
             ));
+        }
+        if let Some(preprocessor) = &self.preprocessor
+            && f.severity == Severity::Error
+            && matches!(f.kind, Kind::BrokenLink | Kind::BrokenImage)
+            && !names_a_file(&link.target)
+        {
+            *f = f.clone().severity(Severity::Warning).hint(format!(
+                "`{}` names no file, and the mdBook preprocessor `{preprocessor}` (book.toml) runs on the markdown first: it may make the link's URL, which almanac cannot see",
+                link.target
+            ));
+        }
+    }
+
+    /// `f`, about a reference with no definition: a warning where a
+    /// preprocessor may define it.
+    fn judge_reference(&self, f: Finding) -> Finding {
+        match &self.preprocessor {
+            Some(preprocessor) => f.severity(Severity::Warning).hint(format!(
+                "the mdBook preprocessor `{preprocessor}` (book.toml) runs on the markdown first and may define it; almanac cannot run it"
+            )),
+            None => f,
         }
     }
 }
