@@ -161,6 +161,10 @@ pub struct SiteIndex {
     /// The pages by the names Hugo's `ref` finds them by, made when first
     /// needed (`resolve_hugo_ref`).
     hugo_names: std::sync::OnceLock<HashMap<String, Vec<usize>>>,
+    /// The pages by their aliases (front matter `aliases`, and a Hugo or
+    /// Zola `slug`), each without its slashes at either end, in lower case:
+    /// the site serves the page there too (kueue's `/docs/installation/`).
+    aliases: HashMap<String, usize>,
 }
 
 impl SiteIndex {
@@ -206,6 +210,17 @@ impl SiteIndex {
             tracked: std::sync::OnceLock::new(),
             real_root: std::sync::OnceLock::new(),
             hugo_names: std::sync::OnceLock::new(),
+            aliases: guides
+                .iter()
+                .enumerate()
+                .flat_map(|(i, g)| {
+                    g.front
+                        .aliases
+                        .iter()
+                        .map(move |a| (a.trim_matches('/').to_lowercase(), i))
+                })
+                .filter(|(a, _)| !a.is_empty())
+                .collect(),
         };
         for (i, guide) in guides.iter().enumerate() {
             index.pages.insert(guide.path.clone(), i);
@@ -327,7 +342,10 @@ impl SiteIndex {
         if !matches!(found, Target::Missing { .. } | Target::OutsideRoot) {
             return found;
         }
-        if let Some(page) = self.page_ignoring_case(path, from) {
+        if let Some(page) = self
+            .page_ignoring_case(path, from)
+            .or_else(|| self.page_by_alias(path, from))
+        {
             return Target::Page { page, fragment };
         }
         // A file a site generator serves from its static folder at the
@@ -553,6 +571,29 @@ impl SiteIndex {
             }
         }
         None
+    }
+
+    /// The page whose alias the site-absolute `path` is, from the site's
+    /// root, its language's folder or the default language's.
+    fn page_by_alias(&self, path: &str, from: &str) -> Option<usize> {
+        if self.aliases.is_empty() {
+            return None;
+        }
+        let path = path.trim_start_matches('/');
+        let path = match path.strip_prefix(self.site_prefix.trim_start_matches('/')) {
+            Some(rest) if !self.site_prefix.is_empty() => rest,
+            _ => path,
+        };
+        let wanted = path.trim_matches('/').to_lowercase();
+        let language = language_of(from);
+        std::iter::once(None)
+            .chain(language.map(Some))
+            .chain(language.filter(|l| *l != "en").map(|_| Some("en")))
+            .find_map(|folder| match folder {
+                None => self.aliases.get(&wanted),
+                Some(l) => self.aliases.get(&format!("{l}/{wanted}")),
+            })
+            .copied()
     }
 
     /// The file of a static folder at the site's root (`public/`) that a

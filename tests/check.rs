@@ -2590,3 +2590,38 @@ fn an_mdbook_preprocessor_almanac_cannot_run_leaves_names_and_ids_unsure() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn a_site_absolute_link_to_a_pages_alias_is_that_page() {
+    // As kueue: `aliases: [/docs/installation/]` on the installation page,
+    // linked by that URL from the other pages.
+    let site = Fixture::with(&[
+        ("site/hugo.toml", "title = \"Docs\"\n"),
+        (
+            "site/content/en/docs/getting-started/installation.md",
+            "---\ntitle: Installation\naliases:\n  - /docs/installation/\n---\n\n## Feature gates\n",
+        ),
+        (
+            "site/content/en/docs/concepts/queues.md",
+            "---\ntitle: Queues\nslug: cluster-queues\n---\n\nSee [gates](/docs/installation/#feature-gates), \
+             [queues](/docs/concepts/cluster-queues/), [a typo](/docs/instalation/) \
+             and [no such heading](/docs/installation/#gone).\n",
+        ),
+    ]);
+    let mut found = severities(&site);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            said("error", "/docs/instalation/"),
+            said("error", "/docs/installation/#gone"),
+        ]
+    );
+    // The built page links the page itself.
+    site.run(&["build"]);
+    let html = site.read("public/en/docs/concepts/queues.html");
+    assert!(
+        html.contains("href=\"../getting-started/installation.html#feature-gates\""),
+        "{html}"
+    );
+}
