@@ -2604,8 +2604,13 @@ fn a_site_absolute_link_to_a_pages_alias_is_that_page() {
         (
             "site/content/en/docs/concepts/queues.md",
             "---\ntitle: Queues\nslug: cluster-queues\n---\n\nSee [gates](/docs/installation/#feature-gates), \
-             [queues](/docs/concepts/cluster-queues/), [a typo](/docs/instalation/) \
-             and [no such heading](/docs/installation/#gone).\n",
+             [queues](/docs/concepts/cluster-queues/), [a typo](/docs/instalation/), \
+             [no such heading](/docs/installation/#gone) and [quick](/docs/getting-started/quick/).\n",
+        ),
+        // Tempo's alias from the page's folder.
+        (
+            "site/content/en/docs/quick.md",
+            "---\ntitle: Quick\naliases: [./getting-started/quick/]\n---\n",
         ),
     ]);
     let mut found = severities(&site);

@@ -359,12 +359,14 @@ fn slug_alias(path: &str, front: &mut FrontMatter) {
     }
 }
 
-/// Hugo reads an alias with `..` from the page's folder: `../old-a` of
-/// `docs/guide/a.md` is `/docs/old-a`. Made site-absolute here; one that
-/// climbs above the content stays as written (and is an error).
+/// Hugo reads an alias with `..` or `.` from the page's folder: `../old-a`
+/// of `docs/guide/a.md` is `/docs/old-a`, `./getting-started/x/` of
+/// `tempo/docker-example.md` is `/tempo/getting-started/x/`. Made site-absolute
+/// here; one that climbs above the content stays as written (and is an
+/// error).
 fn relative_aliases(path: &str, front: &mut FrontMatter) {
     for alias in &mut front.aliases {
-        if alias.starts_with('/') || !alias.split('/').any(|s| s == "..") {
+        if alias.starts_with('/') || !alias.split('/').any(|s| s == ".." || s == ".") {
             continue;
         }
         let mut parts: Vec<String> = parent(path)
@@ -960,10 +962,18 @@ mod tests {
         let g = parse(
             "content/docs/guide/a.md",
             "docs/guide/a.md",
-            "---\naliases: [../old-a, old/b.html, /c/]\n---\n".into(),
+            "---\naliases: [../old-a, old/b.html, /c/, ./getting-started/a/]\n---\n".into(),
         )
         .unwrap();
-        assert_eq!(g.front.aliases, ["/docs/old-a", "old/b.html", "/c/"]);
+        assert_eq!(
+            g.front.aliases,
+            [
+                "/docs/old-a",
+                "old/b.html",
+                "/c/",
+                "/docs/guide/getting-started/a/"
+            ]
+        );
         // Above the site it is still an error.
         assert!(parse("a.md", "a.md", "---\naliases: [../../x]\n---\n".into()).is_err());
     }
