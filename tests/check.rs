@@ -1516,6 +1516,7 @@ mod links_on_real_docs {
              - [sig-storage][Slow] [Conformance] [Driver: local][LocalVolumeType: dir]\n\
              - [kubeadm][structured authz] avoided a default\n\
              - [[job failed][1.10] ci-kubernetes-e2e](https://example.org/job)\n\
+             - a key path: [\"root key with a .\"][100] or ['a'][idx]\n\
              - Read [the guide][guide] and [guide][].\n\n\
              Install [it][install], then [configure][] it.\n\n\
              [guide]: guide.md\n",
@@ -1526,7 +1527,7 @@ mod links_on_real_docs {
             located(&site, "docs/index.md"),
             (
                 1,
-                vec![e("broken-reference", 10, 9), e("broken-reference", 10, 29)]
+                vec![e("broken-reference", 11, 9), e("broken-reference", 11, 29)]
             )
         );
         let run = site.run(&["check"]);

@@ -923,7 +923,8 @@ fn same_but_case<'a>(fragment: &str, anchors: &Anchors<'a>) -> Option<&'a str> {
 /// Whether the reference link `[text][label]` (or `[label][]`) at `span` of
 /// `text` reads as a link its author meant, rather than brackets in prose
 /// or code that happen to pair up: not glued to a word or to other
-/// brackets (`map[string][]string`, `a[i][j]`, `[[x][y] z](url)`, tag
+/// brackets (`map[string][]string`, `a[i][j]`, `[[x][y] z](url)`, a key
+/// in quotes (`["key"][100]`), tag
 /// chains `[Volume][NFS] [Flaky]`), not a tag (`[sig-storage][Slow]`,
 /// `[Driver: local][LocalVolumeType: dir]`), not a release note's prefix
 /// tags (`- [kubeadm][structured authz] fixed …`).
@@ -946,6 +947,11 @@ pub fn meant_as_link(text: &str, span: std::ops::Range<usize>, label: &str) -> b
         return false;
     }
     let link_text = text[span.start + 1..].split("][").next().unwrap_or("");
+    // A key in quotes is a subscript (`["root key"][100]`, `['a'][i]`).
+    let quoted = |q: char| link_text.len() >= 2 && link_text.starts_with(q) && link_text.ends_with(q);
+    if quoted('"') || quoted('\'') {
+        return false;
+    }
     let lead = line_before
         .trim_start()
         .trim_start_matches(|c: char| c.is_ascii_digit())
