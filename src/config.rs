@@ -390,8 +390,35 @@ impl Config {
             if !dir.is_empty() {
                 self.adopt_content_dir(root, dir);
             }
+        } else if let Some((name, text)) = ASTRO_CONFIGS
+            .iter()
+            .find_map(|name| Some((*name, read(name)?)))
+        {
+            self.adopt_astro(root, name, &text);
         }
         self.generator.is_some()
+    }
+
+    /// Astro's site: its pages are the docs collection (Starlight's
+    /// `src/content/docs/`), else its content collections, else
+    /// `src/pages/`; each is served as a folder (`guides/a.md` at
+    /// `/guides/a/`).
+    fn adopt_astro(&mut self, root: &Path, name: &'static str, text: &str) {
+        self.generator = Some("Astro");
+        self.fill(js_string(text, "title"), js_string(text, "description"));
+        if let Some(dir) = ["src/content/docs", "src/content", "src/pages"]
+            .into_iter()
+            .find(|dir| root.join(dir).is_dir())
+        {
+            self.adopt_content_dir(root, dir);
+        }
+        self.adopted = Some(Adopted {
+            from: name,
+            nav: Vec::new(),
+            exclude: Vec::new(),
+            not_pages: Vec::new(),
+            served_in_folders: true,
+        });
     }
 
     /// Zola's `title`, `description` and `base_url`; its content is in `content/`.
@@ -671,6 +698,14 @@ pub struct Adopted {
     /// (raw HTML, paths not to a `.md` file) are read from.
     pub served_in_folders: bool,
 }
+
+/// Astro's config file names.
+const ASTRO_CONFIGS: &[&str] = &[
+    "astro.config.mjs",
+    "astro.config.ts",
+    "astro.config.js",
+    "astro.config.mts",
+];
 
 /// The name of the MkDocs config in `dir`: `mkdocs.yml` or `mkdocs.yaml`,
 /// else a variant a Makefile passes to `mkdocs --config-file`

@@ -429,6 +429,9 @@ impl SiteIndex {
             if let Some(page) = self.pretty_page(missing) {
                 return Target::Page { page, fragment };
             }
+            if let Some(mdx) = self.mdx_page(missing, fragment.clone()) {
+                return mdx;
+            }
             site.get_or_insert(found);
         }
         if !self.content_prefix.is_empty()
@@ -509,18 +512,22 @@ impl SiteIndex {
         }
         let served = served_as(from).unwrap_or_else(|| from.to_string());
         let there = match self.resolve(&served, dest) {
-            Target::Missing { path, fragment } => match self.pretty_page(&path) {
-                Some(page) => Target::Page { page, fragment },
-                // What the page's URL folder has from the site's static
-                // folder (`./logo/logo.png` on the home page).
-                None if hugo => match self.content_rel(&path) {
-                    Some(rel) if !rel.is_empty() => {
-                        self.resolve_site_absolute(&format!("/{rel}"), fragment, from)
-                    }
-                    _ => Target::Missing { path, fragment },
-                },
-                None => Target::Missing { path, fragment },
-            },
+            Target::Missing { path, fragment } => {
+                let mdx = || self.mdx_page(&path, fragment.clone());
+                match self.pretty_page(&path).ok_or_else(mdx) {
+                    Ok(page) => Target::Page { page, fragment },
+                    Err(Some(mdx)) => mdx,
+                    // What the page's URL folder has from the site's static
+                    // folder (`./logo/logo.png` on the home page).
+                    Err(None) if hugo => match self.content_rel(&path) {
+                        Some(rel) if !rel.is_empty() => {
+                            self.resolve_site_absolute(&format!("/{rel}"), fragment, from)
+                        }
+                        _ => Target::Missing { path, fragment },
+                    },
+                    Err(None) => Target::Missing { path, fragment },
+                }
+            }
             there => there,
         };
         if !matches!(there, Target::Missing { .. } | Target::OutsideRoot) {
@@ -697,6 +704,25 @@ impl SiteIndex {
         self.content_rel(&page)
             .and_then(|rel| self.pages.get(rel))
             .copied()
+    }
+
+    /// The MDX page of the content a site's URL names (`/docs/install/`
+    /// for `docs/install.mdx` or `docs/install/index.mdx`, as Astro and
+    /// Docusaurus serve them): there, though almanac does not read MDX, so
+    /// its anchors are not looked up.
+    fn mdx_page(&self, missing: &str, fragment: Option<String>) -> Option<Target> {
+        let path = missing.trim_end_matches('/');
+        let rel = self.content_rel(path)?;
+        if rel.is_empty() {
+            return None;
+        }
+        [format!("{path}.mdx"), format!("{path}/index.mdx")]
+            .iter()
+            .any(|f| self.root.join(f).is_file())
+            .then(|| Target::Generated {
+                url: rel.to_string(),
+                fragment,
+            })
     }
 
     /// What the root-relative path `target` names.

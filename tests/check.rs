@@ -2584,7 +2584,11 @@ fn an_mdbook_preprocessor_almanac_cannot_run_leaves_names_and_ids_unsure() {
     );
     // The build judges the links as `check` does.
     let run = site.run(&["build", "--strict"]);
-    let errors: Vec<&str> = run.stderr.lines().filter(|l| l.contains(" error[")).collect();
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains(" error["))
+        .collect();
     assert_eq!(errors.len(), 2, "{}", run.stderr);
     assert!(
         errors[0].contains("enums.mdr") && errors[1].contains("gone.md"),
@@ -2630,4 +2634,56 @@ fn a_site_absolute_link_to_a_pages_alias_is_that_page() {
         html.contains("href=\"../getting-started/installation.html#feature-gates\""),
         "{html}"
     );
+}
+
+#[test]
+fn an_astro_site_reads_its_docs_collection_as_astro_serves_it() {
+    // As kyverno's website: Starlight's docs in `src/content/docs/`, MDX
+    // pages beside markdown, keys of its own in the content config.
+    let site = Fixture::with(&[
+        ("astro.config.mjs", "export default { title: 'Kyverno' }\n"),
+        ("README.md", "# The website's repository\n"),
+        (
+            "src/content.config.ts",
+            "const docs = defineCollection({ schema: docsSchema({ extend: z.object({ excerpt: z.string() }) }) })\n",
+        ),
+        (
+            "src/content/docs/guides/b.md",
+            "---\ntitle: B\n---\n\n## Step\n",
+        ),
+        (
+            "src/content/docs/guides/install.mdx",
+            "---\ntitle: Install\n---\n",
+        ),
+        (
+            "src/content/docs/guides/a.md",
+            "---\ntitle: A\nexcerpt: About A\nsidebar:\n  order: 1\nsubtitel: typo\n---\n\n\
+             [b](/guides/b/#step), [served](../b/), [install](/guides/install/#helm), \
+             [file](b.md), [gone](gone.md), [no step](/guides/b/#gone).\n",
+        ),
+    ]);
+    let found = common::check_json(&site, &[]).1;
+    let mut said: Vec<(&str, &str, &str)> = found
+        .iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap(),
+                f["kind"].as_str().unwrap(),
+                f["target"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    said.sort();
+    assert_eq!(
+        said,
+        [
+            ("error", "broken-anchor", "/guides/b/#gone"),
+            ("error", "broken-link", "gone.md"),
+            ("warning", "data-error", "subtitel"),
+        ]
+    );
+    // The site's pages are the collection's, not the repository's README.
+    let run = site.run(&["check", "--format", "json"]);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["summary"]["pages"], 2, "{}", run.stdout);
 }

@@ -240,6 +240,30 @@ const FOREIGN_KEYS: &[(&[&str], &[&str])] = &[
         ],
     ),
     (
+        // Starlight's keys; an Astro site's own are its content config's.
+        &[
+            "astro.config.mjs",
+            "astro.config.ts",
+            "astro.config.js",
+            "astro.config.mts",
+        ],
+        &[
+            "slug",
+            "editUrl",
+            "head",
+            "tableOfContents",
+            "template",
+            "hero",
+            "lastUpdated",
+            "prev",
+            "next",
+            "sidebar",
+            "banner",
+            "pagefind",
+            "draft",
+        ],
+    ),
+    (
         &["_config.yml", "_config.yaml"],
         &[
             "layout",
@@ -263,9 +287,11 @@ const FOREIGN_KEYS: &[(&[&str], &[&str])] = &[
 
 /// The front matter keys of the generators whose config files are at
 /// `root`, or in `site`, the folder of the project's site (`root` or one
-/// of its folders, `SiteIndex::site_root`).
-pub fn foreign_keys(root: &std::path::Path, site: &std::path::Path) -> Vec<&'static str> {
-    FOREIGN_KEYS
+/// of its folders, `SiteIndex::site_root`); and in an Astro site, the keys
+/// its content collections' schemas name (`excerpt: z.string()` in
+/// `src/content.config.ts`), which are code.
+pub fn foreign_keys(root: &std::path::Path, site: &std::path::Path) -> Vec<String> {
+    let mut keys: Vec<String> = FOREIGN_KEYS
         .iter()
         .filter(|(files, _)| {
             let dirs: &[&std::path::Path] = match site == root {
@@ -279,8 +305,47 @@ pub fn foreign_keys(root: &std::path::Path, site: &std::path::Path) -> Vec<&'sta
                 })
             })
         })
-        .flat_map(|(_, keys)| keys.iter().copied())
-        .collect()
+        .flat_map(|(_, keys)| keys.iter().map(|k| k.to_string()))
+        .collect();
+    let dirs: &[&std::path::Path] = match site == root {
+        true => &[root],
+        false => &[root, site],
+    };
+    for dir in dirs {
+        for name in [
+            "src/content.config.ts",
+            "src/content.config.mjs",
+            "src/content.config.js",
+            "src/content/config.ts",
+            "src/content/config.mjs",
+            "src/content/config.js",
+        ] {
+            if let Ok(text) = std::fs::read_to_string(dir.join(name)) {
+                keys.extend(schema_keys(&text));
+            }
+        }
+    }
+    keys
+}
+
+/// The names an Astro content config gives its schemas' fields: each
+/// `name: z.…` (or `name: reference(…)`, `name: image()`).
+fn schema_keys(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.match_indices(':').filter_map(|(at, _)| {
+        let after = text[at + 1..].trim_start();
+        if !(after.starts_with("z.")
+            || after.starts_with("reference(")
+            || after.starts_with("image("))
+        {
+            return None;
+        }
+        let before = text[..at].trim_end();
+        let name = before
+            .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or_default();
+        (!name.is_empty()).then(|| name.to_string())
+    })
 }
 
 /// `text` is the guide's text (`guide.text` unless it was dropped at load),
@@ -290,7 +355,7 @@ pub fn check_guide(
     text: &str,
     body_start: usize,
     today: NaiveDate,
-    foreign: &[&str],
+    foreign: &[String],
 ) -> Vec<Finding> {
     let mut findings = Vec::new();
     if body_start == 0 {
@@ -325,7 +390,7 @@ pub fn check_guide(
         .front
         .extra
         .keys()
-        .filter(|k| !foreign.contains(&k.as_str()) && !in_zola_extra(k))
+        .filter(|k| !foreign.iter().any(|f| f == *k) && !in_zola_extra(k))
     {
         let known = crate::load::guides::KNOWN_KEYS;
         let hint = match super::did_you_mean(key, known.iter().copied()) {
@@ -434,6 +499,23 @@ mod tests {
             .collect();
         // `hide` is MkDocs Material's; `titel` is a typo in any project.
         assert_eq!(lines, [4]);
+        // An Astro site's content config names its schemas' fields.
+        let astro = tempfile::tempdir().unwrap();
+        std::fs::write(astro.path().join("astro.config.mjs"), "export default {}\n").unwrap();
+        std::fs::create_dir(astro.path().join("src")).unwrap();
+        std::fs::write(
+            astro.path().join("src/content.config.ts"),
+            "schema: z.object({ hide: z.array(z.string()).optional(), cover: image() })\n",
+        )
+        .unwrap();
+        let foreign = foreign_keys(astro.path(), astro.path());
+        assert!(foreign.iter().any(|k| k == "sidebar"), "{foreign:?}");
+        let astro_lines: Vec<usize> =
+            check_guide(&guide, &guide.text, guide.body_start, today, &foreign)
+                .iter()
+                .map(|f| f.line)
+                .collect();
+        assert_eq!(astro_lines, [4]);
         let hints: Vec<String> =
             check_guide(&guide, &guide.text, guide.body_start, today, &foreign)
                 .into_iter()

@@ -948,7 +948,8 @@ pub fn meant_as_link(text: &str, span: std::ops::Range<usize>, label: &str) -> b
     }
     let link_text = text[span.start + 1..].split("][").next().unwrap_or("");
     // A key in quotes is a subscript (`["root key"][100]`, `['a'][i]`).
-    let quoted = |q: char| link_text.len() >= 2 && link_text.starts_with(q) && link_text.ends_with(q);
+    let quoted =
+        |q: char| link_text.len() >= 2 && link_text.starts_with(q) && link_text.ends_with(q);
     if quoted('"') || quoted('\'') {
         return false;
     }
@@ -1237,9 +1238,9 @@ fn unknown_preprocessor(root: &std::path::Path) -> Option<Box<str>> {
 /// `divergence` and `std::fmt::Display` name none.
 fn names_a_file(target: &str) -> bool {
     const EXTENSIONS: &[&str] = &[
-        "md", "markdown", "html", "htm", "png", "jpg", "jpeg", "gif", "svg", "webp", "ico",
-        "pdf", "txt", "json", "yaml", "yml", "toml", "xml", "csv", "sh", "rs", "py", "js",
-        "css", "zip", "gz", "tgz", "mp4", "webm",
+        "md", "markdown", "html", "htm", "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "pdf",
+        "txt", "json", "yaml", "yml", "toml", "xml", "csv", "sh", "rs", "py", "js", "css", "zip",
+        "gz", "tgz", "mp4", "webm",
     ];
     let path = target.split(['#', '?']).next().unwrap_or_default();
     if path.contains('/') || path.contains('\\') || path.is_empty() {
