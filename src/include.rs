@@ -3,7 +3,8 @@
 //! `{{#include file:2:5}}`, `{{#include file:anchor}}`, `{{#rustdoc_include}}`,
 //! `{{#playground}}` and `{{#title}}`, and Hugo's (and Zola's)
 //! `{{< name … >}}…{{< /name >}}` and `{{% … %}}`, whose tags are dropped so
-//! that the markdown between them renders. Included files are read like every
+//! that the markdown between them renders; and VitePress's
+//! `<!--@include: ./part.md{3,}-->` (its `#region`s too). Included files are read like every
 //! other file the docs name: regular files inside the repository, bounded,
 //! no cycles. A line map sends each line of the expanded text back to the
 //! file and line it came from, so an included file's links are reported at
@@ -32,6 +33,9 @@ pub(crate) fn needed(text: &str, body_start: usize) -> bool {
         return false;
     };
     let body = body.as_bytes();
+    if memchr::memmem::find(body, b"@include:").is_some() {
+        return true;
+    }
     // One scan for `{`: `{{#`, `{{<`, `{{%`, `{%`, or `{{ name(…) }}`.
     memchr::memchr_iter(b'{', body).any(|at| match body.get(at + 1) {
         Some(b'%') => true,
@@ -153,7 +157,13 @@ impl Expander {
             } else {
                 line
             };
-            if !line.contains("{{") && !line.contains("{%") {
+            if let Some(spec) = vitepress_include(line).filter(|_| !in_code) {
+                let column = line.len() - line.trim_start().len() + 1;
+                self.vitepress(file, dir, spec, n, column, stack);
+                if line.ends_with('\n') {
+                    self.push("\n");
+                }
+            } else if !line.contains("{{") && !line.contains("{%") {
                 self.push(line);
             } else {
                 self.line(file, dir, line, n, in_code, stack);
@@ -391,6 +401,34 @@ impl Expander {
         }
     }
 
+    /// VitePress's include `spec` (`./part.md`, `./part.md{3,5}`,
+    /// `./part.md#region`), relative to the page; one from the source root
+    /// (`@/…`), which almanac does not know, is left as the comment it is.
+    fn vitepress(
+        &mut self,
+        file: &str,
+        dir: &Path,
+        spec: &str,
+        n: usize,
+        column: usize,
+        stack: &mut Vec<PathBuf>,
+    ) {
+        if spec.starts_with("@/") {
+            return;
+        }
+        let (rest, lines) = match spec.strip_suffix('}').and_then(|s| s.rsplit_once('{')) {
+            Some((rest, lines)) => (rest, Some(lines.replace(',', ":"))),
+            None => (spec, None),
+        };
+        let (path, region) = match rest.split_once('#') {
+            Some((path, region)) => (path, Some(format!("#{region}"))),
+            None => (rest, None),
+        };
+        // A region's name wins over a line range, which VitePress applies within it.
+        let range = region.or(lines).map(|r| format!(":{r}")).unwrap_or_default();
+        self.include(file, dir, &format!("{path}{range}"), n, column, stack);
+    }
+
     fn problem(&mut self, file: &str, line: usize, column: usize, message: String) {
         self.expansion.problems.push(Problem {
             file: file.to_string(),
@@ -510,7 +548,26 @@ fn relative(from: &Path, path: &Path) -> String {
 
 /// The lines of `text` an include's range names (`2:5`, `3:`, `:7`, `4`,
 /// `anchor`), with the number of the first; `ANCHOR:` lines left out.
+///
+/// VitePress's `#name` is the lines between `#region name` and
+/// `#endregion` comments, or the whole file when it has no such region
+/// (VitePress also reads it as a heading's id).
 fn select(text: &str, range: Option<&str>) -> Option<(usize, String)> {
+    if let Some(name) = range.and_then(|r| r.trim().strip_prefix('#')) {
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let marks = |l: &str, word: &str| {
+            l.split_once(word)
+                .is_some_and(|(_, after)| after.split_whitespace().next() == Some(name))
+        };
+        let Some(start) = lines.iter().position(|l| marks(l, "#region")) else {
+            return Some((1, text.to_string()));
+        };
+        let end = lines[start..]
+            .iter()
+            .position(|l| l.contains("#endregion"))
+            .map_or(lines.len(), |e| start + e);
+        return Some((start + 2, lines[start + 1..end].concat()));
+    }
     let is_anchor = |l: &str| l.contains("ANCHOR:") || l.contains("ANCHOR_END:");
     let keep = |lines: &[&str]| -> String {
         lines
@@ -555,6 +612,13 @@ fn select(text: &str, range: Option<&str>) -> Option<(usize, String)> {
             Some((start + 2, keep(&lines[start + 1..end])))
         }
     }
+}
+
+/// The spec of a line that is VitePress's include: `<!--@include: spec-->`.
+fn vitepress_include(line: &str) -> Option<&str> {
+    let inner = line.trim().strip_prefix("<!--")?.strip_suffix("-->")?;
+    let spec = inner.trim_start().strip_prefix("@include:")?.trim();
+    (!spec.is_empty()).then_some(spec)
 }
 
 /// Where the next `{{` or `{%` starts in `s`.
@@ -743,6 +807,13 @@ mod tests {
         assert_eq!(select(text, Some("x")), Some((5, "d\n".into())));
         assert_eq!(select(text, Some("nope")), None);
         assert_eq!(select(text, Some("9:12")), None);
+        // VitePress's regions, or the whole file.
+        let vite = "a\n<!-- #region usage -->\nb\n<!-- #endregion usage -->\nc\n";
+        assert_eq!(select(vite, Some("#usage")), Some((3, "b\n".into())));
+        assert_eq!(select(vite, Some("#other")).unwrap().1, vite);
+        assert_eq!(vitepress_include("<!--@include: ./a.md{2,}-->\n"), Some("./a.md{2,}"));
+        assert_eq!(vitepress_include("<!-- @include: -->"), None);
+        assert_eq!(vitepress_include("text <!--@include: a.md-->"), None);
     }
 
     #[test]

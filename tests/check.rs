@@ -2687,3 +2687,50 @@ fn an_astro_site_reads_its_docs_collection_as_astro_serves_it() {
     let json: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(json["summary"]["pages"], 2, "{}", run.stdout);
 }
+
+#[test]
+fn a_vitepress_include_brings_its_files_headings_and_links() {
+    // As vitest's `guide/cli.md`: `<!--@include: ./cli-generated.md-->`.
+    let site = Fixture::with(&[
+        ("docs/.vitepress/config.ts", "export default {}\n"),
+        (
+            "docs/guide/cli-generated.md",
+            "### standalone\n\nSee [the reporters](./reporters.md#gone).\n",
+        ),
+        (
+            "docs/guide/parts.md",
+            "# Parts\n\n<!-- #region usage -->\n### usage step\n<!-- #endregion usage -->\n### left out\n",
+        ),
+        ("docs/guide/reporters.md", "# Reporters\n"),
+        (
+            "docs/guide/cli.md",
+            "# CLI\n\n## Options\n\n<!--@include: ./cli-generated.md-->\n\n<!--@include: ./parts.md#usage-->\n\n\
+             ```md\n<!--@include: ./not-here.md-->\n```\n",
+        ),
+        (
+            "docs/api.md",
+            "# API\n\n[standalone](/guide/cli#standalone), [usage](/guide/cli#usage-step) \
+             and [left out](/guide/cli#left-out).\n",
+        ),
+    ]);
+    let found = common::check_json(&site, &[]).1;
+    let said: Vec<(&str, &str, u64)> = found
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap(),
+                f["target"].as_str().unwrap(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // The included file's link is reported at its own file and line; the
+    // region alone is included; an include in a code block is code.
+    assert_eq!(
+        said,
+        [
+            ("docs/api.md", "/guide/cli#left-out", 3),
+            ("docs/guide/cli-generated.md", "./reporters.md#gone", 3),
+        ]
+    );
+}
