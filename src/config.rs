@@ -322,7 +322,9 @@ impl Config {
                 .ok()
                 .and_then(|b| String::from_utf8(b).ok())
         };
-        if let Some(text) = mkdocs_config_name(root).and_then(|name| read(&name)) {
+        if let Some(text) =
+            mkdocs_config_name(root).and_then(|name| mkdocs_yaml(&name, &read(&name)?))
+        {
             self.adopt_mkdocs(root, &text);
         } else if let Some(text) = read("book.toml") {
             self.adopt_mdbook(root, &text);
@@ -744,7 +746,59 @@ pub(crate) fn mkdocs_config_name(dir: &Path) -> Option<String> {
         })
         .collect();
     variants.sort();
-    variants.into_iter().next().map(|(_, _, name)| name)
+    variants
+        .into_iter()
+        .next()
+        .map(|(_, _, name)| name)
+        .or_else(|| {
+            // Zensical, MkDocs Material's successor, reads MkDocs' settings
+            // from the `[project]` table of its own config.
+            dir.join("zensical.toml")
+                .is_file()
+                .then(|| "zensical.toml".to_string())
+        })
+}
+
+/// The MkDocs settings of the config `name` (`mkdocs_config_name`) whose
+/// text is `text`, as `mkdocs.yml` YAML: a `zensical.toml`'s `[project]`
+/// table, with the extensions its TOML nests by their dotted names
+/// (`[project.markdown_extensions.pymdownx.tabbed]`) named as MkDocs names
+/// them (`pymdownx.tabbed`).
+pub(crate) fn mkdocs_yaml(name: &str, text: &str) -> Option<String> {
+    if !name.ends_with(".toml") {
+        return Some(text.to_string());
+    }
+    let mut tree = toml_tree(text)?;
+    let mut project = tree.get_mut("project")?.take();
+    if let Some(serde_json::Value::Object(extensions)) = project.get_mut("markdown_extensions") {
+        let nested = std::mem::take(extensions);
+        flatten_namespaces("", nested, extensions);
+    }
+    serde_yaml::to_string(&project).ok()
+}
+
+/// Extensions under a namespace (`pymdownx`, `markdown.extensions`,
+/// `zensical.extensions`), named with their dotted path.
+fn flatten_namespaces(
+    prefix: &str,
+    table: serde_json::Map<String, serde_json::Value>,
+    out: &mut serde_json::Map<String, serde_json::Value>,
+) {
+    const NAMESPACES: &[&str] = &["pymdownx", "markdown", "extensions", "zensical", "material"];
+    for (key, value) in table {
+        let name = match prefix.is_empty() {
+            true => key.clone(),
+            false => format!("{prefix}.{key}"),
+        };
+        match value {
+            serde_json::Value::Object(inner) if NAMESPACES.contains(&key.as_str()) => {
+                flatten_namespaces(&name, inner, out)
+            }
+            value => {
+                out.insert(name, value);
+            }
+        }
+    }
 }
 
 /// The folders of the project that may hold a site's generator config,
@@ -1169,6 +1223,28 @@ fn duplicate_key(text: &str, line: usize, column: usize, key: &str) -> Option<(u
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn zensical_extensions_are_named_as_mkdocs_names_them() {
+        let toml = "[project]\nsite_name = \"S\"\n\
+                    [project.markdown_extensions.toc]\npermalink = true\n\
+                    [project.markdown_extensions.pymdownx.snippets]\nbase_path = [\"docs\"]\n\
+                    [project.markdown_extensions.zensical.extensions.preview]\n";
+        let yaml = mkdocs_yaml("zensical.toml", toml).unwrap();
+        let v: serde_yaml::Value = serde_yaml::from_str(&yaml).unwrap();
+        assert_eq!(v["site_name"], "S");
+        let ext = &v["markdown_extensions"];
+        assert_eq!(ext["toc"]["permalink"], true);
+        assert_eq!(ext["pymdownx.snippets"]["base_path"][0], "docs");
+        assert!(ext.get("zensical.extensions.preview").is_some(), "{yaml}");
+        // YAML passes as it is; a TOML with no `[project]` is no config.
+        assert_eq!(
+            mkdocs_yaml("mkdocs.yml", "a: b\n").as_deref(),
+            Some("a: b\n")
+        );
+        assert_eq!(mkdocs_yaml("zensical.toml", "x = 1\n"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -425,7 +425,10 @@ impl Expander {
             None => (rest, None),
         };
         // A region's name wins over a line range, which VitePress applies within it.
-        let range = region.or(lines).map(|r| format!(":{r}")).unwrap_or_default();
+        let range = region
+            .or(lines)
+            .map(|r| format!(":{r}"))
+            .unwrap_or_default();
         self.include(file, dir, &format!("{path}{range}"), n, column, stack);
     }
 
@@ -811,7 +814,10 @@ mod tests {
         let vite = "a\n<!-- #region usage -->\nb\n<!-- #endregion usage -->\nc\n";
         assert_eq!(select(vite, Some("#usage")), Some((3, "b\n".into())));
         assert_eq!(select(vite, Some("#other")).unwrap().1, vite);
-        assert_eq!(vitepress_include("<!--@include: ./a.md{2,}-->\n"), Some("./a.md{2,}"));
+        assert_eq!(
+            vitepress_include("<!--@include: ./a.md{2,}-->\n"),
+            Some("./a.md{2,}")
+        );
         assert_eq!(vitepress_include("<!-- @include: -->"), None);
         assert_eq!(vitepress_include("text <!--@include: a.md-->"), None);
     }

@@ -2734,3 +2734,28 @@ fn a_vitepress_include_brings_its_files_headings_and_links() {
         ]
     );
 }
+
+#[test]
+fn a_zensical_config_is_read_as_mkdocs_settings() {
+    // As mkdocstrings: `zensical.toml`, whose `[project]` holds MkDocs'
+    // settings, `pymdownx` extensions nested as TOML tables.
+    let site = Fixture::with(&[
+        (
+            "zensical.toml",
+            "[project]\nsite_name = \"Handbook\"\ndocs_dir = \"pages\"\n\n\
+             [project.markdown_extensions.toc]\npermalink = true\n\
+             [project.markdown_extensions.pymdownx.tabbed]\nalternate_style = true\n",
+        ),
+        ("pages/setup.md", "# Setup\n\n## Install\n"),
+        (
+            "pages/index.md",
+            "# Home\n\nSee [the API][mkdocstrings.BaseHandler], [install](setup.md#install), \
+             [served](setup/#install) and [gone](gone.md).\n",
+        ),
+    ]);
+    // Autorefs may define the reference; MkDocs serves `setup.md` at `setup/`.
+    assert_eq!(severities(&site), [said("error", "gone.md")]);
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site.read("public/index.html").contains("Handbook"));
+}

@@ -134,7 +134,10 @@ impl MkDocs {
             directory_urls: true,
             ..MkDocs::default()
         };
-        let Read::Text(text) = read else {
+        let Some(text) = (match read {
+            Read::Text(text) => crate::config::mkdocs_yaml(&name, &text),
+            _ => None,
+        }) else {
             return Some(unreadable());
         };
         // Tags (`!!python/name:…`, `!ENV`) parse as tagged values.
