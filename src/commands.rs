@@ -204,8 +204,8 @@ fn strip_prompt(line: &str) -> Option<&str> {
 
 /// A line of an unprompted shell block that cannot start a command: program
 /// output shown beside the commands. A leading symbol no command starts
-/// with (emoji, box drawing, arrows, bullets), a `key: value` line, or a
-/// list marker (`1.`, `a)`).
+/// with (emoji, box drawing, arrows, bullets), a `key: value` line, a
+/// list marker (`1.`, `a)`), or a sentence (`reads_as_prose`).
 fn looks_like_output(line: &str) -> bool {
     let first = line.split_whitespace().next().unwrap_or("");
     let symbol = line.starts_with(|c: char| !c.is_ascii() && !c.is_alphabetic());
@@ -219,7 +219,35 @@ fn looks_like_output(line: &str) -> bool {
         && (first[..first.len() - 1].bytes().all(|b| b.is_ascii_digit())
             || (first.len() == 2 && first.as_bytes()[0].is_ascii_alphabetic()));
     let bullet = matches!(first, "-" | "*" | "+") && line.len() > 2;
-    symbol || key || list_marker || bullet
+    symbol || key || list_marker || bullet || reads_as_prose(line)
+}
+
+/// A sentence of program output: four words or more, the first a word of
+/// letters, the last ending a sentence (`script.)`, `done.`, `ready!`).
+/// crossplane's `xpkg init` prints "automatically by running the
+/// `./init.sh <function-name>` script.)", whose backticks are no command
+/// substitution. A command line ends with an argument, not a full stop
+/// (`cd ..`, `docker build .` end with a path).
+fn reads_as_prose(line: &str) -> bool {
+    // A comment's full stop is not the command's (`make test  # Run all.`).
+    let line = line.split(" #").next().unwrap_or_default();
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return false;
+    };
+    let last = last.trim_end_matches(')');
+    let Some(before) = last
+        .strip_suffix(['.', '!', '?'])
+        .and_then(|w| w.chars().next_back())
+    else {
+        return false;
+    };
+    words.len() >= 4
+        && first
+            .trim_end_matches(['.', ',', ':', ';', '!'])
+            .chars()
+            .all(|c| c.is_ascii_alphabetic())
+        && (before.is_alphanumeric() || before == '`')
 }
 
 /// Logical command lines of a shell block: `\` continuations joined, comments
@@ -409,6 +437,26 @@ mod tests {
             .into_iter()
             .map(|c| (c.text, c.line, c.column))
             .collect()
+    }
+
+    #[test]
+    fn sentences_of_output_are_not_commands() {
+        for line in [
+            "automatically by running the `./init.sh <function-name>` script.)",
+            "Done. Run the `./scripts/next.sh` script next.",
+            "Your release is ready to publish!",
+        ] {
+            assert!(reads_as_prose(line), "{line}");
+        }
+        for line in [
+            "make test-integration  # Run all integration tests.",
+            "docker build -t release .",
+            "cd ..",
+            "./scripts/release.sh --notes done.",
+            "echo done.",
+        ] {
+            assert!(!reads_as_prose(line), "{line}");
+        }
     }
 
     #[test]

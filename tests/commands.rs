@@ -57,9 +57,13 @@ fn program_output_in_unprompted_blocks_is_not_a_command() {
          ├── scripts/gone.sh\n\
          status: ./scripts/gone.sh\n\
          ./scripts/release-approval.sh --dry-run\n\
+         automatically by running the `./init.sh <function-name>` script.)\n\
+         Done. Run the `./scripts/gone.sh` script next.\n\
+         ./scripts/other.sh --all  # Run all the steps.\n\
+         docker build -t gone .\n\
          ```\n",
     );
-    assert_eq!(findings(&site), [missing(19, 1)]);
+    assert_eq!(findings(&site), [missing(19, 1), missing(22, 1)]);
 }
 
 #[test]
