@@ -297,3 +297,49 @@ fn what_an_earlier_block_of_the_page_named_or_fetched_is_there_later() {
     );
     assert_eq!(findings(&site), [missing(25, 1)]);
 }
+
+#[test]
+fn commands_after_an_ssh_login_run_on_another_machine() {
+    // As open-telemetry/community's runner guide: `ssh ubuntu@<instance-ip>`,
+    // then the runner's own `./svc.sh` on that machine.
+    let site = site(
+        "# Home\n\n```bash\n\
+         ./scripts/gone-before.sh\n\
+         ssh -i key.pem ubuntu@<instance-ip>\n\
+         ./configure-runner.sh\n\
+         ```\n\n\
+         ```bash\n\
+         sudo ./svc.sh install\n\
+         ```\n",
+    );
+    let found = common::check_json(&site, &[]).1;
+    let said: Vec<(&str, &str)> = found
+        .iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap(),
+                f["target"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        said,
+        [
+            ("error", "./scripts/gone-before.sh"),
+            ("warning", "./svc.sh")
+        ]
+    );
+    assert!(
+        found[1]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("`ssh -i key.pem ubuntu@<instance-ip>`"),
+        "{found:?}"
+    );
+    // A command run through ssh is no login: the page's commands stay here.
+    site.write(
+        "docs/index.md",
+        "# Home\n\n```bash\nssh host uptime\n./scripts/gone.sh\n```\n",
+    );
+    assert_eq!(findings(&site), [missing(5, 1)]);
+}

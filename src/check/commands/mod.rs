@@ -42,8 +42,9 @@ pub fn check(
     let page_dir = file.rsplit_once('/').map_or("", |(dir, _)| dir);
     // The packages the page installs, read when first needed.
     let mut installed: Option<Vec<String>> = None;
-    // The first folder outside the repository a `cd` went to, and how many
-    // findings there were then.
+    // Where the page's commands first went outside the repository (a `cd`
+    // to a folder it does not have, an `ssh` login), as a hint, and how
+    // many findings there were then.
     let mut went_elsewhere: Option<(usize, String)> = None;
     for command in commands {
         // A new block runs where the page's commands start again, but what
@@ -64,6 +65,22 @@ pub fn check(
             let invocation = classify(&words);
             let made_before = block.made.mark();
             block.note(&words);
+            // A shell on another machine (`ssh ubuntu@<instance-ip>`): the
+            // block's later lines run there, and the page's later blocks
+            // may too.
+            if remote_shell(&words) {
+                block.cwd = None;
+                if went_elsewhere.is_none() {
+                    went_elsewhere = Some((
+                        findings.len(),
+                        format!(
+                            "an earlier block logged in to another machine (`{}`): the command may run there, not in this repository",
+                            command.text.trim()
+                        ),
+                    ));
+                }
+                continue;
+            }
             // Once a `cd` left the repository or went where the block made a
             // folder, nothing is judged until the block ends.
             let Some(dir) = block.cwd.clone() else {
@@ -88,7 +105,13 @@ pub fn check(
                 // homebrew-tap`, `cd etcd` after a clone): the page's later
                 // blocks may go on there.
                 if block.cwd.is_none() && to.text != "-" && went_elsewhere.is_none() {
-                    went_elsewhere = Some((findings.len(), to.text.clone()));
+                    went_elsewhere = Some((
+                        findings.len(),
+                        format!(
+                            "an earlier block went to `{}`, which is not in this repository: the command may run there",
+                            to.text
+                        ),
+                    ));
                 }
                 continue;
             }
@@ -124,12 +147,10 @@ pub fn check(
         }
     }
     let missing_error = |f: &Finding| says_missing(f) && f.severity == Severity::Error;
-    if let Some((after, folder)) = went_elsewhere {
+    if let Some((after, hint)) = went_elsewhere {
         for f in findings[after..].iter_mut().filter(|f| missing_error(f)) {
             f.severity = Severity::Warning;
-            f.hint = Some(format!(
-                "an earlier block went to `{folder}`, which is not in this repository: the command may run there"
-            ));
+            f.hint = Some(hint.clone());
         }
     }
     if findings.iter().any(missing_error)
@@ -145,6 +166,41 @@ pub fn check(
         }
     }
     Ok(findings)
+}
+
+/// Whether the words open a shell on another machine: `ssh host` with no
+/// command to run there (`ssh -i key.pem ubuntu@<ip>`), `vagrant ssh`,
+/// `gcloud compute ssh vm`; prefixes (`sudo`, `VAR=x`) aside.
+fn remote_shell(words: &[Word]) -> bool {
+    let words: Vec<&str> = words
+        .iter()
+        .map(|w| w.text.as_str())
+        .skip_while(|w| *w == "sudo" || (w.contains('=') && !w.starts_with('-')))
+        .collect();
+    match words.as_slice() {
+        ["vagrant", "ssh", ..] => true,
+        ["gcloud", rest @ ..] => rest.contains(&"ssh"),
+        ["ssh", rest @ ..] => {
+            // Options that take a value.
+            const VALUED: &[&str] = &[
+                "-i", "-p", "-l", "-o", "-F", "-J", "-L", "-R", "-D", "-b", "-c", "-E", "-e", "-I",
+                "-m", "-O", "-Q", "-S", "-W", "-w", "-B",
+            ];
+            let mut positional = 0;
+            let mut skip = false;
+            for w in rest {
+                if skip {
+                    skip = false;
+                } else if w.starts_with('-') {
+                    skip = VALUED.contains(w);
+                } else {
+                    positional += 1;
+                }
+            }
+            positional == 1
+        }
+        _ => false,
+    }
 }
 
 /// The packages the commands install (`npm install -D husky`, `yarn add
