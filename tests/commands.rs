@@ -343,3 +343,47 @@ fn commands_after_an_ssh_login_run_on_another_machine() {
     );
     assert_eq!(findings(&site), [missing(5, 1)]);
 }
+
+#[test]
+fn a_script_named_without_its_folder_that_the_repository_keeps_elsewhere_is_a_warning() {
+    // As powertools' security page: `bash verify_provenance.sh 2.20.0`,
+    // the script kept in `.github/actions/verify-provenance/`.
+    let site = site(
+        "# Home\n\n```shell\nbash verify_provenance.sh 2.20.0\nbash gone.sh\n./scripts/check.sh\n```\n",
+    );
+    for script in [
+        ".github/actions/verify-provenance/verify_provenance.sh",
+        "tools/check.sh",
+    ] {
+        executable(&site, script, "#!/bin/sh\n");
+    }
+    let git = common::Git::init(&site);
+    git.commit_all("docs", 1_700_000_000);
+    let found = common::check_json(&site, &[]).1;
+    let said: Vec<(&str, &str)> = found
+        .iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap(),
+                f["target"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // A name the repository has nowhere, or a path through a folder, is
+    // still an error.
+    assert_eq!(
+        said,
+        [
+            ("warning", "verify_provenance.sh"),
+            ("error", "gone.sh"),
+            ("error", "./scripts/check.sh"),
+        ]
+    );
+    assert!(
+        found[0]["hint"]
+            .as_str()
+            .unwrap()
+            .contains(".github/actions/verify-provenance/verify_provenance.sh"),
+        "{found:?}"
+    );
+}

@@ -469,13 +469,28 @@ fn check_script(
             )
             .severity(Severity::Warning),
         ),
-        Script::Missing { hint } => findings.push(at.finding(
-            Kind::MissingCommand,
-            path,
-            format!("`{rel}` does not exist"),
-            hint.clone(),
-            &rel,
-        )),
+        Script::Missing { hint } => {
+            let hint = hint.clone();
+            // `bash verify_provenance.sh` where the repository keeps it in
+            // another folder (`.github/actions/…/`): the reader fetches it,
+            // or runs it from there.
+            let elsewhere = (!rel.contains('/'))
+                .then(|| repo.tracked_named(&rel).map(str::to_string))
+                .flatten();
+            let f = at.finding(
+                Kind::MissingCommand,
+                path,
+                format!("`{rel}` does not exist"),
+                hint,
+                &rel,
+            );
+            findings.push(match elsewhere {
+                Some(there) => f.severity(Severity::Warning).hint(format!(
+                    "the repository has `{there}`: the page may mean that file, fetched or run from its folder; name its path if so"
+                )),
+                None => f,
+            });
+        }
         Script::Folder if mention => {}
         Script::Folder => findings.push(at.finding(
             Kind::MissingCommand,

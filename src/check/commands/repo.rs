@@ -23,6 +23,9 @@ pub struct Repo<'a> {
     pub(super) just_recipes: HashMap<PathBuf, Listing>,
     /// This repository on its forge (its `origin` remote), once asked.
     own: Option<Option<String>>,
+    /// The files git tracks, by name, read when a script named without a
+    /// folder is first missing.
+    tracked_names: Option<HashMap<String, String>>,
 }
 
 impl<'a> Repo<'a> {
@@ -37,6 +40,7 @@ impl<'a> Repo<'a> {
             make_targets: HashMap::new(),
             just_recipes: HashMap::new(),
             own: None,
+            tracked_names: None,
         }
     }
 
@@ -75,6 +79,27 @@ impl Repo<'_> {
             .dirs
             .entry(rel.to_string())
             .or_insert_with(|| root.join(rel).is_dir())
+    }
+
+    /// Where the repository keeps a file named `name` (the first tracked
+    /// path, in order), if anywhere.
+    pub(super) fn tracked_named(&mut self, name: &str) -> Option<&str> {
+        let root = self.root;
+        self.tracked_names
+            .get_or_insert_with(|| {
+                let mut paths: Vec<String> = crate::load::history::tracked_paths(root)
+                    .map(|t| t.into_iter().collect())
+                    .unwrap_or_default();
+                paths.sort();
+                let mut names = HashMap::new();
+                for path in paths {
+                    let name = crate::load::guides::file_name(&path).to_string();
+                    names.entry(name).or_insert(path);
+                }
+                names
+            })
+            .get(name)
+            .map(String::as_str)
     }
 
     pub(super) fn script(&mut self, rel: &str) -> &Script {
