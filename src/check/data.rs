@@ -105,6 +105,17 @@ pub fn check_shortcodes(
         .collect()
 }
 
+/// The files that say a site is Hugo's.
+const HUGO_CONFIGS: &[&str] = &[
+    "hugo.toml",
+    "hugo.yaml",
+    "config/_default/hugo.yaml",
+    "config/_default/hugo.toml",
+    "hugo.json",
+    "config.toml",
+    "config.yaml",
+];
+
 /// Unknown front matter keys (warnings: other tools' keys are common) and stale pages.
 /// Front matter keys that another generator reads, by the file that says
 /// the docs are written for it. Such a key is not a mistake in that
@@ -134,15 +145,7 @@ const FOREIGN_KEYS: &[(&[&str], &[&str])] = &[
         ],
     ),
     (
-        &[
-            "hugo.toml",
-            "hugo.yaml",
-            "config/_default/hugo.yaml",
-            "config/_default/hugo.toml",
-            "hugo.json",
-            "config.toml",
-            "config.yaml",
-        ],
+        HUGO_CONFIGS,
         &[
             "date",
             "lastmod",
@@ -311,6 +314,12 @@ pub fn foreign_keys(root: &std::path::Path, site: &std::path::Path) -> Vec<Strin
         true => &[root],
         false => &[root, site],
     };
+    let hugo = HUGO_CONFIGS
+        .iter()
+        .any(|f| dirs.iter().any(|d| d.join(f).is_file()));
+    if hugo {
+        keys.extend(template_params(dirs));
+    }
     for dir in dirs {
         for name in [
             "src/content.config.ts",
@@ -326,6 +335,49 @@ pub fn foreign_keys(root: &std::path::Path, site: &std::path::Path) -> Vec<Strin
         }
     }
     keys
+}
+
+/// The page parameters a Hugo site's templates read (`.Params.go_file`,
+/// `.Param "category"`, `index .Params "x"`), in its `layouts/` and its
+/// themes': any front matter key is a parameter in Hugo, and one a
+/// template reads is no mistake (keda's scaler pages' `maintainer`).
+fn template_params(dirs: &[&std::path::Path]) -> Vec<String> {
+    let mut names = Vec::new();
+    let layouts = dirs.iter().flat_map(|dir| {
+        let themes = std::fs::read_dir(dir.join("themes"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|theme| theme.path().join("layouts"));
+        std::iter::once(dir.join("layouts")).chain(themes)
+    });
+    for folder in layouts {
+        let files = walkdir::WalkDir::new(folder)
+            .max_depth(8)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .take(5000);
+        for file in files {
+            let Ok(text) = std::fs::read_to_string(file.path()) else {
+                continue;
+            };
+            for marker in [".Params.", ".Param \"", "index .Params \""] {
+                for (at, _) in text.match_indices(marker) {
+                    let name: String = text[at + marker.len()..]
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+                        .collect();
+                    if !name.is_empty() {
+                        names.push(name.to_lowercase());
+                    }
+                }
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// The names an Astro content config gives its schemas' fields: each
@@ -390,7 +442,7 @@ pub fn check_guide(
         .front
         .extra
         .keys()
-        .filter(|k| !foreign.iter().any(|f| f == *k) && !in_zola_extra(k))
+        .filter(|k| !foreign.iter().any(|f| f.eq_ignore_ascii_case(k)) && !in_zola_extra(k))
     {
         let known = crate::load::guides::KNOWN_KEYS;
         let hint = match super::did_you_mean(key, known.iter().copied()) {
@@ -516,6 +568,22 @@ mod tests {
                 .map(|f| f.line)
                 .collect();
         assert_eq!(astro_lines, [4]);
+        // A Hugo site's templates read page parameters of its own.
+        let hugo = tempfile::tempdir().unwrap();
+        std::fs::write(hugo.path().join("hugo.toml"), "title = \"x\"\n").unwrap();
+        std::fs::create_dir_all(hugo.path().join("themes/t/layouts/partials")).unwrap();
+        std::fs::write(
+            hugo.path().join("themes/t/layouts/partials/hero.html"),
+            "{{ .Params.Hide }} {{ .Param \"titel\" }}\n",
+        )
+        .unwrap();
+        let hugo_keys = foreign_keys(hugo.path(), hugo.path());
+        let hugo_lines: Vec<usize> =
+            check_guide(&guide, &guide.text, guide.body_start, today, &hugo_keys)
+                .iter()
+                .map(|f| f.line)
+                .collect();
+        assert!(hugo_lines.is_empty(), "{hugo_keys:?}");
         let hints: Vec<String> =
             check_guide(&guide, &guide.text, guide.body_start, today, &foreign)
                 .into_iter()
