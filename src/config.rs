@@ -386,11 +386,24 @@ impl Config {
                 })
         }) {
             // VitePress (or VuePress, whose pages and ids are the same):
-            // its site is the folder that holds `.vitepress/`.
+            // its site is the folder that holds `.vitepress/`, its pages
+            // that folder's `srcDir` (vuejs/docs' `src/`).
             self.generator = Some(generator);
             self.fill(js_string(&text, "title"), js_string(&text, "description"));
-            if !dir.is_empty() {
-                self.adopt_content_dir(root, dir);
+            let src = js_string(&text, "srcDir")
+                .map(|s| s.trim_start_matches("./").trim_end_matches('/').to_string())
+                .filter(|s| !s.is_empty() && s != ".");
+            match (dir.is_empty(), src) {
+                (true, Some(src)) => {
+                    self.adopt_content_dir(root, &src);
+                }
+                (false, Some(src)) => {
+                    self.adopt_content_dir(root, &format!("{dir}/{src}"));
+                }
+                (false, None) => {
+                    self.adopt_content_dir(root, dir);
+                }
+                (true, None) => {}
             }
         } else if let Some((name, text)) = ASTRO_CONFIGS
             .iter()

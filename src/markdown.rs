@@ -48,6 +48,11 @@ pub struct Rendered {
     /// The task files the page shows as examples (a scan's).
     #[serde(skip)]
     pub task_examples: crate::commands::TaskExamples,
+    /// The first component of a JavaScript framework the page's HTML
+    /// blocks hold (`<ApiIndex />`: a tag in capitals), which a VitePress
+    /// or MDX site renders as part of the page.
+    #[serde(skip)]
+    pub component: Option<Box<str>>,
 }
 
 /// A full or collapsed reference link whose label is never defined. (A
@@ -406,6 +411,9 @@ fn pass_in<'t>(
                 Event::Code(t)
             }
             Event::Html(h) => {
+                if out.component.is_none() {
+                    out.component = component_tag(&h);
+                }
                 let h = raw_heading_anchor(&mut out, &mut slugger, h, html);
                 Event::Html(raw_html(&mut out, h, offset, &lines, rewrite))
             }
@@ -878,6 +886,20 @@ fn raw_heading_anchor<'a>(
 }
 
 /// Notes the anchors and links of a raw HTML fragment and rewrites its `href`/`src`.
+/// The name of the component an HTML block starts with (`<ApiIndex />`,
+/// `<ExampleRepl>`): a tag whose name starts with a capital.
+fn component_tag(html: &str) -> Option<Box<str>> {
+    let rest = html.trim_start().strip_prefix('<')?;
+    if !rest.starts_with(|c: char| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect();
+    Some(name.into())
+}
+
 fn raw_html<'a>(
     out: &mut Rendered,
     html: CowStr<'a>,

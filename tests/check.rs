@@ -2759,3 +2759,36 @@ fn a_zensical_config_is_read_as_mkdocs_settings() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(site.read("public/index.html").contains("Handbook"));
 }
+
+#[test]
+fn a_vitepress_site_reads_its_src_dir_and_leaves_component_pages_ids_unsure() {
+    // As vuejs/docs: `.vitepress/config.ts` at the root with `srcDir: 'src'`,
+    // and an index page that is a Vue component.
+    let site = Fixture::with(&[
+        (
+            ".vitepress/config.ts",
+            "export default defineConfig({\n  title: 'Vue.js',\n  srcDir: 'src',\n})\n",
+        ),
+        ("README.md", "# The docs' repository\n"),
+        (
+            "src/api/index.md",
+            "---\ntitle: API\n---\n\n<script setup>\nimport ApiIndex from './ApiIndex.vue'\n</script>\n\n<ApiIndex />\n",
+        ),
+        ("src/guide/intro.md", "# Intro\n\n## Setup\n"),
+        (
+            "src/guide/next.md",
+            "# Next\n\n[setup](/guide/intro#setup), [composition](/api/#composition-api), \
+             [gone](/guide/intro#gone) and [missing](/guide/gone).\n",
+        ),
+    ]);
+    let mut found = severities(&site);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            said("error", "/guide/gone"),
+            said("error", "/guide/intro#gone"),
+            said("warning", "/api/#composition-api"),
+        ]
+    );
+}

@@ -101,6 +101,16 @@ fn generator_page(
         .and_then(|x| x.writing_shortcode())
         .map(|name| format!("its shortcode `{name}` writes part of the page as the site is built"))
         .or_else(|| {
+            let framework = matches!(
+                generator,
+                Some("VitePress" | "VuePress" | "Docusaurus" | "Astro")
+            );
+            let name = page.component.as_deref().filter(|_| framework)?;
+            Some(format!(
+                "its component `<{name}>` writes part of the page as the site is built"
+            ))
+        })
+        .or_else(|| {
             preprocessor.map(|p| {
                 format!("the mdBook preprocessor `{p}` (book.toml) runs on the markdown first")
             })
