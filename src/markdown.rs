@@ -886,9 +886,13 @@ fn raw_heading_anchor<'a>(
 }
 
 /// Notes the anchors and links of a raw HTML fragment and rewrites its `href`/`src`.
-/// The name of the component an HTML block starts with (`<ApiIndex />`,
-/// `<ExampleRepl>`): a tag whose name starts with a capital.
+/// The name of the component an HTML block starts with that makes content
+/// of its own (`<ApiIndex />`): a self-closing tag whose name starts with a
+/// capital. One that wraps markdown (`<DetailedExplanation>…`) shows what
+/// it wraps, and Docusaurus' `<TOCInline />` and `<DocCardList />` list
+/// headings and pages the site has: neither adds ids.
 fn component_tag(html: &str) -> Option<Box<str>> {
+    const LISTS: &[&str] = &["TOCInline", "DocCardList"];
     let rest = html.trim_start().strip_prefix('<')?;
     if !rest.starts_with(|c: char| c.is_ascii_uppercase()) {
         return None;
@@ -897,7 +901,8 @@ fn component_tag(html: &str) -> Option<Box<str>> {
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         .collect();
-    Some(name.into())
+    let tag = &rest[..rest.find('>')?];
+    (tag.trim_end().ends_with('/') && !LISTS.contains(&name.as_str())).then(|| name.into())
 }
 
 fn raw_html<'a>(
@@ -1132,6 +1137,23 @@ mod tests {
         ] {
             assert_eq!(scan(text, 0).anchors, Vec::<String>::new(), "{text}");
             assert_eq!(plain(text).anchors, Vec::<String>::new(), "{text}");
+        }
+    }
+
+    #[test]
+    fn components_that_write_content() {
+        assert_eq!(component_tag("<ApiIndex />\n").as_deref(), Some("ApiIndex"));
+        assert_eq!(
+            component_tag("<ExampleRepl client:load lang=\"ts\"/>").as_deref(),
+            Some("ExampleRepl")
+        );
+        for html in [
+            "<DetailedExplanation title=\"x\">\n",
+            "<TOCInline toc={toc} />\n",
+            "<div id=\"a\" />",
+            "<!-- <Note /> -->",
+        ] {
+            assert_eq!(component_tag(html), None, "{html}");
         }
     }
 
