@@ -105,6 +105,9 @@ pub fn check_shortcodes(
         .collect()
 }
 
+/// In `foreign_keys`: every key is another tool's.
+const ANY_KEY: &str = "*";
+
 /// The files that say a site is Hugo's.
 const HUGO_CONFIGS: &[&str] = &[
     "hugo.toml",
@@ -331,6 +334,15 @@ pub fn foreign_keys(root: &std::path::Path, site: &std::path::Path) -> Vec<Strin
         ] {
             if let Ok(text) = std::fs::read_to_string(dir.join(name)) {
                 keys.extend(schema_keys(&text));
+                // A schema another package defines (starlight-blog's
+                // `blogSchema`) names keys almanac cannot read: any goes.
+                if text.lines().any(|l| {
+                    l.trim_start().starts_with("import")
+                        && l.contains("Schema")
+                        && !l.contains("@astrojs/starlight/schema")
+                }) {
+                    keys.push(ANY_KEY.to_string());
+                }
             }
         }
     }
@@ -438,12 +450,12 @@ pub fn check_guide(
             .hint(hint.to_string())
             .resolved(guide.file.clone())
     };
-    for key in guide
-        .front
-        .extra
-        .keys()
-        .filter(|k| !foreign.iter().any(|f| f.eq_ignore_ascii_case(k)) && !in_zola_extra(k))
-    {
+    for key in guide.front.extra.keys().filter(|k| {
+        !foreign
+            .iter()
+            .any(|f| f == ANY_KEY || f.eq_ignore_ascii_case(k))
+            && !in_zola_extra(k)
+    }) {
         let known = crate::load::guides::KNOWN_KEYS;
         let hint = match super::did_you_mean(key, known.iter().copied()) {
             Some(near) => {
@@ -568,6 +580,17 @@ mod tests {
                 .map(|f| f.line)
                 .collect();
         assert_eq!(astro_lines, [4]);
+        // A schema from another package: any key may be its.
+        std::fs::write(
+            astro.path().join("src/content.config.ts"),
+            "import { blogSchema } from 'starlight-blog/schema'\n",
+        )
+        .unwrap();
+        let any = foreign_keys(astro.path(), astro.path());
+        assert!(
+            check_guide(&guide, &guide.text, guide.body_start, today, &any).is_empty(),
+            "{any:?}"
+        );
         // A Hugo site's templates read page parameters of its own.
         let hugo = tempfile::tempdir().unwrap();
         std::fs::write(hugo.path().join("hugo.toml"), "title = \"x\"\n").unwrap();
