@@ -280,6 +280,12 @@ impl SiteIndex {
         self.lowercase_pages.is_some()
     }
 
+    /// The site serves each page as a folder (`setup.md` at `setup/`):
+    /// Hugo's, MkDocs' with directory URLs, Astro's.
+    pub(crate) fn serves_pages_as_folders(&self) -> bool {
+        self.served_in_folders || self.is_hugo()
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }

@@ -2792,3 +2792,35 @@ fn a_vitepress_site_reads_its_src_dir_and_leaves_component_pages_ids_unsure() {
         ]
     );
 }
+
+#[test]
+fn dots_from_a_page_served_as_a_folder_are_its_own_url() {
+    // As longhorn's Hugo pages: `./#recommendation` is the page itself,
+    // `../#requirements` its folder's section page.
+    let site = Fixture::with(&[
+        ("hugo.toml", "title = \"Docs\"\n"),
+        (
+            "content/docs/install/_index.md",
+            "---\ntitle: Install\n---\n\n## Requirements\n\n[here](./#requirements)\n",
+        ),
+        (
+            "content/docs/install/airgap.md",
+            "---\ntitle: Airgap\n---\n\n## Recommendation\n\n[self](./#recommendation), \
+             [section](../#requirements), [gone](./#gone) and [up gone](../#gone).\n",
+        ),
+    ]);
+    let mut found: Vec<(String, String)> = common::check_json(&site, &[])
+        .1
+        .iter()
+        .map(|f| {
+            (
+                f["target"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].0 == "../#gone" && found[0].1.contains("install/_index.md"), "{found:?}");
+    assert!(found[1].0 == "./#gone" && found[1].1.contains("this page"), "{found:?}");
+}

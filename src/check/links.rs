@@ -463,13 +463,19 @@ impl Pages<'_> {
         // `./#certificate-resolver` is the page's own URL, served at
         // `overview/`, not the folder `overview.md` is in.
         let folder = matches!(resolved.as_ref(), Target::Section { .. });
-        if folder || matches!(resolved.as_ref(), Target::Missing { .. }) {
+        // `./#x` and `../#x` from a page such a site serves as a folder
+        // are its own URL and its folder's (longhorn's Hugo pages'
+        // `./#recommendation`), not the folder the file is in.
+        let own_url = index.serves_pages_as_folders()
+            && !guide.is_index()
+            && names_only_dots(&link.target);
+        if folder || own_url || matches!(resolved.as_ref(), Target::Missing { .. }) {
             let as_written = match link.kind {
                 LinkKind::HtmlLink | LinkKind::HtmlImage => true,
                 _ => crate::index::is_page_url(&link.target),
             };
             if let Some(there) = index.resolve_served(&guide.path, &link.target, as_written)
-                && (!folder || matches!(there, Target::Page { .. }))
+                && (!(folder || own_url) || matches!(there, Target::Page { .. }))
             {
                 resolved = std::borrow::Cow::Owned(there);
             }
@@ -1241,6 +1247,16 @@ fn unknown_preprocessor(root: &std::path::Path) -> Option<Box<str>> {
         .keys()
         .find(|name| !HARMLESS_PREPROCESSORS.contains(&name.as_str()))
         .map(|name| name.as_str().into())
+}
+
+/// Whether the path of `target` is made of `.` and `..` alone (`./`,
+/// `../../`, `.`), before its `#fragment`.
+fn names_only_dots(target: &str) -> bool {
+    let path = target.split(['#', '?']).next().unwrap_or_default();
+    !path.is_empty()
+        && path
+            .split('/')
+            .all(|segment| matches!(segment, "" | "." | ".."))
 }
 
 /// Whether `target` (a link's URL as written) names a file: a path
