@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::Fixture;
+use common::{Fixture, severity_and_target};
 use serde_json::Value;
 
 /// (kind, file, line, column) of every finding, from `--format json`.
@@ -21,18 +21,6 @@ fn findings(site: &Fixture, args: &[&str]) -> (i32, Vec<(String, String, u64, u6
         })
         .collect();
     (code, list)
-}
-
-/// (severity, target) of each finding.
-fn severity_and_target(all: &[Value]) -> Vec<(&str, &str)> {
-    all.iter()
-        .map(|f| {
-            (
-                f["severity"].as_str().unwrap(),
-                f["target"].as_str().unwrap(),
-            )
-        })
-        .collect()
 }
 
 fn f(kind: &str, file: &str, line: u64, column: u64) -> (String, String, u64, u64) {
@@ -2821,6 +2809,12 @@ fn dots_from_a_page_served_as_a_folder_are_its_own_url() {
         .collect();
     found.sort();
     assert_eq!(found.len(), 2, "{found:?}");
-    assert!(found[0].0 == "../#gone" && found[0].1.contains("install/_index.md"), "{found:?}");
-    assert!(found[1].0 == "./#gone" && found[1].1.contains("this page"), "{found:?}");
+    assert!(
+        found[0].0 == "../#gone" && found[0].1.contains("install/_index.md"),
+        "{found:?}"
+    );
+    assert!(
+        found[1].0 == "./#gone" && found[1].1.contains("this page"),
+        "{found:?}"
+    );
 }

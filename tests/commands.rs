@@ -313,15 +313,7 @@ fn commands_after_an_ssh_login_run_on_another_machine() {
          ```\n",
     );
     let found = common::check_json(&site, &[]).1;
-    let said: Vec<(&str, &str)> = found
-        .iter()
-        .map(|f| {
-            (
-                f["severity"].as_str().unwrap(),
-                f["target"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let said = common::severity_and_target(&found);
     assert_eq!(
         said,
         [
@@ -360,15 +352,7 @@ fn a_script_named_without_its_folder_that_the_repository_keeps_elsewhere_is_a_wa
     let git = common::Git::init(&site);
     git.commit_all("docs", 1_700_000_000);
     let found = common::check_json(&site, &[]).1;
-    let said: Vec<(&str, &str)> = found
-        .iter()
-        .map(|f| {
-            (
-                f["severity"].as_str().unwrap(),
-                f["target"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let said = common::severity_and_target(&found);
     // A name the repository has nowhere, or a path through a folder, is
     // still an error.
     assert_eq!(

@@ -553,44 +553,40 @@ mod tests {
         let text = "---\ntitle: T\nhide: [toc]\ntitel: typo\n---\n";
         let guide = parse("content/g.md", "g.md", text.to_string()).unwrap();
         let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let warned = |keys: &[String]| -> Vec<Finding> {
+            check_guide(&guide, &guide.text, guide.body_start, today, keys)
+        };
+        let lines =
+            |keys: &[String]| -> Vec<usize> { warned(keys).iter().map(|f| f.line).collect() };
         let dir = tempfile::tempdir().unwrap();
         assert!(foreign_keys(dir.path(), dir.path()).is_empty());
         std::fs::write(dir.path().join("mkdocs.yml"), "site_name: x\n").unwrap();
-        let foreign = foreign_keys(dir.path(), dir.path());
-        let lines: Vec<usize> = check_guide(&guide, &guide.text, guide.body_start, today, &foreign)
-            .iter()
-            .map(|f| f.line)
-            .collect();
+        let mkdocs = foreign_keys(dir.path(), dir.path());
         // `hide` is MkDocs Material's; `titel` is a typo in any project.
-        assert_eq!(lines, [4]);
+        assert_eq!(lines(&mkdocs), [4]);
+        let hints: Vec<String> = warned(&mkdocs).into_iter().filter_map(|f| f.hint).collect();
+        assert!(hints[0].starts_with("did you mean `title`?"), "{hints:?}");
         // An Astro site's content config names its schemas' fields.
         let astro = tempfile::tempdir().unwrap();
         std::fs::write(astro.path().join("astro.config.mjs"), "export default {}\n").unwrap();
         std::fs::create_dir(astro.path().join("src")).unwrap();
+        let config = astro.path().join("src/content.config.ts");
         std::fs::write(
-            astro.path().join("src/content.config.ts"),
+            &config,
             "schema: z.object({ hide: z.array(z.string()).optional(), cover: image() })\n",
         )
         .unwrap();
-        let foreign = foreign_keys(astro.path(), astro.path());
-        assert!(foreign.iter().any(|k| k == "sidebar"), "{foreign:?}");
-        let astro_lines: Vec<usize> =
-            check_guide(&guide, &guide.text, guide.body_start, today, &foreign)
-                .iter()
-                .map(|f| f.line)
-                .collect();
-        assert_eq!(astro_lines, [4]);
+        let keys = foreign_keys(astro.path(), astro.path());
+        assert!(keys.iter().any(|k| k == "sidebar"), "{keys:?}");
+        assert_eq!(lines(&keys), [4]);
         // A schema from another package: any key may be its.
         std::fs::write(
-            astro.path().join("src/content.config.ts"),
+            &config,
             "import { blogSchema } from 'starlight-blog/schema'\n",
         )
         .unwrap();
-        let any = foreign_keys(astro.path(), astro.path());
-        assert!(
-            check_guide(&guide, &guide.text, guide.body_start, today, &any).is_empty(),
-            "{any:?}"
-        );
+        let keys = foreign_keys(astro.path(), astro.path());
+        assert!(lines(&keys).is_empty(), "{keys:?}");
         // A Hugo site's templates read page parameters of its own.
         let hugo = tempfile::tempdir().unwrap();
         std::fs::write(hugo.path().join("hugo.toml"), "title = \"x\"\n").unwrap();
@@ -600,18 +596,7 @@ mod tests {
             "{{ .Params.Hide }} {{ .Param \"titel\" }}\n",
         )
         .unwrap();
-        let hugo_keys = foreign_keys(hugo.path(), hugo.path());
-        let hugo_lines: Vec<usize> =
-            check_guide(&guide, &guide.text, guide.body_start, today, &hugo_keys)
-                .iter()
-                .map(|f| f.line)
-                .collect();
-        assert!(hugo_lines.is_empty(), "{hugo_keys:?}");
-        let hints: Vec<String> =
-            check_guide(&guide, &guide.text, guide.body_start, today, &foreign)
-                .into_iter()
-                .filter_map(|f| f.hint)
-                .collect();
-        assert!(hints[0].starts_with("did you mean `title`?"), "{hints:?}");
+        let keys = foreign_keys(hugo.path(), hugo.path());
+        assert!(lines(&keys).is_empty(), "{keys:?}");
     }
 }

@@ -466,9 +466,8 @@ impl Pages<'_> {
         // `./#x` and `../#x` from a page such a site serves as a folder
         // are its own URL and its folder's (longhorn's Hugo pages'
         // `./#recommendation`), not the folder the file is in.
-        let own_url = index.serves_pages_as_folders()
-            && !guide.is_index()
-            && names_only_dots(&link.target);
+        let own_url =
+            index.serves_pages_as_folders() && !guide.is_index() && names_only_dots(&link.target);
         if folder || own_url || matches!(resolved.as_ref(), Target::Missing { .. }) {
             let as_written = match link.kind {
                 LinkKind::HtmlLink | LinkKind::HtmlImage => true,

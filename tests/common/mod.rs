@@ -412,3 +412,15 @@ pub fn tool_available(tool: &str, install: &str) -> bool {
     }
     runs
 }
+
+/// (severity, target) of each finding of `check --format json`.
+pub fn severity_and_target(all: &[serde_json::Value]) -> Vec<(&str, &str)> {
+    all.iter()
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap(),
+                f["target"].as_str().unwrap(),
+            )
+        })
+        .collect()
+}
