@@ -328,12 +328,13 @@ fn commands_after_an_ssh_login_run_on_another_machine() {
             .contains("`ssh -i key.pem ubuntu@<instance-ip>`"),
         "{found:?}"
     );
-    // A command run through ssh is no login: the page's commands stay here.
+    // A command run through ssh, a test of a key or a tunnel is no login:
+    // the page's commands stay here.
     site.write(
         "docs/index.md",
-        "# Home\n\n```bash\nssh host uptime\n./scripts/gone.sh\n```\n",
+        "# Home\n\n```bash\nssh host uptime\nssh -T git@github.com\nssh -N -L 8080:db:5432 bastion\n./scripts/gone.sh\n```\n",
     );
-    assert_eq!(findings(&site), [missing(5, 1)]);
+    assert_eq!(findings(&site), [missing(7, 1)]);
 }
 
 #[test]

@@ -170,7 +170,9 @@ pub fn check(
 
 /// Whether the words open a shell on another machine: `ssh host` with no
 /// command to run there (`ssh -i key.pem ubuntu@<ip>`), `vagrant ssh`,
-/// `gcloud compute ssh vm`; prefixes (`sudo`, `VAR=x`) aside.
+/// `gcloud compute ssh vm`; prefixes (`sudo`, `VAR=x`) aside. Not a test
+/// of a key (`ssh -T git@github.com`, a forge's `git@` user), nor a tunnel
+/// with no shell (`-N`, `-f`).
 fn remote_shell(words: &[Word]) -> bool {
     let words: Vec<&str> = words
         .iter()
@@ -186,18 +188,21 @@ fn remote_shell(words: &[Word]) -> bool {
                 "-i", "-p", "-l", "-o", "-F", "-J", "-L", "-R", "-D", "-b", "-c", "-E", "-e", "-I",
                 "-m", "-O", "-Q", "-S", "-W", "-w", "-B",
             ];
-            let mut positional = 0;
+            let mut positional = Vec::new();
             let mut skip = false;
             for w in rest {
                 if skip {
                     skip = false;
                 } else if w.starts_with('-') {
+                    if ["-T", "-N", "-f", "-G", "-V"].contains(w) {
+                        return false;
+                    }
                     skip = VALUED.contains(w);
                 } else {
-                    positional += 1;
+                    positional.push(*w);
                 }
             }
-            positional == 1
+            matches!(positional.as_slice(), [host] if !host.starts_with("git@"))
         }
         _ => false,
     }
