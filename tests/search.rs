@@ -41,6 +41,13 @@ fn add_terms(terms: &mut HashMap<String, Vec<(usize, u64)>>, rows: &Value) {
                 0.. => (v, 1),
                 _ => (-v - 1, list.next().unwrap() as u64),
             };
+            // A term's entries are each once, in order: after the first,
+            // every difference is at least 1.
+            assert!(
+                postings.is_empty() || d > 0,
+                "{}: entry {at} repeated or out of order",
+                row[0]
+            );
             at += d as usize;
             postings.push((at, weight));
         }
