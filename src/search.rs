@@ -564,44 +564,29 @@ pub(crate) fn write_index(site: &Site, pages: &Pages, out: &dyn Sink) -> Result<
             entries.push((p, s.id, s.heading, s.excerpt));
         }
     }
-    // The postings: each term's entries counted first, in parallel, then
-    // gathered in order into lists made at their size (a large site's
-    // postings are most of the index, and lists grown by doubling held up
-    // to twice their bytes).
-    type Counts<'a> = ahash::AHashMap<&'a str, usize>;
-    let counts: Counts = searched
+    // The postings, gathered in parallel by runs of pages and joined in
+    // order: each term's entries stay sorted.
+    type Postings<'a> = ahash::AHashMap<&'a str, Vec<(u32, u32)>>;
+    let postings: Postings = searched
         .par_iter()
-        .fold(Counts::new, |mut counts, &(_, search)| {
-            for s in search.sections() {
-                for (term, _) in s.terms() {
-                    *counts.entry(term).or_default() += 1;
+        .fold(Postings::new, |mut postings, &(first, search)| {
+            for (n, s) in search.sections().enumerate() {
+                let e = first + n as u32;
+                for (term, weight) in s.terms() {
+                    postings.entry(term).or_default().push((e, weight));
                 }
             }
-            counts
+            postings
         })
-        .reduce(Counts::new, |mut before, after| {
+        .reduce(Postings::new, |mut before, after| {
             if before.is_empty() {
                 return after;
             }
-            for (term, n) in after {
-                *before.entry(term).or_default() += n;
+            for (term, mut list) in after {
+                before.entry(term).or_default().append(&mut list);
             }
             before
         });
-    let mut postings: ahash::AHashMap<&str, Vec<(u32, u32)>> = counts
-        .into_iter()
-        .map(|(term, n)| (term, Vec::with_capacity(n)))
-        .collect();
-    for &(first, search) in &searched {
-        for (n, s) in search.sections().enumerate() {
-            let e = first + n as u32;
-            for (term, weight) in s.terms() {
-                if let Some(list) = postings.get_mut(term) {
-                    list.push((e, weight));
-                }
-            }
-        }
-    }
     let mut terms: Vec<(&str, Vec<(u32, u32)>)> = postings.into_iter().collect();
     terms.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
 
