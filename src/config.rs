@@ -715,7 +715,7 @@ pub struct Adopted {
 }
 
 /// Astro's config file names.
-const ASTRO_CONFIGS: &[&str] = &[
+pub(crate) const ASTRO_CONFIGS: &[&str] = &[
     "astro.config.mjs",
     "astro.config.ts",
     "astro.config.js",

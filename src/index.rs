@@ -558,32 +558,15 @@ impl SiteIndex {
                 .map(|(p, &i)| (p.to_lowercase(), i))
                 .collect()
         });
-        let path = path.trim_start_matches('/');
-        let path = match path.strip_prefix(self.site_prefix.trim_start_matches('/')) {
-            Some(rest) if !self.site_prefix.is_empty() => rest.trim_start_matches('/'),
-            _ => path,
-        };
-        let wanted = path.trim_end_matches('/').to_lowercase();
-        let language = language_of(from);
-        let folders = std::iter::once("")
-            .chain(language)
-            .chain(language.filter(|l| *l != "en").map(|_| "en"));
-        for folder in folders {
-            let base = match folder {
-                "" => wanted.clone(),
-                l => format!("{l}/{wanted}"),
-            };
-            for key in [
+        self.in_language_folders(path, from).find_map(|base| {
+            [
                 format!("{base}.md"),
                 format!("{base}/_index.md"),
                 format!("{base}/index.md"),
-            ] {
-                if let Some(&page) = pages.get(&key) {
-                    return Some(page);
-                }
-            }
-        }
-        None
+            ]
+            .iter()
+            .find_map(|key| pages.get(key).copied())
+        })
     }
 
     /// The page whose alias the site-absolute `path` is, from the site's
@@ -592,6 +575,15 @@ impl SiteIndex {
         if self.aliases.is_empty() {
             return None;
         }
+        self.in_language_folders(path, from)
+            .find_map(|key| self.aliases.get(&key).copied())
+    }
+
+    /// The site-absolute `path`, its published prefix and slashes at
+    /// either end left out, in lower case, as the site's root, the language
+    /// folder of the page `from` and the default language's folder (`en`)
+    /// each have it: where Hugo serves it from, in order.
+    fn in_language_folders(&self, path: &str, from: &str) -> impl Iterator<Item = String> {
         let path = path.trim_start_matches('/');
         let path = match path.strip_prefix(self.site_prefix.trim_start_matches('/')) {
             Some(rest) if !self.site_prefix.is_empty() => rest,
@@ -602,11 +594,10 @@ impl SiteIndex {
         std::iter::once(None)
             .chain(language.map(Some))
             .chain(language.filter(|l| *l != "en").map(|_| Some("en")))
-            .find_map(|folder| match folder {
-                None => self.aliases.get(&wanted),
-                Some(l) => self.aliases.get(&format!("{l}/{wanted}")),
+            .map(move |folder| match folder {
+                None => wanted.clone(),
+                Some(l) => format!("{l}/{wanted}"),
             })
-            .copied()
     }
 
     /// The file of a static folder at the site's root (`public/`) that a

@@ -247,12 +247,7 @@ const FOREIGN_KEYS: &[(&[&str], &[&str])] = &[
     ),
     (
         // Starlight's keys; an Astro site's own are its content config's.
-        &[
-            "astro.config.mjs",
-            "astro.config.ts",
-            "astro.config.js",
-            "astro.config.mts",
-        ],
+        crate::config::ASTRO_CONFIGS,
         &[
             "slug",
             "editUrl",
@@ -291,47 +286,69 @@ const FOREIGN_KEYS: &[(&[&str], &[&str])] = &[
     ),
 ];
 
+/// The Astro content configs, which name the fields of its collections.
+const CONTENT_CONFIGS: &[&str] = &[
+    "src/content.config.ts",
+    "src/content.config.mjs",
+    "src/content.config.js",
+    "src/content/config.ts",
+    "src/content/config.mjs",
+    "src/content/config.js",
+];
+
+/// `root`, and `site` when it is another folder: where a generator's
+/// config may be.
+fn config_dirs<'a>(
+    root: &'a std::path::Path,
+    site: &'a std::path::Path,
+) -> Vec<&'a std::path::Path> {
+    match site == root {
+        true => vec![root],
+        false => vec![root, site],
+    }
+}
+
+/// Whether one of `files` (a generator's config names) is in one of `dirs`.
+fn has_config(dirs: &[&std::path::Path], files: &[&str]) -> bool {
+    files.iter().any(|f| {
+        dirs.iter().any(|dir| match *f {
+            "mkdocs.yml" => crate::config::mkdocs_config_name(dir).is_some(),
+            f => dir.join(f).is_file(),
+        })
+    })
+}
+
+/// Whether the docs are written for another generator: its config is at
+/// `root` or in `site` (`foreign_keys` reads what it allows), or an Astro
+/// content config is there.
+pub fn written_for_another_generator(root: &std::path::Path, site: &std::path::Path) -> bool {
+    let dirs = config_dirs(root, site);
+    FOREIGN_KEYS
+        .iter()
+        .any(|(files, _)| has_config(&dirs, files))
+        || has_config(&dirs, CONTENT_CONFIGS)
+}
+
 /// The front matter keys of the generators whose config files are at
 /// `root`, or in `site`, the folder of the project's site (`root` or one
 /// of its folders, `SiteIndex::site_root`); and in an Astro site, the keys
 /// its content collections' schemas name (`excerpt: z.string()` in
 /// `src/content.config.ts`), which are code.
 pub fn foreign_keys(root: &std::path::Path, site: &std::path::Path) -> Vec<String> {
-    let mut keys: Vec<String> = FOREIGN_KEYS
-        .iter()
-        .filter(|(files, _)| {
-            let dirs: &[&std::path::Path] = match site == root {
-                true => &[root],
-                false => &[root, site],
-            };
-            files.iter().any(|f| {
-                dirs.iter().any(|dir| match *f {
-                    "mkdocs.yml" => crate::config::mkdocs_config_name(dir).is_some(),
-                    f => dir.join(f).is_file(),
-                })
-            })
-        })
-        .flat_map(|(_, keys)| keys.iter().map(|k| k.to_string()))
-        .collect();
-    let dirs: &[&std::path::Path] = match site == root {
-        true => &[root],
-        false => &[root, site],
-    };
-    let hugo = HUGO_CONFIGS
-        .iter()
-        .any(|f| dirs.iter().any(|d| d.join(f).is_file()));
-    if hugo {
-        keys.extend(template_params(dirs));
+    let dirs = config_dirs(root, site);
+    let mut keys: Vec<String> = Vec::new();
+    let mut hugo = false;
+    for (files, known) in FOREIGN_KEYS {
+        if has_config(&dirs, files) {
+            keys.extend(known.iter().map(|k| k.to_string()));
+            hugo |= *files == HUGO_CONFIGS;
+        }
     }
-    for dir in dirs {
-        for name in [
-            "src/content.config.ts",
-            "src/content.config.mjs",
-            "src/content.config.js",
-            "src/content/config.ts",
-            "src/content/config.mjs",
-            "src/content/config.js",
-        ] {
+    if hugo {
+        keys.extend(template_params(&dirs));
+    }
+    for dir in &dirs {
+        for name in CONTENT_CONFIGS {
             if let Ok(text) = std::fs::read_to_string(dir.join(name)) {
                 keys.extend(schema_keys(&text));
                 // A schema another package defines (starlight-blog's

@@ -1019,7 +1019,7 @@ fn another_sites_path(index: &SiteIndex, from: &str, target: &str) -> bool {
 /// (`_index.md`), in a content repository that a site elsewhere builds
 /// (grafana/k6-docs, with no config of its own).
 fn generated_elsewhere(index: &SiteIndex, guides: &[Guide]) -> bool {
-    !super::data::foreign_keys(index.root(), &index.site_root()).is_empty()
+    super::data::written_for_another_generator(index.root(), &index.site_root())
         || guides.iter().any(|g| file_name(&g.path) == "_index.md")
 }
 
