@@ -108,9 +108,11 @@ for ((r = 1; r <= runs; r++)); do
 done
 single_pages=$(find "$work/runs/single-1" -name '*.html' | wc -l)
 versions_pages=$(find "$work/runs/versions-1" -name '*.html' | wc -l)
-shared=$(cd "$repo" && "$almanac" build -v --out "$work/runs/verbose" 2>&1 | sed -n 's/^versions: \([0-9]*\).*/\1/p')
+verbose=$(cd "$repo" && "$almanac" build -v --out "$work/runs/verbose" 2>&1)
+shared=$(sed -n 's/^versions: \([0-9]*\) pages.* rendered once.*/\1/p' <<< "$verbose")
+linked=$(sed -n 's/^versions: \([0-9]*\) pages linked.*/\1/p' <<< "$verbose")
 echo "repository: $pages pages, $tags release tags, $change% of the pages changed by each; $runs alternated runs"
-echo "  single build: $single_pages HTML files; with versions: $versions_pages HTML files, ${shared:-0} pages' markdown shared"
+echo "  single build: $single_pages HTML files; with versions: $versions_pages HTML files, ${shared:-0} pages' markdown shared, ${linked:-0} pages linked unrendered"
 printf '  %-9s %8s %8s %8s %9s\n' build min median max "peak MB"
 for t in single versions; do
   read -r lo mid hi <<< "$(stats "$work/$t.times" 1)"

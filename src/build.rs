@@ -8,6 +8,7 @@
 use std::collections::BTreeSet;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
@@ -62,8 +63,9 @@ pub struct BuildReport {
     /// decides when its memory is freed.
     pub site: Option<BuiltSite>,
     /// With `versions:`: how many pages took their markdown from another
-    /// version's rendering.
-    pub shared_renderings: Option<usize>,
+    /// version's rendering, and how many were linked to the next version's
+    /// page without rendering anything (`Carried`).
+    pub shared_renderings: Option<(usize, usize)>,
 }
 
 /// The whole site in memory, in millions of small allocations: freeing them
@@ -172,7 +174,13 @@ pub(crate) fn build_versions(
     // The files of the version written before, by hash: an older release's
     // page the same as the next release's is linked to it.
     let mut before: Option<(String, HashMap<String, u128>)> = None;
+    // The pages the older version written before kept for the next
+    // (`Carried`): each the next has the same is linked, unrendered.
+    let mut carried = HashMap::new();
     for (paths, options, build, mut prepared) in versions {
+        if !build.version.dir.is_empty() {
+            let _ = build.before.set(std::mem::take(&mut carried));
+        }
         let sink = Prefixed {
             inner: &staging,
             dir: &build.version.dir,
@@ -183,10 +191,15 @@ pub(crate) fn build_versions(
         };
         let scanned = prepared.titles();
         prepared.write(&paths, &options, &sink, None)?;
+
         if !prepared.titles_held(&scanned) {
+            // Laid out with titles that were not the pages': nothing of
+            // this version is the next's.
+            lock(&build.written).clear();
             prepared = prepare(&paths, &options, &mut timer, Mode::Retry)?;
             prepared.write(&paths, &options, &sink, None)?;
         }
+        carried = std::mem::take(&mut *lock(&build.written));
         let wrote = sink.wrote.into_inner().unwrap_or_else(|e| e.into_inner());
         before = Some((build.version.dir.clone(), wrote));
         pages += prepared.site.pages.len();
@@ -218,7 +231,10 @@ pub(crate) fn build_versions(
         findings,
         timings: Vec::new(),
         site: Some(BuiltSite(root)),
-        shared_renderings: built.first().map(|b| b.cache.hits()),
+        shared_renderings: built.first().map(|b| {
+            let linked = built.iter().map(|b| b.linked.load(Ordering::Relaxed));
+            (b.cache.hits(), linked.sum())
+        }),
     };
     put_in_place(report, staging, options, timer)
 }
@@ -257,6 +273,23 @@ impl Sink for Prefixed<'_> {
     fn copy(&self, rel: &str, from: &std::path::Path) -> Result<()> {
         let bytes = std::fs::read(from).map_err(|e| Error::io("copying", from, e))?;
         self.write(rel, &bytes)
+    }
+
+    fn link_before(&self, rel: &str) -> Result<bool> {
+        let Some((dir, wrote)) = self.like else {
+            return Ok(false);
+        };
+        let Some(&hash) = wrote.get(rel) else {
+            return Ok(false);
+        };
+        if !self
+            .inner
+            .link(&format!("{}{rel}", self.dir), &format!("{dir}{rel}"))?
+        {
+            return Ok(false);
+        }
+        lock(&self.wrote).insert(rel.to_string(), hash);
+        Ok(true)
     }
 }
 
@@ -1425,8 +1458,15 @@ fn write_site(
     let globals = theme.tera.global_context();
     globals.insert("site", &site_view);
     globals.insert("data", &project.data);
-    let parts = PageParts::new(input, &site_view, theme);
+    let mut parts = PageParts::new(input, &site_view, theme);
+    let older = input.version.is_some_and(|v| !v.version.dir.is_empty());
+    // `ALMANAC_NO_CARRY` renders every page, for comparing.
+    let carry = std::env::var_os("ALMANAC_NO_CARRY").is_none();
+    if older && carry && parts.markdown.is_some() && only.is_none() {
+        parts.carry = parts.site_key(input, theme);
+    }
     let written = write_pages(input, &parts, theme, out, only)?;
+
     // Each page's search data: the pages written now, and the last
     // rebuild's for the others (`serve`).
     let mut searches = std::mem::take(
@@ -1569,6 +1609,10 @@ struct PageParts<'a> {
     /// link to a page written before it is looked up at once, and only
     /// the others wait for the end.
     ids: Vec<std::sync::OnceLock<check::ids::Ids>>,
+    /// An older version of a handbook with `versions:` (streamed): a hash
+    /// of what every page's bytes share (`site_key`). Its pages are kept
+    /// for the next older version to link (`Carried`).
+    carry: Option<u64>,
 }
 
 /// What the link check needs of a page once it is written (a streamed
@@ -1577,6 +1621,9 @@ struct PageParts<'a> {
 struct PageLinks {
     slots: Vec<check::links::Slot>,
     generator: Option<check::links::GeneratorPage>,
+    /// An older version's page: `slots` as judged, before the anchors
+    /// found were taken out, for the next older version (`Carried`).
+    judged: Option<Vec<check::links::Slot>>,
 }
 
 impl<'a> PageParts<'a> {
@@ -1615,7 +1662,58 @@ impl<'a> PageParts<'a> {
                     .collect(),
                 None => Vec::new(),
             },
+            carry: None,
         }
+    }
+
+    /// A hash of everything the pages of an older version share that their
+    /// bytes depend on: the site's shape, the theme, the settings, the
+    /// markdown pass's shared inputs, and what links resolve against (the
+    /// tree's paths, the guides in their order and the assets, the config).
+    /// Every input is named: a new one is hashed or said not to matter.
+    /// `None` for the working tree, which is not laid out from git.
+    fn site_key(&self, input: &SiteInput, theme: &Theme) -> Option<u64> {
+        use std::hash::{Hash, Hasher};
+        let PageParts {
+            site_view,
+            edit_base,
+            nav,
+            native_page,
+            native_section,
+            markdown,
+            // What the link check keeps: not in the pages' bytes.
+            links: _,
+            ids: _,
+            carry: _,
+        } = self;
+        let tree = input.version?.tree.as_ref()?;
+        let project = input.project;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        tree.paths.hash(&mut h);
+        format!("{:?}", project.config).hash(&mut h);
+        // Guides made, not read ("what changed", which the oldest version
+        // has not), are no link's target: each guide read, by its number.
+        for (g, guide) in project.guides.iter().enumerate() {
+            if guide.read_at.is_some() {
+                (g, &guide.path).hash(&mut h);
+            }
+        }
+        (&project.assets, &project.content_prefix).hash(&mut h);
+        (
+            input.site.fingerprint(),
+            theme.fingerprint(),
+            (site_view.title, site_view.description, site_view.base_url),
+            edit_base,
+            (nav.items, nav.html, native_page, native_section),
+            markdown.as_ref().map(|m| m.across),
+            input.serving,
+        )
+            .hash(&mut h);
+        // Templates of the site's own read the data's files.
+        if !(native_page & native_section) {
+            format!("{:?}", project.data).hash(&mut h);
+        }
+        Some(h.finish())
     }
 }
 
@@ -1671,8 +1769,43 @@ fn write_page(
 ) -> Result<WrittenPage> {
     let SiteInput { project, site, .. } = *input;
     let page = &site.pages[site.order[position]];
+    let root = root_prefix(&page.url);
+    let file = page.guide.map(|g| project.guides[g].file.as_str());
+    let versions = input
+        .version
+        .and_then(|v| v.ui.get())
+        .map(|ui| ui.markup(&root, &page.url, file));
+    let updated = file
+        .and_then(|f| input.updates.get(f))
+        .map(|u| UpdatedView {
+            date: u.time.format("%Y-%m-%d").to_string(),
+            author: u.author.clone(),
+        });
+    // An older version's page: linked when the version written before
+    // wrote the same bytes, else rendered and kept for the next.
+    let carry = match (page.guide, parts.carry, input.version) {
+        (Some(g), Some(site_key), Some(version)) if page.data.is_none() => {
+            let guide = &project.guides[g];
+            version
+                .tree
+                .as_ref()
+                // Read from the tree (not made, as "what changed" is).
+                .filter(|_| guide.read_at.is_some())
+                .and_then(|tree| tree.blobs.get(&guide.file))
+                .map(|&blob| {
+                    let inputs = (page, blob, updated.as_ref(), versions.as_ref());
+                    carry_key(site_key, (position, site.pages.len()), inputs)
+                })
+        }
+        _ => None,
+    };
+    if let (Some(key), Some(g)) = (carry, page.guide)
+        && let Some(done) = link_carried(input, parts, out, page, g, key)?
+    {
+        return Ok(done);
+    }
     let fresh = match page.guide {
-        Some(g) => render_streamed(input, parts, g)?,
+        Some(g) => render_streamed(input, parts, g, carry.is_some())?,
         None => None,
     };
     let guide = page.guide.map(|g| {
@@ -1683,41 +1816,30 @@ fn write_page(
         (&project.guides[g], r)
     });
     let mut view = page_view(site, position, guide, parts.edit_base.as_deref(), parts.nav);
-    let root = root_prefix(&page.url);
-    if let Some(ui) = input.version.and_then(|v| v.ui.get()) {
-        view.versions = ui.markup(&root, &page.url, guide.map(|(g, _)| g.file.as_str()));
+    if let Some(markup) = versions {
+        view.versions = markup;
     }
-    view.updated = guide
-        .and_then(|(g, _)| input.updates.get(&g.file))
-        .map(|u| UpdatedView {
-            date: u.time.format("%Y-%m-%d").to_string(),
-            author: u.author.clone(),
-        });
+    view.updated = updated;
     let native = match page.section {
         Some(_) => parts.native_section,
         None => parts.native_page,
     };
-    // Once the page is written its HTML goes. Kept: its search data, what
-    // the link check needs of it (`PageLinks`, `PageParts::ids`), and the
-    // little the rest of the build reads (its title, its links to
-    // repository files, its includes, its diagrams and unsafe ids).
-    let keep = |fresh: Option<(usize, Rendered, PageLinks)>, search: Arc<PageSearch>| {
-        let fresh = fresh.map(|(g, mut r, links)| {
-            markdown::recycle(std::mem::take(&mut r.html));
-            r.text = String::new();
-            // The link check has what it needs (`PageLinks`): what is left
-            // are the links to repository files, which the site copies.
-            r.headings = Vec::new();
-            r.anchors = Vec::new();
-            r.links.retain(|l| {
-                l.resolved
-                    .as_ref()
-                    .is_none_or(|t| matches!(t, Target::RepoFile { .. }))
-            });
-            r.links.shrink_to_fit();
-            (g, r, links)
-        });
-        (fresh, (page.url.clone(), search))
+    // What the next older version needs to link this page (`Carried`).
+    let kept_for_next = |fresh: &mut Option<(usize, Rendered, PageLinks)>, search: &Arc<_>| {
+        if let (Some(key), Some(version), Some((_, r, links))) = (carry, input.version, fresh)
+            && let Some(slots) = links.judged.take()
+            // A page with includes is as fresh as the files it includes.
+            && r.expansion.is_none()
+        {
+            let carried = crate::version_site::Carried {
+                key,
+                rendered: without_html(r),
+                slots,
+                generator: links.generator.clone(),
+                search: Arc::clone(search),
+            };
+            lock(&version.written).insert(page.url.clone(), Arc::new(carried));
+        }
     };
     // How much of the page the search index reads (less on a large site).
     let depth = crate::search::Depth::for_site(site.pages.len());
@@ -1729,7 +1851,9 @@ fn write_page(
         markdown::recycle(chrome);
         let search = page_search(input, &page.title, view.content, depth);
         drop(view);
-        return Ok(keep(fresh, search));
+        let mut fresh = fresh;
+        kept_for_next(&mut fresh, &search);
+        return Ok(keep(page, fresh, search));
     }
     let mut context = tera::Context::new();
     context.insert("root", &root);
@@ -1742,8 +1866,163 @@ fn write_page(
     let html = theme.render(template, &context)?;
     out.write(&page.url, html.as_bytes())?;
     drop((context, view));
-    let search = crate::search::from_html(&page.title, &html, depth);
-    Ok(keep(fresh, Arc::new(search)))
+    let search = Arc::new(crate::search::from_html(&page.title, &html, depth));
+    let mut fresh = fresh;
+    kept_for_next(&mut fresh, &search);
+    Ok(keep(page, fresh, search))
+}
+
+/// What is kept of a page once it is written: its search data, what the
+/// link check needs of it (`PageLinks`, `PageParts::ids`), and the little
+/// the rest of the build reads (its title, its links to repository files,
+/// its includes, its diagrams and unsafe ids). Its HTML goes.
+fn keep(
+    page: &SitePage,
+    fresh: Option<(usize, Rendered, PageLinks)>,
+    search: Arc<PageSearch>,
+) -> WrittenPage {
+    let fresh = fresh.map(|(g, mut r, links)| {
+        markdown::recycle(std::mem::take(&mut r.html));
+        r.text = String::new();
+        // The link check has what it needs (`PageLinks`): what is left
+        // are the links to repository files, which the site copies.
+        r.headings = Vec::new();
+        r.anchors = Vec::new();
+        r.links.retain(kept_link);
+        r.links.shrink_to_fit();
+        (g, r, links)
+    });
+    (fresh, (page.url.clone(), search))
+}
+
+/// A link the rest of the build reads once its page is written: to a
+/// repository file, which the site copies.
+fn kept_link(link: &markdown::Link) -> bool {
+    link.resolved
+        .as_ref()
+        .is_none_or(|t| matches!(t, Target::RepoFile { .. }))
+}
+
+/// What `keep` keeps of `rendered`, copied from it.
+fn kept(rendered: &Rendered) -> Rendered {
+    let Rendered {
+        html: _,
+        title,
+        headings: _,
+        anchors: _,
+        links,
+        commands,
+        ignored_lines,
+        has_mermaid,
+        text: _,
+        footnotes,
+        unsafe_ids,
+        broken_references,
+        expansion,
+        task_examples,
+        component,
+    } = rendered;
+    Rendered {
+        title: title.clone(),
+        links: links.iter().filter(|l| kept_link(l)).cloned().collect(),
+        commands: commands.clone(),
+        ignored_lines: ignored_lines.clone(),
+        has_mermaid: *has_mermaid,
+        footnotes: footnotes.clone(),
+        unsafe_ids: unsafe_ids.clone(),
+        broken_references: broken_references.clone(),
+        expansion: expansion.clone(),
+        task_examples: *task_examples,
+        component: component.clone(),
+        ..Rendered::default()
+    }
+}
+
+/// `rendered` without its HTML and search text.
+fn without_html(rendered: &mut Rendered) -> Rendered {
+    let html = std::mem::take(&mut rendered.html);
+    let text = std::mem::take(&mut rendered.text);
+    let copy = rendered.clone();
+    rendered.html = html;
+    rendered.text = text;
+    copy
+}
+
+/// A hash of all an older version's page is made of: what its pages
+/// share (`PageParts::site_key`), its place, its source's blob, its last
+/// update and its version markup.
+fn carry_key(
+    site_key: u64,
+    (position, pages): (usize, usize),
+    (page, blob, updated, versions): (
+        &SitePage,
+        git2::Oid,
+        Option<&UpdatedView>,
+        Option<&crate::version_site::VersionMarkup>,
+    ),
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        site_key,
+        position,
+        &page.url,
+        &page.title,
+        &page.description,
+    )
+        .hash(&mut h);
+    blob.hash(&mut h);
+    updated.map(|u| (&u.date, &u.author)).hash(&mut h);
+    versions.map(|v| (&v.head, &v.bar, &v.banner)).hash(&mut h);
+    // The search entry kept with the page reads as much of it as the site's size says.
+    crate::search::Depth::for_site(pages).hash(&mut h);
+    h.finish()
+}
+
+/// An older version's page linked to the file the version written before
+/// wrote for it, when all that file was made of is this page's too (the
+/// same `key`, `carry_key`). Nothing is read or rendered: the rendering
+/// and the link check's judgement kept with it are this page's (`Carried`).
+fn link_carried(
+    input: &SiteInput,
+    parts: &PageParts,
+    out: &dyn Sink,
+    page: &SitePage,
+    g: usize,
+    key: u64,
+) -> Result<Option<WrittenPage>> {
+    let Some(version) = input.version else {
+        return Ok(None);
+    };
+    let Some(was) = version
+        .before
+        .get()
+        .and_then(|before| before.get(&page.url))
+    else {
+        return Ok(None);
+    };
+    if was.key != key || !out.link_before(&page.url)? {
+        return Ok(None);
+    }
+    version
+        .linked
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    lock(&version.written).insert(page.url.clone(), Arc::clone(was));
+    let mut links = PageLinks {
+        slots: was.slots.clone(),
+        generator: was.generator.clone(),
+        judged: None,
+    };
+    found_anchors(parts, g, &was.rendered, &mut links);
+    let fresh = (g, kept(&was.rendered), links);
+    Ok(Some((
+        Some(fresh),
+        (page.url.clone(), Arc::clone(&was.search)),
+    )))
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A page's search entry, made from its content; in a build of several
@@ -1770,41 +2049,30 @@ fn render_streamed(
     input: &SiteInput,
     parts: &PageParts,
     g: usize,
+    keep_judged: bool,
 ) -> Result<Option<(usize, Rendered, PageLinks)>> {
     let (Some(shared), Some(streamed)) = (&parts.markdown, input.streamed) else {
         return Ok(None);
     };
     // What the link check needs of the page, while its source is at hand.
     let with_links = |rendered: Rendered, text: &str| {
-        let links = match &parts.links {
+        let mut links = match &parts.links {
             Some(stream) => {
-                let (mut slots, generator) = stream.guide(g, &rendered, text);
-                if let Some(ids) = parts.ids.get(g) {
-                    let _ = ids.set(check::ids::Ids::anchors_of(&rendered));
+                let (slots, generator) = stream.guide(g, &rendered, text);
+                PageLinks {
+                    judged: keep_judged.then(|| slots.clone()),
+                    slots,
+                    generator,
                 }
-                // A `#fragment` the page it leads to has (that page written
-                // already) needs no more looking at.
-                slots.retain(|slot| match slot {
-                    check::links::Slot::Anchor { page, fragment, .. } => !parts
-                        .ids
-                        .get(*page)
-                        .and_then(std::sync::OnceLock::get)
-                        .is_some_and(|ids| ids.anchors().any(|a| a == &**fragment)),
-                    check::links::Slot::Found(_) => true,
-                });
-                slots.shrink_to_fit();
-                PageLinks { slots, generator }
             }
             None => PageLinks::default(),
         };
+        found_anchors(parts, g, &rendered, &mut links);
         (g, rendered, links)
     };
     let project = input.project;
     let guide = &project.guides[g];
-    let kept = streamed
-        .sources
-        .get(g)
-        .and_then(|s| s.lock().unwrap_or_else(|e| e.into_inner()).take());
+    let kept = streamed.sources.get(g).and_then(|s| lock(s).take());
     let text = match kept {
         Some(text) => text,
         None => reread(&project.root, guide, streamed.seen.get(g).copied())?,
@@ -1851,6 +2119,27 @@ fn render_streamed(
             .put(key, &rendered, rewrites.into_inner(), guide_path);
     }
     Ok(Some(with_links(rendered, &text)))
+}
+
+/// Tells the link check guide `g`'s anchors (`of` its rendering), and
+/// takes out of `links` the `#fragment`s that pages written already have:
+/// they need no more looking at.
+fn found_anchors(parts: &PageParts, g: usize, of: &Rendered, links: &mut PageLinks) {
+    if parts.links.is_none() {
+        return;
+    }
+    if let Some(ids) = parts.ids.get(g) {
+        let _ = ids.set(check::ids::Ids::anchors_of(of));
+    }
+    links.slots.retain(|slot| match slot {
+        check::links::Slot::Anchor { page, fragment, .. } => !parts
+            .ids
+            .get(*page)
+            .and_then(std::sync::OnceLock::get)
+            .is_some_and(|ids| ids.anchors().any(|a| a == &**fragment)),
+        check::links::Slot::Found(_) => true,
+    });
+    links.slots.shrink_to_fit();
 }
 
 /// The template of a page made from the data, its view put in `context`.

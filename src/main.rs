@@ -356,10 +356,16 @@ fn tell_build(
             };
             say(stderr, line)?;
         }
-        if let Some(shared) = report.shared_renderings {
+        if let Some((shared, linked)) = report.shared_renderings {
             say(
                 stderr,
                 format!("versions: {shared} pages' markdown rendered once for several versions"),
+            )?;
+            say(
+                stderr,
+                format!(
+                    "versions: {linked} pages linked to the same page of the next version, unrendered"
+                ),
             )?;
         }
     }

@@ -36,7 +36,7 @@ pub struct SitePage {
 }
 
 /// Pages generated from `data/`: the calendar, one per release, the metrics dashboard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DataPage {
     Calendar,
     /// Index into the release list.
@@ -110,6 +110,42 @@ struct Escaped {
 }
 
 impl Site {
+    /// A hash of the site's shape as its pages show it: the navigation's
+    /// pages in order, the section pages (breadcrumbs, children) and their
+    /// names in the navigation. Two sites of the same hash give a page at
+    /// the same place the same navigation, breadcrumbs and neighbours. A
+    /// hidden page that is no section's shows in no other page: it is left
+    /// out (a version's "what changed" page, which names the version, or
+    /// which the oldest version has not), and so are the guides' numbers.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let shown = self
+            .order
+            .iter()
+            .map(|&i| &self.pages[i])
+            .filter(|p| !p.hidden || p.section.is_some());
+        for page in shown {
+            let SitePage {
+                url,
+                title,
+                description,
+                guide,
+                section,
+                parent,
+                weight,
+                data,
+                heading,
+                hidden,
+            } = page;
+            let nav_title = guide.and_then(|g| self.nav_titles.get(g));
+            (url, title, description, guide.is_some(), section, parent).hash(&mut h);
+            (weight, data, heading, hidden, nav_title).hash(&mut h);
+        }
+        self.listed.hash(&mut h);
+        h.finish()
+    }
+
     pub(crate) fn new(
         guides: &[Guide],
         rendered: &[Rendered],

@@ -81,6 +81,46 @@ pub struct VersionBuild {
     /// before the title was set, or before almanac): the project's. A
     /// version is laid out in a scratch folder, whose name is no title.
     pub(crate) title: Option<String>,
+    /// This version's pages as written, by URL, when it is an older one:
+    /// the next older version links those its own would equal.
+    pub(crate) written: Mutex<HashMap<String, Arc<Carried>>>,
+    /// The pages of the older version written just before this one
+    /// (`written`), set before this one is written.
+    pub(crate) before: OnceLock<HashMap<String, Arc<Carried>>>,
+    /// How many of its pages were linked from the version written before,
+    /// unrendered.
+    pub(crate) linked: AtomicUsize,
+    /// Its tree as laid out (`None`: the working tree).
+    pub(crate) tree: Option<Arc<TreeFacts>>,
+}
+
+/// A page an older version wrote, as the next older version needs it to
+/// tell, before reading or rendering anything, that its own page would be
+/// the same bytes and then to link that file instead: the bytes are made
+/// of the site's shape, theme, settings and files (`build::site_key`),
+/// and of the page's place, source blob, last update and version markup
+/// (`build::carry_key`).
+#[derive(Debug)]
+pub(crate) struct Carried {
+    pub(crate) key: u64,
+    /// The rendering without its HTML: the rest of the build reads its
+    /// links, headings and anchors.
+    pub(crate) rendered: Rendered,
+    /// What the link check judged of the page's links as it was written,
+    /// the `#fragment`s still to look up: the same site and the same
+    /// source are judged the same.
+    pub(crate) slots: Vec<crate::check::links::Slot>,
+    pub(crate) generator: Option<crate::check::links::GeneratorPage>,
+    pub(crate) search: Arc<PageSearch>,
+}
+
+/// What an older version's tree is, as laid out: a hash of every path in
+/// it (with its mode), and the blob of each markdown file, by its path in
+/// the project. Two versions of the same paths resolve every link alike.
+#[derive(Debug, Default)]
+pub(crate) struct TreeFacts {
+    pub(crate) paths: u64,
+    pub(crate) blobs: HashMap<String, Oid>,
 }
 
 #[derive(Debug, Clone)]

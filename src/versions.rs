@@ -28,8 +28,8 @@ use crate::error::{Error, Result};
 use crate::load::history::{compare_versions, is_prerelease, version_from_tag};
 use crate::project::{Paths, Project};
 use crate::version_site::{
-    Change, DIFF_LINES_SHOWN, PageDiff, PageMap, RenderCache, SharedData, Version, VersionBuild,
-    VersionUi,
+    Change, DIFF_LINES_SHOWN, PageDiff, PageMap, RenderCache, SharedData, TreeFacts, Version,
+    VersionBuild, VersionUi,
 };
 
 /// A folder that holds the versions' files while they are built, removed
@@ -129,16 +129,22 @@ fn git(context: impl Into<String>) -> impl FnOnce(git2::Error) -> Error {
 /// Lays out `tree` under `into` from its blobs: each blob written once into
 /// the scratch's `blobs/` (executable ones apart) and hard-linked. Symbolic
 /// links and submodules are left out; so are names git itself refuses
-/// (`.`, `..`, `.git`), which a crafted tree could hold.
+/// (`.`, `..`, `.git`), which a crafted tree could hold. Returns what was
+/// laid out (`TreeFacts`), its markdown files' paths relative to `project`
+/// (the project's folder in the tree, `None` at its root).
 fn lay_out_tree(
     repo: &Repository,
     tree: &git2::Tree,
     scratch: &Path,
-    into: &Path,
+    (into, project): (&Path, Option<&str>),
     stored_blobs: &mut HashSet<(Oid, bool)>,
-) -> Result<()> {
+) -> Result<TreeFacts> {
+    use std::hash::{Hash, Hasher};
     let store = scratch.join("blobs");
     let mut failed: Option<Error> = None;
+    let mut paths = std::collections::hash_map::DefaultHasher::new();
+    let mut blobs = HashMap::new();
+    let under = project.map(|p| format!("{}/", p.trim_end_matches('/')));
     std::fs::create_dir_all(into).map_err(|e| Error::io("making a folder", into, e))?;
     let walked = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
         let Ok(name) = entry.name() else {
@@ -148,6 +154,17 @@ fn lay_out_tree(
             return git2::TreeWalkResult::Skip;
         }
         let path = into.join(dir).join(name);
+        (dir, name, entry.filemode()).hash(&mut paths);
+        if entry.kind() == Some(git2::ObjectType::Blob) && is_markdown(name) {
+            let file = format!("{dir}{name}");
+            let file = match &under {
+                Some(p) => file.strip_prefix(p.as_str()).map(str::to_string),
+                None => Some(file),
+            };
+            if let Some(file) = file {
+                blobs.insert(file, entry.id());
+            }
+        }
         let done = match entry.kind() {
             Some(git2::ObjectType::Tree) => {
                 std::fs::create_dir_all(&path).map_err(|e| Error::io("making a folder", &path, e))
@@ -175,7 +192,11 @@ fn lay_out_tree(
     if let Some(e) = failed {
         return Err(e);
     }
-    walked.map_err(git("reading a tagged tree"))
+    walked.map_err(git("reading a tagged tree"))?;
+    Ok(TreeFacts {
+        paths: paths.finish(),
+        blobs,
+    })
 }
 
 /// Writes blob `id` to `stored` unless an earlier version did (`fresh`:
@@ -215,7 +236,13 @@ pub fn tree_at_revision(paths: &Paths, rev: &str) -> Result<(Scratch, Paths)> {
         .map_err(git(format!("--at {rev}: no such revision")))?;
     let scratch = Scratch::new(tree_bytes(&repo, &tree))?;
     let top = scratch.path().join("tree");
-    lay_out_tree(&repo, &tree, scratch.path(), &top, &mut HashSet::new())?;
+    lay_out_tree(
+        &repo,
+        &tree,
+        scratch.path(),
+        (&top, None),
+        &mut HashSet::new(),
+    )?;
     let root = match root_prefix_in(&repo, &paths.root) {
         Some(prefix) => top.join(prefix),
         None => top,
@@ -450,6 +477,10 @@ pub fn for_serve(paths: &Paths) -> Option<(Arc<VersionBuild>, PathBuf, Vec<Strin
         cache: Arc::default(),
         histories: Arc::default(),
         title: None,
+        written: Default::default(),
+        before: OnceLock::new(),
+        linked: Default::default(),
+        tree: None,
     });
     let renames = vec![HashMap::new(); versions.len()];
     let _ = build.ui.set(VersionUi {
@@ -519,10 +550,12 @@ fn build_versions(
     }
     // Each version's files: the working tree's, or its tree laid out.
     let mut roots = Vec::new();
+    let mut trees = Vec::new();
     let mut stored = HashSet::new();
     for v in &versions {
         let Some(commit) = v.commit else {
             roots.push(paths.clone());
+            trees.push(None);
             continue;
         };
         let tree = repo
@@ -530,7 +563,14 @@ fn build_versions(
             .and_then(|c| c.tree())
             .map_err(git(format!("reading the tree of {}", v.name)))?;
         let top = scratch.path().join("trees").join(commit.to_string());
-        lay_out_tree(repo, &tree, scratch.path(), &top, &mut stored)?;
+        let facts = lay_out_tree(
+            repo,
+            &tree,
+            scratch.path(),
+            (&top, prefix.as_deref()),
+            &mut stored,
+        )?;
+        trees.push(Some(Arc::new(facts)));
         let root = match &prefix {
             Some(p) => top.join(p),
             None => top,
@@ -597,6 +637,10 @@ fn build_versions(
             cache: Arc::clone(&cache),
             histories: Arc::clone(&histories),
             title: Some(title.clone()),
+            written: Default::default(),
+            before: OnceLock::new(),
+            linked: Default::default(),
+            tree: trees[i].clone(),
         }))
     };
     let built = build::build_versions(

@@ -38,6 +38,13 @@ pub trait Sink: Sync {
     fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<()> {
         self.write(rel, &parts.concat())
     }
+
+    /// Links at `rel` the file the version of a handbook written before
+    /// this one wrote there; `false` when there is none or it could not be
+    /// linked (the caller writes the file then).
+    fn link_before(&self, _rel: &str) -> Result<bool> {
+        Ok(false)
+    }
 }
 
 impl Sink for Staging {
@@ -174,6 +181,31 @@ impl Staging {
     pub fn copy(&self, rel: &str, from: &Path) -> Result<()> {
         let bytes = std::fs::read(from).map_err(|e| Error::io("copying", from, e))?;
         self.write(rel, &bytes)
+    }
+
+    /// Links at `rel` the file this build wrote at `like`, unless `rel` was
+    /// written already; `false` when it was not linked.
+    pub fn link(&self, rel: &str, like: &str) -> Result<bool> {
+        if crate::cleanup::stopping() {
+            return Err(Error::Stopped);
+        }
+        let rel = site_path(rel)?;
+        let path = self.dir.join(rel.as_ref());
+        let like = self.dir.join(site_path(like)?.as_ref());
+        if lock(&self.site).contains_key(rel.as_ref()) {
+            return Ok(false);
+        }
+        if let Some(parent) = path.parent()
+            && !lock(&self.made).contains(parent)
+        {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
+            lock(&self.made).insert(parent.to_path_buf());
+        }
+        if std::fs::hard_link(&like, &path).is_err() {
+            return Ok(false);
+        }
+        lock(&self.site).insert(rel.into_owned(), false);
+        Ok(true)
     }
 
     /// Puts the new output in place of the old one, in one rename.

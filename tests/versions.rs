@@ -436,3 +436,115 @@ fn a_latest_release_that_does_not_build_gives_the_root_to_the_newest_that_does()
     assert!(site.exists("public/calendar/index.html"));
     assert!(!site.exists("public/v1.1.0/calendar"));
 }
+
+/// The findings a build printed, its summary line left out.
+fn findings_of(run: &common::Run) -> Vec<String> {
+    let mut lines: Vec<String> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("error[") || l.contains("warning["))
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn pages_linked_unrendered_are_what_rendering_them_gives() {
+    let site = Fixture::with(&[
+        ("almanac.yaml", "title: Handbook\nversions:\n  keep: 20\n"),
+        ("src/main.c", "int main(void) { return 0; }\n"),
+    ]);
+    let git = Git::init(&site);
+    let mut day = 0;
+    let mut tag = |git: &Git, name: &str| {
+        day += 1;
+        let c = git.commit_all(name, at(&format!("2025-01-{day:02}T10:00:00Z")));
+        git.lightweight_tag(name, c);
+    };
+    site.write(
+        "content/README.md",
+        "# Home\n\nSee [the steps](steps.md), [the notes](notes.md#aardvark) and [the runner](../scripts/run.sh).\n",
+    );
+    site.write("content/steps.md", "# Steps\n\nOne.\n");
+    site.write("content/notes.md", "# Notes\n\n## Aardvark\n\nA.\n");
+    site.write("content/other.md", "# Other\n\nElsewhere.\n");
+    tag(&git, "v1.0.0");
+    // The notes' text alone: every other page is the next version's.
+    site.write("content/notes.md", "# Notes\n\n## Aardvark\n\nA, again.\n");
+    tag(&git, "v1.1.0");
+    // The heading the home page links to renamed: the same home page is
+    // broken here, not in 1.1.0.
+    site.write("content/notes.md", "# Notes\n\n## Bison\n\nB.\n");
+    tag(&git, "v1.2.0");
+    // A title in every page's navigation.
+    site.write("content/other.md", "# Elsewhere\n\nElsewhere.\n");
+    tag(&git, "v1.3.0");
+    site.write("src/main.c", "int main(void) { return 1; }\n");
+    tag(&git, "v1.4.0");
+    // Changed and changed back: the same text, a later last update.
+    site.write("content/steps.md", "# Steps\n\nTwo.\n");
+    git.commit_all("steps for a while", at("2025-01-20T10:00:00Z"));
+    site.write("content/steps.md", "# Steps\n\nOne.\n");
+    tag(&git, "v1.5.0");
+    // The file the home page links to comes: the link holds from here.
+    site.write("scripts/run.sh", "#!/bin/sh\necho run\n");
+    tag(&git, "v1.6.0");
+    site.write(
+        "almanac.yaml",
+        "title: The Handbook\nversions:\n  keep: 20\n",
+    );
+    tag(&git, "v1.7.0");
+    site.write("src/main.c", "int main(void) { return 2; }\n");
+    tag(&git, "v1.8.0");
+
+    let linked = site.build(&["-v", "--out", "linked"]);
+    let rendered = site.run_env(
+        &["build", "--out", "rendered"],
+        &[("ALMANAC_NO_CARRY", "1")],
+    );
+    assert_eq!(rendered.code, 0, "{}", rendered.stderr);
+    let (one, two) = (site.snapshot("linked"), site.snapshot("rendered"));
+    assert!(one.len() > 50, "{} files", one.len());
+    for ((path, a), (other, b)) in one.iter().zip(&two) {
+        assert_eq!(path, other);
+        assert!(a == b, "{path} differs from its rendering");
+    }
+    assert_eq!(one.len(), two.len());
+    assert_eq!(findings_of(&linked), findings_of(&rendered));
+    // Linked from the version written just before (1.8.0 is the root):
+    // none into 1.6.0 (another title in 1.7.0) or 1.5.0 (another file in
+    // 1.6.0) or 1.2.0 (another title in the navigation); into 1.4.0 all but
+    // the steps (a later last update in 1.5.0); into 1.3.0 all but the page
+    // that says it changed since 1.2.0; into 1.1.0 and 1.0.0 all but the
+    // notes. The "what changed" pages differ in every version.
+    let count: usize = linked
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("versions: "))
+        .find(|l| l.contains("linked"))
+        .and_then(|l| l.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count of linked pages: {}", linked.stderr));
+    assert_eq!(count, 3 + 3 + 3 + 3, "{}", linked.stderr);
+    // The home page linked from 1.2.0 into 1.1.0 is judged against 1.1.0's
+    // notes, which have the heading.
+    let anchor = |v: &str| {
+        findings_of(&linked)
+            .iter()
+            .any(|f| f.contains("#aardvark") && f.contains(&format!("[{v}]")))
+    };
+    assert!(anchor("1.2.0"), "{:?}", findings_of(&linked));
+    assert!(!anchor("1.1.0"), "{:?}", findings_of(&linked));
+    // The script's link: broken before 1.6.0 only.
+    let runner = |v: &str| {
+        findings_of(&linked)
+            .iter()
+            .any(|f| f.contains("scripts/run.sh") && f.contains(&format!("[{v}]")))
+    };
+    assert!(
+        runner("1.5.0") && !runner("1.6.0"),
+        "{:?}",
+        findings_of(&linked)
+    );
+}

@@ -153,6 +153,7 @@ impl<'a> Anchors<'a> {
 
 /// A finding of a guide's links, or a link's `#fragment` to look for in a
 /// page once every page's anchors are known (`Stream`).
+#[derive(Debug, Clone)]
 pub enum Slot {
     Found(Box<Finding>),
     /// A link (what a finding says of it) to `page`'s `#fragment`.
@@ -357,7 +358,7 @@ fn refs(page: &Rendered) -> &[String] {
 }
 
 /// A page as the other generator of the project (MkDocs, Zola) builds it.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 pub struct GeneratorPage {
     /// Ids that generator gives it besides almanac's (`mkdocs::page_ids`, `markdown::generator_ids`).
     ids: HashSet<String>,

@@ -121,6 +121,16 @@ impl Theme {
         })
     }
 
+    /// A hash of the templates: their names, where they came from and their text.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for (name, source) in &self.sources {
+            (name, &source.file, &source.text).hash(&mut h);
+        }
+        h.finish()
+    }
+
     /// Whether the templates `names` are all the built-in theme's own (not
     /// replaced by the site or a theme folder).
     pub(crate) fn builtin(&self, names: &[&str]) -> bool {
