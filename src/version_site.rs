@@ -95,14 +95,18 @@ pub struct VersionBuild {
 }
 
 /// A page an older version wrote, as the next older version needs it to
-/// tell, before reading or rendering anything, that its own page would be
-/// the same bytes and then to link that file instead: the bytes are made
-/// of the site's shape, theme, settings and files (`build::site_key`),
-/// and of the page's place, source blob, last update and version markup
-/// (`build::carry_key`).
+/// tell, before rendering anything, that its own page would be the same
+/// bytes and then to link that file instead: the bytes are made of the
+/// site's shape, theme and settings (`build::PageParts::site_key`), the
+/// page's place, source blob, last update and version markup
+/// (`build::carry_key`), and where its links lead.
 #[derive(Debug)]
 pub(crate) struct Carried {
     pub(crate) key: u64,
+    /// A hash of the files around the page (`build::PageParts::files_key`):
+    /// where they are the same, its links lead to the same places and are
+    /// judged alike.
+    pub(crate) files: u64,
     /// The rendering without its HTML: the rest of the build reads its
     /// links, headings and anchors.
     pub(crate) rendered: Rendered,
@@ -115,11 +119,12 @@ pub(crate) struct Carried {
 }
 
 /// What an older version's tree is, as laid out: a hash of every path in
-/// it (with its mode), and the blob of each markdown file, by its path in
-/// the project. Two versions of the same paths resolve every link alike.
+/// it (with its mode) and of every file's blob but the markdown's and the
+/// data's (an older version's data pages are the root's), and the blob of
+/// each markdown file, by its path in the project.
 #[derive(Debug, Default)]
 pub(crate) struct TreeFacts {
-    pub(crate) paths: u64,
+    pub(crate) files: u64,
     pub(crate) blobs: HashMap<String, Oid>,
 }
 
@@ -523,6 +528,30 @@ impl Portable {
     }
 }
 
+/// Whether each link destination of `rewrites` is rewritten `now` as it
+/// was; if so, `rendered`'s links get their targets of now.
+fn relink(
+    rendered: &mut Rendered,
+    rewrites: &[(String, Portable)],
+    now: impl Fn(&str) -> (Option<String>, Option<crate::index::Target>),
+    guide_path: impl Fn(usize) -> String,
+) -> bool {
+    let mut current = HashMap::with_capacity(rewrites.len());
+    for (dest, was) in rewrites {
+        let is = now(dest);
+        if Portable::new(&is, &guide_path) != *was {
+            return false;
+        }
+        current.insert(dest.as_str(), is.1);
+    }
+    for link in &mut rendered.links {
+        if let Some(target) = current.get(link.target.as_str()) {
+            link.resolved = target.clone();
+        }
+    }
+    true
+}
+
 /// (guide path, hash of its text, hash of the other render inputs).
 pub(crate) type RenderKey = (String, u64, u64);
 
@@ -555,18 +584,8 @@ impl RenderCache {
             .unwrap_or_else(|e| e.into_inner())
             .get(key)?
             .clone();
-        let mut current = HashMap::with_capacity(rewrites.len());
-        for (dest, was) in &rewrites {
-            let is = now(dest);
-            if Portable::new(&is, &guide_path) != *was {
-                return None;
-            }
-            current.insert(dest.as_str(), is.1);
-        }
-        for link in &mut rendered.links {
-            if let Some(target) = current.get(link.target.as_str()) {
-                link.resolved = target.clone();
-            }
+        if !relink(&mut rendered, &rewrites, now, guide_path) {
+            return None;
         }
         self.hits.fetch_add(1, Ordering::Relaxed);
         Some(rendered)

@@ -131,18 +131,20 @@ fn git(context: impl Into<String>) -> impl FnOnce(git2::Error) -> Error {
 /// links and submodules are left out; so are names git itself refuses
 /// (`.`, `..`, `.git`), which a crafted tree could hold. Returns what was
 /// laid out (`TreeFacts`), its markdown files' paths relative to `project`
-/// (the project's folder in the tree, `None` at its root).
+/// (the project's folder in the tree, `None` at its root), the blobs of
+/// the files under `data` (a `/`-terminated folder of the tree) left out of
+/// its hash.
 fn lay_out_tree(
     repo: &Repository,
     tree: &git2::Tree,
     scratch: &Path,
-    (into, project): (&Path, Option<&str>),
+    (into, project, data): (&Path, Option<&str>, Option<&str>),
     stored_blobs: &mut HashSet<(Oid, bool)>,
 ) -> Result<TreeFacts> {
     use std::hash::{Hash, Hasher};
     let store = scratch.join("blobs");
     let mut failed: Option<Error> = None;
-    let mut paths = std::collections::hash_map::DefaultHasher::new();
+    let mut files = std::collections::hash_map::DefaultHasher::new();
     let mut blobs = HashMap::new();
     let under = project.map(|p| format!("{}/", p.trim_end_matches('/')));
     std::fs::create_dir_all(into).map_err(|e| Error::io("making a folder", into, e))?;
@@ -154,8 +156,12 @@ fn lay_out_tree(
             return git2::TreeWalkResult::Skip;
         }
         let path = into.join(dir).join(name);
-        (dir, name, entry.filemode()).hash(&mut paths);
-        if entry.kind() == Some(git2::ObjectType::Blob) && is_markdown(name) {
+        (dir, name, entry.filemode()).hash(&mut files);
+        let blob = entry.kind() == Some(git2::ObjectType::Blob);
+        if blob && !is_markdown(name) && data.is_none_or(|d| !dir.starts_with(d)) {
+            entry.id().hash(&mut files);
+        }
+        if blob && is_markdown(name) {
             let file = format!("{dir}{name}");
             let file = match &under {
                 Some(p) => file.strip_prefix(p.as_str()).map(str::to_string),
@@ -194,7 +200,7 @@ fn lay_out_tree(
     }
     walked.map_err(git("reading a tagged tree"))?;
     Ok(TreeFacts {
-        paths: paths.finish(),
+        files: files.finish(),
         blobs,
     })
 }
@@ -240,7 +246,7 @@ pub fn tree_at_revision(paths: &Paths, rev: &str) -> Result<(Scratch, Paths)> {
         &repo,
         &tree,
         scratch.path(),
-        (&top, None),
+        (&top, None, None),
         &mut HashSet::new(),
     )?;
     let root = match root_prefix_in(&repo, &paths.root) {
@@ -335,16 +341,22 @@ fn read_config(paths: &Paths) -> Result<Config> {
     Config::load(&paths.root, &path, paths.config.is_some())
 }
 
+/// The data folder `paths` and `config` name, as they name it (relative
+/// to the project's root, unless absolute).
+fn data_dir_of<'a>(paths: &'a Paths, config: &'a Config) -> &'a Path {
+    match (&paths.data, &config.data_dir) {
+        (Some(d), _) | (None, Some(d)) => d,
+        (None, None) => Path::new("data"),
+    }
+}
+
 /// The calendar's `tag_pattern`, read without loading the calendar.
 fn calendar_tag_pattern(paths: &Paths, config: &Config) -> Option<String> {
     #[derive(serde::Deserialize)]
     struct Pattern {
         tag_pattern: Option<String>,
     }
-    let dir = match (&paths.data, &config.data_dir) {
-        (Some(d), _) | (None, Some(d)) => paths.root.join(d),
-        (None, None) => paths.root.join("data"),
-    };
+    let dir = paths.root.join(data_dir_of(paths, config));
     ["calendar.yaml", "calendar.yml"].iter().find_map(|name| {
         let text = std::fs::read_to_string(dir.join(name)).ok()?;
         serde_yaml::from_str::<Pattern>(&text).ok()?.tag_pattern
@@ -549,6 +561,17 @@ fn build_versions(
         });
     }
     // Each version's files: the working tree's, or its tree laid out.
+    // The data folder in the tree, as the working tree's config names it.
+    let data = Some(data_dir_of(paths, config))
+        .filter(|d| d.is_relative())
+        .and_then(|d| d.to_str())
+        .map(|d| {
+            let d = d.trim_start_matches("./").trim_end_matches('/');
+            match &prefix {
+                Some(p) => format!("{}/{d}/", p.trim_end_matches('/')),
+                None => format!("{d}/"),
+            }
+        });
     let mut roots = Vec::new();
     let mut trees = Vec::new();
     let mut stored = HashSet::new();
@@ -567,7 +590,7 @@ fn build_versions(
             repo,
             &tree,
             scratch.path(),
-            (&top, prefix.as_deref()),
+            (&top, prefix.as_deref(), data.as_deref()),
             &mut stored,
         )?;
         trees.push(Some(Arc::new(facts)));

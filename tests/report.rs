@@ -674,3 +674,31 @@ fn html_report_renders_in_chromium_without_console_errors() {
     let console: Vec<&str> = log.lines().filter(|l| l.contains("CONSOLE")).collect();
     assert!(console.is_empty(), "console messages: {console:?}");
 }
+
+#[test]
+fn findings_by_kind_are_listed_in_one_order_every_time() {
+    let (site, _git) = repo();
+    site.write(
+        "content/broken.md",
+        "# Broken\n\n[gone](gone.md), [anchor](README.md#nope), ![img](nope.png), [ref][missing]\n\n```sh\n./scripts/nope.sh\n```\n",
+    );
+    let by_kind = |html: &str| -> Vec<String> {
+        let at = html.find("By kind: ").expect("a count by kind") + "By kind: ".len();
+        let end = at + html[at..].find(".</p>").unwrap();
+        html[at..end]
+            .split(", ")
+            .map(|k| k.split(' ').next().unwrap().to_string())
+            .collect()
+    };
+    let (first, _) = report_text(&site, "html");
+    let kinds = by_kind(&first);
+    assert!(kinds.len() >= 4, "{kinds:?}");
+    let mut sorted = kinds.clone();
+    sorted.sort();
+    // A map a template walks keeps its order (Tera's own maps are hash
+    // maps unless it preserves order): the same report every time.
+    assert_eq!(kinds, sorted);
+    for _ in 0..3 {
+        assert_eq!(by_kind(&report_text(&site, "html").0), kinds);
+    }
+}

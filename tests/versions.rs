@@ -457,8 +457,18 @@ fn pages_linked_unrendered_are_what_rendering_them_gives() {
     ]);
     let git = Git::init(&site);
     let mut day = 0;
+    let mut calendar = String::from("releases:\n");
+    // Each release adds itself to the calendar, as a handbook's do: the
+    // older versions' data pages are the root's, so their data files do
+    // not keep their pages from being linked.
     let mut tag = |git: &Git, name: &str| {
         day += 1;
+        let version = name.trim_start_matches('v');
+        calendar.push_str(&format!(
+            "  - version: {version}\n    type: minor\n    planned: {{ release: 2025-01-{day:02} }}\n"
+        ));
+        std::fs::create_dir_all(site.path("data")).unwrap();
+        std::fs::write(site.path("data/calendar.yaml"), &calendar).unwrap();
         let c = git.commit_all(name, at(&format!("2025-01-{day:02}T10:00:00Z")));
         git.lightweight_tag(name, c);
     };
@@ -508,16 +518,21 @@ fn pages_linked_unrendered_are_what_rendering_them_gives() {
     assert!(one.len() > 50, "{} files", one.len());
     for ((path, a), (other, b)) in one.iter().zip(&two) {
         assert_eq!(path, other);
-        assert!(a == b, "{path} differs from its rendering");
+        assert!(
+            a == b,
+            "{path} differs from its rendering:\n{}\n----\n{}",
+            String::from_utf8_lossy(a),
+            String::from_utf8_lossy(b)
+        );
     }
     assert_eq!(one.len(), two.len());
     assert_eq!(findings_of(&linked), findings_of(&rendered));
     // Linked from the version written just before (1.8.0 is the root):
-    // none into 1.6.0 (another title in 1.7.0) or 1.5.0 (another file in
-    // 1.6.0) or 1.2.0 (another title in the navigation); into 1.4.0 all but
-    // the steps (a later last update in 1.5.0); into 1.3.0 all but the page
-    // that says it changed since 1.2.0; into 1.1.0 and 1.0.0 all but the
-    // notes. The "what changed" pages differ in every version.
+    // none into 1.6.0 (another title in 1.7.0), 1.5.0 (another file in
+    // 1.6.0), 1.3.0 (another source file in 1.4.0) or 1.2.0 (another title
+    // in the navigation); into 1.4.0 all but the steps (a later last update
+    // in 1.5.0); into 1.1.0 and 1.0.0 all but the notes. The "what changed"
+    // pages differ in every version.
     let count: usize = linked
         .stderr
         .lines()
@@ -526,7 +541,7 @@ fn pages_linked_unrendered_are_what_rendering_them_gives() {
         .and_then(|l| l.split(' ').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no count of linked pages: {}", linked.stderr));
-    assert_eq!(count, 3 + 3 + 3 + 3, "{}", linked.stderr);
+    assert_eq!(count, 3 + 3 + 3, "{}", linked.stderr);
     // The home page linked from 1.2.0 into 1.1.0 is judged against 1.1.0's
     // notes, which have the heading.
     let anchor = |v: &str| {
