@@ -324,11 +324,15 @@ pub(crate) type MakeVersion<'a> =
 /// Told every version's pages once all are laid out (`build::build_versions`).
 pub(crate) type TellPages<'a> = &'a dyn Fn(&[Arc<VersionBuild>], Vec<PageMap>) -> Result<()>;
 
+/// A map looked up for every page of every version, once for each version
+/// (the switcher): hashed with `ahash`, not SipHash.
+pub(crate) type FastMap<K, V> = HashMap<K, V, ahash::RandomState>;
+
 /// The pages of each version: guide file → URL, and every URL.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct PageMap {
-    pub(crate) files: HashMap<String, String>,
-    pub(crate) urls: HashSet<String>,
+    pub(crate) files: FastMap<String, String>,
+    pub(crate) urls: HashSet<String, ahash::RandomState>,
 }
 
 /// What a version's pages say about the versions.
@@ -342,7 +346,7 @@ pub(crate) struct VersionUi {
     pub(crate) latest: Option<usize>,
     pub(crate) pages: Arc<Vec<PageMap>>,
     /// For each version: this version's files → the file they became there.
-    pub(crate) renames: Vec<HashMap<String, String>>,
+    pub(crate) renames: Vec<FastMap<String, String>>,
     /// This version's files changed since the previous version.
     pub(crate) changed: HashMap<String, Change>,
     pub(crate) previous: Option<String>,
@@ -421,12 +425,20 @@ impl VersionUi {
                 true => " aria-current=\"true\"",
                 false => "",
             };
-            let _ = write!(
-                m.bar,
-                "<li><a href=\"{}\" data-version=\"{name}\"{current}>{name}{note}</a></li>",
-                esc(&href(v, target)),
-                name = esc(&version.name)
-            );
+            // `href(v, target)`, escaped, written as it is made: a page
+            // writes one per version.
+            m.bar.push_str("<li><a href=\"");
+            for part in [root, up, &version.dir, target.unwrap_or("index.html")] {
+                crate::html::escape_into(&mut m.bar, part);
+            }
+            m.bar.push_str("\" data-version=\"");
+            crate::html::escape_into(&mut m.bar, &version.name);
+            m.bar.push('"');
+            m.bar.push_str(current);
+            m.bar.push('>');
+            crate::html::escape_into(&mut m.bar, &version.name);
+            m.bar.push_str(note);
+            m.bar.push_str("</a></li>");
         }
         m.bar.push_str("</ul></details>");
         let what = match current.release {

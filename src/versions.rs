@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use git2::{Oid, Repository};
+use rayon::prelude::*;
 
 use crate::build::{self, BuildOptions, BuildReport};
 use crate::config::Config;
@@ -146,6 +147,8 @@ fn lay_out_tree(
     let mut failed: Option<Error> = None;
     let mut files = std::collections::hash_map::DefaultHasher::new();
     let mut blobs = HashMap::new();
+    // Each file's link to its blob, made once the walk is done, in parallel.
+    let mut links = Vec::new();
     let under = project.map(|p| format!("{}/", p.trim_end_matches('/')));
     std::fs::create_dir_all(into).map_err(|e| Error::io("making a folder", into, e))?;
     let walked = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
@@ -179,11 +182,9 @@ fn lay_out_tree(
                 let exec = entry.filemode() & 0o111 != 0;
                 let stored = store.join(format!("{}{}", entry.id(), if exec { "x" } else { "" }));
                 let fresh = stored_blobs.insert((entry.id(), exec));
-                store_blob(repo, entry.id(), &stored, exec, fresh).and_then(|()| {
-                    std::fs::hard_link(&stored, &path)
-                        .or_else(|_| std::fs::copy(&stored, &path).map(drop))
-                        .map_err(|e| Error::io("laying out a version", &path, e))
-                })
+                let stored_now = store_blob(repo, entry.id(), &stored, exec, fresh);
+                links.push((stored, path));
+                stored_now
             }
             _ => Ok(()),
         };
@@ -199,6 +200,11 @@ fn lay_out_tree(
         return Err(e);
     }
     walked.map_err(git("reading a tagged tree"))?;
+    links.par_iter().try_for_each(|(stored, path)| {
+        std::fs::hard_link(stored, path)
+            .or_else(|_| std::fs::copy(stored, path).map(drop))
+            .map_err(|e| Error::io("laying out a version", path, e))
+    })?;
     Ok(TreeFacts {
         files: files.finish(),
         blobs,
@@ -471,7 +477,7 @@ pub fn for_serve(paths: &Paths) -> Option<(Arc<VersionBuild>, PathBuf, Vec<Strin
             tag: Some(t.tag),
         });
         maps.push(PageMap {
-            files: HashMap::new(),
+            files: Default::default(),
             urls,
         });
     }
@@ -494,7 +500,7 @@ pub fn for_serve(paths: &Paths) -> Option<(Arc<VersionBuild>, PathBuf, Vec<Strin
         linked: Default::default(),
         tree: None,
     });
-    let renames = vec![HashMap::new(); versions.len()];
+    let renames = vec![Default::default(); versions.len()];
     let _ = build.ui.set(VersionUi {
         versions,
         current: 0,
