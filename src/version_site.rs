@@ -429,14 +429,14 @@ impl VersionUi {
             // writes one per version.
             m.bar.push_str("<li><a href=\"");
             for part in [root, up, &version.dir, target.unwrap_or("index.html")] {
-                crate::html::escape_into(&mut m.bar, part);
+                crate::markdown::escape_into(&mut m.bar, part);
             }
             m.bar.push_str("\" data-version=\"");
-            crate::html::escape_into(&mut m.bar, &version.name);
+            crate::markdown::escape_into(&mut m.bar, &version.name);
             m.bar.push('"');
             m.bar.push_str(current);
             m.bar.push('>');
-            crate::html::escape_into(&mut m.bar, &version.name);
+            crate::markdown::escape_into(&mut m.bar, &version.name);
             m.bar.push_str(note);
             m.bar.push_str("</a></li>");
         }
