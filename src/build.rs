@@ -632,8 +632,8 @@ fn lay_out(
                     // A version's pages are as old as its tag says; its
                     // releases are every version's.
                     Some((v, (repo, at))) => v.history(
-                        || history::read_at(repo, tag_pattern, &files, *at),
-                        || history::updates_at(repo, tag_pattern, &files, *at),
+                        || history::read_at(repo, tag_pattern, &files, (*at, &v.changed)),
+                        || history::updates_at(repo, tag_pattern, &files, (*at, &v.changed)),
                     ),
                     None => history::read(&project.root, tag_pattern, &files),
                 }

@@ -77,6 +77,9 @@ pub struct VersionBuild {
     pub(crate) cache: Arc<RenderCache>,
     /// The first version's history, whose releases every version shares.
     pub(crate) histories: Arc<Mutex<Option<crate::load::history::History>>>,
+    /// The files each commit changed, which every version's walk for its
+    /// pages' last updates shares.
+    pub(crate) changed: Arc<crate::load::history::Changed>,
     /// The site's title where a version's config names none (a tag from
     /// before the title was set, or before almanac): the project's. A
     /// version is laid out in a scratch folder, whose name is no title.

@@ -494,6 +494,7 @@ pub fn for_serve(paths: &Paths) -> Option<(Arc<VersionBuild>, PathBuf, Vec<Strin
         ui: OnceLock::new(),
         cache: Arc::default(),
         histories: Arc::default(),
+        changed: Arc::default(),
         title: None,
         written: Default::default(),
         before: OnceLock::new(),
@@ -643,6 +644,7 @@ fn build_versions(
         .map(|u| u.trim_end_matches('/').to_string());
     let cache = Arc::new(RenderCache::default());
     let histories = Arc::default();
+    let changed = Arc::default();
     // Each version compared with the previous one that builds.
     let make = |i: usize, previous: Option<usize>, at_root: bool| -> Result<Arc<VersionBuild>> {
         let mut version = versions[i].clone();
@@ -665,6 +667,7 @@ fn build_versions(
             ui: OnceLock::new(),
             cache: Arc::clone(&cache),
             histories: Arc::clone(&histories),
+            changed: Arc::clone(&changed),
             title: Some(title.clone()),
             written: Default::default(),
             before: OnceLock::new(),

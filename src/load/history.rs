@@ -172,10 +172,48 @@ pub fn read(root: &Path, tag_pattern: &str, files: &[String]) -> Result<History>
     read_with(root, tag_pattern, files, &|_, _| true, true, None)
 }
 
+/// The files each commit changed, as the walk for last updates found them:
+/// shared by the versions of a handbook, whose walks go through the same
+/// commits (from each tag back to where every page was last changed), so
+/// that each commit is compared with its parent once.
+#[derive(Debug, Default)]
+pub struct Changed {
+    by_commit: std::sync::Mutex<HashMap<ChangedKey, std::sync::Arc<[String]>>>,
+}
+
+/// The top-level folders a walk compares, and a commit: the paths it
+/// changed there are known by this.
+type ChangedKey = (Vec<String>, git2::Oid);
+
+impl Changed {
+    fn get(&self, tops: &[String], commit: git2::Oid) -> Option<std::sync::Arc<[String]>> {
+        let known = self.by_commit.lock().unwrap_or_else(|e| e.into_inner());
+        known.get(&(tops.to_vec(), commit)).cloned()
+    }
+
+    fn put(&self, tops: &[String], commit: git2::Oid, paths: std::sync::Arc<[String]>) {
+        let mut known = self.by_commit.lock().unwrap_or_else(|e| e.into_inner());
+        known.insert((tops.to_vec(), commit), paths);
+    }
+}
+
 /// `read`, with the files' last updates as of commit `at` (a version of the
-/// handbook built from a tag) rather than `HEAD`.
-pub fn read_at(root: &Path, tag_pattern: &str, files: &[String], at: git2::Oid) -> Result<History> {
-    read_with(root, tag_pattern, files, &|_, _| true, true, Some(at))
+/// handbook built from a tag) rather than `HEAD`, the commits' changes
+/// shared with the other versions' (`changed`).
+pub fn read_at(
+    root: &Path,
+    tag_pattern: &str,
+    files: &[String],
+    (at, changed): (git2::Oid, &Changed),
+) -> Result<History> {
+    read_with(
+        root,
+        tag_pattern,
+        files,
+        &|_, _| true,
+        true,
+        Some((at, changed)),
+    )
 }
 
 /// `read_at` without the releases' commits and the authors' first commits:
@@ -184,9 +222,16 @@ pub fn updates_at(
     root: &Path,
     tag_pattern: &str,
     files: &[String],
-    at: git2::Oid,
+    (at, changed): (git2::Oid, &Changed),
 ) -> Result<History> {
-    read_with(root, tag_pattern, files, &|_, _| false, false, Some(at))
+    read_with(
+        root,
+        tag_pattern,
+        files,
+        &|_, _| false,
+        false,
+        Some((at, changed)),
+    )
 }
 
 /// `read_some` with each author's first commit: what a report needs.
@@ -216,7 +261,7 @@ fn read_with(
     files: &[String],
     wants_commits: &dyn Fn(&str, chrono::NaiveDate) -> bool,
     authors: bool,
-    updates_from: Option<git2::Oid>,
+    updates_from: Option<(git2::Oid, &Changed)>,
 ) -> Result<History> {
     // Objects come from the local repository: verifying each one's hash on
     // every read would be most of the cost of a long history.
@@ -409,9 +454,10 @@ fn read_with(
     if remaining > 0 && !unborn {
         let mut walk = repo.revwalk().map_err(broken)?;
         match updates_from {
-            Some(at) => walk.push(at).map_err(broken)?,
+            Some((at, _)) => walk.push(at).map_err(broken)?,
             None => walk.push_head().map_err(broken)?,
         }
+        let shared = updates_from.map(|(_, changed)| changed);
         walk.set_sorting(git2::Sort::TIME).map_err(broken)?;
         // The first path segment of every wanted file: a commit whose root
         // tree has the same entries there as its parent's changed none of them.
@@ -442,40 +488,51 @@ fn read_with(
             if commit.parent_count() > 1 {
                 continue;
             }
-            let tree = match commit.tree() {
-                Ok(tree) => tree,
-                Err(e) => {
-                    damaged(e)?;
-                    continue;
+            let known = shared.and_then(|c| c.get(&tops, commit.id()));
+            let paths = match known {
+                Some(paths) => paths,
+                None => {
+                    let tree = match commit.tree() {
+                        Ok(tree) => tree,
+                        Err(e) => {
+                            damaged(e)?;
+                            continue;
+                        }
+                    };
+                    let parent_tree = commit.parent(0).ok().and_then(|p| p.tree().ok());
+                    let paths: std::sync::Arc<[String]> = if parent_tree
+                        .as_ref()
+                        .is_some_and(|p| entry_ids(p) == entry_ids(&tree))
+                    {
+                        std::sync::Arc::new([])
+                    } else {
+                        let diff = match repo.diff_tree_to_tree(
+                            parent_tree.as_ref(),
+                            Some(&tree),
+                            Some(&mut only_tops()),
+                        ) {
+                            Ok(diff) => diff,
+                            Err(e) => {
+                                damaged(e)?;
+                                continue;
+                            }
+                        };
+                        diff.deltas()
+                            .filter_map(|d| d.new_file().path())
+                            .map(|p| p.to_string_lossy().replace('\\', "/"))
+                            .collect()
+                    };
+                    if let Some(changed) = shared {
+                        changed.put(&tops, commit.id(), std::sync::Arc::clone(&paths));
+                    }
+                    paths
                 }
             };
-            let parent_tree = commit.parent(0).ok().and_then(|p| p.tree().ok());
-            if parent_tree
-                .as_ref()
-                .is_some_and(|p| entry_ids(p) == entry_ids(&tree))
-            {
-                continue;
-            }
-            let diff = match repo.diff_tree_to_tree(
-                parent_tree.as_ref(),
-                Some(&tree),
-                Some(&mut only_tops()),
-            ) {
-                Ok(diff) => diff,
-                Err(e) => {
-                    damaged(e)?;
+            for path in paths.iter() {
+                if !wanted.contains(path) {
                     continue;
                 }
-            };
-            for delta in diff.deltas() {
-                let Some(path) = delta.new_file().path() else {
-                    continue;
-                };
-                let path = path.to_string_lossy().replace('\\', "/");
-                if !wanted.contains(&path) {
-                    continue;
-                }
-                let key = strip_prefix(prefix.as_deref(), &path);
+                let key = strip_prefix(prefix.as_deref(), path);
                 if history.updates.contains_key(&key) {
                     continue;
                 }
@@ -942,6 +999,75 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Last updates read through a `Changed` shared by the walks of several
+    /// tags (the versions of a handbook, in any order) are each tag's own:
+    /// what a walk with nothing shared reads.
+    #[test]
+    fn shared_changes_give_each_tag_its_own_last_updates() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let files: Vec<String> = (0..8)
+            .map(|n| match n % 3 {
+                0 => format!("docs/page{n}.md"),
+                1 => format!("docs/deep/page{n}.md"),
+                _ => format!("src/code{n}.rs"),
+            })
+            .collect();
+        let mut next = crate::testing::xorshift(4242);
+        let mut commits = Vec::new();
+        let mut parent: Option<git2::Oid> = None;
+        for n in 0..40 {
+            // The first commit writes every file; each later one a few.
+            let touched: Vec<&String> = match n {
+                0 => files.iter().collect(),
+                _ => (0..1 + next() % 2)
+                    .map(|_| &files[(next() as usize) % files.len()])
+                    .collect(),
+            };
+            for f in touched {
+                let path = dir.path().join(f);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, format!("{f} at {n}\n")).unwrap();
+            }
+            let mut index = repo.index().unwrap();
+            index
+                .add_all(["*"], git2::IndexAddOption::DEFAULT, None)
+                .unwrap();
+            index.write().unwrap();
+            let tree = repo.find_tree(index.write_tree().unwrap()).unwrap();
+            let when = git2::Time::new(1_700_000_000 + n * 3600, 0);
+            let sig = git2::Signature::new("T", "t@example.org", &when).unwrap();
+            let parents: Vec<git2::Commit> = parent
+                .iter()
+                .map(|p| repo.find_commit(*p).unwrap())
+                .collect();
+            let refs: Vec<&git2::Commit> = parents.iter().collect();
+            let id = repo
+                .commit(Some("HEAD"), &sig, &sig, &format!("c{n}"), &tree, &refs)
+                .unwrap();
+            commits.push(id);
+            parent = Some(id);
+        }
+        let tags = [
+            commits[39],
+            commits[5],
+            commits[20],
+            commits[0],
+            commits[33],
+        ];
+        let shared = Changed::default();
+        for at in tags {
+            let with = updates_at(dir.path(), "v{version}", &files, (at, &shared)).unwrap();
+            let alone =
+                updates_at(dir.path(), "v{version}", &files, (at, &Changed::default())).unwrap();
+            assert_eq!(with.updates.len(), files.len());
+            for f in &files {
+                assert_eq!(with.updates[f].time, alone.updates[f].time, "{f} at {at}");
+            }
+        }
+        assert!(!shared.by_commit.lock().unwrap().is_empty());
     }
 
     #[test]
