@@ -7,20 +7,24 @@
 # writes a new output folder after `sync`, outside the timing. Prints
 # min/median/max wall time and peak memory, and the ratio of the medians.
 #
-#   bench/versions.sh [--pages 1000] [--tags 10] [--change 2] [--runs 5] [--work DIR]
+#   bench/versions.sh [--pages 1000] [--tags 10] [--change 2] [--commits 1] [--runs 5] [--work DIR]
+#
+# --commits N makes each release of N commits, each changing one of the
+# release's pages: a longer history for the last-updated walks.
 #
 # Needs python3, git and /usr/bin/time.
 set -euo pipefail
 
-pages=1000 tags=10 change=2 runs=5 work="${TMPDIR:-/tmp}/almanac-bench-versions"
+pages=1000 tags=10 change=2 commits=1 runs=5 work="${TMPDIR:-/tmp}/almanac-bench-versions"
 while [ $# -gt 0 ]; do
   case "$1" in
     --pages) pages="$2"; shift 2 ;;
     --tags) tags="$2"; shift 2 ;;
     --change) change="$2"; shift 2 ;;
+    --commits) commits="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --work) work="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "versions.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
@@ -35,6 +39,7 @@ mkdir -p "$work"
 rm -rf "$work/runs"
 
 repo="$work/repo-$pages-$tags-$change"
+[ "$commits" = 1 ] || repo="$repo-$commits"
 if [ ! -f "$repo/.done" ]; then
   rm -rf "$repo" "$work/corpus"
   python3 "$gen" --pages "$pages" --out "$work/corpus" --only content --force >/dev/null
@@ -42,9 +47,9 @@ if [ ! -f "$repo/.done" ]; then
   cp -r "$work/corpus/content" "$repo/content"
   # The history: the first release, then each later one changing `change`
   # percent of the pages (a paragraph added to each), tagged at fixed dates.
-  python3 - "$repo" "$tags" "$change" <<'EOF'
+  python3 - "$repo" "$tags" "$change" "$commits" <<'EOF'
 import os, subprocess, sys
-repo, tags, change = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+repo, tags, change, commits = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
 def git(*args, date=None):
     env = dict(os.environ)
     if date:
@@ -68,10 +73,14 @@ git("add", "-A")
 git("commit", "-qm", "release 1.0.0", date="2025-01-01T12:00:00Z")
 git("tag", "v1.0.0")
 for t in range(1, tags):
+    changed = [pages[(t * per_release + i) % len(pages)] for i in range(per_release)]
     for i in range(per_release):
-        page = pages[(t * per_release + i) % len(pages)]
-        with open(page, "a") as f:
+        with open(changed[i], "a") as f:
             f.write(f"\n\nRevised for 1.{t}.0: the step above now runs in CI.\n")
+    for c in range(1, commits):
+        git("commit", "-qam", f"work {c} for 1.{t}.0", date=f"2025-{1 + t % 12:02d}-14T12:00:00Z")
+        with open(changed[c % len(changed)], "a") as f:
+            f.write(f"\nStep {c}.\n")
     git("commit", "-qam", f"release 1.{t}.0", date=f"2025-{1 + t % 12:02d}-15T12:00:00Z")
     git("tag", f"v1.{t}.0")
 EOF
@@ -111,7 +120,7 @@ versions_pages=$(find "$work/runs/versions-1" -name '*.html' | wc -l)
 verbose=$(cd "$repo" && "$almanac" build -v --out "$work/runs/verbose" 2>&1)
 shared=$(sed -n 's/^versions: \([0-9]*\) pages.* rendered once.*/\1/p' <<< "$verbose")
 linked=$(sed -n 's/^versions: \([0-9]*\) pages linked.*/\1/p' <<< "$verbose")
-echo "repository: $pages pages, $tags release tags, $change% of the pages changed by each; $runs alternated runs"
+echo "repository: $pages pages, $tags release tags, $change% of the pages changed by each (in $commits commits); $runs alternated runs"
 echo "  single build: $single_pages HTML files; with versions: $versions_pages HTML files, ${shared:-0} pages' markdown shared, ${linked:-0} pages linked unrendered"
 printf '  %-9s %8s %8s %8s %9s\n' build min median max "peak MB"
 for t in single versions; do
