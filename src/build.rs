@@ -191,7 +191,6 @@ pub(crate) fn build_versions(
         };
         let scanned = prepared.titles();
         prepared.write(&paths, &options, &sink, None)?;
-
         if !prepared.titles_held(&scanned) {
             // Laid out with titles that were not the pages': nothing of
             // this version is the next's.
@@ -1468,7 +1467,6 @@ fn write_site(
             .zip(PageParts::files_key(input));
     }
     let written = write_pages(input, &parts, theme, out, only)?;
-
     // Each page's search data: the pages written now, and the last
     // rebuild's for the others (`serve`).
     let mut searches = std::mem::take(
@@ -1843,6 +1841,14 @@ fn write_page(
             && let Some(slots) = links.judged.take()
             // A page with includes is as fresh as the files it includes.
             && r.expansion.is_none()
+            // A link to a page made, not read ("what changed", which the
+            // oldest version has not) leads elsewhere in another version.
+            && !r.links.iter().any(|l| match &l.resolved {
+                Some(Target::Page { page, .. }) => {
+                    project.guides.get(*page).is_some_and(|g| g.read_at.is_none())
+                }
+                _ => false,
+            })
         {
             let carried = crate::version_site::Carried {
                 key,

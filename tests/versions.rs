@@ -479,6 +479,11 @@ fn pages_linked_unrendered_are_what_rendering_them_gives() {
     site.write("content/steps.md", "# Steps\n\nOne.\n");
     site.write("content/notes.md", "# Notes\n\n## Aardvark\n\nA.\n");
     site.write("content/other.md", "# Other\n\nElsewhere.\n");
+    // A link to the page each version but the oldest makes of its changes.
+    site.write(
+        "content/changes.md",
+        "# Changes\n\nSee [what changed](what-changed.md#top).\n",
+    );
     tag(&git, "v1.0.0");
     // The notes' text alone: every other page is the next version's.
     site.write("content/notes.md", "# Notes\n\n## Aardvark\n\nA, again.\n");
