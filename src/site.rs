@@ -110,22 +110,19 @@ struct Escaped {
 }
 
 impl Site {
-    /// A hash of the site's shape as its pages show it: the navigation's
-    /// pages in order, the section pages (breadcrumbs, children) and their
-    /// names in the navigation. Two sites of the same hash give a page at
-    /// the same place the same navigation, breadcrumbs and neighbours. A
-    /// hidden page that is no section's shows in no other page: it is left
-    /// out (a version's "what changed" page, which names the version, or
-    /// which the oldest version has not), and so are the guides' numbers.
+    /// A hash of the site's shape as its pages show it: every page the
+    /// navigation, breadcrumbs and section lists may show (an adopted
+    /// navigation's headings too) with its name there, and their order.
+    /// Two sites of the same hash give a page at the same place the same
+    /// navigation, breadcrumbs and neighbours. A hidden page that is no
+    /// section's shows in no other page: it is left out (a version's "what
+    /// changed" page, which names the version, or which the oldest version
+    /// has not), and so are the guides' numbers.
     pub(crate) fn fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        let shown = self
-            .order
-            .iter()
-            .map(|&i| &self.pages[i])
-            .filter(|p| !p.hidden || p.section.is_some());
-        for page in shown {
+        let shown = |p: &&SitePage| !p.hidden || p.section.is_some();
+        for page in self.pages.iter().filter(shown) {
             let SitePage {
                 url,
                 title,
@@ -141,6 +138,9 @@ impl Site {
             let nav_title = guide.and_then(|g| self.nav_titles.get(g));
             (url, title, description, guide.is_some(), section, parent).hash(&mut h);
             (weight, data, heading, hidden, nav_title).hash(&mut h);
+        }
+        for page in self.order.iter().map(|&i| &self.pages[i]).filter(shown) {
+            page.url.hash(&mut h);
         }
         self.listed.hash(&mut h);
         h.finish()

@@ -568,3 +568,43 @@ fn pages_linked_unrendered_are_what_rendering_them_gives() {
         findings_of(&linked)
     );
 }
+
+/// The headings of an adopted navigation are in every page's sidebar: an
+/// older release whose book names a part otherwise links none of the next
+/// one's pages (the site's shape and the adopted navigation in the config
+/// both say so).
+#[test]
+fn a_navigation_heading_renamed_keeps_the_pages_from_being_linked() {
+    let site = Fixture::with(&[
+        ("almanac.yaml", "title: Book\nversions:\n  keep: 5\n"),
+        ("book.toml", "[book]\ntitle = \"Book\"\nsrc = \"src\"\n"),
+        ("src/intro.md", "# Intro\n\nHello.\n"),
+        ("src/steps.md", "# Steps\n\nOne.\n"),
+    ]);
+    let git = Git::init(&site);
+    let summary =
+        |part: &str| format!("# Summary\n\n[Intro](intro.md)\n\n# {part}\n\n- [Steps](steps.md)\n");
+    for (n, part) in ["Part One", "Part Uno", "Part Uno"].iter().enumerate() {
+        site.write("src/SUMMARY.md", &summary(part));
+        let c = git.commit_all(part, at(&format!("2025-03-0{}T10:00:00Z", n + 1)));
+        git.lightweight_tag(&format!("v1.{n}.0"), c);
+    }
+    let linked = site.build(&["-v", "--out", "linked"]);
+    let rendered = site.run_env(
+        &["build", "--out", "rendered"],
+        &[("ALMANAC_NO_CARRY", "1")],
+    );
+    assert_eq!(rendered.code, 0, "{}", rendered.stderr);
+    let (one, two) = (site.snapshot("linked"), site.snapshot("rendered"));
+    assert_eq!(one.len(), two.len());
+    for ((path, a), (_, b)) in one.iter().zip(&two) {
+        assert!(a == b, "{path} differs from its rendering");
+    }
+    assert!(site.read("linked/v1.0.0/intro.html").contains("Part One"));
+    assert!(!site.read("linked/v1.0.0/intro.html").contains("Part Uno"));
+    assert!(
+        linked.stderr.contains("versions: 0 pages linked"),
+        "{}",
+        linked.stderr
+    );
+}
