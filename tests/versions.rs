@@ -437,6 +437,32 @@ fn a_latest_release_that_does_not_build_gives_the_root_to_the_newest_that_does()
     assert!(!site.exists("public/v1.1.0/calendar"));
 }
 
+/// Builds `site` into `linked/` and, rendering every page of every version
+/// (`ALMANAC_NO_CARRY`), into `rendered/`; asserts the two are the same
+/// files, byte for byte, with the same findings. Returns the first build
+/// (`-v`) and how many files it wrote.
+fn linked_is_rendered(site: &Fixture) -> (common::Run, usize) {
+    let linked = site.build(&["-v", "--out", "linked"]);
+    let rendered = site.run_env(
+        &["build", "--out", "rendered"],
+        &[("ALMANAC_NO_CARRY", "1")],
+    );
+    assert_eq!(rendered.code, 0, "{}", rendered.stderr);
+    let (one, two) = (site.snapshot("linked"), site.snapshot("rendered"));
+    let paths = |s: &[(String, Vec<u8>)]| s.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(paths(&one), paths(&two));
+    for ((path, a), (_, b)) in one.iter().zip(&two) {
+        assert!(
+            a == b,
+            "{path} differs from its rendering:\n{}\n----\n{}",
+            String::from_utf8_lossy(a),
+            String::from_utf8_lossy(b)
+        );
+    }
+    assert_eq!(findings_of(&linked), findings_of(&rendered));
+    (linked, one.len())
+}
+
 /// The findings a build printed, its summary line left out.
 fn findings_of(run: &common::Run) -> Vec<String> {
     let mut lines: Vec<String> = run
@@ -513,25 +539,8 @@ fn pages_linked_unrendered_are_what_rendering_them_gives() {
     site.write("src/main.c", "int main(void) { return 2; }\n");
     tag(&git, "v1.8.0");
 
-    let linked = site.build(&["-v", "--out", "linked"]);
-    let rendered = site.run_env(
-        &["build", "--out", "rendered"],
-        &[("ALMANAC_NO_CARRY", "1")],
-    );
-    assert_eq!(rendered.code, 0, "{}", rendered.stderr);
-    let (one, two) = (site.snapshot("linked"), site.snapshot("rendered"));
-    assert!(one.len() > 50, "{} files", one.len());
-    for ((path, a), (other, b)) in one.iter().zip(&two) {
-        assert_eq!(path, other);
-        assert!(
-            a == b,
-            "{path} differs from its rendering:\n{}\n----\n{}",
-            String::from_utf8_lossy(a),
-            String::from_utf8_lossy(b)
-        );
-    }
-    assert_eq!(one.len(), two.len());
-    assert_eq!(findings_of(&linked), findings_of(&rendered));
+    let (linked, files) = linked_is_rendered(&site);
+    assert!(files > 50, "{files} files");
     // Linked from the version written just before (1.8.0 is the root):
     // none into 1.6.0 (another title in 1.7.0), 1.5.0 (another file in
     // 1.6.0), 1.3.0 (another source file in 1.4.0) or 1.2.0 (another title
@@ -589,17 +598,7 @@ fn a_navigation_heading_renamed_keeps_the_pages_from_being_linked() {
         let c = git.commit_all(part, at(&format!("2025-03-0{}T10:00:00Z", n + 1)));
         git.lightweight_tag(&format!("v1.{n}.0"), c);
     }
-    let linked = site.build(&["-v", "--out", "linked"]);
-    let rendered = site.run_env(
-        &["build", "--out", "rendered"],
-        &[("ALMANAC_NO_CARRY", "1")],
-    );
-    assert_eq!(rendered.code, 0, "{}", rendered.stderr);
-    let (one, two) = (site.snapshot("linked"), site.snapshot("rendered"));
-    assert_eq!(one.len(), two.len());
-    for ((path, a), (_, b)) in one.iter().zip(&two) {
-        assert!(a == b, "{path} differs from its rendering");
-    }
+    let (linked, _) = linked_is_rendered(&site);
     assert!(site.read("linked/v1.0.0/intro.html").contains("Part One"));
     assert!(!site.read("linked/v1.0.0/intro.html").contains("Part Uno"));
     assert!(
