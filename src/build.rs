@@ -1462,9 +1462,7 @@ fn write_site(
     // `ALMANAC_NO_CARRY` renders every page, for comparing.
     let carry = std::env::var_os("ALMANAC_NO_CARRY").is_none();
     if older && carry && parts.markdown.is_some() && only.is_none() {
-        parts.carry = parts
-            .site_key(input, theme)
-            .zip(PageParts::files_key(input));
+        parts.carry = parts.site_key(input, theme);
     }
     let written = write_pages(input, &parts, theme, out, only)?;
     // Each page's search data: the pages written now, and the last
@@ -1610,10 +1608,9 @@ struct PageParts<'a> {
     /// the others wait for the end.
     ids: Vec<std::sync::OnceLock<check::ids::Ids>>,
     /// An older version of a handbook with `versions:` (streamed): what
-    /// its pages share (`site_key`) and what their links are resolved
-    /// against (`files_key`). Its pages are kept for the next older
+    /// its pages share (`site_key`). Its pages are kept for the next older
     /// version to link (`Carried`).
-    carry: Option<(u64, u64)>,
+    carry: Option<u64>,
 }
 
 /// What the link check needs of a page once it is written (a streamed
@@ -1668,10 +1665,11 @@ impl<'a> PageParts<'a> {
     }
 
     /// A hash of everything the pages of an older version share that their
-    /// bytes depend on, where their links lead aside: the site's shape, the
-    /// theme, the settings and the markdown pass's shared inputs. Every
-    /// input is named: a new one is hashed or said not to matter. `None`
-    /// for the working tree, which is not laid out from git.
+    /// bytes and their links' judgement depend on: the site's shape, the
+    /// theme, the settings, the markdown pass's shared inputs, and what
+    /// links are resolved against (`files_key`). Every input is named: a
+    /// new one is hashed or said not to matter. `None` for the working
+    /// tree, which is not laid out from git.
     fn site_key(&self, input: &SiteInput, theme: &Theme) -> Option<u64> {
         use std::hash::{Hash, Hasher};
         let PageParts {
@@ -1686,9 +1684,10 @@ impl<'a> PageParts<'a> {
             ids: _,
             carry: _,
         } = self;
-        input.version?.tree.as_ref()?;
+        let files = PageParts::files_key(input)?;
         let project = input.project;
         let mut h = std::collections::hash_map::DefaultHasher::new();
+        files.hash(&mut h);
         format!("{:?}", project.config).hash(&mut h);
         (
             input.site.fingerprint(),
@@ -1795,7 +1794,7 @@ fn write_page(
     // An older version's page: linked when the version written before
     // wrote the same bytes, else rendered and kept for the next.
     let carry = match (page.guide, parts.carry, input.version) {
-        (Some(g), Some((site_key, _)), Some(version)) if page.data.is_none() => {
+        (Some(g), Some(site_key), Some(version)) if page.data.is_none() => {
             let guide = &project.guides[g];
             version
                 .tree
@@ -1852,7 +1851,6 @@ fn write_page(
         {
             let carried = crate::version_site::Carried {
                 key,
-                files: parts.carry.map_or(0, |(_, files)| files),
                 rendered: without_html(r),
                 slots,
                 generator: links.generator.clone(),
@@ -2001,9 +1999,8 @@ fn carry_key(
 
 /// An older version's page linked to the file the version written before
 /// wrote for it, when all that file was made of is this page's too (the
-/// same `key`, `carry_key`) and the files its links are resolved and
-/// judged against are the same (`PageParts::files_key`). Nothing is read
-/// or rendered: the rendering and the link check's judgement kept with it
+/// same `key`, `carry_key`, which holds what its links are resolved and
+/// judged against: `PageParts::files_key`). Nothing is read or rendered: the rendering and the link check's judgement kept with it
 /// are this page's (`Carried`).
 fn link_carried(
     input: &SiteInput,
@@ -2013,7 +2010,7 @@ fn link_carried(
     g: usize,
     key: u64,
 ) -> Result<Option<WrittenPage>> {
-    let (Some(version), Some((_, files))) = (input.version, parts.carry) else {
+    let Some(version) = input.version else {
         return Ok(None);
     };
     let Some(was) = version
@@ -2023,7 +2020,7 @@ fn link_carried(
     else {
         return Ok(None);
     };
-    if was.key != key || was.files != files || !out.link_before(&page.url)? {
+    if was.key != key || !out.link_before(&page.url)? {
         return Ok(None);
     }
     version
@@ -2073,7 +2070,7 @@ fn render_streamed(
     g: usize,
     keep_judged: bool,
 ) -> Result<Option<(usize, Rendered, PageLinks)>> {
-    let Some(shared) = &parts.markdown else {
+    let (Some(shared), Some(streamed)) = (&parts.markdown, input.streamed) else {
         return Ok(None);
     };
     // What the link check needs of the page, while its source is at hand.
@@ -2094,7 +2091,11 @@ fn render_streamed(
     };
     let project = input.project;
     let guide = &project.guides[g];
-    let text = guide_source(input, g)?;
+    let kept = streamed.sources.get(g).and_then(|s| lock(s).take());
+    let text = match kept {
+        Some(text) => text,
+        None => reread(&project.root, guide, streamed.seen.get(g).copied())?,
+    };
     let Some(version) = input.version else {
         return Ok(Some(with_links(render_one(shared, guide, &text)?, &text)));
     };
@@ -2137,19 +2138,6 @@ fn render_streamed(
             .put(key, &rendered, rewrites.into_inner(), guide_path);
     }
     Ok(Some(with_links(rendered, &text)))
-}
-
-/// Guide `g`'s source in a streamed build: kept since it was loaded, or
-/// read again.
-fn guide_source(input: &SiteInput, g: usize) -> Result<String> {
-    let guide = &input.project.guides[g];
-    let Some(streamed) = input.streamed else {
-        return Ok(guide.text.clone());
-    };
-    match streamed.sources.get(g).and_then(|s| lock(s).take()) {
-        Some(text) => Ok(text),
-        None => reread(&input.project.root, guide, streamed.seen.get(g).copied()),
-    }
 }
 
 /// Tells the link check guide `g`'s anchors (`of` its rendering), and

@@ -106,10 +106,6 @@ pub struct VersionBuild {
 #[derive(Debug)]
 pub(crate) struct Carried {
     pub(crate) key: u64,
-    /// A hash of the files around the page (`build::PageParts::files_key`):
-    /// where they are the same, its links lead to the same places and are
-    /// judged alike.
-    pub(crate) files: u64,
     /// The rendering without its HTML: the rest of the build reads its
     /// links, headings and anchors.
     pub(crate) rendered: Rendered,

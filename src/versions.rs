@@ -21,7 +21,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use git2::{Oid, Repository};
-use rayon::prelude::*;
 
 use crate::build::{self, BuildOptions, BuildReport};
 use crate::config::Config;
@@ -147,8 +146,6 @@ fn lay_out_tree(
     let mut failed: Option<Error> = None;
     let mut files = std::collections::hash_map::DefaultHasher::new();
     let mut blobs = HashMap::new();
-    // Each file's link to its blob, made once the walk is done, in parallel.
-    let mut links = Vec::new();
     let under = project.map(|p| format!("{}/", p.trim_end_matches('/')));
     std::fs::create_dir_all(into).map_err(|e| Error::io("making a folder", into, e))?;
     let walked = tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
@@ -182,9 +179,11 @@ fn lay_out_tree(
                 let exec = entry.filemode() & 0o111 != 0;
                 let stored = store.join(format!("{}{}", entry.id(), if exec { "x" } else { "" }));
                 let fresh = stored_blobs.insert((entry.id(), exec));
-                let stored_now = store_blob(repo, entry.id(), &stored, exec, fresh);
-                links.push((stored, path));
-                stored_now
+                store_blob(repo, entry.id(), &stored, exec, fresh).and_then(|()| {
+                    std::fs::hard_link(&stored, &path)
+                        .or_else(|_| std::fs::copy(&stored, &path).map(drop))
+                        .map_err(|e| Error::io("laying out a version", &path, e))
+                })
             }
             _ => Ok(()),
         };
@@ -200,11 +199,6 @@ fn lay_out_tree(
         return Err(e);
     }
     walked.map_err(git("reading a tagged tree"))?;
-    links.par_iter().try_for_each(|(stored, path)| {
-        std::fs::hard_link(stored, path)
-            .or_else(|_| std::fs::copy(stored, path).map(drop))
-            .map_err(|e| Error::io("laying out a version", path, e))
-    })?;
     Ok(TreeFacts {
         files: files.finish(),
         blobs,

@@ -178,22 +178,29 @@ pub fn read(root: &Path, tag_pattern: &str, files: &[String]) -> Result<History>
 /// that each commit is compared with its parent once.
 #[derive(Debug, Default)]
 pub struct Changed {
-    by_commit: std::sync::Mutex<HashMap<ChangedKey, std::sync::Arc<[String]>>>,
+    /// The top-level folders a walk compares → each commit's changes there.
+    by_commit: std::sync::Mutex<HashMap<Vec<String>, CommitPaths>>,
 }
 
-/// The top-level folders a walk compares, and a commit: the paths it
-/// changed there are known by this.
-type ChangedKey = (Vec<String>, git2::Oid);
+/// Each commit → the paths it changed.
+type CommitPaths = HashMap<git2::Oid, std::sync::Arc<[String]>>;
 
 impl Changed {
     fn get(&self, tops: &[String], commit: git2::Oid) -> Option<std::sync::Arc<[String]>> {
         let known = self.by_commit.lock().unwrap_or_else(|e| e.into_inner());
-        known.get(&(tops.to_vec(), commit)).cloned()
+        known.get(tops)?.get(&commit).cloned()
     }
 
     fn put(&self, tops: &[String], commit: git2::Oid, paths: std::sync::Arc<[String]>) {
         let mut known = self.by_commit.lock().unwrap_or_else(|e| e.into_inner());
-        known.insert((tops.to_vec(), commit), paths);
+        match known.get_mut(tops) {
+            Some(commits) => {
+                commits.insert(commit, paths);
+            }
+            None => {
+                known.insert(tops.to_vec(), HashMap::from([(commit, paths)]));
+            }
+        }
     }
 }
 
