@@ -858,7 +858,7 @@ fn raw_heading_anchor<'a>(
     }
     let id = slugger.unique(text.trim());
     let tag = &chunk[at..=open_end];
-    let has_id = html_attrs(tag).iter().any(|(name, _)| *name == "id");
+    let has_id = html_attrs(tag).iter().any(|(name, ..)| *name == "id");
     // In a rendering, the `id` written here is noted with the chunk's
     // other attributes.
     if !html {
@@ -925,7 +925,7 @@ fn raw_html<'a>(
     }
     let mut rewritten = String::with_capacity(html.len());
     let mut last = 0;
-    for (name, range) in attrs {
+    for (name, range, whole) in attrs {
         let value = &html[range.clone()];
         match name {
             "id" | "name" => out.anchors.push(value.to_string()),
@@ -937,10 +937,20 @@ fn raw_html<'a>(
                 };
                 let (href, resolved) = rewrite(value);
                 record_link(out, kind, value, offset + range.start, lines, resolved);
+                // A JSX expression's path is written as a plain value.
+                let jsx = whole != range;
+                let href = href.or_else(|| jsx.then(|| value.to_string()));
                 if let Some(href) = href {
-                    rewritten.push_str(&html[last..range.start]);
-                    rewritten.push_str(&escape(&href));
-                    last = range.end;
+                    rewritten.push_str(&html[last..whole.start]);
+                    match jsx {
+                        true => {
+                            rewritten.push('"');
+                            rewritten.push_str(&escape(&href));
+                            rewritten.push('"');
+                        }
+                        false => rewritten.push_str(&escape(&href)),
+                    }
+                    last = whole.end;
                 }
             }
             _ => {}
@@ -954,8 +964,12 @@ fn raw_html<'a>(
 }
 
 /// The `id`, `name`, `href` and `src` attribute values of the tags in `html`,
-/// as byte ranges of the value.
-fn html_attrs(html: &str) -> Vec<(&'static str, std::ops::Range<usize>)> {
+/// as byte ranges of the value, and of what the value is written as: the
+/// same, but for a JSX expression (MDX, Docusaurus), whose value is the
+/// path in `{require("../a.png").default}` or `{useBaseUrl('/img/a.png')}`
+/// and which is written whole. Any other expression is no value.
+#[allow(clippy::type_complexity)]
+fn html_attrs(html: &str) -> Vec<(&'static str, std::ops::Range<usize>, std::ops::Range<usize>)> {
     let bytes = html.as_bytes();
     let mut found = Vec::new();
     let mut in_tag = false;
@@ -976,6 +990,14 @@ fn html_attrs(html: &str) -> Vec<(&'static str, std::ops::Range<usize>)> {
                     };
                     let value = value.trim_start();
                     let start = html.len() - value.len();
+                    if value.starts_with('{') {
+                        let end = start + jsx_expression_len(value);
+                        if let Some(path) = jsx_path(&html[start..end]) {
+                            found.push((name, path.start + start..path.end + start, start..end));
+                        }
+                        i = end.saturating_sub(1);
+                        break;
+                    }
                     let (start, end) = match value.as_bytes().first() {
                         Some(q @ (b'"' | b'\'')) => match value[1..].find(*q as char) {
                             Some(len) => (start + 1, start + 1 + len),
@@ -989,7 +1011,7 @@ fn html_attrs(html: &str) -> Vec<(&'static str, std::ops::Range<usize>)> {
                                     .unwrap_or(value.len()),
                         ),
                     };
-                    found.push((name, start..end));
+                    found.push((name, start..end, start..end));
                     i = end;
                     break;
                 }
@@ -999,6 +1021,52 @@ fn html_attrs(html: &str) -> Vec<(&'static str, std::ops::Range<usize>)> {
         i += 1;
     }
     found
+}
+
+/// The length of the JSX expression `{…}` that `text` starts with: up to
+/// its closing brace, braces in quotes not counted (all of `text` when it
+/// is never closed).
+fn jsx_expression_len(text: &str) -> usize {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    for (i, b) in text.bytes().enumerate() {
+        match (quote, b) {
+            (Some(q), b) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'' | b'`') => quote = Some(b),
+            (None, b'{') => depth += 1,
+            (None, b'}') => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    text.len()
+}
+
+/// The range in `expression` (`{…}`) of the path it loads:
+/// `require("…")` or `useBaseUrl("…")` with one string literal and no
+/// `${…}` in it.
+fn jsx_path(expression: &str) -> Option<std::ops::Range<usize>> {
+    let inner = expression.strip_prefix('{')?.trim_start();
+    let call = ["require(", "useBaseUrl("]
+        .iter()
+        .find_map(|f| inner.strip_prefix(f))?
+        .trim_start();
+    let quote = call
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '"' | '\'' | '`'))?;
+    let len = call[1..].find(quote)?;
+    let path = &call[1..1 + len];
+    if path.is_empty() || path.contains("${") {
+        return None;
+    }
+    let start = expression.len() - call.len() + 1;
+    Some(start..start + len)
 }
 
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
@@ -1175,6 +1243,44 @@ mod tests {
                 (LinkKind::HtmlImage, "p.png", 3, 49)
             ]
         );
+    }
+
+    /// MDX's JSX attributes (litmus' docs: 60 images reported missing, all
+    /// there): the path a `require` or `useBaseUrl` loads is the link, and
+    /// is written as a plain value; any other expression is no link.
+    #[test]
+    fn jsx_attribute_expressions_name_their_paths() {
+        let text = "<div>\n  <img src={require(\"../a.png\").default} alt=\"A\" />\n  \
+                    <img src={useBaseUrl('/img/b.png')} />\n  <a href={props.url}>x</a>\n  \
+                    <span style={{color: 'green'}} id=\"kept\">y</span>\n</div>\n";
+        let r = render(text, 0, &|d| (Some(format!("/out/{d}")), None));
+        let links: Vec<_> = r
+            .links
+            .iter()
+            .map(|l| (l.kind, l.target.as_str(), l.line, l.column))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                (LinkKind::HtmlImage, "../a.png", 2, 22),
+                (LinkKind::HtmlImage, "/img/b.png", 3, 25)
+            ]
+        );
+        assert_eq!(r.anchors, ["kept"]);
+        assert!(
+            r.html.contains("<img src=\"/out/../a.png\" alt=\"A\" />"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<img src=\"/out//img/b.png\" />"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<a href={props.url}>"), "{}", r.html);
+        // A string never closed: no link, no panic.
+        let r = plain("<div>\n<img src={require(\"x.png\n</div>\n");
+        assert!(r.links.is_empty());
     }
 
     #[test]

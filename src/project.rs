@@ -280,11 +280,21 @@ impl Project {
                 &mut texts,
             )?,
         };
+        // With no `almanac.yaml`, another generator's `data/` is its own
+        // (Hugo's templates read `data/calendar.yml`, buildpacks' a Teamup
+        // calendar's id): a calendar or metrics file that is not almanac's
+        // is left out with a warning, not an error.
+        let mut foreign = config
+            .source
+            .is_none()
+            .then_some(config.generator)
+            .flatten()
+            .map(|generator| (generator, &mut warnings));
         let calendar = typed(
             root,
             (&data_dir, &mut texts),
             "calendar",
-            mode,
+            (mode, foreign.as_mut()),
             &mut problems,
             calendar::parse,
         )?;
@@ -292,7 +302,7 @@ impl Project {
             root,
             (&data_dir, &mut texts),
             "metrics",
-            mode,
+            (mode, foreign.as_mut()),
             &mut problems,
             metrics::parse_all,
         )?;
@@ -395,7 +405,7 @@ fn typed<T>(
     root: &Path,
     data_dir: DataDir,
     name: &str,
-    mode: Load,
+    (mode, foreign): (Load, Foreign),
     problems: &mut Vec<Error>,
     parse: fn(&str, &str) -> Result<T>,
 ) -> Result<Option<(T, String)>> {
@@ -404,6 +414,10 @@ fn typed<T>(
     };
     match parse(&file, &text) {
         Ok(value) => Ok(Some((value, text))),
+        Err(e) if let Some((generator, warnings)) = foreign => {
+            warnings.push(not_almanacs(&file, name, generator, &e));
+            Ok(None)
+        }
         Err(e) if mode == Load::Lenient => {
             // The generic YAML pass may already have reported a syntax error here.
             if !problems.iter().any(|p| p.to_string() == e.to_string()) {
@@ -413,6 +427,24 @@ fn typed<T>(
         }
         Err(e) => Err(e),
     }
+}
+
+/// Another generator's name, and the warnings to tell that a data file of
+/// its folder is not almanac's (`typed`).
+type Foreign<'a, 'w> = Option<&'a mut (&'static str, &'w mut Vec<String>)>;
+
+/// The warning for a calendar or metrics file another generator's data
+/// folder holds that is not almanac's.
+fn not_almanacs(file: &str, name: &str, generator: &str, e: &Error) -> String {
+    let what = match name {
+        "calendar" => "release calendar",
+        _ => "metrics",
+    };
+    let said = e.to_string();
+    format!(
+        "`{file}` is left out: it is not almanac's {what} ({}), and with no `almanac.yaml` the data folder is {generator}'s",
+        said.lines().next().unwrap_or_default()
+    )
 }
 
 /// A parser that returns what it could read and every problem.
@@ -425,7 +457,7 @@ fn typed_all<T>(
     root: &Path,
     data_dir: DataDir,
     name: &str,
-    mode: Load,
+    (mode, foreign): (Load, Foreign),
     problems: &mut Vec<Error>,
     parse: ParseAll<T>,
 ) -> Result<Option<(Option<T>, String)>> {
@@ -435,6 +467,10 @@ fn typed_all<T>(
     let (value, mut errors) = parse(&file, &text);
     if errors.is_empty() {
         return Ok(Some((value, text)));
+    }
+    if let Some((generator, warnings)) = foreign {
+        warnings.push(not_almanacs(&file, name, generator, &errors[0]));
+        return Ok(None);
     }
     if mode == Load::Strict {
         return Err(errors.remove(0));

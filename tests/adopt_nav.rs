@@ -524,3 +524,61 @@ fn a_config_toml_is_hugos_or_zolas_only_when_it_has_their_base_url() {
     other.build(&[]);
     assert_eq!(site_title(&other, "public/index.html"), "The real name");
 }
+
+/// A Hugo site's `data/` is Hugo's: a `calendar.yml` the theme reads
+/// (buildpacks' Teamup calendar) is left out with a warning, and the build
+/// goes on; with an `almanac.yaml` the folder is almanac's, and the same
+/// file is an error at its line. Front matter as Hugo and Docusaurus read
+/// it: TOML begun on the `+++` line, YAML closed by a longer run of dashes.
+#[test]
+fn another_generators_data_and_front_matter_do_not_stop_the_build() {
+    let f = Fixture::with(&[
+        (
+            "hugo.toml",
+            "baseURL = \"https://example.org/\"\ntitle = \"Packs\"\n",
+        ),
+        (
+            "data/calendar.yml",
+            "# teamup calendar id\nid: ksxw26c3km72mq3imn\nsubcalendars:\n  - 1\n",
+        ),
+        ("data/metrics.yaml", "talks:\n  - name: KubeCon\n"),
+        (
+            "content/spec.md",
+            "+++ title=\"Buildpack API\"\naliases=[\"/docs/reference/buildpack-api/\"]\n+++\n\nThe spec.\n",
+        ),
+        (
+            "content/more.md",
+            "---\nid: more\ntitle: More Commands\n----------------\n\nSee [the API](/docs/reference/buildpack-api/).\n",
+        ),
+    ]);
+    let run = f.build(&[]);
+    assert!(
+        run.stderr
+            .contains("`data/calendar.yml` is left out: it is not almanac's release calendar")
+            && run.stderr.contains("the data folder is Hugo's"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("`data/metrics.yaml` is left out"),
+        "{}",
+        run.stderr
+    );
+    let spec = f.read("public/spec.html");
+    assert!(spec.contains("<title>Buildpack API"), "{spec}");
+    assert!(!spec.contains("+++"), "{spec}");
+    let more = f.read("public/more.html");
+    assert!(more.contains("<title>More Commands"), "{more}");
+    assert!(!more.contains("id: more"), "{more}");
+    let (code, findings) = common::check_json(&f, &[]);
+    assert_eq!(code, 0, "{findings:?}");
+
+    f.write("almanac.yaml", "title: Packs\n");
+    let run = f.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("data/calendar.yml:2:1"),
+        "{}",
+        run.stderr
+    );
+}

@@ -699,12 +699,16 @@ fn locate_front_matter(text: &str) -> Result<(Option<std::ops::Range<usize>>, us
     let yaml_start = text.len() - after_open.len();
     let toml = text_no_bom.starts_with('+');
     // The closing `---` (or `...`; `+++` for TOML) is on a line of its own.
+    // A longer run closes too (`----------`, as litmus' docs close theirs):
+    // Hugo and Docusaurus' gray-matter close at a line that starts with the
+    // delimiter, and no YAML or TOML line is only dashes or pluses.
+    let run_of = |line: &str, c: char| line.len() >= 3 && line.chars().all(|l| l == c);
     let mut offset = yaml_start;
     for line in after_open.split_inclusive('\n') {
         let trimmed = line.trim_end();
         let closes = match toml {
-            true => trimmed == "+++",
-            false => trimmed == "---" || trimmed == "...",
+            true => run_of(trimmed, '+'),
+            false => run_of(trimmed, '-') || trimmed == "...",
         };
         if closes {
             return Ok((Some(yaml_start..offset), offset + line.len()));
@@ -744,7 +748,16 @@ fn unknown_keys(yaml: &str) -> BTreeMap<String, serde_json::Value> {
     }
 }
 
+/// The text after the opening `---` or `+++` line. Hugo's TOML front
+/// matter may start on that line (`+++ title="Buildpack API"`, as
+/// buildpacks' docs write it): Hugo reads on from the `+++`.
 fn strip_fence_line(text: &str) -> Option<&str> {
+    if let Some(rest) = text.strip_prefix("+++")
+        && let Some(toml) = rest.strip_prefix([' ', '\t'])
+        && toml.lines().next().is_some_and(|l| l.contains('='))
+    {
+        return Some(toml.trim_start_matches([' ', '\t']));
+    }
     let rest = text
         .strip_prefix("---")
         .or_else(|| text.strip_prefix("+++"))?;
@@ -1032,6 +1045,27 @@ mod tests {
         for open in ["---\n\ntitle: x\n# Body\n", "---\n\"title\": x\n"] {
             assert!(guide(open).is_err(), "{open}");
         }
+    }
+
+    /// As Hugo and Docusaurus read them: front matter closed by a longer
+    /// run of dashes (litmus' docs; the build stopped at the page's first
+    /// line of text), and Hugo's TOML begun on the `+++` line (buildpacks').
+    #[test]
+    fn front_matter_closed_by_a_longer_rule_or_begun_on_the_fence_line() {
+        let g = guide("---\nid: x\ntitle: Additional\n----------------\n\nThis guide.\n").unwrap();
+        assert_eq!(g.front.title.as_deref(), Some("Additional"));
+        assert_eq!(g.body().trim(), "This guide.");
+        let g = guide("+++ title=\"Buildpack API\"\nweight=2\n+++\n\nText.\n").unwrap();
+        assert_eq!(g.front.title.as_deref(), Some("Buildpack API"));
+        assert_eq!(g.body().trim(), "Text.");
+        let g = guide("+++\ntitle=\"T\"\n++++\nText.\n").unwrap();
+        assert_eq!(g.front.title.as_deref(), Some("T"));
+        // An indented run is a block scalar's line, not the end.
+        let g = guide("---\ndescription: |\n  ----\n  more\ntitle: T\n---\nText.\n").unwrap();
+        assert_eq!(g.front.title.as_deref(), Some("T"));
+        // A page that opens with a longer rule has no front matter.
+        let g = guide("----\n\ntitle: x\n").unwrap();
+        assert_eq!(g.body_start, 0);
     }
 
     #[test]
