@@ -2396,6 +2396,35 @@ fn yarn_and_pnpm_run_the_binaries_of_installed_packages() {
     );
 }
 
+/// Docs of the package manager itself (pnpm.io: 170 false errors): a
+/// command that has its own page in a `cli/` folder (`docs/cli/lane.md`)
+/// is the tool's, not a script, and so is one of npm's that pnpm hands on
+/// (`pnpm access`); `-r` and `--filter` run in the workspace's packages,
+/// and a reader's placeholder (`[-r]`) names no script. `pnpm run lane`
+/// is still a script, and a name nothing explains still an error.
+#[test]
+fn a_package_managers_own_docs_name_its_commands_not_scripts() {
+    let site = Fixture::with(&[
+        (
+            "package.json",
+            "{ \"name\": \"pnpm.io\", \"scripts\": { \"build\": \"x\" } }",
+        ),
+        (
+            "docs/cli/lane.md",
+            "# pnpm lane\n\n```sh\npnpm lane create beta\n```\n",
+        ),
+        (
+            "docs/filtering.md",
+            "# Filtering\n\n```sh\npnpm --filter foo... test\npnpm -r lint\npnpm [-r] publish\n\
+             pnpm access list packages\npnpm lane\npnpm run lane\npnpm gone\n```\n",
+        ),
+    ]);
+    assert_eq!(
+        severities(&site),
+        vec![said("error", "lane"), said("error", "gone")]
+    );
+}
+
 /// A `cd` into a folder the repository does not have (argo-rollouts'
 /// `cd homebrew-tap`, etcd's `cd etcd` after a clone) moves the reader
 /// there: the page's later blocks' missing scripts may be that folder's,

@@ -304,27 +304,122 @@ const NPM_SCRIPT_ALIASES: &[(&str, &str)] = &[
     ("restart", "restart"),
 ];
 
+/// npm's commands, which pnpm also hands on to npm (`pnpm access`,
+/// `pnpm view`: pnpm.io's docs), beside pnpm's own newer ones.
+const NPM_COMMANDS: &[&str] = &[
+    "access",
+    "adduser",
+    "approve-builds",
+    "bugs",
+    "cache",
+    "cat-file",
+    "cat-index",
+    "ci",
+    "completion",
+    "deprecate",
+    "dist-tag",
+    "docs",
+    "edit",
+    "explain",
+    "explore",
+    "find-dupes",
+    "find-hash",
+    "fund",
+    "get",
+    "help",
+    "hook",
+    "ignored-builds",
+    "info",
+    "login",
+    "logout",
+    "org",
+    "owner",
+    "peers",
+    "ping",
+    "pkg",
+    "prefix",
+    "profile",
+    "query",
+    "repo",
+    "runtime",
+    "sbom",
+    "search",
+    "self-update",
+    "set",
+    "set-script",
+    "shrinkwrap",
+    "star",
+    "stars",
+    "team",
+    "token",
+    "undeprecate",
+    "unpublish",
+    "unstar",
+    "v",
+    "version",
+    "view",
+    "whoami",
+    "with",
+];
+
+/// Whether `name` can be a package.json script's name as a command line
+/// names it: not a reader's placeholder (`[-r]`, `<script>`, `{a,b}`), a
+/// package (`@babel/core`), a workspace selector (`...foo`, `./packages/*`)
+/// or a path.
+fn may_name_a_script(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with(['.', '@', '/'])
+        && !name.contains(['[', ']', '{', '}', '<', '>', '|', '*', '$', '/', '\\', '='])
+}
+
 fn package_script<'a>(manager: &str, rest: &'a [Word]) -> Invocation<'a> {
     let mut dir = None;
     let mut j = 0;
     while j < rest.len() && rest[j].text.starts_with('-') {
-        if matches!(rest[j].text.as_str(), "--prefix" | "--cwd" | "-C" | "--dir") {
-            dir = rest.get(j + 1).map(|w| w.text.as_str());
-            j += 1;
+        match rest[j].text.as_str() {
+            "--prefix" | "--cwd" | "-C" | "--dir" => {
+                dir = rest.get(j + 1).map(|w| w.text.as_str());
+                j += 1;
+            }
+            // Run in the workspace's packages, not at the root: their
+            // scripts are not the root's.
+            "-r" | "--recursive" | "--filter" | "-F" | "--filter-prod" | "-w" | "--workspace"
+            | "-ws" | "--workspaces" => return Invocation::Other,
+            w if w.starts_with("--filter=") || w.starts_with("--workspace=") => {
+                return Invocation::Other;
+            }
+            "--loglevel" | "--reporter" | "--config" => j += 1,
+            _ => {}
         }
         j += 1;
+    }
+    // npm reads its workspace options after the script's name too (up to
+    // `--`, after which words are the script's).
+    let workspaces = rest[j..].iter().take_while(|w| w.text != "--").any(|w| {
+        matches!(
+            w.text.as_str(),
+            "-w" | "--workspace" | "-ws" | "--workspaces"
+        ) || w.text.starts_with("--workspace=")
+    });
+    if manager == "npm" && workspaces {
+        return Invocation::Other;
     }
     let Some(sub) = rest.get(j) else {
         return Invocation::Other;
     };
     let script_after = |k: usize| match rest.get(k) {
-        Some(script) if !script.text.starts_with('-') => Invocation::Package {
-            script,
-            dir,
-            bare: false,
-        },
+        Some(script) if !script.text.starts_with('-') && may_name_a_script(&script.text) => {
+            Invocation::Package {
+                script,
+                dir,
+                bare: false,
+            }
+        }
         _ => Invocation::Other,
     };
+    if !may_name_a_script(&sub.text) {
+        return Invocation::Other;
+    }
     match (manager, sub.text.as_str()) {
         (_, "run" | "run-script") => script_after(j + 1),
         ("npm", name) => match NPM_SCRIPT_ALIASES.iter().find(|(alias, _)| *alias == name) {
@@ -336,7 +431,9 @@ fn package_script<'a>(manager: &str, rest: &'a [Word]) -> Invocation<'a> {
             None => Invocation::Other,
         },
         ("yarn", name) if YARN_COMMANDS.contains(&name) => Invocation::Other,
-        ("pnpm", name) if PNPM_COMMANDS.contains(&name) => Invocation::Other,
+        ("pnpm", name) if PNPM_COMMANDS.contains(&name) || NPM_COMMANDS.contains(&name) => {
+            Invocation::Other
+        }
         (_, _) => Invocation::Package {
             script: sub,
             dir,
@@ -408,6 +505,21 @@ mod tests {
             ("yarn", "other"),
             ("pnpm run dev", "package dev None"),
             ("pnpm install", "other"),
+            // pnpm hands npm's commands on to npm (pnpm.io's docs).
+            ("pnpm access list packages", "other"),
+            ("pnpm view react", "other"),
+            // In the workspace's packages, not the root.
+            ("pnpm -r test", "other"),
+            ("pnpm --filter foo... test", "other"),
+            ("pnpm --filter=web build", "other"),
+            ("npm run lint --workspaces", "other"),
+            ("npm run lint -- --workspaces", "package lint None"),
+            ("npm -w web run lint", "other"),
+            // A reader's placeholder or a package is no script.
+            ("pnpm [-r] publish", "other"),
+            ("pnpm run <script>", "other"),
+            ("yarn @babel/core", "other"),
+            ("pnpm --loglevel warn run build", "package build None"),
             ("make -C docs -j4 html V=1", "make Some(\"docs\") None html"),
             ("make", "make None None "),
             ("just -f ci.just lint", "just Some(\"ci.just\") lint"),

@@ -646,10 +646,13 @@ fn check_package(
     let invoked = format!("`{}` runs a package script", script.text);
     let problem = task_problem(&script.text, "script", &invoked, &shown, known);
     // `yarn prettier` runs the binary of a package the manifest names (its
-    // own, a dependency) when no script has that name.
+    // own, a dependency) when no script has that name; `pnpm lane` in docs
+    // with a page `cli/lane.md` is the tool's own command, documented here
+    // (pnpm.io), not a script.
     if problem.is_some()
         && bare
-        && tasks::package_names(&repo.real_root, &manifest).contains(&script.text)
+        && (tasks::package_names(&repo.real_root, &manifest).contains(&script.text)
+            || repo.has_command_page(&script.text))
     {
         return Ok(());
     }

@@ -26,6 +26,9 @@ pub struct Repo<'a> {
     /// The files git tracks, by name, read when a script named without a
     /// folder is first missing.
     tracked_names: Option<HashMap<String, String>>,
+    /// The names of the pages in a `cli/` or `commands/` folder (`lane`
+    /// for `docs/cli/lane.md`), read when first asked.
+    command_pages: Option<std::collections::HashSet<String>>,
 }
 
 impl<'a> Repo<'a> {
@@ -41,6 +44,7 @@ impl<'a> Repo<'a> {
             just_recipes: HashMap::new(),
             own: None,
             tracked_names: None,
+            command_pages: None,
         }
     }
 
@@ -100,6 +104,45 @@ impl Repo<'_> {
             })
             .get(name)
             .map(String::as_str)
+    }
+
+    /// Whether the docs have a page for a command named `name`, in a
+    /// `cli/` or `commands/` folder: pnpm.io's `docs/cli/lane.md` for
+    /// `pnpm lane`. Docs of the tool itself, whose commands are no scripts.
+    pub(super) fn has_command_page(&mut self, name: &str) -> bool {
+        let root = self.root;
+        self.command_pages
+            .get_or_insert_with(|| {
+                let paths: Vec<String> = match crate::load::history::tracked_paths(root) {
+                    Some(tracked) => tracked.into_iter().collect(),
+                    None => walkdir::WalkDir::new(root)
+                        .max_depth(6)
+                        .into_iter()
+                        .filter_entry(|e| {
+                            e.depth() == 0
+                                || !e.file_name().to_string_lossy().starts_with('.')
+                                    && e.file_name() != "node_modules"
+                        })
+                        .filter_map(|e| e.ok())
+                        .filter_map(|e| {
+                            let rel = e.path().strip_prefix(root).ok()?;
+                            rel.to_str().map(|r| r.replace('\\', "/"))
+                        })
+                        .collect(),
+                };
+                paths
+                    .iter()
+                    .filter_map(|path| {
+                        let (folder, file) = path.rsplit_once('/')?;
+                        let folder = folder.rsplit('/').next()?;
+                        let stem = file
+                            .strip_suffix(".md")
+                            .or_else(|| file.strip_suffix(".mdx"))?;
+                        matches!(folder, "cli" | "commands").then(|| stem.to_string())
+                    })
+                    .collect()
+            })
+            .contains(name)
     }
 
     pub(super) fn script(&mut self, rel: &str) -> &Script {
