@@ -165,6 +165,9 @@ pub struct SiteIndex {
     /// Zola `slug`), each without its slashes at either end, in lower case:
     /// the site serves the page there too (kueue's `/docs/installation/`).
     aliases: HashMap<String, usize>,
+    /// In a Docusaurus site, the URLs of its blog's posts, made when first
+    /// needed (`docusaurus_blog_urls`).
+    docusaurus_blog: std::sync::OnceLock<HashSet<String>>,
 }
 
 impl SiteIndex {
@@ -210,6 +213,7 @@ impl SiteIndex {
             tracked: std::sync::OnceLock::new(),
             real_root: std::sync::OnceLock::new(),
             hugo_names: std::sync::OnceLock::new(),
+            docusaurus_blog: std::sync::OnceLock::new(),
             aliases: guides
                 .iter()
                 .enumerate()
@@ -353,6 +357,19 @@ impl SiteIndex {
             .or_else(|| self.page_by_alias(path, from))
         {
             return Target::Page { page, fragment };
+        }
+        // A Docusaurus blog's post (pnpm.io's `/blog/whats-different-in-pnpm-12`).
+        if self.docusaurus {
+            let url = path.split(['#', '?']).next().unwrap_or_default();
+            let blog = self
+                .docusaurus_blog
+                .get_or_init(|| docusaurus_blog_urls(&self.root, &self.site_dir));
+            if blog.contains(url.trim_matches('/')) {
+                return Target::Generated {
+                    url: url.to_string(),
+                    fragment,
+                };
+            }
         }
         // A file a site generator serves from its static folder at the
         // site's root: `static/` (Hugo, Docusaurus, Zola, SvelteKit),
@@ -1125,6 +1142,89 @@ pub(crate) fn is_md_path(dest: &str) -> bool {
         .next()
         .unwrap_or_default()
         .ends_with(".md")
+}
+
+/// The URLs of a Docusaurus blog's posts (`blog/` in the site's folder,
+/// else at the root or in `website/`), without slashes at either end:
+/// `blog/<slug>` for a post whose front matter names a `slug` (the slug
+/// alone when it starts with `/`), else `blog/YYYY/MM/DD/<name>` for a
+/// file or folder named `YYYY-MM-DD-name` (`…/index.md` in the folder),
+/// and `blog/<path>` as it is.
+fn docusaurus_blog_urls(root: &Path, site_dir: &Path) -> HashSet<String> {
+    let mut urls = HashSet::default();
+    let blog = [site_dir.join("blog"), root.join("website/blog")]
+        .into_iter()
+        .map(|dir| match dir.is_absolute() {
+            true => dir,
+            false => root.join(dir),
+        })
+        .find(|dir| dir.is_dir());
+    let Some(blog) = blog else {
+        return urls;
+    };
+    for entry in walkdir::WalkDir::new(&blog)
+        .max_depth(4)
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
+        let Some(rel) = entry
+            .path()
+            .strip_prefix(&blog)
+            .ok()
+            .and_then(|r| r.to_str())
+        else {
+            continue;
+        };
+        let rel = rel.replace('\\', "/");
+        let Some(stem) = rel.strip_suffix(".md").or_else(|| rel.strip_suffix(".mdx")) else {
+            continue;
+        };
+        // A folder's `index.md` is the folder's post.
+        let stem = match stem.rsplit_once('/') {
+            Some((dir, "index")) => dir,
+            _ if stem == "index" => continue,
+            _ => stem,
+        };
+        urls.insert(format!("blog/{stem}"));
+        let (dir, name) = stem.rsplit_once('/').unwrap_or(("", stem));
+        let dated = name.get(..11).filter(|d| {
+            d.bytes().enumerate().all(|(i, b)| match i {
+                4 | 7 | 10 => b == b'-',
+                _ => b.is_ascii_digit(),
+            })
+        });
+        if let Some(date) = dated {
+            let rest = &name[11..];
+            let path = format!("{}/{}/{}/{rest}", &date[..4], &date[5..7], &date[8..10]);
+            urls.insert(match dir {
+                "" => format!("blog/{path}"),
+                dir => format!("blog/{dir}/{path}"),
+            });
+        }
+        let head = std::fs::read(entry.path())
+            .map(|b| String::from_utf8_lossy(&b[..b.len().min(4096)]).into_owned())
+            .unwrap_or_default();
+        if let Some(slug) = front_matter_slug(&head) {
+            urls.insert(match slug.strip_prefix('/') {
+                Some(absolute) => absolute.trim_matches('/').to_string(),
+                None => format!("blog/{}", slug.trim_matches('/')),
+            });
+        }
+    }
+    urls
+}
+
+/// The `slug:` of the YAML front matter `text` starts with.
+fn front_matter_slug(text: &str) -> Option<&str> {
+    let mut lines = text.lines();
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    lines
+        .take_while(|l| l.trim_end() != "---")
+        .find_map(|l| l.strip_prefix("slug:"))
+        .map(|v| v.trim().trim_matches(['"', '\'']))
+        .filter(|v| !v.is_empty())
 }
 
 /// The content-relative URL Docusaurus gives a guide's page: a `slug`

@@ -2458,6 +2458,34 @@ fn a_cd_out_of_the_repository_carries_over_to_later_blocks() {
     );
 }
 
+/// A Docusaurus blog's posts are at `/blog/<slug>`, or at
+/// `/blog/YYYY/MM/DD/<name>` from a file or folder named by its date
+/// (pnpm.io's docs link `/blog/whats-different-in-pnpm-12`); a post that
+/// is not there is still an error.
+#[test]
+fn a_docusaurus_blogs_posts_are_found_at_their_urls() {
+    let site = Fixture::with(&[
+        (
+            "docusaurus.config.js",
+            "module.exports = { title: 'pnpm' };\n",
+        ),
+        (
+            "blog/2026-08-10-whats-different.md",
+            "---\ntitle: What's different\nslug: whats-different-in-pnpm-12\n---\n\nText.\n",
+        ),
+        (
+            "blog/2020-05-27-flat-node-modules/index.md",
+            "---\ntitle: Flat\n---\n\nText.\n",
+        ),
+        (
+            "docs/installation.md",
+            "# Installation\n\nSee [12](/blog/whats-different-in-pnpm-12), \
+             [flat](/blog/2020/05/27/flat-node-modules/) and [gone](/blog/gone-post).\n",
+        ),
+    ]);
+    assert_eq!(severities(&site), vec![said("error", "/blog/gone-post")]);
+}
+
 /// A Docusaurus site kept in `website/` reads its own `website/docs/`
 /// (gatekeeper's), unless its config points the docs elsewhere (redux's
 /// `path: '../docs'`, the root's `docs/`).
