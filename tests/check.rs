@@ -2486,6 +2486,32 @@ fn a_docusaurus_blogs_posts_are_found_at_their_urls() {
     assert_eq!(severities(&site), vec![said("error", "/blog/gone-post")]);
 }
 
+/// A fragment that is the slug of the target page's front matter title,
+/// which the page has as no heading (karmada's generated API reference
+/// links `object-meta#objectmeta` 259 times), lands at the top of the page,
+/// on the title a site writes: a warning, not an error. Another missing
+/// fragment there is still an error.
+#[test]
+fn a_fragment_naming_the_pages_title_is_a_warning() {
+    let site = Fixture::with(&[
+        (
+            "docs/object-meta.md",
+            "---\ntitle: \"ObjectMeta\"\n---\n\nObjectMeta is metadata.\n\n## name\n",
+        ),
+        (
+            "docs/pod.md",
+            "# Pod\n\n[meta](object-meta.md#objectmeta), [name](object-meta.md#name), [gone](object-meta.md#gone).\n",
+        ),
+    ]);
+    assert_eq!(
+        severities(&site),
+        vec![
+            said("warning", "object-meta.md#objectmeta"),
+            said("error", "object-meta.md#gone")
+        ]
+    );
+}
+
 /// A Docusaurus site kept in `website/` reads its own `website/docs/`
 /// (gatekeeper's), unless its config points the docs elsewhere (redux's
 /// `path: '../docs'`, the root's `docs/`).

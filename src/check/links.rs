@@ -632,6 +632,20 @@ impl Pages<'_> {
             );
             return Some(f.severity(Severity::Warning));
         }
+        // The page's title from its front matter, which Docusaurus and Hugo
+        // themes write as the page's heading with no id of its own
+        // (karmada's API reference links `object-meta#objectmeta` by the
+        // hundred): the link lands at the top of the page, on the title.
+        let title = guides[target_page].front.title.as_deref();
+        if title.is_some_and(|t| crate::slug::slug(t) == fragment) {
+            let f = finding(
+                Kind::BrokenAnchor,
+                format!("no heading or anchor `#{fragment}` in {whose}: only its title, from its front matter, says that"),
+                Some("a site that writes the title as the page's heading gives it no id; the link lands at the top of the page all the same. Link the page without the fragment".into()),
+                file,
+            );
+            return Some(f.severity(Severity::Warning));
+        }
         let hint = did_you_mean(fragment, anchors[target_page].iter())
             .map(|id| format!("did you mean `#{id}`?"));
         Some(finding(
