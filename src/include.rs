@@ -206,6 +206,34 @@ impl Expander {
                         rest = &after[close + 2..];
                         hugo = true;
                     }
+                    // GitBook's and Liquid's `{% name args %}`: a hint or a
+                    // set of tabs on lines of their own becomes the
+                    // Docusaurus markup almanac renders (an admonition,
+                    // tabs), an embed a link; any other tag goes.
+                    Some((close, None))
+                        if !in_code
+                            && !in_code_span(&rest[..at])
+                            && liquid_tag(&after[..close]).is_some() =>
+                    {
+                        let (name, args) = liquid_tag(&after[..close]).unwrap_or_default();
+                        let alone = buf.trim().is_empty()
+                            && rest[..at].trim().is_empty()
+                            && after[close + 2..].trim().is_empty();
+                        buf.push_str(&rest[..at]);
+                        match gitbook_block(name, args).filter(|_| alone) {
+                            Some(markup) => buf.push_str(&markup),
+                            None if name.starts_with("end") => {}
+                            None => {
+                                let from = match GITBOOK_TAGS.contains(&name) {
+                                    true => "GitBook",
+                                    false => "Liquid",
+                                };
+                                self.expansion.skipped.push((from, name.to_string()));
+                            }
+                        }
+                        rest = &after[close + 2..];
+                        hugo = true;
+                    }
                     _ => {
                         buf.push_str(&rest[..at + 2]);
                         rest = after;
@@ -225,7 +253,24 @@ impl Expander {
                     let Some(close) = after.find("}}") else { break };
                     buf.push_str(&rest[..at]);
                     let directive = &after[1..close];
+                    let alone = buf.trim().is_empty() && after[close + 2..].trim().is_empty();
                     rest = &after[close + 2..];
+                    // Another preprocessor's directive on a line of its
+                    // own, outside code: the tabs of mdbook-tabs become a
+                    // tab set; any other (blacksmith's
+                    // `{{#installer_table}}`) writes a block almanac
+                    // cannot, and goes. One within a line (PyO3's
+                    // `{{#PYO3_DOCS_URL}}` in a link) is written as it is.
+                    let name = directive.split_whitespace().next().unwrap_or_default();
+                    if !in_code && alone && !MDBOOK_DIRECTIVES.contains(&name) {
+                        match mdbook_tabs(name, directive) {
+                            Some(markup) => buf.push_str(&markup),
+                            None if name.starts_with("end") => {}
+                            None => self.expansion.skipped.push(("mdBook", name.to_string())),
+                        }
+                        hugo = true;
+                        continue;
+                    }
                     self.push(&buf);
                     buf.clear();
                     self.directive(file, dir, directive, n, column, stack);
@@ -645,6 +690,108 @@ fn zola_call(inner: &str) -> Option<&str> {
     let ident = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     (ident && args.ends_with(')') && !crate::shortcodes::is_almanacs(inner)).then_some(name)
+}
+
+/// mdBook's own directives (`{{#include …}}`…), expanded anywhere.
+const MDBOOK_DIRECTIVES: &[&str] = &[
+    "include",
+    "rustdoc_include",
+    "playground",
+    "playpen",
+    "title",
+];
+
+/// mdbook-tabs' `{{#tabs }}`, `{{#tab name="macOS" }}`, `{{#endtab }}` and
+/// `{{#endtabs }}` as the Docusaurus markup almanac renders as a tab set.
+fn mdbook_tabs(name: &str, directive: &str) -> Option<String> {
+    match name {
+        "tabs" => Some("<Tabs>".into()),
+        "endtabs" => Some("</Tabs>".into()),
+        "endtab" => Some("</TabItem>".into()),
+        "tab" => {
+            let args = directive.trim_start_matches(name);
+            let at = args.find("name=")? + "name=".len();
+            let quoted = &args[at..];
+            let q = quoted.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+            let title = quoted[1..].split(q).next()?.replace(['"', '<', '>'], "");
+            Some(format!("<TabItem label=\"{title}\">"))
+        }
+        _ => None,
+    }
+}
+
+/// GitBook's block tags (`{% hint %}`, `{% tabs %}`, `{% content-ref %}`…),
+/// and the legacy ones (`{% method %}`, `{% sample %}`).
+const GITBOOK_TAGS: &[&str] = &[
+    "code",
+    "column",
+    "columns",
+    "common",
+    "content-ref",
+    "embed",
+    "file",
+    "hint",
+    "method",
+    "sample",
+    "step",
+    "stepper",
+    "swagger",
+    "swagger-description",
+    "swagger-parameter",
+    "swagger-response",
+    "tab",
+    "tabs",
+];
+
+/// A Liquid tag's name and arguments (the inside of `{% … %}`, `-` trim
+/// markers allowed): `hint style="info"`, `endhint`, `include x.html`.
+fn liquid_tag(inner: &str) -> Option<(&str, &str)> {
+    let inner = inner.trim_start_matches('-').trim_end_matches('-').trim();
+    let (name, args) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
+    let word = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    word.then_some((name, args.trim()))
+}
+
+/// What a GitBook tag on a line of its own is written as: the Docusaurus
+/// markup for a hint (`:::warning` … `:::`) and for tabs (`<Tabs>`,
+/// `<TabItem label="…">`), an autolink for an embed; `None` for a tag that
+/// only goes.
+fn gitbook_block(name: &str, args: &str) -> Option<String> {
+    let arg = |key: &str| {
+        let at = args.find(&format!("{key}="))? + key.len() + 1;
+        let quoted = &args[at..];
+        let q = quoted.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        Some(quoted[1..].split(q).next()?.to_string())
+    };
+    match name {
+        "hint" => {
+            let style = arg("style").unwrap_or_else(|| "info".into());
+            let style: String = style
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            Some(format!(
+                ":::{}",
+                if style.is_empty() { "info" } else { &style }
+            ))
+        }
+        "endhint" => Some(":::".into()),
+        "tabs" => Some("<Tabs>".into()),
+        "endtabs" => Some("</Tabs>".into()),
+        "tab" => {
+            let title = arg("title").unwrap_or_default();
+            let title = title.replace(['"', '<', '>'], "");
+            Some(format!("<TabItem label=\"{title}\">"))
+        }
+        "endtab" => Some("</TabItem>".into()),
+        "embed" => arg("url")
+            .filter(|u| u.starts_with("http") && !u.contains([' ', '<', '>']))
+            .map(|u| format!("<{u}>")),
+        _ => None,
+    }
 }
 
 /// The name of Zola's block shortcode tag (the inside of `{% … %}`):

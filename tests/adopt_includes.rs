@@ -466,3 +466,111 @@ fn check_judges_almanacs_shortcodes_in_an_included_file_where_they_are_written()
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("parts/kpis.md:3:11"), "{}", run.stderr);
 }
+
+/// GitBook's blocks (fluent-bit's docs: 3,200 `{% tab %}` lines shown raw):
+/// a hint is an admonition, tabs a tab set, an embed a link, a content-ref
+/// its link; other tags (`{% code %}`, Liquid's `{% raw %}`) go and are
+/// counted; inside a code block every tag stays as written. Check reports
+/// a link after them at its own line.
+#[test]
+fn gitbook_blocks_render_and_their_tags_never_show() {
+    let site = Fixture::with(&[
+        ("docs/other.md", "# Other\n"),
+        (
+            "docs/README.md",
+            "# Pipeline\n\n\
+             {% hint style=\"warning\" %}\nMind the **buffer**.\n{% endhint %}\n\n\
+             {% tabs %}\n{% tab title=\"fluent-bit.yaml\" %}\nUse *YAML*.\n{% endtab %}\n\
+             {% tab title=\"fluent-bit.conf\" %}\nUse *classic*.\n{% endtab %}\n{% endtabs %}\n\n\
+             {% embed url=\"https://www.youtube.com/watch?v=abc\" %}\n\n\
+             {% content-ref url=\"other.md\" %}\n[other.md](other.md)\n{% endcontent-ref %}\n\n\
+             {% code title=\"run.sh\" %}\n```sh\necho {% raw %}\n```\n{% endcode %}\n\n\
+             {% raw %}Kept {{ text }}{% endraw %}\n\n[broken](nowhere.md)\n",
+        ),
+    ]);
+    let run = site.build(&[]);
+    let html = site.read("public/index.html");
+    let main = main_of(&html);
+    assert!(
+        main.contains("<div class=\"admonition warning\">")
+            && main.contains("Mind the <strong>buffer</strong>."),
+        "{main}"
+    );
+    assert!(main.contains("tabbed-set"), "{main}");
+    assert!(
+        main.contains("fluent-bit.yaml") && main.contains("Use <em>classic</em>."),
+        "{main}"
+    );
+    assert!(
+        main.contains("href=\"https://www.youtube.com/watch?v=abc\""),
+        "{main}"
+    );
+    assert!(main.contains("href=\"other.html\""), "{main}");
+    assert!(
+        text_of(main).contains("echo {% raw %}"),
+        "code keeps its tags: {main}"
+    );
+    assert_eq!(common::raw_syntax_left(main), Vec::<&str>::new(), "{main}");
+    assert!(
+        run.stderr
+            .contains("skipped 2 GitBook shortcodes of 2 kinds: code, content-ref")
+            && run
+                .stderr
+                .contains("skipped 1 Liquid shortcode of 1 kind: raw"),
+        "{}",
+        run.stderr
+    );
+    let (_, findings) = check_json(&site, &[]);
+    let broken = findings
+        .iter()
+        .find(|f| f["target"] == "nowhere.md")
+        .unwrap();
+    assert_eq!(broken["line"], 30, "{findings:#?}");
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+}
+
+/// mdbook-tabs' `{{#tabs}}` (PyO3's guide) is a tab set; another
+/// preprocessor's directive on a line of its own (blacksmith's
+/// `{{#installer_table}}`) goes and is counted, while one within a line
+/// (`{{#PYO3_DOCS_URL}}` in a link) or in code is written as it is.
+#[test]
+fn other_preprocessors_directives_never_show_raw() {
+    let site = Fixture::with(&[
+        ("book.toml", "[book]\ntitle = \"Guide\"\n"),
+        (
+            "src/SUMMARY.md",
+            "# Summary\n\n- [Debugging](debugging.md)\n",
+        ),
+        (
+            "src/debugging.md",
+            "# Debugging\n\n{{#tabs }}\n{{#tab name=\"Using rust-gdb\" }}\nRun **gdb**.\n{{#endtab }}\n\
+             {{#tab name=\"Using lldb\" }}\nRun *lldb*.\n{{#endtab }}\n{{#endtabs }}\n\n\
+             {{#installer_table}}\n\nSee [Py]({{#PYO3_DOCS_URL}}/pyo3/struct.Py.html).\n\n\
+             ```toml\npyo3 = { {{#PYO3_CRATE_VERSION}} }\n```\n",
+        ),
+    ]);
+    let run = site.build(&[]);
+    let html = site.read("public/debugging.html");
+    let main = main_of(&html);
+    assert!(
+        main.contains("tabbed-set") && main.contains("Using lldb"),
+        "{main}"
+    );
+    assert!(main.contains("Run <strong>gdb</strong>."), "{main}");
+    assert!(!common::outside_code(main).contains("{{#tab"), "{main}");
+    assert!(!main.contains("installer_table"), "{main}");
+    assert!(
+        text_of(main).contains("pyo3 = { {{#PYO3_CRATE_VERSION}} }"),
+        "{main}"
+    );
+    assert!(
+        main.contains("PYO3_DOCS_URL%7D%7D/pyo3/struct.Py.html"),
+        "written as it is: {main}"
+    );
+    assert!(
+        run.stderr
+            .contains("skipped 1 mdBook shortcode of 1 kind: installer_table"),
+        "{}",
+        run.stderr
+    );
+}
