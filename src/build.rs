@@ -1168,6 +1168,7 @@ impl<'a> MarkdownInput<'a> {
             generator_slug: match project.config.generator {
                 Some("Zola") => Some(crate::slug::zola_slug),
                 Some("VitePress" | "VuePress") => Some(crate::slug::vitepress_slug),
+                Some("GitBook") => Some(crate::slug::gitbook_slug),
                 _ => None,
             },
         };

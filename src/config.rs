@@ -410,8 +410,47 @@ impl Config {
             .find_map(|name| Some((*name, read(name)?)))
         {
             self.adopt_astro(root, name, &text);
+        } else if let Some(text) = read(".gitbook.yaml") {
+            self.adopt_gitbook(root, &text);
         }
         self.generator.is_some()
+    }
+
+    /// GitBook's `.gitbook.yaml` (fluent-bit's docs, earthly's): its
+    /// `root` is the content (the folder itself by default), and its
+    /// `structure.summary` (`SUMMARY.md`) the navigation, read as mdBook's.
+    fn adopt_gitbook(&mut self, root: &Path, text: &str) {
+        self.generator = Some("GitBook");
+        let yaml: serde_json::Value = serde_yaml::from_str(text).unwrap_or_default();
+        let get = |path: &[&str]| {
+            path.iter()
+                .try_fold(&yaml, |v, key| v.get(key))
+                .and_then(serde_json::Value::as_str)
+                .map(|v| {
+                    v.trim()
+                        .trim_start_matches("./")
+                        .trim_end_matches('/')
+                        .to_string()
+                })
+        };
+        let dir = get(&["root"]).filter(|r| !r.is_empty());
+        let content = self.adopt_content_dir(root, dir.as_deref().unwrap_or("."));
+        let summary_name = get(&["structure", "summary"])
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "SUMMARY.md".into());
+        let summary = content.as_ref().and_then(|dir| {
+            let text = crate::error::read_file(&root.join(dir).join(&summary_name)).ok()?;
+            String::from_utf8(text).ok()
+        });
+        // The summary stays a page: its links are checked (GitBook, unlike
+        // mdBook, makes no page a summary names that is not there).
+        self.adopted = Some(Adopted {
+            from: ".gitbook.yaml",
+            nav: summary.as_deref().map(summary_nav).unwrap_or_default(),
+            exclude: Vec::new(),
+            not_pages: Vec::new(),
+            served_in_folders: false,
+        });
     }
 
     /// Astro's site: its pages are the docs collection (Starlight's
@@ -968,7 +1007,12 @@ fn summary_nav(text: &str) -> Vec<NavEntry> {
             continue;
         }
         let indent = line.len() - trimmed.len();
-        if let Some(part) = trimmed.strip_prefix("# ") {
+        // mdBook's parts are `# Title`; GitBook's groups `## Title`.
+        let heading = trimmed
+            .strip_prefix("# ")
+            .or_else(|| trimmed.strip_prefix("## "))
+            .or_else(|| trimmed.strip_prefix("### "));
+        if let Some(part) = heading {
             // The first heading, before any chapter, is the summary's own.
             if !(stack.is_empty() && top.is_empty()) {
                 close(&mut stack, &mut top, 0);

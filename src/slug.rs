@@ -159,6 +159,42 @@ pub(crate) fn zola_slug(text: &str) -> String {
     out
 }
 
+/// The id GitBook gives a heading, as its links show it (earthly's docs,
+/// published on GitBook, link `#3.-auto-skip` for "3. Auto-skip" and
+/// `#mount-less-than-mount-spec-greater-than` for `--mount <mount-spec>`):
+/// lower case, `<` and `>` spelt out as words, every run of anything but
+/// letters, digits, `.`, `+` and `_` one `-`, none at either end.
+pub(crate) fn gitbook_slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    let mut push = |piece: &str, out: &mut String| {
+        for c in piece.chars() {
+            if c.is_alphanumeric() || matches!(c, '.' | '+' | '_') {
+                if dash && !out.is_empty() {
+                    out.push('-');
+                }
+                dash = false;
+                out.extend(c.to_lowercase());
+            } else {
+                dash = true;
+            }
+        }
+    };
+    for c in text.chars() {
+        let word = match c {
+            '<' => " less than ",
+            '>' => " greater than ",
+            _ => {
+                let mut buf = [0u8; 4];
+                push(c.encode_utf8(&mut buf), &mut out);
+                continue;
+            }
+        };
+        push(word, &mut out);
+    }
+    out
+}
+
 /// The id VitePress gives a heading (its `slugify`, from `@mdit-vue/shared`):
 /// combining marks and control characters dropped, each run of spaces and
 /// ASCII punctuation one `-` (none at either end), lower case, and `_`
@@ -287,6 +323,27 @@ impl Slugger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Ids as earthly's docs link them on GitBook (docs.earthly.dev).
+    #[test]
+    fn gitbook_slugs_are_the_ones_its_links_use() {
+        for (heading, id) in [
+            ("3. Auto-skip", "3.-auto-skip"),
+            ("`--allow-privileged`", "allow-privileged"),
+            (
+                "Use `RUN --push` for deployment commands",
+                "use-run-push-for-deployment-commands",
+            ),
+            (
+                "`--mount <mount-spec>`",
+                "mount-less-than-mount-spec-greater-than",
+            ),
+            ("IF ... vs RUN if ...", "if-...-vs-run-if-..."),
+            ("Use COPY +my-target", "use-copy-+my-target"),
+        ] {
+            assert_eq!(gitbook_slug(heading), id, "{heading}");
+        }
+    }
 
     // Expected ids printed by node running `@mdit-vue/shared`'s `slugify`
     // (VitePress's), its three regular expressions as published.

@@ -582,3 +582,60 @@ fn another_generators_data_and_front_matter_do_not_stop_the_build() {
         run.stderr
     );
 }
+
+/// A GitBook space (`.gitbook.yaml`, as earthly's and fluent-bit's docs):
+/// its `root` is the content, its `SUMMARY.md` the navigation (`##`
+/// groups), and a heading's id GitBook's too (`#3.-auto-skip`, links
+/// earthly writes by the dozen), on the built page as well; a fragment
+/// neither rule gives is still an error, and so is a summary's link to a
+/// page that is not there.
+#[test]
+fn a_gitbook_space_has_its_root_summary_and_heading_ids() {
+    let f = Fixture::with(&[
+        (
+            ".gitbook.yaml",
+            "root: ./docs/\n\nstructure:\n  readme: README.md\n  summary: SUMMARY.md\n",
+        ),
+        (
+            "docs/SUMMARY.md",
+            "# Table of contents\n\n* [Intro](README.md)\n\n## Guides\n\n* [Zeta setup](setup.md)\n* [Alpha](alpha.md)\n* [Gone](gone.md)\n",
+        ),
+        (
+            "docs/README.md",
+            "# Intro\n\nSee [skip](setup.md#3.-auto-skip), [mount](setup.md#mount-less-than-mount-spec-greater-than) \
+             and [nothing](setup.md#auto-skip).\n",
+        ),
+        (
+            "docs/setup.md",
+            "# Zeta setup\n\n## 3. Auto-skip\n\n## `--mount <mount-spec>`\n",
+        ),
+        ("docs/alpha.md", "# Alpha\n"),
+        ("README.md", "# The repository\n"),
+    ]);
+    let (_, findings) = common::check_json(&f, &[]);
+    let errors: Vec<(&str, &str)> = findings
+        .iter()
+        .filter(|x| x["severity"] == "error")
+        .map(|x| (x["file"].as_str().unwrap(), x["target"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            ("docs/README.md", "setup.md#auto-skip"),
+            ("docs/SUMMARY.md", "gone.md")
+        ],
+        "{findings:#?}"
+    );
+    f.build(&[]);
+    let rows = nav(&f, "public/setup.html");
+    let titles = titles(&rows);
+    let at = |t: &str| titles.iter().position(|x| *x == t).unwrap_or(usize::MAX);
+    assert!(
+        at("Intro") < at("[Guides]")
+            && at("[Guides]") < at("Zeta setup")
+            && at("Zeta setup") < at("Alpha"),
+        "{rows:?}"
+    );
+    let setup = f.read("public/setup.html");
+    assert!(setup.contains("id=\"3.-auto-skip\""), "{setup}");
+}

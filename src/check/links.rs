@@ -93,6 +93,7 @@ fn generator_page(
     let slug: Option<fn(&str) -> String> = match generator {
         Some("Zola") => Some(crate::slug::zola_slug),
         Some("VitePress" | "VuePress") => Some(crate::slug::vitepress_slug),
+        Some("GitBook") => Some(crate::slug::gitbook_slug),
         _ => None,
     };
     let writer = page
