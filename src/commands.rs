@@ -83,11 +83,16 @@ pub struct TaskExamples {
     pub just: bool,
     pub make: bool,
     pub package: bool,
+    /// A script: a block whose text starts with `#!`.
+    pub script: bool,
 }
 
 impl TaskExamples {
     /// Notes a code block in language `lang` (lower case) holding `text`.
     pub(crate) fn note(&mut self, lang: &str, text: &str) {
+        if text.starts_with("#!") {
+            self.script = true;
+        }
         match lang {
             "just" | "justfile" => self.just = true,
             "make" | "makefile" | "mk" => self.make = true,

@@ -244,6 +244,40 @@ fn a_bare_program_the_reader_downloads_is_not_judged_unless_it_was_renamed() {
     assert_eq!(findings(&site), [missing(5, 1)]);
 }
 
+/// "Write the following content in a file named `test.sh`:", a block
+/// that starts with `#!`, then `bash test.sh` (fluent-bit's docs): the
+/// reader's own script, in the folder they are in, is not judged. A
+/// missing script in a folder of the repository still is, and so is a
+/// bare name on a page that shows no script.
+#[test]
+fn a_script_the_page_shows_is_the_readers_own() {
+    let site = Fixture::with(&[
+        (
+            "docs/stdin.md",
+            "# Stdin\n\nWrite this in a file named `test.sh`:\n\n```sh\n#!/bin/sh\necho hi\n```\n\n\
+             ```sh\nbash test.sh | fluent-bit -i stdin\n./scripts/gone.sh\n```\n",
+        ),
+        ("docs/plain.md", "# Plain\n\n```sh\nbash test.sh\n```\n"),
+    ]);
+    let found: Vec<(String, String)> = common::check_json(&site, &[])
+        .1
+        .iter()
+        .map(|f| {
+            (
+                f["file"].as_str().unwrap().to_string(),
+                f["target"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("docs/plain.md".to_string(), "test.sh".to_string()),
+            ("docs/stdin.md".to_string(), "./scripts/gone.sh".to_string())
+        ]
+    );
+}
+
 #[test]
 fn a_task_of_a_page_that_shows_its_own_example_file_is_not_judged() {
     // As `just`'s README: it writes justfiles, then runs their recipes.

@@ -92,6 +92,7 @@ pub fn check(
                 dir: &dir,
                 made: &block.made,
                 made_before,
+                shows_script: examples.script,
             };
             if let Invocation::Cd { dir: to } = invocation {
                 let dynamic =
@@ -419,6 +420,9 @@ struct At<'c> {
     dir: &'c str,
     made: &'c Made,
     made_before: (usize, bool),
+    /// The page shows a script (a code block that starts with `#!`): a
+    /// missing one run by its bare name may be the one the reader writes.
+    shows_script: bool,
 }
 
 impl At<'_> {
@@ -611,7 +615,11 @@ fn judged(at: &At, repo: &mut Repo, path: &Word, args: &[Word]) -> Option<Judged
             rel.split_once('/')
                 .is_some_and(|(first, _)| repo.is_dir(first)),
         )
-        || repo.ignores.ignored(&rel);
+        || repo.ignores.ignored(&rel)
+        // "Write the following in a file named `test.sh`:" and a block
+        // that starts with `#!`, then `bash test.sh` (fluent-bit's docs):
+        // the reader's script, in the folder they are in.
+        || (at.shows_script && !rel.contains('/'));
     Some(Judged {
         rel,
         mention,
