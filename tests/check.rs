@@ -1986,6 +1986,43 @@ fn said(severity: &str, target: &str) -> (String, String) {
     (severity.to_string(), target.to_string())
 }
 
+/// An MkDocs config in a folder of the project whose docs folder git
+/// ignores and is not there (renovate's `tools/mkdocs/`, whose build copies
+/// `docs/usage/` in and writes module pages beside it): a missing page is
+/// a warning naming the config. Without the ignore rule, or when that docs
+/// folder is there, it is an error still.
+#[test]
+fn a_site_a_build_assembles_makes_its_missing_pages_warnings() {
+    let files = [
+        ("tools/mkdocs/mkdocs.yml", "site_name: Renovate Docs\n"),
+        (
+            "docs/usage/index.md",
+            "# Usage\n\n[Azure](./modules/platform/azure/index.md)\n",
+        ),
+    ];
+    let site = Fixture::with(&files);
+    site.write("tools/mkdocs/.gitignore", "/docs\n");
+    common::Git::init(&site);
+    assert_eq!(
+        severities(&site),
+        vec![said("warning", "./modules/platform/azure/index.md")]
+    );
+    let (_, all) = common::check_json(&site, &[]);
+    assert!(
+        all[0]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("`tools/mkdocs/mkdocs.yml` builds its site from `tools/mkdocs/docs/`"),
+        "{all:?}"
+    );
+    let plain = Fixture::with(&files);
+    common::Git::init(&plain);
+    assert_eq!(
+        severities(&plain),
+        vec![said("error", "./modules/platform/azure/index.md")]
+    );
+}
+
 #[test]
 fn a_link_to_a_file_git_ignores_is_a_warning_a_build_makes_it() {
     // uv's docs link its generated CLI reference, which `.gitignore` lists.

@@ -836,6 +836,15 @@ impl Pages<'_> {
                 "a link from the site's root whose first folder is neither in the content nor in the repository may be a path of the site this page is published on; almanac cannot see it".to_string(),
             );
         }
+        // A page of a site a build assembles (renovate's generated
+        // `modules/platform/azure/index.md`): not in the repository.
+        if let Some((config, docs)) = &self.hooks.assembled
+            && (path.ends_with(".md") || path.ends_with('/'))
+        {
+            return f.severity(Severity::Warning).hint(format!(
+                "`{config}` builds its site from `{docs}/`, which is not in the repository: a build assembles it, and may make this page; almanac cannot see it"
+            ));
+        }
         f
     }
 }
@@ -1223,6 +1232,11 @@ struct Hooks {
     link: Option<&'static str>,
     image: Option<&'static str>,
     preprocessor: Option<Box<str>>,
+    /// An MkDocs config in a folder of the project whose docs folder is not
+    /// in the repository (`tools/mkdocs/mkdocs.yml` and its ignored
+    /// `docs/`, which renovate's build assembles): its config and that
+    /// folder. The site's pages are made as it is built.
+    assembled: Option<(String, String)>,
 }
 
 /// mdBook preprocessors that leave links, references and heading ids as
@@ -1310,7 +1324,52 @@ fn render_hooks(root: &std::path::Path) -> Hooks {
         link: find("link"),
         image: find("image"),
         preprocessor: unknown_preprocessor(root),
+        assembled: assembled_mkdocs_site(root),
     }
+}
+
+/// An `mkdocs.yml` up to three folders down from `root` (not at `root`,
+/// whose docs are the project's) whose `docs_dir` (default `docs`, beside
+/// it) is not there and is one git ignores: a site whose pages a build
+/// assembles, from the project's files and more (renovate's
+/// `tools/mkdocs/`, whose `.gitignore` lists `/docs`). Its config and docs
+/// folder, root-relative.
+fn assembled_mkdocs_site(root: &std::path::Path) -> Option<(String, String)> {
+    let mut ignores = None;
+    walkdir::WalkDir::new(root)
+        .min_depth(2)
+        .max_depth(4)
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            !(e.file_type().is_dir()
+                && (name.starts_with('.')
+                    || matches!(name.as_ref(), "node_modules" | "vendor" | "target")))
+        })
+        .filter_map(|e| e.ok())
+        .filter(|e| matches!(e.file_name().to_str(), Some("mkdocs.yml" | "mkdocs.yaml")))
+        .find_map(|e| {
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            let docs_dir = text
+                .lines()
+                .find_map(|l| l.strip_prefix("docs_dir:"))
+                .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
+                .unwrap_or_else(|| "docs".into());
+            let folder = e.path().parent()?;
+            let docs = folder.join(&docs_dir);
+            if docs.is_dir() {
+                return None;
+            }
+            let rel = |p: &std::path::Path| {
+                p.strip_prefix(root)
+                    .ok()?
+                    .to_str()
+                    .map(|s| s.replace('\\', "/"))
+            };
+            let (config, docs) = (rel(e.path())?, rel(&docs)?);
+            let ignores = ignores.get_or_insert_with(|| crate::load::history::Ignores::open(root));
+            ignores.ignored(&docs).then_some((config, docs))
+        })
 }
 
 impl Hooks {
