@@ -68,11 +68,13 @@ const ICON_SETS: [&str; 4] = [":material-", ":fontawesome-", ":octicons-", ":sim
 fn may_have_markup(body: &str) -> bool {
     let b = body.as_bytes();
     let at = |i: usize, marker: &str| b[i..].starts_with(marker.as_bytes());
-    // `!!! `, `??? `, `???+ `, `=== "`, `===! "`, `===+ "`.
+    // `!!! `, `??? `, `???+ `, `=== "`, `===! "`, `===+ "`; `!!!note`, `???tip`.
     let blocks = memchr::memchr3_iter(b'!', b'?', b'=', b).any(|i| {
         ["!!! ", "??? ", "???+ ", "=== \"", "===! \"", "===+ \""]
             .iter()
             .any(|m| at(i, m))
+            || ((at(i, "!!!") || at(i, "???")) && b.get(i + 3).is_some_and(u8::is_ascii_alphabetic))
+            || (at(i, "???+") && b.get(i + 4).is_some_and(u8::is_ascii_alphabetic))
     });
     // Icons, `:::`, `\n:   `, `<Tabs`, ` markdown` in a tag, attribute lists.
     let inline = || {
@@ -603,7 +605,9 @@ fn admonition(line: &str) -> Option<(Kind, Vec<&str>, String)> {
     } else {
         return None;
     };
-    if !rest.starts_with([' ', '\t']) {
+    // Python-Markdown's pattern is `!!! ?type`: the space may be left out
+    // (`!!!note`, as trivy's docs write it), not the type.
+    if !rest.starts_with([' ', '\t']) && !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
         return None;
     }
     let rest = rest.trim();
@@ -834,6 +838,24 @@ mod tests {
         assert!(e.text.contains("</div>\n\nAfter"));
         let at = e.text.find("y.md").unwrap();
         assert_eq!(e.source_offset(at), body.find("y.md").unwrap());
+    }
+
+    /// Python-Markdown's `!!! ?type`: `!!!note` is an admonition (trivy's
+    /// docs), `???tip` a collapsible one; `!!!` alone, or followed by
+    /// other than a type, is text.
+    #[test]
+    fn an_admonition_may_leave_out_the_space() {
+        let text = expanded("!!!note\n    Kept *here*.\n");
+        assert!(text.contains("<div class=\"admonition note\">"), "{text}");
+        assert!(text.contains("\nKept *here*.\n"), "{text}");
+        let text = expanded("???tip \"Open\"\n    x\n");
+        assert!(
+            text.contains("<details class=\"admonition tip\">"),
+            "{text}"
+        );
+        for plain in ["!!!\n", "!!!Important!!!\n", "!!! \n"] {
+            assert_eq!(expanded(plain), plain, "{plain}");
+        }
     }
 
     #[test]
