@@ -470,6 +470,9 @@ impl SiteIndex {
             if let Some(page) = self.pretty_page(missing) {
                 return Target::Page { page, fragment };
             }
+            if let Some(mdx) = self.mdx_page(missing, fragment.clone()) {
+                return mdx;
+            }
             // Report the path under the content folder when the link names
             // one of its folders, else the repository's.
             let first = in_site.split('/').next().unwrap_or("");
@@ -730,13 +733,30 @@ impl SiteIndex {
         if rel.is_empty() {
             return None;
         }
-        [format!("{path}.mdx"), format!("{path}/index.mdx")]
+        let numbered = || {
+            // Docusaurus leaves a number prefix out of the URL
+            // (`concepts/evaluation-api/` is `01-evaluation-api.mdx`).
+            let name = file_name(path);
+            let dir = self.root.join(parent(path));
+            std::fs::read_dir(dir).ok()?.flatten().find_map(|e| {
+                let file = e.file_name();
+                let file = file.to_str()?;
+                let stem = file
+                    .strip_suffix(".mdx")
+                    .or_else(|| file.strip_suffix(".md"))?;
+                let (n, rest) = stem.split_once(['-', '_', '.'])?;
+                (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && rest == name)
+                    .then_some(())
+            })
+        };
+        let found = [format!("{path}.mdx"), format!("{path}/index.mdx")]
             .iter()
             .any(|f| self.root.join(f).is_file())
-            .then(|| Target::Generated {
-                url: rel.to_string(),
-                fragment,
-            })
+            || (self.docusaurus && !name_is_empty(path) && numbered().is_some());
+        found.then(|| Target::Generated {
+            url: rel.to_string(),
+            fragment,
+        })
     }
 
     /// What the root-relative path `target` names.
@@ -1225,6 +1245,10 @@ fn front_matter_slug(text: &str) -> Option<&str> {
         .find_map(|l| l.strip_prefix("slug:"))
         .map(|v| v.trim().trim_matches(['"', '\'']))
         .filter(|v| !v.is_empty())
+}
+
+fn name_is_empty(path: &str) -> bool {
+    file_name(path).is_empty()
 }
 
 /// The content-relative URL Docusaurus gives a guide's page: a `slug`

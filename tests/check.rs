@@ -2495,6 +2495,35 @@ fn a_cd_out_of_the_repository_carries_over_to_later_blocks() {
     );
 }
 
+/// In a Docusaurus site an MDX page is there at its URL from the site's
+/// root (`/docs/reference/intro` for `docs/reference/intro.mdx`), and a
+/// number prefix is left out of it (`concepts/evaluation-api/` for
+/// `01-evaluation-api.mdx`), as openfeature.dev links them; a page that is
+/// not there is still an error.
+#[test]
+fn a_docusaurus_sites_mdx_pages_are_found_at_their_urls() {
+    let site = Fixture::with(&[
+        (
+            "docusaurus.config.js",
+            "module.exports = { title: 'OpenFeature' };\n",
+        ),
+        ("docs/reference/intro.mdx", "# Intro\n"),
+        (
+            "docs/reference/concepts/01-evaluation-api.mdx",
+            "# Evaluation API\n",
+        ),
+        (
+            "docs/tutorials/five-minutes.md",
+            "# Five minutes\n\n[intro](/docs/reference/intro), [api](/docs/reference/concepts/evaluation-api/) \
+             and [gone](/docs/reference/concepts/gone/).\n",
+        ),
+    ]);
+    assert_eq!(
+        severities(&site),
+        vec![said("error", "/docs/reference/concepts/gone/")]
+    );
+}
+
 /// A Docusaurus blog's posts are at `/blog/<slug>`, or at
 /// `/blog/YYYY/MM/DD/<name>` from a file or folder named by its date
 /// (pnpm.io's docs link `/blog/whats-different-in-pnpm-12`); a post that
