@@ -311,6 +311,14 @@ impl Config {
                 return;
             }
         }
+        // GitBook's `.gitbook.yaml` last: a repository that moved on from
+        // GitBook often keeps it (redux's, beside its Docusaurus site).
+        if let Some(text) = crate::error::read_file(&root.join(".gitbook.yaml"))
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+        {
+            self.adopt_gitbook(root, &text);
+        }
     }
 
     /// Fills what this config leaves unset from the `mkdocs.yml` (or
@@ -410,8 +418,6 @@ impl Config {
             .find_map(|name| Some((*name, read(name)?)))
         {
             self.adopt_astro(root, name, &text);
-        } else if let Some(text) = read(".gitbook.yaml") {
-            self.adopt_gitbook(root, &text);
         }
         self.generator.is_some()
     }

@@ -2495,6 +2495,27 @@ fn a_cd_out_of_the_repository_carries_over_to_later_blocks() {
     );
 }
 
+/// A `.gitbook.yaml` a repository kept from before it moved on to
+/// Docusaurus (redux's) does not make it a GitBook space: the Docusaurus
+/// site in `website/` is read, and its `api/Store.md` from any folder of
+/// the docs is found as Docusaurus finds it.
+#[test]
+fn another_generators_site_comes_before_a_gitbook_config_left_behind() {
+    let site = Fixture::with(&[
+        (".gitbook.yaml", "root: ./docs/\n"),
+        (
+            "website/docusaurus.config.js",
+            "module.exports = { presets: [['classic', { docs: { path: '../docs' } }]] };\n",
+        ),
+        ("docs/api/Store.md", "# Store\n\n## dispatch(action)\n"),
+        (
+            "docs/usage/Troubleshooting.md",
+            "# Troubleshooting\n\n[dispatch](api/Store.md#dispatchaction)\n",
+        ),
+    ]);
+    assert_eq!(severities(&site), vec![]);
+}
+
 /// In a Docusaurus site an MDX page is there at its URL from the site's
 /// root (`/docs/reference/intro` for `docs/reference/intro.mdx`), and a
 /// number prefix is left out of it (`concepts/evaluation-api/` for
