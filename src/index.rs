@@ -637,6 +637,23 @@ impl SiteIndex {
         }
     }
 
+    /// Whether the root-relative `path` is a page the site's Hugo config
+    /// mounts as a file of its own (buildpacks' `…/concepts/buildpack.md`
+    /// from `content/docs/.common/`), by its file or its URL, and that file
+    /// is there.
+    pub(crate) fn mounted_file(&self, path: &str) -> bool {
+        let Some(rel) = self.content_rel(path) else {
+            return false;
+        };
+        let rel = rel.trim_end_matches('/');
+        self.content_mounts.iter().any(|(at, source)| {
+            let page = at.strip_suffix(".md").unwrap_or(at);
+            at.ends_with(".md")
+                && (rel == at || rel == page || rel.strip_suffix(".html") == Some(page))
+                && self.root.join(source.trim_start_matches('/')).is_file()
+        })
+    }
+
     /// The folder the site's Hugo config mounts into the content where the
     /// root-relative `path` is (any such folder when `path` is `None`):
     /// its pages are not among the guides.

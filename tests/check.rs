@@ -2495,6 +2495,31 @@ fn a_cd_out_of_the_repository_carries_over_to_later_blocks() {
     );
 }
 
+/// Hugo's module mounts may put one file in several places of the content
+/// (buildpacks' `content/docs/.common/concepts/buildpack.md`, mounted in
+/// three sections): a link to one of those pages, by its URL or its file,
+/// is found; a page no mount makes is still missing.
+#[test]
+fn a_page_hugo_mounts_as_a_file_is_there() {
+    let site = Fixture::with(&[
+        (
+            "config.toml",
+            "baseURL = 'https://buildpacks.io/'\n\n[[module.mounts]]\n    source = 'content'\n    target = 'content'\n\
+             [[module.mounts]]\n    source = 'content/docs/.common/concepts/buildpack.md'\n    target = 'content/docs/for-app-developers/concepts/buildpack.md'\n",
+        ),
+        (
+            "content/docs/.common/concepts/buildpack.md",
+            "---\ntitle: Buildpack\n---\n\nText.\n",
+        ),
+        (
+            "content/docs/build.md",
+            "---\ntitle: Build\n---\n\n[by URL](/docs/for-app-developers/concepts/buildpack/), \
+             [by file](for-app-developers/concepts/buildpack.md) and [gone](/docs/gone/).\n",
+        ),
+    ]);
+    assert_eq!(severities(&site), vec![said("error", "/docs/gone/")]);
+}
+
 /// A `.gitbook.yaml` a repository kept from before it moved on to
 /// Docusaurus (redux's) does not make it a GitBook space: the Docusaurus
 /// site in `website/` is read, and its `api/Store.md` from any folder of

@@ -518,6 +518,9 @@ impl Pages<'_> {
                 None,
                 dir,
             )),
+            // A page the Hugo config mounts as a file of its own: there,
+            // its anchors unknown (its source is no page here).
+            Target::Missing { path, .. } if index.mounted_file(path) => {}
             Target::Missing { path, .. } => {
                 let f = self.missing_target(g, link, path);
                 // A `ref` may name a page by its name anywhere in the site,
