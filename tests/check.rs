@@ -2520,6 +2520,25 @@ fn a_page_hugo_mounts_as_a_file_is_there() {
     assert_eq!(severities(&site), vec![said("error", "/docs/gone/")]);
 }
 
+/// Hugo's `url` front matter is the page's URL from the site's root
+/// (kubeflow's `url = "/events/gsoc-2024/"` for
+/// `past-events/2024/gsoc-2024.md`): a link there finds the page.
+#[test]
+fn a_hugo_pages_url_is_where_links_find_it() {
+    let site = Fixture::with(&[
+        ("hugo.toml", "baseURL = 'https://www.kubeflow.org/'\n"),
+        (
+            "content/past-events/2024/gsoc-2024.md",
+            "+++\ntitle = \"GSoC 2024\"\nurl = \"/events/gsoc-2024/\"\n+++\n\n## Projects\n",
+        ),
+        (
+            "content/events/gsoc-2025.md",
+            "+++\ntitle = \"GSoC 2025\"\n+++\n\n[2024](/events/gsoc-2024/#projects) and [gone](/events/gsoc-2023/).\n",
+        ),
+    ]);
+    assert_eq!(severities(&site), vec![said("error", "/events/gsoc-2023/")]);
+}
+
 /// A `.gitbook.yaml` a repository kept from before it moved on to
 /// Docusaurus (redux's) does not make it a GitBook space: the Docusaurus
 /// site in `website/` is read, and its `api/Store.md` from any folder of

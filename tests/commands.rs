@@ -278,6 +278,26 @@ fn a_script_the_page_shows_is_the_readers_own() {
     );
 }
 
+/// A script the page links for download ("download the installer", then
+/// `bash Miniconda3-latest-MacOSX-x86_64.sh`, as kubeflow's docs write it)
+/// is the reader's; one the page links on a forge (`…/blob/main/…`) is the
+/// repository's own, and still judged.
+#[test]
+fn a_script_the_page_links_for_download_is_the_readers() {
+    let site = Fixture::with(&[(
+        "docs/install.md",
+        "# Install\n\nDownload [the installer](https://repo.anaconda.com/miniconda/Miniconda3-latest-MacOSX-x86_64.sh) \
+         or read [the script](https://github.com/acme/tool/blob/main/release.sh).\n\n\
+         ```sh\nbash Miniconda3-latest-MacOSX-x86_64.sh\nbash release.sh\n```\n",
+    )]);
+    let found: Vec<String> = common::check_json(&site, &[])
+        .1
+        .iter()
+        .map(|f| f["target"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(found, ["release.sh"]);
+}
+
 #[test]
 fn a_task_of_a_page_that_shows_its_own_example_file_is_not_judged() {
     // As `just`'s README: it writes justfiles, then runs their recipes.

@@ -342,6 +342,17 @@ pub fn parse_lenient(file: &str, path: &str, text: String) -> (Guide, Option<Err
 /// reachable there too, as an alias (its file name stays its URL, which
 /// links to it use). Never an error: a slug that cannot be a path is left out.
 fn slug_alias(path: &str, front: &mut FrontMatter) {
+    // Hugo's `url` is the page's URL from the site's root (kubeflow's
+    // `url = "/events/gsoc-2024/"`): the page is there.
+    if let Some(url) = front.extra.get("url").and_then(|v| v.as_str())
+        && url.starts_with('/')
+        && !url.contains("://")
+    {
+        let alias = url.to_string();
+        if alias_problem(&alias).is_none() && !front.aliases.contains(&alias) {
+            front.aliases.push(alias);
+        }
+    }
     let Some(slug) = front.slug.as_deref().map(|s| s.trim_matches('/')) else {
         return;
     };

@@ -37,6 +37,22 @@ pub fn check(
     let (commands, examples) = (&page.commands, page.task_examples);
     let mut findings = Vec::new();
     let mut block = Block::default();
+    // A file the page links for download ("download the installer",
+    // then `bash Miniconda3-latest-MacOSX-x86_64.sh`): the reader has it.
+    // Not a file a forge shows (`…/blob/main/scripts/x.sh`): that is the
+    // repository's own, which must be there.
+    block.made.words.extend(page.links.iter().filter_map(|l| {
+        let url = l.target.trim();
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))?;
+        if rest.contains("/blob/") || rest.contains("/tree/") {
+            return None;
+        }
+        let path = rest.split(['?', '#']).next()?;
+        let name = path.rsplit_once('/')?.1;
+        name.contains('.').then(|| name.to_string())
+    }));
     // A README in a folder of the repository is read there: its commands
     // may run from that folder (`icons/README.md`: `./tools/rasterize.sh`).
     let page_dir = file.rsplit_once('/').map_or("", |(dir, _)| dir);
