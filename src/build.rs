@@ -1145,6 +1145,8 @@ struct MarkdownInput<'a> {
     /// The heading ids of the generator the docs were written for (Zola,
     /// VitePress), which their links name: each heading gets its id too.
     generator_slug: Option<fn(&str) -> String>,
+    /// The variables an MkDocs site's `macros` plugin fills in.
+    macro_vars: crate::include::Vars,
 }
 
 impl<'a> MarkdownInput<'a> {
@@ -1165,6 +1167,7 @@ impl<'a> MarkdownInput<'a> {
             metrics_file: project.metrics_file(),
             root: project.root.clone(),
             text_limit: 0,
+            macro_vars: project.config.macro_vars.clone(),
             generator_slug: match project.config.generator {
                 Some("Zola") => Some(crate::slug::zola_slug),
                 Some("VitePress" | "VuePress") => Some(crate::slug::vitepress_slug),
@@ -1219,6 +1222,7 @@ impl<'a> MarkdownInput<'a> {
             text_limit,
             // From the project's config (`project`).
             generator_slug: _,
+            macro_vars: _,
         } = self;
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (
@@ -1274,11 +1278,16 @@ fn render_recording(
     text: &str,
     rewrites: Option<&std::cell::RefCell<crate::version_site::Rewrites>>,
 ) -> Result<Rendered> {
-    if !crate::include::needed(text, guide.body_start) {
+    if !crate::include::needed(text, guide.body_start, &shared.macro_vars) {
         return render_expanded(shared, guide, text, None, rewrites);
     }
-    let (expanded, expansion) =
-        crate::include::expand(&shared.root, &guide.file, text, guide.body_start);
+    let (expanded, expansion) = crate::include::expand(
+        &shared.root,
+        &guide.file,
+        text,
+        guide.body_start,
+        &shared.macro_vars,
+    );
     let mut page = render_expanded(shared, guide, &expanded, Some(&expansion), rewrites)?;
     page.expansion = Some(Box::new(expansion));
     Ok(page)

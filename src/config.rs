@@ -70,6 +70,72 @@ pub struct Config {
     /// The file this was read from and its text, to point at a key's line.
     #[serde(skip)]
     pub source: Option<Source>,
+    /// The variables an adopted MkDocs site's `macros` plugin fills in.
+    #[serde(skip)]
+    pub macro_vars: crate::include::Vars,
+}
+
+/// The variables the mkdocs-macros plugin gives pages: the config's
+/// `extra:` (`{{ msrv }}`; nested tables by dotted names), `config.*`'s
+/// strings, and what its git plugin reads (`git.tag`, the newest tag
+/// reachable from `HEAD`; `git.commit`, `git.short_commit`).
+fn macro_vars(root: &Path, yaml: &serde_yaml::Value) -> BTreeMap<String, String> {
+    fn flatten(prefix: &str, value: &serde_yaml::Value, out: &mut BTreeMap<String, String>) {
+        use serde_yaml::Value;
+        match value {
+            Value::String(s) => {
+                out.insert(prefix.to_string(), s.clone());
+            }
+            Value::Number(n) => {
+                out.insert(prefix.to_string(), n.to_string());
+            }
+            Value::Bool(b) => {
+                out.insert(prefix.to_string(), b.to_string());
+            }
+            Value::Mapping(map) => {
+                for (k, v) in map {
+                    if let Some(k) = k.as_str() {
+                        let name = match prefix {
+                            "" => k.to_string(),
+                            p => format!("{p}.{k}"),
+                        };
+                        flatten(&name, v, out);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut vars = BTreeMap::new();
+    if let Some(extra) = yaml.get("extra") {
+        flatten("", extra, &mut vars);
+        flatten("extra", extra, &mut vars);
+    }
+    if let serde_yaml::Value::Mapping(map) = yaml {
+        for (k, v) in map {
+            if let (Some(k), Some(v)) = (k.as_str(), v.as_str()) {
+                vars.insert(format!("config.{k}"), v.to_string());
+            }
+        }
+    }
+    if let Ok(repo) = git2::Repository::discover(root) {
+        if let Ok(head) = repo.head().and_then(|h| h.peel_to_commit()) {
+            let id = head.id().to_string();
+            vars.insert("git.short_commit".into(), id[..7.min(id.len())].to_string());
+            vars.insert("git.commit".into(), id);
+        }
+        let mut options = git2::DescribeOptions::new();
+        options.describe_tags();
+        let mut format = git2::DescribeFormatOptions::new();
+        format.abbreviated_size(0);
+        if let Ok(tag) = repo
+            .describe(&options)
+            .and_then(|d| d.format(Some(&format)))
+        {
+            vars.insert("git.tag".into(), tag);
+        }
+    }
+    vars
 }
 
 /// A config file's name (root-relative) and text.
@@ -254,6 +320,7 @@ impl Default for Config {
             site_dir: None,
             content_mounts: Vec::new(),
             source: None,
+            macro_vars: None,
         }
     }
 }
@@ -612,6 +679,16 @@ impl Config {
             .and_then(Value::as_sequence)
         {
             exclude.extend(globs.iter().filter_map(Value::as_str).map(str::to_string));
+        }
+        let macros = match plugins {
+            Some(Value::Sequence(list)) => list
+                .iter()
+                .any(|p| p.as_str() == Some("macros") || p.get("macros").is_some()),
+            Some(Value::Mapping(map)) => map.get("macros").is_some(),
+            _ => false,
+        };
+        if macros {
+            self.macro_vars = Some(std::sync::Arc::new(macro_vars(root, &yaml)));
         }
         let nav = yaml
             .get("nav")

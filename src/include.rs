@@ -28,11 +28,14 @@ const MAX_INCLUDES: usize = 1000;
 
 /// Whether `text[body_start..]` may hold syntax `expand` changes: the cheap
 /// test that keeps pages without `{{` off the expansion.
-pub(crate) fn needed(text: &str, body_start: usize) -> bool {
+pub(crate) fn needed(text: &str, body_start: usize, vars: &Vars) -> bool {
     let Some(body) = text.get(body_start..) else {
         return false;
     };
     let body = body.as_bytes();
+    if vars.is_some() && memchr::memmem::find(body, b"{{").is_some() {
+        return true;
+    }
     if memchr::memmem::find(body, b"@include:").is_some() {
         return true;
     }
@@ -52,11 +55,16 @@ pub(crate) fn needed(text: &str, body_start: usize) -> bool {
 
 /// `text` (the guide `file`, relative to the repository at `root`) with its
 /// includes and Hugo shortcodes expanded, and where each line came from.
+/// The variables an MkDocs site's `macros` plugin fills in (`{{ msrv }}`
+/// from its config's `extra:`, `{{ git.tag }}`), when it has the plugin.
+pub(crate) type Vars = Option<std::sync::Arc<BTreeMap<String, String>>>;
+
 pub(crate) fn expand(
     root: &Path,
     file: &str,
     text: &str,
     body_start: usize,
+    vars: &Vars,
 ) -> (String, Expansion) {
     let (project, real_root) = roots(root);
     let own = root.join(file);
@@ -68,6 +76,7 @@ pub(crate) fn expand(
         lines: 1,
         dirty: false,
         expansion: Expansion::default(),
+        vars: vars.clone(),
     };
     x.out.push_str(&text[..body_start]);
     x.lines += memchr::memchr_iter(b'\n', &text.as_bytes()[..body_start]).count();
@@ -92,6 +101,8 @@ struct Expander {
     /// An include was written: the next line is mapped again.
     dirty: bool,
     expansion: Expansion,
+    /// The `macros` plugin's variables (`Vars`).
+    vars: Vars,
 }
 
 impl Expander {
@@ -248,6 +259,14 @@ impl Expander {
                 rest = after;
                 continue;
             }
+            // A variable of the `macros` plugin, in code too (the plugin
+            // renders the whole page).
+            if let Some((close, value)) = self.variable(after) {
+                buf.push_str(&rest[..at]);
+                buf.push_str(&value);
+                rest = &after[close + 2..];
+                continue;
+            }
             match after.chars().next() {
                 Some('#') => {
                     let Some(close) = after.find("}}") else { break };
@@ -334,6 +353,19 @@ impl Expander {
             buf.extend(std::iter::repeat_n('\n', lines));
         }
         self.push(&buf);
+    }
+
+    /// The value of the `macros` variable `{{ name }}` whose inside
+    /// starts `after` (a dotted name, `git.tag`), and where its `}}` is.
+    fn variable(&self, after: &str) -> Option<(usize, String)> {
+        let vars = self.vars.as_ref()?;
+        let close = after.find("}}")?;
+        let name = after[..close].trim();
+        let dotted = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+        dotted.then(|| vars.get(name))?.map(|v| (close, v.clone()))
     }
 
     /// Whether the site has its own template for the Hugo shortcode `name`.

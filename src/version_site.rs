@@ -675,6 +675,6 @@ mod tests {
         assert!(md.contains(" &lt;b&gt;&amp;&lt;/b&gt;"), "{md}");
         // The page it renders names no shortcode and includes nothing.
         assert!(crate::shortcodes::find(&md, 0).is_empty());
-        assert!(!crate::include::needed(&md, 0));
+        assert!(!crate::include::needed(&md, 0, &None));
     }
 }

@@ -454,3 +454,51 @@ fn vitepress_containers_render() {
     );
     assert!(html.contains("Widget"), "{html}");
 }
+
+/// With the `macros` plugin on, a page's `{{ name }}` is its value: the
+/// config's `extra:` (nextest's `{{ msrv }}`, a nested one by its dotted
+/// name), `config.*`, and `git.tag` (trivy's release links), in code too,
+/// as the plugin renders the whole page; a name it does not give stays as
+/// written. Without the plugin nothing is filled in.
+#[test]
+fn the_macros_plugins_variables_are_filled_in() {
+    let files = [
+        (
+            "mkdocs.yml",
+            "site_name: Nextest\nplugins:\n  - search\n  - macros\nextra:\n  msrv: \"1.91\"\n  links:\n    repo: https://github.com/nextest-rs/nextest\n",
+        ),
+        (
+            "docs/index.md",
+            "# Home\n\nNeeds Rust {{ msrv }} ([repo]({{ links.repo }}), {{ config.site_name }}, release {{ git.tag }}, {{ unknown }}).\n\n\
+             ```sh\ncargo install --version {{ git.tag }} nextest\n```\n",
+        ),
+    ];
+    let site = Fixture::with(&files);
+    let git = common::Git::init(&site);
+    let head = git.commit_all("release", 1_700_000_000);
+    git.lightweight_tag("v0.9.108", head);
+    site.build(&[]);
+    let html = site.read("public/index.html");
+    assert!(html.contains("Needs Rust 1.91"), "{html}");
+    assert!(
+        html.contains("href=\"https://github.com/nextest-rs/nextest\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("Nextest, release v0.9.108, {{ unknown }}"),
+        "{html}"
+    );
+    assert!(html.contains("v0.9.108"), "{html}");
+    assert!(!html.contains("{{ git.tag }}"), "{html}");
+
+    let plain = Fixture::with(&[
+        ("mkdocs.yml", "site_name: Plain\nextra:\n  msrv: \"1.91\"\n"),
+        ("docs/index.md", "# Home\n\nNeeds Rust {{ msrv }}.\n"),
+    ]);
+    plain.build(&[]);
+    assert!(
+        plain
+            .read("public/index.html")
+            .contains("Needs Rust {{ msrv }}.")
+    );
+}

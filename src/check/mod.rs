@@ -126,7 +126,14 @@ pub fn scan(project: &Project) -> Scanned {
     let (pages, expanded) = project
         .guides
         .par_iter()
-        .map(|g| scan_expanded(&project.root, &g.file, &g.text, g.body_start))
+        .map(|g| {
+            scan_expanded(
+                (&project.root, &project.config.macro_vars),
+                &g.file,
+                &g.text,
+                g.body_start,
+            )
+        })
         .unzip();
     Scanned { pages, expanded }
 }
@@ -407,15 +414,15 @@ fn only_lines(text: &str, wanted: &HashSet<usize>) -> String {
 /// includes and shortcodes expanded first (the expanded text is returned
 /// too, when there was anything to expand).
 fn scan_expanded(
-    root: &std::path::Path,
+    (root, vars): (&std::path::Path, &crate::include::Vars),
     file: &str,
     text: &str,
     body_start: usize,
 ) -> (Rendered, Option<String>) {
-    if !crate::include::needed(text, body_start) {
+    if !crate::include::needed(text, body_start, vars) {
         return (markdown::scan(text, body_start), None);
     }
-    let (text, expansion) = crate::include::expand(root, file, text, body_start);
+    let (text, expansion) = crate::include::expand(root, file, text, body_start, vars);
     let mut page = markdown::scan(&text, body_start);
     page.expansion = Some(Box::new(expansion));
     (page, Some(text))

@@ -120,8 +120,12 @@ fn find(
                         .body_start
                 }
             };
-            let (page, expanded) =
-                super::scan_expanded(&project.root, &guide.file, &text, body_start);
+            let (page, expanded) = super::scan_expanded(
+                (&project.root, &project.config.macro_vars),
+                &guide.file,
+                &text,
+                body_start,
+            );
             let (links, generator) = stream.guide(g, &page, &text);
             let includes = page
                 .expansion
