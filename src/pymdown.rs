@@ -82,7 +82,7 @@ fn may_have_markup(body: &str) -> bool {
             b':' => {
                 ICON_SETS.iter().any(|m| at(i, m))
                     || at(i, ":::")
-                    || (at(i, ":   ") && (i == 0 || b[i - 1] == b'\n'))
+                    || ((at(i, ": ") || at(i, ":\t")) && (i == 0 || b[i - 1] == b'\n'))
             }
             b'<' => {
                 at(i, "<Tabs") || {
@@ -540,13 +540,22 @@ fn is_mdx_import(line: &str) -> bool {
     }
 }
 
-/// The length of a definition's marker (`:` and the spaces up to its text,
-/// three of them as MkDocs pages write it) at the start of `line`.
+/// The length of a definition's marker (`:` and the spaces up to its text:
+/// one to three, as Python-Markdown's `def_list` reads it; MkDocs pages
+/// write three, nextest's one) at the start of `line`.
 fn definition_marker(line: &str) -> Option<usize> {
-    let rest = line
-        .strip_prefix(":   ")
-        .or_else(|| line.strip_prefix(":\t"))?;
-    (!rest.trim().is_empty() && !rest.starts_with(' ')).then(|| line.len() - rest.len())
+    let after = line.strip_prefix(':')?;
+    let rest = match after.strip_prefix('\t') {
+        Some(rest) => rest,
+        None => {
+            let spaces = after.len() - after.trim_start_matches(' ').len();
+            if !(1..=3).contains(&spaces) {
+                return None;
+            }
+            &after[spaces..]
+        }
+    };
+    (!rest.trim().is_empty() && !rest.starts_with([' ', '\t'])).then(|| line.len() - rest.len())
 }
 
 /// A title's inline markdown as HTML (`` `base.html` ``, `*new*`), its icons
@@ -901,8 +910,15 @@ mod tests {
             "{text}"
         );
         assert!(text.find("</div>") < text.find("Next."), "{text}");
-        // A colon in prose or in code is no definition.
+        // One space is a marker too, as Python-Markdown reads it (nextest's).
+        let text = expanded("`NEXTEST_RUN_ID`\n: A UUID for the run.\n\n    Since 0.9.\n\nNext.\n");
+        assert!(
+            text.contains("<div class=\"definition\">\n\nA UUID for the run.\n\nSince 0.9.\n"),
+            "{text}"
+        );
+        // A colon in prose or in code is no definition, nor four spaces.
         assert!(crate::pymdown::expand("Ratio:   3 to 1\n").is_none());
+        assert!(!expanded("x\n:    four\n").contains("definition"));
         assert!(!expanded("!!! note\n    ```\n    :   x\n    ```\n").contains("definition"));
     }
 
