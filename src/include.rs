@@ -1,7 +1,8 @@
 //! Other generators' template syntax in a guide, expanded before the markdown
 //! pass so that `build` and `check` see the same content: mdBook's
 //! `{{#include file:2:5}}`, `{{#include file:anchor}}`, `{{#rustdoc_include}}`,
-//! `{{#playground}}` and `{{#title}}`, and Hugo's (and Zola's)
+//! `{{#playground}}` and `{{#title}}`, pymdownx.snippets' `--8<-- "file"`,
+//! and Hugo's (and Zola's)
 //! `{{< name … >}}…{{< /name >}}` and `{{% … %}}`, whose tags are dropped so
 //! that the markdown between them renders; and VitePress's
 //! `<!--@include: ./part.md{3,}-->` (its `#region`s too). Included files are read like every
@@ -37,6 +38,9 @@ pub(crate) fn needed(text: &str, body_start: usize, vars: &Vars) -> bool {
         return true;
     }
     if memchr::memmem::find(body, b"@include:").is_some() {
+        return true;
+    }
+    if memchr::memmem::find(body, b"--8<--").is_some() {
         return true;
     }
     // One scan for `{`: `{{#`, `{{<`, `{{%`, `{%`, or `{{ name(…) }}`.
@@ -168,6 +172,14 @@ impl Expander {
             } else {
                 line
             };
+            // pymdownx.snippets' `--8<-- "file"`, in code too (it runs
+            // before the markdown: code files are included into fences).
+            if let Some(spec) = snippet(line) {
+                self.snippet(file, dir, spec, n, stack);
+                n += 1;
+                at = end;
+                continue;
+            }
             if let Some(spec) = vitepress_include(line).filter(|_| !in_code) {
                 let column = line.len() - line.trim_start().len() + 1;
                 self.vitepress(file, dir, spec, n, column, stack);
@@ -478,6 +490,30 @@ impl Expander {
         }
     }
 
+    /// pymdownx.snippets' include of `spec` (`path`, `path:3:5`), from
+    /// the project's folder (its `base_path`, `.`) or else the page's: the
+    /// file's lines in place of the line. A file that is not there, or a
+    /// section (`path:name`), leaves the line out, as snippets does unless
+    /// its `check_paths` is on.
+    fn snippet(&mut self, file: &str, dir: &Path, spec: &str, n: usize, stack: &mut Vec<PathBuf>) {
+        let (path, range) = match spec.split_once(':') {
+            Some((p, r)) => (p, Some(r)),
+            None => (spec, None),
+        };
+        let numeric =
+            range.is_none_or(|r| r.split(':').all(|p| p.bytes().all(|b| b.is_ascii_digit())));
+        let base = [self.project.clone(), dir.to_path_buf()]
+            .into_iter()
+            .find(|base| base.join(path).is_file());
+        match base {
+            Some(base) if numeric && !path.is_empty() => {
+                self.include(file, &base, spec, n, 1, stack);
+                self.push("\n");
+            }
+            _ => self.push("\n"),
+        }
+    }
+
     /// VitePress's include `spec` (`./part.md`, `./part.md{3,5}`,
     /// `./part.md#region`), relative to the page; one from the source root
     /// (`@/…`), which almanac does not know, is left as the comment it is.
@@ -750,6 +786,15 @@ fn mdbook_tabs(name: &str, directive: &str) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The file a pymdownx.snippets line includes: `--8<-- "path"` (or with
+/// `'`), at the start of its line.
+fn snippet(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("--8<--")?.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let (path, after) = rest[1..].split_once(quote)?;
+    (after.trim().is_empty() && !path.trim().is_empty()).then(|| path.trim())
 }
 
 /// GitBook's block tags (`{% hint %}`, `{% tabs %}`, `{% content-ref %}`…),

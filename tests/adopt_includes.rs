@@ -574,3 +574,54 @@ fn other_preprocessors_directives_never_show_raw() {
         run.stderr
     );
 }
+
+/// pymdownx.snippets' `--8<-- "file"` (trivy's telemetry flags): the file's
+/// lines in place, from the project's folder or the page's, in code too
+/// (a code file into a fence), a line range as mdBook's; a file that is
+/// not there, or a section, leaves the line out, as snippets does; a link
+/// in the included file is checked at its own line.
+#[test]
+fn mkdocs_snippets_are_included() {
+    let site = Fixture::with(&[
+        (
+            "mkdocs.yml",
+            "site_name: Snips\nmarkdown_extensions:\n  - pymdownx.snippets\n",
+        ),
+        (
+            "docs/flags.md",
+            "The flags:\n\n- `--debug`\n- [gone](nowhere.md)\n",
+        ),
+        ("examples/run.sh", "#!/bin/sh\necho first\necho second\n"),
+        (
+            "docs/index.md",
+            "# Home\n\n--8<-- \"docs/flags.md\"\n\n```sh\n--8<-- \"examples/run.sh\"\n```\n\n\
+             ```sh\n--8<-- 'examples/run.sh:3:3'\n```\n\n--8<-- \"missing.md\"\n\n--8<-- \"examples/run.sh:intro\"\n\nEnd.\n",
+        ),
+    ]);
+    site.build(&[]);
+    let html = site.read("public/index.html");
+    let main = main_of(&html);
+    let text = text_of(main);
+    assert!(main.contains("<code>--debug</code>"), "{main}");
+    assert!(
+        text.contains("echo first") && text.contains("echo second"),
+        "{main}"
+    );
+    assert_eq!(
+        text.matches("echo second").count(),
+        2,
+        "the range once more: {main}"
+    );
+    assert_eq!(text.matches("echo first").count(), 1, "{main}");
+    assert!(
+        !text.contains("--8<--") && !text.contains("--8&lt;--"),
+        "{main}"
+    );
+    assert!(text.contains("End."), "{main}");
+    let (_, findings) = check_json(&site, &[]);
+    let broken: Vec<(&str, u64)> = findings
+        .iter()
+        .map(|f| (f["file"].as_str().unwrap(), f["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(broken, [("docs/flags.md", 4)], "{findings:#?}");
+}
