@@ -70,9 +70,10 @@ pub struct Config {
     /// The file this was read from and its text, to point at a key's line.
     #[serde(skip)]
     pub source: Option<Source>,
-    /// The variables an adopted MkDocs site's `macros` plugin fills in.
+    /// The variables an adopted MkDocs site's `macros` plugin fills in
+    /// (`include::Vars`).
     #[serde(skip)]
-    pub macro_vars: crate::include::Vars,
+    pub macro_vars: Option<std::sync::Arc<BTreeMap<String, String>>>,
 }
 
 /// The variables the mkdocs-macros plugin gives pages: the config's

@@ -1238,7 +1238,8 @@ fn docusaurus_blog_urls(root: &Path, site_dir: &Path) -> HashSet<String> {
                 dir => format!("blog/{dir}/{path}"),
             });
         }
-        let head = std::fs::read(entry.path())
+        // A regular file only (a FIFO by a post's name would never end).
+        let head = crate::error::read_file(entry.path())
             .map(|b| String::from_utf8_lossy(&b[..b.len().min(4096)]).into_owned())
             .unwrap_or_default();
         if let Some(slug) = front_matter_slug(&head) {

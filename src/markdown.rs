@@ -1083,6 +1083,14 @@ mod tests {
         render(text, 0, &|_| (None, None))
     }
 
+    /// Each link of `r`: its kind, target, line and column.
+    fn link_rows(r: &Rendered) -> Vec<(LinkKind, &str, usize, usize)> {
+        r.links
+            .iter()
+            .map(|l| (l.kind, l.target.as_str(), l.line, l.column))
+            .collect()
+    }
+
     /// Headings written as they stream (plain words) and headings rendered
     /// apart (the rest) both come out as pulldown-cmark writes a heading,
     /// with the id added; and the text kept is the text shown.
@@ -1150,11 +1158,7 @@ mod tests {
         let text = "---\ntitle: x\n---\n# T\n\nSee [a](a.md#x) and ![i](i.png).\n";
         let body_start = text.find("# T").unwrap();
         let r = render(text, body_start, &|_| (None, None));
-        let found: Vec<_> = r
-            .links
-            .iter()
-            .map(|l| (l.kind, l.target.as_str(), l.line, l.column))
-            .collect();
+        let found = link_rows(&r);
         assert_eq!(
             found,
             [
@@ -1231,11 +1235,7 @@ mod tests {
             "<a name=\"old\"></a>\n\n<p id='kept'>x <a href=\"g.md#s\">g</a> <img src=\"p.png\"></p>\n",
         );
         assert_eq!(r.anchors, ["old", "kept"]);
-        let links: Vec<_> = r
-            .links
-            .iter()
-            .map(|l| (l.kind, l.target.as_str(), l.line, l.column))
-            .collect();
+        let links = link_rows(&r);
         assert_eq!(
             links,
             [
@@ -1254,11 +1254,7 @@ mod tests {
                     <img src={useBaseUrl('/img/b.png')} />\n  <a href={props.url}>x</a>\n  \
                     <span style={{color: 'green'}} id=\"kept\">y</span>\n</div>\n";
         let r = render(text, 0, &|d| (Some(format!("/out/{d}")), None));
-        let links: Vec<_> = r
-            .links
-            .iter()
-            .map(|l| (l.kind, l.target.as_str(), l.line, l.column))
-            .collect();
+        let links = link_rows(&r);
         assert_eq!(
             links,
             [

@@ -1352,7 +1352,8 @@ fn assembled_mkdocs_site(root: &std::path::Path) -> Option<(String, String)> {
         .filter_map(|e| e.ok())
         .filter(|e| matches!(e.file_name().to_str(), Some("mkdocs.yml" | "mkdocs.yaml")))
         .find_map(|e| {
-            let text = std::fs::read_to_string(e.path()).ok()?;
+            // Read only as a regular file: a FIFO by that name is no config.
+            let text = String::from_utf8(crate::error::read_file(e.path()).ok()?).ok()?;
             let docs_dir = text
                 .lines()
                 .find_map(|l| l.strip_prefix("docs_dir:"))

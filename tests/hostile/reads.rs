@@ -247,6 +247,28 @@ fn a_fifo_named_as_a_nested_sites_config_does_not_hang_check() {
 }
 
 #[test]
+fn a_fifo_named_as_an_mkdocs_config_deeper_or_a_blog_post_does_not_hang_check() {
+    // `check` looks for an MkDocs config a few folders down (a site a build
+    // assembles, as renovate's `tools/mkdocs/`) and reads a Docusaurus
+    // blog's posts for their slugs: a FIFO by either name is read as
+    // nothing.
+    let f = Fixture::with(&[
+        ("docusaurus.config.js", "module.exports = {};\n"),
+        ("blog/2020-01-01-hello.md", "# Hello\n"),
+        (
+            "docs/index.md",
+            "# Home\n\n[post](/blog/hello-post) [gone](gone.md)\n",
+        ),
+    ]);
+    std::fs::create_dir_all(f.path("tools/mkdocs")).unwrap();
+    mkfifo(&f.path("tools/mkdocs/mkdocs.yml"));
+    mkfifo(&f.path("blog/2020-02-02-stuck.md"));
+    let run = run_bounded(&f, &["check"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("does not exist"), "{}", run.stdout);
+}
+
+#[test]
 fn a_fifo_or_dev_zero_as_a_data_file_or_the_config_is_an_error_not_a_hang() {
     for (name, make) in [
         ("data/notes.yaml", "fifo"),
