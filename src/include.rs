@@ -57,12 +57,13 @@ pub(crate) fn needed(text: &str, body_start: usize, vars: &Vars) -> bool {
     })
 }
 
-/// `text` (the guide `file`, relative to the repository at `root`) with its
-/// includes and Hugo shortcodes expanded, and where each line came from.
 /// The variables an MkDocs site's `macros` plugin fills in (`{{ msrv }}`
-/// from its config's `extra:`, `{{ git.tag }}`), when it has the plugin.
+/// from its config's `extra:`, `{{ git.tag }}`), when it has the plugin
+/// (`Config::macro_vars`).
 pub(crate) type Vars = Option<std::sync::Arc<BTreeMap<String, String>>>;
 
+/// `text` (the guide `file`, relative to the repository at `root`) with its
+/// includes and Hugo shortcodes expanded, and where each line came from.
 pub(crate) fn expand(
     root: &Path,
     file: &str,
@@ -832,10 +833,10 @@ fn liquid_tag(inner: &str) -> Option<(&str, &str)> {
     word.then_some((name, args.trim()))
 }
 
-/// What a GitBook tag on a line of its own is written as: the Docusaurus
-/// markup for a hint (`:::warning` … `:::`) and for tabs (`<Tabs>`,
-/// `<TabItem label="…">`), an autolink for an embed; `None` for a tag that
-/// only goes.
+/// What a GitBook or Liquid tag on a line of its own is written as: the
+/// Docusaurus markup for a hint (`:::warning` … `:::`) and for tabs
+/// (`<Tabs>`, `<TabItem label="…">`), an autolink for an embed, a fence for
+/// Jekyll's `{% highlight ruby %}`; `None` for a tag that only goes.
 fn gitbook_block(name: &str, args: &str) -> Option<String> {
     let arg = |key: &str| {
         let at = args.find(&format!("{key}="))? + key.len() + 1;
@@ -867,6 +868,15 @@ fn gitbook_block(name: &str, args: &str) -> Option<String> {
         "embed" => arg("url")
             .filter(|u| u.starts_with("http") && !u.contains([' ', '<', '>']))
             .map(|u| format!("<{u}>")),
+        // Jekyll's `{% highlight ruby %}` … `{% endhighlight %}`: a fence.
+        "highlight" => {
+            let lang = args.split_whitespace().next().unwrap_or_default();
+            let plain = lang
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-_.#".contains(c));
+            Some(format!("```{}", if plain { lang } else { "" }))
+        }
+        "endhighlight" => Some("```".into()),
         _ => None,
     }
 }

@@ -485,7 +485,8 @@ fn gitbook_blocks_render_and_their_tags_never_show() {
              {% embed url=\"https://www.youtube.com/watch?v=abc\" %}\n\n\
              {% content-ref url=\"other.md\" %}\n[other.md](other.md)\n{% endcontent-ref %}\n\n\
              {% code title=\"run.sh\" %}\n```sh\necho {% raw %}\n```\n{% endcode %}\n\n\
-             {% raw %}Kept {{ text }}{% endraw %}\n\n[broken](nowhere.md)\n",
+             {% raw %}Kept {{ text }}{% endraw %}\n\n[broken](nowhere.md)\n\n\
+             {% highlight ruby %}\nputs 1\n{% endhighlight %}\n",
         ),
     ]);
     let run = site.build(&[]);
@@ -509,6 +510,10 @@ fn gitbook_blocks_render_and_their_tags_never_show() {
     assert!(
         text_of(main).contains("echo {% raw %}"),
         "code keeps its tags: {main}"
+    );
+    assert!(
+        main.contains("data-lang=\"ruby\""),
+        "Jekyll's highlight is a fence: {main}"
     );
     assert_eq!(common::raw_syntax_left(main), Vec::<&str>::new(), "{main}");
     assert!(
