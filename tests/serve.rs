@@ -99,7 +99,7 @@ fn serves_reloads_and_survives_mistakes() {
     let reloads = events(&server.addr);
     site.write("content/guide.md", "# Guide\n\nSecond version.\n");
     assert_eq!(
-        reloads.recv_timeout(Duration::from_secs(10)).as_deref(),
+        reloads.recv_timeout(Duration::from_secs(30)).as_deref(),
         Ok("reload")
     );
     assert!(
@@ -113,7 +113,7 @@ fn serves_reloads_and_survives_mistakes() {
         "---\ntitle: [oops\n---\n# Guide\n\nThird version.\n",
     );
     assert_eq!(
-        reloads.recv_timeout(Duration::from_secs(10)).as_deref(),
+        reloads.recv_timeout(Duration::from_secs(30)).as_deref(),
         Ok("build-error")
     );
     let (status, body) = get(&server.addr, "/guide.html");
@@ -125,13 +125,13 @@ fn serves_reloads_and_survives_mistakes() {
     // A tab opened now learns about the error at once.
     let late = events(&server.addr);
     assert_eq!(
-        late.recv_timeout(Duration::from_secs(10)).as_deref(),
+        late.recv_timeout(Duration::from_secs(30)).as_deref(),
         Ok("build-error")
     );
 
     site.write("content/guide.md", "# Guide\n\nFixed version.\n");
     assert_eq!(
-        reloads.recv_timeout(Duration::from_secs(10)).as_deref(),
+        reloads.recv_timeout(Duration::from_secs(30)).as_deref(),
         Ok("reload")
     );
     assert!(
@@ -354,7 +354,7 @@ fn a_get_during_a_rebuild_never_sees_a_truncated_page() {
         let version = if round % 2 == 0 { "B" } else { "A" };
         site.write("content/long.md", &long_page(version, 30_000));
         assert_eq!(
-            reloads.recv_timeout(Duration::from_secs(10)).as_deref(),
+            reloads.recv_timeout(Duration::from_secs(30)).as_deref(),
             Ok("reload"),
             "round {round}"
         );
@@ -402,7 +402,7 @@ fn report_pages_show_fresh_docs_health_after_a_content_edit() {
     let reloads = events(&server.addr);
     site.write("content/guide.md", "# Guide\n\nSee [the plan](plan.md).\n");
     assert_eq!(
-        reloads.recv_timeout(Duration::from_secs(10)).as_deref(),
+        reloads.recv_timeout(Duration::from_secs(30)).as_deref(),
         Ok("reload")
     );
     let after = health(&server.addr);
