@@ -774,19 +774,20 @@ const MDBOOK_DIRECTIVES: &[&str] = &[
 /// `{{#endtabs }}` as the Docusaurus markup almanac renders as a tab set.
 fn mdbook_tabs(name: &str, directive: &str) -> Option<String> {
     match name {
-        "tabs" => Some("<Tabs>".into()),
-        "endtabs" => Some("</Tabs>".into()),
-        "endtab" => Some("</TabItem>".into()),
         "tab" => {
-            let args = directive.trim_start_matches(name);
-            let at = args.find("name=")? + "name=".len();
-            let quoted = &args[at..];
-            let q = quoted.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-            let title = quoted[1..].split(q).next()?.replace(['"', '<', '>'], "");
-            Some(format!("<TabItem label=\"{title}\">"))
+            let args = hugo_args(directive.trim_start_matches(name));
+            Some(tab_item(args.named.get("name")?))
         }
+        // The same markup as GitBook's tags of these names.
+        "tabs" | "endtabs" | "endtab" => gitbook_block(name, ""),
         _ => None,
     }
+}
+
+/// The Docusaurus tab `<TabItem label="…">` that a tab titled `title` is
+/// written as (quotes and angle brackets left out of the title).
+fn tab_item(title: &str) -> String {
+    format!("<TabItem label=\"{}\">", title.replace(['"', '<', '>'], ""))
 }
 
 /// The file a pymdownx.snippets line includes: `--8<-- "path"` (or with
@@ -838,12 +839,8 @@ fn liquid_tag(inner: &str) -> Option<(&str, &str)> {
 /// (`<Tabs>`, `<TabItem label="…">`), an autolink for an embed, a fence for
 /// Jekyll's `{% highlight ruby %}`; `None` for a tag that only goes.
 fn gitbook_block(name: &str, args: &str) -> Option<String> {
-    let arg = |key: &str| {
-        let at = args.find(&format!("{key}="))? + key.len() + 1;
-        let quoted = &args[at..];
-        let q = quoted.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-        Some(quoted[1..].split(q).next()?.to_string())
-    };
+    let named = hugo_args(args).named;
+    let arg = |key: &str| named.get(key).cloned();
     match name {
         "hint" => {
             let style = arg("style").unwrap_or_else(|| "info".into());
@@ -859,11 +856,7 @@ fn gitbook_block(name: &str, args: &str) -> Option<String> {
         "endhint" => Some(":::".into()),
         "tabs" => Some("<Tabs>".into()),
         "endtabs" => Some("</Tabs>".into()),
-        "tab" => {
-            let title = arg("title").unwrap_or_default();
-            let title = title.replace(['"', '<', '>'], "");
-            Some(format!("<TabItem label=\"{title}\">"))
-        }
+        "tab" => Some(tab_item(&arg("title").unwrap_or_default())),
         "endtab" => Some("</TabItem>".into()),
         "embed" => arg("url")
             .filter(|u| u.starts_with("http") && !u.contains([' ', '<', '>']))

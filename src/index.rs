@@ -1238,11 +1238,13 @@ fn docusaurus_blog_urls(root: &Path, site_dir: &Path) -> HashSet<String> {
                 dir => format!("blog/{dir}/{path}"),
             });
         }
-        // A regular file only (a FIFO by a post's name would never end).
-        let head = crate::error::read_file(entry.path())
-            .map(|b| String::from_utf8_lossy(&b[..b.len().min(4096)]).into_owned())
+        // A regular file only (a FIFO by a post's name would never end),
+        // its front matter read as a guide's.
+        let text = crate::error::read_file(entry.path())
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
             .unwrap_or_default();
-        if let Some(slug) = front_matter_slug(&head) {
+        let (post, _) = crate::load::guides::parse_lenient(&rel, &rel, text);
+        if let Some(slug) = post.front.slug.as_deref() {
             urls.insert(match slug.strip_prefix('/') {
                 Some(absolute) => absolute.trim_matches('/').to_string(),
                 None => format!("blog/{}", slug.trim_matches('/')),
@@ -1250,19 +1252,6 @@ fn docusaurus_blog_urls(root: &Path, site_dir: &Path) -> HashSet<String> {
         }
     }
     urls
-}
-
-/// The `slug:` of the YAML front matter `text` starts with.
-fn front_matter_slug(text: &str) -> Option<&str> {
-    let mut lines = text.lines();
-    if lines.next()?.trim_end() != "---" {
-        return None;
-    }
-    lines
-        .take_while(|l| l.trim_end() != "---")
-        .find_map(|l| l.strip_prefix("slug:"))
-        .map(|v| v.trim().trim_matches(['"', '\'']))
-        .filter(|v| !v.is_empty())
 }
 
 fn name_is_empty(path: &str) -> bool {

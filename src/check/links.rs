@@ -841,8 +841,11 @@ impl Pages<'_> {
         }
         // A page of a site a build assembles (renovate's generated
         // `modules/platform/azure/index.md`): not in the repository.
-        if let Some((config, docs)) = &self.hooks.assembled
-            && (path.ends_with(".md") || path.ends_with('/'))
+        if (path.ends_with(".md") || path.ends_with('/'))
+            && let Some((config, docs)) = self
+                .hooks
+                .assembled
+                .get_or_init(|| assembled_mkdocs_site(&self.hooks.root))
         {
             return f.severity(Severity::Warning).hint(format!(
                 "`{config}` builds its site from `{docs}/`, which is not in the repository: a build assembles it, and may make this page; almanac cannot see it"
@@ -1238,8 +1241,11 @@ struct Hooks {
     /// An MkDocs config in a folder of the project whose docs folder is not
     /// in the repository (`tools/mkdocs/mkdocs.yml` and its ignored
     /// `docs/`, which renovate's build assembles): its config and that
-    /// folder. The site's pages are made as it is built.
-    assembled: Option<(String, String)>,
+    /// folder. The site's pages are made as it is built. Looked for when a
+    /// page is first found missing (a walk of the project's folders).
+    assembled: std::sync::OnceLock<Option<(String, String)>>,
+    /// The folder the hooks were read from.
+    root: std::path::PathBuf,
 }
 
 /// mdBook preprocessors that leave links, references and heading ids as
@@ -1327,7 +1333,8 @@ fn render_hooks(root: &std::path::Path) -> Hooks {
         link: find("link"),
         image: find("image"),
         preprocessor: unknown_preprocessor(root),
-        assembled: assembled_mkdocs_site(root),
+        assembled: std::sync::OnceLock::new(),
+        root: root.to_path_buf(),
     }
 }
 
@@ -1354,13 +1361,15 @@ fn assembled_mkdocs_site(root: &std::path::Path) -> Option<(String, String)> {
         .find_map(|e| {
             // Read only as a regular file: a FIFO by that name is no config.
             let text = String::from_utf8(crate::error::read_file(e.path()).ok()?).ok()?;
-            let docs_dir = text
-                .lines()
-                .find_map(|l| l.strip_prefix("docs_dir:"))
-                .map(|v| v.trim().trim_matches(['"', '\'']).to_string())
-                .unwrap_or_else(|| "docs".into());
+            let name = e.file_name().to_str()?;
+            let yaml: serde_yaml::Value =
+                serde_yaml::from_str(&crate::config::mkdocs_yaml(name, &text)?).ok()?;
+            let docs_dir = yaml
+                .get("docs_dir")
+                .and_then(serde_yaml::Value::as_str)
+                .unwrap_or("docs");
             let folder = e.path().parent()?;
-            let docs = folder.join(&docs_dir);
+            let docs = folder.join(docs_dir);
             if docs.is_dir() {
                 return None;
             }
